@@ -1,0 +1,100 @@
+//! Builds adapters from configuration entries by their `type`. The engine
+//! registers one factory per adapter crate; nothing else names adapters.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+use sr_secrets::Resolver;
+
+use crate::{IssueTracker, Result, TrackerEntry, TrackerError};
+
+/// A field of a provider's `config` object, for the settings dialog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConfigField {
+    /// Path in the `config` object, dotted (`auth.token`).
+    pub key: &'static str,
+    pub label: &'static str,
+    pub required: bool,
+    /// Stored in the keyring, never in trackers.json.
+    pub secret: bool,
+    pub help: &'static str,
+}
+
+/// What the settings dialog shows for a provider type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProviderInfo {
+    /// The `type` in trackers.json.
+    pub kind: &'static str,
+    pub display_name: &'static str,
+    pub fields: Vec<ConfigField>,
+}
+
+/// One adapter crate's entry point.
+pub trait TrackerFactory: Send + Sync + 'static {
+    fn info(&self) -> ProviderInfo;
+
+    /// Parses and checks the entry's `config` object strictly (unknown
+    /// fields are errors). Given the object's JSON text so that serde's
+    /// line and column can be placed in the file.
+    fn validate(&self, config_json: &str) -> std::result::Result<(), serde_json::Error>;
+
+    /// Builds the adapter. Secrets are resolved here, so a missing token is
+    /// reported against this tracker.
+    fn build(&self, entry: &TrackerEntry, secrets: &Resolver) -> Result<Arc<dyn IssueTracker>>;
+}
+
+#[derive(Default, Clone)]
+pub struct Registry {
+    factories: BTreeMap<&'static str, Arc<dyn TrackerFactory>>,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.factories.keys()).finish()
+    }
+}
+
+impl Registry {
+    pub fn new() -> Self {
+        Registry::default()
+    }
+
+    pub fn register(&mut self, factory: impl TrackerFactory) -> &mut Self {
+        let info = factory.info();
+        self.factories.insert(info.kind, Arc::new(factory));
+        self
+    }
+
+    pub fn kinds(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.factories.keys().copied()
+    }
+
+    pub fn providers(&self) -> Vec<ProviderInfo> {
+        self.factories.values().map(|f| f.info()).collect()
+    }
+
+    pub fn factory(&self, kind: &str) -> Option<&Arc<dyn TrackerFactory>> {
+        self.factories.get(kind)
+    }
+
+    pub fn build(&self, entry: &TrackerEntry, secrets: &Resolver) -> Result<Arc<dyn IssueTracker>> {
+        let factory = self.factory(&entry.kind).ok_or_else(|| {
+            TrackerError::config(
+                &entry.name,
+                format!(
+                    "unknown tracker type `{}`; known types: {}",
+                    entry.kind,
+                    self.kinds().collect::<Vec<_>>().join(", ")
+                ),
+            )
+        })?;
+        if !entry.enabled {
+            return Err(TrackerError::config(
+                &entry.name,
+                "the tracker is disabled; set \"enabled\": true to use it",
+            ));
+        }
+        factory.build(entry, secrets)
+    }
+}
