@@ -1,0 +1,208 @@
+//! A throwaway MariaDB server: `mariadb-install-db` into a scratch
+//! directory, then `mariadbd` on a free loopback port with its socket inside
+//! that directory and durability off. Tests connect as the server's `root`
+//! user, which has no password (`--auth-root-authentication-method=normal`
+//! creates it for 127.0.0.1 too). Killed and removed on drop, or by the
+//! reaper when the owning process exits.
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::process::{self, Reaper};
+use crate::try_free_port;
+
+/// Where Debian puts `mariadbd`, which may not be on a normal user's `PATH`.
+const SBIN: &[&str] = &["/usr/sbin", "/usr/local/sbin", "/usr/bin"];
+
+const ATTEMPTS: u32 = 3;
+
+/// How long a server may take to say it is ready.
+const READY_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// A running throwaway MariaDB server.
+#[derive(Debug)]
+pub struct MariaDbServer {
+    port: u16,
+    dir: PathBuf,
+    version: String,
+    child: Child,
+    // Dropped after `child` is killed: removes `dir`.
+    _reaper: Reaper,
+}
+
+impl MariaDbServer {
+    /// Initialises and starts a new server. Blocks for a few seconds. As
+    /// root it runs as root (`--user=root`), which mariadbd allows when
+    /// asked explicitly.
+    pub fn start() -> Result<MariaDbServer> {
+        let missing = |what, names: &[&str]| Error::MissingBinary {
+            what,
+            looked_for: format!("{} in PATH and {}", names.join(" or "), SBIN.join(", ")),
+            package: "mariadb-server",
+        };
+        let server_names = ["mariadbd", "mysqld"];
+        let mariadbd = process::find_program(&server_names, SBIN)
+            .ok_or_else(|| missing("the MariaDB server", &server_names))?;
+        let install_names = ["mariadb-install-db", "mysql_install_db"];
+        let install_db = process::find_program(&install_names, SBIN)
+            .ok_or_else(|| missing("the MariaDB installer", &install_names))?;
+
+        let dir = process::scratch_dir("mariadb", None)?;
+        let mut reaper = Reaper::spawn(&dir, &[], None)?;
+        let data = dir.join("data");
+        let as_root: &[&str] = if process::is_root() {
+            &["--user=root"]
+        } else {
+            &[]
+        };
+
+        process::run(
+            Command::new(&install_db)
+                .current_dir(&dir)
+                .arg("--no-defaults")
+                .arg(format!("--datadir={}", data.display()))
+                .args([
+                    "--auth-root-authentication-method=normal",
+                    "--skip-test-db",
+                    "--skip-name-resolve",
+                ])
+                .args(as_root),
+        )?;
+        let version = process::run(Command::new(&mariadbd).arg("--version"))?
+            .trim()
+            .to_owned();
+
+        let mut log = String::new();
+        for _ in 0..ATTEMPTS {
+            let port = try_free_port()?;
+            let mut cmd = Command::new(&mariadbd);
+            cmd.current_dir(&dir)
+                .arg("--no-defaults")
+                .arg(format!("--datadir={}", data.display()))
+                .arg(format!("--socket={}", dir.join("mariadbd.sock").display()))
+                .arg(format!("--pid-file={}", dir.join("mariadbd.pid").display()))
+                .arg(format!("--tmpdir={}", dir.display()))
+                .arg(format!("--port={port}"))
+                .args([
+                    "--bind-address=127.0.0.1",
+                    "--skip-name-resolve",
+                    "--skip-log-bin",
+                    "--max-connections=300",
+                    "--innodb-buffer-pool-size=64M",
+                    "--innodb-flush-log-at-trx-commit=0",
+                    "--innodb-doublewrite=0",
+                    "--innodb-buffer-pool-dump-at-shutdown=0",
+                    "--innodb-buffer-pool-load-at-startup=0",
+                    "--character-set-server=utf8mb4",
+                ])
+                .args(as_root)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                // Out of the terminal's process group: Ctrl-C reaches the
+                // owner, whose reaper then kills the server.
+                .process_group(0);
+            let mut child = cmd.spawn().map_err(|source| Error::Spawn {
+                command: process::describe(&cmd),
+                source,
+            })?;
+            reaper.watch(child.id());
+            match wait_ready(&mut child) {
+                Ok(()) => {
+                    return Ok(MariaDbServer {
+                        port,
+                        dir,
+                        version,
+                        child,
+                        _reaper: reaper,
+                    });
+                }
+                Err(lines) => {
+                    child.kill().ok();
+                    child.wait().ok();
+                    log = lines;
+                }
+            }
+        }
+        Err(Error::NotStarted {
+            server: "MariaDB",
+            attempts: ATTEMPTS,
+            log,
+        })
+    }
+
+    /// `mysql://root@127.0.0.1:PORT`: the server's root user, no password,
+    /// no default database.
+    pub fn admin_url(&self) -> String {
+        format!("mysql://root@127.0.0.1:{}", self.port)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The scratch directory holding the data directory and the socket.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// What `mariadbd --version` says.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Kills the server and removes its directory (the same as dropping it).
+    pub fn stop(self) {}
+}
+
+impl Drop for MariaDbServer {
+    fn drop(&mut self) {
+        // The data is thrown away, so there is nothing to shut down cleanly.
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+/// Reads the server's log from its stderr until it says it is ready. On
+/// failure returns the last log lines. The reading thread keeps draining
+/// stderr afterwards, so the server never blocks on a full pipe.
+fn wait_ready(child: &mut Child) -> std::result::Result<(), String> {
+    let Some(stderr) = child.stderr.take() else {
+        return Err("mariadbd's stderr was not captured".into());
+    };
+    let (tx, rx) = mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            // Once the server is ready nobody listens; keep draining.
+            tx.send(line).ok();
+        }
+    });
+    let mut lines: Vec<String> = Vec::new();
+    loop {
+        match rx.recv_timeout(READY_TIMEOUT) {
+            Ok(line) => {
+                let ready = line.contains("ready for connections");
+                lines.push(line);
+                if ready {
+                    return Ok(());
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                lines.push(format!("(not ready after {READY_TIMEOUT:?})"));
+                break;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                let status = child.wait().map(|s| s.to_string()).unwrap_or_default();
+                lines.push(format!("(mariadbd exited: {status})"));
+                break;
+            }
+        }
+    }
+    Err(process::tail(&lines.join("\n"), 20))
+}
