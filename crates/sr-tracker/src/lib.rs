@@ -8,11 +8,13 @@
 mod config;
 mod error;
 mod registry;
+mod set;
 mod tracker;
 
 pub use config::{SyncMode, SyncSettings, TrackerEntry};
 pub use error::{ErrorKind, TrackerError};
 pub use registry::{ConfigField, ProviderInfo, Registry, TrackerFactory};
+pub use set::TrackerSet;
 pub use tracker::{
     ConnectionReport, IssueTracker, TrackerInfo, WebhookConfig, WebhookRegistration,
 };

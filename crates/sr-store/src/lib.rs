@@ -1,0 +1,193 @@
+//! The application's own persistence: links between database objects and
+//! issues, the issue cache, the built-in local tracker's issues, and the
+//! append-only audit log.
+//!
+//! One SQLite file (WAL) by default; a `postgres://` URL switches to a shared
+//! PostgreSQL store for teams. Queries are written once, in SQL that both
+//! engines accept, and run through sqlx's `Any` driver; only the migrations
+//! differ per engine, and they mean the same thing.
+
+mod audit;
+mod error;
+mod issues;
+mod links;
+mod local;
+mod migrate;
+mod time;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+
+pub use audit::{AuditAction, AuditEntry};
+pub use error::StoreError;
+pub use issues::{CachedIssue, UpsertOutcome};
+pub use links::NewLink;
+pub use local::{LocalComment, LocalIssueFilter, LocalIssueRow, LocalStore};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Which engine holds the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A handle to the store; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens (creating when needed) and migrates the store at `url`:
+    /// `postgres://…`, `sqlite://PATH`, or a plain file path.
+    pub async fn open(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = normalise_url(url)?;
+        let options = AnyConnectOptions::from_str(&url)
+            .map_err(|e| StoreError::Open {
+                url: redact_url(&url),
+                reason: e.to_string(),
+            })?
+            .log_statements(tracing::log::LevelFilter::Trace)
+            .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_secs(2));
+        // One direct connection first: a pool retries refused connections
+        // until its acquire timeout, but a wrong URL should fail at once.
+        let probe = options.connect().await.map_err(|e| StoreError::Open {
+            url: redact_url(&url),
+            reason: e.to_string(),
+        })?;
+        sqlx::Connection::close(probe).await?;
+        let mut pool = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
+        if backend == Backend::Sqlite {
+            // Writers serialise on one file; a few readers share it in WAL mode.
+            pool = pool.max_connections(4).after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                    )
+                    .await?;
+                    Ok(())
+                })
+            });
+        } else {
+            pool = pool.max_connections(8);
+        }
+        let pool = pool
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Open {
+                url: redact_url(&url),
+                reason: e.to_string(),
+            })?;
+        let store = Store { pool, backend };
+        migrate::run(&store).await?;
+        Ok(store)
+    }
+
+    /// Opens the default store: one SQLite file at `path`.
+    pub async fn open_file(path: &Path) -> Result<Store> {
+        Store::open(&path.display().to_string()).await
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Closes the pool, waiting for connections to return.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn normalise_url(url: &str) -> Result<(Backend, String)> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((Backend::Postgres, url.to_owned()));
+    }
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let path = rest.trim_start_matches("//");
+        return Ok((Backend::Sqlite, sqlite_url(path)));
+    }
+    if url.contains("://") {
+        return Err(StoreError::Open {
+            url: redact_url(url),
+            reason:
+                "unsupported store URL; use a file path, sqlite://PATH or postgres://USER@HOST/DB"
+                    .into(),
+        });
+    }
+    if let Some(parent) = Path::new(url)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
+            url: url.to_owned(),
+            reason: format!("cannot create directory {}: {e}", parent.display()),
+        })?;
+    }
+    Ok((Backend::Sqlite, sqlite_url(url)))
+}
+
+fn sqlite_url(path: &str) -> String {
+    if path.contains('?') {
+        format!("sqlite://{path}")
+    } else {
+        format!("sqlite://{path}?mode=rwc")
+    }
+}
+
+/// Hides the password of a URL so it can be shown and logged.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_owned();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_redacted() {
+        assert_eq!(redact_url("postgres://u:pw@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_url("/tmp/x.db"), "/tmp/x.db");
+    }
+}
+
+impl Store {
+    /// Runs one statement outside the typed API. Only for tests that check
+    /// what the database itself refuses (the audit log's triggers).
+    #[doc(hidden)]
+    pub async fn execute_raw_for_tests(&self, sql: &str) -> Result<()> {
+        sqlx::query(sql).execute(self.pool()).await?;
+        Ok(())
+    }
+}
