@@ -1,0 +1,29 @@
+//! ScratchRobin's configuration files and directories.
+//!
+//! - [`Paths`]: the platform config and data directories (or the ones given
+//!   on the command line) and every file's place in them.
+//! - [`load_trackers`] / [`save_trackers`]: `trackers.json` in the product
+//!   spec's format. Reading is strict: an unknown field, a missing one, a
+//!   bad value, an unknown tracker type or a duplicate name is a
+//!   [`ConfigError`] placed at `FILE:LINE:COLUMN` that says what to write
+//!   instead. Each provider's `config` object is checked by its adapter's
+//!   factory, with the adapter's positions mapped into the file.
+//! - [`check_env`]: the `${VAR}` references that cannot be resolved now,
+//!   for a warning; the loader itself never expands them.
+
+mod diagnose;
+mod env_check;
+mod error;
+mod paths;
+mod spans;
+mod trackers;
+
+pub use env_check::{check_env, check_env_text};
+pub use error::{ConfigError, ConfigErrorKind};
+pub use paths::{Paths, ensure_dir, platform_dirs};
+pub use trackers::{
+    LOCAL_TRACKER_NAME, LOCAL_TRACKER_TYPE, TrackersFile, load_trackers, local_entry,
+    parse_trackers, save_trackers,
+};
+
+pub type Result<T, E = ConfigError> = std::result::Result<T, E>;

@@ -1,0 +1,377 @@
+//! `trackers.json`: the product spec's `{"trackers": [...]}`, read strictly
+//! (every problem placed at its file, line and column, with the fix) and
+//! written atomically. Secrets stay references here; adapters resolve them.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use sr_secrets::SecretRef;
+use sr_tracker::{Registry, TrackerEntry};
+
+use crate::diagnose::{Doc, closest, describe_node, serde_message, syntax_error};
+use crate::error::{ConfigError, ConfigErrorKind};
+use crate::spans::{self, Kind, Node};
+
+/// The name of the built-in tracker that exists when no file says otherwise.
+pub const LOCAL_TRACKER_NAME: &str = "Local";
+/// The `type` of the built-in tracker.
+pub const LOCAL_TRACKER_TYPE: &str = "local";
+
+/// The contents of `trackers.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrackersFile {
+    pub trackers: Vec<TrackerEntry>,
+}
+
+impl TrackersFile {
+    /// What a user without a `trackers.json` has: the built-in Local tracker.
+    pub fn builtin() -> Self {
+        TrackersFile {
+            trackers: vec![local_entry()],
+        }
+    }
+
+    pub fn find(&self, name: &str) -> Option<&TrackerEntry> {
+        self.trackers.iter().find(|t| t.name == name)
+    }
+}
+
+/// `{"name": "Local", "type": "local", "enabled": true, "config": {}}`.
+pub fn local_entry() -> TrackerEntry {
+    TrackerEntry {
+        name: LOCAL_TRACKER_NAME.to_owned(),
+        kind: LOCAL_TRACKER_TYPE.to_owned(),
+        enabled: true,
+        config: serde_json::Value::Object(serde_json::Map::new()),
+        sync: Default::default(),
+    }
+}
+
+/// Reads `path`. A missing file means [`TrackersFile::builtin`]; a file
+/// without a tracker of type `local` gets the built-in Local tracker added.
+/// The first problem found is returned; [`parse_trackers`] returns all.
+pub fn load_trackers(path: &Path, registry: &Registry) -> Result<TrackersFile, ConfigError> {
+    let text = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(TrackersFile::builtin()),
+        Err(e) => {
+            return Err(ConfigError::io(
+                path,
+                "read the trackers file",
+                &e,
+                "check that it is a readable file",
+            ));
+        }
+    };
+    let text = String::from_utf8(text).map_err(|e| {
+        ConfigError::at_file(
+            ConfigErrorKind::Syntax,
+            path,
+            format!(
+                "the file is not UTF-8 text (bad byte at offset {}); save it as UTF-8",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    parse_trackers(path, &text, registry).map_err(|mut errors| errors.remove(0))
+}
+
+/// Checks `text`, the contents of `path`, and returns every problem found,
+/// in file order (never an empty list).
+pub fn parse_trackers(
+    path: &Path,
+    text: &str,
+    registry: &Registry,
+) -> Result<TrackersFile, Vec<ConfigError>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(vec![ConfigError::at_offset(
+            ConfigErrorKind::Syntax,
+            path,
+            text,
+            0,
+            r#"the file is empty; write {"trackers": []} (the built-in Local tracker is added), or delete the file"#,
+        )]);
+    }
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        return Err(vec![syntax_error(path, text, &e)]);
+    }
+    let root = spans::parse(text).ok_or_else(|| {
+        vec![ConfigError::at_file(
+            ConfigErrorKind::Syntax,
+            path,
+            "the JSON structure could not be read; check the file with a JSON validator",
+        )]
+    })?;
+    let doc = Doc {
+        file: path,
+        text,
+        root: &root,
+    };
+    let duplicates: Vec<ConfigError> = root
+        .duplicate_keys()
+        .into_iter()
+        .map(|d| {
+            let message = format!(
+                "field \"{}\" is written twice {} (first at {}); keep one",
+                d.key,
+                doc.in_phrase(&d.container),
+                doc.place(d.first)
+            );
+            doc.error_at(ConfigErrorKind::DuplicateKey, d.start, message)
+        })
+        .collect();
+    if !duplicates.is_empty() {
+        return Err(duplicates);
+    }
+
+    if !matches!(root.kind, Kind::Object(_)) {
+        let found = describe_node(&root, text);
+        let detail = format!(r#"expected an object, found {found}; write {{"trackers": [ ... ]}}"#);
+        return Err(vec![doc.value_error(root.start, &detail)]);
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Outline<'a> {
+        #[serde(borrow)]
+        #[allow(dead_code, reason = "read only to check the outline")]
+        trackers: Vec<&'a RawValue>,
+    }
+    if let Err(e) = serde_json::from_str::<Outline<'_>>(text) {
+        return Err(vec![doc.serde_error(&e, text, 0)]);
+    }
+
+    let mut errors = Vec::new();
+    let mut trackers = Vec::new();
+    let mut names: HashMap<String, usize> = HashMap::new();
+    let nodes = root.member("trackers").map_or(&[][..], |m| m.value.items());
+    for (index, node) in nodes.iter().enumerate() {
+        let before = errors.len();
+        let Some(entry) = check_entry(&doc, index, node, registry, &mut errors) else {
+            continue;
+        };
+        let name_at = value_start(node, &["name"]);
+        if let Some(first) = names.get(&entry.name) {
+            let message = format!(
+                "duplicate tracker name \"{}\" (first used at {}); give each tracker a unique name",
+                entry.name,
+                doc.place(*first)
+            );
+            errors.push(doc.error_at(ConfigErrorKind::DuplicateName, name_at, message));
+        } else {
+            names.insert(entry.name.clone(), name_at);
+        }
+        if errors.len() == before {
+            trackers.push(entry);
+        }
+    }
+
+    if errors.is_empty() && !trackers.iter().any(|t| t.kind == LOCAL_TRACKER_TYPE) {
+        match names.get(LOCAL_TRACKER_NAME) {
+            Some(at) => errors.push(doc.error_at(
+                ConfigErrorKind::DuplicateName,
+                *at,
+                format!(
+                    "the name \"{LOCAL_TRACKER_NAME}\" belongs to the built-in local tracker; rename this tracker"
+                ),
+            )),
+            None => trackers.push(local_entry()),
+        }
+    }
+    if errors.is_empty() {
+        Ok(TrackersFile { trackers })
+    } else {
+        errors.sort_by_key(|e| (e.line, e.column));
+        Err(errors)
+    }
+}
+
+/// Reads one entry, checks its type, its provider `config` and its values;
+/// pushes what is wrong onto `errors`.
+fn check_entry(
+    doc: &Doc<'_>,
+    index: usize,
+    node: &Node,
+    registry: &Registry,
+    errors: &mut Vec<ConfigError>,
+) -> Option<TrackerEntry> {
+    // serde would read an array as a struct, field by field; the format
+    // has objects only.
+    let before = errors.len();
+    for object in [Some(node), find(node, &["sync"]), find(node, &["config"])]
+        .into_iter()
+        .flatten()
+    {
+        if !matches!(object.kind, Kind::Object(_)) {
+            let found = describe_node(object, doc.text);
+            errors
+                .push(doc.value_error(object.start, &format!("expected an object, found {found}")));
+        }
+    }
+    if errors.len() > before {
+        return None;
+    }
+    check_secrets(doc, node, registry, errors);
+    if errors.len() > before {
+        return None;
+    }
+    let slice = &doc.text[node.start..node.end];
+    let entry: TrackerEntry = match serde_json::from_str(slice) {
+        Ok(entry) => entry,
+        Err(e) => {
+            errors.push(doc.serde_error(&e, slice, node.start));
+            return None;
+        }
+    };
+    let tracker = format!("tracker \"{}\"", entry.name);
+    if entry.name.trim().is_empty() {
+        errors.push(doc.error_at(
+            ConfigErrorKind::InvalidValue,
+            value_start(node, &["name"]),
+            format!(
+                "bad value for \"name\" in tracker entry {}: the name is empty; give the tracker a unique name",
+                index + 1
+            ),
+        ));
+    }
+    match registry.factory(&entry.kind) {
+        None => {
+            let known: Vec<&str> = registry.kinds().collect();
+            let guess = closest(&entry.kind, known.iter().copied())
+                .map(|k| format!("did you mean \"{k}\"? "))
+                .unwrap_or_default();
+            let known = if known.is_empty() {
+                "none are registered".to_owned()
+            } else {
+                known.join(", ")
+            };
+            errors.push(doc.error_at(
+                ConfigErrorKind::UnknownType,
+                value_start(node, &["type"]),
+                format!(
+                    "unknown tracker type \"{}\" in {tracker}; {guess}known types: {known}",
+                    entry.kind
+                ),
+            ));
+        }
+        Some(factory) => match node.member("config") {
+            Some(config) => {
+                let text = &doc.text[config.value.start..config.value.end];
+                if let Err(e) = factory.validate(text) {
+                    errors.push(doc.serde_error(&e, text, config.value.start));
+                }
+            }
+            None => {
+                if let Err(e) = factory.validate("{}") {
+                    errors.push(doc.error_at(
+                        ConfigErrorKind::MissingField,
+                        node.start,
+                        format!(
+                            "{tracker} has no \"config\" and type \"{}\" needs one ({e}); add \"config\": {{ ... }} as config/trackers.example.json shows",
+                            entry.kind
+                        ),
+                    ));
+                }
+            }
+        },
+    }
+    if entry.sync.poll_interval_minutes == 0 {
+        errors.push(doc.error_at(
+            ConfigErrorKind::InvalidValue,
+            value_start(node, &["sync", "poll_interval_minutes"]),
+            format!(
+                "bad value for \"sync.poll_interval_minutes\" in {tracker}: 0; write 1 or more, or \"mode\": \"manual\" to stop polling"
+            ),
+        ));
+    }
+    Some(entry)
+}
+
+/// Checks every secret of the entry (the sync block's webhook secret, and
+/// the `config` fields its provider marks secret) on its own, so that a
+/// plain-text secret is reported at the secret itself: serde_json places
+/// the error of a nested value at the end of the enclosing object.
+fn check_secrets(doc: &Doc<'_>, node: &Node, registry: &Registry, errors: &mut Vec<ConfigError>) {
+    let mut paths = vec![vec!["sync".to_owned(), "webhook_secret".to_owned()]];
+    let kind = find(node, &["type"]).and_then(|t| t.string(doc.text));
+    if let Some(factory) = kind.and_then(|k| registry.factory(&k).cloned()) {
+        for field in factory.info().fields.into_iter().filter(|f| f.secret) {
+            let mut path = vec!["config".to_owned()];
+            path.extend(field.key.split('.').map(str::to_owned));
+            paths.push(path);
+        }
+    }
+    for path in paths {
+        let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+        if let Some(value) = find(node, &keys) {
+            let slice = &doc.text[value.start..value.end];
+            if let Err(e) = serde_json::from_str::<SecretRef>(slice) {
+                errors.push(doc.value_error(value.start, &serde_message(&e)));
+            }
+        }
+    }
+}
+
+/// The value at `keys` under `node`.
+fn find<'n>(node: &'n Node, keys: &[&str]) -> Option<&'n Node> {
+    keys.iter()
+        .try_fold(node, |at, key| at.member(key).map(|m| &m.value))
+}
+
+/// Where the value at `keys` under `node` starts; the node's start if absent.
+fn value_start(node: &Node, keys: &[&str]) -> usize {
+    find(node, keys).map_or(node.start, |n| n.start)
+}
+
+/// Writes `file` to `path` as pretty JSON, atomically: a temporary file in
+/// the same directory is written, flushed to disk, then renamed over `path`.
+/// Only references to secrets are written, never their values.
+pub fn save_trackers(path: &Path, file: &TrackersFile) -> Result<(), ConfigError> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let io = |action: &str, e: &std::io::Error| {
+        ConfigError::io(
+            path,
+            action,
+            e,
+            "check the directory's permissions and free space",
+        )
+    };
+    std::fs::create_dir_all(dir).map_err(|e| io("create its directory", &e))?;
+    let mut json = serde_json::to_string_pretty(file).map_err(|e| {
+        ConfigError::at_file(
+            ConfigErrorKind::InvalidValue,
+            path,
+            format!("cannot write the trackers as JSON: {e}"),
+        )
+    })?;
+    json.push('\n');
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".trackers.")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| io("create a temporary file", &e))?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        tmp.as_file()
+            .set_permissions(meta.permissions())
+            .map_err(|e| io("keep the file's permissions", &e))?;
+    }
+    tmp.write_all(json.as_bytes())
+        .map_err(|e| io("write a temporary file", &e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| io("flush a temporary file", &e))?;
+    tmp.persist(path)
+        .map_err(|e| io("replace the file", &e.error))?;
+    #[cfg(unix)]
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| io("flush its directory", &e))?;
+    Ok(())
+}
