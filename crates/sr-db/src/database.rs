@@ -1,0 +1,301 @@
+//! [`Database`]: one connected user database, whatever its dialect.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::Connection;
+use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlPool, MySqlPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
+use sr_model::ObjectKind;
+use sr_schema::{Dialect, Snapshot};
+
+use crate::diagnose::diagnose;
+use crate::url::{dialect_of_url, redact_url};
+use crate::{DbError, sqlite};
+
+/// How long a first connection may take before we give up and say so.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A pool of connections of one dialect. An enum rather than `sqlx::Any`,
+/// so each dialect's queries keep their own types.
+#[derive(Debug, Clone)]
+pub enum DbPool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+    MySql(MySqlPool),
+}
+
+impl DbPool {
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            DbPool::Sqlite(_) => Dialect::Sqlite,
+            DbPool::Postgres(_) => Dialect::Postgres,
+            DbPool::MySql(_) => Dialect::MySql,
+        }
+    }
+}
+
+/// A connected database.
+#[derive(Debug, Clone)]
+pub struct Database {
+    pool: DbPool,
+    /// The URL with the password removed: safe for messages and logs.
+    url: String,
+    /// The database's own name (SQLite: the file stem).
+    name: String,
+}
+
+impl Database {
+    /// Connects to `url` (`sqlite://…`, `postgres://…`, `mysql://…` or
+    /// `mariadb://…`). For servers one connection is opened and closed first,
+    /// so a failure is reported with its cause instead of a pool timeout.
+    #[tracing::instrument(name = "db.connect", skip_all, fields(url = %redact_url(url)))]
+    pub async fn connect(url: &str) -> Result<Database, DbError> {
+        let shown = redact_url(url);
+        let bad_url = |reason: String| DbError::BadUrl {
+            url: shown.clone(),
+            reason,
+        };
+        let dialect = dialect_of_url(url).ok_or_else(|| {
+            bad_url("the scheme is not sqlite, postgres, mysql or mariadb".into())
+        })?;
+        match dialect {
+            Dialect::Sqlite => {
+                let opts =
+                    SqliteConnectOptions::from_str(url).map_err(|e| bad_url(e.to_string()))?;
+                Database::open_sqlite_with(opts, shown).await
+            }
+            Dialect::Postgres => {
+                let opts = PgConnectOptions::from_str(url).map_err(|e| bad_url(e.to_string()))?;
+                probe(PgConnection::connect_with(&opts), &shown, dialect).await?;
+                let name = opts
+                    .get_database()
+                    .unwrap_or(opts.get_username())
+                    .to_owned();
+                let pool = PgPoolOptions::new()
+                    .max_connections(4)
+                    .acquire_timeout(CONNECT_TIMEOUT)
+                    .connect_lazy_with(opts);
+                Ok(Database {
+                    pool: DbPool::Postgres(pool),
+                    url: shown,
+                    name,
+                })
+            }
+            Dialect::MySql => {
+                // sqlx knows only the mysql scheme; MariaDB speaks the same.
+                let mysql_url = match url.split_once(':') {
+                    Some((scheme, rest)) if scheme.eq_ignore_ascii_case("mariadb") => {
+                        format!("mysql:{rest}")
+                    }
+                    _ => url.to_owned(),
+                };
+                let opts = MySqlConnectOptions::from_str(&mysql_url)
+                    .map_err(|e| bad_url(e.to_string()))?;
+                probe(MySqlConnection::connect_with(&opts), &shown, dialect).await?;
+                let name = opts.get_database().unwrap_or_default().to_owned();
+                let pool = MySqlPoolOptions::new()
+                    .max_connections(4)
+                    .acquire_timeout(CONNECT_TIMEOUT)
+                    .connect_lazy_with(opts);
+                Ok(Database {
+                    pool: DbPool::MySql(pool),
+                    url: shown,
+                    name,
+                })
+            }
+        }
+    }
+
+    /// Opens an existing SQLite file.
+    pub async fn open_sqlite(path: &Path) -> Result<Database, DbError> {
+        let shown = format!("sqlite://{}", path.display());
+        let opts = SqliteConnectOptions::new().filename(path);
+        Database::open_sqlite_with(opts, shown).await
+    }
+
+    async fn open_sqlite_with(
+        opts: SqliteConnectOptions,
+        shown: String,
+    ) -> Result<Database, DbError> {
+        let file = opts.get_filename();
+        // sqlx names an in-memory database `file:sqlx-in-memory-N`.
+        let shown_file = file.to_string_lossy();
+        let in_memory = shown_file.is_empty()
+            || shown_file.contains(":memory:")
+            || shown_file.starts_with("file:sqlx-in-memory-");
+        let name = if in_memory {
+            "memory".to_owned()
+        } else {
+            file.file_stem()
+                .map_or_else(|| "main".to_owned(), |s| s.to_string_lossy().into_owned())
+        };
+        // Foreign keys are enforced on every connection, as users expect.
+        let opts = opts.foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            // Each connection to an in-memory database is its own database.
+            .max_connections(if in_memory { 1 } else { 4 })
+            .acquire_timeout(CONNECT_TIMEOUT)
+            .connect_with(opts)
+            .await
+            .map_err(|e| connect_error(&e, &shown, Dialect::Sqlite))?;
+        // SQLite opens any file; reading the schema is what tells a database
+        // from something else.
+        let probe: Result<i64, sqlx::Error> =
+            sqlx::query_scalar("SELECT count(*) FROM sqlite_master")
+                .fetch_one(&pool)
+                .await;
+        if let Err(e) = probe {
+            pool.close().await;
+            return Err(connect_error(&e, &shown, Dialect::Sqlite));
+        }
+        Ok(Database {
+            pool: DbPool::Sqlite(pool),
+            url: shown,
+            name,
+        })
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.pool.dialect()
+    }
+
+    /// The URL with the password removed.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The database's own name (SQLite: the file stem; otherwise the
+    /// database named in the URL).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn pool(&self) -> &DbPool {
+        &self.pool
+    }
+
+    /// Everything in the database as a normalised snapshot.
+    #[tracing::instrument(name = "db.introspect", skip_all, fields(url = %self.url))]
+    pub async fn introspect(&self) -> Result<Snapshot, DbError> {
+        match &self.pool {
+            DbPool::Sqlite(pool) => sqlite::introspect(pool, &self.url, &self.name).await,
+            DbPool::Postgres(_) | DbPool::MySql(_) => Err(self.not_yet("introspection")),
+        }
+    }
+
+    /// How many rows `schema.table` holds: an exact count on SQLite; the
+    /// servers will answer from their statistics.
+    pub async fn row_estimate(&self, schema: &str, table: &str) -> Result<u64, DbError> {
+        match &self.pool {
+            DbPool::Sqlite(pool) => sqlite::row_count(pool, &self.url, schema, table).await,
+            DbPool::Postgres(_) | DbPool::MySql(_) => Err(self.not_yet("row estimates")),
+        }
+    }
+
+    /// The CREATE statement of an object as the database keeps it.
+    pub async fn object_ddl(
+        &self,
+        kind: ObjectKind,
+        schema: &str,
+        name: &str,
+    ) -> Result<String, DbError> {
+        match &self.pool {
+            DbPool::Sqlite(pool) => sqlite::object_ddl(pool, &self.url, kind, schema, name).await,
+            DbPool::Postgres(_) | DbPool::MySql(_) => Err(self.not_yet("object DDL")),
+        }
+    }
+
+    /// Closes every connection of the pool and waits for them to finish.
+    pub async fn close(&self) {
+        match &self.pool {
+            DbPool::Sqlite(p) => p.close().await,
+            DbPool::Postgres(p) => p.close().await,
+            DbPool::MySql(p) => p.close().await,
+        }
+    }
+
+    fn not_yet(&self, what: &'static str) -> DbError {
+        DbError::NotYetSupported {
+            what,
+            dialect: self.dialect(),
+            url: self.url.clone(),
+        }
+    }
+}
+
+/// Opens one connection and closes it again, turning a failure or a
+/// timeout into a diagnosed error.
+async fn probe<C: Connection>(
+    connect: impl Future<Output = Result<C, sqlx::Error>>,
+    shown: &str,
+    dialect: Dialect,
+) -> Result<(), DbError> {
+    match tokio::time::timeout(CONNECT_TIMEOUT, connect).await {
+        Ok(Ok(conn)) => conn
+            .close()
+            .await
+            .map_err(|e| connect_error(&e, shown, dialect)),
+        Ok(Err(e)) => Err(connect_error(&e, shown, dialect)),
+        Err(_) => Err(DbError::Connect {
+            url: shown.to_owned(),
+            cause: format!("no answer within {} s", CONNECT_TIMEOUT.as_secs()),
+            fix: "check the host and port, and that no firewall drops the connection".into(),
+        }),
+    }
+}
+
+fn connect_error(e: &sqlx::Error, shown: &str, dialect: Dialect) -> DbError {
+    let (cause, fix) = diagnose(e, dialect);
+    DbError::Connect {
+        url: shown.to_owned(),
+        cause,
+        fix,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A server database whose pool never connected: enough to check the
+    /// calls that do not reach the server yet.
+    fn lazy_postgres() -> Database {
+        let opts = PgConnectOptions::new()
+            .host("127.0.0.1")
+            .port(1)
+            .database("shop");
+        Database {
+            pool: DbPool::Postgres(PgPoolOptions::new().connect_lazy_with(opts)),
+            url: "postgres://127.0.0.1:1/shop".into(),
+            name: "shop".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn server_introspection_says_it_is_not_supported_yet() {
+        let db = lazy_postgres();
+        let err = db.introspect().await.unwrap_err();
+        assert!(matches!(
+            err,
+            DbError::NotYetSupported {
+                dialect: Dialect::Postgres,
+                ..
+            }
+        ));
+        assert_eq!(
+            err.to_string(),
+            "introspection is not yet supported for PostgreSQL (connected to \
+             postgres://127.0.0.1:1/shop); use an SQLite database for now"
+        );
+        assert!(matches!(
+            db.row_estimate("public", "orders").await,
+            Err(DbError::NotYetSupported {
+                what: "row estimates",
+                ..
+            })
+        ));
+    }
+}

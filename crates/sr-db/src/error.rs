@@ -1,0 +1,64 @@
+//! The one error type of this crate. Every message names the database by
+//! its URL with the password removed, and says what to do next.
+
+use std::path::PathBuf;
+
+use sr_model::ObjectKind;
+use sr_schema::Dialect;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error(
+        "`{url}` is not a database URL: {reason}; write it as sqlite://PATH, \
+         postgres://USER@HOST:PORT/DB or mysql://USER@HOST:PORT/DB"
+    )]
+    BadUrl { url: String, reason: String },
+
+    #[error("cannot connect to {url}: {cause}; {fix}")]
+    Connect {
+        url: String,
+        cause: String,
+        fix: String,
+    },
+
+    #[error(
+        "{what} is not yet supported for {dialect} (connected to {url}); \
+         use an SQLite database for now"
+    )]
+    NotYetSupported {
+        what: &'static str,
+        dialect: Dialect,
+        url: String,
+    },
+
+    #[error(
+        "{kind} `{schema}.{name}` does not exist in {url}; check the name, or refresh the schema"
+    )]
+    NotFound {
+        kind: ObjectKind,
+        schema: String,
+        name: String,
+        url: String,
+    },
+
+    #[error("query on {url} failed while {doing}: {source}")]
+    Query {
+        url: String,
+        doing: String,
+        #[source]
+        source: sqlx::Error,
+    },
+
+    #[error(
+        "cannot read the definition of {object} in {url}: {reason}; \
+         please report this with the object's CREATE statement"
+    )]
+    Parse {
+        object: String,
+        url: String,
+        reason: String,
+    },
+
+    #[error("cannot create the demo database at {}: {reason}; check that the directory is writable", path.display())]
+    Demo { path: PathBuf, reason: String },
+}
