@@ -30,6 +30,19 @@ async fn the_demo_database_is_built_once_and_atomically() {
 }
 
 #[tokio::test]
+async fn concurrent_callers_both_get_the_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo::demo_path(dir.path());
+    let (a, b) = tokio::join!(demo::ensure_demo_db(&path), demo::ensure_demo_db(&path));
+    assert_eq!((a.unwrap(), b.unwrap()), (path.clone(), path.clone()));
+    let entries = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(entries, 1, "one database and no temporary file");
+    let db = Database::open_sqlite(&path).await.unwrap();
+    assert_eq!(db.row_estimate("main", "orders").await.unwrap(), 120);
+    db.close().await;
+}
+
+#[tokio::test]
 async fn a_missing_directory_is_created() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a/b").join(demo::FILE_NAME);
