@@ -16,6 +16,7 @@ mod env_check;
 mod error;
 mod paths;
 mod spans;
+mod suggest;
 mod trackers;
 
 pub use env_check::{check_env, check_env_text};

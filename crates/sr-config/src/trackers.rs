@@ -11,9 +11,10 @@ use serde_json::value::RawValue;
 use sr_secrets::SecretRef;
 use sr_tracker::{Registry, TrackerEntry};
 
-use crate::diagnose::{Doc, closest, describe_node, serde_message, syntax_error};
+use crate::diagnose::{Doc, describe_node, serde_message, syntax_error};
 use crate::error::{ConfigError, ConfigErrorKind};
 use crate::spans::{self, Kind, Node};
+use crate::suggest::closest;
 
 /// The name of the built-in tracker that exists when no file says otherwise.
 pub const LOCAL_TRACKER_NAME: &str = "Local";
@@ -77,7 +78,11 @@ pub fn load_trackers(path: &Path, registry: &Registry) -> Result<TrackersFile, C
             ),
         )
     })?;
-    parse_trackers(path, &text, registry).map_err(|mut errors| errors.remove(0))
+    parse_trackers(path, &text, registry).map_err(|errors| {
+        errors.into_iter().next().unwrap_or_else(|| {
+            ConfigError::at_file(ConfigErrorKind::Syntax, path, "the file could not be read")
+        })
+    })
 }
 
 /// Checks `text`, the contents of `path`, and returns every problem found,
