@@ -90,3 +90,18 @@ fn files_that_cannot_be_read_say_so() {
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].kind, ConfigErrorKind::Syntax);
 }
+
+#[test]
+fn the_example_file_needs_three_variables() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/trackers.example.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let vars: Vec<ConfigErrorKind> = check_env_text(&path, &text, |_| None)
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    let expected: Vec<ConfigErrorKind> =
+        ["GITHUB_TOKEN", "GITHUB_WEBHOOK_SECRET", "JIRA_API_TOKEN"]
+            .map(|var| ConfigErrorKind::Env { var: var.into() })
+            .to_vec();
+    assert_eq!(vars, expected);
+}
