@@ -52,7 +52,11 @@ impl Database {
     /// `mariadb://…`). For servers one connection is opened and closed first,
     /// so a failure is reported with its cause instead of a pool timeout.
     #[tracing::instrument(name = "db.connect", skip_all, fields(url = %redact_url(url)))]
-    pub async fn connect(url: &str) -> Result<Database, DbError> {
+    pub fn connect(url: &str) -> BoxFuture<'_, Result<Database, DbError>> {
+        Box::pin(Self::connect_inner(url))
+    }
+
+    async fn connect_inner(url: &str) -> Result<Database, DbError> {
         let shown = redact_url(url);
         let bad_url = |reason: String| DbError::BadUrl {
             url: shown.clone(),
@@ -110,7 +114,11 @@ impl Database {
     }
 
     /// Opens an existing SQLite file.
-    pub async fn open_sqlite(path: &Path) -> Result<Database, DbError> {
+    pub fn open_sqlite(path: &Path) -> BoxFuture<'_, Result<Database, DbError>> {
+        Box::pin(Self::open_sqlite_inner(path))
+    }
+
+    async fn open_sqlite_inner(path: &Path) -> Result<Database, DbError> {
         let shown = format!("sqlite://{}", path.display());
         let opts = SqliteConnectOptions::new().filename(path);
         Database::open_sqlite_with(opts, shown).await
@@ -178,34 +186,48 @@ impl Database {
     }
 
     /// Everything in the database as a normalised snapshot.
-    #[tracing::instrument(name = "db.introspect", skip_all, fields(url = %self.url))]
-    pub async fn introspect(&self) -> Result<Snapshot, DbError> {
-        match &self.pool {
-            DbPool::Sqlite(pool) => sqlite::introspect(pool, &self.url, &self.name).await,
-            DbPool::Postgres(_) | DbPool::MySql(_) => Err(self.not_yet("introspection")),
-        }
+    ///
+    /// Returned boxed: rustc proves the future `Send` here, where the
+    /// lifetimes are concrete, but not through a caller's `tokio::spawn`
+    /// (sqlx's executor bounds are higher-ranked).
+    pub fn introspect(&self) -> BoxFuture<'_, Result<Snapshot, DbError>> {
+        use tracing::Instrument;
+        let span = tracing::debug_span!("db.introspect", url = %self.url);
+        Box::pin(
+            async move {
+                match &self.pool {
+                    DbPool::Sqlite(pool) => sqlite::introspect(pool, &self.url, &self.name).await,
+                    DbPool::Postgres(_) | DbPool::MySql(_) => Err(self.not_yet("introspection")),
+                }
+            }
+            .instrument(span),
+        )
     }
 
     /// How many rows `schema.table` holds: an exact count on SQLite; the
     /// servers will answer from their statistics.
-    pub async fn row_estimate(&self, schema: &str, table: &str) -> Result<u64, DbError> {
-        match &self.pool {
-            DbPool::Sqlite(pool) => sqlite::row_count(pool, &self.url, schema, table).await,
-            DbPool::Postgres(_) | DbPool::MySql(_) => Err(self.not_yet("row estimates")),
-        }
+    pub fn row_estimate<'a>(&'a self, schema: &'a str, table: &'a str) -> BoxFuture<'a, Result<u64, DbError>> {
+        Box::pin(async move {
+            match &self.pool {
+                DbPool::Sqlite(pool) => sqlite::row_count(pool, &self.url, schema, table).await,
+                DbPool::Postgres(_) | DbPool::MySql(_) => Err(self.not_yet("row estimates")),
+            }
+        })
     }
 
     /// The CREATE statement of an object as the database keeps it.
-    pub async fn object_ddl(
-        &self,
+    pub fn object_ddl<'a>(
+        &'a self,
         kind: ObjectKind,
-        schema: &str,
-        name: &str,
-    ) -> Result<String, DbError> {
-        match &self.pool {
-            DbPool::Sqlite(pool) => sqlite::object_ddl(pool, &self.url, kind, schema, name).await,
-            DbPool::Postgres(_) | DbPool::MySql(_) => Err(self.not_yet("object DDL")),
-        }
+        schema: &'a str,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<String, DbError>> {
+        Box::pin(async move {
+            match &self.pool {
+                DbPool::Sqlite(pool) => sqlite::object_ddl(pool, &self.url, kind, schema, name).await,
+                DbPool::Postgres(_) | DbPool::MySql(_) => Err(self.not_yet("object DDL")),
+            }
+        })
     }
 
     /// Closes every connection of the pool and waits for them to finish.
@@ -299,3 +321,7 @@ mod tests {
         ));
     }
 }
+
+
+/// A boxed future that can move between threads.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;

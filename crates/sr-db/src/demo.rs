@@ -27,7 +27,22 @@ pub fn demo_path(data_dir: &Path) -> PathBuf {
 /// concurrent caller never leaves a half-built database behind. An existing
 /// file is left as it is, whatever the user has done to it since.
 #[tracing::instrument(name = "demo.ensure", skip_all, fields(path = %path.display()))]
-pub async fn ensure_demo_db(path: &Path) -> Result<PathBuf, DbError> {
+pub fn ensure_demo_db(path: &Path) -> crate::database::BoxFuture<'_, Result<PathBuf, DbError>> {
+    Box::pin(ensure_demo_db_inner(path))
+}
+
+async fn build_demo(conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
+    // `Executor::execute` with a plain string runs every statement in it;
+    // `sqlx::raw_sql` would do the same but its higher-ranked executor bound
+    // keeps callers' futures from being provably `Send`.
+    use sqlx::Executor;
+    conn.execute(SCHEMA_SQL).await?;
+    let mut tx = conn.begin().await?;
+    tx.execute(SEED_SQL).await?;
+    tx.commit().await
+}
+
+async fn ensure_demo_db_inner(path: &Path) -> Result<PathBuf, DbError> {
     if path.is_file() {
         return Ok(path.to_owned());
     }
@@ -57,13 +72,7 @@ pub async fn ensure_demo_db(path: &Path) -> Result<PathBuf, DbError> {
         .connect()
         .await
         .map_err(|e| fail(format!("cannot open the temporary file: {e}")))?;
-    let mut build = async || -> Result<(), sqlx::Error> {
-        sqlx::raw_sql(SCHEMA_SQL).execute(&mut conn).await?;
-        let mut tx = conn.begin().await?;
-        sqlx::raw_sql(SEED_SQL).execute(&mut *tx).await?;
-        tx.commit().await
-    };
-    build()
+    build_demo(&mut conn)
         .await
         .map_err(|e| fail(format!("the bundled SQL failed: {e}")))?;
     conn.close()

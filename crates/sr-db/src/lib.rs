@@ -21,7 +21,7 @@ mod error;
 mod sqlite;
 mod url;
 
-pub use database::{Database, DbPool};
+pub use database::{BoxFuture, Database, DbPool};
 pub use error::DbError;
 pub use sr_schema::Dialect;
 pub use url::{dialect_of_url, redact_url};

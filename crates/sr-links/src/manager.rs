@@ -200,7 +200,7 @@ impl IssueLinkManager {
         let tracker = self.tracker(tracker)?;
         let issue = tracker.create_issue(draft).await?;
         let key = issue.key().to_string();
-        let object_key = object.map(ObjectRef::key);
+        let object_key = object.map(|o| o.key());
         self.store
             .audit(
                 &opts.actor,

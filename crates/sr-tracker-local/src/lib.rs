@@ -104,6 +104,13 @@ impl LocalTracker {
     }
 }
 
+/// Now, at the millisecond precision the store keeps, so that what
+/// `create_issue` returns equals what `get_issue` reads back.
+fn now_ms() -> chrono::DateTime<chrono::Utc> {
+    let now = chrono::Utc::now();
+    chrono::DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now)
+}
+
 fn storage(e: StoreError) -> TrackerError {
     TrackerError::Storage(e.to_string())
 }
@@ -163,7 +170,7 @@ impl IssueTracker for LocalTracker {
                 errors: vec!["title: an issue needs a title".into()],
             });
         }
-        let now = chrono::Utc::now();
+        let now = now_ms();
         let row = LocalIssueRow {
             number: 0,
             title: draft.title.trim().to_owned(),
@@ -221,7 +228,7 @@ impl IssueTracker for LocalTracker {
         if let Some(a) = &update.assignee {
             row.assignee = a.clone();
         }
-        row.updated_at = chrono::Utc::now();
+        row.updated_at = now_ms();
         self.store.update(&row).await.map_err(storage)?;
         Ok(self.to_issue(row))
     }

@@ -97,7 +97,9 @@ async fn read_table(
 ) -> Result<(Table, Vec<Index>), DbError> {
     let parsed = parse::parse_create_table(&o.sql).map_err(parse_error("table", &o.name, url))?;
     let mut table = Table::new(&o.name);
-    let doing = |what: &str| query_error(url, format!("reading the {what} of table {}", o.name));
+    // Takes `&'static str`: a closure over any `&str` is higher-ranked, which
+    // keeps this future from being `Send` across the awaits below.
+    let doing = |what: &'static str| query_error(url, format!("reading the {what} of table {}", o.name));
 
     let rows = sqlx::query(
         "SELECT name, type, \"notnull\", dflt_value, pk, hidden \

@@ -1,0 +1,149 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "scratchrobin", version, about = "Database workbench with issue-tracker links")]
+pub struct Args {
+    /// Directory for the store, logs and the demo database.
+    #[arg(long, global = true, env = "SCRATCHROBIN_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Directory for trackers.json, rules and templates.
+    #[arg(long, global = true, env = "SCRATCHROBIN_CONFIG_DIR")]
+    pub config_dir: Option<PathBuf>,
+    /// Store URL: a SQLite file path or postgres://… (default: the SQLite
+    /// file in the data directory).
+    #[arg(long, global = true, env = "SCRATCHROBIN_STORE")]
+    pub store: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The bundled demo database.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
+    /// Configured issue trackers.
+    Tracker {
+        #[command(subcommand)]
+        command: TrackerCommand,
+    },
+    /// Issues in a tracker.
+    Issue {
+        #[command(subcommand)]
+        command: IssueCommand,
+    },
+    /// Add or remove one link between an object and an issue.
+    Link {
+        #[command(subcommand)]
+        command: LinkCommand,
+    },
+    /// List links of an object or of an issue.
+    Links {
+        /// An object: CONNECTION:schema.name (demo:main.orders).
+        #[arg(long, conflicts_with = "issue", required_unless_present = "issue")]
+        object: Option<String>,
+        /// An issue key: provider:instance:id (local:default:7).
+        #[arg(long)]
+        issue: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The audit log of creates, links and unlinks, newest first.
+    Audit {
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Print the demo database's path, creating it if needed.
+    Path,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrackerCommand {
+    /// List configured trackers and whether each can be used.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a tracker's credentials and access.
+    Test {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IssueCommand {
+    /// Create an issue and link it to an object.
+    Create {
+        #[arg(long)]
+        tracker: String,
+        /// The object to link: CONNECTION:schema.name.
+        #[arg(long)]
+        object: Option<String>,
+        #[arg(long)]
+        title: String,
+        /// Read the body from this file (`-` for standard input).
+        #[arg(long)]
+        body_file: Option<PathBuf>,
+        /// P0 (critical) to P4 (lowest).
+        #[arg(long)]
+        priority: Option<String>,
+        /// Repeat for several labels.
+        #[arg(long = "label")]
+        labels: Vec<String>,
+        #[arg(long = "type")]
+        issue_type: Option<String>,
+        #[arg(long)]
+        assignee: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one issue by key.
+    Show {
+        key: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search a tracker.
+    Search {
+        #[arg(long)]
+        tracker: String,
+        #[arg(long, default_value = "")]
+        query: String,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LinkCommand {
+    Add {
+        #[arg(long)]
+        object: String,
+        #[arg(long)]
+        issue: String,
+        #[arg(long)]
+        json: bool,
+    },
+    Remove {
+        #[arg(long)]
+        object: String,
+        #[arg(long)]
+        issue: String,
+    },
+}

@@ -1,0 +1,216 @@
+//! Runs one subcommand on an engine opened for it.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use sr_config::Paths;
+use sr_engine::{Engine, EngineOptions};
+use sr_links::LinkOptions;
+use sr_model::{IssueDraft, IssueKey, SearchQuery};
+
+use crate::cli::{Args, Command, DemoCommand, IssueCommand, LinkCommand, TrackerCommand};
+use crate::output;
+
+pub fn run(args: Args, paths: Paths) -> anyhow::Result<ExitCode> {
+    let mut options = EngineOptions::new(paths);
+    options.store_url = args.store.clone();
+    let Some(command) = args.command else {
+        return gui(options);
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    runtime.block_on(async move {
+        let span = tracing::info_span!("command", name = command_name(&command));
+        let _entered = span.enter();
+        let engine = Engine::open(options).await?;
+        let result = dispatch(&engine, command).await;
+        engine.store().close().await;
+        result
+    })
+}
+
+fn gui(options: EngineOptions) -> anyhow::Result<ExitCode> {
+    sr_ui::run(options).context("the workbench window could not start")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn command_name(c: &Command) -> &'static str {
+    match c {
+        Command::Demo { .. } => "demo",
+        Command::Tracker { .. } => "tracker",
+        Command::Issue { .. } => "issue",
+        Command::Link { .. } => "link",
+        Command::Links { .. } => "links",
+        Command::Audit { .. } => "audit",
+    }
+}
+
+async fn dispatch(engine: &Engine, command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Demo { command: DemoCommand::Path } => {
+            println!("{}", engine.demo_path().await?.display());
+        }
+        Command::Tracker { command } => return tracker(engine, command).await,
+        Command::Issue { command } => issue(engine, command).await?,
+        Command::Link { command } => link(engine, command).await?,
+        Command::Links { object, issue, json } => {
+            let (links, by_object) = match (object, issue) {
+                (Some(o), _) => (engine.links().linked_issues(&engine.object(&o).await?).await?, true),
+                (None, Some(k)) => (engine.links().linked_objects(&k.parse::<IssueKey>()?).await?, false),
+                (None, None) => anyhow::bail!("give --object CONNECTION:schema.name or --issue KEY"),
+            };
+            if json {
+                output::json(&links)?;
+            } else if links.is_empty() {
+                println!("no links");
+            } else {
+                for l in &links {
+                    let line = if by_object { output::link_line_by_object(l) } else { output::link_line_by_issue(l) };
+                    println!("{line}");
+                }
+            }
+        }
+        Command::Audit { limit, json } => {
+            let entries = engine.store().audit_log(limit).await?;
+            if json {
+                output::json(&entries)?;
+            } else {
+                for e in &entries {
+                    println!(
+                        "{}  {:<8} {:<14} {} {}",
+                        e.at.format("%Y-%m-%d %H:%M:%S"),
+                        e.actor,
+                        e.action.as_str(),
+                        e.object.as_deref().unwrap_or("-"),
+                        e.issue.as_deref().unwrap_or("-")
+                    );
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn tracker(engine: &Engine, command: TrackerCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        TrackerCommand::List { json } => {
+            let statuses = engine.tracker_statuses().await;
+            if json {
+                output::json(&statuses)?;
+            } else {
+                for s in &statuses {
+                    let state = s.problem.as_deref().unwrap_or("ready");
+                    println!("{:<24} {:<8} {}", s.name, s.kind, state);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        TrackerCommand::Test { name, json } => {
+            let result = match engine.links().tracker(&name) {
+                Ok(t) => t.test_connection().await.map_err(sr_links::LinkError::from),
+                Err(e) => Err(e),
+            };
+            let ok = result.is_ok();
+            if json {
+                let value = match &result {
+                    Ok(report) => serde_json::json!({"tracker": name, "ok": true, "report": report}),
+                    Err(sr_links::LinkError::Tracker(e)) => {
+                        serde_json::json!({"tracker": name, "ok": false, "kind": e.kind(), "diagnosis": e.to_string()})
+                    }
+                    Err(e) => serde_json::json!({"tracker": name, "ok": false, "kind": "config", "diagnosis": e.to_string()}),
+                };
+                output::json(&value)?;
+            } else {
+                match &result {
+                    Ok(report) => {
+                        println!("{name}: ok");
+                        for c in &report.checks {
+                            println!("  {c}");
+                        }
+                    }
+                    Err(e) => eprintln!("{name}: {e}"),
+                }
+            }
+            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+    }
+}
+
+async fn issue(engine: &Engine, command: IssueCommand) -> anyhow::Result<()> {
+    match command {
+        IssueCommand::Create { tracker, object, title, body_file, priority, labels, issue_type, assignee, json } => {
+            let object = match object {
+                Some(o) => Some(engine.object(&o).await?),
+                None => None,
+            };
+            let body = match body_file {
+                None => String::new(),
+                Some(p) if p.as_os_str() == "-" => {
+                    let mut s = String::new();
+                    std::io::stdin().read_to_string(&mut s).context("reading the body from standard input")?;
+                    s
+                }
+                Some(p) => std::fs::read_to_string(&p).with_context(|| format!("reading the body file {}", p.display()))?,
+            };
+            let draft = IssueDraft {
+                title,
+                body,
+                priority: priority.map(|p| p.parse()).transpose().map_err(anyhow::Error::msg)?,
+                labels,
+                issue_type,
+                assignees: assignee.into_iter().collect(),
+                project: None,
+            };
+            let opts = LinkOptions::manual(engine.actor());
+            let (created, link) = engine.links().create_and_link(object.as_ref(), &draft, &tracker, &opts).await?;
+            if json {
+                output::json(&serde_json::json!({"issue": created, "link": link}))?;
+            } else {
+                println!("{}", created.key());
+            }
+        }
+        IssueCommand::Show { key, json } => {
+            let issue = engine.links().issue(&key.parse::<IssueKey>()?).await?;
+            if json {
+                output::json(&issue)?;
+            } else {
+                print!("{}", output::issue_details(&issue));
+            }
+        }
+        IssueCommand::Search { tracker, query, limit, json } => {
+            let q = SearchQuery { text: query, limit, ..SearchQuery::default() };
+            let found = engine.links().search(&tracker, &q).await?;
+            if json {
+                output::json(&found)?;
+            } else if found.is_empty() {
+                println!("no issues found");
+            } else {
+                for i in &found {
+                    println!("{}", output::issue_line(i));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn link(engine: &Engine, command: LinkCommand) -> anyhow::Result<()> {
+    match command {
+        LinkCommand::Add { object, issue, json } => {
+            let object = engine.object(&object).await?;
+            let key: IssueKey = issue.parse()?;
+            let link = engine.links().link_object(&object, &key, &LinkOptions::manual(engine.actor())).await?;
+            if json {
+                output::json(&link)?;
+            } else {
+                println!("linked {} to {}", object.name(), link.issue.display_key);
+            }
+        }
+        LinkCommand::Remove { object, issue } => {
+            let object = engine.object(&object).await?;
+            engine.links().unlink(&object, &issue.parse::<IssueKey>()?, engine.actor()).await?;
+            println!("unlinked {} from {issue}", object.name());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,54 @@
+//! Printing results: JSON only with `--json`, readable lines otherwise.
+
+use serde::Serialize;
+use sr_model::{Issue, IssueLink};
+
+pub fn json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+pub fn issue_line(issue: &Issue) -> String {
+    let r = &issue.reference;
+    let mut line = format!("{:<10} {:<12} {}", r.display_key, r.status.name, r.title);
+    if !r.labels.is_empty() {
+        line.push_str(&format!("  [{}]", r.labels.join(", ")));
+    }
+    line
+}
+
+pub fn issue_details(issue: &Issue) -> String {
+    let r = &issue.reference;
+    let mut out = format!("{} {}\n", r.display_key, r.title);
+    out.push_str(&format!("key:      {}\n", r.key));
+    out.push_str(&format!("status:   {}", r.status.name));
+    if let Some(res) = &r.status.resolution {
+        out.push_str(&format!(" ({res})"));
+    }
+    out.push('\n');
+    if let Some(p) = r.priority {
+        out.push_str(&format!("priority: {p} ({})\n", p.label()));
+    }
+    if !r.labels.is_empty() {
+        out.push_str(&format!("labels:   {}\n", r.labels.join(", ")));
+    }
+    if let Some(a) = &r.assignee {
+        out.push_str(&format!("assignee: {a}\n"));
+    }
+    out.push_str(&format!("url:      {}\n", r.url));
+    out.push_str(&format!("updated:  {}\n", r.updated_at.format("%Y-%m-%d %H:%M UTC")));
+    if !issue.body.is_empty() {
+        out.push('\n');
+        out.push_str(&issue.body);
+        out.push('\n');
+    }
+    out
+}
+
+pub fn link_line_by_object(l: &IssueLink) -> String {
+    format!("{:<10} {:<12} {:<14} {}", l.issue.display_key, l.issue.status.name, l.link_type, l.issue.title)
+}
+
+pub fn link_line_by_issue(l: &IssueLink) -> String {
+    format!("{:<10} {}:{}.{}  ({})", l.object.kind.as_str(), l.object.connection, l.object.schema, l.object.name, l.link_type)
+}

@@ -1,0 +1,202 @@
+//! The GUI's way in: [`Command`]s go to a background thread that owns a
+//! tokio runtime and the [`Engine`]; [`Event`]s come back on a channel the
+//! UI drains each frame without blocking. Every event also calls the
+//! [`Repaint`] hook so the window wakes up.
+
+use std::sync::Arc;
+use std::sync::mpsc;
+
+use sr_model::{Issue, IssueDraft, IssueKey, IssueLink, ObjectRef, SearchQuery};
+use sr_schema::Snapshot;
+use sr_store::AuditEntry;
+use sr_links::LinkOptions;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+use crate::{ConnectionInfo, Engine, EngineError, EngineOptions, TrackerStatus};
+
+/// Called after every event; the GUI passes `ctx.request_repaint`.
+pub type Repaint = Arc<dyn Fn() + Send + Sync>;
+
+/// What the UI asks for. Each answer arrives as one or more [`Event`]s.
+#[derive(Debug, Clone)]
+pub enum Command {
+    LoadConnections,
+    LoadSchema { connection: String, refresh: bool },
+    LoadLinks { object: ObjectRef },
+    LoadLinkCounts { connection: String },
+    LoadTrackers,
+    LoadAudit { limit: usize },
+    CreateIssue { request: u64, tracker: String, object: Option<ObjectRef>, draft: IssueDraft },
+    LinkIssue { object: ObjectRef, issue: IssueKey },
+    Unlink { object: ObjectRef, issue: IssueKey },
+    Search { request: u64, tracker: String, query: SearchQuery },
+    RefreshIssue { issue: IssueKey },
+    ReloadTrackers,
+}
+
+/// What the engine tells the UI.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// The engine is open and ready for commands.
+    Ready,
+    Connections(Vec<ConnectionInfo>),
+    Schema { connection: String, snapshot: Arc<Snapshot> },
+    Links { object: ObjectRef, links: Vec<IssueLink> },
+    LinkCounts { connection: String, counts: Vec<(String, u32, u32)> },
+    Trackers(Vec<TrackerStatus>),
+    Audit(Vec<AuditEntry>),
+    IssueCreated { request: u64, issue: Issue, link: Option<IssueLink> },
+    Linked(IssueLink),
+    Unlinked { object: ObjectRef, issue: IssueKey },
+    SearchResults { request: u64, issues: Vec<Issue> },
+    IssueRefreshed(Issue),
+    /// A command failed; `context` says which ("Create issue in Local").
+    Failed { context: String, message: String },
+    /// The engine could not start or stopped; nothing more will come.
+    Fatal(String),
+}
+
+/// The UI's handle: sending never blocks.
+#[derive(Debug, Clone)]
+pub struct EngineHandle {
+    commands: UnboundedSender<Command>,
+}
+
+impl EngineHandle {
+    /// Starts the engine on its own thread and runtime. Opening happens in
+    /// the background; [`Event::Ready`] or [`Event::Fatal`] says how it went.
+    pub fn spawn(options: EngineOptions, repaint: Repaint) -> std::io::Result<(EngineHandle, mpsc::Receiver<Event>)> {
+        let (cmd_tx, mut cmd_rx) = unbounded_channel::<Command>();
+        let (ev_tx, ev_rx) = mpsc::channel::<Event>();
+        let emit: Arc<dyn Fn(Event) + Send + Sync> = Arc::new(move |e| {
+            // The UI may have closed; then nobody listens and that is fine.
+            if ev_tx.send(e).is_ok() {
+                repaint();
+            }
+        });
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("sr-engine")
+            .enable_all()
+            .build()?;
+        std::thread::Builder::new().name("sr-engine-main".into()).spawn(move || {
+            runtime.block_on(async move {
+                let engine = match Engine::open(options).await {
+                    Ok(e) => Arc::new(e),
+                    Err(e) => {
+                        emit(Event::Fatal(e.to_string()));
+                        return;
+                    }
+                };
+                emit(Event::Ready);
+                while let Some(cmd) = cmd_rx.recv().await {
+                    let engine = engine.clone();
+                    let emit = emit.clone();
+                    tokio::spawn(async move { handle(&engine, cmd, &*emit).await });
+                }
+                engine.store().close().await;
+            });
+        })?;
+        Ok((EngineHandle { commands: cmd_tx }, ev_rx))
+    }
+
+    /// Queues a command. Returns false when the engine has stopped.
+    pub fn send(&self, command: Command) -> bool {
+        self.commands.send(command).is_ok()
+    }
+}
+
+async fn handle(engine: &Engine, cmd: Command, emit: &(dyn Fn(Event) + Send + Sync)) {
+    use tracing::Instrument;
+    let context = describe(&cmd);
+    let span = tracing::debug_span!("command", what = %context);
+    match run(engine, cmd).instrument(span).await {
+        Ok(events) => events.into_iter().for_each(emit),
+        Err(e) => emit(Event::Failed { context, message: e.to_string() }),
+    }
+}
+
+fn describe(cmd: &Command) -> String {
+    match cmd {
+        Command::LoadConnections => "Load connections".into(),
+        Command::LoadSchema { connection, .. } => format!("Load schema of {connection}"),
+        Command::LoadLinks { object } => format!("Load issues linked to {}", object.name()),
+        Command::LoadLinkCounts { connection } => format!("Count linked issues in {connection}"),
+        Command::LoadTrackers => "Load trackers".into(),
+        Command::LoadAudit { .. } => "Load audit log".into(),
+        Command::CreateIssue { tracker, .. } => format!("Create issue in {tracker}"),
+        Command::LinkIssue { issue, .. } => format!("Link {issue}"),
+        Command::Unlink { issue, .. } => format!("Unlink {issue}"),
+        Command::Search { tracker, .. } => format!("Search {tracker}"),
+        Command::RefreshIssue { issue } => format!("Sync {issue}"),
+        Command::ReloadTrackers => "Reload trackers".into(),
+    }
+}
+
+type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// Boxed so the future's `Send` bound is checked here, with concrete
+/// lifetimes; rustc cannot prove it through `tokio::spawn` otherwise.
+fn run(engine: &Engine, cmd: Command) -> BoxFuture<'_, Result<Vec<Event>, EngineError>> {
+    Box::pin(run_inner(engine, cmd))
+}
+
+async fn run_inner(engine: &Engine, cmd: Command) -> Result<Vec<Event>, EngineError> {
+    let links = engine.links();
+    let opts = LinkOptions::manual(engine.actor());
+    Ok(match cmd {
+        Command::LoadConnections => vec![Event::Connections(engine.connections().await)],
+        Command::LoadSchema { connection, refresh } => {
+            let snapshot = engine.snapshot(&connection, refresh).await?;
+            vec![Event::Schema { connection, snapshot }]
+        }
+        Command::LoadLinks { object } => {
+            let found = links.linked_issues(&object).await?;
+            vec![Event::Links { object, links: found }]
+        }
+        Command::LoadLinkCounts { connection } => {
+            let counts = engine.store().link_counts(&connection).await?;
+            vec![Event::LinkCounts { connection, counts }]
+        }
+        Command::LoadTrackers => vec![Event::Trackers(engine.tracker_statuses().await)],
+        Command::LoadAudit { limit } => vec![Event::Audit(engine.store().audit_log(limit).await?)],
+        Command::CreateIssue { request, tracker, object, draft } => {
+            let (issue, link) = links.create_and_link(object.as_ref(), &draft, &tracker, &opts).await?;
+            let mut events = vec![Event::IssueCreated { request, issue, link: link.clone() }];
+            if let Some(link) = link {
+                events.extend(after_link_change(engine, &link.object).await?);
+            }
+            events
+        }
+        Command::LinkIssue { object, issue } => {
+            let link = links.link_object(&object, &issue, &opts).await?;
+            let mut events = vec![Event::Linked(link)];
+            events.extend(after_link_change(engine, &object).await?);
+            events
+        }
+        Command::Unlink { object, issue } => {
+            links.unlink(&object, &issue, engine.actor()).await?;
+            let mut events = vec![Event::Unlinked { object: object.clone(), issue }];
+            events.extend(after_link_change(engine, &object).await?);
+            events
+        }
+        Command::Search { request, tracker, query } => {
+            vec![Event::SearchResults { request, issues: links.search(&tracker, &query).await? }]
+        }
+        Command::RefreshIssue { issue } => vec![Event::IssueRefreshed(links.refresh(&issue).await?)],
+        Command::ReloadTrackers => {
+            engine.reload_trackers().await?;
+            vec![Event::Trackers(engine.tracker_statuses().await)]
+        }
+    })
+}
+
+/// After a link changes, the side panel and the badges need fresh data.
+async fn after_link_change(engine: &Engine, object: &ObjectRef) -> Result<Vec<Event>, EngineError> {
+    let found = engine.links().linked_issues(object).await?;
+    let counts = engine.store().link_counts(&object.connection).await?;
+    Ok(vec![
+        Event::Links { object: object.clone(), links: found },
+        Event::LinkCounts { connection: object.connection.clone(), counts },
+    ])
+}

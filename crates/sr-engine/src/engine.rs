@@ -1,0 +1,288 @@
+//! [`Engine`]: the product's operations over the store, the trackers and the
+//! user's databases.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+use sr_config::{Paths, TrackersFile};
+use sr_db::Database;
+use sr_links::IssueLinkManager;
+use sr_model::{ObjectKind, ObjectName, ObjectRef};
+use sr_schema::Snapshot;
+use sr_secrets::Resolver;
+use sr_store::Store;
+use sr_tracker::{Registry, TrackerEntry, TrackerSet};
+use tokio::sync::Mutex;
+
+use crate::connections::{ConnectionInfo, DEMO_CONNECTION, demo_url};
+use crate::{EngineError, registry};
+
+/// How to start an engine.
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    pub paths: Paths,
+    /// The store URL; the SQLite file in the data directory when `None`.
+    pub store_url: Option<String>,
+    /// Who is recorded in links and the audit log.
+    pub actor: String,
+}
+
+impl EngineOptions {
+    pub fn new(paths: Paths) -> Self {
+        let actor = ["USER", "USERNAME", "LOGNAME"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+            .unwrap_or_else(|| "scratchrobin-user".into());
+        EngineOptions { paths, store_url: None, actor }
+    }
+}
+
+/// A configured tracker and whether it could be built.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrackerStatus {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub enabled: bool,
+    /// Where issue keys of this tracker point (`local:default`), when built.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// Why the tracker is unusable, when it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+    /// Secret references as written (`${GITHUB_TOKEN}`), never values.
+    pub secrets: Vec<String>,
+}
+
+pub struct Engine {
+    options: EngineOptions,
+    store: Store,
+    registry: Registry,
+    resolver: Arc<Resolver>,
+    trackers_file: std::sync::RwLock<TrackersFile>,
+    links: IssueLinkManager,
+    databases: Mutex<HashMap<String, Arc<Database>>>,
+    snapshots: Mutex<HashMap<String, Arc<Snapshot>>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("store", &self.store.backend()).finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// Opens the store, reads trackers.json and builds every enabled tracker.
+    /// A tracker that cannot be built (a missing token) is reported by
+    /// [`Engine::tracker_statuses`], not fatal; a malformed file is.
+    pub async fn open(options: EngineOptions) -> Result<Engine, EngineError> {
+        let store_url = options
+            .store_url
+            .clone()
+            .unwrap_or_else(|| options.paths.default_store_path().display().to_string());
+        let store = Store::open(&store_url).await?;
+        Engine::with_store(options, store, Arc::new(Resolver::system())).await
+    }
+
+    /// An engine over an open store with its own secret resolver (tests,
+    /// `serve`).
+    pub async fn with_store(options: EngineOptions, store: Store, resolver: Arc<Resolver>) -> Result<Engine, EngineError> {
+        let registry = registry(&store, &options.actor);
+        let file = sr_config::load_trackers(&options.paths.trackers_file(), &registry)?;
+        let engine = Engine {
+            links: IssueLinkManager::new(store.clone(), TrackerSet::default()),
+            trackers_file: std::sync::RwLock::new(file),
+            options,
+            store,
+            registry,
+            resolver,
+            databases: Mutex::new(HashMap::new()),
+            snapshots: Mutex::new(HashMap::new()),
+        };
+        engine.rebuild_trackers().await;
+        Ok(engine)
+    }
+
+    pub fn links(&self) -> &IssueLinkManager {
+        &self.links
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn paths(&self) -> &Paths {
+        &self.options.paths
+    }
+
+    pub fn actor(&self) -> &str {
+        &self.options.actor
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    pub fn tracker_entries(&self) -> Vec<TrackerEntry> {
+        self.trackers_file.read().unwrap_or_else(|p| p.into_inner()).trackers.clone()
+    }
+
+    /// Re-reads trackers.json and rebuilds the trackers (after Settings saved).
+    pub async fn reload_trackers(&self) -> Result<(), EngineError> {
+        let file = sr_config::load_trackers(&self.options.paths.trackers_file(), &self.registry)?;
+        *self.trackers_file.write().unwrap_or_else(|p| p.into_inner()) = file;
+        self.rebuild_trackers().await;
+        Ok(())
+    }
+
+    async fn rebuild_trackers(&self) {
+        let entries = self.tracker_entries();
+        let registry = self.registry.clone();
+        let resolver = self.resolver.clone();
+        // Resolving keyring secrets may block on D-Bus.
+        let built = tokio::task::spawn_blocking(move || {
+            entries
+                .iter()
+                .filter(|e| e.enabled)
+                .filter_map(|e| match registry.build(e, &resolver) {
+                    Ok(t) => Some(t),
+                    Err(err) => {
+                        tracing::warn!(tracker = %e.name, error = %err, "tracker unavailable");
+                        None
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        self.links.set_trackers(TrackerSet::new(built));
+    }
+
+    /// Every configured tracker with what is wrong with it, if anything.
+    pub async fn tracker_statuses(&self) -> Vec<TrackerStatus> {
+        let entries = self.tracker_entries();
+        let registry = self.registry.clone();
+        let resolver = self.resolver.clone();
+        tokio::task::spawn_blocking(move || {
+            entries
+                .iter()
+                .map(|e| {
+                    let built = if e.enabled { Some(registry.build(e, &resolver)) } else { None };
+                    TrackerStatus {
+                        name: e.name.clone(),
+                        kind: e.kind.clone(),
+                        enabled: e.enabled,
+                        instance: built
+                            .as_ref()
+                            .and_then(|b| b.as_ref().ok())
+                            .map(|t| format!("{}:{}", t.info().provider, t.info().instance)),
+                        problem: match &built {
+                            Some(Err(err)) => Some(err.to_string()),
+                            None => Some("disabled".into()),
+                            Some(Ok(_)) => None,
+                        },
+                        secrets: secret_refs(&e.config),
+                    }
+                })
+                .collect()
+        })
+        .await
+        .unwrap_or_default()
+    }
+
+    /// Connections the engine can open, the demo database first.
+    pub async fn connections(&self) -> Vec<ConnectionInfo> {
+        vec![ConnectionInfo {
+            name: DEMO_CONNECTION.into(),
+            url: demo_url(&self.options.paths.demo_db_path()),
+            dialect: "sqlite".into(),
+        }]
+    }
+
+    /// Creates the demo database when needed and returns its path.
+    pub async fn demo_path(&self) -> Result<std::path::PathBuf, EngineError> {
+        let path = self.options.paths.demo_db_path();
+        Ok(sr_db::demo::ensure_demo_db(&path).await?)
+    }
+
+    /// The open database of a connection, opened on first use.
+    pub async fn database(&self, connection: &str) -> Result<Arc<Database>, EngineError> {
+        let mut dbs = self.databases.lock().await;
+        if let Some(db) = dbs.get(connection) {
+            return Ok(db.clone());
+        }
+        let db = match connection {
+            DEMO_CONNECTION => Database::open_sqlite(&self.demo_path().await?).await?,
+            other => {
+                let known: Vec<String> = self.connections().await.into_iter().map(|c| c.name).collect();
+                return Err(EngineError::UnknownConnection { name: other.to_owned(), known: known.join(", ") });
+            }
+        };
+        let db = Arc::new(db);
+        dbs.insert(connection.to_owned(), db.clone());
+        Ok(db)
+    }
+
+    /// The connection's schema, introspected on first use; `refresh` reads it
+    /// again.
+    pub async fn snapshot(&self, connection: &str, refresh: bool) -> Result<Arc<Snapshot>, EngineError> {
+        if !refresh {
+            if let Some(s) = self.snapshots.lock().await.get(connection) {
+                return Ok(s.clone());
+            }
+        }
+        let snapshot = Arc::new(self.database(connection).await?.introspect().await?);
+        self.snapshots.lock().await.insert(connection.to_owned(), snapshot.clone());
+        Ok(snapshot)
+    }
+
+    /// Resolves `CONNECTION:schema.name` to an object that exists now. A
+    /// table or view wins over an index or trigger of the same name.
+    pub async fn resolve_object(&self, name: &ObjectName) -> Result<ObjectRef, EngineError> {
+        let snapshot = self.snapshot(&name.connection, false).await?;
+        let mut found = snapshot.find(name.schema.as_deref(), &name.name);
+        if found.is_empty() {
+            return Err(EngineError::NoSuchObject { name: name.clone() });
+        }
+        let preferred = [ObjectKind::Table, ObjectKind::View, ObjectKind::MaterializedView];
+        if found.len() > 1 {
+            let best: Vec<_> = found.iter().filter(|m| preferred.contains(&m.kind)).cloned().collect();
+            if best.len() == 1 {
+                found = best;
+            }
+        }
+        if found.len() > 1 {
+            let candidates: Vec<String> =
+                found.iter().map(|m| format!("{} {}.{}", m.kind.label(), m.schema, m.name)).collect();
+            return Err(EngineError::AmbiguousObject { name: name.clone(), candidates: candidates.join(", ") });
+        }
+        Ok(found.remove(0).to_object_ref(&name.connection))
+    }
+
+    /// Parses and resolves an object name typed by a user.
+    pub async fn object(&self, text: &str) -> Result<ObjectRef, EngineError> {
+        self.resolve_object(&text.parse::<ObjectName>()?).await
+    }
+}
+
+/// The secret references in a provider `config` object, as written.
+fn secret_refs(config: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    collect_refs(config, &mut out);
+    out
+}
+
+fn collect_refs(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) if s.contains("${") => out.push(s.clone()),
+        serde_json::Value::Object(m) => {
+            if let Some(serde_json::Value::String(k)) = m.get("keyring") {
+                out.push(format!("keyring:{k}"));
+            }
+            m.values().for_each(|x| collect_refs(x, out));
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_refs(x, out)),
+        _ => {}
+    }
+}

@@ -1,0 +1,27 @@
+//! The engine's error: what failed, in words a user can act on.
+
+use sr_model::{ObjectName, ObjectNameError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Config(#[from] sr_config::ConfigError),
+    #[error(transparent)]
+    Store(#[from] sr_store::StoreError),
+    #[error(transparent)]
+    Links(#[from] sr_links::LinkError),
+    #[error(transparent)]
+    Tracker(#[from] sr_tracker::TrackerError),
+    #[error(transparent)]
+    Db(#[from] sr_db::DbError),
+    #[error(transparent)]
+    ObjectName(#[from] ObjectNameError),
+    #[error("no connection named `{name}`; known connections: {known}")]
+    UnknownConnection { name: String, known: String },
+    #[error("{name} does not exist in connection `{}`; check the spelling and write it as CONNECTION:schema.name (the workbench's explorer lists every object)", .name.connection)]
+    NoSuchObject { name: ObjectName },
+    #[error("{name} is ambiguous: {candidates}; name the schema (CONNECTION:schema.name)")]
+    AmbiguousObject { name: ObjectName, candidates: String },
+    #[error("the engine has stopped")]
+    Stopped,
+}

@@ -1,0 +1,19 @@
+//! The engine: one place that opens the store, builds the configured
+//! trackers through the adapter registry, opens user databases, and offers
+//! the operations the GUI and the CLI share.
+//!
+//! The CLI calls [`Engine`] directly from its own runtime. The GUI talks to
+//! an [`EngineHandle`]: it sends [`Command`]s and drains [`Event`]s, so its
+//! thread never waits on a database or a tracker.
+
+mod api;
+mod connections;
+mod engine;
+mod error;
+mod registry;
+
+pub use api::{Command, EngineHandle, Event, Repaint};
+pub use connections::{ConnectionInfo, DEMO_CONNECTION};
+pub use engine::{Engine, EngineOptions, TrackerStatus};
+pub use error::EngineError;
+pub use registry::registry;

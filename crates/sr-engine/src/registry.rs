@@ -1,0 +1,12 @@
+//! The one place that names adapter crates: adding a tracker means one
+//! line here.
+
+use sr_store::Store;
+use sr_tracker::Registry;
+
+/// Every tracker type this build knows.
+pub fn registry(store: &Store, actor: &str) -> Registry {
+    let mut r = Registry::new();
+    r.register(sr_tracker_local::LocalFactory::new(store.clone(), actor));
+    r
+}
