@@ -169,6 +169,12 @@ impl Engine {
                 .iter()
                 .map(|e| {
                     let built = if e.enabled { Some(registry.build(e, &resolver)) } else { None };
+                    // The webhook secret is needed only by the listener, but a
+                    // reference that cannot be resolved is worth saying now.
+                    let webhook = e.sync.webhook_secret.as_ref().map(|r| resolver.resolve(r));
+                    if let Some(Ok(secret)) = &webhook {
+                        tracing::trace!(tracker = %e.name, ?secret, "webhook secret resolved");
+                    }
                     TrackerStatus {
                         name: e.name.clone(),
                         kind: e.kind.clone(),
@@ -177,10 +183,11 @@ impl Engine {
                             .as_ref()
                             .and_then(|b| b.as_ref().ok())
                             .map(|t| format!("{}:{}", t.info().provider, t.info().instance)),
-                        problem: match &built {
-                            Some(Err(err)) => Some(err.to_string()),
-                            None => Some("disabled".into()),
-                            Some(Ok(_)) => None,
+                        problem: match (&built, &webhook) {
+                            (Some(Err(err)), _) => Some(err.to_string()),
+                            (None, _) => Some("disabled".into()),
+                            (Some(Ok(_)), Some(Err(err))) => Some(format!("webhook secret: {err}")),
+                            (Some(Ok(_)), _) => None,
                         },
                         secrets: secret_refs(&e.config),
                     }

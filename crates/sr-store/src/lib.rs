@@ -9,6 +9,7 @@
 
 mod audit;
 mod error;
+mod import;
 mod issues;
 mod links;
 mod local;

@@ -39,20 +39,6 @@ impl Store {
         Ok((link, created))
     }
 
-    /// Writes many links in one transaction (imports, benchmarks). Returns
-    /// how many were new.
-    pub async fn link_many(&self, links: &[NewLink<'_>]) -> Result<usize> {
-        let mut tx = self.pool().begin().await?;
-        let mut created = 0;
-        for new in links {
-            if link_on(&mut tx, new).await?.1 {
-                created += 1;
-            }
-        }
-        tx.commit().await?;
-        Ok(created)
-    }
-
     /// Removes the link between an object and an issue; an error naming
     /// both when they are not linked.
     pub async fn unlink(&self, object_key: &str, issue: &IssueKey, actor: &str) -> Result<()> {

@@ -1,0 +1,193 @@
+//! Bulk import of links: the same rows [`Store::link`] writes, in multi-row
+//! statements, for imports and for the benchmark that fills a store with a
+//! million links. Audited like single links.
+
+use std::collections::HashMap;
+
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, AnyConnection, Row};
+use sr_model::Priority;
+
+use crate::audit::AuditAction;
+use crate::{NewLink, Result, Store, StoreError, time};
+
+/// Rows per statement: well under both engines' bound-parameter limits.
+const CHUNK: usize = 400;
+
+impl Store {
+    /// Writes many links at once; returns how many were new. Objects and
+    /// issues are upserted first, then links are inserted, skipping pairs
+    /// that are already linked, and every new link gets an audit row.
+    pub async fn import_links(&self, links: &[NewLink<'_>]) -> Result<usize> {
+        let mut tx = self.pool().begin().await?;
+        let objects = upsert_objects(&mut tx, links).await?;
+        let issues = upsert_issues(&mut tx, links).await?;
+        let object_keys: HashMap<i64, &str> = objects.iter().map(|(k, v)| (*v, k.as_str())).collect();
+        let issue_keys: HashMap<i64, &str> = issues.iter().map(|(k, v)| (*v, k.as_str())).collect();
+        let now = time::to_ms(time::now());
+        let mut created = 0;
+        for chunk in links.chunks(CHUNK) {
+            let mut sql = String::from(
+                "INSERT INTO links (link_id, object_id, issue_id, link_type, created_by, created_at, sync_direction) VALUES ",
+            );
+            push_placeholders(&mut sql, chunk.len(), 7);
+            sql.push_str(" ON CONFLICT (object_id, issue_id) DO NOTHING RETURNING object_id, issue_id, created_by, link_type");
+            let mut q: Query<'_, Any, AnyArguments<'_>> = sqlx::query(&sql);
+            for l in chunk {
+                q = q
+                    .bind(uuid::Uuid::new_v4().to_string())
+                    .bind(id_of(&objects, &l.object.key())?)
+                    .bind(id_of(&issues, &l.issue.key().to_string())?)
+                    .bind(l.link_type.as_str())
+                    .bind(l.created_by.to_owned())
+                    .bind(now)
+                    .bind(l.sync_direction.as_str());
+            }
+            let rows = q.fetch_all(&mut *tx).await?;
+            created += rows.len();
+            audit_new_links(&mut tx, &rows, &object_keys, &issue_keys, now).await?;
+        }
+        tx.commit().await?;
+        Ok(created)
+    }
+}
+
+fn id_of(map: &HashMap<String, i64>, key: &str) -> Result<i64> {
+    map.get(key).copied().ok_or_else(|| StoreError::corrupt("links", format!("no row id for {key}")))
+}
+
+fn push_placeholders(sql: &mut String, rows: usize, cols: usize) {
+    let mut n = 0;
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..cols {
+            n += 1;
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&n.to_string());
+        }
+        sql.push(')');
+    }
+}
+
+async fn upsert_objects(conn: &mut AnyConnection, links: &[NewLink<'_>]) -> Result<HashMap<String, i64>> {
+    let mut distinct = HashMap::new();
+    for l in links {
+        distinct.entry(l.object.key()).or_insert(l.object);
+    }
+    let list: Vec<_> = distinct.into_iter().collect();
+    let mut ids = HashMap::with_capacity(list.len());
+    for chunk in list.chunks(CHUNK) {
+        let mut sql = String::from(
+            "INSERT INTO objects (object_key, connection, kind, database_name, schema_name, name, version_hash, modified_at) VALUES ",
+        );
+        push_placeholders(&mut sql, chunk.len(), 8);
+        sql.push_str(" ON CONFLICT (object_key) DO UPDATE SET database_name = excluded.database_name RETURNING id, object_key");
+        let mut q = sqlx::query(&sql);
+        for (key, o) in chunk {
+            q = q
+                .bind(key.clone())
+                .bind(o.connection.clone())
+                .bind(o.kind.as_str())
+                .bind(o.database.clone())
+                .bind(o.schema.clone())
+                .bind(o.name.clone())
+                .bind(o.version_hash.clone())
+                .bind(o.modified_at.map(time::to_ms));
+        }
+        for row in q.fetch_all(&mut *conn).await? {
+            ids.insert(row.try_get("object_key")?, row.try_get("id")?);
+        }
+    }
+    Ok(ids)
+}
+
+async fn upsert_issues(conn: &mut AnyConnection, links: &[NewLink<'_>]) -> Result<HashMap<String, i64>> {
+    let mut distinct = HashMap::new();
+    for l in links {
+        distinct.entry(l.issue.key().to_string()).or_insert(l.issue);
+    }
+    let list: Vec<_> = distinct.into_iter().collect();
+    let mut ids = HashMap::with_capacity(list.len());
+    let synced = time::to_ms(time::now());
+    for chunk in list.chunks(CHUNK / 2) {
+        let mut sql = String::from(
+            "INSERT INTO issues (issue_key, provider, instance, issue_id, display_key, url, title, state, status_name, \
+             resolution, priority, labels, assignee, created_at, updated_at, body, issue_type, project, content_hash, \
+             synced_at) VALUES ",
+        );
+        push_placeholders(&mut sql, chunk.len(), 20);
+        sql.push_str(
+            " ON CONFLICT (issue_key) DO UPDATE SET title = excluded.title, state = excluded.state, \
+             status_name = excluded.status_name, labels = excluded.labels, assignee = excluded.assignee, \
+             updated_at = excluded.updated_at, body = excluded.body, content_hash = excluded.content_hash, \
+             synced_at = excluded.synced_at RETURNING id, issue_key",
+        );
+        let mut q = sqlx::query(&sql);
+        for (key, i) in chunk {
+            let r = &i.reference;
+            let labels = serde_json::to_string(&r.labels).map_err(|e| StoreError::corrupt("issues", e))?;
+            q = q
+                .bind(key.clone())
+                .bind(r.key.provider.clone())
+                .bind(r.key.instance.clone())
+                .bind(r.key.id.clone())
+                .bind(r.display_key.clone())
+                .bind(r.url.clone())
+                .bind(r.title.clone())
+                .bind(r.status.state.as_str())
+                .bind(r.status.name.clone())
+                .bind(r.status.resolution.clone())
+                .bind(r.priority.map(Priority::as_str))
+                .bind(labels)
+                .bind(r.assignee.clone())
+                .bind(time::to_ms(r.created_at))
+                .bind(time::to_ms(r.updated_at))
+                .bind(i.body.clone())
+                .bind(i.issue_type.clone())
+                .bind(i.project.clone())
+                .bind(i.content_hash())
+                .bind(synced);
+        }
+        for row in q.fetch_all(&mut *conn).await? {
+            ids.insert(row.try_get("issue_key")?, row.try_get("id")?);
+        }
+    }
+    Ok(ids)
+}
+
+async fn audit_new_links(
+    conn: &mut AnyConnection,
+    inserted: &[sqlx::any::AnyRow],
+    object_keys: &HashMap<i64, &str>,
+    issue_keys: &HashMap<i64, &str>,
+    now: i64,
+) -> Result<()> {
+    if inserted.is_empty() {
+        return Ok(());
+    }
+    let mut sql = String::from("INSERT INTO audit_log (at, actor, action, object_key, issue_key, detail) VALUES ");
+    push_placeholders(&mut sql, inserted.len(), 6);
+    let mut q = sqlx::query(&sql);
+    for r in inserted {
+        let object_id: i64 = r.try_get("object_id")?;
+        let issue_id: i64 = r.try_get("issue_id")?;
+        let actor: String = r.try_get("created_by")?;
+        let link_type: String = r.try_get("link_type")?;
+        q = q
+            .bind(now)
+            .bind(actor)
+            .bind(AuditAction::Linked.as_str())
+            .bind(object_keys.get(&object_id).map(|k| k.to_string()))
+            .bind(issue_keys.get(&issue_id).map(|k| k.to_string()))
+            .bind(format!("{link_type} (import)"));
+    }
+    q.execute(&mut *conn).await?;
+    Ok(())
+}
