@@ -1,0 +1,120 @@
+//! The eframe application: owns the engine handle and the event receiver,
+//! drains events each frame without blocking, draws the workbench, and
+//! sends the commands the frame queued.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError};
+
+use sr_engine::{EngineHandle, EngineOptions, Event};
+
+use crate::UiError;
+use crate::state::{EngineStatus, Persisted, UiState};
+
+/// The key the workbench state is saved under in eframe's storage.
+const STORAGE_KEY: &str = "scratchrobin.workbench";
+
+/// Opens the native window titled "ScratchRobin", spawns the engine, and
+/// shows the workbench until the window closes.
+pub fn run(options: EngineOptions) -> Result<(), UiError> {
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("ScratchRobin")
+            .with_app_id("scratchrobin")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([640.0, 400.0]),
+        ..eframe::NativeOptions::default()
+    };
+    let trackers_file = options.paths.trackers_file().display().to_string();
+    let mut spawn_error = None;
+    let result = eframe::run_native(
+        "ScratchRobin",
+        native,
+        Box::new(|cc| {
+            let ctx = cc.egui_ctx.clone();
+            let repaint: sr_engine::Repaint = Arc::new(move || ctx.request_repaint());
+            match EngineHandle::spawn(options, repaint) {
+                Ok((engine, events)) => {
+                    let persisted = cc
+                        .storage
+                        .and_then(|s| eframe::get_value::<Persisted>(s, STORAGE_KEY))
+                        .unwrap_or_default();
+                    let mut state = UiState::new(persisted);
+                    state.trackers_file = trackers_file;
+                    Ok(Box::new(WorkbenchApp::new(state, engine, events)))
+                }
+                Err(e) => {
+                    let message = e.to_string();
+                    spawn_error = Some(e);
+                    Err(message.into())
+                }
+            }
+        }),
+    );
+    if let Some(e) = spawn_error {
+        return Err(UiError::EngineSpawn(e));
+    }
+    result.map_err(|e| UiError::Window(e.to_string()))
+}
+
+/// The workbench as an eframe app: the state, the way to the engine, and
+/// the way back.
+pub struct WorkbenchApp {
+    pub state: UiState,
+    engine: EngineHandle,
+    events: Receiver<Event>,
+}
+
+impl WorkbenchApp {
+    pub fn new(state: UiState, engine: EngineHandle, events: Receiver<Event>) -> Self {
+        let mut app = WorkbenchApp {
+            state,
+            engine,
+            events,
+        };
+        app.flush();
+        app
+    }
+
+    /// Applies every event that has arrived, without waiting for more.
+    fn drain(&mut self) {
+        loop {
+            match self.events.try_recv() {
+                Ok(event) => self.state.apply(event),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    if !matches!(self.state.engine, EngineStatus::Fatal(_)) {
+                        self.state.apply(Event::Fatal(
+                            "the engine stopped; restart ScratchRobin".into(),
+                        ));
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Sends the commands the state queued.
+    fn flush(&mut self) {
+        for command in self.state.take_commands() {
+            if !self.engine.send(command) {
+                tracing::warn!("the engine has stopped; a command was dropped");
+            }
+        }
+    }
+}
+
+impl eframe::App for WorkbenchApp {
+    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.drain();
+        self.flush();
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        crate::ui::workbench_ui(ui, &mut self.state);
+        self.flush();
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, STORAGE_KEY, &self.state.persisted());
+    }
+}

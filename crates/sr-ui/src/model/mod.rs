@@ -1,0 +1,9 @@
+//! What the panels compute from engine data, as plain functions: explorer
+//! rows, object look-ups, DDL, the issue description summary and the
+//! Markdown preview.
+
+pub mod ddl;
+pub mod explorer;
+pub mod markdown;
+pub mod object;
+pub mod summary;

@@ -1,0 +1,276 @@
+//! What the user does, as state changes and queued commands.
+
+use sr_engine::Command;
+use sr_model::{IssueKey, IssueRef, ObjectKind, ObjectRef, SearchQuery};
+
+use super::{CreateIssueDialog, Dialog, JobKind, LinkIssueDialog, Load, Tab, ToastLevel, UiState};
+use crate::model::summary::{issue_title, object_summary};
+
+/// Where "View" takes an issue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ViewTarget {
+    /// A web page, opened in the browser.
+    Browser(String),
+    /// An issue with no page of its own, shown in a tab.
+    Tab,
+}
+
+/// The kinds an issue can be filed against from the explorer.
+pub fn can_file_issue(kind: ObjectKind) -> bool {
+    !matches!(
+        kind,
+        ObjectKind::Database | ObjectKind::Column | ObjectKind::Constraint
+    )
+}
+
+impl UiState {
+    /// Loads a connection's schema and badges.
+    pub fn load_connection(&mut self, name: &str) {
+        let conn = self.connection_mut(name);
+        conn.schema = Load::Loading;
+        self.send(Command::LoadSchema {
+            connection: name.to_owned(),
+            refresh: false,
+        });
+        self.send(Command::LoadLinkCounts {
+            connection: name.to_owned(),
+        });
+    }
+
+    /// Reads a connection's schema again from the database.
+    pub fn refresh_connection(&mut self, name: &str) {
+        if self.jobs.is_running(&JobKind::Schema(name.to_owned())) {
+            return;
+        }
+        self.send(Command::LoadSchema {
+            connection: name.to_owned(),
+            refresh: true,
+        });
+        self.send(Command::LoadLinkCounts {
+            connection: name.to_owned(),
+        });
+    }
+
+    pub fn load_links(&mut self, object: &ObjectRef) {
+        let key = object.key();
+        if self.jobs.is_running(&JobKind::Links(key.clone())) {
+            return;
+        }
+        let entry = self.links.entry(key).or_default();
+        if !matches!(entry, Load::Ready(_)) {
+            *entry = Load::Loading;
+        }
+        self.send(Command::LoadLinks {
+            object: object.clone(),
+        });
+    }
+
+    /// Selects an object: its detail tab opens and its linked issues load.
+    pub fn select(&mut self, object: &ObjectRef) {
+        self.selection = Some(object.clone());
+        self.open_tab(Tab::Object(object.clone()));
+        self.load_links(object);
+    }
+
+    /// Opens `tab`, or brings it forward when already open.
+    pub fn open_tab(&mut self, tab: Tab) {
+        let i = match self.tabs.iter().position(|t| t.same(&tab)) {
+            Some(i) => {
+                self.tabs[i] = tab;
+                i
+            }
+            None => {
+                self.tabs.push(tab);
+                self.tabs.len() - 1
+            }
+        };
+        self.active_tab = Some(i);
+    }
+
+    pub fn activate_tab(&mut self, index: usize) {
+        if index < self.tabs.len() {
+            self.active_tab = Some(index);
+            if let Tab::Object(o) = &self.tabs[index] {
+                let o = o.clone();
+                self.selection = Some(o.clone());
+                if !matches!(self.links_of(&o), Load::Ready(_)) {
+                    self.load_links(&o);
+                }
+            }
+        }
+    }
+
+    pub fn close_tab(&mut self, index: usize) {
+        if index >= self.tabs.len() {
+            return;
+        }
+        self.tabs.remove(index);
+        self.active_tab = match self.active_tab {
+            _ if self.tabs.is_empty() => None,
+            Some(a) if a > index => Some(a - 1),
+            Some(a) if a == index => Some(a.min(self.tabs.len() - 1)),
+            other => other,
+        };
+    }
+
+    pub fn set_filter(&mut self, filter: String) {
+        if filter != self.filter {
+            self.filter = filter;
+            let filter = self.filter.clone();
+            self.connections
+                .iter_mut()
+                .for_each(|c| c.rebuild_tree(&filter));
+        }
+    }
+
+    /// Opens "Create Issue…" for `object`, prefilled from its definition.
+    pub fn open_create_dialog(&mut self, object: &ObjectRef) {
+        if !can_file_issue(object.kind) {
+            return;
+        }
+        let description = object_summary(object, self.snapshot_of(object).map(|s| &**s));
+        let dialog = CreateIssueDialog::new(
+            object.clone(),
+            self.default_tracker(),
+            issue_title(object),
+            description,
+        );
+        self.dialog = Some(Dialog::CreateIssue(dialog));
+        if matches!(self.trackers, Load::Idle) {
+            self.send(Command::LoadTrackers);
+        }
+    }
+
+    /// Sends the open Create Issue dialog's draft.
+    pub fn submit_create(&mut self) {
+        let request = self.next_request();
+        let Some(Dialog::CreateIssue(d)) = &mut self.dialog else {
+            return;
+        };
+        if d.pending.is_some() {
+            return;
+        }
+        match d.draft() {
+            Err(e) => d.error = Some(e),
+            Ok(draft) => {
+                d.error = None;
+                d.pending = Some(request);
+                let command = Command::CreateIssue {
+                    request,
+                    tracker: d.tracker.clone(),
+                    object: d.link.then(|| d.object.clone()),
+                    draft,
+                };
+                self.send(command);
+            }
+        }
+    }
+
+    /// Opens "Link Existing Issue…" for `object`.
+    pub fn open_link_dialog(&mut self, object: &ObjectRef) {
+        self.dialog = Some(Dialog::LinkIssue(LinkIssueDialog::new(
+            object.clone(),
+            self.default_tracker(),
+        )));
+    }
+
+    /// Searches the Link dialog's tracker: its query, or recent issues when
+    /// `recent` (or when the query is empty).
+    pub fn search(&mut self, recent: bool) {
+        let request = self.next_request();
+        let Some(Dialog::LinkIssue(d)) = &mut self.dialog else {
+            return;
+        };
+        if d.tracker.is_empty() {
+            d.error = Some("Choose a tracker to search.".into());
+            return;
+        }
+        let query = if recent {
+            SearchQuery::default()
+        } else {
+            SearchQuery::text(d.query.trim())
+        };
+        d.searching = Some(request);
+        d.error = None;
+        let command = Command::Search {
+            request,
+            tracker: d.tracker.clone(),
+            query,
+        };
+        self.send(command);
+    }
+
+    /// Links the issue chosen in the Link dialog.
+    pub fn link_chosen(&mut self) {
+        let Some(Dialog::LinkIssue(d)) = &mut self.dialog else {
+            return;
+        };
+        let Some(issue) = d.chosen.clone() else {
+            d.error = Some("Pick an issue from the results first.".into());
+            return;
+        };
+        if d.linking.is_some() {
+            return;
+        }
+        d.linking = Some(issue.clone());
+        d.error = None;
+        let object = d.object.clone();
+        self.send(Command::LinkIssue { object, issue });
+    }
+
+    pub fn unlink(&mut self, object: &ObjectRef, issue: &IssueKey) {
+        let kind = JobKind::Unlink {
+            object: object.key(),
+            issue: issue.clone(),
+        };
+        if !self.jobs.is_running(&kind) {
+            self.send(Command::Unlink {
+                object: object.clone(),
+                issue: issue.clone(),
+            });
+        }
+    }
+
+    /// Sends a toast's Undo command and dismisses the toast.
+    pub fn undo(&mut self, toast: u64) {
+        if let Some(command) = self.toasts.take(toast).and_then(|t| t.undo) {
+            self.send(command);
+        }
+    }
+
+    /// Refreshes one issue from its tracker now.
+    pub fn sync_issue(&mut self, issue: &IssueKey) {
+        if !self.jobs.is_running(&JobKind::Refresh(issue.clone())) {
+            self.send(Command::RefreshIssue {
+                issue: issue.clone(),
+            });
+        }
+    }
+
+    /// "View": a web issue opens in the browser; an issue of the built-in
+    /// tracker (`scratchrobin://` URL) opens in a tab.
+    pub fn view_issue(&mut self, issue: &IssueRef) -> ViewTarget {
+        if issue.url.is_empty() || issue.url.starts_with("scratchrobin://") {
+            self.open_tab(Tab::Issue(issue.clone()));
+            ViewTarget::Tab
+        } else {
+            ViewTarget::Browser(issue.url.clone())
+        }
+    }
+
+    pub fn reload_trackers(&mut self) {
+        if !self.jobs.is_running(&JobKind::Trackers) {
+            self.send(Command::ReloadTrackers);
+        }
+    }
+
+    pub fn close_dialog(&mut self) {
+        self.dialog = None;
+    }
+
+    /// Tells the user about a failure that happened on the UI side.
+    pub fn report_error(&mut self, text: String) {
+        self.last_error = Some(text.clone());
+        self.toasts.push(ToastLevel::Error, text, None);
+    }
+}

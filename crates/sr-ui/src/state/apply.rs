@@ -1,0 +1,228 @@
+//! Folding engine events into the state.
+
+use sr_engine::{Command, Event};
+use sr_model::{Issue, IssueKey, IssueLink, ObjectRef};
+
+use super::{Badge, Dialog, EngineStatus, JobKind, Load, Tab, ToastLevel, UiState};
+
+impl UiState {
+    /// Applies one engine event.
+    pub fn apply(&mut self, event: Event) {
+        match event {
+            Event::Ready => self.engine = EngineStatus::Ready,
+            Event::Fatal(message) => {
+                self.engine = EngineStatus::Fatal(message.clone());
+                self.jobs.clear();
+                self.last_error = Some(message);
+            }
+            Event::Connections(list) => {
+                self.jobs.finish(&JobKind::Connections);
+                for info in list {
+                    let name = info.name.clone();
+                    let conn = self.connection_mut(&name);
+                    conn.info = info;
+                    if conn.schema == Load::Idle {
+                        self.load_connection(&name);
+                    }
+                }
+            }
+            Event::Schema {
+                connection,
+                snapshot,
+            } => {
+                self.jobs.finish(&JobKind::Schema(connection.clone()));
+                let filter = self.filter.clone();
+                let conn = self.connection_mut(&connection);
+                if conn.info.dialect.is_empty() {
+                    conn.info.dialect = snapshot.dialect.as_str().to_owned();
+                }
+                conn.schema = Load::Ready(snapshot);
+                conn.rebuild_tree(&filter);
+            }
+            Event::Links { object, links } => {
+                let key = object.key();
+                self.jobs.finish(&JobKind::Links(key.clone()));
+                self.links.insert(key, Load::Ready(links));
+            }
+            Event::LinkCounts { connection, counts } => {
+                self.jobs.finish(&JobKind::Counts(connection.clone()));
+                self.connection_mut(&connection).badges = counts
+                    .into_iter()
+                    .map(|(key, total, open)| (key, Badge { total, open }))
+                    .collect();
+            }
+            Event::Trackers(list) => {
+                self.jobs.finish(&JobKind::Trackers);
+                self.trackers = Load::Ready(list);
+                let default = self.default_tracker();
+                match &mut self.dialog {
+                    Some(Dialog::CreateIssue(d)) if d.tracker.is_empty() => d.tracker = default,
+                    Some(Dialog::LinkIssue(d)) if d.tracker.is_empty() => d.tracker = default,
+                    _ => {}
+                }
+            }
+            Event::Audit(_) => {
+                self.jobs.finish(&JobKind::Audit);
+            }
+            Event::IssueCreated {
+                request,
+                issue,
+                link,
+            } => self.issue_created(request, issue, link),
+            Event::Linked(link) => self.linked(link),
+            Event::Unlinked { object, issue } => self.unlinked(object, issue),
+            Event::SearchResults { request, issues } => {
+                self.jobs.finish(&JobKind::Search(request));
+                if let Some(Dialog::LinkIssue(d)) = &mut self.dialog
+                    && d.searching == Some(request)
+                {
+                    d.searching = None;
+                    if d.chosen
+                        .as_ref()
+                        .is_some_and(|c| !issues.iter().any(|i| i.key() == c))
+                    {
+                        d.chosen = None;
+                    }
+                    d.results = Some(issues);
+                }
+            }
+            Event::IssueRefreshed(issue) => {
+                self.jobs.finish(&JobKind::Refresh(issue.key().clone()));
+                self.replace_issue(&issue);
+            }
+            Event::Failed { context, message } => self.failed(context, message),
+        }
+    }
+
+    fn issue_created(&mut self, request: u64, issue: Issue, link: Option<IssueLink>) {
+        self.jobs.finish(&JobKind::Create(request));
+        if let Some(Dialog::CreateIssue(d)) = &self.dialog
+            && d.pending == Some(request)
+        {
+            self.dialog = None;
+        }
+        let key = &issue.reference.display_key;
+        let text = match &link {
+            Some(l) => format!("Created {key} and linked it to {}", l.object.name),
+            None => format!("Created {key}"),
+        };
+        self.toasts.push(ToastLevel::Success, text, None);
+        // Show it in the side panel at once; the Links event that follows
+        // brings the stored list.
+        if let Some(link) = link {
+            self.add_link(link);
+        }
+    }
+
+    fn linked(&mut self, link: IssueLink) {
+        let object_key = link.object.key();
+        self.jobs.finish(&JobKind::Link {
+            object: object_key.clone(),
+            issue: link.issue.key.clone(),
+        });
+        if let Some(Dialog::LinkIssue(d)) = &self.dialog
+            && d.object.key() == object_key
+            && d.linking.as_ref() == Some(&link.issue.key)
+        {
+            self.dialog = None;
+        }
+        let text = format!("Linked {} to {}", link.issue.display_key, link.object.name);
+        self.toasts.push(ToastLevel::Success, text, None);
+        self.add_link(link);
+    }
+
+    fn unlinked(&mut self, object: ObjectRef, issue: IssueKey) {
+        let key = object.key();
+        self.jobs.finish(&JobKind::Unlink {
+            object: key.clone(),
+            issue: issue.clone(),
+        });
+        let mut display = issue.to_string();
+        if let Some(Load::Ready(links)) = self.links.get_mut(&key) {
+            if let Some(l) = links.iter().find(|l| l.issue.key == issue) {
+                display = l.issue.display_key.clone();
+            }
+            links.retain(|l| l.issue.key != issue);
+        }
+        let text = format!("Unlinked {display} from {}", object.name);
+        let undo = Command::LinkIssue { object, issue };
+        self.toasts.push(ToastLevel::Info, text, Some(undo));
+    }
+
+    fn add_link(&mut self, link: IssueLink) {
+        let entry = self
+            .links
+            .entry(link.object.key())
+            .or_insert(Load::Ready(Vec::new()));
+        if !matches!(entry, Load::Ready(_)) {
+            *entry = Load::Ready(Vec::new());
+        }
+        if let Load::Ready(links) = entry
+            && !links.iter().any(|l| l.issue.key == link.issue.key)
+        {
+            links.push(link);
+        }
+    }
+
+    /// A fresher copy of an issue replaces the one on every link and tab.
+    fn replace_issue(&mut self, issue: &Issue) {
+        for load in self.links.values_mut() {
+            if let Load::Ready(links) = load {
+                links
+                    .iter_mut()
+                    .filter(|l| l.issue.key == *issue.key())
+                    .for_each(|l| l.issue = issue.reference.clone());
+            }
+        }
+        for tab in &mut self.tabs {
+            if let Tab::Issue(i) = tab
+                && i.key == *issue.key()
+            {
+                *i = issue.reference.clone();
+            }
+        }
+    }
+
+    fn failed(&mut self, context: String, message: String) {
+        let job = self.jobs.fail(&context);
+        match job.map(|j| j.kind) {
+            Some(JobKind::Schema(name)) => {
+                self.connection_mut(&name).schema = Load::Failed(message.clone())
+            }
+            Some(JobKind::Links(key)) => {
+                self.links.insert(key, Load::Failed(message.clone()));
+            }
+            Some(JobKind::Trackers) if !matches!(self.trackers, Load::Ready(_)) => {
+                self.trackers = Load::Failed(message.clone());
+            }
+            Some(JobKind::Create(request)) => {
+                if let Some(Dialog::CreateIssue(d)) = &mut self.dialog
+                    && d.pending == Some(request)
+                {
+                    d.pending = None;
+                    d.error = Some(message.clone());
+                }
+            }
+            Some(JobKind::Search(request)) => {
+                if let Some(Dialog::LinkIssue(d)) = &mut self.dialog
+                    && d.searching == Some(request)
+                {
+                    d.searching = None;
+                    d.error = Some(message.clone());
+                }
+            }
+            Some(JobKind::Link { issue, .. }) => {
+                if let Some(Dialog::LinkIssue(d)) = &mut self.dialog
+                    && d.linking.as_ref() == Some(&issue)
+                {
+                    d.linking = None;
+                    d.error = Some(message.clone());
+                }
+            }
+            _ => {}
+        }
+        let text = format!("{context}: {message}");
+        self.last_error = Some(text.clone());
+        self.toasts.push(ToastLevel::Error, text, None);
+    }
+}

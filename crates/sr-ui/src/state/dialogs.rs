@@ -1,0 +1,148 @@
+//! The data behind the dialogs: what the user typed and what is pending.
+
+use sr_model::{Issue, IssueDraft, IssueKey, ObjectRef, Priority};
+
+/// The dialog on top of the workbench, if any. One at a time.
+#[derive(Debug, Clone)]
+pub enum Dialog {
+    CreateIssue(CreateIssueDialog),
+    LinkIssue(LinkIssueDialog),
+    Trackers,
+    About,
+}
+
+/// "Create Issue…" for one object.
+#[derive(Debug, Clone)]
+pub struct CreateIssueDialog {
+    pub object: ObjectRef,
+    pub tracker: String,
+    pub title: String,
+    pub description: String,
+    pub priority: Option<Priority>,
+    /// Comma-separated, as typed.
+    pub labels: String,
+    /// Link the new issue to `object` (on by default).
+    pub link: bool,
+    /// Show the description rendered rather than the editor.
+    pub preview: bool,
+    /// The request id of the CreateIssue in flight.
+    pub pending: Option<u64>,
+    pub error: Option<String>,
+}
+
+impl CreateIssueDialog {
+    pub fn new(object: ObjectRef, tracker: String, title: String, description: String) -> Self {
+        CreateIssueDialog {
+            object,
+            tracker,
+            title,
+            description,
+            priority: Some(Priority::P2),
+            labels: "database".into(),
+            link: true,
+            preview: false,
+            pending: None,
+            error: None,
+        }
+    }
+
+    /// The draft to send, or what is missing.
+    pub fn draft(&self) -> Result<IssueDraft, String> {
+        if self.tracker.trim().is_empty() {
+            return Err("Choose a tracker; add one in Tools → Issue Tracker Settings.".into());
+        }
+        let title = self.title.trim();
+        if title.is_empty() {
+            return Err("Give the issue a title.".into());
+        }
+        let mut draft = IssueDraft::new(title, self.description.clone());
+        draft.priority = self.priority;
+        draft.labels = split_labels(&self.labels);
+        Ok(draft)
+    }
+}
+
+/// Labels typed as `a, b ,c` → `["a", "b", "c"]`, duplicates dropped.
+pub fn split_labels(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for label in text.split(',').map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.iter().any(|l| l == label) {
+            out.push(label.to_owned());
+        }
+    }
+    out
+}
+
+/// "Link Existing Issue…" for one object.
+#[derive(Debug, Clone)]
+pub struct LinkIssueDialog {
+    pub object: ObjectRef,
+    pub tracker: String,
+    pub query: String,
+    /// The request id of the Search in flight.
+    pub searching: Option<u64>,
+    /// The last search's results; `None` before the first search.
+    pub results: Option<Vec<Issue>>,
+    pub chosen: Option<IssueKey>,
+    /// The issue a LinkIssue is in flight for.
+    pub linking: Option<IssueKey>,
+    pub error: Option<String>,
+}
+
+impl LinkIssueDialog {
+    pub fn new(object: ObjectRef, tracker: String) -> Self {
+        LinkIssueDialog {
+            object,
+            tracker,
+            query: String::new(),
+            searching: None,
+            results: None,
+            chosen: None,
+            linking: None,
+            error: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sr_model::ObjectKind;
+
+    use super::*;
+
+    #[test]
+    fn labels_split_on_commas() {
+        let check =
+            |text: &str, expected: &[&str]| assert_eq!(split_labels(text), expected, "{text:?}");
+        check("", &[]);
+        check("database", &["database"]);
+        check(" a, b ,c,, ", &["a", "b", "c"]);
+        check("perf, perf, index", &["perf", "index"]);
+    }
+
+    #[test]
+    fn drafts_need_a_tracker_and_a_title() {
+        let o = ObjectRef::new("demo", ObjectKind::Table, "shop", "main", "orders");
+        let mut d = CreateIssueDialog::new(o, "Local".into(), "  ".into(), "body".into());
+        assert_eq!(d.draft(), Err("Give the issue a title.".into()));
+        d.title = " Slow scans ".into();
+        d.priority = Some(Priority::P1);
+        let draft = d.draft().unwrap_or_default();
+        assert_eq!(
+            (
+                draft.title.as_str(),
+                draft.body.as_str(),
+                draft.priority,
+                draft.labels
+            ),
+            (
+                "Slow scans",
+                "body",
+                Some(Priority::P1),
+                vec!["database".to_owned()]
+            )
+        );
+        d.tracker = String::new();
+        assert!(d.draft().is_err_and(|e| e.starts_with("Choose a tracker")));
+    }
+}

@@ -1,0 +1,130 @@
+//! Background jobs: every command sent is a job until the event that
+//! answers it (or a failure) arrives. The status bar counts them and the
+//! panels show spinners for theirs.
+
+use sr_engine::Command;
+use sr_model::IssueKey;
+
+/// What a job waits for, precise enough to match the answering event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobKind {
+    Connections,
+    Schema(String),
+    Links(String),
+    Counts(String),
+    Trackers,
+    Audit,
+    Create(u64),
+    Link { object: String, issue: IssueKey },
+    Unlink { object: String, issue: IssueKey },
+    Search(u64),
+    Refresh(IssueKey),
+}
+
+/// One command in flight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub kind: JobKind,
+    /// The engine's words for the command, as `Event::Failed` repeats them.
+    pub context: String,
+}
+
+impl Job {
+    pub fn for_command(command: &Command) -> Job {
+        Job {
+            kind: kind_of(command),
+            context: describe(command),
+        }
+    }
+}
+
+fn kind_of(command: &Command) -> JobKind {
+    match command {
+        Command::LoadConnections => JobKind::Connections,
+        Command::LoadSchema { connection, .. } => JobKind::Schema(connection.clone()),
+        Command::LoadLinks { object } => JobKind::Links(object.key()),
+        Command::LoadLinkCounts { connection } => JobKind::Counts(connection.clone()),
+        Command::LoadTrackers | Command::ReloadTrackers => JobKind::Trackers,
+        Command::LoadAudit { .. } => JobKind::Audit,
+        Command::CreateIssue { request, .. } => JobKind::Create(*request),
+        Command::LinkIssue { object, issue } => JobKind::Link {
+            object: object.key(),
+            issue: issue.clone(),
+        },
+        Command::Unlink { object, issue } => JobKind::Unlink {
+            object: object.key(),
+            issue: issue.clone(),
+        },
+        Command::Search { request, .. } => JobKind::Search(*request),
+        Command::RefreshIssue { issue } => JobKind::Refresh(issue.clone()),
+    }
+}
+
+/// The context the engine puts in `Event::Failed` for `command`. It must
+/// stay in step with sr-engine's own description of commands; a mismatch
+/// only leaves a spinner running until the next answer of that kind.
+pub fn describe(command: &Command) -> String {
+    match command {
+        Command::LoadConnections => "Load connections".into(),
+        Command::LoadSchema { connection, .. } => format!("Load schema of {connection}"),
+        Command::LoadLinks { object } => format!("Load issues linked to {}", object.name()),
+        Command::LoadLinkCounts { connection } => format!("Count linked issues in {connection}"),
+        Command::LoadTrackers => "Load trackers".into(),
+        Command::LoadAudit { .. } => "Load audit log".into(),
+        Command::CreateIssue { tracker, .. } => format!("Create issue in {tracker}"),
+        Command::LinkIssue { issue, .. } => format!("Link {issue}"),
+        Command::Unlink { issue, .. } => format!("Unlink {issue}"),
+        Command::Search { tracker, .. } => format!("Search {tracker}"),
+        Command::RefreshIssue { issue } => format!("Sync {issue}"),
+        Command::ReloadTrackers => "Reload trackers".into(),
+    }
+}
+
+/// The jobs in flight, oldest first.
+#[derive(Debug, Clone, Default)]
+pub struct Jobs {
+    jobs: Vec<Job>,
+}
+
+impl Jobs {
+    pub fn start(&mut self, job: Job) {
+        self.jobs.push(job);
+    }
+
+    /// Ends the oldest job of `kind`; true when there was one.
+    pub fn finish(&mut self, kind: &JobKind) -> bool {
+        match self.jobs.iter().position(|j| &j.kind == kind) {
+            Some(i) => {
+                self.jobs.remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Ends the oldest job the engine described as `context`.
+    pub fn fail(&mut self, context: &str) -> Option<Job> {
+        let i = self.jobs.iter().position(|j| j.context == context)?;
+        Some(self.jobs.remove(i))
+    }
+
+    pub fn is_running(&self, kind: &JobKind) -> bool {
+        self.jobs.iter().any(|j| &j.kind == kind)
+    }
+
+    pub fn len(&self) -> usize {
+        self.jobs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.jobs.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Job> {
+        self.jobs.iter()
+    }
+
+    pub fn clear(&mut self) {
+        self.jobs.clear();
+    }
+}

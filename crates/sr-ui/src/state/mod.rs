@@ -1,0 +1,279 @@
+//! The workbench's state as plain data.
+//!
+//! [`UiState::apply`] folds engine events in; the action methods (in
+//! `actions`) change it on the user's behalf and queue [`Command`]s, which
+//! the app sends after the frame. Nothing here draws or blocks, so every
+//! behaviour can be tested with events built by hand.
+
+mod actions;
+mod apply;
+mod dialogs;
+mod jobs;
+mod toasts;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use sr_engine::{Command, ConnectionInfo, DEMO_CONNECTION, TrackerStatus};
+use sr_model::{IssueLink, IssueRef, ObjectRef};
+use sr_schema::Snapshot;
+
+use crate::model::explorer::{ExplorerSchema, explorer_tree};
+
+pub use actions::{ViewTarget, can_file_issue};
+pub use dialogs::{CreateIssueDialog, Dialog, LinkIssueDialog, split_labels};
+pub use jobs::{Job, JobKind, Jobs, describe};
+pub use toasts::{Toast, ToastLevel, Toasts};
+
+/// Something loaded in the background.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Load<T> {
+    #[default]
+    Idle,
+    Loading,
+    Ready(T),
+    Failed(String),
+}
+
+impl<T> Load<T> {
+    pub fn ready(&self) -> Option<&T> {
+        match self {
+            Load::Ready(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// Where the engine stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EngineStatus {
+    Starting,
+    Ready,
+    /// The engine could not start or stopped; nothing more will come.
+    Fatal(String),
+}
+
+/// How many issues are linked to an object and how many of them are open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Badge {
+    pub total: u32,
+    pub open: u32,
+}
+
+/// One database connection in the explorer.
+#[derive(Debug, Clone)]
+pub struct ConnectionState {
+    pub info: ConnectionInfo,
+    pub schema: Load<Arc<Snapshot>>,
+    /// Badges by object key.
+    pub badges: HashMap<String, Badge>,
+    /// The explorer rows for the current snapshot and filter.
+    pub tree: Vec<ExplorerSchema>,
+}
+
+impl ConnectionState {
+    pub fn new(info: ConnectionInfo) -> Self {
+        ConnectionState {
+            info,
+            schema: Load::Idle,
+            badges: HashMap::new(),
+            tree: Vec::new(),
+        }
+    }
+
+    fn rebuild_tree(&mut self, filter: &str) {
+        self.tree = match &self.schema {
+            Load::Ready(s) => explorer_tree(&self.info.name, s, filter),
+            _ => Vec::new(),
+        };
+    }
+
+    pub fn snapshot(&self) -> Option<&Arc<Snapshot>> {
+        self.schema.ready()
+    }
+}
+
+/// A tab of the central area.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Tab {
+    /// An object's details: columns, keys, indexes, DDL.
+    Object(ObjectRef),
+    /// An issue of a tracker without a web page (the local tracker).
+    Issue(IssueRef),
+}
+
+impl Tab {
+    pub fn title(&self) -> String {
+        match self {
+            Tab::Object(o) => o.name.clone(),
+            Tab::Issue(i) => i.display_key.clone(),
+        }
+    }
+
+    fn same(&self, other: &Tab) -> bool {
+        match (self, other) {
+            (Tab::Object(a), Tab::Object(b)) => a.key() == b.key(),
+            (Tab::Issue(a), Tab::Issue(b)) => a.key == b.key,
+            _ => false,
+        }
+    }
+}
+
+/// What the workbench keeps between runs. Every field has a default, so a
+/// file saved by an older version still loads.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Persisted {
+    pub selection: Option<ObjectRef>,
+    pub tabs: Vec<Tab>,
+    pub active_tab: Option<usize>,
+    pub filter: String,
+}
+
+/// Everything the workbench shows.
+#[derive(Debug, Clone)]
+pub struct UiState {
+    pub engine: EngineStatus,
+    pub connections: Vec<ConnectionState>,
+    pub trackers: Load<Vec<TrackerStatus>>,
+    /// Linked issues by object key.
+    pub links: HashMap<String, Load<Vec<IssueLink>>>,
+    pub selection: Option<ObjectRef>,
+    pub tabs: Vec<Tab>,
+    pub active_tab: Option<usize>,
+    pub filter: String,
+    pub dialog: Option<Dialog>,
+    pub toasts: Toasts,
+    pub jobs: Jobs,
+    /// The last failure, for the status bar.
+    pub last_error: Option<String>,
+    /// Where trackers are configured, to tell the user.
+    pub trackers_file: String,
+    next_request: u64,
+    outbox: Vec<Command>,
+}
+
+impl UiState {
+    /// The state at start-up, restored from `persisted`, with the first
+    /// commands queued: connections, the demo schema and its badges,
+    /// trackers, and the links of the restored selection.
+    pub fn new(persisted: Persisted) -> Self {
+        let mut state = UiState {
+            engine: EngineStatus::Starting,
+            connections: Vec::new(),
+            trackers: Load::Idle,
+            links: HashMap::new(),
+            selection: None,
+            tabs: persisted.tabs,
+            active_tab: None,
+            filter: persisted.filter,
+            dialog: None,
+            toasts: Toasts::default(),
+            jobs: Jobs::default(),
+            last_error: None,
+            trackers_file: String::new(),
+            next_request: 0,
+            outbox: Vec::new(),
+        };
+        state.active_tab = persisted.active_tab.filter(|&i| i < state.tabs.len());
+        state.send(Command::LoadConnections);
+        state.connections.push(ConnectionState::new(ConnectionInfo {
+            name: DEMO_CONNECTION.into(),
+            url: String::new(),
+            dialect: "sqlite".into(),
+        }));
+        state.load_connection(DEMO_CONNECTION);
+        state.send(Command::LoadTrackers);
+        if let Some(object) = persisted.selection {
+            state.selection = Some(object.clone());
+            state.load_links(&object);
+        }
+        state
+    }
+
+    /// What to keep for the next run.
+    pub fn persisted(&self) -> Persisted {
+        Persisted {
+            selection: self.selection.clone(),
+            tabs: self.tabs.clone(),
+            active_tab: self.active_tab,
+            filter: self.filter.clone(),
+        }
+    }
+
+    /// The commands queued since the last call, for the app to send.
+    pub fn take_commands(&mut self) -> Vec<Command> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// Queues `command` and counts it as a background job.
+    pub fn send(&mut self, command: Command) {
+        self.jobs.start(Job::for_command(&command));
+        self.outbox.push(command);
+    }
+
+    fn next_request(&mut self) -> u64 {
+        self.next_request += 1;
+        self.next_request
+    }
+
+    pub fn connection(&self, name: &str) -> Option<&ConnectionState> {
+        self.connections.iter().find(|c| c.info.name == name)
+    }
+
+    fn connection_mut(&mut self, name: &str) -> &mut ConnectionState {
+        let i = match self.connections.iter().position(|c| c.info.name == name) {
+            Some(i) => i,
+            None => {
+                // Answers may overtake the connection list; keep them.
+                self.connections.push(ConnectionState::new(ConnectionInfo {
+                    name: name.to_owned(),
+                    url: String::new(),
+                    dialect: String::new(),
+                }));
+                self.connections.len() - 1
+            }
+        };
+        &mut self.connections[i]
+    }
+
+    /// The snapshot `object` lives in, when loaded.
+    pub fn snapshot_of(&self, object: &ObjectRef) -> Option<&Arc<Snapshot>> {
+        self.connection(&object.connection)?.snapshot()
+    }
+
+    /// The badge of an object, when it has linked issues.
+    pub fn badge(&self, object: &ObjectRef) -> Option<Badge> {
+        self.connection(&object.connection)?
+            .badges
+            .get(&object.key())
+            .copied()
+    }
+
+    /// The issues linked to `object` as last loaded.
+    pub fn links_of(&self, object: &ObjectRef) -> &Load<Vec<IssueLink>> {
+        const IDLE: &Load<Vec<IssueLink>> = &Load::Idle;
+        self.links.get(&object.key()).unwrap_or(IDLE)
+    }
+
+    /// Trackers that can be used now, by name.
+    pub fn usable_trackers(&self) -> Vec<&TrackerStatus> {
+        self.trackers
+            .ready()
+            .map(|t| t.iter().filter(|t| t.problem.is_none()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The tracker a new dialog starts with: "Local" when usable, else the
+    /// first usable one.
+    pub fn default_tracker(&self) -> String {
+        let usable = self.usable_trackers();
+        usable
+            .iter()
+            .find(|t| t.name == "Local")
+            .or(usable.first())
+            .map(|t| t.name.clone())
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,178 @@
+//! "Create Issue…": tracker, title, priority, labels, a description
+//! prefilled from the object with a Markdown preview, and "Link to current
+//! object". Create runs in the background with a spinner.
+
+use egui::{Modal, RichText};
+use sr_model::Priority;
+
+use super::widgets::error_ui;
+use crate::model::markdown::{Block, blocks};
+use crate::state::{Dialog, UiState};
+
+pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
+    let trackers: Vec<(String, String)> = state
+        .usable_trackers()
+        .iter()
+        .map(|t| (t.name.clone(), t.kind.clone()))
+        .collect();
+    let Some(Dialog::CreateIssue(d)) = &mut state.dialog else {
+        return;
+    };
+    let mut submit = false;
+    let mut cancel = false;
+    Modal::new(egui::Id::unique("create-issue")).show(ctx, |ui| {
+        ui.set_width(620.0);
+        ui.heading("Create Issue");
+        ui.weak(format!(
+            "For {} {}.{} in {}",
+            d.object.kind.label(),
+            d.object.schema,
+            d.object.name,
+            d.object.connection
+        ));
+        ui.separator();
+        let busy = d.pending.is_some();
+        ui.add_enabled_ui(!busy, |ui| {
+            egui::Grid::new("create-form")
+                .num_columns(2)
+                .spacing([12.0, 8.0])
+                .show(ui, |ui| {
+                    ui.label("Tracker");
+                    if trackers.is_empty() {
+                        error_ui(
+                            ui,
+                            "No tracker is ready; see Tools → Issue Tracker Settings.",
+                        );
+                    } else {
+                        egui::ComboBox::from_id_salt("create-tracker")
+                            .selected_text(&d.tracker)
+                            .show_ui(ui, |ui| {
+                                for (name, kind) in &trackers {
+                                    ui.selectable_value(
+                                        &mut d.tracker,
+                                        name.clone(),
+                                        format!("{name} ({kind})"),
+                                    );
+                                }
+                            });
+                    }
+                    ui.end_row();
+                    ui.label("Title");
+                    let title = ui.add(
+                        egui::TextEdit::singleline(&mut d.title)
+                            .hint_text("What is wrong or wanted")
+                            .desired_width(f32::INFINITY),
+                    );
+                    if title.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                        submit = true;
+                    }
+                    ui.end_row();
+                    ui.label("Priority");
+                    egui::ComboBox::from_id_salt("create-priority")
+                        .selected_text(priority_text(d.priority))
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(&mut d.priority, None, priority_text(None));
+                            for p in Priority::ALL {
+                                ui.selectable_value(
+                                    &mut d.priority,
+                                    Some(p),
+                                    priority_text(Some(p)),
+                                );
+                            }
+                        });
+                    ui.end_row();
+                    ui.label("Labels");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut d.labels)
+                            .hint_text("comma-separated, e.g. database, performance")
+                            .desired_width(f32::INFINITY),
+                    );
+                    ui.end_row();
+                });
+            ui.horizontal(|ui| {
+                ui.label("Description");
+                ui.selectable_value(&mut d.preview, false, "Edit");
+                ui.selectable_value(&mut d.preview, true, "Preview");
+            });
+            egui::ScrollArea::vertical()
+                .max_height(300.0)
+                .id_salt("create-body")
+                .show(ui, |ui| {
+                    if d.preview {
+                        markdown_ui(ui, &d.description);
+                    } else {
+                        ui.add(
+                            egui::TextEdit::multiline(&mut d.description)
+                                .code_editor()
+                                .desired_rows(14)
+                                .desired_width(f32::INFINITY),
+                        );
+                    }
+                });
+            ui.checkbox(
+                &mut d.link,
+                format!("Link to current object ({})", d.object.name),
+            );
+        });
+        if let Some(error) = &d.error {
+            error_ui(ui, error);
+        }
+        ui.separator();
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if busy {
+                ui.add_enabled(false, egui::Button::new("Creating…"));
+                ui.spinner();
+            } else if ui
+                .add_enabled(!trackers.is_empty(), egui::Button::new("Create"))
+                .clicked()
+            {
+                submit = true;
+            }
+            if ui.button("Cancel").clicked() {
+                cancel = true;
+            }
+            ui.weak("Ctrl+Enter creates · Esc cancels");
+        });
+        if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter)) {
+            submit = true;
+        }
+    });
+    if cancel {
+        state.close_dialog();
+    } else if submit {
+        state.submit_create();
+    }
+}
+
+fn priority_text(p: Option<Priority>) -> String {
+    match p {
+        Some(p) => format!("{p} · {}", p.label()),
+        None => "None".into(),
+    }
+}
+
+/// A plain rendering of the description's Markdown.
+fn markdown_ui(ui: &mut egui::Ui, text: &str) {
+    for block in blocks(text) {
+        match block {
+            Block::Heading { level, text } => {
+                let t = RichText::new(text).strong();
+                ui.label(if level <= 2 { t.heading() } else { t });
+            }
+            Block::Bullet(text) => {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label("•");
+                    ui.label(text);
+                });
+            }
+            Block::Code(code) => {
+                egui::Frame::group(ui.style()).show(ui, |ui| {
+                    ui.label(RichText::new(code).monospace());
+                });
+            }
+            Block::Paragraph(text) => {
+                ui.add(egui::Label::new(text).wrap());
+            }
+        }
+    }
+}

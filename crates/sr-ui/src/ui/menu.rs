@@ -1,0 +1,78 @@
+//! The menu bar: File, View, Tools, Help.
+
+use egui::ViewportCommand;
+
+use crate::state::{Dialog, UiState};
+
+pub fn menu_bar_ui(ui: &mut egui::Ui, state: &mut UiState) {
+    egui::MenuBar::new().ui(ui, |ui| {
+        ui.menu_button("File", |ui| {
+            if ui.button("Quit").clicked() {
+                ui.ctx().send_viewport_cmd(ViewportCommand::Close);
+            }
+        });
+        ui.menu_button("View", |ui| {
+            let connection = state
+                .selection
+                .as_ref()
+                .map(|o| o.connection.clone())
+                .unwrap_or_else(|| sr_engine::DEMO_CONNECTION.to_owned());
+            if ui
+                .add(
+                    egui::Button::new("Refresh Schema")
+                        .shortcut_text(ui.ctx().format_shortcut(&super::REFRESH)),
+                )
+                .clicked()
+            {
+                state.refresh_connection(&connection);
+            }
+            if ui
+                .add(
+                    egui::Button::new("Find in Explorer")
+                        .shortcut_text(ui.ctx().format_shortcut(&super::FOCUS_FILTER)),
+                )
+                .clicked()
+            {
+                ui.ctx().memory_mut(|m| m.request_focus(super::filter_id()));
+            }
+            if ui
+                .add_enabled(!state.tabs.is_empty(), egui::Button::new("Close All Tabs"))
+                .clicked()
+            {
+                state.tabs.clear();
+                state.active_tab = None;
+            }
+            ui.separator();
+            egui::widgets::global_theme_preference_buttons(ui);
+        });
+        ui.menu_button("Tools", |ui| {
+            let selection = state.selection.clone();
+            let new_issue = egui::Button::new("Create Issue…")
+                .shortcut_text(ui.ctx().format_shortcut(&super::NEW_ISSUE));
+            if ui.add_enabled(selection.is_some(), new_issue).clicked()
+                && let Some(o) = &selection
+            {
+                state.open_create_dialog(o);
+            }
+            if ui
+                .add_enabled(
+                    selection.is_some(),
+                    egui::Button::new("Link Existing Issue…"),
+                )
+                .clicked()
+                && let Some(o) = &selection
+            {
+                state.open_link_dialog(o);
+            }
+            ui.separator();
+            if ui.button("Issue Tracker Settings…").clicked() {
+                state.dialog = Some(Dialog::Trackers);
+            }
+        });
+        ui.menu_button("Help", |ui| {
+            if ui.button("About").clicked() {
+                state.dialog = Some(Dialog::About);
+            }
+        });
+    });
+}

@@ -1,0 +1,74 @@
+//! The panels and dialogs. Each draws from [`UiState`] and changes it
+//! through its action methods; none holds anything of its own beyond what
+//! egui remembers (panel widths, open headers).
+
+mod create;
+mod detail;
+mod explorer;
+mod issues;
+mod link;
+mod menu;
+mod status;
+mod toasts;
+mod widgets;
+mod windows;
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+use crate::state::UiState;
+
+pub use explorer::filter_id;
+
+/// Ctrl+F (Cmd+F on macOS): focus the explorer filter.
+pub const FOCUS_FILTER: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
+/// Ctrl+N: Create Issue for the selected object.
+pub const NEW_ISSUE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::N);
+/// F5: read the selected connection's schema again.
+pub const REFRESH: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F5);
+
+/// The whole workbench: menu bar, status bar, explorer, linked-issues
+/// panel, tabs, then dialogs and toasts on top.
+pub fn workbench_ui(ui: &mut egui::Ui, state: &mut UiState) {
+    shortcuts(ui.ctx(), state);
+    egui::Panel::top("menu_bar").show(ui, |ui| menu::menu_bar_ui(ui, state));
+    egui::Panel::bottom("status_bar").show(ui, |ui| status::status_bar_ui(ui, state));
+    egui::Panel::left("explorer")
+        .resizable(true)
+        .default_size(280.0)
+        .size_range(180.0..=600.0)
+        .show(ui, |ui| explorer::explorer_ui(ui, state));
+    egui::Panel::right("linked_issues")
+        .resizable(true)
+        .default_size(340.0)
+        .size_range(220.0..=640.0)
+        .show(ui, |ui| issues::linked_issues_ui(ui, state));
+    egui::CentralPanel::default().show(ui, |ui| detail::tabs_ui(ui, state));
+    windows::dialogs_ui(ui.ctx(), state);
+    toasts::toasts_ui(ui.ctx(), state);
+}
+
+fn shortcuts(ctx: &egui::Context, state: &mut UiState) {
+    if ctx.input_mut(|i| i.consume_shortcut(&FOCUS_FILTER)) {
+        ctx.memory_mut(|m| m.request_focus(filter_id()));
+    }
+    if state.dialog.is_none()
+        && ctx.input_mut(|i| i.consume_shortcut(&NEW_ISSUE))
+        && let Some(object) = state.selection.clone()
+    {
+        state.open_create_dialog(&object);
+    }
+    if ctx.input_mut(|i| i.consume_shortcut(&REFRESH)) {
+        let connection = state
+            .selection
+            .as_ref()
+            .map(|o| o.connection.clone())
+            .unwrap_or_else(|| sr_engine::DEMO_CONNECTION.to_owned());
+        state.refresh_connection(&connection);
+    }
+    if state.dialog.is_some()
+        && !egui::Popup::is_any_open(ctx)
+        && ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape))
+    {
+        state.close_dialog();
+    }
+}
