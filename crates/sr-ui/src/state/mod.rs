@@ -277,3 +277,6 @@ impl UiState {
             .unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,523 @@
+//! `UiState` driven by hand-built engine events, without a window.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use sr_engine::{Command, ConnectionInfo, Event, TrackerStatus};
+use sr_model::{
+    Issue, IssueKey, IssueLink, IssueRef, IssueState, IssueStatus, LinkType, ObjectKind, ObjectRef,
+    SyncDirection,
+};
+use sr_schema::{Column, Dialect, Schema, Snapshot, Table, View};
+
+use super::*;
+
+fn at() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default()
+}
+
+fn snapshot() -> Arc<Snapshot> {
+    let mut s = Snapshot::new(Dialect::Sqlite, "demo");
+    let mut main = Schema::new("main");
+    let mut orders = Table::new("orders");
+    orders.columns = vec![
+        Column::new("id", "INTEGER", false),
+        Column::new("status", "TEXT", false),
+    ];
+    main.tables = vec![Table::new("customers"), orders];
+    main.views = vec![View {
+        name: "open_orders".into(),
+        definition: "SELECT * FROM orders".into(),
+        ..View::default()
+    }];
+    s.schemas = vec![main];
+    Arc::new(s)
+}
+
+fn orders() -> ObjectRef {
+    ObjectRef::new("demo", ObjectKind::Table, "demo", "main", "orders")
+}
+
+fn issue(id: u32, state: IssueState) -> Issue {
+    Issue {
+        reference: IssueRef {
+            key: IssueKey::new("local", "default", id.to_string()),
+            display_key: format!("LOCAL-{id}"),
+            url: format!("scratchrobin://issue/local:default:{id}"),
+            title: format!("Issue {id}"),
+            status: IssueStatus {
+                state,
+                name: state.as_str().into(),
+                resolution: None,
+            },
+            priority: None,
+            labels: vec![],
+            assignee: None,
+            created_at: at(),
+            updated_at: at(),
+        },
+        body: String::new(),
+        issue_type: None,
+        project: None,
+    }
+}
+
+fn link(object: &ObjectRef, issue: &Issue) -> IssueLink {
+    IssueLink {
+        link_id: format!("l{}", issue.key().id),
+        object: object.clone(),
+        issue: issue.reference.clone(),
+        link_type: LinkType::Manual,
+        created_by: "tester".into(),
+        created_at: at(),
+        sync_direction: SyncDirection::FromIssue,
+    }
+}
+
+fn local_tracker() -> TrackerStatus {
+    TrackerStatus {
+        name: "Local".into(),
+        kind: "local".into(),
+        enabled: true,
+        instance: Some("local:default".into()),
+        problem: None,
+        secrets: vec![],
+    }
+}
+
+/// The queued commands, in the engine's words.
+fn sent(state: &mut UiState) -> Vec<String> {
+    state.take_commands().iter().map(describe).collect()
+}
+
+/// A state past start-up: engine ready, demo schema and trackers loaded,
+/// start-up commands taken.
+fn ready() -> UiState {
+    let mut s = UiState::new(Persisted::default());
+    s.take_commands();
+    s.apply(Event::Ready);
+    s.apply(Event::Connections(vec![ConnectionInfo {
+        name: "demo".into(),
+        url: "sqlite:///tmp/demo.db".into(),
+        dialect: "sqlite".into(),
+    }]));
+    s.apply(Event::Schema {
+        connection: "demo".into(),
+        snapshot: snapshot(),
+    });
+    s.apply(Event::LinkCounts {
+        connection: "demo".into(),
+        counts: vec![],
+    });
+    s.apply(Event::Trackers(vec![local_tracker()]));
+    assert!(s.jobs.is_empty(), "every start-up job answered");
+    assert!(s.take_commands().is_empty());
+    s
+}
+
+fn toasts(state: &UiState) -> Vec<String> {
+    state.toasts.iter().map(|t| t.text.clone()).collect()
+}
+
+#[test]
+fn start_up_asks_for_connections_demo_schema_badges_and_trackers() {
+    let mut s = UiState::new(Persisted::default());
+    assert_eq!(
+        sent(&mut s),
+        [
+            "Load connections",
+            "Load schema of demo",
+            "Count linked issues in demo",
+            "Load trackers"
+        ]
+    );
+    assert_eq!(s.jobs.len(), 4);
+    assert_eq!(s.engine, EngineStatus::Starting);
+    assert!(matches!(
+        s.connection("demo").map(|c| &c.schema),
+        Some(Load::Loading)
+    ));
+}
+
+#[test]
+fn restored_selection_reloads_its_links() {
+    let persisted = Persisted {
+        selection: Some(orders()),
+        tabs: vec![Tab::Object(orders())],
+        active_tab: Some(3),
+        filter: "ord".into(),
+    };
+    let mut s = UiState::new(persisted);
+    assert_eq!(
+        sent(&mut s).last().map(String::as_str),
+        Some("Load issues linked to demo:main.orders")
+    );
+    assert_eq!(s.active_tab, None, "an index past the tabs is dropped");
+    assert_eq!(s.persisted().filter, "ord");
+}
+
+#[test]
+fn persisted_state_loads_with_missing_fields() {
+    let p: Persisted = serde_json::from_str(r#"{"filter":"ord","unknown":1}"#).unwrap_or_default();
+    assert_eq!(
+        (p.filter.as_str(), p.tabs.len(), p.selection),
+        ("ord", 0, None)
+    );
+    let back: Persisted = serde_json::to_string(&ready().persisted())
+        .ok()
+        .and_then(|j| serde_json::from_str(&j).ok())
+        .unwrap_or_else(|| Persisted {
+            filter: "broken".into(),
+            ..Persisted::default()
+        });
+    assert_eq!(back, Persisted::default());
+}
+
+#[test]
+fn schema_event_fills_the_explorer_and_the_filter_narrows_it() {
+    let mut s = ready();
+    let names = |s: &UiState| -> Vec<String> {
+        s.connection("demo").map_or(vec![], |c| {
+            c.tree[0]
+                .groups
+                .iter()
+                .flat_map(|g| g.items.iter().map(|i| i.object.name.clone()))
+                .collect()
+        })
+    };
+    assert_eq!(names(&s), ["customers", "orders", "open_orders"]);
+    assert!(!s.jobs.is_running(&JobKind::Schema("demo".into())));
+    s.set_filter("ORD".into());
+    assert_eq!(names(&s), ["orders", "open_orders"]);
+}
+
+#[test]
+fn answers_may_overtake_the_connection_list() {
+    let mut s = UiState::new(Persisted::default());
+    s.take_commands();
+    s.apply(Event::Schema {
+        connection: "other".into(),
+        snapshot: snapshot(),
+    });
+    s.apply(Event::Connections(vec![
+        ConnectionInfo {
+            name: "demo".into(),
+            url: "sqlite:///tmp/demo.db".into(),
+            dialect: "sqlite".into(),
+        },
+        ConnectionInfo {
+            name: "other".into(),
+            url: "sqlite:///tmp/o.db".into(),
+            dialect: "sqlite".into(),
+        },
+    ]));
+    assert_eq!(
+        sent(&mut s),
+        Vec::<String>::new(),
+        "both are loaded or loading already"
+    );
+    let urls: Vec<&str> = s.connections.iter().map(|c| c.info.url.as_str()).collect();
+    assert_eq!(urls, ["sqlite:///tmp/demo.db", "sqlite:///tmp/o.db"]);
+    s.apply(Event::Connections(vec![ConnectionInfo {
+        name: "third".into(),
+        url: String::new(),
+        dialect: "postgres".into(),
+    }]));
+    assert_eq!(
+        sent(&mut s),
+        ["Load schema of third", "Count linked issues in third"]
+    );
+}
+
+#[test]
+fn link_counts_become_badges() {
+    let mut s = ready();
+    s.apply(Event::LinkCounts {
+        connection: "demo".into(),
+        counts: vec![
+            ("demo:table:main.orders".into(), 3, 1),
+            ("demo:view:main.open_orders".into(), 2, 0),
+        ],
+    });
+    let view = ObjectRef::new("demo", ObjectKind::View, "demo", "main", "open_orders");
+    let customers = ObjectRef::new("demo", ObjectKind::Table, "demo", "main", "customers");
+    assert_eq!(s.badge(&orders()), Some(Badge { total: 3, open: 1 }));
+    assert_eq!(s.badge(&view), Some(Badge { total: 2, open: 0 }));
+    assert_eq!(s.badge(&customers), None);
+}
+
+#[test]
+fn selecting_opens_a_tab_and_loads_links() {
+    let mut s = ready();
+    s.select(&orders());
+    assert_eq!(sent(&mut s), ["Load issues linked to demo:main.orders"]);
+    assert_eq!((s.tabs.len(), s.active_tab), (1, Some(0)));
+    assert_eq!(s.links_of(&orders()), &Load::Loading);
+    s.select(&orders());
+    assert_eq!(s.tabs.len(), 1, "the same object keeps one tab");
+    assert!(sent(&mut s).is_empty(), "no second load while one runs");
+    let i = issue(7, IssueState::Open);
+    s.apply(Event::Links {
+        object: orders(),
+        links: vec![link(&orders(), &i)],
+    });
+    assert!(matches!(s.links_of(&orders()), Load::Ready(l) if l.len() == 1));
+    assert!(s.jobs.is_empty());
+}
+
+#[test]
+fn closing_tabs_keeps_a_sensible_active_tab() {
+    let check = |tabs: usize, active: Option<usize>, close: usize, expected: Option<usize>| {
+        let mut s = ready();
+        for n in 0..tabs {
+            s.open_tab(Tab::Object(ObjectRef::new(
+                "demo",
+                ObjectKind::Table,
+                "demo",
+                "main",
+                format!("t{n}"),
+            )));
+        }
+        s.active_tab = active;
+        s.close_tab(close);
+        assert_eq!(
+            s.active_tab, expected,
+            "{tabs} tabs, active {active:?}, close {close}"
+        );
+    };
+    check(3, Some(2), 2, Some(1));
+    check(3, Some(2), 0, Some(1));
+    check(3, Some(0), 2, Some(0));
+    check(3, Some(1), 1, Some(1));
+    check(1, Some(0), 0, None);
+    check(2, Some(1), 5, Some(1));
+}
+
+#[test]
+fn create_issue_flow_sends_the_draft_and_toasts_the_key() {
+    let mut s = ready();
+    s.select(&orders());
+    s.take_commands();
+    s.open_create_dialog(&orders());
+    let Some(Dialog::CreateIssue(d)) = &mut s.dialog else {
+        panic!("the dialog did not open");
+    };
+    assert_eq!(d.tracker, "Local");
+    assert_eq!(d.title, "Table main.orders: ");
+    assert!(
+        d.description.contains("| status | TEXT | no |  |"),
+        "{}",
+        d.description
+    );
+    assert!(d.link);
+    d.title.push_str("add an index on status");
+    s.submit_create();
+    let commands = s.take_commands();
+    let [
+        Command::CreateIssue {
+            request,
+            tracker,
+            object,
+            draft,
+        },
+    ] = commands.as_slice()
+    else {
+        panic!("expected one CreateIssue, got {commands:?}");
+    };
+    assert_eq!(
+        (tracker.as_str(), object.as_ref(), draft.title.as_str()),
+        (
+            "Local",
+            Some(&orders()),
+            "Table main.orders: add an index on status"
+        )
+    );
+    s.submit_create();
+    assert!(
+        s.take_commands().is_empty(),
+        "a pending create is not sent twice"
+    );
+    let created = issue(7, IssueState::Open);
+    s.apply(Event::IssueCreated {
+        request: *request,
+        issue: created.clone(),
+        link: Some(link(&orders(), &created)),
+    });
+    assert!(s.dialog.is_none());
+    assert_eq!(toasts(&s), ["Created LOCAL-7 and linked it to orders"]);
+    assert!(
+        matches!(s.links_of(&orders()), Load::Ready(l) if l.len() == 1),
+        "shown before the Links event"
+    );
+    let left: Vec<&str> = s.jobs.iter().map(|j| j.context.as_str()).collect();
+    assert_eq!(left, ["Load issues linked to demo:main.orders"]);
+}
+
+#[test]
+fn a_failed_create_keeps_the_dialog_with_the_reason() {
+    let mut s = ready();
+    s.open_create_dialog(&orders());
+    if let Some(Dialog::CreateIssue(d)) = &mut s.dialog {
+        d.title = "x".into();
+    }
+    s.submit_create();
+    s.take_commands();
+    s.apply(Event::Failed {
+        context: "Create issue in Local".into(),
+        message: "the store is read-only".into(),
+    });
+    let Some(Dialog::CreateIssue(d)) = &s.dialog else {
+        panic!("the dialog closed");
+    };
+    assert_eq!(
+        (d.pending, d.error.as_deref()),
+        (None, Some("the store is read-only"))
+    );
+    assert_eq!(
+        toasts(&s),
+        ["Create issue in Local: the store is read-only"]
+    );
+    assert!(s.jobs.is_empty());
+}
+
+#[test]
+fn unlink_offers_undo_that_links_again() {
+    let mut s = ready();
+    let i = issue(3, IssueState::Open);
+    s.apply(Event::Links {
+        object: orders(),
+        links: vec![link(&orders(), &i)],
+    });
+    s.unlink(&orders(), i.key());
+    assert_eq!(sent(&mut s), ["Unlink local:default:3"]);
+    s.apply(Event::Unlinked {
+        object: orders(),
+        issue: i.key().clone(),
+    });
+    assert!(matches!(s.links_of(&orders()), Load::Ready(l) if l.is_empty()));
+    assert_eq!(toasts(&s), ["Unlinked LOCAL-3 from orders"]);
+    let toast = s.toasts.iter().next().map(|t| t.id).unwrap_or_default();
+    s.undo(toast);
+    assert_eq!(sent(&mut s), ["Link local:default:3"]);
+    assert!(s.toasts.is_empty());
+}
+
+#[test]
+fn link_existing_issue_flow() {
+    let mut s = ready();
+    s.open_link_dialog(&orders());
+    s.link_chosen();
+    assert!(sent(&mut s).is_empty(), "nothing chosen yet");
+    s.search(true);
+    let commands = s.take_commands();
+    let [
+        Command::Search {
+            request,
+            tracker,
+            query,
+        },
+    ] = commands.as_slice()
+    else {
+        panic!("expected one Search, got {commands:?}");
+    };
+    assert_eq!((tracker.as_str(), query.text.as_str()), ("Local", ""));
+    s.apply(Event::SearchResults {
+        request: *request + 100,
+        issues: vec![issue(1, IssueState::Open)],
+    });
+    assert!(
+        matches!(&s.dialog, Some(Dialog::LinkIssue(d)) if d.results.is_none()),
+        "a stale answer is ignored"
+    );
+    let found = issue(4, IssueState::Done);
+    s.apply(Event::SearchResults {
+        request: *request,
+        issues: vec![found.clone()],
+    });
+    if let Some(Dialog::LinkIssue(d)) = &mut s.dialog {
+        assert_eq!(d.results.as_ref().map(Vec::len), Some(1));
+        d.chosen = Some(found.key().clone());
+    }
+    s.link_chosen();
+    assert_eq!(sent(&mut s), ["Link local:default:4"]);
+    s.apply(Event::Linked(link(&orders(), &found)));
+    assert!(s.dialog.is_none());
+    assert_eq!(toasts(&s), ["Linked LOCAL-4 to orders"]);
+}
+
+#[test]
+fn failures_land_where_they_belong() {
+    let mut s = UiState::new(Persisted::default());
+    s.take_commands();
+    s.apply(Event::Failed {
+        context: "Load schema of demo".into(),
+        message: "file is locked".into(),
+    });
+    assert_eq!(
+        s.connection("demo").map(|c| c.schema.clone()),
+        Some(Load::Failed("file is locked".into()))
+    );
+    assert_eq!(
+        s.last_error.as_deref(),
+        Some("Load schema of demo: file is locked")
+    );
+    s.apply(Event::Fatal("store unreadable".into()));
+    assert_eq!(s.engine, EngineStatus::Fatal("store unreadable".into()));
+    assert!(s.jobs.is_empty());
+}
+
+#[test]
+fn refreshed_issues_replace_their_copies() {
+    let mut s = ready();
+    let open = issue(5, IssueState::Open);
+    s.apply(Event::Links {
+        object: orders(),
+        links: vec![link(&orders(), &open)],
+    });
+    s.open_tab(Tab::Issue(open.reference.clone()));
+    s.sync_issue(open.key());
+    assert_eq!(sent(&mut s), ["Sync local:default:5"]);
+    let done = issue(5, IssueState::Done);
+    s.apply(Event::IssueRefreshed(done.clone()));
+    assert!(
+        matches!(s.links_of(&orders()), Load::Ready(l) if l[0].issue.status.state == IssueState::Done)
+    );
+    assert_eq!(s.tabs.last(), Some(&Tab::Issue(done.reference)));
+}
+
+#[test]
+fn view_opens_web_issues_in_the_browser_and_local_ones_in_a_tab() {
+    let mut s = ready();
+    let local = issue(1, IssueState::Open);
+    assert_eq!(s.view_issue(&local.reference), ViewTarget::Tab);
+    assert_eq!(s.tabs, [Tab::Issue(local.reference.clone())]);
+    let mut web = issue(2, IssueState::Open).reference;
+    web.url = "https://github.com/acme/db/issues/2".into();
+    assert_eq!(s.view_issue(&web), ViewTarget::Browser(web.url.clone()));
+    assert_eq!(s.tabs.len(), 1);
+}
+
+#[test]
+fn dialogs_prefer_the_local_tracker_and_skip_broken_ones() {
+    let mut s = ready();
+    let broken = TrackerStatus {
+        name: "Jira".into(),
+        problem: Some("token missing".into()),
+        ..local_tracker()
+    };
+    let github = TrackerStatus {
+        name: "GitHub".into(),
+        ..local_tracker()
+    };
+    s.apply(Event::Trackers(vec![broken.clone(), github.clone()]));
+    assert_eq!(s.default_tracker(), "GitHub");
+    s.apply(Event::Trackers(vec![broken, github, local_tracker()]));
+    assert_eq!(s.default_tracker(), "Local");
+    let mut fresh = UiState::new(Persisted::default());
+    fresh.open_link_dialog(&orders());
+    fresh.apply(Event::Trackers(vec![local_tracker()]));
+    assert!(
+        matches!(&fresh.dialog, Some(Dialog::LinkIssue(d)) if d.tracker == "Local"),
+        "filled in when trackers arrive"
+    );
+}
