@@ -36,7 +36,7 @@ impl Store {
             let mut q: Query<'_, Any, AnyArguments<'_>> = sqlx::query(&sql);
             for l in chunk {
                 q = q
-                    .bind(uuid::Uuid::new_v4().to_string())
+                    .bind(uuid::Uuid::now_v7().to_string())
                     .bind(id_of(&objects, &l.object.key())?)
                     .bind(id_of(&issues, &l.issue.key().to_string())?)
                     .bind(l.link_type.as_str())

@@ -138,7 +138,7 @@ fn clamp_u32(n: i64) -> u32 {
 async fn link_on(conn: &mut AnyConnection, new: &NewLink<'_>) -> Result<(String, bool)> {
     let object_id = upsert_object_on(conn, new.object).await?;
     let (issue_id, _) = upsert_issue_on(conn, new.issue, Some(time::now())).await?;
-    let link_id = uuid::Uuid::new_v4().to_string();
+    let link_id = uuid::Uuid::now_v7().to_string();
     let inserted = sqlx::query(
         "INSERT INTO links (link_id, object_id, issue_id, link_type, created_by, created_at, sync_direction) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (object_id, issue_id) DO NOTHING",
