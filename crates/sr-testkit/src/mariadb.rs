@@ -61,7 +61,7 @@ impl MariaDbServer {
             &[]
         };
 
-        process::run(
+        process::run_watched(
             Command::new(&install_db)
                 .current_dir(&dir)
                 .arg("--no-defaults")
@@ -72,10 +72,9 @@ impl MariaDbServer {
                     "--skip-name-resolve",
                 ])
                 .args(as_root),
+            &mut reaper,
         )?;
-        let version = process::run(Command::new(&mariadbd).arg("--version"))?
-            .trim()
-            .to_owned();
+        let version = pretty_version(&process::run(Command::new(&mariadbd).arg("--version"))?);
 
         let mut log = String::new();
         for _ in 0..ATTEMPTS {
@@ -111,7 +110,7 @@ impl MariaDbServer {
                 command: process::describe(&cmd),
                 source,
             })?;
-            reaper.watch(child.id());
+            reaper.watch_group(child.id());
             match wait_ready(&mut child) {
                 Ok(()) => {
                     return Ok(MariaDbServer {
@@ -151,7 +150,7 @@ impl MariaDbServer {
         &self.dir
     }
 
-    /// What `mariadbd --version` says.
+    /// The server's version, e.g. `MariaDB 10.11.19-MariaDB-0+deb12u1`.
     pub fn version(&self) -> &str {
         &self.version
     }
@@ -205,4 +204,27 @@ fn wait_ready(child: &mut Child) -> std::result::Result<(), String> {
         }
     }
     Err(process::tail(&lines.join("\n"), 20))
+}
+
+/// `MariaDB 10.11.19-MariaDB-0+deb12u1` from `mariadbd --version`.
+fn pretty_version(output: &str) -> String {
+    match output.split_once(" Ver ") {
+        Some((_, rest)) => format!("MariaDB {}", rest.split_whitespace().next().unwrap_or("")),
+        None => format!("MariaDB ({})", output.trim()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pretty_version_cases() {
+        fn check(output: &str, expected: &str) {
+            assert_eq!(super::pretty_version(output), expected, "{output:?}");
+        }
+        check(
+            "/usr/sbin/mariadbd  Ver 10.11.19-MariaDB-0+deb12u1 for debian-linux-gnu on x86_64 (Debian 12)\n",
+            "MariaDB 10.11.19-MariaDB-0+deb12u1",
+        );
+        check("odd", "MariaDB (odd)");
+    }
 }

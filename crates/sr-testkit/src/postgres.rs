@@ -54,7 +54,7 @@ impl PgServer {
         ];
         // Started before anything else so that whatever happens next, the
         // directory goes away with this process.
-        let reaper = Reaper::spawn(&dir, &stop, account.as_ref())?;
+        let mut reaper = Reaper::spawn(&dir, &stop, account.as_ref())?;
 
         let tool = |name: &str| {
             let mut cmd = Command::new(bin.join(name));
@@ -64,7 +64,7 @@ impl PgServer {
             }
             cmd
         };
-        process::run(
+        process::run_watched(
             tool("initdb")
                 .args([
                     "--username=postgres",
@@ -75,10 +75,9 @@ impl PgServer {
                     "-D",
                 ])
                 .arg(&data),
+            &mut reaper,
         )?;
-        let version = process::run(tool("pg_ctl").arg("--version"))?
-            .trim()
-            .to_owned();
+        let version = pretty_version(&process::run(tool("pg_ctl").arg("--version"))?);
 
         let log = dir.join("postgres.log");
         for _ in 0..ATTEMPTS {
@@ -129,7 +128,7 @@ impl PgServer {
         &self.dir
     }
 
-    /// What `pg_ctl --version` says, e.g. `pg_ctl (PostgreSQL) 15.18`.
+    /// The server's version, e.g. `PostgreSQL 15.18`.
     pub fn version(&self) -> &str {
         &self.version
     }
@@ -167,5 +166,32 @@ fn find_bindir() -> Result<PathBuf> {
             looked_for: format!("{PG_LIB_DIR}/*/bin, PATH and $SR_PG_BINDIR"),
             package: "postgresql",
         }),
+    }
+}
+
+/// `PostgreSQL 15.18` from `pg_ctl (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)`.
+fn pretty_version(output: &str) -> String {
+    match output.split_once("(PostgreSQL) ") {
+        Some((_, rest)) => format!(
+            "PostgreSQL {}",
+            rest.split_whitespace().next().unwrap_or("")
+        ),
+        None => format!("PostgreSQL ({})", output.trim()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pretty_version_cases() {
+        fn check(output: &str, expected: &str) {
+            assert_eq!(super::pretty_version(output), expected, "{output:?}");
+        }
+        check(
+            "pg_ctl (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)\n",
+            "PostgreSQL 15.18",
+        );
+        check("pg_ctl (PostgreSQL) 17.2\n", "PostgreSQL 17.2");
+        check("odd", "PostgreSQL (odd)");
     }
 }

@@ -101,14 +101,34 @@ pub(crate) fn describe(cmd: &Command) -> String {
 /// Runs `cmd` to completion; its combined output is returned, or put in the
 /// error when it fails.
 pub(crate) fn run(cmd: &mut Command) -> Result<String> {
+    run_inner(cmd, None)
+}
+
+/// Like [`run`], for a program that writes into a reaper's directory (an
+/// `initdb`, say): it runs in its own process group, which the reaper kills
+/// before removing the directory, so nothing it leaves behind writes there
+/// afterwards.
+pub(crate) fn run_watched(cmd: &mut Command, reaper: &mut Reaper) -> Result<String> {
+    cmd.process_group(0);
+    run_inner(cmd, Some(reaper))
+}
+
+fn run_inner(cmd: &mut Command, reaper: Option<&mut Reaper>) -> Result<String> {
     let command = describe(cmd);
-    let out = cmd
+    let spawn_failed = |source| Error::Spawn {
+        command: command.clone(),
+        source,
+    };
+    let child = cmd
         .stdin(Stdio::null())
-        .output()
-        .map_err(|source| Error::Spawn {
-            command: command.clone(),
-            source,
-        })?;
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(spawn_failed)?;
+    if let Some(reaper) = reaper {
+        reaper.watch_group(child.id());
+    }
+    let out = child.wait_with_output().map_err(spawn_failed)?;
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -221,12 +241,13 @@ impl Reaper {
         Ok(Reaper { child, pipe })
     }
 
-    /// Tells the reaper to kill `pid` too when it fires.
-    pub(crate) fn watch(&mut self, pid: u32) {
+    /// Tells the reaper to kill the process group led by `pid` (started
+    /// with `process_group(0)`) when it fires.
+    pub(crate) fn watch_group(&mut self, pid: u32) {
         if let Some(pipe) = self.pipe.as_mut() {
             // A reaper that is gone cannot be told; the process then lives
             // until its owner stops it, which `Drop` of the owner does.
-            writeln!(pipe, "{pid}").ok();
+            writeln!(pipe, "-{pid}").ok();
         }
     }
 }
@@ -256,12 +277,16 @@ mod tests {
     }
 
     #[test]
-    fn reaper_kills_watched_process_and_removes_directory() {
+    fn reaper_kills_watched_group_and_removes_directory() {
         let dir = scratch_dir("reaper-test", None).unwrap();
         std::fs::write(dir.join("file"), "x").unwrap();
-        let mut victim = Command::new("sleep").arg("600").spawn().unwrap();
+        let mut victim = Command::new("sleep")
+            .arg("30")
+            .process_group(0)
+            .spawn()
+            .unwrap();
         let mut reaper = Reaper::spawn(&dir, &[], None).unwrap();
-        reaper.watch(victim.id());
+        reaper.watch_group(victim.id());
         drop(reaper);
         let status = victim.wait().unwrap();
         assert!(!status.success(), "the watched process was killed");

@@ -1,0 +1,101 @@
+//! The database servers for one test or bench run: one PostgreSQL cluster
+//! and one MariaDB server on loopback, in throwaway directories, started in
+//! parallel. Tests find them through the admin URLs in the environment
+//! (sr-testkit hands out a fresh database per test from there). They stop
+//! when this value is dropped, and, if xtask dies (Ctrl-C, a kill), their
+//! reapers stop them as the process goes away.
+
+use std::process::Command;
+
+use anyhow::{Context, Result};
+use sr_testkit::{MARIADB_URL_ENV, MariaDbServer, PG_URL_ENV, PgServer};
+
+/// Which servers a run needs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Needs {
+    pub postgres: bool,
+    pub mariadb: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Servers {
+    pg: Option<PgServer>,
+    mariadb: Option<MariaDbServer>,
+    /// Variables for the runner: the admin URLs.
+    env: Vec<(&'static str, String)>,
+    /// One line per server, for the summary.
+    pub lines: Vec<String>,
+}
+
+impl Servers {
+    /// Starts what `needs` asks for, except a server whose URL the caller
+    /// already set in the environment: that one is used as it is.
+    pub fn start(needs: Needs) -> Result<Servers> {
+        let mut s = Servers::default();
+        let given = |var: &'static str| std::env::var(var).ok().filter(|v| !v.trim().is_empty());
+        let pg_given = given(PG_URL_ENV);
+        let my_given = given(MARIADB_URL_ENV);
+        let (pg, mariadb) = std::thread::scope(|scope| {
+            let pg = (needs.postgres && pg_given.is_none()).then(|| scope.spawn(PgServer::start));
+            let my =
+                (needs.mariadb && my_given.is_none()).then(|| scope.spawn(MariaDbServer::start));
+            (pg.map(joined), my.map(joined))
+        });
+        if let Some(pg) = pg {
+            let pg = pg.context("starting the PostgreSQL cluster for the tests")?;
+            s.lines.push(format!(
+                "{} on 127.0.0.1:{} in {}",
+                pg.version(),
+                pg.port(),
+                pg.dir().display()
+            ));
+            s.env.push((PG_URL_ENV, pg.admin_url()));
+            s.pg = Some(pg);
+        } else if let Some(url) = pg_given {
+            s.lines.push(format!(
+                "PostgreSQL from ${PG_URL_ENV}: {}",
+                sr_testkit::redact_url(&url)
+            ));
+        }
+        if let Some(my) = mariadb {
+            let my = my.context("starting the MariaDB server for the tests")?;
+            s.lines.push(format!(
+                "{} on 127.0.0.1:{} in {}",
+                my.version(),
+                my.port(),
+                my.dir().display()
+            ));
+            s.env.push((MARIADB_URL_ENV, my.admin_url()));
+            s.mariadb = Some(my);
+        } else if let Some(url) = my_given {
+            s.lines.push(format!(
+                "MariaDB from ${MARIADB_URL_ENV}: {}",
+                sr_testkit::redact_url(&url)
+            ));
+        }
+        for line in &s.lines {
+            eprintln!("xtask: {line}");
+        }
+        Ok(s)
+    }
+
+    /// Points `cmd` at the servers.
+    pub fn apply(&self, cmd: &mut Command) {
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+    }
+
+    /// Stops the servers and removes their directories.
+    pub fn stop(self) {
+        drop(self);
+    }
+}
+
+fn joined<T>(h: std::thread::ScopedJoinHandle<'_, sr_testkit::Result<T>>) -> sr_testkit::Result<T> {
+    h.join().unwrap_or_else(|_| {
+        Err(sr_testkit::Error::Unsupported(
+            "the server start-up thread panicked",
+        ))
+    })
+}
