@@ -86,7 +86,7 @@ pub fn table_ddl(table: &Table, dialect: Dialect) -> String {
             line.push_str(" NOT NULL");
         }
         if let Some(d) = &c.default {
-            write!(line, " DEFAULT {d}").ok();
+            write!(line, " DEFAULT {}", default_sql(d)).ok();
         }
         if let Some(coll) = &c.collation {
             write!(line, " COLLATE {coll}").ok();
@@ -153,6 +153,25 @@ pub fn table_ddl(table: &Table, dialect: Dialect) -> String {
     }
     out.push(';');
     out
+}
+
+/// A column default as DDL: literals as they are, expressions in
+/// parentheses (SQLite requires them there, the others accept them).
+pub fn default_sql(default: &str) -> String {
+    let d = default.trim();
+    let upper = d.to_ascii_uppercase();
+    let literal = (d.len() >= 2 && d.starts_with('\'') && d.ends_with('\''))
+        || (d.starts_with('(') && d.ends_with(')'))
+        || d.trim_start_matches(['-', '+']).parse::<f64>().is_ok()
+        || matches!(
+            upper.as_str(),
+            "NULL" | "TRUE" | "FALSE" | "CURRENT_TIMESTAMP" | "CURRENT_DATE" | "CURRENT_TIME"
+        );
+    if literal {
+        d.to_owned()
+    } else {
+        format!("({d})")
+    }
 }
 
 fn constraint(name: &Option<String>) -> String {
@@ -234,6 +253,21 @@ mod tests {
         check(ident("2fa"), "\"2fa\"");
         check(ident("a\"b"), "\"a\"\"b\"");
         check(ident(""), "\"\"");
+    }
+
+    #[test]
+    fn defaults_wrap_expressions_only() {
+        check(default_sql("'US'"), "'US'");
+        check(default_sql("0"), "0");
+        check(default_sql("-1.5"), "-1.5");
+        check(default_sql("current_timestamp"), "current_timestamp");
+        check(default_sql("NULL"), "NULL");
+        check(default_sql("datetime('now')"), "(datetime('now'))");
+        check(default_sql("(datetime('now'))"), "(datetime('now'))");
+        check(
+            default_sql("nextval('s'::regclass)"),
+            "(nextval('s'::regclass))",
+        );
     }
 
     #[test]

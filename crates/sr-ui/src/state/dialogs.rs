@@ -25,6 +25,8 @@ pub struct CreateIssueDialog {
     pub link: bool,
     /// Show the description rendered rather than the editor.
     pub preview: bool,
+    /// Put the keyboard focus on the title at the next frame.
+    pub focus_title: bool,
     /// The request id of the CreateIssue in flight.
     pub pending: Option<u64>,
     pub error: Option<String>,
@@ -41,6 +43,7 @@ impl CreateIssueDialog {
             labels: "database".into(),
             link: true,
             preview: false,
+            focus_title: true,
             pending: None,
             error: None,
         }

@@ -63,6 +63,9 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
                             .hint_text("What is wrong or wanted")
                             .desired_width(f32::INFINITY),
                     );
+                    if std::mem::take(&mut d.focus_title) {
+                        title.request_focus();
+                    }
                     if title.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                         submit = true;
                     }

@@ -238,7 +238,7 @@ fn table_ui(ui: &mut egui::Ui, schema: &Schema, table: &Table) {
         for f in &table.foreign_keys {
             any = true;
             ui.label(format!(
-                "Foreign key {}({}) → {}.{} ({}) on delete {}, on update {}",
+                "Foreign key {}({}) references {}.{} ({}) on delete {}, on update {}",
                 named(&f.name),
                 f.columns.join(", "),
                 f.referenced_schema,

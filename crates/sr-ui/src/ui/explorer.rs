@@ -29,19 +29,23 @@ pub fn explorer_ui(ui: &mut egui::Ui, state: &mut UiState) {
         ui.strong("Explorer");
     });
     let mut filter = state.filter.clone();
+    // Right to left, so the text box takes what the button leaves and the
+    // panel does not grow frame after frame.
     ui.horizontal(|ui| {
-        let edit = egui::TextEdit::singleline(&mut filter)
-            .id(filter_id())
-            .hint_text("Filter objects (Ctrl+F)")
-            .desired_width(ui.available_width() - 24.0);
-        ui.add(edit);
-        if ui
-            .add_enabled(!filter.is_empty(), egui::Button::new("✖").small())
-            .on_hover_text("Clear the filter")
-            .clicked()
-        {
-            filter.clear();
-        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .add_enabled(!filter.is_empty(), egui::Button::new("✖").small())
+                .on_hover_text("Clear the filter")
+                .clicked()
+            {
+                filter.clear();
+            }
+            let edit = egui::TextEdit::singleline(&mut filter)
+                .id(filter_id())
+                .hint_text("Filter objects (Ctrl+F)")
+                .desired_width(ui.available_width());
+            ui.add(edit);
+        });
     });
     state.set_filter(filter);
     ui.separator();

@@ -2,7 +2,7 @@
 //! object, with View, Sync and Unlink.
 
 use egui::RichText;
-use sr_model::{IssueLink, ObjectRef};
+use sr_model::{IssueLink, LinkType, ObjectRef};
 
 use super::widgets::{empty_ui, error_ui, status_chip_ui};
 use crate::state::{JobKind, Load, UiState, ViewTarget};
@@ -120,7 +120,12 @@ fn link_card_ui(
         if !issue.labels.is_empty() {
             ui.weak(format!("Labels: {}", issue.labels.join(", ")));
         }
-        ui.weak(format!("Link: {} by {}", link.link_type, link.created_by))
+        let how = match link.link_type {
+            LinkType::Manual => "linked by hand",
+            LinkType::AutoCreated => "created here",
+            LinkType::AutoDetected => "found in the issue",
+        };
+        ui.weak(format!("Link: {how}, by {}", link.created_by))
             .on_hover_text(format!(
                 "Linked {}",
                 link.created_at.format("%Y-%m-%d %H:%M UTC")

@@ -13,12 +13,12 @@ pub fn status_bar_ui(ui: &mut egui::Ui, state: &mut UiState) {
                 ui.label("Starting engine…");
             }
             EngineStatus::Ready => {
-                ui.label(RichText::new("●").color(DONE_COLOR));
+                ui.label(RichText::new("✔").color(DONE_COLOR));
                 ui.label("Engine ready");
             }
             EngineStatus::Fatal(message) => {
                 let color = ui.visuals().error_fg_color;
-                ui.label(RichText::new("●").color(color));
+                ui.label(RichText::new("⚠").color(color));
                 ui.label(RichText::new(format!("Engine error: {message}")).color(color));
             }
         }

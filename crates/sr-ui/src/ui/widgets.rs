@@ -63,7 +63,7 @@ pub fn status_chip_ui(ui: &mut egui::Ui, status: &IssueStatus) -> egui::Response
 /// An icon per object kind, from egui's built-in fonts.
 pub fn kind_icon(kind: ObjectKind) -> &'static str {
     match kind {
-        ObjectKind::Table => "▦",
+        ObjectKind::Table => "⊞",
         ObjectKind::View | ObjectKind::MaterializedView => "👁",
         ObjectKind::Index => "⚑",
         ObjectKind::Trigger => "⚡",
