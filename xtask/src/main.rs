@@ -18,7 +18,7 @@ use std::process::Command;
 use anyhow::{Result, bail};
 
 const USAGE: &str = "\
-usage: cargo xtask test [ARGS…]          run every test (ARGS go to the runner: -p CRATE, a filter, …)
+usage: cargo xtask test [ARGS…]             run every test (ARGS go to the runners: -p CRATE, a filter, …)
        cargo xtask bench [NAME] [-- ARGS…]  run one bench (or all) in release mode";
 
 /// The workspace root (xtask's parent directory).

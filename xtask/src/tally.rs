@@ -9,6 +9,8 @@ pub struct Tally {
     pub skipped: u64,
     /// How many closing lines were seen (0: the runner never got to run).
     pub summaries: u64,
+    /// Cargo said the chosen packages have no library, so no doc tests.
+    pub no_library: bool,
 }
 
 impl Tally {
@@ -17,12 +19,16 @@ impl Tally {
         self.failed += other.failed;
         self.skipped += other.skipped;
         self.summaries += other.summaries;
+        self.no_library |= other.no_library;
     }
 
     /// Counts `line` if it is a closing line of libtest (`cargo test`) or
     /// of nextest; other lines are ignored.
     pub fn scan(&mut self, line: &str) {
         let line = strip_ansi(line);
+        if line.starts_with("error: no library targets found") {
+            self.no_library = true;
+        }
         // libtest: "test result: ok. 3 passed; 0 failed; 1 ignored; 0 measured; ...",
         // at the start of the line: nextest repeats a failed test's output
         // indented, closing line included, and that one must not count twice.
@@ -189,6 +195,16 @@ mod tests {
             0,
             0,
         );
+    }
+
+    #[test]
+    fn no_library_is_noticed() {
+        let mut t = Tally::default();
+        t.scan("error: no library targets found in package `xtask`");
+        assert!(t.no_library);
+        let mut t = Tally::default();
+        t.scan("    error: no library targets found (quoted in a test's output)");
+        assert!(!t.no_library);
     }
 
     #[test]
