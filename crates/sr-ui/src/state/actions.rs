@@ -72,6 +72,30 @@ impl UiState {
         self.load_links(object);
     }
 
+    /// Moves the selection `delta` rows through `visible` (the explorer rows
+    /// on screen, in order); from nothing, Down starts at the first row and
+    /// Up at the last.
+    pub fn move_selection(&mut self, visible: &[ObjectRef], delta: isize) {
+        if visible.is_empty() || delta == 0 {
+            return;
+        }
+        let current = self
+            .selection
+            .as_ref()
+            .and_then(|s| visible.iter().position(|o| o.key() == s.key()));
+        let last = visible.len() - 1;
+        let next = match current {
+            Some(i) => i.saturating_add_signed(delta).min(last),
+            None if delta > 0 => 0,
+            None => last,
+        };
+        if current != Some(next) {
+            let object = visible[next].clone();
+            self.select(&object);
+            self.scroll_to_selection = true;
+        }
+    }
+
     /// Opens `tab`, or brings it forward when already open.
     pub fn open_tab(&mut self, tab: Tab) {
         let i = match self.tabs.iter().position(|t| t.same(&tab)) {

@@ -87,7 +87,11 @@ impl UiState {
                 }
             }
             Event::IssueRefreshed(issue) => {
-                self.jobs.finish(&JobKind::Refresh(issue.key().clone()));
+                if self.jobs.finish(&JobKind::Refresh(issue.key().clone())) {
+                    let r = &issue.reference;
+                    let text = format!("{} is up to date: {}", r.display_key, r.status.name);
+                    self.toasts.push(ToastLevel::Info, text, None);
+                }
                 self.replace_issue(&issue);
             }
             Event::Failed { context, message } => self.failed(context, message),

@@ -150,6 +150,9 @@ pub struct UiState {
     pub last_error: Option<String>,
     /// Where trackers are configured, to tell the user.
     pub trackers_file: String,
+    /// The explorer scrolls the selected row into view at the next frame
+    /// (after the selection moved by keyboard).
+    pub scroll_to_selection: bool,
     next_request: u64,
     outbox: Vec<Command>,
 }
@@ -173,6 +176,7 @@ impl UiState {
             jobs: Jobs::default(),
             last_error: None,
             trackers_file: String::new(),
+            scroll_to_selection: false,
             next_request: 0,
             outbox: Vec::new(),
         };

@@ -483,6 +483,34 @@ fn refreshed_issues_replace_their_copies() {
         matches!(s.links_of(&orders()), Load::Ready(l) if l[0].issue.status.state == IssueState::Done)
     );
     assert_eq!(s.tabs.last(), Some(&Tab::Issue(done.reference)));
+    assert_eq!(toasts(&s), ["LOCAL-5 is up to date: done"]);
+}
+
+#[test]
+fn arrow_keys_walk_the_visible_rows() {
+    let rows: Vec<ObjectRef> = ["a", "b", "c"]
+        .into_iter()
+        .map(|n| ObjectRef::new("demo", ObjectKind::Table, "demo", "main", n))
+        .collect();
+    let check = |from: Option<usize>, delta: isize, expected: Option<&str>| {
+        let mut s = ready();
+        s.selection = from.map(|i| rows[i].clone());
+        s.move_selection(&rows, delta);
+        let got = s.selection.as_ref().map(|o| o.name.as_str());
+        assert_eq!(got, expected, "from {from:?} by {delta}");
+    };
+    check(None, 1, Some("a"));
+    check(None, -1, Some("c"));
+    check(Some(0), 1, Some("b"));
+    check(Some(2), 1, Some("c"));
+    check(Some(0), -1, Some("a"));
+    check(Some(2), -1, Some("b"));
+    let mut s = ready();
+    s.move_selection(&rows, 1);
+    assert!(s.scroll_to_selection);
+    assert_eq!(sent(&mut s), ["Load issues linked to demo:main.a"]);
+    s.move_selection(&[], 1);
+    assert_eq!(s.selection.map(|o| o.name), Some("a".to_owned()));
 }
 
 #[test]

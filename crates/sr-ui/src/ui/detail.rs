@@ -302,7 +302,12 @@ fn ddl_ui(ui: &mut egui::Ui, ddl: &str, dialect: Dialect) {
                 }
             });
             egui::Frame::group(ui.style()).show(ui, |ui| {
-                ui.add(egui::Label::new(RichText::new(ddl).monospace()).selectable(true));
+                egui::ScrollArea::horizontal()
+                    .id_salt("ddl")
+                    .show(ui, |ui| {
+                        let text = RichText::new(ddl).monospace();
+                        ui.add(egui::Label::new(text).selectable(true).extend());
+                    });
             });
         });
 }

@@ -50,6 +50,7 @@ pub fn explorer_ui(ui: &mut egui::Ui, state: &mut UiState) {
     state.set_filter(filter);
     ui.separator();
     let mut actions = Vec::new();
+    let mut visible = Vec::new();
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
@@ -58,10 +59,23 @@ pub fn explorer_ui(ui: &mut egui::Ui, state: &mut UiState) {
             }
             let filtering = !state.filter.trim().is_empty();
             let selected = state.selection.as_ref().map(ObjectRef::key);
+            let rows = Rows {
+                filtering,
+                selected: selected.as_deref(),
+                scroll: state.scroll_to_selection,
+            };
             for conn in &state.connections {
-                connection_ui(ui, conn, filtering, selected.as_deref(), &mut actions);
+                connection_ui(ui, conn, &rows, &mut actions, &mut visible);
             }
         });
+    state.scroll_to_selection = false;
+    let ctx = ui.ctx().clone();
+    if state.dialog.is_none() && !ctx.egui_wants_keyboard_input() {
+        let down = ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown));
+        let up = ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp));
+        let delta = isize::from(down) - isize::from(up);
+        state.move_selection(&visible, delta);
+    }
     for action in actions {
         match action {
             Action::Select(o) => state.select(&o),
@@ -78,13 +92,30 @@ pub fn explorer_ui(ui: &mut egui::Ui, state: &mut UiState) {
     }
 }
 
+/// What every row needs to know while the tree is drawn.
+struct Rows<'a> {
+    filtering: bool,
+    selected: Option<&'a str>,
+    /// Scroll the selected row into view.
+    scroll: bool,
+}
+
+/// Collects what a click asks for, and the rows on screen in order (for
+/// the arrow keys).
+struct Collect<'a> {
+    actions: &'a mut Vec<Action>,
+    visible: &'a mut Vec<ObjectRef>,
+}
+
 fn connection_ui(
     ui: &mut egui::Ui,
     conn: &ConnectionState,
-    filtering: bool,
-    selected: Option<&str>,
+    rows: &Rows<'_>,
     actions: &mut Vec<Action>,
+    visible: &mut Vec<ObjectRef>,
 ) {
+    let filtering = rows.filtering;
+    let mut out = Collect { actions, visible };
     let name = &conn.info.name;
     let dialect = if conn.info.dialect.is_empty() {
         "…"
@@ -104,7 +135,7 @@ fn connection_ui(
             Load::Failed(message) => {
                 error_ui(ui, &format!("Could not read the schema: {message}"));
                 if ui.button("Retry").clicked() {
-                    actions.push(Action::Refresh(name.clone()));
+                    out.actions.push(Action::Refresh(name.clone()));
                 }
             }
             Load::Ready(_) => {
@@ -129,16 +160,8 @@ fn connection_ui(
                                 if filtering && group.items.is_empty() {
                                     continue;
                                 }
-                                group_ui(
-                                    ui,
-                                    name,
-                                    &schema.name,
-                                    group,
-                                    filtering,
-                                    selected,
-                                    conn,
-                                    actions,
-                                );
+                                let salt = ("group", name, &schema.name, group.kind.label());
+                                group_ui(ui, salt, group, rows, conn, &mut out);
                             }
                         });
                 }
@@ -146,7 +169,7 @@ fn connection_ui(
         });
     header.header_response.context_menu(|ui| {
         if ui.button("Refresh Schema").clicked() {
-            actions.push(Action::Refresh(name.clone()));
+            out.actions.push(Action::Refresh(name.clone()));
         }
     });
     if !conn.info.url.is_empty() {
@@ -154,32 +177,34 @@ fn connection_ui(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn group_ui(
     ui: &mut egui::Ui,
-    connection: &str,
-    schema: &str,
+    salt: impl std::hash::Hash + std::fmt::Debug,
     group: &ExplorerGroup,
-    filtering: bool,
-    selected: Option<&str>,
+    rows: &Rows<'_>,
     conn: &ConnectionState,
-    actions: &mut Vec<Action>,
+    out: &mut Collect<'_>,
 ) {
+    let filtering = rows.filtering;
     let count = if filtering {
         format!("{}/{}", group.items.len(), group.total)
     } else {
         group.total.to_string()
     };
     CollapsingHeader::new(format!("{}  ({count})", group.kind.label()))
-        .id_salt(("group", connection, schema, group.kind.label()))
+        .id_salt(salt)
         .default_open(matches!(group.kind, GroupKind::Tables | GroupKind::Views))
         .open(filtering.then_some(true))
         .show(ui, |ui| {
             for item in &group.items {
+                out.visible.push(item.object.clone());
                 ui.horizontal(|ui| {
-                    let is_selected = selected == Some(item.key.as_str());
+                    let is_selected = rows.selected == Some(item.key.as_str());
                     let text = format!("{} {}", kind_icon(item.object.kind), item.object.name);
                     let row = ui.selectable_label(is_selected, text);
+                    if is_selected && rows.scroll {
+                        row.scroll_to_me(None);
+                    }
                     if let Some(parent) = &item.parent {
                         ui.weak(format!("on {parent}"));
                     }
@@ -187,21 +212,21 @@ fn group_ui(
                         badge_ui(ui, *badge);
                     }
                     if row.clicked() {
-                        actions.push(Action::Select(item.object.clone()));
+                        out.actions.push(Action::Select(item.object.clone()));
                     }
                     row.context_menu(|ui| {
                         ui.weak(format!("{} {}", item.object.kind.label(), item.object.name));
                         ui.separator();
                         if can_file_issue(item.object.kind) {
                             if ui.button("Create Issue…").clicked() {
-                                actions.push(Action::CreateIssue(item.object.clone()));
+                                out.actions.push(Action::CreateIssue(item.object.clone()));
                             }
                             if ui.button("Link Existing Issue…").clicked() {
-                                actions.push(Action::LinkIssue(item.object.clone()));
+                                out.actions.push(Action::LinkIssue(item.object.clone()));
                             }
                         }
                         if ui.button("Open Details").clicked() {
-                            actions.push(Action::Select(item.object.clone()));
+                            out.actions.push(Action::Select(item.object.clone()));
                         }
                         if ui.button("Copy Name").clicked() {
                             ui.ctx()

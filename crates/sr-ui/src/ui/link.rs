@@ -74,7 +74,9 @@ pub fn link_issue_ui(ctx: &egui::Context, state: &mut UiState) {
             .max_height(320.0)
             .id_salt("link-results")
             .show(ui, |ui| {
+                // A steady size, so the dialog does not jump when results come.
                 ui.set_width(ui.available_width());
+                ui.set_min_height(200.0);
                 match &d.results {
                     None => {
                         empty_ui(ui, "Search by keyword, or load the most recent issues.");
