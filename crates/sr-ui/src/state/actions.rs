@@ -66,10 +66,31 @@ impl UiState {
     }
 
     /// Selects an object: its detail tab opens and its linked issues load.
+    ///
+    /// The tab is a preview: the next selection replaces it, so walking the
+    /// explorer does not pile up tabs. [`UiState::pin_tab`] keeps it.
     pub fn select(&mut self, object: &ObjectRef) {
         self.selection = Some(object.clone());
-        self.open_tab(Tab::Object(object.clone()));
+        let tab = Tab::Object(object.clone());
+        match self.preview_tab.filter(|&i| i < self.tabs.len()) {
+            _ if self.tabs.iter().any(|t| t.same(&tab)) => self.open_tab(tab),
+            Some(i) => {
+                self.tabs[i] = tab;
+                self.active_tab = Some(i);
+            }
+            None => {
+                self.open_tab(tab);
+                self.preview_tab = self.active_tab;
+            }
+        }
         self.load_links(object);
+    }
+
+    /// Keeps a preview tab open when the selection moves on.
+    pub fn pin_tab(&mut self, index: usize) {
+        if self.preview_tab == Some(index) {
+            self.preview_tab = None;
+        }
     }
 
     /// Moves the selection `delta` rows through `visible` (the explorer rows
@@ -129,11 +150,16 @@ impl UiState {
             return;
         }
         self.tabs.remove(index);
-        self.active_tab = match self.active_tab {
-            _ if self.tabs.is_empty() => None,
+        let shift = |i: Option<usize>, len: usize| match i {
+            _ if len == 0 => None,
             Some(a) if a > index => Some(a - 1),
-            Some(a) if a == index => Some(a.min(self.tabs.len() - 1)),
+            Some(a) if a == index => Some(a.min(len - 1)),
             other => other,
+        };
+        self.active_tab = shift(self.active_tab, self.tabs.len());
+        self.preview_tab = match self.preview_tab {
+            Some(p) if p == index => None,
+            other => shift(other, self.tabs.len()),
         };
     }
 

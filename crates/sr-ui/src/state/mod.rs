@@ -128,6 +128,8 @@ pub struct Persisted {
     pub selection: Option<ObjectRef>,
     pub tabs: Vec<Tab>,
     pub active_tab: Option<usize>,
+    /// The tab the next selection replaces.
+    pub preview_tab: Option<usize>,
     pub filter: String,
 }
 
@@ -142,6 +144,8 @@ pub struct UiState {
     pub selection: Option<ObjectRef>,
     pub tabs: Vec<Tab>,
     pub active_tab: Option<usize>,
+    /// The tab the next selection replaces (see `select`).
+    pub preview_tab: Option<usize>,
     pub filter: String,
     pub dialog: Option<Dialog>,
     pub toasts: Toasts,
@@ -170,6 +174,7 @@ impl UiState {
             selection: None,
             tabs: persisted.tabs,
             active_tab: None,
+            preview_tab: None,
             filter: persisted.filter,
             dialog: None,
             toasts: Toasts::default(),
@@ -181,6 +186,7 @@ impl UiState {
             outbox: Vec::new(),
         };
         state.active_tab = persisted.active_tab.filter(|&i| i < state.tabs.len());
+        state.preview_tab = persisted.preview_tab.filter(|&i| i < state.tabs.len());
         state.send(Command::LoadConnections);
         state.connections.push(ConnectionState::new(ConnectionInfo {
             name: DEMO_CONNECTION.into(),
@@ -202,6 +208,7 @@ impl UiState {
             selection: self.selection.clone(),
             tabs: self.tabs.clone(),
             active_tab: self.active_tab,
+            preview_tab: self.preview_tab,
             filter: self.filter.clone(),
         }
     }

@@ -145,6 +145,7 @@ fn restored_selection_reloads_its_links() {
         selection: Some(orders()),
         tabs: vec![Tab::Object(orders())],
         active_tab: Some(3),
+        preview_tab: None,
         filter: "ord".into(),
     };
     let mut s = UiState::new(persisted);
@@ -291,6 +292,30 @@ fn closing_tabs_keeps_a_sensible_active_tab() {
     check(3, Some(1), 1, Some(1));
     check(1, Some(0), 0, None);
     check(2, Some(1), 5, Some(1));
+}
+
+#[test]
+fn selections_share_one_preview_tab_until_pinned() {
+    let titles = |s: &UiState| -> Vec<String> { s.tabs.iter().map(Tab::title).collect() };
+    let table = |n: &str| ObjectRef::new("demo", ObjectKind::Table, "demo", "main", n);
+    let mut s = ready();
+    s.select(&table("a"));
+    s.select(&table("b"));
+    assert_eq!(titles(&s), ["b"]);
+    s.pin_tab(0);
+    s.select(&table("c"));
+    s.select(&table("d"));
+    assert_eq!(titles(&s), ["b", "d"]);
+    s.select(&table("b"));
+    assert_eq!(
+        (titles(&s), s.active_tab),
+        (vec!["b".to_owned(), "d".to_owned()], Some(0))
+    );
+    s.close_tab(0);
+    assert_eq!(s.preview_tab, Some(0), "the preview tab moved down one");
+    s.close_tab(0);
+    s.select(&table("e"));
+    assert_eq!((titles(&s), s.preview_tab), (vec!["e".to_owned()], Some(0)));
 }
 
 #[test]

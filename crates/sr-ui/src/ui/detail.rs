@@ -26,6 +26,7 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
     }
     let mut activate = None;
     let mut close = None;
+    let mut pin = None;
     egui::ScrollArea::horizontal()
         .id_salt("tab-strip")
         .show(ui, |ui| {
@@ -36,11 +37,22 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
                         Tab::Object(o) => super::widgets::kind_icon(o.kind),
                         Tab::Issue(_) => "🐞",
                     };
-                    if ui
-                        .selectable_label(active, format!("{icon} {}", tab.title()))
-                        .clicked()
-                    {
+                    let preview = state.preview_tab == Some(i);
+                    let mut title = RichText::new(format!("{icon} {}", tab.title()));
+                    if preview {
+                        title = title.italics();
+                    }
+                    let mut label = ui.selectable_label(active, title);
+                    if preview {
+                        label = label.on_hover_text(
+                            "Preview: the next selection replaces it; double-click to keep it",
+                        );
+                    }
+                    if label.clicked() {
                         activate = Some(i);
+                    }
+                    if label.double_clicked() {
+                        pin = Some(i);
                     }
                     if ui
                         .small_button("✖")
@@ -55,6 +67,9 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
         });
     if let Some(i) = activate {
         state.activate_tab(i);
+    }
+    if let Some(i) = pin {
+        state.pin_tab(i);
     }
     if let Some(i) = close {
         state.close_tab(i);

@@ -18,6 +18,8 @@ pub fn filter_id() -> Id {
 /// state is no longer borrowed.
 enum Action {
     Select(ObjectRef),
+    /// Select and keep the tab open.
+    Pin(ObjectRef),
     CreateIssue(ObjectRef),
     LinkIssue(ObjectRef),
     Refresh(String),
@@ -79,6 +81,12 @@ pub fn explorer_ui(ui: &mut egui::Ui, state: &mut UiState) {
     for action in actions {
         match action {
             Action::Select(o) => state.select(&o),
+            Action::Pin(o) => {
+                state.select(&o);
+                if let Some(i) = state.active_tab {
+                    state.pin_tab(i);
+                }
+            }
             Action::CreateIssue(o) => {
                 state.select(&o);
                 state.open_create_dialog(&o);
@@ -213,6 +221,9 @@ fn group_ui(
                     }
                     if row.clicked() {
                         out.actions.push(Action::Select(item.object.clone()));
+                    }
+                    if row.double_clicked() {
+                        out.actions.push(Action::Pin(item.object.clone()));
                     }
                     row.context_menu(|ui| {
                         ui.weak(format!("{} {}", item.object.kind.label(), item.object.name));
