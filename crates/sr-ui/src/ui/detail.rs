@@ -1,94 +1,16 @@
-//! The central tabs: an object's details (columns, keys, indexes,
-//! triggers, DDL) or an issue of the built-in tracker.
+//! An object's detail tab: columns, keys and constraints, indexes,
+//! triggers and the DDL, from the loaded snapshot.
 
 use egui::{CollapsingHeader, Grid, RichText};
-use sr_model::IssueRef;
 use sr_schema::{Dialect, Schema, Table, TriggerEvent};
 
-use super::widgets::{empty_ui, status_chip_ui};
+use super::widgets::empty_ui;
 use crate::model::ddl::{index_ddl, object_ddl};
 use crate::model::object::{ObjectDef, find_object};
 use crate::model::summary::short_hash;
-use crate::state::{Load, Tab, UiState};
+use crate::state::{Load, UiState};
 
-pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
-    if state.tabs.is_empty() {
-        ui.vertical_centered(|ui| {
-            ui.add_space(ui.available_height() / 3.0);
-            ui.heading("ScratchRobin");
-            empty_ui(
-                ui,
-                "Select a table, view or other object in the explorer to see its details.",
-            );
-            empty_ui(ui, "Right-click it to create or link an issue.");
-        });
-        return;
-    }
-    let mut activate = None;
-    let mut close = None;
-    let mut pin = None;
-    egui::ScrollArea::horizontal()
-        .id_salt("tab-strip")
-        .show(ui, |ui| {
-            ui.horizontal(|ui| {
-                for (i, tab) in state.tabs.iter().enumerate() {
-                    let active = state.active_tab == Some(i);
-                    let icon = match tab {
-                        Tab::Object(o) => super::widgets::kind_icon(o.kind),
-                        Tab::Issue(_) => "🐞",
-                    };
-                    let preview = state.preview_tab == Some(i);
-                    let mut title = RichText::new(format!("{icon} {}", tab.title()));
-                    if preview {
-                        title = title.italics();
-                    }
-                    let mut label = ui.selectable_label(active, title);
-                    if preview {
-                        label = label.on_hover_text(
-                            "Preview: the next selection replaces it; double-click to keep it",
-                        );
-                    }
-                    if label.clicked() {
-                        activate = Some(i);
-                    }
-                    if label.double_clicked() {
-                        pin = Some(i);
-                    }
-                    if ui
-                        .small_button("✖")
-                        .on_hover_text("Close the tab")
-                        .clicked()
-                    {
-                        close = Some(i);
-                    }
-                    ui.separator();
-                }
-            });
-        });
-    if let Some(i) = activate {
-        state.activate_tab(i);
-    }
-    if let Some(i) = pin {
-        state.pin_tab(i);
-    }
-    if let Some(i) = close {
-        state.close_tab(i);
-    }
-    ui.separator();
-    let Some(tab) = state.active_tab.and_then(|i| state.tabs.get(i)).cloned() else {
-        empty_ui(ui, "Choose a tab.");
-        return;
-    };
-    egui::ScrollArea::vertical()
-        .id_salt("tab-body")
-        .auto_shrink([false, false])
-        .show(ui, |ui| match &tab {
-            Tab::Object(o) => object_ui(ui, state, o),
-            Tab::Issue(i) => issue_tab_ui(ui, i),
-        });
-}
-
-fn object_ui(ui: &mut egui::Ui, state: &mut UiState, object: &sr_model::ObjectRef) {
+pub(super) fn object_ui(ui: &mut egui::Ui, state: &mut UiState, object: &sr_model::ObjectRef) {
     ui.heading(format!(
         "{} {}.{}",
         object.kind.label(),
@@ -327,52 +249,6 @@ fn ddl_ui(ui: &mut egui::Ui, ddl: &str, dialect: Dialect) {
         });
 }
 
-fn issue_tab_ui(ui: &mut egui::Ui, issue: &IssueRef) {
-    ui.heading(format!("{}  {}", issue.display_key, issue.title));
-    ui.add_space(4.0);
-    Grid::new("issue-props")
-        .num_columns(2)
-        .spacing([16.0, 6.0])
-        .show(ui, |ui| {
-            ui.strong("Status");
-            status_chip_ui(ui, &issue.status);
-            ui.end_row();
-            prop(
-                ui,
-                "Priority",
-                &issue
-                    .priority
-                    .map(|p| format!("{p} · {}", p.label()))
-                    .unwrap_or_else(|| "—".into()),
-            );
-            prop(
-                ui,
-                "Assignee",
-                issue.assignee.as_deref().unwrap_or("unassigned"),
-            );
-            prop(
-                ui,
-                "Labels",
-                &if issue.labels.is_empty() {
-                    "—".into()
-                } else {
-                    issue.labels.join(", ")
-                },
-            );
-            prop(ui, "Key", &issue.key.to_string());
-            prop(
-                ui,
-                "Created",
-                &issue.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-            );
-            prop(
-                ui,
-                "Updated",
-                &issue.updated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-            );
-        });
-}
-
 fn section(ui: &mut egui::Ui, title: &str, body: impl FnOnce(&mut egui::Ui)) {
     CollapsingHeader::new(RichText::new(title).strong())
         .id_salt(("section", title.split(' ').next().unwrap_or(title)))
@@ -380,7 +256,7 @@ fn section(ui: &mut egui::Ui, title: &str, body: impl FnOnce(&mut egui::Ui)) {
         .show(ui, body);
 }
 
-fn prop(ui: &mut egui::Ui, name: &str, value: &str) {
+pub(super) fn prop(ui: &mut egui::Ui, name: &str, value: &str) {
     ui.strong(name);
     ui.label(value);
     ui.end_row();

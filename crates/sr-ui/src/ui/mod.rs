@@ -9,6 +9,7 @@ mod issues;
 mod link;
 mod menu;
 mod status;
+mod tabs;
 mod toasts;
 mod widgets;
 mod windows;
@@ -42,7 +43,7 @@ pub fn workbench_ui(ui: &mut egui::Ui, state: &mut UiState) {
         .default_size(340.0)
         .size_range(220.0..=640.0)
         .show(ui, |ui| issues::linked_issues_ui(ui, state));
-    egui::CentralPanel::default().show(ui, |ui| detail::tabs_ui(ui, state));
+    egui::CentralPanel::default().show(ui, |ui| tabs::tabs_ui(ui, state));
     windows::dialogs_ui(ui.ctx(), state);
     toasts::toasts_ui(ui.ctx(), state);
 }
