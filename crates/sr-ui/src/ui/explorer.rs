@@ -51,6 +51,14 @@ pub fn explorer_ui(ui: &mut egui::Ui, state: &mut UiState) {
     });
     state.set_filter(filter);
     ui.separator();
+    if let EngineStatus::Fatal(message) = &state.engine {
+        error_ui(ui, &format!("The engine stopped: {message}"));
+        empty_ui(
+            ui,
+            "Fix the cause and start ScratchRobin again; the log in the data directory has the details.",
+        );
+        return;
+    }
     let mut actions = Vec::new();
     let mut visible = Vec::new();
     egui::ScrollArea::vertical()

@@ -33,7 +33,7 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, state: &mut UiState) {
                 )
                 .clicked()
             {
-                ui.ctx().memory_mut(|m| m.request_focus(super::filter_id()));
+                super::focus_filter(ui.ctx(), &state.filter);
             }
             if ui
                 .add_enabled(!state.tabs.is_empty(), egui::Button::new("Close All Tabs"))

@@ -50,7 +50,7 @@ pub fn workbench_ui(ui: &mut egui::Ui, state: &mut UiState) {
 
 fn shortcuts(ctx: &egui::Context, state: &mut UiState) {
     if ctx.input_mut(|i| i.consume_shortcut(&FOCUS_FILTER)) {
-        ctx.memory_mut(|m| m.request_focus(filter_id()));
+        focus_filter(ctx, &state.filter);
     }
     if state.dialog.is_none()
         && ctx.input_mut(|i| i.consume_shortcut(&NEW_ISSUE))
@@ -72,4 +72,14 @@ fn shortcuts(ctx: &egui::Context, state: &mut UiState) {
     {
         state.close_dialog();
     }
+}
+
+/// Focuses the explorer filter with its text selected, so typing replaces it.
+pub fn focus_filter(ctx: &egui::Context, text: &str) {
+    let id = filter_id();
+    let mut edit = egui::text_edit::TextEditState::load(ctx, id).unwrap_or_default();
+    let all = egui::text_selection::CCursorRange::select_all_str(text);
+    edit.cursor.set_char_range(Some(all));
+    edit.store(ctx, id);
+    ctx.memory_mut(|m| m.request_focus(id));
 }
