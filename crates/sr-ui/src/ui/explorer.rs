@@ -7,7 +7,7 @@ use sr_model::ObjectRef;
 use super::widgets::{badge_ui, empty_ui, error_ui, kind_icon};
 use crate::model::explorer::{ExplorerGroup, GroupKind};
 use crate::state::can_file_issue;
-use crate::state::{ConnectionState, Load, UiState};
+use crate::state::{ConnectionState, EngineStatus, Load, UiState};
 
 /// The filter box's id, for Ctrl+F.
 pub fn filter_id() -> Id {
