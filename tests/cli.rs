@@ -13,7 +13,10 @@ struct Env {
 
 impl Env {
     fn new() -> Env {
-        Env { dir: tempfile::tempdir().unwrap(), vars: Vec::new() }
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+            vars: Vec::new(),
+        }
     }
 
     fn config_dir(&self) -> PathBuf {
@@ -33,8 +36,14 @@ impl Env {
 
     fn run(&self, args: &[&str]) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_scratchrobin"));
-        cmd.arg("--data-dir").arg(self.data_dir()).arg("--config-dir").arg(self.config_dir()).args(args);
-        cmd.env_remove("SCRATCHROBIN_STORE").env("USER", "tester").env("RUST_LOG", "trace");
+        cmd.arg("--data-dir")
+            .arg(self.data_dir())
+            .arg("--config-dir")
+            .arg(self.config_dir())
+            .args(args);
+        cmd.env_remove("SCRATCHROBIN_STORE")
+            .env("USER", "tester")
+            .env("RUST_LOG", "trace");
         for (k, v) in &self.vars {
             cmd.env(k, v);
         }
@@ -44,9 +53,17 @@ impl Env {
     /// Runs a command that must succeed and returns its JSON output.
     fn json(&self, args: &[&str]) -> Value {
         let out = self.run(args);
-        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{args:?}: not JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        })
     }
 
     fn fail(&self, args: &[&str]) -> String {
@@ -60,7 +77,15 @@ impl Env {
 fn create_link_list_and_audit_with_the_local_tracker() {
     let env = Env::new();
     let created = env.json(&[
-        "issue", "create", "--tracker", "Local", "--object", "demo:main.orders", "--title", "Add index", "--json",
+        "issue",
+        "create",
+        "--tracker",
+        "Local",
+        "--object",
+        "demo:main.orders",
+        "--title",
+        "Add index",
+        "--json",
     ]);
     let key = created["issue"]["key"].as_str().unwrap().to_owned();
     assert_eq!(key, "local:default:1");
@@ -79,29 +104,93 @@ fn create_link_list_and_audit_with_the_local_tracker() {
 
     // A second object, then unlink the first; linking twice is idempotent.
     for _ in 0..2 {
-        env.json(&["link", "add", "--object", "demo:main.customers", "--issue", &key, "--json"]);
+        env.json(&[
+            "link",
+            "add",
+            "--object",
+            "demo:main.customers",
+            "--issue",
+            &key,
+            "--json",
+        ]);
     }
-    assert_eq!(env.json(&["links", "--issue", &key, "--json"]).as_array().unwrap().len(), 2);
-    assert!(env.run(&["link", "remove", "--object", "demo:main.orders", "--issue", &key]).status.success());
-    let err = env.fail(&["link", "remove", "--object", "demo:main.orders", "--issue", &key]);
+    assert_eq!(
+        env.json(&["links", "--issue", &key, "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(
+        env.run(&[
+            "link",
+            "remove",
+            "--object",
+            "demo:main.orders",
+            "--issue",
+            &key
+        ])
+        .status
+        .success()
+    );
+    let err = env.fail(&[
+        "link",
+        "remove",
+        "--object",
+        "demo:main.orders",
+        "--issue",
+        &key,
+    ]);
     assert!(err.contains("is not linked to local:default:1"), "{err}");
 
     let audit = env.json(&["audit", "--json"]);
-    let actions: Vec<&str> = audit.as_array().unwrap().iter().rev().map(|e| e["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
     assert_eq!(actions, ["issue_created", "linked", "linked", "unlinked"]);
-    assert!(audit.as_array().unwrap().iter().all(|e| e["actor"] == "tester"));
+    assert!(
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["actor"] == "tester")
+    );
 
     let shown = env.json(&["issue", "show", &key, "--json"]);
     assert_eq!(shown["title"], "Add index");
-    let found = env.json(&["issue", "search", "--tracker", "Local", "--query", "index", "--json"]);
+    let found = env.json(&[
+        "issue",
+        "search",
+        "--tracker",
+        "Local",
+        "--query",
+        "index",
+        "--json",
+    ]);
     assert_eq!(found.as_array().unwrap().len(), 1);
 }
 
 #[test]
 fn objects_that_do_not_exist_are_refused() {
     let env = Env::new();
-    let err = env.fail(&["issue", "create", "--tracker", "Local", "--object", "demo:main.nope", "--title", "x"]);
-    assert!(err.contains("demo:main.nope does not exist in connection `demo`"), "{err}");
+    let err = env.fail(&[
+        "issue",
+        "create",
+        "--tracker",
+        "Local",
+        "--object",
+        "demo:main.nope",
+        "--title",
+        "x",
+    ]);
+    assert!(
+        err.contains("demo:main.nope does not exist in connection `demo`"),
+        "{err}"
+    );
     let err = env.fail(&["links", "--object", "nowhere:main.orders"]);
     assert!(err.contains("no connection named `nowhere`"), "{err}");
     let err = env.fail(&["links", "--object", "orders"]);
@@ -120,7 +209,10 @@ fn demo_path_creates_the_demo_database_once() {
     assert!(path.starts_with(env.data_dir()));
     let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
     env.run(&["demo", "path"]);
-    assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), modified);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().modified().unwrap(),
+        modified
+    );
 }
 
 #[test]
@@ -165,8 +257,27 @@ fn secrets_never_reach_output_errors_or_logs() {
         &["tracker", "list", "--json"][..],
         &["tracker", "list"],
         &["tracker", "test", "Local", "--json"],
-        &["issue", "create", "--tracker", "Local", "--object", "demo:main.orders", "--title", "t", "--json"],
-        &["issue", "create", "--tracker", "Local", "--object", "demo:main.nope", "--title", "t"],
+        &[
+            "issue",
+            "create",
+            "--tracker",
+            "Local",
+            "--object",
+            "demo:main.orders",
+            "--title",
+            "t",
+            "--json",
+        ],
+        &[
+            "issue",
+            "create",
+            "--tracker",
+            "Local",
+            "--object",
+            "demo:main.nope",
+            "--title",
+            "t",
+        ],
         &["audit", "--json"],
     ] {
         let out = env.run(args);
@@ -174,15 +285,27 @@ fn secrets_never_reach_output_errors_or_logs() {
         seen.push_str(&String::from_utf8_lossy(&out.stderr));
     }
     let list = env.json(&["tracker", "list", "--json"]);
-    assert!(list.to_string().contains("${SR_E2E_SECRET}"), "the reference is shown: {list}");
+    assert!(
+        list.to_string().contains("${SR_E2E_SECRET}"),
+        "the reference is shown: {list}"
+    );
     for log in files_under(&env.data_dir().join("logs")) {
         seen.push_str(&std::fs::read_to_string(log).unwrap());
     }
-    assert!(seen.len() > 1000, "the run produced output and logs to check");
+    assert!(
+        seen.len() > 1000,
+        "the run produced output and logs to check"
+    );
     assert!(!seen.contains(SECRET), "the secret leaked");
-    assert!(!std::fs::read_to_string(env.config_dir().join("trackers.json")).unwrap().contains(SECRET));
+    assert!(
+        !std::fs::read_to_string(env.config_dir().join("trackers.json"))
+            .unwrap()
+            .contains(SECRET)
+    );
 }
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(dir).map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect()).unwrap_or_default()
+    std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default()
 }

@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "scratchrobin", version, about = "Database workbench with issue-tracker links")]
+#[command(
+    name = "scratchrobin",
+    version,
+    about = "Database workbench with issue-tracker links"
+)]
 pub struct Args {
     /// Directory for the store, logs and the demo database.
     #[arg(long, global = true, env = "SCRATCHROBIN_DATA_DIR")]

@@ -18,7 +18,10 @@ pub fn run(args: Args, paths: Paths) -> anyhow::Result<ExitCode> {
     let Some(command) = args.command else {
         return gui(options);
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
     runtime.block_on(async move {
         let span = tracing::info_span!("command", name = command_name(&command));
         let _entered = span.enter();
@@ -47,17 +50,37 @@ fn command_name(c: &Command) -> &'static str {
 
 async fn dispatch(engine: &Engine, command: Command) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Demo { command: DemoCommand::Path } => {
+        Command::Demo {
+            command: DemoCommand::Path,
+        } => {
             println!("{}", engine.demo_path().await?.display());
         }
         Command::Tracker { command } => return tracker(engine, command).await,
         Command::Issue { command } => issue(engine, command).await?,
         Command::Link { command } => link(engine, command).await?,
-        Command::Links { object, issue, json } => {
+        Command::Links {
+            object,
+            issue,
+            json,
+        } => {
             let (links, by_object) = match (object, issue) {
-                (Some(o), _) => (engine.links().linked_issues(&engine.object(&o).await?).await?, true),
-                (None, Some(k)) => (engine.links().linked_objects(&k.parse::<IssueKey>()?).await?, false),
-                (None, None) => anyhow::bail!("give --object CONNECTION:schema.name or --issue KEY"),
+                (Some(o), _) => (
+                    engine
+                        .links()
+                        .linked_issues(&engine.object(&o).await?)
+                        .await?,
+                    true,
+                ),
+                (None, Some(k)) => (
+                    engine
+                        .links()
+                        .linked_objects(&k.parse::<IssueKey>()?)
+                        .await?,
+                    false,
+                ),
+                (None, None) => {
+                    anyhow::bail!("give --object CONNECTION:schema.name or --issue KEY")
+                }
             };
             if json {
                 output::json(&links)?;
@@ -65,7 +88,11 @@ async fn dispatch(engine: &Engine, command: Command) -> anyhow::Result<ExitCode>
                 println!("no links");
             } else {
                 for l in &links {
-                    let line = if by_object { output::link_line_by_object(l) } else { output::link_line_by_issue(l) };
+                    let line = if by_object {
+                        output::link_line_by_object(l)
+                    } else {
+                        output::link_line_by_issue(l)
+                    };
                     println!("{line}");
                 }
             }
@@ -113,11 +140,15 @@ async fn tracker(engine: &Engine, command: TrackerCommand) -> anyhow::Result<Exi
             let ok = result.is_ok();
             if json {
                 let value = match &result {
-                    Ok(report) => serde_json::json!({"tracker": name, "ok": true, "report": report}),
+                    Ok(report) => {
+                        serde_json::json!({"tracker": name, "ok": true, "report": report})
+                    }
                     Err(sr_links::LinkError::Tracker(e)) => {
                         serde_json::json!({"tracker": name, "ok": false, "kind": e.kind(), "diagnosis": e.to_string()})
                     }
-                    Err(e) => serde_json::json!({"tracker": name, "ok": false, "kind": "config", "diagnosis": e.to_string()}),
+                    Err(e) => {
+                        serde_json::json!({"tracker": name, "ok": false, "kind": "config", "diagnosis": e.to_string()})
+                    }
                 };
                 output::json(&value)?;
             } else {
@@ -131,14 +162,28 @@ async fn tracker(engine: &Engine, command: TrackerCommand) -> anyhow::Result<Exi
                     Err(e) => eprintln!("{name}: {e}"),
                 }
             }
-            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
     }
 }
 
 async fn issue(engine: &Engine, command: IssueCommand) -> anyhow::Result<()> {
     match command {
-        IssueCommand::Create { tracker, object, title, body_file, priority, labels, issue_type, assignee, json } => {
+        IssueCommand::Create {
+            tracker,
+            object,
+            title,
+            body_file,
+            priority,
+            labels,
+            issue_type,
+            assignee,
+            json,
+        } => {
             let object = match object {
                 Some(o) => Some(engine.object(&o).await?),
                 None => None,
@@ -147,22 +192,31 @@ async fn issue(engine: &Engine, command: IssueCommand) -> anyhow::Result<()> {
                 None => String::new(),
                 Some(p) if p.as_os_str() == "-" => {
                     let mut s = String::new();
-                    std::io::stdin().read_to_string(&mut s).context("reading the body from standard input")?;
+                    std::io::stdin()
+                        .read_to_string(&mut s)
+                        .context("reading the body from standard input")?;
                     s
                 }
-                Some(p) => std::fs::read_to_string(&p).with_context(|| format!("reading the body file {}", p.display()))?,
+                Some(p) => std::fs::read_to_string(&p)
+                    .with_context(|| format!("reading the body file {}", p.display()))?,
             };
             let draft = IssueDraft {
                 title,
                 body,
-                priority: priority.map(|p| p.parse()).transpose().map_err(anyhow::Error::msg)?,
+                priority: priority
+                    .map(|p| p.parse())
+                    .transpose()
+                    .map_err(anyhow::Error::msg)?,
                 labels,
                 issue_type,
                 assignees: assignee.into_iter().collect(),
                 project: None,
             };
             let opts = LinkOptions::manual(engine.actor());
-            let (created, link) = engine.links().create_and_link(object.as_ref(), &draft, &tracker, &opts).await?;
+            let (created, link) = engine
+                .links()
+                .create_and_link(object.as_ref(), &draft, &tracker, &opts)
+                .await?;
             if json {
                 output::json(&serde_json::json!({"issue": created, "link": link}))?;
             } else {
@@ -177,8 +231,17 @@ async fn issue(engine: &Engine, command: IssueCommand) -> anyhow::Result<()> {
                 print!("{}", output::issue_details(&issue));
             }
         }
-        IssueCommand::Search { tracker, query, limit, json } => {
-            let q = SearchQuery { text: query, limit, ..SearchQuery::default() };
+        IssueCommand::Search {
+            tracker,
+            query,
+            limit,
+            json,
+        } => {
+            let q = SearchQuery {
+                text: query,
+                limit,
+                ..SearchQuery::default()
+            };
             let found = engine.links().search(&tracker, &q).await?;
             if json {
                 output::json(&found)?;
@@ -196,10 +259,17 @@ async fn issue(engine: &Engine, command: IssueCommand) -> anyhow::Result<()> {
 
 async fn link(engine: &Engine, command: LinkCommand) -> anyhow::Result<()> {
     match command {
-        LinkCommand::Add { object, issue, json } => {
+        LinkCommand::Add {
+            object,
+            issue,
+            json,
+        } => {
             let object = engine.object(&object).await?;
             let key: IssueKey = issue.parse()?;
-            let link = engine.links().link_object(&object, &key, &LinkOptions::manual(engine.actor())).await?;
+            let link = engine
+                .links()
+                .link_object(&object, &key, &LinkOptions::manual(engine.actor()))
+                .await?;
             if json {
                 output::json(&link)?;
             } else {
@@ -208,7 +278,10 @@ async fn link(engine: &Engine, command: LinkCommand) -> anyhow::Result<()> {
         }
         LinkCommand::Remove { object, issue } => {
             let object = engine.object(&object).await?;
-            engine.links().unlink(&object, &issue.parse::<IssueKey>()?, engine.actor()).await?;
+            engine
+                .links()
+                .unlink(&object, &issue.parse::<IssueKey>()?, engine.actor())
+                .await?;
             println!("unlinked {} from {issue}", object.name());
         }
     }

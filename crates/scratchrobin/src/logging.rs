@@ -21,11 +21,23 @@ pub fn init(paths: &Paths, gui: bool) -> anyhow::Result<WorkerGuard> {
         .build(&dir)?;
     let (file_writer, guard) = tracing_appender::non_blocking(appender);
     let default = if gui { "info" } else { "warn" };
-    let stderr_filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    let file_filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let stderr_filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let file_filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     tracing_subscriber::registry()
-        .with(fmt::layer().with_writer(std::io::stderr).with_target(false).with_filter(stderr_filter))
-        .with(fmt::layer().with_writer(file_writer).with_ansi(false).with_filter(file_filter))
+        .with(
+            fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_target(false)
+                .with_filter(stderr_filter),
+        )
+        .with(
+            fmt::layer()
+                .with_writer(file_writer)
+                .with_ansi(false)
+                .with_filter(file_filter),
+        )
         .try_init()?;
     Ok(guard)
 }

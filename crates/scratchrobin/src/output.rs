@@ -36,7 +36,10 @@ pub fn issue_details(issue: &Issue) -> String {
         out.push_str(&format!("assignee: {a}\n"));
     }
     out.push_str(&format!("url:      {}\n", r.url));
-    out.push_str(&format!("updated:  {}\n", r.updated_at.format("%Y-%m-%d %H:%M UTC")));
+    out.push_str(&format!(
+        "updated:  {}\n",
+        r.updated_at.format("%Y-%m-%d %H:%M UTC")
+    ));
     if !issue.body.is_empty() {
         out.push('\n');
         out.push_str(&issue.body);
@@ -46,9 +49,19 @@ pub fn issue_details(issue: &Issue) -> String {
 }
 
 pub fn link_line_by_object(l: &IssueLink) -> String {
-    format!("{:<10} {:<12} {:<14} {}", l.issue.display_key, l.issue.status.name, l.link_type, l.issue.title)
+    format!(
+        "{:<10} {:<12} {:<14} {}",
+        l.issue.display_key, l.issue.status.name, l.link_type, l.issue.title
+    )
 }
 
 pub fn link_line_by_issue(l: &IssueLink) -> String {
-    format!("{:<10} {}:{}.{}  ({})", l.object.kind.as_str(), l.object.connection, l.object.schema, l.object.name, l.link_type)
+    format!(
+        "{:<10} {}:{}.{}  ({})",
+        l.object.kind.as_str(),
+        l.object.connection,
+        l.object.schema,
+        l.object.name,
+        l.link_type
+    )
 }

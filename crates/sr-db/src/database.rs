@@ -206,7 +206,11 @@ impl Database {
 
     /// How many rows `schema.table` holds: an exact count on SQLite; the
     /// servers will answer from their statistics.
-    pub fn row_estimate<'a>(&'a self, schema: &'a str, table: &'a str) -> BoxFuture<'a, Result<u64, DbError>> {
+    pub fn row_estimate<'a>(
+        &'a self,
+        schema: &'a str,
+        table: &'a str,
+    ) -> BoxFuture<'a, Result<u64, DbError>> {
         Box::pin(async move {
             match &self.pool {
                 DbPool::Sqlite(pool) => sqlite::row_count(pool, &self.url, schema, table).await,
@@ -224,7 +228,9 @@ impl Database {
     ) -> BoxFuture<'a, Result<String, DbError>> {
         Box::pin(async move {
             match &self.pool {
-                DbPool::Sqlite(pool) => sqlite::object_ddl(pool, &self.url, kind, schema, name).await,
+                DbPool::Sqlite(pool) => {
+                    sqlite::object_ddl(pool, &self.url, kind, schema, name).await
+                }
                 DbPool::Postgres(_) | DbPool::MySql(_) => Err(self.not_yet("object DDL")),
             }
         })
@@ -321,7 +327,6 @@ mod tests {
         ));
     }
 }
-
 
 /// A boxed future that can move between threads.
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;

@@ -6,10 +6,10 @@
 use std::sync::Arc;
 use std::sync::mpsc;
 
+use sr_links::LinkOptions;
 use sr_model::{Issue, IssueDraft, IssueKey, IssueLink, ObjectRef, SearchQuery};
 use sr_schema::Snapshot;
 use sr_store::AuditEntry;
-use sr_links::LinkOptions;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::{ConnectionInfo, Engine, EngineError, EngineOptions, TrackerStatus};
@@ -21,16 +21,42 @@ pub type Repaint = Arc<dyn Fn() + Send + Sync>;
 #[derive(Debug, Clone)]
 pub enum Command {
     LoadConnections,
-    LoadSchema { connection: String, refresh: bool },
-    LoadLinks { object: ObjectRef },
-    LoadLinkCounts { connection: String },
+    LoadSchema {
+        connection: String,
+        refresh: bool,
+    },
+    LoadLinks {
+        object: ObjectRef,
+    },
+    LoadLinkCounts {
+        connection: String,
+    },
     LoadTrackers,
-    LoadAudit { limit: usize },
-    CreateIssue { request: u64, tracker: String, object: Option<ObjectRef>, draft: IssueDraft },
-    LinkIssue { object: ObjectRef, issue: IssueKey },
-    Unlink { object: ObjectRef, issue: IssueKey },
-    Search { request: u64, tracker: String, query: SearchQuery },
-    RefreshIssue { issue: IssueKey },
+    LoadAudit {
+        limit: usize,
+    },
+    CreateIssue {
+        request: u64,
+        tracker: String,
+        object: Option<ObjectRef>,
+        draft: IssueDraft,
+    },
+    LinkIssue {
+        object: ObjectRef,
+        issue: IssueKey,
+    },
+    Unlink {
+        object: ObjectRef,
+        issue: IssueKey,
+    },
+    Search {
+        request: u64,
+        tracker: String,
+        query: SearchQuery,
+    },
+    RefreshIssue {
+        issue: IssueKey,
+    },
     ReloadTrackers,
 }
 
@@ -40,18 +66,40 @@ pub enum Event {
     /// The engine is open and ready for commands.
     Ready,
     Connections(Vec<ConnectionInfo>),
-    Schema { connection: String, snapshot: Arc<Snapshot> },
-    Links { object: ObjectRef, links: Vec<IssueLink> },
-    LinkCounts { connection: String, counts: Vec<(String, u32, u32)> },
+    Schema {
+        connection: String,
+        snapshot: Arc<Snapshot>,
+    },
+    Links {
+        object: ObjectRef,
+        links: Vec<IssueLink>,
+    },
+    LinkCounts {
+        connection: String,
+        counts: Vec<(String, u32, u32)>,
+    },
     Trackers(Vec<TrackerStatus>),
     Audit(Vec<AuditEntry>),
-    IssueCreated { request: u64, issue: Issue, link: Option<IssueLink> },
+    IssueCreated {
+        request: u64,
+        issue: Issue,
+        link: Option<IssueLink>,
+    },
     Linked(IssueLink),
-    Unlinked { object: ObjectRef, issue: IssueKey },
-    SearchResults { request: u64, issues: Vec<Issue> },
+    Unlinked {
+        object: ObjectRef,
+        issue: IssueKey,
+    },
+    SearchResults {
+        request: u64,
+        issues: Vec<Issue>,
+    },
     IssueRefreshed(Issue),
     /// A command failed; `context` says which ("Create issue in Local").
-    Failed { context: String, message: String },
+    Failed {
+        context: String,
+        message: String,
+    },
     /// The engine could not start or stopped; nothing more will come.
     Fatal(String),
 }
@@ -65,7 +113,10 @@ pub struct EngineHandle {
 impl EngineHandle {
     /// Starts the engine on its own thread and runtime. Opening happens in
     /// the background; [`Event::Ready`] or [`Event::Fatal`] says how it went.
-    pub fn spawn(options: EngineOptions, repaint: Repaint) -> std::io::Result<(EngineHandle, mpsc::Receiver<Event>)> {
+    pub fn spawn(
+        options: EngineOptions,
+        repaint: Repaint,
+    ) -> std::io::Result<(EngineHandle, mpsc::Receiver<Event>)> {
         let (cmd_tx, mut cmd_rx) = unbounded_channel::<Command>();
         let (ev_tx, ev_rx) = mpsc::channel::<Event>();
         let emit: Arc<dyn Fn(Event) + Send + Sync> = Arc::new(move |e| {
@@ -79,24 +130,26 @@ impl EngineHandle {
             .thread_name("sr-engine")
             .enable_all()
             .build()?;
-        std::thread::Builder::new().name("sr-engine-main".into()).spawn(move || {
-            runtime.block_on(async move {
-                let engine = match Engine::open(options).await {
-                    Ok(e) => Arc::new(e),
-                    Err(e) => {
-                        emit(Event::Fatal(e.to_string()));
-                        return;
+        std::thread::Builder::new()
+            .name("sr-engine-main".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let engine = match Engine::open(options).await {
+                        Ok(e) => Arc::new(e),
+                        Err(e) => {
+                            emit(Event::Fatal(e.to_string()));
+                            return;
+                        }
+                    };
+                    emit(Event::Ready);
+                    while let Some(cmd) = cmd_rx.recv().await {
+                        let engine = engine.clone();
+                        let emit = emit.clone();
+                        tokio::spawn(async move { handle(&engine, cmd, &*emit).await });
                     }
-                };
-                emit(Event::Ready);
-                while let Some(cmd) = cmd_rx.recv().await {
-                    let engine = engine.clone();
-                    let emit = emit.clone();
-                    tokio::spawn(async move { handle(&engine, cmd, &*emit).await });
-                }
-                engine.store().close().await;
-            });
-        })?;
+                    engine.store().close().await;
+                });
+            })?;
         Ok((EngineHandle { commands: cmd_tx }, ev_rx))
     }
 
@@ -112,7 +165,10 @@ async fn handle(engine: &Engine, cmd: Command, emit: &(dyn Fn(Event) + Send + Sy
     let span = tracing::debug_span!("command", what = %context);
     match run(engine, cmd).instrument(span).await {
         Ok(events) => events.into_iter().for_each(emit),
-        Err(e) => emit(Event::Failed { context, message: e.to_string() }),
+        Err(e) => emit(Event::Failed {
+            context,
+            message: e.to_string(),
+        }),
     }
 }
 
@@ -146,13 +202,22 @@ async fn run_inner(engine: &Engine, cmd: Command) -> Result<Vec<Event>, EngineEr
     let opts = LinkOptions::manual(engine.actor());
     Ok(match cmd {
         Command::LoadConnections => vec![Event::Connections(engine.connections().await)],
-        Command::LoadSchema { connection, refresh } => {
+        Command::LoadSchema {
+            connection,
+            refresh,
+        } => {
             let snapshot = engine.snapshot(&connection, refresh).await?;
-            vec![Event::Schema { connection, snapshot }]
+            vec![Event::Schema {
+                connection,
+                snapshot,
+            }]
         }
         Command::LoadLinks { object } => {
             let found = links.linked_issues(&object).await?;
-            vec![Event::Links { object, links: found }]
+            vec![Event::Links {
+                object,
+                links: found,
+            }]
         }
         Command::LoadLinkCounts { connection } => {
             let counts = engine.store().link_counts(&connection).await?;
@@ -160,9 +225,20 @@ async fn run_inner(engine: &Engine, cmd: Command) -> Result<Vec<Event>, EngineEr
         }
         Command::LoadTrackers => vec![Event::Trackers(engine.tracker_statuses().await)],
         Command::LoadAudit { limit } => vec![Event::Audit(engine.store().audit_log(limit).await?)],
-        Command::CreateIssue { request, tracker, object, draft } => {
-            let (issue, link) = links.create_and_link(object.as_ref(), &draft, &tracker, &opts).await?;
-            let mut events = vec![Event::IssueCreated { request, issue, link: link.clone() }];
+        Command::CreateIssue {
+            request,
+            tracker,
+            object,
+            draft,
+        } => {
+            let (issue, link) = links
+                .create_and_link(object.as_ref(), &draft, &tracker, &opts)
+                .await?;
+            let mut events = vec![Event::IssueCreated {
+                request,
+                issue,
+                link: link.clone(),
+            }];
             if let Some(link) = link {
                 events.extend(after_link_change(engine, &link.object).await?);
             }
@@ -176,14 +252,26 @@ async fn run_inner(engine: &Engine, cmd: Command) -> Result<Vec<Event>, EngineEr
         }
         Command::Unlink { object, issue } => {
             links.unlink(&object, &issue, engine.actor()).await?;
-            let mut events = vec![Event::Unlinked { object: object.clone(), issue }];
+            let mut events = vec![Event::Unlinked {
+                object: object.clone(),
+                issue,
+            }];
             events.extend(after_link_change(engine, &object).await?);
             events
         }
-        Command::Search { request, tracker, query } => {
-            vec![Event::SearchResults { request, issues: links.search(&tracker, &query).await? }]
+        Command::Search {
+            request,
+            tracker,
+            query,
+        } => {
+            vec![Event::SearchResults {
+                request,
+                issues: links.search(&tracker, &query).await?,
+            }]
         }
-        Command::RefreshIssue { issue } => vec![Event::IssueRefreshed(links.refresh(&issue).await?)],
+        Command::RefreshIssue { issue } => {
+            vec![Event::IssueRefreshed(links.refresh(&issue).await?)]
+        }
         Command::ReloadTrackers => {
             engine.reload_trackers().await?;
             vec![Event::Trackers(engine.tracker_statuses().await)]
@@ -196,7 +284,13 @@ async fn after_link_change(engine: &Engine, object: &ObjectRef) -> Result<Vec<Ev
     let found = engine.links().linked_issues(object).await?;
     let counts = engine.store().link_counts(&object.connection).await?;
     Ok(vec![
-        Event::Links { object: object.clone(), links: found },
-        Event::LinkCounts { connection: object.connection.clone(), counts },
+        Event::Links {
+            object: object.clone(),
+            links: found,
+        },
+        Event::LinkCounts {
+            connection: object.connection.clone(),
+            counts,
+        },
     ])
 }

@@ -34,7 +34,11 @@ impl EngineOptions {
             .iter()
             .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
             .unwrap_or_else(|| "scratchrobin-user".into());
-        EngineOptions { paths, store_url: None, actor }
+        EngineOptions {
+            paths,
+            store_url: None,
+            actor,
+        }
     }
 }
 
@@ -68,7 +72,9 @@ pub struct Engine {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("store", &self.store.backend()).finish_non_exhaustive()
+        f.debug_struct("Engine")
+            .field("store", &self.store.backend())
+            .finish_non_exhaustive()
     }
 }
 
@@ -87,7 +93,11 @@ impl Engine {
 
     /// An engine over an open store with its own secret resolver (tests,
     /// `serve`).
-    pub async fn with_store(options: EngineOptions, store: Store, resolver: Arc<Resolver>) -> Result<Engine, EngineError> {
+    pub async fn with_store(
+        options: EngineOptions,
+        store: Store,
+        resolver: Arc<Resolver>,
+    ) -> Result<Engine, EngineError> {
         let registry = registry(&store, &options.actor);
         let file = sr_config::load_trackers(&options.paths.trackers_file(), &registry)?;
         let engine = Engine {
@@ -125,13 +135,20 @@ impl Engine {
     }
 
     pub fn tracker_entries(&self) -> Vec<TrackerEntry> {
-        self.trackers_file.read().unwrap_or_else(|p| p.into_inner()).trackers.clone()
+        self.trackers_file
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .trackers
+            .clone()
     }
 
     /// Re-reads trackers.json and rebuilds the trackers (after Settings saved).
     pub async fn reload_trackers(&self) -> Result<(), EngineError> {
         let file = sr_config::load_trackers(&self.options.paths.trackers_file(), &self.registry)?;
-        *self.trackers_file.write().unwrap_or_else(|p| p.into_inner()) = file;
+        *self
+            .trackers_file
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = file;
         self.rebuild_trackers().await;
         Ok(())
     }
@@ -168,7 +185,11 @@ impl Engine {
             entries
                 .iter()
                 .map(|e| {
-                    let built = if e.enabled { Some(registry.build(e, &resolver)) } else { None };
+                    let built = if e.enabled {
+                        Some(registry.build(e, &resolver))
+                    } else {
+                        None
+                    };
                     // The webhook secret is needed only by the listener, but a
                     // reference that cannot be resolved is worth saying now.
                     let webhook = e.sync.webhook_secret.as_ref().map(|r| resolver.resolve(r));
@@ -189,7 +210,10 @@ impl Engine {
                             (Some(Ok(_)), Some(Err(err))) => Some(format!("webhook secret: {err}")),
                             (Some(Ok(_)), _) => None,
                         },
-                        secrets: secret_refs(&e.config),
+                        secrets: secret_refs(&e.config)
+                            .into_iter()
+                            .chain(e.sync.webhook_secret.as_ref().map(|r| r.describe()))
+                            .collect(),
                     }
                 })
                 .collect()
@@ -222,8 +246,16 @@ impl Engine {
         let db = match connection {
             DEMO_CONNECTION => Database::open_sqlite(&self.demo_path().await?).await?,
             other => {
-                let known: Vec<String> = self.connections().await.into_iter().map(|c| c.name).collect();
-                return Err(EngineError::UnknownConnection { name: other.to_owned(), known: known.join(", ") });
+                let known: Vec<String> = self
+                    .connections()
+                    .await
+                    .into_iter()
+                    .map(|c| c.name)
+                    .collect();
+                return Err(EngineError::UnknownConnection {
+                    name: other.to_owned(),
+                    known: known.join(", "),
+                });
             }
         };
         let db = Arc::new(db);
@@ -233,14 +265,21 @@ impl Engine {
 
     /// The connection's schema, introspected on first use; `refresh` reads it
     /// again.
-    pub async fn snapshot(&self, connection: &str, refresh: bool) -> Result<Arc<Snapshot>, EngineError> {
+    pub async fn snapshot(
+        &self,
+        connection: &str,
+        refresh: bool,
+    ) -> Result<Arc<Snapshot>, EngineError> {
         if !refresh {
             if let Some(s) = self.snapshots.lock().await.get(connection) {
                 return Ok(s.clone());
             }
         }
         let snapshot = Arc::new(self.database(connection).await?.introspect().await?);
-        self.snapshots.lock().await.insert(connection.to_owned(), snapshot.clone());
+        self.snapshots
+            .lock()
+            .await
+            .insert(connection.to_owned(), snapshot.clone());
         Ok(snapshot)
     }
 
@@ -252,17 +291,30 @@ impl Engine {
         if found.is_empty() {
             return Err(EngineError::NoSuchObject { name: name.clone() });
         }
-        let preferred = [ObjectKind::Table, ObjectKind::View, ObjectKind::MaterializedView];
+        let preferred = [
+            ObjectKind::Table,
+            ObjectKind::View,
+            ObjectKind::MaterializedView,
+        ];
         if found.len() > 1 {
-            let best: Vec<_> = found.iter().filter(|m| preferred.contains(&m.kind)).cloned().collect();
+            let best: Vec<_> = found
+                .iter()
+                .filter(|m| preferred.contains(&m.kind))
+                .cloned()
+                .collect();
             if best.len() == 1 {
                 found = best;
             }
         }
         if found.len() > 1 {
-            let candidates: Vec<String> =
-                found.iter().map(|m| format!("{} {}.{}", m.kind.label(), m.schema, m.name)).collect();
-            return Err(EngineError::AmbiguousObject { name: name.clone(), candidates: candidates.join(", ") });
+            let candidates: Vec<String> = found
+                .iter()
+                .map(|m| format!("{} {}.{}", m.kind.label(), m.schema, m.name))
+                .collect();
+            return Err(EngineError::AmbiguousObject {
+                name: name.clone(),
+                candidates: candidates.join(", "),
+            });
         }
         Ok(found.remove(0).to_object_ref(&name.connection))
     }

@@ -21,7 +21,10 @@ pub enum EngineError {
     #[error("{name} does not exist in connection `{}`; check the spelling and write it as CONNECTION:schema.name (the workbench's explorer lists every object)", .name.connection)]
     NoSuchObject { name: ObjectName },
     #[error("{name} is ambiguous: {candidates}; name the schema (CONNECTION:schema.name)")]
-    AmbiguousObject { name: ObjectName, candidates: String },
+    AmbiguousObject {
+        name: ObjectName,
+        candidates: String,
+    },
     #[error("the engine has stopped")]
     Stopped,
 }

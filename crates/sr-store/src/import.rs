@@ -23,7 +23,8 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         let objects = upsert_objects(&mut tx, links).await?;
         let issues = upsert_issues(&mut tx, links).await?;
-        let object_keys: HashMap<i64, &str> = objects.iter().map(|(k, v)| (*v, k.as_str())).collect();
+        let object_keys: HashMap<i64, &str> =
+            objects.iter().map(|(k, v)| (*v, k.as_str())).collect();
         let issue_keys: HashMap<i64, &str> = issues.iter().map(|(k, v)| (*v, k.as_str())).collect();
         let now = time::to_ms(time::now());
         let mut created = 0;
@@ -54,7 +55,9 @@ impl Store {
 }
 
 fn id_of(map: &HashMap<String, i64>, key: &str) -> Result<i64> {
-    map.get(key).copied().ok_or_else(|| StoreError::corrupt("links", format!("no row id for {key}")))
+    map.get(key)
+        .copied()
+        .ok_or_else(|| StoreError::corrupt("links", format!("no row id for {key}")))
 }
 
 fn push_placeholders(sql: &mut String, rows: usize, cols: usize) {
@@ -76,7 +79,10 @@ fn push_placeholders(sql: &mut String, rows: usize, cols: usize) {
     }
 }
 
-async fn upsert_objects(conn: &mut AnyConnection, links: &[NewLink<'_>]) -> Result<HashMap<String, i64>> {
+async fn upsert_objects(
+    conn: &mut AnyConnection,
+    links: &[NewLink<'_>],
+) -> Result<HashMap<String, i64>> {
     let mut distinct = HashMap::new();
     for l in links {
         distinct.entry(l.object.key()).or_insert(l.object);
@@ -108,7 +114,10 @@ async fn upsert_objects(conn: &mut AnyConnection, links: &[NewLink<'_>]) -> Resu
     Ok(ids)
 }
 
-async fn upsert_issues(conn: &mut AnyConnection, links: &[NewLink<'_>]) -> Result<HashMap<String, i64>> {
+async fn upsert_issues(
+    conn: &mut AnyConnection,
+    links: &[NewLink<'_>],
+) -> Result<HashMap<String, i64>> {
     let mut distinct = HashMap::new();
     for l in links {
         distinct.entry(l.issue.key().to_string()).or_insert(l.issue);
@@ -132,7 +141,8 @@ async fn upsert_issues(conn: &mut AnyConnection, links: &[NewLink<'_>]) -> Resul
         let mut q = sqlx::query(&sql);
         for (key, i) in chunk {
             let r = &i.reference;
-            let labels = serde_json::to_string(&r.labels).map_err(|e| StoreError::corrupt("issues", e))?;
+            let labels =
+                serde_json::to_string(&r.labels).map_err(|e| StoreError::corrupt("issues", e))?;
             q = q
                 .bind(key.clone())
                 .bind(r.key.provider.clone())
@@ -172,7 +182,9 @@ async fn audit_new_links(
     if inserted.is_empty() {
         return Ok(());
     }
-    let mut sql = String::from("INSERT INTO audit_log (at, actor, action, object_key, issue_key, detail) VALUES ");
+    let mut sql = String::from(
+        "INSERT INTO audit_log (at, actor, action, object_key, issue_key, detail) VALUES ",
+    );
     push_placeholders(&mut sql, inserted.len(), 6);
     let mut q = sqlx::query(&sql);
     for r in inserted {

@@ -335,14 +335,20 @@ async fn bulk_import_matches_single_links() {
     on_both(|store| async move {
         let objects: Vec<ObjectRef> = (0..30).map(|n| object(&format!("t{n}"))).collect();
         let issues: Vec<Issue> = (0..20).map(|n| issue(n, &format!("issue {n}"))).collect();
-        let links: Vec<NewLink<'_>> =
-            (0..100).map(|n| link(&objects[n % 30], &issues[(n * 7) % 20])).collect();
-        let distinct: std::collections::HashSet<(usize, usize)> = (0..100).map(|n| (n % 30, (n * 7) % 20)).collect();
+        let links: Vec<NewLink<'_>> = (0..100)
+            .map(|n| link(&objects[n % 30], &issues[(n * 7) % 20]))
+            .collect();
+        let distinct: std::collections::HashSet<(usize, usize)> =
+            (0..100).map(|n| (n % 30, (n * 7) % 20)).collect();
         // One link already exists: it is kept, not duplicated.
         store.link(&link(&objects[0], &issues[0])).await.unwrap();
         let created = store.import_links(&links).await.unwrap();
         assert_eq!(created, distinct.len() - 1);
-        assert_eq!(store.import_links(&links).await.unwrap(), 0, "importing again adds nothing");
+        assert_eq!(
+            store.import_links(&links).await.unwrap(),
+            0,
+            "importing again adds nothing"
+        );
         let total: usize = {
             let mut n = 0;
             for o in &objects {
@@ -352,8 +358,18 @@ async fn bulk_import_matches_single_links() {
         };
         assert_eq!(total, distinct.len());
         let audit = store.audit_log(1000).await.unwrap();
-        assert_eq!(audit.iter().filter(|a| a.action == AuditAction::Linked).count(), distinct.len());
-        assert!(audit.iter().all(|a| a.object.is_some() && a.issue.is_some()));
+        assert_eq!(
+            audit
+                .iter()
+                .filter(|a| a.action == AuditAction::Linked)
+                .count(),
+            distinct.len()
+        );
+        assert!(
+            audit
+                .iter()
+                .all(|a| a.object.is_some() && a.issue.is_some())
+        );
     })
     .await;
 }

@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use sr_bench::{percentile_ms, round3};
 use sr_model::{
-    Issue, IssueKey, IssueRef, IssueStatus, LinkType, ObjectKind, ObjectRef, Priority, SyncDirection,
+    Issue, IssueKey, IssueRef, IssueStatus, LinkType, ObjectKind, ObjectRef, Priority,
+    SyncDirection,
 };
 use sr_store::{NewLink, Store};
 
@@ -18,7 +19,10 @@ const LOOKUPS: usize = 5_000;
 
 #[tokio::main]
 async fn main() {
-    let links: usize = std::env::var("SR_BENCH_LINKS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let links: usize = std::env::var("SR_BENCH_LINKS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
     let objects = links / 5;
     let issues = links * 3 / 10;
     let dir = match tempfile::tempdir() {
@@ -26,7 +30,14 @@ async fn main() {
         Err(e) => return eprintln!("cannot create a temporary directory: {e}"),
     };
     let sqlite = dir.path().join("bench.db");
-    run("sqlite", &sqlite.display().to_string(), links, objects, issues).await;
+    run(
+        "sqlite",
+        &sqlite.display().to_string(),
+        links,
+        objects,
+        issues,
+    )
+    .await;
     match sr_testkit::try_postgres_db().await {
         Ok(url) => run("postgres", &url, links, objects, issues).await,
         Err(e) => eprintln!("PostgreSQL skipped: {e}"),
@@ -39,7 +50,15 @@ async fn run(name: &str, url: &str, links: usize, objects: usize, issues: usize)
         Err(e) => return eprintln!("{name}: {e}"),
     };
     let object_refs: Vec<ObjectRef> = (0..objects)
-        .map(|n| ObjectRef::new("bench", ObjectKind::Table, "bench", format!("s{}", n % 10), format!("table_{n}")))
+        .map(|n| {
+            ObjectRef::new(
+                "bench",
+                ObjectKind::Table,
+                "bench",
+                format!("s{}", n % 10),
+                format!("table_{n}"),
+            )
+        })
         .collect();
     let now = Utc::now();
     let issue_rows: Vec<Issue> = (0..issues).map(|n| issue(n, now)).collect();

@@ -99,7 +99,8 @@ async fn read_table(
     let mut table = Table::new(&o.name);
     // Takes `&'static str`: a closure over any `&str` is higher-ranked, which
     // keeps this future from being `Send` across the awaits below.
-    let doing = |what: &'static str| query_error(url, format!("reading the {what} of table {}", o.name));
+    let doing =
+        |what: &'static str| query_error(url, format!("reading the {what} of table {}", o.name));
 
     let rows = sqlx::query(
         "SELECT name, type, \"notnull\", dflt_value, pk, hidden \
