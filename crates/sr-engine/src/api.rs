@@ -159,9 +159,32 @@ impl EngineHandle {
     }
 }
 
+impl Command {
+    /// The command in a user's words ("Create issue in Local"); also the
+    /// `context` of the [`Event::Failed`] that answers it.
+    pub fn describe(&self) -> String {
+        match self {
+            Command::LoadConnections => "Load connections".into(),
+            Command::LoadSchema { connection, .. } => format!("Load schema of {connection}"),
+            Command::LoadLinks { object } => format!("Load issues linked to {}", object.name()),
+            Command::LoadLinkCounts { connection } => {
+                format!("Count linked issues in {connection}")
+            }
+            Command::LoadTrackers => "Load trackers".into(),
+            Command::LoadAudit { .. } => "Load audit log".into(),
+            Command::CreateIssue { tracker, .. } => format!("Create issue in {tracker}"),
+            Command::LinkIssue { issue, .. } => format!("Link {issue}"),
+            Command::Unlink { issue, .. } => format!("Unlink {issue}"),
+            Command::Search { tracker, .. } => format!("Search {tracker}"),
+            Command::RefreshIssue { issue } => format!("Sync {issue}"),
+            Command::ReloadTrackers => "Reload trackers".into(),
+        }
+    }
+}
+
 async fn handle(engine: &Engine, cmd: Command, emit: &(dyn Fn(Event) + Send + Sync)) {
     use tracing::Instrument;
-    let context = describe(&cmd);
+    let context = cmd.describe();
     let span = tracing::debug_span!("command", what = %context);
     match run(engine, cmd).instrument(span).await {
         Ok(events) => events.into_iter().for_each(emit),
@@ -169,23 +192,6 @@ async fn handle(engine: &Engine, cmd: Command, emit: &(dyn Fn(Event) + Send + Sy
             context,
             message: e.to_string(),
         }),
-    }
-}
-
-fn describe(cmd: &Command) -> String {
-    match cmd {
-        Command::LoadConnections => "Load connections".into(),
-        Command::LoadSchema { connection, .. } => format!("Load schema of {connection}"),
-        Command::LoadLinks { object } => format!("Load issues linked to {}", object.name()),
-        Command::LoadLinkCounts { connection } => format!("Count linked issues in {connection}"),
-        Command::LoadTrackers => "Load trackers".into(),
-        Command::LoadAudit { .. } => "Load audit log".into(),
-        Command::CreateIssue { tracker, .. } => format!("Create issue in {tracker}"),
-        Command::LinkIssue { issue, .. } => format!("Link {issue}"),
-        Command::Unlink { issue, .. } => format!("Unlink {issue}"),
-        Command::Search { tracker, .. } => format!("Search {tracker}"),
-        Command::RefreshIssue { issue } => format!("Sync {issue}"),
-        Command::ReloadTrackers => "Reload trackers".into(),
     }
 }
 

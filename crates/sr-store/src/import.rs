@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, Row};
-use sr_model::Priority;
 
 use crate::audit::AuditAction;
+use crate::issues::bind_issue_content;
 use crate::{NewLink, Result, Store, StoreError, time};
 
 /// Rows per statement: well under both engines' bound-parameter limits.
@@ -140,30 +140,13 @@ async fn upsert_issues(
         );
         let mut q = sqlx::query(&sql);
         for (key, i) in chunk {
-            let r = &i.reference;
-            let labels =
-                serde_json::to_string(&r.labels).map_err(|e| StoreError::corrupt("issues", e))?;
+            let k = &i.reference.key;
             q = q
-                .bind(key.clone())
-                .bind(r.key.provider.clone())
-                .bind(r.key.instance.clone())
-                .bind(r.key.id.clone())
-                .bind(r.display_key.clone())
-                .bind(r.url.clone())
-                .bind(r.title.clone())
-                .bind(r.status.state.as_str())
-                .bind(r.status.name.clone())
-                .bind(r.status.resolution.clone())
-                .bind(r.priority.map(Priority::as_str))
-                .bind(labels)
-                .bind(r.assignee.clone())
-                .bind(time::to_ms(r.created_at))
-                .bind(time::to_ms(r.updated_at))
-                .bind(i.body.clone())
-                .bind(i.issue_type.clone())
-                .bind(i.project.clone())
-                .bind(i.content_hash())
-                .bind(synced);
+                .bind(key.as_str())
+                .bind(k.provider.as_str())
+                .bind(k.instance.as_str())
+                .bind(k.id.as_str());
+            q = bind_issue_content(q, i, Some(synced))?;
         }
         for row in q.fetch_all(&mut *conn).await? {
             ids.insert(row.try_get("issue_key")?, row.try_get("id")?);

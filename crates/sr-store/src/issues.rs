@@ -2,8 +2,10 @@
 //! shows, with the content hash that decides whether a fetch changed it.
 
 use serde::Serialize;
+use sqlx::any::AnyArguments;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::query::Query;
+use sqlx::{Any, AnyConnection, Row};
 use sr_model::{
     Issue, IssueKey, IssueRef, IssueStatus, Priority, SyncState, SyncStatus, Timestamp,
 };
@@ -147,7 +149,6 @@ pub(crate) async fn upsert_issue_on(
         .bind(&key)
         .fetch_optional(&mut *conn)
         .await?;
-    let labels = serde_json::to_string(&r.labels).map_err(|e| StoreError::corrupt("issues", e))?;
     let synced = synced_at.map(time::to_ms);
     match existing {
         Some(row) => {
@@ -165,66 +166,65 @@ pub(crate) async fn upsert_issue_on(
                 }
                 return Ok((id, UpsertOutcome::Unchanged));
             }
-            sqlx::query(
+            let q = sqlx::query(
                 "UPDATE issues SET display_key = $1, url = $2, title = $3, state = $4, status_name = $5, \
                  resolution = $6, priority = $7, labels = $8, assignee = $9, created_at = $10, updated_at = $11, \
                  body = $12, issue_type = $13, project = $14, content_hash = $15, \
                  synced_at = COALESCE($16, synced_at), sync_error = NULL WHERE id = $17",
-            )
-            .bind(&r.display_key)
-            .bind(&r.url)
-            .bind(&r.title)
-            .bind(r.status.state.as_str())
-            .bind(&r.status.name)
-            .bind(r.status.resolution.as_deref())
-            .bind(r.priority.map(Priority::as_str))
-            .bind(&labels)
-            .bind(r.assignee.as_deref())
-            .bind(time::to_ms(r.created_at))
-            .bind(time::to_ms(r.updated_at))
-            .bind(&issue.body)
-            .bind(issue.issue_type.as_deref())
-            .bind(issue.project.as_deref())
-            .bind(&hash)
-            .bind(synced)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+            );
+            bind_issue_content(q, issue, synced)?
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
             Ok((id, UpsertOutcome::Updated))
         }
         None => {
-            let row = sqlx::query(
+            let q = sqlx::query(
                 "INSERT INTO issues (issue_key, provider, instance, issue_id, display_key, url, title, state, \
                  status_name, resolution, priority, labels, assignee, created_at, updated_at, body, issue_type, \
                  project, content_hash, synced_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
                  RETURNING id",
             )
-            .bind(&key)
+            .bind(key)
             .bind(&r.key.provider)
             .bind(&r.key.instance)
-            .bind(&r.key.id)
-            .bind(&r.display_key)
-            .bind(&r.url)
-            .bind(&r.title)
-            .bind(r.status.state.as_str())
-            .bind(&r.status.name)
-            .bind(r.status.resolution.as_deref())
-            .bind(r.priority.map(Priority::as_str))
-            .bind(&labels)
-            .bind(r.assignee.as_deref())
-            .bind(time::to_ms(r.created_at))
-            .bind(time::to_ms(r.updated_at))
-            .bind(&issue.body)
-            .bind(issue.issue_type.as_deref())
-            .bind(issue.project.as_deref())
-            .bind(&hash)
-            .bind(synced)
-            .fetch_one(&mut *conn)
-            .await?;
+            .bind(&r.key.id);
+            let row = bind_issue_content(q, issue, synced)?
+                .fetch_one(&mut *conn)
+                .await?;
             Ok((row.try_get("id")?, UpsertOutcome::Inserted))
         }
     }
+}
+
+/// Binds an issue's cached fields in column order: display_key, url, title,
+/// state, status_name, resolution, priority, labels, assignee, created_at,
+/// updated_at, body, issue_type, project, content_hash, synced_at. Every
+/// statement that writes the cache (single upsert and bulk import) uses it.
+pub(crate) fn bind_issue_content<'q>(
+    q: Query<'q, Any, AnyArguments<'q>>,
+    issue: &'q Issue,
+    synced_at: Option<i64>,
+) -> Result<Query<'q, Any, AnyArguments<'q>>> {
+    let r = &issue.reference;
+    let labels = serde_json::to_string(&r.labels).map_err(|e| StoreError::corrupt("issues", e))?;
+    Ok(q.bind(r.display_key.as_str())
+        .bind(r.url.as_str())
+        .bind(r.title.as_str())
+        .bind(r.status.state.as_str())
+        .bind(r.status.name.as_str())
+        .bind(r.status.resolution.as_deref())
+        .bind(r.priority.map(Priority::as_str))
+        .bind(labels)
+        .bind(r.assignee.as_deref())
+        .bind(time::to_ms(r.created_at))
+        .bind(time::to_ms(r.updated_at))
+        .bind(issue.body.as_str())
+        .bind(issue.issue_type.as_deref())
+        .bind(issue.project.as_deref())
+        .bind(issue.content_hash())
+        .bind(synced_at))
 }
 
 /// Reads the columns of [`ISSUE_COLUMNS`] into an issue reference.

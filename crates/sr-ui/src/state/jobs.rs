@@ -33,7 +33,7 @@ impl Job {
     pub fn for_command(command: &Command) -> Job {
         Job {
             kind: kind_of(command),
-            context: describe(command),
+            context: command.describe(),
         }
     }
 }
@@ -57,26 +57,6 @@ fn kind_of(command: &Command) -> JobKind {
         },
         Command::Search { request, .. } => JobKind::Search(*request),
         Command::RefreshIssue { issue } => JobKind::Refresh(issue.clone()),
-    }
-}
-
-/// The context the engine puts in `Event::Failed` for `command`. It must
-/// stay in step with sr-engine's own description of commands; a mismatch
-/// only leaves a spinner running until the next answer of that kind.
-pub fn describe(command: &Command) -> String {
-    match command {
-        Command::LoadConnections => "Load connections".into(),
-        Command::LoadSchema { connection, .. } => format!("Load schema of {connection}"),
-        Command::LoadLinks { object } => format!("Load issues linked to {}", object.name()),
-        Command::LoadLinkCounts { connection } => format!("Count linked issues in {connection}"),
-        Command::LoadTrackers => "Load trackers".into(),
-        Command::LoadAudit { .. } => "Load audit log".into(),
-        Command::CreateIssue { tracker, .. } => format!("Create issue in {tracker}"),
-        Command::LinkIssue { issue, .. } => format!("Link {issue}"),
-        Command::Unlink { issue, .. } => format!("Unlink {issue}"),
-        Command::Search { tracker, .. } => format!("Search {tracker}"),
-        Command::RefreshIssue { issue } => format!("Sync {issue}"),
-        Command::ReloadTrackers => "Reload trackers".into(),
     }
 }
 

@@ -23,7 +23,7 @@ use crate::model::explorer::{ExplorerSchema, explorer_tree};
 
 pub use actions::{ViewTarget, can_file_issue};
 pub use dialogs::{CreateIssueDialog, Dialog, LinkIssueDialog, split_labels};
-pub use jobs::{Job, JobKind, Jobs, describe};
+pub use jobs::{Job, JobKind, Jobs};
 pub use toasts::{Toast, ToastLevel, Toasts};
 
 /// Something loaded in the background.

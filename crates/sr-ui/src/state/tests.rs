@@ -87,7 +87,7 @@ fn local_tracker() -> TrackerStatus {
 
 /// The queued commands, in the engine's words.
 fn sent(state: &mut UiState) -> Vec<String> {
-    state.take_commands().iter().map(describe).collect()
+    state.take_commands().iter().map(Command::describe).collect()
 }
 
 /// A state past start-up: engine ready, demo schema and trackers loaded,
