@@ -23,6 +23,15 @@ pub enum LinkError {
     NotLinked { object: String, issue: String },
     #[error("issue {0} does not exist in its tracker")]
     NoSuchIssue(String),
+    #[error(
+        "issue template {origin} cannot be used: {message}; fix the template, or delete the file to use the built-in one"
+    )]
+    Template { origin: String, message: String },
+    #[error("cannot read the issue template {}: {message}; check the file's permissions", .path.display())]
+    TemplateFile {
+        path: std::path::PathBuf,
+        message: String,
+    },
 }
 
 /// How a link is recorded.
