@@ -1,22 +1,37 @@
 //! What every issue-tracker adapter shares: the [`IssueTracker`] trait (the
 //! product spec's adapter interface), tracker configuration entries, the
-//! error type with its user-facing diagnoses, and the [`Registry`] that
-//! builds an adapter from a configuration entry by its `type`.
+//! error type with its user-facing diagnoses, the [`Registry`] that
+//! builds an adapter from a configuration entry by its `type`, and the
+//! HTTP plumbing adapters speak through ([`HttpClient`]: retries, rate-limit
+//! budget, pagination, error classification).
 //!
 //! This crate touches no store; adapters and the engine do.
 
+mod budget;
+pub mod classify;
 mod config;
+#[cfg(feature = "contract")]
+pub mod contract;
 mod error;
+pub mod http;
+pub mod paginate;
 mod registry;
+pub mod retry;
 mod set;
 mod tracker;
 
+pub use budget::RateBudget;
 pub use config::{SyncMode, SyncSettings, TrackerEntry};
 pub use error::{ErrorKind, TrackerError};
+pub use http::{ApiRequest, ApiResponse, HttpClient, HttpSettings, USER_AGENT};
 pub use registry::{ConfigField, ProviderInfo, Registry, TrackerFactory};
+pub use retry::RetryPolicy;
 pub use set::TrackerSet;
 pub use tracker::{
     ConnectionReport, IssueTracker, TrackerInfo, WebhookConfig, WebhookRegistration,
 };
+
+/// Re-exported so adapters name one HTTP stack.
+pub use reqwest;
 
 pub type Result<T, E = TrackerError> = std::result::Result<T, E>;

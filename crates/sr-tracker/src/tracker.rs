@@ -69,6 +69,12 @@ pub struct WebhookRegistration {
 pub trait IssueTracker: Send + Sync + 'static {
     fn info(&self) -> &TrackerInfo;
 
+    /// The rate-limit budget the tracker last reported, for the engine to
+    /// show; `None` for trackers without one (the local tracker).
+    fn rate_budget(&self) -> Option<crate::RateBudget> {
+        None
+    }
+
     /// Loads what the adapter needs before first use (project ids, field
     /// maps). Idempotent.
     async fn initialize(&self) -> Result<()>;

@@ -1,0 +1,148 @@
+//! The rate-limit budget of one tracker, as its last response told it:
+//! GitHub's `x-ratelimit-*`, GitLab's `RateLimit-*`, Jira's `X-RateLimit-*`.
+//! The engine shows it; the retry loop waits on it.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use reqwest::header::HeaderMap;
+use serde::{Deserialize, Serialize};
+use sr_model::Timestamp;
+
+/// Requests left in the current window, the window's size and when it resets.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateBudget {
+    pub remaining: Option<u64>,
+    pub limit: Option<u64>,
+    pub reset_at: Option<Timestamp>,
+    /// GitHub's `x-ratelimit-resource` (`core`, `search`), when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+}
+
+impl RateBudget {
+    /// Reads whichever family of rate-limit headers the response carries;
+    /// `None` when it carries none.
+    pub fn from_headers(headers: &HeaderMap) -> Option<RateBudget> {
+        let get = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| headers.get(*n).and_then(|v| v.to_str().ok()))
+                .map(str::trim)
+        };
+        let remaining = get(&["x-ratelimit-remaining", "ratelimit-remaining"])
+            .and_then(|v| v.parse::<u64>().ok());
+        let limit =
+            get(&["x-ratelimit-limit", "ratelimit-limit"]).and_then(|v| v.parse::<u64>().ok());
+        let reset_at = get(&["x-ratelimit-reset", "ratelimit-reset"]).and_then(parse_reset);
+        if remaining.is_none() && limit.is_none() && reset_at.is_none() {
+            return None;
+        }
+        Some(RateBudget {
+            remaining,
+            limit,
+            reset_at,
+            resource: get(&["x-ratelimit-resource"]).map(str::to_owned),
+        })
+    }
+
+    /// Whether the window is used up and has not reset yet at `now`.
+    pub fn exhausted_at(&self, now: Timestamp) -> bool {
+        self.remaining == Some(0) && self.reset_at.is_some_and(|r| r > now)
+    }
+}
+
+/// A reset given as UTC epoch seconds (GitHub, GitLab) or an RFC 3339
+/// timestamp (Jira).
+fn parse_reset(v: &str) -> Option<Timestamp> {
+    if let Ok(secs) = v.parse::<i64>() {
+        return DateTime::from_timestamp(secs, 0);
+    }
+    DateTime::parse_from_rfc3339(v)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The shared, updatable budget an HTTP client keeps.
+#[derive(Debug, Clone, Default)]
+pub struct BudgetCell(Arc<Mutex<RateBudget>>);
+
+impl BudgetCell {
+    pub fn get(&self) -> RateBudget {
+        self.0.lock().map(|b| b.clone()).unwrap_or_default()
+    }
+
+    /// Takes what a response says; a response without headers changes nothing.
+    pub fn observe(&self, headers: &HeaderMap) {
+        if let Some(new) = RateBudget::from_headers(headers)
+            && let Ok(mut b) = self.0.lock() {
+                *b = new;
+            }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn check(
+        pairs: &[(&'static str, &str)],
+        expected: Option<(Option<u64>, Option<u64>, Option<i64>)>,
+    ) {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_str(v).expect("value"));
+        }
+        let got = RateBudget::from_headers(&h)
+            .map(|b| (b.remaining, b.limit, b.reset_at.map(|t| t.timestamp())));
+        assert_eq!(got, expected, "{pairs:?}");
+    }
+
+    #[test]
+    fn budgets_from_each_provider() {
+        check(
+            &[
+                ("x-ratelimit-remaining", "4999"),
+                ("x-ratelimit-limit", "5000"),
+                ("x-ratelimit-reset", "1372700873"),
+            ],
+            Some((Some(4999), Some(5000), Some(1372700873))),
+        );
+        check(
+            &[
+                ("RateLimit-Remaining", "0"),
+                ("RateLimit-Limit", "600"),
+                ("RateLimit-Reset", "1609844400"),
+            ],
+            Some((Some(0), Some(600), Some(1609844400))),
+        );
+        check(
+            &[
+                ("X-RateLimit-Remaining", "10"),
+                ("X-RateLimit-Reset", "2025-01-01T00:00:00Z"),
+            ],
+            Some((Some(10), None, Some(1735689600))),
+        );
+        check(&[("x-ratelimit-remaining", "many")], None);
+        check(&[], None);
+    }
+
+    #[test]
+    fn exhausted_only_before_reset() {
+        let reset = DateTime::from_timestamp(1000, 0).expect("time");
+        let b = RateBudget {
+            remaining: Some(0),
+            limit: Some(60),
+            reset_at: Some(reset),
+            resource: None,
+        };
+        assert!(b.exhausted_at(DateTime::from_timestamp(999, 0).expect("time")));
+        assert!(!b.exhausted_at(DateTime::from_timestamp(1000, 0).expect("time")));
+        let some_left = RateBudget {
+            remaining: Some(1),
+            ..b
+        };
+        assert!(!some_left.exhausted_at(DateTime::from_timestamp(999, 0).expect("time")));
+    }
+}

@@ -1,0 +1,340 @@
+//! One HTTP client per configured tracker: rustls, connect and request
+//! timeouts, a `ScratchRobin/<version>` User-Agent, credentials as
+//! sensitive default headers, retries ([`crate::retry`]), the rate-limit
+//! budget ([`crate::RateBudget`]), conditional GETs with ETags and error
+//! classification ([`crate::classify`]). One tracing span per request:
+//! method, path, status and duration, never a header value or a body.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use reqwest::header::{ETAG, HeaderMap, HeaderName, HeaderValue, IF_NONE_MATCH};
+use reqwest::{Method, StatusCode, Url};
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use crate::budget::BudgetCell;
+use crate::classify::{status_error, transport_error};
+use crate::retry::{Attempt, RetryPolicy, run};
+use crate::{RateBudget, Result, TrackerError};
+
+/// The User-Agent every tracker request carries.
+pub const USER_AGENT: &str = concat!("ScratchRobin/", env!("CARGO_PKG_VERSION"));
+
+/// How to build a tracker's client.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// The provider's name in messages ("GitHub").
+    pub provider: String,
+    /// The API root every path is appended to (`https://api.github.com`,
+    /// `https://HOST/api/v3`).
+    pub base_url: Url,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub retry: RetryPolicy,
+    /// Sent with every request (authorization, `Accept`, API version).
+    /// Values marked sensitive never show in debug output.
+    pub headers: HeaderMap,
+}
+
+impl HttpSettings {
+    pub fn new(provider: impl Into<String>, base_url: Url) -> Self {
+        HttpSettings {
+            provider: provider.into(),
+            base_url,
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+            headers: HeaderMap::new(),
+        }
+    }
+}
+
+/// One request, before retries.
+#[derive(Debug, Clone)]
+pub struct ApiRequest {
+    pub method: Method,
+    pub url: Url,
+    pub body: Option<serde_json::Value>,
+    pub headers: HeaderMap,
+    /// False for requests that create something: those are not sent again
+    /// once they may have arrived.
+    pub idempotent: bool,
+    /// What the request does, for [`TrackerError::UnknownOutcome`]
+    /// ("create issue").
+    pub operation: String,
+    /// What it is about, for 404 and 410 messages ("issue #7").
+    pub what: String,
+    /// Overrides the policy's tries (1 for a connection test).
+    pub max_attempts: Option<u32>,
+}
+
+impl ApiRequest {
+    pub fn new(method: Method, url: Url, operation: impl Into<String>) -> Self {
+        let operation = operation.into();
+        ApiRequest {
+            idempotent: method != Method::POST,
+            method,
+            url,
+            body: None,
+            headers: HeaderMap::new(),
+            what: operation.clone(),
+            operation,
+            max_attempts: None,
+        }
+    }
+
+    pub fn json(mut self, body: serde_json::Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    pub fn what(mut self, what: impl Into<String>) -> Self {
+        self.what = what.into();
+        self
+    }
+
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = idempotent;
+        self
+    }
+
+    pub fn attempts(mut self, n: u32) -> Self {
+        self.max_attempts = Some(n);
+        self
+    }
+}
+
+/// A successful (2xx or 304) answer.
+#[derive(Debug, Clone)]
+pub struct ApiResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+    /// The body came from the ETag cache after a 304.
+    pub not_modified: bool,
+}
+
+impl ApiResponse {
+    pub fn json<T: DeserializeOwned>(&self, provider: &str) -> Result<T> {
+        serde_json::from_slice(&self.body).map_err(|e| TrackerError::Provider {
+            provider: provider.to_owned(),
+            status: self.status.as_u16(),
+            message: format!(
+                "the answer is not the JSON expected ({e}); is the base URL an API root?"
+            ),
+        })
+    }
+
+    pub fn next_link(&self) -> Option<String> {
+        crate::paginate::next_link(&self.headers)
+    }
+}
+
+/// A tracker's HTTP client. Cheap to clone; clones share the connection
+/// pool, the budget and the ETag cache.
+#[derive(Debug, Clone)]
+pub struct HttpClient {
+    client: reqwest::Client,
+    settings: Arc<HttpSettings>,
+    budget: BudgetCell,
+    etags: Arc<Mutex<HashMap<String, (HeaderValue, Vec<u8>)>>>,
+}
+
+impl HttpClient {
+    pub fn new(settings: HttpSettings) -> Result<Self> {
+        let client = reqwest::Client::builder()
+            .use_rustls_tls()
+            .user_agent(USER_AGENT)
+            .connect_timeout(settings.connect_timeout)
+            .timeout(settings.request_timeout)
+            .default_headers(settings.headers.clone())
+            .build()
+            .map_err(|e| {
+                TrackerError::config(
+                    &settings.provider,
+                    format!("cannot build the HTTP client: {e}"),
+                )
+            })?;
+        Ok(HttpClient {
+            client,
+            settings: Arc::new(settings),
+            budget: BudgetCell::default(),
+            etags: Arc::default(),
+        })
+    }
+
+    pub fn provider(&self) -> &str {
+        &self.settings.provider
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.settings.base_url
+    }
+
+    /// The budget the last response reported.
+    pub fn budget(&self) -> RateBudget {
+        self.budget.get()
+    }
+
+    /// The base URL with `segments` appended, each percent-encoded (a label
+    /// named `a/b c` stays one segment).
+    pub fn endpoint(&self, segments: &[&str]) -> Url {
+        let mut url = self.settings.base_url.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty();
+            path.extend(segments);
+        }
+        url
+    }
+
+    /// Sends with retries; a 2xx or 304 answer is returned, anything else
+    /// becomes a classified error.
+    pub async fn send(&self, req: ApiRequest) -> Result<ApiResponse> {
+        let mut policy = self.settings.retry.clone();
+        if let Some(n) = req.max_attempts {
+            policy.max_attempts = n;
+        }
+        let provider = self.settings.provider.clone();
+        let span = tracing::debug_span!("tracker_request", provider = %provider, method = %req.method, path = %req.url.path());
+        async {
+            let started = Instant::now();
+            let result = run(&policy, req.idempotent, &req.operation, &provider, |_| self.attempt(&req)).await;
+            match result {
+                Ok((status, headers, body, ())) => {
+                    tracing::debug!(status = status.as_u16(), ms = started.elapsed().as_millis() as u64, "answered");
+                    if status.is_success() || status == StatusCode::NOT_MODIFIED {
+                        Ok(ApiResponse { status, headers, body, not_modified: false })
+                    } else {
+                        Err(status_error(&provider, &req.what, status, &headers, &body))
+                    }
+                }
+                Err(e) => {
+                    tracing::debug!(kind = ?e.kind(), ms = started.elapsed().as_millis() as u64, "failed");
+                    Err(e)
+                }
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// A GET that sends the ETag of the last answer for this URL; on 304 the
+    /// cached body is returned (a 304 costs GitHub no rate limit).
+    pub async fn get_cached(&self, mut req: ApiRequest) -> Result<ApiResponse> {
+        let key = req.url.to_string();
+        let cached = self.etags.lock().ok().and_then(|m| m.get(&key).cloned());
+        if let Some((etag, _)) = &cached {
+            req.headers.insert(IF_NONE_MATCH, etag.clone());
+        }
+        let mut resp = self.send(req).await?;
+        if resp.status == StatusCode::NOT_MODIFIED {
+            if let Some((_, body)) = cached {
+                resp.body = body;
+                resp.not_modified = true;
+                resp.status = StatusCode::OK;
+            }
+        } else if let Some(etag) = resp.headers.get(ETAG)
+            && let Ok(mut m) = self.etags.lock() {
+                m.insert(key, (etag.clone(), resp.body.clone()));
+            }
+        Ok(resp)
+    }
+
+    /// Forgets the cached answer for a URL (after a write to it).
+    pub fn forget(&self, url: &Url) {
+        if let Ok(mut m) = self.etags.lock() {
+            m.remove(url.as_str());
+        }
+    }
+
+    /// Follows `Link: rel="next"` from `first`, collecting items until
+    /// there is no next page or `limit` items are in.
+    pub async fn get_pages<T: DeserializeOwned>(
+        &self,
+        first: ApiRequest,
+        limit: usize,
+    ) -> Result<Vec<T>> {
+        self.get_pages_with(first, limit, |v: serde_json::Value| {
+            serde_json::from_value::<Vec<T>>(v)
+        })
+        .await
+    }
+
+    /// Like [`HttpClient::get_pages`], with `items` taking the page's list
+    /// out of its JSON (a search answer wraps it in `items`).
+    pub async fn get_pages_with<T, F>(
+        &self,
+        first: ApiRequest,
+        limit: usize,
+        items: F,
+    ) -> Result<Vec<T>>
+    where
+        F: Fn(serde_json::Value) -> serde_json::Result<Vec<T>>,
+    {
+        let mut out = Vec::new();
+        let mut req = first;
+        loop {
+            let resp = self.send(req.clone()).await?;
+            let page: serde_json::Value = resp.json(self.provider())?;
+            let list = items(page).map_err(|e| TrackerError::Provider {
+                provider: self.provider().to_owned(),
+                status: resp.status.as_u16(),
+                message: format!("a page of {} is not the list expected: {e}", req.what),
+            })?;
+            out.extend(list);
+            if out.len() >= limit {
+                out.truncate(limit);
+                return Ok(out);
+            }
+            match resp.next_link().and_then(|u| Url::parse(&u).ok()) {
+                Some(next) => req.url = next,
+                None => return Ok(out),
+            }
+        }
+    }
+
+    async fn attempt(&self, req: &ApiRequest) -> Attempt<()> {
+        let mut builder = self.client.request(req.method.clone(), req.url.clone());
+        for (k, v) in &req.headers {
+            builder = builder.header(k, v);
+        }
+        if let Some(body) = &req.body {
+            builder = builder.json(body);
+        }
+        let failed = |e: reqwest::Error| {
+            let (error, phase) =
+                transport_error(&e, req.url.as_str(), self.settings.request_timeout);
+            Attempt::Failed { error, phase }
+        };
+        let resp = match builder.send().await {
+            Ok(r) => r,
+            Err(e) => return failed(e),
+        };
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        self.budget.observe(&headers);
+        match resp.bytes().await {
+            Ok(body) => Attempt::Answered {
+                status,
+                headers,
+                body: body.to_vec(),
+                response: (),
+            },
+            Err(e) => failed(e),
+        }
+    }
+}
+
+/// A header value that never shows in debug output (a token).
+pub fn sensitive(value: &str) -> Result<HeaderValue, reqwest::header::InvalidHeaderValue> {
+    let mut v = HeaderValue::from_str(value)?;
+    v.set_sensitive(true);
+    Ok(v)
+}
+
+/// A header name from a static string.
+pub fn header_name(name: &'static str) -> HeaderName {
+    HeaderName::from_static(name)
+}
