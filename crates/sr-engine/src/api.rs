@@ -6,13 +6,16 @@
 use std::sync::Arc;
 use std::sync::mpsc;
 
+use sr_config::TrackersFile;
 use sr_links::LinkOptions;
 use sr_model::{Issue, IssueDraft, IssueKey, IssueLink, ObjectRef, SearchQuery};
 use sr_schema::Snapshot;
+use sr_secrets::Resolver;
 use sr_store::AuditEntry;
+use sr_tracker::{ConnectionReport, ProviderInfo, TrackerEntry};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
-use crate::{ConnectionInfo, Engine, EngineError, EngineOptions, TrackerStatus};
+use crate::{ConnectionInfo, Engine, EngineError, EngineOptions, PendingSecret, TrackerStatus};
 
 /// Called after every event; the GUI passes `ctx.request_repaint`.
 pub type Repaint = Arc<dyn Fn() + Send + Sync>;
@@ -58,6 +61,28 @@ pub enum Command {
         issue: IssueKey,
     },
     ReloadTrackers,
+    /// A title and body for a new issue about `object`, from the
+    /// `object_context` template.
+    DraftIssue {
+        request: u64,
+        object: ObjectRef,
+    },
+    /// The provider types of the registry and trackers.json as loaded.
+    LoadTrackerSettings,
+    /// Builds an unsaved entry and tests its connection; `secrets` are
+    /// typed values for its keyring entries, used for this test only.
+    TestTracker {
+        request: u64,
+        entry: TrackerEntry,
+        secrets: Vec<PendingSecret>,
+    },
+    /// Stores `secrets` in the keyring, writes trackers.json atomically and
+    /// rebuilds the trackers.
+    SaveTrackers {
+        request: u64,
+        file: TrackersFile,
+        secrets: Vec<PendingSecret>,
+    },
 }
 
 /// What the engine tells the UI.
@@ -95,6 +120,26 @@ pub enum Event {
         issues: Vec<Issue>,
     },
     IssueRefreshed(Issue),
+    IssueDraft {
+        request: u64,
+        object: ObjectRef,
+        title: String,
+        body: String,
+    },
+    TrackerSettings {
+        providers: Vec<ProviderInfo>,
+        file: TrackersFile,
+    },
+    /// The answer to a connection test: the report, or the adapter's
+    /// diagnosis of what is wrong.
+    TrackerTested {
+        request: u64,
+        result: Result<ConnectionReport, String>,
+    },
+    /// trackers.json was written; an [`Event::Trackers`] follows.
+    TrackersSaved {
+        request: u64,
+    },
     /// A command failed; `context` says which ("Create issue in Local").
     Failed {
         context: String,
@@ -117,6 +162,16 @@ impl EngineHandle {
         options: EngineOptions,
         repaint: Repaint,
     ) -> std::io::Result<(EngineHandle, mpsc::Receiver<Event>)> {
+        EngineHandle::spawn_with(options, Arc::new(Resolver::system()), repaint)
+    }
+
+    /// [`EngineHandle::spawn`] with its own secret resolver (tests keep
+    /// secrets in an in-memory keyring).
+    pub fn spawn_with(
+        options: EngineOptions,
+        resolver: Arc<Resolver>,
+        repaint: Repaint,
+    ) -> std::io::Result<(EngineHandle, mpsc::Receiver<Event>)> {
         let (cmd_tx, mut cmd_rx) = unbounded_channel::<Command>();
         let (ev_tx, ev_rx) = mpsc::channel::<Event>();
         let emit: Arc<dyn Fn(Event) + Send + Sync> = Arc::new(move |e| {
@@ -134,7 +189,7 @@ impl EngineHandle {
             .name("sr-engine-main".into())
             .spawn(move || {
                 runtime.block_on(async move {
-                    let engine = match Engine::open(options).await {
+                    let engine = match Engine::open_with(options, resolver).await {
                         Ok(e) => Arc::new(e),
                         Err(e) => {
                             emit(Event::Fatal(e.to_string()));
@@ -178,6 +233,10 @@ impl Command {
             Command::Search { tracker, .. } => format!("Search {tracker}"),
             Command::RefreshIssue { issue } => format!("Sync {issue}"),
             Command::ReloadTrackers => "Reload trackers".into(),
+            Command::DraftIssue { object, .. } => format!("Describe {}", object.name()),
+            Command::LoadTrackerSettings => "Load tracker settings".into(),
+            Command::TestTracker { entry, .. } => format!("Test {}", entry.name),
+            Command::SaveTrackers { .. } => "Save trackers.json".into(),
         }
     }
 }
@@ -281,6 +340,42 @@ async fn run_inner(engine: &Engine, cmd: Command) -> Result<Vec<Event>, EngineEr
         Command::ReloadTrackers => {
             engine.reload_trackers().await?;
             vec![Event::Trackers(engine.tracker_statuses().await)]
+        }
+        Command::DraftIssue { request, object } => {
+            let draft = engine.draft_issue(&object).await?;
+            vec![Event::IssueDraft {
+                request,
+                object,
+                title: draft.title,
+                body: draft.body,
+            }]
+        }
+        Command::LoadTrackerSettings => vec![Event::TrackerSettings {
+            providers: engine.provider_types(),
+            file: engine.trackers_file(),
+        }],
+        Command::TestTracker {
+            request,
+            entry,
+            secrets,
+        } => {
+            // A failed test is an answer, not a failure of the command.
+            let result = engine
+                .test_tracker(entry, secrets)
+                .await
+                .map_err(|e| e.to_string());
+            vec![Event::TrackerTested { request, result }]
+        }
+        Command::SaveTrackers {
+            request,
+            file,
+            secrets,
+        } => {
+            engine.save_trackers(file, secrets).await?;
+            vec![
+                Event::TrackersSaved { request },
+                Event::Trackers(engine.tracker_statuses().await),
+            ]
         }
     })
 }

@@ -83,12 +83,21 @@ impl Engine {
     /// A tracker that cannot be built (a missing token) is reported by
     /// [`Engine::tracker_statuses`], not fatal; a malformed file is.
     pub async fn open(options: EngineOptions) -> Result<Engine, EngineError> {
+        Engine::open_with(options, Arc::new(Resolver::system())).await
+    }
+
+    /// [`Engine::open`] with its own secret resolver (tests keep secrets in
+    /// an in-memory keyring).
+    pub async fn open_with(
+        options: EngineOptions,
+        resolver: Arc<Resolver>,
+    ) -> Result<Engine, EngineError> {
         let store_url = options
             .store_url
             .clone()
             .unwrap_or_else(|| options.paths.default_store_path().display().to_string());
         let store = Store::open(&store_url).await?;
-        Engine::with_store(options, store, Arc::new(Resolver::system())).await
+        Engine::with_store(options, store, resolver).await
     }
 
     /// An engine over an open store with its own secret resolver (tests,
@@ -132,6 +141,11 @@ impl Engine {
 
     pub fn registry(&self) -> &Registry {
         &self.registry
+    }
+
+    /// How this engine turns secret references into values.
+    pub fn resolver(&self) -> Arc<Resolver> {
+        self.resolver.clone()
     }
 
     pub fn tracker_entries(&self) -> Vec<TrackerEntry> {

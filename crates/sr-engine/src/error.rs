@@ -16,6 +16,10 @@ pub enum EngineError {
     Db(#[from] sr_db::DbError),
     #[error(transparent)]
     ObjectName(#[from] ObjectNameError),
+    #[error(transparent)]
+    Secret(#[from] sr_secrets::SecretError),
+    #[error("the tracker settings were not saved: {0}")]
+    Settings(String),
     #[error("no connection named `{name}`; known connections: {known}")]
     UnknownConnection { name: String, known: String },
     #[error("{name} does not exist in connection `{}`; check the spelling and write it as CONNECTION:schema.name (the workbench's explorer lists every object)", .name.connection)]

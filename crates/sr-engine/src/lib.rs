@@ -11,9 +11,11 @@ mod connections;
 mod engine;
 mod error;
 mod registry;
+mod settings;
 
 pub use api::{Command, EngineHandle, Event, Repaint};
 pub use connections::{ConnectionInfo, DEMO_CONNECTION};
 pub use engine::{Engine, EngineOptions, TrackerStatus};
 pub use error::EngineError;
 pub use registry::registry;
+pub use settings::{IssueDraftText, PendingSecret};

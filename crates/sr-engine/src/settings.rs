@@ -1,0 +1,158 @@
+//! What the workbench's dialogs need beyond links: a prefilled issue about
+//! an object, and the tracker settings (provider types, a connection test
+//! of an unsaved entry, saving trackers.json with secrets in the keyring).
+
+use std::sync::Arc;
+
+use sr_config::TrackersFile;
+use sr_links::{ObjectContext, Templates, draft_title};
+use sr_model::{ObjectKind, ObjectRef};
+use sr_secrets::{Keyring, Resolver, Secret, SecretRef};
+use sr_tracker::{ConnectionReport, ProviderInfo, TrackerEntry};
+
+use crate::{Engine, EngineError};
+
+/// A title and a Markdown body for a new issue about an object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueDraftText {
+    pub title: String,
+    pub body: String,
+}
+
+/// A secret typed in the settings dialog, for the keyring entry `name`.
+pub type PendingSecret = (String, Secret);
+
+impl Engine {
+    /// The title and body a new issue about `object` starts with: the
+    /// `object_context` template over the snapshot, the database's DDL and
+    /// (for tables) the row estimate. DDL and row count are best effort: an
+    /// object the database cannot describe still gets its snapshot context.
+    pub async fn draft_issue(&self, object: &ObjectRef) -> Result<IssueDraftText, EngineError> {
+        let snapshot = self.snapshot(&object.connection, false).await?;
+        let mut context = ObjectContext::from_snapshot(object, &snapshot);
+        let db = self.database(&object.connection).await?;
+        match db
+            .object_ddl(object.kind, &object.schema, &object.name)
+            .await
+        {
+            Ok(ddl) => context.ddl = ddl.trim_end().to_owned(),
+            Err(e) => tracing::debug!(object = %object.key(), error = %e, "no DDL for the draft"),
+        }
+        if object.kind == ObjectKind::Table {
+            context.row_estimate = db.row_estimate(&object.schema, &object.name).await.ok();
+        }
+        let dir = self.paths().templates_dir();
+        let templates = tokio::task::spawn_blocking(move || Templates::load(Some(&dir)))
+            .await
+            .map_err(|_| EngineError::Stopped)??;
+        Ok(IssueDraftText {
+            title: draft_title(object),
+            body: templates.object_context(&context)?,
+        })
+    }
+
+    /// Every tracker type this build can configure.
+    pub fn provider_types(&self) -> Vec<ProviderInfo> {
+        self.registry().providers()
+    }
+
+    /// trackers.json as the engine holds it now.
+    pub fn trackers_file(&self) -> TrackersFile {
+        TrackersFile {
+            trackers: self.tracker_entries(),
+        }
+    }
+
+    /// Builds `entry` (not yet saved) and tests its connection. `secrets`
+    /// are the values typed for its keyring entries; they are used for the
+    /// test only and written nowhere.
+    pub async fn test_tracker(
+        &self,
+        entry: TrackerEntry,
+        secrets: Vec<PendingSecret>,
+    ) -> Result<ConnectionReport, EngineError> {
+        let registry = self.registry().clone();
+        let base = self.resolver();
+        let tracker = tokio::task::spawn_blocking(move || {
+            let resolver = overlay(&base, &entry, secrets);
+            registry.build(&entry, &resolver)
+        })
+        .await
+        .map_err(|_| EngineError::Stopped)??;
+        tracker.initialize().await?;
+        Ok(tracker.test_connection().await?)
+    }
+
+    /// Stores `secrets` in the keyring, checks `file` as if it were read
+    /// from disk, writes trackers.json atomically and rebuilds the trackers.
+    pub async fn save_trackers(
+        &self,
+        file: TrackersFile,
+        secrets: Vec<PendingSecret>,
+    ) -> Result<(), EngineError> {
+        let path = self.paths().trackers_file();
+        let registry = self.registry().clone();
+        let keyring = self.resolver().keyring().clone();
+        tokio::task::spawn_blocking(move || -> Result<(), EngineError> {
+            let text = serde_json::to_string_pretty(&file).map_err(|e| {
+                EngineError::Settings(format!("the trackers cannot be written as JSON: {e}"))
+            })?;
+            if let Err(errors) = sr_config::parse_trackers(&path, &text, &registry) {
+                let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                return Err(EngineError::Settings(all.join("; ")));
+            }
+            for (name, value) in &secrets {
+                keyring.set(name, value)?;
+            }
+            sr_config::save_trackers(&path, &file)?;
+            Ok(())
+        })
+        .await
+        .map_err(|_| EngineError::Stopped)??;
+        self.reload_trackers().await
+    }
+}
+
+/// A resolver that answers `pending` keyring entries from memory and
+/// everything else as `base` would.
+fn overlay(base: &Arc<Resolver>, entry: &TrackerEntry, pending: Vec<PendingSecret>) -> Resolver {
+    let keyring = Keyring::in_memory();
+    let mut names = Vec::new();
+    keyring_names(&entry.config, &mut names);
+    for name in names {
+        if pending.iter().all(|(n, _)| *n != name)
+            && let Ok(value) = base.keyring().get(&name)
+            && keyring.set(&name, &value).is_err()
+        {
+            tracing::debug!(entry = %name, "could not copy a keyring entry for the test");
+        }
+    }
+    for (name, value) in &pending {
+        if keyring.set(name, value).is_err() {
+            tracing::debug!(entry = %name, "could not hold a typed secret for the test");
+        }
+    }
+    let env = base.clone();
+    Resolver::with_env(
+        move |name| {
+            env.resolve(&SecretRef::Env(format!("${{{name}}}")))
+                .ok()
+                .map(|s| s.expose().to_owned())
+        },
+        keyring,
+    )
+}
+
+/// The names of every `{"keyring": NAME}` in a provider config.
+fn keyring_names(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            if let Some(serde_json::Value::String(k)) = m.get("keyring") {
+                out.push(k.clone());
+            }
+            m.values().for_each(|x| keyring_names(x, out));
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| keyring_names(x, out)),
+        _ => {}
+    }
+}
