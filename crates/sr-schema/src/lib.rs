@@ -16,19 +16,25 @@
 //! migration script per dialect (`ddl`) are the next modules to come; they
 //! consume the normalised model defined here.
 
+mod ddl;
 mod dialect;
+mod diff;
 mod error;
 mod find;
 mod json;
 mod model;
 mod normalize;
 
+pub use ddl::{MigrationScript, Statement, render};
 pub use dialect::Dialect;
+pub use diff::{
+    AttributeChange, ChangeKind, Object, ObjectChange, ObjectType, SchemaDiff, diff, is_widening,
+};
 pub use error::SchemaError;
 pub use find::ObjectMatch;
 pub use model::{
-    CheckConstraint, Column, FORMAT_VERSION, FkAction, ForeignKey, Generated, Identity, Index,
-    IndexColumn, IndexKey, PrimaryKey, Routine, RoutineKind, Schema, Sequence, Snapshot, Table,
-    Trigger, TriggerEvent, TriggerTiming, UniqueConstraint, View,
+    CheckConstraint, Column, Domain, EnumType, Extension, FORMAT_VERSION, FkAction, ForeignKey,
+    Generated, Identity, Index, IndexColumn, IndexKey, PrimaryKey, Routine, RoutineKind, Schema,
+    Sequence, Snapshot, Table, Trigger, TriggerEvent, TriggerTiming, UniqueConstraint, View,
 };
 pub use normalize::normalize_sql;

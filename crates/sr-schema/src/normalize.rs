@@ -9,7 +9,9 @@
 
 use sr_model::content_hash;
 
-use crate::model::{Index, IndexKey, Routine, Sequence, Snapshot, Table, Trigger, View};
+use crate::model::{
+    Domain, EnumType, Index, IndexKey, Routine, Sequence, Snapshot, Table, Trigger, View,
+};
 
 impl Snapshot {
     /// Sorts every list into canonical order and fills in every object's
@@ -26,6 +28,9 @@ impl Snapshot {
                 .triggers
                 .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
             schema.sequences.sort_by(|a, b| a.name.cmp(&b.name));
+            schema.enums.sort_by(|a, b| a.name.cmp(&b.name));
+            schema.domains.sort_by(|a, b| a.name.cmp(&b.name));
+            schema.extensions.sort_by(|a, b| a.name.cmp(&b.name));
             schema.routines.sort_by(|a, b| {
                 (&a.name, &a.arguments, a.kind).cmp(&(&b.name, &b.arguments, b.kind))
             });
@@ -49,6 +54,14 @@ impl Snapshot {
             }
             for r in &mut schema.routines {
                 r.version_hash = r.definition_hash();
+            }
+            for e in &mut schema.enums {
+                e.version_hash = e.definition_hash();
+            }
+            for d in &mut schema.domains {
+                d.checks
+                    .sort_by_cached_key(|c| (c.name.clone(), normalize_sql(&c.expression)));
+                d.version_hash = d.definition_hash();
             }
         }
     }
@@ -155,6 +168,26 @@ impl Routine {
         r.version_hash.clear();
         r.definition = normalize_sql(&r.definition);
         content_hash(&r)
+    }
+}
+
+impl EnumType {
+    pub fn definition_hash(&self) -> String {
+        let mut e = self.clone();
+        e.version_hash.clear();
+        content_hash(&e)
+    }
+}
+
+impl Domain {
+    pub fn definition_hash(&self) -> String {
+        let mut d = self.clone();
+        d.version_hash.clear();
+        normalize_opt(&mut d.default);
+        for c in &mut d.checks {
+            c.expression = normalize_sql(&c.expression);
+        }
+        content_hash(&d)
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod objects;
 mod table;
+mod types;
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +20,7 @@ pub use table::{
     CheckConstraint, Column, FkAction, ForeignKey, Generated, Identity, PrimaryKey, Table,
     UniqueConstraint,
 };
+pub use types::{Domain, EnumType, Extension};
 
 /// The snapshot file format this build writes. Readers accept this version
 /// and older ones; a newer file is an error rather than a silent misreading.
@@ -79,6 +81,15 @@ pub struct Schema {
     /// Functions and procedures.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub routines: Vec<Routine>,
+    /// Enumerated types (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enums: Vec<EnumType>,
+    /// Domains (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<Domain>,
+    /// Extensions installed into this schema (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<Extension>,
 }
 
 impl Schema {

@@ -1,0 +1,355 @@
+//! The object-by-object comparison behind [`super::diff`].
+
+use std::collections::BTreeMap;
+
+use super::table::{compare_domain, compare_table};
+use super::{
+    AttributeChange, ChangeKind, Object, ObjectChange, ObjectType, routine_type, view_type,
+};
+use crate::model::{Schema, Snapshot};
+use crate::normalize_sql;
+
+/// Identity of an object inside one schema.
+type Key = (ObjectType, String, Option<String>, Option<String>);
+
+pub(crate) fn compare(a: &Snapshot, b: &Snapshot) -> Vec<ObjectChange> {
+    let mut out = Vec::new();
+    let schemas_a: BTreeMap<&str, &Schema> =
+        a.schemas.iter().map(|s| (s.name.as_str(), s)).collect();
+    let schemas_b: BTreeMap<&str, &Schema> =
+        b.schemas.iter().map(|s| (s.name.as_str(), s)).collect();
+    let empty = Schema::default();
+    let mut names: Vec<&str> = schemas_a.keys().chain(schemas_b.keys()).copied().collect();
+    names.sort_unstable();
+    names.dedup();
+    for name in names {
+        let sa = schemas_a.get(name).copied();
+        let sb = schemas_b.get(name).copied();
+        let schema_obj = |s: &Schema| Object::Schema {
+            comment: s.comment.clone(),
+        };
+        match (sa, sb) {
+            (None, Some(s)) => out.push(change(
+                name,
+                ObjectType::Schema,
+                name,
+                None,
+                None,
+                None,
+                Some(schema_obj(s)),
+            )),
+            (Some(s), None) => out.push(change(
+                name,
+                ObjectType::Schema,
+                name,
+                None,
+                None,
+                Some(schema_obj(s)),
+                None,
+            )),
+            (Some(x), Some(y)) if x.comment != y.comment => {
+                let mut c = change(
+                    name,
+                    ObjectType::Schema,
+                    name,
+                    None,
+                    None,
+                    Some(schema_obj(x)),
+                    Some(schema_obj(y)),
+                );
+                c.attributes
+                    .push(attr("comment", x.comment.clone(), y.comment.clone()));
+                out.push(c);
+            }
+            _ => {}
+        }
+        compare_schema(name, sa.unwrap_or(&empty), sb.unwrap_or(&empty), &mut out);
+    }
+    out
+}
+
+fn objects(s: &Schema) -> BTreeMap<Key, Object> {
+    let mut m = BTreeMap::new();
+    let mut put = |t, name: &str, table: Option<&str>, args: Option<&str>, o| {
+        m.insert(
+            (
+                t,
+                name.to_owned(),
+                table.map(str::to_owned),
+                args.map(str::to_owned),
+            ),
+            o,
+        );
+    };
+    for x in &s.extensions {
+        put(
+            ObjectType::Extension,
+            &x.name,
+            None,
+            None,
+            Object::Extension(x.clone()),
+        );
+    }
+    for x in &s.enums {
+        put(
+            ObjectType::Enum,
+            &x.name,
+            None,
+            None,
+            Object::Enum(x.clone()),
+        );
+    }
+    for x in &s.domains {
+        put(
+            ObjectType::Domain,
+            &x.name,
+            None,
+            None,
+            Object::Domain(x.clone()),
+        );
+    }
+    for x in &s.sequences {
+        put(
+            ObjectType::Sequence,
+            &x.name,
+            None,
+            None,
+            Object::Sequence(x.clone()),
+        );
+    }
+    for x in &s.routines {
+        put(
+            routine_type(x.kind),
+            &x.name,
+            None,
+            Some(&x.arguments),
+            Object::Routine(x.clone()),
+        );
+    }
+    for x in &s.tables {
+        put(
+            ObjectType::Table,
+            &x.name,
+            None,
+            None,
+            Object::Table(x.clone()),
+        );
+    }
+    for x in &s.views {
+        put(view_type(x), &x.name, None, None, Object::View(x.clone()));
+    }
+    for x in &s.indexes {
+        put(
+            ObjectType::Index,
+            &x.name,
+            Some(&x.table),
+            None,
+            Object::Index(x.clone()),
+        );
+    }
+    for x in &s.triggers {
+        put(
+            ObjectType::Trigger,
+            &x.name,
+            Some(&x.table),
+            None,
+            Object::Trigger(x.clone()),
+        );
+    }
+    m
+}
+
+fn compare_schema(schema: &str, a: &Schema, b: &Schema, out: &mut Vec<ObjectChange>) {
+    let oa = objects(a);
+    let mut ob = objects(b);
+    for (key, before) in oa {
+        let (t, name, table, args) = key.clone();
+        match ob.remove(&key) {
+            None => out.push(change(schema, t, &name, table, args, Some(before), None)),
+            Some(after) => {
+                let attributes = compare_object(&before, &after);
+                if !attributes.is_empty() {
+                    let mut c = change(schema, t, &name, table, args, Some(before), Some(after));
+                    c.destructive = attributes.iter().any(|a| a.destructive);
+                    c.attributes = attributes;
+                    out.push(c);
+                }
+            }
+        }
+    }
+    for ((t, name, table, args), after) in ob {
+        out.push(change(schema, t, &name, table, args, None, Some(after)));
+    }
+}
+
+fn change(
+    schema: &str,
+    object: ObjectType,
+    name: &str,
+    table: Option<String>,
+    arguments: Option<String>,
+    before: Option<Object>,
+    after: Option<Object>,
+) -> ObjectChange {
+    let kind = match (&before, &after) {
+        (None, _) => ChangeKind::Added,
+        (_, None) => ChangeKind::Removed,
+        _ => ChangeKind::Changed,
+    };
+    // Dropping a table, a schema (with what is in it), an extension (with
+    // the types it brings) or a sequence (with its position) loses data.
+    let destructive = kind == ChangeKind::Removed
+        && matches!(
+            object,
+            ObjectType::Table
+                | ObjectType::Schema
+                | ObjectType::Extension
+                | ObjectType::Sequence
+                | ObjectType::Enum
+                | ObjectType::Domain
+        );
+    ObjectChange {
+        object,
+        schema: schema.to_owned(),
+        name: name.to_owned(),
+        table,
+        arguments,
+        change: kind,
+        destructive,
+        attributes: Vec::new(),
+        before,
+        after,
+    }
+}
+
+pub(crate) fn attr(name: &str, from: Option<String>, to: Option<String>) -> AttributeChange {
+    AttributeChange {
+        attribute: name.to_owned(),
+        from,
+        to,
+        destructive: false,
+    }
+}
+
+/// Pushes an attribute change when `from` and `to` differ.
+pub(crate) fn cmp<T: PartialEq + ToString>(
+    out: &mut Vec<AttributeChange>,
+    name: &str,
+    from: &Option<T>,
+    to: &Option<T>,
+) {
+    if from != to {
+        out.push(attr(
+            name,
+            from.as_ref().map(T::to_string),
+            to.as_ref().map(T::to_string),
+        ));
+    }
+}
+
+pub(crate) fn sql_opt(s: &Option<String>) -> Option<String> {
+    s.as_deref().map(normalize_sql)
+}
+
+fn compare_object(before: &Object, after: &Object) -> Vec<AttributeChange> {
+    let mut out = Vec::new();
+    match (before, after) {
+        (Object::Table(x), Object::Table(y)) => compare_table(x, y, &mut out),
+        (Object::Domain(x), Object::Domain(y)) => compare_domain(x, y, &mut out),
+        (Object::Enum(x), Object::Enum(y)) => {
+            if x.labels != y.labels {
+                let mut a = attr(
+                    "labels",
+                    Some(x.labels.join(", ")),
+                    Some(y.labels.join(", ")),
+                );
+                // Removing a label loses the rows that carry it.
+                a.destructive = x.labels.iter().any(|l| !y.labels.contains(l));
+                out.push(a);
+            }
+            cmp(&mut out, "comment", &x.comment, &y.comment);
+        }
+        (Object::Sequence(x), Object::Sequence(y)) => {
+            cmp(&mut out, "type", &x.data_type, &y.data_type);
+            cmp(&mut out, "start", &Some(x.start), &Some(y.start));
+            cmp(
+                &mut out,
+                "increment",
+                &Some(x.increment),
+                &Some(y.increment),
+            );
+            cmp(&mut out, "min_value", &x.min_value, &y.min_value);
+            cmp(&mut out, "max_value", &x.max_value, &y.max_value);
+            cmp(&mut out, "cycle", &Some(x.cycle), &Some(y.cycle));
+            cmp(&mut out, "owned_by", &x.owned_by, &y.owned_by);
+            cmp(&mut out, "comment", &x.comment, &y.comment);
+        }
+        (Object::Routine(x), Object::Routine(y)) => {
+            cmp(&mut out, "returns", &x.returns, &y.returns);
+            cmp(&mut out, "language", &x.language, &y.language);
+            if normalize_sql(&x.definition) != normalize_sql(&y.definition) {
+                out.push(attr(
+                    "definition",
+                    Some(x.definition.clone()),
+                    Some(y.definition.clone()),
+                ));
+            }
+            cmp(&mut out, "comment", &x.comment, &y.comment);
+        }
+        (Object::View(x), Object::View(y)) => {
+            if normalize_sql(&x.definition) != normalize_sql(&y.definition) {
+                out.push(attr(
+                    "definition",
+                    Some(x.definition.clone()),
+                    Some(y.definition.clone()),
+                ));
+            }
+            if x.columns != y.columns {
+                out.push(attr(
+                    "columns",
+                    Some(x.columns.join(", ")),
+                    Some(y.columns.join(", ")),
+                ));
+            }
+            cmp(&mut out, "comment", &x.comment, &y.comment);
+        }
+        (Object::Index(x), Object::Index(y)) => {
+            cmp(&mut out, "unique", &Some(x.unique), &Some(y.unique));
+            let cols = |i: &crate::model::Index| {
+                i.columns
+                    .iter()
+                    .map(super::table::index_column_text)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            cmp(&mut out, "columns", &Some(cols(x)), &Some(cols(y)));
+            cmp(
+                &mut out,
+                "include",
+                &Some(x.include.join(", ")),
+                &Some(y.include.join(", ")),
+            );
+            cmp(
+                &mut out,
+                "where",
+                &sql_opt(&x.predicate),
+                &sql_opt(&y.predicate),
+            );
+            cmp(&mut out, "method", &x.method, &y.method);
+            cmp(&mut out, "comment", &x.comment, &y.comment);
+        }
+        (Object::Trigger(x), Object::Trigger(y)) => {
+            if normalize_sql(&x.definition) != normalize_sql(&y.definition) {
+                out.push(attr(
+                    "definition",
+                    Some(x.definition.clone()),
+                    Some(y.definition.clone()),
+                ));
+            }
+            cmp(&mut out, "comment", &x.comment, &y.comment);
+        }
+        (Object::Extension(_), Object::Extension(_)) => {}
+        _ => out.push(attr("kind", None, None)),
+    }
+    out
+}

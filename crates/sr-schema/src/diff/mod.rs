@@ -1,0 +1,229 @@
+//! Comparing two snapshots: [`diff`] lists what a migration from `a` to
+//! `b` must change, object by object, and marks the changes that can lose
+//! data as destructive.
+//!
+//! Objects are matched by identity (schema, kind, name; the table for
+//! indexes and triggers; the argument list for routines) and compared on
+//! their normalised definition, so reformatted SQL, version hashes and
+//! noise such as AUTO_INCREMENT counters never show up. Column order is not
+//! compared either: no dialect can reorder columns in place, and a column
+//! appended by a migration means the same as one declared in the middle.
+
+mod compare;
+mod table;
+mod types;
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Dialect;
+use crate::model::{
+    Domain, EnumType, Extension, Index, Routine, RoutineKind, Sequence, Snapshot, Table, Trigger,
+    View,
+};
+
+pub use types::is_widening;
+
+/// What kind of object a change is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectType {
+    Schema,
+    Extension,
+    Enum,
+    Domain,
+    Sequence,
+    Function,
+    Procedure,
+    Table,
+    View,
+    MaterializedView,
+    Index,
+    Trigger,
+}
+
+impl ObjectType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectType::Schema => "schema",
+            ObjectType::Extension => "extension",
+            ObjectType::Enum => "enum",
+            ObjectType::Domain => "domain",
+            ObjectType::Sequence => "sequence",
+            ObjectType::Function => "function",
+            ObjectType::Procedure => "procedure",
+            ObjectType::Table => "table",
+            ObjectType::View => "view",
+            ObjectType::MaterializedView => "materialized_view",
+            ObjectType::Index => "index",
+            ObjectType::Trigger => "trigger",
+        }
+    }
+}
+
+/// Whether an object appeared, went away or changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Changed,
+}
+
+/// One changed attribute of a changed object (`column price.type`,
+/// `foreign key orders_customer_fk`, `comment`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttributeChange {
+    pub attribute: String,
+    /// The value in `a`; absent when the attribute is new.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The value in `b`; absent when the attribute went away.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::model::is_false")]
+    pub destructive: bool,
+}
+
+/// The definition of one object, as the renderer needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Object {
+    Schema { comment: Option<String> },
+    Extension(Extension),
+    Enum(EnumType),
+    Domain(Domain),
+    Sequence(Sequence),
+    Routine(Routine),
+    Table(Table),
+    View(View),
+    Index(Index),
+    Trigger(Trigger),
+}
+
+/// One object that differs between `a` and `b`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectChange {
+    pub object: ObjectType,
+    pub schema: String,
+    pub name: String,
+    /// For indexes and triggers: the table they belong to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// For routines: the argument list that tells overloads apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arguments: Option<String>,
+    pub change: ChangeKind,
+    /// True when applying the change can lose data.
+    pub destructive: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<AttributeChange>,
+    /// The definition in `a` (absent for added objects). Not serialised:
+    /// the JSON form is a report, the renderer works on the in-memory diff.
+    #[serde(skip)]
+    pub before: Option<Object>,
+    /// The definition in `b` (absent for removed objects).
+    #[serde(skip)]
+    pub after: Option<Object>,
+}
+
+impl ObjectChange {
+    /// `schema.name`, with the table for indexes and triggers.
+    pub fn qualified_name(&self) -> String {
+        match &self.table {
+            Some(t) => format!("{}.{} on {t}", self.schema, self.name),
+            None => format!("{}.{}", self.schema, self.name),
+        }
+    }
+}
+
+/// Everything that differs between two snapshots.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemaDiff {
+    /// The dialect of `a` (the database a migration would be applied to).
+    pub dialect: Dialect,
+    /// Ordered by schema, object type and name.
+    pub changes: Vec<ObjectChange>,
+    /// The two snapshots, kept for the renderer, which must also touch
+    /// unchanged objects that depend on changed ones.
+    #[serde(skip)]
+    pub(crate) from: Option<Arc<Snapshot>>,
+    #[serde(skip)]
+    pub(crate) to: Option<Arc<Snapshot>>,
+}
+
+impl SchemaDiff {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// True when any change can lose data.
+    pub fn is_destructive(&self) -> bool {
+        self.changes.iter().any(|c| c.destructive)
+    }
+
+    /// The snapshot the diff starts from, when the diff was computed here.
+    pub fn from_snapshot(&self) -> Option<&Snapshot> {
+        self.from.as_deref()
+    }
+
+    /// The snapshot the diff leads to, when the diff was computed here.
+    pub fn to_snapshot(&self) -> Option<&Snapshot> {
+        self.to.as_deref()
+    }
+
+    /// Counts of added, removed and changed objects.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let n = |k| self.changes.iter().filter(|c| c.change == k).count();
+        (
+            n(ChangeKind::Added),
+            n(ChangeKind::Removed),
+            n(ChangeKind::Changed),
+        )
+    }
+
+    /// The diff as pretty JSON ending in a newline (the `--json` form).
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+}
+
+/// The changes that turn `a` into `b`. Both are normalised first, so the
+/// caller may pass snapshots in any order.
+pub fn diff(a: &Snapshot, b: &Snapshot) -> SchemaDiff {
+    let a = Arc::new(a.clone().normalized());
+    let b = Arc::new(b.clone().normalized());
+    let mut changes = compare::compare(&a, &b);
+    changes.sort_by(|x, y| {
+        (&x.schema, x.object, &x.table, &x.name, &x.arguments).cmp(&(
+            &y.schema,
+            y.object,
+            &y.table,
+            &y.name,
+            &y.arguments,
+        ))
+    });
+    SchemaDiff {
+        dialect: a.dialect,
+        changes,
+        from: Some(a),
+        to: Some(b),
+    }
+}
+
+pub(crate) fn routine_type(kind: RoutineKind) -> ObjectType {
+    match kind {
+        RoutineKind::Function => ObjectType::Function,
+        RoutineKind::Procedure => ObjectType::Procedure,
+    }
+}
+
+pub(crate) fn view_type(v: &View) -> ObjectType {
+    if v.materialized {
+        ObjectType::MaterializedView
+    } else {
+        ObjectType::View
+    }
+}
