@@ -12,8 +12,12 @@ use crate::audit::AuditAction;
 use crate::issues::bind_issue_content;
 use crate::{NewLink, Result, Store, StoreError, time};
 
-/// Rows per statement: well under both engines' bound-parameter limits.
-const CHUNK: usize = 400;
+/// Rows per statement. Small on purpose: sqlx's SQLite driver looks up
+/// every `$N` parameter by scanning the statement's parameter names, so a
+/// statement's binding cost grows with the square of its parameter count
+/// (400-row chunks spent 70% of an import in `sqlite3_bind_parameter_name`;
+/// 24 rows import 5x faster on SQLite and cost PostgreSQL little).
+const CHUNK: usize = 24;
 
 impl Store {
     /// Writes many links at once; returns how many were new. Objects and

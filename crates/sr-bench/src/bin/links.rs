@@ -29,22 +29,30 @@ async fn main() {
         Ok(d) => d,
         Err(e) => return eprintln!("cannot create a temporary directory: {e}"),
     };
-    let sqlite = dir.path().join("bench.db");
+    // SR_BENCH_SQLITE keeps the SQLite store at a path of your choice and,
+    // when it already exists, measures look-ups on it without refilling it.
+    let sqlite =
+        std::env::var_os("SR_BENCH_SQLITE").map_or_else(|| dir.path().join("bench.db"), Into::into);
+    let reuse = sqlite.exists();
     run(
         "sqlite",
         &sqlite.display().to_string(),
         links,
         objects,
         issues,
+        reuse,
     )
     .await;
+    if std::env::var("SR_BENCH_STORES").is_ok_and(|s| !s.contains("postgres")) {
+        return;
+    }
     match sr_testkit::try_postgres_db().await {
-        Ok(url) => run("postgres", &url, links, objects, issues).await,
+        Ok(url) => run("postgres", &url, links, objects, issues, false).await,
         Err(e) => eprintln!("PostgreSQL skipped: {e}"),
     }
 }
 
-async fn run(name: &str, url: &str, links: usize, objects: usize, issues: usize) {
+async fn run(name: &str, url: &str, links: usize, objects: usize, issues: usize, reuse: bool) {
     let store = match Store::open(url).await {
         Ok(s) => s,
         Err(e) => return eprintln!("{name}: {e}"),
@@ -67,8 +75,8 @@ async fn run(name: &str, url: &str, links: usize, objects: usize, issues: usize)
     // every issue is linked to three or four objects.
     let started = Instant::now();
     let batch = 20_000;
-    let mut written = 0;
-    let mut n = 0;
+    let mut written = if reuse { links } else { 0 };
+    let mut n = if reuse { links } else { 0 };
     while n < links {
         let end = (n + batch).min(links);
         let chunk: Vec<NewLink<'_>> = (n..end)
@@ -119,9 +127,13 @@ async fn run(name: &str, url: &str, links: usize, objects: usize, issues: usize)
     // Written by hand so that `bench` comes first (serde_json sorts keys).
     let line = format!(
         "{{\"bench\":\"links\",\"store\":\"{name}\",\"links\":{written},\"objects\":{objects},\"issues\":{issues},\
-         \"insert_per_s\":{:.0},\"linked_issues_p50_ms\":{},\"linked_issues_p99_ms\":{},\
+         \"insert_per_s\":{},\"linked_issues_p50_ms\":{},\"linked_issues_p99_ms\":{},\
          \"linked_objects_p50_ms\":{},\"linked_objects_p99_ms\":{}}}",
-        written as f64 / insert_s,
+        if reuse {
+            "null".to_owned()
+        } else {
+            format!("{:.0}", written as f64 / insert_s)
+        },
         round3(percentile_ms(&by_object, 50.0)),
         round3(percentile_ms(&by_object, 99.0)),
         round3(percentile_ms(&by_issue, 50.0)),
