@@ -1,0 +1,18 @@
+//! Loopback mock tracker servers for tests (`publish = false`). A
+//! [`MockServer`] is built from a provider's OpenAPI description: it
+//! matches every request to an operation, validates path parameters,
+//! query parameters and the JSON body against the operation's schemas and
+//! records each violation ([`MockServer::failures`]; tests assert there
+//! are none). Answers come from programmed faults, a [`Responder`] such as
+//! the stateful [`GitHubRepo`], or the description's examples.
+//!
+//! Only ever binds 127.0.0.1.
+
+mod github;
+pub mod schema;
+mod server;
+pub mod spec;
+
+pub use github::GitHubRepo;
+pub use server::{ExamplesOnly, Fault, MockRequest, MockResponse, MockServer, Recorded, Responder};
+pub use spec::{Spec, SpecError};

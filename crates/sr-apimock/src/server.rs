@@ -1,0 +1,336 @@
+//! The loopback server: every request is matched to an operation of the
+//! description and validated; violations are recorded for the test to
+//! assert on, and the answer comes from a programmed fault, the test's
+//! [`Responder`] or the description's example.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, Request, StatusCode, Uri};
+use axum::response::Response;
+use serde_json::Value;
+
+use crate::spec::{Spec, decode};
+
+/// A request as the responder sees it.
+#[derive(Debug, Clone)]
+pub struct MockRequest {
+    pub method: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub headers: HeaderMap,
+    pub body: Option<Value>,
+    /// The matched operation's `operationId`, when one matched.
+    pub operation_id: Option<String>,
+    pub path_params: BTreeMap<String, String>,
+    /// `http://127.0.0.1:PORT`, for URLs in answers.
+    pub base_url: String,
+}
+
+impl MockRequest {
+    pub fn query(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn param(&self, name: &str) -> &str {
+        self.path_params
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or_default()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// An answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MockResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// Wait this long before answering (a slow server).
+    pub delay: Option<Duration>,
+}
+
+impl MockResponse {
+    pub fn json(status: u16, body: &Value) -> Self {
+        MockResponse {
+            status,
+            headers: vec![(
+                "content-type".into(),
+                "application/json; charset=utf-8".into(),
+            )],
+            body: body.to_string().into_bytes(),
+            delay: None,
+        }
+    }
+
+    pub fn empty(status: u16) -> Self {
+        MockResponse {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+            delay: None,
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push((name.to_owned(), value.into()));
+        self
+    }
+
+    pub fn delayed(mut self, delay: Duration) -> Self {
+        self.delay = Some(delay);
+        self
+    }
+}
+
+/// Answers validated requests; `None` falls back to the example.
+pub trait Responder: Send + 'static {
+    fn respond(&mut self, req: &MockRequest) -> Option<MockResponse>;
+}
+
+/// Answers only from the description's examples.
+#[derive(Debug, Default)]
+pub struct ExamplesOnly;
+
+impl Responder for ExamplesOnly {
+    fn respond(&mut self, _req: &MockRequest) -> Option<MockResponse> {
+        None
+    }
+}
+
+/// A programmed answer for the next request(s) to an operation.
+#[derive(Debug, Clone)]
+pub struct Fault {
+    /// `operationId` (`issues/create`); `*` matches any.
+    pub operation_id: String,
+    pub response: MockResponse,
+}
+
+/// One request as it arrived, for assertions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub operation_id: Option<String>,
+    pub status: u16,
+    pub if_none_match: Option<String>,
+}
+
+struct Inner {
+    spec: Arc<Spec>,
+    responder: Mutex<Box<dyn Responder>>,
+    faults: Mutex<VecDeque<Fault>>,
+    failures: Mutex<Vec<String>>,
+    log: Mutex<Vec<Recorded>>,
+    base_url: String,
+}
+
+/// A running mock server; it stops when dropped.
+pub struct MockServer {
+    inner: Arc<Inner>,
+    addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("addr", &self.addr)
+            .finish()
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl MockServer {
+    /// Starts on a free loopback port.
+    pub async fn start(spec: Arc<Spec>, responder: impl Responder) -> std::io::Result<MockServer> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let inner = Arc::new(Inner {
+            spec,
+            responder: Mutex::new(Box::new(responder)),
+            faults: Mutex::default(),
+            failures: Mutex::default(),
+            log: Mutex::default(),
+            base_url: format!("http://{addr}"),
+        });
+        let app = axum::Router::new()
+            .fallback(handle)
+            .with_state(inner.clone());
+        let task = tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, app).await {
+                tracing::warn!("mock server stopped: {e}");
+            }
+        });
+        Ok(MockServer { inner, addr, task })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Every violation of the description seen so far.
+    pub fn failures(&self) -> Vec<String> {
+        self.inner
+            .failures
+            .lock()
+            .map(|f| f.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every request so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.inner.log.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// Answers the next request to `operation_id` with `response`, once.
+    pub fn push_fault(&self, operation_id: &str, response: MockResponse) {
+        if let Ok(mut f) = self.inner.faults.lock() {
+            f.push_back(Fault {
+                operation_id: operation_id.to_owned(),
+                response,
+            });
+        }
+    }
+
+    /// Runs `f` on the responder (to program or inspect its state).
+    pub fn with_responder<T>(&self, f: impl FnOnce(&mut dyn Responder) -> T) -> Option<T> {
+        self.inner.responder.lock().ok().map(|mut r| f(r.as_mut()))
+    }
+}
+
+fn parse_query(uri: &Uri) -> Vec<(String, String)> {
+    uri.query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(&k.replace('+', " ")), decode(&v.replace('+', " ")))
+        })
+        .collect()
+}
+
+async fn handle(State(inner): State<Arc<Inner>>, req: Request<Body>) -> Response {
+    let (parts, body) = req.into_parts();
+    let body: Bytes = axum::body::to_bytes(body, 16 * 1024 * 1024)
+        .await
+        .unwrap_or_default();
+    let method: Method = parts.method.clone();
+    let path = parts.uri.path().to_owned();
+    let query = parse_query(&parts.uri);
+    let content_type = parts
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let matched = inner.spec.find(method.as_str(), &path);
+    let mut failures = Vec::new();
+    let (operation_id, path_params) = match &matched {
+        Some(m) => {
+            failures = inner
+                .spec
+                .check_request(m, &query, content_type.as_deref(), &body);
+            (
+                Some(m.operation.operation_id.clone()),
+                m.path_params.clone(),
+            )
+        }
+        None => {
+            failures.push(format!(
+                "{method} {path}: no operation of the description matches"
+            ));
+            (None, BTreeMap::new())
+        }
+    };
+    let request = MockRequest {
+        method: method.to_string(),
+        path: path.clone(),
+        query: query.clone(),
+        headers: parts.headers.clone(),
+        body: serde_json::from_slice(&body).ok(),
+        operation_id: operation_id.clone(),
+        path_params,
+        base_url: inner.base_url.clone(),
+    };
+    let fault = inner.faults.lock().ok().and_then(|mut f| {
+        let i = f.iter().position(|x| {
+            x.operation_id == "*" || Some(&x.operation_id) == operation_id.as_ref()
+        })?;
+        f.remove(i)
+    });
+    let answer = match fault {
+        Some(f) => f.response,
+        None if matched.is_none() => {
+            MockResponse::json(404, &serde_json::json!({"message": "Not Found"}))
+        }
+        None => {
+            let from_responder = inner
+                .responder
+                .lock()
+                .ok()
+                .and_then(|mut r| r.respond(&request));
+            from_responder.unwrap_or_else(|| {
+                matched
+                    .as_ref()
+                    .and_then(|m| inner.spec.example_response(m.operation))
+                    .map(|(s, v)| {
+                        if v.is_null() {
+                            MockResponse::empty(s)
+                        } else {
+                            MockResponse::json(s, &v)
+                        }
+                    })
+                    .unwrap_or_else(|| MockResponse::empty(501))
+            })
+        }
+    };
+    if !failures.is_empty() {
+        tracing::warn!(?failures, "request does not match the description");
+        if let Ok(mut f) = inner.failures.lock() {
+            f.extend(failures);
+        }
+    }
+    if let Ok(mut log) = inner.log.lock() {
+        log.push(Recorded {
+            method: method.to_string(),
+            path,
+            query,
+            operation_id,
+            status: answer.status,
+            if_none_match: request.header("if-none-match").map(str::to_owned),
+        });
+    }
+    if let Some(d) = answer.delay {
+        tokio::time::sleep(d).await;
+    }
+    let mut builder = Response::builder()
+        .status(StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    for (k, v) in &answer.headers {
+        builder = builder.header(k.as_str(), v.as_str());
+    }
+    builder
+        .body(Body::from(answer.body))
+        .unwrap_or_else(|_| Response::new(Body::empty()))
+}
