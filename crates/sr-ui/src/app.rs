@@ -75,6 +75,15 @@ impl WorkbenchApp {
         app
     }
 
+    /// One frame without eframe (tests drive this through egui_kittest):
+    /// apply what arrived, draw, send what the frame queued.
+    pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
+        self.drain();
+        self.flush();
+        crate::ui::workbench_ui(ui, &mut self.state);
+        self.flush();
+    }
+
     /// Applies every event that has arrived, without waiting for more.
     fn drain(&mut self) {
         loop {

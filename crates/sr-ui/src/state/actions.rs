@@ -178,14 +178,25 @@ impl UiState {
         if !can_file_issue(object.kind) {
             return;
         }
+        if self.selection.as_ref().map(ObjectRef::key) != Some(object.key()) {
+            self.select(object);
+        }
+        // The summary shows at once; the engine's draft (the object_context
+        // template with DDL and row estimate) replaces it when it arrives.
         let description = object_summary(object, self.snapshot_of(object).map(|s| &**s));
-        let dialog = CreateIssueDialog::new(
+        let request = self.next_request();
+        let mut dialog = CreateIssueDialog::new(
             object.clone(),
             self.default_tracker(),
             issue_title(object),
             description,
         );
+        dialog.drafting = Some(request);
         self.dialog = Some(Dialog::CreateIssue(dialog));
+        self.send(Command::DraftIssue {
+            request,
+            object: object.clone(),
+        });
         if matches!(self.trackers, Load::Idle) {
             self.send(Command::LoadTrackers);
         }
@@ -218,6 +229,9 @@ impl UiState {
 
     /// Opens "Link Existing Issue…" for `object`.
     pub fn open_link_dialog(&mut self, object: &ObjectRef) {
+        if self.selection.as_ref().map(ObjectRef::key) != Some(object.key()) {
+            self.select(object);
+        }
         self.dialog = Some(Dialog::LinkIssue(LinkIssueDialog::new(
             object.clone(),
             self.default_tracker(),

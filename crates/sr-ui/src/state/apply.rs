@@ -94,6 +94,24 @@ impl UiState {
                 }
                 self.replace_issue(&issue);
             }
+            Event::IssueDraft {
+                request,
+                title,
+                body,
+                ..
+            } => {
+                self.jobs.finish(&JobKind::Draft(request));
+                if let Some(Dialog::CreateIssue(d)) = &mut self.dialog
+                    && d.drafting == Some(request)
+                {
+                    d.take_draft(title, body);
+                }
+            }
+            Event::TrackerSettings { providers, file } => {
+                self.tracker_settings_loaded(providers, file)
+            }
+            Event::TrackerTested { request, result } => self.tracker_tested(request, result),
+            Event::TrackersSaved { request } => self.trackers_saved(request),
             Event::Failed { context, message } => self.failed(context, message),
         }
     }
@@ -214,6 +232,17 @@ impl UiState {
                     d.searching = None;
                     d.error = Some(message.clone());
                 }
+            }
+            Some(JobKind::Draft(request)) => {
+                // The dialog keeps the summary it opened with.
+                if let Some(Dialog::CreateIssue(d)) = &mut self.dialog
+                    && d.drafting == Some(request)
+                {
+                    d.drafting = None;
+                }
+            }
+            Some(kind @ (JobKind::SaveTrackers(_) | JobKind::TrackerSettings)) => {
+                self.settings_failed(&kind, &message)
             }
             Some(JobKind::Link { issue, .. }) => {
                 if let Some(Dialog::LinkIssue(d)) = &mut self.dialog

@@ -2,12 +2,14 @@
 
 use sr_model::{Issue, IssueDraft, IssueKey, ObjectRef, Priority};
 
+use super::settings::TrackerSettingsDialog;
+
 /// The dialog on top of the workbench, if any. One at a time.
 #[derive(Debug, Clone)]
 pub enum Dialog {
     CreateIssue(CreateIssueDialog),
     LinkIssue(LinkIssueDialog),
-    Trackers,
+    Trackers(Box<TrackerSettingsDialog>),
     About,
 }
 
@@ -29,6 +31,12 @@ pub struct CreateIssueDialog {
     pub focus_title: bool,
     /// The request id of the CreateIssue in flight.
     pub pending: Option<u64>,
+    /// The request id of the DraftIssue in flight: the engine renders the
+    /// `object_context` template with the DDL and row estimate.
+    pub drafting: Option<u64>,
+    /// The title and description the dialog opened with; the engine's
+    /// draft replaces only what the user has not edited.
+    pub prefill: (String, String),
     pub error: Option<String>,
 }
 
@@ -37,6 +45,7 @@ impl CreateIssueDialog {
         CreateIssueDialog {
             object,
             tracker,
+            prefill: (title.clone(), description.clone()),
             title,
             description,
             priority: Some(Priority::P2),
@@ -45,7 +54,22 @@ impl CreateIssueDialog {
             preview: false,
             focus_title: true,
             pending: None,
+            drafting: None,
             error: None,
+        }
+    }
+
+    /// Takes the engine's draft where the user has not typed over the
+    /// prefilled text.
+    pub fn take_draft(&mut self, title: String, body: String) {
+        self.drafting = None;
+        if self.title == self.prefill.0 {
+            self.title = title.clone();
+            self.prefill.0 = title;
+        }
+        if self.description == self.prefill.1 {
+            self.description = body.clone();
+            self.prefill.1 = body;
         }
     }
 

@@ -19,6 +19,10 @@ pub enum JobKind {
     Unlink { object: String, issue: IssueKey },
     Search(u64),
     Refresh(IssueKey),
+    Draft(u64),
+    TrackerSettings,
+    TestTracker(u64),
+    SaveTrackers(u64),
 }
 
 /// One command in flight.
@@ -57,6 +61,10 @@ fn kind_of(command: &Command) -> JobKind {
         },
         Command::Search { request, .. } => JobKind::Search(*request),
         Command::RefreshIssue { issue } => JobKind::Refresh(issue.clone()),
+        Command::DraftIssue { request, .. } => JobKind::Draft(*request),
+        Command::LoadTrackerSettings => JobKind::TrackerSettings,
+        Command::TestTracker { request, .. } => JobKind::TestTracker(*request),
+        Command::SaveTrackers { request, .. } => JobKind::SaveTrackers(*request),
     }
 }
 

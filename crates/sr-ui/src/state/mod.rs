@@ -9,6 +9,7 @@ mod actions;
 mod apply;
 mod dialogs;
 mod jobs;
+mod settings;
 mod toasts;
 
 use std::collections::HashMap;
@@ -24,6 +25,7 @@ use crate::model::explorer::{ExplorerSchema, explorer_tree};
 pub use actions::{ViewTarget, can_file_issue};
 pub use dialogs::{CreateIssueDialog, Dialog, LinkIssueDialog, split_labels};
 pub use jobs::{Job, JobKind, Jobs};
+pub use settings::{TrackerForm, TrackerSettingsDialog, keyring_name};
 pub use toasts::{Toast, ToastLevel, Toasts};
 
 /// Something loaded in the background.

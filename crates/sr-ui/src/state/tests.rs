@@ -87,7 +87,11 @@ fn local_tracker() -> TrackerStatus {
 
 /// The queued commands, in the engine's words.
 fn sent(state: &mut UiState) -> Vec<String> {
-    state.take_commands().iter().map(Command::describe).collect()
+    state
+        .take_commands()
+        .iter()
+        .map(Command::describe)
+        .collect()
 }
 
 /// A state past start-up: engine ready, demo schema and trackers loaded,
@@ -336,6 +340,29 @@ fn create_issue_flow_sends_the_draft_and_toasts_the_key() {
     );
     assert!(d.link);
     d.title.push_str("add an index on status");
+    // The engine's draft replaces only what the user has not edited.
+    let drafts = s.take_commands();
+    let [Command::DraftIssue { request, object }] = drafts.as_slice() else {
+        panic!("the dialog asks the engine for a draft");
+    };
+    assert_eq!(object, &orders());
+    s.apply(Event::IssueDraft {
+        request: *request,
+        object: orders(),
+        title: "Table main.orders: from the engine".into(),
+        body: "## from the template".into(),
+    });
+    let Some(Dialog::CreateIssue(d)) = &s.dialog else {
+        panic!("the dialog closed");
+    };
+    assert_eq!(
+        (d.title.as_str(), d.description.as_str(), d.drafting),
+        (
+            "Table main.orders: add an index on status",
+            "## from the template",
+            None
+        )
+    );
     s.submit_create();
     let commands = s.take_commands();
     let [
@@ -350,11 +377,17 @@ fn create_issue_flow_sends_the_draft_and_toasts_the_key() {
         panic!("expected one CreateIssue, got {commands:?}");
     };
     assert_eq!(
-        (tracker.as_str(), object.as_ref(), draft.title.as_str()),
+        (
+            tracker.as_str(),
+            object.as_ref(),
+            draft.title.as_str(),
+            draft.body.as_str()
+        ),
         (
             "Local",
             Some(&orders()),
-            "Table main.orders: add an index on status"
+            "Table main.orders: add an index on status",
+            "## from the template"
         )
     );
     s.submit_create();
@@ -402,7 +435,7 @@ fn a_failed_create_keeps_the_dialog_with_the_reason() {
         toasts(&s),
         ["Create issue in Local: the store is read-only"]
     );
-    assert!(s.jobs.is_empty());
+    assert!(!s.jobs.iter().any(|j| j.context.starts_with("Create")));
 }
 
 #[test]
@@ -431,6 +464,12 @@ fn unlink_offers_undo_that_links_again() {
 fn link_existing_issue_flow() {
     let mut s = ready();
     s.open_link_dialog(&orders());
+    assert_eq!(
+        s.selection,
+        Some(orders()),
+        "the dialog's object is current"
+    );
+    s.take_commands();
     s.link_chosen();
     assert!(sent(&mut s).is_empty(), "nothing chosen yet");
     s.search(true);

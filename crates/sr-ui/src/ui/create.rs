@@ -57,12 +57,14 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
                             });
                     }
                     ui.end_row();
-                    ui.label("Title");
-                    let title = ui.add(
-                        egui::TextEdit::singleline(&mut d.title)
-                            .hint_text("What is wrong or wanted")
-                            .desired_width(f32::INFINITY),
-                    );
+                    let label = ui.label("Title");
+                    let title = ui
+                        .add(
+                            egui::TextEdit::singleline(&mut d.title)
+                                .hint_text("What is wrong or wanted")
+                                .desired_width(f32::INFINITY),
+                        )
+                        .labelled_by(label.id);
                     if std::mem::take(&mut d.focus_title) {
                         title.request_focus();
                     }
@@ -84,19 +86,27 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
                             }
                         });
                     ui.end_row();
-                    ui.label("Labels");
+                    let label = ui.label("Labels");
                     ui.add(
                         egui::TextEdit::singleline(&mut d.labels)
                             .hint_text("comma-separated, e.g. database, performance")
                             .desired_width(f32::INFINITY),
-                    );
+                    )
+                    .labelled_by(label.id);
                     ui.end_row();
                 });
-            ui.horizontal(|ui| {
-                ui.label("Description");
-                ui.selectable_value(&mut d.preview, false, "Edit");
-                ui.selectable_value(&mut d.preview, true, "Preview");
-            });
+            let description = ui
+                .horizontal(|ui| {
+                    let label = ui.label("Description");
+                    ui.selectable_value(&mut d.preview, false, "Edit");
+                    ui.selectable_value(&mut d.preview, true, "Preview");
+                    if d.drafting.is_some() {
+                        ui.spinner();
+                        ui.weak("Adding DDL, dependencies and row estimate…");
+                    }
+                    label.id
+                })
+                .inner;
             egui::ScrollArea::vertical()
                 .max_height(300.0)
                 .id_salt("create-body")
@@ -109,7 +119,8 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
                                 .code_editor()
                                 .desired_rows(14)
                                 .desired_width(f32::INFINITY),
-                        );
+                        )
+                        .labelled_by(description);
                     }
                 });
             ui.checkbox(

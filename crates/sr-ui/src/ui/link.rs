@@ -51,11 +51,14 @@ pub fn link_issue_ui(ctx: &egui::Context, state: &mut UiState) {
             }
         });
         ui.horizontal(|ui| {
-            let edit = ui.add(
-                egui::TextEdit::singleline(&mut d.query)
-                    .hint_text("Search by keyword")
-                    .desired_width(340.0),
-            );
+            let label = ui.label("Keyword");
+            let edit = ui
+                .add(
+                    egui::TextEdit::singleline(&mut d.query)
+                        .hint_text("Search by keyword")
+                        .desired_width(300.0),
+                )
+                .labelled_by(label.id);
             if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                 search = Some(false);
             }

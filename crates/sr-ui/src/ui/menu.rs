@@ -66,7 +66,7 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, state: &mut UiState) {
             }
             ui.separator();
             if ui.button("Issue Tracker Settings…").clicked() {
-                state.dialog = Some(Dialog::Trackers);
+                state.open_tracker_settings();
             }
         });
         ui.menu_button("Help", |ui| {

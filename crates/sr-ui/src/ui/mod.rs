@@ -8,6 +8,7 @@ mod explorer;
 mod issues;
 mod link;
 mod menu;
+mod settings;
 mod status;
 mod tabs;
 mod toasts;

@@ -32,13 +32,15 @@ pub fn badge_ui(ui: &mut egui::Ui, badge: Badge) -> egui::Response {
         (1, _) => "1 linked issue, done".to_owned(),
         (t, o) => format!("{t} linked issues, {o} open"),
     };
-    ui.label(
+    let response = ui.label(
         RichText::new(text)
             .small()
             .color(text_color)
             .background_color(fill),
-    )
-    .on_hover_text(hover)
+    );
+    // Screen readers (and tests) read the sentence, not the bare number.
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &hover));
+    response.on_hover_text(hover)
 }
 
 /// An issue's status as a coloured chip.

@@ -1,0 +1,168 @@
+//! The settings form as data: typed fields in, a trackers.json entry and
+//! keyring writes out.
+
+use serde_json::json;
+use sr_tracker::{ConfigField, ProviderInfo};
+
+use super::*;
+
+fn provider() -> ProviderInfo {
+    let field = |key, label, required, secret| ConfigField {
+        key,
+        label,
+        required,
+        secret,
+        help: "",
+    };
+    ProviderInfo {
+        kind: "web",
+        display_name: "Web tracker",
+        fields: vec![
+            field("base_url", "Base URL", true, false),
+            field("project", "Project", false, false),
+            field("auth.token", "Token", true, true),
+        ],
+    }
+}
+
+fn form(name: &str, values: &[(&str, &str)]) -> TrackerForm {
+    let mut f = TrackerForm::add(&provider());
+    f.name = name.into();
+    f.values = values
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    f
+}
+
+/// Checks the entry's config and keyring writes, or the error.
+fn check(
+    f: &TrackerForm,
+    original: Option<&TrackerEntry>,
+    expected: Result<(Value, &[&str]), &str>,
+) {
+    let got = f
+        .entry(&provider(), &["Local"], original)
+        .map(|(e, secrets)| {
+            let names: Vec<String> = secrets.iter().map(|(n, _)| n.clone()).collect();
+            (e.config, names)
+        });
+    match expected {
+        Ok((config, names)) => {
+            let (got_config, got_names) = got.unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(got_config, config);
+            assert_eq!(got_names, names);
+        }
+        Err(text) => assert!(
+            got.as_ref().is_err_and(|e| e.contains(text)),
+            "expected {text:?}, got {:?}",
+            got.map(|(c, _)| c)
+        ),
+    }
+}
+
+#[test]
+fn forms_become_entries_with_keyring_references() {
+    let full = [("base_url", " http://127.0.0.1:9 "), ("auth.token", "t0k")];
+    check(
+        &form("Web", &full),
+        None,
+        Ok((
+            json!({"base_url": "http://127.0.0.1:9", "auth": {"token": {"keyring": "tracker:Web:auth.token"}}}),
+            &["tracker:Web:auth.token"],
+        )),
+    );
+    check(&form("", &full), None, Err("Give the tracker a name"));
+    check(
+        &form("Local", &full),
+        None,
+        Err("A tracker named Local exists"),
+    );
+    check(&form("Web", &full[1..]), None, Err("Base URL is required"));
+    check(&form("Web", &full[..1]), None, Err("Enter the Token"));
+}
+
+#[test]
+fn editing_keeps_stored_secrets_and_unknown_keys() {
+    let mut entry = sr_config::local_entry();
+    entry.name = "Web".into();
+    entry.kind = "web".into();
+    entry.config = json!({
+        "base_url": "http://old",
+        "project": "DB",
+        "auth": {"token": {"keyring": "tracker:Web:auth.token"}},
+        "extra": 1
+    });
+    let mut f = TrackerForm::edit(1, &entry, Some(&provider()));
+    assert_eq!(f.values.get("project").map(String::as_str), Some("DB"));
+    assert!(
+        !f.values.contains_key("auth.token"),
+        "secrets are not shown"
+    );
+    assert!(f.has_stored("auth.token"));
+    f.values.insert("project".into(), String::new());
+    check(
+        &f,
+        Some(&entry),
+        Ok((
+            json!({"base_url": "http://old", "auth": {"token": {"keyring": "tracker:Web:auth.token"}}, "extra": 1}),
+            &[],
+        )),
+    );
+    // Debug never shows what was typed.
+    f.values.insert("auth.token".into(), "hunter2".into());
+    assert!(!format!("{f:?}").contains("hunter2"));
+}
+
+#[test]
+fn the_working_copy_changes_only_through_the_form_and_save() {
+    let mut state = UiState::new(Default::default());
+    state.open_tracker_settings();
+    state.apply(sr_engine::Event::TrackerSettings {
+        providers: vec![provider()],
+        file: TrackersFile::builtin(),
+    });
+    state.settings_add("web");
+    if let Some(Dialog::Trackers(d)) = &mut state.dialog
+        && let Some(f) = &mut d.form
+    {
+        f.name = "Web".into();
+        f.values
+            .insert("base_url".into(), "http://127.0.0.1:9".into());
+        f.values.insert("auth.token".into(), "t0k".into());
+    }
+    state.take_commands();
+    state.settings_test();
+    let sent = state.take_commands();
+    assert!(
+        matches!(&sent[..], [Command::TestTracker { entry, secrets, .. }] if entry.name == "Web" && secrets.len() == 1),
+        "{sent:?}"
+    );
+    state.settings_apply_form();
+    state.settings_remove(0, false);
+    let Some(Dialog::Trackers(d)) = &state.dialog else {
+        panic!("the dialog stays open");
+    };
+    assert_eq!(
+        (d.entries.len(), d.dirty, d.confirm_remove),
+        (2, true, Some(0))
+    );
+    state.settings_remove(0, true);
+    state.settings_save();
+    let sent = state.take_commands();
+    let Some(Command::SaveTrackers {
+        request,
+        file,
+        secrets,
+    }) = sent.first()
+    else {
+        panic!("{sent:?}");
+    };
+    let names: Vec<&str> = file.trackers.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!((names, secrets.len()), (vec!["Web"], 1));
+    state.apply(sr_engine::Event::TrackersSaved { request: *request });
+    let Some(Dialog::Trackers(d)) = &state.dialog else {
+        panic!("the dialog stays open");
+    };
+    assert!(!d.dirty && d.secrets.is_empty() && d.saving.is_none());
+}
