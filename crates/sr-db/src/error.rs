@@ -59,6 +59,19 @@ pub enum DbError {
         reason: String,
     },
 
+    #[error(
+        "statement {number} failed on {url}: {source}; the statements before it were applied, \
+         fix this one and run the rest\n{statement}"
+    )]
+    Execute {
+        url: String,
+        /// 1-based position in the script.
+        number: usize,
+        statement: String,
+        #[source]
+        source: sqlx::Error,
+    },
+
     #[error("cannot create the demo database at {}: {reason}; check that the directory is writable", path.display())]
     Demo { path: PathBuf, reason: String },
 }

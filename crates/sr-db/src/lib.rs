@@ -18,6 +18,7 @@ mod database;
 pub mod demo;
 mod diagnose;
 mod error;
+mod exec;
 mod sqlite;
 mod url;
 

@@ -136,7 +136,7 @@ impl Index {
         normalize_opt(&mut i.predicate);
         for c in &mut i.columns {
             if let IndexKey::Expression(e) = &mut c.key {
-                *e = normalize_sql(e);
+                *e = strip_outer_parens(&normalize_sql(e)).to_owned();
             }
         }
         content_hash(&i)
@@ -247,6 +247,29 @@ pub fn normalize_sql(sql: &str) -> String {
     out
 }
 
+/// `sql` without parentheses that wrap all of it: `((a + b))` is `a + b`,
+/// `(a) + (b)` stays.
+pub(crate) fn strip_outer_parens(sql: &str) -> &str {
+    let mut s = sql.trim();
+    while s.starts_with('(') && s.ends_with(')') {
+        let inner = &s[1..s.len() - 1];
+        let mut depth = 0i32;
+        let balanced = inner.chars().all(|c| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            depth >= 0
+        });
+        if !balanced || depth != 0 {
+            break;
+        }
+        s = inner.trim();
+    }
+    s
+}
+
 fn push_token_start(out: &mut String, c: char, pending_space: &mut bool) {
     let tight = |c: char| matches!(c, '(' | ')' | ',' | ';');
     if *pending_space {
@@ -283,6 +306,8 @@ mod tests {
         check("a>=b", "a>=b");
         check("a >= b", "a >= b");
         check(";;", "");
+        assert_eq!(strip_outer_parens("((lower(a)))"), "lower(a)");
+        assert_eq!(strip_outer_parens("(a) + (b)"), "(a) + (b)");
         check("", "");
     }
 

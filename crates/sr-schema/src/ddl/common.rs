@@ -91,7 +91,9 @@ pub(crate) fn create_index(dialect: Dialect, schema: &str, index: &Index) -> Str
 fn index_key(dialect: Dialect, c: &IndexColumn) -> String {
     let mut s = match &c.key {
         IndexKey::Column(n) => q(dialect, n),
-        IndexKey::Expression(e) => format!("({e})"),
+        // SQLite keeps the text as written, so add nothing to it there.
+        IndexKey::Expression(e) if dialect == Dialect::Sqlite => e.clone(),
+        IndexKey::Expression(e) => format!("({})", crate::normalize::strip_outer_parens(e)),
     };
     if let Some(coll) = &c.collation {
         match dialect {

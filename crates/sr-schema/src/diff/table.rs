@@ -236,7 +236,12 @@ pub(crate) fn column_text(c: &Column) -> String {
 pub(crate) fn index_column_text(c: &IndexColumn) -> String {
     let mut s = match &c.key {
         IndexKey::Column(n) => n.clone(),
-        IndexKey::Expression(e) => format!("({})", normalize_sql(e)),
+        IndexKey::Expression(e) => {
+            format!(
+                "({})",
+                crate::normalize::strip_outer_parens(&normalize_sql(e))
+            )
+        }
     };
     if let Some(coll) = &c.collation {
         s.push_str(&format!(" COLLATE {coll}"));

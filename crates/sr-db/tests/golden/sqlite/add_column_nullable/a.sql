@@ -1,0 +1,2 @@
+CREATE TABLE products (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+INSERT INTO products VALUES (1, 'pen');

@@ -1,0 +1,2 @@
+CREATE TABLE prices (id INTEGER PRIMARY KEY, amount TEXT);
+INSERT INTO prices VALUES (1, '12');

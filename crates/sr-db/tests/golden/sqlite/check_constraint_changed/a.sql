@@ -1,0 +1,2 @@
+CREATE TABLE items (id INTEGER PRIMARY KEY, qty INTEGER, CONSTRAINT qty_positive CHECK (qty > 0));
+INSERT INTO items VALUES (1, 5);

@@ -1,0 +1,1 @@
+CREATE TABLE items (id INTEGER PRIMARY KEY, qty INTEGER, CONSTRAINT qty_positive CHECK (qty >= 0 AND qty < 1000));

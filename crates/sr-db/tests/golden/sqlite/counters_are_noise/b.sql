@@ -1,0 +1,2 @@
+CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT);
+CREATE INDEX events_name ON events(name);

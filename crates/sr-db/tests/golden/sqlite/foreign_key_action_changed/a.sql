@@ -1,0 +1,4 @@
+CREATE TABLE customers (id INTEGER PRIMARY KEY);
+CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers(id));
+INSERT INTO customers VALUES (1);
+INSERT INTO orders VALUES (10, 1);

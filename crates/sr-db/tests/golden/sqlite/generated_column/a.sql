@@ -1,0 +1,1 @@
+CREATE TABLE lines (id INTEGER PRIMARY KEY, qty INTEGER, price REAL);

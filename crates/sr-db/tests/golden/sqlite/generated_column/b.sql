@@ -1,0 +1,1 @@
+CREATE TABLE lines (id INTEGER PRIMARY KEY, qty INTEGER, price REAL, amount REAL GENERATED ALWAYS AS (qty * price) STORED, label TEXT GENERATED ALWAYS AS ('line ' || id) VIRTUAL);

@@ -1,0 +1,1 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY, login TEXT NOT NULL, CONSTRAINT users_login_key UNIQUE (login));

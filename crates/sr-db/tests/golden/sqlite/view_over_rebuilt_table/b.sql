@@ -1,0 +1,3 @@
+CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL);
+CREATE VIEW order_totals AS SELECT id, total FROM orders;
+CREATE VIEW big_totals AS SELECT id FROM order_totals WHERE total > 100;
