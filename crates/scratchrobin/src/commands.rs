@@ -133,10 +133,7 @@ async fn tracker(engine: &Engine, command: TrackerCommand) -> anyhow::Result<Exi
             Ok(ExitCode::SUCCESS)
         }
         TrackerCommand::Test { name, json } => {
-            let result = match engine.links().tracker(&name) {
-                Ok(t) => t.test_connection().await.map_err(sr_links::LinkError::from),
-                Err(e) => Err(e),
-            };
+            let result = engine.links().test_connection(&name).await;
             let ok = result.is_ok();
             if json {
                 let value = match &result {

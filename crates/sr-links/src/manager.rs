@@ -7,7 +7,8 @@ use sr_model::{
     SyncStatus,
 };
 use sr_store::{AuditAction, NewLink, Store, StoreError};
-use sr_tracker::{IssueTracker, TrackerError, TrackerSet};
+use sr_tracker::{ConnectionReport, IssueTracker, TrackerError, TrackerSet};
+use tracing::Instrument;
 
 use crate::object_label;
 
@@ -177,7 +178,11 @@ impl IssueLinkManager {
     /// on the cached copy and returned.
     pub async fn refresh(&self, issue: &IssueKey) -> Result<Issue, LinkError> {
         let tracker = self.tracker_for(issue)?;
-        match tracker.get_issue(&issue.id).await {
+        match tracker
+            .get_issue(&issue.id)
+            .instrument(call_span(&*tracker, "get_issue"))
+            .await
+        {
             Ok(Some(fetched)) => {
                 self.store.upsert_issue(&fetched).await?;
                 Ok(fetched)
@@ -207,7 +212,10 @@ impl IssueLinkManager {
         opts: &LinkOptions,
     ) -> Result<(Issue, Option<IssueLink>), LinkError> {
         let tracker = self.tracker(tracker)?;
-        let issue = tracker.create_issue(draft).await?;
+        let issue = tracker
+            .create_issue(draft)
+            .instrument(call_span(&*tracker, "create_issue"))
+            .await?;
         let key = issue.key().to_string();
         let object_key = object.map(|o| o.key());
         self.store
@@ -237,11 +245,24 @@ impl IssueLinkManager {
         tracker: &str,
         query: &SearchQuery,
     ) -> Result<Vec<Issue>, LinkError> {
-        let found = self.tracker(tracker)?.search_issues(query).await?;
+        let tracker = self.tracker(tracker)?;
+        let found = tracker
+            .search_issues(query)
+            .instrument(call_span(&*tracker, "search_issues"))
+            .await?;
         for issue in &found {
             self.store.upsert_issue(issue).await?;
         }
         Ok(found)
+    }
+
+    /// Checks a tracker's credentials and access.
+    pub async fn test_connection(&self, tracker: &str) -> Result<ConnectionReport, LinkError> {
+        let tracker = self.tracker(tracker)?;
+        Ok(tracker
+            .test_connection()
+            .instrument(call_span(&*tracker, "test_connection"))
+            .await?)
     }
 
     /// An issue by key: from its tracker, falling back to the cache when the
@@ -259,4 +280,11 @@ impl IssueLinkManager {
             Err(e) => Err(e),
         }
     }
+}
+
+/// The span of one tracker call: which tracker and which operation (never
+/// arguments, which may carry issue bodies).
+fn call_span(tracker: &dyn IssueTracker, op: &'static str) -> tracing::Span {
+    let info = tracker.info();
+    tracing::info_span!("tracker", name = %info.name, provider = %info.provider, op)
 }

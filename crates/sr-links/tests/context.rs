@@ -140,7 +140,8 @@ fn check(ctx: &ObjectContext, present: &[&str], absent: &[&str]) {
 #[test]
 fn builtin_template_renders_the_context() {
     let mut orders = context(ObjectKind::Table, "orders");
-    orders.ddl = "CREATE TABLE orders (id INTEGER PRIMARY KEY, note TEXT CHECK (note <> '&'))".into();
+    orders.ddl =
+        "CREATE TABLE orders (id INTEGER PRIMARY KEY, note TEXT CHECK (note <> '&'))".into();
     orders.row_estimate = Some(1200);
     check(
         &orders,

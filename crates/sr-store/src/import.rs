@@ -10,29 +10,36 @@ use sqlx::{Any, AnyConnection, Row};
 
 use crate::audit::AuditAction;
 use crate::issues::bind_issue_content;
-use crate::{NewLink, Result, Store, StoreError, time};
+use crate::{Backend, NewLink, Result, Store, StoreError, time};
 
-/// Rows per statement. Small on purpose: sqlx's SQLite driver looks up
+/// Rows per statement. Small on SQLite: sqlx's SQLite driver looks up
 /// every `$N` parameter by scanning the statement's parameter names, so a
 /// statement's binding cost grows with the square of its parameter count
 /// (400-row chunks spent 70% of an import in `sqlite3_bind_parameter_name`;
-/// 24 rows import 5x faster on SQLite and cost PostgreSQL little).
-const CHUNK: usize = 24;
+/// 24-row chunks import 4x faster). PostgreSQL has no such cost and gains
+/// from fewer round trips (400 rows: 17k links/s, 24 rows: 10k links/s).
+fn chunk_rows(backend: Backend) -> usize {
+    match backend {
+        Backend::Sqlite => 24,
+        Backend::Postgres => 400,
+    }
+}
 
 impl Store {
     /// Writes many links at once; returns how many were new. Objects and
     /// issues are upserted first, then links are inserted, skipping pairs
     /// that are already linked, and every new link gets an audit row.
     pub async fn import_links(&self, links: &[NewLink<'_>]) -> Result<usize> {
+        let rows = chunk_rows(self.backend());
         let mut tx = self.pool().begin().await?;
-        let objects = upsert_objects(&mut tx, links).await?;
-        let issues = upsert_issues(&mut tx, links).await?;
+        let objects = upsert_objects(&mut tx, links, rows).await?;
+        let issues = upsert_issues(&mut tx, links, rows).await?;
         let object_keys: HashMap<i64, &str> =
             objects.iter().map(|(k, v)| (*v, k.as_str())).collect();
         let issue_keys: HashMap<i64, &str> = issues.iter().map(|(k, v)| (*v, k.as_str())).collect();
         let now = time::to_ms(time::now());
         let mut created = 0;
-        for chunk in links.chunks(CHUNK) {
+        for chunk in links.chunks(rows) {
             let mut sql = String::from(
                 "INSERT INTO links (link_id, object_id, issue_id, link_type, created_by, created_at, sync_direction) VALUES ",
             );
@@ -86,6 +93,7 @@ fn push_placeholders(sql: &mut String, rows: usize, cols: usize) {
 async fn upsert_objects(
     conn: &mut AnyConnection,
     links: &[NewLink<'_>],
+    rows: usize,
 ) -> Result<HashMap<String, i64>> {
     let mut distinct = HashMap::new();
     for l in links {
@@ -93,7 +101,7 @@ async fn upsert_objects(
     }
     let list: Vec<_> = distinct.into_iter().collect();
     let mut ids = HashMap::with_capacity(list.len());
-    for chunk in list.chunks(CHUNK) {
+    for chunk in list.chunks(rows) {
         let mut sql = String::from(
             "INSERT INTO objects (object_key, connection, kind, database_name, schema_name, name, version_hash, modified_at) VALUES ",
         );
@@ -121,6 +129,7 @@ async fn upsert_objects(
 async fn upsert_issues(
     conn: &mut AnyConnection,
     links: &[NewLink<'_>],
+    rows: usize,
 ) -> Result<HashMap<String, i64>> {
     let mut distinct = HashMap::new();
     for l in links {
@@ -129,7 +138,7 @@ async fn upsert_issues(
     let list: Vec<_> = distinct.into_iter().collect();
     let mut ids = HashMap::with_capacity(list.len());
     let synced = time::to_ms(time::now());
-    for chunk in list.chunks(CHUNK / 2) {
+    for chunk in list.chunks(rows.div_ceil(2)) {
         let mut sql = String::from(
             "INSERT INTO issues (issue_key, provider, instance, issue_id, display_key, url, title, state, status_name, \
              resolution, priority, labels, assignee, created_at, updated_at, body, issue_type, project, content_hash, \
