@@ -268,7 +268,7 @@ fn form_ui(
             }
         }
         Some(Err(diagnosis)) => {
-            error_ui(ui, &format!("✖ {diagnosis}"));
+            error_ui(ui, &format!("✖ Test failed: {diagnosis}"));
         }
         None => {}
     }

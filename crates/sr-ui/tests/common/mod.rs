@@ -1,0 +1,101 @@
+//! A real workbench for egui_kittest: a real engine over a temporary data
+//! directory (demo database, SQLite store, in-memory keyring), the app's
+//! own frame function, and waiting that polls the harness until a
+//! condition holds, woken by the engine's repaint requests.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use sr_config::Paths;
+use sr_engine::{EngineHandle, EngineOptions};
+use sr_secrets::{Keyring, Resolver};
+use sr_ui::state::Persisted;
+use sr_ui::{UiState, WorkbenchApp};
+
+/// How long a step of a flow may take before the test gives up. Generous:
+/// debug builds on a loaded two-core machine.
+const PATIENCE: Duration = Duration::from_secs(90);
+
+pub struct Workbench {
+    pub harness: Harness<'static, WorkbenchApp>,
+    /// The engine's repaint requests: a new event is waiting.
+    wake: Receiver<()>,
+    pub dir: tempfile::TempDir,
+}
+
+impl Workbench {
+    /// Starts the engine and the workbench, and waits until the demo
+    /// schema and the trackers are shown.
+    pub fn start() -> Workbench {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let paths = Paths {
+            config_dir: dir.path().join("config"),
+            data_dir: dir.path().join("data"),
+        };
+        std::fs::create_dir_all(&paths.config_dir).expect("config dir");
+        std::fs::create_dir_all(&paths.data_dir).expect("data dir");
+        let trackers_file = paths.trackers_file().display().to_string();
+        let mut options = EngineOptions::new(paths);
+        options.actor = "tester".into();
+        let keyring = Keyring::in_memory();
+        let resolver = Arc::new(Resolver::with_env(|_| None, keyring));
+        let (wake_tx, wake) = channel();
+        let repaint: sr_engine::Repaint = Arc::new(move || {
+            // The test may have finished; nobody listens then.
+            wake_tx.send(()).ok();
+        });
+        let (engine, events) =
+            EngineHandle::spawn_with(options, resolver, repaint).expect("engine starts");
+        let mut state = UiState::new(Persisted::default());
+        state.trackers_file = trackers_file;
+        let app = WorkbenchApp::new(state, engine, events);
+        let harness = Harness::builder()
+            .with_size(egui::vec2(1280.0, 800.0))
+            .build_ui_state(|ui, app: &mut WorkbenchApp| app.frame_ui(ui), app);
+        let mut bench = Workbench {
+            harness,
+            wake,
+            dir,
+        };
+        bench.wait_for("the demo schema and the trackers", |h| {
+            h.query_by_label("⊞ orders").is_some() && h.state().state.trackers.ready().is_some()
+        });
+        bench
+    }
+
+    /// Runs frames until `done` holds, waiting for engine events between
+    /// frames; panics with `what` after [`PATIENCE`].
+    pub fn wait_for(&mut self, what: &str, done: impl Fn(&Harness<'static, WorkbenchApp>) -> bool) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            self.harness.step();
+            if done(&self.harness) {
+                // One more frame so that what the last event changed is drawn
+                // and queries see it.
+                self.harness.step();
+                return;
+            }
+            let now = Instant::now();
+            assert!(now < deadline, "timed out waiting for {what}");
+            // Woken by the engine; the timeout lets egui's own follow-up
+            // frames (menus, layout passes) run when no event comes.
+            self.wake
+                .recv_timeout(Duration::from_millis(50).min(deadline - now))
+                .ok();
+        }
+    }
+
+    /// Waits until a node labelled `label` is shown.
+    pub fn wait_for_label(&mut self, label: &str) {
+        self.wait_for(&format!("`{label}` to show"), |h| {
+            h.query_by_label(label).is_some()
+        });
+    }
+
+    pub fn state(&self) -> &UiState {
+        &self.harness.state().state
+    }
+}

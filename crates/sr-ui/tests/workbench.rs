@@ -1,0 +1,154 @@
+//! The workbench driven like a user would, by accessible labels, over a
+//! real engine: create an issue from the explorer, link one found by
+//! search, unlink and undo, and configure a tracker in Settings.
+
+mod common;
+
+use common::Workbench;
+use egui_kittest::kittest::{NodeT, Queryable};
+use sr_ui::state::Dialog;
+
+/// Right-click `row` in the explorer and choose `item` from its menu.
+fn context_menu(bench: &mut Workbench, row: &str, item: &str) {
+    bench.harness.get_by_label(row).click_secondary();
+    bench.wait_for_label(item);
+    bench.harness.get_by_label(item).click();
+    bench.harness.step();
+}
+
+/// Types `text` into the text box labelled `label`, replacing what is there.
+fn fill(bench: &mut Workbench, label: &str, text: &str) {
+    let node = bench
+        .harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, label);
+    node.focus();
+    bench.harness.step();
+    bench
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    bench.harness.step();
+    bench
+        .harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, label)
+        .type_text(text);
+    bench.harness.step();
+}
+
+/// Creates an issue titled `title` for the table `table` through the
+/// explorer's context menu; returns when the side panel lists it.
+fn create_issue(bench: &mut Workbench, table: &str, title: &str, key: &str) {
+    context_menu(bench, &format!("⊞ {table}"), "Create Issue…");
+    bench.wait_for("the engine's draft in the dialog", |h| {
+        matches!(&h.state().state.dialog, Some(Dialog::CreateIssue(d))
+            if d.drafting.is_none() && d.description.contains("```sql"))
+    });
+    fill(bench, "Title", title);
+    bench.harness.get_by_label("Create").click();
+    bench.wait_for_label(key);
+}
+
+#[test]
+fn create_issue_from_the_explorer_shows_it_in_the_side_panel_with_a_badge() {
+    let mut bench = Workbench::start();
+    create_issue(&mut bench, "orders", "Slow scans on status", "LOCAL-1");
+    bench.wait_for_label("1 linked issue, open");
+    bench.wait_for_label("Created LOCAL-1 and linked it to orders");
+    let h = &bench.harness;
+    assert!(h.query_by_label("Slow scans on status").is_some());
+    assert!(bench.state().dialog.is_none());
+    let orders = bench.state().selection.clone().expect("orders is selected");
+    assert_eq!(orders.name, "orders");
+    assert_eq!(bench.state().badge(&orders).map(|b| b.total), Some(1));
+}
+
+#[test]
+fn link_by_search_then_unlink_and_undo() {
+    let mut bench = Workbench::start();
+    create_issue(&mut bench, "orders", "Refunds table grows", "LOCAL-1");
+    context_menu(&mut bench, "⊞ customers", "Link Existing Issue…");
+    bench.wait_for_label("Keyword");
+    fill(&mut bench, "Keyword", "Refunds");
+    bench.harness.get_by_label("Search").click();
+    let row = "LOCAL-1  Refunds table grows";
+    bench.wait_for_label(row);
+    bench.harness.get_by_label(row).click();
+    bench.harness.step();
+    bench.harness.get_by_label("Link").click();
+    bench.wait_for_label("Linked LOCAL-1 to customers");
+    bench.wait_for("customers' badge", |h| {
+        let s = &h.state().state;
+        s.selection.as_ref().is_some_and(|o| o.name == "customers")
+            && h.query_all_by_label("1 linked issue, open").count() == 2
+    });
+
+    bench.harness.get_by_label("Unlink").click();
+    bench.wait_for_label("Unlinked LOCAL-1 from customers");
+    assert!(bench.harness.query_by_label("Unlink").is_none());
+    bench.wait_for("one badge left", |h| {
+        h.query_all_by_label("1 linked issue, open").count() == 1
+    });
+    bench.harness.get_by_label("Undo").click();
+    bench.wait_for("the link back after Undo", |h| {
+        h.query_by_label("Unlink").is_some()
+            && h.query_all_by_label("1 linked issue, open").count() == 2
+    });
+}
+
+#[test]
+fn settings_add_test_save_and_remove_a_tracker() {
+    let mut bench = Workbench::start();
+    bench.harness.get_by_label("Tools").click();
+    bench.wait_for_label("Issue Tracker Settings…");
+    bench.harness.get_by_label("Issue Tracker Settings…").click();
+    // Every provider type of the registry can be added.
+    bench.wait_for_label("➕ Local (built-in)");
+    bench.harness.get_by_label("➕ Local (built-in)").click();
+    bench.wait_for_label("Test connection");
+    fill(&mut bench, "Name", "Scratch");
+    fill(&mut bench, "Instance", "a:b");
+    bench.harness.get_by_label("Test connection").click();
+    bench.wait_for("the adapter's diagnosis", |h| {
+        h.query_by_label_contains("Test failed").is_some()
+    });
+    let diagnosis = bench
+        .harness
+        .query_by_label_contains("Test failed")
+        .map(|n| {
+            let node = n.accesskit_node();
+            format!("{} {}", node.label().unwrap_or_default(), node.value().unwrap_or_default())
+        })
+        .unwrap_or_default();
+    assert!(diagnosis.contains("instance"), "{diagnosis}");
+
+    fill(&mut bench, "Instance", "scratch");
+    bench.harness.get_by_label("Test connection").click();
+    bench.wait_for("a passed test", |h| {
+        h.query_by_label_contains("✔ Connected").is_some()
+    });
+    bench.harness.get_by_label("Add").click();
+    bench.wait_for_label("Edit Scratch");
+    bench.harness.get_by_label("Save").click();
+    bench.wait_for("the engine to use the saved file", |h| {
+        h.state()
+            .state
+            .trackers
+            .ready()
+            .is_some_and(|t| t.iter().any(|t| t.name == "Scratch" && t.problem.is_none()))
+    });
+    let file = bench.dir.path().join("config").join("trackers.json");
+    let text = std::fs::read_to_string(&file).expect("trackers.json written");
+    assert!(text.contains("\"scratch\""), "{text}");
+
+    bench.harness.get_by_label("Remove Scratch").click();
+    bench.wait_for_label("Remove Scratch?");
+    bench.harness.get_by_label("Remove").click();
+    bench.wait_for("the row to go", |h| h.query_by_label("Edit Scratch").is_none());
+    bench.harness.get_by_label("Save").click();
+    bench.wait_for("the engine to drop the tracker", |h| {
+        h.state()
+            .state
+            .trackers
+            .ready()
+            .is_some_and(|t| t.iter().all(|t| t.name != "Scratch"))
+    });
+}
