@@ -1,0 +1,166 @@
+//! The `config` object of a `github` tracker in trackers.json, read
+//! strictly (unknown fields are errors), with the optional mapping tables.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use sr_model::Priority;
+use sr_secrets::SecretRef;
+
+/// The public API root.
+pub const DEFAULT_BASE_URL: &str = "https://api.github.com";
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GitHubConfig {
+    /// The user or organisation that owns the repository.
+    pub owner: String,
+    /// The repository's name.
+    pub repo: String,
+    /// The API root: `https://api.github.com`, or `https://HOST/api/v3` for
+    /// GitHub Enterprise Server.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    pub auth: Auth,
+    /// Labels added to every issue ScratchRobin creates.
+    #[serde(default)]
+    pub labels: Vec<String>,
+    /// The label that stands for each priority (GitHub has no priority
+    /// field). Levels left out use `priority: critical` … `priority: lowest`.
+    #[serde(default)]
+    pub priority_labels: BTreeMap<Priority, String>,
+    /// The label that stands for each issue type (`Bug` → `bug`).
+    #[serde(default)]
+    pub type_labels: BTreeMap<String, String>,
+    /// The label that marks an open issue as in progress.
+    #[serde(default)]
+    pub in_progress_label: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Auth {
+    /// A fine-grained or classic personal access token.
+    PersonalToken { token: SecretRef },
+}
+
+/// The label tables with their defaults filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mapping {
+    pub priority_labels: BTreeMap<Priority, String>,
+    pub type_labels: BTreeMap<String, String>,
+    pub in_progress_label: String,
+}
+
+impl Mapping {
+    pub fn from_config(c: &GitHubConfig) -> Mapping {
+        let mut priority_labels: BTreeMap<Priority, String> = Priority::ALL
+            .into_iter()
+            .map(|p| (p, format!("priority: {}", p.label().to_lowercase())))
+            .collect();
+        priority_labels.extend(c.priority_labels.clone());
+        Mapping {
+            priority_labels,
+            type_labels: c.type_labels.clone(),
+            in_progress_label: c
+                .in_progress_label
+                .clone()
+                .unwrap_or_else(|| "in progress".into()),
+        }
+    }
+
+    pub fn priority_of(&self, label: &str) -> Option<Priority> {
+        self.priority_labels
+            .iter()
+            .find(|(_, l)| l.eq_ignore_ascii_case(label))
+            .map(|(p, _)| *p)
+    }
+
+    pub fn type_of(&self, label: &str) -> Option<&str> {
+        self.type_labels
+            .iter()
+            .find(|(_, l)| l.eq_ignore_ascii_case(label))
+            .map(|(t, _)| t.as_str())
+    }
+
+    pub fn is_in_progress(&self, label: &str) -> bool {
+        self.in_progress_label.eq_ignore_ascii_case(label)
+    }
+
+    /// Whether the label stands for a mapped field rather than being a
+    /// plain label.
+    pub fn is_mapped(&self, label: &str) -> bool {
+        self.priority_of(label).is_some()
+            || self.type_of(label).is_some()
+            || self.is_in_progress(label)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(json: &str, expected: Result<(), &str>) {
+        let got = serde_json::from_str::<GitHubConfig>(json)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        match (got, expected) {
+            (Ok(()), Ok(())) => {}
+            (Err(e), Err(want)) => assert!(e.contains(want), "{json}: `{e}` lacks `{want}`"),
+            (got, want) => panic!("{json}: got {got:?}, want {want:?}"),
+        }
+    }
+
+    #[test]
+    fn strict_config() {
+        let auth = r#""auth": {"type": "personal_token", "token": "${GITHUB_TOKEN}"}"#;
+        check(
+            &format!(r#"{{"owner": "company", "repo": "db", {auth}}}"#),
+            Ok(()),
+        );
+        check(
+            &format!(
+                r#"{{"owner": "company", "repo": "db", "base_url": "https://ghe.example.com/api/v3", "labels": ["a"], "priority_labels": {{"P1": "prio/high"}}, "type_labels": {{"Bug": "bug"}}, "in_progress_label": "doing", {auth}}}"#
+            ),
+            Ok(()),
+        );
+        check(
+            &format!(r#"{{"owner": "c", "repo": "d", "colour": 1, {auth}}}"#),
+            Err("unknown field `colour`"),
+        );
+        check(
+            r#"{"owner": "c", "repo": "d"}"#,
+            Err("missing field `auth`"),
+        );
+        check(
+            r#"{"owner": "c", "repo": "d", "auth": {"type": "personal_token", "token": "ghp_plain"}}"#,
+            Err("plain"),
+        );
+        check(
+            r#"{"owner": "c", "repo": "d", "auth": {"type": "oauth", "token": "${T}"}}"#,
+            Err("unknown variant `oauth`"),
+        );
+        check(
+            r#"{"owner": "c", "repo": "d", "auth": {"type": "personal_token", "token": "${T}", "x": 1}}"#,
+            Err("unknown field `x`"),
+        );
+        check(
+            &format!(r#"{{"owner": "c", "repo": "d", "priority_labels": {{"P9": "x"}}, {auth}}}"#),
+            Err("unknown variant `P9`"),
+        );
+    }
+
+    #[test]
+    fn default_and_configured_labels() {
+        let c: GitHubConfig = serde_json::from_str(
+            r#"{"owner": "c", "repo": "d", "priority_labels": {"P1": "prio/high"}, "auth": {"type": "personal_token", "token": "${T}"}}"#,
+        )
+        .expect("config");
+        let m = Mapping::from_config(&c);
+        assert_eq!(m.priority_of("prio/high"), Some(Priority::P1));
+        assert_eq!(m.priority_of("Priority: Critical"), Some(Priority::P0));
+        assert_eq!(m.priority_of("priority: high"), None);
+        assert!(m.is_in_progress("In Progress"));
+        assert!(!m.is_mapped("db"));
+    }
+}

@@ -1,0 +1,147 @@
+//! The GitHub Issues adapter. It speaks GitHub's REST API (v3, version
+//! 2022-11-28) through sr-tracker's [`HttpClient`], keeps GitHub's JSON in
+//! [`wire`] and converts it to sr-model explicitly.
+//!
+//! Keys are `github:{host}/{owner}/{repo}:{number}` (`github.com` for the
+//! public service), display keys `#number`. GitHub has no priority or
+//! issue-type field, so both are labels, mapped by the tracker's
+//! configuration; "in progress" is a label too. Pull requests, which
+//! GitHub's issue list includes, are left out everywhere.
+//!
+//! Never deletes issues or uploads files: GitHub's REST API offers neither,
+//! and the adapter says so ([`sr_tracker::TrackerError::Unsupported`]).
+
+mod config;
+mod factory;
+mod tracker;
+mod wire;
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use sr_secrets::Secret;
+use sr_tracker::http::sensitive;
+use sr_tracker::reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue};
+use sr_tracker::reqwest::{Method, Url};
+use sr_tracker::{ApiRequest, HttpClient, HttpSettings, Result, TrackerError, TrackerInfo};
+
+pub use config::{Auth, DEFAULT_BASE_URL, GitHubConfig, Mapping};
+pub use factory::GitHubFactory;
+
+/// The provider type in trackers.json.
+pub const KIND: &str = "github";
+/// The provider's name in messages.
+const PROVIDER: &str = "GitHub";
+
+/// One GitHub repository as a tracker.
+#[derive(Debug)]
+pub struct GitHubTracker {
+    info: TrackerInfo,
+    http: HttpClient,
+    owner: String,
+    repo: String,
+    default_labels: Vec<String>,
+    map: Mapping,
+    /// Label names known to exist (lower case), loaded on first need.
+    known_labels: Mutex<Option<HashSet<String>>>,
+}
+
+impl GitHubTracker {
+    /// Builds the adapter for `config` under the tracker name `name`, with
+    /// the resolved token. `settings` adjusts the HTTP client (tests shorten
+    /// the retry delays); `None` takes the defaults.
+    pub fn new(
+        name: &str,
+        config: &GitHubConfig,
+        token: &Secret,
+        settings: Option<HttpSettings>,
+    ) -> Result<GitHubTracker> {
+        let bad = |m: String| TrackerError::config(name, m);
+        for (field, value) in [("owner", &config.owner), ("repo", &config.repo)] {
+            if value.trim().is_empty() || value.contains('/') {
+                return Err(bad(format!(
+                    "config.{field} `{value}` must be a single non-empty name (no `/`)"
+                )));
+            }
+        }
+        let base = config.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
+        let base_url = Url::parse(base)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+            .ok_or_else(|| bad(format!("config.base_url `{base}` is not an http(s) URL; use {DEFAULT_BASE_URL} or https://HOST/api/v3")))?;
+        let mut settings =
+            settings.unwrap_or_else(|| HttpSettings::new(PROVIDER, base_url.clone()));
+        settings.provider = PROVIDER.into();
+        settings.base_url = base_url.clone();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            ACCEPT,
+            HeaderValue::from_static("application/vnd.github+json"),
+        );
+        headers.insert(
+            "x-github-api-version",
+            HeaderValue::from_static("2022-11-28"),
+        );
+        let auth = sensitive(&format!("Bearer {}", token.expose()))
+            .map_err(|_| bad("the token holds characters a header cannot carry; copy it again without spaces or line breaks".into()))?;
+        headers.insert(AUTHORIZATION, auth);
+        settings.headers.extend(headers);
+        let http = HttpClient::new(settings)?;
+        let host = base_url.host_str().unwrap_or_default();
+        let (site, web) = if host == "api.github.com" {
+            ("github.com".to_owned(), "https://github.com".to_owned())
+        } else {
+            let site = match base_url.port() {
+                Some(p) => format!("{host}:{p}"),
+                None => host.to_owned(),
+            };
+            (site.clone(), format!("{}://{site}", base_url.scheme()))
+        };
+        Ok(GitHubTracker {
+            info: TrackerInfo {
+                name: name.to_owned(),
+                provider: KIND.to_owned(),
+                instance: format!("{site}/{}/{}", config.owner, config.repo),
+                web_url: Some(format!("{web}/{}/{}", config.owner, config.repo)),
+            },
+            http,
+            owner: config.owner.clone(),
+            repo: config.repo.clone(),
+            default_labels: config.labels.clone(),
+            map: Mapping::from_config(config),
+            known_labels: Mutex::new(None),
+        })
+    }
+
+    fn full_name(&self) -> String {
+        format!("{}/{}", self.owner, self.repo)
+    }
+
+    /// `…/repos/{owner}/{repo}/{rest…}`.
+    fn repo_url(&self, rest: &[&str]) -> Url {
+        let mut segments = vec!["repos", self.owner.as_str(), self.repo.as_str()];
+        segments.extend_from_slice(rest);
+        self.http.endpoint(&segments)
+    }
+
+    fn request(&self, method: Method, url: Url, operation: &str) -> ApiRequest {
+        ApiRequest::new(method, url, operation)
+    }
+
+    /// The issue number in an id (`7`, `#7`), or a validation error.
+    fn number(&self, id: &str) -> Result<u64> {
+        id.trim()
+            .trim_start_matches('#')
+            .parse::<u64>()
+            .map_err(|_| TrackerError::Validation {
+                provider: PROVIDER.into(),
+                errors: vec![format!(
+                    "`{id}` is not a GitHub issue number; write it as 123 or #123"
+                )],
+            })
+    }
+
+    fn issue_what(&self, n: u64) -> String {
+        format!("issue #{n} in {}", self.full_name())
+    }
+}

@@ -1,0 +1,477 @@
+//! The [`IssueTracker`] methods over GitHub's REST endpoints.
+
+use async_trait::async_trait;
+use serde_json::{Value, json};
+use sr_model::{
+    Attachment, AttachmentUpload, Comment, Issue, IssueDraft, IssueState, IssueUpdate, Label,
+    Project, SearchQuery, StateFilter, User,
+};
+use sr_tracker::reqwest::Method;
+use sr_tracker::{
+    ConnectionReport, ErrorKind, IssueTracker, RateBudget, Result, TrackerError, TrackerInfo,
+    WebhookConfig, WebhookRegistration,
+};
+
+use crate::wire::{self, WireComment, WireHook, WireIssue, WireLabel, WireRepo, WireUser};
+use crate::{GitHubTracker, PROVIDER};
+
+/// GitHub's largest page.
+const PER_PAGE: &str = "100";
+
+impl GitHubTracker {
+    async fn wire_issue(&self, n: u64) -> Result<Option<WireIssue>> {
+        let req = self
+            .request(
+                Method::GET,
+                self.repo_url(&["issues", &n.to_string()]),
+                "read issue",
+            )
+            .what(self.issue_what(n));
+        match self.http.get_cached(req).await {
+            Ok(resp) => {
+                let w: WireIssue = resp.json(PROVIDER)?;
+                Ok((!w.is_pull_request()).then_some(w))
+            }
+            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Gone) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn convert(&self, w: &WireIssue) -> Issue {
+        wire::to_issue(w, &self.info, &self.map, &self.full_name())
+    }
+
+    /// Creates the labels that do not exist yet (GitHub would otherwise
+    /// create them grey, or drop them for users without push access).
+    async fn ensure_labels(&self, labels: &[String]) -> Result<()> {
+        if labels.is_empty() {
+            return Ok(());
+        }
+        let cached = self.known_labels.lock().ok().and_then(|k| k.clone());
+        let mut known = match cached {
+            Some(k) => k,
+            None => {
+                let req = self
+                    .request(Method::GET, self.labels_url(), "list labels")
+                    .what(format!("labels of {}", self.full_name()));
+                let all: Vec<WireLabel> = self.http.get_pages(req, 10_000).await?;
+                all.into_iter().map(|l| l.name.to_lowercase()).collect()
+            }
+        };
+        for label in labels {
+            if known.contains(&label.to_lowercase()) {
+                continue;
+            }
+            let body =
+                json!({"name": label, "color": "ededed", "description": "Added by ScratchRobin"});
+            let req = self
+                .request(Method::POST, self.repo_url(&["labels"]), "create label")
+                .json(body)
+                .what(format!("label `{label}`"));
+            match self.http.send(req).await {
+                Ok(_) => {}
+                // Someone else created it meanwhile.
+                Err(TrackerError::Validation { errors, .. })
+                    if errors.iter().any(|e| e.contains("already_exists")) => {}
+                Err(e) => return Err(e),
+            }
+            known.insert(label.to_lowercase());
+        }
+        if let Ok(mut k) = self.known_labels.lock() {
+            *k = Some(known);
+        }
+        Ok(())
+    }
+
+    fn labels_url(&self) -> sr_tracker::reqwest::Url {
+        let mut url = self.repo_url(&["labels"]);
+        url.query_pairs_mut().append_pair("per_page", PER_PAGE);
+        url
+    }
+
+    async fn list(&self, query: &SearchQuery, limit: usize) -> Result<Vec<Issue>> {
+        let mut url = self.repo_url(&["issues"]);
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("state", state_param(query.state));
+            if !query.labels.is_empty() {
+                q.append_pair("labels", &query.labels.join(","));
+            }
+            if let Some(since) = query.updated_since {
+                q.append_pair(
+                    "since",
+                    &since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                );
+            }
+            q.append_pair("sort", "updated");
+            q.append_pair("direction", "desc");
+            q.append_pair("per_page", PER_PAGE);
+        }
+        let req = self
+            .request(Method::GET, url, "list issues")
+            .what(format!("issues of {}", self.full_name()));
+        let items: Vec<WireIssue> = self
+            .http
+            .get_pages_with(req, limit, |page| {
+                serde_json::from_value::<Vec<WireIssue>>(page)
+                    .map(|v| v.into_iter().filter(|i| !i.is_pull_request()).collect())
+            })
+            .await?;
+        Ok(items.iter().map(|w| self.convert(w)).collect())
+    }
+
+    async fn search(&self, query: &SearchQuery, limit: usize) -> Result<Vec<Issue>> {
+        let mut q = format!("repo:{} is:issue", self.full_name());
+        match query.state {
+            StateFilter::Open => q.push_str(" state:open"),
+            StateFilter::Closed => q.push_str(" state:closed"),
+            StateFilter::All => {}
+        }
+        for l in &query.labels {
+            q.push_str(&format!(" label:\"{}\"", l.replace('"', "")));
+        }
+        if let Some(since) = query.updated_since {
+            q.push_str(&format!(
+                " updated:>={}",
+                since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ));
+        }
+        for w in query.text.split_whitespace() {
+            q.push(' ');
+            q.push_str(w);
+        }
+        let mut url = self.http.endpoint(&["search", "issues"]);
+        url.query_pairs_mut()
+            .append_pair("q", &q)
+            .append_pair("sort", "updated")
+            .append_pair("order", "desc")
+            .append_pair("per_page", PER_PAGE);
+        let req = self
+            .request(Method::GET, url, "search issues")
+            .what(format!("issue search in {}", self.full_name()));
+        let items: Vec<WireIssue> = self
+            .http
+            .get_pages_with(req, limit, |mut page| {
+                serde_json::from_value::<Vec<WireIssue>>(page["items"].take())
+                    .map(|v| v.into_iter().filter(|i| !i.is_pull_request()).collect())
+            })
+            .await?;
+        Ok(items.iter().map(|w| self.convert(w)).collect())
+    }
+}
+
+fn state_param(s: StateFilter) -> &'static str {
+    match s {
+        StateFilter::Open => "open",
+        StateFilter::Closed => "closed",
+        StateFilter::All => "all",
+    }
+}
+
+fn invalid(message: &str) -> TrackerError {
+    TrackerError::Validation {
+        provider: PROVIDER.into(),
+        errors: vec![message.to_owned()],
+    }
+}
+
+#[async_trait]
+impl IssueTracker for GitHubTracker {
+    fn info(&self) -> &TrackerInfo {
+        &self.info
+    }
+
+    fn rate_budget(&self) -> Option<RateBudget> {
+        Some(self.http.budget())
+    }
+
+    async fn initialize(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn test_connection(&self) -> Result<ConnectionReport> {
+        let req = self
+            .request(
+                Method::GET,
+                self.http.endpoint(&["user"]),
+                "read the token's user",
+            )
+            .what("the token's user")
+            .attempts(1);
+        let resp = self.http.send(req).await?;
+        let user: WireUser = resp.json(PROVIDER)?;
+        let mut checks = vec![format!("the token belongs to {}", user.login)];
+        if let Some(scopes) = resp
+            .headers
+            .get("x-oauth-scopes")
+            .and_then(|v| v.to_str().ok())
+        {
+            checks.push(format!(
+                "classic token scopes: {}",
+                if scopes.trim().is_empty() {
+                    "none"
+                } else {
+                    scopes.trim()
+                }
+            ));
+        }
+        let what = format!("repository {}", self.full_name());
+        let req = self
+            .request(Method::GET, self.repo_url(&[]), "read the repository")
+            .what(what.clone())
+            .attempts(1);
+        let repo: WireRepo = self.http.send(req).await?.json(PROVIDER)?;
+        if repo.has_issues == Some(false) {
+            return Err(TrackerError::Gone {
+                provider: PROVIDER.into(),
+                what: format!("issues of {what} (turned off in the repository's settings)"),
+            });
+        }
+        checks.push(format!("repository {} is visible", repo.full_name));
+        match repo.permissions {
+            Some(p) if p.push || p.triage => {
+                checks.push("the token may create and label issues".into())
+            }
+            Some(_) => checks.push(
+                "the token may read but not label or assign issues; ask for triage or write access"
+                    .into(),
+            ),
+            None => {}
+        }
+        let budget = self.http.budget();
+        if let (Some(rem), Some(limit)) = (budget.remaining, budget.limit) {
+            checks.push(format!(
+                "rate limit: {rem} of {limit} requests left this hour"
+            ));
+        }
+        Ok(ConnectionReport {
+            user: Some(user.login),
+            checks,
+        })
+    }
+
+    async fn create_issue(&self, draft: &IssueDraft) -> Result<Issue> {
+        if draft.title.trim().is_empty() {
+            return Err(invalid("title: an issue needs a title"));
+        }
+        let plain: Vec<String> = draft
+            .labels
+            .iter()
+            .chain(&self.default_labels)
+            .cloned()
+            .collect();
+        let labels = wire::outgoing_labels(
+            &plain,
+            draft.priority,
+            draft.issue_type.as_deref(),
+            false,
+            &self.map,
+        );
+        self.ensure_labels(&labels).await?;
+        let req = self
+            .request(Method::POST, self.repo_url(&["issues"]), "create issue")
+            .json(wire::create_body(draft, &labels))
+            .what(format!("issues of {}", self.full_name()));
+        let w: WireIssue = self.http.send(req).await?.json(PROVIDER)?;
+        Ok(self.convert(&w))
+    }
+
+    async fn update_issue(&self, id: &str, update: &IssueUpdate) -> Result<Issue> {
+        let n = self.number(id)?;
+        let current = self
+            .wire_issue(n)
+            .await?
+            .ok_or_else(|| TrackerError::not_found(PROVIDER, self.issue_what(n)))?;
+        let now = self.convert(&current);
+        let mut body = serde_json::Map::new();
+        if let Some(t) = &update.title {
+            if t.trim().is_empty() {
+                return Err(invalid("title: cannot be empty"));
+            }
+            body.insert("title".into(), json!(t.trim()));
+        }
+        if let Some(b) = &update.body {
+            body.insert("body".into(), json!(b));
+        }
+        let labels_touched =
+            update.labels.is_some() || update.priority.is_some() || update.state.is_some();
+        if labels_touched {
+            let plain = update
+                .labels
+                .clone()
+                .unwrap_or_else(|| now.reference.labels.clone());
+            let priority = update.priority.or(now.reference.priority);
+            let in_progress = match update.state {
+                Some(s) => s == IssueState::InProgress,
+                None => now.reference.status.state == IssueState::InProgress,
+            };
+            let labels = wire::outgoing_labels(
+                &plain,
+                priority,
+                now.issue_type.as_deref(),
+                in_progress,
+                &self.map,
+            );
+            self.ensure_labels(&labels).await?;
+            body.insert("labels".into(), json!(labels));
+        }
+        match update.state {
+            Some(IssueState::Done) => {
+                body.insert("state".into(), json!("closed"));
+                body.insert(
+                    "state_reason".into(),
+                    json!(wire::state_reason(update.resolution.as_deref())),
+                );
+            }
+            Some(IssueState::Open | IssueState::InProgress) if current.state == "closed" => {
+                body.insert("state".into(), json!("open"));
+                body.insert("state_reason".into(), json!("reopened"));
+            }
+            _ => {}
+        }
+        if let Some(a) = &update.assignee {
+            body.insert("assignees".into(), json!(a.iter().collect::<Vec<_>>()));
+        }
+        let url = self.repo_url(&["issues", &n.to_string()]);
+        self.http.forget(&url);
+        let req = self
+            .request(Method::PATCH, url, "update issue")
+            .json(Value::Object(body))
+            .what(self.issue_what(n));
+        let w: WireIssue = self.http.send(req).await?.json(PROVIDER)?;
+        Ok(self.convert(&w))
+    }
+
+    async fn delete_issue(&self, _id: &str) -> Result<()> {
+        Err(TrackerError::Unsupported {
+            provider: PROVIDER.into(),
+            operation: "deleting issues through the REST API; close the issue instead (a repository admin can delete it on github.com)".into(),
+        })
+    }
+
+    async fn get_issue(&self, id: &str) -> Result<Option<Issue>> {
+        let n = self.number(id)?;
+        Ok(self.wire_issue(n).await?.map(|w| self.convert(&w)))
+    }
+
+    async fn search_issues(&self, query: &SearchQuery) -> Result<Vec<Issue>> {
+        let limit = if query.limit == 0 { 50 } else { query.limit };
+        let text = query.text.trim();
+        if let Ok(n) = text.trim_start_matches('#').parse::<u64>() {
+            return Ok(self.get_issue(&n.to_string()).await?.into_iter().collect());
+        }
+        if text.is_empty() {
+            self.list(query, limit).await
+        } else {
+            self.search(query, limit).await
+        }
+    }
+
+    async fn add_comment(&self, id: &str, text: &str) -> Result<Comment> {
+        let n = self.number(id)?;
+        let req = self
+            .request(
+                Method::POST,
+                self.repo_url(&["issues", &n.to_string(), "comments"]),
+                "add comment",
+            )
+            .json(json!({"body": text}))
+            .what(self.issue_what(n));
+        let c: WireComment = self.http.send(req).await?.json(PROVIDER)?;
+        Ok(wire::to_comment(&c))
+    }
+
+    async fn comments(&self, id: &str) -> Result<Vec<Comment>> {
+        let n = self.number(id)?;
+        let mut url = self.repo_url(&["issues", &n.to_string(), "comments"]);
+        url.query_pairs_mut().append_pair("per_page", PER_PAGE);
+        let req = self
+            .request(Method::GET, url, "list comments")
+            .what(self.issue_what(n));
+        let list: Vec<WireComment> = self.http.get_pages(req, 10_000).await?;
+        Ok(list.iter().map(wire::to_comment).collect())
+    }
+
+    async fn attach_file(&self, _id: &str, _file: &AttachmentUpload) -> Result<Attachment> {
+        Err(TrackerError::Unsupported {
+            provider: PROVIDER.into(),
+            operation: "issue attachments through the REST API; put the file somewhere reachable and link it in a comment".into(),
+        })
+    }
+
+    async fn projects(&self) -> Result<Vec<Project>> {
+        let req = self
+            .request(Method::GET, self.repo_url(&[]), "read the repository")
+            .what(format!("repository {}", self.full_name()));
+        let repo: WireRepo = self.http.send(req).await?.json(PROVIDER)?;
+        Ok(vec![Project {
+            id: repo.full_name.clone(),
+            key: repo.name,
+            name: repo.full_name,
+        }])
+    }
+
+    async fn labels(&self, _project: Option<&str>) -> Result<Vec<Label>> {
+        let req = self
+            .request(Method::GET, self.labels_url(), "list labels")
+            .what(format!("labels of {}", self.full_name()));
+        let list: Vec<WireLabel> = self.http.get_pages(req, 10_000).await?;
+        Ok(list.iter().map(wire::to_label).collect())
+    }
+
+    async fn users(&self, _project: Option<&str>, query: &str) -> Result<Vec<User>> {
+        let mut url = self.repo_url(&["assignees"]);
+        url.query_pairs_mut().append_pair("per_page", PER_PAGE);
+        let req = self
+            .request(Method::GET, url, "list assignees")
+            .what(format!("assignees of {}", self.full_name()));
+        let list: Vec<WireUser> = self.http.get_pages(req, 10_000).await?;
+        let q = query.to_lowercase();
+        Ok(list
+            .iter()
+            .filter(|u| u.login.to_lowercase().contains(&q))
+            .map(wire::to_user)
+            .collect())
+    }
+
+    async fn register_webhook(&self, config: &WebhookConfig) -> Result<WebhookRegistration> {
+        let events = if config.events.is_empty() {
+            vec!["issues".to_owned(), "issue_comment".to_owned()]
+        } else {
+            config.events.clone()
+        };
+        let body = json!({
+            "name": "web",
+            "active": true,
+            "events": events,
+            "config": {"url": config.url, "content_type": "json", "secret": config.secret, "insecure_ssl": "0"}
+        });
+        let req = self
+            .request(Method::POST, self.repo_url(&["hooks"]), "register webhook")
+            .json(body)
+            .what(format!("webhooks of {}", self.full_name()));
+        let hook: WireHook = self.http.send(req).await?.json(PROVIDER)?;
+        Ok(WebhookRegistration {
+            id: hook.id.to_string(),
+            url: hook
+                .config
+                .and_then(|c| c.url)
+                .unwrap_or_else(|| config.url.clone()),
+        })
+    }
+
+    async fn unregister_webhook(&self, webhook_id: &str) -> Result<()> {
+        let what = format!("webhook {webhook_id} of {}", self.full_name());
+        let id: u64 = webhook_id
+            .parse()
+            .map_err(|_| TrackerError::not_found(PROVIDER, what.clone()))?;
+        let req = self
+            .request(
+                Method::DELETE,
+                self.repo_url(&["hooks", &id.to_string()]),
+                "remove webhook",
+            )
+            .what(what);
+        self.http.send(req).await.map(|_| ())
+    }
+}
