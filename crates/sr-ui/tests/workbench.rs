@@ -99,7 +99,10 @@ fn settings_add_test_save_and_remove_a_tracker() {
     let mut bench = Workbench::start();
     bench.harness.get_by_label("Tools").click();
     bench.wait_for_label("Issue Tracker Settings…");
-    bench.harness.get_by_label("Issue Tracker Settings…").click();
+    bench
+        .harness
+        .get_by_label("Issue Tracker Settings…")
+        .click();
     // Every provider type of the registry can be added.
     bench.wait_for_label("➕ Local (built-in)");
     bench.harness.get_by_label("➕ Local (built-in)").click();
@@ -115,7 +118,11 @@ fn settings_add_test_save_and_remove_a_tracker() {
         .query_by_label_contains("Test failed")
         .map(|n| {
             let node = n.accesskit_node();
-            format!("{} {}", node.label().unwrap_or_default(), node.value().unwrap_or_default())
+            format!(
+                "{} {}",
+                node.label().unwrap_or_default(),
+                node.value().unwrap_or_default()
+            )
         })
         .unwrap_or_default();
     assert!(diagnosis.contains("instance"), "{diagnosis}");
@@ -142,7 +149,9 @@ fn settings_add_test_save_and_remove_a_tracker() {
     bench.harness.get_by_label("Remove Scratch").click();
     bench.wait_for_label("Remove Scratch?");
     bench.harness.get_by_label("Remove").click();
-    bench.wait_for("the row to go", |h| h.query_by_label("Edit Scratch").is_none());
+    bench.wait_for("the row to go", |h| {
+        h.query_by_label("Edit Scratch").is_none()
+    });
     bench.harness.get_by_label("Save").click();
     bench.wait_for("the engine to drop the tracker", |h| {
         h.state()

@@ -55,11 +55,7 @@ impl Workbench {
         let harness = Harness::builder()
             .with_size(egui::vec2(1280.0, 800.0))
             .build_ui_state(|ui, app: &mut WorkbenchApp| app.frame_ui(ui), app);
-        let mut bench = Workbench {
-            harness,
-            wake,
-            dir,
-        };
+        let mut bench = Workbench { harness, wake, dir };
         bench.wait_for("the demo schema and the trackers", |h| {
             h.query_by_label("⊞ orders").is_some() && h.state().state.trackers.ready().is_some()
         });
