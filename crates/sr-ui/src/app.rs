@@ -38,7 +38,9 @@ pub fn run(options: EngineOptions) -> Result<(), UiError> {
                         .storage
                         .and_then(|s| eframe::get_value::<Persisted>(s, STORAGE_KEY))
                         .unwrap_or_default();
+                    let first_start = persisted.selection.is_none() && persisted.tabs.is_empty();
                     let mut state = UiState::new(persisted);
+                    state.open_first_table = first_start;
                     state.trackers_file = trackers_file;
                     Ok(Box::new(WorkbenchApp::new(state, engine, events)))
                 }

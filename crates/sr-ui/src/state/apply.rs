@@ -36,8 +36,21 @@ impl UiState {
                 if conn.info.dialect.is_empty() {
                     conn.info.dialect = snapshot.dialect.as_str().to_owned();
                 }
+                let first = snapshot.schemas.iter().find_map(|s| {
+                    let t = s.tables.first()?;
+                    snapshot
+                        .find(Some(&s.name), &t.name)
+                        .into_iter()
+                        .find(|m| m.kind == sr_model::ObjectKind::Table)
+                });
                 conn.schema = Load::Ready(snapshot);
                 conn.rebuild_tree(&filter);
+                if std::mem::take(&mut self.open_first_table)
+                    && self.selection.is_none()
+                    && let Some(first) = first
+                {
+                    self.select(&first.to_object_ref(&connection));
+                }
             }
             Event::Links { object, links } => {
                 let key = object.key();

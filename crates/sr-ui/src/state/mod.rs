@@ -159,6 +159,10 @@ pub struct UiState {
     /// The explorer scrolls the selected row into view at the next frame
     /// (after the selection moved by keyboard).
     pub scroll_to_selection: bool,
+    /// Open the first table of the next schema that arrives, when nothing
+    /// is selected; the app sets it on a first start so the window is not
+    /// empty.
+    pub open_first_table: bool,
     next_request: u64,
     outbox: Vec<Command>,
 }
@@ -184,6 +188,7 @@ impl UiState {
             last_error: None,
             trackers_file: String::new(),
             scroll_to_selection: false,
+            open_first_table: false,
             next_request: 0,
             outbox: Vec::new(),
         };

@@ -613,3 +613,19 @@ fn dialogs_prefer_the_local_tracker_and_skip_broken_ones() {
         "filled in when trackers arrive"
     );
 }
+
+#[test]
+fn a_first_start_opens_the_first_table() {
+    let mut s = UiState::new(Persisted::default());
+    s.open_first_table = true;
+    s.apply(Event::Schema {
+        connection: DEMO_CONNECTION.into(),
+        snapshot: snapshot(),
+    });
+    assert_eq!(
+        s.selection.as_ref().map(|o| o.name.as_str()),
+        Some("customers")
+    );
+    assert_eq!(s.tabs.len(), 1);
+    assert!(!s.open_first_table, "only once");
+}

@@ -51,6 +51,8 @@ impl Workbench {
             EngineHandle::spawn_with(options, resolver, repaint).expect("engine starts");
         let mut state = UiState::new(Persisted::default());
         state.trackers_file = trackers_file;
+        // As `run` does on a first start.
+        state.open_first_table = true;
         let app = WorkbenchApp::new(state, engine, events);
         let harness = Harness::builder()
             .with_size(egui::vec2(1280.0, 800.0))
