@@ -46,6 +46,7 @@ pub(crate) fn compare_table(a: &Table, b: &Table, out: &mut Vec<AttributeChange>
         &b.unique_constraints,
         unique_key,
         unique_text,
+        unique_text,
     );
     keyed(
         out,
@@ -54,6 +55,7 @@ pub(crate) fn compare_table(a: &Table, b: &Table, out: &mut Vec<AttributeChange>
         &b.check_constraints,
         check_key,
         check_text,
+        check_shown,
     );
     keyed(
         out,
@@ -61,6 +63,7 @@ pub(crate) fn compare_table(a: &Table, b: &Table, out: &mut Vec<AttributeChange>
         &a.foreign_keys,
         &b.foreign_keys,
         fk_key,
+        fk_text,
         fk_text,
     );
     let keys: std::collections::BTreeSet<&String> =
@@ -140,20 +143,21 @@ fn keyed<T>(
     b: &[T],
     key: fn(&T) -> String,
     text: fn(&T) -> String,
+    shown: fn(&T) -> String,
 ) {
     let ma: BTreeMap<String, &T> = a.iter().map(|x| (key(x), x)).collect();
     let mb: BTreeMap<String, &T> = b.iter().map(|x| (key(x), x)).collect();
     for (k, x) in &ma {
         let label = format!("{what} {k}");
         match mb.get(k) {
-            None => out.push(attr(&label, Some(text(x)), None)),
-            Some(y) if text(x) != text(y) => out.push(attr(&label, Some(text(x)), Some(text(y)))),
+            None => out.push(attr(&label, Some(shown(x)), None)),
+            Some(y) if text(x) != text(y) => out.push(attr(&label, Some(shown(x)), Some(shown(y)))),
             Some(_) => {}
         }
     }
     for (k, y) in &mb {
         if !ma.contains_key(k) {
-            out.push(attr(&format!("{what} {k}"), None, Some(text(y))));
+            out.push(attr(&format!("{what} {k}"), None, Some(shown(y))));
         }
     }
 }
@@ -183,6 +187,10 @@ fn check_key(c: &CheckConstraint) -> String {
 
 fn check_text(c: &CheckConstraint) -> String {
     normalize_sql(&c.expression)
+}
+
+fn check_shown(c: &CheckConstraint) -> String {
+    c.expression.trim().to_owned()
 }
 
 fn fk_key(f: &ForeignKey) -> String {
@@ -267,6 +275,14 @@ pub(crate) fn compare_domain(a: &Domain, b: &Domain, out: &mut Vec<AttributeChan
     }
     cmp(out, "default", &sql_opt(&a.default), &sql_opt(&b.default));
     cmp(out, "collation", &a.collation, &b.collation);
-    keyed(out, "check", &a.checks, &b.checks, check_key, check_text);
+    keyed(
+        out,
+        "check",
+        &a.checks,
+        &b.checks,
+        check_key,
+        check_text,
+        check_shown,
+    );
     cmp(out, "comment", &a.comment, &b.comment);
 }

@@ -1,0 +1,10 @@
+//! PostgreSQL: introspection from `pg_catalog` into a snapshot.
+//!
+//! Every query runs in one REPEATABLE READ, read-only transaction, so all of
+//! them see the same state. System schemas and objects that belong to an
+//! extension are left out (the extension itself is listed instead).
+
+mod introspect;
+mod queries;
+
+pub(crate) use introspect::introspect;

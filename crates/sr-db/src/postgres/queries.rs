@@ -1,0 +1,150 @@
+//! The catalog queries. Every value is cast to `text`, `bool`, `int8` or
+//! `text[]`, so decoding never depends on PostgreSQL's internal types.
+
+/// Schemas ScratchRobin shows: not the system ones, not temporary ones.
+pub(super) const USER_SCHEMA: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') \
+     AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'";
+
+pub(super) fn schemas() -> String {
+    format!(
+        "SELECT n.nspname::text AS name, obj_description(n.oid, 'pg_namespace') AS comment \
+         FROM pg_namespace n WHERE {USER_SCHEMA} \
+         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass \
+                         AND d.objid = n.oid AND d.deptype = 'e')"
+    )
+}
+
+/// Tables, views, materialized views, partitioned tables and sequences.
+pub(super) fn relations() -> String {
+    format!(
+        "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
+                c.relkind::text AS kind, obj_description(c.oid, 'pg_class') AS comment, \
+                CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS view_def, \
+                CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by, \
+                CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound, \
+                ARRAY(SELECT pn.nspname || '.' || p.relname FROM pg_inherits i \
+                      JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace \
+                      WHERE i.inhrelid = c.oid ORDER BY i.inhseqno)::text[] AS parents, \
+                c.relrowsecurity AS rls \
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {USER_SCHEMA} \
+           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass \
+                           AND d.objid = c.oid AND d.deptype = 'e')"
+    )
+}
+
+pub(super) const COLUMNS: &str = "SELECT a.attrelid::int8 AS rel, a.attname::text AS name, \
+        format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable, \
+        pg_get_expr(ad.adbin, ad.adrelid) AS default, a.attidentity::text AS identity, \
+        a.attgenerated::text AS generated, \
+        CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END AS collation, \
+        col_description(a.attrelid, a.attnum) AS comment, a.attislocal AS local \
+     FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid \
+     LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
+     LEFT JOIN pg_collation co ON co.oid = a.attcollation \
+     WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped \
+     ORDER BY a.attrelid, a.attnum";
+
+pub(super) const CONSTRAINTS: &str = "SELECT c.conrelid::int8 AS rel, c.conname::text AS name, \
+        c.contype::text AS type, \
+        ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, o) \
+              JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o)::text[] AS columns, \
+        rn.nspname::text AS ref_schema, rc.relname::text AS ref_table, \
+        ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(n, o) \
+              JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.o)::text[] AS ref_columns, \
+        c.confupdtype::text AS on_update, c.confdeltype::text AS on_delete, \
+        pg_get_expr(c.conbin, c.conrelid) AS expression, c.conislocal AS local \
+     FROM pg_constraint c \
+     LEFT JOIN pg_class rc ON rc.oid = c.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace \
+     WHERE c.conrelid = ANY($1) AND c.contype IN ('p', 'u', 'c', 'f') \
+     ORDER BY c.conrelid, c.conname";
+
+/// Indexes that are not the index of a primary key, unique or exclusion
+/// constraint (those are described by the constraint).
+pub(super) const INDEXES: &str = "SELECT i.indrelid::int8 AS rel, ic.relname::text AS name, \
+        i.indisunique AS is_unique, am.amname::text AS method, \
+        pg_get_expr(i.indpred, i.indrelid) AS predicate, i.indnkeyatts::int8 AS key_count, \
+        obj_description(ic.oid, 'pg_class') AS comment, \
+        ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) k ORDER BY k)::text[] AS keys, \
+        ARRAY(SELECT (i.indkey[k - 1] = 0)::text FROM generate_series(1, i.indnatts) k ORDER BY k)::text[] AS is_expr, \
+        ARRAY(SELECT ((i.indoption[k - 1] & 1) = 1)::text FROM generate_series(1, i.indnkeyatts) k ORDER BY k)::text[] AS descending \
+     FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam \
+     WHERE i.indrelid = ANY($1) \
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid \
+                       AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x')) \
+       AND ic.relispartition = false \
+     ORDER BY ic.relname";
+
+pub(super) const TRIGGERS: &str = "SELECT t.tgrelid::int8 AS rel, t.tgname::text AS name, \
+        pg_get_triggerdef(t.oid, true) AS definition, t.tgtype::int8 AS type, \
+        obj_description(t.oid, 'pg_trigger') AS comment \
+     FROM pg_trigger t WHERE t.tgrelid = ANY($1) AND NOT t.tgisinternal AND t.tgparentid = 0 \
+     ORDER BY t.tgname";
+
+pub(super) fn sequences() -> String {
+    format!(
+        "SELECT n.nspname::text AS schema, c.relname::text AS name, format_type(s.seqtypid, NULL) AS type, \
+                s.seqstart AS start, s.seqincrement AS increment, s.seqmin AS min, s.seqmax AS max, \
+                s.seqcycle AS cycle, obj_description(c.oid, 'pg_class') AS comment, \
+                (SELECT r.relname || '.' || a.attname FROM pg_depend d \
+                   JOIN pg_class r ON r.oid = d.refobjid \
+                   JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid \
+                 WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a' \
+                   AND d.refclassid = 'pg_class'::regclass LIMIT 1) AS owned_by \
+         FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE {USER_SCHEMA} \
+           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass \
+                           AND d.objid = c.oid AND d.deptype IN ('e', 'i'))"
+    )
+}
+
+pub(super) fn routines() -> String {
+    format!(
+        "SELECT n.nspname::text AS schema, p.proname::text AS name, p.prokind::text AS kind, \
+                pg_get_function_identity_arguments(p.oid) AS arguments, \
+                CASE WHEN p.prokind = 'f' THEN pg_get_function_result(p.oid) END AS returns, \
+                l.lanname::text AS language, pg_get_functiondef(p.oid) AS definition, \
+                obj_description(p.oid, 'pg_proc') AS comment \
+         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang \
+         WHERE p.prokind IN ('f', 'p') AND {USER_SCHEMA} \
+           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass \
+                           AND d.objid = p.oid AND d.deptype = 'e')"
+    )
+}
+
+pub(super) fn enums() -> String {
+    format!(
+        "SELECT n.nspname::text AS schema, t.typname::text AS name, \
+                ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)::text[] AS labels, \
+                obj_description(t.oid, 'pg_type') AS comment \
+         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+         WHERE t.typtype = 'e' AND {USER_SCHEMA} \
+           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass \
+                           AND d.objid = t.oid AND d.deptype = 'e')"
+    )
+}
+
+pub(super) fn domains() -> String {
+    format!(
+        "SELECT n.nspname::text AS schema, t.typname::text AS name, \
+                format_type(t.typbasetype, t.typtypmod) AS type, t.typnotnull AS not_null, \
+                t.typdefault AS default, \
+                CASE WHEN t.typcollation <> b.typcollation THEN co.collname::text END AS collation, \
+                obj_description(t.oid, 'pg_type') AS comment, \
+                ARRAY(SELECT c.conname::text FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname)::text[] AS check_names, \
+                ARRAY(SELECT pg_get_expr(c.conbin, 0) FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname)::text[] AS check_exprs \
+         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+         JOIN pg_type b ON b.oid = t.typbasetype \
+         LEFT JOIN pg_collation co ON co.oid = t.typcollation \
+         WHERE t.typtype = 'd' AND {USER_SCHEMA} \
+           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass \
+                           AND d.objid = t.oid AND d.deptype = 'e')"
+    )
+}
+
+pub(super) fn extensions() -> String {
+    format!(
+        "SELECT n.nspname::text AS schema, e.extname::text AS name \
+         FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE {USER_SCHEMA}"
+    )
+}

@@ -1,0 +1,1 @@
+CREATE TABLE o (id integer PRIMARY KEY, total numeric);

@@ -1,0 +1,2 @@
+CREATE TABLE docs (id integer PRIMARY KEY, owner text);
+ALTER TABLE docs ENABLE ROW LEVEL SECURITY;
