@@ -8,6 +8,7 @@
 //! differ per engine, and they mean the same thing.
 
 mod audit;
+mod deliveries;
 mod error;
 mod import;
 mod issues;
@@ -24,6 +25,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use audit::{AuditAction, AuditEntry};
+pub use deliveries::{Delivery, DeliveryStats, DeliveryStatus, NewDelivery};
 pub use error::StoreError;
 pub use issues::{CachedIssue, UpsertOutcome};
 pub use links::NewLink;

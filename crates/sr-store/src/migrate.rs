@@ -12,12 +12,20 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
-    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+        postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "webhook_deliveries",
+        sqlite: include_str!("../migrations/sqlite/0002_webhook_deliveries.sql"),
+        postgres: include_str!("../migrations/postgres/0002_webhook_deliveries.sql"),
+    },
+];
 
 pub(crate) async fn run(store: &Store) -> Result<()> {
     let mut conn = store.pool().acquire().await?;

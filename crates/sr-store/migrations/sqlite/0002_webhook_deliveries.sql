@@ -1,0 +1,19 @@
+-- Webhook deliveries, written before the listener acknowledges them and
+-- processed from here; a failed one keeps its body for inspection and replay.
+CREATE TABLE webhook_deliveries (
+    id           INTEGER PRIMARY KEY,
+    provider     TEXT NOT NULL,
+    tracker      TEXT NOT NULL,
+    event        TEXT NOT NULL,
+    delivery_id  TEXT NOT NULL,
+    received_at  INTEGER NOT NULL,
+    body         BLOB NOT NULL,
+    status       TEXT NOT NULL,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    last_error   TEXT,
+    processed_at INTEGER,
+    -- Set while a processor works on it; a stale claim is taken over.
+    claimed_at   INTEGER,
+    UNIQUE (tracker, delivery_id)
+);
+CREATE INDEX webhook_deliveries_status ON webhook_deliveries (status, id);

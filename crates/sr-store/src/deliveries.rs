@@ -1,0 +1,260 @@
+//! Webhook deliveries: recorded once per (tracker, delivery id), processed
+//! from the store, failed ones kept for replay.
+
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use sr_model::Timestamp;
+
+use crate::issues::limit_i64;
+use crate::{Result, Store, StoreError, time};
+
+/// Where a delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    /// Verified and stored; waiting for the processor.
+    Pending,
+    Processed,
+    /// Every attempt failed; the body is kept for `webhook replay`.
+    Failed,
+}
+
+impl DeliveryStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Processed => "processed",
+            DeliveryStatus::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        [
+            DeliveryStatus::Pending,
+            DeliveryStatus::Processed,
+            DeliveryStatus::Failed,
+        ]
+        .into_iter()
+        .find(|d| d.as_str() == s)
+    }
+}
+
+/// A delivery to record.
+#[derive(Debug, Clone)]
+pub struct NewDelivery<'a> {
+    pub provider: &'a str,
+    pub tracker: &'a str,
+    pub event: &'a str,
+    pub delivery_id: &'a str,
+    pub body: &'a [u8],
+    /// `Failed` for a verified delivery that cannot be parsed at all.
+    pub status: DeliveryStatus,
+    pub error: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Delivery {
+    pub id: i64,
+    pub provider: String,
+    pub tracker: String,
+    pub event: String,
+    pub delivery_id: String,
+    pub received_at: Timestamp,
+    #[serde(skip)]
+    pub body: Vec<u8>,
+    pub size: usize,
+    pub status: DeliveryStatus,
+    pub attempts: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub processed_at: Option<Timestamp>,
+}
+
+/// Per tracker: counts by status and the newest delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeliveryStats {
+    pub tracker: String,
+    pub pending: u64,
+    pub processed: u64,
+    pub failed: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_received_at: Option<Timestamp>,
+}
+
+const COLUMNS: &str = "id, provider, tracker, event, delivery_id, received_at, body, status, attempts, last_error, processed_at";
+
+impl Store {
+    /// Records a delivery; `None` when this tracker already has one with the
+    /// same delivery id (a redelivery, to be acknowledged and not processed).
+    pub async fn record_delivery(&self, d: &NewDelivery<'_>) -> Result<Option<i64>> {
+        let row = sqlx::query(
+            "INSERT INTO webhook_deliveries (provider, tracker, event, delivery_id, received_at, body, status, last_error) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (tracker, delivery_id) DO NOTHING RETURNING id",
+        )
+        .bind(d.provider)
+        .bind(d.tracker)
+        .bind(d.event)
+        .bind(d.delivery_id)
+        .bind(time::to_ms(time::now()))
+        .bind(d.body.to_vec())
+        .bind(d.status.as_str())
+        .bind(d.error)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| r.try_get("id").map_err(StoreError::from))
+            .transpose()
+    }
+
+    /// Claims up to `limit` of the oldest pending deliveries for this
+    /// processor: a delivery is handed to one processor at a time, even when
+    /// several processes share the store. A claim older than `stale_after_s`
+    /// (its processor died) is taken over.
+    pub async fn claim_deliveries(
+        &self,
+        limit: usize,
+        stale_after_s: i64,
+    ) -> Result<Vec<Delivery>> {
+        let now = time::to_ms(time::now());
+        let stale = now - stale_after_s * 1000;
+        let ids = sqlx::query(
+            "SELECT id FROM webhook_deliveries WHERE status = 'pending' AND (claimed_at IS NULL OR claimed_at < $1)              ORDER BY id LIMIT $2",
+        )
+        .bind(stale)
+        .bind(limit_i64(limit))
+        .fetch_all(self.pool())
+        .await?;
+        let mut claimed = Vec::with_capacity(ids.len());
+        for row in ids {
+            let id: i64 = row.try_get("id")?;
+            // Only one claimant's update matches the old claim value.
+            let won = sqlx::query(
+                "UPDATE webhook_deliveries SET claimed_at = $1 WHERE id = $2 AND status = 'pending'                  AND (claimed_at IS NULL OR claimed_at < $3)",
+            )
+            .bind(now)
+            .bind(id)
+            .bind(stale)
+            .execute(self.pool())
+            .await?
+            .rows_affected()
+                == 1;
+            if won {
+                if let Some(d) = self.delivery(id).await? {
+                    claimed.push(d);
+                }
+            }
+        }
+        Ok(claimed)
+    }
+
+    /// Records one processing attempt's outcome.
+    pub async fn finish_delivery(
+        &self,
+        id: i64,
+        status: DeliveryStatus,
+        error: Option<&str>,
+    ) -> Result<()> {
+        let processed = (status == DeliveryStatus::Processed).then(|| time::to_ms(time::now()));
+        sqlx::query(
+            "UPDATE webhook_deliveries SET status = $1, last_error = $2, attempts = attempts + 1, \
+             processed_at = COALESCE($3, processed_at), claimed_at = NULL WHERE id = $4",
+        )
+        .bind(status.as_str())
+        .bind(error)
+        .bind(processed)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Puts a delivery back in the queue (`webhook replay`); false when
+    /// there is no such delivery.
+    pub async fn replay_delivery(&self, id: i64) -> Result<bool> {
+        let n = sqlx::query("UPDATE webhook_deliveries SET status = 'pending', last_error = NULL, claimed_at = NULL WHERE id = $1")
+            .bind(id)
+            .execute(self.pool())
+            .await?
+            .rows_affected();
+        Ok(n == 1)
+    }
+
+    pub async fn delivery(&self, id: i64) -> Result<Option<Delivery>> {
+        let sql = format!("SELECT {COLUMNS} FROM webhook_deliveries WHERE id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(delivery_from_row).transpose()
+    }
+
+    /// Newest first; only failed ones when `failed_only`.
+    pub async fn deliveries(&self, failed_only: bool, limit: usize) -> Result<Vec<Delivery>> {
+        let filter = if failed_only {
+            "WHERE status = 'failed'"
+        } else {
+            ""
+        };
+        let sql =
+            format!("SELECT {COLUMNS} FROM webhook_deliveries {filter} ORDER BY id DESC LIMIT $1");
+        let rows = sqlx::query(&sql)
+            .bind(limit_i64(limit))
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(delivery_from_row).collect()
+    }
+
+    pub async fn delivery_stats(&self) -> Result<Vec<DeliveryStats>> {
+        let rows = sqlx::query(
+            "SELECT tracker, \
+             SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END) AS pending, \
+             SUM(CASE WHEN status = 'processed' THEN 1 ELSE 0 END) AS processed, \
+             SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed, \
+             MAX(received_at) AS last FROM webhook_deliveries GROUP BY tracker ORDER BY tracker",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let n = |c: &str| -> Result<u64> {
+                    Ok(u64::try_from(r.try_get::<i64, _>(c)?).unwrap_or(0))
+                };
+                Ok(DeliveryStats {
+                    tracker: r.try_get("tracker")?,
+                    pending: n("pending")?,
+                    processed: n("processed")?,
+                    failed: n("failed")?,
+                    last_received_at: r
+                        .try_get::<Option<i64>, _>("last")?
+                        .map(|t| time::from_ms(t, "webhook_deliveries"))
+                        .transpose()?,
+                })
+            })
+            .collect()
+    }
+}
+
+fn delivery_from_row(r: &AnyRow) -> Result<Delivery> {
+    let t = "webhook_deliveries";
+    let status: String = r.try_get("status")?;
+    let body: Vec<u8> = r.try_get("body")?;
+    Ok(Delivery {
+        id: r.try_get("id")?,
+        provider: r.try_get("provider")?,
+        tracker: r.try_get("tracker")?,
+        event: r.try_get("event")?,
+        delivery_id: r.try_get("delivery_id")?,
+        received_at: time::from_ms(r.try_get("received_at")?, t)?,
+        size: body.len(),
+        body,
+        status: DeliveryStatus::parse(&status)
+            .ok_or_else(|| StoreError::corrupt(t, format!("unknown status {status}")))?,
+        attempts: r.try_get("attempts")?,
+        last_error: r.try_get("last_error")?,
+        processed_at: r
+            .try_get::<Option<i64>, _>("processed_at")?
+            .map(|x| time::from_ms(x, t))
+            .transpose()?,
+    })
+}

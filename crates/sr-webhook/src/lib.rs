@@ -1,0 +1,18 @@
+//! The embedded webhook listener. It trusts nothing it has not verified and
+//! loses nothing it has acknowledged: a delivery is checked against the
+//! tracker's secret over the raw body, written to the store, and only then
+//! answered 2xx; processing happens afterwards, from the store, with
+//! retries and a failed state that keeps the body for replay.
+//!
+//! Only this crate knows axum.
+
+mod config;
+mod form;
+mod processor;
+mod server;
+mod status;
+pub mod verify;
+
+pub use config::{HookTracker, ListenerConfig};
+pub use processor::{DeliveryHandler, Finished, drain};
+pub use server::{ListenerError, RunningListener, start};

@@ -1,0 +1,112 @@
+//! Processing stored deliveries: oldest first, with retries, marking each
+//! processed or failed. Runs after acknowledgement, so a slow or failing
+//! handler never makes a tracker's delivery time out.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sr_store::{Delivery, DeliveryStatus, Store};
+use tokio::sync::{Notify, broadcast};
+
+/// What became of one delivery; the listener publishes one per delivery
+/// it finishes (see `RunningListener::subscribe`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finished {
+    pub id: i64,
+    pub tracker: String,
+    pub delivery_id: String,
+    pub status: DeliveryStatus,
+}
+
+/// What to do with a verified delivery (normalise it and update the issue
+/// cache, in the engine).
+#[async_trait]
+pub trait DeliveryHandler: Send + Sync + 'static {
+    /// `Err` with a reason is retried, then recorded on the delivery.
+    async fn process(&self, delivery: &Delivery) -> Result<(), String>;
+}
+
+/// Drains pending deliveries whenever woken, and once at start for the
+/// ones an earlier run acknowledged but did not finish. A periodic check
+/// also picks up deliveries replayed from another process.
+pub(crate) async fn run_processor(
+    store: Store,
+    handler: Arc<dyn DeliveryHandler>,
+    wake: Arc<Notify>,
+    max_attempts: u32,
+    claim_timeout_s: i64,
+    finished: broadcast::Sender<Finished>,
+) {
+    loop {
+        match drain(
+            &store,
+            &*handler,
+            max_attempts,
+            claim_timeout_s,
+            Some(&finished),
+        )
+        .await
+        {
+            Ok(()) => {}
+            Err(e) => tracing::error!(error = %e, "reading pending deliveries failed"),
+        }
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+        }
+    }
+}
+
+/// Processes every pending delivery; returns when none is left.
+pub async fn drain(
+    store: &Store,
+    handler: &dyn DeliveryHandler,
+    max_attempts: u32,
+    claim_timeout_s: i64,
+    finished: Option<&broadcast::Sender<Finished>>,
+) -> Result<(), sr_store::StoreError> {
+    loop {
+        let batch = store.claim_deliveries(64, claim_timeout_s).await?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        for d in batch {
+            let span =
+                tracing::info_span!("delivery", id = d.id, tracker = %d.tracker, event = %d.event);
+            let _entered = span.enter();
+            let mut last = None;
+            for attempt in 0..max_attempts.max(1) {
+                match handler.process(&d).await {
+                    Ok(()) => {
+                        last = None;
+                        break;
+                    }
+                    Err(e) => {
+                        tracing::warn!(attempt = attempt + 1, error = %e, "processing failed");
+                        last = Some(e);
+                        if attempt + 1 < max_attempts {
+                            tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
+                        }
+                    }
+                }
+            }
+            let status = if last.is_none() {
+                DeliveryStatus::Processed
+            } else {
+                DeliveryStatus::Failed
+            };
+            store.finish_delivery(d.id, status, last.as_deref()).await?;
+            if let Some(tx) = finished {
+                // Nobody listening is fine.
+                tx.send(Finished {
+                    id: d.id,
+                    tracker: d.tracker.clone(),
+                    delivery_id: d.delivery_id.clone(),
+                    status,
+                })
+                .ok();
+            }
+        }
+    }
+}

@@ -1,0 +1,376 @@
+//! The axum listener: route, limit, verify, persist, acknowledge.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use sr_store::{DeliveryStatus, NewDelivery, Store};
+use tokio::sync::Notify;
+
+use crate::config::{HookTracker, ListenerConfig};
+use crate::processor::{DeliveryHandler, Finished, run_processor};
+use crate::{form, verify};
+
+/// A running listener. Dropping it does not stop it; call `shutdown`.
+#[derive(Debug)]
+pub struct RunningListener {
+    pub local_addr: SocketAddr,
+    shutdown: Arc<Notify>,
+    finished: tokio::sync::broadcast::Sender<Finished>,
+    server: tokio::task::JoinHandle<()>,
+    processor: tokio::task::JoinHandle<()>,
+}
+
+impl RunningListener {
+    /// A stream of deliveries as they are finished (processed or failed).
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Finished> {
+        self.finished.subscribe()
+    }
+
+    /// Stops accepting, lets requests in flight finish, stops the processor.
+    pub async fn shutdown(self) {
+        self.shutdown.notify_waiters();
+        // A panicked task has nothing left to clean up.
+        self.server.await.ok();
+        self.processor.abort();
+        self.processor.await.ok();
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ListenerError {
+    #[error("cannot listen on {addr}: {source}; choose another address or stop what uses the port")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+pub(crate) struct Shared {
+    config: ListenerConfig,
+    store: Store,
+    wake: Arc<Notify>,
+    rate: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+/// Binds the address and starts serving and processing. Pending deliveries
+/// left by an earlier run are processed first.
+pub async fn start(
+    config: ListenerConfig,
+    store: Store,
+    handler: Arc<dyn DeliveryHandler>,
+) -> Result<RunningListener, ListenerError> {
+    for t in &config.trackers {
+        if t.secret.is_none() && t.accept_unsigned {
+            tracing::warn!(tracker = %t.name, "accepting UNSIGNED webhooks: anyone who can reach the listener can forge events");
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| ListenerError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+    let local_addr = listener
+        .local_addr()
+        .map_err(|source| ListenerError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+    let wake = Arc::new(Notify::new());
+    let (max_attempts, claim_timeout_s) = (config.max_attempts, config.claim_timeout_s);
+    let shared = Arc::new(Shared {
+        config,
+        store: store.clone(),
+        wake: wake.clone(),
+        rate: Mutex::default(),
+    });
+    let app = Router::new()
+        .route("/webhook/{provider}", post(receive_default))
+        .route("/webhook/{provider}/{tracker}", post(receive_named))
+        .route("/api/webhooks/status", get(crate::status::webhooks_status))
+        .route(
+            "/api/integrations/health",
+            get(crate::status::integrations_health),
+        )
+        .with_state(shared.clone());
+    let shutdown = Arc::new(Notify::new());
+    let stop = shutdown.clone();
+    let server = tokio::spawn(async move {
+        let serve = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move { stop.notified().await });
+        if let Err(e) = serve.await {
+            tracing::error!(error = %e, "webhook listener stopped");
+        }
+    });
+    let (finished, _) = tokio::sync::broadcast::channel(4096);
+    let processor = tokio::spawn(run_processor(
+        store,
+        handler,
+        wake,
+        max_attempts,
+        claim_timeout_s,
+        finished.clone(),
+    ));
+    tracing::info!(addr = %local_addr, "webhook listener started");
+    Ok(RunningListener {
+        local_addr,
+        shutdown,
+        finished,
+        server,
+        processor,
+    })
+}
+
+pub(crate) type SharedState = Arc<Shared>;
+
+impl Shared {
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub(crate) fn trackers(&self) -> &[HookTracker] {
+        &self.config.trackers
+    }
+}
+
+async fn receive_default(
+    State(s): State<SharedState>,
+    Path(provider): Path<String>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Response {
+    let candidates: Vec<&HookTracker> = s
+        .config
+        .trackers
+        .iter()
+        .filter(|t| t.provider == provider)
+        .collect();
+    match candidates.as_slice() {
+        [one] => receive(&s, one, peer, request).await,
+        [] => (
+            StatusCode::NOT_FOUND,
+            "no tracker of this type is configured\n",
+        )
+            .into_response(),
+        _ => (
+            StatusCode::NOT_FOUND,
+            "several trackers share this type; deliver to /webhook/{provider}/{tracker-name}\n",
+        )
+            .into_response(),
+    }
+}
+
+async fn receive_named(
+    State(s): State<SharedState>,
+    Path((provider, name)): Path<(String, String)>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Response {
+    match s
+        .config
+        .trackers
+        .iter()
+        .find(|t| t.provider == provider && t.name == name)
+    {
+        Some(t) => receive(&s, t, peer, request).await,
+        None => (StatusCode::NOT_FOUND, "no such tracker\n").into_response(),
+    }
+}
+
+async fn receive(
+    s: &Shared,
+    tracker: &HookTracker,
+    peer: SocketAddr,
+    request: Request,
+) -> Response {
+    let span =
+        tracing::info_span!("webhook", tracker = %tracker.name, provider = %tracker.provider);
+    let _entered = span.enter();
+    if !s.allow(peer.ip()) {
+        return StatusCode::TOO_MANY_REQUESTS.into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let raw = match read_body(body, s.config.body_limit, s.config.request_timeout).await {
+        Ok(b) => b,
+        Err(status) => return status.into_response(),
+    };
+    if let Err(why) = check_signature(tracker, &parts.headers, &raw) {
+        // The reason is for our log only; the sender learns nothing.
+        tracing::warn!(reason = %why, %peer, "webhook refused");
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let json_body = match payload(&parts.headers, &raw) {
+        Ok(b) => b,
+        Err(status) => return status.into_response(),
+    };
+    let parsed: Result<serde_json::Value, _> = serde_json::from_slice(&json_body);
+    let event = event_name(&tracker.provider, &parts.headers, parsed.as_ref().ok());
+    let delivery_id = delivery_id(&tracker.provider, &parts.headers, &json_body);
+    let (status, error) = match &parsed {
+        Ok(_) => (DeliveryStatus::Pending, None),
+        Err(e) => (DeliveryStatus::Failed, Some(format!("malformed JSON: {e}"))),
+    };
+    let new = NewDelivery {
+        provider: &tracker.provider,
+        tracker: &tracker.name,
+        event: &event,
+        delivery_id: &delivery_id,
+        body: &json_body,
+        status,
+        error: error.as_deref(),
+    };
+    match s.store.record_delivery(&new).await {
+        Ok(Some(id)) if error.is_some() => {
+            tracing::warn!(id, %delivery_id, "verified delivery with malformed JSON stored as failed");
+            (StatusCode::BAD_REQUEST, "malformed JSON\n").into_response()
+        }
+        Ok(Some(id)) => {
+            tracing::info!(id, %delivery_id, %event, "delivery stored");
+            s.wake.notify_one();
+            (
+                StatusCode::ACCEPTED,
+                [(header::CONTENT_TYPE, "application/json")],
+                format!("{{\"id\":{id}}}\n"),
+            )
+                .into_response()
+        }
+        Ok(None) => {
+            tracing::info!(%delivery_id, "redelivery acknowledged, not processed again");
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/json")],
+                "{\"duplicate\":true}\n",
+            )
+                .into_response()
+        }
+        Err(e) => {
+            // Not stored, so not acknowledged: the sender will retry.
+            tracing::error!(error = %e, "could not store a delivery");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
+impl Shared {
+    /// A fixed one-minute window per source address.
+    fn allow(&self, ip: IpAddr) -> bool {
+        let mut rate = self.rate.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let entry = rate.entry(ip).or_insert((now, 0));
+        if now.duration_since(entry.0).as_secs() >= 60 {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= self.config.rate_limit_per_minute
+    }
+}
+
+async fn read_body(
+    body: Body,
+    limit: usize,
+    timeout: std::time::Duration,
+) -> Result<Vec<u8>, StatusCode> {
+    match tokio::time::timeout(timeout, axum::body::to_bytes(body, limit)).await {
+        Err(_) => Err(StatusCode::REQUEST_TIMEOUT),
+        Ok(Err(_)) => Err(StatusCode::PAYLOAD_TOO_LARGE),
+        Ok(Ok(b)) => Ok(b.to_vec()),
+    }
+}
+
+fn check_signature(t: &HookTracker, headers: &HeaderMap, body: &[u8]) -> Result<(), String> {
+    let Some(secret) = &t.secret else {
+        return if t.accept_unsigned {
+            Ok(())
+        } else {
+            Err("no webhook secret is configured for this tracker".into())
+        };
+    };
+    let key = secret.expose().as_bytes();
+    let verdict = match t.provider.as_str() {
+        "github" => verify::github(headers, key, body),
+        "jira" => verify::jira(headers, key, body),
+        "gitlab" => verify::gitlab(
+            headers,
+            key,
+            body,
+            chrono::Utc::now().timestamp(),
+            t.timestamp_tolerance_s,
+        ),
+        other => {
+            return Err(format!(
+                "webhooks from `{other}` trackers are not supported"
+            ));
+        }
+    };
+    verdict.map_err(|r| r.to_string())
+}
+
+/// The JSON body: GitHub may send `application/x-www-form-urlencoded` with
+/// the JSON in a `payload` field.
+fn payload(headers: &HeaderMap, raw: &[u8]) -> Result<Vec<u8>, StatusCode> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json");
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        return form::field(raw, "payload").ok_or(StatusCode::BAD_REQUEST);
+    }
+    if content_type.starts_with("application/json") || content_type.ends_with("+json") {
+        return Ok(raw.to_vec());
+    }
+    Err(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+}
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+fn event_name(provider: &str, headers: &HeaderMap, body: Option<&serde_json::Value>) -> String {
+    let from_header = match provider {
+        "github" => header_str(headers, "x-github-event"),
+        "gitlab" => header_str(headers, "x-gitlab-event"),
+        _ => None,
+    };
+    from_header
+        .map(str::to_owned)
+        .or_else(|| {
+            body.and_then(|b| b.get("webhookEvent"))
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The provider's delivery id; a hash of the body when none is sent, so
+/// that an identical redelivery is still recognised.
+fn delivery_id(provider: &str, headers: &HeaderMap, body: &[u8]) -> String {
+    let names: &[&str] = match provider {
+        "github" => &["x-github-delivery"],
+        "gitlab" => &["idempotency-key", "x-gitlab-event-uuid", "webhook-id"],
+        "jira" => &["x-atlassian-webhook-identifier"],
+        _ => &[],
+    };
+    names
+        .iter()
+        .find_map(|n| header_str(headers, n))
+        .map(str::to_owned)
+        .unwrap_or_else(|| {
+            use sha2::Digest;
+            format!("sha256:{}", hex::encode(sha2::Sha256::digest(body)))
+        })
+}

@@ -1,0 +1,59 @@
+//! `GET /api/webhooks/status` and `GET /api/integrations/health`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::server::SharedState;
+
+pub(crate) async fn webhooks_status(
+    State(s): State<SharedState>,
+) -> Result<Json<serde_json::Value>, StatusCode> {
+    let stats = s.store().delivery_stats().await.map_err(|e| {
+        tracing::error!(error = %e, "webhook status unavailable");
+        StatusCode::SERVICE_UNAVAILABLE
+    })?;
+    let trackers: Vec<_> = s
+        .trackers()
+        .iter()
+        .map(|t| {
+            let st = stats.iter().find(|x| x.tracker == t.name);
+            json!({
+                "tracker": t.name,
+                "provider": t.provider,
+                "signed": t.secret.is_some(),
+                "last_delivery_at": st.and_then(|x| x.last_received_at),
+                "pending": st.map_or(0, |x| x.pending),
+                "processed": st.map_or(0, |x| x.processed),
+                "failed": st.map_or(0, |x| x.failed),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "trackers": trackers })))
+}
+
+pub(crate) async fn integrations_health(
+    State(s): State<SharedState>,
+) -> (StatusCode, Json<serde_json::Value>) {
+    match s.store().delivery_stats().await {
+        Ok(stats) => {
+            let failed: u64 = stats.iter().map(|x| x.failed).sum();
+            let pending: u64 = stats.iter().map(|x| x.pending).sum();
+            let status = if failed > 0 { "degraded" } else { "ok" };
+            (
+                StatusCode::OK,
+                Json(
+                    json!({"status": status, "store": "ok", "pending": pending, "failed": failed}),
+                ),
+            )
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "health check could not read the store");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "down", "store": "unavailable"})),
+            )
+        }
+    }
+}
