@@ -13,7 +13,7 @@ use sr_schema::{Dialect, Snapshot};
 
 use crate::diagnose::diagnose;
 use crate::url::{dialect_of_url, redact_url};
-use crate::{DbError, postgres, sqlite};
+use crate::{DbError, mysql, postgres, sqlite};
 
 /// How long a first connection may take before we give up and say so.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -200,7 +200,7 @@ impl Database {
                     DbPool::Postgres(pool) => {
                         postgres::introspect(pool, &self.url, &self.name).await
                     }
-                    DbPool::MySql(_) => Err(self.not_yet("introspection")),
+                    DbPool::MySql(pool) => mysql::introspect(pool, &self.url).await,
                 }
             }
             .instrument(span),

@@ -19,6 +19,7 @@ pub mod demo;
 mod diagnose;
 mod error;
 mod exec;
+mod mysql;
 mod postgres;
 mod sqlite;
 mod url;

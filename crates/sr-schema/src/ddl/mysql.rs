@@ -104,6 +104,11 @@ pub(crate) fn render(plan: &Plan<'_>) -> MigrationScript {
     for (c, a, b) in &changed {
         alter_table(&mut s, a, b, c.destructive);
     }
+    // Indexes before foreign keys: a foreign key without an index makes
+    // one under its own name, which would then clash with ours.
+    for (schema, i) in plan.indexes_to_create(&BTreeSet::new()) {
+        s.push(create_index(D, &schema, i));
+    }
     for c in plan.of(ObjectType::Table, ChangeKind::Added) {
         if let Some(Object::Table(t)) = &c.after {
             for fk in &t.foreign_keys {
@@ -129,9 +134,6 @@ pub(crate) fn render(plan: &Plan<'_>) -> MigrationScript {
     let views_created = plan.views_to_create(&views_dropped);
     for (_, v) in &views_created {
         s.push(create_view(v));
-    }
-    for (schema, i) in plan.indexes_to_create(&BTreeSet::new()) {
-        s.push(create_index(D, &schema, i));
     }
     for (_, t) in plan.triggers_to_create(&BTreeSet::new()) {
         s.push(t.definition.trim().trim_end_matches(';').to_owned());

@@ -194,7 +194,7 @@ impl SchemaDiff {
 /// caller may pass snapshots in any order.
 pub fn diff(a: &Snapshot, b: &Snapshot) -> SchemaDiff {
     let a = Arc::new(a.clone().normalized());
-    let b = Arc::new(b.clone().normalized());
+    let b = Arc::new(align_database(&a, b.clone()).normalized());
     let mut changes = compare::compare(&a, &b);
     changes.sort_by(|x, y| {
         (&x.schema, x.object, &x.table, &x.name, &x.arguments).cmp(&(
@@ -211,6 +211,28 @@ pub fn diff(a: &Snapshot, b: &Snapshot) -> SchemaDiff {
         from: Some(a),
         to: Some(b),
     }
+}
+
+/// In MySQL a snapshot holds one database, whose name is where it lives
+/// rather than what it contains: `b`'s database is compared as if it had
+/// `a`'s name.
+fn align_database(a: &Snapshot, mut b: Snapshot) -> Snapshot {
+    if a.dialect != Dialect::MySql || a.schemas.len() != 1 || b.schemas.len() != 1 {
+        return b;
+    }
+    let (from, to) = (b.schemas[0].name.clone(), a.schemas[0].name.clone());
+    if from == to {
+        return b;
+    }
+    b.schemas[0].name = to.clone();
+    for t in &mut b.schemas[0].tables {
+        for fk in &mut t.foreign_keys {
+            if fk.referenced_schema == from {
+                fk.referenced_schema = to.clone();
+            }
+        }
+    }
+    b
 }
 
 pub(crate) fn routine_type(kind: RoutineKind) -> ObjectType {

@@ -1,0 +1,2 @@
+CREATE TABLE customers (id int NOT NULL PRIMARY KEY, email varchar(120) NOT NULL);
+

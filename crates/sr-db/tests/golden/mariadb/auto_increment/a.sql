@@ -1,0 +1,1 @@
+CREATE TABLE events (id int NOT NULL PRIMARY KEY, name varchar(20));

@@ -1,0 +1,1 @@
+CREATE TABLE customers (id int NOT NULL PRIMARY KEY, email varchar(120) NOT NULL, legacy text);

@@ -1,0 +1,2 @@
+CREATE TABLE log (msg varchar(100));
+CREATE FUNCTION add_tax(x decimal(10,2)) RETURNS decimal(10,2) DETERMINISTIC RETURN x * 1.1;
