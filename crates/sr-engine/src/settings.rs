@@ -79,7 +79,8 @@ impl Engine {
         })
         .await
         .map_err(|_| EngineError::Stopped)??;
-        tracker.initialize().await?;
+        // test_connection diagnoses on its own; initialize could fail first
+        // with a vaguer message.
         Ok(tracker.test_connection().await?)
     }
 

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::Workbench;
+use common::{Workbench, fill};
 use egui_kittest::kittest::{NodeT, Queryable};
 use sr_ui::state::Dialog;
 
@@ -13,24 +13,6 @@ fn context_menu(bench: &mut Workbench, row: &str, item: &str) {
     bench.harness.get_by_label(row).click_secondary();
     bench.wait_for_label(item);
     bench.harness.get_by_label(item).click();
-    bench.harness.step();
-}
-
-/// Types `text` into the text box labelled `label`, replacing what is there.
-fn fill(bench: &mut Workbench, label: &str, text: &str) {
-    let node = bench
-        .harness
-        .get_by_role_and_label(egui::accesskit::Role::TextInput, label);
-    node.focus();
-    bench.harness.step();
-    bench
-        .harness
-        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    bench.harness.step();
-    bench
-        .harness
-        .get_by_role_and_label(egui::accesskit::Role::TextInput, label)
-        .type_text(text);
     bench.harness.step();
 }
 

@@ -87,6 +87,14 @@ impl TrackerForm {
                         let v = get_path(&config, f.key)?;
                         let text = match v {
                             Value::String(s) => s.clone(),
+                            Value::Array(items) => items
+                                .iter()
+                                .map(|i| match i {
+                                    Value::String(s) => s.clone(),
+                                    other => other.to_string(),
+                                })
+                                .collect::<Vec<_>>()
+                                .join(", "),
                             other => other.to_string(),
                         };
                         Some((f.key.to_owned(), text))
@@ -152,7 +160,8 @@ impl TrackerForm {
                 }
                 remove_path(&mut config, field.key);
             } else {
-                set_path(&mut config, field.key, Value::String(typed.to_owned()));
+                let value = typed_like(get_path(&config, field.key), typed);
+                set_path(&mut config, field.key, value);
             }
         }
         let mut entry = original.cloned().unwrap_or_else(sr_config::local_entry);
@@ -164,6 +173,23 @@ impl TrackerForm {
             entry.sync = Default::default();
         }
         Ok((entry, secrets))
+    }
+}
+
+/// `typed` as the same JSON type as the value it replaces: a list stays a
+/// list (comma-separated), a number or boolean stays one when it parses.
+fn typed_like(old: Option<&Value>, typed: &str) -> Value {
+    match old {
+        Some(Value::Array(_)) => Value::Array(
+            super::split_labels(typed)
+                .into_iter()
+                .map(Value::String)
+                .collect(),
+        ),
+        Some(Value::Number(_) | Value::Bool(_)) => {
+            serde_json::from_str(typed).unwrap_or_else(|_| Value::String(typed.to_owned()))
+        }
+        _ => Value::String(typed.to_owned()),
     }
 }
 

@@ -3,6 +3,9 @@
 //! own frame function, and waiting that polls the harness until a
 //! condition holds, woken by the engine's repaint requests.
 
+// Each test binary uses a part of this module.
+#![allow(dead_code)]
+
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
@@ -30,6 +33,12 @@ impl Workbench {
     /// Starts the engine and the workbench, and waits until the demo
     /// schema and the trackers are shown.
     pub fn start() -> Workbench {
+        Workbench::start_with(|_, _| {})
+    }
+
+    /// [`Workbench::start`] after `setup` has prepared the configuration
+    /// directory and the keyring.
+    pub fn start_with(setup: impl FnOnce(&Paths, &Keyring)) -> Workbench {
         let dir = tempfile::tempdir().expect("temp dir");
         let paths = Paths {
             config_dir: dir.path().join("config"),
@@ -37,10 +46,11 @@ impl Workbench {
         };
         std::fs::create_dir_all(&paths.config_dir).expect("config dir");
         std::fs::create_dir_all(&paths.data_dir).expect("data dir");
+        let keyring = Keyring::in_memory();
+        setup(&paths, &keyring);
         let trackers_file = paths.trackers_file().display().to_string();
         let mut options = EngineOptions::new(paths);
         options.actor = "tester".into();
-        let keyring = Keyring::in_memory();
         let resolver = Arc::new(Resolver::with_env(|_| None, keyring));
         let (wake_tx, wake) = channel();
         let repaint: sr_engine::Repaint = Arc::new(move || {
@@ -96,4 +106,22 @@ impl Workbench {
     pub fn state(&self) -> &UiState {
         &self.harness.state().state
     }
+}
+
+/// Types `text` into the text box labelled `label`, replacing what is there.
+pub fn fill(bench: &mut Workbench, label: &str, text: &str) {
+    let node = bench
+        .harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, label);
+    node.focus();
+    bench.harness.step();
+    bench
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    bench.harness.step();
+    bench
+        .harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, label)
+        .type_text(text);
+    bench.harness.step();
 }

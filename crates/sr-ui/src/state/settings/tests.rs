@@ -21,6 +21,7 @@ fn provider() -> ProviderInfo {
             field("base_url", "Base URL", true, false),
             field("project", "Project", false, false),
             field("auth.token", "Token", true, true),
+            field("labels", "Labels", false, false),
         ],
     }
 }
@@ -90,22 +91,28 @@ fn editing_keeps_stored_secrets_and_unknown_keys() {
     entry.config = json!({
         "base_url": "http://old",
         "project": "DB",
-        "auth": {"token": {"keyring": "tracker:Web:auth.token"}},
+        "auth": {"type": "personal_token", "token": {"keyring": "tracker:Web:auth.token"}},
+        "labels": ["db", "schema"],
         "extra": 1
     });
     let mut f = TrackerForm::edit(1, &entry, Some(&provider()));
     assert_eq!(f.values.get("project").map(String::as_str), Some("DB"));
+    assert_eq!(
+        f.values.get("labels").map(String::as_str),
+        Some("db, schema")
+    );
     assert!(
         !f.values.contains_key("auth.token"),
         "secrets are not shown"
     );
     assert!(f.has_stored("auth.token"));
     f.values.insert("project".into(), String::new());
+    f.values.insert("labels".into(), "db, schema, perf".into());
     check(
         &f,
         Some(&entry),
         Ok((
-            json!({"base_url": "http://old", "auth": {"token": {"keyring": "tracker:Web:auth.token"}}, "extra": 1}),
+            json!({"base_url": "http://old", "auth": {"type": "personal_token", "token": {"keyring": "tracker:Web:auth.token"}}, "labels": ["db", "schema", "perf"], "extra": 1}),
             &[],
         )),
     );
