@@ -352,16 +352,31 @@ impl GitHubRepo {
         let number: u64 = req.param("issue_number").parse().unwrap_or(0);
         let found = s.issues.iter().position(|i| i.number == number);
         Some(match op {
-            "users/get-authenticated" => MockResponse::json(200, &user(&req.base_url, "octocat")),
-            "repos/get" => MockResponse::json(
-                200,
-                &json!({
-                    "id": 1296269, "node_id": "MDEwOlJlcG9zaXRvcnkxMjk2MjY5", "name": self.repo,
-                    "full_name": format!("{}/{}", self.owner, self.repo), "owner": user(&req.base_url, &self.owner),
-                    "private": false, "html_url": format!("https://github.com/{}/{}", self.owner, self.repo),
-                    "has_issues": true, "permissions": {"admin": true, "maintain": true, "push": true, "triage": true, "pull": true}
-                }),
-            ),
+            "users/get-authenticated" => {
+                let mut me = req
+                    .example
+                    .clone()
+                    .unwrap_or_else(|| user(&req.base_url, "octocat"));
+                me["login"] = json!("octocat");
+                MockResponse::json(200, &me)
+            }
+            "repos/get" => {
+                let mut r = req.example.clone().unwrap_or_else(|| json!({}));
+                r["name"] = json!(self.repo);
+                r["full_name"] = json!(format!("{}/{}", self.owner, self.repo));
+                r["owner"] = user(&req.base_url, &self.owner);
+                r["has_issues"] = json!(true);
+                // GitHub's own example lacks `language`, which its schema
+                // requires; `source` and `parent` (forks only) have the same gap.
+                r["language"] = json!("SQL");
+                if let Some(o) = r.as_object_mut() {
+                    o.remove("source");
+                    o.remove("parent");
+                }
+                r["html_url"] = json!(format!("https://github.com/{}/{}", self.owner, self.repo));
+                r["permissions"] = json!({"admin": true, "maintain": true, "push": true, "triage": true, "pull": true});
+                MockResponse::json(200, &r)
+            }
             "issues/list-for-repo" => {
                 let state = req.query("state").unwrap_or("open");
                 let wanted: Vec<&str> = req
@@ -434,7 +449,7 @@ impl GitHubRepo {
                 page(
                     req,
                     items,
-                    |v, total| json!({"total_count": total, "incomplete_results": false, "items": v}),
+                    |v, total| json!({"total_count": total, "incomplete_results": false, "items": v, "search_type": "lexical"}),
                 )
             }
             "issues/create" => {

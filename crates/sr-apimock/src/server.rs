@@ -29,6 +29,9 @@ pub struct MockRequest {
     pub path_params: BTreeMap<String, String>,
     /// `http://127.0.0.1:PORT`, for URLs in answers.
     pub base_url: String,
+    /// The description's example answer for the operation, for responders
+    /// that start from it.
+    pub example: Option<serde_json::Value>,
 }
 
 impl MockRequest {
@@ -133,6 +136,7 @@ struct Inner {
     responder: Mutex<Box<dyn Responder>>,
     faults: Mutex<VecDeque<Fault>>,
     failures: Mutex<Vec<String>>,
+    answer_failures: Mutex<Vec<String>>,
     log: Mutex<Vec<Recorded>>,
     base_url: String,
 }
@@ -168,6 +172,7 @@ impl MockServer {
             responder: Mutex::new(Box::new(responder)),
             faults: Mutex::default(),
             failures: Mutex::default(),
+            answer_failures: Mutex::default(),
             log: Mutex::default(),
             base_url: format!("http://{addr}"),
         });
@@ -194,6 +199,16 @@ impl MockServer {
     pub fn failures(&self) -> Vec<String> {
         self.inner
             .failures
+            .lock()
+            .map(|f| f.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every way the responder's answers differ from the description's
+    /// response schemas (programmed faults are not checked).
+    pub fn answer_failures(&self) -> Vec<String> {
+        self.inner
+            .answer_failures
             .lock()
             .map(|f| f.clone())
             .unwrap_or_default()
@@ -273,6 +288,10 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request<Body>) -> Response
         operation_id: operation_id.clone(),
         path_params,
         base_url: inner.base_url.clone(),
+        example: matched
+            .as_ref()
+            .and_then(|m| inner.spec.example_response(m.operation))
+            .map(|(_, v)| v),
     };
     let fault = inner.faults.lock().ok().and_then(|mut f| {
         let i = f.iter().position(|x| {
@@ -291,6 +310,15 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request<Body>) -> Response
                 .lock()
                 .ok()
                 .and_then(|mut r| r.respond(&request));
+            if let (Some(a), Some(m)) = (&from_responder, &matched) {
+                let errors = inner.spec.check_response(m.operation, a.status, &a.body);
+                if !errors.is_empty() {
+                    tracing::warn!(?errors, "answer does not match the description");
+                    if let Ok(mut f) = inner.answer_failures.lock() {
+                        f.extend(errors);
+                    }
+                }
+            }
             from_responder.unwrap_or_else(|| {
                 matched
                     .as_ref()

@@ -248,6 +248,42 @@ impl Spec {
         errors
     }
 
+    /// Every way an answer differs from what the description says the
+    /// operation answers with that status (a fake's answers must look like
+    /// the real service's).
+    pub fn check_response(&self, op: &Operation, status: u16, body: &[u8]) -> Vec<String> {
+        let mut errors = Vec::new();
+        let at = format!("answer {status} to {} {}", op.method, op.template);
+        let Some(responses) = op.raw.get("responses") else {
+            return errors;
+        };
+        let Some(resp) = responses
+            .get(status.to_string())
+            .or_else(|| responses.get("default"))
+        else {
+            if (200..300).contains(&status) {
+                errors.push(format!("{at}: the description lists no such status"));
+            }
+            return errors;
+        };
+        let Some(resp) = resolve(&self.root, resp, &mut errors, &at) else {
+            return errors;
+        };
+        let Some(schema) = resp.pointer("/content/application~1json/schema") else {
+            if !body.is_empty() && (200..300).contains(&status) {
+                errors.push(format!(
+                    "{at}: the description gives no JSON body, but one was sent"
+                ));
+            }
+            return errors;
+        };
+        match serde_json::from_slice::<Value>(body) {
+            Ok(v) => validate(&self.root, schema, &v, &format!("{at}: body"), &mut errors),
+            Err(e) => errors.push(format!("{at}: the body is not JSON: {e}")),
+        }
+        errors
+    }
+
     /// The first example of the operation's first 2xx JSON answer.
     pub fn example_response(&self, op: &Operation) -> Option<(u16, Value)> {
         let responses = op.raw.get("responses")?.as_object()?;
@@ -261,9 +297,16 @@ impl Spec {
         if let Some(example) = content.get("example") {
             return Some((status, example.clone()));
         }
+        // GitHub writes both `{"$ref": example}` and `{"value": {"$ref": example}}`.
         let first = content.get("examples")?.as_object()?.values().next()?;
         let first = resolve(&self.root, first, &mut ignore, "example")?;
-        Some((status, first.get("value").cloned().unwrap_or(Value::Null)))
+        let value = resolve(&self.root, first.get("value")?, &mut ignore, "example")?;
+        let value = if first.get("value").is_some_and(|v| v.get("$ref").is_some()) {
+            value.get("value")?
+        } else {
+            value
+        };
+        Some((status, value.clone()))
     }
 
     /// A named example from `components/examples` (`issue`, `label`).

@@ -280,7 +280,57 @@ async fn server_records_violations_and_keeps_state() {
         .await
         .expect("send");
     assert_eq!(milestones.status().as_u16(), 200);
+    let repo_answer = http
+        .get(format!("{base}/repos/acme/db"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(repo_answer.status().as_u16(), 200);
+    assert_eq!(
+        server.answer_failures(),
+        Vec::<String>::new(),
+        "the fake answers like GitHub"
+    );
     let failures = server.failures();
     assert_eq!(failures.len(), 2, "{failures:#?}");
     assert!(failures[1].contains("GET /nowhere: no operation of the description matches"));
+}
+
+#[test]
+fn answers_are_checked_against_response_schemas() {
+    let spec = spec();
+    let check_answer = |method: &str, path: &str, status: u16, body: Value| {
+        let m = spec.find(method, path).expect("operation");
+        spec.check_response(m.operation, status, body.to_string().as_bytes())
+    };
+    let errors = check_answer("GET", "/repos/acme/db", 200, json!({"name": "db"}));
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("required property `full_name` is missing")),
+        "{errors:#?}"
+    );
+    let errors = check_answer(
+        "POST",
+        "/repos/acme/db/issues",
+        201,
+        json!({"number": "one"}),
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("body.number: expected integer")),
+        "{errors:#?}"
+    );
+    let example = spec
+        .example_response(
+            spec.find("GET", "/repos/acme/db/issues/1")
+                .expect("op")
+                .operation,
+        )
+        .expect("example");
+    assert_eq!(
+        check_answer("GET", "/repos/acme/db/issues/1", example.0, example.1),
+        Vec::<String>::new()
+    );
 }

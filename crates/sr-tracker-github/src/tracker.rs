@@ -131,9 +131,10 @@ impl GitHubTracker {
             q.push_str(&format!(" label:\"{}\"", l.replace('"', "")));
         }
         if let Some(since) = query.updated_since {
+            // The search syntax's own date form (`+00:00`, as GitHub documents it).
             q.push_str(&format!(
                 " updated:>={}",
-                since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                since.format("%Y-%m-%dT%H:%M:%S+00:00")
             ));
         }
         for w in query.text.split_whitespace() {

@@ -30,6 +30,11 @@ impl Drop for Fixture {
                 Vec::<String>::new(),
                 "requests GitHub would reject"
             );
+            assert_eq!(
+                self.server.answer_failures(),
+                Vec::<String>::new(),
+                "answers unlike GitHub's"
+            );
         }
     }
 }

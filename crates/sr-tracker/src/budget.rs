@@ -75,9 +75,10 @@ impl BudgetCell {
     /// Takes what a response says; a response without headers changes nothing.
     pub fn observe(&self, headers: &HeaderMap) {
         if let Some(new) = RateBudget::from_headers(headers)
-            && let Ok(mut b) = self.0.lock() {
-                *b = new;
-            }
+            && let Ok(mut b) = self.0.lock()
+        {
+            *b = new;
+        }
     }
 }
 

@@ -79,9 +79,10 @@ fn refused(err: &reqwest::Error) -> bool {
     let mut source = err.source();
     while let Some(s) = source {
         if let Some(io) = s.downcast_ref::<std::io::Error>()
-            && io.kind() == std::io::ErrorKind::ConnectionRefused {
-                return true;
-            }
+            && io.kind() == std::io::ErrorKind::ConnectionRefused
+        {
+            return true;
+        }
         source = s.source();
     }
     error_chain(err)
@@ -184,18 +185,20 @@ fn forbidden_detail(what: &str, headers: &HeaderMap, message: &str) -> String {
     let have = list("x-oauth-scopes");
     let accepted = list("x-accepted-oauth-scopes");
     if let (Some(have), Some(accepted)) = (&have, &accepted)
-        && !accepted.is_empty() && !accepted.iter().any(|a| have.contains(a)) {
-            let shown = if have.is_empty() {
-                "no scopes".to_owned()
-            } else {
-                format!("scopes `{}`", have.join(", "))
-            };
-            return format!(
-                "the token has {shown} but {what} needs one of `{}`; add the `{}` scope to the token (or, for a fine-grained token, grant it access to this repository's issues)",
-                accepted.join(", "),
-                accepted[0]
-            );
-        }
+        && !accepted.is_empty()
+        && !accepted.iter().any(|a| have.contains(a))
+    {
+        let shown = if have.is_empty() {
+            "no scopes".to_owned()
+        } else {
+            format!("scopes `{}`", have.join(", "))
+        };
+        return format!(
+            "the token has {shown} but {what} needs one of `{}`; add the `{}` scope to the token (or, for a fine-grained token, grant it access to this repository's issues)",
+            accepted.join(", "),
+            accepted[0]
+        );
+    }
     let why = if message.is_empty() {
         String::new()
     } else {
@@ -267,9 +270,10 @@ fn field_errors(json: &Value) -> Vec<String> {
         }
     }
     if out.is_empty()
-        && let Some(m) = json.get("message").and_then(Value::as_str) {
-            out.push(m.to_owned());
-        }
+        && let Some(m) = json.get("message").and_then(Value::as_str)
+    {
+        out.push(m.to_owned());
+    }
     out
 }
 

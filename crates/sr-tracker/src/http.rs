@@ -132,6 +132,9 @@ impl ApiResponse {
     }
 }
 
+/// The last ETag and body per URL.
+type EtagCache = HashMap<String, (HeaderValue, Vec<u8>)>;
+
 /// A tracker's HTTP client. Cheap to clone; clones share the connection
 /// pool, the budget and the ETag cache.
 #[derive(Debug, Clone)]
@@ -139,7 +142,7 @@ pub struct HttpClient {
     client: reqwest::Client,
     settings: Arc<HttpSettings>,
     budget: BudgetCell,
-    etags: Arc<Mutex<HashMap<String, (HeaderValue, Vec<u8>)>>>,
+    etags: Arc<Mutex<EtagCache>>,
 }
 
 impl HttpClient {
@@ -236,9 +239,10 @@ impl HttpClient {
                 resp.status = StatusCode::OK;
             }
         } else if let Some(etag) = resp.headers.get(ETAG)
-            && let Ok(mut m) = self.etags.lock() {
-                m.insert(key, (etag.clone(), resp.body.clone()));
-            }
+            && let Ok(mut m) = self.etags.lock()
+        {
+            m.insert(key, (etag.clone(), resp.body.clone()));
+        }
         Ok(resp)
     }
 

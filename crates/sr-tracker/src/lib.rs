@@ -13,6 +13,7 @@ mod config;
 #[cfg(feature = "contract")]
 pub mod contract;
 mod error;
+mod event;
 pub mod http;
 pub mod paginate;
 mod registry;
@@ -23,6 +24,7 @@ mod tracker;
 pub use budget::RateBudget;
 pub use config::{SyncMode, SyncSettings, TrackerEntry};
 pub use error::{ErrorKind, TrackerError};
+pub use event::{CommentAction, IssueAction, TrackerEvent, WebhookParseError};
 pub use http::{ApiRequest, ApiResponse, HttpClient, HttpSettings, USER_AGENT};
 pub use registry::{ConfigField, ProviderInfo, Registry, TrackerFactory};
 pub use retry::RetryPolicy;

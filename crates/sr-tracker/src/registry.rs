@@ -42,6 +42,21 @@ pub trait TrackerFactory: Send + Sync + 'static {
     /// Builds the adapter. Secrets are resolved here, so a missing token is
     /// reported against this tracker.
     fn build(&self, entry: &TrackerEntry, secrets: &Resolver) -> Result<Arc<dyn IssueTracker>>;
+
+    /// Normalises a webhook delivery for a tracker of this type (`info`
+    /// gives the instance that issue keys carry). Pure: no I/O. Types
+    /// without webhooks answer `Unknown`.
+    fn parse_webhook(
+        &self,
+        info: &crate::TrackerInfo,
+        event: &str,
+        body: &[u8],
+    ) -> std::result::Result<crate::TrackerEvent, crate::WebhookParseError> {
+        let _ = (info, body);
+        Ok(crate::TrackerEvent::Unknown {
+            event: event.to_owned(),
+        })
+    }
 }
 
 #[derive(Default, Clone)]
