@@ -58,6 +58,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the engine headless: the webhook listener and its processor.
+    Serve {
+        /// Address to listen on for webhooks.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+    },
+    /// Webhook deliveries received by the listener.
+    Webhook {
+        #[command(subcommand)]
+        command: WebhookCommand,
+    },
     /// The audit log of creates, links and unlinks, newest first.
     Audit {
         #[arg(long, default_value_t = 100)]
@@ -150,4 +161,20 @@ pub enum LinkCommand {
         #[arg(long)]
         issue: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// List deliveries, newest first.
+    Deliveries {
+        /// Only the ones whose processing failed.
+        #[arg(long)]
+        failed: bool,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Queue a delivery for processing again (a running `serve` picks it up).
+    Replay { id: i64 },
 }

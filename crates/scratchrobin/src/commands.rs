@@ -9,7 +9,9 @@ use sr_engine::{Engine, EngineOptions};
 use sr_links::LinkOptions;
 use sr_model::{IssueDraft, IssueKey, SearchQuery};
 
-use crate::cli::{Args, Command, DemoCommand, IssueCommand, LinkCommand, TrackerCommand};
+use crate::cli::{
+    Args, Command, DemoCommand, IssueCommand, LinkCommand, TrackerCommand, WebhookCommand,
+};
 use crate::output;
 
 pub fn run(args: Args, paths: Paths) -> anyhow::Result<ExitCode> {
@@ -25,7 +27,7 @@ pub fn run(args: Args, paths: Paths) -> anyhow::Result<ExitCode> {
     runtime.block_on(async move {
         let span = tracing::info_span!("command", name = command_name(&command));
         let _entered = span.enter();
-        let engine = Engine::open(options).await?;
+        let engine = std::sync::Arc::new(Engine::open(options).await?);
         let result = dispatch(&engine, command).await;
         engine.store().close().await;
         result
@@ -45,10 +47,12 @@ fn command_name(c: &Command) -> &'static str {
         Command::Link { .. } => "link",
         Command::Links { .. } => "links",
         Command::Audit { .. } => "audit",
+        Command::Serve { .. } => "serve",
+        Command::Webhook { .. } => "webhook",
     }
 }
 
-async fn dispatch(engine: &Engine, command: Command) -> anyhow::Result<ExitCode> {
+async fn dispatch(engine: &std::sync::Arc<Engine>, command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Demo {
             command: DemoCommand::Path,
@@ -97,6 +101,8 @@ async fn dispatch(engine: &Engine, command: Command) -> anyhow::Result<ExitCode>
                 }
             }
         }
+        Command::Serve { listen } => return crate::serve::run(engine.clone(), listen).await,
+        Command::Webhook { command } => webhook(engine, command).await?,
         Command::Audit { limit, json } => {
             let entries = engine.store().audit_log(limit).await?;
             if json {
@@ -280,6 +286,43 @@ async fn link(engine: &Engine, command: LinkCommand) -> anyhow::Result<()> {
                 .unlink(&object, &issue.parse::<IssueKey>()?, engine.actor())
                 .await?;
             println!("unlinked {} from {issue}", object.name());
+        }
+    }
+    Ok(())
+}
+
+async fn webhook(engine: &Engine, command: WebhookCommand) -> anyhow::Result<()> {
+    match command {
+        WebhookCommand::Deliveries {
+            failed,
+            limit,
+            json,
+        } => {
+            let list = engine.store().deliveries(failed, limit).await?;
+            if json {
+                output::json(&list)?;
+            } else if list.is_empty() {
+                println!("no deliveries");
+            } else {
+                for d in &list {
+                    println!(
+                        "{:>6}  {}  {:<10} {:<20} {:<24} {:<9} {}",
+                        d.id,
+                        d.received_at.format("%Y-%m-%d %H:%M:%S"),
+                        d.provider,
+                        d.tracker,
+                        d.event,
+                        d.status.as_str(),
+                        d.last_error.as_deref().unwrap_or("")
+                    );
+                }
+            }
+        }
+        WebhookCommand::Replay { id } => {
+            if !engine.store().replay_delivery(id).await? {
+                anyhow::bail!("no delivery {id}; list them with `scratchrobin webhook deliveries`");
+            }
+            println!("delivery {id} queued again");
         }
     }
     Ok(())

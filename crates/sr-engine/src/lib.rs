@@ -12,6 +12,7 @@ mod engine;
 mod error;
 mod registry;
 mod settings;
+mod webhooks;
 
 pub use api::{Command, EngineHandle, Event, Repaint};
 pub use connections::{ConnectionInfo, DEMO_CONNECTION};
@@ -19,3 +20,4 @@ pub use engine::{Engine, EngineOptions, TrackerStatus};
 pub use error::EngineError;
 pub use registry::registry;
 pub use settings::{IssueDraftText, PendingSecret};
+pub use webhooks::EngineDeliveries;

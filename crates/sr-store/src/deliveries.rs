@@ -107,34 +107,51 @@ impl Store {
             .transpose()
     }
 
-    /// Claims up to `limit` of the oldest pending deliveries for this
-    /// processor: a delivery is handed to one processor at a time, even when
-    /// several processes share the store. A claim older than `stale_after_s`
-    /// (its processor died) is taken over.
+    /// Claims up to `limit` of the oldest pending deliveries for the
+    /// processor `claimant` (`host:pid`): a delivery is handed to one
+    /// processor at a time, even when several processes share the store. A
+    /// claim is taken over when it is older than `stale_after_s`, or when
+    /// `is_dead(claimant)` says its process is gone (killed mid-work).
     pub async fn claim_deliveries(
         &self,
+        claimant: &str,
         limit: usize,
         stale_after_s: i64,
+        is_dead: &(dyn Fn(&str) -> bool + Send + Sync),
     ) -> Result<Vec<Delivery>> {
         let now = time::to_ms(time::now());
         let stale = now - stale_after_s * 1000;
-        let ids = sqlx::query(
-            "SELECT id FROM webhook_deliveries WHERE status = 'pending' AND (claimed_at IS NULL OR claimed_at < $1)              ORDER BY id LIMIT $2",
+        let rows = sqlx::query(
+            "SELECT id, claimed_at, claimed_by FROM webhook_deliveries WHERE status = 'pending' ORDER BY id LIMIT $1",
         )
-        .bind(stale)
-        .bind(limit_i64(limit))
+        .bind(limit_i64(limit.saturating_mul(4)))
         .fetch_all(self.pool())
         .await?;
-        let mut claimed = Vec::with_capacity(ids.len());
-        for row in ids {
+        let mut claimed = Vec::with_capacity(limit);
+        for row in rows {
+            if claimed.len() >= limit {
+                break;
+            }
             let id: i64 = row.try_get("id")?;
-            // Only one claimant's update matches the old claim value.
+            let at: Option<i64> = row.try_get("claimed_at")?;
+            let by: Option<String> = row.try_get("claimed_by")?;
+            let free = match (&at, &by) {
+                (None, _) => true,
+                (Some(t), Some(owner)) => *t < stale || (owner != claimant && is_dead(owner)),
+                (Some(t), None) => *t < stale,
+            };
+            if !free {
+                continue;
+            }
+            // Only one claimant's update matches the claim it read.
             let won = sqlx::query(
-                "UPDATE webhook_deliveries SET claimed_at = $1 WHERE id = $2 AND status = 'pending'                  AND (claimed_at IS NULL OR claimed_at < $3)",
+                "UPDATE webhook_deliveries SET claimed_at = $1, claimed_by = $2 WHERE id = $3 AND status = 'pending' \
+                 AND claimed_at IS NOT DISTINCT FROM $4",
             )
             .bind(now)
+            .bind(claimant)
             .bind(id)
-            .bind(stale)
+            .bind(at)
             .execute(self.pool())
             .await?
             .rows_affected()
@@ -158,7 +175,7 @@ impl Store {
         let processed = (status == DeliveryStatus::Processed).then(|| time::to_ms(time::now()));
         sqlx::query(
             "UPDATE webhook_deliveries SET status = $1, last_error = $2, attempts = attempts + 1, \
-             processed_at = COALESCE($3, processed_at), claimed_at = NULL WHERE id = $4",
+             processed_at = COALESCE($3, processed_at), claimed_at = NULL, claimed_by = NULL WHERE id = $4",
         )
         .bind(status.as_str())
         .bind(error)
@@ -172,7 +189,7 @@ impl Store {
     /// Puts a delivery back in the queue (`webhook replay`); false when
     /// there is no such delivery.
     pub async fn replay_delivery(&self, id: i64) -> Result<bool> {
-        let n = sqlx::query("UPDATE webhook_deliveries SET status = 'pending', last_error = NULL, claimed_at = NULL WHERE id = $1")
+        let n = sqlx::query("UPDATE webhook_deliveries SET status = 'pending', last_error = NULL, claimed_at = NULL, claimed_by = NULL WHERE id = $1")
             .bind(id)
             .execute(self.pool())
             .await?

@@ -67,7 +67,9 @@ pub async fn drain(
     finished: Option<&broadcast::Sender<Finished>>,
 ) -> Result<(), sr_store::StoreError> {
     loop {
-        let batch = store.claim_deliveries(64, claim_timeout_s).await?;
+        let batch = store
+            .claim_deliveries(&claimant(), 64, claim_timeout_s, &claimant_is_dead)
+            .await?;
         if batch.is_empty() {
             return Ok(());
         }
@@ -109,4 +111,34 @@ pub async fn drain(
             }
         }
     }
+}
+
+fn host() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.is_empty())
+        .or_else(|| {
+            std::fs::read_to_string("/etc/hostname")
+                .ok()
+                .map(|h| h.trim().to_owned())
+        })
+        .unwrap_or_else(|| "localhost".into())
+}
+
+/// This processor's name in claims: `host:pid`.
+fn claimant() -> String {
+    format!("{}:{}", host(), std::process::id())
+}
+
+/// Whether the process behind a claim is gone. Only answerable for this
+/// host (through /proc); claims of other hosts wait for the claim timeout.
+fn claimant_is_dead(owner: &str) -> bool {
+    let Some((h, pid)) = owner.rsplit_once(':') else {
+        return false;
+    };
+    if h != host() || !std::path::Path::new("/proc/self").exists() {
+        return false;
+    }
+    pid.parse::<u32>()
+        .is_ok_and(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists())
 }

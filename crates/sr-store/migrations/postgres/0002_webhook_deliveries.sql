@@ -12,8 +12,10 @@ CREATE TABLE webhook_deliveries (
     attempts     BIGINT NOT NULL DEFAULT 0,
     last_error   TEXT,
     processed_at BIGINT,
-    -- Set while a processor works on it; a stale claim is taken over.
+    -- Set while a processor works on it ("host:pid"); a claim whose
+    -- process is gone, or that is older than the claim timeout, is taken over.
     claimed_at   BIGINT,
+    claimed_by   TEXT,
     UNIQUE (tracker, delivery_id)
 );
 CREATE INDEX webhook_deliveries_status ON webhook_deliveries (status, id);

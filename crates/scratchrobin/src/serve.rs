@@ -1,0 +1,42 @@
+//! `scratchrobin serve`: the engine headless, with the webhook listener,
+//! until Ctrl-C or SIGTERM.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use sr_engine::{Engine, EngineDeliveries};
+
+pub async fn run(engine: Arc<Engine>, listen: SocketAddr) -> anyhow::Result<ExitCode> {
+    let config = engine.listener_config(listen).await?;
+    let store = engine.store().clone();
+    let listener = sr_webhook::start(config, store, EngineDeliveries::new(engine)).await?;
+    // Scripts (and tests) wait for this line to know the port is open.
+    println!("listening on {}", listener.local_addr);
+    std::io::stdout().flush()?;
+    wait_for_stop().await;
+    tracing::info!("stopping");
+    listener.shutdown().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                tokio::signal::ctrl_c().await.ok();
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c().await.ok();
+}
