@@ -51,10 +51,10 @@ pub(crate) fn render(plan: &Plan<'_>) -> MigrationScript {
             }
         }
     }
-    for (_, t) in &removed {
+    for (pos, (_, t)) in removed.iter().enumerate() {
         for fk in &t.foreign_keys {
             if let Some(n) = &fk.name
-                && removed
+                && removed[..pos]
                     .iter()
                     .any(|(_, o)| o.name == fk.referenced_table && o.name != t.name)
             {

@@ -55,11 +55,11 @@ pub(crate) fn render(plan: &Plan<'_>) -> MigrationScript {
             }
         }
     }
-    // Foreign keys between removed tables go first, so the tables can go in
-    // any order, cycles included.
-    for (c, t) in &removed {
+    // A foreign key to a table dropped before its own (in a cycle) goes
+    // first.
+    for (pos, (c, t)) in removed.iter().enumerate() {
         for fk in &t.foreign_keys {
-            if removed
+            if removed[..pos]
                 .iter()
                 .any(|(_, o)| o.name == fk.referenced_table && o.name != t.name)
             {
