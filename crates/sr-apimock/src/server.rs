@@ -62,6 +62,9 @@ pub struct MockResponse {
     pub body: Vec<u8>,
     /// Wait this long before answering (a slow server).
     pub delay: Option<Duration>,
+    /// Send only this many bytes of the body, then break the connection
+    /// (a reset mid-body); the declared length stays the whole body's.
+    pub reset_after: Option<usize>,
 }
 
 impl MockResponse {
@@ -74,6 +77,7 @@ impl MockResponse {
             )],
             body: body.to_string().into_bytes(),
             delay: None,
+            reset_after: None,
         }
     }
 
@@ -83,11 +87,17 @@ impl MockResponse {
             headers: Vec::new(),
             body: Vec::new(),
             delay: None,
+            reset_after: None,
         }
     }
 
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
         self.headers.push((name.to_owned(), value.into()));
+        self
+    }
+
+    pub fn reset_after(mut self, bytes: usize) -> Self {
+        self.reset_after = Some(bytes);
         self
     }
 
@@ -358,7 +368,16 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request<Body>) -> Response
     for (k, v) in &answer.headers {
         builder = builder.header(k.as_str(), v.as_str());
     }
+    let body = match answer.reset_after {
+        None => Body::from(answer.body),
+        Some(n) => {
+            builder = builder.header("content-length", answer.body.len());
+            let first = Bytes::from(answer.body[..n.min(answer.body.len())].to_vec());
+            let broken = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset mid-body");
+            Body::from_stream(futures_util::stream::iter([Ok(first), Err(broken)]))
+        }
+    };
     builder
-        .body(Body::from(answer.body))
+        .body(body)
         .unwrap_or_else(|_| Response::new(Body::empty()))
 }

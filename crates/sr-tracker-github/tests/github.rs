@@ -466,6 +466,30 @@ async fn retries_reads_but_never_resends_a_create_after_an_unknown_outcome() {
         .await
         .expect_err("timeout");
     assert_eq!(e.kind(), ErrorKind::UnknownOutcome, "{e}");
+    // A reset mid-body: a read is sent again and succeeds; a create is not.
+    f.server.push_fault(
+        "issues/get",
+        MockResponse::json(200, &json!({"number": 1, "title": "a long enough body"}))
+            .reset_after(10),
+    );
+    assert!(
+        f.tracker
+            .get_issue("1")
+            .await
+            .expect("read after a reset")
+            .is_some()
+    );
+    f.server.push_fault(
+        "issues/create",
+        MockResponse::json(201, &json!({"number": 9, "title": "a long enough body"}))
+            .reset_after(10),
+    );
+    let e = f
+        .tracker
+        .create_issue(&IssueDraft::new("w", ""))
+        .await
+        .expect_err("reset");
+    assert_eq!(e.kind(), ErrorKind::UnknownOutcome, "{e}");
     // Truncated JSON is reported, not panicked on.
     f.server.push_fault(
         "issues/get",
@@ -484,6 +508,45 @@ async fn retries_reads_but_never_resends_a_create_after_an_unknown_outcome() {
     let e = f.tracker.get_issue("1").await.expect_err("limited");
     assert_eq!(e.kind(), ErrorKind::RateLimited, "{e}");
     assert!(e.to_string().contains("resets at"), "{e}");
+}
+
+#[tokio::test]
+async fn an_exhausted_budget_holds_requests_back() {
+    let f = fixture().await;
+    f.tracker
+        .create_issue(&IssueDraft::new("x", ""))
+        .await
+        .expect("create");
+    let reset = (chrono::Utc::now().timestamp() + 3600).to_string();
+    f.server.push_fault(
+        "issues/get",
+        MockResponse::json(
+            403,
+            &json!({"message": "API rate limit exceeded for user ID 1."}),
+        )
+        .header("x-ratelimit-remaining", "0")
+        .header("x-ratelimit-limit", "5000")
+        .header("x-ratelimit-reset", reset.clone()),
+    );
+    let e = f.tracker.get_issue("1").await.expect_err("limited");
+    assert_eq!(e.kind(), ErrorKind::RateLimited, "{e}");
+    let budget = f.tracker.rate_budget().expect("budget");
+    assert_eq!(
+        (
+            budget.remaining,
+            budget.reset_at.map(|t| t.timestamp().to_string())
+        ),
+        (Some(0), Some(reset))
+    );
+    // Until the reset nothing more is sent.
+    let sent = f.server.requests().len();
+    let e = f
+        .tracker
+        .create_issue(&IssueDraft::new("y", ""))
+        .await
+        .expect_err("held back");
+    assert_eq!(e.kind(), ErrorKind::RateLimited, "{e}");
+    assert_eq!(f.server.requests().len(), sent);
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! GitHub's `x-ratelimit-*`, GitLab's `RateLimit-*`, Jira's `X-RateLimit-*`.
 //! The engine shows it; the retry loop waits on it.
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
@@ -63,21 +64,35 @@ fn parse_reset(v: &str) -> Option<Timestamp> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// The shared, updatable budget an HTTP client keeps.
+/// The resource a budget belongs to when the provider names none.
+const CORE: &str = "core";
+
+/// The shared, updatable budgets an HTTP client keeps, one per resource
+/// (GitHub counts `search` apart from `core`).
 #[derive(Debug, Clone, Default)]
-pub struct BudgetCell(Arc<Mutex<RateBudget>>);
+pub struct BudgetCell(Arc<Mutex<BTreeMap<String, RateBudget>>>);
 
 impl BudgetCell {
+    /// The main (`core`) budget, or the only one there is.
     pub fn get(&self) -> RateBudget {
-        self.0.lock().map(|b| b.clone()).unwrap_or_default()
+        self.0
+            .lock()
+            .ok()
+            .and_then(|m| m.get(CORE).or_else(|| m.values().next()).cloned())
+            .unwrap_or_default()
+    }
+
+    /// The budget of one resource (`search`).
+    pub fn get_for(&self, resource: &str) -> Option<RateBudget> {
+        self.0.lock().ok().and_then(|m| m.get(resource).cloned())
     }
 
     /// Takes what a response says; a response without headers changes nothing.
     pub fn observe(&self, headers: &HeaderMap) {
         if let Some(new) = RateBudget::from_headers(headers)
-            && let Ok(mut b) = self.0.lock()
+            && let Ok(mut m) = self.0.lock()
         {
-            *b = new;
+            m.insert(new.resource.clone().unwrap_or_else(|| CORE.into()), new);
         }
     }
 }
@@ -127,6 +142,29 @@ mod tests {
         );
         check(&[("x-ratelimit-remaining", "many")], None);
         check(&[], None);
+    }
+
+    #[test]
+    fn budgets_per_resource() {
+        let cell = BudgetCell::default();
+        let headers = |resource: &str, remaining: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(
+                "x-ratelimit-remaining",
+                HeaderValue::from_str(remaining).expect("value"),
+            );
+            h.insert(
+                "x-ratelimit-resource",
+                HeaderValue::from_str(resource).expect("value"),
+            );
+            h
+        };
+        cell.observe(&headers("core", "4999"));
+        cell.observe(&headers("search", "29"));
+        cell.observe(&HeaderMap::new());
+        assert_eq!(cell.get().remaining, Some(4999));
+        assert_eq!(cell.get_for("search").and_then(|b| b.remaining), Some(29));
+        assert_eq!(cell.get_for("graphql"), None);
     }
 
     #[test]

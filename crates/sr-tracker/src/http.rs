@@ -200,6 +200,7 @@ impl HttpClient {
             policy.max_attempts = n;
         }
         let provider = self.settings.provider.clone();
+        self.wait_for_budget(&req, &policy).await?;
         let span = tracing::debug_span!("tracker_request", provider = %provider, method = %req.method, path = %req.url.path());
         async {
             let started = Instant::now();
@@ -221,6 +222,42 @@ impl HttpClient {
         }
         .instrument(span)
         .await
+    }
+
+    /// Holds a request back while the budget it counts against is used up
+    /// (GitHub: "do not retry until the reset"): waits for the reset when
+    /// that is soon enough, else reports the limit without sending.
+    async fn wait_for_budget(&self, req: &ApiRequest, policy: &RetryPolicy) -> Result<()> {
+        let resource = if req.url.path().contains("/search/") {
+            "search"
+        } else {
+            "core"
+        };
+        let budget = self
+            .budget
+            .get_for(resource)
+            .or_else(|| (resource == "core").then(|| self.budget.get()));
+        let now = chrono::Utc::now();
+        let Some(b) = budget.filter(|b| b.exhausted_at(now)) else {
+            return Ok(());
+        };
+        let wait = b
+            .reset_at
+            .and_then(|r| (r - now).to_std().ok())
+            .unwrap_or_default()
+            + Duration::from_secs(1);
+        if wait > policy.max_rate_limit_wait {
+            return Err(TrackerError::RateLimited {
+                provider: self.settings.provider.clone(),
+                reset_at: b.reset_at,
+            });
+        }
+        tracing::debug!(
+            wait_ms = wait.as_millis() as u64,
+            "waiting for the rate-limit reset"
+        );
+        tokio::time::sleep(wait).await;
+        Ok(())
     }
 
     /// A GET that sends the ETag of the last answer for this URL; on 304 the
