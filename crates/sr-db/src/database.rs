@@ -248,6 +248,41 @@ impl Database {
         }
     }
 
+    /// Another database on the same server, with the same credentials
+    /// (PostgreSQL and MySQL; `None` for SQLite). The pool connects lazily.
+    pub(crate) fn sibling(&self, database: &str) -> Option<Database> {
+        let url = match self.url.rsplit_once('/') {
+            Some((server, _)) => format!("{server}/{database}"),
+            None => self.url.clone(),
+        };
+        let pool = match &self.pool {
+            DbPool::Sqlite(_) => return None,
+            DbPool::Postgres(p) => {
+                let opts = (*p.connect_options()).clone().database(database);
+                DbPool::Postgres(
+                    PgPoolOptions::new()
+                        .max_connections(2)
+                        .acquire_timeout(CONNECT_TIMEOUT)
+                        .connect_lazy_with(opts),
+                )
+            }
+            DbPool::MySql(p) => {
+                let opts = (*p.connect_options()).clone().database(database);
+                DbPool::MySql(
+                    MySqlPoolOptions::new()
+                        .max_connections(2)
+                        .acquire_timeout(CONNECT_TIMEOUT)
+                        .connect_lazy_with(opts),
+                )
+            }
+        };
+        Some(Database {
+            pool,
+            url,
+            name: database.to_owned(),
+        })
+    }
+
     fn not_yet(&self, what: &'static str) -> DbError {
         DbError::NotYetSupported {
             what,

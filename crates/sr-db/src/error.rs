@@ -72,6 +72,9 @@ pub enum DbError {
         source: sqlx::Error,
     },
 
+    #[error("cannot read the drift baseline {source_name}: {reason}")]
+    Baseline { source_name: String, reason: String },
+
     #[error("cannot create the demo database at {}: {reason}; check that the directory is writable", path.display())]
     Demo { path: PathBuf, reason: String },
 }

@@ -17,6 +17,7 @@
 mod database;
 pub mod demo;
 mod diagnose;
+pub mod drift;
 mod error;
 mod exec;
 mod mysql;

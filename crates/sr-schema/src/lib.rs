@@ -7,14 +7,15 @@
 //! Modules:
 //! - `dialect`: which SQL dialect a snapshot comes from;
 //! - `model`: the snapshot types (tables, views, indexes, triggers,
-//!   sequences, routines);
+//!   sequences, routines, enums, domains, extensions);
 //! - `normalize`: canonical order and per-object version hashes;
 //! - `find`: resolving a user's object name to the objects it may mean;
-//! - `json`: the versioned, stable JSON file format.
-//!
-//! Comparing two snapshots (`diff`) and rendering the differences as a
-//! migration script per dialect (`ddl`) are the next modules to come; they
-//! consume the normalised model defined here.
+//! - `json`: the versioned, stable JSON file format;
+//! - `diff`: [`diff`] compares two snapshots object by object and marks
+//!   destructive changes ([`SchemaDiff`], with a JSON form for `--json`);
+//! - `ddl`: [`render`] turns a diff into a [`MigrationScript`] in
+//!   dependency order, per dialect (the rollback is `render(&diff(b, a))`);
+//! - `summary`: object counts of a snapshot.
 
 mod ddl;
 mod dialect;
@@ -24,6 +25,7 @@ mod find;
 mod json;
 mod model;
 mod normalize;
+mod summary;
 
 pub use ddl::{MigrationScript, Statement, render};
 pub use dialect::Dialect;
@@ -38,3 +40,4 @@ pub use model::{
     Sequence, Snapshot, Table, Trigger, TriggerEvent, TriggerTiming, UniqueConstraint, View,
 };
 pub use normalize::normalize_sql;
+pub use summary::SnapshotSummary;
