@@ -41,6 +41,7 @@ fn create_issue_from_the_explorer_shows_it_in_the_side_panel_with_a_badge() {
     let orders = bench.state().selection.clone().expect("orders is selected");
     assert_eq!(orders.name, "orders");
     assert_eq!(bench.state().badge(&orders).map(|b| b.total), Some(1));
+    bench.snapshot("create_issue");
 }
 
 #[test]
@@ -74,6 +75,7 @@ fn link_by_search_then_unlink_and_undo() {
         h.query_by_label("Unlink").is_some()
             && h.query_all_by_label("1 linked issue, open").count() == 2
     });
+    bench.snapshot("link_unlink_undo");
 }
 
 #[test]
@@ -116,6 +118,7 @@ fn settings_add_test_save_and_remove_a_tracker() {
     });
     bench.harness.get_by_label("Add").click();
     bench.wait_for_label("Edit Scratch");
+    bench.snapshot("tracker_settings");
     bench.harness.get_by_label("Save").click();
     bench.wait_for("the engine to use the saved file", |h| {
         h.state()

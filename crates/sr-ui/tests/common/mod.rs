@@ -11,7 +11,7 @@ use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use sr_config::Paths;
 use sr_engine::{EngineHandle, EngineOptions};
 use sr_secrets::{Keyring, Resolver};
@@ -48,7 +48,6 @@ impl Workbench {
         std::fs::create_dir_all(&paths.data_dir).expect("data dir");
         let keyring = Keyring::in_memory();
         setup(&paths, &keyring);
-        let trackers_file = paths.trackers_file().display().to_string();
         let mut options = EngineOptions::new(paths);
         options.actor = "tester".into();
         let resolver = Arc::new(Resolver::with_env(|_| None, keyring));
@@ -60,12 +59,21 @@ impl Workbench {
         let (engine, events) =
             EngineHandle::spawn_with(options, resolver, repaint).expect("engine starts");
         let mut state = UiState::new(Persisted::default());
-        state.trackers_file = trackers_file;
+        // Shown in Settings; a fixed text keeps snapshots free of temp paths.
+        state.trackers_file = "CONFIG_DIR/trackers.json".into();
         // As `run` does on a first start.
         state.open_first_table = true;
         let app = WorkbenchApp::new(state, engine, events);
         let harness = Harness::builder()
             .with_size(egui::vec2(1280.0, 800.0))
+            // UI time close to real time, so toasts live as long as in the
+            // app while the test waits for the engine.
+            .with_step_dt(1.0 / 60.0)
+            .with_context_setup(|ctx| {
+                // A blinking cursor would make snapshots depend on timing.
+                ctx.global_style_mut(|s| s.visuals.text_cursor.blink = false);
+            })
+            .wgpu()
             .build_ui_state(|ui, app: &mut WorkbenchApp| app.frame_ui(ui), app);
         let mut bench = Workbench { harness, wake, dir };
         bench.wait_for("the demo schema and the trackers", |h| {
@@ -103,6 +111,34 @@ impl Workbench {
         });
     }
 
+    /// Waits until no command is in flight (no spinner), dismisses the
+    /// toasts, then compares the window with `tests/snapshots/{name}.png`.
+    pub fn snapshot(&mut self, name: &str) {
+        self.wait_for("every background job to finish", |h| {
+            h.state().state.jobs.is_empty()
+        });
+        // Toasts expire on UI time, which depends on how many frames the
+        // waits took; the flows check their text, the pictures leave them out.
+        self.harness.state_mut().state.toasts = Default::default();
+        self.harness.step();
+        self.harness.snapshot(name);
+    }
+
+    /// [`Workbench::snapshot`] with the text boxes labelled `masked` blanked
+    /// (values that change from run to run, like a server's port).
+    pub fn snapshot_masked(&mut self, name: &str, masked: &[&str]) {
+        self.wait_for("every background job to finish", |h| {
+            h.state().state.jobs.is_empty()
+        });
+        self.harness.state_mut().state.toasts = Default::default();
+        self.harness.step();
+        for label in masked {
+            let rect = text_box(&self.harness, label).rect();
+            self.harness.mask(rect);
+        }
+        self.harness.snapshot(name);
+    }
+
     pub fn state(&self) -> &UiState {
         &self.harness.state().state
     }
@@ -110,18 +146,29 @@ impl Workbench {
 
 /// Types `text` into the text box labelled `label`, replacing what is there.
 pub fn fill(bench: &mut Workbench, label: &str, text: &str) {
-    let node = bench
-        .harness
-        .get_by_role_and_label(egui::accesskit::Role::TextInput, label);
-    node.focus();
+    text_box(&bench.harness, label).focus();
     bench.harness.step();
     bench
         .harness
         .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     bench.harness.step();
-    bench
-        .harness
-        .get_by_role_and_label(egui::accesskit::Role::TextInput, label)
-        .type_text(text);
+    text_box(&bench.harness, label).type_text(text);
     bench.harness.step();
+}
+
+/// The text box (plain or password) labelled `label`.
+pub fn text_box<'h>(
+    harness: &'h Harness<'static, WorkbenchApp>,
+    label: &'h str,
+) -> egui_kittest::Node<'h> {
+    use egui::accesskit::Role;
+    harness
+        .query_all_by_label(label)
+        .find(|n| {
+            matches!(
+                n.accesskit_node().role(),
+                Role::TextInput | Role::PasswordInput | Role::MultilineTextInput
+            )
+        })
+        .unwrap_or_else(|| panic!("no text box labelled {label:?}"))
 }
