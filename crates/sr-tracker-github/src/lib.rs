@@ -13,6 +13,7 @@
 
 mod config;
 mod factory;
+mod read;
 mod tracker;
 mod wire;
 
