@@ -140,12 +140,16 @@ fn every_acknowledged_delivery_survives_a_sigkill() {
                 signature.clone(),
             );
             std::thread::spawn(move || {
+                // Like a tracker, retry a delivery that was not acknowledged
+                // (to whatever address the server has now) until it is.
+                let deadline = Instant::now() + Duration::from_secs(60);
                 for i in 0..12 {
                     let id = format!("t{t}-{i}");
-                    let target = *addr.lock().unwrap();
-                    if deliver(target, &id, &body, &signature) {
-                        acknowledged.lock().unwrap().insert(id);
+                    while !deliver(*addr.lock().unwrap(), &id, &body, &signature) {
+                        assert!(Instant::now() < deadline, "{id} was never acknowledged");
+                        std::thread::yield_now();
                     }
+                    acknowledged.lock().unwrap().insert(id);
                 }
             })
         })
@@ -171,6 +175,9 @@ fn every_acknowledged_delivery_survives_a_sigkill() {
     // re-reading it each time the restarted server reports progress.
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
+        // Reports already received are reflected in the store read below
+        // (the log line follows the commit); only later ones are awaited.
+        while server.finished.try_recv().is_ok() {}
         let out = Command::new(env!("CARGO_BIN_EXE_scratchrobin"))
             .arg("--data-dir")
             .arg(dir.path().join("data"))
