@@ -70,8 +70,12 @@ impl GitHubTracker {
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
             .ok_or_else(|| bad(format!("config.base_url `{base}` is not an http(s) URL; use {DEFAULT_BASE_URL} or https://HOST/api/v3")))?;
-        let mut settings =
-            settings.unwrap_or_else(|| HttpSettings::new(PROVIDER, base_url.clone()));
+        // GitHub asks for serial requests and a second between writes.
+        let mut settings = settings.unwrap_or_else(|| HttpSettings {
+            max_concurrent: 1,
+            write_spacing: std::time::Duration::from_secs(1),
+            ..HttpSettings::new(PROVIDER, base_url.clone())
+        });
         settings.provider = PROVIDER.into();
         settings.base_url = base_url.clone();
         let mut headers = HeaderMap::new();

@@ -16,6 +16,7 @@ use tracing::Instrument;
 
 use crate::budget::BudgetCell;
 use crate::classify::{status_error, transport_error};
+use crate::pacer::Pacer;
 use crate::retry::{Attempt, RetryPolicy, run};
 use crate::{RateBudget, Result, TrackerError};
 
@@ -36,6 +37,10 @@ pub struct HttpSettings {
     /// Sent with every request (authorization, `Accept`, API version).
     /// Values marked sensitive never show in debug output.
     pub headers: HeaderMap,
+    /// Requests in flight at once.
+    pub max_concurrent: usize,
+    /// The least time between two writes (POST, PATCH, PUT, DELETE).
+    pub write_spacing: Duration,
 }
 
 impl HttpSettings {
@@ -47,6 +52,8 @@ impl HttpSettings {
             request_timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             headers: HeaderMap::new(),
+            max_concurrent: 4,
+            write_spacing: Duration::ZERO,
         }
     }
 }
@@ -142,6 +149,7 @@ pub struct HttpClient {
     client: reqwest::Client,
     settings: Arc<HttpSettings>,
     budget: BudgetCell,
+    pacer: Arc<Pacer>,
     etags: Arc<Mutex<EtagCache>>,
 }
 
@@ -162,6 +170,7 @@ impl HttpClient {
             })?;
         Ok(HttpClient {
             client,
+            pacer: Arc::new(Pacer::new(settings.max_concurrent, settings.write_spacing)),
             settings: Arc::new(settings),
             budget: BudgetCell::default(),
             etags: Arc::default(),
@@ -200,6 +209,8 @@ impl HttpClient {
             policy.max_attempts = n;
         }
         let provider = self.settings.provider.clone();
+        let write = !matches!(req.method, Method::GET | Method::HEAD);
+        let _turn = self.pacer.admit(write).await;
         self.wait_for_budget(&req, &policy).await?;
         let span = tracing::debug_span!("tracker_request", provider = %provider, method = %req.method, path = %req.url.path());
         async {

@@ -15,6 +15,7 @@ pub mod contract;
 mod error;
 mod event;
 pub mod http;
+pub mod pacer;
 pub mod paginate;
 mod registry;
 pub mod retry;
