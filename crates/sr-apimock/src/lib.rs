@@ -14,5 +14,7 @@ mod server;
 pub mod spec;
 
 pub use github::GitHubRepo;
-pub use server::{ExamplesOnly, Fault, MockRequest, MockResponse, MockServer, Recorded, Responder};
+pub use server::{
+    ExamplesOnly, Fault, MockRequest, MockResponse, MockServer, Recorded, Responder, Rule,
+};
 pub use spec::{Spec, SpecError};

@@ -122,6 +122,11 @@ impl Responder for ExamplesOnly {
     }
 }
 
+/// A check on a request body beyond its schema: what the provider also
+/// rejects (Jira's create-issue schema leaves `fields` open, yet Jira
+/// requires a project). Returns one message per violation.
+pub type Rule = Box<dyn Fn(&Value) -> Vec<String> + Send + Sync>;
+
 /// A programmed answer for the next request(s) to an operation.
 #[derive(Debug, Clone)]
 pub struct Fault {
@@ -147,6 +152,7 @@ struct Inner {
     faults: Mutex<VecDeque<Fault>>,
     failures: Mutex<Vec<String>>,
     answer_failures: Mutex<Vec<String>>,
+    rules: Mutex<Vec<(String, Rule)>>,
     log: Mutex<Vec<Recorded>>,
     base_url: String,
 }
@@ -183,6 +189,7 @@ impl MockServer {
             faults: Mutex::default(),
             failures: Mutex::default(),
             answer_failures: Mutex::default(),
+            rules: Mutex::default(),
             log: Mutex::default(),
             base_url: format!("http://{addr}"),
         });
@@ -227,6 +234,18 @@ impl MockServer {
     /// Every request so far.
     pub fn requests(&self) -> Vec<Recorded> {
         self.inner.log.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// Adds a check on the bodies sent to `operation_id`; its violations are
+    /// recorded with the schema's.
+    pub fn rule(
+        &self,
+        operation_id: &str,
+        rule: impl Fn(&Value) -> Vec<String> + Send + Sync + 'static,
+    ) {
+        if let Ok(mut r) = self.inner.rules.lock() {
+            r.push((operation_id.to_owned(), Box::new(rule)));
+        }
     }
 
     /// Answers the next request to `operation_id` with `response`, once.
@@ -277,6 +296,17 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request<Body>) -> Response
             failures = inner
                 .spec
                 .check_request(m, &query, content_type.as_deref(), &body);
+            if let Some(v) = serde_json::from_slice::<Value>(&body).ok()
+                && let Ok(rules) = inner.rules.lock()
+            {
+                for (op, rule) in rules.iter() {
+                    if *op == m.operation.operation_id {
+                        failures.extend(rule(&v).into_iter().map(|e| {
+                            format!("{} {}: {e}", m.operation.method, m.operation.template)
+                        }));
+                    }
+                }
+            }
             (
                 Some(m.operation.operation_id.clone()),
                 m.path_params.clone(),

@@ -295,7 +295,12 @@ impl Spec {
             return Some((status, Value::Null));
         };
         if let Some(example) = content.get("example") {
-            return Some((status, example.clone()));
+            // Jira writes its examples as JSON text.
+            let parsed = example
+                .as_str()
+                .and_then(|t| serde_json::from_str::<Value>(t).ok())
+                .filter(|v| !v.is_string());
+            return Some((status, parsed.unwrap_or_else(|| example.clone())));
         }
         // GitHub writes both `{"$ref": example}` and `{"value": {"$ref": example}}`.
         let first = content.get("examples")?.as_object()?.values().next()?;
@@ -376,22 +381,38 @@ fn coerce(root: &Value, schema: &Value, text: &str) -> Value {
     }
 }
 
-/// The GitHub REST description in `shared/api-specs`, loaded once per
-/// test process. `SR_API_SPECS_DIR` overrides where it is looked for.
-pub fn github() -> Result<Arc<Spec>, String> {
-    static SPEC: OnceLock<Result<Arc<Spec>, String>> = OnceLock::new();
-    SPEC.get_or_init(|| {
-        let dir = std::env::var_os("SR_API_SPECS_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                PathBuf::from(concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/../../../shared/api-specs"
-                ))
-            });
-        Spec::load(&dir.join("github-rest-api.json"))
+fn specs_dir() -> PathBuf {
+    std::env::var_os("SR_API_SPECS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/api-specs"
+            ))
+        })
+}
+
+fn load_once(
+    cell: &'static OnceLock<Result<Arc<Spec>, String>>,
+    file: &str,
+) -> Result<Arc<Spec>, String> {
+    cell.get_or_init(|| {
+        Spec::load(&specs_dir().join(file))
             .map(Arc::new)
             .map_err(|e| e.to_string())
     })
     .clone()
+}
+
+/// The GitHub REST description in `shared/api-specs`, loaded once per
+/// test process. `SR_API_SPECS_DIR` overrides where it is looked for.
+pub fn github() -> Result<Arc<Spec>, String> {
+    static SPEC: OnceLock<Result<Arc<Spec>, String>> = OnceLock::new();
+    load_once(&SPEC, "github-rest-api.json")
+}
+
+/// The Jira Cloud platform REST v3 description in `shared/api-specs`.
+pub fn jira() -> Result<Arc<Spec>, String> {
+    static SPEC: OnceLock<Result<Arc<Spec>, String>> = OnceLock::new();
+    load_once(&SPEC, "jira-cloud-platform-v3.json")
 }
