@@ -22,9 +22,9 @@ fn create_issue_rule(body: &Value) -> Vec<String> {
             ));
         }
     }
-    if !fields
+    if fields
         .and_then(|f| f.get("summary"))
-        .is_some_and(|s| s.as_str().is_some_and(|s| !s.trim().is_empty()))
+        .is_none_or(|s| s.as_str().is_none_or(|s| s.trim().is_empty()))
     {
         errors.push("fields.summary must be a non-empty string".into());
     }
