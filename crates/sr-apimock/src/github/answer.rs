@@ -4,7 +4,7 @@ use chrono::DateTime;
 use serde_json::{Value, json};
 
 use super::json::{invalid, label_json, message, ts, user};
-use super::query::{fnv, page, parse_q};
+use super::query::{fnv, page, page_of, parse_q};
 use super::{Comment, GitHubRepo, Issue, State, ensure_label, now};
 use crate::server::{MockRequest, MockResponse};
 
@@ -83,11 +83,12 @@ impl GitHubRepo {
                 if req.query("direction") != Some("asc") {
                     list.reverse();
                 }
-                let items = list
-                    .into_iter()
-                    .map(|i| self.issue_json(req, s, i))
-                    .collect();
-                page(req, items, |v, _| Value::Array(v))
+                page_of(
+                    req,
+                    list,
+                    |i| self.issue_json(req, s, i),
+                    |v, _| Value::Array(v),
+                )
             }
             "search/issues-and-pull-requests" => {
                 let q = req.query("q").unwrap_or_default().to_owned();
@@ -116,17 +117,15 @@ impl GitHubRepo {
                     })
                     .collect();
                 list.sort_by_key(|i| std::cmp::Reverse(i.updated));
-                let items = list
-                    .into_iter()
-                    .map(|i| {
-                        let mut v = self.issue_json(req, s, i);
-                        v["score"] = json!(1.0);
-                        v
-                    })
-                    .collect();
-                page(
+                let render = |i: &&Issue| {
+                    let mut v = self.issue_json(req, s, i);
+                    v["score"] = json!(1.0);
+                    v
+                };
+                page_of(
                     req,
-                    items,
+                    list,
+                    render,
                     |v, total| json!({"total_count": total, "incomplete_results": false, "items": v, "search_type": "lexical"}),
                 )
             }

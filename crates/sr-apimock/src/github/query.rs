@@ -12,6 +12,17 @@ pub(super) fn page(
     items: Vec<Value>,
     wrap: impl Fn(Vec<Value>, usize) -> Value,
 ) -> MockResponse {
+    page_of(req, items, |v| v.clone(), wrap)
+}
+
+/// Like [`page`], rendering only the items on the page (a list of ten
+/// thousand issues costs one page of JSON per request).
+pub(super) fn page_of<T>(
+    req: &MockRequest,
+    items: Vec<T>,
+    render: impl Fn(&T) -> Value,
+    wrap: impl Fn(Vec<Value>, usize) -> Value,
+) -> MockResponse {
     let per_page: usize = req
         .query("per_page")
         .and_then(|v| v.parse().ok())
@@ -28,6 +39,7 @@ pub(super) fn page(
         .into_iter()
         .skip((page - 1) * per_page)
         .take(per_page)
+        .map(|i| render(&i))
         .collect();
     let mut resp = MockResponse::json(200, &wrap(chunk, total));
     let link = |p: usize, rel: &str| {

@@ -261,3 +261,25 @@ async fn lists_projects_labels_and_users() {
     let unsupported = f.tracker.delete_issue("1").await.expect_err("no delete");
     assert_eq!(unsupported.kind(), ErrorKind::Unsupported);
 }
+
+#[tokio::test]
+async fn a_full_read_of_ten_thousand_issues_takes_one_hundred_pages() {
+    let f = fixture().await;
+    for n in 0..10_000 {
+        f.repo.seed(&format!("issue {n}"), &[], false);
+    }
+    let all = SearchQuery {
+        state: StateFilter::All,
+        limit: usize::MAX,
+        ..SearchQuery::default()
+    };
+    let issues = f.tracker.search_issues(&all).await.expect("full read");
+    assert_eq!(issues.len(), 10_000);
+    let pages = f
+        .server
+        .requests()
+        .iter()
+        .filter(|r| r.operation_id.as_deref() == Some("issues/list-for-repo"))
+        .count();
+    assert_eq!(pages, 100);
+}
