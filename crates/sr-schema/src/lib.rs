@@ -36,8 +36,9 @@ pub use error::SchemaError;
 pub use find::ObjectMatch;
 pub use model::{
     CheckConstraint, Column, Domain, EnumType, Extension, FORMAT_VERSION, FkAction, ForeignKey,
-    Generated, Identity, Index, IndexColumn, IndexKey, PrimaryKey, Routine, RoutineKind, Schema,
-    Sequence, Snapshot, Table, Trigger, TriggerEvent, TriggerTiming, UniqueConstraint, View,
+    Generated, Grant, Identity, Index, IndexColumn, IndexKey, Policy, PrimaryKey, Routine,
+    RoutineKind, Schema, Sequence, Snapshot, Table, Trigger, TriggerEvent, TriggerTiming,
+    UniqueConstraint, View,
 };
 pub use normalize::normalize_sql;
 pub use summary::SnapshotSummary;

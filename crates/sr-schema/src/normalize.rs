@@ -10,7 +10,7 @@
 use sr_model::content_hash;
 
 use crate::model::{
-    Domain, EnumType, Index, IndexKey, Routine, Sequence, Snapshot, Table, Trigger, View,
+    Domain, EnumType, Index, IndexKey, Policy, Routine, Sequence, Snapshot, Table, Trigger, View,
 };
 
 impl Snapshot {
@@ -31,6 +31,20 @@ impl Snapshot {
             schema.enums.sort_by(|a, b| a.name.cmp(&b.name));
             schema.domains.sort_by(|a, b| a.name.cmp(&b.name));
             schema.extensions.sort_by(|a, b| a.name.cmp(&b.name));
+            schema
+                .policies
+                .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
+            schema
+                .privileges
+                .sort_by(|a, b| (&a.object, &a.grantee).cmp(&(&b.object, &b.grantee)));
+            for g in &mut schema.privileges {
+                g.privileges.sort();
+                g.grantable.sort();
+            }
+            for p in &mut schema.policies {
+                p.roles.sort();
+                p.version_hash = p.definition_hash();
+            }
             schema.routines.sort_by(|a, b| {
                 (&a.name, &a.arguments, a.kind).cmp(&(&b.name, &b.arguments, b.kind))
             });
@@ -168,6 +182,17 @@ impl Routine {
         r.version_hash.clear();
         r.definition = normalize_sql(&r.definition);
         content_hash(&r)
+    }
+}
+
+impl Policy {
+    pub fn definition_hash(&self) -> String {
+        let mut p = self.clone();
+        p.version_hash.clear();
+        p.roles.sort();
+        normalize_opt(&mut p.using);
+        normalize_opt(&mut p.with_check);
+        content_hash(&p)
     }
 }
 

@@ -6,8 +6,9 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgPool, Row};
 use sr_schema::{
     CheckConstraint, Column, Dialect, Domain, EnumType, Extension, FkAction, ForeignKey, Generated,
-    Identity, Index, IndexColumn, IndexKey, PrimaryKey, Routine, RoutineKind, Schema, Sequence,
-    Snapshot, Table, Trigger, TriggerEvent, TriggerTiming, UniqueConstraint, View,
+    Grant, Identity, Index, IndexColumn, IndexKey, Policy, PrimaryKey, Routine, RoutineKind,
+    Schema, Sequence, Snapshot, Table, Trigger, TriggerEvent, TriggerTiming, UniqueConstraint,
+    View,
 };
 
 use super::queries;
@@ -322,6 +323,66 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
         schemas[si].extensions.push(Extension {
             name: r.try_get("name")?,
         });
+    }
+
+    for r in sqlx::query(&queries::policies())
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        let Some(si) = index_of(&schemas, &r.try_get::<String, _>("schema")?) else {
+            continue;
+        };
+        schemas[si].policies.push(Policy {
+            name: r.try_get("name")?,
+            table: r.try_get("tbl")?,
+            permissive: r.try_get("permissive")?,
+            command: r.try_get("command")?,
+            roles: r
+                .try_get::<Vec<String>, _>("roles")?
+                .into_iter()
+                .map(|role| {
+                    if role == "public" {
+                        "PUBLIC".to_owned()
+                    } else {
+                        role
+                    }
+                })
+                .collect(),
+            using: r.try_get("using_expr")?,
+            with_check: r.try_get("check_expr")?,
+            version_hash: String::new(),
+        });
+    }
+
+    for r in sqlx::query(&queries::privileges())
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        let Some(si) = index_of(&schemas, &r.try_get::<String, _>("schema")?) else {
+            continue;
+        };
+        let object: String = r.try_get("object")?;
+        let grantee: String = r.try_get("grantee")?;
+        let privilege: String = r.try_get("privilege")?;
+        let list = &mut schemas[si].privileges;
+        let pos = match list
+            .iter()
+            .position(|g| g.object == object && g.grantee == grantee)
+        {
+            Some(p) => p,
+            None => {
+                list.push(Grant {
+                    object,
+                    grantee,
+                    ..Grant::default()
+                });
+                list.len() - 1
+            }
+        };
+        if r.try_get::<bool, _>("grantable")? {
+            list[pos].grantable.push(privilege.clone());
+        }
+        list[pos].privileges.push(privilege);
     }
 
     let mut snapshot = Snapshot::new(Dialect::Postgres, database);

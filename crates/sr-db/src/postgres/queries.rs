@@ -148,3 +148,26 @@ pub(super) fn extensions() -> String {
          FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE {USER_SCHEMA}"
     )
 }
+
+pub(super) fn policies() -> String {
+    format!(
+        "SELECT p.schemaname::text AS schema, p.tablename::text AS tbl, p.policyname::text AS name, \
+                (p.permissive = 'PERMISSIVE') AS permissive, p.cmd::text AS command, \
+                p.roles::text[] AS roles, p.qual AS using_expr, p.with_check AS check_expr \
+         FROM pg_policies p JOIN pg_namespace n ON n.nspname = p.schemaname WHERE {USER_SCHEMA}"
+    )
+}
+
+/// Privileges on tables, views and sequences beyond the owner's own.
+pub(super) fn privileges() -> String {
+    format!(
+        "SELECT n.nspname::text AS schema, c.relname::text AS object, \
+                CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee)::text END AS grantee, \
+                a.privilege_type::text AS privilege, a.is_grantable AS grantable \
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, \
+              LATERAL aclexplode(c.relacl) a \
+         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relacl IS NOT NULL \
+           AND a.grantee <> c.relowner AND {USER_SCHEMA} \
+         ORDER BY 1, 2, 3, 4"
+    )
+}

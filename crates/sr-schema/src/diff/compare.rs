@@ -147,6 +147,24 @@ fn objects(s: &Schema) -> BTreeMap<Key, Object> {
             Object::Index(x.clone()),
         );
     }
+    for x in &s.policies {
+        put(
+            ObjectType::Policy,
+            &x.name,
+            Some(&x.table),
+            None,
+            Object::Policy(x.clone()),
+        );
+    }
+    for x in &s.privileges {
+        put(
+            ObjectType::Privilege,
+            &x.grantee,
+            Some(&x.object),
+            None,
+            Object::Grant(x.clone()),
+        );
+    }
     for x in &s.triggers {
         put(
             ObjectType::Trigger,
@@ -247,8 +265,21 @@ pub(crate) fn cmp<T: PartialEq + ToString>(
     }
 }
 
-pub(crate) fn sql_opt(s: &Option<String>) -> Option<String> {
+fn sql_opt(s: &Option<String>) -> Option<String> {
     s.as_deref().map(normalize_sql)
+}
+
+/// Pushes an attribute change when two SQL texts differ once normalised,
+/// showing them as written.
+pub(crate) fn cmp_sql(
+    out: &mut Vec<AttributeChange>,
+    name: &str,
+    from: &Option<String>,
+    to: &Option<String>,
+) {
+    if sql_opt(from) != sql_opt(to) {
+        out.push(attr(name, from.clone(), to.clone()));
+    }
 }
 
 fn compare_object(before: &Object, after: &Object) -> Vec<AttributeChange> {
@@ -329,12 +360,7 @@ fn compare_object(before: &Object, after: &Object) -> Vec<AttributeChange> {
                 &Some(x.include.join(", ")),
                 &Some(y.include.join(", ")),
             );
-            cmp(
-                &mut out,
-                "where",
-                &sql_opt(&x.predicate),
-                &sql_opt(&y.predicate),
-            );
+            cmp_sql(&mut out, "where", &x.predicate, &y.predicate);
             cmp(&mut out, "method", &x.method, &y.method);
             cmp(&mut out, "comment", &x.comment, &y.comment);
         }
@@ -349,6 +375,38 @@ fn compare_object(before: &Object, after: &Object) -> Vec<AttributeChange> {
             cmp(&mut out, "comment", &x.comment, &y.comment);
         }
         (Object::Extension(_), Object::Extension(_)) => {}
+        (Object::Policy(x), Object::Policy(y)) => {
+            cmp(
+                &mut out,
+                "permissive",
+                &Some(x.permissive),
+                &Some(y.permissive),
+            );
+            cmp(&mut out, "command", &Some(&x.command), &Some(&y.command));
+            cmp(
+                &mut out,
+                "roles",
+                &Some(x.roles.join(", ")),
+                &Some(y.roles.join(", ")),
+            );
+            cmp_sql(&mut out, "using", &x.using, &y.using);
+            cmp_sql(&mut out, "with_check", &x.with_check, &y.with_check);
+        }
+        (Object::Grant(x), Object::Grant(y)) => {
+            let list = |v: &Vec<String>| Some(v.join(", "));
+            cmp(
+                &mut out,
+                "privileges",
+                &list(&x.privileges),
+                &list(&y.privileges),
+            );
+            cmp(
+                &mut out,
+                "grantable",
+                &list(&x.grantable),
+                &list(&y.grantable),
+            );
+        }
         _ => out.push(attr("kind", None, None)),
     }
     out

@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::Dialect;
 use crate::model::{
-    Domain, EnumType, Extension, Index, Routine, RoutineKind, Sequence, Snapshot, Table, Trigger,
-    View,
+    Domain, EnumType, Extension, Grant, Index, Policy, Routine, RoutineKind, Sequence, Snapshot,
+    Table, Trigger, View,
 };
 
 pub use types::is_widening;
@@ -41,6 +41,10 @@ pub enum ObjectType {
     MaterializedView,
     Index,
     Trigger,
+    Policy,
+    /// The privileges one grantee holds on one object; the change's `name`
+    /// is the grantee and its `table` the object.
+    Privilege,
 }
 
 impl ObjectType {
@@ -58,6 +62,8 @@ impl ObjectType {
             ObjectType::MaterializedView => "materialized_view",
             ObjectType::Index => "index",
             ObjectType::Trigger => "trigger",
+            ObjectType::Policy => "policy",
+            ObjectType::Privilege => "privilege",
         }
     }
 }
@@ -99,6 +105,8 @@ pub enum Object {
     View(View),
     Index(Index),
     Trigger(Trigger),
+    Policy(Policy),
+    Grant(Grant),
 }
 
 /// One object that differs between `a` and `b`.
@@ -107,7 +115,8 @@ pub struct ObjectChange {
     pub object: ObjectType,
     pub schema: String,
     pub name: String,
-    /// For indexes and triggers: the table they belong to.
+    /// For indexes, triggers and policies: the table they belong to; for
+    /// privileges: the object they are on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table: Option<String>,
     /// For routines: the argument list that tells overloads apart.

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::AttributeChange;
-use super::compare::{attr, cmp, sql_opt};
+use super::compare::{attr, cmp, cmp_sql};
 use super::types::is_widening;
 use crate::model::{
     CheckConstraint, Column, Domain, ForeignKey, Identity, IndexColumn, IndexKey, Table,
@@ -97,12 +97,7 @@ fn compare_column(a: &Column, b: &Column, out: &mut Vec<AttributeChange>) {
             Some(b.nullable.to_string()),
         ));
     }
-    cmp(
-        out,
-        &name("default"),
-        &sql_opt(&a.default),
-        &sql_opt(&b.default),
-    );
+    cmp_sql(out, &name("default"), &a.default, &b.default);
     cmp(
         out,
         &name("identity"),
@@ -273,7 +268,7 @@ pub(crate) fn compare_domain(a: &Domain, b: &Domain, out: &mut Vec<AttributeChan
             Some(b.not_null.to_string()),
         ));
     }
-    cmp(out, "default", &sql_opt(&a.default), &sql_opt(&b.default));
+    cmp_sql(out, "default", &a.default, &b.default);
     cmp(out, "collation", &a.collation, &b.collation);
     keyed(
         out,

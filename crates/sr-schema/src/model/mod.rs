@@ -5,6 +5,7 @@
 //! ordinal order, which is part of a table's meaning).
 
 mod objects;
+mod security;
 mod table;
 mod types;
 
@@ -16,6 +17,7 @@ pub use objects::{
     Index, IndexColumn, IndexKey, Routine, RoutineKind, Sequence, Trigger, TriggerEvent,
     TriggerTiming, View,
 };
+pub use security::{Grant, Policy};
 pub use table::{
     CheckConstraint, Column, FkAction, ForeignKey, Generated, Identity, PrimaryKey, Table,
     UniqueConstraint,
@@ -90,6 +92,12 @@ pub struct Schema {
     /// Extensions installed into this schema (PostgreSQL).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extensions: Vec<Extension>,
+    /// Row-level-security policies of the schema's tables (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<Policy>,
+    /// Privileges granted on the schema's tables, views and sequences.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub privileges: Vec<Grant>,
 }
 
 impl Schema {

@@ -1,0 +1,2 @@
+CREATE SCHEMA crm;
+CREATE TABLE crm.customers (id integer PRIMARY KEY);

@@ -1,0 +1,3 @@
+CREATE TABLE o (id integer PRIMARY KEY, total integer);
+CREATE VIEW totals AS SELECT id, total FROM o;
+GRANT SELECT ON totals TO PUBLIC;

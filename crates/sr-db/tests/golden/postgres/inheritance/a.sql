@@ -1,0 +1,1 @@
+CREATE TABLE cities (name text, population integer);

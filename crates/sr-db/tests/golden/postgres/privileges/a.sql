@@ -1,0 +1,5 @@
+DO $$ BEGIN CREATE ROLE sr_golden_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE TABLE t (id integer PRIMARY KEY);
+CREATE SEQUENCE s;
+GRANT SELECT, INSERT ON t TO PUBLIC;
+GRANT SELECT ON t TO sr_golden_reader;

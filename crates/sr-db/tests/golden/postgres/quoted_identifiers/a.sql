@@ -1,0 +1,1 @@
+CREATE TABLE "Order Lines" ("Id" integer PRIMARY KEY, "Qty" integer);

@@ -1,0 +1,2 @@
+CREATE TABLE o (id integer PRIMARY KEY);
+CREATE VIEW ov AS SELECT id FROM o;
