@@ -107,7 +107,7 @@ impl GitHubTracker {
             .what(format!("issues of {}", self.full_name()));
         let items: Vec<WireIssue> = self
             .http
-            .get_pages_with(req, limit, |page| {
+            .get_pages_cached(req, limit, |page| {
                 serde_json::from_value::<Vec<WireIssue>>(page)
                     .map(|v| v.into_iter().filter(|i| !i.is_pull_request()).collect())
             })

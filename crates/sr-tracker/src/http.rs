@@ -325,10 +325,44 @@ impl HttpClient {
     where
         F: Fn(serde_json::Value) -> serde_json::Result<Vec<T>>,
     {
+        self.pages(first, limit, items, false).await
+    }
+
+    /// Like [`HttpClient::get_pages_with`], with the first page read
+    /// conditionally ([`HttpClient::get_cached`]): a poll whose first page
+    /// has not changed costs GitHub no rate limit for it.
+    pub async fn get_pages_cached<T, F>(
+        &self,
+        first: ApiRequest,
+        limit: usize,
+        items: F,
+    ) -> Result<Vec<T>>
+    where
+        F: Fn(serde_json::Value) -> serde_json::Result<Vec<T>>,
+    {
+        self.pages(first, limit, items, true).await
+    }
+
+    async fn pages<T, F>(
+        &self,
+        first: ApiRequest,
+        limit: usize,
+        items: F,
+        cache_first: bool,
+    ) -> Result<Vec<T>>
+    where
+        F: Fn(serde_json::Value) -> serde_json::Result<Vec<T>>,
+    {
         let mut out = Vec::new();
         let mut req = first;
+        let mut cached = cache_first;
         loop {
-            let resp = self.send(req.clone()).await?;
+            let resp = if cached {
+                cached = false;
+                self.get_cached(req.clone()).await?
+            } else {
+                self.send(req.clone()).await?
+            };
             let page: serde_json::Value = resp.json(self.provider())?;
             let list = items(page).map_err(|e| TrackerError::Provider {
                 provider: self.provider().to_owned(),

@@ -41,7 +41,14 @@ pub(super) fn page_of<T>(
         .take(per_page)
         .map(|i| render(&i))
         .collect();
-    let mut resp = MockResponse::json(200, &wrap(chunk, total));
+    let body = wrap(chunk, total);
+    let etag = format!("W/\"{:016x}\"", fnv(&body.to_string()));
+    let mut resp = if req.header("if-none-match") == Some(etag.as_str()) {
+        MockResponse::empty(304)
+    } else {
+        MockResponse::json(200, &body)
+    };
+    resp = resp.header("etag", etag);
     let link = |p: usize, rel: &str| {
         let mut q: Vec<String> = req
             .query

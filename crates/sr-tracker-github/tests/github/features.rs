@@ -283,3 +283,29 @@ async fn a_full_read_of_ten_thousand_issues_takes_one_hundred_pages() {
         .count();
     assert_eq!(pages, 100);
 }
+
+#[tokio::test]
+async fn an_unchanged_poll_is_answered_304() {
+    let f = fixture().await;
+    let created = f
+        .tracker
+        .create_issue(&IssueDraft::new("Drift", ""))
+        .await
+        .expect("create");
+    let poll = SearchQuery {
+        updated_since: Some(created.reference.updated_at),
+        ..SearchQuery::default()
+    };
+    let first = f.tracker.search_issues(&poll).await.expect("poll");
+    let second = f.tracker.search_issues(&poll).await.expect("poll");
+    assert_eq!(first, second);
+    assert_eq!(f.server.requests().pop().map(|r| r.status), Some(304));
+    // A change shows up on the next poll.
+    f.tracker
+        .add_comment(&created.key().id, "seen")
+        .await
+        .expect("comment");
+    let third = f.tracker.search_issues(&poll).await.expect("poll");
+    assert_eq!(f.server.requests().pop().map(|r| r.status), Some(200));
+    assert_ne!(third[0].reference.updated_at, first[0].reference.updated_at);
+}
