@@ -13,7 +13,7 @@ use sr_schema::{Dialect, Snapshot};
 
 use crate::diagnose::diagnose;
 use crate::url::{dialect_of_url, redact_url};
-use crate::{DbError, mysql, postgres, sqlite};
+use crate::{DbError, mysql, postgres, server, sqlite};
 
 /// How long a first connection may take before we give up and say so.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -208,7 +208,8 @@ impl Database {
     }
 
     /// How many rows `schema.table` holds: an exact count on SQLite; the
-    /// servers will answer from their statistics.
+    /// servers answer from their statistics (PostgreSQL counts a table it
+    /// never analysed).
     pub fn row_estimate<'a>(
         &'a self,
         schema: &'a str,
@@ -217,12 +218,14 @@ impl Database {
         Box::pin(async move {
             match &self.pool {
                 DbPool::Sqlite(pool) => sqlite::row_count(pool, &self.url, schema, table).await,
-                DbPool::Postgres(_) | DbPool::MySql(_) => Err(self.not_yet("row estimates")),
+                DbPool::Postgres(pool) => server::pg_rows(pool, &self.url, schema, table).await,
+                DbPool::MySql(pool) => server::mysql_rows(pool, &self.url, schema, table).await,
             }
         })
     }
 
-    /// The CREATE statement of an object as the database keeps it.
+    /// The CREATE statement of an object: as SQLite keeps it; rendered from
+    /// a snapshot on the servers.
     pub fn object_ddl<'a>(
         &'a self,
         kind: ObjectKind,
@@ -234,7 +237,9 @@ impl Database {
                 DbPool::Sqlite(pool) => {
                     sqlite::object_ddl(pool, &self.url, kind, schema, name).await
                 }
-                DbPool::Postgres(_) | DbPool::MySql(_) => Err(self.not_yet("object DDL")),
+                DbPool::Postgres(_) | DbPool::MySql(_) => {
+                    server::rendered_ddl(self, kind, schema, name).await
+                }
             }
         })
     }
@@ -282,14 +287,6 @@ impl Database {
             name: database.to_owned(),
         })
     }
-
-    fn not_yet(&self, what: &'static str) -> DbError {
-        DbError::NotYetSupported {
-            what,
-            dialect: self.dialect(),
-            url: self.url.clone(),
-        }
-    }
 }
 
 /// Opens one connection and closes it again, turning a failure or a
@@ -324,41 +321,3 @@ fn connect_error(e: &sqlx::Error, shown: &str, dialect: Dialect) -> DbError {
 
 /// A boxed future that can move between threads.
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A server database whose pool never connected: enough to check the
-    /// calls that do not reach the server yet.
-    fn lazy_postgres() -> Database {
-        let opts = PgConnectOptions::new()
-            .host("127.0.0.1")
-            .port(1)
-            .database("shop");
-        Database {
-            pool: DbPool::Postgres(PgPoolOptions::new().connect_lazy_with(opts)),
-            url: "postgres://127.0.0.1:1/shop".into(),
-            name: "shop".into(),
-        }
-    }
-
-    #[tokio::test]
-    async fn server_row_estimates_say_they_are_not_supported_yet() {
-        let db = lazy_postgres();
-        let err = db.row_estimate("public", "orders").await.unwrap_err();
-        assert!(matches!(
-            err,
-            DbError::NotYetSupported {
-                what: "row estimates",
-                dialect: Dialect::Postgres,
-                ..
-            }
-        ));
-        assert_eq!(
-            err.to_string(),
-            "row estimates is not yet supported for PostgreSQL (connected to \
-             postgres://127.0.0.1:1/shop); use an SQLite database for now"
-        );
-    }
-}

@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 use sr_model::ObjectKind;
-use sr_schema::Dialect;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -19,16 +18,6 @@ pub enum DbError {
         url: String,
         cause: String,
         fix: String,
-    },
-
-    #[error(
-        "{what} is not yet supported for {dialect} (connected to {url}); \
-         use an SQLite database for now"
-    )]
-    NotYetSupported {
-        what: &'static str,
-        dialect: Dialect,
-        url: String,
     },
 
     #[error(

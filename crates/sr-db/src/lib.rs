@@ -7,12 +7,17 @@
 //! - `database`: [`Database`], a connected pool with introspection, row
 //!   estimates and object DDL;
 //! - `diagnose`: turning a failed connection into a cause and a fix;
+//! - `exec`: running scripts and migrations ([`Database::execute_script`],
+//!   [`Database::apply`]);
 //! - `sqlite`: SQLite introspection from pragmas and `sqlite_schema`;
+//! - `postgres`: PostgreSQL introspection from `pg_catalog`;
+//! - `mysql`: MySQL/MariaDB introspection from `information_schema`;
+//! - `server`: row estimates and object DDL on the servers;
+//! - [`drift`]: comparing a live database with a snapshot file, a
+//!   migrations directory or another database;
 //! - `demo`: the bundled demo shop database.
 //!
-//! PostgreSQL and MySQL introspection, the query runner, and health checks
-//! come in the following slices of issue #3; until then those calls return
-//! [`DbError::NotYetSupported`].
+//! The query runner and health checks come in later slices of issue #3.
 
 mod database;
 pub mod demo;
@@ -22,6 +27,7 @@ mod error;
 mod exec;
 mod mysql;
 mod postgres;
+mod server;
 mod sqlite;
 mod url;
 

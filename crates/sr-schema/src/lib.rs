@@ -27,7 +27,7 @@ mod model;
 mod normalize;
 mod summary;
 
-pub use ddl::{MigrationScript, Statement, render};
+pub use ddl::{MigrationScript, Statement, create_sql, render};
 pub use dialect::Dialect;
 pub use diff::{
     AttributeChange, ChangeKind, Object, ObjectChange, ObjectType, SchemaDiff, diff, is_widening,

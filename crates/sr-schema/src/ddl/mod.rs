@@ -11,11 +11,14 @@
 
 mod common;
 mod mysql;
+mod object;
 mod plan;
 mod postgres;
 mod sqlite;
 
 use serde::{Deserialize, Serialize};
+
+pub use object::create_sql;
 
 use crate::{Dialect, SchemaDiff};
 
