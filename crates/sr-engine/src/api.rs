@@ -8,7 +8,7 @@ use std::sync::mpsc;
 
 use sr_config::TrackersFile;
 use sr_links::LinkOptions;
-use sr_model::{Issue, IssueDraft, IssueKey, IssueLink, ObjectRef, SearchQuery};
+use sr_model::{Issue, IssueDraft, IssueKey, IssueLink, ObjectRef, Project, SearchQuery, User};
 use sr_schema::Snapshot;
 use sr_secrets::Resolver;
 use sr_store::AuditEntry;
@@ -43,6 +43,8 @@ pub enum Command {
         tracker: String,
         object: Option<ObjectRef>,
         draft: IssueDraft,
+        /// Attach this object's DDL to the new issue as `NAME.sql`.
+        attach_ddl: Option<ObjectRef>,
     },
     LinkIssue {
         object: ObjectRef,
@@ -69,6 +71,17 @@ pub enum Command {
     },
     /// The provider types of the registry and trackers.json as loaded.
     LoadTrackerSettings,
+    /// The projects of a tracker, for the Create Issue dialog.
+    LoadProjects {
+        tracker: String,
+    },
+    /// Users of a tracker that can be assigned, matching `query`.
+    SearchUsers {
+        request: u64,
+        tracker: String,
+        project: Option<String>,
+        query: String,
+    },
     /// Builds an unsaved entry and tests its connection; `secrets` are
     /// typed values for its keyring entries, used for this test only.
     TestTracker {
@@ -129,6 +142,14 @@ pub enum Event {
     TrackerSettings {
         providers: Vec<ProviderInfo>,
         file: TrackersFile,
+    },
+    Projects {
+        tracker: String,
+        projects: Vec<Project>,
+    },
+    Users {
+        request: u64,
+        users: Vec<User>,
     },
     /// The answer to a connection test: the report, or the adapter's
     /// diagnosis of what is wrong.
@@ -235,6 +256,8 @@ impl Command {
             Command::ReloadTrackers => "Reload trackers".into(),
             Command::DraftIssue { object, .. } => format!("Describe {}", object.name()),
             Command::LoadTrackerSettings => "Load tracker settings".into(),
+            Command::LoadProjects { tracker } => format!("Load projects of {tracker}"),
+            Command::SearchUsers { tracker, .. } => format!("Search users of {tracker}"),
             Command::TestTracker { entry, .. } => format!("Test {}", entry.name),
             Command::SaveTrackers { .. } => "Save trackers.json".into(),
         }
@@ -295,15 +318,29 @@ async fn run_inner(engine: &Engine, cmd: Command) -> Result<Vec<Event>, EngineEr
             tracker,
             object,
             draft,
+            attach_ddl,
         } => {
             let (issue, link) = links
                 .create_and_link(object.as_ref(), &draft, &tracker, &opts)
                 .await?;
             let mut events = vec![Event::IssueCreated {
                 request,
-                issue,
+                issue: issue.clone(),
                 link: link.clone(),
             }];
+            // The issue exists whatever happens to the attachment; a failure
+            // is reported on its own.
+            if let Some(ddl_of) = &attach_ddl
+                && let Err(e) = engine.attach_ddl(&tracker, &issue, ddl_of).await
+            {
+                events.push(Event::Failed {
+                    context: format!(
+                        "Attach the DDL of {} to {}",
+                        ddl_of.name, issue.reference.display_key
+                    ),
+                    message: e.to_string(),
+                });
+            }
             if let Some(link) = link {
                 events.extend(after_link_change(engine, &link.object).await?);
             }
@@ -350,6 +387,19 @@ async fn run_inner(engine: &Engine, cmd: Command) -> Result<Vec<Event>, EngineEr
                 body: draft.body,
             }]
         }
+        Command::LoadProjects { tracker } => {
+            let projects = engine.projects(&tracker).await?;
+            vec![Event::Projects { tracker, projects }]
+        }
+        Command::SearchUsers {
+            request,
+            tracker,
+            project,
+            query,
+        } => vec![Event::Users {
+            request,
+            users: engine.users(&tracker, project.as_deref(), &query).await?,
+        }],
         Command::LoadTrackerSettings => vec![Event::TrackerSettings {
             providers: engine.provider_types(),
             file: engine.trackers_file(),

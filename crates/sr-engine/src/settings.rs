@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use sr_config::TrackersFile;
 use sr_links::{ObjectContext, Templates, draft_title};
-use sr_model::{ObjectKind, ObjectRef};
+use sr_model::{AttachmentUpload, Issue, ObjectKind, ObjectRef, Project, User};
 use sr_secrets::{Keyring, Resolver, Secret, SecretRef};
 use sr_tracker::{ConnectionReport, ProviderInfo, TrackerEntry};
 
@@ -49,6 +49,51 @@ impl Engine {
             title: draft_title(object),
             body: templates.object_context(&context)?,
         })
+    }
+
+    /// The projects of a configured tracker, for the Create Issue dialog.
+    pub async fn projects(&self, tracker: &str) -> Result<Vec<Project>, EngineError> {
+        Ok(self.links().tracker(tracker)?.projects().await?)
+    }
+
+    /// Users of a tracker that can be assigned, matching `query`.
+    pub async fn users(
+        &self,
+        tracker: &str,
+        project: Option<&str>,
+        query: &str,
+    ) -> Result<Vec<User>, EngineError> {
+        Ok(self.links().tracker(tracker)?.users(project, query).await?)
+    }
+
+    /// Attaches `object`'s DDL, as the database prints it, to `issue` as
+    /// `NAME.sql`.
+    pub async fn attach_ddl(
+        &self,
+        tracker: &str,
+        issue: &Issue,
+        object: &ObjectRef,
+    ) -> Result<(), EngineError> {
+        let db = self.database(&object.connection).await?;
+        let ddl = db
+            .object_ddl(object.kind, &object.schema, &object.name)
+            .await?;
+        let upload = AttachmentUpload {
+            filename: format!("{}.sql", object.name),
+            content_type: "application/sql".into(),
+            description: format!(
+                "DDL of {} {}.{}",
+                object.kind.label(),
+                object.schema,
+                object.name
+            ),
+            bytes: ddl.into_bytes(),
+        };
+        self.links()
+            .tracker(tracker)?
+            .attach_file(&issue.key().id, &upload)
+            .await?;
+        Ok(())
     }
 
     /// Every tracker type this build can configure.

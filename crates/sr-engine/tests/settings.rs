@@ -128,3 +128,34 @@ async fn saving_writes_references_and_keeps_secrets_in_the_keyring() {
         Some(text)
     );
 }
+
+#[tokio::test]
+async fn projects_users_and_ddl_attachments_for_the_create_dialog() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (engine, _) = engine(&dir).await;
+    let projects = engine.projects("Local").await.expect("projects");
+    assert_eq!(projects.len(), 1, "{projects:?}");
+    let users = engine.users("Local", None, "TEST").await.expect("users");
+    assert_eq!(
+        users.iter().map(|u| u.id.as_str()).collect::<Vec<_>>(),
+        ["tester"]
+    );
+    let orders = engine.object("demo:main.orders").await.expect("orders");
+    let draft = sr_model::IssueDraft::new("Orders", "body");
+    let (issue, _) = engine
+        .links()
+        .create_and_link(
+            None,
+            &draft,
+            "Local",
+            &sr_links::LinkOptions::manual("tester"),
+        )
+        .await
+        .expect("created");
+    engine
+        .attach_ddl("Local", &issue, &orders)
+        .await
+        .expect("attached");
+    let err = engine.projects("Nope").await.expect_err("unknown tracker");
+    assert!(err.to_string().contains("Nope"), "{err}");
+}

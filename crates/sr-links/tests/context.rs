@@ -153,7 +153,7 @@ fn builtin_template_renders_the_context() {
             "| status | TEXT | yes | 'new' |",
             "| id | INTEGER | no |  |",
             "- `orders_customer` (customer_id)",
-            "- (customer_id) → `main.customers` (id)",
+            "- (customer_id) references `main.customers` (id)",
             "- `main.open_orders`",
             "```sql",
             // Markdown, not HTML: nothing is escaped.
@@ -167,7 +167,7 @@ fn builtin_template_renders_the_context() {
         &[
             "- Unique: (email)",
             "### Referenced by",
-            "- `main.orders` (customer_id) → (id)",
+            "- `main.orders` (customer_id) references (id)",
         ],
         &["Rows (estimate)", "### DDL", "### References\n"],
     );

@@ -30,6 +30,35 @@ fn create_issue(bench: &mut Workbench, table: &str, title: &str, key: &str) {
 }
 
 #[test]
+fn the_create_dialog_is_prefilled_and_assigns_a_user() {
+    let mut bench = Workbench::start();
+    context_menu(&mut bench, "⊞ orders", "Create Issue…");
+    bench.wait_for("the engine's draft and the projects", |h| {
+        matches!(&h.state().state.dialog, Some(Dialog::CreateIssue(d))
+            if d.drafting.is_none() && d.projects.ready().is_some())
+    });
+    let Some(Dialog::CreateIssue(d)) = &bench.state().dialog else {
+        panic!("the dialog closed");
+    };
+    for part in ["### References", "### Referenced by", "- Rows (estimate): "] {
+        assert!(
+            d.description.contains(part),
+            "{part:?} in {}",
+            d.description
+        );
+    }
+    fill(&mut bench, "Assignee", "test");
+    bench.harness.get_by_label("Find users").click();
+    bench.wait_for_label("tester");
+    bench.harness.get_by_label("tester").click();
+    bench.wait_for_label("assigned to tester");
+    fill(&mut bench, "Title", "Orders need an archive");
+    bench.snapshot("create_issue_dialog");
+    bench.harness.get_by_label("Create").click();
+    bench.wait_for_label("Assignee: tester");
+}
+
+#[test]
 fn create_issue_from_the_explorer_shows_it_in_the_side_panel_with_a_badge() {
     let mut bench = Workbench::start();
     create_issue(&mut bench, "orders", "Slow scans on status", "LOCAL-1");

@@ -197,6 +197,7 @@ impl UiState {
             request,
             object: object.clone(),
         });
+        self.load_projects();
         if matches!(self.trackers, Load::Idle) {
             self.send(Command::LoadTrackers);
         }
@@ -221,10 +222,51 @@ impl UiState {
                     tracker: d.tracker.clone(),
                     object: d.link.then(|| d.object.clone()),
                     draft,
+                    attach_ddl: d.attach_ddl.then(|| d.object.clone()),
                 };
                 self.send(command);
             }
         }
+    }
+
+    /// Loads the Create Issue dialog's tracker's projects, unless they are
+    /// loaded or loading. Called when the dialog opens and when its tracker
+    /// changes.
+    pub fn load_projects(&mut self) {
+        let Some(Dialog::CreateIssue(d)) = &mut self.dialog else {
+            return;
+        };
+        if d.tracker.is_empty() || d.projects_of == d.tracker {
+            return;
+        }
+        d.projects_of = d.tracker.clone();
+        d.projects = Load::Loading;
+        d.project = None;
+        d.users = None;
+        d.assignee = None;
+        let tracker = d.tracker.clone();
+        if !self.jobs.is_running(&JobKind::Projects(tracker.clone())) {
+            self.send(Command::LoadProjects { tracker });
+        }
+    }
+
+    /// Searches the Create Issue dialog's tracker for assignable users.
+    pub fn search_users(&mut self) {
+        let request = self.next_request();
+        let Some(Dialog::CreateIssue(d)) = &mut self.dialog else {
+            return;
+        };
+        if d.tracker.is_empty() {
+            return;
+        }
+        d.searching_users = Some(request);
+        let command = Command::SearchUsers {
+            request,
+            tracker: d.tracker.clone(),
+            project: d.project.clone(),
+            query: d.assignee_query.trim().to_owned(),
+        };
+        self.send(command);
     }
 
     /// Opens "Link Existing Issue…" for `object`.

@@ -73,6 +73,7 @@ impl UiState {
                     Some(Dialog::LinkIssue(d)) if d.tracker.is_empty() => d.tracker = default,
                     _ => {}
                 }
+                self.load_projects();
             }
             Event::Audit(_) => {
                 self.jobs.finish(&JobKind::Audit);
@@ -125,6 +126,23 @@ impl UiState {
             }
             Event::TrackerTested { request, result } => self.tracker_tested(request, result),
             Event::TrackersSaved { request } => self.trackers_saved(request),
+            Event::Projects { tracker, projects } => {
+                self.jobs.finish(&JobKind::Projects(tracker.clone()));
+                if let Some(Dialog::CreateIssue(d)) = &mut self.dialog
+                    && d.projects_of == tracker
+                {
+                    d.projects = Load::Ready(projects);
+                }
+            }
+            Event::Users { request, users } => {
+                self.jobs.finish(&JobKind::Users(request));
+                if let Some(Dialog::CreateIssue(d)) = &mut self.dialog
+                    && d.searching_users == Some(request)
+                {
+                    d.searching_users = None;
+                    d.users = Some(users);
+                }
+            }
             Event::Failed { context, message } => self.failed(context, message),
         }
     }
@@ -252,6 +270,22 @@ impl UiState {
                     && d.drafting == Some(request)
                 {
                     d.drafting = None;
+                }
+            }
+            Some(JobKind::Projects(tracker)) => {
+                // Trackers without projects still create issues.
+                if let Some(Dialog::CreateIssue(d)) = &mut self.dialog
+                    && d.projects_of == tracker
+                {
+                    d.projects = Load::Failed(message.clone());
+                }
+            }
+            Some(JobKind::Users(request)) => {
+                if let Some(Dialog::CreateIssue(d)) = &mut self.dialog
+                    && d.searching_users == Some(request)
+                {
+                    d.searching_users = None;
+                    d.users = Some(Vec::new());
                 }
             }
             Some(kind @ (JobKind::SaveTrackers(_) | JobKind::TrackerSettings)) => {

@@ -1,6 +1,8 @@
 //! The data behind the dialogs: what the user typed and what is pending.
 
-use sr_model::{Issue, IssueDraft, IssueKey, ObjectRef, Priority};
+use sr_model::{Issue, IssueDraft, IssueKey, ObjectRef, Priority, Project, User};
+
+use super::Load;
 
 use super::settings::TrackerSettingsDialog;
 
@@ -18,6 +20,22 @@ pub enum Dialog {
 pub struct CreateIssueDialog {
     pub object: ObjectRef,
     pub tracker: String,
+    /// The tracker's projects, loaded for `projects_of`.
+    pub projects: Load<Vec<Project>>,
+    pub projects_of: String,
+    /// The chosen project's key; `None` is the tracker's default.
+    pub project: Option<String>,
+    /// "Bug", "Enhancement", "Task"; `None` leaves it to the tracker.
+    pub issue_type: Option<String>,
+    /// The assignee search box.
+    pub assignee_query: String,
+    /// The request id of the user search in flight.
+    pub searching_users: Option<u64>,
+    pub users: Option<Vec<User>>,
+    /// The chosen assignee (the provider's user id).
+    pub assignee: Option<User>,
+    /// Attach the object's DDL as `NAME.sql`.
+    pub attach_ddl: bool,
     pub title: String,
     pub description: String,
     pub priority: Option<Priority>,
@@ -45,6 +63,15 @@ impl CreateIssueDialog {
         CreateIssueDialog {
             object,
             tracker,
+            projects: Load::Idle,
+            projects_of: String::new(),
+            project: None,
+            issue_type: None,
+            assignee_query: String::new(),
+            searching_users: None,
+            users: None,
+            assignee: None,
+            attach_ddl: true,
             prefill: (title.clone(), description.clone()),
             title,
             description,
@@ -76,7 +103,7 @@ impl CreateIssueDialog {
     /// The draft to send, or what is missing.
     pub fn draft(&self) -> Result<IssueDraft, String> {
         if self.tracker.trim().is_empty() {
-            return Err("Choose a tracker; add one in Tools → Issue Tracker Settings.".into());
+            return Err("Choose a tracker; add one in Tools > Issue Tracker Settings.".into());
         }
         let title = self.title.trim();
         if title.is_empty() {
@@ -85,9 +112,15 @@ impl CreateIssueDialog {
         let mut draft = IssueDraft::new(title, self.description.clone());
         draft.priority = self.priority;
         draft.labels = split_labels(&self.labels);
+        draft.project = self.project.clone();
+        draft.issue_type = self.issue_type.clone();
+        draft.assignees = self.assignee.iter().map(|u| u.id.clone()).collect();
         Ok(draft)
     }
 }
+
+/// The issue types offered in Create Issue (the product spec's).
+pub const ISSUE_TYPES: [&str; 3] = ["Bug", "Enhancement", "Task"];
 
 /// Labels typed as `a, b ,c` → `["a", "b", "c"]`, duplicates dropped.
 pub fn split_labels(text: &str) -> Vec<String> {

@@ -23,6 +23,8 @@ pub enum JobKind {
     TrackerSettings,
     TestTracker(u64),
     SaveTrackers(u64),
+    Projects(String),
+    Users(u64),
 }
 
 /// One command in flight.
@@ -65,6 +67,8 @@ fn kind_of(command: &Command) -> JobKind {
         Command::LoadTrackerSettings => JobKind::TrackerSettings,
         Command::TestTracker { request, .. } => JobKind::TestTracker(*request),
         Command::SaveTrackers { request, .. } => JobKind::SaveTrackers(*request),
+        Command::LoadProjects { tracker } => JobKind::Projects(tracker.clone()),
+        Command::SearchUsers { request, .. } => JobKind::Users(*request),
     }
 }
 

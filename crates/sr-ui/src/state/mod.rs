@@ -23,7 +23,7 @@ use sr_schema::Snapshot;
 use crate::model::explorer::{ExplorerSchema, explorer_tree};
 
 pub use actions::{ViewTarget, can_file_issue};
-pub use dialogs::{CreateIssueDialog, Dialog, LinkIssueDialog, split_labels};
+pub use dialogs::{CreateIssueDialog, Dialog, ISSUE_TYPES, LinkIssueDialog, split_labels};
 pub use jobs::{Job, JobKind, Jobs};
 pub use settings::{TrackerForm, TrackerSettingsDialog, keyring_name};
 pub use toasts::{Toast, ToastLevel, Toasts};

@@ -342,9 +342,14 @@ fn create_issue_flow_sends_the_draft_and_toasts_the_key() {
     d.title.push_str("add an index on status");
     // The engine's draft replaces only what the user has not edited.
     let drafts = s.take_commands();
-    let [Command::DraftIssue { request, object }] = drafts.as_slice() else {
-        panic!("the dialog asks the engine for a draft");
+    let [
+        Command::DraftIssue { request, object },
+        Command::LoadProjects { tracker },
+    ] = drafts.as_slice()
+    else {
+        panic!("the dialog asks the engine for a draft and the projects: {drafts:?}");
     };
+    assert_eq!(tracker, "Local");
     assert_eq!(object, &orders());
     s.apply(Event::IssueDraft {
         request: *request,
@@ -371,6 +376,7 @@ fn create_issue_flow_sends_the_draft_and_toasts_the_key() {
             tracker,
             object,
             draft,
+            attach_ddl,
         },
     ] = commands.as_slice()
     else {
@@ -390,6 +396,7 @@ fn create_issue_flow_sends_the_draft_and_toasts_the_key() {
             "## from the template"
         )
     );
+    assert_eq!(attach_ddl.as_ref(), Some(&orders()), "Attach DDL is on");
     s.submit_create();
     assert!(
         s.take_commands().is_empty(),
@@ -408,7 +415,13 @@ fn create_issue_flow_sends_the_draft_and_toasts_the_key() {
         "shown before the Links event"
     );
     let left: Vec<&str> = s.jobs.iter().map(|j| j.context.as_str()).collect();
-    assert_eq!(left, ["Load issues linked to demo:main.orders"]);
+    assert_eq!(
+        left,
+        [
+            "Load issues linked to demo:main.orders",
+            "Load projects of Local"
+        ]
+    );
 }
 
 #[test]
@@ -628,4 +641,64 @@ fn a_first_start_opens_the_first_table() {
     );
     assert_eq!(s.tabs.len(), 1);
     assert!(!s.open_first_table, "only once");
+}
+
+#[test]
+fn create_dialog_offers_projects_types_and_assignees() {
+    let mut s = ready();
+    s.open_create_dialog(&orders());
+    s.take_commands();
+    s.apply(Event::Projects {
+        tracker: "Local".into(),
+        projects: vec![sr_model::Project {
+            id: "default".into(),
+            key: "LOCAL".into(),
+            name: "Local".into(),
+        }],
+    });
+    let Some(Dialog::CreateIssue(d)) = &mut s.dialog else {
+        panic!("the dialog closed");
+    };
+    assert!(matches!(&d.projects, Load::Ready(p) if p.len() == 1));
+    d.project = Some("LOCAL".into());
+    d.issue_type = Some("Bug".into());
+    d.assignee_query = " ali ".into();
+    d.title = "Locks".into();
+    s.search_users();
+    let sent = s.take_commands();
+    let [
+        Command::SearchUsers {
+            request,
+            query,
+            project,
+            ..
+        },
+    ] = sent.as_slice()
+    else {
+        panic!("{sent:?}");
+    };
+    assert_eq!((query.as_str(), project.as_deref()), ("ali", Some("LOCAL")));
+    let alice = sr_model::User {
+        id: "alice-id".into(),
+        name: "Alice".into(),
+        email: None,
+    };
+    s.apply(Event::Users {
+        request: *request,
+        users: vec![alice.clone()],
+    });
+    let Some(Dialog::CreateIssue(d)) = &mut s.dialog else {
+        panic!("the dialog closed");
+    };
+    assert_eq!(d.users.as_deref(), Some(&[alice.clone()][..]));
+    d.assignee = Some(alice);
+    let draft = d.draft().unwrap_or_default();
+    assert_eq!(
+        (
+            draft.project.as_deref(),
+            draft.issue_type.as_deref(),
+            draft.assignees
+        ),
+        (Some("LOCAL"), Some("Bug"), vec!["alice-id".to_owned()])
+    );
 }

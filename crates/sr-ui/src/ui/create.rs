@@ -5,6 +5,8 @@
 use egui::{Modal, RichText};
 use sr_model::Priority;
 
+use crate::state::{ISSUE_TYPES, Load};
+
 use super::widgets::error_ui;
 use crate::model::markdown::{Block, blocks};
 use crate::state::{Dialog, UiState};
@@ -20,6 +22,8 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
     };
     let mut submit = false;
     let mut cancel = false;
+    let mut find_users = false;
+    let tracker_before = d.tracker.clone();
     Modal::new(egui::Id::unique("create-issue")).show(ctx, |ui| {
         ui.set_width(620.0);
         ui.heading("Create Issue");
@@ -37,11 +41,11 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
                 .num_columns(2)
                 .spacing([12.0, 8.0])
                 .show(ui, |ui| {
-                    ui.label("Tracker");
+                    let label = ui.label("Tracker");
                     if trackers.is_empty() {
                         error_ui(
                             ui,
-                            "No tracker is ready; see Tools → Issue Tracker Settings.",
+                            "No tracker is ready; see Tools > Issue Tracker Settings.",
                         );
                     } else {
                         egui::ComboBox::from_id_salt("create-tracker")
@@ -54,8 +58,25 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
                                         format!("{name} ({kind})"),
                                     );
                                 }
-                            });
+                            })
+                            .response
+                            .labelled_by(label.id);
                     }
+                    ui.end_row();
+                    let label = ui.label("Project");
+                    project_ui(ui, d, label.id);
+                    ui.end_row();
+                    let label = ui.label("Type");
+                    egui::ComboBox::from_id_salt("create-type")
+                        .selected_text(d.issue_type.as_deref().unwrap_or("(tracker default)"))
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(&mut d.issue_type, None, "(tracker default)");
+                            for t in ISSUE_TYPES {
+                                ui.selectable_value(&mut d.issue_type, Some(t.to_owned()), t);
+                            }
+                        })
+                        .response
+                        .labelled_by(label.id);
                     ui.end_row();
                     let label = ui.label("Title");
                     let title = ui
@@ -72,7 +93,7 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
                         submit = true;
                     }
                     ui.end_row();
-                    ui.label("Priority");
+                    let label = ui.label("Priority");
                     egui::ComboBox::from_id_salt("create-priority")
                         .selected_text(priority_text(d.priority))
                         .show_ui(ui, |ui| {
@@ -84,7 +105,9 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
                                     priority_text(Some(p)),
                                 );
                             }
-                        });
+                        })
+                        .response
+                        .labelled_by(label.id);
                     ui.end_row();
                     let label = ui.label("Labels");
                     ui.add(
@@ -93,6 +116,9 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
                             .desired_width(f32::INFINITY),
                     )
                     .labelled_by(label.id);
+                    ui.end_row();
+                    let label = ui.label("Assignee");
+                    find_users = assignee_ui(ui, d, label.id);
                     ui.end_row();
                 });
             let description = ui
@@ -123,10 +149,14 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
                         .labelled_by(description);
                     }
                 });
-            ui.checkbox(
-                &mut d.link,
-                format!("Link to current object ({})", d.object.name),
-            );
+            ui.horizontal(|ui| {
+                ui.checkbox(
+                    &mut d.link,
+                    format!("Link to current object ({})", d.object.name),
+                );
+                ui.checkbox(&mut d.attach_ddl, "Attach DDL")
+                    .on_hover_text(format!("Attach {}.sql to the new issue", d.object.name));
+            });
         });
         if let Some(error) = &d.error {
             error_ui(ui, error);
@@ -151,11 +181,117 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
             submit = true;
         }
     });
+    let tracker_changed = d.tracker != tracker_before;
     if cancel {
         state.close_dialog();
     } else if submit {
         state.submit_create();
+    } else {
+        if tracker_changed {
+            state.load_projects();
+        }
+        if find_users {
+            state.search_users();
+        }
     }
+}
+
+fn project_ui(ui: &mut egui::Ui, d: &mut crate::state::CreateIssueDialog, label: egui::Id) {
+    match &d.projects {
+        Load::Ready(projects) if !projects.is_empty() => {
+            let selected = d
+                .project
+                .clone()
+                .unwrap_or_else(|| "(tracker default)".into());
+            egui::ComboBox::from_id_salt("create-project")
+                .selected_text(selected)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut d.project, None, "(tracker default)");
+                    for p in projects {
+                        ui.selectable_value(
+                            &mut d.project,
+                            Some(p.key.clone()),
+                            format!("{} — {}", p.key, p.name),
+                        );
+                    }
+                })
+                .response
+                .labelled_by(label);
+        }
+        Load::Ready(_) => {
+            ui.weak("This tracker has no projects to choose from.");
+        }
+        Load::Failed(m) => {
+            ui.weak(format!(
+                "Projects could not be listed ({m}); the tracker's default is used."
+            ));
+        }
+        Load::Loading | Load::Idle => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.weak("Loading projects…");
+            });
+        }
+    }
+}
+
+/// The assignee: a search box, its results, and the chosen user. Returns
+/// true when a search was asked for.
+fn assignee_ui(
+    ui: &mut egui::Ui,
+    d: &mut crate::state::CreateIssueDialog,
+    label: egui::Id,
+) -> bool {
+    let mut find = false;
+    ui.vertical(|ui| {
+        ui.horizontal(|ui| {
+            let edit = ui
+                .add(
+                    egui::TextEdit::singleline(&mut d.assignee_query)
+                        .hint_text("Search users…")
+                        .desired_width(220.0),
+                )
+                .labelled_by(label);
+            if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                find = true;
+            }
+            if ui.button("Find users").clicked() {
+                find = true;
+            }
+            if d.searching_users.is_some() {
+                ui.spinner();
+            }
+            if let Some(user) = &d.assignee {
+                ui.label(format!("assigned to {}", user.name));
+                if ui.small_button("✖").on_hover_text("No assignee").clicked() {
+                    d.assignee = None;
+                }
+            }
+        });
+        match &d.users {
+            Some(users) if users.is_empty() => {
+                ui.weak("No user matches.");
+            }
+            Some(users) => {
+                let mut chosen = None;
+                for u in users.iter().take(8) {
+                    let text = match &u.email {
+                        Some(e) => format!("{} <{e}>", u.name),
+                        None => u.name.clone(),
+                    };
+                    if ui.selectable_label(false, text).clicked() {
+                        chosen = Some(u.clone());
+                    }
+                }
+                if let Some(u) = chosen {
+                    d.assignee = Some(u);
+                    d.users = None;
+                }
+            }
+            None => {}
+        }
+    });
+    find
 }
 
 fn priority_text(p: Option<Priority>) -> String {

@@ -30,11 +30,11 @@ pub fn link_issue_ui(ctx: &egui::Context, state: &mut UiState) {
         ));
         ui.separator();
         ui.horizontal(|ui| {
-            ui.label("Tracker");
+            let label = ui.label("Tracker");
             if trackers.is_empty() {
                 error_ui(
                     ui,
-                    "No tracker is ready; see Tools → Issue Tracker Settings.",
+                    "No tracker is ready; see Tools > Issue Tracker Settings.",
                 );
             } else {
                 egui::ComboBox::from_id_salt("link-tracker")
@@ -47,7 +47,9 @@ pub fn link_issue_ui(ctx: &egui::Context, state: &mut UiState) {
                                 format!("{name} ({kind})"),
                             );
                         }
-                    });
+                    })
+                    .response
+                    .labelled_by(label.id);
             }
         });
         ui.horizontal(|ui| {

@@ -189,7 +189,7 @@ fn form_ui(
         .num_columns(2)
         .spacing([12.0, 8.0])
         .show(ui, |ui| {
-            ui.label("Provider");
+            let label = ui.label("Provider");
             if form.editing.is_some() {
                 ui.label(provider.display_name);
             } else {
@@ -199,7 +199,9 @@ fn form_ui(
                         for p in providers {
                             ui.selectable_value(&mut form.kind, p.kind.to_owned(), p.display_name);
                         }
-                    });
+                    })
+                    .response
+                    .labelled_by(label.id);
             }
             ui.end_row();
             let label = ui.label("Name");
