@@ -8,6 +8,6 @@ use sr_tracker::Registry;
 pub fn registry(store: &Store, actor: &str) -> Registry {
     let mut r = Registry::new();
     r.register(sr_tracker_local::LocalFactory::new(store.clone(), actor));
-    r.register(sr_tracker_github::GitHubFactory);
+    r.register(sr_tracker_github::GitHubFactory::default());
     r
 }

@@ -52,21 +52,30 @@ pub struct Mapping {
     pub in_progress_label: String,
 }
 
+impl Default for Mapping {
+    /// `priority: critical` … `priority: lowest`, no type labels,
+    /// `in progress`.
+    fn default() -> Self {
+        Mapping {
+            priority_labels: Priority::ALL
+                .into_iter()
+                .map(|p| (p, format!("priority: {}", p.label().to_lowercase())))
+                .collect(),
+            type_labels: BTreeMap::new(),
+            in_progress_label: "in progress".into(),
+        }
+    }
+}
+
 impl Mapping {
     pub fn from_config(c: &GitHubConfig) -> Mapping {
-        let mut priority_labels: BTreeMap<Priority, String> = Priority::ALL
-            .into_iter()
-            .map(|p| (p, format!("priority: {}", p.label().to_lowercase())))
-            .collect();
-        priority_labels.extend(c.priority_labels.clone());
-        Mapping {
-            priority_labels,
-            type_labels: c.type_labels.clone(),
-            in_progress_label: c
-                .in_progress_label
-                .clone()
-                .unwrap_or_else(|| "in progress".into()),
+        let mut m = Mapping::default();
+        m.priority_labels.extend(c.priority_labels.clone());
+        m.type_labels = c.type_labels.clone();
+        if let Some(l) = &c.in_progress_label {
+            m.in_progress_label = l.clone();
         }
+        m
     }
 
     pub fn priority_of(&self, label: &str) -> Option<Priority> {

@@ -1,17 +1,23 @@
 //! Builds GitHub trackers from trackers.json entries.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use sr_secrets::Resolver;
 use sr_tracker::{
     ConfigField, IssueTracker, ProviderInfo, Result, TrackerEntry, TrackerError, TrackerFactory,
 };
+use sr_tracker::{TrackerEvent, TrackerInfo, WebhookParseError};
 
-use crate::{Auth, GitHubConfig, GitHubTracker, KIND};
+use crate::{Auth, GitHubConfig, GitHubTracker, KIND, Mapping};
 
-/// Registered by the engine: `type: "github"`.
+/// Registered by the engine: `type: "github"`. Remembers each built
+/// tracker's label mapping, so that webhook deliveries read priorities and
+/// types the way that tracker is configured.
 #[derive(Debug, Clone, Default)]
-pub struct GitHubFactory;
+pub struct GitHubFactory {
+    mappings: Arc<Mutex<HashMap<String, Mapping>>>,
+}
 
 impl TrackerFactory for GitHubFactory {
     fn info(&self) -> ProviderInfo {
@@ -76,12 +82,26 @@ impl TrackerFactory for GitHubFactory {
         let token = secrets
             .resolve(token)
             .map_err(|e| TrackerError::config(&entry.name, format!("config.auth.token: {e}")))?;
-        Ok(Arc::new(GitHubTracker::new(
-            &entry.name,
-            &config,
-            &token,
-            None,
-        )?))
+        let tracker = GitHubTracker::new(&entry.name, &config, &token, None)?;
+        if let Ok(mut m) = self.mappings.lock() {
+            m.insert(tracker.info.instance.clone(), Mapping::from_config(&config));
+        }
+        Ok(Arc::new(tracker))
+    }
+
+    fn parse_webhook(
+        &self,
+        info: &TrackerInfo,
+        event: &str,
+        body: &[u8],
+    ) -> std::result::Result<TrackerEvent, WebhookParseError> {
+        let map = self
+            .mappings
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&info.instance).cloned())
+            .unwrap_or_default();
+        crate::webhook::parse(info, &map, event, body)
     }
 }
 
@@ -110,7 +130,7 @@ mod tests {
     }
 
     fn check(config: serde_json::Value, token: Option<&'static str>, expected: Result<&str, &str>) {
-        let got = GitHubFactory.build(&entry(config), &resolver(token));
+        let got = GitHubFactory::default().build(&entry(config), &resolver(token));
         match (got, expected) {
             (Ok(t), Ok(instance)) => assert_eq!(t.info().instance, instance),
             (Err(e), Err(want)) => {
@@ -159,7 +179,7 @@ mod tests {
 
     #[test]
     fn validate_is_strict_and_positioned() {
-        let e = GitHubFactory
+        let e = GitHubFactory::default()
             .validate("{\n  \"owner\": \"c\",\n  \"repoo\": \"d\"\n}")
             .expect_err("unknown field");
         assert_eq!(
@@ -171,7 +191,7 @@ mod tests {
 
     #[test]
     fn the_token_is_a_secret_field() {
-        let info = GitHubFactory.info();
+        let info = GitHubFactory::default().info();
         let secret: Vec<_> = info
             .fields
             .iter()
@@ -180,5 +200,40 @@ mod tests {
             .collect();
         assert_eq!(secret, ["auth.token"]);
         assert_eq!(info.kind, "github");
+    }
+}
+
+#[cfg(test)]
+mod webhook_tests {
+    use super::*;
+    use sr_secrets::Keyring;
+
+    #[test]
+    fn deliveries_use_the_built_trackers_labels() {
+        let factory = GitHubFactory::default();
+        let entry: TrackerEntry = serde_json::from_value(serde_json::json!({
+            "name": "GitHub", "type": "github",
+            "config": {"owner": "Codertocat", "repo": "Hello-World", "priority_labels": {"P1": "bug"},
+                       "auth": {"type": "personal_token", "token": "${GITHUB_TOKEN}"}}
+        }))
+        .expect("entry");
+        let secrets = Resolver::with_env(|_| Some("t".into()), Keyring::in_memory());
+        let tracker = factory.build(&entry, &secrets).expect("build");
+        let body = serde_json::json!({
+            "action": "labeled",
+            "repository": {"full_name": "Codertocat/Hello-World"},
+            "issue": {"number": 5, "title": "t", "state": "open", "html_url": "https://github.com/Codertocat/Hello-World/issues/5",
+                      "labels": [{"name": "bug"}], "created_at": "2025-01-01T00:00:00Z", "updated_at": "2025-01-01T00:00:00Z"}
+        });
+        let event = factory
+            .parse_webhook(tracker.info(), "issues", body.to_string().as_bytes())
+            .expect("parse");
+        match event {
+            TrackerEvent::Issue { issue, .. } => {
+                assert_eq!(issue.reference.priority, Some(sr_model::Priority::P1));
+                assert!(issue.reference.labels.is_empty());
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -15,6 +15,7 @@ mod config;
 mod factory;
 mod read;
 mod tracker;
+mod webhook;
 mod wire;
 
 use std::collections::HashSet;
@@ -28,6 +29,7 @@ use sr_tracker::{ApiRequest, HttpClient, HttpSettings, Result, TrackerError, Tra
 
 pub use config::{Auth, DEFAULT_BASE_URL, GitHubConfig, Mapping};
 pub use factory::GitHubFactory;
+pub use webhook::parse as parse_webhook;
 
 /// The provider type in trackers.json.
 pub const KIND: &str = "github";
