@@ -424,3 +424,57 @@ pub fn sensitive(value: &str) -> Result<HeaderValue, reqwest::header::InvalidHea
 pub fn header_name(name: &'static str) -> HeaderName {
     HeaderName::from_static(name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(base: &str, segments: &[&str], expected: &str) {
+        let client = HttpClient::new(HttpSettings::new("GitHub", Url::parse(base).expect("url")))
+            .expect("client");
+        assert_eq!(client.endpoint(segments).as_str(), expected);
+    }
+
+    #[test]
+    fn endpoints_keep_the_base_path_and_encode_segments() {
+        check(
+            "https://api.github.com",
+            &["repos", "acme", "db", "issues"],
+            "https://api.github.com/repos/acme/db/issues",
+        );
+        check(
+            "https://ghe.example.com/api/v3",
+            &["user"],
+            "https://ghe.example.com/api/v3/user",
+        );
+        check(
+            "https://ghe.example.com/api/v3/",
+            &["user"],
+            "https://ghe.example.com/api/v3/user",
+        );
+        check(
+            "http://127.0.0.1:8080",
+            &["repos", "a", "b", "labels", "needs review/db"],
+            "http://127.0.0.1:8080/repos/a/b/labels/needs%20review%2Fdb",
+        );
+        check(
+            "https://api.github.com",
+            &["labels", "50% done?#"],
+            "https://api.github.com/labels/50%25%20done%3F%23",
+        );
+    }
+
+    #[test]
+    fn requests_know_what_may_be_sent_again() {
+        let url = Url::parse("https://h/x").expect("url");
+        let idempotent = |m: Method| ApiRequest::new(m, url.clone(), "op").idempotent;
+        assert!(!idempotent(Method::POST));
+        assert!(idempotent(Method::GET));
+        assert!(idempotent(Method::PATCH));
+        assert!(idempotent(Method::DELETE));
+        assert_eq!(
+            USER_AGENT,
+            concat!("ScratchRobin/", env!("CARGO_PKG_VERSION"))
+        );
+    }
+}
