@@ -202,10 +202,12 @@ fn sqlite_rebuilds_what_alter_cannot_do() {
         verbs(&a, &b, Dialect::Sqlite),
         [
             "PRAGMA foreign_keys = OFF",
+            "PRAGMA legacy_alter_table = ON",
             "CREATE TABLE \"_sr_new_t\"",
             "INSERT INTO \"_sr_new_t\"",
             "DROP TABLE \"t\"",
             "ALTER TABLE \"_sr_new_t\" RENAME TO \"t\"",
+            "PRAGMA legacy_alter_table = OFF",
             "PRAGMA foreign_keys = ON",
         ]
     );

@@ -4,7 +4,9 @@
 //! under a temporary name, copy the rows, drop the old table, rename, and
 //! recreate its indexes, triggers and the views that read it. Foreign key
 //! enforcement is switched off around the script (outside a transaction,
-//! where the pragma takes effect) and on again at the end.
+//! where the pragma takes effect) and on again at the end; the renames run
+//! with `legacy_alter_table`, so triggers elsewhere that name the table are
+//! left as they are rather than rejected while the table is away.
 
 use std::collections::BTreeSet;
 
@@ -99,6 +101,11 @@ pub(crate) fn render(plan: &Plan<'_>) -> MigrationScript {
             ));
         }
     }
+    // Triggers of other tables may name a rebuilt table; the legacy rename
+    // leaves their text alone instead of failing on the missing table.
+    if !rebuilt.is_empty() {
+        s.push("PRAGMA legacy_alter_table = ON");
+    }
     for (c, a, b) in &rebuilt {
         let tmp = format!("_sr_new_{}", b.name);
         s.push(create_table(&tmp, b));
@@ -126,6 +133,9 @@ pub(crate) fn render(plan: &Plan<'_>) -> MigrationScript {
             q(D, &tmp),
             q(D, &b.name)
         ));
+    }
+    if !rebuilt.is_empty() {
+        s.push("PRAGMA legacy_alter_table = OFF");
     }
     let views_created = plan.views_to_create(&views_dropped);
     for (_, v) in &views_created {
