@@ -394,3 +394,76 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod transport_tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use reqwest::dns::{Name, Resolve, Resolving};
+
+    use super::*;
+    use crate::ErrorKind;
+
+    /// A resolver that knows no host, so the DNS path is tested without a
+    /// network.
+    struct NoSuchHost;
+
+    impl Resolve for NoSuchHost {
+        fn resolve(&self, _name: Name) -> Resolving {
+            Box::pin(async {
+                Err(Box::new(std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "failed to lookup address information: Name or service not known",
+                ))
+                    as Box<dyn std::error::Error + Send + Sync>)
+            })
+        }
+    }
+
+    async fn classify(client: reqwest::Client, url: &str) -> (ErrorKind, FailurePhase) {
+        let e = client.get(url).send().await.expect_err("must fail");
+        let (error, phase) = transport_error(&e, url, Duration::from_secs(5));
+        (error.kind(), phase)
+    }
+
+    #[tokio::test]
+    async fn transport_failures() {
+        let no_dns = reqwest::Client::builder()
+            .dns_resolver(Arc::new(NoSuchHost))
+            .build()
+            .expect("client");
+        assert_eq!(
+            classify(no_dns, "https://tracker.example.invalid/").await,
+            (ErrorKind::Dns, FailurePhase::Connect)
+        );
+
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        drop(listener);
+        let refused = format!("http://127.0.0.1:{port}/");
+        assert_eq!(
+            classify(reqwest::Client::new(), &refused).await,
+            (ErrorKind::Refused, FailurePhase::Connect)
+        );
+
+        // A server that accepts and never answers: the request timed out after it was sent.
+        let silent = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}/", silent.local_addr().expect("addr"));
+        let hold = tokio::spawn(async move {
+            let (_socket, _) = silent.accept().await.expect("accept");
+            std::future::pending::<()>().await;
+        });
+        let quick = reqwest::Client::builder()
+            .timeout(Duration::from_millis(200))
+            .build()
+            .expect("client");
+        assert_eq!(
+            classify(quick, &url).await,
+            (ErrorKind::Timeout, FailurePhase::AfterSend)
+        );
+        hold.abort();
+    }
+}
