@@ -260,6 +260,24 @@ async fn error_cases(t: &dyn IssueTracker, missing_id: &str) -> Result<(), Contr
     ensure(k == Some(ErrorKind::NotFound), "missing issue", || {
         format!("comment on a missing issue gave {k:?}, want NotFound")
     })?;
+    let k = kind(t.comments(missing_id).await.map(|_| ()));
+    ensure(k == Some(ErrorKind::NotFound), "missing issue", || {
+        format!("listing comments of a missing issue gave {k:?}, want NotFound")
+    })?;
+    let k = kind(
+        t.update_issue(
+            missing_id,
+            &IssueUpdate {
+                state: Some(IssueState::Done),
+                ..IssueUpdate::default()
+            },
+        )
+        .await
+        .map(|_| ()),
+    );
+    ensure(k == Some(ErrorKind::NotFound), "missing issue", || {
+        format!("closing a missing issue gave {k:?}, want NotFound")
+    })?;
     let k = kind(
         t.create_issue(&IssueDraft::new("  ", "no title"))
             .await
