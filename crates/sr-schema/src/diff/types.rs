@@ -4,6 +4,10 @@
 
 /// True when every value of type `from` fits type `to` unchanged.
 pub fn is_widening(from: &str, to: &str) -> bool {
+    if let (Some(a), Some(b)) = (labels(from), labels(to)) {
+        // MySQL ENUM and SET keep every value whose label stays.
+        return a.iter().all(|l| b.contains(l));
+    }
     let (f, t) = (parse(from), parse(to));
     if f == t {
         return true;
@@ -34,10 +38,23 @@ pub fn is_widening(from: &str, to: &str) -> bool {
         // Any value prints as text, and text of unbounded length keeps it.
         (_, Family::String { fixed: false }) => t.args.is_empty() && t.base == "text",
         (Family::Other(a), Family::Other(b)) => {
-            a == b && (t.args.is_empty() || f.args.iter().zip(&t.args).all(|(x, y)| x <= y))
+            a == b
+                && f.args.len() == t.args.len()
+                && f.args.iter().zip(&t.args).all(|(x, y)| x <= y)
         }
         _ => false,
     }
+}
+
+/// The labels of `enum('a','b')` or `set('a','b')`.
+fn labels(ty: &str) -> Option<Vec<String>> {
+    let lower = ty.trim().to_ascii_lowercase();
+    let open = lower.find('(')?;
+    if !matches!(lower[..open].trim(), "enum" | "set") {
+        return None;
+    }
+    let inner = ty.trim()[open + 1..].trim_end().strip_suffix(')')?;
+    Some(inner.split(',').map(|l| l.trim().to_owned()).collect())
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -134,5 +151,18 @@ mod tests {
         check("varchar(10)", "VARCHAR(20)", true);
         check("int(11)", "bigint(20)", true);
         check("int unsigned", "int", false);
+        check("enum('new','done')", "enum('new','paid','done')", true);
+        check("enum('new','paid','done')", "enum('new','done')", false);
+        check("set('a','b')", "set('a')", false);
+        check(
+            "timestamp(3) with time zone",
+            "timestamp(6) with time zone",
+            true,
+        );
+        check(
+            "timestamp(6) with time zone",
+            "timestamp with time zone",
+            false,
+        );
     }
 }

@@ -1,0 +1,1 @@
+CREATE TABLE order_lines (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, order_id int NOT NULL);

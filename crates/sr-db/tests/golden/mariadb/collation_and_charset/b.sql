@@ -1,0 +1,1 @@
+CREATE TABLE tags (id int NOT NULL PRIMARY KEY, name varchar(40) COLLATE utf8mb4_bin);

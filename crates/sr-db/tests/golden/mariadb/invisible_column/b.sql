@@ -1,0 +1,1 @@
+CREATE TABLE t (id int NOT NULL PRIMARY KEY, secret varchar(10) INVISIBLE);
