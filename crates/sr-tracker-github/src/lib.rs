@@ -12,6 +12,7 @@
 //! and the adapter says so ([`sr_tracker::TrackerError::Unsupported`]).
 
 mod config;
+pub mod device_flow;
 mod factory;
 mod read;
 mod tracker;
