@@ -11,6 +11,7 @@
 //! Never deletes issues or uploads files: GitHub's REST API offers neither,
 //! and the adapter says so ([`sr_tracker::TrackerError::Unsupported`]).
 
+mod advisory;
 mod config;
 pub mod device_flow;
 mod factory;

@@ -309,3 +309,25 @@ async fn an_unchanged_poll_is_answered_304() {
     assert_eq!(f.server.requests().pop().map(|r| r.status), Some(200));
     assert_ne!(third[0].reference.updated_at, first[0].reference.updated_at);
 }
+
+#[tokio::test]
+async fn security_advisories_are_read_as_bugs() {
+    let f = fixture().await;
+    // The repository fake does not model advisories: the description's own example answers.
+    let list = f
+        .tracker
+        .security_advisories(100)
+        .await
+        .expect("advisories");
+    let keys: Vec<_> = list
+        .iter()
+        .map(|i| (i.reference.display_key.clone(), i.reference.priority))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("GHSA-abcd-1234-efgh".to_owned(), Some(Priority::P0)),
+            ("GHSA-1234-5678-9012".to_owned(), Some(Priority::P1))
+        ]
+    );
+}
