@@ -69,7 +69,34 @@ pub(crate) fn to_issue(a: &WireAdvisory, info: &TrackerInfo, project: &str) -> I
     }
 }
 
+/// Whether an issue id is an advisory's (`GHSA-xxxx-xxxx-xxxx`).
+pub(crate) fn is_advisory_id(id: &str) -> bool {
+    id.starts_with("GHSA-")
+}
+
 impl GitHubTracker {
+    /// One advisory by its GHSA id; `None` when GitHub does not know it.
+    pub async fn security_advisory(&self, ghsa_id: &str) -> Result<Option<Issue>> {
+        let req = self
+            .request(
+                Method::GET,
+                self.repo_url(&["security-advisories", ghsa_id]),
+                "read security advisory",
+            )
+            .what(format!(
+                "security advisory {ghsa_id} of {}",
+                self.full_name()
+            ));
+        match self.http.get_cached(req).await {
+            Ok(resp) => {
+                let a: WireAdvisory = resp.json(crate::PROVIDER)?;
+                Ok(Some(to_issue(&a, &self.info, &self.full_name())))
+            }
+            Err(e) if e.kind() == sr_tracker::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The repository's security advisories, newest update first, as `Bug`
     /// issues. Needs a token that may read them (repository admin or
     /// security manager); others get GitHub's 403 or 404.

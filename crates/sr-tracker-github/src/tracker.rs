@@ -198,6 +198,9 @@ impl IssueTracker for GitHubTracker {
     }
 
     async fn get_issue(&self, id: &str) -> Result<Option<Issue>> {
+        if crate::advisory::is_advisory_id(id) {
+            return self.security_advisory(id).await;
+        }
         let n = self.number(id)?;
         Ok(self.wire_issue(n).await?.map(|w| self.convert(&w)))
     }

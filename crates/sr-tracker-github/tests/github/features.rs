@@ -329,5 +329,12 @@ async fn security_advisories_are_read_as_bugs() {
             ("GHSA-abcd-1234-efgh".to_owned(), Some(Priority::P0)),
             ("GHSA-1234-5678-9012".to_owned(), Some(Priority::P1))
         ]
-    );
+    ); // One advisory by its key (the example answers again).
+    let one = f
+        .tracker
+        .get_issue("GHSA-abcd-1234-efgh")
+        .await
+        .expect("advisory")
+        .expect("found");
+    assert_eq!(one.issue_type.as_deref(), Some("Bug"));
 }
