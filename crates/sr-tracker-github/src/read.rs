@@ -84,6 +84,9 @@ impl GitHubTracker {
         url
     }
 
+    /// The issue list, newest change first. An unchanged poll (same
+    /// `updated_since`, which should be the newest `updated_at` already
+    /// seen) is answered 304 for its first page.
     pub(crate) async fn list(&self, query: &SearchQuery, limit: usize) -> Result<Vec<Issue>> {
         let mut url = self.repo_url(&["issues"]);
         {

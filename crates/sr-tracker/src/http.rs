@@ -139,6 +139,9 @@ impl ApiResponse {
     }
 }
 
+/// How many answers the ETag cache keeps.
+const ETAG_CACHE_ENTRIES: usize = 1024;
+
 /// The last ETag and body per URL.
 type EtagCache = HashMap<String, (HeaderValue, Vec<u8>)>;
 
@@ -289,6 +292,11 @@ impl HttpClient {
         } else if let Some(etag) = resp.headers.get(ETAG)
             && let Ok(mut m) = self.etags.lock()
         {
+            // Bounded: a full cache starts over rather than grow with every
+            // issue ever read.
+            if m.len() >= ETAG_CACHE_ENTRIES && !m.contains_key(&key) {
+                m.clear();
+            }
             m.insert(key, (etag.clone(), resp.body.clone()));
         }
         Ok(resp)
@@ -330,7 +338,9 @@ impl HttpClient {
 
     /// Like [`HttpClient::get_pages_with`], with the first page read
     /// conditionally ([`HttpClient::get_cached`]): a poll whose first page
-    /// has not changed costs GitHub no rate limit for it.
+    /// has not changed costs GitHub no rate limit for it. The URL must stay
+    /// the same between polls for that, so poll with the newest change
+    /// already seen as `since`, not with the time of the last poll.
     pub async fn get_pages_cached<T, F>(
         &self,
         first: ApiRequest,
