@@ -1,5 +1,6 @@
-//! Pagination by RFC 8288 `Link` headers, as GitHub (and GitLab's offset
-//! pagination) send them: `<https://…?page=2>; rel="next", <…>; rel="last"`.
+//! Pagination by RFC 8288 `Link` headers, as GitHub (and GitLab's keyset
+//! pagination) send them: `<https://…?page=2>; rel="next", <…>; rel="last"`,
+//! and by GitLab's `x-next-page` page numbers.
 
 use reqwest::header::{HeaderMap, LINK};
 
@@ -18,6 +19,15 @@ pub fn link_relation(headers: &HeaderMap, rel: &str) -> Option<String> {
 /// The `next` page's URL.
 pub fn next_link(headers: &HeaderMap) -> Option<String> {
     link_relation(headers, "next")
+}
+
+/// GitLab's offset pagination: the `x-next-page` header holds the next
+/// page's number, empty on the last page.
+pub fn next_page_number(headers: &HeaderMap) -> Option<u32> {
+    headers
+        .get("x-next-page")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
 }
 
 /// Splits one header value into `(url, rel)` pairs. Commas inside `<…>` do
@@ -104,5 +114,19 @@ mod tests {
             Some("https://h/p3"),
         );
         check(&["garbage"], "next", None);
+    }
+
+    #[test]
+    fn gitlab_next_page() {
+        let page = |v: Option<&str>| {
+            let mut h = HeaderMap::new();
+            if let Some(v) = v {
+                h.insert("x-next-page", HeaderValue::from_str(v).expect("value"));
+            }
+            next_page_number(&h)
+        };
+        assert_eq!(page(Some("3")), Some(3));
+        assert_eq!(page(Some("")), None);
+        assert_eq!(page(None), None);
     }
 }
