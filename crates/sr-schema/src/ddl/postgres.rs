@@ -159,6 +159,16 @@ pub(crate) fn render(plan: &Plan<'_>) -> MigrationScript {
             _ => {}
         }
     }
+    // Routines come before the tables their defaults and checks may call,
+    // so bodies naming tables still to come are not checked now (for this
+    // session only); they are checked when called.
+    if plan
+        .changes
+        .iter()
+        .any(|c| matches!(c.after, Some(Object::Routine(_))))
+    {
+        s.push("SET check_function_bodies = false");
+    }
     for c in plan.changes.iter() {
         if let Some(Object::Routine(r)) = &c.after {
             s.push(routine_sql(r));
