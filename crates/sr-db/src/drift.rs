@@ -187,12 +187,24 @@ pub fn expected_snapshot<'a>(
     db: &'a Database,
     baseline: &'a Baseline,
 ) -> BoxFuture<'a, Result<Snapshot, DbError>> {
+    load_snapshot(baseline, db.dialect(), Some(db))
+}
+
+/// A snapshot from any source `schema diff` accepts: a snapshot file, a
+/// database URL, or a migrations directory applied to a scratch database
+/// of `dialect` (in memory for SQLite; on `server` for PostgreSQL and
+/// MySQL, which is required there).
+pub fn load_snapshot<'a>(
+    source: &'a Baseline,
+    dialect: Dialect,
+    server: Option<&'a Database>,
+) -> BoxFuture<'a, Result<Snapshot, DbError>> {
     Box::pin(async move {
         let fail = |reason: String| DbError::Baseline {
-            source_name: baseline.describe(),
+            source_name: source.describe(),
             reason,
         };
-        match baseline {
+        match source {
             Baseline::SnapshotFile(path) => {
                 let text = tokio::fs::read_to_string(path)
                     .await
@@ -214,7 +226,7 @@ pub fn expected_snapshot<'a>(
                         .map_err(|e| fail(format!("{}: {e}", f.display())))?;
                     scripts.push((f.clone(), sql));
                 }
-                from_migrations(db, &scripts).await
+                from_migrations(dialect, server, &scripts).await
             }
         }
     })
@@ -235,17 +247,29 @@ fn migration_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 async fn from_migrations(
-    db: &Database,
+    dialect: Dialect,
+    server: Option<&Database>,
     scripts: &[(PathBuf, String)],
 ) -> Result<Snapshot, DbError> {
-    if db.dialect() == Dialect::Sqlite {
+    if dialect == Dialect::Sqlite {
         let scratch = Database::connect("sqlite::memory:").await?;
         let result = apply_all(&scratch, scripts).await;
         scratch.close().await;
         return result;
     }
+    let Some(db) = server.filter(|d| d.dialect() == dialect) else {
+        return Err(DbError::Baseline {
+            source_name: "migrations".into(),
+            reason: format!(
+                "applying {} migrations needs a {} server to create a scratch database on; \
+                 name one with --db",
+                dialect.label(),
+                dialect.label()
+            ),
+        });
+    };
     let name = scratch_name();
-    let (create, drop) = match db.dialect() {
+    let (create, drop) = match dialect {
         Dialect::Postgres => (
             format!("CREATE DATABASE \"{name}\""),
             format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),

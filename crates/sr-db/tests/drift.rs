@@ -176,3 +176,26 @@ async fn a_baseline_that_cannot_be_read_says_which_and_why() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn schema_diff_sources_load_without_a_database() {
+    let dir = migrations(&MIGRATIONS);
+    let source = Baseline::Migrations(dir.path().to_owned());
+    let snap = drift::load_snapshot(&source, sr_db::Dialect::Sqlite, None)
+        .await
+        .unwrap();
+    let names: Vec<&str> = snap.schemas[0]
+        .tables
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    assert_eq!(names, ["customers", "orders"]);
+    let err = drift::load_snapshot(&source, sr_db::Dialect::Postgres, None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cannot read the drift baseline migrations: applying PostgreSQL migrations needs a \
+         PostgreSQL server to create a scratch database on; name one with --db"
+    );
+}

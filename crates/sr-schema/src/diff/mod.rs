@@ -16,6 +16,7 @@ mod types;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use sr_model::ObjectKind;
 
 use crate::Dialect;
 use crate::model::{
@@ -48,6 +49,24 @@ pub enum ObjectType {
 }
 
 impl ObjectType {
+    /// The product-wide kind, for object keys and issue links; `None` for
+    /// what is not an object of its own (extensions, policies, privileges).
+    pub fn object_kind(self) -> Option<ObjectKind> {
+        Some(match self {
+            ObjectType::Schema => ObjectKind::Schema,
+            ObjectType::Enum | ObjectType::Domain => ObjectKind::Type,
+            ObjectType::Sequence => ObjectKind::Sequence,
+            ObjectType::Function => ObjectKind::Function,
+            ObjectType::Procedure => ObjectKind::Procedure,
+            ObjectType::Table => ObjectKind::Table,
+            ObjectType::View => ObjectKind::View,
+            ObjectType::MaterializedView => ObjectKind::MaterializedView,
+            ObjectType::Index => ObjectKind::Index,
+            ObjectType::Trigger => ObjectKind::Trigger,
+            ObjectType::Extension | ObjectType::Policy | ObjectType::Privilege => return None,
+        })
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ObjectType::Schema => "schema",
