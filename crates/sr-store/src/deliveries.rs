@@ -89,22 +89,37 @@ impl Store {
     /// Records a delivery; `None` when this tracker already has one with the
     /// same delivery id (a redelivery, to be acknowledged and not processed).
     pub async fn record_delivery(&self, d: &NewDelivery<'_>) -> Result<Option<i64>> {
-        let row = sqlx::query(
-            "INSERT INTO webhook_deliveries (provider, tracker, event, delivery_id, received_at, body, status, last_error) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (tracker, delivery_id) DO NOTHING RETURNING id",
-        )
-        .bind(d.provider)
-        .bind(d.tracker)
-        .bind(d.event)
-        .bind(d.delivery_id)
-        .bind(time::to_ms(time::now()))
-        .bind(d.body.to_vec())
-        .bind(d.status.as_str())
-        .bind(d.error)
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(|r| r.try_get("id").map_err(StoreError::from))
-            .transpose()
+        Ok(self
+            .record_deliveries(std::slice::from_ref(d))
+            .await?
+            .remove(0))
+    }
+
+    /// Records several deliveries in one transaction (the listener's group
+    /// commit); one answer per delivery, in order.
+    pub async fn record_deliveries(&self, list: &[NewDelivery<'_>]) -> Result<Vec<Option<i64>>> {
+        let received = time::to_ms(time::now());
+        let mut tx = self.pool().begin().await?;
+        let mut out = Vec::with_capacity(list.len());
+        for d in list {
+            let row = sqlx::query(
+                "INSERT INTO webhook_deliveries (provider, tracker, event, delivery_id, received_at, body, status, last_error) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (tracker, delivery_id) DO NOTHING RETURNING id",
+            )
+            .bind(d.provider)
+            .bind(d.tracker)
+            .bind(d.event)
+            .bind(d.delivery_id)
+            .bind(received)
+            .bind(d.body.to_vec())
+            .bind(d.status.as_str())
+            .bind(d.error)
+            .fetch_optional(&mut *tx)
+            .await?;
+            out.push(row.map(|r| r.try_get("id")).transpose()?);
+        }
+        tx.commit().await?;
+        Ok(out)
     }
 
     /// Claims up to `limit` of the oldest pending deliveries for the
@@ -121,68 +136,70 @@ impl Store {
     ) -> Result<Vec<Delivery>> {
         let now = time::to_ms(time::now());
         let stale = now - stale_after_s * 1000;
-        let rows = sqlx::query(
-            "SELECT id, claimed_at, claimed_by FROM webhook_deliveries WHERE status = 'pending' ORDER BY id LIMIT $1",
+        // Release the claims of processors that are gone.
+        let owners = sqlx::query(
+            "SELECT DISTINCT claimed_by FROM webhook_deliveries WHERE status = 'pending' AND claimed_by IS NOT NULL \
+             AND claimed_by <> $1",
         )
-        .bind(limit_i64(limit.saturating_mul(4)))
+        .bind(claimant)
         .fetch_all(self.pool())
         .await?;
-        let mut claimed = Vec::with_capacity(limit);
-        for row in rows {
-            if claimed.len() >= limit {
-                break;
-            }
-            let id: i64 = row.try_get("id")?;
-            let at: Option<i64> = row.try_get("claimed_at")?;
-            let by: Option<String> = row.try_get("claimed_by")?;
-            let free = match (&at, &by) {
-                (None, _) => true,
-                (Some(t), Some(owner)) => *t < stale || (owner != claimant && is_dead(owner)),
-                (Some(t), None) => *t < stale,
-            };
-            if !free {
-                continue;
-            }
-            // Only one claimant's update matches the claim it read.
-            let won = sqlx::query(
-                "UPDATE webhook_deliveries SET claimed_at = $1, claimed_by = $2 WHERE id = $3 AND status = 'pending' \
-                 AND claimed_at IS NOT DISTINCT FROM $4",
-            )
-            .bind(now)
-            .bind(claimant)
-            .bind(id)
-            .bind(at)
-            .execute(self.pool())
-            .await?
-            .rows_affected()
-                == 1;
-            if won {
-                if let Some(d) = self.delivery(id).await? {
-                    claimed.push(d);
-                }
+        for row in owners {
+            let owner: String = row.try_get("claimed_by")?;
+            if is_dead(&owner) {
+                sqlx::query(
+                    "UPDATE webhook_deliveries SET claimed_at = NULL, claimed_by = NULL \
+                     WHERE status = 'pending' AND claimed_by = $1",
+                )
+                .bind(&owner)
+                .execute(self.pool())
+                .await?;
             }
         }
+        // One statement claims the batch; the outer conditions are checked
+        // again on each row, so two processors never claim the same one.
+        let sql = format!(
+            "UPDATE webhook_deliveries SET claimed_at = $1, claimed_by = $2 \
+             WHERE status = 'pending' AND (claimed_at IS NULL OR claimed_at < $3) AND id IN \
+             (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND (claimed_at IS NULL OR claimed_at < $3) \
+              ORDER BY id LIMIT $4) RETURNING {COLUMNS}"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(now)
+            .bind(claimant)
+            .bind(stale)
+            .bind(limit_i64(limit))
+            .fetch_all(self.pool())
+            .await?;
+        let mut claimed = rows
+            .iter()
+            .map(delivery_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        claimed.sort_by_key(|d| d.id);
         Ok(claimed)
     }
 
-    /// Records one processing attempt's outcome.
-    pub async fn finish_delivery(
+    /// Records the outcomes of a processed batch in one transaction.
+    pub async fn finish_deliveries(
         &self,
-        id: i64,
-        status: DeliveryStatus,
-        error: Option<&str>,
+        outcomes: &[(i64, DeliveryStatus, Option<String>)],
     ) -> Result<()> {
-        let processed = (status == DeliveryStatus::Processed).then(|| time::to_ms(time::now()));
-        sqlx::query(
-            "UPDATE webhook_deliveries SET status = $1, last_error = $2, attempts = attempts + 1, \
-             processed_at = COALESCE($3, processed_at), claimed_at = NULL, claimed_by = NULL WHERE id = $4",
-        )
-        .bind(status.as_str())
-        .bind(error)
-        .bind(processed)
-        .bind(id)
-        .execute(self.pool())
-        .await?;
+        let processed_at = time::to_ms(time::now());
+        let mut tx = self.pool().begin().await?;
+        for (id, status, error) in outcomes {
+            let processed = (*status == DeliveryStatus::Processed).then_some(processed_at);
+            sqlx::query(
+                "UPDATE webhook_deliveries SET status = $1, last_error = $2, attempts = attempts + 1, \
+                 processed_at = COALESCE($3, processed_at), claimed_at = NULL, claimed_by = NULL WHERE id = $4",
+            )
+            .bind(status.as_str())
+            .bind(error.as_deref())
+            .bind(processed)
+            .bind(*id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

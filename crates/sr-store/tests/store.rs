@@ -389,23 +389,63 @@ async fn deliveries_are_recorded_once_and_claimed_by_one_processor() {
         };
         let first = store.record_delivery(&new("d1")).await.unwrap();
         assert!(first.is_some());
-        assert_eq!(store.record_delivery(&new("d1")).await.unwrap(), None, "a redelivery is recognised");
+        assert_eq!(
+            store.record_delivery(&new("d1")).await.unwrap(),
+            None,
+            "a redelivery is recognised"
+        );
         store.record_delivery(&new("d2")).await.unwrap();
         let alive = |_: &str| false;
         let dead = |_: &str| true;
-        let a = store.claim_deliveries("host:1", 10, 60, &alive).await.unwrap();
+        let a = store
+            .claim_deliveries("host:1", 10, 60, &alive)
+            .await
+            .unwrap();
         assert_eq!(a.len(), 2);
-        assert!(store.claim_deliveries("host:2", 10, 60, &alive).await.unwrap().is_empty(), "claimed by a live processor");
-        let taken = store.claim_deliveries("host:2", 10, 60, &dead).await.unwrap();
-        assert_eq!(taken.len(), 2, "the claims of a dead processor are taken over");
-        store.finish_delivery(taken[0].id, DeliveryStatus::Processed, None).await.unwrap();
-        store.finish_delivery(taken[1].id, DeliveryStatus::Failed, Some("boom")).await.unwrap();
-        assert!(store.claim_deliveries("host:3", 10, 60, &dead).await.unwrap().is_empty());
+        assert!(
+            store
+                .claim_deliveries("host:2", 10, 60, &alive)
+                .await
+                .unwrap()
+                .is_empty(),
+            "claimed by a live processor"
+        );
+        let taken = store
+            .claim_deliveries("host:2", 10, 60, &dead)
+            .await
+            .unwrap();
+        assert_eq!(
+            taken.len(),
+            2,
+            "the claims of a dead processor are taken over"
+        );
+        store
+            .finish_deliveries(&[
+                (taken[0].id, DeliveryStatus::Processed, None),
+                (taken[1].id, DeliveryStatus::Failed, Some("boom".into())),
+            ])
+            .await
+            .unwrap();
+        assert!(
+            store
+                .claim_deliveries("host:3", 10, 60, &dead)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         let failed = store.deliveries(true, 10).await.unwrap();
         assert_eq!(failed.len(), 1);
         assert_eq!(failed[0].last_error.as_deref(), Some("boom"));
         assert!(store.replay_delivery(failed[0].id).await.unwrap());
-        assert_eq!(store.claim_deliveries("host:3", 10, 60, &alive).await.unwrap().len(), 1, "replayed");
+        assert_eq!(
+            store
+                .claim_deliveries("host:3", 10, 60, &alive)
+                .await
+                .unwrap()
+                .len(),
+            1,
+            "replayed"
+        );
         let stats = store.delivery_stats().await.unwrap();
         assert_eq!((stats[0].pending, stats[0].processed), (1, 1));
     })

@@ -12,6 +12,7 @@ mod processor;
 mod server;
 mod status;
 pub mod verify;
+mod writer;
 
 pub use config::{HookTracker, ListenerConfig};
 pub use processor::{DeliveryHandler, Finished, drain};

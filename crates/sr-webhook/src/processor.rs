@@ -73,13 +73,14 @@ pub async fn drain(
         if batch.is_empty() {
             return Ok(());
         }
-        for d in batch {
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for d in &batch {
             let span =
                 tracing::info_span!("delivery", id = d.id, tracker = %d.tracker, event = %d.event);
             let _entered = span.enter();
             let mut last = None;
             for attempt in 0..max_attempts.max(1) {
-                match handler.process(&d).await {
+                match handler.process(d).await {
                     Ok(()) => {
                         last = None;
                         break;
@@ -98,14 +99,20 @@ pub async fn drain(
             } else {
                 DeliveryStatus::Failed
             };
-            store.finish_delivery(d.id, status, last.as_deref()).await?;
+            outcomes.push((d.id, status, last));
+        }
+        // One transaction records the batch; a crash before it means the
+        // batch is processed again (deliveries are at-least-once).
+        store.finish_deliveries(&outcomes).await?;
+        for (d, (_, status, _)) in batch.iter().zip(&outcomes) {
+            tracing::info!(delivery = %d.delivery_id, status = status.as_str(), "delivery finished");
             if let Some(tx) = finished {
                 // Nobody listening is fine.
                 tx.send(Finished {
                     id: d.id,
                     tracker: d.tracker.clone(),
                     delivery_id: d.delivery_id.clone(),
-                    status,
+                    status: *status,
                 })
                 .ok();
             }

@@ -11,11 +11,12 @@ use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use sr_store::{DeliveryStatus, NewDelivery, Store};
+use sr_store::{DeliveryStatus, Store};
 use tokio::sync::Notify;
 
 use crate::config::{HookTracker, ListenerConfig};
 use crate::processor::{DeliveryHandler, Finished, run_processor};
+use crate::writer::{Incoming, Writer};
 use crate::{form, verify};
 
 /// A running listener. Dropping it does not stop it; call `shutdown`.
@@ -56,6 +57,7 @@ pub enum ListenerError {
 pub(crate) struct Shared {
     config: ListenerConfig,
     store: Store,
+    writer: Writer,
     wake: Arc<Notify>,
     rate: Mutex<HashMap<IpAddr, (Instant, u32)>>,
 }
@@ -88,6 +90,7 @@ pub async fn start(
     let (max_attempts, claim_timeout_s) = (config.max_attempts, config.claim_timeout_s);
     let shared = Arc::new(Shared {
         config,
+        writer: Writer::spawn(store.clone()),
         store: store.clone(),
         wake: wake.clone(),
         rate: Mutex::default(),
@@ -221,16 +224,16 @@ async fn receive(
         Ok(_) => (DeliveryStatus::Pending, None),
         Err(e) => (DeliveryStatus::Failed, Some(format!("malformed JSON: {e}"))),
     };
-    let new = NewDelivery {
-        provider: &tracker.provider,
-        tracker: &tracker.name,
-        event: &event,
-        delivery_id: &delivery_id,
-        body: &json_body,
+    let incoming = Incoming {
+        provider: tracker.provider.clone(),
+        tracker: tracker.name.clone(),
+        event: event.clone(),
+        delivery_id: delivery_id.clone(),
+        body: json_body,
         status,
-        error: error.as_deref(),
+        error: error.clone(),
     };
-    match s.store.record_delivery(&new).await {
+    match s.writer.record(incoming).await {
         Ok(Some(id)) if error.is_some() => {
             tracing::warn!(id, %delivery_id, "verified delivery with malformed JSON stored as failed");
             (StatusCode::BAD_REQUEST, "malformed JSON\n").into_response()
