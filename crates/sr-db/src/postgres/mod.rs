@@ -5,6 +5,8 @@
 //! extension are left out (the extension itself is listed instead).
 
 mod introspect;
+mod objects;
 mod queries;
+mod rows;
 
 pub(crate) use introspect::introspect;

@@ -1,0 +1,113 @@
+//! Turning catalog rows into model values.
+
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+use sr_schema::{
+    Column, FkAction, Generated, Identity, Index, IndexColumn, IndexKey, TriggerEvent,
+};
+
+pub(super) fn column(r: &PgRow) -> Result<Column, sqlx::Error> {
+    let mut c = Column::new(
+        r.try_get::<String, _>("name")?,
+        r.try_get::<String, _>("type")?,
+        r.try_get("nullable")?,
+    );
+    let default: Option<String> = r.try_get("default")?;
+    match r.try_get::<String, _>("generated")?.as_str() {
+        "s" => {
+            c.generated = Some(Generated {
+                expression: default.unwrap_or_default(),
+                stored: true,
+            })
+        }
+        "v" => {
+            c.generated = Some(Generated {
+                expression: default.unwrap_or_default(),
+                stored: false,
+            })
+        }
+        _ => c.default = default,
+    }
+    c.identity = match r.try_get::<String, _>("identity")?.as_str() {
+        "a" => Some(Identity::Always),
+        "d" => Some(Identity::ByDefault),
+        _ => None,
+    };
+    c.collation = r.try_get("collation")?;
+    c.comment = r.try_get("comment")?;
+    Ok(c)
+}
+
+pub(super) fn index(r: &PgRow, table: String) -> Result<Index, sqlx::Error> {
+    let keys: Vec<String> = r.try_get("keys")?;
+    let is_expr: Vec<String> = r.try_get("is_expr")?;
+    let desc: Vec<String> = r.try_get("descending")?;
+    let key_count = usize::try_from(r.try_get::<i64, _>("key_count")?).unwrap_or(0);
+    let mut columns = Vec::new();
+    let mut include = Vec::new();
+    for (k, text) in keys.into_iter().enumerate() {
+        if k >= key_count {
+            include.push(unquote(&text));
+            continue;
+        }
+        let expr = is_expr.get(k).is_some_and(|e| e == "true");
+        columns.push(IndexColumn {
+            key: if expr {
+                IndexKey::Expression(text)
+            } else {
+                IndexKey::Column(unquote(&text))
+            },
+            descending: desc.get(k).is_some_and(|d| d == "true"),
+            collation: None,
+        });
+    }
+    let method: String = r.try_get("method")?;
+    Ok(Index {
+        name: r.try_get("name")?,
+        table,
+        unique: r.try_get("is_unique")?,
+        columns,
+        include,
+        predicate: r.try_get("predicate")?,
+        method: Some(method),
+        comment: r.try_get("comment")?,
+        version_hash: String::new(),
+    })
+}
+
+/// `pg_get_indexdef` quotes names that need it; the model keeps them bare.
+fn unquote(name: &str) -> String {
+    match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+        Some(inner) => inner.replace("\"\"", "\""),
+        None => name.to_owned(),
+    }
+}
+
+pub(super) fn fk_action(code: &str) -> FkAction {
+    match code {
+        "r" => FkAction::Restrict,
+        "c" => FkAction::Cascade,
+        "n" => FkAction::SetNull,
+        "d" => FkAction::SetDefault,
+        _ => FkAction::NoAction,
+    }
+}
+
+pub(super) fn trigger_events(ty: i64) -> Vec<TriggerEvent> {
+    let mut out = Vec::new();
+    if ty & 4 != 0 {
+        out.push(TriggerEvent::Insert);
+    }
+    if ty & 8 != 0 {
+        out.push(TriggerEvent::Delete);
+    }
+    if ty & 16 != 0 {
+        out.push(TriggerEvent::Update {
+            columns: Vec::new(),
+        });
+    }
+    if ty & 32 != 0 {
+        out.push(TriggerEvent::Truncate);
+    }
+    out
+}
