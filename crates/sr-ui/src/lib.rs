@@ -10,9 +10,11 @@
 //! - `state`: the state, event folding, actions, jobs and toasts;
 //! - `model`: pure computations (explorer rows, DDL, summaries, Markdown);
 //! - `ui`: the panels and dialogs (functions ending in `_ui`);
-//! - `app`: the eframe application and [`run`].
+//! - `app`: the eframe application and [`run`];
+//! - `bench`: the frame-time benchmark's scene and runner.
 
 mod app;
+pub mod bench;
 mod error;
 pub mod model;
 pub mod state;
