@@ -118,12 +118,16 @@ fn every_acknowledged_delivery_survives_a_sigkill() {
     std::fs::write(
         dir.path().join("config/trackers.json"),
         r#"{"trackers": [{"name": "GH", "type": "github",
-            "config": {"owner": "acme", "repo": "db", "base_url": "http://127.0.0.1:9",
+            "config": {"owner": "Codertocat", "repo": "Hello-World", "base_url": "http://127.0.0.1:9",
                        "auth": {"type": "personal_token", "token": "${SR_KILL_TEST_TOKEN}"}},
             "sync": {"webhook_secret": "${SR_KILL_TEST_SECRET}"}}]}"#,
     )
     .unwrap();
-    let body = br#"{"action":"opened","issue":{"number":1,"title":"t"}}"#.to_vec();
+    // A real issues payload published by GitHub.
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/github-webhooks/issues.json");
+    let all: serde_json::Value = serde_json::from_slice(&std::fs::read(fixtures).unwrap()).unwrap();
+    let body = serde_json::to_vec(&all[0]).unwrap();
     let signature = sign(&body);
 
     let mut server = serve(dir.path());
@@ -213,4 +217,29 @@ fn every_acknowledged_delivery_survives_a_sigkill() {
     }
     server.child.kill().unwrap();
     server.child.wait().unwrap();
+
+    // The processed delivery reached the issue cache: the tracker itself is
+    // unreachable, so `issue show` answers from the cache.
+    let cli = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_scratchrobin"))
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .arg("--config-dir")
+            .arg(dir.path().join("config"))
+            .args(args)
+            .env("SR_KILL_TEST_TOKEN", "unused-token")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let trackers = cli(&["tracker", "list", "--json"]);
+    let instance = trackers[0]["instance"].as_str().unwrap().to_owned();
+    let number = all[0]["issue"]["number"].to_string();
+    let shown = cli(&["issue", "show", &format!("{instance}:{number}"), "--json"]);
+    assert_eq!(shown["title"], all[0]["issue"]["title"]);
 }
