@@ -25,79 +25,12 @@ pub(crate) fn render(plan: &Plan<'_>) -> MigrationScript {
     let changed_tables = plan.changed_tables();
 
     // 1. What depends on something that goes or changes.
-    for c in plan
-        .changes
-        .iter()
-        .filter(|c| c.object == ObjectType::Trigger)
-    {
-        if let (ChangeKind::Removed | ChangeKind::Changed, Some(table)) = (c.change, &c.table) {
-            s.push(format!(
-                "DROP TRIGGER {} ON {}",
-                q(D, &c.name),
-                qn(D, &c.schema, table)
-            ));
-        }
-    }
-    let touched: BTreeSet<Name> = changed_tables
-        .iter()
-        .map(|(c, _, _)| (c.schema.clone(), c.name.clone()))
-        .chain(
-            plan.of(ObjectType::Table, ChangeKind::Removed)
-                .map(|c| (c.schema.clone(), c.name.clone())),
-        )
-        .collect();
-    let views_dropped = plan.views_to_drop(&touched);
-    for (schema, v) in &views_dropped {
-        let kind = if v.materialized {
-            "MATERIALIZED VIEW"
-        } else {
-            "VIEW"
-        };
-        s.push(format!("DROP {kind} {}", qn(D, schema, &v.name)));
-    }
-    let removed: Vec<_> = plan.tables_to_drop();
-    for (c, a, b) in &changed_tables {
-        for fk in &a.foreign_keys {
-            if !b.foreign_keys.contains(fk) {
-                drop_constraint(&mut s, &c.schema, &a.name, fk.name.as_deref());
-            }
-        }
-    }
-    // A foreign key to a table dropped before its own (in a cycle) goes
-    // first.
-    for (pos, (c, t)) in removed.iter().enumerate() {
-        for fk in &t.foreign_keys {
-            if removed[..pos]
-                .iter()
-                .any(|(_, o)| o.name == fk.referenced_table && o.name != t.name)
-            {
-                drop_constraint(&mut s, &c.schema, &t.name, fk.name.as_deref());
-            }
-        }
-    }
-    let removed_tables: BTreeSet<Name> = removed
-        .iter()
-        .map(|(c, t)| (c.schema.clone(), t.name.clone()))
-        .collect();
-    let dropped_views: BTreeSet<Name> = views_dropped
-        .iter()
-        .map(|(sc, v)| (sc.clone(), v.name.clone()))
-        .collect();
-    for c in plan
-        .changes
-        .iter()
-        .filter(|c| c.object == ObjectType::Index)
-    {
-        let Some(table) = &c.table else { continue };
-        let owner = (c.schema.clone(), table.clone());
-        if c.change != ChangeKind::Added
-            && !removed_tables.contains(&owner)
-            && !dropped_views.contains(&owner)
-        {
-            s.push(format!("DROP INDEX {}", qn(D, &c.schema, &c.name)));
-        }
-    }
-
+    let Dropped {
+        views: views_dropped,
+        removed,
+        removed_tables,
+        dropped_views,
+    } = drop_dependents(&mut s, plan, &changed_tables);
     security_drops(&mut s, plan, &removed_tables, &dropped_views);
 
     // 2. Drops.
@@ -124,64 +57,7 @@ pub(crate) fn render(plan: &Plan<'_>) -> MigrationScript {
         }
     }
     // 3. Creations, bottom up.
-    for c in plan.of(ObjectType::Schema, ChangeKind::Added) {
-        s.push(format!("CREATE SCHEMA {}", q(D, &c.name)));
-    }
-    for c in plan.of(ObjectType::Extension, ChangeKind::Added) {
-        s.push(format!(
-            "CREATE EXTENSION IF NOT EXISTS {} SCHEMA {}",
-            q(D, &c.name),
-            q(D, &c.schema)
-        ));
-    }
-    for c in plan.changes.iter().filter(|c| c.object == ObjectType::Enum) {
-        match (&c.before, &c.after) {
-            (None, Some(Object::Enum(e))) => s.push(create_enum(&c.schema, e)),
-            (Some(Object::Enum(a)), Some(Object::Enum(b))) => alter_enum(&mut s, plan, c, a, b),
-            _ => {}
-        }
-    }
-    for c in plan
-        .changes
-        .iter()
-        .filter(|c| c.object == ObjectType::Domain)
-    {
-        match (&c.before, &c.after) {
-            (None, Some(Object::Domain(d))) => s.push(create_domain(&c.schema, d)),
-            (Some(Object::Domain(a)), Some(Object::Domain(b))) => {
-                alter_domain(&mut s, &c.schema, a, b)
-            }
-            _ => {}
-        }
-    }
-    for c in plan
-        .changes
-        .iter()
-        .filter(|c| c.object == ObjectType::Sequence)
-    {
-        match (&c.before, &c.after) {
-            (None, Some(Object::Sequence(q_))) => s.push(sequence(&c.schema, q_, "CREATE")),
-            (Some(Object::Sequence(_)), Some(Object::Sequence(q_))) => {
-                s.push(sequence(&c.schema, q_, "ALTER"))
-            }
-            _ => {}
-        }
-    }
-    // Routines come before the tables their defaults and checks may call,
-    // so bodies naming tables still to come are not checked now (for this
-    // session only); they are checked when called.
-    if plan
-        .changes
-        .iter()
-        .any(|c| matches!(c.after, Some(Object::Routine(_))))
-    {
-        s.push("SET check_function_bodies = false");
-    }
-    for c in plan.changes.iter() {
-        if let Some(Object::Routine(r)) = &c.after {
-            s.push(routine_sql(r));
-        }
-    }
+    create_types_and_routines(&mut s, plan);
     // Parents (of partitions and inheritance) before their children.
     let mut added: Vec<(&ObjectChange, &Table)> = plan
         .of(ObjectType::Table, ChangeKind::Added)
@@ -327,5 +203,161 @@ fn create_view(schema: &str, v: &View) -> String {
         )
     } else {
         format!("CREATE VIEW {} AS {def}", qn(D, schema, &v.name))
+    }
+}
+
+/// What the first phase dropped, for the phases after it.
+struct Dropped<'a> {
+    views: Vec<(String, &'a View)>,
+    removed: Vec<(&'a ObjectChange, &'a Table)>,
+    removed_tables: BTreeSet<Name>,
+    dropped_views: BTreeSet<Name>,
+}
+
+/// Drops triggers, views, foreign keys and indexes that stand in the way of
+/// the changes.
+fn drop_dependents<'a>(
+    s: &mut MigrationScript,
+    plan: &Plan<'a>,
+    changed_tables: &[(&'a ObjectChange, &'a Table, &'a Table)],
+) -> Dropped<'a> {
+    for c in plan
+        .changes
+        .iter()
+        .filter(|c| c.object == ObjectType::Trigger)
+    {
+        if let (ChangeKind::Removed | ChangeKind::Changed, Some(table)) = (c.change, &c.table) {
+            s.push(format!(
+                "DROP TRIGGER {} ON {}",
+                q(D, &c.name),
+                qn(D, &c.schema, table)
+            ));
+        }
+    }
+    let touched: BTreeSet<Name> = changed_tables
+        .iter()
+        .map(|(c, _, _)| (c.schema.clone(), c.name.clone()))
+        .chain(
+            plan.of(ObjectType::Table, ChangeKind::Removed)
+                .map(|c| (c.schema.clone(), c.name.clone())),
+        )
+        .collect();
+    let views_dropped = plan.views_to_drop(&touched);
+    for (schema, v) in &views_dropped {
+        let kind = if v.materialized {
+            "MATERIALIZED VIEW"
+        } else {
+            "VIEW"
+        };
+        s.push(format!("DROP {kind} {}", qn(D, schema, &v.name)));
+    }
+    let removed: Vec<_> = plan.tables_to_drop();
+    for (c, a, b) in changed_tables {
+        for fk in &a.foreign_keys {
+            if !b.foreign_keys.contains(fk) {
+                drop_constraint(s, &c.schema, &a.name, fk.name.as_deref());
+            }
+        }
+    }
+    // A foreign key to a table dropped before its own (in a cycle) goes
+    // first.
+    for (pos, (c, t)) in removed.iter().enumerate() {
+        for fk in &t.foreign_keys {
+            if removed[..pos]
+                .iter()
+                .any(|(_, o)| o.name == fk.referenced_table && o.name != t.name)
+            {
+                drop_constraint(s, &c.schema, &t.name, fk.name.as_deref());
+            }
+        }
+    }
+    let removed_tables: BTreeSet<Name> = removed
+        .iter()
+        .map(|(c, t)| (c.schema.clone(), t.name.clone()))
+        .collect();
+    let dropped_views: BTreeSet<Name> = views_dropped
+        .iter()
+        .map(|(sc, v)| (sc.clone(), v.name.clone()))
+        .collect();
+    for c in plan
+        .changes
+        .iter()
+        .filter(|c| c.object == ObjectType::Index)
+    {
+        let Some(table) = &c.table else { continue };
+        let owner = (c.schema.clone(), table.clone());
+        if c.change != ChangeKind::Added
+            && !removed_tables.contains(&owner)
+            && !dropped_views.contains(&owner)
+        {
+            s.push(format!("DROP INDEX {}", qn(D, &c.schema, &c.name)));
+        }
+    }
+
+    Dropped {
+        views: views_dropped,
+        removed,
+        removed_tables,
+        dropped_views,
+    }
+}
+
+/// Schemas, extensions, types, sequences and routines: what tables use.
+fn create_types_and_routines(s: &mut MigrationScript, plan: &Plan<'_>) {
+    for c in plan.of(ObjectType::Schema, ChangeKind::Added) {
+        s.push(format!("CREATE SCHEMA {}", q(D, &c.name)));
+    }
+    for c in plan.of(ObjectType::Extension, ChangeKind::Added) {
+        s.push(format!(
+            "CREATE EXTENSION IF NOT EXISTS {} SCHEMA {}",
+            q(D, &c.name),
+            q(D, &c.schema)
+        ));
+    }
+    for c in plan.changes.iter().filter(|c| c.object == ObjectType::Enum) {
+        match (&c.before, &c.after) {
+            (None, Some(Object::Enum(e))) => s.push(create_enum(&c.schema, e)),
+            (Some(Object::Enum(a)), Some(Object::Enum(b))) => alter_enum(s, plan, c, a, b),
+            _ => {}
+        }
+    }
+    for c in plan
+        .changes
+        .iter()
+        .filter(|c| c.object == ObjectType::Domain)
+    {
+        match (&c.before, &c.after) {
+            (None, Some(Object::Domain(d))) => s.push(create_domain(&c.schema, d)),
+            (Some(Object::Domain(a)), Some(Object::Domain(b))) => alter_domain(s, &c.schema, a, b),
+            _ => {}
+        }
+    }
+    for c in plan
+        .changes
+        .iter()
+        .filter(|c| c.object == ObjectType::Sequence)
+    {
+        match (&c.before, &c.after) {
+            (None, Some(Object::Sequence(q_))) => s.push(sequence(&c.schema, q_, "CREATE")),
+            (Some(Object::Sequence(_)), Some(Object::Sequence(q_))) => {
+                s.push(sequence(&c.schema, q_, "ALTER"))
+            }
+            _ => {}
+        }
+    }
+    // Routines come before the tables their defaults and checks may call,
+    // so bodies naming tables still to come are not checked now (for this
+    // session only); they are checked when called.
+    if plan
+        .changes
+        .iter()
+        .any(|c| matches!(c.after, Some(Object::Routine(_))))
+    {
+        s.push("SET check_function_bodies = false");
+    }
+    for c in plan.changes.iter() {
+        if let Some(Object::Routine(r)) = &c.after {
+            s.push(routine_sql(r));
+        }
     }
 }
