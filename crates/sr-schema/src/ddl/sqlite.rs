@@ -287,9 +287,16 @@ fn constraint_name(name: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
+/// With the column list spelled out: a view declared `v(a, b)` names its
+/// columns apart from the query's, and the query alone would lose that.
 fn create_view(v: &View) -> String {
+    let columns = if v.columns.is_empty() {
+        String::new()
+    } else {
+        format!("({})", q_list(D, &v.columns))
+    };
     format!(
-        "CREATE VIEW {} AS {}",
+        "CREATE VIEW {}{columns} AS {}",
         q(D, &v.name),
         v.definition.trim().trim_end_matches(';')
     )
