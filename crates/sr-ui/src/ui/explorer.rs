@@ -212,47 +212,67 @@ fn group_ui(
         .default_open(matches!(group.kind, GroupKind::Tables | GroupKind::Views))
         .open(filtering.then_some(true))
         .show(ui, |ui| {
+            // Every row has the height of the first; rows outside the view
+            // are only counted, so a thousand tables cost what a screenful
+            // does.
+            let mut row_height: Option<f32> = None;
             for item in &group.items {
                 out.visible.push(item.object.clone());
-                ui.horizontal(|ui| {
-                    let is_selected = rows.selected == Some(item.key.as_str());
-                    let text = format!("{} {}", kind_icon(item.object.kind), item.object.name);
-                    let row = ui.selectable_label(is_selected, text);
-                    if is_selected && rows.scroll {
-                        row.scroll_to_me(None);
+                let is_selected = rows.selected == Some(item.key.as_str());
+                if let Some(height) = row_height {
+                    let top = ui.cursor().min.y;
+                    let clip = ui.clip_rect();
+                    let on_screen = top + height >= clip.min.y && top <= clip.max.y;
+                    if !on_screen && !(is_selected && rows.scroll) {
+                        ui.allocate_exact_size(egui::vec2(0.0, height), egui::Sense::hover());
+                        continue;
                     }
-                    if let Some(parent) = &item.parent {
-                        ui.weak(format!("on {parent}"));
-                    }
-                    if let Some(badge) = conn.badges.get(&item.key) {
-                        badge_ui(ui, *badge);
-                    }
-                    if row.clicked() {
-                        out.actions.push(Action::Select(item.object.clone()));
-                    }
-                    if row.double_clicked() {
-                        out.actions.push(Action::Pin(item.object.clone()));
-                    }
-                    row.context_menu(|ui| {
-                        ui.weak(format!("{} {}", item.object.kind.label(), item.object.name));
-                        ui.separator();
-                        if can_file_issue(item.object.kind) {
-                            if ui.button("Create Issue…").clicked() {
-                                out.actions.push(Action::CreateIssue(item.object.clone()));
-                            }
-                            if ui.button("Link Existing Issue…").clicked() {
-                                out.actions.push(Action::LinkIssue(item.object.clone()));
-                            }
+                }
+                // Ids from the object key, so they do not depend on which
+                // rows were skipped.
+                let drawn = ui.push_id(&item.key, |ui| {
+                    ui.horizontal(|ui| {
+                        let text = format!("{} {}", kind_icon(item.object.kind), item.object.name);
+                        let row = ui.selectable_label(is_selected, text);
+                        if is_selected && rows.scroll {
+                            row.scroll_to_me(None);
                         }
-                        if ui.button("Open Details").clicked() {
+                        if let Some(parent) = &item.parent {
+                            ui.weak(format!("on {parent}"));
+                        }
+                        if let Some(badge) = conn.badges.get(&item.key) {
+                            badge_ui(ui, *badge);
+                        }
+                        if row.clicked() {
                             out.actions.push(Action::Select(item.object.clone()));
                         }
-                        if ui.button("Copy Name").clicked() {
-                            ui.ctx()
-                                .copy_text(format!("{}.{}", item.object.schema, item.object.name));
+                        if row.double_clicked() {
+                            out.actions.push(Action::Pin(item.object.clone()));
                         }
-                    });
+                        row.context_menu(|ui| {
+                            ui.weak(format!("{} {}", item.object.kind.label(), item.object.name));
+                            ui.separator();
+                            if can_file_issue(item.object.kind) {
+                                if ui.button("Create Issue…").clicked() {
+                                    out.actions.push(Action::CreateIssue(item.object.clone()));
+                                }
+                                if ui.button("Link Existing Issue…").clicked() {
+                                    out.actions.push(Action::LinkIssue(item.object.clone()));
+                                }
+                            }
+                            if ui.button("Open Details").clicked() {
+                                out.actions.push(Action::Select(item.object.clone()));
+                            }
+                            if ui.button("Copy Name").clicked() {
+                                ui.ctx().copy_text(format!(
+                                    "{}.{}",
+                                    item.object.schema, item.object.name
+                                ));
+                            }
+                        });
+                    })
                 });
+                row_height.get_or_insert(drawn.inner.response.rect.height());
             }
         });
 }
