@@ -8,8 +8,8 @@ use super::MigrationScript;
 use super::common::{create_index, fk_clause, is_literal, lit, q, q_list};
 use super::plan::{Name, Plan};
 use crate::Dialect;
-use crate::diff::{ChangeKind, Object, ObjectType};
-use crate::model::{Column, Identity, Table, View};
+use crate::diff::{ChangeKind, Object, ObjectChange, ObjectType};
+use crate::model::{Column, ForeignKey, Identity, Table, View};
 use crate::normalize_sql;
 
 const D: Dialect = Dialect::MySql;
@@ -49,6 +49,18 @@ pub(crate) fn render(plan: &Plan<'_>) -> MigrationScript {
                     q(D, n)
                 ));
             }
+        }
+    }
+    // MySQL refuses to change the type of a column a foreign key uses, on
+    // either side: such keys go before and come back after.
+    let cycled = retyped_foreign_keys(plan, &changed);
+    for (table, fk) in &cycled {
+        if let Some(n) = &fk.name {
+            s.push(format!(
+                "ALTER TABLE {} DROP FOREIGN KEY {}",
+                q(D, table),
+                q(D, n)
+            ));
         }
     }
     for (pos, (_, t)) in removed.iter().enumerate() {
@@ -130,6 +142,13 @@ pub(crate) fn render(plan: &Plan<'_>) -> MigrationScript {
                 ));
             }
         }
+    }
+    for (table, fk) in &cycled {
+        s.push(format!(
+            "ALTER TABLE {} ADD {}",
+            q(D, table),
+            fk_clause(D, fk)
+        ));
     }
     let views_created = plan.views_to_create(&views_dropped);
     for (_, v) in &views_created {
@@ -304,4 +323,49 @@ fn create_view(v: &View) -> String {
         q(D, &v.name),
         v.definition.trim().trim_end_matches(';')
     )
+}
+
+/// Foreign keys that exist before and after unchanged but use a column
+/// whose type changes, as `(table, key)`.
+fn retyped_foreign_keys<'a>(
+    plan: &Plan<'a>,
+    changed: &[(&'a ObjectChange, &'a Table, &'a Table)],
+) -> Vec<(String, &'a ForeignKey)> {
+    let retyped: BTreeSet<(&str, &str)> = changed
+        .iter()
+        .flat_map(|(_, a, b)| {
+            b.columns
+                .iter()
+                .filter(|c| {
+                    a.column(&c.name)
+                        .is_some_and(|o| !o.data_type.eq_ignore_ascii_case(&c.data_type))
+                })
+                .map(|c| (b.name.as_str(), c.name.as_str()))
+        })
+        .collect();
+    let (Some(from), Some(to)) = (plan.from, plan.to) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (sa, sb) in from.schemas.iter().zip(&to.schemas) {
+        for t in &sa.tables {
+            let Some(after) = sb.table(&t.name) else {
+                continue;
+            };
+            for fk in &t.foreign_keys {
+                let uses = fk
+                    .columns
+                    .iter()
+                    .any(|c| retyped.contains(&(t.name.as_str(), c.as_str())))
+                    || fk
+                        .referenced_columns
+                        .iter()
+                        .any(|c| retyped.contains(&(fk.referenced_table.as_str(), c.as_str())));
+                if uses && after.foreign_keys.contains(fk) {
+                    out.push((t.name.clone(), fk));
+                }
+            }
+        }
+    }
+    out
 }
