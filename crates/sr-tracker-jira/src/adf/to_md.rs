@@ -1,0 +1,317 @@
+//! ADF to Markdown: each block rendered to lines, containers (lists,
+//! quotes) indenting or prefixing their children's lines. Text is escaped
+//! so that the Markdown parses back to the same tree.
+
+use serde_json::Value;
+
+/// Converts an ADF node (normally a `doc`) to Markdown, without a trailing
+/// newline. Anything that is not an ADF object gives the empty string.
+pub fn adf_to_markdown(doc: &Value) -> String {
+    match kind(doc) {
+        "doc" => blocks(children(doc)),
+        "" => String::new(),
+        _ => blocks(std::slice::from_ref(doc)),
+    }
+}
+
+fn kind(v: &Value) -> &str {
+    v.get("type").and_then(Value::as_str).unwrap_or_default()
+}
+
+fn children(v: &Value) -> &[Value] {
+    v.get("content")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
+fn attr<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
+    v.get("attrs").and_then(|a| a.get(name))
+}
+
+/// Blocks separated by blank lines.
+fn blocks(nodes: &[Value]) -> String {
+    nodes
+        .iter()
+        .map(block)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+fn block(n: &Value) -> String {
+    match kind(n) {
+        "paragraph" => escape_line_starts(&inline(children(n), true)),
+        "heading" => {
+            let level = attr(n, "level").and_then(Value::as_u64).unwrap_or(1).clamp(1, 6);
+            format!("{} {}", "#".repeat(level as usize), inline(children(n), false))
+        }
+        "codeBlock" => code_block(n),
+        "blockquote" | "panel" => prefix_lines(&blocks(children(n)), "> ", ">"),
+        "rule" => "---".into(),
+        "bulletList" => list(n, |_| "- ".to_owned()),
+        "orderedList" => {
+            let start = attr(n, "order").and_then(Value::as_u64).unwrap_or(1);
+            list(n, |i| format!("{}. ", start + i as u64))
+        }
+        "taskList" => task_list(n),
+        "table" => table(n),
+        "mediaSingle" | "mediaGroup" | "media" => String::new(),
+        _ if children(n).iter().any(|c| is_inline(kind(c))) => {
+            escape_line_starts(&inline(children(n), true))
+        }
+        _ => blocks(children(n)),
+    }
+}
+
+fn is_inline(k: &str) -> bool {
+    matches!(
+        k,
+        "text" | "hardBreak" | "mention" | "emoji" | "inlineCard" | "date" | "status"
+    )
+}
+
+fn code_block(n: &Value) -> String {
+    let text: String = children(n)
+        .iter()
+        .filter_map(|t| t.get("text").and_then(Value::as_str))
+        .collect();
+    let mut fence = "```".to_owned();
+    while text.contains(&fence) {
+        fence.push('`');
+    }
+    let lang = attr(n, "language").and_then(Value::as_str).unwrap_or_default();
+    format!("{fence}{lang}\n{text}\n{fence}")
+}
+
+/// Items on consecutive lines (a tight list); an item's later lines are
+/// indented under its first.
+fn list(n: &Value, marker: impl Fn(usize) -> String) -> String {
+    children(n)
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let m = marker(i);
+            let body = item_blocks(children(item));
+            indent_after_first(&format!("{m}{body}"), m.len())
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// An item's blocks: a list right after text stays on the next line (tight).
+fn item_blocks(nodes: &[Value]) -> String {
+    let mut out = String::new();
+    for (i, b) in nodes.iter().enumerate() {
+        if i > 0 {
+            let nested = kind(b).ends_with("List");
+            out.push_str(if nested { "\n" } else { "\n\n" });
+        }
+        out.push_str(&block(b));
+    }
+    out
+}
+
+fn task_list(n: &Value) -> String {
+    let mut lines = Vec::new();
+    for item in children(n) {
+        match kind(item) {
+            "taskItem" => {
+                let done = attr(item, "state").and_then(Value::as_str) == Some("DONE");
+                let mark = if done { "- [x] " } else { "- [ ] " };
+                let text = escape_line_starts(&inline(children(item), true));
+                lines.push(indent_after_first(&format!("{mark}{text}"), 2));
+            }
+            _ => lines.push(prefix_lines(&block(item), "  ", "")),
+        }
+    }
+    lines.join("\n")
+}
+
+fn table(n: &Value) -> String {
+    let rows: Vec<Vec<String>> = children(n)
+        .iter()
+        .map(|row| {
+            children(row)
+                .iter()
+                .map(|cell| {
+                    children(cell)
+                        .iter()
+                        .map(|p| inline(children(p), false))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect()
+        })
+        .collect();
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let line = |cells: &[String]| {
+        let mut cells = cells.to_vec();
+        cells.resize(width, String::new());
+        format!("| {} |", cells.join(" | "))
+    };
+    let mut out = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        out.push(line(row));
+        if i == 0 {
+            out.push(line(&vec!["---".to_owned(); width]));
+        }
+    }
+    out.join("\n")
+}
+
+fn indent_after_first(text: &str, width: usize) -> String {
+    let pad = " ".repeat(width);
+    text.split('\n')
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 || l.is_empty() {
+                l.to_owned()
+            } else {
+                format!("{pad}{l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn prefix_lines(text: &str, prefix: &str, empty: &str) -> String {
+    text.split('\n')
+        .map(|l| {
+            if l.is_empty() {
+                empty.to_owned()
+            } else {
+                format!("{prefix}{l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Inline nodes; `breaks` says whether a `hardBreak` may start a new line
+/// (not in headings and table cells).
+fn inline(nodes: &[Value], breaks: bool) -> String {
+    let mut out = String::new();
+    for n in nodes {
+        match kind(n) {
+            "text" => out.push_str(&text(n, breaks)),
+            "hardBreak" => out.push(if breaks { '\n' } else { ' ' }),
+            "mention" | "emoji" | "status" => {
+                let t = attr(n, "text")
+                    .or_else(|| attr(n, "shortName"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                out.push_str(&escape(t));
+            }
+            "inlineCard" => {
+                if let Some(url) = attr(n, "url").and_then(Value::as_str) {
+                    out.push_str(&format!("<{url}>"));
+                }
+            }
+            _ => out.push_str(&inline(children(n), breaks)),
+        }
+    }
+    out
+}
+
+/// One text node with its marks: code innermost, then strike, emphasis,
+/// strong, and the link outermost. Spaces at the ends stay outside the
+/// delimiters, where Markdown needs them.
+fn text(n: &Value, breaks: bool) -> String {
+    let raw = n.get("text").and_then(Value::as_str).unwrap_or_default();
+    let raw = if breaks {
+        raw.to_owned()
+    } else {
+        raw.replace('\n', " ")
+    };
+    let marks: Vec<&Value> = n
+        .get("marks")
+        .and_then(Value::as_array)
+        .map(|m| m.iter().collect())
+        .unwrap_or_default();
+    let has = |k: &str| marks.iter().any(|m| kind(m) == k);
+    if marks.is_empty() {
+        return escape(&raw);
+    }
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return escape(&raw);
+    }
+    let lead = &raw[..raw.len() - raw.trim_start().len()];
+    let trail = &raw[raw.trim_end().len()..];
+    let mut s = if has("code") {
+        code_span(trimmed)
+    } else {
+        escape(trimmed)
+    };
+    for (mark, delim) in [("strike", "~~"), ("em", "*"), ("strong", "**")] {
+        if has(mark) {
+            s = format!("{delim}{s}{delim}");
+        }
+    }
+    if let Some(href) = marks
+        .iter()
+        .find(|m| kind(m) == "link")
+        .and_then(|m| attr(m, "href"))
+        .and_then(Value::as_str)
+    {
+        s = format!("[{s}]({})", link_destination(href));
+    }
+    format!("{lead}{s}{trail}")
+}
+
+fn code_span(t: &str) -> String {
+    let mut ticks = "`".to_owned();
+    while t.contains(&ticks) {
+        ticks.push('`');
+    }
+    if t.starts_with('`') || t.ends_with('`') {
+        format!("{ticks} {t} {ticks}")
+    } else {
+        format!("{ticks}{t}{ticks}")
+    }
+}
+
+fn link_destination(href: &str) -> String {
+    if href.is_empty() || href.contains([' ', '(', ')', '<', '>']) {
+        format!("<{}>", href.replace('<', "%3C").replace('>', "%3E"))
+    } else {
+        href.to_owned()
+    }
+}
+
+/// Backslash-escapes the characters that are Markdown syntax anywhere in
+/// a line.
+fn escape(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    let mut chars = t.chars().peekable();
+    while let Some(c) = chars.next() {
+        // `&` only starts an entity before a letter or `#`.
+        let entity = c == '&' && chars.peek().is_some_and(|n| n.is_ascii_alphanumeric() || *n == '#');
+        if entity || matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '~' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Escapes what would start a heading, list, rule or setext underline at
+/// the start of a paragraph line.
+fn escape_line_starts(text: &str) -> String {
+    text.split('\n')
+        .map(|line| {
+            let trimmed = line.trim_start();
+            let lead = &line[..line.len() - trimmed.len()];
+            if trimmed.starts_with(['#', '+', '-', '=', '>']) {
+                return format!("{lead}\\{trimmed}");
+            }
+            let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
+            if digits > 0 && trimmed[digits..].starts_with(['.', ')']) {
+                return format!("{lead}{}\\{}", &trimmed[..digits], &trimmed[digits..]);
+            }
+            line.to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,3 @@
+//! The Jira Cloud adapter.
+
+pub mod adf;
