@@ -1,0 +1,182 @@
+//! Builds GitLab trackers from trackers.json entries.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use sr_secrets::Resolver;
+use sr_tracker::{
+    ConfigField, IssueTracker, ProviderInfo, Result, TrackerEntry, TrackerError, TrackerEvent,
+    TrackerFactory, TrackerInfo, WebhookParseError,
+};
+
+use crate::{Auth, GitLabConfig, GitLabTracker, KIND, Mapping};
+
+/// Registered by the engine: `type: "gitlab"`. Remembers each built
+/// tracker's label mapping, so that webhook deliveries read priorities and
+/// types the way that tracker is configured.
+#[derive(Debug, Clone, Default)]
+pub struct GitLabFactory {
+    mappings: Arc<Mutex<HashMap<String, Mapping>>>,
+}
+
+impl TrackerFactory for GitLabFactory {
+    fn info(&self) -> ProviderInfo {
+        let field = |key, label, required, secret, help| ConfigField {
+            key,
+            label,
+            required,
+            secret,
+            help,
+        };
+        ProviderInfo {
+            kind: KIND,
+            display_name: "GitLab Issues",
+            fields: vec![
+                field(
+                    "base_url",
+                    "GitLab URL",
+                    false,
+                    false,
+                    "https://gitlab.com unless set; your instance's address for self-hosted GitLab.",
+                ),
+                field(
+                    "project",
+                    "Project",
+                    true,
+                    false,
+                    "The project's full path (`group/database`) or numeric id.",
+                ),
+                field(
+                    "auth.token",
+                    "Token",
+                    true,
+                    true,
+                    "A personal, group or project access token with the `api` scope.",
+                ),
+                field(
+                    "labels",
+                    "Labels",
+                    false,
+                    false,
+                    "Labels added to every issue ScratchRobin creates.",
+                ),
+            ],
+        }
+    }
+
+    fn validate(&self, config_json: &str) -> std::result::Result<(), serde_json::Error> {
+        serde_json::from_str::<GitLabConfig>(config_json).map(|_| ())
+    }
+
+    fn build(&self, entry: &TrackerEntry, secrets: &Resolver) -> Result<Arc<dyn IssueTracker>> {
+        let config: GitLabConfig = serde_json::from_value(entry.config.clone())
+            .map_err(|e| TrackerError::config(&entry.name, e.to_string()))?;
+        let Auth::PersonalToken { token } = &config.auth;
+        let token = secrets
+            .resolve(token)
+            .map_err(|e| TrackerError::config(&entry.name, format!("config.auth.token: {e}")))?;
+        let tracker = GitLabTracker::new(&entry.name, &config, &token, None)?;
+        if let Ok(mut m) = self.mappings.lock() {
+            m.insert(tracker.info.instance.clone(), Mapping::from_config(&config));
+        }
+        Ok(Arc::new(tracker))
+    }
+
+    fn parse_webhook(
+        &self,
+        info: &TrackerInfo,
+        event: &str,
+        body: &[u8],
+    ) -> std::result::Result<TrackerEvent, WebhookParseError> {
+        let map = self
+            .mappings
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&info.instance).cloned())
+            .unwrap_or_default();
+        crate::webhook::parse(info, &map, event, body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sr_secrets::Keyring;
+    use sr_tracker::ErrorKind;
+
+    fn entry(config: serde_json::Value) -> TrackerEntry {
+        serde_json::from_value(
+            serde_json::json!({"name": "GitLab Issues", "type": "gitlab", "config": config}),
+        )
+        .expect("entry")
+    }
+
+    fn resolver(token: Option<&'static str>) -> Resolver {
+        Resolver::with_env(
+            move |n| {
+                (n == "GITLAB_TOKEN")
+                    .then(|| token.map(str::to_owned))
+                    .flatten()
+            },
+            Keyring::in_memory(),
+        )
+    }
+
+    fn check(config: serde_json::Value, token: Option<&'static str>, expected: Result<&str, &str>) {
+        let got = GitLabFactory::default().build(&entry(config), &resolver(token));
+        match (got, expected) {
+            (Ok(t), Ok(instance)) => assert_eq!(t.info().instance, instance),
+            (Err(e), Err(want)) => {
+                assert_eq!(e.kind(), ErrorKind::Config);
+                assert!(e.to_string().contains(want), "`{e}` lacks `{want}`");
+            }
+            (Ok(t), Err(want)) => panic!("built {:?}, want error {want}", t.info()),
+            (Err(e), Ok(_)) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn builds_from_entries() {
+        let auth = serde_json::json!({"type": "personal_token", "token": "${GITLAB_TOKEN}"});
+        check(
+            serde_json::json!({"project": "company/db", "auth": auth}),
+            Some("glpat-x"),
+            Ok("gitlab.com/company/db"),
+        );
+        check(
+            serde_json::json!({"project": "17", "base_url": "https://git.example.com", "auth": auth}),
+            Some("glpat-x"),
+            Ok("git.example.com/17"),
+        );
+        check(
+            serde_json::json!({"project": "company/db", "auth": auth}),
+            None,
+            Err("config.auth.token: environment variable `GITLAB_TOKEN` is not set"),
+        );
+        check(
+            serde_json::json!({"project": "company/db", "auth": auth}),
+            Some("bad\ntoken"),
+            Err("characters a header cannot carry"),
+        );
+    }
+
+    #[test]
+    fn validate_is_strict_and_positioned() {
+        let e = GitLabFactory::default()
+            .validate("{\n  \"project\": \"c/d\",\n  \"projekt\": \"d\"\n}")
+            .expect_err("unknown field");
+        assert_eq!(
+            (e.line(), e.to_string().contains("unknown field `projekt`")),
+            (3, true),
+            "{e}"
+        );
+        let info = GitLabFactory::default().info();
+        let secret: Vec<_> = info
+            .fields
+            .iter()
+            .filter(|f| f.secret)
+            .map(|f| f.key)
+            .collect();
+        assert_eq!((info.kind, secret), ("gitlab", vec!["auth.token"]));
+    }
+}
