@@ -6,8 +6,8 @@ use sqlx::mysql::MySqlRow;
 use sqlx::{MySqlConnection, MySqlPool, Row};
 use sr_schema::{
     CheckConstraint, Column, Dialect, FkAction, ForeignKey, Generated, Identity, Index,
-    IndexColumn, PrimaryKey, Routine, RoutineKind, Schema, Snapshot, Table, Trigger, TriggerEvent,
-    TriggerTiming, UniqueConstraint, View,
+    IndexColumn, PrimaryKey, Routine, RoutineKind, Schema, Sequence, Snapshot, Table, Trigger,
+    TriggerEvent, TriggerTiming, UniqueConstraint, View,
 };
 
 use crate::DbError;
@@ -55,8 +55,13 @@ async fn read_all(conn: &mut MySqlConnection) -> Result<Snapshot, sqlx::Error> {
     .fetch_all(&mut *conn)
     .await?;
     let mut views: BTreeMap<String, View> = BTreeMap::new();
+    let mut sequence_names: Vec<String> = Vec::new();
     for r in &rows {
         let name = s(r, "name")?;
+        if s(r, "type")? == "SEQUENCE" {
+            sequence_names.push(name);
+            continue;
+        }
         if s(r, "type")? == "VIEW" {
             views.insert(
                 name.clone(),
@@ -356,6 +361,28 @@ async fn read_all(conn: &mut MySqlConnection) -> Result<Snapshot, sqlx::Error> {
         });
     }
 
+    for name in sequence_names {
+        // MariaDB keeps a sequence as a one-row table of its settings.
+        let sql = format!(
+            "SELECT CAST(start_value AS SIGNED) AS start, CAST(minimum_value AS SIGNED) AS min, \
+                    CAST(maximum_value AS SIGNED) AS max, CAST(increment AS SIGNED) AS inc, \
+                    CAST(cycle_option AS SIGNED) AS cycle FROM `{}`",
+            name.replace('`', "``")
+        );
+        let r = sqlx::query(&sql).fetch_one(&mut *conn).await?;
+        schema.sequences.push(Sequence {
+            name,
+            data_type: None,
+            start: r.try_get("start")?,
+            increment: r.try_get("inc")?,
+            min_value: Some(r.try_get("min")?),
+            max_value: Some(r.try_get("max")?),
+            cycle: r.try_get::<i64, _>("cycle")? != 0,
+            owned_by: None,
+            comment: None,
+            version_hash: String::new(),
+        });
+    }
     schema.tables = tables.into_values().collect();
     schema.views = views.into_values().collect();
     let mut snapshot = Snapshot::new(Dialect::MySql, &db);

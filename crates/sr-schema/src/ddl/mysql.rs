@@ -103,6 +103,19 @@ pub(crate) fn render(plan: &Plan<'_>) -> MigrationScript {
         };
         s.push(format!("DROP {kind} {}", q(D, &c.name)));
     }
+    // MariaDB sequences.
+    for c in plan
+        .changes
+        .iter()
+        .filter(|c| c.object == ObjectType::Sequence)
+    {
+        match (&c.before, &c.after) {
+            (Some(_), None) => s.push_destructive(format!("DROP SEQUENCE {}", q(D, &c.name)), true),
+            (None, Some(Object::Sequence(q_))) => s.push(sequence("CREATE", q_)),
+            (Some(_), Some(Object::Sequence(q_))) => s.push(sequence("ALTER", q_)),
+            _ => {}
+        }
+    }
     for c in plan.changes.iter() {
         if let Some(Object::Routine(r)) = &c.after {
             s.push(r.definition.trim().trim_end_matches(';').to_owned());
@@ -368,4 +381,21 @@ fn retyped_foreign_keys<'a>(
         }
     }
     out
+}
+
+fn sequence(verb: &str, q_: &crate::model::Sequence) -> String {
+    let mut sql = format!(
+        "{verb} SEQUENCE {} INCREMENT BY {}",
+        q(D, &q_.name),
+        q_.increment
+    );
+    if let Some(v) = q_.min_value {
+        sql.push_str(&format!(" MINVALUE {v}"));
+    }
+    if let Some(v) = q_.max_value {
+        sql.push_str(&format!(" MAXVALUE {v}"));
+    }
+    sql.push_str(&format!(" START WITH {}", q_.start));
+    sql.push_str(if q_.cycle { " CYCLE" } else { " NOCYCLE" });
+    sql
 }
