@@ -177,4 +177,14 @@ pub enum WebhookCommand {
     },
     /// Queue a delivery for processing again (a running `serve` picks it up).
     Replay { id: i64 },
+    /// Create a webhook in the tracker that delivers to URL, with a new
+    /// secret kept in the keyring.
+    Register {
+        tracker: String,
+        /// The listener's public address, e.g. https://sr.example.com/webhook/github
+        #[arg(long)]
+        url: String,
+    },
+    /// Remove the webhook `register` created, and its secret.
+    Unregister { tracker: String },
 }

@@ -324,6 +324,17 @@ async fn webhook(engine: &Engine, command: WebhookCommand) -> anyhow::Result<()>
             }
             println!("delivery {id} queued again");
         }
+        WebhookCommand::Register { tracker, url } => {
+            let reg = engine.register_webhook(&tracker, &url).await?;
+            println!(
+                "registered webhook {} for {tracker} delivering to {}",
+                reg.id, reg.url
+            );
+        }
+        WebhookCommand::Unregister { tracker } => {
+            let id = engine.unregister_webhook(&tracker).await?;
+            println!("removed webhook {id} of {tracker}");
+        }
     }
     Ok(())
 }

@@ -6,8 +6,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use sr_secrets::{Secret, SecretRef};
 use sr_store::Delivery;
-use sr_tracker::TrackerEvent;
+use sr_tracker::{TrackerEvent, WebhookConfig, WebhookRegistration};
 use sr_webhook::{DeliveryHandler, HookTracker, ListenerConfig};
 
 use crate::{Engine, EngineError};
@@ -108,4 +109,81 @@ impl DeliveryHandler for EngineDeliveries {
         tracing::debug!(outcome, "delivery applied");
         Ok(())
     }
+}
+
+impl Engine {
+    /// Registers a webhook for `tracker` that delivers to `public_url`: a new
+    /// random secret goes to the keyring (never to trackers.json, which gets
+    /// a `{"keyring": …}` reference and the hook's id), the hook is created
+    /// through the adapter, and the listener will verify with that secret.
+    pub async fn register_webhook(
+        &self,
+        tracker: &str,
+        public_url: &str,
+    ) -> Result<WebhookRegistration, EngineError> {
+        let adapter = self.links().tracker(tracker)?;
+        let name = adapter.info().name.clone();
+        let secret = random_secret()?;
+        let config = WebhookConfig {
+            url: public_url.to_owned(),
+            secret: secret.clone(),
+            events: Vec::new(),
+        };
+        let registration = adapter.register_webhook(&config).await?;
+        let keyring_name = format!("webhook/{name}");
+        let mut file = self.trackers_file();
+        if let Some(entry) = file.trackers.iter_mut().find(|e| e.name == name) {
+            entry.sync.webhook_secret = Some(SecretRef::Keyring(keyring_name.clone()));
+            entry.sync.webhook_id = Some(registration.id.clone());
+        }
+        if let Err(e) = self
+            .save_trackers(file, vec![(keyring_name, Secret::new(secret))])
+            .await
+        {
+            // The hook exists but its secret is lost: remove it again.
+            if let Err(undo) = adapter.unregister_webhook(&registration.id).await {
+                tracing::error!(error = %undo, hook = %registration.id, "could not remove the webhook after a failed save; remove it by hand");
+            }
+            return Err(e);
+        }
+        Ok(registration)
+    }
+
+    /// Removes the webhook `register_webhook` created, its keyring secret
+    /// and its entries in trackers.json.
+    pub async fn unregister_webhook(&self, tracker: &str) -> Result<String, EngineError> {
+        let adapter = self.links().tracker(tracker)?;
+        let name = adapter.info().name.clone();
+        let mut file = self.trackers_file();
+        let entry = file
+            .trackers
+            .iter_mut()
+            .find(|e| e.name == name)
+            .ok_or_else(|| {
+                EngineError::Settings(format!("tracker `{name}` is not in trackers.json"))
+            })?;
+        let id = entry.sync.webhook_id.take().ok_or_else(|| {
+            EngineError::Settings(format!(
+                "ScratchRobin registered no webhook for `{name}`; register one with `scratchrobin webhook register`"
+            ))
+        })?;
+        adapter.unregister_webhook(&id).await?;
+        let old_secret = entry.sync.webhook_secret.take();
+        self.save_trackers(file, Vec::new()).await?;
+        if let Some(SecretRef::Keyring(k)) = old_secret {
+            let keyring = self.resolver().keyring().clone();
+            tokio::task::spawn_blocking(move || keyring.delete(&k))
+                .await
+                .map_err(|_| EngineError::Stopped)??;
+        }
+        Ok(id)
+    }
+}
+
+/// 32 random bytes as hex, from the operating system's generator.
+fn random_secret() -> Result<String, EngineError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| EngineError::Settings(format!("the system random generator failed: {e}")))?;
+    Ok(hex::encode(bytes))
 }

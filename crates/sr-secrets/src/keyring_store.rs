@@ -12,7 +12,8 @@ use crate::{KEYRING_SERVICE, Secret, SecretError};
 pub enum KeyringBackend {
     /// The platform's keyring, with the keyutils fallback on Linux.
     System,
-    /// The Linux kernel keyring only (session keyring; lost at logout).
+    /// The Linux kernel's user keyring only (kept while any of the
+    /// user's processes runs).
     #[cfg(target_os = "linux")]
     KernelOnly,
     /// A process-local map: for tests of code that stores secrets, and for
@@ -51,92 +52,186 @@ impl Keyring {
 
     /// Reads an entry. Blocking (D-Bus).
     pub fn get(&self, name: &str) -> Result<Secret, SecretError> {
-        match &self.backend {
-            KeyringBackend::InMemory(map) => lock(map)
+        if let KeyringBackend::InMemory(map) = &self.backend {
+            return lock(map)
                 .get(name)
                 .map(|v| Secret::new(v.clone()))
-                .ok_or_else(|| SecretError::KeyringMissing(name.to_owned())),
-            _ => {
-                let mut last = None;
-                for entry in self.entries(name)? {
-                    match entry.get_password() {
-                        Ok(v) => return Ok(Secret::new(v)),
-                        Err(keyring::Error::NoEntry) => {}
-                        Err(e) => last = Some(e),
-                    }
-                }
-                match last {
-                    Some(e) => Err(unavailable(name, e)),
-                    None => Err(SecretError::KeyringMissing(name.to_owned())),
-                }
+                .ok_or_else(|| SecretError::KeyringMissing(name.to_owned()));
+        }
+        let stores = self.stores();
+        let mut problems = Vec::new();
+        for store in &stores {
+            match store.get(name) {
+                Ok(Some(v)) => return Ok(Secret::new(v)),
+                Ok(None) => {}
+                Err(e) => problems.push(e),
             }
         }
+        if problems.len() == stores.len() {
+            // No store could even be asked.
+            return Err(SecretError::KeyringUnavailable {
+                name: name.to_owned(),
+                reason: problems.join("; "),
+            });
+        }
+        Err(SecretError::KeyringMissing(name.to_owned()))
     }
 
     /// Stores an entry in the first store that accepts it. Blocking.
     pub fn set(&self, name: &str, value: &Secret) -> Result<(), SecretError> {
-        match &self.backend {
-            KeyringBackend::InMemory(map) => {
-                lock(map).insert(name.to_owned(), value.expose().to_owned());
-                Ok(())
-            }
-            _ => {
-                let mut last = None;
-                for entry in self.entries(name)? {
-                    match entry.set_password(value.expose()) {
-                        Ok(()) => return Ok(()),
-                        Err(e) => {
-                            tracing::debug!(entry = name, error = %e, "keyring store refused the entry; trying the next");
-                            last = Some(e);
-                        }
-                    }
+        if let KeyringBackend::InMemory(map) = &self.backend {
+            lock(map).insert(name.to_owned(), value.expose().to_owned());
+            return Ok(());
+        }
+        let mut reasons = Vec::new();
+        for store in self.stores() {
+            match store.set(name, value.expose()) {
+                Ok(()) => return Ok(()),
+                Err(e) => {
+                    tracing::debug!(entry = name, error = %e, "keyring store refused the entry; trying the next");
+                    reasons.push(e);
                 }
-                Err(unavailable(name, last.unwrap_or(keyring::Error::NoEntry)))
             }
         }
+        Err(SecretError::KeyringUnavailable {
+            name: name.to_owned(),
+            reason: reasons.join("; "),
+        })
     }
 
     /// Removes an entry from every store that has it. Removing what is not
     /// there is not an error.
     pub fn delete(&self, name: &str) -> Result<(), SecretError> {
-        match &self.backend {
-            KeyringBackend::InMemory(map) => {
-                lock(map).remove(name);
-                Ok(())
+        if let KeyringBackend::InMemory(map) = &self.backend {
+            lock(map).remove(name);
+            return Ok(());
+        }
+        for store in self.stores() {
+            if let Err(e) = store.delete(name) {
+                tracing::debug!(entry = name, error = %e, "keyring store could not delete");
             }
-            _ => {
-                for entry in self.entries(name)? {
-                    match entry.delete_credential() {
-                        Ok(()) | Err(keyring::Error::NoEntry) => {}
-                        Err(e) => {
-                            tracing::debug!(entry = name, error = %e, "keyring store could not delete")
-                        }
-                    }
-                }
-                Ok(())
-            }
+        }
+        Ok(())
+    }
+
+    fn stores(&self) -> Vec<Store> {
+        match self.backend {
+            KeyringBackend::InMemory(_) => Vec::new(),
+            #[cfg(target_os = "linux")]
+            KeyringBackend::KernelOnly => vec![Store::Kernel],
+            #[cfg(target_os = "linux")]
+            KeyringBackend::System => vec![Store::Platform, Store::Kernel],
+            #[cfg(not(target_os = "linux"))]
+            KeyringBackend::System => vec![Store::Platform],
+        }
+    }
+}
+
+/// One place secrets can be kept.
+enum Store {
+    /// The keyring crate's platform store (secret-service on Linux).
+    Platform,
+    #[cfg(target_os = "linux")]
+    Kernel,
+}
+
+impl Store {
+    fn get(&self, name: &str) -> Result<Option<String>, String> {
+        match self {
+            Store::Platform => match platform_entry(name)?.get_password() {
+                Ok(v) => Ok(Some(v)),
+                Err(keyring::Error::NoEntry) => Ok(None),
+                Err(e) => Err(e.to_string()),
+            },
+            #[cfg(target_os = "linux")]
+            Store::Kernel => kernel::get(name),
         }
     }
 
-    fn entries(&self, name: &str) -> Result<Vec<keyring::Entry>, SecretError> {
-        let mut out = Vec::new();
-        #[cfg(target_os = "linux")]
-        {
-            use keyring::keyutils::KeyutilsCredential;
-            use keyring::secret_service::SsCredential;
-            if matches!(self.backend, KeyringBackend::System) {
-                match SsCredential::new_with_target(None, KEYRING_SERVICE, name) {
-                    Ok(c) => out.push(keyring::Entry::new_with_credential(Box::new(c))),
-                    Err(e) => tracing::debug!(error = %e, "secret service unavailable"),
-                }
-            }
-            let c = KeyutilsCredential::new_with_target(None, KEYRING_SERVICE, name)
-                .map_err(|e| unavailable(name, e))?;
-            out.push(keyring::Entry::new_with_credential(Box::new(c)));
+    fn set(&self, name: &str, value: &str) -> Result<(), String> {
+        match self {
+            Store::Platform => platform_entry(name)?
+                .set_password(value)
+                .map_err(|e| e.to_string()),
+            #[cfg(target_os = "linux")]
+            Store::Kernel => kernel::set(name, value),
         }
-        #[cfg(not(target_os = "linux"))]
-        out.push(keyring::Entry::new(KEYRING_SERVICE, name).map_err(|e| unavailable(name, e))?);
-        Ok(out)
+    }
+
+    fn delete(&self, name: &str) -> Result<(), String> {
+        match self {
+            Store::Platform => match platform_entry(name)?.delete_credential() {
+                Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+                Err(e) => Err(e.to_string()),
+            },
+            #[cfg(target_os = "linux")]
+            Store::Kernel => kernel::delete(name),
+        }
+    }
+}
+
+fn platform_entry(name: &str) -> Result<keyring::Entry, String> {
+    #[cfg(target_os = "linux")]
+    {
+        let c = keyring::secret_service::SsCredential::new_with_target(None, KEYRING_SERVICE, name)
+            .map_err(|e| e.to_string())?;
+        Ok(keyring::Entry::new_with_credential(Box::new(c)))
+    }
+    #[cfg(not(target_os = "linux"))]
+    keyring::Entry::new(KEYRING_SERVICE, name).map_err(|e| e.to_string())
+}
+
+/// The kernel's per-user keyring, through keyutils.
+#[cfg(target_os = "linux")]
+mod kernel {
+    use linux_keyutils::{KeyError, KeyRing, KeyRingIdentifier};
+
+    use crate::KEYRING_SERVICE;
+
+    fn ring() -> Result<KeyRing, String> {
+        KeyRing::from_special_id(KeyRingIdentifier::User, true)
+            .map_err(|e| format!("kernel keyring: {e:?}"))
+    }
+
+    fn description(name: &str) -> String {
+        format!("{KEYRING_SERVICE}:{name}")
+    }
+
+    pub(super) fn get(name: &str) -> Result<Option<String>, String> {
+        match ring()?.search(&description(name)) {
+            Ok(key) => {
+                let bytes = key
+                    .read_to_vec()
+                    .map_err(|e| format!("kernel keyring: {e:?}"))?;
+                String::from_utf8(bytes)
+                    .map(Some)
+                    .map_err(|_| "kernel keyring: the entry is not text".into())
+            }
+            Err(KeyError::KeyDoesNotExist) => Ok(None),
+            Err(e) => Err(format!("kernel keyring: {e:?}")),
+        }
+    }
+
+    pub(super) fn set(name: &str, value: &str) -> Result<(), String> {
+        ring()?
+            .add_key(&description(name), value)
+            .map(|_| ())
+            .map_err(|e| format!("kernel keyring: {e:?}"))
+    }
+
+    pub(super) fn delete(name: &str) -> Result<(), String> {
+        let ring = ring()?;
+        match ring.search(&description(name)) {
+            // Unlinking makes it unfindable at once; invalidating frees it.
+            Ok(key) => {
+                ring.unlink_key(key)
+                    .map_err(|e| format!("kernel keyring: {e:?}"))?;
+                key.invalidate()
+                    .map_err(|e| format!("kernel keyring: {e:?}"))
+            }
+            Err(KeyError::KeyDoesNotExist) => Ok(()),
+            Err(e) => Err(format!("kernel keyring: {e:?}")),
+        }
     }
 }
 
@@ -145,13 +240,6 @@ fn lock(
 ) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
     // A poisoned map still holds consistent strings; keep using it.
     map.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn unavailable(name: &str, e: keyring::Error) -> SecretError {
-    SecretError::KeyringUnavailable {
-        name: name.to_owned(),
-        reason: e.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -168,20 +256,20 @@ mod tests {
         assert!(k.get("a").is_err());
     }
 
-    /// The real kernel keyring, where the sandbox allows it. Where the
-    /// kernel refuses keyctl the error must say so and name the fix.
+    /// The real kernel keyring, shared by every process of the user.
     #[cfg(target_os = "linux")]
     #[test]
-    fn kernel_keyring_round_trip_or_clear_error() {
+    fn kernel_keyring_round_trip() {
         let k = Keyring::kernel_only();
         let name = format!("sr-test-{}", std::process::id());
-        match k.set(&name, &Secret::new("kernel-value")) {
-            Ok(()) => {
-                assert_eq!(k.get(&name).unwrap().expose(), "kernel-value");
-                k.delete(&name).unwrap();
-                assert!(matches!(k.get(&name), Err(SecretError::KeyringMissing(_))));
-            }
-            Err(e) => assert!(e.to_string().contains("${ENV}"), "{e}"),
-        }
+        k.set(&name, &Secret::new("kernel-value")).unwrap();
+        assert_eq!(k.get(&name).unwrap().expose(), "kernel-value");
+        // The system keyring finds it too, through its fallback.
+        assert_eq!(
+            Keyring::system().get(&name).unwrap().expose(),
+            "kernel-value"
+        );
+        k.delete(&name).unwrap();
+        assert!(matches!(k.get(&name), Err(SecretError::KeyringMissing(_))));
     }
 }

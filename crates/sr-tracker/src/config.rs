@@ -53,6 +53,10 @@ pub struct SyncSettings {
     /// warns at start when it is on.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub accept_unsigned_webhooks: bool,
+    /// The tracker's id for the webhook `scratchrobin webhook register`
+    /// created, so that `unregister` can remove it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_id: Option<String>,
     #[serde(default = "default_poll")]
     pub poll_interval_minutes: u32,
 }
@@ -67,6 +71,7 @@ impl Default for SyncSettings {
             mode: SyncMode::default(),
             webhook_secret: None,
             accept_unsigned_webhooks: false,
+            webhook_id: None,
             poll_interval_minutes: default_poll(),
         }
     }
