@@ -1,0 +1,56 @@
+//! The fixture every test starts from: a validating GitLab mock and an
+//! adapter pointed at it, with short retry delays.
+
+use std::time::Duration;
+
+use serde_json::json;
+use sr_secrets::Secret;
+use sr_tracker::reqwest::Url;
+use sr_tracker::{HttpSettings, RetryPolicy};
+use sr_tracker_gitlab::{GitLabConfig, GitLabTracker};
+
+use crate::mock::MockGitlab;
+
+pub const TOKEN: &str = "glpat-test-token";
+pub const PROJECT: &str = "acme/db";
+
+pub struct Fixture {
+    pub server: MockGitlab,
+    pub tracker: GitLabTracker,
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        // Every test ends by checking that GitLab would have accepted every request.
+        if !std::thread::panicking() {
+            assert_eq!(
+                self.server.failures(),
+                Vec::<String>::new(),
+                "requests GitLab would reject"
+            );
+        }
+    }
+}
+
+pub fn tracker_for(base_url: &str, project: &str, token: &str) -> GitLabTracker {
+    let config: GitLabConfig = serde_json::from_value(json!({
+        "project": project, "base_url": base_url,
+        "auth": {"type": "personal_token", "token": "${GITLAB_TOKEN}"},
+        "labels": ["scratchrobin"]
+    }))
+    .expect("config");
+    let mut s = HttpSettings::new("GitLab", Url::parse(base_url).expect("url"));
+    s.request_timeout = Duration::from_secs(3);
+    s.retry = RetryPolicy {
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(50),
+        ..RetryPolicy::default()
+    };
+    GitLabTracker::new("GitLab Issues", &config, &Secret::new(token), Some(s)).expect("tracker")
+}
+
+pub async fn fixture() -> Fixture {
+    let server = MockGitlab::start(PROJECT, 42, TOKEN).await;
+    let tracker = tracker_for(&server.base_url, PROJECT, TOKEN);
+    Fixture { server, tracker }
+}
