@@ -1,3 +1,164 @@
-//! The Jira Cloud adapter.
+//! The Jira Cloud adapter. It speaks Jira's REST API v3 through
+//! sr-tracker's [`HttpClient`], keeps Jira's JSON in [`wire`] and converts
+//! it to sr-model explicitly; descriptions and comments go through the
+//! Markdown ↔ ADF converter in [`adf`].
+//!
+//! Keys are `jira:{host}:{KEY-123}`, display keys `KEY-123`. Searches use
+//! `/rest/api/3/search/jql` with `nextPageToken` (the old `/search` is
+//! gone); status changes go through the issue's transitions, chosen by
+//! status category; priorities are Jira's priority names, mapped by the
+//! tracker's configuration. Webhooks are admin webhooks
+//! (`/rest/webhooks/1.0/webhook`), the kind that takes a secret.
 
 pub mod adf;
+mod config;
+mod factory;
+mod jql;
+mod tracker;
+mod upload;
+mod webhook;
+mod wire;
+
+use base64::Engine;
+use sr_secrets::Secret;
+use sr_tracker::http::sensitive;
+use sr_tracker::reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue};
+use sr_tracker::reqwest::{Method, Url};
+use sr_tracker::{ApiRequest, HttpClient, HttpSettings, Result, TrackerError, TrackerInfo};
+
+pub use config::{Auth, JiraConfig, Mapping};
+pub use factory::JiraFactory;
+pub use webhook::parse as parse_webhook;
+
+/// The provider type in trackers.json.
+pub const KIND: &str = "jira";
+/// The provider's name in messages.
+const PROVIDER: &str = "Jira";
+
+/// One Jira project as a tracker.
+#[derive(Debug)]
+pub struct JiraTracker {
+    info: TrackerInfo,
+    http: HttpClient,
+    /// The site root, for browse URLs.
+    site: String,
+    project_key: String,
+    default_issue_type: String,
+    default_labels: Vec<String>,
+    map: Mapping,
+    /// For attachment uploads, which are multipart, not JSON.
+    upload: upload::Uploader,
+}
+
+/// The `Authorization` header value for `auth` with the resolved token.
+fn authorization(auth: &Auth, token: &Secret) -> String {
+    match auth {
+        Auth::ApiToken { email, .. } => {
+            let pair = format!("{email}:{}", token.expose());
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(pair)
+            )
+        }
+        Auth::Bearer { .. } => format!("Bearer {}", token.expose()),
+    }
+}
+
+impl JiraTracker {
+    /// Builds the adapter for `config` under the tracker name `name`, with
+    /// the resolved token. `settings` adjusts the HTTP client (tests shorten
+    /// the retry delays); `None` takes the defaults.
+    pub fn new(
+        name: &str,
+        config: &JiraConfig,
+        token: &Secret,
+        settings: Option<HttpSettings>,
+    ) -> Result<JiraTracker> {
+        let bad = |m: String| TrackerError::config(name, m);
+        let key = config.project_key.trim();
+        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(bad(format!(
+                "config.project_key `{}` is not a Jira project key; use the key issue keys start with (`DB` for DB-123)",
+                config.project_key
+            )));
+        }
+        let base_url = Url::parse(&config.base_url)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+            .ok_or_else(|| {
+                bad(format!(
+                    "config.base_url `{}` is not an http(s) URL; use https://YOUR-SITE.atlassian.net",
+                    config.base_url
+                ))
+            })?;
+        let mut settings =
+            settings.unwrap_or_else(|| HttpSettings::new(PROVIDER, base_url.clone()));
+        settings.provider = PROVIDER.into();
+        settings.base_url = base_url.clone();
+        let auth = sensitive(&authorization(&config.auth, token)).map_err(|_| {
+            bad("the token holds characters a header cannot carry; copy it again without spaces or line breaks".into())
+        })?;
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(AUTHORIZATION, auth.clone());
+        settings.headers.extend(headers);
+        let upload = upload::Uploader::new(&settings)?;
+        let http = HttpClient::new(settings)?;
+        let host = base_url.host_str().unwrap_or_default();
+        let instance = match base_url.port() {
+            Some(p) => format!("{host}:{p}"),
+            None => host.to_owned(),
+        };
+        let site = base_url.as_str().trim_end_matches('/').to_owned();
+        Ok(JiraTracker {
+            info: TrackerInfo {
+                name: name.to_owned(),
+                provider: KIND.to_owned(),
+                instance,
+                web_url: Some(format!("{site}/browse/{key}")),
+            },
+            http,
+            site,
+            project_key: key.to_owned(),
+            default_issue_type: config.default_issue_type.clone(),
+            default_labels: config.labels.clone(),
+            map: Mapping::from_config(config),
+            upload,
+        })
+    }
+
+    /// `…/rest/api/3/{rest…}`.
+    fn api(&self, rest: &[&str]) -> Url {
+        let mut segments = vec!["rest", "api", "3"];
+        segments.extend_from_slice(rest);
+        self.http.endpoint(&segments)
+    }
+
+    fn request(&self, method: Method, url: Url, operation: &str) -> ApiRequest {
+        ApiRequest::new(method, url, operation)
+    }
+
+    /// The issue key in an id (`DB-7`, `db-7`), or a validation error.
+    fn issue_key(&self, id: &str) -> Result<String> {
+        let id = id.trim();
+        let valid = id.split_once('-').is_some_and(|(p, n)| {
+            !p.is_empty()
+                && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !n.is_empty()
+                && n.chars().all(|c| c.is_ascii_digit())
+        }) || (!id.is_empty() && id.chars().all(|c| c.is_ascii_digit()));
+        if !valid {
+            return Err(TrackerError::Validation {
+                provider: PROVIDER.into(),
+                errors: vec![format!(
+                    "`{id}` is not a Jira issue key; write it as PROJECT-123"
+                )],
+            });
+        }
+        Ok(id.to_ascii_uppercase())
+    }
+
+    fn issue_what(key: &str) -> String {
+        format!("issue {key}")
+    }
+}

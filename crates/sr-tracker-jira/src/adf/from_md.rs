@@ -43,9 +43,8 @@ impl Frame {
 
 /// Converts Markdown to an ADF `doc`.
 pub fn markdown_to_adf(markdown: &str) -> Value {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let mut b = Builder {
         stack: vec![Frame::new("doc")],
         marks: Vec::new(),

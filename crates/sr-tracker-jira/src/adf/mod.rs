@@ -13,9 +13,9 @@
 //! written as their text, so nothing a person wrote disappears.
 
 mod from_md;
-mod to_md;
 #[cfg(test)]
 mod tests;
+mod to_md;
 
 pub use from_md::markdown_to_adf;
 pub use to_md::adf_to_markdown;

@@ -35,10 +35,18 @@ fn check(md: &str, expected: Value, canonical: Option<&str>) {
 #[test]
 fn paragraphs_and_inline_marks() {
     check("", json!([]), None);
-    check("Orders drifted.", json!([p(json!([t("Orders drifted.")]))]), None);
+    check(
+        "Orders drifted.",
+        json!([p(json!([t("Orders drifted.")]))]),
+        None,
+    );
     check(
         "The `orders` table drifted.",
-        json!([p(json!([t("The "), marked("orders", json!([{"type": "code"}])), t(" table drifted.")]))]),
+        json!([p(json!([
+            t("The "),
+            marked("orders", json!([{"type": "code"}])),
+            t(" table drifted.")
+        ]))]),
         None,
     );
     check(
@@ -63,15 +71,24 @@ fn paragraphs_and_inline_marks() {
     );
     check(
         "***both***",
-        json!([p(json!([marked("both", json!([{"type": "em"}, {"type": "strong"}]))]))]),
+        json!([p(json!([marked(
+            "both",
+            json!([{"type": "em"}, {"type": "strong"}])
+        )]))]),
         None,
     );
     check(
         "First\nsecond  \nthird",
-        json!([p(json!([t("First"), {"type": "hardBreak"}, t("second"), {"type": "hardBreak"}, t("third")]))]),
+        json!([p(
+            json!([t("First"), {"type": "hardBreak"}, t("second"), {"type": "hardBreak"}, t("third")])
+        )]),
         Some("First\nsecond\nthird"),
     );
-    check("One.\n\nTwo.", json!([p(json!([t("One.")])), p(json!([t("Two.")]))]), None);
+    check(
+        "One.\n\nTwo.",
+        json!([p(json!([t("One.")])), p(json!([t("Two.")]))]),
+        None,
+    );
 }
 
 #[test]
@@ -80,7 +97,10 @@ fn links() {
         "See [the docs](https://example.com/a?b=1).",
         json!([p(json!([
             t("See "),
-            marked("the docs", json!([{"type": "link", "attrs": {"href": "https://example.com/a?b=1"}}])),
+            marked(
+                "the docs",
+                json!([{"type": "link", "attrs": {"href": "https://example.com/a?b=1"}}])
+            ),
             t("."),
         ]))]),
         None,
@@ -95,7 +115,10 @@ fn links() {
     );
     check(
         "[a](<https://x.org/a b>)",
-        json!([p(json!([marked("a", json!([{"type": "link", "attrs": {"href": "https://x.org/a b"}}]))]))]),
+        json!([p(json!([marked(
+            "a",
+            json!([{"type": "link", "attrs": {"href": "https://x.org/a b"}}])
+        )]))]),
         None,
     );
 }
@@ -207,9 +230,7 @@ fn lists() {
 
 #[test]
 fn task_lists() {
-    let task = |id: &str, state: &str, text: &str| {
-        json!({"type": "taskItem", "attrs": {"localId": id, "state": state}, "content": [t(text)]})
-    };
+    let task = |id: &str, state: &str, text: &str| json!({"type": "taskItem", "attrs": {"localId": id, "state": state}, "content": [t(text)]});
     check(
         "- [ ] migrate orders\n- [x] back up",
         json!([{"type": "taskList", "attrs": {"localId": "task-list-1"}, "content": [
@@ -231,7 +252,8 @@ fn task_lists() {
 
 #[test]
 fn tables() {
-    let cell = |k: &str, text: &str| json!({"type": k, "attrs": {}, "content": [p(json!([t(text)]))]});
+    let cell =
+        |k: &str, text: &str| json!({"type": k, "attrs": {}, "content": [p(json!([t(text)]))]});
     check(
         "| Column | Type |\n| --- | --- |\n| id | int |",
         json!([{"type": "table", "attrs": {"isNumberColumnEnabled": false, "layout": "default"}, "content": [
@@ -279,15 +301,26 @@ fn text_that_looks_like_syntax_is_escaped() {
 #[test]
 fn adf_round_trips() {
     let cases = [
-        doc(json!([{"type": "orderedList", "attrs": {"order": 5}, "content": [
-            {"type": "listItem", "content": [p(json!([marked("x", json!([{"type": "code"}]))]))]}
-        ]}])),
-        doc(json!([p(json!([marked("a`b", json!([{"type": "code"}]))]))])),
-        doc(json!([{"type": "heading", "attrs": {"level": 2}, "content": [t("H "), marked("x", json!([{"type": "em"}]))]}])),
-        doc(json!([{"type": "codeBlock", "attrs": {"language": "rust"}, "content": [t("fn main() {}\n")]}])),
-        doc(json!([{"type": "blockquote", "content": [{"type": "bulletList", "content": [
-            {"type": "listItem", "content": [p(json!([t("in a quote")]))]}
-        ]}]}])),
+        doc(
+            json!([{"type": "orderedList", "attrs": {"order": 5}, "content": [
+                {"type": "listItem", "content": [p(json!([marked("x", json!([{"type": "code"}]))]))]}
+            ]}]),
+        ),
+        doc(json!([p(json!([marked(
+            "a`b",
+            json!([{"type": "code"}])
+        )]))])),
+        doc(
+            json!([{"type": "heading", "attrs": {"level": 2}, "content": [t("H "), marked("x", json!([{"type": "em"}]))]}]),
+        ),
+        doc(
+            json!([{"type": "codeBlock", "attrs": {"language": "rust"}, "content": [t("fn main() {}\n")]}]),
+        ),
+        doc(
+            json!([{"type": "blockquote", "content": [{"type": "bulletList", "content": [
+                {"type": "listItem", "content": [p(json!([t("in a quote")]))]}
+            ]}]}]),
+        ),
     ];
     for adf in cases {
         let md = adf_to_markdown(&adf);
@@ -298,7 +331,11 @@ fn adf_round_trips() {
 /// Spaces inside a mark move outside it, where Markdown can keep them.
 #[test]
 fn spaces_leave_marks() {
-    let adf = doc(json!([p(json!([t("Lead "), marked(" spaced ", json!([{"type": "strong"}])), t("end")]))]));
+    let adf = doc(json!([p(json!([
+        t("Lead "),
+        marked(" spaced ", json!([{"type": "strong"}])),
+        t("end")
+    ]))]));
     assert_eq!(adf_to_markdown(&adf), "Lead  **spaced** end");
 }
 

@@ -43,8 +43,15 @@ fn block(n: &Value) -> String {
     match kind(n) {
         "paragraph" => escape_line_starts(&inline(children(n), true)),
         "heading" => {
-            let level = attr(n, "level").and_then(Value::as_u64).unwrap_or(1).clamp(1, 6);
-            format!("{} {}", "#".repeat(level as usize), inline(children(n), false))
+            let level = attr(n, "level")
+                .and_then(Value::as_u64)
+                .unwrap_or(1)
+                .clamp(1, 6);
+            format!(
+                "{} {}",
+                "#".repeat(level as usize),
+                inline(children(n), false)
+            )
         }
         "codeBlock" => code_block(n),
         "blockquote" | "panel" => prefix_lines(&blocks(children(n)), "> ", ">"),
@@ -80,7 +87,9 @@ fn code_block(n: &Value) -> String {
     while text.contains(&fence) {
         fence.push('`');
     }
-    let lang = attr(n, "language").and_then(Value::as_str).unwrap_or_default();
+    let lang = attr(n, "language")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     format!("{fence}{lang}\n{text}\n{fence}")
 }
 
@@ -287,7 +296,10 @@ fn escape(t: &str) -> String {
     let mut chars = t.chars().peekable();
     while let Some(c) = chars.next() {
         // `&` only starts an entity before a letter or `#`.
-        let entity = c == '&' && chars.peek().is_some_and(|n| n.is_ascii_alphanumeric() || *n == '#');
+        let entity = c == '&'
+            && chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_alphanumeric() || *n == '#');
         if entity || matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '~' | '|') {
             out.push('\\');
         }

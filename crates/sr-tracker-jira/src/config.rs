@@ -1,0 +1,202 @@
+//! The `config` object of a `jira` tracker in trackers.json, read strictly
+//! (unknown fields are errors), with the priority and status tables.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use sr_model::{IssueState, Priority};
+use sr_secrets::SecretRef;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JiraConfig {
+    /// The site root: `https://acme.atlassian.net` for Jira Cloud, the
+    /// server's base URL for Data Center.
+    pub base_url: String,
+    /// The project issues are created in and searched (`DB`).
+    pub project_key: String,
+    /// The issue type of new issues when the draft names none.
+    #[serde(default = "default_issue_type")]
+    pub default_issue_type: String,
+    /// Labels added to every issue ScratchRobin creates.
+    #[serde(default)]
+    pub labels: Vec<String>,
+    pub auth: Auth,
+    /// Jira's priority name for each level. Levels left out use Jira's
+    /// default scheme: Highest, High, Medium, Low, Lowest.
+    #[serde(default)]
+    pub priorities: BTreeMap<Priority, String>,
+    /// The status an issue moves to for "in progress", when the workflow
+    /// has several in that category. Unset: the first such transition.
+    #[serde(default)]
+    pub in_progress_status: Option<String>,
+}
+
+fn default_issue_type() -> String {
+    "Task".into()
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Auth {
+    /// Jira Cloud: the account's email and an API token, sent as Basic.
+    ApiToken { email: String, token: SecretRef },
+    /// Jira Data Center: a personal access token, sent as Bearer.
+    Bearer { token: SecretRef },
+}
+
+impl Auth {
+    pub fn token(&self) -> &SecretRef {
+        match self {
+            Auth::ApiToken { token, .. } | Auth::Bearer { token } => token,
+        }
+    }
+}
+
+/// The tables with their defaults filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mapping {
+    pub priorities: BTreeMap<Priority, String>,
+    pub in_progress_status: Option<String>,
+}
+
+impl Default for Mapping {
+    fn default() -> Self {
+        let names = ["Highest", "High", "Medium", "Low", "Lowest"];
+        Mapping {
+            priorities: Priority::ALL
+                .into_iter()
+                .zip(names)
+                .map(|(p, n)| (p, n.to_owned()))
+                .collect(),
+            in_progress_status: None,
+        }
+    }
+}
+
+impl Mapping {
+    pub fn from_config(c: &JiraConfig) -> Mapping {
+        let mut m = Mapping::default();
+        m.priorities.extend(c.priorities.clone());
+        m.in_progress_status = c.in_progress_status.clone();
+        m
+    }
+
+    pub fn priority_name(&self, p: Priority) -> &str {
+        self.priorities
+            .get(&p)
+            .map(String::as_str)
+            .unwrap_or("Medium")
+    }
+
+    pub fn priority_of(&self, name: &str) -> Option<Priority> {
+        self.priorities
+            .iter()
+            .find(|(_, n)| n.eq_ignore_ascii_case(name))
+            .map(|(p, _)| *p)
+    }
+}
+
+/// Jira's status category keys: `new` (To Do), `indeterminate` (In
+/// Progress), `done`. Anything else (`undefined`) counts as open.
+pub fn state_of_category(key: &str) -> IssueState {
+    match key {
+        "done" => IssueState::Done,
+        "indeterminate" => IssueState::InProgress,
+        _ => IssueState::Open,
+    }
+}
+
+pub fn category_of_state(state: IssueState) -> &'static str {
+    match state {
+        IssueState::Open => "new",
+        IssueState::InProgress => "indeterminate",
+        IssueState::Done => "done",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(json: &str, expected: Result<(), &str>) {
+        let got = serde_json::from_str::<JiraConfig>(json)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        match (got, expected) {
+            (Ok(()), Ok(())) => {}
+            (Err(e), Err(want)) => assert!(e.contains(want), "{json}: `{e}` lacks `{want}`"),
+            (got, want) => panic!("{json}: got {got:?}, want {want:?}"),
+        }
+    }
+
+    #[test]
+    fn strict_config() {
+        let base = r#""base_url": "https://acme.atlassian.net", "project_key": "DB""#;
+        let basic =
+            r#""auth": {"type": "api_token", "email": "ada@acme.com", "token": "${JIRA_TOKEN}"}"#;
+        check(&format!("{{{base}, {basic}}}"), Ok(()));
+        check(
+            &format!(
+                r#"{{{base}, "default_issue_type": "Bug", "labels": ["db"], "priorities": {{"P0": "Blocker"}}, "in_progress_status": "Doing", {basic}}}"#
+            ),
+            Ok(()),
+        );
+        check(
+            &format!(r#"{{{base}, "auth": {{"type": "bearer", "token": "${{JIRA_PAT}}"}}}}"#),
+            Ok(()),
+        );
+        check(
+            &format!("{{{base}, {basic}, \"x\": 1}}"),
+            Err("unknown field `x`"),
+        );
+        check(&format!("{{{base}}}"), Err("missing field `auth`"));
+        check(
+            &format!(r#"{{"base_url": "https://a.atlassian.net", {basic}}}"#),
+            Err("missing field `project_key`"),
+        );
+        check(
+            &format!(r#"{{{base}, "auth": {{"type": "api_token", "token": "${{T}}"}}}}"#),
+            Err("missing field `email`"),
+        );
+        check(
+            &format!(
+                r#"{{{base}, "auth": {{"type": "api_token", "email": "a@b", "token": "plain"}}}}"#
+            ),
+            Err("plain"),
+        );
+        check(
+            &format!(r#"{{{base}, "auth": {{"type": "oauth", "token": "${{T}}"}}}}"#),
+            Err("unknown variant `oauth`"),
+        );
+        check(
+            &format!(r#"{{{base}, "priorities": {{"P7": "x"}}, {basic}}}"#),
+            Err("unknown variant `P7`"),
+        );
+    }
+
+    #[test]
+    fn priorities_and_categories() {
+        let m = Mapping::default();
+        for (p, name) in [
+            (Priority::P0, "Highest"),
+            (Priority::P2, "Medium"),
+            (Priority::P4, "Lowest"),
+        ] {
+            assert_eq!(m.priority_name(p), name);
+            assert_eq!(m.priority_of(&name.to_uppercase()), Some(p));
+        }
+        assert_eq!(m.priority_of("Blocker"), None);
+        for (key, state) in [
+            ("new", IssueState::Open),
+            ("indeterminate", IssueState::InProgress),
+            ("done", IssueState::Done),
+            ("undefined", IssueState::Open),
+        ] {
+            assert_eq!(state_of_category(key), state, "{key}");
+        }
+        for s in [IssueState::Open, IssueState::InProgress, IssueState::Done] {
+            assert_eq!(state_of_category(category_of_state(s)), s);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! Builds Jira trackers from trackers.json entries.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use sr_secrets::Resolver;
+use sr_tracker::{
+    ConfigField, IssueTracker, ProviderInfo, Result, TrackerEntry, TrackerError, TrackerEvent,
+    TrackerFactory, TrackerInfo, WebhookParseError,
+};
+
+use crate::{JiraConfig, JiraTracker, KIND, Mapping};
+
+/// Registered by the engine: `type: "jira"`. Remembers each built
+/// tracker's priority table, so that webhook deliveries read priorities
+/// the way that tracker is configured.
+#[derive(Debug, Clone, Default)]
+pub struct JiraFactory {
+    mappings: Arc<Mutex<HashMap<String, Mapping>>>,
+}
+
+impl TrackerFactory for JiraFactory {
+    fn info(&self) -> ProviderInfo {
+        let field = |key, label, required, secret, help| ConfigField {
+            key,
+            label,
+            required,
+            secret,
+            help,
+        };
+        ProviderInfo {
+            kind: KIND,
+            display_name: "Jira",
+            fields: vec![
+                field(
+                    "base_url",
+                    "Site URL",
+                    true,
+                    false,
+                    "https://YOUR-SITE.atlassian.net for Jira Cloud; the server's base URL for Data Center.",
+                ),
+                field(
+                    "project_key",
+                    "Project key",
+                    true,
+                    false,
+                    "The key issue keys start with (`DB` for DB-123).",
+                ),
+                field(
+                    "auth.email",
+                    "Email",
+                    false,
+                    false,
+                    "Jira Cloud: the email of the account the API token belongs to.",
+                ),
+                field(
+                    "auth.token",
+                    "Token",
+                    true,
+                    true,
+                    "Jira Cloud: an API token from id.atlassian.com (auth type `api_token`); Data Center: a personal access token (auth type `bearer`).",
+                ),
+                field(
+                    "default_issue_type",
+                    "Issue type",
+                    false,
+                    false,
+                    "The type of new issues; `Task` unless set.",
+                ),
+                field(
+                    "labels",
+                    "Labels",
+                    false,
+                    false,
+                    "Labels added to every issue ScratchRobin creates.",
+                ),
+            ],
+        }
+    }
+
+    fn validate(&self, config_json: &str) -> std::result::Result<(), serde_json::Error> {
+        serde_json::from_str::<JiraConfig>(config_json).map(|_| ())
+    }
+
+    fn build(&self, entry: &TrackerEntry, secrets: &Resolver) -> Result<Arc<dyn IssueTracker>> {
+        let config: JiraConfig = serde_json::from_value(entry.config.clone())
+            .map_err(|e| TrackerError::config(&entry.name, e.to_string()))?;
+        let token = secrets
+            .resolve(config.auth.token())
+            .map_err(|e| TrackerError::config(&entry.name, format!("config.auth.token: {e}")))?;
+        let tracker = JiraTracker::new(&entry.name, &config, &token, None)?;
+        if let Ok(mut m) = self.mappings.lock() {
+            m.insert(tracker.info.instance.clone(), Mapping::from_config(&config));
+        }
+        Ok(Arc::new(tracker))
+    }
+
+    fn parse_webhook(
+        &self,
+        info: &TrackerInfo,
+        event: &str,
+        body: &[u8],
+    ) -> std::result::Result<TrackerEvent, WebhookParseError> {
+        let map = self
+            .mappings
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&info.instance).cloned())
+            .unwrap_or_default();
+        crate::webhook::parse(info, &map, event, body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sr_secrets::Keyring;
+    use sr_tracker::ErrorKind;
+
+    fn entry(config: serde_json::Value) -> TrackerEntry {
+        serde_json::from_value(
+            serde_json::json!({"name": "Company Jira", "type": "jira", "config": config}),
+        )
+        .expect("entry")
+    }
+
+    fn resolver(token: Option<&'static str>) -> Resolver {
+        Resolver::with_env(
+            move |n| {
+                (n == "JIRA_TOKEN")
+                    .then(|| token.map(str::to_owned))
+                    .flatten()
+            },
+            Keyring::in_memory(),
+        )
+    }
+
+    fn check(config: serde_json::Value, token: Option<&'static str>, expected: Result<&str, &str>) {
+        let got = JiraFactory::default().build(&entry(config), &resolver(token));
+        match (got, expected) {
+            (Ok(t), Ok(instance)) => assert_eq!(t.info().instance, instance),
+            (Err(e), Err(want)) => {
+                assert_eq!(e.kind(), ErrorKind::Config);
+                assert!(e.to_string().contains(want), "`{e}` lacks `{want}`");
+            }
+            (Ok(t), Err(want)) => panic!("built {:?}, want error {want}", t.info()),
+            (Err(e), Ok(_)) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn builds_from_entries() {
+        let basic = serde_json::json!({"type": "api_token", "email": "ada@acme.com", "token": "${JIRA_TOKEN}"});
+        check(
+            serde_json::json!({"base_url": "https://acme.atlassian.net", "project_key": "DB", "auth": basic}),
+            Some("t0ken"),
+            Ok("acme.atlassian.net"),
+        );
+        check(
+            serde_json::json!({"base_url": "http://127.0.0.1:8080/", "project_key": "DB", "auth": {"type": "bearer", "token": "${JIRA_TOKEN}"}}),
+            Some("pat"),
+            Ok("127.0.0.1:8080"),
+        );
+        check(
+            serde_json::json!({"base_url": "https://acme.atlassian.net", "project_key": "DB", "auth": basic}),
+            None,
+            Err("config.auth.token"),
+        );
+        check(
+            serde_json::json!({"base_url": "acme.atlassian.net", "project_key": "DB", "auth": basic}),
+            Some("t"),
+            Err("is not an http(s) URL"),
+        );
+        check(
+            serde_json::json!({"base_url": "https://acme.atlassian.net", "project_key": "DB-1", "auth": basic}),
+            Some("t"),
+            Err("is not a Jira project key"),
+        );
+        check(
+            serde_json::json!({"base_url": "https://acme.atlassian.net", "project_key": "DB", "auth": basic, "colour": 1}),
+            Some("t"),
+            Err("unknown field `colour`"),
+        );
+    }
+
+    #[test]
+    fn auth_headers() {
+        use sr_secrets::Secret;
+        let basic = crate::Auth::ApiToken {
+            email: "ada@acme.com".into(),
+            token: serde_json::from_str("\"${T}\"").expect("ref"),
+        };
+        // base64("ada@acme.com:t0ken")
+        assert_eq!(
+            crate::authorization(&basic, &Secret::new("t0ken")),
+            "Basic YWRhQGFjbWUuY29tOnQwa2Vu"
+        );
+        let bearer = crate::Auth::Bearer {
+            token: serde_json::from_str("\"${T}\"").expect("ref"),
+        };
+        assert_eq!(
+            crate::authorization(&bearer, &Secret::new("pat")),
+            "Bearer pat"
+        );
+    }
+}

@@ -1,0 +1,552 @@
+//! The [`IssueTracker`] methods over Jira's REST v3 endpoints.
+
+use async_trait::async_trait;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+use sr_model::{
+    Attachment, AttachmentUpload, Comment, Issue, IssueDraft, IssueState, IssueUpdate, Label,
+    Project, SearchQuery, User,
+};
+use sr_tracker::reqwest::Method;
+use sr_tracker::{
+    ConnectionReport, IssueTracker, RateBudget, Result, TrackerError, TrackerInfo, WebhookConfig,
+    WebhookRegistration,
+};
+
+use crate::adf::markdown_to_adf;
+use crate::config::category_of_state;
+use crate::wire::{FIELDS, Transition, WireComment, WireIssue, WireProject, WireUser};
+use crate::{JiraTracker, PROVIDER};
+
+/// Page size for searches and lists (Jira caps most at 100).
+const PAGE: usize = 100;
+
+fn invalid(message: String) -> TrackerError {
+    TrackerError::Validation {
+        provider: PROVIDER.into(),
+        errors: vec![message],
+    }
+}
+
+#[derive(Deserialize)]
+struct Created {
+    key: String,
+}
+
+#[derive(Deserialize)]
+struct SearchPage {
+    #[serde(default)]
+    issues: Vec<WireIssue>,
+    #[serde(default, rename = "nextPageToken")]
+    next_page_token: Option<String>,
+    #[serde(default, rename = "isLast")]
+    is_last: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct Transitions {
+    #[serde(default)]
+    transitions: Vec<Transition>,
+}
+
+/// The `startAt` pages Jira uses for comments, projects and labels.
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "T: serde::de::DeserializeOwned"))]
+struct OffsetPage<T> {
+    #[serde(default = "Vec::new", alias = "comments")]
+    values: Vec<T>,
+    #[serde(default, rename = "isLast")]
+    is_last: Option<bool>,
+    #[serde(default)]
+    total: Option<usize>,
+}
+
+#[derive(Deserialize)]
+struct WireAttachment {
+    id: String,
+    filename: String,
+    #[serde(default)]
+    size: u64,
+    #[serde(default)]
+    content: Option<String>,
+}
+
+impl JiraTracker {
+    fn fields_query(&self) -> String {
+        FIELDS.join(",")
+    }
+
+    async fn read_issue(&self, key: &str) -> Result<Issue> {
+        let mut url = self.api(&["issue", key]);
+        url.query_pairs_mut()
+            .append_pair("fields", &self.fields_query());
+        let req = self
+            .request(Method::GET, url, "read issue")
+            .what(Self::issue_what(key));
+        let wire: WireIssue = self.http.send(req).await?.json(PROVIDER)?;
+        Ok(wire.to_issue(&self.info, &self.site, &self.map))
+    }
+
+    /// The fields of an edit, or of a create (which adds project and type).
+    fn edit_fields(&self, update: &IssueUpdate) -> Map<String, Value> {
+        let mut f = Map::new();
+        if let Some(t) = &update.title {
+            f.insert("summary".into(), json!(t.trim()));
+        }
+        if let Some(b) = &update.body {
+            f.insert("description".into(), description(b));
+        }
+        if let Some(p) = update.priority {
+            f.insert(
+                "priority".into(),
+                json!({"name": self.map.priority_name(p)}),
+            );
+        }
+        if let Some(l) = &update.labels {
+            f.insert("labels".into(), json!(labels(l)));
+        }
+        match &update.assignee {
+            Some(Some(a)) => {
+                f.insert("assignee".into(), json!({"accountId": a}));
+            }
+            Some(None) => {
+                f.insert("assignee".into(), Value::Null);
+            }
+            None => {}
+        }
+        f
+    }
+
+    /// Moves the issue to a status of `state`'s category through one of
+    /// its transitions.
+    async fn transition(&self, key: &str, state: IssueState) -> Result<()> {
+        let what = Self::issue_what(key);
+        let req = self
+            .request(
+                Method::GET,
+                self.api(&["issue", key, "transitions"]),
+                "list transitions",
+            )
+            .what(what.clone());
+        let list: Transitions = self.http.send(req).await?.json(PROVIDER)?;
+        let category = category_of_state(state);
+        let in_category = |t: &&Transition| {
+            t.to.as_ref()
+                .and_then(|s| s.category.as_ref())
+                .is_some_and(|c| c.key == category)
+        };
+        let preferred = (state == IssueState::InProgress)
+            .then_some(self.map.in_progress_status.as_deref())
+            .flatten();
+        let chosen = list
+            .transitions
+            .iter()
+            .filter(in_category)
+            .find(|t| {
+                preferred.is_none_or(|p| {
+                    t.to.as_ref()
+                        .is_some_and(|s| s.name.eq_ignore_ascii_case(p))
+                })
+            })
+            .or_else(|| list.transitions.iter().find(in_category));
+        let Some(t) = chosen else {
+            let offered: Vec<String> = list
+                .transitions
+                .iter()
+                .map(|t| {
+                    format!(
+                        "{} → {}",
+                        t.name,
+                        t.to.as_ref().map(|s| s.name.as_str()).unwrap_or("?")
+                    )
+                })
+                .collect();
+            return Err(invalid(format!(
+                "the workflow offers {key} no transition to a status in category `{category}` (offered: {}); add one to the workflow or change the status in Jira",
+                if offered.is_empty() {
+                    "none".to_owned()
+                } else {
+                    offered.join(", ")
+                }
+            )));
+        };
+        let req = self
+            .request(
+                Method::POST,
+                self.api(&["issue", key, "transitions"]),
+                "transition issue",
+            )
+            .what(what)
+            .json(json!({"transition": {"id": t.id}}))
+            // Moving to a status is idempotent in effect: a second move to
+            // the same category finds no transition or the same status.
+            .idempotent(true);
+        self.http.send(req).await?;
+        Ok(())
+    }
+
+    async fn offset_pages<T: serde::de::DeserializeOwned>(
+        &self,
+        segments: &[&str],
+        extra: &[(&str, &str)],
+        what: &str,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        loop {
+            let mut url = self.api(segments);
+            url.query_pairs_mut()
+                .append_pair("startAt", &out.len().to_string())
+                .append_pair("maxResults", &PAGE.to_string())
+                .extend_pairs(extra);
+            let req = self.request(Method::GET, url, what).what(what.to_owned());
+            let page: OffsetPage<T> = self.http.send(req).await?.json(PROVIDER)?;
+            let n = page.values.len();
+            out.extend(page.values);
+            let done = n == 0
+                || page.is_last == Some(true)
+                || page.total.is_some_and(|t| out.len() >= t)
+                || (page.is_last.is_none() && page.total.is_none() && n < PAGE);
+            if done {
+                return Ok(out);
+            }
+        }
+    }
+}
+
+/// The description field: ADF, or `null` for an empty body (an empty
+/// `doc` would read back the same, but Jira shows "Add a description…"
+/// only for `null`).
+fn description(markdown: &str) -> Value {
+    if markdown.trim().is_empty() {
+        Value::Null
+    } else {
+        markdown_to_adf(markdown)
+    }
+}
+
+/// Jira labels cannot hold spaces; they become `-` (as Jira's UI does).
+fn labels(list: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for l in list {
+        let l = l.trim().replace(char::is_whitespace, "-");
+        if !l.is_empty() && !out.contains(&l) {
+            out.push(l);
+        }
+    }
+    out
+}
+
+#[async_trait]
+impl IssueTracker for JiraTracker {
+    fn info(&self) -> &TrackerInfo {
+        &self.info
+    }
+
+    fn rate_budget(&self) -> Option<RateBudget> {
+        Some(self.http.budget())
+    }
+
+    async fn initialize(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn test_connection(&self) -> Result<ConnectionReport> {
+        let req = self
+            .request(
+                Method::GET,
+                self.api(&["myself"]),
+                "read the signed-in user",
+            )
+            .what("the signed-in user")
+            .attempts(1);
+        let me: WireUser = self.http.send(req).await?.json(PROVIDER)?;
+        let mut checks = vec![format!("signed in as {}", me.display_name)];
+        let what = format!("project {}", self.project_key);
+        let req = self
+            .request(
+                Method::GET,
+                self.api(&["project", &self.project_key]),
+                "read the project",
+            )
+            .what(what.clone())
+            .attempts(1);
+        let project: WireProject = self.http.send(req).await?.json(PROVIDER)?;
+        checks.push(format!(
+            "project {} ({}) is visible",
+            project.key, project.name
+        ));
+        Ok(ConnectionReport {
+            user: Some(me.display_name),
+            checks,
+        })
+    }
+
+    async fn create_issue(&self, draft: &IssueDraft) -> Result<Issue> {
+        if draft.title.trim().is_empty() {
+            return Err(invalid(
+                "the issue has no title; Jira needs a summary".into(),
+            ));
+        }
+        let mut all_labels = self.default_labels.clone();
+        all_labels.extend(draft.labels.iter().cloned());
+        let update = IssueUpdate {
+            title: Some(draft.title.clone()),
+            body: (!draft.body.trim().is_empty()).then(|| draft.body.clone()),
+            priority: draft.priority,
+            labels: Some(all_labels),
+            assignee: draft.assignees.first().map(|a| Some(a.clone())),
+            ..IssueUpdate::default()
+        };
+        let mut fields = self.edit_fields(&update);
+        let project = draft.project.as_deref().unwrap_or(&self.project_key);
+        fields.insert("project".into(), json!({"key": project}));
+        let kind = draft
+            .issue_type
+            .as_deref()
+            .unwrap_or(&self.default_issue_type);
+        fields.insert("issuetype".into(), json!({"name": kind}));
+        let req = self
+            .request(Method::POST, self.api(&["issue"]), "create issue")
+            .what(format!("project {project}"))
+            .json(json!({"fields": fields}));
+        let created: Created = self.http.send(req).await?.json(PROVIDER)?;
+        self.read_issue(&created.key).await
+    }
+
+    async fn update_issue(&self, id: &str, update: &IssueUpdate) -> Result<Issue> {
+        let key = self.issue_key(id)?;
+        if update.title.as_ref().is_some_and(|t| t.trim().is_empty()) {
+            return Err(invalid(
+                "the new title is empty; Jira needs a summary".into(),
+            ));
+        }
+        let fields = self.edit_fields(update);
+        if !fields.is_empty() {
+            let req = self
+                .request(Method::PUT, self.api(&["issue", &key]), "edit issue")
+                .what(Self::issue_what(&key))
+                .json(json!({"fields": fields}));
+            self.http.send(req).await?;
+        }
+        if let Some(state) = update.state {
+            let current = self.read_issue(&key).await?;
+            if current.reference.status.state != state {
+                self.transition(&key, state).await?;
+            }
+        }
+        self.read_issue(&key).await
+    }
+
+    async fn delete_issue(&self, id: &str) -> Result<()> {
+        let key = self.issue_key(id)?;
+        let req = self
+            .request(Method::DELETE, self.api(&["issue", &key]), "delete issue")
+            .what(Self::issue_what(&key));
+        self.http.send(req).await?;
+        Ok(())
+    }
+
+    async fn get_issue(&self, id: &str) -> Result<Option<Issue>> {
+        let key = self.issue_key(id)?;
+        match self.read_issue(&key).await {
+            Ok(i) => Ok(Some(i)),
+            Err(TrackerError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn search_issues(&self, query: &SearchQuery) -> Result<Vec<Issue>> {
+        let jql = crate::jql::search(&self.project_key, query);
+        let limit = if query.limit == 0 {
+            usize::MAX
+        } else {
+            query.limit
+        };
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut body = json!({
+                "jql": jql,
+                "maxResults": PAGE.min(limit - out.len()),
+                "fields": FIELDS,
+            });
+            if let Some(t) = &token {
+                body["nextPageToken"] = json!(t);
+            }
+            let req = self
+                .request(Method::POST, self.api(&["search", "jql"]), "search issues")
+                .what(format!("issues of project {}", self.project_key))
+                // A search changes nothing.
+                .idempotent(true)
+                .json(body);
+            let page: SearchPage = self.http.send(req).await?.json(PROVIDER)?;
+            out.extend(
+                page.issues
+                    .iter()
+                    .map(|w| w.to_issue(&self.info, &self.site, &self.map)),
+            );
+            token = page.next_page_token.filter(|t| !t.is_empty());
+            if out.len() >= limit || token.is_none() || page.is_last == Some(true) {
+                out.truncate(limit);
+                return Ok(out);
+            }
+        }
+    }
+
+    async fn add_comment(&self, id: &str, text: &str) -> Result<Comment> {
+        let key = self.issue_key(id)?;
+        if text.trim().is_empty() {
+            return Err(invalid("the comment is empty".into()));
+        }
+        let req = self
+            .request(
+                Method::POST,
+                self.api(&["issue", &key, "comment"]),
+                "add a comment",
+            )
+            .what(Self::issue_what(&key))
+            .json(json!({"body": markdown_to_adf(text)}));
+        let c: WireComment = self.http.send(req).await?.json(PROVIDER)?;
+        Ok(c.to_comment())
+    }
+
+    async fn comments(&self, id: &str) -> Result<Vec<Comment>> {
+        let key = self.issue_key(id)?;
+        let list: Vec<WireComment> = self
+            .offset_pages(&["issue", &key, "comment"], &[], &Self::issue_what(&key))
+            .await?;
+        Ok(list.iter().map(WireComment::to_comment).collect())
+    }
+
+    async fn attach_file(&self, id: &str, file: &AttachmentUpload) -> Result<Attachment> {
+        let key = self.issue_key(id)?;
+        let body = self
+            .upload
+            .post_file(
+                self.api(&["issue", &key, "attachments"]),
+                &Self::issue_what(&key),
+                &file.filename,
+                &file.content_type,
+                &file.bytes,
+            )
+            .await?;
+        let list: Vec<WireAttachment> =
+            serde_json::from_slice(&body).map_err(|e| TrackerError::Provider {
+                provider: PROVIDER.into(),
+                status: 200,
+                message: format!(
+                    "the answer to an upload is not the list of attachments expected ({e})"
+                ),
+            })?;
+        let a = list
+            .into_iter()
+            .next()
+            .ok_or_else(|| TrackerError::Provider {
+                provider: PROVIDER.into(),
+                status: 200,
+                message: "the upload was answered with no attachment".into(),
+            })?;
+        Ok(Attachment {
+            id: a.id,
+            filename: a.filename,
+            size: a.size,
+            url: a.content,
+        })
+    }
+
+    async fn projects(&self) -> Result<Vec<Project>> {
+        let list: Vec<WireProject> = self
+            .offset_pages(&["project", "search"], &[], "projects")
+            .await?;
+        Ok(list
+            .into_iter()
+            .map(|p| Project {
+                id: p.id,
+                key: p.key,
+                name: p.name,
+            })
+            .collect())
+    }
+
+    async fn labels(&self, _project: Option<&str>) -> Result<Vec<Label>> {
+        // Jira's labels are global to the site, not per project.
+        let list: Vec<String> = self.offset_pages(&["label"], &[], "labels").await?;
+        Ok(list
+            .into_iter()
+            .map(|name| Label {
+                name,
+                color: None,
+                description: None,
+            })
+            .collect())
+    }
+
+    async fn users(&self, project: Option<&str>, query: &str) -> Result<Vec<User>> {
+        let project = project.unwrap_or(&self.project_key);
+        let mut url = self.api(&["user", "assignable", "search"]);
+        url.query_pairs_mut()
+            .append_pair("project", project)
+            .append_pair("query", query)
+            .append_pair("maxResults", "50");
+        let req = self
+            .request(Method::GET, url, "search assignable users")
+            .what(format!("project {project}"));
+        let list: Vec<WireUser> = self.http.send(req).await?.json(PROVIDER)?;
+        Ok(list.iter().map(WireUser::to_user).collect())
+    }
+
+    async fn register_webhook(&self, config: &WebhookConfig) -> Result<WebhookRegistration> {
+        let events = if config.events.is_empty() {
+            crate::webhook::DEFAULT_EVENTS
+                .iter()
+                .map(|e| (*e).to_owned())
+                .collect()
+        } else {
+            config.events.clone()
+        };
+        let body = json!({
+            "name": format!("ScratchRobin: {}", self.info.name),
+            "url": config.url,
+            "events": events,
+            "filters": {"issue-related-events-section": format!("project = {}", crate::jql::quote(&self.project_key))},
+            "excludeBody": false,
+            "secret": config.secret,
+        });
+        let url = self.http.endpoint(&["rest", "webhooks", "1.0", "webhook"]);
+        let req = self
+            .request(Method::POST, url, "register a webhook")
+            .what("admin webhooks (registering one needs the Jira administrator permission)")
+            .json(body);
+        let hook: Value = self.http.send(req).await?.json(PROVIDER)?;
+        let id = hook
+            .get("self")
+            .and_then(Value::as_str)
+            .and_then(|s| s.trim_end_matches('/').rsplit('/').next())
+            .map(str::to_owned)
+            .ok_or_else(|| TrackerError::Provider {
+                provider: PROVIDER.into(),
+                status: 201,
+                message: "the new webhook's answer has no `self` URL to take its id from".into(),
+            })?;
+        Ok(WebhookRegistration {
+            id,
+            url: config.url.clone(),
+        })
+    }
+
+    async fn unregister_webhook(&self, webhook_id: &str) -> Result<()> {
+        if webhook_id.is_empty() || !webhook_id.chars().all(|c| c.is_ascii_digit()) {
+            return Err(invalid(format!(
+                "`{webhook_id}` is not a Jira webhook id (a number)"
+            )));
+        }
+        let url = self
+            .http
+            .endpoint(&["rest", "webhooks", "1.0", "webhook", webhook_id]);
+        let req = self
+            .request(Method::DELETE, url, "remove a webhook")
+            .what(format!("webhook {webhook_id}"));
+        self.http.send(req).await?;
+        Ok(())
+    }
+}
