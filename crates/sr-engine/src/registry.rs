@@ -9,5 +9,6 @@ pub fn registry(store: &Store, actor: &str) -> Registry {
     let mut r = Registry::new();
     r.register(sr_tracker_local::LocalFactory::new(store.clone(), actor));
     r.register(sr_tracker_github::GitHubFactory::default());
+    r.register(sr_tracker_gitlab::GitLabFactory::default());
     r
 }
