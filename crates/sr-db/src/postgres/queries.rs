@@ -67,7 +67,10 @@ pub(super) const INDEXES: &str = "SELECT i.indrelid::int8 AS rel, ic.relname::te
         obj_description(ic.oid, 'pg_class') AS comment, \
         ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) k ORDER BY k)::text[] AS keys, \
         ARRAY(SELECT (i.indkey[k - 1] = 0)::text FROM generate_series(1, i.indnatts) k ORDER BY k)::text[] AS is_expr, \
-        ARRAY(SELECT ((i.indoption[k - 1] & 1) = 1)::text FROM generate_series(1, i.indnkeyatts) k ORDER BY k)::text[] AS descending \
+        ARRAY(SELECT ((i.indoption[k - 1] & 1) = 1)::text FROM generate_series(1, i.indnkeyatts) k ORDER BY k)::text[] AS descending, \
+        ARRAY(SELECT CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END \
+              FROM generate_series(1, i.indnkeyatts) k JOIN pg_opclass oc ON oc.oid = i.indclass[k - 1] \
+              ORDER BY k)::text[] AS opclasses \
      FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam \
      WHERE i.indrelid = ANY($1) \
        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid \

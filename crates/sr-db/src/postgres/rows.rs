@@ -42,6 +42,7 @@ pub(super) fn index(r: &PgRow, table: String) -> Result<Index, sqlx::Error> {
     let keys: Vec<String> = r.try_get("keys")?;
     let is_expr: Vec<String> = r.try_get("is_expr")?;
     let desc: Vec<String> = r.try_get("descending")?;
+    let opclasses: Vec<String> = r.try_get("opclasses")?;
     let key_count = usize::try_from(r.try_get::<i64, _>("key_count")?).unwrap_or(0);
     let mut columns = Vec::new();
     let mut include = Vec::new();
@@ -59,6 +60,7 @@ pub(super) fn index(r: &PgRow, table: String) -> Result<Index, sqlx::Error> {
             },
             descending: desc.get(k).is_some_and(|d| d == "true"),
             collation: None,
+            opclass: opclasses.get(k).filter(|o| !o.is_empty()).cloned(),
         });
     }
     let method: String = r.try_get("method")?;

@@ -348,6 +348,7 @@ async fn index(
             key,
             descending: desc != 0,
             collation: from_sql.and_then(|c| c.collation.clone()),
+            opclass: None,
         });
     }
     Ok(Index {

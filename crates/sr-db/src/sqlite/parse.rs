@@ -222,6 +222,7 @@ pub fn parse_create_index(sql: &str) -> Result<ParsedIndex, String> {
             key,
             descending,
             collation,
+            opclass: None,
         });
     }
     if let Some(w) = t.find_word(close + 1, t.len(), "WHERE") {

@@ -119,6 +119,7 @@ fn create_index() {
                 key: IndexKey::Column("a b".into()),
                 descending: false,
                 collation: Some("NOCASE".into()),
+                opclass: None,
             },
             desc(IndexColumn::expression("x + y")),
         ],

@@ -102,6 +102,10 @@ fn index_key(dialect: Dialect, c: &IndexColumn) -> String {
             Dialect::MySql => {}
         }
     }
+    if let (Some(op), Dialect::Postgres) = (&c.opclass, dialect) {
+        s.push(' ');
+        s.push_str(op);
+    }
     if c.descending {
         s.push_str(" DESC");
     }

@@ -249,6 +249,9 @@ pub(crate) fn index_column_text(c: &IndexColumn) -> String {
     if let Some(coll) = &c.collation {
         s.push_str(&format!(" COLLATE {coll}"));
     }
+    if let Some(op) = &c.opclass {
+        s.push_str(&format!(" {op}"));
+    }
     if c.descending {
         s.push_str(" DESC");
     }

@@ -52,6 +52,9 @@ pub struct IndexColumn {
     pub descending: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<String>,
+    /// A non-default operator class (PostgreSQL `text_pattern_ops`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opclass: Option<String>,
 }
 
 impl IndexColumn {
@@ -60,6 +63,7 @@ impl IndexColumn {
             key: IndexKey::Column(name.into()),
             descending: false,
             collation: None,
+            opclass: None,
         }
     }
 
@@ -68,6 +72,7 @@ impl IndexColumn {
             key: IndexKey::Expression(sql.into()),
             descending: false,
             collation: None,
+            opclass: None,
         }
     }
 }
