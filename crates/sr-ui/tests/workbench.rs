@@ -54,6 +54,10 @@ fn the_create_dialog_is_prefilled_and_assigns_a_user() {
     bench.wait_for_label("assigned to tester");
     fill(&mut bench, "Title", "Orders need an archive");
     bench.snapshot("create_issue_dialog");
+    // The Markdown preview draws the template's table and code.
+    bench.harness.get_by_label("Preview").click();
+    bench.wait_for_label("Rows (estimate): 120");
+    bench.snapshot("create_issue_preview");
     bench.harness.get_by_label("Create").click();
     bench.wait_for_label("Assignee: tester");
 }

@@ -10,8 +10,12 @@ pub enum Block {
         text: String,
     },
     Bullet(String),
-    /// Fenced code, or a table kept as monospace lines.
     Code(String),
+    /// A pipe table: the header cells and each row's cells.
+    Table {
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
     Paragraph(String),
 }
 
@@ -28,8 +32,15 @@ pub fn blocks(text: &str) -> Vec<Block> {
         }
     };
     let flush_table = |t: &mut Vec<&str>, out: &mut Vec<Block>| {
-        if !t.is_empty() {
-            out.push(Block::Code(t.join("\n")));
+        if let Some((first, rest)) = t.split_first() {
+            out.push(Block::Table {
+                header: cells(first),
+                rows: rest
+                    .iter()
+                    .filter(|l| !is_separator(l))
+                    .map(|l| cells(l))
+                    .collect(),
+            });
             t.clear();
         }
     };
@@ -79,6 +90,20 @@ pub fn blocks(text: &str) -> Vec<Block> {
     out
 }
 
+/// `| a | b |` → `["a", "b"]`; an empty cell stays empty.
+fn cells(line: &str) -> Vec<String> {
+    let inner = line.trim().trim_start_matches('|');
+    let inner = inner.strip_suffix('|').unwrap_or(inner);
+    inner.split('|').map(|c| c.trim().to_owned()).collect()
+}
+
+/// `|---|:---:|` under a table's header.
+fn is_separator(line: &str) -> bool {
+    cells(line)
+        .iter()
+        .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':')))
+}
+
 fn heading_level(line: &str) -> Option<usize> {
     let level = line.chars().take_while(|&c| c == '#').count();
     ((1..=6).contains(&level) && line[level..].starts_with(' ')).then_some(level)
@@ -119,13 +144,18 @@ mod tests {
                 p("after"),
             ],
         );
+        let table = |header: &[&str], rows: &[&[&str]]| Block::Table {
+            header: header.iter().map(|c| (*c).to_owned()).collect(),
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
+                .collect(),
+        };
         check(
-            "| a | b |\n|---|---|\n| 1 | 2 |\ntext",
-            &[
-                Block::Code("| a | b |\n|---|---|\n| 1 | 2 |".into()),
-                p("text"),
-            ],
+            "| a | b |\n|---|:---:|\n| 1 |  |\ntext",
+            &[table(&["a", "b"], &[&["1", ""]]), p("text")],
         );
+        check("|x|\n", &[table(&["x"], &[])]);
         check("```\nunclosed", &[Block::Code("unclosed".into())]);
     }
 }

@@ -323,6 +323,23 @@ fn markdown_ui(ui: &mut egui::Ui, text: &str) {
             Block::Paragraph(text) => {
                 ui.add(egui::Label::new(text).wrap());
             }
+            Block::Table { header, rows } => {
+                egui::Grid::new(ui.next_auto_id())
+                    .striped(true)
+                    .spacing([12.0, 4.0])
+                    .show(ui, |ui| {
+                        for h in &header {
+                            ui.strong(h);
+                        }
+                        ui.end_row();
+                        for row in &rows {
+                            for cell in row {
+                                ui.label(cell);
+                            }
+                            ui.end_row();
+                        }
+                    });
+            }
         }
     }
 }
