@@ -59,9 +59,18 @@ pub(crate) fn fk_clause(dialect: Dialect, fk: &ForeignKey) -> String {
 
 /// `CREATE [UNIQUE] INDEX` for `index` in `schema`.
 pub(crate) fn create_index(dialect: Dialect, schema: &str, index: &Index) -> String {
+    // MySQL spells full-text and spatial indexes as kinds, not methods.
+    let mysql_kind = match (dialect, index.method.as_deref()) {
+        (Dialect::MySql, Some(m @ ("FULLTEXT" | "SPATIAL"))) => Some(m),
+        _ => None,
+    };
     let mut s = format!(
         "CREATE {}INDEX {} ON {}",
-        if index.unique { "UNIQUE " } else { "" },
+        match (mysql_kind, index.unique) {
+            (Some(k), _) => format!("{k} "),
+            (None, true) => "UNIQUE ".to_owned(),
+            (None, false) => String::new(),
+        },
         q(dialect, &index.name),
         qn(dialect, schema, &index.table)
     );
@@ -82,7 +91,7 @@ pub(crate) fn create_index(dialect: Dialect, schema: &str, index: &Index) -> Str
     if let Some(p) = &index.predicate {
         s.push_str(&format!(" WHERE {p}"));
     }
-    if let (Some(m), Dialect::MySql) = (&index.method, dialect) {
+    if let (Some(m), Dialect::MySql, None) = (&index.method, dialect, mysql_kind) {
         s.push_str(&format!(" USING {m}"));
     }
     s
