@@ -180,3 +180,47 @@ mod tests {
         assert_eq!((info.kind, secret), ("gitlab", vec!["auth.token"]));
     }
 }
+
+#[cfg(test)]
+mod webhook_tests {
+    use super::*;
+    use sr_secrets::Keyring;
+
+    #[test]
+    fn deliveries_use_the_built_trackers_labels() {
+        let factory = GitLabFactory::default();
+        let entry: TrackerEntry = serde_json::from_value(serde_json::json!({
+            "name": "GitLab", "type": "gitlab",
+            "config": {"project": "gitlabhq/gitlab-test", "base_url": "http://example.com",
+                       "priority_labels": {"P1": "API"},
+                       "auth": {"type": "personal_token", "token": "${GITLAB_TOKEN}"}}
+        }))
+        .expect("entry");
+        let secrets = Resolver::with_env(|_| Some("t".into()), Keyring::in_memory());
+        let tracker = factory.build(&entry, &secrets).expect("build");
+        let body = include_bytes!("../tests/fixtures/webhooks/issue.json");
+        let event = factory
+            .parse_webhook(tracker.info(), "Issue Hook", body)
+            .expect("parse");
+        match event {
+            TrackerEvent::Issue { issue, .. } => {
+                assert_eq!(issue.reference.priority, Some(sr_model::Priority::P1));
+                assert!(issue.reference.labels.is_empty());
+                assert_eq!(
+                    issue.reference.key.to_string(),
+                    "gitlab:example.com/gitlabhq/gitlab-test:23"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let other = factory
+            .parse_webhook(tracker.info(), "Pipeline Hook", b"not even json")
+            .expect("unknown");
+        assert_eq!(
+            other,
+            TrackerEvent::Unknown {
+                event: "Pipeline Hook".into()
+            }
+        );
+    }
+}

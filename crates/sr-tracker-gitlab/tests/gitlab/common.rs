@@ -33,6 +33,15 @@ impl Drop for Fixture {
 }
 
 pub fn tracker_for(base_url: &str, project: &str, token: &str) -> GitLabTracker {
+    tracker_with_timeout(base_url, project, token, Duration::from_secs(3))
+}
+
+pub fn tracker_with_timeout(
+    base_url: &str,
+    project: &str,
+    token: &str,
+    timeout: Duration,
+) -> GitLabTracker {
     let config: GitLabConfig = serde_json::from_value(json!({
         "project": project, "base_url": base_url,
         "auth": {"type": "personal_token", "token": "${GITLAB_TOKEN}"},
@@ -40,7 +49,7 @@ pub fn tracker_for(base_url: &str, project: &str, token: &str) -> GitLabTracker 
     }))
     .expect("config");
     let mut s = HttpSettings::new("GitLab", Url::parse(base_url).expect("url"));
-    s.request_timeout = Duration::from_secs(3);
+    s.request_timeout = timeout;
     s.retry = RetryPolicy {
         base_delay: Duration::from_millis(5),
         max_delay: Duration::from_millis(50),

@@ -4,7 +4,9 @@
 use sr_model::IssueDraft;
 use sr_tracker::{ErrorKind, IssueTracker};
 
-use crate::common::fixture;
+use std::time::Duration;
+
+use crate::common::{PROJECT, TOKEN, fixture, tracker_with_timeout};
 use crate::mock::Fault;
 
 fn count(reqs: &[String], prefix: &str) -> usize {
@@ -125,4 +127,43 @@ async fn truncated_json_is_a_provider_error() {
         .await
         .expect_err("truncated page");
     assert_eq!(e.kind(), ErrorKind::Provider, "{e}");
+}
+
+#[tokio::test]
+async fn slow_answers_past_the_timeout() {
+    let f = fixture().await;
+    let t = tracker_with_timeout(
+        &f.server.base_url,
+        PROJECT,
+        TOKEN,
+        Duration::from_millis(300),
+    );
+    t.create_issue(&IssueDraft::new("One", ""))
+        .await
+        .expect("create");
+    // A read is tried again after a timeout.
+    f.server.fault(Fault::Slow(Duration::from_millis(800)));
+    assert!(t.get_issue("1").await.expect("second try").is_some());
+    assert_eq!(
+        count(
+            &f.server.requests(),
+            "GET /api/v4/projects/acme%2Fdb/issues/1"
+        ),
+        2
+    );
+    // A create that timed out after sending may have happened: reported,
+    // not sent again.
+    f.server.fault(Fault::Slow(Duration::from_millis(800)));
+    let e = t
+        .create_issue(&IssueDraft::new("Two", ""))
+        .await
+        .expect_err("timeout");
+    assert_eq!(e.kind(), ErrorKind::UnknownOutcome, "{e}");
+    assert_eq!(
+        count(
+            &f.server.requests(),
+            "POST /api/v4/projects/acme%2Fdb/issues"
+        ),
+        2
+    );
 }

@@ -28,6 +28,8 @@ pub enum Fault {
     Status(u16, Vec<(&'static str, String)>, String),
     /// A 200 whose JSON body stops half-way.
     Truncated,
+    /// The normal answer, after a delay.
+    Slow(std::time::Duration),
 }
 
 #[derive(Debug, Default)]
@@ -145,30 +147,37 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let mut g = state.lock().expect("mock state");
-    g.requests.push(format!("{method} {uri}"));
-    let mut resp = if let Some(f) = g.faults.pop_front() {
-        match f {
-            Fault::Status(code, hs, body) => {
-                let mut r =
-                    (StatusCode::from_u16(code).unwrap_or(StatusCode::OK), body).into_response();
-                for (k, v) in hs {
-                    r.headers_mut().insert(k, v.parse().expect("header"));
-                }
-                return r;
-            }
-            Fault::Truncated => {
-                return (
-                    StatusCode::OK,
-                    [("content-type", "application/json")],
-                    "{\"iid\": 1, \"tit",
-                )
-                    .into_response();
-            }
-        }
-    } else {
-        g.answer(&method, &uri, &headers, &body)
+    let fault = {
+        let mut g = state.lock().expect("mock state");
+        g.requests.push(format!("{method} {uri}"));
+        g.faults.pop_front()
     };
+    match fault {
+        Some(Fault::Status(code, hs, body)) => {
+            let mut r =
+                (StatusCode::from_u16(code).unwrap_or(StatusCode::OK), body).into_response();
+            for (k, v) in hs {
+                r.headers_mut().insert(k, v.parse().expect("header"));
+            }
+            return r;
+        }
+        Some(Fault::Truncated) => {
+            return (
+                StatusCode::OK,
+                [("content-type", "application/json")],
+                "{\"iid\": 1, \"tit",
+            )
+                .into_response();
+        }
+        // A slow server: the answer comes after the delay, whatever the
+        // client made of the wait.
+        Some(Fault::Slow(delay)) => tokio::time::sleep(delay).await,
+        None => {}
+    }
+    let mut resp = state
+        .lock()
+        .expect("mock state")
+        .answer(&method, &uri, &headers, &body);
     let reset = chrono::Utc::now().timestamp() + 60;
     let h = resp.headers_mut();
     h.insert("ratelimit-limit", "2000".parse().expect("h"));
