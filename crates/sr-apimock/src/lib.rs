@@ -4,16 +4,18 @@
 //! query parameters and the JSON body against the operation's schemas and
 //! records each violation ([`MockServer::failures`]; tests assert there
 //! are none). Answers come from programmed faults, a [`Responder`] such as
-//! the stateful [`GitHubRepo`], or the description's examples.
+//! the stateful [`GitHubRepo`] and [`JiraSite`], or the description's examples.
 //!
 //! Only ever binds 127.0.0.1.
 
 mod github;
+mod jira;
 pub mod schema;
 mod server;
 pub mod spec;
 
 pub use github::GitHubRepo;
+pub use jira::JiraSite;
 pub use server::{
     ExamplesOnly, Fault, MockRequest, MockResponse, MockServer, Recorded, Responder, Rule,
 };

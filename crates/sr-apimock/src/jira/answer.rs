@@ -1,0 +1,482 @@
+//! The site's answers, one function per operation group.
+
+use serde_json::{Value, json};
+
+use super::jql::{self, Clause};
+use super::{
+    Comment, ISSUE_TYPES, Issue, JiraSite, PRIORITIES, STATUSES, State, error, now, rfc3339, stamp,
+};
+use crate::server::{MockRequest, MockResponse};
+
+const MISSING: &str = "Issue does not exist or you do not have permission to see it.";
+
+impl JiraSite {
+    pub(super) fn answer(
+        &self,
+        s: &mut State,
+        op: &str,
+        req: &MockRequest,
+    ) -> Option<MockResponse> {
+        let body = req.body.clone().unwrap_or(Value::Null);
+        let answer = match op {
+            "getCurrentUser" => MockResponse::json(200, &self.user(req, 0)),
+            "getProject" => {
+                let key = req.param("projectIdOrKey");
+                if key.eq_ignore_ascii_case(&self.project_key) || key == "10000" {
+                    MockResponse::json(200, &self.project(req))
+                } else {
+                    error(
+                        404,
+                        &[&format!("No project could be found with key '{key}'.")],
+                        &[],
+                    )
+                }
+            }
+            "searchProjects" => MockResponse::json(
+                200,
+                &json!({"startAt": 0, "maxResults": 50, "total": 1, "isLast": true, "values": [self.project(req)]}),
+            ),
+            "createIssue" => self.create(s, req, &body),
+            "searchAndReconsileIssuesUsingJqlPost" => self.search(s, req, &body),
+            "getAllLabels" => {
+                let mut labels: Vec<String> =
+                    s.issues.iter().flat_map(|i| i.labels.clone()).collect();
+                labels.sort();
+                labels.dedup();
+                MockResponse::json(
+                    200,
+                    &json!({"startAt": 0, "maxResults": 1000, "total": labels.len(), "isLast": true, "values": labels}),
+                )
+            }
+            "findAssignableUsers" => {
+                let q = req.query("query").unwrap_or_default().to_lowercase();
+                let users: Vec<Value> = (0..self.assignable.len())
+                    .filter(|i| self.assignable[*i].1.to_lowercase().contains(&q))
+                    .map(|i| self.user(req, i))
+                    .collect();
+                MockResponse::json(200, &Value::Array(users))
+            }
+            _ => return self.issue_op(s, op, req, &body),
+        };
+        Some(answer)
+    }
+
+    /// Operations on one issue, which answer 404 for a missing one.
+    fn issue_op(
+        &self,
+        s: &mut State,
+        op: &str,
+        req: &MockRequest,
+        body: &Value,
+    ) -> Option<MockResponse> {
+        if !matches!(
+            op,
+            "getIssue"
+                | "editIssue"
+                | "deleteIssue"
+                | "getTransitions"
+                | "doTransition"
+                | "getComments"
+                | "addComment"
+                | "addAttachment"
+        ) {
+            return None;
+        }
+        let Some(i) = self.find(s, req.param("issueIdOrKey")) else {
+            return Some(error(404, &[MISSING], &[]));
+        };
+        let answer = match op {
+            "getIssue" => MockResponse::json(200, &self.issue_json(req, &s.issues[i])),
+            "editIssue" => {
+                let fields = body.get("fields").cloned().unwrap_or(Value::Null);
+                let errors = self.field_errors(&fields, false);
+                if !errors.is_empty() {
+                    return Some(field_error(&errors));
+                }
+                let t = now(s);
+                apply(&mut s.issues[i], &fields);
+                s.issues[i].updated = t;
+                MockResponse::empty(204)
+            }
+            "deleteIssue" => {
+                let gone = s.issues.remove(i);
+                s.deleted.push(gone.number);
+                MockResponse::empty(204)
+            }
+            "getTransitions" => {
+                let current = s.issues[i].status;
+                let list: Vec<Value> = (0..STATUSES.len())
+                    .filter(|t| *t != current)
+                    .map(|t| {
+                        json!({"id": transition_id(t), "name": STATUSES[t].0, "to": status_json(req, t),
+                               "hasScreen": false, "isGlobal": true, "isInitial": false,
+                               "isAvailable": true, "isConditional": false, "looped": false})
+                    })
+                    .collect();
+                MockResponse::json(200, &json!({"transitions": list}))
+            }
+            "doTransition" => {
+                let id = body
+                    .pointer("/transition/id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                match (0..STATUSES.len())
+                    .find(|t| transition_id(*t) == id && *t != s.issues[i].status)
+                {
+                    Some(t) => {
+                        let stamp = now(s);
+                        s.issues[i].status = t;
+                        s.issues[i].updated = stamp;
+                        MockResponse::empty(204)
+                    }
+                    None => error(
+                        400,
+                        &[&format!(
+                            "Transition id '{id}' is not valid for this issue."
+                        )],
+                        &[],
+                    ),
+                }
+            }
+            "getComments" => {
+                let number = s.issues[i].number;
+                let all: Vec<Value> = s
+                    .comments
+                    .iter()
+                    .filter(|c| c.issue == number)
+                    .map(|c| self.comment_json(req, c))
+                    .collect();
+                let start: usize = req
+                    .query("startAt")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                let max: usize = req
+                    .query("maxResults")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(50);
+                let page: Vec<Value> = all.iter().skip(start).take(max).cloned().collect();
+                MockResponse::json(
+                    200,
+                    &json!({"startAt": start, "maxResults": max, "total": all.len(), "comments": page}),
+                )
+            }
+            "addComment" => {
+                let Some(adf) = body.get("body").filter(|b| is_doc(b)) else {
+                    return Some(field_error(&[(
+                        "comment",
+                        "Comment body can not be empty!".into(),
+                    )]));
+                };
+                s.next_id += 1;
+                let c = Comment {
+                    id: 10_000 + s.next_id,
+                    issue: s.issues[i].number,
+                    body: adf.clone(),
+                    created: now(s),
+                };
+                s.comments.push(c.clone());
+                MockResponse::json(201, &self.comment_json(req, &c))
+            }
+            _ => self.attach(s, req, i),
+        };
+        Some(answer)
+    }
+
+    fn attach(&self, s: &mut State, req: &MockRequest, i: usize) -> MockResponse {
+        let ct = req.header("content-type").unwrap_or_default().to_owned();
+        let token = req.header("x-atlassian-token").map(str::to_owned);
+        s.uploads.push((ct.clone(), token.clone()));
+        if token.as_deref() != Some("no-check") {
+            return error(403, &["XSRF check failed"], &[]);
+        }
+        if !ct.starts_with("multipart/form-data; boundary=") {
+            return error(
+                415,
+                &["Attachments are uploaded as multipart/form-data."],
+                &[],
+            );
+        }
+        s.next_id += 1;
+        let id = 10_000 + s.next_id;
+        let key = format!("{}-{}", self.project_key, s.issues[i].number);
+        MockResponse::json(
+            200,
+            &json!([{
+                "id": id.to_string(),
+                "self": format!("{}/rest/api/3/attachments/{id}", req.base_url),
+                "filename": format!("{key}-attachment"),
+                "author": self.user(req, 0),
+                "created": rfc3339(now(s)),
+                "size": 0,
+                "mimeType": "application/octet-stream",
+                "content": format!("{}/rest/api/3/attachment/content/{id}", req.base_url),
+            }]),
+        )
+    }
+
+    fn create(&self, s: &mut State, req: &MockRequest, body: &Value) -> MockResponse {
+        let fields = body.get("fields").cloned().unwrap_or(Value::Null);
+        let errors = self.field_errors(&fields, true);
+        if !errors.is_empty() {
+            return field_error(&errors);
+        }
+        let t = now(s);
+        let number = s.issues.len() as u64 + s.deleted.len() as u64 + 1;
+        let mut issue = Issue {
+            number,
+            summary: String::new(),
+            description: Value::Null,
+            status: 0,
+            priority: "Medium".into(),
+            labels: Vec::new(),
+            assignee: None,
+            issue_type: fields
+                .pointer("/issuetype/name")
+                .and_then(Value::as_str)
+                .unwrap_or("Task")
+                .to_owned(),
+            created: t,
+            updated: t,
+        };
+        apply(&mut issue, &fields);
+        s.issues.push(issue);
+        let id = 10_000 + number;
+        MockResponse::json(
+            201,
+            &json!({"id": id.to_string(), "key": format!("{}-{number}", self.project_key),
+                    "self": format!("{}/rest/api/3/issue/{id}", req.base_url)}),
+        )
+    }
+
+    fn search(&self, s: &State, req: &MockRequest, body: &Value) -> MockResponse {
+        let query = body.get("jql").and_then(Value::as_str).unwrap_or_default();
+        let clauses = match jql::parse(query) {
+            Ok(c) => c,
+            Err(e) => return error(400, &[&e], &[]),
+        };
+        let mut hits: Vec<&Issue> = s
+            .issues
+            .iter()
+            .filter(|i| self.matches(i, &clauses))
+            .collect();
+        hits.sort_by(|a, b| b.updated.cmp(&a.updated).then(b.number.cmp(&a.number)));
+        let max = body
+            .get("maxResults")
+            .and_then(Value::as_u64)
+            .unwrap_or(50)
+            .clamp(1, 5000) as usize;
+        let start: usize = body
+            .get("nextPageToken")
+            .and_then(Value::as_str)
+            .and_then(|t| t.strip_prefix("offset-"))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        let page: Vec<Value> = hits
+            .iter()
+            .skip(start)
+            .take(max)
+            .map(|i| self.issue_json(req, i))
+            .collect();
+        let end = start + page.len();
+        let mut answer = json!({"issues": page, "isLast": end >= hits.len()});
+        if end < hits.len() {
+            answer["nextPageToken"] = json!(format!("offset-{end}"));
+        }
+        MockResponse::json(200, &answer)
+    }
+
+    fn matches(&self, i: &Issue, clauses: &[Clause]) -> bool {
+        clauses.iter().all(|c| match c {
+            Clause::Project(p) => p.eq_ignore_ascii_case(&self.project_key),
+            Clause::Label(l) => i.labels.iter().any(|x| x == l),
+            Clause::Text(t) => {
+                let hay = format!("{} {}", i.summary, i.description).to_lowercase();
+                t.to_lowercase().split_whitespace().all(|w| hay.contains(w))
+            }
+            Clause::Done(done) => (STATUSES[i.status].2 == "done") == *done,
+            Clause::UpdatedSince(since) => {
+                stamp(i.updated).replace('-', "/").as_str() >= since.as_str()
+            }
+        })
+    }
+
+    /// What Jira rejects in a create or edit's `fields`, by field.
+    fn field_errors(&self, f: &Value, create: bool) -> Vec<(&'static str, String)> {
+        let mut e = Vec::new();
+        if create {
+            let project = f
+                .pointer("/project/key")
+                .or_else(|| f.pointer("/project/id"))
+                .and_then(Value::as_str);
+            if !project.is_some_and(|p| p.eq_ignore_ascii_case(&self.project_key) || p == "10000") {
+                e.push(("project", "valid project is required".into()));
+            }
+            let kind = f.pointer("/issuetype/name").and_then(Value::as_str);
+            if !kind.is_some_and(|k| ISSUE_TYPES.iter().any(|t| t.eq_ignore_ascii_case(k))) {
+                e.push(("issuetype", "Specify a valid issue type".into()));
+            }
+        }
+        let summary = f.get("summary");
+        if (create || summary.is_some())
+            && summary
+                .and_then(Value::as_str)
+                .is_none_or(|s| s.trim().is_empty())
+        {
+            e.push(("summary", "You must specify a summary of the issue.".into()));
+        }
+        if let Some(d) = f.get("description")
+            && !d.is_null()
+            && !is_doc(d)
+        {
+            e.push(("description", "Operation value must be an Atlassian Document (see the Atlassian Document Format).".into()));
+        }
+        if let Some(p) = f.get("priority")
+            && !p
+                .get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|n| PRIORITIES.contains(&n))
+        {
+            e.push((
+                "priority",
+                format!("Specify a valid priority; {p} is not one"),
+            ));
+        }
+        if let Some(labels) = f.get("labels").and_then(Value::as_array)
+            && let Some(bad) = labels
+                .iter()
+                .filter_map(Value::as_str)
+                .find(|l| l.contains(char::is_whitespace))
+        {
+            e.push((
+                "labels",
+                format!("The label '{bad}' contains spaces which is invalid."),
+            ));
+        }
+        if let Some(a) = f.get("assignee")
+            && !a.is_null()
+            && !a
+                .get("accountId")
+                .and_then(Value::as_str)
+                .is_some_and(|id| self.assignable.iter().any(|u| u.0 == id))
+        {
+            e.push(("assignee", format!("User {a} cannot be assigned issues.")));
+        }
+        e
+    }
+
+    fn find(&self, s: &State, id_or_key: &str) -> Option<usize> {
+        let number = match id_or_key.split_once('-') {
+            Some((p, n)) if p.eq_ignore_ascii_case(&self.project_key) => n.parse::<u64>().ok(),
+            Some(_) => None,
+            None => id_or_key
+                .parse::<u64>()
+                .ok()
+                .and_then(|id| id.checked_sub(10_000)),
+        }?;
+        s.issues.iter().position(|i| i.number == number)
+    }
+
+    fn user(&self, req: &MockRequest, i: usize) -> Value {
+        let (id, name) = self.assignable.get(i).cloned().unwrap_or_default();
+        json!({"accountId": id, "accountType": "atlassian", "active": true, "displayName": name,
+               "self": format!("{}/rest/api/3/user?accountId={id}", req.base_url)})
+    }
+
+    fn project(&self, req: &MockRequest) -> Value {
+        json!({"id": "10000", "key": self.project_key, "name": format!("Project {}", self.project_key),
+               "projectTypeKey": "software", "self": format!("{}/rest/api/3/project/10000", req.base_url)})
+    }
+
+    fn issue_json(&self, req: &MockRequest, i: &Issue) -> Value {
+        let id = 10_000 + i.number;
+        let done = STATUSES[i.status].2 == "done";
+        let assignee = match &i.assignee {
+            Some(a) => {
+                let idx = self.assignable.iter().position(|u| &u.0 == a).unwrap_or(0);
+                self.user(req, idx)
+            }
+            None => Value::Null,
+        };
+        json!({
+            "id": id.to_string(),
+            "key": format!("{}-{}", self.project_key, i.number),
+            "self": format!("{}/rest/api/3/issue/{id}", req.base_url),
+            "fields": {
+                "summary": i.summary,
+                "description": i.description,
+                "status": status_json(req, i.status),
+                "priority": {"name": i.priority, "id": (PRIORITIES.iter().position(|p| *p == i.priority).unwrap_or(2) + 1).to_string()},
+                "labels": i.labels,
+                "assignee": assignee,
+                "created": stamp(i.created),
+                "updated": stamp(i.updated),
+                "issuetype": {"name": i.issue_type},
+                "project": {"id": "10000", "key": self.project_key, "name": format!("Project {}", self.project_key)},
+                "resolution": if done { json!({"id": "10000", "name": "Done"}) } else { Value::Null },
+            }
+        })
+    }
+
+    fn comment_json(&self, req: &MockRequest, c: &Comment) -> Value {
+        json!({
+            "id": c.id.to_string(),
+            "self": format!("{}/rest/api/3/issue/{}/comment/{}", req.base_url, 10_000 + c.issue, c.id),
+            "author": self.user(req, 0),
+            "body": c.body,
+            "created": rfc3339(c.created),
+            "updated": rfc3339(c.created),
+        })
+    }
+}
+
+fn transition_id(status: usize) -> String {
+    format!("{}", (status + 1) * 10 + 1)
+}
+
+fn status_json(req: &MockRequest, t: usize) -> Value {
+    let (name, id, cat) = STATUSES[t];
+    let (cat_id, cat_name) = match cat {
+        "new" => (2, "To Do"),
+        "indeterminate" => (4, "In Progress"),
+        _ => (3, "Done"),
+    };
+    json!({"id": id, "name": name, "self": format!("{}/rest/api/3/status/{id}", req.base_url),
+           "statusCategory": {"id": cat_id, "key": cat, "name": cat_name}})
+}
+
+fn is_doc(v: &Value) -> bool {
+    v.get("type").and_then(Value::as_str) == Some("doc")
+        && v.get("version").and_then(Value::as_u64) == Some(1)
+        && v.get("content").is_some_and(Value::is_array)
+}
+
+fn field_error(errors: &[(&str, String)]) -> MockResponse {
+    let fields: Vec<(&str, &str)> = errors.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    error(400, &[], &fields)
+}
+
+/// Applies a create's or edit's `fields`.
+fn apply(i: &mut Issue, f: &Value) {
+    if let Some(s) = f.get("summary").and_then(Value::as_str) {
+        i.summary = s.to_owned();
+    }
+    if let Some(d) = f.get("description") {
+        i.description = d.clone();
+    }
+    if let Some(p) = f.pointer("/priority/name").and_then(Value::as_str) {
+        i.priority = p.to_owned();
+    }
+    if let Some(l) = f.get("labels").and_then(Value::as_array) {
+        i.labels = l
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect();
+    }
+    if let Some(a) = f.get("assignee") {
+        i.assignee = a
+            .get("accountId")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+    }
+}

@@ -1,0 +1,178 @@
+//! A stateful Jira Cloud site behind the mock server: one project's
+//! issues with a three-status workflow (To Do, In Progress, Done) reached
+//! through transitions, comments, labels, assignable users and
+//! attachments, answering in Jira's REST v3 shapes: ADF bodies,
+//! `/search/jql` pages with `nextPageToken`, `startAt` pages elsewhere,
+//! and Jira's error shape `{"errorMessages": [...], "errors": {field: msg}}`.
+//! Tests program it through a clone of the handle they passed to the
+//! server.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{Value, json};
+
+use crate::server::{MockRequest, MockResponse, Responder};
+
+mod answer;
+mod jql;
+
+/// The workflow: name, id and status category key.
+const STATUSES: [(&str, &str, &str); 3] = [
+    ("To Do", "10000", "new"),
+    ("In Progress", "3", "indeterminate"),
+    ("Done", "10001", "done"),
+];
+const PRIORITIES: [&str; 5] = ["Highest", "High", "Medium", "Low", "Lowest"];
+const ISSUE_TYPES: [&str; 4] = ["Task", "Bug", "Story", "Epic"];
+
+#[derive(Debug, Clone)]
+struct Issue {
+    number: u64,
+    summary: String,
+    description: Value,
+    /// Index into [`STATUSES`].
+    status: usize,
+    priority: String,
+    labels: Vec<String>,
+    assignee: Option<String>,
+    issue_type: String,
+    created: DateTime<Utc>,
+    updated: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+struct Comment {
+    id: u64,
+    issue: u64,
+    body: Value,
+    created: DateTime<Utc>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    issues: Vec<Issue>,
+    deleted: Vec<u64>,
+    comments: Vec<Comment>,
+    next_id: u64,
+    tick: i64,
+    /// `(content-type, X-Atlassian-Token)` of every upload.
+    uploads: Vec<(String, Option<String>)>,
+}
+
+/// One Jira site with one project, shared between the test and the server.
+#[derive(Debug, Clone)]
+pub struct JiraSite {
+    pub project_key: String,
+    /// The `Authorization` header every request must carry; `None` skips
+    /// the check.
+    pub authorization: Option<String>,
+    /// `(accountId, displayName)` of the users that may be assigned.
+    pub assignable: Vec<(String, String)>,
+    state: Arc<Mutex<State>>,
+}
+
+impl JiraSite {
+    pub fn new(project_key: &str) -> Self {
+        JiraSite {
+            project_key: project_key.into(),
+            authorization: None,
+            assignable: vec![
+                ("5b10a2844c20165700ede21g".into(), "Mia Krystof".into()),
+                ("5b10ac8d82e05b22cc7d4ef5".into(), "Emma Richards".into()),
+            ],
+            state: Arc::default(),
+        }
+    }
+
+    /// Requires `Authorization: {value}` (`Basic …` or `Bearer …`).
+    pub fn with_authorization(mut self, value: &str) -> Self {
+        self.authorization = Some(value.into());
+        self
+    }
+
+    /// Adds an issue directly; returns its key.
+    pub fn seed(&self, summary: &str, labels: &[&str]) -> String {
+        let n = self
+            .lock(|s| {
+                let now = now(s);
+                let number = s.issues.len() as u64 + s.deleted.len() as u64 + 1;
+                s.issues.push(Issue {
+                    number,
+                    summary: summary.into(),
+                    description: Value::Null,
+                    status: 0,
+                    priority: "Medium".into(),
+                    labels: labels.iter().map(|l| (*l).to_owned()).collect(),
+                    assignee: None,
+                    issue_type: "Task".into(),
+                    created: now,
+                    updated: now,
+                });
+                number
+            })
+            .unwrap_or_default();
+        format!("{}-{n}", self.project_key)
+    }
+
+    /// How many issues the project holds.
+    pub fn issue_count(&self) -> usize {
+        self.lock(|s| s.issues.len()).unwrap_or_default()
+    }
+
+    /// The `(content-type, X-Atlassian-Token)` of every attachment upload.
+    pub fn uploads(&self) -> Vec<(String, Option<String>)> {
+        self.lock(|s| s.uploads.clone()).unwrap_or_default()
+    }
+
+    fn lock<T>(&self, f: impl FnOnce(&mut State) -> T) -> Option<T> {
+        self.state.lock().ok().map(|mut s| f(&mut s))
+    }
+}
+
+/// The site's clock: one second further for every change, from a fixed
+/// start, so that ordering is deterministic.
+fn now(s: &mut State) -> DateTime<Utc> {
+    s.tick += 1;
+    DateTime::from_timestamp(1_735_689_600, 0).unwrap_or_default() + Duration::seconds(s.tick)
+}
+
+/// Jira's timestamp format in issue fields: `2025-01-01T00:00:01.000+0000`
+/// (what Jira sends, though not RFC 3339).
+fn stamp(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3f+0000").to_string()
+}
+
+/// Timestamps where the description declares `date-time` (comments,
+/// attachments): RFC 3339, `2025-01-01T00:00:01.000+00:00`.
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3f+00:00").to_string()
+}
+
+/// Jira's error answer.
+fn error(status: u16, messages: &[&str], fields: &[(&str, &str)]) -> MockResponse {
+    let errors: serde_json::Map<String, Value> = fields
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), json!(v)))
+        .collect();
+    MockResponse::json(
+        status,
+        &json!({"errorMessages": messages, "errors": errors}),
+    )
+}
+
+impl Responder for JiraSite {
+    fn respond(&mut self, req: &MockRequest) -> Option<MockResponse> {
+        let op = req.operation_id.clone()?;
+        if let Some(want) = &self.authorization
+            && req.header("authorization") != Some(want.as_str())
+        {
+            return Some(MockResponse::json(
+                401,
+                &json!({"errorMessages": ["You are not authenticated. Authentication required to perform this operation."], "errors": {}}),
+            ));
+        }
+        let site = self.clone();
+        self.lock(|s| site.answer(s, &op, req)).flatten()
+    }
+}

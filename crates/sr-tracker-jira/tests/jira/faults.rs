@@ -1,0 +1,171 @@
+//! Failures: connection diagnoses, retries on 429 and 5xx, truncated and
+//! broken answers, unknown outcomes and Jira's own field errors.
+
+use std::time::Duration;
+
+use serde_json::json;
+use sr_apimock::MockResponse;
+use sr_model::IssueDraft;
+use sr_tracker::{ErrorKind, IssueTracker};
+
+use crate::common::*;
+
+#[tokio::test]
+async fn connection_diagnoses_are_distinct() {
+    let f = fixture().await;
+    let report = f.tracker.test_connection().await.expect("connects");
+    assert_eq!(report.user.as_deref(), Some("Mia Krystof"));
+    assert!(
+        report.checks.iter().any(|c| c.contains("project DB")),
+        "{:?}",
+        report.checks
+    );
+
+    let diagnose = |t: sr_tracker_jira::JiraTracker| async move {
+        let e = t.test_connection().await.expect_err("must fail");
+        (e.kind(), e.to_string())
+    };
+    // 401: a wrong token.
+    let (kind, msg) = diagnose(tracker_for(f.server.base_url(), "DB", "wrong")).await;
+    assert_eq!(kind, ErrorKind::Unauthorized, "{msg}");
+    // 403: the account may not browse the project.
+    f.server.push_fault(
+        "getProject",
+        MockResponse::json(403, &json!({"errorMessages": ["You do not have permission to browse project DB."], "errors": {}})),
+    );
+    let (kind, msg) = diagnose(tracker_for(f.server.base_url(), "DB", TOKEN)).await;
+    assert_eq!(kind, ErrorKind::Forbidden, "{msg}");
+    assert!(msg.contains("project DB"), "{msg}");
+    // 404: no such project (or not visible).
+    let (kind, msg) = diagnose(tracker_for(f.server.base_url(), "NOPE", TOKEN)).await;
+    assert_eq!(kind, ErrorKind::NotFound, "{msg}");
+    assert!(msg.contains("project NOPE"), "{msg}");
+    // Refused: nothing listens.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let (kind, msg) = diagnose(tracker_for(
+        &format!("http://127.0.0.1:{port}"),
+        "DB",
+        TOKEN,
+    ))
+    .await;
+    assert_eq!(kind, ErrorKind::Refused, "{msg}");
+}
+
+#[tokio::test]
+async fn rate_limits_and_bursts_are_retried() {
+    let f = fixture().await;
+    let key = f.site.seed("Orders drifted", &[]);
+    f.server.push_fault(
+        "getIssue",
+        MockResponse::json(
+            429,
+            &json!({"errorMessages": ["Rate limit exceeded."], "errors": {}}),
+        )
+        .header("retry-after", "1")
+        .header("x-ratelimit-limit", "350")
+        .header("x-ratelimit-remaining", "0")
+        .header("ratelimit-reason", "jira-quota-global-based"),
+    );
+    let started = std::time::Instant::now();
+    let got = f
+        .tracker
+        .get_issue(&key)
+        .await
+        .expect("retried")
+        .expect("found");
+    assert_eq!(got.reference.title, "Orders drifted");
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "Retry-After honoured"
+    );
+
+    for _ in 0..3 {
+        f.server.push_fault("getIssue", MockResponse::empty(503));
+    }
+    assert!(
+        f.tracker
+            .get_issue(&key)
+            .await
+            .expect("after burst")
+            .is_some()
+    );
+    let attempts = f
+        .server
+        .requests()
+        .iter()
+        .filter(|r| r.operation_id.as_deref() == Some("getIssue"))
+        .count();
+    assert_eq!(attempts, 2 + 4);
+}
+
+#[tokio::test]
+async fn truncated_and_broken_answers() {
+    let f = fixture().await;
+    let key = f.site.seed("Orders drifted", &[]);
+    // Complete headers, half a JSON body: a provider error, not a panic.
+    let mut cut = MockResponse::json(
+        200,
+        &json!({"id": "10001", "key": key, "fields": {"summary": "x"}}),
+    );
+    cut.body.truncate(cut.body.len() / 2);
+    f.server.push_fault("getIssue", cut);
+    let e = f.tracker.get_issue(&key).await.expect_err("truncated");
+    assert_eq!(e.kind(), ErrorKind::Provider, "{e}");
+    assert!(e.to_string().contains("not the JSON expected"), "{e}");
+
+    // A reset mid-body on a read is retried.
+    f.server.push_fault(
+        "getIssue",
+        MockResponse::json(200, &json!({"id": "10001", "key": key, "fields": {}})).reset_after(10),
+    );
+    assert!(f.tracker.get_issue(&key).await.expect("retried").is_some());
+
+    // A reset after a create was sent is an unknown outcome, never resent.
+    f.server.push_fault(
+        "createIssue",
+        MockResponse::json(201, &json!({"id": "10009", "key": "DB-9"})).reset_after(5),
+    );
+    let before = f.site.issue_count();
+    let e = f
+        .tracker
+        .create_issue(&IssueDraft::new("Once only", ""))
+        .await
+        .expect_err("unknown outcome");
+    assert_eq!(e.kind(), ErrorKind::UnknownOutcome, "{e}");
+    assert_eq!(
+        f.site.issue_count(),
+        before,
+        "the fault answered; nothing was created twice"
+    );
+    let creates = f
+        .server
+        .requests()
+        .iter()
+        .filter(|r| r.operation_id.as_deref() == Some("createIssue"))
+        .count();
+    assert_eq!(creates, 1);
+}
+
+#[tokio::test]
+async fn jira_field_errors_are_reported_by_field() {
+    let f = fixture().await;
+    let mut draft = IssueDraft::new("Orders drifted", "");
+    draft.issue_type = Some("Incident".into());
+    let e = f.tracker.create_issue(&draft).await.expect_err("bad type");
+    assert_eq!(e.kind(), ErrorKind::Validation, "{e}");
+    assert!(
+        e.to_string()
+            .contains("issuetype: Specify a valid issue type"),
+        "{e}"
+    );
+    let e = f
+        .tracker
+        .add_comment("DB-77", "hello")
+        .await
+        .expect_err("missing");
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert!(e.to_string().contains("issue DB-77"), "{e}");
+}

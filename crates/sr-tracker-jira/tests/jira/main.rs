@@ -1,0 +1,7 @@
+//! The Jira adapter against the validating Jira mock (Atlassian's own
+//! OpenAPI description): the contract kit, features and faults.
+
+mod common;
+mod contract;
+mod faults;
+mod features;
