@@ -150,7 +150,7 @@ fn table(name: &str) -> Table {
 
 fn link(object: &ObjectRef, n: usize) -> IssueLink {
     let at = DateTime::<Utc>::UNIX_EPOCH;
-    let state = if n % 2 == 0 {
+    let state = if n.is_multiple_of(2) {
         IssueState::Open
     } else {
         IssueState::Done

@@ -223,7 +223,7 @@ fn group_ui(
                     let top = ui.cursor().min.y;
                     let clip = ui.clip_rect();
                     let on_screen = top + height >= clip.min.y && top <= clip.max.y;
-                    if !on_screen && !(is_selected && rows.scroll) {
+                    if !(on_screen || is_selected && rows.scroll) {
                         ui.allocate_exact_size(egui::vec2(0.0, height), egui::Sense::hover());
                         continue;
                     }
