@@ -105,6 +105,13 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
                 }
                 None => {}
             }
+            // Storage parameters (`fillfactor=70`) as `with.fillfactor`.
+            let reloptions: Option<Vec<String>> = r.try_get("reloptions")?;
+            for opt in reloptions.unwrap_or_default() {
+                if let Some((k, v)) = opt.split_once('=') {
+                    t.options.insert(format!("with.{k}"), v.to_owned());
+                }
+            }
             if r.try_get::<bool, _>("rls")? {
                 t.options.insert("row_level_security".into(), "true".into());
             }

@@ -25,7 +25,7 @@ pub(super) fn relations() -> String {
                 ARRAY(SELECT pn.nspname || '.' || p.relname FROM pg_inherits i \
                       JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace \
                       WHERE i.inhrelid = c.oid ORDER BY i.inhseqno)::text[] AS parents, \
-                c.relrowsecurity AS rls \
+                c.relrowsecurity AS rls, c.reloptions::text[] AS reloptions \
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
          WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {USER_SCHEMA} \
            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass \

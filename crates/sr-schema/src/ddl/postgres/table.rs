@@ -77,7 +77,19 @@ pub(super) fn create_table(schema: &str, t: &Table) -> String {
     if let Some(p) = t.options.get("partition_by") {
         sql.push_str(&format!(" PARTITION BY {p}"));
     }
+    let with = storage_parameters(t);
+    if !with.is_empty() {
+        sql.push_str(&format!(" WITH ({})", with.join(", ")));
+    }
     sql
+}
+
+/// `fillfactor=70` and the like, from the `with.` options.
+fn storage_parameters(t: &Table) -> Vec<String> {
+    t.options
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix("with.").map(|k| format!("{k}={v}")))
+        .collect()
 }
 
 /// `schema.name` as the catalog query joins it, quoted.
@@ -140,6 +152,21 @@ pub(super) fn alter_table(s: &mut MigrationScript, schema: &str, a: &Table, b: &
             continue;
         }
         alter_column(s, &t, ca, cb);
+    }
+    let (with_a, with_b) = (storage_parameters(a), storage_parameters(b));
+    let set: Vec<&String> = with_b.iter().filter(|p| !with_a.contains(p)).collect();
+    let reset: Vec<&str> = a
+        .options
+        .keys()
+        .filter_map(|k| k.strip_prefix("with."))
+        .filter(|k| !b.options.contains_key(&format!("with.{k}")))
+        .collect();
+    if !reset.is_empty() {
+        s.push(format!("ALTER TABLE {t} RESET ({})", reset.join(", ")));
+    }
+    if !set.is_empty() {
+        let list: Vec<&str> = set.iter().map(|p| p.as_str()).collect();
+        s.push(format!("ALTER TABLE {t} SET ({})", list.join(", ")));
     }
     let rls = |x: &Table| x.options.contains_key("row_level_security");
     if rls(a) != rls(b) {
