@@ -184,7 +184,10 @@ fn every_fixture_normalises() {
     for file in &files {
         let body = fixture(file);
         for event in ["Issue Hook", "Note Hook"] {
-            let _outcome = parse(&info_for(&body), &Mapping::default(), event, &body);
+            well_formed(
+                event,
+                parse(&info_for(&body), &Mapping::default(), event, &body),
+            );
         }
     }
 }
@@ -303,6 +306,18 @@ fn malformed_bodies_are_errors() {
     );
 }
 
+/// What any outcome must look like: an error names the event and a
+/// reason; an event about an issue carries this tracker's key.
+fn well_formed(event: &str, r: Result<TrackerEvent, WebhookParseError>) {
+    match r {
+        Err(e) => assert!(e.event == event && !e.reason.is_empty(), "{e:?}"),
+        Ok(TrackerEvent::Unknown { event: e }) => assert!(!e.is_empty()),
+        Ok(TrackerEvent::Issue { issue, .. }) => assert_eq!(issue.reference.key.provider, "gitlab"),
+        Ok(TrackerEvent::Comment { issue, .. }) => assert_eq!(issue.provider, "gitlab"),
+        Ok(other) => panic!("GitLab has no such event: {other:?}"),
+    }
+}
+
 fn any_event() -> impl Strategy<Value = &'static str> {
     prop_oneof![
         Just("Issue Hook"),
@@ -317,7 +332,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(event in any_event(), body in proptest::collection::vec(any::<u8>(), 0..512)) {
-        let _outcome = parse(&info("g/p"), &Mapping::default(), event, &body);
+        well_formed(event, parse(&info("g/p"), &Mapping::default(), event, &body));
     }
 
     #[test]
@@ -333,7 +348,7 @@ proptest! {
             body[i] = byte;
         }
         body.truncate(cut % (body.len() + 1));
-        let _outcome = parse(&info_for(&body), &Mapping::default(), event, &body);
+        well_formed(event, parse(&info_for(&body), &Mapping::default(), event, &body));
     }
 
     #[test]
@@ -344,10 +359,10 @@ proptest! {
             ".{0,12}".prop_map(Value::from), Just(serde_json::json!([1, {"title": 2}])), Just(serde_json::json!({}))
         ],
     ) {
-        let _outcome = issue_with(|v| {
+        well_formed("Issue Hook", issue_with(|v| {
             v["object_attributes"][key] = value.clone();
             v["labels"] = value.clone();
             v["changes"]["labels"]["current"] = value;
-        });
+        }));
     }
 }
