@@ -113,9 +113,11 @@ impl Engine {
     /// test only and written nowhere.
     pub async fn test_tracker(
         &self,
-        entry: TrackerEntry,
+        mut entry: TrackerEntry,
         secrets: Vec<PendingSecret>,
     ) -> Result<ConnectionReport, EngineError> {
+        // A disabled tracker can still be tested before it is turned on.
+        entry.enabled = true;
         let registry = self.registry().clone();
         let base = self.resolver();
         let tracker = tokio::task::spawn_blocking(move || {
@@ -131,6 +133,8 @@ impl Engine {
 
     /// Stores `secrets` in the keyring, checks `file` as if it were read
     /// from disk, writes trackers.json atomically and rebuilds the trackers.
+    /// Keyring entries the settings dialog made (`tracker:…`) that no entry
+    /// references any more are deleted.
     pub async fn save_trackers(
         &self,
         file: TrackersFile,
@@ -139,6 +143,10 @@ impl Engine {
         let path = self.paths().trackers_file();
         let registry = self.registry().clone();
         let keyring = self.resolver().keyring().clone();
+        let mut before = Vec::new();
+        self.tracker_entries()
+            .iter()
+            .for_each(|e| keyring_names(&e.config, &mut before));
         tokio::task::spawn_blocking(move || -> Result<(), EngineError> {
             let text = serde_json::to_string_pretty(&file).map_err(|e| {
                 EngineError::Settings(format!("the trackers cannot be written as JSON: {e}"))
@@ -151,6 +159,18 @@ impl Engine {
                 keyring.set(name, value)?;
             }
             sr_config::save_trackers(&path, &file)?;
+            let mut after = Vec::new();
+            file.trackers
+                .iter()
+                .for_each(|e| keyring_names(&e.config, &mut after));
+            for name in before
+                .iter()
+                .filter(|n| n.starts_with("tracker:") && !after.contains(n))
+            {
+                if let Err(e) = keyring.delete(name) {
+                    tracing::warn!(entry = %name, error = %e, "an unused keyring entry stays");
+                }
+            }
             Ok(())
         })
         .await

@@ -159,3 +159,34 @@ async fn projects_users_and_ddl_attachments_for_the_create_dialog() {
     let err = engine.projects("Nope").await.expect_err("unknown tracker");
     assert!(err.to_string().contains("Nope"), "{err}");
 }
+
+#[tokio::test]
+async fn removing_a_tracker_removes_the_keyring_entry_the_dialog_made() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (engine, keyring) = engine(&dir).await;
+    let mut hub = local_entry();
+    hub.name = "Hub".into();
+    hub.kind = "github".into();
+    hub.config = serde_json::json!({
+        "owner": "acme", "repo": "db", "base_url": "http://127.0.0.1:9",
+        "auth": {"type": "personal_token", "token": {"keyring": "tracker:Hub:auth.token"}}
+    });
+    let secret = ("tracker:Hub:auth.token".to_owned(), Secret::new("t0k"));
+    let file = TrackersFile {
+        trackers: vec![local_entry(), hub],
+    };
+    engine
+        .save_trackers(file, vec![secret])
+        .await
+        .expect("saved");
+    assert!(keyring.get("tracker:Hub:auth.token").is_ok());
+    keyring
+        .set("someone-elses", &Secret::new("keep"))
+        .expect("in-memory keyring");
+    engine
+        .save_trackers(TrackersFile::builtin(), Vec::new())
+        .await
+        .expect("saved");
+    assert!(keyring.get("tracker:Hub:auth.token").is_err());
+    assert!(keyring.get("someone-elses").is_ok());
+}
