@@ -53,7 +53,7 @@ struct Transitions {
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "T: serde::de::DeserializeOwned"))]
 struct OffsetPage<T> {
-    #[serde(default = "Vec::new", alias = "comments")]
+    #[serde(default = "Vec::new", alias = "comments", alias = "issueTypes")]
     values: Vec<T>,
     #[serde(default, rename = "isLast")]
     is_last: Option<bool>,
@@ -185,6 +185,27 @@ impl JiraTracker {
         Ok(())
     }
 
+    /// The issue types that can be created in the project (createmeta).
+    pub async fn issue_types(&self) -> Result<Vec<String>> {
+        let key = self.project_key.clone();
+        let list: Vec<crate::wire::Named> = self
+            .offset_pages(
+                &["issue", "createmeta", &key, "issuetypes"],
+                &[],
+                &format!("issue types of project {key}"),
+            )
+            .await?;
+        Ok(list.into_iter().map(|t| t.name).collect())
+    }
+
+    /// The site's priority names.
+    pub async fn priorities(&self) -> Result<Vec<String>> {
+        let list: Vec<crate::wire::Named> = self
+            .offset_pages(&["priority", "search"], &[], "priorities")
+            .await?;
+        Ok(list.into_iter().map(|p| p.name).collect())
+    }
+
     async fn offset_pages<T: serde::de::DeserializeOwned>(
         &self,
         segments: &[&str],
@@ -275,6 +296,44 @@ impl IssueTracker for JiraTracker {
             "project {} ({}) is visible",
             project.key, project.name
         ));
+        let types = self.issue_types().await?;
+        if !types
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(&self.default_issue_type))
+        {
+            return Err(TrackerError::config(
+                &self.info.name,
+                format!(
+                    "project {} has no issue type `{}`; set config.default_issue_type to one of: {}",
+                    self.project_key,
+                    self.default_issue_type,
+                    types.join(", ")
+                ),
+            ));
+        }
+        checks.push(format!(
+            "issue type {} can be created",
+            self.default_issue_type
+        ));
+        let priorities = self.priorities().await?;
+        let missing: Vec<&str> = self
+            .map
+            .priorities
+            .values()
+            .map(String::as_str)
+            .filter(|p| !priorities.iter().any(|n| n.eq_ignore_ascii_case(p)))
+            .collect();
+        if !missing.is_empty() {
+            return Err(TrackerError::config(
+                &self.info.name,
+                format!(
+                    "the site has no priority {}; map P0–P4 in config.priorities to some of: {}",
+                    missing.join(", "),
+                    priorities.join(", ")
+                ),
+            ));
+        }
+        checks.push("every priority level maps to a Jira priority".into());
         Ok(ConnectionReport {
             user: Some(me.display_name),
             checks,

@@ -36,6 +36,40 @@ impl JiraSite {
                 200,
                 &json!({"startAt": 0, "maxResults": 50, "total": 1, "isLast": true, "values": [self.project(req)]}),
             ),
+            "getCreateIssueMetaIssueTypes" => {
+                let key = req.param("projectIdOrKey");
+                if !(key.eq_ignore_ascii_case(&self.project_key) || key == "10000") {
+                    return Some(error(
+                        404,
+                        &[&format!("No project could be found with key '{key}'.")],
+                        &[],
+                    ));
+                }
+                let types: Vec<Value> = ISSUE_TYPES
+                    .iter()
+                    .enumerate()
+                    .map(|(i, name)| {
+                        json!({"id": (10_001 + i).to_string(), "name": name, "subtask": false,
+                        "self": format!("{}/rest/api/3/issuetype/{}", req.base_url, 10_001 + i)})
+                    })
+                    .collect();
+                MockResponse::json(
+                    200,
+                    &json!({"startAt": 0, "maxResults": 50, "total": types.len(), "issueTypes": types}),
+                )
+            }
+            "searchPriorities" => {
+                let list: Vec<Value> = PRIORITIES
+                    .iter()
+                    .enumerate()
+                    .map(|(i, name)| json!({"id": (i + 1).to_string(), "name": name, "isDefault": *name == "Medium",
+                        "self": format!("{}/rest/api/3/priority/{}", req.base_url, i + 1)}))
+                    .collect();
+                MockResponse::json(
+                    200,
+                    &json!({"startAt": 0, "maxResults": 50, "total": list.len(), "isLast": true, "values": list}),
+                )
+            }
             "createIssue" => self.create(s, req, &body),
             "searchAndReconsileIssuesUsingJqlPost" => self.search(s, req, &body),
             "getAllLabels" => {

@@ -15,10 +15,14 @@ async fn connection_diagnoses_are_distinct() {
     let f = fixture().await;
     let report = f.tracker.test_connection().await.expect("connects");
     assert_eq!(report.user.as_deref(), Some("Mia Krystof"));
-    assert!(
-        report.checks.iter().any(|c| c.contains("project DB")),
-        "{:?}",
-        report.checks
+    assert_eq!(
+        report.checks,
+        [
+            "signed in as Mia Krystof",
+            "project DB (Project DB) is visible",
+            "issue type Task can be created",
+            "every priority level maps to a Jira priority",
+        ]
     );
 
     let diagnose = |t: sr_tracker_jira::JiraTracker| async move {
@@ -52,6 +56,46 @@ async fn connection_diagnoses_are_distinct() {
     ))
     .await;
     assert_eq!(kind, ErrorKind::Refused, "{msg}");
+}
+
+/// Issue types and priorities come from createmeta and the priority list;
+/// a configuration naming ones the site lacks is diagnosed.
+#[tokio::test]
+async fn issue_types_and_priorities_are_checked() {
+    let f = fixture().await;
+    assert_eq!(
+        f.tracker.issue_types().await.expect("types"),
+        ["Task", "Bug", "Story", "Epic"]
+    );
+    assert_eq!(
+        f.tracker.priorities().await.expect("priorities"),
+        ["Highest", "High", "Medium", "Low", "Lowest"]
+    );
+    let mut config = config(f.server.base_url(), "DB");
+    config.default_issue_type = "Incident".into();
+    let t = sr_tracker_jira::JiraTracker::new(
+        "Company Jira",
+        &config,
+        &sr_secrets::Secret::new(TOKEN),
+        Some(settings(f.server.base_url())),
+    )
+    .expect("tracker");
+    let e = t.test_connection().await.expect_err("no such type");
+    assert_eq!(e.kind(), ErrorKind::Config);
+    assert!(e.to_string().contains("no issue type `Incident`; set config.default_issue_type to one of: Task, Bug, Story, Epic"), "{e}");
+    let mut config = super::common::config(f.server.base_url(), "DB");
+    config
+        .priorities
+        .insert(sr_model::Priority::P0, "Blocker".into());
+    let t = sr_tracker_jira::JiraTracker::new(
+        "Company Jira",
+        &config,
+        &sr_secrets::Secret::new(TOKEN),
+        Some(settings(f.server.base_url())),
+    )
+    .expect("tracker");
+    let e = t.test_connection().await.expect_err("no such priority");
+    assert!(e.to_string().contains("no priority Blocker"), "{e}");
 }
 
 #[tokio::test]
