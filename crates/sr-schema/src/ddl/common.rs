@@ -99,6 +99,11 @@ pub(crate) fn create_index(dialect: Dialect, schema: &str, index: &Index) -> Str
 
 fn index_key(dialect: Dialect, c: &IndexColumn) -> String {
     let mut s = match &c.key {
+        // A MySQL prefix key is kept as `name(10)`.
+        IndexKey::Column(n) if dialect == Dialect::MySql => match prefix_key(n) {
+            Some((name, len)) => format!("{}({len})", q(dialect, name)),
+            None => q(dialect, n),
+        },
         IndexKey::Column(n) => q(dialect, n),
         // SQLite keeps the text as written, so add nothing to it there.
         IndexKey::Expression(e) if dialect == Dialect::Sqlite => e.clone(),
@@ -119,6 +124,13 @@ fn index_key(dialect: Dialect, c: &IndexColumn) -> String {
         s.push_str(" DESC");
     }
     s
+}
+
+/// `name(10)` as `("name", "10")`.
+fn prefix_key(key: &str) -> Option<(&str, &str)> {
+    let (name, rest) = key.rsplit_once('(')?;
+    let len = rest.strip_suffix(')')?;
+    (!len.is_empty() && len.chars().all(|c| c.is_ascii_digit())).then_some((name, len))
 }
 
 /// A default that SQLite and MySQL accept bare: a number, a string, NULL,
