@@ -170,6 +170,14 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
                     .try_get::<Option<String>, _>("expression")?
                     .unwrap_or_default(),
             }),
+            // Exclusion constraints have no model of their own: kept whole,
+            // as a table option.
+            "x" => {
+                let def: String = r.try_get("def")?;
+                table
+                    .options
+                    .insert(format!("exclude.{}", name.clone().unwrap_or_default()), def);
+            }
             "f" => table.foreign_keys.push(ForeignKey {
                 name,
                 columns,

@@ -65,6 +65,9 @@ pub(super) fn create_table(schema: &str, t: &Table) -> String {
             c.expression
         ));
     }
+    for (name, def) in exclusions(t) {
+        parts.push(format!("CONSTRAINT {} {def}", q(D, name)));
+    }
     let mut sql = format!(
         "CREATE TABLE {} (\n    {}\n)",
         qn(D, schema, &t.name),
@@ -123,6 +126,12 @@ pub(super) fn alter_table(s: &mut MigrationScript, schema: &str, a: &Table, b: &
             x.name == c.name && normalize_sql(&x.expression) == normalize_sql(&c.expression)
         }) {
             drop_constraint(s, schema, &a.name, c.name.as_deref());
+        }
+    }
+    let (ex_a, ex_b) = (exclusions(a), exclusions(b));
+    for (name, def) in &ex_a {
+        if !ex_b.contains(&(name, def)) {
+            drop_constraint(s, schema, &a.name, Some(name));
         }
     }
     for c in &a.columns {
@@ -202,6 +211,23 @@ pub(super) fn alter_table(s: &mut MigrationScript, schema: &str, a: &Table, b: &
             ));
         }
     }
+    let (ex_a, ex_b) = (exclusions(a), exclusions(b));
+    for (name, def) in &ex_b {
+        if !ex_a.contains(&(name, def)) {
+            s.push(format!(
+                "ALTER TABLE {t} ADD CONSTRAINT {} {def}",
+                q(D, name)
+            ));
+        }
+    }
+}
+
+/// Exclusion constraints, kept as `exclude.NAME` options: (name, definition).
+fn exclusions(t: &Table) -> Vec<(&str, &String)> {
+    t.options
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix("exclude.").map(|n| (n, v)))
+        .collect()
 }
 
 pub(super) fn alter_column(s: &mut MigrationScript, t: &str, a: &Column, b: &Column) {
