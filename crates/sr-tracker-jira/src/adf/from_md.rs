@@ -82,7 +82,19 @@ impl Builder {
             Event::Html(t) | Event::InlineHtml(t) => self.text(&t),
             Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),
             Event::FootnoteReference(t) => self.text(&format!("[^{t}]")),
-            Event::SoftBreak | Event::HardBreak => self.inline(json!({"type": "hardBreak"})),
+            Event::SoftBreak | Event::HardBreak => {
+                // A heading or table cell is one line when written back,
+                // so a break inside one is a space.
+                let one_line = self
+                    .stack
+                    .last()
+                    .is_some_and(|f| matches!(f.kind, "heading" | "tableCell" | "tableHeader"));
+                if one_line {
+                    self.text(" ");
+                } else {
+                    self.inline(json!({"type": "hardBreak"}));
+                }
+            }
             Event::Rule => self.block(json!({"type": "rule"})),
             Event::TaskListMarker(done) => {
                 if let Some(item) = self.stack.iter_mut().rev().find(|f| f.kind == "listItem") {

@@ -359,3 +359,95 @@ fn nodes_markdown_lacks_keep_their_text() {
     assert_eq!(adf_to_markdown(&json!("not a doc")), "");
     assert_eq!(adf_to_markdown(&Value::Null), "");
 }
+
+mod properties {
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    use super::super::{adf_to_markdown, markdown_to_adf};
+
+    /// Arbitrary ADF-like JSON, nested a few levels.
+    fn arb_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| Value::from(n)),
+            "[a-zA-Z *_`#\\[\\]\n]{0,12}".prop_map(Value::String),
+            prop_oneof![
+                Just("text"),
+                Just("paragraph"),
+                Just("heading"),
+                Just("bulletList"),
+                Just("listItem"),
+                Just("taskList"),
+                Just("taskItem"),
+                Just("table"),
+                Just("tableRow"),
+                Just("tableCell"),
+                Just("codeBlock"),
+                Just("hardBreak"),
+                Just("mention")
+            ]
+            .prop_map(|t| serde_json::json!({"type": t})),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                (
+                    prop_oneof![Just("doc"), Just("paragraph"), Just("heading"), Just("bulletList"), Just("orderedList"), Just("listItem"), Just("taskList"), Just("taskItem"), Just("table"), Just("tableRow"), Just("tableCell"), Just("blockquote"), Just("codeBlock"), Just("text")],
+                    prop::collection::vec(inner.clone(), 0..4),
+                    inner.clone(),
+                    "[a-z *_`]{0,8}",
+                )
+                    .prop_map(|(t, content, attrs, text)| serde_json::json!({"type": t, "content": content, "attrs": attrs, "text": text, "marks": [{"type": "strong"}, {"type": "link", "attrs": attrs}]})),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_converts_without_panicking(md in "\\PC{0,200}") {
+            let adf = markdown_to_adf(&md);
+            prop_assert_eq!(adf.get("type").and_then(Value::as_str), Some("doc"));
+            adf_to_markdown(&adf);
+        }
+
+        #[test]
+        fn any_json_converts_without_panicking(v in arb_json()) {
+            adf_to_markdown(&v);
+        }
+
+        /// Markdown built from the covered constructs reaches a fixed
+        /// point after one conversion: writing the tree and reading it
+        /// again gives the same tree.
+        #[test]
+        fn converted_markdown_is_a_fixed_point(
+            lines in prop::collection::vec(
+                prop_oneof![
+                    "[a-z]{1,8}( [a-z]{1,8}){0,3}",
+                    "[a-z]{1,5} \\*\\*[a-z]{1,5}\\*\\* [a-z]{1,5}",
+                    "[a-z]{1,5} _[a-z]{1,5}_",
+                    "`[a-z ]{1,6}`",
+                    "#{1,6} [a-z]{1,8}",
+                    "- [a-z]{1,8}",
+                    "  - [a-z]{1,8}",
+                    "[1-9]\\. [a-z]{1,8}",
+                    "- \\[[ x]\\] [a-z]{1,8}",
+                    "> [a-z]{1,8}",
+                    "\\[[a-z]{1,5}\\]\\(https://x\\.org/[a-z]{1,5}\\)",
+                    "---",
+                    "",
+                    "```sql\n[a-z ;]{0,12}\n```",
+                    "\\| [a-z]{1,3} \\| [a-z]{1,3} \\|\n\\| --- \\| --- \\|\n\\| [a-z]{1,3} \\| [a-z]{1,3} \\|",
+                    "[a-z]{1,4}[*_#|<&\\\\\\[\\]][a-z]{1,4}",
+                ],
+                0..10,
+            )
+        ) {
+            let md = lines.join("\n");
+            let adf = markdown_to_adf(&md);
+            let written = adf_to_markdown(&adf);
+            prop_assert_eq!(markdown_to_adf(&written), adf, "{:?} written as {:?}", md, written);
+        }
+    }
+}

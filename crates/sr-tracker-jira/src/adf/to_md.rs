@@ -242,17 +242,26 @@ fn text(n: &Value, breaks: bool) -> String {
     if marks.is_empty() {
         return escape(&raw);
     }
+    // Code keeps its spaces inside the backticks.
+    let raw = if has("code") {
+        let inner = code_span(&raw);
+        return wrap_marks(&marks, inner);
+    } else {
+        raw
+    };
     let trimmed = raw.trim();
     if trimmed.is_empty() {
         return escape(&raw);
     }
     let lead = &raw[..raw.len() - raw.trim_start().len()];
     let trail = &raw[raw.trim_end().len()..];
-    let mut s = if has("code") {
-        code_span(trimmed)
-    } else {
-        escape(trimmed)
-    };
+    let s = wrap_marks(&marks, escape(trimmed));
+    format!("{lead}{s}{trail}")
+}
+
+/// Puts strike, emphasis, strong and link delimiters around `s`.
+fn wrap_marks(marks: &[&Value], mut s: String) -> String {
+    let has = |k: &str| marks.iter().any(|m| kind(m) == k);
     for (mark, delim) in [("strike", "~~"), ("em", "*"), ("strong", "**")] {
         if has(mark) {
             s = format!("{delim}{s}{delim}");
@@ -266,7 +275,7 @@ fn text(n: &Value, breaks: bool) -> String {
     {
         s = format!("[{s}]({})", link_destination(href));
     }
-    format!("{lead}{s}{trail}")
+    s
 }
 
 fn code_span(t: &str) -> String {
@@ -274,7 +283,11 @@ fn code_span(t: &str) -> String {
     while t.contains(&ticks) {
         ticks.push('`');
     }
-    if t.starts_with('`') || t.ends_with('`') {
+    // One space each side is stripped when read back, so text that
+    // starts or ends with a backtick, or with a space at both ends, gets
+    // one more; text of spaces only is kept as it is.
+    let padded = t.starts_with(' ') && t.ends_with(' ') && !t.trim().is_empty();
+    if t.starts_with('`') || t.ends_with('`') || padded {
         format!("{ticks} {t} {ticks}")
     } else {
         format!("{ticks}{t}{ticks}")
