@@ -371,7 +371,7 @@ mod properties {
         let leaf = prop_oneof![
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
-            any::<i64>().prop_map(|n| Value::from(n)),
+            any::<i64>().prop_map(Value::from),
             "[a-zA-Z *_`#\\[\\]\n]{0,12}".prop_map(Value::String),
             prop_oneof![
                 Just("text"),
