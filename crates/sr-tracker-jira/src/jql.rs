@@ -21,6 +21,21 @@ pub fn quote(s: &str) -> String {
     out
 }
 
+/// Text search goes to Lucene, where `+ - & | ! ( ) { } [ ] ^ ~ * ? \ :`
+/// are operators; each is escaped with a backslash (which [`quote`] then
+/// doubles, as JQL wants: `text ~ "a\\-b"`), so words are searched as
+/// written.
+pub fn text_term(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "+-&|!(){}[]^~*?\\:".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The JQL that finds `query`'s issues in project `project`.
 pub fn search(project: &str, query: &SearchQuery) -> String {
     let mut clauses = vec![format!("project = {}", quote(project))];
@@ -29,7 +44,7 @@ pub fn search(project: &str, query: &SearchQuery) -> String {
     }
     let text = query.text.trim();
     if !text.is_empty() {
-        clauses.push(format!("text ~ {}", quote(text)));
+        clauses.push(format!("text ~ {}", quote(&text_term(text))));
     }
     match query.state {
         StateFilter::Open => clauses.push("statusCategory != Done".into()),
@@ -78,8 +93,12 @@ mod tests {
             r#"project = "DB" AND text ~ "orders" AND statusCategory = Done AND updated >= "2024/01/15 10:30" ORDER BY updated DESC"#,
         );
         check(
-            SearchQuery::text(r#"a" OR project = "X\"#),
-            r#"project = "DB" AND text ~ "a\" OR project = \"X\\" ORDER BY updated DESC"#,
+            SearchQuery::text(r#"a" OR project = "X"#),
+            r#"project = "DB" AND text ~ "a\" OR project = \"X" ORDER BY updated DESC"#,
+        );
+        check(
+            SearchQuery::text("order-items (v2)"),
+            r#"project = "DB" AND text ~ "order\\-items \\(v2\\)" ORDER BY updated DESC"#,
         );
     }
 }

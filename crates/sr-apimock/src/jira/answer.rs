@@ -325,6 +325,8 @@ impl JiraSite {
             Clause::Label(l) => i.labels.iter().any(|x| x == l),
             Clause::Text(t) => {
                 let hay = format!("{} {}", i.summary, i.description).to_lowercase();
+                // Lucene escapes (`\-`) stand for the character itself.
+                let t = t.replace('\\', "");
                 t.to_lowercase().split_whitespace().all(|w| hay.contains(w))
             }
             Clause::Done(done) => (STATUSES[i.status].2 == "done") == *done,

@@ -68,6 +68,19 @@ async fn search_follows_next_page_tokens() {
         .await
         .expect("search");
     assert_eq!(few.len(), 7);
+    // Lucene operators in the words are escaped, not interpreted.
+    let key = f.site.seed("order-items (v2) drifted", &[]);
+    let hits = f
+        .tracker
+        .search_issues(&SearchQuery::text("order-items (v2)"))
+        .await
+        .expect("search");
+    assert_eq!(
+        hits.iter()
+            .map(|i| i.reference.display_key.as_str())
+            .collect::<Vec<_>>(),
+        [key.as_str()]
+    );
 }
 
 #[tokio::test]
