@@ -21,6 +21,9 @@ use crate::{ConnectionInfo, Engine, EngineError, EngineOptions, PendingSecret, T
 pub type Repaint = Arc<dyn Fn() + Send + Sync>;
 
 /// What the UI asks for. Each answer arrives as one or more [`Event`]s.
+// A few commands a second at most, moved once each: their size does not
+// matter, and boxing the large ones would only make them harder to build.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Command {
     LoadConnections,
@@ -99,6 +102,8 @@ pub enum Command {
 }
 
 /// What the engine tells the UI.
+// As for commands: few, moved once; size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Event {
     /// The engine is open and ready for commands.

@@ -374,6 +374,17 @@ impl UiState {
         self.dialog = None;
     }
 
+    /// Esc: closes the innermost thing open: the tracker removal question,
+    /// then the tracker form, then the dialog.
+    pub fn escape(&mut self) {
+        if let Some(Dialog::Trackers(d)) = &mut self.dialog
+            && (d.confirm_remove.take().is_some() || d.form.take().is_some())
+        {
+            return;
+        }
+        self.close_dialog();
+    }
+
     /// Tells the user about a failure that happened on the UI side.
     pub fn report_error(&mut self, text: String) {
         self.last_error = Some(text.clone());

@@ -71,7 +71,7 @@ fn shortcuts(ctx: &egui::Context, state: &mut UiState) {
         && !egui::Popup::is_any_open(ctx)
         && ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape))
     {
-        state.close_dialog();
+        state.escape();
     }
 }
 

@@ -34,6 +34,8 @@ pub fn tracker_settings_ui(ctx: &egui::Context, state: &mut UiState) {
         .open(&mut open)
         .collapsible(false)
         .default_width(640.0)
+        // Below the menu bar, over the detail tab.
+        .default_pos(egui::pos2(300.0, 48.0))
         .show(ctx, |ui| {
             let providers = match &d.providers {
                 Load::Ready(p) => p.clone(),

@@ -173,3 +173,26 @@ fn the_working_copy_changes_only_through_the_form_and_save() {
     };
     assert!(!d.dirty && d.secrets.is_empty() && d.saving.is_none());
 }
+
+#[test]
+fn escape_closes_the_innermost_part_first() {
+    let mut state = UiState::new(Default::default());
+    state.open_tracker_settings();
+    state.apply(sr_engine::Event::TrackerSettings {
+        providers: vec![provider()],
+        file: TrackersFile::builtin(),
+    });
+    state.settings_add("web");
+    state.settings_remove(0, false);
+    let open = |s: &UiState| match &s.dialog {
+        Some(Dialog::Trackers(d)) => Some((d.confirm_remove.is_some(), d.form.is_some())),
+        _ => None,
+    };
+    assert_eq!(open(&state), Some((true, true)));
+    state.escape();
+    assert_eq!(open(&state), Some((false, true)));
+    state.escape();
+    assert_eq!(open(&state), Some((false, false)));
+    state.escape();
+    assert_eq!(open(&state), None);
+}
