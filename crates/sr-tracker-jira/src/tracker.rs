@@ -177,12 +177,18 @@ impl JiraTracker {
                 "transition issue",
             )
             .what(what)
-            .json(json!({"transition": {"id": t.id}}))
-            // Moving to a status is idempotent in effect: a second move to
-            // the same category finds no transition or the same status.
-            .idempotent(true);
-        self.http.send(req).await?;
-        Ok(())
+            .json(json!({"transition": {"id": t.id}}));
+        // Not resent blindly: a second POST of the same transition would
+        // fail once the first took effect. When the outcome is unknown,
+        // the issue's status says whether it did.
+        match self.http.send(req).await {
+            Ok(_) => Ok(()),
+            Err(e @ TrackerError::UnknownOutcome { .. }) => match self.read_issue(key).await {
+                Ok(i) if i.reference.status.state == state => Ok(()),
+                _ => Err(e),
+            },
+            Err(e) => Err(e),
+        }
     }
 
     /// The issue types that can be created in the project (createmeta).

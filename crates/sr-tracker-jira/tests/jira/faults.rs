@@ -193,6 +193,39 @@ async fn truncated_and_broken_answers() {
     assert_eq!(creates, 1);
 }
 
+/// A transition whose answer is lost is not resent; the issue is read
+/// again to see whether it moved (here it did not, so the outcome stays
+/// unknown).
+#[tokio::test]
+async fn lost_transition_answers_are_checked_not_resent() {
+    let f = fixture().await;
+    let key = f.site.seed("Orders drifted", &[]);
+    f.server.push_fault(
+        "doTransition",
+        MockResponse::json(200, &json!({"padding": "x".repeat(64)})).reset_after(8),
+    );
+    let close = sr_model::IssueUpdate {
+        state: Some(sr_model::IssueState::Done),
+        ..sr_model::IssueUpdate::default()
+    };
+    let e = f
+        .tracker
+        .update_issue(&key, &close)
+        .await
+        .expect_err("unknown");
+    assert_eq!(e.kind(), ErrorKind::UnknownOutcome, "{e}");
+    let posts = f
+        .server
+        .requests()
+        .iter()
+        .filter(|r| r.operation_id.as_deref() == Some("doTransition"))
+        .count();
+    assert_eq!(posts, 1);
+    // Tried again by the caller, it goes through.
+    let closed = f.tracker.update_issue(&key, &close).await.expect("closed");
+    assert_eq!(closed.reference.status.state, sr_model::IssueState::Done);
+}
+
 #[tokio::test]
 async fn jira_field_errors_are_reported_by_field() {
     let f = fixture().await;
