@@ -4,11 +4,11 @@ use std::collections::HashMap;
 
 use sqlx::{PgConnection, PgPool, Row};
 use sr_schema::{
-    CheckConstraint, Dialect, ForeignKey, PrimaryKey, Schema, Snapshot, Table, Trigger,
-    TriggerTiming, UniqueConstraint, View,
+    CheckConstraint, Dialect, PrimaryKey, Schema, Snapshot, Table, Trigger, TriggerTiming,
+    UniqueConstraint, View,
 };
 
-use super::rows::{column, fk_action, index, trigger_events};
+use super::rows::{column, foreign_key, index, trigger_events};
 use super::{objects, queries};
 use crate::DbError;
 
@@ -178,19 +178,17 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
                     .options
                     .insert(format!("exclude.{}", name.clone().unwrap_or_default()), def);
             }
-            "f" => table.foreign_keys.push(ForeignKey {
-                name,
-                columns,
-                referenced_schema: r
-                    .try_get::<Option<String>, _>("ref_schema")?
-                    .unwrap_or_default(),
-                referenced_table: r
-                    .try_get::<Option<String>, _>("ref_table")?
-                    .unwrap_or_default(),
-                referenced_columns: r.try_get("ref_columns")?,
-                on_delete: fk_action(&r.try_get::<String, _>("on_delete")?),
-                on_update: fk_action(&r.try_get::<String, _>("on_update")?),
-            }),
+            "f" if r.try_get::<bool, _>("deferrable")? => {
+                let mode = if r.try_get::<bool, _>("deferred")? {
+                    "initially deferred"
+                } else {
+                    "initially immediate"
+                };
+                let key = format!("deferrable.{}", name.clone().unwrap_or_default());
+                table.options.insert(key, mode.to_owned());
+                table.foreign_keys.push(foreign_key(&r, name, columns)?);
+            }
+            "f" => table.foreign_keys.push(foreign_key(&r, name, columns)?),
             _ => {}
         }
     }

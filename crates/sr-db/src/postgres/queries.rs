@@ -54,7 +54,8 @@ pub(super) const CONSTRAINTS: &str = "SELECT c.conrelid::int8 AS rel, c.conname:
               JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.o)::text[] AS ref_columns, \
         c.confupdtype::text AS on_update, c.confdeltype::text AS on_delete, \
         pg_get_expr(c.conbin, c.conrelid) AS expression, c.conislocal AS local, \
-        pg_get_constraintdef(c.oid) AS def \
+        pg_get_constraintdef(c.oid) AS def, c.condeferrable AS deferrable, \
+        c.condeferred AS deferred \
      FROM pg_constraint c \
      LEFT JOIN pg_class rc ON rc.oid = c.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace \
      WHERE c.conrelid = ANY($1) AND c.contype IN ('p', 'u', 'c', 'f', 'x') \

@@ -3,7 +3,7 @@
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sr_schema::{
-    Column, FkAction, Generated, Identity, Index, IndexColumn, IndexKey, TriggerEvent,
+    Column, FkAction, ForeignKey, Generated, Identity, Index, IndexColumn, IndexKey, TriggerEvent,
 };
 
 pub(super) fn column(r: &PgRow) -> Result<Column, sqlx::Error> {
@@ -112,4 +112,25 @@ pub(super) fn trigger_events(ty: i64) -> Vec<TriggerEvent> {
         out.push(TriggerEvent::Truncate);
     }
     out
+}
+
+/// A foreign key from a row of the constraint query.
+pub(super) fn foreign_key(
+    r: &PgRow,
+    name: Option<String>,
+    columns: Vec<String>,
+) -> Result<ForeignKey, sqlx::Error> {
+    Ok(ForeignKey {
+        name,
+        columns,
+        referenced_schema: r
+            .try_get::<Option<String>, _>("ref_schema")?
+            .unwrap_or_default(),
+        referenced_table: r
+            .try_get::<Option<String>, _>("ref_table")?
+            .unwrap_or_default(),
+        referenced_columns: r.try_get("ref_columns")?,
+        on_delete: fk_action(&r.try_get::<String, _>("on_delete")?),
+        on_update: fk_action(&r.try_get::<String, _>("on_update")?),
+    })
 }

@@ -124,6 +124,14 @@ pub(crate) fn render(plan: &Plan<'_>) -> MigrationScript {
             }
         }
     }
+    for c in plan.of(ObjectType::Table, ChangeKind::Added) {
+        if let Some(Object::Table(t)) = &c.after {
+            table::deferrable(&mut s, &c.schema, None, t);
+        }
+    }
+    for (c, a, b) in &changed_tables {
+        table::deferrable(&mut s, &c.schema, Some(a), b);
+    }
     for c in plan
         .changes
         .iter()

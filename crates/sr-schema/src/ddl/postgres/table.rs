@@ -282,3 +282,28 @@ pub(super) fn alter_column(s: &mut MigrationScript, t: &str, a: &Column, b: &Col
         _ => {}
     }
 }
+
+/// Deferrable foreign keys, kept as `deferrable.NAME` options (`initially
+/// deferred` or `initially immediate`): set on keys that are new or were
+/// re-added, and on keys whose setting changed.
+pub(super) fn deferrable(s: &mut MigrationScript, schema: &str, a: Option<&Table>, b: &Table) {
+    let t = qn(D, schema, &b.name);
+    for fk in &b.foreign_keys {
+        let Some(name) = &fk.name else { continue };
+        let key = format!("deferrable.{name}");
+        let kept = a.is_some_and(|a| a.foreign_keys.contains(fk));
+        let before = a.and_then(|a| a.options.get(&key)).filter(|_| kept);
+        let after = b.options.get(&key);
+        if before == after {
+            continue;
+        }
+        let how = match after {
+            Some(mode) => format!("DEFERRABLE {}", mode.to_ascii_uppercase()),
+            None => "NOT DEFERRABLE".to_owned(),
+        };
+        s.push(format!(
+            "ALTER TABLE {t} ALTER CONSTRAINT {} {how}",
+            q(D, name)
+        ));
+    }
+}
