@@ -8,7 +8,7 @@ use sr_schema::{
     UniqueConstraint, View,
 };
 
-use super::rows::{column, foreign_key, index, trigger_events};
+use super::rows::{column, foreign_key, index, trigger_events, trigger_when};
 use super::{objects, queries};
 use crate::DbError;
 
@@ -220,6 +220,8 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
             None => continue,
         };
         let ty: i64 = r.try_get("type")?;
+        let definition: String = r.try_get("definition")?;
+        let update_columns: Vec<String> = r.try_get("update_columns")?;
         schemas[si].triggers.push(Trigger {
             name: r.try_get("name")?,
             table,
@@ -230,10 +232,10 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
             } else {
                 TriggerTiming::After
             },
-            events: trigger_events(ty),
+            events: trigger_events(ty, update_columns),
             for_each_row: ty & 1 != 0,
-            when: None,
-            definition: r.try_get("definition")?,
+            when: trigger_when(&definition),
+            definition,
             comment: r.try_get("comment")?,
             version_hash: String::new(),
         });

@@ -82,7 +82,9 @@ pub(super) const INDEXES: &str = "SELECT i.indrelid::int8 AS rel, ic.relname::te
 
 pub(super) const TRIGGERS: &str = "SELECT t.tgrelid::int8 AS rel, t.tgname::text AS name, \
         pg_get_triggerdef(t.oid, true) AS definition, t.tgtype::int8 AS type, \
-        obj_description(t.oid, 'pg_trigger') AS comment \
+        obj_description(t.oid, 'pg_trigger') AS comment, \
+        ARRAY(SELECT a.attname::text FROM unnest(t.tgattr) WITH ORDINALITY k(n, o) \
+              JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.n ORDER BY k.o)::text[] AS update_columns \
      FROM pg_trigger t WHERE t.tgrelid = ANY($1) AND NOT t.tgisinternal AND t.tgparentid = 0 \
      ORDER BY t.tgname";
 

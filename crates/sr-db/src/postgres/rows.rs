@@ -95,7 +95,7 @@ pub(super) fn fk_action(code: &str) -> FkAction {
     }
 }
 
-pub(super) fn trigger_events(ty: i64) -> Vec<TriggerEvent> {
+pub(super) fn trigger_events(ty: i64, update_columns: Vec<String>) -> Vec<TriggerEvent> {
     let mut out = Vec::new();
     if ty & 4 != 0 {
         out.push(TriggerEvent::Insert);
@@ -105,7 +105,7 @@ pub(super) fn trigger_events(ty: i64) -> Vec<TriggerEvent> {
     }
     if ty & 16 != 0 {
         out.push(TriggerEvent::Update {
-            columns: Vec::new(),
+            columns: update_columns,
         });
     }
     if ty & 32 != 0 {
@@ -133,4 +133,55 @@ pub(super) fn foreign_key(
         on_delete: fk_action(&r.try_get::<String, _>("on_delete")?),
         on_update: fk_action(&r.try_get::<String, _>("on_update")?),
     })
+}
+
+/// The condition of `... WHEN (cond) EXECUTE ...` in a trigger definition
+/// as `pg_get_triggerdef` prints it, without the parentheses.
+pub(super) fn trigger_when(definition: &str) -> Option<String> {
+    let start = definition.find(" WHEN (")? + " WHEN (".len();
+    let mut depth = 1;
+    let mut quoted = false;
+    for (i, c) in definition[start..].char_indices() {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(definition[start..start + i].trim().to_owned());
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(definition: &str, expected: Option<&str>) {
+        assert_eq!(
+            trigger_when(definition).as_deref(),
+            expected,
+            "{definition}"
+        );
+    }
+
+    #[test]
+    fn trigger_conditions() {
+        check(
+            "CREATE TRIGGER t BEFORE UPDATE ON o FOR EACH ROW WHEN ((new.id > 0)) EXECUTE FUNCTION f()",
+            Some("(new.id > 0)"),
+        );
+        check(
+            "CREATE TRIGGER t AFTER INSERT ON o FOR EACH ROW WHEN (new.s = ')') EXECUTE FUNCTION f()",
+            Some("new.s = ')'"),
+        );
+        check(
+            "CREATE TRIGGER t AFTER INSERT ON o FOR EACH ROW EXECUTE FUNCTION f()",
+            None,
+        );
+    }
 }
