@@ -195,14 +195,33 @@ async fn read_all(conn: &mut MySqlConnection) -> Result<Snapshot, sqlx::Error> {
         }
     }
 
-    let rows = sqlx::query(
+    // MariaDB names the table in CHECK_CONSTRAINTS (check names are unique
+    // per table there); MySQL 8 does not, and is asked through
+    // TABLE_CONSTRAINTS instead.
+    let rows = match sqlx::query(
         "SELECT CAST(TABLE_NAME AS CHAR) AS tbl, CAST(CONSTRAINT_NAME AS CHAR) AS name, \
                 CAST(CHECK_CLAUSE AS CHAR) AS clause \
          FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?",
     )
     .bind(&db)
     .fetch_all(&mut *conn)
-    .await?;
+    .await
+    {
+        Ok(rows) => rows,
+        Err(sqlx::Error::Database(_)) => sqlx::query(
+            "SELECT CAST(tc.TABLE_NAME AS CHAR) AS tbl, CAST(cc.CONSTRAINT_NAME AS CHAR) AS name, \
+                        CAST(cc.CHECK_CLAUSE AS CHAR) AS clause \
+                 FROM information_schema.CHECK_CONSTRAINTS cc \
+                 JOIN information_schema.TABLE_CONSTRAINTS tc \
+                   ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA \
+                  AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME AND tc.CONSTRAINT_TYPE = 'CHECK' \
+                 WHERE cc.CONSTRAINT_SCHEMA = ?",
+        )
+        .bind(&db)
+        .fetch_all(&mut *conn)
+        .await?,
+        Err(e) => return Err(e),
+    };
     for r in &rows {
         if let Some(t) = tables.get_mut(&s(r, "tbl")?) {
             t.check_constraints.push(CheckConstraint {
