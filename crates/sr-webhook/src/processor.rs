@@ -104,8 +104,15 @@ pub async fn drain(
         // One transaction records the batch; a crash before it means the
         // batch is processed again (deliveries are at-least-once).
         store.finish_deliveries(&outcomes).await?;
-        for (d, (_, status, _)) in batch.iter().zip(&outcomes) {
-            tracing::info!(delivery = %d.delivery_id, status = status.as_str(), "delivery finished");
+        for (d, (_, status, error)) in batch.iter().zip(&outcomes) {
+            match error {
+                None => {
+                    tracing::info!(delivery = %d.delivery_id, status = status.as_str(), "delivery finished")
+                }
+                Some(e) => {
+                    tracing::warn!(delivery = %d.delivery_id, status = status.as_str(), error = %e, "delivery finished")
+                }
+            }
             if let Some(tx) = finished {
                 // Nobody listening is fine.
                 tx.send(Finished {
