@@ -127,3 +127,53 @@ fn a_401_shows_the_adapters_diagnosis() {
         .expect("trackers.json");
     assert!(!file.contains("typed-token"), "{file}");
 }
+
+#[test]
+fn a_new_github_tracker_is_added_with_edit_as_json_and_tested() {
+    let (url, requests) = unauthorized_api();
+    let mut bench = Workbench::start();
+    bench.harness.get_by_label("Tools").click();
+    bench.wait_for_label("Issue Tracker Settings…");
+    bench
+        .harness
+        .get_by_label("Issue Tracker Settings…")
+        .click();
+    bench.wait_for_label("➕ GitHub Issues");
+    bench.harness.get_by_label("➕ GitHub Issues").click();
+    bench.wait_for_label("Owner *");
+    fill(&mut bench, "Name", "New Hub");
+    fill(&mut bench, "Token *", "typed-token");
+    // The adapter's `auth.type` has no field; the JSON covers it.
+    bench.harness.get_by_label("Edit as JSON").click();
+    bench.wait_for_label("Configuration");
+    let config = format!(
+        r#"{{"owner": "acme", "repo": "db", "base_url": "{url}", "auth": {{"type": "personal_token"}}}}"#
+    );
+    fill(&mut bench, "Configuration", &config);
+    bench.harness.get_by_label("Test connection").click();
+    bench.wait_for("a diagnosis", |h| {
+        h.query_by_label_contains("GitHub answered 401").is_some()
+    });
+    let sent = requests.try_iter().collect::<Vec<_>>();
+    assert!(
+        sent.iter().any(|a| a.ends_with("typed-token")),
+        "the typed token is used: {sent:?}"
+    );
+    bench.harness.get_by_label("Add").click();
+    bench.wait_for_label("Edit New Hub");
+    bench.harness.get_by_label("Save").click();
+    bench.wait_for("the engine to use the saved file", |h| {
+        h.state()
+            .state
+            .trackers
+            .ready()
+            .is_some_and(|t| t.iter().any(|t| t.name == "New Hub"))
+    });
+    let file = std::fs::read_to_string(bench.dir.path().join("config/trackers.json"))
+        .expect("trackers.json");
+    assert!(
+        file.contains(r#""keyring": "tracker:New Hub:auth.token""#)
+            && !file.contains("typed-token"),
+        "{file}"
+    );
+}

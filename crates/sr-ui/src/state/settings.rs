@@ -43,6 +43,9 @@ pub struct TrackerForm {
     pub values: BTreeMap<String, String>,
     /// The entry's `config` as it was, so keys the form does not show survive.
     pub base: Map<String, Value>,
+    /// "Edit as JSON": the `config` object as text, which then stands for
+    /// every field but the secrets (for settings the fields do not cover).
+    pub json: Option<String>,
     pub testing: Option<u64>,
     pub test: Option<Result<ConnectionReport, String>>,
     pub error: Option<String>,
@@ -79,28 +82,7 @@ impl TrackerForm {
         let base = entry.config.as_object().cloned().unwrap_or_default();
         let config = Value::Object(base.clone());
         let values = provider
-            .map(|p| {
-                p.fields
-                    .iter()
-                    .filter(|f| !f.secret)
-                    .filter_map(|f| {
-                        let v = get_path(&config, f.key)?;
-                        let text = match v {
-                            Value::String(s) => s.clone(),
-                            Value::Array(items) => items
-                                .iter()
-                                .map(|i| match i {
-                                    Value::String(s) => s.clone(),
-                                    other => other.to_string(),
-                                })
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                            other => other.to_string(),
-                        };
-                        Some((f.key.to_owned(), text))
-                    })
-                    .collect()
-            })
+            .map(|p| field_values(&config, p))
             .unwrap_or_default();
         TrackerForm {
             editing: Some(index),
@@ -111,6 +93,49 @@ impl TrackerForm {
             base,
             ..TrackerForm::default()
         }
+    }
+
+    /// Turns "Edit as JSON" on (the fields become the text) or off (the
+    /// text becomes the fields again); off fails while the text is not a
+    /// JSON object.
+    pub fn set_json_mode(&mut self, provider: &ProviderInfo, on: bool) -> Result<(), String> {
+        match (&self.json, on) {
+            (None, true) => {
+                let config = self.fields_config(provider);
+                self.json = Some(serde_json::to_string_pretty(&config).unwrap_or_default());
+            }
+            (Some(text), false) => {
+                self.base = parse_object(text)?;
+                let config = Value::Object(self.base.clone());
+                let secrets: BTreeMap<String, String> = provider
+                    .fields
+                    .iter()
+                    .filter(|f| f.secret)
+                    .filter_map(|f| Some((f.key.to_owned(), self.values.get(f.key)?.clone())))
+                    .collect();
+                self.values = field_values(&config, provider);
+                self.values.extend(secrets);
+                self.json = None;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The `config` the non-secret fields describe over `base`; secrets as
+    /// stored.
+    fn fields_config(&self, provider: &ProviderInfo) -> Value {
+        let mut config = Value::Object(self.base.clone());
+        for field in provider.fields.iter().filter(|f| !f.secret) {
+            let typed = self.values.get(field.key).map(|v| v.trim()).unwrap_or("");
+            if typed.is_empty() {
+                remove_path(&mut config, field.key);
+            } else {
+                let value = typed_like(get_path(&config, field.key), typed);
+                set_path(&mut config, field.key, value);
+            }
+        }
+        config
     }
 
     /// Whether field `key` already has a stored secret reference.
@@ -135,7 +160,10 @@ impl TrackerForm {
                 "A tracker named {name} exists; choose another name."
             ));
         }
-        let mut config = Value::Object(self.base.clone());
+        let (mut config, from_fields) = match &self.json {
+            Some(text) => (Value::Object(parse_object(text)?), false),
+            None => (Value::Object(self.base.clone()), true),
+        };
         let mut secrets = Vec::new();
         for field in &provider.fields {
             let typed = self.values.get(field.key).map(|v| v.trim()).unwrap_or("");
@@ -148,12 +176,14 @@ impl TrackerForm {
                         serde_json::json!({ "keyring": entry }),
                     );
                     secrets.push((entry, Secret::new(typed)));
-                } else if !self.has_stored(field.key) && field.required {
+                } else if get_path(&config, field.key).is_none() && field.required {
                     return Err(format!(
                         "Enter the {}; it is kept in the keyring.",
                         field.label
                     ));
                 }
+            } else if !from_fields {
+                // The JSON text stands for this field; the adapter checks it.
             } else if typed.is_empty() {
                 if field.required {
                     return Err(format!("{} is required.", field.label));
@@ -173,6 +203,40 @@ impl TrackerForm {
             entry.sync = Default::default();
         }
         Ok((entry, secrets))
+    }
+}
+
+/// The text of each non-secret field of `provider` found in `config`;
+/// lists are shown comma-separated.
+fn field_values(config: &Value, provider: &ProviderInfo) -> BTreeMap<String, String> {
+    provider
+        .fields
+        .iter()
+        .filter(|f| !f.secret)
+        .filter_map(|f| {
+            let text = match get_path(config, f.key)? {
+                Value::String(s) => s.clone(),
+                Value::Array(items) => items
+                    .iter()
+                    .map(|i| match i {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                other => other.to_string(),
+            };
+            Some((f.key.to_owned(), text))
+        })
+        .collect()
+}
+
+/// A `config` object typed as JSON text.
+fn parse_object(text: &str) -> Result<Map<String, Value>, String> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err("The configuration must be a JSON object: { … }.".into()),
+        Err(e) => Err(format!("The configuration is not valid JSON: {e}.")),
     }
 }
 
@@ -303,6 +367,20 @@ impl UiState {
                 None
             }
         }
+    }
+
+    /// Turns the form's "Edit as JSON" on or off.
+    pub fn settings_json_mode(&mut self, on: bool) {
+        let Some(d) = self.settings() else { return };
+        let Some(form) = d.form.as_mut() else { return };
+        let Some(provider) = d
+            .providers
+            .ready()
+            .and_then(|ps| ps.iter().find(|p| p.kind == form.kind))
+        else {
+            return;
+        };
+        form.error = form.set_json_mode(provider, on).err();
     }
 
     /// Puts the form's tracker into the working copy (Save writes it).

@@ -17,6 +17,7 @@ enum Action {
     CancelRemove,
     Apply,
     CancelForm,
+    Json(bool),
     Test,
     Save,
     Close,
@@ -109,6 +110,7 @@ pub fn tracker_settings_ui(ctx: &egui::Context, state: &mut UiState) {
                 }
             }
             Action::Apply => state.settings_apply_form(),
+            Action::Json(on) => state.settings_json_mode(on),
             Action::CancelForm => {
                 if let Some(Dialog::Trackers(d)) = &mut state.dialog {
                     d.form = None;
@@ -215,9 +217,31 @@ fn form_ui(
             .labelled_by(label.id);
             ui.end_row();
             ui.label("");
-            ui.checkbox(&mut form.enabled, "Enabled");
+            ui.horizontal(|ui| {
+                ui.checkbox(&mut form.enabled, "Enabled");
+                let mut json = form.json.is_some();
+                if ui
+                    .checkbox(&mut json, "Edit as JSON")
+                    .on_hover_text("Edit the tracker's config object as text, for settings the fields do not cover; tokens stay in their own fields")
+                    .changed()
+                {
+                    actions.push(Action::Json(json));
+                }
+            });
             ui.end_row();
-            for field in &provider.fields {
+            let json_mode = form.json.is_some();
+            if let Some(text) = &mut form.json {
+                let label = ui.label("Configuration");
+                ui.add(
+                    egui::TextEdit::multiline(text)
+                        .code_editor()
+                        .desired_rows(8)
+                        .desired_width(420.0),
+                )
+                .labelled_by(label.id);
+                ui.end_row();
+            }
+            for field in provider.fields.iter().filter(|f| f.secret || !json_mode) {
                 let text = if field.required {
                     format!("{} *", field.label)
                 } else {

@@ -196,3 +196,51 @@ fn escape_closes_the_innermost_part_first() {
     state.escape();
     assert_eq!(open(&state), None);
 }
+
+#[test]
+fn json_mode_covers_what_the_fields_do_not() {
+    let mut f = form(
+        "Web",
+        &[("base_url", "http://127.0.0.1:9"), ("labels", "a, b")],
+    );
+    f.set_json_mode(&provider(), true).expect("on");
+    let text = f.json.clone().unwrap_or_default();
+    assert!(
+        text.contains("\"base_url\": \"http://127.0.0.1:9\""),
+        "{text}"
+    );
+    // The adapter wants `auth.type`, which no field offers.
+    f.json = Some(
+        r#"{"base_url": "http://127.0.0.1:9", "labels": ["a", "b"], "auth": {"type": "personal_token"}}"#.into(),
+    );
+    check(&f, None, Err("Enter the Token"));
+    f.values.insert("auth.token".into(), "t0k".into());
+    check(
+        &f,
+        None,
+        Ok((
+            json!({"base_url": "http://127.0.0.1:9", "labels": ["a", "b"],
+                   "auth": {"type": "personal_token", "token": {"keyring": "tracker:Web:auth.token"}}}),
+            &["tracker:Web:auth.token"],
+        )),
+    );
+    f.json = Some("[1]".into());
+    check(&f, None, Err("must be a JSON object"));
+    assert!(
+        f.set_json_mode(&provider(), false).is_err(),
+        "stays on while invalid"
+    );
+    f.json = Some(r#"{"base_url": "http://other", "labels": ["x"]}"#.into());
+    f.set_json_mode(&provider(), false).expect("off");
+    assert_eq!(f.json, None);
+    assert_eq!(
+        f.values.get("base_url").map(String::as_str),
+        Some("http://other")
+    );
+    assert_eq!(f.values.get("labels").map(String::as_str), Some("x"));
+    assert_eq!(
+        f.values.get("auth.token").map(String::as_str),
+        Some("t0k"),
+        "typed secrets stay"
+    );
+}
