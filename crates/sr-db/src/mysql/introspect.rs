@@ -6,10 +6,10 @@ use sqlx::mysql::MySqlRow;
 use sqlx::{MySqlConnection, MySqlPool, Row};
 use sr_schema::{
     CheckConstraint, Column, Dialect, FkAction, ForeignKey, Generated, Identity, Index,
-    IndexColumn, PrimaryKey, Routine, RoutineKind, Schema, Sequence, Snapshot, Table, Trigger,
-    TriggerEvent, TriggerTiming, UniqueConstraint, View,
+    IndexColumn, PrimaryKey, Schema, Snapshot, Table, UniqueConstraint, View,
 };
 
+use super::objects;
 use crate::DbError;
 
 pub(crate) async fn introspect(pool: &MySqlPool, url: &str) -> Result<Snapshot, DbError> {
@@ -296,150 +296,11 @@ async fn read_all(conn: &mut MySqlConnection) -> Result<Snapshot, sqlx::Error> {
         }
     }
 
-    let rows = sqlx::query(
-        "SELECT CAST(TRIGGER_NAME AS CHAR) AS name, CAST(EVENT_MANIPULATION AS CHAR) AS event, \
-                CAST(EVENT_OBJECT_TABLE AS CHAR) AS tbl, CAST(ACTION_STATEMENT AS CHAR) AS body, \
-                CAST(ACTION_TIMING AS CHAR) AS timing \
-         FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?",
-    )
-    .bind(&db)
-    .fetch_all(&mut *conn)
-    .await?;
-    for r in &rows {
-        let (name, event, tbl, body, timing) = (
-            s(r, "name")?,
-            s(r, "event")?,
-            s(r, "tbl")?,
-            s(r, "body")?,
-            s(r, "timing")?,
-        );
-        schema.triggers.push(Trigger {
-            definition: format!(
-                "CREATE TRIGGER `{name}` {timing} {event} ON `{tbl}` FOR EACH ROW {}",
-                body.replace(&qualifier, "")
-            ),
-            name,
-            table: tbl,
-            timing: if timing == "BEFORE" {
-                TriggerTiming::Before
-            } else {
-                TriggerTiming::After
-            },
-            events: vec![match event.as_str() {
-                "INSERT" => TriggerEvent::Insert,
-                "DELETE" => TriggerEvent::Delete,
-                _ => TriggerEvent::Update {
-                    columns: Vec::new(),
-                },
-            }],
-            for_each_row: true,
-            when: None,
-            comment: None,
-            version_hash: String::new(),
-        });
-    }
-
-    let rows = sqlx::query(
-        "SELECT CAST(ROUTINE_NAME AS CHAR) AS name, CAST(ROUTINE_TYPE AS CHAR) AS type, \
-                CAST(DTD_IDENTIFIER AS CHAR) AS returns, CAST(ROUTINE_COMMENT AS CHAR) AS comment \
-         FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?",
-    )
-    .bind(&db)
-    .fetch_all(&mut *conn)
-    .await?;
-    for r in &rows {
-        let name = s(r, "name")?;
-        let ty = s(r, "type")?;
-        let show = format!("SHOW CREATE {ty} `{}`", name.replace('`', "``"));
-        let row = sqlx::query(&show).fetch_one(&mut *conn).await?;
-        let col = if ty == "PROCEDURE" {
-            "Create Procedure"
-        } else {
-            "Create Function"
-        };
-        let raw: Option<Vec<u8>> = row.try_get(col).ok().or_else(|| {
-            row.try_get::<Option<String>, _>(col)
-                .ok()
-                .flatten()
-                .map(String::into_bytes)
-        });
-        let definition = strip_definer(&String::from_utf8_lossy(&raw.unwrap_or_default()));
-        schema.routines.push(Routine {
-            arguments: arguments(&definition),
-            name,
-            kind: if ty == "PROCEDURE" {
-                RoutineKind::Procedure
-            } else {
-                RoutineKind::Function
-            },
-            returns: opt(r, "returns")?,
-            language: Some("SQL".into()),
-            definition,
-            comment: opt(r, "comment")?,
-            version_hash: String::new(),
-        });
-    }
-
-    for name in sequence_names {
-        // MariaDB keeps a sequence as a one-row table of its settings.
-        let sql = format!(
-            "SELECT CAST(start_value AS SIGNED) AS start, CAST(minimum_value AS SIGNED) AS min, \
-                    CAST(maximum_value AS SIGNED) AS max, CAST(increment AS SIGNED) AS inc, \
-                    CAST(cycle_option AS SIGNED) AS cycle FROM `{}`",
-            name.replace('`', "``")
-        );
-        let r = sqlx::query(&sql).fetch_one(&mut *conn).await?;
-        schema.sequences.push(Sequence {
-            name,
-            data_type: None,
-            start: r.try_get("start")?,
-            increment: r.try_get("inc")?,
-            min_value: Some(r.try_get("min")?),
-            max_value: Some(r.try_get("max")?),
-            cycle: r.try_get::<i64, _>("cycle")? != 0,
-            owned_by: None,
-            comment: None,
-            version_hash: String::new(),
-        });
-    }
+    objects::read_objects(&mut *conn, &db, &qualifier, &mut schema, sequence_names).await?;
     schema.tables = tables.into_values().collect();
     schema.views = views.into_values().collect();
     let mut snapshot = Snapshot::new(Dialect::MySql, &db);
     snapshot.schemas.push(schema);
     snapshot.normalize();
     Ok(snapshot)
-}
-
-/// `CREATE DEFINER=`u`@`h` FUNCTION ...` without the definer, which names
-/// whoever created the routine rather than what it does.
-fn strip_definer(sql: &str) -> String {
-    let Some(start) = sql.find("DEFINER=") else {
-        return sql.trim().to_owned();
-    };
-    let rest = &sql[start..];
-    let end = rest.find(|c: char| c.is_whitespace()).unwrap_or(rest.len());
-    format!("{}{}", &sql[..start], rest[end..].trim_start())
-        .trim()
-        .to_owned()
-}
-
-/// The parameter list: the text inside the first balanced parentheses.
-fn arguments(definition: &str) -> String {
-    let Some(open) = definition.find('(') else {
-        return String::new();
-    };
-    let mut depth = 0;
-    for (i, c) in definition[open..].char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return definition[open + 1..open + i].trim().to_owned();
-                }
-            }
-            _ => {}
-        }
-    }
-    String::new()
 }

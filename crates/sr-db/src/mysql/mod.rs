@@ -7,5 +7,6 @@
 //! databases built from the same DDL compare equal.
 
 mod introspect;
+mod objects;
 
 pub(crate) use introspect::introspect;
