@@ -11,6 +11,7 @@
 //! (`/rest/webhooks/1.0/webhook`), the kind that takes a secret.
 
 pub mod adf;
+mod calls;
 mod config;
 mod factory;
 mod jql;

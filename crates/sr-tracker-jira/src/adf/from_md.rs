@@ -266,7 +266,13 @@ impl Builder {
         t.insert("type".into(), "text".into());
         t.insert("text".into(), text.into());
         if !self.marks.is_empty() && !in_code_block {
-            t.insert("marks".into(), Value::Array(self.marks.clone()));
+            let mut marks = self.marks.clone();
+            marks.sort_by_key(|m| {
+                super::mark_rank(m.get("type").and_then(Value::as_str).unwrap_or_default())
+            });
+            // `*a _b_ c*` nests em in em: one mark.
+            marks.dedup();
+            t.insert("marks".into(), Value::Array(marks));
         }
         self.inline(Value::Object(t));
     }

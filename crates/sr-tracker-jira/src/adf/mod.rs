@@ -20,6 +20,19 @@ mod to_md;
 pub use from_md::markdown_to_adf;
 pub use to_md::adf_to_markdown;
 
+/// Where a mark nests, outermost first; marks are kept in this order so
+/// that the same formatting is always the same tree.
+fn mark_rank(kind: &str) -> u8 {
+    match kind {
+        "link" => 0,
+        "strong" => 1,
+        "em" => 2,
+        "strike" => 3,
+        "code" => 5,
+        _ => 4,
+    }
+}
+
 /// The empty document (`{"type":"doc","version":1,"content":[]}`).
 pub fn empty_doc() -> serde_json::Value {
     serde_json::json!({"type": "doc", "version": 1, "content": []})

@@ -73,7 +73,7 @@ fn paragraphs_and_inline_marks() {
         "***both***",
         json!([p(json!([marked(
             "both",
-            json!([{"type": "em"}, {"type": "strong"}])
+            json!([{"type": "strong"}, {"type": "em"}])
         )]))]),
         None,
     );

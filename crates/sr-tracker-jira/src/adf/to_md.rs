@@ -199,83 +199,154 @@ fn prefix_lines(text: &str, prefix: &str, empty: &str) -> String {
 
 /// Inline nodes; `breaks` says whether a `hardBreak` may start a new line
 /// (not in headings and table cells).
+///
+/// Marks are written as runs, not per node: a mark that continues from
+/// one text node to the next stays open (`*a **b** c*`), marks close in
+/// the reverse of the order they opened, and whitespace at the edge of a
+/// run is written outside its delimiters, where Markdown needs it.
 fn inline(nodes: &[Value], breaks: bool) -> String {
-    let mut out = String::new();
-    for n in nodes {
+    let mut w = Runs::default();
+    for (i, n) in nodes.iter().enumerate() {
         match kind(n) {
-            "text" => out.push_str(&text(n, breaks)),
-            "hardBreak" => out.push(if breaks { '\n' } else { ' ' }),
+            "text" => w.text(n, breaks),
+            "hardBreak" => {
+                // Marks the next text node does not carry close before the
+                // break: a closing delimiter cannot start a line.
+                let next = nodes[i + 1..]
+                    .iter()
+                    .find(|x| kind(x) == "text")
+                    .map(span_marks)
+                    .unwrap_or_default();
+                w.close_to(&next);
+                w.plain(if breaks { "\n" } else { " " });
+            }
             "mention" | "emoji" | "status" => {
                 let t = attr(n, "text")
                     .or_else(|| attr(n, "shortName"))
                     .and_then(Value::as_str)
                     .unwrap_or_default();
-                out.push_str(&escape(t));
+                w.close_to(&[]);
+                w.plain(&escape(t));
             }
             "inlineCard" => {
                 if let Some(url) = attr(n, "url").and_then(Value::as_str) {
-                    out.push_str(&format!("<{url}>"));
+                    w.close_to(&[]);
+                    w.plain(&format!("<{url}>"));
                 }
             }
-            _ => out.push_str(&inline(children(n), breaks)),
+            _ => {
+                w.close_to(&[]);
+                w.plain(&inline(children(n), breaks));
+            }
         }
     }
-    out
+    w.close_to(&[]);
+    w.flush();
+    w.out
 }
 
-/// One text node with its marks: code innermost, then strike, emphasis,
-/// strong, and the link outermost. Spaces at the ends stay outside the
-/// delimiters, where Markdown needs them.
-fn text(n: &Value, breaks: bool) -> String {
-    let raw = n.get("text").and_then(Value::as_str).unwrap_or_default();
-    let raw = if breaks {
-        raw.to_owned()
-    } else {
-        raw.replace('\n', " ")
-    };
-    let marks: Vec<&Value> = n
+/// The marks a run can span (all but `code`, which belongs to one node),
+/// in the order they nest: link outermost, then strong, em, strike.
+fn span_marks(n: &Value) -> Vec<Value> {
+    let mut marks: Vec<Value> = n
         .get("marks")
         .and_then(Value::as_array)
-        .map(|m| m.iter().collect())
+        .map(|m| m.iter().filter(|m| kind(m) != "code").cloned().collect())
         .unwrap_or_default();
-    let has = |k: &str| marks.iter().any(|m| kind(m) == k);
-    if marks.is_empty() {
-        return escape(&raw);
-    }
-    // Code keeps its spaces inside the backticks.
-    let raw = if has("code") {
-        let inner = code_span(&raw);
-        return wrap_marks(&marks, inner);
-    } else {
-        raw
-    };
-    let trimmed = raw.trim();
-    if trimmed.is_empty() {
-        return escape(&raw);
-    }
-    let lead = &raw[..raw.len() - raw.trim_start().len()];
-    let trail = &raw[raw.trim_end().len()..];
-    let s = wrap_marks(&marks, escape(trimmed));
-    format!("{lead}{s}{trail}")
+    marks.sort_by_key(|m| super::mark_rank(kind(m)));
+    marks
 }
 
-/// Puts strike, emphasis, strong and link delimiters around `s`.
-fn wrap_marks(marks: &[&Value], mut s: String) -> String {
-    let has = |k: &str| marks.iter().any(|m| kind(m) == k);
-    for (mark, delim) in [("strike", "~~"), ("em", "*"), ("strong", "**")] {
-        if has(mark) {
-            s = format!("{delim}{s}{delim}");
+#[derive(Default)]
+struct Runs {
+    out: String,
+    /// Open marks, outermost first.
+    active: Vec<Value>,
+    /// Whitespace that ended the last text, held back until it is known
+    /// whether a closing delimiter comes first.
+    pending: String,
+}
+
+impl Runs {
+    fn flush(&mut self) {
+        self.out.push_str(&std::mem::take(&mut self.pending));
+    }
+
+    fn plain(&mut self, s: &str) {
+        self.flush();
+        self.out.push_str(s);
+    }
+
+    /// Closes the open marks from the first one `marks` lacks inward.
+    fn close_to(&mut self, marks: &[Value]) {
+        let keep = self.active.iter().take_while(|m| marks.contains(m)).count();
+        while self.active.len() > keep {
+            if let Some(m) = self.active.pop() {
+                self.out.push_str(&closing(&m));
+            }
         }
     }
-    if let Some(href) = marks
-        .iter()
-        .find(|m| kind(m) == "link")
-        .and_then(|m| attr(m, "href"))
-        .and_then(Value::as_str)
-    {
-        s = format!("[{s}]({})", link_destination(href));
+
+    fn text(&mut self, n: &Value, breaks: bool) {
+        let raw = n.get("text").and_then(Value::as_str).unwrap_or_default();
+        let raw = if breaks {
+            raw.to_owned()
+        } else {
+            raw.replace('\n', " ")
+        };
+        let code = n
+            .get("marks")
+            .and_then(Value::as_array)
+            .is_some_and(|m| m.iter().any(|m| kind(m) == "code"));
+        if !code && raw.trim().is_empty() {
+            // Whitespace alone changes no marks.
+            self.pending.push_str(&escape(&raw));
+            return;
+        }
+        let marks = span_marks(n);
+        self.close_to(&marks);
+        let (lead, core, trail) = if code {
+            (String::new(), code_span(&raw), String::new())
+        } else {
+            let t = raw.trim();
+            let lead = raw[..raw.len() - raw.trim_start().len()].to_owned();
+            let trail = raw[raw.trim_end().len()..].to_owned();
+            (lead, escape(t), trail)
+        };
+        self.flush();
+        self.out.push_str(&lead);
+        for m in marks
+            .iter()
+            .filter(|m| !self.active.contains(m))
+            .cloned()
+            .collect::<Vec<_>>()
+        {
+            self.out.push_str(opening(&m));
+            self.active.push(m);
+        }
+        self.out.push_str(&core);
+        self.pending = trail;
     }
-    s
+}
+
+fn opening(m: &Value) -> &'static str {
+    match kind(m) {
+        "link" => "[",
+        "strong" => "**",
+        "em" => "*",
+        "strike" => "~~",
+        _ => "",
+    }
+}
+
+fn closing(m: &Value) -> String {
+    match kind(m) {
+        "link" => {
+            let href = attr(m, "href").and_then(Value::as_str).unwrap_or_default();
+            format!("]({})", link_destination(href))
+        }
+        k => opening(&serde_json::json!({"type": k})).to_owned(),
+    }
 }
 
 fn code_span(t: &str) -> String {
