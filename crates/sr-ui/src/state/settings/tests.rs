@@ -1,7 +1,7 @@
 //! The settings form as data: typed fields in, a trackers.json entry and
 //! keyring writes out.
 
-use serde_json::json;
+use serde_json::{Value, json};
 use sr_tracker::{ConfigField, ProviderInfo};
 
 use super::*;

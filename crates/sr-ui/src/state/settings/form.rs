@@ -1,0 +1,278 @@
+//! The add/edit form of Settings → Issue trackers as data: the typed
+//! fields of a provider type, or its `config` as JSON text, turned into a
+//! trackers.json entry whose secrets are keyring references.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde_json::{Map, Value};
+use sr_engine::PendingSecret;
+use sr_secrets::Secret;
+use sr_tracker::{ConnectionReport, ProviderInfo, TrackerEntry};
+
+/// Adding or editing one tracker.
+#[derive(Clone, Default)]
+pub struct TrackerForm {
+    /// The entry being edited; `None` adds one.
+    pub editing: Option<usize>,
+    pub kind: String,
+    pub name: String,
+    pub enabled: bool,
+    /// What is typed per field key; secrets too (never printed: see Debug).
+    pub values: BTreeMap<String, String>,
+    /// The entry's `config` as it was, so keys the form does not show survive.
+    pub base: Map<String, Value>,
+    /// "Edit as JSON": the `config` object as text, which then stands for
+    /// every field but the secrets (for settings the fields do not cover).
+    pub json: Option<String>,
+    pub testing: Option<u64>,
+    pub test: Option<Result<ConnectionReport, String>>,
+    pub error: Option<String>,
+}
+
+impl fmt::Debug for TrackerForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TrackerForm")
+            .field("editing", &self.editing)
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("fields", &self.values.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The keyring entry a tracker's secret field is stored under.
+pub fn keyring_name(tracker: &str, field: &str) -> String {
+    format!("tracker:{tracker}:{field}")
+}
+
+impl TrackerForm {
+    /// A new tracker of `provider`'s type.
+    pub fn add(provider: &ProviderInfo) -> Self {
+        TrackerForm {
+            kind: provider.kind.to_owned(),
+            enabled: true,
+            ..TrackerForm::default()
+        }
+    }
+
+    /// The form for entry `index`; secret fields start empty ("keep").
+    pub fn edit(index: usize, entry: &TrackerEntry, provider: Option<&ProviderInfo>) -> Self {
+        let base = entry.config.as_object().cloned().unwrap_or_default();
+        let config = Value::Object(base.clone());
+        let values = provider
+            .map(|p| field_values(&config, p))
+            .unwrap_or_default();
+        TrackerForm {
+            editing: Some(index),
+            kind: entry.kind.clone(),
+            name: entry.name.clone(),
+            enabled: entry.enabled,
+            values,
+            base,
+            ..TrackerForm::default()
+        }
+    }
+
+    /// Turns "Edit as JSON" on (the fields become the text) or off (the
+    /// text becomes the fields again); off fails while the text is not a
+    /// JSON object.
+    pub fn set_json_mode(&mut self, provider: &ProviderInfo, on: bool) -> Result<(), String> {
+        match (&self.json, on) {
+            (None, true) => {
+                let config = self.fields_config(provider);
+                self.json = Some(serde_json::to_string_pretty(&config).unwrap_or_default());
+            }
+            (Some(text), false) => {
+                self.base = parse_object(text)?;
+                let config = Value::Object(self.base.clone());
+                let secrets: BTreeMap<String, String> = provider
+                    .fields
+                    .iter()
+                    .filter(|f| f.secret)
+                    .filter_map(|f| Some((f.key.to_owned(), self.values.get(f.key)?.clone())))
+                    .collect();
+                self.values = field_values(&config, provider);
+                self.values.extend(secrets);
+                self.json = None;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The `config` the non-secret fields describe over `base`; secrets as
+    /// stored.
+    fn fields_config(&self, provider: &ProviderInfo) -> Value {
+        let mut config = Value::Object(self.base.clone());
+        for field in provider.fields.iter().filter(|f| !f.secret) {
+            let typed = self.values.get(field.key).map(|v| v.trim()).unwrap_or("");
+            if typed.is_empty() {
+                remove_path(&mut config, field.key);
+            } else {
+                let value = typed_like(get_path(&config, field.key), typed);
+                set_path(&mut config, field.key, value);
+            }
+        }
+        config
+    }
+
+    /// Whether field `key` already has a stored secret reference.
+    pub fn has_stored(&self, key: &str) -> bool {
+        get_path(&Value::Object(self.base.clone()), key).is_some()
+    }
+
+    /// The entry the form describes and the secrets typed for it, or what
+    /// is missing. `others` are the other trackers' names.
+    pub fn entry(
+        &self,
+        provider: &ProviderInfo,
+        others: &[&str],
+        original: Option<&TrackerEntry>,
+    ) -> Result<(TrackerEntry, Vec<PendingSecret>), String> {
+        let name = self.name.trim();
+        if name.is_empty() {
+            return Err("Give the tracker a name.".into());
+        }
+        if others.contains(&name) {
+            return Err(format!(
+                "A tracker named {name} exists; choose another name."
+            ));
+        }
+        let (mut config, from_fields) = match &self.json {
+            Some(text) => (Value::Object(parse_object(text)?), false),
+            None => (Value::Object(self.base.clone()), true),
+        };
+        let mut secrets = Vec::new();
+        for field in &provider.fields {
+            let typed = self.values.get(field.key).map(|v| v.trim()).unwrap_or("");
+            if field.secret {
+                if !typed.is_empty() {
+                    let entry = keyring_name(name, field.key);
+                    set_path(
+                        &mut config,
+                        field.key,
+                        serde_json::json!({ "keyring": entry }),
+                    );
+                    secrets.push((entry, Secret::new(typed)));
+                } else if get_path(&config, field.key).is_none() && field.required {
+                    return Err(format!(
+                        "Enter the {}; it is kept in the keyring.",
+                        field.label
+                    ));
+                }
+            } else if !from_fields {
+                // The JSON text stands for this field; the adapter checks it.
+            } else if typed.is_empty() {
+                if field.required {
+                    return Err(format!("{} is required.", field.label));
+                }
+                remove_path(&mut config, field.key);
+            } else {
+                let value = typed_like(get_path(&config, field.key), typed);
+                set_path(&mut config, field.key, value);
+            }
+        }
+        let mut entry = original.cloned().unwrap_or_else(sr_config::local_entry);
+        entry.name = name.to_owned();
+        entry.kind = self.kind.clone();
+        entry.enabled = self.enabled;
+        entry.config = config;
+        if original.is_none() {
+            entry.sync = Default::default();
+        }
+        Ok((entry, secrets))
+    }
+}
+
+/// The text of each non-secret field of `provider` found in `config`;
+/// lists are shown comma-separated.
+fn field_values(config: &Value, provider: &ProviderInfo) -> BTreeMap<String, String> {
+    provider
+        .fields
+        .iter()
+        .filter(|f| !f.secret)
+        .filter_map(|f| {
+            let text = match get_path(config, f.key)? {
+                Value::String(s) => s.clone(),
+                Value::Array(items) => items
+                    .iter()
+                    .map(|i| match i {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                other => other.to_string(),
+            };
+            Some((f.key.to_owned(), text))
+        })
+        .collect()
+}
+
+/// A `config` object typed as JSON text.
+fn parse_object(text: &str) -> Result<Map<String, Value>, String> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err("The configuration must be a JSON object: { … }.".into()),
+        Err(e) => Err(format!("The configuration is not valid JSON: {e}.")),
+    }
+}
+
+/// `typed` as the same JSON type as the value it replaces: a list stays a
+/// list (comma-separated), a number or boolean stays one when it parses.
+fn typed_like(old: Option<&Value>, typed: &str) -> Value {
+    match old {
+        Some(Value::Array(_)) => Value::Array(
+            crate::state::split_labels(typed)
+                .into_iter()
+                .map(Value::String)
+                .collect(),
+        ),
+        Some(Value::Number(_) | Value::Bool(_)) => {
+            serde_json::from_str(typed).unwrap_or_else(|_| Value::String(typed.to_owned()))
+        }
+        _ => Value::String(typed.to_owned()),
+    }
+}
+
+fn get_path<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(v, |at, key| at.get(key))
+}
+
+fn set_path(v: &mut Value, path: &str, value: Value) {
+    let mut at = v;
+    let mut keys = path.split('.').peekable();
+    while let Some(key) = keys.next() {
+        if !at.is_object() {
+            *at = Value::Object(Map::new());
+        }
+        let Value::Object(map) = at else { return };
+        if keys.peek().is_none() {
+            map.insert(key.to_owned(), value);
+            return;
+        }
+        at = map
+            .entry(key.to_owned())
+            .or_insert(Value::Object(Map::new()));
+    }
+}
+
+fn remove_path(v: &mut Value, path: &str) {
+    match path.rsplit_once('.') {
+        None => {
+            if let Value::Object(m) = v {
+                m.remove(path);
+            }
+        }
+        Some((parent, last)) => {
+            if let Some(Value::Object(m)) = path_mut(v, parent) {
+                m.remove(last);
+            }
+        }
+    }
+}
+
+fn path_mut<'v>(v: &'v mut Value, path: &str) -> Option<&'v mut Value> {
+    path.split('.').try_fold(v, |at, key| at.get_mut(key))
+}
