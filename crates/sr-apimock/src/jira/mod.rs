@@ -16,6 +16,7 @@ use crate::server::{MockRequest, MockResponse, Responder};
 
 mod answer;
 mod jql;
+mod search;
 
 /// The workflow: name, id and status category key.
 const STATUSES: [(&str, &str, &str); 3] = [
