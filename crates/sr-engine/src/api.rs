@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::sync::mpsc;
 
 use sr_config::TrackersFile;
-use sr_links::LinkOptions;
 use sr_model::{Issue, IssueDraft, IssueKey, IssueLink, ObjectRef, Project, SearchQuery, User};
 use sr_schema::Snapshot;
 use sr_secrets::Resolver;
@@ -15,7 +14,7 @@ use sr_store::AuditEntry;
 use sr_tracker::{ConnectionReport, ProviderInfo, TrackerEntry};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
-use crate::{ConnectionInfo, Engine, EngineError, EngineOptions, PendingSecret, TrackerStatus};
+use crate::{ConnectionInfo, Engine, EngineOptions, PendingSecret, TrackerStatus};
 
 /// Called after every event; the GUI passes `ctx.request_repaint`.
 pub type Repaint = Arc<dyn Fn() + Send + Sync>;
@@ -226,7 +225,9 @@ impl EngineHandle {
                     while let Some(cmd) = cmd_rx.recv().await {
                         let engine = engine.clone();
                         let emit = emit.clone();
-                        tokio::spawn(async move { handle(&engine, cmd, &*emit).await });
+                        tokio::spawn(
+                            async move { crate::dispatch::handle(&engine, cmd, &*emit).await },
+                        );
                     }
                     engine.store().close().await;
                 });
@@ -267,186 +268,4 @@ impl Command {
             Command::SaveTrackers { .. } => "Save trackers.json".into(),
         }
     }
-}
-
-async fn handle(engine: &Engine, cmd: Command, emit: &(dyn Fn(Event) + Send + Sync)) {
-    use tracing::Instrument;
-    let context = cmd.describe();
-    let span = tracing::debug_span!("command", what = %context);
-    match run(engine, cmd).instrument(span).await {
-        Ok(events) => events.into_iter().for_each(emit),
-        Err(e) => emit(Event::Failed {
-            context,
-            message: e.to_string(),
-        }),
-    }
-}
-
-type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
-
-/// Boxed so the future's `Send` bound is checked here, with concrete
-/// lifetimes; rustc cannot prove it through `tokio::spawn` otherwise.
-fn run(engine: &Engine, cmd: Command) -> BoxFuture<'_, Result<Vec<Event>, EngineError>> {
-    Box::pin(run_inner(engine, cmd))
-}
-
-async fn run_inner(engine: &Engine, cmd: Command) -> Result<Vec<Event>, EngineError> {
-    let links = engine.links();
-    let opts = LinkOptions::manual(engine.actor());
-    Ok(match cmd {
-        Command::LoadConnections => vec![Event::Connections(engine.connections().await)],
-        Command::LoadSchema {
-            connection,
-            refresh,
-        } => {
-            let snapshot = engine.snapshot(&connection, refresh).await?;
-            vec![Event::Schema {
-                connection,
-                snapshot,
-            }]
-        }
-        Command::LoadLinks { object } => {
-            let found = links.linked_issues(&object).await?;
-            vec![Event::Links {
-                object,
-                links: found,
-            }]
-        }
-        Command::LoadLinkCounts { connection } => {
-            let counts = engine.store().link_counts(&connection).await?;
-            vec![Event::LinkCounts { connection, counts }]
-        }
-        Command::LoadTrackers => vec![Event::Trackers(engine.tracker_statuses().await)],
-        Command::LoadAudit { limit } => vec![Event::Audit(engine.store().audit_log(limit).await?)],
-        Command::CreateIssue {
-            request,
-            tracker,
-            object,
-            draft,
-            attach_ddl,
-        } => {
-            let (issue, link) = links
-                .create_and_link(object.as_ref(), &draft, &tracker, &opts)
-                .await?;
-            let mut events = vec![Event::IssueCreated {
-                request,
-                issue: issue.clone(),
-                link: link.clone(),
-            }];
-            // The issue exists whatever happens to the attachment; a failure
-            // is reported on its own.
-            if let Some(ddl_of) = &attach_ddl
-                && let Err(e) = engine.attach_ddl(&tracker, &issue, ddl_of).await
-            {
-                events.push(Event::Failed {
-                    context: format!(
-                        "Attach the DDL of {} to {}",
-                        ddl_of.name, issue.reference.display_key
-                    ),
-                    message: e.to_string(),
-                });
-            }
-            if let Some(link) = link {
-                events.extend(after_link_change(engine, &link.object).await?);
-            }
-            events
-        }
-        Command::LinkIssue { object, issue } => {
-            let link = links.link_object(&object, &issue, &opts).await?;
-            let mut events = vec![Event::Linked(link)];
-            events.extend(after_link_change(engine, &object).await?);
-            events
-        }
-        Command::Unlink { object, issue } => {
-            links.unlink(&object, &issue, engine.actor()).await?;
-            let mut events = vec![Event::Unlinked {
-                object: object.clone(),
-                issue,
-            }];
-            events.extend(after_link_change(engine, &object).await?);
-            events
-        }
-        Command::Search {
-            request,
-            tracker,
-            query,
-        } => {
-            vec![Event::SearchResults {
-                request,
-                issues: links.search(&tracker, &query).await?,
-            }]
-        }
-        Command::RefreshIssue { issue } => {
-            vec![Event::IssueRefreshed(links.refresh(&issue).await?)]
-        }
-        Command::ReloadTrackers => {
-            engine.reload_trackers().await?;
-            vec![Event::Trackers(engine.tracker_statuses().await)]
-        }
-        Command::DraftIssue { request, object } => {
-            let draft = engine.draft_issue(&object).await?;
-            vec![Event::IssueDraft {
-                request,
-                object,
-                title: draft.title,
-                body: draft.body,
-            }]
-        }
-        Command::LoadProjects { tracker } => {
-            let projects = engine.projects(&tracker).await?;
-            vec![Event::Projects { tracker, projects }]
-        }
-        Command::SearchUsers {
-            request,
-            tracker,
-            project,
-            query,
-        } => vec![Event::Users {
-            request,
-            users: engine.users(&tracker, project.as_deref(), &query).await?,
-        }],
-        Command::LoadTrackerSettings => vec![Event::TrackerSettings {
-            providers: engine.provider_types(),
-            file: engine.trackers_file(),
-        }],
-        Command::TestTracker {
-            request,
-            entry,
-            secrets,
-        } => {
-            // A failed test is an answer, not a failure of the command.
-            let result = engine
-                .test_tracker(entry, secrets)
-                .await
-                .map_err(|e| e.to_string());
-            vec![Event::TrackerTested { request, result }]
-        }
-        Command::SaveTrackers {
-            request,
-            file,
-            secrets,
-        } => {
-            engine.save_trackers(file, secrets).await?;
-            vec![
-                Event::TrackersSaved { request },
-                Event::Trackers(engine.tracker_statuses().await),
-            ]
-        }
-    })
-}
-
-/// After a link changes, the side panel and the badges need fresh data.
-async fn after_link_change(engine: &Engine, object: &ObjectRef) -> Result<Vec<Event>, EngineError> {
-    let found = engine.links().linked_issues(object).await?;
-    let counts = engine.store().link_counts(&object.connection).await?;
-    Ok(vec![
-        Event::Links {
-            object: object.clone(),
-            links: found,
-        },
-        Event::LinkCounts {
-            connection: object.connection.clone(),
-            counts,
-        },
-    ])
 }

@@ -8,6 +8,7 @@
 
 mod api;
 mod connections;
+mod dispatch;
 mod engine;
 mod error;
 mod registry;
