@@ -115,6 +115,13 @@ async fn read_all(conn: &mut MySqlConnection) -> Result<Snapshot, sqlx::Error> {
         } else {
             // MariaDB reports a missing default as the text NULL.
             c.default = opt(r, "dflt")?.filter(|d| !d.eq_ignore_ascii_case("null"));
+            // `ON UPDATE` has no field of its own; it rides on the default,
+            // which is how the column definition spells the two together.
+            if let Some(pos) = extra.find("on update ") {
+                let expr = s(r, "extra")?[pos + "on update ".len()..].trim().to_owned();
+                let base = c.default.take().unwrap_or_else(|| "NULL".to_owned());
+                c.default = Some(format!("{base} ON UPDATE {expr}"));
+            }
         }
         if extra.contains("auto_increment") {
             c.identity = Some(Identity::AutoIncrement);

@@ -186,7 +186,9 @@ fn column_def(c: &Column) -> String {
         s.push_str(if c.nullable { " NULL" } else { " NOT NULL" });
     }
     if let Some(d) = &c.default {
-        if is_literal(d) || d.to_ascii_lowercase().starts_with("current_timestamp") {
+        let lower = d.to_ascii_lowercase();
+        if is_literal(d) || lower.starts_with("current_timestamp") || lower.contains(" on update ")
+        {
             s.push_str(&format!(" DEFAULT {d}"));
         } else {
             s.push_str(&format!(" DEFAULT ({d})"));
