@@ -114,14 +114,19 @@ impl JiraTracker {
 
     /// Moves the issue to a status of `state`'s category through one of
     /// its transitions.
-    pub(crate) async fn transition(&self, key: &str, state: IssueState) -> Result<()> {
+    pub(crate) async fn transition(
+        &self,
+        key: &str,
+        state: IssueState,
+        resolution: Option<&str>,
+    ) -> Result<()> {
         let what = Self::issue_what(key);
+        let mut url = self.api(&["issue", key, "transitions"]);
+        // The screen's fields say which resolutions a close may set.
+        url.query_pairs_mut()
+            .append_pair("expand", "transitions.fields");
         let req = self
-            .request(
-                Method::GET,
-                self.api(&["issue", key, "transitions"]),
-                "list transitions",
-            )
+            .request(Method::GET, url, "list transitions")
             .what(what.clone());
         let list: Transitions = self.http.send(req).await?.json(PROVIDER)?;
         let category = category_of_state(state);
@@ -172,7 +177,12 @@ impl JiraTracker {
                 "transition issue",
             )
             .what(what)
-            .json(json!({"transition": {"id": t.id}}));
+            .json(match resolution.and_then(|r| pick_resolution(t, r)) {
+                Some(name) => {
+                    json!({"transition": {"id": t.id}, "fields": {"resolution": {"name": name}}})
+                }
+                None => json!({"transition": {"id": t.id}}),
+            });
         // Not resent blindly: a second POST of the same transition would
         // fail once the first took effect. When the outcome is unknown,
         // the issue's status says whether it did.
@@ -256,4 +266,76 @@ pub(crate) fn labels(list: &[String]) -> Vec<String> {
         }
     }
     out
+}
+
+/// The resolution a close sets, when the transition's screen offers one
+/// for `wanted`: the product's words (`completed`, `not_planned`,
+/// `duplicate`) map to Jira's usual names; anything else is matched by
+/// name. `None` leaves the resolution to the workflow.
+pub(crate) fn pick_resolution(t: &Transition, wanted: &str) -> Option<String> {
+    let allowed: Vec<&str> = t
+        .fields
+        .as_ref()?
+        .get("resolution")?
+        .get("allowedValues")?
+        .as_array()?
+        .iter()
+        .filter_map(|v| v.get("name").and_then(Value::as_str))
+        .collect();
+    let w = wanted
+        .trim()
+        .to_ascii_lowercase()
+        .replace([' ', '-', '\''], "_");
+    let candidates: Vec<&str> = match w.as_str() {
+        "completed" | "done" | "fixed" | "resolved" => vec!["Done", "Fixed"],
+        "not_planned" | "wont_do" | "won_t_do" | "wontfix" | "won_t_fix" => {
+            vec!["Won't Do", "Won't Fix"]
+        }
+        "duplicate" => vec!["Duplicate"],
+        _ => vec![wanted.trim()],
+    };
+    candidates
+        .iter()
+        .find_map(|c| allowed.iter().find(|a| a.eq_ignore_ascii_case(c)))
+        .map(|a| (*a).to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(allowed: Option<&[&str]>, wanted: &str, expected: Option<&str>) {
+        let fields = allowed.map(|a| {
+            let values: Vec<Value> = a.iter().map(|n| json!({"name": n})).collect();
+            json!({"resolution": {"allowedValues": values}})
+                .as_object()
+                .cloned()
+                .unwrap_or_default()
+        });
+        let t = Transition {
+            id: "31".into(),
+            name: "Done".into(),
+            to: None,
+            fields,
+        };
+        assert_eq!(pick_resolution(&t, wanted).as_deref(), expected, "{wanted}");
+    }
+
+    #[test]
+    fn resolutions() {
+        let jira: &[&str] = &["Done", "Won't Do", "Duplicate", "Cannot Reproduce"];
+        check(Some(jira), "completed", Some("Done"));
+        check(Some(jira), "not_planned", Some("Won't Do"));
+        check(Some(jira), "Won't Do", Some("Won't Do"));
+        check(Some(jira), "duplicate", Some("Duplicate"));
+        check(Some(jira), "cannot reproduce", Some("Cannot Reproduce"));
+        check(Some(jira), "obsolete", None);
+        check(Some(&["Fixed", "Won't Fix"]), "completed", Some("Fixed"));
+        check(
+            Some(&["Fixed", "Won't Fix"]),
+            "not_planned",
+            Some("Won't Fix"),
+        );
+        check(None, "completed", None);
+    }
 }

@@ -150,7 +150,8 @@ impl IssueTracker for JiraTracker {
         if let Some(state) = update.state {
             let current = self.read_issue(&key).await?;
             if current.reference.status.state != state {
-                self.transition(&key, state).await?;
+                self.transition(&key, state, update.resolution.as_deref())
+                    .await?;
             }
         }
         self.read_issue(&key).await

@@ -128,6 +128,10 @@ pub struct Transition {
     pub name: String,
     #[serde(default)]
     pub to: Option<Status>,
+    /// The fields of the transition's screen (asked for with
+    /// `expand=transitions.fields`), by key.
+    #[serde(default)]
+    pub fields: Option<serde_json::Map<String, Value>>,
 }
 
 /// Jira's timestamps: `2024-01-15T10:30:00.000+0000` (offset without a

@@ -3,7 +3,8 @@
 use serde_json::{Value, json};
 
 use super::{
-    Comment, ISSUE_TYPES, Issue, JiraSite, PRIORITIES, STATUSES, State, error, now, rfc3339, stamp,
+    Comment, ISSUE_TYPES, Issue, JiraSite, PRIORITIES, RESOLUTIONS, STATUSES, State, error, now,
+    rfc3339, stamp,
 };
 use crate::server::{MockRequest, MockResponse};
 
@@ -141,9 +142,21 @@ impl JiraSite {
                 let list: Vec<Value> = (0..STATUSES.len())
                     .filter(|t| *t != current)
                     .map(|t| {
-                        json!({"id": transition_id(t), "name": STATUSES[t].0, "to": status_json(req, t),
+                        let mut tr = json!({"id": transition_id(t), "name": STATUSES[t].0, "to": status_json(req, t),
                                "hasScreen": false, "isGlobal": true, "isInitial": false,
-                               "isAvailable": true, "isConditional": false, "looped": false})
+                               "isAvailable": true, "isConditional": false, "looped": false});
+                        if STATUSES[t].2 == "done" && req.query("expand").is_some_and(|e| e.contains("transitions.fields")) {
+                            let allowed: Vec<Value> = RESOLUTIONS
+                                .iter()
+                                .enumerate()
+                                .map(|(n, name)| json!({"id": (10_000 + n).to_string(), "name": name}))
+                                .collect();
+                            tr["hasScreen"] = json!(true);
+                            tr["fields"] = json!({"resolution": {"required": false, "name": "Resolution", "key": "resolution",
+                                "operations": ["set"], "schema": {"type": "resolution", "system": "resolution"},
+                                "allowedValues": allowed}});
+                        }
+                        tr
                     })
                     .collect();
                 MockResponse::json(200, &json!({"transitions": list}))
@@ -157,6 +170,19 @@ impl JiraSite {
                     .find(|t| transition_id(*t) == id && *t != s.issues[i].status)
                 {
                     Some(t) => {
+                        let wanted = body
+                            .pointer("/fields/resolution/name")
+                            .and_then(Value::as_str);
+                        let done = STATUSES[t].2 == "done";
+                        if let Some(r) = wanted
+                            && (!done || !RESOLUTIONS.contains(&r))
+                        {
+                            return Some(field_error(&[(
+                                "resolution",
+                                format!("Resolution '{r}' cannot be set here."),
+                            )]));
+                        }
+                        s.issues[i].resolution = done.then(|| wanted.unwrap_or("Done").to_owned());
                         let stamp = now(s);
                         s.issues[i].status = t;
                         s.issues[i].updated = stamp;
@@ -260,6 +286,7 @@ impl JiraSite {
             summary: String::new(),
             description: Value::Null,
             status: 0,
+            resolution: None,
             priority: "Medium".into(),
             labels: Vec::new(),
             assignee: None,
@@ -329,7 +356,11 @@ impl JiraSite {
                 "updated": stamp(i.updated),
                 "issuetype": {"name": i.issue_type},
                 "project": {"id": "10000", "key": self.project_key, "name": format!("Project {}", self.project_key)},
-                "resolution": if done { json!({"id": "10000", "name": "Done"}) } else { Value::Null },
+                "resolution": match (&i.resolution, done) {
+                    (Some(r), true) => json!({"id": (10_000 + RESOLUTIONS.iter().position(|x| x == r).unwrap_or(0)).to_string(), "name": r}),
+                    (None, true) => json!({"id": "10000", "name": "Done"}),
+                    _ => Value::Null,
+                },
             }
         })
     }

@@ -26,6 +26,7 @@ const STATUSES: [(&str, &str, &str); 3] = [
 ];
 const PRIORITIES: [&str; 5] = ["Highest", "High", "Medium", "Low", "Lowest"];
 const ISSUE_TYPES: [&str; 4] = ["Task", "Bug", "Story", "Epic"];
+const RESOLUTIONS: [&str; 3] = ["Done", "Won't Do", "Duplicate"];
 
 #[derive(Debug, Clone)]
 struct Issue {
@@ -38,6 +39,8 @@ struct Issue {
     labels: Vec<String>,
     assignee: Option<String>,
     issue_type: String,
+    /// Set when the issue moves to Done, cleared when it leaves.
+    resolution: Option<String>,
     created: DateTime<Utc>,
     updated: DateTime<Utc>,
 }
@@ -107,6 +110,7 @@ impl JiraSite {
                     labels: labels.iter().map(|l| (*l).to_owned()).collect(),
                     assignee: None,
                     issue_type: "Task".into(),
+                    resolution: None,
                     created: now,
                     updated: now,
                 });

@@ -124,6 +124,23 @@ async fn states_move_through_transitions() {
         .await
         .expect("search");
     assert_eq!(open.len(), 1);
+    // A close with a reason sets the resolution the transition offers.
+    let closed = f
+        .tracker
+        .update_issue(
+            &key,
+            &IssueUpdate {
+                state: Some(IssueState::Done),
+                resolution: Some("not_planned".into()),
+                ..IssueUpdate::default()
+            },
+        )
+        .await
+        .expect("close as not planned");
+    assert_eq!(
+        closed.reference.status.resolution.as_deref(),
+        Some("Won't Do")
+    );
 }
 
 #[tokio::test]
