@@ -183,6 +183,35 @@ mod tests {
         );
     }
 
+    /// Webhook deliveries read priorities the way the built tracker maps
+    /// them.
+    #[test]
+    fn webhooks_use_the_trackers_priority_names() {
+        let f = JiraFactory::default();
+        let t = f
+            .build(
+                &entry(serde_json::json!({
+                    "base_url": "https://acme.atlassian.net", "project_key": "DB",
+                    "priorities": {"P0": "Blocker"},
+                    "auth": {"type": "bearer", "token": "${JIRA_TOKEN}"}
+                })),
+                &resolver(Some("pat")),
+            )
+            .expect("tracker");
+        let body = serde_json::json!({"webhookEvent": "jira:issue_created", "issue": {
+            "key": "DB-1", "self": "https://acme.atlassian.net/rest/api/2/issue/10001",
+            "fields": {"summary": "x", "priority": {"name": "Blocker"}}}});
+        let event = f
+            .parse_webhook(t.info(), "", body.to_string().as_bytes())
+            .expect("parsed");
+        match event {
+            TrackerEvent::Issue { issue, .. } => {
+                assert_eq!(issue.reference.priority, Some(sr_model::Priority::P0))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn auth_headers() {
         use sr_secrets::Secret;

@@ -145,6 +145,24 @@ async fn rate_limits_and_bursts_are_retried() {
     assert_eq!(attempts, 2 + 4);
 }
 
+/// Jira's `X-RateLimit-*` headers become the budget the engine shows.
+#[tokio::test]
+async fn the_rate_budget_follows_jiras_headers() {
+    let f = fixture().await;
+    f.server.push_fault(
+        "getCurrentUser",
+        MockResponse::json(
+            200,
+            &json!({"accountId": "5b10", "displayName": "Mia Krystof"}),
+        )
+        .header("x-ratelimit-limit", "350")
+        .header("x-ratelimit-remaining", "349"),
+    );
+    f.tracker.test_connection().await.expect("connects");
+    let budget = f.tracker.rate_budget().expect("a budget");
+    assert_eq!((budget.limit, budget.remaining), (Some(350), Some(349)));
+}
+
 #[tokio::test]
 async fn truncated_and_broken_answers() {
     let f = fixture().await;
