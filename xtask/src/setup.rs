@@ -16,7 +16,12 @@ pub const PACKAGES: &[&str] = &[
     "xvfb",
     "mesa-utils",
     "libgl1-mesa-dri",
+    // Software Vulkan (lavapipe) for the GUI's image snapshots through wgpu.
+    "mesa-vulkan-drivers",
+    "libvulkan1",
     "xauth",
+    // Independent HMAC signer for the webhook tests.
+    "openssl",
 ];
 
 pub fn is_root() -> bool {
