@@ -8,7 +8,14 @@
 //! gone); status changes go through the transitions, chosen by
 //! status category; priorities are Jira's priority names, mapped by the
 //! tracker's configuration. Webhooks are admin webhooks
-//! (`/rest/webhooks/1.0/webhook`), the kind that takes a secret.
+//! (`/rest/webhooks/1.0/webhook`), the kind that takes a secret (Jira
+//! signs deliveries with it in `X-Hub-Signature: sha256=…`); registering
+//! one needs the Jira administrator permission.
+//!
+//! Bearer tokens (`auth.type = "bearer"`) are sent as Data Center personal
+//! access tokens are, but every path is REST v3's: a Data Center server,
+//! which serves `/rest/api/2` with wiki-markup descriptions, is not yet
+//! spoken to correctly.
 
 pub mod adf;
 mod calls;
