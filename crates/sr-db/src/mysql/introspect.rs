@@ -290,7 +290,8 @@ async fn read_all(conn: &mut MySqlConnection) -> Result<Snapshot, sqlx::Error> {
     }
 
     let rows = sqlx::query(
-        "SELECT CAST(TABLE_NAME AS CHAR) AS name, CAST(VIEW_DEFINITION AS CHAR) AS def \
+        "SELECT CAST(TABLE_NAME AS CHAR) AS name, CAST(VIEW_DEFINITION AS CHAR) AS def, \
+                CAST(CHECK_OPTION AS CHAR) AS check_option \
          FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?",
     )
     .bind(&db)
@@ -300,6 +301,10 @@ async fn read_all(conn: &mut MySqlConnection) -> Result<Snapshot, sqlx::Error> {
     for r in &rows {
         if let Some(v) = views.get_mut(&s(r, "name")?) {
             v.definition = s(r, "def")?.replace(&qualifier, "");
+            let check = s(r, "check_option")?.to_ascii_lowercase();
+            if check == "local" || check == "cascaded" {
+                v.options.insert("check_option".into(), check);
+            }
         }
     }
 

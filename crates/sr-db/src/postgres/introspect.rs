@@ -75,6 +75,12 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
         let comment: Option<String> = r.try_get("comment")?;
         if kind == "v" || kind == "m" {
             let def: Option<String> = r.try_get("view_def")?;
+            let reloptions: Option<Vec<String>> = r.try_get("reloptions")?;
+            let options = reloptions
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|o| o.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+                .collect();
             let list = &mut schemas[si].views;
             list.push(View {
                 name,
@@ -85,6 +91,7 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
                     .trim_end_matches(';')
                     .to_owned(),
                 comment,
+                options,
                 ..View::default()
             });
             rels.insert(oid, Rel::View(si, list.len() - 1));

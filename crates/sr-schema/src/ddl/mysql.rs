@@ -333,11 +333,18 @@ fn alter_table(s: &mut MigrationScript, a: &Table, b: &Table, destructive: bool)
 }
 
 fn create_view(v: &View) -> String {
-    format!(
+    let mut sql = format!(
         "CREATE VIEW {} AS {}",
         q(D, &v.name),
         v.definition.trim().trim_end_matches(';')
-    )
+    );
+    if let Some(check) = v.options.get("check_option") {
+        sql.push_str(&format!(
+            " WITH {} CHECK OPTION",
+            check.to_ascii_uppercase()
+        ));
+    }
+    sql
 }
 
 /// Foreign keys that exist before and after unchanged but use a column

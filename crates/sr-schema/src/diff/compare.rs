@@ -335,6 +335,16 @@ fn compare_object(before: &Object, after: &Object) -> Vec<AttributeChange> {
                     Some(y.definition.clone()),
                 ));
             }
+            let keys: std::collections::BTreeSet<&String> =
+                x.options.keys().chain(y.options.keys()).collect();
+            for k in keys {
+                cmp(
+                    &mut out,
+                    &format!("option {k}"),
+                    &x.options.get(k),
+                    &y.options.get(k),
+                );
+            }
             if x.columns != y.columns {
                 out.push(attr(
                     "columns",

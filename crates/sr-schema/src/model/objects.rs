@@ -1,6 +1,8 @@
 //! Schema objects other than tables: views, indexes, triggers, sequences
 //! and routines.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::is_false;
@@ -15,6 +17,11 @@ pub struct View {
     pub columns: Vec<String>,
     /// The query, without `CREATE VIEW ... AS`.
     pub definition: String,
+    /// View options that are part of the definition: `check_option`
+    /// (`local`, `cascaded`) and PostgreSQL's `security_barrier` and
+    /// `security_invoker`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(default)]

@@ -204,14 +204,18 @@ fn routine_sql(r: &Routine) -> String {
 
 fn create_view(schema: &str, v: &View) -> String {
     let def = v.definition.trim().trim_end_matches(';');
-    if v.materialized {
-        format!(
-            "CREATE MATERIALIZED VIEW {} AS {def}",
-            qn(D, schema, &v.name)
-        )
+    let kind = if v.materialized {
+        "MATERIALIZED VIEW"
     } else {
-        format!("CREATE VIEW {} AS {def}", qn(D, schema, &v.name))
-    }
+        "VIEW"
+    };
+    let with = if v.options.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = v.options.iter().map(|(k, x)| format!("{k}={x}")).collect();
+        format!(" WITH ({})", list.join(", "))
+    };
+    format!("CREATE {kind} {}{with} AS {def}", qn(D, schema, &v.name))
 }
 
 /// What the first phase dropped, for the phases after it.
