@@ -1,0 +1,12 @@
+//! `cargo xtask bench ui`: the workbench's frame time with 1,000 tables and
+//! 10,000 linked issues, the explorer expanded and the side panel full.
+//! `SR_BENCH_FRAMES` sets how many frames are measured (300 by default).
+
+fn main() {
+    let frames = std::env::var("SR_BENCH_FRAMES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    let mut state = sr_ui::bench::explorer_scene(1_000, 10_000);
+    println!("{}", sr_ui::bench::run(&mut state, frames).json());
+}
