@@ -309,3 +309,97 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
         .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
         .unwrap_or_default()
 }
+
+/// Drift on the demo database: a snapshot, an ALTER behind the product's
+/// back, `drift check` exits 2 naming the table; its migration SQL applied,
+/// it exits 0.
+#[test]
+fn drift_check_finds_an_altered_table_and_its_migration_repairs_it() {
+    let env = Env::new();
+    let snapshot = env.dir.path().join("before.json");
+    let out = env.run(&[
+        "schema",
+        "snapshot",
+        "--db",
+        "demo",
+        "-o",
+        snapshot.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let demo = String::from_utf8(env.run(&["demo", "path"]).stdout)
+        .unwrap()
+        .trim()
+        .to_owned();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let exec = |sql: String| {
+        runtime.block_on(async {
+            let db = sr_db::Database::connect(&format!("sqlite://{demo}"))
+                .await
+                .unwrap();
+            db.execute_script(&sql).await.unwrap();
+            db.close().await;
+        })
+    };
+    assert_eq!(
+        env.run(&[
+            "drift",
+            "check",
+            "--db",
+            "demo",
+            "--baseline",
+            snapshot.to_str().unwrap()
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    exec("ALTER TABLE orders ADD COLUMN priority INTEGER;".into());
+
+    let out = env.run(&[
+        "drift",
+        "check",
+        "--db",
+        "demo",
+        "--baseline",
+        snapshot.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["drifted"], true);
+    let text = report.to_string();
+    assert!(
+        text.contains("orders") && text.contains("priority"),
+        "{text}"
+    );
+    let changes = report["differences"]["changes"].as_array().unwrap();
+    assert!(
+        changes.iter().all(|c| c.get("destructive").is_some()),
+        "every change says whether it is destructive"
+    );
+
+    exec(report["migration_sql"].as_str().unwrap().to_owned());
+    let out = env.run(&[
+        "drift",
+        "check",
+        "--db",
+        "demo",
+        "--baseline",
+        snapshot.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

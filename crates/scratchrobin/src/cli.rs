@@ -58,6 +58,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Schema snapshots and differences.
+    Schema {
+        #[command(subcommand)]
+        command: SchemaCommand,
+    },
+    /// Schema drift against a baseline.
+    Drift {
+        #[command(subcommand)]
+        command: DriftCommand,
+    },
     /// Run the engine headless: the webhook listener and its processor.
     Serve {
         /// Address to listen on for webhooks.
@@ -187,4 +197,46 @@ pub enum WebhookCommand {
     },
     /// Remove the webhook `register` created, and its secret.
     Unregister { tracker: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SchemaCommand {
+    /// Write a database's schema as a snapshot (JSON).
+    Snapshot {
+        /// A connection name (demo) or a database URL.
+        #[arg(long)]
+        db: String,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Compare two schemas: connections, URLs, snapshot files or migration
+    /// directories. Exits 0 when equal, 2 when they differ.
+    Diff {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// Print the migration script from FROM to TO.
+        #[arg(long)]
+        sql: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DriftCommand {
+    /// Exit 0 when the database matches the baseline, 2 when it drifted, 1
+    /// on error.
+    Check {
+        /// A connection name (demo) or a database URL.
+        #[arg(long)]
+        db: String,
+        /// A snapshot file, a migrations directory or a database URL.
+        #[arg(long)]
+        baseline: String,
+        #[arg(long)]
+        json: bool,
+    },
 }

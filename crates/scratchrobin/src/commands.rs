@@ -10,7 +10,8 @@ use sr_links::LinkOptions;
 use sr_model::{IssueDraft, IssueKey, SearchQuery};
 
 use crate::cli::{
-    Args, Command, DemoCommand, IssueCommand, LinkCommand, TrackerCommand, WebhookCommand,
+    Args, Command, DemoCommand, DriftCommand, IssueCommand, LinkCommand, SchemaCommand,
+    TrackerCommand, WebhookCommand,
 };
 use crate::output;
 
@@ -48,6 +49,8 @@ fn command_name(c: &Command) -> &'static str {
         Command::Links { .. } => "links",
         Command::Audit { .. } => "audit",
         Command::Serve { .. } => "serve",
+        Command::Schema { .. } => "schema",
+        Command::Drift { .. } => "drift",
         Command::Webhook { .. } => "webhook",
     }
 }
@@ -100,6 +103,27 @@ async fn dispatch(engine: &std::sync::Arc<Engine>, command: Command) -> anyhow::
                     println!("{line}");
                 }
             }
+        }
+        Command::Schema {
+            command: SchemaCommand::Snapshot { db, output },
+        } => {
+            crate::schema_cmd::snapshot(engine, &db, output).await?;
+        }
+        Command::Schema {
+            command:
+                SchemaCommand::Diff {
+                    from,
+                    to,
+                    sql,
+                    json,
+                },
+        } => {
+            return crate::schema_cmd::diff(engine, &from, &to, sql, json).await;
+        }
+        Command::Drift {
+            command: DriftCommand::Check { db, baseline, json },
+        } => {
+            return crate::schema_cmd::drift_check(engine, &db, &baseline, json).await;
         }
         Command::Serve { listen } => return crate::serve::run(engine.clone(), listen).await,
         Command::Webhook { command } => webhook(engine, command).await?,

@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod logging;
 mod output;
+mod schema_cmd;
 mod serve;
 
 use std::process::ExitCode;
