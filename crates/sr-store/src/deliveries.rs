@@ -61,6 +61,8 @@ pub struct Delivery {
     pub event: String,
     pub delivery_id: String,
     pub received_at: Timestamp,
+    /// Filled by [`Store::delivery`] and [`Store::claim_deliveries`]; empty
+    /// in listings.
     #[serde(skip)]
     pub body: Vec<u8>,
     pub size: usize,
@@ -83,7 +85,8 @@ pub struct DeliveryStats {
     pub last_received_at: Option<Timestamp>,
 }
 
-const COLUMNS: &str = "id, provider, tracker, event, delivery_id, received_at, body, status, attempts, last_error, processed_at";
+/// The columns of a delivery row; bodies are read separately.
+const COLUMNS: &str = "id, provider, tracker, event, delivery_id, received_at, size, status, attempts, last_error, processed_at";
 
 impl Store {
     /// Records a delivery; `None` when this tracker already has one with the
@@ -103,7 +106,7 @@ impl Store {
         let mut out = Vec::with_capacity(list.len());
         for d in list {
             let row = sqlx::query(
-                "INSERT INTO webhook_deliveries (provider, tracker, event, delivery_id, received_at, body, status, last_error) \
+                "INSERT INTO webhook_deliveries (provider, tracker, event, delivery_id, received_at, size, status, last_error) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (tracker, delivery_id) DO NOTHING RETURNING id",
             )
             .bind(d.provider)
@@ -111,12 +114,20 @@ impl Store {
             .bind(d.event)
             .bind(d.delivery_id)
             .bind(received)
-            .bind(d.body.to_vec())
+            .bind(i64::try_from(d.body.len()).unwrap_or(i64::MAX))
             .bind(d.status.as_str())
             .bind(d.error)
             .fetch_optional(&mut *tx)
             .await?;
-            out.push(row.map(|r| r.try_get("id")).transpose()?);
+            let id: Option<i64> = row.map(|r| r.try_get("id")).transpose()?;
+            if let Some(id) = id {
+                sqlx::query("INSERT INTO webhook_delivery_bodies (id, body) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(d.body.to_vec())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            out.push(id);
         }
         tx.commit().await?;
         Ok(out)
@@ -176,6 +187,7 @@ impl Store {
             .map(delivery_from_row)
             .collect::<Result<Vec<_>>>()?;
         claimed.sort_by_key(|d| d.id);
+        self.fill_bodies(&mut claimed).await?;
         Ok(claimed)
     }
 
@@ -220,10 +232,41 @@ impl Store {
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
-        row.as_ref().map(delivery_from_row).transpose()
+        let mut found: Vec<Delivery> = row
+            .as_ref()
+            .map(delivery_from_row)
+            .transpose()?
+            .into_iter()
+            .collect();
+        self.fill_bodies(&mut found).await?;
+        Ok(found.pop())
     }
 
-    /// Newest first; only failed ones when `failed_only`.
+    /// Reads the bodies of `deliveries` (one query).
+    async fn fill_bodies(&self, deliveries: &mut [Delivery]) -> Result<()> {
+        if deliveries.is_empty() {
+            return Ok(());
+        }
+        let placeholders: Vec<String> = (1..=deliveries.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT id, body FROM webhook_delivery_bodies WHERE id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for d in deliveries.iter() {
+            q = q.bind(d.id);
+        }
+        for row in q.fetch_all(self.pool()).await? {
+            let id: i64 = row.try_get("id")?;
+            if let Some(d) = deliveries.iter_mut().find(|d| d.id == id) {
+                d.body = row.try_get("body")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Newest first, without bodies (read one with [`Store::delivery`]);
+    /// only failed ones when `failed_only`.
     pub async fn deliveries(&self, failed_only: bool, limit: usize) -> Result<Vec<Delivery>> {
         let filter = if failed_only {
             "WHERE status = 'failed'"
@@ -272,7 +315,7 @@ impl Store {
 fn delivery_from_row(r: &AnyRow) -> Result<Delivery> {
     let t = "webhook_deliveries";
     let status: String = r.try_get("status")?;
-    let body: Vec<u8> = r.try_get("body")?;
+    let size: i64 = r.try_get("size")?;
     Ok(Delivery {
         id: r.try_get("id")?,
         provider: r.try_get("provider")?,
@@ -280,8 +323,8 @@ fn delivery_from_row(r: &AnyRow) -> Result<Delivery> {
         event: r.try_get("event")?,
         delivery_id: r.try_get("delivery_id")?,
         received_at: time::from_ms(r.try_get("received_at")?, t)?,
-        size: body.len(),
-        body,
+        size: usize::try_from(size).unwrap_or(0),
+        body: Vec::new(),
         status: DeliveryStatus::parse(&status)
             .ok_or_else(|| StoreError::corrupt(t, format!("unknown status {status}")))?,
         attempts: r.try_get("attempts")?,

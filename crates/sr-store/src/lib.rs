@@ -83,7 +83,8 @@ impl Store {
                 Box::pin(async move {
                     conn.execute(
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536;",
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536; \
+                         PRAGMA wal_autocheckpoint = 0;",
                     )
                     .await?;
                     Ok(())
@@ -101,6 +102,9 @@ impl Store {
             })?;
         let store = Store { pool, backend };
         migrate::run(&store).await?;
+        if backend == Backend::Sqlite {
+            spawn_checkpointer(store.pool.clone());
+        }
         Ok(store)
     }
 
@@ -121,6 +125,32 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Checkpoints the SQLite WAL from its own connection once a second.
+/// SQLite's automatic checkpoint (turned off above) runs inside the commit
+/// that crosses its threshold, so one writer in a thousand would wait for
+/// megabytes of copying; a passive checkpoint here never blocks a writer.
+fn spawn_checkpointer(pool: AnyPool) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if pool.is_closed() {
+                return;
+            }
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&pool)
+                .await
+            {
+                if pool.is_closed() {
+                    return;
+                }
+                tracing::debug!(error = %e, "WAL checkpoint failed; retrying in a second");
+            }
+        }
+    });
 }
 
 fn normalise_url(url: &str) -> Result<(Backend, String)> {

@@ -403,6 +403,10 @@ async fn deliveries_are_recorded_once_and_claimed_by_one_processor() {
             .unwrap();
         assert_eq!(a.len(), 2);
         assert!(
+            a.iter().all(|d| d.body == b"{}" && d.size == 2),
+            "claimed deliveries carry their bodies"
+        );
+        assert!(
             store
                 .claim_deliveries("host:2", 10, 60, &alive)
                 .await

@@ -217,8 +217,19 @@ async fn receive(
         Ok(b) => b,
         Err(status) => return status.into_response(),
     };
-    let parsed: Result<serde_json::Value, _> = serde_json::from_slice(&json_body);
-    let event = event_name(&tracker.provider, &parts.headers, parsed.as_ref().ok());
+    // Checking that the body is JSON needs no tree; only Jira names its
+    // event inside the body.
+    let parsed: Result<Option<serde_json::Value>, serde_json::Error> = if tracker.provider == "jira"
+    {
+        serde_json::from_slice(&json_body).map(Some)
+    } else {
+        serde_json::from_slice::<serde::de::IgnoredAny>(&json_body).map(|_| None)
+    };
+    let event = event_name(
+        &tracker.provider,
+        &parts.headers,
+        parsed.as_ref().ok().and_then(Option::as_ref),
+    );
     let delivery_id = delivery_id(&tracker.provider, &parts.headers, &json_body);
     let (status, error) = match &parsed {
         Ok(_) => (DeliveryStatus::Pending, None),

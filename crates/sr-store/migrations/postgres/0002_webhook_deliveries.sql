@@ -7,7 +7,7 @@ CREATE TABLE webhook_deliveries (
     event        TEXT NOT NULL,
     delivery_id  TEXT NOT NULL,
     received_at  BIGINT NOT NULL,
-    body         BYTEA NOT NULL,
+    size         BIGINT NOT NULL,
     status       TEXT NOT NULL,
     attempts     BIGINT NOT NULL DEFAULT 0,
     last_error   TEXT,
@@ -19,3 +19,10 @@ CREATE TABLE webhook_deliveries (
     UNIQUE (tracker, delivery_id)
 );
 CREATE INDEX webhook_deliveries_status ON webhook_deliveries (status, id);
+
+-- Bodies apart from the rows whose status changes, so that claiming and
+-- finishing a delivery rewrites a small row, not its whole body.
+CREATE TABLE webhook_delivery_bodies (
+    id   BIGINT PRIMARY KEY REFERENCES webhook_deliveries (id),
+    body BYTEA NOT NULL
+);
