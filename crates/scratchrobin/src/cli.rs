@@ -21,6 +21,10 @@ pub struct Args {
     /// file in the data directory).
     #[arg(long, global = true, env = "SCRATCHROBIN_STORE")]
     pub store: Option<String>,
+    /// Run the webhook listener inside the workbench on this address
+    /// (`serve --listen` for headless use).
+    #[arg(long, env = "SCRATCHROBIN_LISTEN")]
+    pub listen: Option<std::net::SocketAddr>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

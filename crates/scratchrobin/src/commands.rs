@@ -18,6 +18,7 @@ use crate::output;
 pub fn run(args: Args, paths: Paths) -> anyhow::Result<ExitCode> {
     let mut options = EngineOptions::new(paths);
     options.store_url = args.store.clone();
+    options.listen = args.listen;
     let Some(command) = args.command else {
         return gui(options);
     };

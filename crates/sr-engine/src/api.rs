@@ -165,6 +165,11 @@ pub enum Event {
     TrackersSaved {
         request: u64,
     },
+    /// The webhook listener started on `address`, or could not (`problem`).
+    Listener {
+        address: Option<String>,
+        problem: Option<String>,
+    },
     /// A command failed; `context` says which ("Create issue in Local").
     Failed {
         context: String,
@@ -222,6 +227,39 @@ impl EngineHandle {
                         }
                     };
                     emit(Event::Ready);
+                    // Issues changed by webhooks reach the UI too.
+                    let mut notices = engine.subscribe();
+                    let forward = emit.clone();
+                    tokio::spawn(async move {
+                        loop {
+                            match notices.recv().await {
+                                Ok(event) => forward(event),
+                                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                                    tracing::warn!(missed = n, "the UI missed engine notices");
+                                }
+                                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                            }
+                        }
+                    });
+                    let _listener = match engine.options().listen {
+                        Some(addr) => match start_listener(&engine, addr).await {
+                            Ok(l) => {
+                                emit(Event::Listener {
+                                    address: Some(l.local_addr.to_string()),
+                                    problem: None,
+                                });
+                                Some(l)
+                            }
+                            Err(problem) => {
+                                emit(Event::Listener {
+                                    address: None,
+                                    problem: Some(problem),
+                                });
+                                None
+                            }
+                        },
+                        None => None,
+                    };
                     while let Some(cmd) = cmd_rx.recv().await {
                         let engine = engine.clone();
                         let emit = emit.clone();
@@ -268,4 +306,22 @@ impl Command {
             Command::SaveTrackers { .. } => "Save trackers.json".into(),
         }
     }
+}
+
+/// Starts the webhook listener inside the GUI's engine.
+async fn start_listener(
+    engine: &Arc<Engine>,
+    addr: std::net::SocketAddr,
+) -> Result<sr_webhook::RunningListener, String> {
+    let config = engine
+        .listener_config(addr)
+        .await
+        .map_err(|e| e.to_string())?;
+    sr_webhook::start(
+        config,
+        engine.store().clone(),
+        crate::EngineDeliveries::new(engine.clone()),
+    )
+    .await
+    .map_err(|e| e.to_string())
 }

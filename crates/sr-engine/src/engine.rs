@@ -26,6 +26,9 @@ pub struct EngineOptions {
     pub store_url: Option<String>,
     /// Who is recorded in links and the audit log.
     pub actor: String,
+    /// Where the GUI's engine listens for webhooks; `None` runs no listener
+    /// (`scratchrobin serve` starts its own).
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 impl EngineOptions {
@@ -38,6 +41,7 @@ impl EngineOptions {
             paths,
             store_url: None,
             actor,
+            listen: None,
         }
     }
 }
@@ -68,6 +72,8 @@ pub struct Engine {
     links: IssueLinkManager,
     databases: Mutex<HashMap<String, Arc<Database>>>,
     snapshots: Mutex<HashMap<String, Arc<Snapshot>>>,
+    /// Events that happen without a command (a webhook changed an issue).
+    notices: tokio::sync::broadcast::Sender<crate::Event>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -118,9 +124,24 @@ impl Engine {
             resolver,
             databases: Mutex::new(HashMap::new()),
             snapshots: Mutex::new(HashMap::new()),
+            notices: tokio::sync::broadcast::channel(256).0,
         };
         engine.rebuild_trackers().await;
         Ok(engine)
+    }
+
+    /// Events nobody asked for: issues changed by webhooks, for example.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<crate::Event> {
+        self.notices.subscribe()
+    }
+
+    pub(crate) fn notify(&self, event: crate::Event) {
+        // Nobody listening (the CLI) is fine.
+        self.notices.send(event).ok();
+    }
+
+    pub fn options(&self) -> &EngineOptions {
+        &self.options
     }
 
     pub fn links(&self) -> &IssueLinkManager {

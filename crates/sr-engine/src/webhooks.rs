@@ -52,11 +52,15 @@ impl Engine {
     /// Applies one normalised event to the cache.
     async fn apply_tracker_event(&self, event: TrackerEvent) -> Result<&'static str, EngineError> {
         Ok(match event {
-            TrackerEvent::Issue { issue, .. } => match self.store().upsert_issue(&issue).await? {
-                sr_store::UpsertOutcome::Unchanged => "unchanged",
-                sr_store::UpsertOutcome::Updated => "updated",
-                sr_store::UpsertOutcome::Inserted => "inserted",
-            },
+            TrackerEvent::Issue { issue, .. } => {
+                let outcome = self.store().upsert_issue(&issue).await?;
+                if outcome == sr_store::UpsertOutcome::Unchanged {
+                    "unchanged"
+                } else {
+                    self.notify(crate::Event::IssueRefreshed(*issue));
+                    "updated"
+                }
+            }
             TrackerEvent::IssueDeleted { issue } => {
                 self.store()
                     .mark_issue_sync_error(&issue, "the issue was deleted in its tracker")

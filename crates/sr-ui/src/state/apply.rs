@@ -10,6 +10,13 @@ impl UiState {
     pub fn apply(&mut self, event: Event) {
         match event {
             Event::Ready => self.engine = EngineStatus::Ready,
+            Event::Listener { address, problem } => {
+                self.listener = match (address, problem) {
+                    (Some(a), _) => Some(Ok(a)),
+                    (None, Some(p)) => Some(Err(p)),
+                    (None, None) => None,
+                };
+            }
             Event::Fatal(message) => {
                 self.engine = EngineStatus::Fatal(message.clone());
                 self.jobs.clear();

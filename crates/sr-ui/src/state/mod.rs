@@ -139,6 +139,9 @@ pub struct Persisted {
 #[derive(Debug, Clone)]
 pub struct UiState {
     pub engine: EngineStatus,
+    /// The webhook listener: `Ok(address)` when it runs, `Err(why not)`,
+    /// `None` when none was asked for.
+    pub listener: Option<Result<String, String>>,
     pub connections: Vec<ConnectionState>,
     pub trackers: Load<Vec<TrackerStatus>>,
     /// Linked issues by object key.
@@ -174,6 +177,7 @@ impl UiState {
     pub fn new(persisted: Persisted) -> Self {
         let mut state = UiState {
             engine: EngineStatus::Starting,
+            listener: None,
             connections: Vec::new(),
             trackers: Load::Idle,
             links: HashMap::new(),

@@ -62,7 +62,20 @@ pub fn status_bar_ui(ui: &mut egui::Ui, state: &mut UiState) {
                 ui.weak("Trackers: loading…");
             }
         }
-        ui.weak("· Sync: manual · Listener: off");
+        ui.weak("· Sync: manual ·");
+        match &state.listener {
+            Some(Ok(address)) => {
+                ui.weak(format!("Listener: {address}"));
+            }
+            Some(Err(problem)) => {
+                ui.label(RichText::new("Listener failed").color(ui.visuals().error_fg_color))
+                    .on_hover_text(problem);
+            }
+            None => {
+                ui.weak("Listener: off")
+                    .on_hover_text("Start the workbench with --listen ADDR to receive webhooks");
+            }
+        }
         if let Some(error) = state.last_error.clone() {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.small_button("✖").on_hover_text("Dismiss").clicked() {

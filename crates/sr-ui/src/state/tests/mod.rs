@@ -498,4 +498,20 @@ fn dialogs_prefer_the_local_tracker_and_skip_broken_ones() {
     );
 }
 
+#[test]
+fn the_listener_state_follows_the_engine() {
+    let mut s = UiState::new(Default::default());
+    assert_eq!(s.listener, None, "no listener unless asked for");
+    s.apply(Event::Listener {
+        address: Some("127.0.0.1:8080".into()),
+        problem: None,
+    });
+    assert_eq!(s.listener, Some(Ok("127.0.0.1:8080".into())));
+    s.apply(Event::Listener {
+        address: None,
+        problem: Some("port in use".into()),
+    });
+    assert_eq!(s.listener, Some(Err("port in use".into())));
+}
+
 mod create;

@@ -1,0 +1,73 @@
+//! A verified delivery, processed by the engine, updates the issue cache
+//! and reaches the UI as an engine event; an unchanged issue does not.
+
+use std::sync::Arc;
+
+use sr_engine::{Engine, EngineDeliveries, EngineOptions, Event};
+use sr_secrets::{Keyring, Resolver};
+use sr_store::{Delivery, DeliveryStatus};
+use sr_webhook::DeliveryHandler;
+
+#[tokio::test]
+async fn a_processed_delivery_reaches_the_ui_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = sr_config::Paths::resolve(
+        Some(dir.path().join("config")),
+        Some(dir.path().join("data")),
+    )
+    .unwrap();
+    std::fs::write(
+        paths.trackers_file(),
+        r#"{"trackers": [{"name": "GH", "type": "github",
+            "config": {"owner": "Codertocat", "repo": "Hello-World", "base_url": "http://127.0.0.1:9",
+                       "auth": {"type": "personal_token", "token": "${TOKEN}"}}}]}"#,
+    )
+    .unwrap();
+    let resolver = Arc::new(Resolver::with_env(
+        |n| (n == "TOKEN").then(|| "t".to_owned()),
+        Keyring::in_memory(),
+    ));
+    let engine = Arc::new(
+        Engine::open_with(EngineOptions::new(paths), resolver)
+            .await
+            .unwrap(),
+    );
+    let mut notices = engine.subscribe();
+
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/github-webhooks/issues.json");
+    let all: serde_json::Value = serde_json::from_slice(&std::fs::read(fixtures).unwrap()).unwrap();
+    let delivery = Delivery {
+        id: 1,
+        provider: "github".into(),
+        tracker: "GH".into(),
+        event: "issues".into(),
+        delivery_id: "d1".into(),
+        received_at: chrono::Utc::now(),
+        body: serde_json::to_vec(&all[0]).unwrap(),
+        size: 0,
+        status: DeliveryStatus::Pending,
+        attempts: 0,
+        last_error: None,
+        processed_at: None,
+    };
+    let handler = EngineDeliveries::new(engine.clone());
+    handler.process(&delivery).await.unwrap();
+    match notices.try_recv() {
+        Ok(Event::IssueRefreshed(issue)) => assert_eq!(
+            issue.reference.title,
+            all[0]["issue"]["title"].as_str().unwrap()
+        ),
+        other => panic!("expected the refreshed issue, got {other:?}"),
+    }
+    let cached = engine.store().issue(&notices_key(&engine)).await.unwrap();
+    assert!(cached.is_some(), "the issue is in the cache");
+    // The same content again changes nothing and tells nobody.
+    handler.process(&delivery).await.unwrap();
+    assert!(notices.try_recv().is_err());
+}
+
+fn notices_key(engine: &Engine) -> sr_model::IssueKey {
+    let tracker = engine.links().tracker("GH").unwrap();
+    tracker.info().key("1")
+}
