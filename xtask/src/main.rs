@@ -23,7 +23,12 @@ usage: cargo xtask test [ARGS…]             run every test (ARGS go to the run
 
 /// The workspace root (xtask's parent directory).
 pub fn workspace_root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    // `cargo run` sets CARGO_MANIFEST_DIR for the process; prefer it to the
+    // value compiled in, which names whichever checkout built this binary
+    // (two checkouts sharing a target directory share the binary).
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     manifest.parent().map(PathBuf::from).unwrap_or(manifest)
 }
 
