@@ -207,9 +207,14 @@ fn every_acknowledged_delivery_survives_a_sigkill() {
         if acknowledged.is_subset(&processed) {
             break;
         }
+        let states: Vec<String> = rows
+            .iter()
+            .filter(|d| d["status"] != "processed")
+            .map(|d| format!("{} {} {}", d["delivery_id"], d["status"], d["last_error"]))
+            .collect();
         assert!(
             Instant::now() < deadline,
-            "unprocessed: {:?}",
+            "not processed: {states:?}; acknowledged but missing: {:?}",
             acknowledged.difference(&processed).collect::<Vec<_>>()
         );
         // Wait for the server to report progress rather than spinning.

@@ -139,20 +139,58 @@ fn host() -> String {
         .unwrap_or_else(|| "localhost".into())
 }
 
-/// This processor's name in claims: `host:pid`.
+/// This processor's name in claims: `host:pid:start`, where `start` is
+/// when the process started (so a reused pid is not taken for it).
 fn claimant() -> String {
-    format!("{}:{}", host(), std::process::id())
+    let pid = std::process::id();
+    format!("{}:{}:{}", host(), pid, start_time(pid).unwrap_or_default())
 }
 
-/// Whether the process behind a claim is gone. Only answerable for this
-/// host (through /proc); claims of other hosts wait for the claim timeout.
+/// A process's start time in clock ticks since boot (/proc/PID/stat, field
+/// 22); `None` when there is no such process or no /proc.
+fn start_time(pid: u32) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may hold spaces; fields after it follow
+    // its closing parenthesis, starting at field 3.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().nth(19).map(str::to_owned)
+}
+
+/// Whether the process behind a claim is gone (or its pid now belongs to
+/// another process). Only answerable for this host, through /proc; claims
+/// of other hosts wait for the claim timeout.
 fn claimant_is_dead(owner: &str) -> bool {
-    let Some((h, pid)) = owner.rsplit_once(':') else {
+    let mut parts = owner.rsplitn(3, ':');
+    let (Some(start), Some(pid), Some(h)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
     };
-    if h != host() || !std::path::Path::new("/proc/self").exists() {
+    if h != host() || !std::path::Path::new("/proc/self/stat").exists() {
         return false;
     }
-    pid.parse::<u32>()
-        .is_ok_and(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists())
+    match pid.parse::<u32>() {
+        Ok(pid) => start_time(pid).is_none_or(|now| now != start),
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claims_name_a_live_process_until_it_is_gone() {
+        let me = claimant();
+        assert!(!claimant_is_dead(&me), "{me}");
+        let pid = std::process::id();
+        let reused = format!("{}:{}:1", host(), pid);
+        assert!(claimant_is_dead(&reused), "same pid, other start time");
+        assert!(
+            claimant_is_dead(&format!("{}:{}:1", host(), u32::MAX)),
+            "no such process"
+        );
+        assert!(
+            !claimant_is_dead(&format!("elsewhere:{pid}:1")),
+            "other hosts are not judged"
+        );
+    }
 }
