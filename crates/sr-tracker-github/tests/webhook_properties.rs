@@ -17,7 +17,12 @@ fn info() -> TrackerInfo {
     }
 }
 
-fn real_bodies() -> Vec<Vec<u8>> {
+fn real_bodies() -> &'static [Vec<u8>] {
+    static BODIES: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+    BODIES.get_or_init(read_bodies)
+}
+
+fn read_bodies() -> Vec<Vec<u8>> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/fixtures/github-webhooks");
     ["issues.json", "issue_comment.json", "ping.json"]
@@ -55,7 +60,7 @@ proptest! {
 #[test]
 fn real_payloads_parse() {
     for body in real_bodies() {
-        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(body).unwrap();
         let event = if v.get("zen").is_some() {
             "ping"
         } else if v.get("comment").is_some() {
@@ -63,7 +68,7 @@ fn real_payloads_parse() {
         } else {
             "issues"
         };
-        let got = GitHubFactory::default().parse_webhook(&info(), event, &body);
+        let got = GitHubFactory::default().parse_webhook(&info(), event, body);
         let for_this_repo = v
             .pointer("/repository/full_name")
             .and_then(|r| r.as_str())
