@@ -15,6 +15,7 @@ mod issues;
 mod links;
 mod local;
 mod migrate;
+mod perf;
 mod time;
 
 use std::path::Path;
@@ -30,6 +31,7 @@ pub use error::StoreError;
 pub use issues::{CachedIssue, UpsertOutcome};
 pub use links::NewLink;
 pub use local::{LocalComment, LocalIssueFilter, LocalIssueRow, LocalStore};
+pub use perf::QueryBaseline;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -25,6 +25,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_webhook_deliveries.sql"),
         postgres: include_str!("../migrations/postgres/0002_webhook_deliveries.sql"),
     },
+    Migration {
+        version: 3,
+        name: "query_baselines",
+        sqlite: include_str!("../migrations/sqlite/0003_query_baselines.sql"),
+        postgres: include_str!("../migrations/postgres/0003_query_baselines.sql"),
+    },
 ];
 
 pub(crate) async fn run(store: &Store) -> Result<()> {
