@@ -26,6 +26,20 @@ impl GitHubRepo {
         {
             return Some(message(404, "Not Found"));
         }
+        if let Some(needed) = &self.required_scope
+            && req.path_params.contains_key("owner")
+            && !self
+                .scopes
+                .as_deref()
+                .unwrap_or_default()
+                .split(',')
+                .any(|s| s.trim() == needed)
+        {
+            return Some(
+                message(403, "Resource not accessible by personal access token")
+                    .header("x-accepted-oauth-scopes", needed.clone()),
+            );
+        }
         let body = req.body.clone().unwrap_or(Value::Null);
         let number: u64 = req.param("issue_number").parse().unwrap_or(0);
         let found = s.issues.iter().position(|i| i.number == number);

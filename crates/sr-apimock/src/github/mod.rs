@@ -61,6 +61,11 @@ pub struct GitHubRepo {
     pub token: Option<String>,
     /// Sent as `X-OAuth-Scopes` (a classic token's scopes).
     pub scopes: Option<String>,
+    /// A scope repository operations need (`repo`): a token whose
+    /// [`scopes`](Self::scopes) lack it gets 403 with
+    /// `X-Accepted-OAuth-Scopes`, as GitHub answers a classic token
+    /// without the scope. `None` skips the check.
+    pub required_scope: Option<String>,
     /// Logins that may be assigned.
     pub assignable: Vec<String>,
     state: Arc<Mutex<State>>,
@@ -75,6 +80,7 @@ impl GitHubRepo {
             repo: repo.into(),
             token: None,
             scopes: None,
+            required_scope: None,
             assignable: vec!["octocat".into(), "hubot".into()],
             state: Arc::default(),
         }
@@ -87,6 +93,12 @@ impl GitHubRepo {
 
     pub fn with_scopes(mut self, scopes: &str) -> Self {
         self.scopes = Some(scopes.into());
+        self
+    }
+
+    /// Repository operations need `scope` (see [`Self::required_scope`]).
+    pub fn requiring_scope(mut self, scope: &str) -> Self {
+        self.required_scope = Some(scope.into());
         self
     }
 

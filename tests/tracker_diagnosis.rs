@@ -1,0 +1,175 @@
+//! `scratchrobin tracker test NAME --json` against loopback GitHub servers
+//! that check every request against GitHub's OpenAPI description and
+//! answer 401 (bad token), 403 (a classic token without the `repo`
+//! scope, told by `X-OAuth-Scopes` / `X-Accepted-OAuth-Scopes`), 404 (a
+//! repository the token cannot see), and a port nobody listens on: four
+//! distinct diagnoses, each with a stable `kind` and a sentence a user can
+//! act on.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+use sr_apimock::{GitHubRepo, MockServer};
+
+const TOKEN: &str = "ghp_diagnosis_test_token";
+
+/// Runs `tracker test` for one GitHub tracker at `base_url` and returns
+/// the exit status's success and the JSON it printed.
+fn tracker_test(dir: &Path, base_url: &str, repo: &str, token: &str) -> (bool, Value) {
+    let config = dir.join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("trackers.json"),
+        format!(
+            r#"{{"trackers": [{{"name": "gh", "type": "github",
+                "config": {{"owner": "acme", "repo": "{repo}", "base_url": "{base_url}",
+                           "auth": {{"type": "personal_token", "token": "${{SR_DIAG_TEST_TOKEN}}"}}}}}}]}}"#
+        ),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_scratchrobin"))
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .arg("--config-dir")
+        .arg(&config)
+        .args(["tracker", "test", "gh", "--json"])
+        .env_remove("SCRATCHROBIN_STORE")
+        .env("SR_DIAG_TEST_TOKEN", token)
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.success(), json)
+}
+
+/// One case: what the server is, what `kind` must come back, and words the
+/// diagnosis must contain (what is wrong and what to do).
+struct Case {
+    name: &'static str,
+    repo: GitHubRepo,
+    configured_repo: &'static str,
+    token: &'static str,
+    kind: &'static str,
+    says: &'static [&'static str],
+}
+
+fn check(runtime: &tokio::runtime::Runtime, case: Case, seen: &mut Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = sr_apimock::spec::github().unwrap();
+    let server = runtime
+        .block_on(MockServer::start(spec, case.repo))
+        .unwrap();
+    let (ok, json) = tracker_test(
+        dir.path(),
+        server.base_url(),
+        case.configured_repo,
+        case.token,
+    );
+    assert!(!ok, "{}: the test should fail: {json}", case.name);
+    assert_eq!(json["ok"], false, "{}: {json}", case.name);
+    assert_eq!(json["kind"], case.kind, "{}: {json}", case.name);
+    let diagnosis = json["diagnosis"].as_str().unwrap_or_default().to_owned();
+    for words in case.says {
+        assert!(
+            diagnosis.contains(words),
+            "{}: the diagnosis should say `{words}`: {diagnosis}",
+            case.name
+        );
+    }
+    assert!(
+        !diagnosis.contains(TOKEN) && !diagnosis.contains("wrong-token"),
+        "{}: a token leaked: {diagnosis}",
+        case.name
+    );
+    assert_eq!(server.failures(), Vec::<String>::new(), "{}", case.name);
+    seen.push(diagnosis);
+}
+
+#[test]
+fn four_failures_give_four_distinct_diagnoses() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let repo = || GitHubRepo::new("acme", "db").with_token(TOKEN);
+    let mut seen = Vec::new();
+    check(
+        &runtime,
+        Case {
+            name: "401",
+            repo: repo(),
+            configured_repo: "db",
+            token: "wrong-token",
+            kind: "unauthorized",
+            says: &["401", "expired or revoked", "create a new one"],
+        },
+        &mut seen,
+    );
+    check(
+        &runtime,
+        Case {
+            name: "403 missing scope",
+            repo: repo().with_scopes("read:org").requiring_scope("repo"),
+            configured_repo: "db",
+            token: TOKEN,
+            kind: "forbidden",
+            says: &["403", "scopes `read:org`", "add the `repo` scope"],
+        },
+        &mut seen,
+    );
+    check(
+        &runtime,
+        Case {
+            name: "404",
+            repo: repo(),
+            configured_repo: "nope",
+            token: TOKEN,
+            kind: "not_found",
+            says: &["404", "repository acme/nope", "check the name"],
+        },
+        &mut seen,
+    );
+
+    // A port that was free a moment ago and has no listener now.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, json) = tracker_test(dir.path(), &format!("http://127.0.0.1:{port}"), "db", TOKEN);
+    assert!(!ok, "{json}");
+    assert_eq!(json["kind"], "refused", "{json}");
+    let diagnosis = json["diagnosis"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        diagnosis.contains("refused the connection") && diagnosis.contains("check the base URL"),
+        "{diagnosis}"
+    );
+    seen.push(diagnosis);
+
+    let mut distinct = seen.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 4, "{seen:#?}");
+}
+
+/// The working case, so the failures above are failures of the server
+/// and not of the test's setup.
+#[test]
+fn a_good_token_and_repository_pass() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let spec = sr_apimock::spec::github().unwrap();
+    let repo = GitHubRepo::new("acme", "db")
+        .with_token(TOKEN)
+        .with_scopes("repo, read:org")
+        .requiring_scope("repo");
+    let server = runtime.block_on(MockServer::start(spec, repo)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, json) = tracker_test(dir.path(), server.base_url(), "db", TOKEN);
+    assert!(ok, "{json}");
+    assert_eq!(json["ok"], true, "{json}");
+    assert_eq!(server.failures(), Vec::<String>::new());
+}
