@@ -9,13 +9,15 @@ where
     F: Fn(Store) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("a temporary directory");
     let sqlite = Store::open_file(&dir.path().join("store.db"))
         .await
-        .unwrap();
+        .expect("open a SQLite store");
     body(sqlite.clone()).await;
     sqlite.close().await;
-    let pg = Store::open(&sr_testkit::postgres_db().await).await.unwrap();
+    let pg = Store::open(&sr_testkit::postgres_db().await)
+        .await
+        .expect("open a PostgreSQL store");
     body(pg.clone()).await;
     pg.close().await;
 }
@@ -33,7 +35,8 @@ fn baseline(connection: &str, fingerprint: &str, median_ms: f64, age_s: i64) -> 
         min_ms: median_ms / 2.0,
         max_ms: median_ms * 2.0,
         plan: r#"{"seq_scans":["t"]}"#.into(),
-        recorded_at: chrono::DateTime::from_timestamp_millis(at.timestamp_millis()).unwrap(),
+        recorded_at: chrono::DateTime::from_timestamp_millis(at.timestamp_millis())
+            .expect("a timestamp in range"),
     }
 }
 
