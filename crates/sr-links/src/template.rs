@@ -1,25 +1,68 @@
 //! Issue templates: Handlebars, in strict mode so that a template naming a
-//! variable the context does not have fails with the template's name
-//! instead of rendering a blank.
+//! variable the data does not have fails with the template's name, line
+//! and variable instead of rendering a blank.
 //!
 //! The built-in templates live in the repository's `templates/` and are
 //! compiled in; a file of the same name in the user's templates directory
-//! (`CONFIG_DIR/templates/object_context.hbs`) replaces the built-in one.
+//! (`CONFIG_DIR/templates/drift_detection.hbs`) replaces the built-in one.
+//! Every template is rendered at load against its sample data (the
+//! example event of `config/events/`, see [`crate::samples`]), so a
+//! misspelt variable is reported when the templates load, not at 3 a.m.
+//! when the first drift arrives. Strict mode catches variables that are
+//! rendered; a variable only tested by `{{#if}}` is not checked (Handlebars
+//! treats a missing one as false), so samples fill in every optional part.
 
 use std::path::{Path, PathBuf};
 
-use handlebars::Handlebars;
+use handlebars::{Handlebars, RenderErrorReason};
+use serde_json::Value;
 use sr_model::ObjectRef;
 
-use crate::{LinkError, ObjectContext};
+use crate::limits::{TITLE_LIMIT, truncate_body};
+use crate::samples::{Sample, TEMPLATE_SAMPLES, event_context};
+use crate::{LinkError, ObjectContext, helpers};
 
 /// The template an issue about a database object starts from.
 pub const OBJECT_CONTEXT: &str = "object_context";
 
-const BUILTIN: &[(&str, &str)] = &[(
-    OBJECT_CONTEXT,
-    include_str!("../../../templates/object_context.hbs"),
-)];
+const BUILTIN: &[(&str, &str)] = &[
+    (OBJECT_CONTEXT, include_str!("../../../templates/object_context.hbs")),
+    ("schema_change", include_str!("../../../templates/schema_change.hbs")),
+    (
+        "performance_regression",
+        include_str!("../../../templates/performance_regression.hbs"),
+    ),
+    ("drift_detection", include_str!("../../../templates/drift_detection.hbs")),
+    ("health_check", include_str!("../../../templates/health_check.hbs")),
+    ("migration_approval", include_str!("../../../templates/migration_approval.hbs")),
+    ("migration_result", include_str!("../../../templates/migration_result.hbs")),
+    ("rollback_incident", include_str!("../../../templates/rollback_incident.hbs")),
+    ("test_failure", include_str!("../../../templates/test_failure.hbs")),
+    ("design_review", include_str!("../../../templates/design_review.hbs")),
+    ("adr", include_str!("../../../templates/adr.hbs")),
+    ("sticky_note", include_str!("../../../templates/sticky_note.hbs")),
+];
+
+/// An issue rendered from a template: the first line is the title, the
+/// rest the Markdown body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedIssue {
+    pub title: String,
+    pub body: String,
+    /// Whether the title or the body was cut to fit.
+    pub truncated: bool,
+}
+
+impl RenderedIssue {
+    /// The issue with its body cut to `limit_chars` (see
+    /// [`crate::limits::body_limit`]), with a note when it was cut.
+    pub fn fit(mut self, limit_chars: usize) -> RenderedIssue {
+        let (body, cut) = truncate_body(&self.body, limit_chars);
+        self.body = body;
+        self.truncated |= cut;
+        self
+    }
+}
 
 /// The templates in force: built-in ones, each replaced by the user's file
 /// of the same name when there is one.
@@ -37,7 +80,9 @@ impl Templates {
     }
 
     /// The built-in templates with the user's overrides from `user_dir`
-    /// (a missing directory or file means no override).
+    /// (a missing directory or file means no override). Each is rendered
+    /// against its sample; the first that names a variable its sample
+    /// lacks is the error.
     pub fn load(user_dir: Option<&Path>) -> Result<Templates, LinkError> {
         let mut templates = Templates {
             registry: Handlebars::new(),
@@ -46,6 +91,7 @@ impl Templates {
         templates.registry.set_strict_mode(true);
         // Markdown, not HTML: `<` and `&` in SQL stay as they are.
         templates.registry.register_escape_fn(handlebars::no_escape);
+        helpers::register(&mut templates.registry);
         for (name, text) in BUILTIN {
             let user = user_dir.map(|d| d.join(format!("{name}.hbs")));
             match user.as_deref().map(read_optional).transpose()?.flatten() {
@@ -55,6 +101,9 @@ impl Templates {
                 }
                 None => templates.add(name, text, format!("built-in {name}.hbs"))?,
             }
+        }
+        for (name, sample) in TEMPLATE_SAMPLES {
+            templates.check_sample(name, *sample)?;
         }
         Ok(templates)
     }
@@ -72,6 +121,13 @@ impl Templates {
         Ok(())
     }
 
+    /// The names of the templates in force, in a stable order.
+    pub fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.sources.iter().map(|(n, _)| n.as_str()).collect();
+        names.sort_unstable();
+        names
+    }
+
     /// Where the template called `name` came from.
     pub fn origin(&self, name: &str) -> Option<&str> {
         self.sources
@@ -82,17 +138,82 @@ impl Templates {
 
     /// Renders `name` with `data`.
     pub fn render<T: serde::Serialize>(&self, name: &str, data: &T) -> Result<String, LinkError> {
-        self.registry
-            .render(name, data)
-            .map_err(|e| LinkError::Template {
-                origin: self.origin(name).unwrap_or(name).to_owned(),
+        self.render_against(name, data, "the data given")
+    }
+
+    fn render_against<T: serde::Serialize>(
+        &self,
+        name: &str,
+        data: &T,
+        against: &str,
+    ) -> Result<String, LinkError> {
+        let origin = || self.origin(name).unwrap_or(name).to_owned();
+        if self.origin(name).is_none() {
+            return Err(LinkError::NoSuchTemplate {
+                name: name.to_owned(),
+                known: self.names().join(", "),
+            });
+        }
+        self.registry.render(name, data).map_err(|e| match e.reason() {
+            RenderErrorReason::MissingVariable(path) => LinkError::TemplateVariable {
+                name: name.to_owned(),
+                origin: origin(),
+                line: e.line_no.unwrap_or(0),
+                column: e.column_no.unwrap_or(0),
+                variable: path.clone().unwrap_or_else(|| "(a helper's result)".to_owned()),
+                against: against.to_owned(),
+            },
+            _ => LinkError::Template {
+                origin: origin(),
                 message: e.to_string(),
-            })
+            },
+        })
+    }
+
+    /// Renders template `name` with `data` (an event in the `events emit`
+    /// format, flattened by [`event_context`], or plain context). The
+    /// first non-blank line of the output is the title (`#` heading
+    /// markers stripped, cut to [`TITLE_LIMIT`]); the rest, from its first
+    /// non-blank line, is the body. Secrets must be redacted from `data`
+    /// first ([`crate::Sanitiser`]); the body is not cut to a provider's
+    /// limit here ([`RenderedIssue::fit`]).
+    pub fn render_issue(&self, name: &str, data: &Value) -> Result<RenderedIssue, LinkError> {
+        let text = self.render_against(name, &event_context(data), "the event data")?;
+        Ok(split_issue(&text))
+    }
+
+    /// Renders `name` against its sample, turning a missing variable into an
+    /// error naming the template, line and variable.
+    fn check_sample(&self, name: &str, sample: Sample) -> Result<(), LinkError> {
+        let data: Value =
+            serde_json::from_str(sample.text()).map_err(|e| LinkError::Template {
+                origin: sample.origin(),
+                message: format!("the sample is not valid JSON: {e}"),
+            })?;
+        let against = format!("its sample {}", sample.origin());
+        self.render_against(name, &event_context(&data), &against)
+            .map(drop)
     }
 
     /// The Markdown body of an issue about an object.
     pub fn object_context(&self, context: &ObjectContext) -> Result<String, LinkError> {
         self.render(OBJECT_CONTEXT, context)
+    }
+}
+
+/// Splits rendered text into title and body (see
+/// [`Templates::render_issue`]).
+pub fn split_issue(text: &str) -> RenderedIssue {
+    let text = text.trim_start_matches(['\n', '\r', ' ', '\t']);
+    let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+    let title = first.trim().trim_start_matches('#').trim();
+    let cut = crate::helpers::truncate_chars(title, TITLE_LIMIT);
+    let truncated = cut != title;
+    let body = rest.trim_start_matches(['\n', '\r']).trim_end();
+    RenderedIssue {
+        title: cut,
+        body: if body.is_empty() { String::new() } else { format!("{body}\n") },
+        truncated,
     }
 }
 
