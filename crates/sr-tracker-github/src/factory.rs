@@ -21,13 +21,7 @@ pub struct GitHubFactory {
 
 impl TrackerFactory for GitHubFactory {
     fn info(&self) -> ProviderInfo {
-        let field = |key, label, required, secret, help| ConfigField {
-            key,
-            label,
-            required,
-            secret,
-            help,
-        };
+        let field = ConfigField::text;
         ProviderInfo {
             kind: KIND,
             display_name: "GitHub Issues",
@@ -45,6 +39,13 @@ impl TrackerFactory for GitHubFactory {
                     true,
                     false,
                     "The repository's name (`database-schema`).",
+                ),
+                ConfigField::choice(
+                    "auth.type",
+                    "Sign-in",
+                    &["personal_token"],
+                    "personal_token",
+                    "`personal_token`: a personal access token (classic or fine-grained), or one from `scratchrobin tracker login`.",
                 ),
                 field(
                     "auth.token",

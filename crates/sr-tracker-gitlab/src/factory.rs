@@ -21,13 +21,7 @@ pub struct GitLabFactory {
 
 impl TrackerFactory for GitLabFactory {
     fn info(&self) -> ProviderInfo {
-        let field = |key, label, required, secret, help| ConfigField {
-            key,
-            label,
-            required,
-            secret,
-            help,
-        };
+        let field = ConfigField::text;
         ProviderInfo {
             kind: KIND,
             display_name: "GitLab Issues",
@@ -45,6 +39,13 @@ impl TrackerFactory for GitLabFactory {
                     true,
                     false,
                     "The project's full path (`group/database`) or numeric id.",
+                ),
+                ConfigField::choice(
+                    "auth.type",
+                    "Sign-in",
+                    &["personal_token"],
+                    "personal_token",
+                    "`personal_token`: a personal, group or project access token with the `api` scope.",
                 ),
                 field(
                     "auth.token",

@@ -21,13 +21,7 @@ pub struct JiraFactory {
 
 impl TrackerFactory for JiraFactory {
     fn info(&self) -> ProviderInfo {
-        let field = |key, label, required, secret, help| ConfigField {
-            key,
-            label,
-            required,
-            secret,
-            help,
-        };
+        let field = ConfigField::text;
         ProviderInfo {
             kind: KIND,
             display_name: "Jira",
@@ -52,6 +46,13 @@ impl TrackerFactory for JiraFactory {
                     false,
                     false,
                     "Jira Cloud: the email of the account the API token belongs to.",
+                ),
+                ConfigField::choice(
+                    "auth.type",
+                    "Sign-in",
+                    &["api_token", "bearer"],
+                    "api_token",
+                    "`api_token` for Jira Cloud (email + API token); `bearer` for a Data Center personal access token.",
                 ),
                 field(
                     "auth.token",

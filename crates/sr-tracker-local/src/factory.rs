@@ -42,13 +42,13 @@ impl TrackerFactory for LocalFactory {
         ProviderInfo {
             kind: KIND,
             display_name: "Local (built-in)",
-            fields: vec![ConfigField {
-                key: "instance",
-                label: "Instance",
-                required: false,
-                secret: false,
-                help: "Separates several local trackers in one store; leave empty for `default`.",
-            }],
+            fields: vec![ConfigField::text(
+                "instance",
+                "Instance",
+                false,
+                false,
+                "Separates several local trackers in one store; leave empty for `default`.",
+            )],
         }
     }
 

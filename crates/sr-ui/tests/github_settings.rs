@@ -129,7 +129,7 @@ fn a_401_shows_the_adapters_diagnosis() {
 }
 
 #[test]
-fn a_new_github_tracker_is_added_with_edit_as_json_and_tested() {
+fn a_new_github_tracker_is_added_from_the_fields_and_tested() {
     let (url, requests) = unauthorized_api();
     let mut bench = Workbench::start();
     bench.harness.get_by_label("Tools").click();
@@ -141,15 +141,16 @@ fn a_new_github_tracker_is_added_with_edit_as_json_and_tested() {
     bench.wait_for_label("➕ GitHub Issues");
     bench.harness.get_by_label("➕ GitHub Issues").click();
     bench.wait_for_label("Owner *");
-    fill(&mut bench, "Name", "New Hub");
-    fill(&mut bench, "Token *", "typed-token");
-    // The adapter's `auth.type` has no field; the JSON covers it.
-    bench.harness.get_by_label("Edit as JSON").click();
-    bench.wait_for_label("Configuration");
-    let config = format!(
-        r#"{{"owner": "acme", "repo": "db", "base_url": "{url}", "auth": {{"type": "personal_token"}}}}"#
+    // The way of signing in starts at the adapter's default.
+    assert!(
+        bench.harness.query_by_label("Sign-in *").is_some(),
+        "the auth.type drop-down"
     );
-    fill(&mut bench, "Configuration", &config);
+    fill(&mut bench, "Name", "New Hub");
+    fill(&mut bench, "Owner *", "acme");
+    fill(&mut bench, "Repository *", "db");
+    fill(&mut bench, "API URL", &url);
+    fill(&mut bench, "Token *", "typed-token");
     bench.harness.get_by_label("Test connection").click();
     bench.wait_for("a diagnosis", |h| {
         h.query_by_label_contains("GitHub answered 401").is_some()
@@ -173,6 +174,7 @@ fn a_new_github_tracker_is_added_with_edit_as_json_and_tested() {
         .expect("trackers.json");
     assert!(
         file.contains(r#""keyring": "tracker:New Hub:auth.token""#)
+            && file.contains(r#""type": "personal_token""#)
             && !file.contains("typed-token"),
         "{file}"
     );

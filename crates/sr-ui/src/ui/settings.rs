@@ -257,13 +257,26 @@ fn form_ui(
                 } else {
                     field.help
                 };
-                ui.add(
-                    egui::TextEdit::singleline(value)
-                        .password(field.secret)
-                        .hint_text(hint)
-                        .desired_width(320.0),
-                )
-                .labelled_by(label.id);
+                if field.choices.is_empty() {
+                    ui.add(
+                        egui::TextEdit::singleline(value)
+                            .password(field.secret)
+                            .hint_text(hint)
+                            .desired_width(320.0),
+                    )
+                    .labelled_by(label.id);
+                } else {
+                    egui::ComboBox::from_id_salt(field.key)
+                        .selected_text(value.as_str())
+                        .show_ui(ui, |ui| {
+                            for choice in field.choices {
+                                ui.selectable_value(value, (*choice).to_owned(), *choice);
+                            }
+                        })
+                        .response
+                        .labelled_by(label.id)
+                        .on_hover_text(field.help);
+                }
                 ui.end_row();
             }
         });

@@ -49,9 +49,15 @@ pub fn keyring_name(tracker: &str, field: &str) -> String {
 impl TrackerForm {
     /// A new tracker of `provider`'s type.
     pub fn add(provider: &ProviderInfo) -> Self {
+        let values = provider
+            .fields
+            .iter()
+            .filter_map(|f| Some((f.key.to_owned(), f.default?.to_owned())))
+            .collect();
         TrackerForm {
             kind: provider.kind.to_owned(),
             enabled: true,
+            values,
             ..TrackerForm::default()
         }
     }

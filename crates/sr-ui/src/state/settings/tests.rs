@@ -7,13 +7,7 @@ use sr_tracker::{ConfigField, ProviderInfo};
 use super::*;
 
 fn provider() -> ProviderInfo {
-    let field = |key, label, required, secret| ConfigField {
-        key,
-        label,
-        required,
-        secret,
-        help: "",
-    };
+    let field = |key, label, required, secret| ConfigField::text(key, label, required, secret, "");
     ProviderInfo {
         kind: "web",
         display_name: "Web tracker",
@@ -243,4 +237,69 @@ fn json_mode_covers_what_the_fields_do_not() {
         Some("t0k"),
         "typed secrets stay"
     );
+}
+
+fn jira() -> ProviderInfo {
+    ProviderInfo {
+        kind: "jira",
+        display_name: "Jira",
+        fields: vec![
+            ConfigField::text("base_url", "Site URL", true, false, ""),
+            ConfigField::choice(
+                "auth.type",
+                "Sign-in",
+                &["api_token", "bearer"],
+                "api_token",
+                "",
+            ),
+            ConfigField::text("auth.email", "Email", false, false, ""),
+            ConfigField::text("auth.token", "Token", true, true, ""),
+        ],
+    }
+}
+
+/// The `config` a new form gives after `typed` fields, or the error.
+fn check_jira(typed: &[(&str, &str)], expected: Result<Value, &str>) {
+    let provider = jira();
+    let mut form = TrackerForm::add(&provider);
+    form.name = "J".into();
+    for (k, v) in typed {
+        form.values.insert((*k).into(), (*v).into());
+    }
+    let got = form
+        .entry(&provider, &[], None)
+        .map(|(e, _)| e.config)
+        .map_err(|e| e);
+    match expected {
+        Ok(v) => assert_eq!(got.as_ref().ok(), Some(&v), "{typed:?}: {got:?}"),
+        Err(e) => assert!(
+            got.as_ref().is_err_and(|g| g.contains(e)),
+            "{typed:?}: {got:?}"
+        ),
+    }
+}
+
+#[test]
+fn choice_fields_start_at_their_default_and_are_written() {
+    let token = serde_json::json!({"keyring": "tracker:J:auth.token"});
+    check_jira(
+        &[
+            ("base_url", "https://x"),
+            ("auth.email", "a@b"),
+            ("auth.token", "t"),
+        ],
+        Ok(serde_json::json!({"base_url": "https://x",
+            "auth": {"type": "api_token", "email": "a@b", "token": token}})),
+    );
+    check_jira(
+        &[
+            ("base_url", "https://x"),
+            ("auth.type", "bearer"),
+            ("auth.token", "t"),
+        ],
+        Ok(serde_json::json!({"base_url": "https://x",
+            "auth": {"type": "bearer", "token": token}})),
+    );
+    check_jira(&[("base_url", "https://x")], Err("Enter the Token"));
+    check_jira(&[("auth.token", "t")], Err("Site URL is required"));
 }
