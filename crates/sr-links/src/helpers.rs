@@ -2,8 +2,8 @@
 //!
 //! - `{{code_block text "sql"}}`: a fenced code block, the fence longer than any
 //!   backtick run inside so SQL with backticks (MySQL) stays one block;
-//! - `{{md_table rows "col" "col"}}`: a Markdown table from an array of
-//!   objects (columns default to the keys of the rows, sorted), cells with
+//! - `{{md_table rows "key" "key:Header"}}`: a Markdown table from an array
+//!   of objects (columns default to the keys of the rows, sorted), cells with
 //!   `|` escaped and line breaks flattened;
 //! - `{{truncate text 80}}`: at most that many characters, `…` when cut;
 //! - `{{md_escape text}}`: user text with Markdown's specials escaped, so a
@@ -107,21 +107,27 @@ fn longest_run(text: &str, c: char) -> usize {
     best
 }
 
-/// A Markdown table of `rows` (objects) with `columns` as its header; an
-/// empty table is written as `_(none)_` since Markdown has no empty table.
+/// A Markdown table of `rows` (objects) with one column per entry of
+/// `columns`: a key, or `key:Header` to head the column with other words.
+/// An empty table is written as `_(none)_` since Markdown has no empty
+/// table.
 pub fn markdown_table(rows: &[Value], columns: &[String]) -> String {
     if rows.is_empty() || columns.is_empty() {
         return "_(none)_".to_owned();
     }
+    let (keys, headers): (Vec<&str>, Vec<&str>) = columns
+        .iter()
+        .map(|c| c.split_once(':').unwrap_or((c, c)))
+        .unzip();
     let mut out = String::new();
-    let header: Vec<String> = columns.iter().map(|c| table_cell(c)).collect();
+    let header: Vec<String> = headers.iter().map(|c| table_cell(c)).collect();
     out.push_str(&format!("| {} |\n", header.join(" | ")));
     out.push_str(&format!("|{}\n", "---|".repeat(columns.len())));
     for row in rows {
-        let cells: Vec<String> = columns
+        let cells: Vec<String> = keys
             .iter()
             .map(|c| match row {
-                Value::Object(map) => table_cell(&plain(map.get(c).unwrap_or(&Value::Null))),
+                Value::Object(map) => table_cell(&plain(map.get(*c).unwrap_or(&Value::Null))),
                 other => table_cell(&plain(other)),
             })
             .collect();

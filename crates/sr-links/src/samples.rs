@@ -107,6 +107,15 @@ pub fn event_sample(kind: &str) -> Option<&'static str> {
     EVENT_SAMPLES.iter().find(|(k, _)| *k == kind).map(|(_, t)| *t)
 }
 
+/// The sample data the built-in template `name` is checked against (the
+/// text of an example event, or plain context for `object_context`).
+pub fn template_sample(name: &str) -> Option<&'static str> {
+    TEMPLATE_SAMPLES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, s)| s.text())
+}
+
 /// The default template for events of `kind`.
 pub fn template_for_event(kind: &str) -> Option<&'static str> {
     EVENT_TEMPLATES.iter().find(|(k, _)| *k == kind).map(|(_, t)| *t)

@@ -1,0 +1,86 @@
+//! Every built-in template rendered from its example event the way the
+//! auto-issue pipeline does it (rows stripped, secrets redacted, rendered,
+//! cut to Jira's limit), compared with the Markdown checked in under
+//! `tests/snapshots/NAME.md`, and converted to Jira's ADF by the Jira
+//! adapter's converter and checked against ADF's rules.
+//!
+//! `UPDATE_SNAPSHOTS=1 cargo test -p sr-links --test issues` rewrites the
+//! snapshots; review the diff before committing it.
+
+#[path = "support/adf_rules.rs"]
+mod adf_rules;
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+use sr_links::{RenderedIssue, Sanitiser, Templates, limits, strip_rows, template_sample};
+
+/// The pipeline an auto-issue goes through, up to the tracker call.
+fn render(templates: &Templates, name: &str) -> RenderedIssue {
+    let sample = template_sample(name).unwrap_or_else(|| panic!("{name} has a sample"));
+    let mut data: Value = serde_json::from_str(sample).expect("samples are JSON");
+    strip_rows(&mut data);
+    Sanitiser::new(&[]).expect("built-in patterns compile").redact_value(&mut data);
+    templates
+        .render_issue(name, &data)
+        .unwrap_or_else(|e| panic!("{name} renders: {e}"))
+        .fit(limits::JIRA_BODY_LIMIT)
+}
+
+fn snapshot_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(format!("{name}.md"))
+}
+
+#[test]
+fn templates_render_their_samples_as_in_the_snapshots() {
+    let templates = Templates::builtin().expect("built-in templates load");
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    let mut differ = Vec::new();
+    for name in templates.names() {
+        let issue = render(&templates, name);
+        assert!(!issue.title.is_empty(), "{name}: empty title");
+        assert!(!issue.truncated, "{name}: the sample should fit");
+        let got = format!("TITLE: {}\n\n{}", issue.title, issue.body);
+        let path = snapshot_path(name);
+        if update {
+            std::fs::write(&path, &got).expect("write snapshot");
+            continue;
+        }
+        let want = std::fs::read_to_string(&path).unwrap_or_default();
+        if want != got {
+            differ.push(format!("--- {} (want)\n{want}\n+++ got\n{got}", path.display()));
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "snapshots differ (rerun with UPDATE_SNAPSHOTS=1 if the change is meant):\n{}",
+        differ.join("\n")
+    );
+}
+
+#[test]
+fn every_snapshot_belongs_to_a_template() {
+    let templates = Templates::builtin().expect("built-in templates load");
+    let names = templates.names();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    for entry in std::fs::read_dir(&dir).expect("snapshots directory") {
+        let path = entry.expect("entry").path();
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        assert!(names.contains(&stem), "{} has no template", path.display());
+    }
+    assert_eq!(names.len(), 12, "{names:?}");
+}
+
+#[test]
+fn rendered_bodies_convert_to_valid_adf() {
+    let templates = Templates::builtin().expect("built-in templates load");
+    for name in templates.names() {
+        let issue = render(&templates, name);
+        let doc = sr_tracker_jira::adf::markdown_to_adf(&issue.body);
+        if let Err(e) = adf_rules::validate(&doc) {
+            panic!("{name}: the ADF is not valid: {e}\n{doc:#}");
+        }
+    }
+}
