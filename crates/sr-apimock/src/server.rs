@@ -5,8 +5,9 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -154,6 +155,8 @@ struct Inner {
     answer_failures: Mutex<Vec<String>>,
     rules: Mutex<Vec<(String, Rule)>>,
     log: Mutex<Vec<Recorded>>,
+    /// Nanoseconds spent inside the handler, see [`MockServer::busy`].
+    busy_nanos: AtomicU64,
     base_url: String,
 }
 
@@ -191,6 +194,7 @@ impl MockServer {
             answer_failures: Mutex::default(),
             rules: Mutex::default(),
             log: Mutex::default(),
+            busy_nanos: AtomicU64::new(0),
             base_url: format!("http://{addr}"),
         });
         let app = axum::Router::new()
@@ -229,6 +233,14 @@ impl MockServer {
             .lock()
             .map(|f| f.clone())
             .unwrap_or_default()
+    }
+
+    /// The time the server spent answering so far: from the request's
+    /// last body byte to its answer being built (validation, the responder,
+    /// the answer's check), without programmed delays. Benchmarks subtract
+    /// it to show the client's own cost.
+    pub fn busy(&self) -> Duration {
+        Duration::from_nanos(self.inner.busy_nanos.load(Ordering::Relaxed))
     }
 
     /// Every request so far.
@@ -281,6 +293,7 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request<Body>) -> Response
     let body: Bytes = axum::body::to_bytes(body, 16 * 1024 * 1024)
         .await
         .unwrap_or_default();
+    let started = Instant::now();
     let method: Method = parts.method.clone();
     let path = parts.uri.path().to_owned();
     let query = parse_query(&parts.uri);
@@ -390,9 +403,6 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request<Body>) -> Response
             if_none_match: request.header("if-none-match").map(str::to_owned),
         });
     }
-    if let Some(d) = answer.delay {
-        tokio::time::sleep(d).await;
-    }
     let mut builder = Response::builder()
         .status(StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
     for (k, v) in &answer.headers {
@@ -407,7 +417,13 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request<Body>) -> Response
             Body::from_stream(futures_util::stream::iter([Ok(first), Err(broken)]))
         }
     };
-    builder
+    let response = builder
         .body(body)
-        .unwrap_or_else(|_| Response::new(Body::empty()))
+        .unwrap_or_else(|_| Response::new(Body::empty()));
+    let spent = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    inner.busy_nanos.fetch_add(spent, Ordering::Relaxed);
+    if let Some(d) = answer.delay {
+        tokio::time::sleep(d).await;
+    }
+    response
 }

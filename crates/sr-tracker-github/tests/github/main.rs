@@ -6,6 +6,7 @@
 mod common;
 mod faults;
 mod features;
+mod sync_pages;
 
 use crate::common::fixture;
 
