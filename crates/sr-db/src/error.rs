@@ -64,6 +64,12 @@ pub enum DbError {
     #[error("cannot read the drift baseline {source_name}: {reason}")]
     Baseline { source_name: String, reason: String },
 
+    #[error("cannot bench this statement on {url}: {reason}")]
+    Bench { url: String, reason: String },
+
+    #[error("the bench on {url} was cancelled")]
+    Cancelled { url: String },
+
     #[error("cannot create the demo database at {}: {reason}; check that the directory is writable", path.display())]
     Demo { path: PathBuf, reason: String },
 }

@@ -15,9 +15,11 @@
 //! - `server`: row estimates and object DDL on the servers;
 //! - [`drift`]: comparing a live database with a snapshot file, a
 //!   migrations directory or another database;
+//! - [`perf`]: query benches (timed runs with cancellation, plans,
+//!   `pg_stat_statements`), fingerprints and the regression rule;
 //! - `demo`: the bundled demo shop database.
 //!
-//! The query runner and health checks come in later slices of issue #3.
+//! Health checks come in a later slice of issue #3.
 
 mod database;
 pub mod demo;
@@ -26,6 +28,7 @@ pub mod drift;
 mod error;
 mod exec;
 mod mysql;
+pub mod perf;
 mod postgres;
 mod server;
 mod sqlite;

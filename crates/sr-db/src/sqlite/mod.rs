@@ -6,7 +6,7 @@
 //! profile.
 
 mod introspect;
-mod lexer;
+pub(crate) mod lexer;
 mod parse;
 #[cfg(test)]
 mod parse_tests;
