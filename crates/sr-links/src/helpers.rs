@@ -63,7 +63,9 @@ impl HelperDef for Wrapped {
         _: &mut RenderContext<'reg, 'rc>,
     ) -> Result<ScopedJson<'rc>, RenderError> {
         if h.params().len() < self.min_args {
-            return Err(RenderErrorReason::ParamNotFoundForIndex(self.name, h.params().len()).into());
+            return Err(
+                RenderErrorReason::ParamNotFoundForIndex(self.name, h.params().len()).into(),
+            );
         }
         let mut args = Vec::with_capacity(h.params().len());
         for p in h.params() {
@@ -237,7 +239,10 @@ fn md_escape_helper(args: &[&Value]) -> Result<String, String> {
 }
 
 fn join_helper(args: &[&Value]) -> Result<String, String> {
-    let sep = args.get(1).map(|v| plain(v)).unwrap_or_else(|| ", ".to_owned());
+    let sep = args
+        .get(1)
+        .map(|v| plain(v))
+        .unwrap_or_else(|| ", ".to_owned());
     match args[0] {
         Value::Array(items) => Ok(items.iter().map(plain).collect::<Vec<_>>().join(&sep)),
         other => Ok(plain(other)),

@@ -21,9 +21,9 @@ mod sanitise;
 mod template;
 
 pub use context::{ColumnContext, ForeignKeyContext, IndexContext, ObjectContext};
-pub use manager::{IssueLinkManager, LinkError, LinkOptions};
 pub use helpers::{code_block, markdown_table, md_escape, truncate_chars};
 pub use limits::{body_limit, truncate_body};
+pub use manager::{IssueLinkManager, LinkError, LinkOptions};
 pub use samples::{event_context, event_sample, template_for_event, template_sample};
 pub use sanitise::{REDACTED, ROW_KEYS, Sanitiser, strip_rows};
 pub use template::{OBJECT_CONTEXT, RenderedIssue, Templates, draft_title, split_issue};

@@ -6,18 +6,21 @@
 //! providers' own messages speak of; cutting by bytes could split a
 //! character.
 
-/// GitHub: an issue or comment body is at most 65,536 characters (the REST
-/// API answers 422 "body is too long (maximum is 65536 characters)").
+/// GitHub: an issue or comment body is at most 65,536 characters; a longer
+/// one is refused with 422 "body is too long (maximum is 65536
+/// characters)".
 pub const GITHUB_BODY_LIMIT: usize = 65_536;
 
-/// GitLab: an issue description is at most 1,048,576 characters (GitLab's
-/// Issues API documentation, `description` "Limited to 1,048,576
-/// characters").
+/// GitLab: an issuable's description is at most 1 megabyte (GitLab's
+/// development guide "Issuable-like Rails models", and the API docs change
+/// gitlab-org/gitlab!18617: "1 megabyte, which is 1,048,576"). Rails
+/// validates the length of the string, in characters.
 pub const GITLAB_BODY_LIMIT: usize = 1_048_576;
 
-/// Jira Cloud: a text field such as the description holds at most 32,767
-/// characters (Atlassian's "Jira Cloud field limits": text fields, including
-/// Description and comments, are limited to 32,767 characters).
+/// Jira Cloud: a description or comment is at most 32,767 characters; a
+/// longer one is refused with 400 `CONTENT_LIMIT_EXCEEDED` (Atlassian's
+/// JRACLOUD-78553) or "The entered text is too long. It exceeds the allowed
+/// limit of 32767 characters."
 pub const JIRA_BODY_LIMIT: usize = 32_767;
 
 /// A title longer than this is cut with `…`: Jira's summary holds 255

@@ -41,7 +41,9 @@ pub enum LinkError {
     },
     #[error("there is no issue template called {name:?}; the templates are: {known}")]
     NoSuchTemplate { name: String, known: String },
-    #[error("the {what} is not a valid regular expression: {message}; fix it in the auto-issue settings")]
+    #[error(
+        "the {what} is not a valid regular expression: {message}; fix it in the auto-issue settings"
+    )]
     SecretPattern { what: String, message: String },
     #[error("cannot read the issue template {}: {message}; check the file's permissions", .path.display())]
     TemplateFile {

@@ -13,27 +13,54 @@ use serde_json::{Map, Value};
 
 /// The example event files, by event kind, compiled in.
 pub const EVENT_SAMPLES: &[(&str, &str)] = &[
-    ("drift.detected", include_str!("../../../config/events/drift.detected.json")),
-    ("drift.resolved", include_str!("../../../config/events/drift.resolved.json")),
+    (
+        "drift.detected",
+        include_str!("../../../config/events/drift.detected.json"),
+    ),
+    (
+        "drift.resolved",
+        include_str!("../../../config/events/drift.resolved.json"),
+    ),
     (
         "performance.regression",
         include_str!("../../../config/events/performance.regression.json"),
     ),
-    ("health.failed", include_str!("../../../config/events/health.failed.json")),
-    ("health.recovered", include_str!("../../../config/events/health.recovered.json")),
+    (
+        "health.failed",
+        include_str!("../../../config/events/health.failed.json"),
+    ),
+    (
+        "health.recovered",
+        include_str!("../../../config/events/health.recovered.json"),
+    ),
     (
         "migration.proposed",
         include_str!("../../../config/events/migration.proposed.json"),
     ),
-    ("migration.applied", include_str!("../../../config/events/migration.applied.json")),
+    (
+        "migration.applied",
+        include_str!("../../../config/events/migration.applied.json"),
+    ),
     (
         "migration.rolled_back",
         include_str!("../../../config/events/migration.rolled_back.json"),
     ),
-    ("test.failed", include_str!("../../../config/events/test.failed.json")),
-    ("design.submitted", include_str!("../../../config/events/design.submitted.json")),
-    ("decision.recorded", include_str!("../../../config/events/decision.recorded.json")),
-    ("note.promoted", include_str!("../../../config/events/note.promoted.json")),
+    (
+        "test.failed",
+        include_str!("../../../config/events/test.failed.json"),
+    ),
+    (
+        "design.submitted",
+        include_str!("../../../config/events/design.submitted.json"),
+    ),
+    (
+        "decision.recorded",
+        include_str!("../../../config/events/decision.recorded.json"),
+    ),
+    (
+        "note.promoted",
+        include_str!("../../../config/events/note.promoted.json"),
+    ),
 ];
 
 /// The template each event kind's issue is written with unless a rule
@@ -59,9 +86,18 @@ pub const EVENT_TEMPLATES: &[(&str, &str)] = &[
 /// kind from [`EVENT_SAMPLES`], or for `object_context` (which renders an
 /// object, not an event) its own file.
 pub(crate) const TEMPLATE_SAMPLES: &[(&str, Sample)] = &[
-    ("object_context", Sample::File("templates/samples/object_context.json", OBJECT_CONTEXT_SAMPLE)),
+    (
+        "object_context",
+        Sample::File(
+            "templates/samples/object_context.json",
+            OBJECT_CONTEXT_SAMPLE,
+        ),
+    ),
     ("schema_change", Sample::Event("migration.proposed")),
-    ("performance_regression", Sample::Event("performance.regression")),
+    (
+        "performance_regression",
+        Sample::Event("performance.regression"),
+    ),
     ("drift_detection", Sample::Event("drift.detected")),
     ("health_check", Sample::Event("health.failed")),
     ("migration_approval", Sample::Event("migration.proposed")),
@@ -104,7 +140,10 @@ impl Sample {
 
 /// The example event file of `kind`, if there is one.
 pub fn event_sample(kind: &str) -> Option<&'static str> {
-    EVENT_SAMPLES.iter().find(|(k, _)| *k == kind).map(|(_, t)| *t)
+    EVENT_SAMPLES
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, t)| *t)
 }
 
 /// The sample data the built-in template `name` is checked against (the
@@ -118,7 +157,10 @@ pub fn template_sample(name: &str) -> Option<&'static str> {
 
 /// The default template for events of `kind`.
 pub fn template_for_event(kind: &str) -> Option<&'static str> {
-    EVENT_TEMPLATES.iter().find(|(k, _)| *k == kind).map(|(_, t)| *t)
+    EVENT_TEMPLATES
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, t)| *t)
 }
 
 /// The data a template renders for `value`. An event (an object with a

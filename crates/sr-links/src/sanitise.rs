@@ -40,8 +40,14 @@ const BUILTIN: &[(&str, &str)] = &[
         "HTTP authorization",
         r"(?i)\b(?:bearer|basic)\s+(?P<secret>[A-Za-z0-9\-._~+/]{8,}=*)",
     ),
-    ("GitHub token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}\b"),
-    ("GitHub fine-grained token", r"\bgithub_pat_[A-Za-z0-9_]{20,}\b"),
+    (
+        "GitHub token",
+        r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}\b",
+    ),
+    (
+        "GitHub fine-grained token",
+        r"\bgithub_pat_[A-Za-z0-9_]{20,}\b",
+    ),
     (
         "GitLab token",
         r"\bgl(?:pat|dt|rt|ptt|cbt|oas|soat|ft|imt)-[A-Za-z0-9_\-]{16,}",
@@ -184,3 +190,7 @@ fn rows_note(rows: &Value) -> String {
         "({what} left out: row data is not sent to trackers unless the auto-issue rule opts in)"
     )
 }
+
+#[cfg(test)]
+#[path = "sanitise_tests.rs"]
+mod tests;

@@ -26,21 +26,51 @@ use crate::{LinkError, ObjectContext, helpers};
 pub const OBJECT_CONTEXT: &str = "object_context";
 
 const BUILTIN: &[(&str, &str)] = &[
-    (OBJECT_CONTEXT, include_str!("../../../templates/object_context.hbs")),
-    ("schema_change", include_str!("../../../templates/schema_change.hbs")),
+    (
+        OBJECT_CONTEXT,
+        include_str!("../../../templates/object_context.hbs"),
+    ),
+    (
+        "schema_change",
+        include_str!("../../../templates/schema_change.hbs"),
+    ),
     (
         "performance_regression",
         include_str!("../../../templates/performance_regression.hbs"),
     ),
-    ("drift_detection", include_str!("../../../templates/drift_detection.hbs")),
-    ("health_check", include_str!("../../../templates/health_check.hbs")),
-    ("migration_approval", include_str!("../../../templates/migration_approval.hbs")),
-    ("migration_result", include_str!("../../../templates/migration_result.hbs")),
-    ("rollback_incident", include_str!("../../../templates/rollback_incident.hbs")),
-    ("test_failure", include_str!("../../../templates/test_failure.hbs")),
-    ("design_review", include_str!("../../../templates/design_review.hbs")),
+    (
+        "drift_detection",
+        include_str!("../../../templates/drift_detection.hbs"),
+    ),
+    (
+        "health_check",
+        include_str!("../../../templates/health_check.hbs"),
+    ),
+    (
+        "migration_approval",
+        include_str!("../../../templates/migration_approval.hbs"),
+    ),
+    (
+        "migration_result",
+        include_str!("../../../templates/migration_result.hbs"),
+    ),
+    (
+        "rollback_incident",
+        include_str!("../../../templates/rollback_incident.hbs"),
+    ),
+    (
+        "test_failure",
+        include_str!("../../../templates/test_failure.hbs"),
+    ),
+    (
+        "design_review",
+        include_str!("../../../templates/design_review.hbs"),
+    ),
     ("adr", include_str!("../../../templates/adr.hbs")),
-    ("sticky_note", include_str!("../../../templates/sticky_note.hbs")),
+    (
+        "sticky_note",
+        include_str!("../../../templates/sticky_note.hbs"),
+    ),
 ];
 
 /// An issue rendered from a template: the first line is the title, the
@@ -154,20 +184,24 @@ impl Templates {
                 known: self.names().join(", "),
             });
         }
-        self.registry.render(name, data).map_err(|e| match e.reason() {
-            RenderErrorReason::MissingVariable(path) => LinkError::TemplateVariable {
-                name: name.to_owned(),
-                origin: origin(),
-                line: e.line_no.unwrap_or(0),
-                column: e.column_no.unwrap_or(0),
-                variable: path.clone().unwrap_or_else(|| "(a helper's result)".to_owned()),
-                against: against.to_owned(),
-            },
-            _ => LinkError::Template {
-                origin: origin(),
-                message: e.to_string(),
-            },
-        })
+        self.registry
+            .render(name, data)
+            .map_err(|e| match e.reason() {
+                RenderErrorReason::MissingVariable(path) => LinkError::TemplateVariable {
+                    name: name.to_owned(),
+                    origin: origin(),
+                    line: e.line_no.unwrap_or(0),
+                    column: e.column_no.unwrap_or(0),
+                    variable: path
+                        .clone()
+                        .unwrap_or_else(|| "(a helper's result)".to_owned()),
+                    against: against.to_owned(),
+                },
+                _ => LinkError::Template {
+                    origin: origin(),
+                    message: e.to_string(),
+                },
+            })
     }
 
     /// Renders template `name` with `data` (an event in the `events emit`
@@ -185,11 +219,10 @@ impl Templates {
     /// Renders `name` against its sample, turning a missing variable into an
     /// error naming the template, line and variable.
     fn check_sample(&self, name: &str, sample: Sample) -> Result<(), LinkError> {
-        let data: Value =
-            serde_json::from_str(sample.text()).map_err(|e| LinkError::Template {
-                origin: sample.origin(),
-                message: format!("the sample is not valid JSON: {e}"),
-            })?;
+        let data: Value = serde_json::from_str(sample.text()).map_err(|e| LinkError::Template {
+            origin: sample.origin(),
+            message: format!("the sample is not valid JSON: {e}"),
+        })?;
         let against = format!("its sample {}", sample.origin());
         self.render_against(name, &event_context(&data), &against)
             .map(drop)
@@ -212,7 +245,11 @@ pub fn split_issue(text: &str) -> RenderedIssue {
     let body = rest.trim_start_matches(['\n', '\r']).trim_end();
     RenderedIssue {
         title: cut,
-        body: if body.is_empty() { String::new() } else { format!("{body}\n") },
+        body: if body.is_empty() {
+            String::new()
+        } else {
+            format!("{body}\n")
+        },
         truncated,
     }
 }

@@ -20,7 +20,9 @@ fn render(templates: &Templates, name: &str) -> RenderedIssue {
     let sample = template_sample(name).unwrap_or_else(|| panic!("{name} has a sample"));
     let mut data: Value = serde_json::from_str(sample).expect("samples are JSON");
     strip_rows(&mut data);
-    Sanitiser::new(&[]).expect("built-in patterns compile").redact_value(&mut data);
+    Sanitiser::new(&[])
+        .expect("built-in patterns compile")
+        .redact_value(&mut data);
     templates
         .render_issue(name, &data)
         .unwrap_or_else(|e| panic!("{name} renders: {e}"))
@@ -50,7 +52,10 @@ fn templates_render_their_samples_as_in_the_snapshots() {
         }
         let want = std::fs::read_to_string(&path).unwrap_or_default();
         if want != got {
-            differ.push(format!("--- {} (want)\n{want}\n+++ got\n{got}", path.display()));
+            differ.push(format!(
+                "--- {} (want)\n{want}\n+++ got\n{got}",
+                path.display()
+            ));
         }
     }
     assert!(
@@ -67,7 +72,10 @@ fn every_snapshot_belongs_to_a_template() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
     for entry in std::fs::read_dir(&dir).expect("snapshots directory") {
         let path = entry.expect("entry").path();
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
         assert!(names.contains(&stem), "{} has no template", path.display());
     }
     assert_eq!(names.len(), 12, "{names:?}");

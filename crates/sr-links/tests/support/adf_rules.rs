@@ -8,12 +8,39 @@
 use serde_json::{Map, Value};
 
 const BLOCKS: &[&str] = &[
-    "paragraph", "heading", "bulletList", "orderedList", "codeBlock", "blockquote", "rule",
-    "table", "panel", "taskList", "decisionList", "mediaGroup", "mediaSingle", "expand",
+    "paragraph",
+    "heading",
+    "bulletList",
+    "orderedList",
+    "codeBlock",
+    "blockquote",
+    "rule",
+    "table",
+    "panel",
+    "taskList",
+    "decisionList",
+    "mediaGroup",
+    "mediaSingle",
+    "expand",
 ];
-const INLINES: &[&str] = &["text", "hardBreak", "mention", "emoji", "date", "status", "inlineCard"];
+const INLINES: &[&str] = &[
+    "text",
+    "hardBreak",
+    "mention",
+    "emoji",
+    "date",
+    "status",
+    "inlineCard",
+];
 const MARKS: &[&str] = &[
-    "code", "em", "link", "strike", "strong", "subsup", "textColor", "underline",
+    "code",
+    "em",
+    "link",
+    "strike",
+    "strong",
+    "subsup",
+    "textColor",
+    "underline",
 ];
 
 /// Checks `doc` and says where the first broken rule is.
@@ -40,7 +67,12 @@ fn kind(v: &Value) -> &str {
     v.get("type").and_then(Value::as_str).unwrap_or("")
 }
 
-fn children(map: &Map<String, Value>, at: &str, allowed: &[&str], min: usize) -> Result<(), String> {
+fn children(
+    map: &Map<String, Value>,
+    at: &str,
+    allowed: &[&str],
+    min: usize,
+) -> Result<(), String> {
     let content = match map.get("content") {
         None if min == 0 => return Ok(()),
         None => return Err(format!("{at}: content is missing")),
@@ -84,7 +116,9 @@ fn node(v: &Value, at: &str) -> Result<(), String> {
         "orderedList" => {
             keys(map, &["type", "content", "attrs"], at)?;
             if let Some(order) = attrs.get("order") {
-                order.as_u64().ok_or(format!("{at}: order is not a whole number"))?;
+                order
+                    .as_u64()
+                    .ok_or(format!("{at}: order is not a whole number"))?;
             }
             children(map, at, &["listItem"], 1)
         }
@@ -93,14 +127,22 @@ fn node(v: &Value, at: &str) -> Result<(), String> {
             children(
                 map,
                 at,
-                &["paragraph", "bulletList", "orderedList", "codeBlock", "taskList", "mediaSingle"],
+                &[
+                    "paragraph",
+                    "bulletList",
+                    "orderedList",
+                    "codeBlock",
+                    "taskList",
+                    "mediaSingle",
+                ],
                 1,
             )
         }
         "codeBlock" => {
             keys(map, &["type", "content", "attrs"], at)?;
             if let Some(lang) = attrs.get("language") {
-                lang.as_str().ok_or(format!("{at}: language is not a string"))?;
+                lang.as_str()
+                    .ok_or(format!("{at}: language is not a string"))?;
             }
             children(map, at, &["text"], 0)?;
             let marked = map
@@ -114,7 +156,12 @@ fn node(v: &Value, at: &str) -> Result<(), String> {
         }
         "blockquote" => {
             keys(map, &["type", "content"], at)?;
-            children(map, at, &["paragraph", "bulletList", "orderedList", "codeBlock"], 1)
+            children(
+                map,
+                at,
+                &["paragraph", "bulletList", "orderedList", "codeBlock"],
+                1,
+            )
         }
         "rule" | "hardBreak" => keys(map, &["type"], at),
         "table" => {
@@ -131,32 +178,45 @@ fn node(v: &Value, at: &str) -> Result<(), String> {
         }
         "taskList" => {
             keys(map, &["type", "content", "attrs"], at)?;
-            attrs.get("localId").and_then(Value::as_str).ok_or(format!("{at}: localId is missing"))?;
+            attrs
+                .get("localId")
+                .and_then(Value::as_str)
+                .ok_or(format!("{at}: localId is missing"))?;
             children(map, at, &["taskItem", "taskList"], 1)
         }
         "taskItem" => {
             keys(map, &["type", "content", "attrs"], at)?;
-            attrs.get("localId").and_then(Value::as_str).ok_or(format!("{at}: localId is missing"))?;
+            attrs
+                .get("localId")
+                .and_then(Value::as_str)
+                .ok_or(format!("{at}: localId is missing"))?;
             match attrs.get("state").and_then(Value::as_str) {
                 Some("TODO" | "DONE") => children(map, at, INLINES, 0),
                 other => Err(format!("{at}: state {other:?} is not TODO or DONE")),
             }
         }
         "text" => text(map, at),
-        other => Err(format!("{at}: the converter should not produce {other} nodes")),
+        other => Err(format!(
+            "{at}: the converter should not produce {other} nodes"
+        )),
     }
 }
 
 fn text(map: &Map<String, Value>, at: &str) -> Result<(), String> {
     keys(map, &["type", "text", "marks"], at)?;
-    let text = map.get("text").and_then(Value::as_str).ok_or(format!("{at}: text is missing"))?;
+    let text = map
+        .get("text")
+        .and_then(Value::as_str)
+        .ok_or(format!("{at}: text is missing"))?;
     if text.is_empty() {
         return Err(format!("{at}: text nodes cannot be empty"));
     }
     let Some(marks) = map.get("marks") else {
         return Ok(());
     };
-    let marks = marks.as_array().ok_or(format!("{at}: marks is not an array"))?;
+    let marks = marks
+        .as_array()
+        .ok_or(format!("{at}: marks is not an array"))?;
     let mut seen = Vec::new();
     for m in marks {
         let k = kind(m);
@@ -172,7 +232,9 @@ fn text(map: &Map<String, Value>, at: &str) -> Result<(), String> {
         seen.push(k);
     }
     if seen.contains(&"code") && seen.iter().any(|k| *k != "code" && *k != "link") {
-        return Err(format!("{at}: the code mark combines only with link, not {seen:?}"));
+        return Err(format!(
+            "{at}: the code mark combines only with link, not {seen:?}"
+        ));
     }
     Ok(())
 }
