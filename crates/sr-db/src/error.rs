@@ -70,6 +70,9 @@ pub enum DbError {
     #[error("the bench on {url} was cancelled")]
     Cancelled { url: String },
 
+    #[error("the statement on {url} was cancelled")]
+    StatementCancelled { url: String },
+
     #[error("cannot create the demo database at {}: {reason}; check that the directory is writable", path.display())]
     Demo { path: PathBuf, reason: String },
 }

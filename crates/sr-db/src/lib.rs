@@ -30,11 +30,13 @@ mod exec;
 mod mysql;
 pub mod perf;
 mod postgres;
+mod query;
 mod server;
 mod sqlite;
 mod url;
 
 pub use database::{BoxFuture, Database, DbPool};
 pub use error::DbError;
+pub use query::{QueryCancel, QueryOutput};
 pub use sr_schema::Dialect;
 pub use url::{dialect_of_url, redact_url};

@@ -14,6 +14,7 @@ use sr_store::AuditEntry;
 use sr_tracker::{ConnectionReport, ProviderInfo, TrackerEntry};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
+use crate::query::QueryAnswer;
 use crate::{ConnectionInfo, Engine, EngineOptions, PendingSecret, TrackerStatus};
 
 /// Called after every event; the GUI passes `ctx.request_repaint`.
@@ -98,6 +99,17 @@ pub enum Command {
         file: TrackersFile,
         secrets: Vec<PendingSecret>,
     },
+    /// Runs a statement from the SQL editor (`explain`: only its plan).
+    RunQuery {
+        request: u64,
+        connection: String,
+        sql: String,
+        explain: bool,
+    },
+    /// Stops the statement of `request` on the server.
+    CancelQuery {
+        request: u64,
+    },
 }
 
 /// What the engine tells the UI.
@@ -164,6 +176,11 @@ pub enum Event {
     /// trackers.json was written; an [`Event::Trackers`] follows.
     TrackersSaved {
         request: u64,
+    },
+    /// A statement's rows, or its plan as text when it was an EXPLAIN.
+    QueryFinished {
+        request: u64,
+        result: Result<QueryAnswer, String>,
     },
     /// The webhook listener started on `address`, or could not (`problem`).
     Listener {
@@ -304,6 +321,8 @@ impl Command {
             Command::SearchUsers { tracker, .. } => format!("Search users of {tracker}"),
             Command::TestTracker { entry, .. } => format!("Test {}", entry.name),
             Command::SaveTrackers { .. } => "Save trackers.json".into(),
+            Command::RunQuery { connection, .. } => format!("Run a statement on {connection}"),
+            Command::CancelQuery { .. } => "Cancel the statement".into(),
         }
     }
 }

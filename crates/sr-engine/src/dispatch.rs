@@ -32,6 +32,22 @@ async fn run_inner(engine: &Engine, cmd: Command) -> Result<Vec<Event>, EngineEr
     let links = engine.links();
     let opts = LinkOptions::manual(engine.actor());
     Ok(match cmd {
+        Command::RunQuery {
+            request,
+            connection,
+            sql,
+            explain,
+        } => {
+            let result = engine
+                .run_query(request, &connection, &sql, explain)
+                .await
+                .map_err(|e| e.to_string());
+            vec![Event::QueryFinished { request, result }]
+        }
+        Command::CancelQuery { request } => {
+            engine.cancel_query(request);
+            Vec::new()
+        }
         Command::LoadConnections => vec![Event::Connections(engine.connections().await)],
         Command::LoadSchema {
             connection,

@@ -72,6 +72,8 @@ pub struct Engine {
     links: IssueLinkManager,
     databases: Mutex<HashMap<String, Arc<Database>>>,
     snapshots: Mutex<HashMap<String, Arc<Snapshot>>>,
+    /// The SQL editor's running statements, by request.
+    pub(crate) queries: crate::query::Running,
     /// Events that happen without a command (a webhook changed an issue).
     notices: tokio::sync::broadcast::Sender<crate::Event>,
 }
@@ -124,6 +126,7 @@ impl Engine {
             resolver,
             databases: Mutex::new(HashMap::new()),
             snapshots: Mutex::new(HashMap::new()),
+            queries: Default::default(),
             notices: tokio::sync::broadcast::channel(256).0,
         };
         engine.rebuild_trackers().await;
