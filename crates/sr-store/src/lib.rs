@@ -15,6 +15,7 @@ mod issues;
 mod links;
 mod local;
 mod migrate;
+mod outbox;
 mod perf;
 mod time;
 
@@ -31,6 +32,7 @@ pub use error::StoreError;
 pub use issues::{CachedIssue, UpsertOutcome};
 pub use links::NewLink;
 pub use local::{LocalComment, LocalIssueFilter, LocalIssueRow, LocalStore};
+pub use outbox::{AutoIssueState, NewIntent, Occurrence, OutboxAction, OutboxIntent, OutboxStatus};
 pub use perf::QueryBaseline;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

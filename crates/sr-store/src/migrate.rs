@@ -31,6 +31,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_query_baselines.sql"),
         postgres: include_str!("../migrations/postgres/0003_query_baselines.sql"),
     },
+    Migration {
+        version: 4,
+        name: "auto_issues",
+        sqlite: include_str!("../migrations/sqlite/0004_auto_issues.sql"),
+        postgres: include_str!("../migrations/postgres/0004_auto_issues.sql"),
+    },
 ];
 
 pub(crate) async fn run(store: &Store) -> Result<()> {

@@ -1,0 +1,168 @@
+//! Rule conditions in CEL (the `cel` crate): `drift.severity == 'high'`,
+//! `regression.percentage > 20`. The event's `data` object's top-level keys
+//! are the variables, plus `event`, `connection` and `object` (data keys of
+//! those names win).
+
+use crate::DatabaseEvent;
+
+/// A compiled condition.
+pub struct Condition {
+    source: String,
+    program: cel::Program,
+}
+
+impl std::fmt::Debug for Condition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Condition").field(&self.source).finish()
+    }
+}
+
+/// A syntax error: 1-based line and column within the condition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl Condition {
+    pub fn compile(source: &str) -> Result<Condition, SyntaxError> {
+        match cel::Program::compile(source) {
+            Ok(program) => Ok(Condition {
+                source: source.to_owned(),
+                program,
+            }),
+            Err(errors) => {
+                let first = errors.errors.first();
+                let (line, column) = first.map_or((1, 0), |e| e.pos);
+                Err(SyntaxError {
+                    line: usize::try_from(line).unwrap_or(1).max(1),
+                    column: usize::try_from(column).unwrap_or(1).max(1),
+                    message: first.map_or_else(|| errors.to_string(), |e| e.msg.clone()),
+                })
+            }
+        }
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Whether the event satisfies the condition. A condition that reads a
+    /// variable the event lacks, or that is not true or false, is an error
+    /// that says so.
+    pub fn matches(&self, event: &DatabaseEvent) -> Result<bool, String> {
+        let mut context = cel::Context::default();
+        context.add_variable_from_value("event", event.event.as_str());
+        context.add_variable_from_value("connection", event.connection.as_str());
+        context.add_variable_from_value("object", event.object.clone().unwrap_or_default());
+        if let serde_json::Value::Object(m) = &event.data {
+            for (k, v) in m {
+                let value =
+                    cel::to_value(v).map_err(|e| format!("data.{k} cannot be read by CEL: {e}"))?;
+                context.add_variable_from_value(k.as_str(), value);
+            }
+        }
+        match self.program.execute(&context) {
+            Ok(cel::Value::Bool(b)) => Ok(b),
+            Ok(other) => Err(format!(
+                "condition `{}` gave {other:?}, not true or false; compare with ==, <, > …",
+                self.source
+            )),
+            Err(e) => Err(format!(
+                "condition `{}` failed on this event: {e}",
+                self.source
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use sr_model::EventKind;
+
+    use super::*;
+
+    fn event(data: serde_json::Value) -> DatabaseEvent {
+        DatabaseEvent {
+            event: EventKind::DriftDetected,
+            connection: "demo".into(),
+            object: Some("main.orders".into()),
+            data,
+            occurred_at: chrono::Utc::now(),
+        }
+    }
+
+    fn check(source: &str, data: serde_json::Value, expected: Result<bool, &str>) {
+        let c = Condition::compile(source).unwrap_or_else(|e| panic!("{source}: {e:?}"));
+        match (c.matches(&event(data)), expected) {
+            (Ok(got), Ok(want)) => assert_eq!(got, want, "{source}"),
+            (Err(e), Err(fragment)) => assert!(e.contains(fragment), "{source}: {e}"),
+            (got, want) => panic!("{source}: got {got:?}, want {want:?}"),
+        }
+    }
+
+    #[test]
+    fn conditions_evaluate_against_event_data() {
+        check(
+            "drift.severity == 'high'",
+            json!({"drift": {"severity": "high"}}),
+            Ok(true),
+        );
+        check(
+            "drift.severity == 'high'",
+            json!({"drift": {"severity": "low"}}),
+            Ok(false),
+        );
+        check(
+            "regression.percentage > 20",
+            json!({"regression": {"percentage": 35}}),
+            Ok(true),
+        );
+        check(
+            "regression.percentage > 20",
+            json!({"regression": {"percentage": 35.5}}),
+            Ok(true),
+        );
+        check(
+            "regression.percentage > 20",
+            json!({"regression": {"percentage": 5}}),
+            Ok(false),
+        );
+        check(
+            "impact.downtime_minutes > 0",
+            json!({"impact": {"downtime_minutes": 3}}),
+            Ok(true),
+        );
+        check(
+            "connection == 'demo' && object == 'main.orders'",
+            json!({}),
+            Ok(true),
+        );
+        check("event == 'drift.detected'", json!({}), Ok(true));
+        check(
+            "drift.severity == 'high'",
+            json!({}),
+            Err("failed on this event"),
+        );
+        check("1 + 1", json!({}), Err("not true or false"));
+    }
+
+    fn check_syntax(source: &str, line: usize, column: usize) {
+        let e = Condition::compile(source).expect_err(source);
+        assert_eq!(
+            (e.line, e.column),
+            (line, column),
+            "{source}: {}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        check_syntax("drift.severity == ", 1, 19);
+        check_syntax("drift.severity === 'high'", 1, 18);
+        check_syntax("a &&\n  (b", 2, 5);
+    }
+}

@@ -1,0 +1,36 @@
+//! Auto-issues: database events become tracker issues, once.
+//!
+//! - [`rules`]: the product spec's `auto_issue_rules` files, read strictly
+//!   (positions, did-you-mean), with CEL conditions ([`Condition`]).
+//! - [`AutoIssues::handle`]: an event through the rules: fingerprint
+//!   ([`fingerprint()`]), deduplication ([`decide()`]), hourly limits,
+//!   rendering through sr-links' templates after sanitising, and one store
+//!   transaction that records the occurrence and the tracker calls it asks
+//!   for (the outbox).
+//! - [`OutboxWorker`]: sends the outbox with sr-tracker's retries, looks
+//!   for an issue by its fingerprint before creating it again, links and
+//!   audits what it created.
+//!
+//! Sits above sr-links, sr-tracker and sr-store and below sr-engine; it
+//! never names an adapter crate and never opens a user database.
+
+mod claims;
+mod comment;
+mod condition;
+mod decide;
+mod error;
+mod event;
+mod fingerprint;
+mod pipeline;
+pub mod rules;
+mod suggest;
+mod worker;
+
+pub use condition::{Condition, SyntaxError};
+pub use decide::{Decision, Known, decide, is_wont_fix};
+pub use error::{AutoError, RuleError, RuleErrors};
+pub use event::{DatabaseEvent, load_event, parse_event};
+pub use fingerprint::{body_marker, fingerprint, label as fingerprint_label, normalise};
+pub use pipeline::{AutoIssues, Outcome};
+pub use rules::{Known as KnownNames, Rule, RuleSet, load_rules, parse_rules};
+pub use worker::{MAX_ATTEMPTS, OutboxWorker, WorkReport};

@@ -1,0 +1,495 @@
+//! From an event to committed outbox rows: each enabled rule for the
+//! event's kind whose condition holds is deduplicated by fingerprint
+//! ([`crate::decide`]), rate-limited, rendered through its template after
+//! secrets and row data are taken out, and committed with the occurrence in
+//! one store transaction. No tracker is written to here (it is read, to
+//! learn whether the alert's issue is still open); the
+//! [`crate::OutboxWorker`] sends what was committed.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use serde::Serialize;
+use serde_json::Value;
+use sr_links::{IssueLinkManager, RenderedIssue, Sanitiser, Templates, body_limit, strip_rows};
+use sr_model::{EventKind, IssueKey, ObjectRef, Timestamp};
+use sr_store::{AutoIssueState, NewIntent, Occurrence, OutboxAction};
+
+use crate::decide::{Decision, Known, decide};
+use crate::fingerprint::{body_marker, fingerprint, label};
+use crate::rules::{Rule, RuleSet};
+use crate::{AutoError, DatabaseEvent, comment};
+
+/// What one rule did with one event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    pub rule: String,
+    /// `create`, `comment`, `reopen`, `wont_fix`, `resolve`, `folded`
+    /// (rate limit), `no_match`, `nothing_to_resolve` or `error`.
+    pub action: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// The outbox rows committed.
+    pub intents: Vec<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Outcome {
+    fn new(rule: &Rule, action: &str) -> Outcome {
+        Outcome {
+            rule: rule.name.clone(),
+            action: action.to_owned(),
+            fingerprint: None,
+            intents: Vec::new(),
+            note: None,
+        }
+    }
+}
+
+/// Turns events into outbox rows. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AutoIssues {
+    links: IssueLinkManager,
+    rules: Arc<RuleSet>,
+    templates: Arc<Templates>,
+    sanitiser: Arc<Sanitiser>,
+}
+
+/// The event kind a resolution clears.
+fn cleared_by(kind: EventKind) -> Option<EventKind> {
+    match kind {
+        EventKind::DriftResolved => Some(EventKind::DriftDetected),
+        EventKind::HealthRecovered => Some(EventKind::HealthFailed),
+        _ => None,
+    }
+}
+
+impl AutoIssues {
+    pub fn new(
+        links: IssueLinkManager,
+        rules: RuleSet,
+        templates: Arc<Templates>,
+        sanitiser: Sanitiser,
+    ) -> AutoIssues {
+        AutoIssues {
+            links,
+            rules: Arc::new(rules),
+            templates,
+            sanitiser: Arc::new(sanitiser),
+        }
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// Runs the event through every rule; `object` is the event's object
+    /// resolved against the live schema, when the caller could.
+    pub async fn handle(
+        &self,
+        event: &DatabaseEvent,
+        object: Option<&ObjectRef>,
+    ) -> Result<Vec<Outcome>, AutoError> {
+        let mut outcomes = Vec::new();
+        for rule in self.rules.for_event(event.event) {
+            if let Some(c) = &rule.condition {
+                match c.matches(event) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        outcomes.push(Outcome::new(rule, "no_match"));
+                        continue;
+                    }
+                    Err(e) => {
+                        tracing::warn!(rule = %rule.name, error = %e, "rule condition failed");
+                        let mut o = Outcome::new(rule, "error");
+                        o.note = Some(e);
+                        outcomes.push(o);
+                        continue;
+                    }
+                }
+            }
+            let outcome = match cleared_by(event.event) {
+                Some(cleared) => self.resolve(rule, event, cleared).await?,
+                None => self.alert(rule, event, object).await?,
+            };
+            tracing::info!(rule = %rule.name, action = %outcome.action, intents = ?outcome.intents, "auto-issue rule applied");
+            outcomes.push(outcome);
+        }
+        Ok(outcomes)
+    }
+
+    /// What is known of the fingerprint's issue: the tracker is asked, so
+    /// that an issue someone closed is seen as closed. When it cannot be
+    /// asked, the issue counts as open (a comment waits in the outbox).
+    async fn known(&self, state: Option<&AutoIssueState>) -> Known {
+        let Some(state) = state else {
+            return Known::Nothing;
+        };
+        let Some(key) = &state.issue_key else {
+            return Known::Pending;
+        };
+        let Ok(parsed) = key.parse::<IssueKey>() else {
+            return Known::Nothing;
+        };
+        let tracker = match self.links.trackers().for_key(&parsed) {
+            Ok(t) => t.clone(),
+            Err(_) => return Known::Pending,
+        };
+        match tracker.get_issue(&parsed.id).await {
+            Ok(Some(issue)) => {
+                if let Err(e) = self.links.store().upsert_issue(&issue).await {
+                    tracing::debug!(error = %e, "issue cache not updated");
+                }
+                Known::Issue {
+                    key: key.clone(),
+                    status: issue.reference.status.clone(),
+                    updated_at: issue.reference.updated_at,
+                }
+            }
+            Ok(None) => Known::Nothing,
+            Err(e) => {
+                tracing::warn!(issue = %key, error = %e, "cannot read the alert's issue; treating it as open");
+                Known::Pending
+            }
+        }
+    }
+
+    async fn alert(
+        &self,
+        rule: &Rule,
+        event: &DatabaseEvent,
+        object: Option<&ObjectRef>,
+    ) -> Result<Outcome, AutoError> {
+        let store = self.links.store();
+        let fp = fingerprint(
+            &rule.name,
+            &event.connection,
+            event.object.as_deref(),
+            &event.data,
+        );
+        let state = store.auto_issue(&fp).await?;
+        let known = self.known(state.as_ref()).await;
+        let now = chrono::Utc::now();
+        let window = Duration::hours(i64::from(rule.reopen_window_hours));
+        let decision = decide(&known, now, window);
+        let data = event.data.to_string();
+        let base =
+            |action: OutboxAction, purpose: &str, body: String, key: Option<String>| NewIntent {
+                rule: rule.name.clone(),
+                fingerprint: fp.clone(),
+                tracker: state
+                    .as_ref()
+                    .map_or_else(|| rule.tracker.clone(), |s| s.tracker.clone()),
+                action,
+                purpose: purpose.to_owned(),
+                title: String::new(),
+                body,
+                labels: Vec::new(),
+                priority: None,
+                assignee: None,
+                object: None,
+                issue_key: key,
+            };
+        let again = Occurrence::Again {
+            fingerprint: fp.clone(),
+            at: event.occurred_at,
+            data: data.clone(),
+        };
+        let old = state
+            .as_ref()
+            .and_then(|s| serde_json::from_str::<Value>(&s.last_data).ok())
+            .unwrap_or(Value::Null);
+        let count = state.as_ref().map_or(1, |s| s.occurrences + 1);
+        let first_seen = state.as_ref().map_or(event.occurred_at, |s| s.first_seen);
+        let mut outcome = Outcome::new(rule, "");
+        outcome.fingerprint = Some(fp.clone());
+        let (occurrence, intents) = match decision {
+            Decision::Create { previous } => {
+                let since = now - Duration::hours(1);
+                if store.auto_issue_creations_since(&rule.name, since).await?
+                    >= u64::from(rule.max_per_hour)
+                {
+                    return self.fold(rule, event, &fp, since, outcome).await;
+                }
+                let rendered = self.render(rule, event, previous.as_deref(), &fp)?;
+                if rendered.1.is_some() {
+                    outcome.note = rendered.1.clone();
+                }
+                let rendered = rendered.0;
+                let mut labels = rule.labels.clone();
+                labels.push(label(&fp));
+                let object = object
+                    .cloned()
+                    .or_else(|| event.fallback_object())
+                    .map(|o| serde_json::to_string(&o))
+                    .transpose()
+                    .map_err(|e| AutoError::Corrupt {
+                        id: 0,
+                        message: e.to_string(),
+                    })?;
+                let intent = NewIntent {
+                    title: rendered.title,
+                    labels,
+                    priority: rule.priority.map(|p| p.as_str().to_owned()),
+                    assignee: rule.assignee.clone(),
+                    object,
+                    tracker: rule.tracker.clone(),
+                    ..base(OutboxAction::Create, "create", rendered.body, None)
+                };
+                outcome.action = "create".into();
+                let start = Occurrence::Start {
+                    state: AutoIssueState {
+                        fingerprint: fp.clone(),
+                        rule: rule.name.clone(),
+                        tracker: rule.tracker.clone(),
+                        event: event.event.as_str().to_owned(),
+                        connection: event.connection.clone(),
+                        object: event.object.clone(),
+                        issue_key: None,
+                        previous_issue_key: previous,
+                        occurrences: 1,
+                        first_seen: event.occurred_at,
+                        last_seen: event.occurred_at,
+                        last_data: data,
+                    },
+                };
+                (start, vec![intent])
+            }
+            Decision::Comment { key } => {
+                let token = comment::token(&fp, "occurrence", now);
+                let body = comment::occurrence(
+                    "This alert happened again",
+                    count,
+                    first_seen,
+                    event.occurred_at,
+                    &old,
+                    &event.data,
+                    &token,
+                );
+                outcome.action = "comment".into();
+                (
+                    again,
+                    vec![base(OutboxAction::Comment, "occurrence", body, key)],
+                )
+            }
+            Decision::Reopen { key } => {
+                let token = comment::token(&fp, "reopen", now);
+                let body = comment::occurrence(
+                    "Reopened: this alert came back within the reopen window",
+                    count,
+                    first_seen,
+                    event.occurred_at,
+                    &old,
+                    &event.data,
+                    &token,
+                );
+                outcome.action = "reopen".into();
+                (
+                    again,
+                    vec![
+                        base(
+                            OutboxAction::Reopen,
+                            "reopen",
+                            String::new(),
+                            Some(key.clone()),
+                        ),
+                        base(OutboxAction::Comment, "reopen", body, Some(key)),
+                    ],
+                )
+            }
+            Decision::WontFix { key } => {
+                outcome.action = "wont_fix".into();
+                outcome.note = Some(format!(
+                    "{key} was closed as won't fix; the occurrence is only counted"
+                ));
+                (again, Vec::new())
+            }
+        };
+        outcome.intents = store.enqueue_auto_issue(&occurrence, &intents).await?;
+        Ok(outcome)
+    }
+
+    /// A create over the rule's hourly limit becomes a line in one summary
+    /// comment on the rule's newest issue.
+    async fn fold(
+        &self,
+        rule: &Rule,
+        event: &DatabaseEvent,
+        fp: &str,
+        since: Timestamp,
+        mut outcome: Outcome,
+    ) -> Result<Outcome, AutoError> {
+        let store = self.links.store();
+        outcome.action = "folded".into();
+        let target = format!(
+            "{}:{}",
+            event.connection,
+            event.object.as_deref().unwrap_or("-")
+        );
+        let line =
+            comment::summary_line(event.occurred_at, &target, event.event.as_str(), &label(fp));
+        if let Some(pending) = store.pending_auto_issue_summary(&rule.name, since).await?
+            && store
+                .rewrite_pending_intent(
+                    pending.id,
+                    &comment::add_summary_line(&pending.intent.body, &line),
+                )
+                .await?
+        {
+            outcome.intents = vec![pending.id];
+            return Ok(outcome);
+        }
+        let Some(last) = store.last_auto_issue_creation(&rule.name, since).await? else {
+            outcome.note =
+                Some("over the hourly limit, and no issue of this rule to fold it into".into());
+            return Ok(outcome);
+        };
+        let token = comment::token(fp, "summary", chrono::Utc::now());
+        let intent = NewIntent {
+            purpose: "summary".into(),
+            action: OutboxAction::Comment,
+            title: String::new(),
+            body: comment::summary(&rule.name, rule.max_per_hour, &line, &token),
+            labels: Vec::new(),
+            priority: None,
+            assignee: None,
+            object: None,
+            issue_key: None,
+            ..last.intent
+        };
+        outcome.intents = store
+            .enqueue_auto_issue(&Occurrence::None, &[intent])
+            .await?;
+        Ok(outcome)
+    }
+
+    /// A resolution comments on (and, when the rule says so, closes) the
+    /// issues of the alerts it clears on the same object.
+    async fn resolve(
+        &self,
+        rule: &Rule,
+        event: &DatabaseEvent,
+        cleared: EventKind,
+    ) -> Result<Outcome, AutoError> {
+        let store = self.links.store();
+        let states = store
+            .auto_issues_for(&event.connection, event.object.as_deref(), cleared.as_str())
+            .await?;
+        let mut outcome = Outcome::new(rule, "nothing_to_resolve");
+        let now = chrono::Utc::now();
+        let mut intents = Vec::new();
+        for s in &states {
+            let key = match self.known(Some(s)).await {
+                Known::Issue { status, .. } if !status.state.is_open() => continue,
+                Known::Nothing => continue,
+                Known::Issue { key, .. } => Some(key),
+                Known::Pending => None,
+            };
+            let token = comment::token(&s.fingerprint, "resolution", now);
+            let intent = |action: OutboxAction, body: String| NewIntent {
+                rule: rule.name.clone(),
+                fingerprint: s.fingerprint.clone(),
+                tracker: s.tracker.clone(),
+                action,
+                purpose: "resolution".into(),
+                title: String::new(),
+                body,
+                labels: Vec::new(),
+                priority: None,
+                assignee: None,
+                object: None,
+                issue_key: key.clone(),
+            };
+            let body = comment::resolution(
+                event.event.as_str(),
+                event.occurred_at,
+                rule.close_on_resolve,
+                &token,
+            );
+            intents.push(intent(OutboxAction::Comment, body));
+            if rule.close_on_resolve {
+                intents.push(intent(OutboxAction::Close, String::new()));
+            }
+            outcome
+                .fingerprint
+                .get_or_insert_with(|| s.fingerprint.clone());
+        }
+        if !intents.is_empty() {
+            outcome.action = "resolve".into();
+            outcome.intents = store
+                .enqueue_auto_issue(&Occurrence::None, &intents)
+                .await?;
+        }
+        Ok(outcome)
+    }
+
+    /// The issue's title and body: the rule's template over the event with
+    /// secrets redacted and (unless the rule opts in) row data removed, cut
+    /// to the tracker's limit, ending with the fingerprint marker. A
+    /// template that fails still gives an issue (a plain one, with the
+    /// reason as the second value): an alert must not be lost to a typo.
+    fn render(
+        &self,
+        rule: &Rule,
+        event: &DatabaseEvent,
+        previous: Option<&str>,
+        fp: &str,
+    ) -> Result<(RenderedIssue, Option<String>), AutoError> {
+        let mut value = serde_json::to_value(event).map_err(|e| AutoError::Corrupt {
+            id: 0,
+            message: e.to_string(),
+        })?;
+        if !rule.include_rows
+            && let Some(data) = value.get_mut("data")
+        {
+            strip_rows(data);
+        }
+        self.sanitiser.redact_value(&mut value);
+        let (rendered, note) = match self.templates.render_issue(&rule.template, &value) {
+            Ok(r) => (r, None),
+            Err(e) => {
+                tracing::warn!(rule = %rule.name, template = %rule.template, error = %e, "template failed; filing a plain issue");
+                let data = serde_json::to_string_pretty(value.get("data").unwrap_or(&Value::Null))
+                    .unwrap_or_default();
+                let title = format!(
+                    "{} on {}:{}",
+                    event.event,
+                    event.connection,
+                    event.object.as_deref().unwrap_or("-")
+                );
+                let body = format!(
+                    "The template `{}` could not render this event ({e}).\n\n```json\n{data}\n```\n",
+                    rule.template
+                );
+                (
+                    RenderedIssue {
+                        title,
+                        body,
+                        truncated: false,
+                    },
+                    Some(e.to_string()),
+                )
+            }
+        };
+        let provider = self
+            .links
+            .trackers()
+            .by_name(&rule.tracker)
+            .map(|t| t.info().provider.clone())
+            .unwrap_or_default();
+        let mut tail = String::new();
+        if let Some(prev) = previous {
+            tail.push_str(&format!(
+                "\n\nThis alert was filed before as {prev}, closed more than {} hours ago.",
+                rule.reopen_window_hours
+            ));
+        }
+        tail.push_str("\n\n");
+        tail.push_str(&body_marker(fp));
+        let limit = body_limit(&provider).saturating_sub(tail.chars().count());
+        let mut rendered = rendered.fit(limit);
+        rendered.body = format!("{}{tail}", rendered.body.trim_end());
+        Ok((rendered, note))
+    }
+}
