@@ -416,3 +416,16 @@ pub fn jira() -> Result<Arc<Spec>, String> {
     static SPEC: OnceLock<Result<Arc<Spec>, String>> = OnceLock::new();
     load_once(&SPEC, "jira-cloud-platform-v3.json")
 }
+
+/// Jira Data Center's REST v2, as far as the adapter uses it: written by
+/// hand from Atlassian's Data Center REST reference (there is no published
+/// description); see the module `jira::dc_spec` for what it checks.
+pub fn jira_data_center() -> Result<Arc<Spec>, String> {
+    static SPEC: OnceLock<Result<Arc<Spec>, String>> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        Spec::from_value(crate::jira::dc_spec::description())
+            .map(Arc::new)
+            .ok_or_else(|| "the Data Center description has no paths".to_owned())
+    })
+    .clone()
+}

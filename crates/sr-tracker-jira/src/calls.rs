@@ -8,7 +8,6 @@ use sr_model::{Issue, IssueState, IssueUpdate};
 use sr_tracker::reqwest::Method;
 use sr_tracker::{Result, TrackerError};
 
-use crate::adf::markdown_to_adf;
 use crate::config::category_of_state;
 use crate::wire::{FIELDS, Transition, WireIssue};
 use crate::{JiraTracker, PROVIDER};
@@ -67,6 +66,17 @@ pub(crate) struct WireAttachment {
 }
 
 impl JiraTracker {
+    /// The description field: ADF (text on Data Center), or `null` for an
+    /// empty body (an empty `doc` would read back the same, but Jira shows
+    /// "Add a description…" only for `null`).
+    pub(crate) fn description(&self, markdown: &str) -> Value {
+        if markdown.trim().is_empty() {
+            Value::Null
+        } else {
+            self.body_value(markdown)
+        }
+    }
+
     pub(crate) fn fields_query(&self) -> String {
         FIELDS.join(",")
     }
@@ -89,7 +99,7 @@ impl JiraTracker {
             f.insert("summary".into(), json!(t.trim()));
         }
         if let Some(b) = &update.body {
-            f.insert("description".into(), description(b));
+            f.insert("description".into(), self.description(b));
         }
         if let Some(p) = update.priority {
             f.insert(
@@ -102,7 +112,7 @@ impl JiraTracker {
         }
         match &update.assignee {
             Some(Some(a)) => {
-                f.insert("assignee".into(), json!({"accountId": a}));
+                f.insert("assignee".into(), self.user_ref(a));
             }
             Some(None) => {
                 f.insert("assignee".into(), Value::Null);
@@ -211,6 +221,9 @@ impl JiraTracker {
 
     /// The site's priority names.
     pub async fn priorities(&self) -> Result<Vec<String>> {
+        if self.v2 {
+            return self.priorities_v2().await;
+        }
         let list: Vec<crate::wire::Named> = self
             .offset_pages(&["priority", "search"], &[], "priorities")
             .await?;
@@ -242,17 +255,6 @@ impl JiraTracker {
                 return Ok(out);
             }
         }
-    }
-}
-
-/// The description field: ADF, or `null` for an empty body (an empty
-/// `doc` would read back the same, but Jira shows "Add a description…"
-/// only for `null`).
-pub(crate) fn description(markdown: &str) -> Value {
-    if markdown.trim().is_empty() {
-        Value::Null
-    } else {
-        markdown_to_adf(markdown)
     }
 }
 

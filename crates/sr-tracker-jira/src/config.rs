@@ -30,6 +30,15 @@ pub struct JiraConfig {
     /// has several in that category. Unset: the first such transition.
     #[serde(default)]
     pub in_progress_status: Option<String>,
+    /// The REST API version: 3 for Jira Cloud (Atlassian Document Format,
+    /// `/search/jql`), 2 for Jira Data Center (plain-text descriptions,
+    /// `/search` with `startAt`, users by username).
+    #[serde(default = "default_api_version")]
+    pub api_version: u8,
+}
+
+fn default_api_version() -> u8 {
+    3
 }
 
 fn default_issue_type() -> String {
@@ -145,6 +154,16 @@ mod tests {
         check(
             &format!(r#"{{{base}, "auth": {{"type": "bearer", "token": "${{JIRA_PAT}}"}}}}"#),
             Ok(()),
+        );
+        check(
+            &format!(
+                r#"{{{base}, "api_version": 2, "auth": {{"type": "bearer", "token": "${{JIRA_PAT}}"}}}}"#
+            ),
+            Ok(()),
+        );
+        check(
+            &format!(r#"{{{base}, "api_version": "v2", {basic}}}"#),
+            Err("invalid type"),
         );
         check(
             &format!("{{{base}, {basic}, \"x\": 1}}"),

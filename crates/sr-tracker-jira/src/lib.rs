@@ -12,14 +12,17 @@
 //! signs deliveries with it in `X-Hub-Signature: sha256=…`); registering
 //! one needs the Jira administrator permission.
 //!
-//! Bearer tokens (`auth.type = "bearer"`) are sent as Data Center personal
-//! access tokens are, but every path is REST v3's: a Data Center server,
-//! which serves `/rest/api/2` with wiki-markup descriptions, is not yet
-//! spoken to correctly.
+//! Jira Data Center: a personal access token (`auth.type = "bearer"`) is
+//! sent as `Authorization: Bearer …`, and `api_version: 2` switches to the
+//! REST v2 paths Data Center serves ([`dc`]): `/rest/api/2/…`, searches
+//! through `/rest/api/2/search` with `startAt`/`maxResults`, descriptions
+//! and comments as plain strings (Data Center renders them as wiki markup;
+//! the Markdown is sent as written, not converted), users by username.
 
 pub mod adf;
 mod calls;
 mod config;
+mod dc;
 mod factory;
 mod jql;
 mod tracker;
@@ -56,6 +59,8 @@ pub struct JiraTracker {
     map: Mapping,
     /// For attachment uploads, which are multipart, not JSON.
     upload: upload::Uploader,
+    /// REST v2 (Data Center) rather than v3 (Cloud).
+    v2: bool,
 }
 
 /// The `Authorization` header value for `auth` with the resolved token.
@@ -88,6 +93,12 @@ impl JiraTracker {
             return Err(bad(format!(
                 "config.project_key `{}` is not a Jira project key; use the key issue keys start with (`DB` for DB-123)",
                 config.project_key
+            )));
+        }
+        if !matches!(config.api_version, 2 | 3) {
+            return Err(bad(format!(
+                "config.api_version {} is not one Jira serves; use 3 for Jira Cloud or 2 for Jira Data Center",
+                config.api_version
             )));
         }
         let base_url = Url::parse(&config.base_url)
@@ -132,12 +143,13 @@ impl JiraTracker {
             default_labels: config.labels.clone(),
             map: Mapping::from_config(config),
             upload,
+            v2: config.api_version == 2,
         })
     }
 
-    /// `…/rest/api/3/{rest…}`.
+    /// `…/rest/api/3/{rest…}` (`/2/` on Data Center).
     fn api(&self, rest: &[&str]) -> Url {
-        let mut segments = vec!["rest", "api", "3"];
+        let mut segments = vec!["rest", "api", if self.v2 { "2" } else { "3" }];
         segments.extend_from_slice(rest);
         self.http.endpoint(&segments)
     }

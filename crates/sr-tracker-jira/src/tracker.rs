@@ -1,4 +1,5 @@
-//! The [`IssueTracker`] methods over Jira's REST v3 endpoints.
+//! The [`IssueTracker`] methods over Jira's REST v3 endpoints (v2 on
+//! Data Center, see [`crate::dc`]).
 
 use async_trait::async_trait;
 use serde_json::{Value, json};
@@ -12,7 +13,6 @@ use sr_tracker::{
     WebhookRegistration,
 };
 
-use crate::adf::markdown_to_adf;
 use crate::calls::{Created, PAGE, SearchPage, WireAttachment, invalid};
 use crate::wire::{FIELDS, WireComment, WireProject, WireUser};
 use crate::{JiraTracker, PROVIDER};
@@ -182,6 +182,9 @@ impl IssueTracker for JiraTracker {
         } else {
             query.limit
         };
+        if self.v2 {
+            return self.search_v2(query, limit).await;
+        }
         let mut out = Vec::new();
         let mut token: Option<String> = None;
         loop {
@@ -225,7 +228,7 @@ impl IssueTracker for JiraTracker {
                 "add a comment",
             )
             .what(Self::issue_what(&key))
-            .json(json!({"body": markdown_to_adf(text)}));
+            .json(json!({"body": self.body_value(text)}));
         let c: WireComment = self.http.send(req).await?.json(PROVIDER)?;
         Ok(c.to_comment())
     }
@@ -275,6 +278,9 @@ impl IssueTracker for JiraTracker {
     }
 
     async fn projects(&self) -> Result<Vec<Project>> {
+        if self.v2 {
+            return self.projects_v2().await;
+        }
         let list: Vec<WireProject> = self
             .offset_pages(&["project", "search"], &[], "projects")
             .await?;
@@ -290,6 +296,9 @@ impl IssueTracker for JiraTracker {
 
     async fn labels(&self, _project: Option<&str>) -> Result<Vec<Label>> {
         // Jira's labels are global to the site, not per project.
+        if self.v2 {
+            return Err(self.no_label_list());
+        }
         let list: Vec<String> = self.offset_pages(&["label"], &[], "labels").await?;
         Ok(list
             .into_iter()
@@ -303,6 +312,9 @@ impl IssueTracker for JiraTracker {
 
     async fn users(&self, project: Option<&str>, query: &str) -> Result<Vec<User>> {
         let project = project.unwrap_or(&self.project_key);
+        if self.v2 {
+            return self.users_v2(project, query).await;
+        }
         let mut url = self.api(&["user", "assignable", "search"]);
         url.query_pairs_mut()
             .append_pair("project", project)

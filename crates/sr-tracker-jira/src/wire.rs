@@ -83,6 +83,10 @@ pub struct Category {
 pub struct WireUser {
     #[serde(rename = "accountId", default)]
     pub account_id: String,
+    /// The username, which Data Center names users by (it has no
+    /// `accountId`).
+    #[serde(default)]
+    pub name: Option<String>,
     #[serde(rename = "displayName", default)]
     pub display_name: String,
     #[serde(rename = "emailAddress", default)]
@@ -90,9 +94,18 @@ pub struct WireUser {
 }
 
 impl WireUser {
+    /// The id assignments take: the `accountId` on Cloud, the username on
+    /// Data Center.
+    pub fn id(&self) -> String {
+        match &self.name {
+            Some(n) if self.account_id.is_empty() => n.clone(),
+            _ => self.account_id.clone(),
+        }
+    }
+
     pub fn to_user(&self) -> User {
         User {
-            id: self.account_id.clone(),
+            id: self.id(),
             name: self.display_name.clone(),
             email: self.email.clone(),
         }
@@ -185,7 +198,7 @@ impl WireIssue {
                 },
                 priority: f.priority.as_ref().and_then(|p| map.priority_of(&p.name)),
                 labels: f.labels.clone(),
-                assignee: f.assignee.as_ref().map(|a| a.account_id.clone()),
+                assignee: f.assignee.as_ref().map(WireUser::id),
                 created_at: time_or_epoch(f.created.as_deref()),
                 updated_at: time_or_epoch(f.updated.as_deref()),
             },

@@ -50,12 +50,14 @@ impl JiraSite {
                     .enumerate()
                     .map(|(i, name)| {
                         json!({"id": (10_001 + i).to_string(), "name": name, "subtask": false,
-                        "self": format!("{}/rest/api/3/issuetype/{}", req.base_url, 10_001 + i)})
+                        "self": format!("{}/issuetype/{}", self.rest(req), 10_001 + i)})
                     })
                     .collect();
                 MockResponse::json(
                     200,
-                    &json!({"startAt": 0, "maxResults": 50, "total": types.len(), "issueTypes": types}),
+                    // Data Center (8.4+) pages them as `values`.
+                    &json!({"startAt": 0, "maxResults": 50, "total": types.len(),
+                            (if self.data_center { "values" } else { "issueTypes" }): types}),
                 )
             }
             "searchPriorities" => {
@@ -63,7 +65,7 @@ impl JiraSite {
                     .iter()
                     .enumerate()
                     .map(|(i, name)| json!({"id": (i + 1).to_string(), "name": name, "isDefault": *name == "Medium",
-                        "self": format!("{}/rest/api/3/priority/{}", req.base_url, i + 1)}))
+                        "self": format!("{}/priority/{}", self.rest(req), i + 1)}))
                     .collect();
                 MockResponse::json(
                     200,
@@ -72,6 +74,19 @@ impl JiraSite {
             }
             "createIssue" => self.create(s, req, &body),
             "searchAndReconsileIssuesUsingJqlPost" => self.search(s, req, &body),
+            "searchUsingSearchRequest" => self.search_from(s, req, &body),
+            "getPriorities" => {
+                let list: Vec<Value> = PRIORITIES
+                    .iter()
+                    .enumerate()
+                    .map(|(i, name)| {
+                        json!({"id": (i + 1).to_string(), "name": name,
+                        "self": format!("{}/priority/{}", self.rest(req), i + 1)})
+                    })
+                    .collect();
+                MockResponse::json(200, &Value::Array(list))
+            }
+            "getAllProjects" => MockResponse::json(200, &json!([self.project(req)])),
             "getAllLabels" => {
                 let mut labels: Vec<String> =
                     s.issues.iter().flat_map(|i| i.labels.clone()).collect();
@@ -83,9 +98,18 @@ impl JiraSite {
                 )
             }
             "findAssignableUsers" => {
-                let q = req.query("query").unwrap_or_default().to_lowercase();
+                let by = if self.data_center {
+                    "username"
+                } else {
+                    "query"
+                };
+                let q = req.query(by).unwrap_or_default().to_lowercase();
                 let users: Vec<Value> = (0..self.assignable.len())
-                    .filter(|i| self.assignable[*i].1.to_lowercase().contains(&q))
+                    .filter(|i| {
+                        let (id, name) = &self.assignable[*i];
+                        name.to_lowercase().contains(&q)
+                            || (self.data_center && id.to_lowercase().starts_with(&q))
+                    })
                     .map(|i| self.user(req, i))
                     .collect();
                 MockResponse::json(200, &Value::Array(users))
@@ -128,7 +152,7 @@ impl JiraSite {
                     return Some(field_error(&errors));
                 }
                 let t = now(s);
-                apply(&mut s.issues[i], &fields);
+                apply(&mut s.issues[i], &fields, self.user_field());
                 s.issues[i].updated = t;
                 MockResponse::empty(204)
             }
@@ -142,7 +166,7 @@ impl JiraSite {
                 let list: Vec<Value> = (0..STATUSES.len())
                     .filter(|t| *t != current)
                     .map(|t| {
-                        let mut tr = json!({"id": transition_id(t), "name": STATUSES[t].0, "to": status_json(req, t),
+                        let mut tr = json!({"id": transition_id(t), "name": STATUSES[t].0, "to": status_json(&self.rest(req), t),
                                "hasScreen": false, "isGlobal": true, "isInitial": false,
                                "isAvailable": true, "isConditional": false, "looped": false});
                         if STATUSES[t].2 == "done" && req.query("expand").is_some_and(|e| e.contains("transitions.fields")) {
@@ -220,7 +244,14 @@ impl JiraSite {
                 )
             }
             "addComment" => {
-                let Some(adf) = body.get("body").filter(|b| is_doc(b)) else {
+                let given = body.get("body").filter(|b| {
+                    if self.data_center {
+                        b.as_str().is_some_and(|t| !t.trim().is_empty())
+                    } else {
+                        is_doc(b)
+                    }
+                });
+                let Some(adf) = given else {
                     return Some(field_error(&[(
                         "comment",
                         "Comment body can not be empty!".into(),
@@ -262,13 +293,13 @@ impl JiraSite {
             200,
             &json!([{
                 "id": id.to_string(),
-                "self": format!("{}/rest/api/3/attachments/{id}", req.base_url),
+                "self": format!("{}/attachments/{id}", self.rest(req)),
                 "filename": format!("{key}-attachment"),
                 "author": self.user(req, 0),
                 "created": rfc3339(now(s)),
                 "size": 0,
                 "mimeType": "application/octet-stream",
-                "content": format!("{}/rest/api/3/attachment/content/{id}", req.base_url),
+                "content": format!("{}/attachment/content/{id}", self.rest(req)),
             }]),
         )
     }
@@ -298,13 +329,13 @@ impl JiraSite {
             created: t,
             updated: t,
         };
-        apply(&mut issue, &fields);
+        apply(&mut issue, &fields, self.user_field());
         s.issues.push(issue);
         let id = 10_000 + number;
         MockResponse::json(
             201,
             &json!({"id": id.to_string(), "key": format!("{}-{number}", self.project_key),
-                    "self": format!("{}/rest/api/3/issue/{id}", req.base_url)}),
+                    "self": format!("{}/issue/{id}", self.rest(req))}),
         )
     }
 
@@ -322,13 +353,18 @@ impl JiraSite {
 
     fn user(&self, req: &MockRequest, i: usize) -> Value {
         let (id, name) = self.assignable.get(i).cloned().unwrap_or_default();
+        if self.data_center {
+            return json!({"name": id, "key": format!("JIRAUSER{}", 10_000 + i), "displayName": name,
+                          "emailAddress": format!("{id}@example.com"), "active": true,
+                          "self": format!("{}/user?username={id}", self.rest(req))});
+        }
         json!({"accountId": id, "accountType": "atlassian", "active": true, "displayName": name,
-               "self": format!("{}/rest/api/3/user?accountId={id}", req.base_url)})
+               "self": format!("{}/user?accountId={id}", self.rest(req))})
     }
 
     fn project(&self, req: &MockRequest) -> Value {
         json!({"id": "10000", "key": self.project_key, "name": format!("Project {}", self.project_key),
-               "projectTypeKey": "software", "self": format!("{}/rest/api/3/project/10000", req.base_url)})
+               "projectTypeKey": "software", "self": format!("{}/project/10000", self.rest(req))})
     }
 
     pub(super) fn issue_json(&self, req: &MockRequest, i: &Issue) -> Value {
@@ -344,11 +380,11 @@ impl JiraSite {
         json!({
             "id": id.to_string(),
             "key": format!("{}-{}", self.project_key, i.number),
-            "self": format!("{}/rest/api/3/issue/{id}", req.base_url),
+            "self": format!("{}/issue/{id}", self.rest(req)),
             "fields": {
                 "summary": i.summary,
                 "description": i.description,
-                "status": status_json(req, i.status),
+                "status": status_json(&self.rest(req), i.status),
                 "priority": {"name": i.priority, "id": (PRIORITIES.iter().position(|p| *p == i.priority).unwrap_or(2) + 1).to_string()},
                 "labels": i.labels,
                 "assignee": assignee,
@@ -368,7 +404,7 @@ impl JiraSite {
     fn comment_json(&self, req: &MockRequest, c: &Comment) -> Value {
         json!({
             "id": c.id.to_string(),
-            "self": format!("{}/rest/api/3/issue/{}/comment/{}", req.base_url, 10_000 + c.issue, c.id),
+            "self": format!("{}/issue/{}/comment/{}", self.rest(req), 10_000 + c.issue, c.id),
             "author": self.user(req, 0),
             "body": c.body,
             "created": rfc3339(c.created),
@@ -381,14 +417,14 @@ fn transition_id(status: usize) -> String {
     format!("{}", (status + 1) * 10 + 1)
 }
 
-fn status_json(req: &MockRequest, t: usize) -> Value {
+fn status_json(rest: &str, t: usize) -> Value {
     let (name, id, cat) = STATUSES[t];
     let (cat_id, cat_name) = match cat {
         "new" => (2, "To Do"),
         "indeterminate" => (4, "In Progress"),
         _ => (3, "Done"),
     };
-    json!({"id": id, "name": name, "self": format!("{}/rest/api/3/status/{id}", req.base_url),
+    json!({"id": id, "name": name, "self": format!("{rest}/status/{id}"),
            "statusCategory": {"id": cat_id, "key": cat, "name": cat_name}})
 }
 
@@ -404,7 +440,7 @@ fn field_error(errors: &[(&str, String)]) -> MockResponse {
 }
 
 /// Applies a create's or edit's `fields`.
-fn apply(i: &mut Issue, f: &Value) {
+fn apply(i: &mut Issue, f: &Value, user_field: &str) {
     if let Some(s) = f.get("summary").and_then(Value::as_str) {
         i.summary = s.to_owned();
     }
@@ -422,9 +458,6 @@ fn apply(i: &mut Issue, f: &Value) {
             .collect();
     }
     if let Some(a) = f.get("assignee") {
-        i.assignee = a
-            .get("accountId")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+        i.assignee = a.get(user_field).and_then(Value::as_str).map(str::to_owned);
     }
 }

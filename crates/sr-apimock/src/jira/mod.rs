@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use crate::server::{MockRequest, MockResponse, Responder};
 
 mod answer;
+pub(crate) mod dc_spec;
 mod jql;
 mod search;
 
@@ -71,8 +72,13 @@ pub struct JiraSite {
     /// The `Authorization` header every request must carry; `None` skips
     /// the check.
     pub authorization: Option<String>,
-    /// `(accountId, displayName)` of the users that may be assigned.
+    /// `(accountId, displayName)` of the users that may be assigned
+    /// (`(username, displayName)` on Data Center).
     pub assignable: Vec<(String, String)>,
+    /// Answers as Jira Data Center's REST v2 does (with
+    /// [`crate::spec::jira_data_center`]): plain-string descriptions and
+    /// comments, users by `name`, `/search` with `startAt`.
+    pub data_center: bool,
     state: Arc<Mutex<State>>,
 }
 
@@ -85,8 +91,37 @@ impl JiraSite {
                 ("5b10a2844c20165700ede21g".into(), "Mia Krystof".into()),
                 ("5b10ac8d82e05b22cc7d4ef5".into(), "Emma Richards".into()),
             ],
+            data_center: false,
             state: Arc::default(),
         }
+    }
+
+    /// A Jira Data Center site speaking REST v2, whose assignable users
+    /// are `mia` and `emma`.
+    pub fn data_center(project_key: &str) -> Self {
+        JiraSite {
+            assignable: vec![
+                ("mia".into(), "Mia Krystof".into()),
+                ("emma".into(), "Emma Richards".into()),
+            ],
+            data_center: true,
+            ..JiraSite::new(project_key)
+        }
+    }
+
+    /// The field that names a user in requests and answers.
+    fn user_field(&self) -> &'static str {
+        if self.data_center {
+            "name"
+        } else {
+            "accountId"
+        }
+    }
+
+    /// The REST root in `self` URLs.
+    fn rest(&self, req: &MockRequest) -> String {
+        let v = if self.data_center { 2 } else { 3 };
+        format!("{}/rest/api/{v}", req.base_url)
     }
 
     /// Requires `Authorization: {value}` (`Basic …` or `Bearer …`).

@@ -45,6 +45,39 @@ impl JiraSite {
         MockResponse::json(200, &answer)
     }
 
+    /// Data Center's `POST /rest/api/2/search`: `startAt` pages with a
+    /// `total`.
+    pub(super) fn search_from(&self, s: &State, req: &MockRequest, body: &Value) -> MockResponse {
+        let query = body.get("jql").and_then(Value::as_str).unwrap_or_default();
+        let clauses = match jql::parse(query) {
+            Ok(c) => c,
+            Err(e) => return error(400, &[&e], &[]),
+        };
+        let mut hits: Vec<&Issue> = s
+            .issues
+            .iter()
+            .filter(|i| self.matches(i, &clauses))
+            .collect();
+        hits.sort_by(|a, b| b.updated.cmp(&a.updated).then(b.number.cmp(&a.number)));
+        // Data Center caps a page at its jira.search.views.default.max (1000).
+        let max = body
+            .get("maxResults")
+            .and_then(Value::as_u64)
+            .unwrap_or(50)
+            .clamp(1, 1000) as usize;
+        let start = body.get("startAt").and_then(Value::as_u64).unwrap_or(0) as usize;
+        let page: Vec<Value> = hits
+            .iter()
+            .skip(start)
+            .take(max)
+            .map(|i| self.issue_json(req, i))
+            .collect();
+        MockResponse::json(
+            200,
+            &json!({"expand": "schema,names", "startAt": start, "maxResults": max, "total": hits.len(), "issues": page}),
+        )
+    }
+
     fn matches(&self, i: &Issue, clauses: &[Clause]) -> bool {
         clauses.iter().all(|c| match c {
             Clause::Project(p) => p.eq_ignore_ascii_case(&self.project_key),
@@ -87,6 +120,16 @@ impl JiraSite {
             e.push(("summary", "You must specify a summary of the issue.".into()));
         }
         if let Some(d) = f.get("description")
+            && self.data_center
+            && !(d.is_null() || d.is_string())
+        {
+            e.push((
+                "description",
+                "Data Center takes the description as a string (wiki markup).".into(),
+            ));
+        }
+        if let Some(d) = f.get("description")
+            && !self.data_center
             && !d.is_null()
             && !is_doc(d)
         {
@@ -117,7 +160,7 @@ impl JiraSite {
         if let Some(a) = f.get("assignee")
             && !a.is_null()
             && !a
-                .get("accountId")
+                .get(self.user_field())
                 .and_then(Value::as_str)
                 .is_some_and(|id| self.assignable.iter().any(|u| u.0 == id))
         {

@@ -3,5 +3,6 @@
 
 mod common;
 mod contract;
+mod data_center;
 mod faults;
 mod features;

@@ -1,0 +1,212 @@
+//! Jira Data Center: a personal access token sent as Bearer, and with
+//! `api_version: 2` the REST v2 paths, against a loopback site that
+//! checks every request against the v2 operations as Atlassian's Data
+//! Center reference describes them (`sr_apimock::spec::jira_data_center`).
+
+use serde_json::json;
+use sr_apimock::{JiraSite, MockServer};
+use sr_model::{IssueDraft, SearchQuery, StateFilter};
+use sr_secrets::Secret;
+use sr_tracker::{ErrorKind, IssueTracker};
+use sr_tracker_jira::{JiraConfig, JiraTracker};
+
+use crate::common::{create_issue_rule, settings};
+
+const PAT: &str = "NjM2MjY3NTQ5ODQ1OsAmple+PAT";
+
+struct Dc {
+    server: MockServer,
+    site: JiraSite,
+    tracker: JiraTracker,
+}
+
+impl Drop for Dc {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            assert_eq!(
+                self.server.failures(),
+                Vec::<String>::new(),
+                "requests Jira Data Center would reject"
+            );
+            assert_eq!(
+                self.server.answer_failures(),
+                Vec::<String>::new(),
+                "answers unlike Jira's"
+            );
+        }
+    }
+}
+
+async fn dc() -> Dc {
+    let site = JiraSite::data_center("DB").with_authorization(&format!("Bearer {PAT}"));
+    let spec = sr_apimock::spec::jira_data_center().expect("Data Center description");
+    let server = MockServer::start(spec, site.clone()).await.expect("server");
+    server.rule("createIssue", create_issue_rule);
+    let config: JiraConfig = serde_json::from_value(json!({
+        "base_url": server.base_url(), "project_key": "DB", "api_version": 2,
+        "auth": {"type": "bearer", "token": "${JIRA_PAT}"}
+    }))
+    .expect("config");
+    let tracker = JiraTracker::new(
+        "Jira DC",
+        &config,
+        &Secret::new(PAT),
+        Some(settings(server.base_url())),
+    )
+    .expect("tracker");
+    Dc {
+        server,
+        site,
+        tracker,
+    }
+}
+
+fn ops(server: &MockServer) -> Vec<String> {
+    server
+        .requests()
+        .into_iter()
+        .filter_map(|r| r.operation_id)
+        .collect()
+}
+
+#[tokio::test]
+async fn passes_the_contract_over_rest_v2() {
+    let f = dc().await;
+    let report = f.tracker.test_connection().await.expect("test connection");
+    assert_eq!(report.user.as_deref(), Some("Mia Krystof"));
+    sr_tracker::contract::check_tracker(&f.tracker, "DB-999")
+        .await
+        .expect("contract");
+    let ops = ops(&f.server);
+    for op in [
+        "searchUsingSearchRequest",
+        "getPriorities",
+        "createIssue",
+        "editIssue",
+        "doTransition",
+        "addComment",
+    ] {
+        assert!(ops.iter().any(|o| o == op), "{op} not used: {ops:?}");
+    }
+    let paths: Vec<String> = f.server.requests().into_iter().map(|r| r.path).collect();
+    assert!(
+        paths.iter().all(|p| p.starts_with("/rest/api/2/")),
+        "{paths:?}"
+    );
+}
+
+#[tokio::test]
+async fn bodies_are_text_and_users_are_usernames() {
+    let f = dc().await;
+    let users = f.tracker.users(None, "mi").await.expect("users");
+    let ids: Vec<&str> = users.iter().map(|u| u.id.as_str()).collect();
+    assert_eq!(ids, ["mia"]);
+    let mut draft = IssueDraft::new(
+        "Orders drifted",
+        "The *orders* table drifted.\n\n- a column",
+    );
+    draft.assignees = vec!["mia".into()];
+    let issue = f.tracker.create_issue(&draft).await.expect("create");
+    assert_eq!(issue.body, "The *orders* table drifted.\n\n- a column");
+    assert_eq!(issue.reference.assignee.as_deref(), Some("mia"));
+    let id = issue.key().id.clone();
+    let c = f
+        .tracker
+        .add_comment(&id, "Fixed by `V12`.")
+        .await
+        .expect("comment");
+    assert_eq!(c.body, "Fixed by `V12`.");
+    assert_eq!(
+        f.tracker.comments(&id).await.expect("comments")[0].body,
+        "Fixed by `V12`."
+    );
+    let projects = f.tracker.projects().await.expect("projects");
+    assert_eq!(projects.len(), 1);
+    assert_eq!(
+        f.tracker.labels(None).await.map_err(|e| e.kind()).err(),
+        Some(ErrorKind::Unsupported)
+    );
+    assert_eq!(f.site.issue_count(), 1);
+}
+
+#[tokio::test]
+async fn searches_page_by_start_at() {
+    let f = dc().await;
+    for n in 0..250 {
+        f.site.seed(&format!("seeded {n}"), &["bulk"]);
+    }
+    let all = SearchQuery {
+        state: StateFilter::All,
+        limit: 0,
+        ..SearchQuery::default()
+    };
+    let found = f.tracker.search_issues(&all).await.expect("search");
+    assert_eq!(found.len(), 250);
+    // Each page starts where the last ended: every issue once.
+    let mut keys: Vec<String> = found.iter().map(|i| i.key().id.clone()).collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), 250);
+    let pages = ops(&f.server)
+        .iter()
+        .filter(|o| *o == "searchUsingSearchRequest")
+        .count();
+    assert_eq!(pages, 3, "250 issues at 100 a page");
+    let few = SearchQuery {
+        limit: 5,
+        ..all.clone()
+    };
+    assert_eq!(
+        f.tracker.search_issues(&few).await.expect("search").len(),
+        5
+    );
+}
+
+/// The v2 description is not vacuous: Cloud's ADF description, an
+/// `accountId` assignee and Cloud's search body fail it.
+#[tokio::test]
+async fn the_v2_description_rejects_cloud_shapes() {
+    let spec = sr_apimock::spec::jira_data_center().expect("Data Center description");
+    let server = MockServer::start(spec, JiraSite::data_center("DB"))
+        .await
+        .expect("server");
+    let client = sr_tracker::reqwest::Client::new();
+    let adf = json!({"type": "doc", "version": 1, "content": []});
+    let sends = [
+        (
+            "/rest/api/2/issue",
+            json!({"fields": {"project": {"key": "DB"}, "issuetype": {"name": "Task"}, "summary": "s", "description": adf}}),
+        ),
+        (
+            "/rest/api/2/issue",
+            json!({"fields": {"project": {"key": "DB"}, "issuetype": {"name": "Task"}, "summary": "s", "assignee": {"accountId": "5b10a2844c20165700ede21g"}}}),
+        ),
+        (
+            "/rest/api/2/search",
+            json!({"jql": "project = DB", "nextPageToken": "x"}),
+        ),
+        ("/rest/api/3/search/jql", json!({"jql": "project = DB"})),
+    ];
+    for (path, body) in &sends {
+        client
+            .post(format!("{}{path}", server.base_url()))
+            .header("authorization", format!("Bearer {PAT}"))
+            .json(body)
+            .send()
+            .await
+            .expect("send");
+    }
+    let failures = server.failures();
+    let expect = [
+        "POST /rest/api/2/issue: body.fields.description",
+        "POST /rest/api/2/issue: body.fields.assignee",
+        "POST /rest/api/2/search: body",
+        "POST /rest/api/3/search/jql: no operation",
+    ];
+    for e in expect {
+        assert!(
+            failures.iter().any(|f| f.starts_with(e)),
+            "no failure starting `{e}` in {failures:#?}"
+        );
+    }
+}
