@@ -12,6 +12,7 @@
 //! [`Sanitiser`] and [`strip_rows`] have taken secrets and row data out,
 //! cut to the provider's limit ([`limits`]).
 
+mod conditions;
 mod context;
 mod helpers;
 pub mod limits;

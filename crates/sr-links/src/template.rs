@@ -9,8 +9,10 @@
 //! example event of `config/events/`, see [`crate::samples`]), so a
 //! misspelt variable is reported when the templates load, not at 3 a.m.
 //! when the first drift arrives. Strict mode catches variables that are
-//! rendered; a variable only tested by `{{#if}}` is not checked (Handlebars
-//! treats a missing one as false), so samples fill in every optional part.
+//! rendered; Handlebars treats a missing `{{#if}}` variable as false, so
+//! conditions are looked up in the sample separately
+//! ([`crate::conditions`]). Samples fill in every optional part, so that
+//! every section is rendered and checked.
 
 use std::path::{Path, PathBuf};
 
@@ -18,6 +20,7 @@ use handlebars::{Handlebars, RenderErrorReason};
 use serde_json::Value;
 use sr_model::ObjectRef;
 
+use crate::conditions::missing_condition;
 use crate::limits::{TITLE_LIMIT, truncate_body};
 use crate::samples::{Sample, TEMPLATE_SAMPLES, event_context};
 use crate::{LinkError, ObjectContext, helpers};
@@ -224,8 +227,23 @@ impl Templates {
             message: format!("the sample is not valid JSON: {e}"),
         })?;
         let against = format!("its sample {}", sample.origin());
-        self.render_against(name, &event_context(&data), &against)
-            .map(drop)
+        let context = event_context(&data);
+        self.render_against(name, &context, &against)?;
+        let missing = self
+            .registry
+            .get_template(name)
+            .and_then(|t| missing_condition(t, &context));
+        match missing {
+            Some((variable, line, column)) => Err(LinkError::TemplateVariable {
+                name: name.to_owned(),
+                origin: self.origin(name).unwrap_or(name).to_owned(),
+                line,
+                column,
+                variable,
+                against,
+            }),
+            None => Ok(()),
+        }
     }
 
     /// The Markdown body of an issue about an object.

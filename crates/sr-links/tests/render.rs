@@ -68,6 +68,17 @@ fn a_missing_variable_fails_at_load_naming_template_line_and_variable() {
         &["template adr", "line 2", "decision.options"],
     );
     check_load_error("health_check", "# {{nope}}", &["line 1", "`nope`"]);
+    // Conditions too, although Handlebars reads a missing one as false.
+    check_load_error(
+        "drift_detection",
+        "# {{connection}}\n\n{{#if drift.detials}}\n{{drift.details}}\n{{/if}}\n",
+        &["line 3", "`drift.detials`"],
+    );
+    check_load_error(
+        "test_failure",
+        "# {{test.name}}\n{{#if test.sql}}{{else}}{{#unless run.idd}}x{{/unless}}{{/if}}",
+        &["line 2", "`run.idd`"],
+    );
     // A syntax error names the file too.
     check_load_error("adr", "# {{#if decision}}unclosed", &["adr.hbs"]);
 }
