@@ -80,11 +80,19 @@ impl PgServer {
         let version = pretty_version(&process::run(tool("pg_ctl").arg("--version"))?);
 
         let log = dir.join("postgres.log");
+        // Query benches read pg_stat_statements; it must be preloaded. The
+        // server package ships it (Debian's does); without it the benches
+        // say it is not installed.
+        let preload = if has_library(&bin, "pg_stat_statements") {
+            " -c shared_preload_libraries=pg_stat_statements"
+        } else {
+            ""
+        };
         for _ in 0..ATTEMPTS {
             let port = try_free_port()?;
             let options = format!(
                 "-p {port} -k '{}' -c listen_addresses=127.0.0.1 -c max_connections=300 \
-                 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+                 -c fsync=off -c synchronous_commit=off -c full_page_writes=off{preload}",
                 dir.display()
             );
             let started = process::run(
@@ -167,6 +175,13 @@ fn find_bindir() -> Result<PathBuf> {
             package: "postgresql",
         }),
     }
+}
+
+/// Whether the server's library directory (`BIN/../lib`, as Debian lays it
+/// out) holds the shared library `name`.
+fn has_library(bin: &Path, name: &str) -> bool {
+    bin.parent()
+        .is_some_and(|p| p.join("lib").join(format!("{name}.so")).is_file())
 }
 
 /// `PostgreSQL 15.18` from `pg_ctl (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)`.

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::{MySqlPool, PgPool, Row, SqlitePool};
+use sqlx::{Executor, MySqlPool, PgPool, Row, SqlitePool};
 
 use super::plan::{self, PlanSummary};
 use crate::database::BoxFuture;
@@ -173,8 +173,13 @@ pub(crate) fn sqlite<'a>(
     sql: &'a str,
 ) -> BoxFuture<'a, Result<PlanSummary, sqlx::Error>> {
     Box::pin(async move {
-        let rows = sqlx::raw_sql(&format!("EXPLAIN QUERY PLAN {sql}"))
-            .fetch_all(pool)
+        let mut conn = pool.acquire().await?;
+        // EXPLAIN QUERY PLAN reads nothing from the file, so a connection
+        // would plan with the schema it last loaded (missing an index made
+        // since); reading the schema table first makes it check.
+        conn.fetch_all("SELECT count(*) FROM sqlite_schema").await?;
+        let rows = conn
+            .fetch_all(format!("EXPLAIN QUERY PLAN {sql}").as_str())
             .await?;
         let details = rows
             .iter()

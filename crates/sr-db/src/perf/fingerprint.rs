@@ -18,11 +18,13 @@ pub fn normalize(sql: &str) -> String {
             Kind::Punct(c) => c.to_string(),
         };
         // `?, ?` folds into one `?`: lists of values of any length match.
-        if word == "?" && words.len() >= 2 && words[words.len() - 1] == "," {
-            if words[words.len() - 2] == "?" {
-                words.pop();
-                continue;
-            }
+        if word == "?"
+            && words.len() >= 2
+            && words[words.len() - 1] == ","
+            && words[words.len() - 2] == "?"
+        {
+            words.pop();
+            continue;
         }
         words.push(word);
     }
