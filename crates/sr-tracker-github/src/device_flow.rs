@@ -90,13 +90,31 @@ struct TokenAnswer {
     interval: Option<u64>,
 }
 
+/// What `slow_down` adds to the interval when GitHub's answer names no new
+/// one (RFC 8628 §3.5; GitHub documents the same five seconds).
+pub const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
+
 /// Polls until the user has entered the code (or declined, or the code
 /// expired) and returns the access token.
 pub async fn wait_for_token(web: &Url, client_id: &str, code: &DeviceCode) -> Result<Secret> {
+    wait_for_token_with(web, client_id, code, SLOW_DOWN_STEP, |_| {}).await
+}
+
+/// [`wait_for_token`] with the `slow_down` step given (tests use a
+/// millisecond, not GitHub's five seconds) and `on_wait` told each
+/// interval before it is waited.
+pub async fn wait_for_token_with(
+    web: &Url,
+    client_id: &str,
+    code: &DeviceCode,
+    slow_down_step: Duration,
+    mut on_wait: impl FnMut(Duration) + Send,
+) -> Result<Secret> {
     let http = client(web)?;
     let mut interval = Duration::from_secs(code.interval);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(code.expires_in);
     loop {
+        on_wait(interval);
         tokio::time::sleep(interval).await;
         if tokio::time::Instant::now() > deadline {
             return Err(flow_error("expired_token", client_id));
@@ -121,7 +139,7 @@ pub async fn wait_for_token(web: &Url, client_id: &str, code: &DeviceCode) -> Re
                 interval = answer
                     .interval
                     .map(Duration::from_secs)
-                    .unwrap_or(interval + Duration::from_secs(5));
+                    .unwrap_or(interval + slow_down_step);
             }
             (None, Some(other)) => return Err(flow_error(other, client_id)),
             (None, None) => return Err(flow_error("no token and no error", client_id)),

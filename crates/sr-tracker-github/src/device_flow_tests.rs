@@ -107,3 +107,33 @@ fn web_roots() {
     check("https://ghe.example.com/api/v3", "https://ghe.example.com/");
     check("http://127.0.0.1:9000", "http://127.0.0.1:9000/");
 }
+
+/// `slow_down` without a new interval adds the step; with one, GitHub's
+/// interval is taken. The intervals waited are recorded, not slept out.
+#[tokio::test]
+async fn slow_down_lengthens_the_interval() {
+    let ms = Duration::from_millis;
+    let pending = json!({"error": "authorization_pending"});
+    let token = json!({"access_token": "gho_x", "token_type": "bearer", "scope": "repo"});
+    let polls = vec![
+        pending.clone(),
+        json!({"error": "slow_down"}),
+        pending.clone(),
+        json!({"error": "slow_down"}),
+        json!({"error": "slow_down", "interval": 0}),
+        token,
+    ];
+    let script = Script(Arc::new(Mutex::new(polls.into())));
+    let server = MockServer::start(spec(), script).await.expect("server");
+    let web = Url::parse(server.base_url()).expect("url");
+    let code = start(&web, "Iv1.abc", &["repo"])
+        .await
+        .expect("device code");
+    let mut waits = Vec::new();
+    let got = wait_for_token_with(&web, "Iv1.abc", &code, ms(1), |d| waits.push(d))
+        .await
+        .expect("token");
+    assert_eq!(got.expose(), "gho_x");
+    assert_eq!(waits, [ms(0), ms(0), ms(1), ms(1), ms(2), ms(0)]);
+    assert_eq!(server.failures(), Vec::<String>::new());
+}
