@@ -8,9 +8,14 @@
 //!   [`ConfigError`] placed at `FILE:LINE:COLUMN` that says what to write
 //!   instead. Each provider's `config` object is checked by its adapter's
 //!   factory, with the adapter's positions mapped into the file.
+//! - [`load_connections`] / [`save_connections`]: `connections.json`, the
+//!   named database connection profiles, read as strictly; a profile's URL
+//!   never holds a password, only a reference to one.
 //! - [`check_env`]: the `${VAR}` references that cannot be resolved now,
 //!   for a warning; the loader itself never expands them.
 
+mod atomic;
+mod connections;
 mod diagnose;
 mod env_check;
 mod error;
@@ -19,6 +24,10 @@ mod spans;
 mod suggest;
 mod trackers;
 
+pub use connections::{
+    ConnectionProfile, ConnectionsFile, RESERVED_CONNECTION_NAMES, check_connection_name,
+    dialect_name, load_connections, parse_connections, save_connections, split_url_password,
+};
 pub use env_check::{check_env, check_env_text};
 pub use error::{ConfigError, ConfigErrorKind};
 pub use paths::{Paths, ensure_dir, platform_dirs};

@@ -10,6 +10,7 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 use sr_model::ObjectKind;
 use sr_schema::{Dialect, Snapshot};
+use sr_secrets::Secret;
 
 use crate::diagnose::diagnose;
 use crate::url::{dialect_of_url, redact_url};
@@ -53,10 +54,21 @@ impl Database {
     /// so a failure is reported with its cause instead of a pool timeout.
     #[tracing::instrument(name = "db.connect", skip_all, fields(url = %redact_url(url)))]
     pub fn connect(url: &str) -> BoxFuture<'_, Result<Database, DbError>> {
-        Box::pin(Self::connect_inner(url))
+        Box::pin(Self::connect_inner(url, None))
     }
 
-    async fn connect_inner(url: &str) -> Result<Database, DbError> {
+    /// Like [`Database::connect`], with the password given apart from the
+    /// URL (a connection profile keeps it in the keyring or the
+    /// environment). SQLite ignores it.
+    #[tracing::instrument(name = "db.connect", skip_all, fields(url = %redact_url(url)))]
+    pub fn connect_with_password<'a>(
+        url: &'a str,
+        password: Option<&'a Secret>,
+    ) -> BoxFuture<'a, Result<Database, DbError>> {
+        Box::pin(Self::connect_inner(url, password))
+    }
+
+    async fn connect_inner(url: &str, password: Option<&Secret>) -> Result<Database, DbError> {
         let shown = redact_url(url);
         let bad_url = |reason: String| DbError::BadUrl {
             url: shown.clone(),
@@ -72,7 +84,11 @@ impl Database {
                 Database::open_sqlite_with(opts, shown).await
             }
             Dialect::Postgres => {
-                let opts = PgConnectOptions::from_str(url).map_err(|e| bad_url(e.to_string()))?;
+                let mut opts =
+                    PgConnectOptions::from_str(url).map_err(|e| bad_url(e.to_string()))?;
+                if let Some(p) = password {
+                    opts = opts.password(p.expose());
+                }
                 probe(PgConnection::connect_with(&opts), &shown, dialect).await?;
                 let name = opts
                     .get_database()
@@ -96,8 +112,11 @@ impl Database {
                     }
                     _ => url.to_owned(),
                 };
-                let opts = MySqlConnectOptions::from_str(&mysql_url)
+                let mut opts = MySqlConnectOptions::from_str(&mysql_url)
                     .map_err(|e| bad_url(e.to_string()))?;
+                if let Some(p) = password {
+                    opts = opts.password(p.expose());
+                }
                 probe(MySqlConnection::connect_with(&opts), &shown, dialect).await?;
                 let name = opts.get_database().unwrap_or_default().to_owned();
                 let pool = MySqlPoolOptions::new()

@@ -15,11 +15,11 @@
 //! - `server`: row estimates and object DDL on the servers;
 //! - [`drift`]: comparing a live database with a snapshot file, a
 //!   migrations directory or another database;
+//! - [`health`]: health checks (connectivity, long-running queries, blocked
+//!   locks, saturation, replication lag, SQLite integrity, last backup);
 //! - [`perf`]: query benches (timed runs with cancellation, plans,
 //!   `pg_stat_statements`), fingerprints and the regression rule;
 //! - `demo`: the bundled demo shop database.
-//!
-//! Health checks come in a later slice of issue #3.
 
 mod database;
 pub mod demo;
@@ -27,6 +27,7 @@ mod diagnose;
 pub mod drift;
 mod error;
 mod exec;
+pub mod health;
 mod mysql;
 pub mod perf;
 mod postgres;

@@ -1,0 +1,375 @@
+//! `connections.json`: named database connection profiles, read strictly
+//! (every problem placed at its file, line and column, with the fix) and
+//! written atomically. A profile's URL never holds a password: the password
+//! is a [`SecretRef`] (`${ENV}` or a keyring entry).
+//!
+//! ```json
+//! {"connections": [
+//!   {"name": "shop-prod", "url": "postgres://app@db.example.com:5432/shop",
+//!    "password": {"keyring": "connection/shop-prod"}, "environment": "production"}
+//! ]}
+//! ```
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use sr_secrets::SecretRef;
+
+use crate::atomic::write_atomically;
+use crate::diagnose::{Doc, describe_node, serde_message, syntax_error};
+use crate::error::{ConfigError, ConfigErrorKind};
+use crate::spans::{self, Kind, Node};
+
+/// Names a profile may not take: connections the workbench always has.
+pub const RESERVED_CONNECTION_NAMES: &[&str] = &["demo"];
+
+/// One named connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionProfile {
+    /// Unique; used as `--db NAME` and in object keys (`NAME:schema.table`).
+    pub name: String,
+    /// `sqlite://PATH`, `postgres://USER@HOST:PORT/DB`,
+    /// `mysql://…` or `mariadb://…`, without a password.
+    pub url: String,
+    /// Where the password lives; `None` for SQLite or password-less logins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<SecretRef>,
+    /// A label such as `production`, shown in drift and health reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+}
+
+impl ConnectionProfile {
+    /// `sqlite`, `postgres` or `mysql`, from the URL's scheme.
+    pub fn dialect(&self) -> Option<&'static str> {
+        dialect_name(&self.url)
+    }
+}
+
+/// The contents of `connections.json`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionsFile {
+    pub connections: Vec<ConnectionProfile>,
+}
+
+impl ConnectionsFile {
+    pub fn find(&self, name: &str) -> Option<&ConnectionProfile> {
+        self.connections.iter().find(|c| c.name == name)
+    }
+
+    /// Adds `profile`, or replaces the one of the same name; returns the
+    /// replaced one.
+    pub fn upsert(&mut self, profile: ConnectionProfile) -> Option<ConnectionProfile> {
+        match self.connections.iter_mut().find(|c| c.name == profile.name) {
+            Some(existing) => Some(std::mem::replace(existing, profile)),
+            None => {
+                self.connections.push(profile);
+                None
+            }
+        }
+    }
+
+    /// Removes the profile called `name`, returning it.
+    pub fn remove(&mut self, name: &str) -> Option<ConnectionProfile> {
+        let at = self.connections.iter().position(|c| c.name == name)?;
+        Some(self.connections.remove(at))
+    }
+}
+
+/// `sqlite`, `postgres` or `mysql` for a URL whose scheme names one.
+pub fn dialect_name(url: &str) -> Option<&'static str> {
+    let scheme = url.split_once(':')?.0.to_ascii_lowercase();
+    match scheme.as_str() {
+        "sqlite" => Some("sqlite"),
+        "postgres" | "postgresql" => Some("postgres"),
+        "mysql" | "mariadb" => Some("mysql"),
+        _ => None,
+    }
+}
+
+/// Splits the password out of a URL: the `user:PASSWORD@` of its authority
+/// or a `password=` query parameter. Returns the URL without it and the
+/// password (still percent-encoded as written), or `None` when the URL
+/// holds none.
+pub fn split_url_password(url: &str) -> Option<(String, String)> {
+    if let Some(scheme_end) = url.find("://") {
+        let auth_start = scheme_end + 3;
+        let rest = &url[auth_start..];
+        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        if let Some(at) = rest[..authority_end].rfind('@')
+            && let Some(colon) = rest[..at].find(':')
+        {
+            let password = rest[colon + 1..at].to_owned();
+            let mut out = url.to_owned();
+            out.replace_range(auth_start + colon..auth_start + at, "");
+            return Some((out, password));
+        }
+    }
+    let (head, query) = url.split_once('?')?;
+    let mut password = None;
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| match pair.split_once('=') {
+            Some((k, v)) if k.eq_ignore_ascii_case("password") => {
+                password = Some(v.to_owned());
+                false
+            }
+            _ => true,
+        })
+        .collect();
+    let password = password?;
+    let url = if kept.is_empty() {
+        head.to_owned()
+    } else {
+        format!("{head}?{}", kept.join("&"))
+    };
+    Some((url, password))
+}
+
+/// Why `name` cannot name a profile, if it cannot: empty, reserved, or
+/// holding characters object keys use as separators.
+pub fn check_connection_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        return Err("the name is empty; give the connection a unique name".into());
+    }
+    if RESERVED_CONNECTION_NAMES.contains(&name) {
+        return Err(format!(
+            "\"{name}\" is the built-in demo connection; choose another name"
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Err(format!(
+            "the name \"{name}\" contains {c:?}; use letters, digits, '-', '_' and '.' only"
+        ));
+    }
+    if name.contains("://") {
+        return Err("a name may not look like a URL".into());
+    }
+    Ok(())
+}
+
+/// Reads `path`; a missing file means no profiles. The first problem found
+/// is returned; [`parse_connections`] returns all.
+pub fn load_connections(path: &Path) -> Result<ConnectionsFile, ConfigError> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ConnectionsFile::default()),
+        Err(e) => {
+            return Err(ConfigError::io(
+                path,
+                "read the connections file",
+                &e,
+                "check that it is a readable file",
+            ));
+        }
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        ConfigError::at_file(
+            ConfigErrorKind::Syntax,
+            path,
+            format!(
+                "the file is not UTF-8 text (bad byte at offset {}); save it as UTF-8",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    parse_connections(path, &text).map_err(|errors| {
+        errors.into_iter().next().unwrap_or_else(|| {
+            ConfigError::at_file(ConfigErrorKind::Syntax, path, "the file could not be read")
+        })
+    })
+}
+
+/// Checks `text`, the contents of `path`, and returns every problem found,
+/// in file order (never an empty list).
+pub fn parse_connections(path: &Path, text: &str) -> Result<ConnectionsFile, Vec<ConfigError>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(vec![ConfigError::at_offset(
+            ConfigErrorKind::Syntax,
+            path,
+            text,
+            0,
+            r#"the file is empty; write {"connections": []}, or delete the file"#,
+        )]);
+    }
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        return Err(vec![syntax_error(path, text, &e)]);
+    }
+    let root = spans::parse(text).ok_or_else(|| {
+        vec![ConfigError::at_file(
+            ConfigErrorKind::Syntax,
+            path,
+            "the JSON structure could not be read; check the file with a JSON validator",
+        )]
+    })?;
+    let doc = Doc {
+        file: path,
+        text,
+        root: &root,
+    };
+    let duplicates: Vec<ConfigError> = root
+        .duplicate_keys()
+        .into_iter()
+        .map(|d| {
+            let message = format!(
+                "field \"{}\" is written twice {} (first at {}); keep one",
+                d.key,
+                doc.in_phrase(&d.container),
+                doc.place(d.first)
+            );
+            doc.error_at(ConfigErrorKind::DuplicateKey, d.start, message)
+        })
+        .collect();
+    if !duplicates.is_empty() {
+        return Err(duplicates);
+    }
+    if !matches!(root.kind, Kind::Object(_)) {
+        let found = describe_node(&root, text);
+        let detail =
+            format!(r#"expected an object, found {found}; write {{"connections": [ ... ]}}"#);
+        return Err(vec![doc.value_error(root.start, &detail)]);
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Outline<'a> {
+        #[serde(borrow)]
+        #[allow(dead_code, reason = "read only to check the outline")]
+        connections: Vec<&'a RawValue>,
+    }
+    if let Err(e) = serde_json::from_str::<Outline<'_>>(text) {
+        return Err(vec![doc.serde_error(&e, text, 0)]);
+    }
+
+    let mut errors = Vec::new();
+    let mut connections = Vec::new();
+    let mut names: HashMap<String, usize> = HashMap::new();
+    let nodes = root
+        .member("connections")
+        .map_or(&[][..], |m| m.value.items());
+    for node in nodes {
+        let before = errors.len();
+        let Some(profile) = check_entry(&doc, node, &mut errors) else {
+            continue;
+        };
+        let name_at = value_start(node, "name");
+        if let Some(first) = names.get(&profile.name) {
+            let message = format!(
+                "duplicate connection name \"{}\" (first used at {}); give each connection a unique name",
+                profile.name,
+                doc.place(*first)
+            );
+            errors.push(doc.error_at(ConfigErrorKind::DuplicateName, name_at, message));
+        } else {
+            names.insert(profile.name.clone(), name_at);
+        }
+        if errors.len() == before {
+            connections.push(profile);
+        }
+    }
+    if errors.is_empty() {
+        Ok(ConnectionsFile { connections })
+    } else {
+        errors.sort_by_key(|e| (e.line, e.column));
+        Err(errors)
+    }
+}
+
+/// Reads one profile and checks its values; pushes what is wrong onto
+/// `errors`.
+fn check_entry(
+    doc: &Doc<'_>,
+    node: &Node,
+    errors: &mut Vec<ConfigError>,
+) -> Option<ConnectionProfile> {
+    if !matches!(node.kind, Kind::Object(_)) {
+        let found = describe_node(node, doc.text);
+        errors.push(doc.value_error(node.start, &format!("expected an object, found {found}")));
+        return None;
+    }
+    // The password on its own, so a plain-text one is reported at itself.
+    if let Some(password) = node.member("password") {
+        let slice = &doc.text[password.value.start..password.value.end];
+        if let Err(e) = serde_json::from_str::<Option<SecretRef>>(slice) {
+            errors.push(doc.value_error(password.value.start, &serde_message(&e)));
+            return None;
+        }
+    }
+    let slice = &doc.text[node.start..node.end];
+    let profile: ConnectionProfile = match serde_json::from_str(slice) {
+        Ok(p) => p,
+        Err(e) => {
+            errors.push(doc.serde_error(&e, slice, node.start));
+            return None;
+        }
+    };
+    let connection = format!("connection \"{}\"", profile.name);
+    if let Err(why) = check_connection_name(&profile.name) {
+        errors.push(doc.error_at(
+            ConfigErrorKind::InvalidValue,
+            value_start(node, "name"),
+            format!("bad value for \"name\" of {connection}: {why}"),
+        ));
+    }
+    let url_at = value_start(node, "url");
+    if dialect_name(&profile.url).is_none() {
+        errors.push(doc.error_at(
+            ConfigErrorKind::InvalidValue,
+            url_at,
+            format!(
+                "bad value for \"url\" of {connection}: the scheme is not sqlite, postgres, mysql or mariadb; \
+                 write sqlite://PATH, postgres://USER@HOST:PORT/DB or mysql://USER@HOST:PORT/DB"
+            ),
+        ));
+    } else if split_url_password(&profile.url).is_some() {
+        errors.push(doc.error_at(
+            ConfigErrorKind::InvalidValue,
+            url_at,
+            format!(
+                "bad value for \"url\" of {connection}: the URL holds a password; remove it from the URL and \
+                 write \"password\": \"${{ENV_VAR}}\" or {{\"keyring\": \"NAME\"}} \
+                 (`scratchrobin connection add` moves it into the keyring for you)"
+            ),
+        ));
+    }
+    if profile
+        .environment
+        .as_deref()
+        .is_some_and(|e| e.trim().is_empty())
+    {
+        errors.push(doc.error_at(
+            ConfigErrorKind::InvalidValue,
+            value_start(node, "environment"),
+            format!(
+                "bad value for \"environment\" of {connection}: it is empty; write a label such as \"production\" or remove the field"
+            ),
+        ));
+    }
+    Some(profile)
+}
+
+/// Where the value of `key` under `node` starts; the node's start if absent.
+fn value_start(node: &Node, key: &str) -> usize {
+    node.member(key).map_or(node.start, |m| m.value.start)
+}
+
+/// Writes `file` to `path` as pretty JSON, atomically. Only references to
+/// passwords are written, never their values.
+pub fn save_connections(path: &Path, file: &ConnectionsFile) -> Result<(), ConfigError> {
+    let mut json = serde_json::to_string_pretty(file).map_err(|e| {
+        ConfigError::at_file(
+            ConfigErrorKind::InvalidValue,
+            path,
+            format!("cannot write the connections as JSON: {e}"),
+        )
+    })?;
+    json.push('\n');
+    write_atomically(path, json.as_bytes(), ".connections.")
+}

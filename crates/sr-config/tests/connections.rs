@@ -1,0 +1,199 @@
+//! `connections.json` checking, as data: each case is a file's text and
+//! either `OK` or a piece of the expected error report (errors joined by
+//! newlines, each `FILE:LINE:COLUMN: message`); then the URL password
+//! splitter and an atomic save/load round trip.
+
+use std::path::Path;
+
+use sr_config::{
+    ConnectionProfile, ConnectionsFile, load_connections, parse_connections, save_connections,
+    split_url_password,
+};
+use sr_secrets::SecretRef;
+
+const OK: &str = "OK";
+
+#[track_caller]
+fn check(text: &str, expected: &str) {
+    let parsed = parse_connections(Path::new("/cfg/connections.json"), text).map_err(|errors| {
+        errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    match parsed {
+        Ok(file) => assert_eq!(expected, OK, "the file was accepted: {file:?}\n{text}"),
+        Err(report) => {
+            assert_ne!(expected, OK, "unexpected error:\n{report}\n{text}");
+            assert!(
+                report.contains(expected),
+                "expected {expected:?} in:\n{report}\n--- for ---\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn accepted_files() {
+    check(r#"{"connections": []}"#, OK);
+    check(
+        r#"{"connections": [{"name": "local", "url": "sqlite:///tmp/a.db"}]}"#,
+        OK,
+    );
+    check(
+        r#"{"connections": [
+  {"name": "prod", "url": "postgres://app@db:5432/shop", "password": {"keyring": "connection/prod"}, "environment": "production"},
+  {"name": "stage.eu-1", "url": "mariadb://app@db/shop", "password": "${SHOP_PW}"},
+  {"name": "x", "url": "mysql://root@127.0.0.1:3306/a", "password": null}
+]}"#,
+        OK,
+    );
+}
+
+#[test]
+fn unknown_fields_and_values_are_placed_with_a_fix() {
+    check(
+        r#"{"connection": []}"#,
+        r#"/cfg/connections.json:1:2: unknown field "connection" at the top level; did you mean "connections"?"#,
+    );
+    check(
+        "{\"connections\": [\n  {\"name\": \"a\", \"url\": \"sqlite://a\", \"enviroment\": \"prod\"}]}",
+        r#"/cfg/connections.json:2:38: unknown field "enviroment" in "connections[0]"; did you mean "environment"?"#,
+    );
+    check(
+        r#"{"connections": [{"name": "a"}]}"#,
+        r#"missing field "url""#,
+    );
+    check(
+        r#"{"connections": [{"name": "a", "url": 5}]}"#,
+        r#"1:39: bad value for "connections[0].url": expected a string, found the number 5"#,
+    );
+    check(
+        r#"{"connections": [[]]}"#,
+        r#"1:18: bad value for "connections[0]": expected an object, found an array"#,
+    );
+    check(r#"[]"#, r#"write {"connections": [ ... ]}"#);
+    check("", r#"the file is empty; write {"connections": []}"#);
+    check(
+        r#"{"connections": [],}"#,
+        "1:19: invalid JSON: trailing comma",
+    );
+}
+
+#[test]
+fn passwords_are_never_plain_text() {
+    check(
+        r#"{"connections": [{"name": "a", "url": "postgres://u@h/d", "password": "hunter2"}]}"#,
+        r#"1:71: bad value for "connections[0].password": secrets may not be written in plain text"#,
+    );
+    check(
+        r#"{"connections": [{"name": "a", "url": "postgres://u:hunter2@h/d"}]}"#,
+        r#"1:39: bad value for "url" of connection "a": the URL holds a password; remove it"#,
+    );
+    check(
+        r#"{"connections": [{"name": "a", "url": "postgres://h/d?user=u&password=hunter2"}]}"#,
+        "the URL holds a password",
+    );
+    check(
+        r#"{"connections": [{"name": "a", "url": "sqlite://a", "password": {"keyring": ""}}]}"#,
+        "the keyring entry name is empty",
+    );
+}
+
+#[test]
+fn names_urls_and_labels_are_checked() {
+    check(
+        r#"{"connections": [{"name": "demo", "url": "sqlite://a"}]}"#,
+        r#"1:27: bad value for "name" of connection "demo": "demo" is the built-in demo connection"#,
+    );
+    check(
+        r#"{"connections": [{"name": "a:b", "url": "sqlite://a"}]}"#,
+        r#"the name "a:b" contains ':'"#,
+    );
+    check(
+        r#"{"connections": [{"name": " ", "url": "sqlite://a"}]}"#,
+        "the name is empty",
+    );
+    check(
+        r#"{"connections": [{"name": "a", "url": "oracle://h/d"}]}"#,
+        "the scheme is not sqlite, postgres, mysql or mariadb",
+    );
+    check(
+        r#"{"connections": [{"name": "a", "url": "sqlite://a", "environment": ""}]}"#,
+        r#"bad value for "environment" of connection "a": it is empty"#,
+    );
+    check(
+        "{\"connections\": [{\"name\": \"a\", \"url\": \"sqlite://a\"},\n {\"name\": \"a\", \"url\": \"sqlite://b\"}]}",
+        r#"2:11: duplicate connection name "a" (first used at 1:27)"#,
+    );
+}
+
+#[test]
+fn url_passwords_split_out() {
+    let cases = [
+        (
+            "postgres://bob:s3cret@127.0.0.1:5432/shop",
+            Some(("postgres://bob@127.0.0.1:5432/shop", "s3cret")),
+        ),
+        (
+            "mysql://bob:p%40ss@localhost/shop",
+            Some(("mysql://bob@localhost/shop", "p%40ss")),
+        ),
+        (
+            "postgres://localhost/shop?user=bob&password=s3cret&sslmode=disable",
+            Some((
+                "postgres://localhost/shop?user=bob&sslmode=disable",
+                "s3cret",
+            )),
+        ),
+        (
+            "postgres://localhost/shop?password=s3cret",
+            Some(("postgres://localhost/shop", "s3cret")),
+        ),
+        ("postgres://bob@localhost/shop", None),
+        ("sqlite:///tmp/a@b:c/demo.sqlite", None),
+        ("sqlite::memory:", None),
+    ];
+    for (url, expected) in cases {
+        let got = split_url_password(url);
+        let got = got.as_ref().map(|(u, p)| (u.as_str(), p.as_str()));
+        assert_eq!(got, expected, "{url}");
+    }
+}
+
+#[test]
+fn save_then_load_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub").join("connections.json");
+    assert_eq!(load_connections(&path).unwrap(), ConnectionsFile::default());
+    let mut file = ConnectionsFile::default();
+    for (name, env) in [("prod", Some("production")), ("dev", None)] {
+        file.upsert(ConnectionProfile {
+            name: name.into(),
+            url: format!("postgres://app@127.0.0.1:5432/{name}"),
+            password: Some(SecretRef::Keyring(format!("connection/{name}"))),
+            environment: env.map(str::to_owned),
+        });
+    }
+    save_connections(&path, &file).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(r#""keyring": "connection/prod""#), "{text}");
+    assert!(!text.contains("environment\": null"), "{text}");
+    assert_eq!(load_connections(&path).unwrap(), file);
+    assert!(file.remove("prod").is_some());
+    assert!(file.remove("prod").is_none());
+    save_connections(&path, &file).unwrap();
+    let names: Vec<String> = load_connections(&path)
+        .unwrap()
+        .connections
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(names, ["dev"]);
+    let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "temporary files left: {leftovers:?}");
+}
