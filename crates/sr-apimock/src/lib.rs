@@ -8,12 +8,14 @@
 //!
 //! Only ever binds 127.0.0.1.
 
+mod chaos;
 mod github;
 mod jira;
 pub mod schema;
 mod server;
 pub mod spec;
 
+pub use chaos::{Chaos, ChaosKnobs, FAULTS};
 pub use github::GitHubRepo;
 pub use jira::JiraSite;
 pub use server::{

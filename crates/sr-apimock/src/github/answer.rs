@@ -180,7 +180,7 @@ impl GitHubRepo {
                 }
                 let now = now(s);
                 let issue = Issue {
-                    number: s.issues.len() as u64 + 1,
+                    number: s.issues.len() as u64 + s.removed + 1,
                     title,
                     body: body.get("body").and_then(Value::as_str).map(str::to_owned),
                     state: "open",

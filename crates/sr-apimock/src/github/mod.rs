@@ -47,6 +47,8 @@ struct State {
     labels: Vec<(u64, String, String)>,
     hooks: Vec<(u64, Value)>,
     next_id: u64,
+    /// Issues deleted so far, so that numbers are never reused.
+    removed: u64,
     tick: i64,
     used: u64,
 }
@@ -110,7 +112,7 @@ impl GitHubRepo {
                 ensure_label(s, l);
             }
             let now = now(s);
-            let number = s.issues.len() as u64 + 1;
+            let number = s.issues.len() as u64 + s.removed + 1;
             s.issues.push(Issue {
                 number,
                 title: title.into(),
@@ -126,6 +128,38 @@ impl GitHubRepo {
                 comments: 0,
             });
             number
+        })
+        .unwrap_or_default()
+    }
+
+    /// Changes an issue's title as someone on GitHub would (its
+    /// `updated_at` moves); false when there is no such issue.
+    pub fn edit_title(&self, number: u64, title: &str) -> bool {
+        self.lock(|s| {
+            let now = now(s);
+            s.issues
+                .iter_mut()
+                .find(|i| i.number == number)
+                .map(|i| {
+                    i.title = title.to_owned();
+                    i.updated = now;
+                })
+                .is_some()
+        })
+        .unwrap_or_default()
+    }
+
+    /// Deletes an issue (or transfers it away: either way it is gone
+    /// here); false when there is no such issue.
+    pub fn remove(&self, number: u64) -> bool {
+        self.lock(|s| {
+            let before = s.issues.len();
+            s.issues.retain(|i| i.number != number);
+            let gone = s.issues.len() < before;
+            if gone {
+                s.removed += 1;
+            }
+            gone
         })
         .unwrap_or_default()
     }

@@ -1,0 +1,220 @@
+//! The jobs the scheduler runs for trackers: polling (incremental, full
+//! once a day or as configured) at the tracker's configured interval,
+//! sooner while its webhook is inactive, paced by its rate budget; and
+//! pruning the sync log.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sr_tracker::{SyncMode, TrackerEntry};
+
+use crate::health::{poll_interval, webhook_health};
+use crate::operation::SyncStatus;
+use crate::pacing::paced;
+use crate::scheduler::{Job, JobFailure, Schedule};
+use crate::{SyncKind, SyncManager, SyncRequest};
+
+/// Scheduling settings shared by every tracker job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchedulerOptions {
+    /// A scheduled poll is a full sync when the last full one is older.
+    pub full_every: Duration,
+    /// A webhook silent this long is inactive.
+    pub webhook_silence: Duration,
+    /// An inactive webhook's tracker is polled this many times as often.
+    pub inactive_divisor: u32,
+    pub backoff_base: Duration,
+    pub backoff_max: Duration,
+    /// The sync log keeps finished operations this long.
+    pub log_retention: Duration,
+}
+
+impl Default for SchedulerOptions {
+    fn default() -> Self {
+        SchedulerOptions {
+            full_every: Duration::from_secs(24 * 3600),
+            webhook_silence: Duration::from_secs(6 * 3600),
+            inactive_divisor: 2,
+            backoff_base: Duration::from_secs(30),
+            backoff_max: Duration::from_secs(3600),
+            log_retention: Duration::from_secs(7 * 24 * 3600),
+        }
+    }
+}
+
+/// Polls one tracker.
+#[derive(Debug)]
+pub struct TrackerJob {
+    manager: SyncManager,
+    entry: TrackerEntry,
+    options: SchedulerOptions,
+}
+
+impl TrackerJob {
+    pub fn new(manager: SyncManager, entry: TrackerEntry, options: SchedulerOptions) -> Self {
+        TrackerJob {
+            manager,
+            entry,
+            options,
+        }
+    }
+
+    /// Whether the entry's webhook is set up in trackers.json.
+    pub fn webhook_registered(entry: &TrackerEntry) -> bool {
+        entry.sync.webhook_id.is_some() || entry.sync.webhook_secret.is_some()
+    }
+
+    /// The configured interval (`sync.poll_interval_minutes`).
+    pub fn configured_interval(entry: &TrackerEntry) -> Duration {
+        Duration::from_secs(u64::from(entry.sync.poll_interval_minutes.max(1)) * 60)
+    }
+}
+
+/// One job per enabled tracker that pulls (`sync.mode` bidirectional or
+/// pull) and could be built, plus the sync-log pruner.
+pub fn tracker_jobs(
+    manager: &SyncManager,
+    entries: &[TrackerEntry],
+    options: &SchedulerOptions,
+) -> Vec<Arc<dyn Job>> {
+    let built = manager.trackers();
+    let mut jobs: Vec<Arc<dyn Job>> = entries
+        .iter()
+        .filter(|e| e.enabled)
+        .filter(|e| matches!(e.sync.mode, SyncMode::Bidirectional | SyncMode::Pull))
+        .filter(|e| built.by_name(&e.name).is_ok())
+        .map(|e| {
+            Arc::new(TrackerJob::new(manager.clone(), e.clone(), options.clone())) as Arc<dyn Job>
+        })
+        .collect();
+    jobs.push(Arc::new(PruneJob {
+        manager: manager.clone(),
+        retention: options.log_retention,
+    }));
+    jobs
+}
+
+#[async_trait]
+impl Job for TrackerJob {
+    fn name(&self) -> String {
+        format!("tracker:{}", self.entry.name)
+    }
+
+    async fn schedule(&self) -> Schedule {
+        let now = chrono::Utc::now();
+        let last = match self.manager.store().last_deliveries().await {
+            Ok(map) => map.get(&self.entry.name).copied(),
+            Err(e) => {
+                tracing::debug!(error = %e, "webhook deliveries unreadable; assuming none");
+                None
+            }
+        };
+        let health = webhook_health(
+            Self::webhook_registered(&self.entry),
+            last,
+            now,
+            self.options.webhook_silence,
+        );
+        let interval = poll_interval(
+            Self::configured_interval(&self.entry),
+            &health,
+            self.options.inactive_divisor,
+        );
+        let budget = self
+            .manager
+            .trackers()
+            .by_name(&self.entry.name)
+            .ok()
+            .and_then(|t| t.rate_budget());
+        Schedule {
+            next: paced(interval, budget.as_ref(), now),
+            backoff_base: self.options.backoff_base,
+            backoff_max: self.options.backoff_max,
+        }
+    }
+
+    async fn run(&self) -> Result<(), JobFailure> {
+        let fail = |message: String| JobFailure {
+            message,
+            retry_at: None,
+        };
+        let state = self
+            .manager
+            .store()
+            .tracker_sync_state(&self.entry.name)
+            .await
+            .map_err(|e| fail(e.to_string()))?;
+        let full_every = chrono::Duration::from_std(self.options.full_every)
+            .unwrap_or(chrono::Duration::MAX);
+        let kind = match state.last_full {
+            Some(t) if chrono::Utc::now() - t < full_every => SyncKind::Incremental,
+            _ => SyncKind::Full,
+        };
+        let handle = self
+            .manager
+            .start(SyncRequest::scheduled(&self.entry.name, kind))
+            .map_err(|e| fail(e.to_string()))?;
+        let op = handle.finished().await;
+        match op.status {
+            SyncStatus::Failed => {
+                let budget = self
+                    .manager
+                    .trackers()
+                    .by_name(&self.entry.name)
+                    .ok()
+                    .and_then(|t| t.rate_budget())
+                    .filter(|b| b.exhausted_at(chrono::Utc::now()));
+                Err(JobFailure {
+                    message: op.error.unwrap_or_else(|| "sync failed".into()),
+                    retry_at: budget.and_then(|b| b.reset_at),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    async fn stop(&self) {
+        if let Some(h) = self.manager.cancel(&self.entry.name) {
+            h.finished().await;
+        }
+    }
+}
+
+/// Deletes sync-log entries past their retention, hourly.
+#[derive(Debug)]
+pub struct PruneJob {
+    manager: SyncManager,
+    retention: Duration,
+}
+
+#[async_trait]
+impl Job for PruneJob {
+    fn name(&self) -> String {
+        "sync-log-prune".into()
+    }
+
+    async fn schedule(&self) -> Schedule {
+        Schedule {
+            next: Duration::from_secs(3600),
+            backoff_base: Duration::from_secs(60),
+            backoff_max: Duration::from_secs(3600),
+        }
+    }
+
+    async fn run(&self) -> Result<(), JobFailure> {
+        let keep = chrono::Duration::from_std(self.retention).unwrap_or(chrono::Duration::MAX);
+        match self.manager.prune(keep).await {
+            Ok(n) => {
+                if n > 0 {
+                    tracing::info!(pruned = n, "sync log pruned");
+                }
+                Ok(())
+            }
+            Err(e) => Err(JobFailure {
+                message: e.to_string(),
+                retry_at: None,
+            }),
+        }
+    }
+}

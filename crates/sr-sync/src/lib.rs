@@ -1,0 +1,40 @@
+//! Keeps the issue cache current with the least work and the fewest
+//! requests. A [`Scheduler`] runs one [`Job`] per tracker (and later per
+//! database connection), each in its own tracing span; a tracker job asks
+//! the [`SyncManager`] for a sync, which runs it as a [`SyncOperation`]
+//! (one active per tracker, with progress, results and cancellation) and
+//! records it in the store's sync log.
+//!
+//! A sync reads what changed since the tracker's cursor (less an overlap),
+//! compares content hashes and writes only what changed; a full sync also
+//! finds issues the tracker deleted or moved. Failures back a tracker off
+//! and mark it degraded; its rate budget spreads polls out before the limit.
+//!
+//! This crate never speaks HTTP itself (adapters do) and never touches the
+//! UI; it depends on sr-tracker, sr-store and sr-model only.
+
+mod cancel;
+mod error;
+pub mod health;
+mod jobs;
+mod manager;
+mod operation;
+pub mod pacing;
+mod poll;
+mod scheduler;
+#[cfg(test)]
+mod scheduler_tests;
+mod status;
+
+pub use cancel::CancelToken;
+pub use error::SyncError;
+pub use health::{InactiveReason, WebhookHealth};
+pub use jobs::{PruneJob, SchedulerOptions, TrackerJob, tracker_jobs};
+pub use manager::{SyncHandle, SyncManager, SyncRequest};
+pub use operation::{
+    IssueError, SyncKind, SyncOperation, SyncOrigin, SyncProgress, SyncResults, SyncStage,
+    SyncStatus,
+};
+pub use poll::{Poll, PollOptions, Report};
+pub use scheduler::{Job, JobFailure, JobStatus, Schedule, Scheduler};
+pub use status::{TrackerSyncStatus, tracker_sync_statuses};

@@ -1,0 +1,367 @@
+//! [`SyncManager`]: starts SyncOperations, one active per tracker (a second
+//! request for a tracker that is syncing gets the running operation), runs
+//! each on its own task in its own tracing span, keeps its progress in a
+//! watch channel and its record in the store, and cancels on request.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+use sr_store::Store;
+use sr_tracker::{IssueTracker, TrackerSet};
+use tokio::sync::{broadcast, watch};
+use tracing::Instrument;
+
+use crate::operation::{SyncOperation, SyncStatus};
+use crate::poll::{Poll, PollOptions};
+use crate::{CancelToken, SyncError, SyncKind, SyncOrigin};
+
+/// What to sync and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncRequest {
+    pub tracker: String,
+    pub kind: SyncKind,
+    pub origin: SyncOrigin,
+    pub include_closed: bool,
+    pub requested_by: String,
+}
+
+impl SyncRequest {
+    /// An incremental manual sync; [`SyncRequest::full`] widens it.
+    pub fn manual(tracker: &str, requested_by: &str) -> Self {
+        SyncRequest {
+            tracker: tracker.to_owned(),
+            kind: SyncKind::Incremental,
+            origin: SyncOrigin::Manual,
+            include_closed: false,
+            requested_by: requested_by.to_owned(),
+        }
+    }
+
+    pub fn scheduled(tracker: &str, kind: SyncKind) -> Self {
+        SyncRequest {
+            kind,
+            origin: SyncOrigin::Scheduled,
+            ..SyncRequest::manual(tracker, "scheduler")
+        }
+    }
+
+    pub fn full(mut self) -> Self {
+        self.kind = SyncKind::Full;
+        self
+    }
+
+    pub fn with_closed(mut self) -> Self {
+        self.include_closed = true;
+        self
+    }
+}
+
+/// A started (or joined) operation.
+#[derive(Debug, Clone)]
+pub struct SyncHandle {
+    rx: watch::Receiver<SyncOperation>,
+    cancel: CancelToken,
+    /// The request joined an operation that was already running.
+    pub joined: bool,
+}
+
+impl SyncHandle {
+    pub fn id(&self) -> String {
+        self.rx.borrow().id.clone()
+    }
+
+    /// The operation as it stands now.
+    pub fn snapshot(&self) -> SyncOperation {
+        self.rx.borrow().clone()
+    }
+
+    /// Every change of the operation, for a progress bar.
+    pub fn watch(&self) -> watch::Receiver<SyncOperation> {
+        self.rx.clone()
+    }
+
+    /// Asks the operation to stop; it ends `Cancelled` at its next step.
+    pub fn cancel(&self) {
+        self.cancel.cancel();
+    }
+
+    /// Waits until the operation has ended and returns its final state.
+    pub async fn finished(&self) -> SyncOperation {
+        let mut rx = self.rx.clone();
+        let ended = rx
+            .wait_for(|op| !op.status.is_active())
+            .await
+            .map(|op| op.clone());
+        // When the task is gone, its last word is what there is.
+        ended.unwrap_or_else(|_| self.rx.borrow().clone())
+    }
+}
+
+struct Active {
+    id: String,
+    handle: SyncHandle,
+}
+
+struct Inner {
+    store: Store,
+    trackers: RwLock<TrackerSet>,
+    active: Mutex<HashMap<String, Active>>,
+    options: PollOptions,
+    updates: broadcast::Sender<SyncOperation>,
+}
+
+/// Starts and tracks syncs; cheap to clone.
+#[derive(Clone)]
+pub struct SyncManager {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for SyncManager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncManager").finish_non_exhaustive()
+    }
+}
+
+impl SyncManager {
+    pub fn new(store: Store, trackers: TrackerSet, options: PollOptions) -> Self {
+        SyncManager {
+            inner: Arc::new(Inner {
+                store,
+                trackers: RwLock::new(trackers),
+                active: Mutex::default(),
+                options,
+                updates: broadcast::channel(256).0,
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// Swaps the trackers (after the settings changed); running syncs keep
+    /// the tracker they started with.
+    pub fn set_trackers(&self, trackers: TrackerSet) {
+        *self
+            .inner
+            .trackers
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = trackers;
+    }
+
+    pub fn trackers(&self) -> TrackerSet {
+        self.inner
+            .trackers
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Every change of every operation.
+    pub fn subscribe(&self) -> broadcast::Receiver<SyncOperation> {
+        self.inner.updates.subscribe()
+    }
+
+    /// Starts a sync, or joins the one already running for the tracker.
+    pub fn start(&self, request: SyncRequest) -> Result<SyncHandle, SyncError> {
+        let trackers = self.trackers();
+        let tracker = trackers.by_name(&request.tracker).map_err(|_| {
+            let known: Vec<String> = trackers.iter().map(|t| t.info().name.clone()).collect();
+            SyncError::UnknownTracker {
+                name: request.tracker.clone(),
+                known: known.join(", "),
+            }
+        })?;
+        let name = tracker.info().name.clone();
+        let mut active = self.inner.active.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(a) = active.get(&name) {
+            let mut handle = a.handle.clone();
+            handle.joined = true;
+            return Ok(handle);
+        }
+        let request = SyncRequest {
+            tracker: name.clone(),
+            ..request
+        };
+        let op = SyncOperation::new(&request, chrono::Utc::now());
+        let (tx, rx) = watch::channel(op.clone());
+        let handle = SyncHandle {
+            rx,
+            cancel: CancelToken::default(),
+            joined: false,
+        };
+        active.insert(
+            name.clone(),
+            Active {
+                id: op.id.clone(),
+                handle: handle.clone(),
+            },
+        );
+        drop(active);
+        let span = tracing::info_span!("sync", tracker = %name, operation = %op.id, kind = ?op.kind, origin = ?op.origin);
+        let this = self.clone();
+        let cancel = handle.cancel.clone();
+        let tracker = tracker.clone();
+        tokio::spawn(
+            async move { this.run(tracker, op, tx, cancel).await }.instrument(span),
+        );
+        Ok(handle)
+    }
+
+    /// The operations running now.
+    pub fn active(&self) -> Vec<SyncOperation> {
+        let active = self.inner.active.lock().unwrap_or_else(|p| p.into_inner());
+        let mut ops: Vec<SyncOperation> = active.values().map(|a| a.handle.snapshot()).collect();
+        ops.sort_by(|a, b| a.tracker.cmp(&b.tracker));
+        ops
+    }
+
+    /// Cancels the running operation of a tracker and returns it (to wait
+    /// for its end); `None` when none runs.
+    pub fn cancel(&self, tracker: &str) -> Option<SyncHandle> {
+        let active = self.inner.active.lock().unwrap_or_else(|p| p.into_inner());
+        let found = active
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(tracker))
+            .map(|(_, a)| a.handle.clone());
+        if let Some(h) = &found {
+            h.cancel();
+        }
+        found
+    }
+
+    /// Cancels every running operation and waits for them to end.
+    pub async fn shutdown(&self) {
+        let handles: Vec<SyncHandle> = {
+            let active = self.inner.active.lock().unwrap_or_else(|p| p.into_inner());
+            active.values().map(|a| a.handle.clone()).collect()
+        };
+        for h in &handles {
+            h.cancel();
+        }
+        for h in &handles {
+            h.finished().await;
+        }
+    }
+
+    /// The sync log, newest first.
+    pub async fn history(
+        &self,
+        tracker: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<SyncOperation>, SyncError> {
+        let rows = self
+            .inner
+            .store
+            .sync_operations(tracker, limit)
+            .await
+            .map_err(SyncError::store(tracker.unwrap_or("*")))?;
+        Ok(rows.iter().map(SyncOperation::from_row).collect())
+    }
+
+    /// Deletes finished operations older than `keep` (the sync log keeps
+    /// seven days); returns how many.
+    pub async fn prune(&self, keep: chrono::Duration) -> Result<u64, SyncError> {
+        self.inner
+            .store
+            .prune_sync_operations(chrono::Utc::now() - keep)
+            .await
+            .map_err(SyncError::store("*"))
+    }
+
+    async fn run(
+        self,
+        tracker: Arc<dyn IssueTracker>,
+        mut op: SyncOperation,
+        tx: watch::Sender<SyncOperation>,
+        cancel: CancelToken,
+    ) {
+        let store = &self.inner.store;
+        let name = op.tracker.clone();
+        let mut outcome = store.insert_sync_operation(&op.to_row()).await;
+        op.status = SyncStatus::InProgress;
+        op.started_at = Some(chrono::Utc::now());
+        op.updated_at = chrono::Utc::now();
+        self.publish(&tx, &op);
+        if outcome.is_ok() {
+            outcome = store.update_sync_operation(&op.to_row()).await;
+        }
+        let result = match outcome {
+            Err(e) => Err(SyncError::Store {
+                tracker: name.clone(),
+                source: e,
+            }),
+            Ok(()) => {
+                let report = |p: &crate::SyncProgress, r: &crate::SyncResults| {
+                    let mut snapshot = tx.borrow().clone();
+                    snapshot.progress = p.clone();
+                    snapshot.results = r.clone();
+                    snapshot.updated_at = chrono::Utc::now();
+                    self.publish(&tx, &snapshot);
+                };
+                let poll = Poll {
+                    store,
+                    tracker: tracker.as_ref(),
+                    options: &self.inner.options,
+                    report: &report,
+                    cancel: &cancel,
+                };
+                poll.run(op.kind, op.include_closed).await
+            }
+        };
+        let latest = tx.borrow().clone();
+        op.progress = latest.progress;
+        op.results = latest.results;
+        let now = chrono::Utc::now();
+        match result {
+            Ok(results) => {
+                op.results = results;
+                op.status = SyncStatus::Completed;
+                tracing::info!(results = ?op.results, "sync completed");
+            }
+            Err(SyncError::Cancelled { .. }) => {
+                op.status = SyncStatus::Cancelled;
+                op.error = Some("cancelled".into());
+                tracing::info!("sync cancelled");
+            }
+            Err(e) => {
+                op.status = SyncStatus::Failed;
+                op.error = Some(e.to_string());
+                tracing::warn!(error = %e, "sync failed");
+                self.record_failure(&name, &e.to_string()).await;
+            }
+        }
+        op.completed_at = Some(now);
+        op.updated_at = now;
+        if let Err(e) = store.update_sync_operation(&op.to_row()).await {
+            tracing::warn!(error = %e, "the sync log could not record the operation's end");
+        }
+        {
+            let mut active = self.inner.active.lock().unwrap_or_else(|p| p.into_inner());
+            if active.get(&name).is_some_and(|a| a.id == op.id) {
+                active.remove(&name);
+            }
+        }
+        self.publish(&tx, &op);
+    }
+
+    fn publish(&self, tx: &watch::Sender<SyncOperation>, op: &SyncOperation) {
+        tx.send_replace(op.clone());
+        // Nobody subscribed (the CLI) is fine.
+        self.inner.updates.send(op.clone()).ok();
+    }
+
+    async fn record_failure(&self, tracker: &str, error: &str) {
+        let store = &self.inner.store;
+        let saved = async {
+            let mut state = store.tracker_sync_state(tracker).await?;
+            state.failures = state.failures.saturating_add(1);
+            state.last_error = Some(error.to_owned());
+            state.last_attempt = Some(chrono::Utc::now());
+            store.save_tracker_sync_state(&state).await
+        };
+        if let Err(e) = saved.await {
+            tracing::warn!(error = %e, "the tracker's sync state could not be saved");
+        }
+    }
+}

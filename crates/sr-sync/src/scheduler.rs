@@ -1,0 +1,188 @@
+//! The scheduler: one tokio task per [`Job`] (a tracker's polling now, a
+//! connection's drift and health checks later), each run in its own
+//! tracing span. A job runs, then waits the delay its [`Schedule`] asks
+//! for (or its backoff after a failure), so it never overlaps itself.
+//! [`Scheduler::shutdown`] stops the waits, lets each job clean up and
+//! returns when every task has ended.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::Serialize;
+use sr_model::Timestamp;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tracing::Instrument;
+
+use crate::pacing::backoff;
+
+/// When a job runs next after a success.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    /// The wait after a successful run (already paced).
+    pub next: Duration,
+    /// The first backoff after a failure; doubled per further failure.
+    pub backoff_base: Duration,
+    pub backoff_max: Duration,
+}
+
+/// Why a run failed, and when the job may try again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobFailure {
+    pub message: String,
+    /// The remote side asked to wait until then (a rate-limit reset).
+    pub retry_at: Option<Timestamp>,
+}
+
+/// Work the scheduler repeats.
+#[async_trait]
+pub trait Job: Send + Sync + 'static {
+    /// Unique among the scheduler's jobs ("tracker:GitHub", "drift:demo").
+    fn name(&self) -> String;
+    /// Asked before every wait: the job may read its configuration, the
+    /// tracker's rate budget or its webhook's health.
+    async fn schedule(&self) -> Schedule;
+    async fn run(&self) -> Result<(), JobFailure>;
+    /// Called once when the scheduler stops, after any run was dropped.
+    async fn stop(&self) {}
+}
+
+/// What the scheduler knows about one job.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct JobStatus {
+    pub name: String,
+    pub runs: u64,
+    /// Failed runs in a row.
+    pub failures: u32,
+    /// The last run failed; cleared by the next success.
+    pub degraded: bool,
+    pub last_error: Option<String>,
+    pub running: bool,
+    /// The wait chosen after the last run.
+    pub next_in: Option<Duration>,
+}
+
+type Statuses = Arc<Mutex<BTreeMap<String, JobStatus>>>;
+
+/// A running scheduler.
+pub struct Scheduler {
+    stop: watch::Sender<bool>,
+    tasks: JoinSet<()>,
+    statuses: Statuses,
+}
+
+impl std::fmt::Debug for Scheduler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scheduler")
+            .field("jobs", &self.status())
+            .finish()
+    }
+}
+
+impl Default for Scheduler {
+    fn default() -> Self {
+        Scheduler::new()
+    }
+}
+
+impl Scheduler {
+    pub fn new() -> Self {
+        Scheduler {
+            stop: watch::channel(false).0,
+            tasks: JoinSet::new(),
+            statuses: Statuses::default(),
+        }
+    }
+
+    /// Starts a job: it runs at once, then on its schedule.
+    pub fn add(&mut self, job: Arc<dyn Job>) {
+        let name = job.name();
+        self.set(&name, |s| s.name = name.clone());
+        let stop = self.stop.subscribe();
+        let statuses = self.statuses.clone();
+        let span = tracing::info_span!("sync_job", job = %name);
+        self.tasks
+            .spawn(job_loop(job, stop, statuses).instrument(span));
+    }
+
+    /// Every job's status, by name.
+    pub fn status(&self) -> Vec<JobStatus> {
+        self.statuses
+            .lock()
+            .map(|s| s.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Stops every job and waits for their tasks to end.
+    pub async fn shutdown(mut self) {
+        self.stop.send_replace(true);
+        while let Some(joined) = self.tasks.join_next().await {
+            if let Err(e) = joined {
+                tracing::warn!(error = %e, "a sync job ended abnormally");
+            }
+        }
+    }
+
+    fn set(&self, name: &str, f: impl FnOnce(&mut JobStatus)) {
+        update(&self.statuses, name, f);
+    }
+}
+
+fn update(statuses: &Statuses, name: &str, f: impl FnOnce(&mut JobStatus)) {
+    if let Ok(mut s) = statuses.lock() {
+        f(s.entry(name.to_owned()).or_default());
+    }
+}
+
+async fn job_loop(job: Arc<dyn Job>, mut stop: watch::Receiver<bool>, statuses: Statuses) {
+    let name = job.name();
+    let mut failures = 0u32;
+    let mut delay = Duration::ZERO;
+    loop {
+        tokio::select! {
+            biased;
+            _ = stop.wait_for(|s| *s) => break,
+            () = tokio::time::sleep(delay) => {}
+        }
+        update(&statuses, &name, |s| s.running = true);
+        let run = tracing::info_span!("run");
+        let result = tokio::select! {
+            biased;
+            _ = stop.wait_for(|s| *s) => break,
+            r = job.run().instrument(run) => r,
+        };
+        let schedule = job.schedule().await;
+        let now = chrono::Utc::now();
+        delay = match &result {
+            Ok(()) => {
+                failures = 0;
+                schedule.next
+            }
+            Err(f) => {
+                failures = failures.saturating_add(1);
+                tracing::warn!(error = %f.message, failures, "sync job failed; backing off");
+                backoff(
+                    failures,
+                    schedule.backoff_base,
+                    schedule.backoff_max,
+                    f.retry_at,
+                    now,
+                )
+            }
+        };
+        update(&statuses, &name, |s| {
+            s.runs += 1;
+            s.running = false;
+            s.failures = failures;
+            s.degraded = failures > 0;
+            if let Err(f) = &result {
+                s.last_error = Some(f.message.clone());
+            }
+            s.next_in = Some(delay);
+        });
+    }
+    update(&statuses, &name, |s| s.running = false);
+    job.stop().await;
+}
