@@ -17,6 +17,7 @@ mod local;
 mod migrate;
 mod outbox;
 mod perf;
+mod sync;
 mod time;
 
 use std::path::Path;
@@ -34,6 +35,7 @@ pub use links::NewLink;
 pub use local::{LocalComment, LocalIssueFilter, LocalIssueRow, LocalStore};
 pub use outbox::{AutoIssueState, NewIntent, Occurrence, OutboxAction, OutboxIntent, OutboxStatus};
 pub use perf::QueryBaseline;
+pub use sync::{LocalEdit, SyncOperationRow, TrackerSyncState};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -37,6 +37,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_auto_issues.sql"),
         postgres: include_str!("../migrations/postgres/0004_auto_issues.sql"),
     },
+    Migration {
+        version: 5,
+        name: "sync",
+        sqlite: include_str!("../migrations/sqlite/0005_sync.sql"),
+        postgres: include_str!("../migrations/postgres/0005_sync.sql"),
+    },
 ];
 
 pub(crate) async fn run(store: &Store) -> Result<()> {
