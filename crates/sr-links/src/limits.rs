@@ -19,8 +19,9 @@ pub const GITLAB_BODY_LIMIT: usize = 1_048_576;
 
 /// Jira Cloud: a description or comment is at most 32,767 characters; a
 /// longer one is refused with 400 `CONTENT_LIMIT_EXCEEDED` (Atlassian's
-/// JRACLOUD-78553) or "The entered text is too long. It exceeds the allowed
-/// limit of 32767 characters."
+/// JRACLOUD-78553, JRACLOUD-68949) or "The entered text is too long. It
+/// exceeds the allowed limit of 32,767 characters." The count is of the
+/// text, not of the ADF JSON that carries it over REST v3.
 pub const JIRA_BODY_LIMIT: usize = 32_767;
 
 /// A title longer than this is cut with `…`: Jira's summary holds 255

@@ -92,3 +92,43 @@ fn rendered_bodies_convert_to_valid_adf() {
         }
     }
 }
+
+#[test]
+fn secrets_in_the_samples_never_reach_a_body() {
+    let templates = Templates::builtin().expect("built-in templates load");
+    for name in templates.names() {
+        let issue = render(&templates, name);
+        for secret in ["s3cret-pw", "1001", "1017"] {
+            assert!(
+                !issue.body.contains(secret) && !issue.title.contains(secret),
+                "{name} shows {secret:?}:\n{}",
+                issue.body
+            );
+        }
+    }
+}
+
+#[test]
+fn a_huge_event_is_cut_to_jira_size_and_still_converts_to_valid_adf() {
+    let templates = Templates::builtin().expect("built-in templates load");
+    let mut event: Value =
+        serde_json::from_str(template_sample("drift_detection").unwrap_or_default()).expect("JSON");
+    let change = event["data"]["drift"]["changes"][0].clone();
+    event["data"]["drift"]["changes"] = Value::Array(vec![change; 3000]);
+    event["data"]["drift"]["details"] =
+        Value::String("ALTER TABLE orders ADD COLUMN c INTEGER;\n".repeat(3000));
+    let issue = templates
+        .render_issue("drift_detection", &event)
+        .expect("renders")
+        .fit(limits::JIRA_BODY_LIMIT);
+    assert!(issue.truncated);
+    assert!(issue.body.chars().count() <= limits::JIRA_BODY_LIMIT);
+    assert!(
+        issue.body.contains("characters are shown"),
+        "the note is there"
+    );
+    let doc = sr_tracker_jira::adf::markdown_to_adf(&issue.body);
+    if let Err(e) = adf_rules::validate(&doc) {
+        panic!("the cut body's ADF is not valid: {e}");
+    }
+}

@@ -294,3 +294,22 @@ fn the_spec_conditions_read_the_examples() {
             .is_some_and(|p| p > 20.0)
     );
 }
+
+#[test]
+fn the_load_error_reads_as_documented() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("drift_detection.hbs");
+    std::fs::write(&path, "# Drift\n\nSeverity: {{drift.severty}}\n").expect("write");
+    let err = Templates::load(Some(dir.path()))
+        .expect_err("strict")
+        .to_string();
+    assert_eq!(
+        err,
+        format!(
+            "template drift_detection ({}), line 3, column 11: variable `drift.severty` is not \
+             defined in its sample config/events/drift.detected.json; use a variable the event \
+             has (the template's header comment lists them) or correct the name",
+            path.display()
+        )
+    );
+}
