@@ -72,6 +72,50 @@ pub enum Command {
         #[command(subcommand)]
         command: DriftCommand,
     },
+    /// Named database connections (profiles in connections.json, passwords
+    /// in the keyring).
+    Connection {
+        #[command(subcommand)]
+        command: ConnectionCommand,
+    },
+    /// Health checks of a database. Exits 0 when all are ok, 2 when any is
+    /// a warning or critical, 1 on error.
+    Health {
+        /// A connection name (demo, a profile), a database URL or an SQLite
+        /// file.
+        #[arg(long)]
+        db: String,
+        #[arg(long)]
+        json: bool,
+        /// A file the backup job writes or touches; its age is checked.
+        #[arg(long)]
+        backup_file: Option<PathBuf>,
+        /// How old --backup-file may be, in hours (default 24).
+        #[arg(long, requires = "backup_file")]
+        backup_max_age_hours: Option<f64>,
+        /// A shell command whose exit status says whether the last backup
+        /// succeeded (0 = yes).
+        #[arg(long)]
+        backup_command: Option<String>,
+        /// Report statements running longer than this (default 60).
+        #[arg(long)]
+        long_query_seconds: Option<f64>,
+    },
+    /// Auto-issue rules files.
+    Rules {
+        #[command(subcommand)]
+        command: crate::auto_cmd::RulesCommand,
+    },
+    /// Database events through the auto-issue rules.
+    Events {
+        #[command(subcommand)]
+        command: crate::auto_cmd::EventsCommand,
+    },
+    /// The auto-issue outbox: tracker calls committed before they are sent.
+    Outbox {
+        #[command(subcommand)]
+        command: crate::auto_cmd::OutboxCommand,
+    },
     /// Run the engine headless: the webhook listener and its processor.
     Serve {
         /// Address to listen on for webhooks.
@@ -204,10 +248,43 @@ pub enum WebhookCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum ConnectionCommand {
+    /// Add or replace a profile. A password in the URL is moved into the
+    /// OS keyring; the file keeps only a reference to it.
+    Add {
+        name: String,
+        /// sqlite://PATH, postgres://USER[:PASSWORD]@HOST:PORT/DB,
+        /// mysql://… or mariadb://…
+        url: String,
+        /// An environment label shown in reports (production, staging).
+        #[arg(long = "env")]
+        environment: Option<String>,
+        /// Read the password from this environment variable when
+        /// connecting, instead of the keyring.
+        #[arg(long)]
+        password_env: Option<String>,
+    },
+    /// List the built-in connections and the profiles.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Connect and say what is wrong if that fails (exit 1).
+    Test {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a profile and its keyring entry.
+    Remove { name: String },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum SchemaCommand {
     /// Write a database's schema as a snapshot (JSON).
     Snapshot {
-        /// A connection name (demo) or a database URL.
+        /// A connection name (demo, a profile), a database URL or an
+        /// SQLite file.
         #[arg(long)]
         db: String,
         /// Write to this file instead of standard output.
@@ -234,7 +311,8 @@ pub enum DriftCommand {
     /// Exit 0 when the database matches the baseline, 2 when it drifted, 1
     /// on error.
     Check {
-        /// A connection name (demo) or a database URL.
+        /// A connection name (demo, a profile), a database URL or an
+        /// SQLite file.
         #[arg(long)]
         db: String,
         /// A snapshot file, a migrations directory or a database URL.

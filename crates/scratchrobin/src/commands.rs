@@ -10,8 +10,8 @@ use sr_links::LinkOptions;
 use sr_model::{IssueDraft, IssueKey, SearchQuery};
 
 use crate::cli::{
-    Args, Command, DemoCommand, DriftCommand, IssueCommand, LinkCommand, SchemaCommand,
-    TrackerCommand, WebhookCommand,
+    Args, Command, ConnectionCommand, DemoCommand, DriftCommand, IssueCommand, LinkCommand,
+    SchemaCommand, TrackerCommand, WebhookCommand,
 };
 use crate::output;
 
@@ -52,6 +52,8 @@ fn command_name(c: &Command) -> &'static str {
         Command::Serve { .. } => "serve",
         Command::Schema { .. } => "schema",
         Command::Drift { .. } => "drift",
+        Command::Connection { .. } => "connection",
+        Command::Health { .. } => "health",
         Command::Webhook { .. } => "webhook",
     }
 }
@@ -126,6 +128,24 @@ async fn dispatch(engine: &std::sync::Arc<Engine>, command: Command) -> anyhow::
         } => {
             return crate::schema_cmd::drift_check(engine, &db, &baseline, json).await;
         }
+        Command::Connection { command } => return connection(engine, command).await,
+        Command::Health {
+            db,
+            json,
+            backup_file,
+            backup_max_age_hours,
+            backup_command,
+            long_query_seconds,
+        } => {
+            let args = crate::health_cmd::HealthArgs {
+                json,
+                backup_file,
+                backup_max_age_hours,
+                backup_command,
+                long_query_seconds,
+            };
+            return crate::health_cmd::run(engine, &db, args).await;
+        }
         Command::Serve { listen } => return crate::serve::run(engine.clone(), listen).await,
         Command::Webhook { command } => webhook(engine, command).await?,
         Command::Audit { limit, json } => {
@@ -145,6 +165,22 @@ async fn dispatch(engine: &std::sync::Arc<Engine>, command: Command) -> anyhow::
                 }
             }
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn connection(engine: &Engine, command: ConnectionCommand) -> anyhow::Result<ExitCode> {
+    use crate::connection_cmd as c;
+    match command {
+        ConnectionCommand::Add {
+            name,
+            url,
+            environment,
+            password_env,
+        } => c::add(engine, &name, &url, environment, password_env).await?,
+        ConnectionCommand::List { json } => c::list(engine, json).await?,
+        ConnectionCommand::Test { name, json } => return c::test(engine, &name, json).await,
+        ConnectionCommand::Remove { name } => c::remove(engine, &name).await?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,6 +3,8 @@
 
 mod cli;
 mod commands;
+mod connection_cmd;
+mod health_cmd;
 mod logging;
 mod output;
 mod schema_cmd;

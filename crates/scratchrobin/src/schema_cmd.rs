@@ -11,29 +11,10 @@ use sr_schema::{Dialect, Snapshot};
 
 use crate::output;
 
-/// A connection by name (`demo`) or a database URL.
+/// A connection by name (`demo`, a profile), a database URL or an SQLite
+/// file.
 async fn open(engine: &Engine, conn_or_url: &str) -> anyhow::Result<Arc<Database>> {
-    if engine
-        .connections()
-        .await
-        .iter()
-        .any(|c| c.name == conn_or_url)
-    {
-        return Ok(engine.database(conn_or_url).await?);
-    }
-    if !conn_or_url.contains("://") {
-        let known: Vec<String> = engine
-            .connections()
-            .await
-            .into_iter()
-            .map(|c| c.name)
-            .collect();
-        anyhow::bail!(
-            "`{conn_or_url}` is neither a connection ({}) nor a database URL (sqlite://, postgres://, mysql://)",
-            known.join(", ")
-        );
-    }
-    Ok(Arc::new(Database::connect(conn_or_url).await?))
+    crate::connection_cmd::open_database(engine, conn_or_url).await
 }
 
 pub async fn snapshot(
@@ -63,8 +44,9 @@ async fn side(
     other: Option<&Database>,
     dialect: Dialect,
 ) -> anyhow::Result<Snapshot> {
-    if engine.connections().await.iter().any(|c| c.name == arg) || arg.contains("://") {
-        return Ok(open(engine, arg).await?.introspect().await?);
+    if let Some(target) = crate::connection_cmd::target(engine, arg).await? {
+        let db = crate::connection_cmd::connect(engine, &target).await?;
+        return Ok(db.introspect().await?);
     }
     Ok(drift::load_snapshot(&Baseline::from_arg(arg), dialect, other).await?)
 }
@@ -112,8 +94,11 @@ pub async fn drift_check(
     baseline: &str,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
+    let target = crate::connection_cmd::target(engine, db).await?;
     let database = open(engine, db).await?;
-    let report = drift::check(&database, &Baseline::from_arg(baseline), db).await?;
+    // A profile's environment label names the environment in the report.
+    let environment = target.map_or_else(|| db.to_owned(), |t| t.label());
+    let report = drift::check(&database, &Baseline::from_arg(baseline), &environment).await?;
     if json {
         output::json(&report)?;
     } else {
