@@ -99,7 +99,8 @@ impl<R: Responder> Chaos<R> {
 impl<R: Responder> Responder for Chaos<R> {
     fn respond(&mut self, req: &MockRequest) -> Option<MockResponse> {
         let (fault, retry_after) = self.knobs.draw();
-        let body = |m: &str| json!({"message": m, "documentation_url": "https://docs.github.com/rest"});
+        let body =
+            |m: &str| json!({"message": m, "documentation_url": "https://docs.github.com/rest"});
         match fault {
             None => self.inner.respond(req),
             Some(0) => Some(

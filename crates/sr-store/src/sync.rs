@@ -99,7 +99,10 @@ impl Store {
             .bind(tracker)
             .fetch_optional(self.pool())
             .await?;
-        row.map_or_else(|| Ok(TrackerSyncState::new(tracker)), |r| state_from_row(&r))
+        row.map_or_else(
+            || Ok(TrackerSyncState::new(tracker)),
+            |r| state_from_row(&r),
+        )
     }
 
     pub async fn tracker_sync_states(&self) -> Result<Vec<TrackerSyncState>> {
@@ -179,7 +182,7 @@ impl Store {
         let now = time::now();
         let mut out = Vec::with_capacity(issues.len());
         for issue in issues {
-            out.push(upsert_issue_on(&mut *tx, issue, Some(now)).await?.1);
+            out.push(upsert_issue_on(&mut tx, issue, Some(now)).await?.1);
         }
         for chunk in issues.chunks(KEYS_PER_STATEMENT) {
             let sql = format!(

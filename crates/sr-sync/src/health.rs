@@ -91,7 +91,12 @@ mod tests {
     }
 
     fn check(registered: bool, last: Option<i64>, expected: WebhookHealth, interval_s: u64) {
-        let got = webhook_health(registered, last.map(at), at(10_000), Duration::from_secs(3600));
+        let got = webhook_health(
+            registered,
+            last.map(at),
+            at(10_000),
+            Duration::from_secs(3600),
+        );
         assert_eq!(got, expected, "{registered} {last:?}");
         assert_eq!(
             poll_interval(Duration::from_secs(600), &got, 2),
@@ -105,11 +110,39 @@ mod tests {
         let inactive = |reason| WebhookHealth::Inactive { reason };
         check(false, None, inactive(NotRegistered), 300);
         check(true, None, inactive(NeverDelivered), 300);
-        check(true, Some(9_000), WebhookHealth::Active { last_delivery: at(9_000) }, 600);
-        check(true, Some(6_400), WebhookHealth::Active { last_delivery: at(6_400) }, 600);
-        check(true, Some(6_399), inactive(Silent { last_delivery: at(6_399) }), 300);
+        check(
+            true,
+            Some(9_000),
+            WebhookHealth::Active {
+                last_delivery: at(9_000),
+            },
+            600,
+        );
+        check(
+            true,
+            Some(6_400),
+            WebhookHealth::Active {
+                last_delivery: at(6_400),
+            },
+            600,
+        );
+        check(
+            true,
+            Some(6_399),
+            inactive(Silent {
+                last_delivery: at(6_399),
+            }),
+            300,
+        );
         // Deliveries arrive even though the file does not name the webhook.
-        check(false, Some(9_999), WebhookHealth::Active { last_delivery: at(9_999) }, 600);
+        check(
+            false,
+            Some(9_999),
+            WebhookHealth::Active {
+                last_delivery: at(9_999),
+            },
+            600,
+        );
     }
 
     #[test]

@@ -145,8 +145,8 @@ impl Job for TrackerJob {
             .tracker_sync_state(&self.entry.name)
             .await
             .map_err(|e| fail(e.to_string()))?;
-        let full_every = chrono::Duration::from_std(self.options.full_every)
-            .unwrap_or(chrono::Duration::MAX);
+        let full_every =
+            chrono::Duration::from_std(self.options.full_every).unwrap_or(chrono::Duration::MAX);
         let kind = match state.last_full {
             Some(t) if chrono::Utc::now() - t < full_every => SyncKind::Incremental,
             _ => SyncKind::Full,

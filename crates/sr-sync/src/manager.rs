@@ -183,7 +183,7 @@ impl SyncManager {
             tracker: name.clone(),
             ..request
         };
-        let op = SyncOperation::new(&request, chrono::Utc::now());
+        let op = SyncOperation::new(&request, crate::operation::now());
         let (tx, rx) = watch::channel(op.clone());
         let handle = SyncHandle {
             rx,
@@ -202,9 +202,7 @@ impl SyncManager {
         let this = self.clone();
         let cancel = handle.cancel.clone();
         let tracker = tracker.clone();
-        tokio::spawn(
-            async move { this.run(tracker, op, tx, cancel).await }.instrument(span),
-        );
+        tokio::spawn(async move { this.run(tracker, op, tx, cancel).await }.instrument(span));
         Ok(handle)
     }
 
@@ -264,7 +262,7 @@ impl SyncManager {
     pub async fn prune(&self, keep: chrono::Duration) -> Result<u64, SyncError> {
         self.inner
             .store
-            .prune_sync_operations(chrono::Utc::now() - keep)
+            .prune_sync_operations(crate::operation::now() - keep)
             .await
             .map_err(SyncError::store("*"))
     }
@@ -280,8 +278,8 @@ impl SyncManager {
         let name = op.tracker.clone();
         let mut outcome = store.insert_sync_operation(&op.to_row()).await;
         op.status = SyncStatus::InProgress;
-        op.started_at = Some(chrono::Utc::now());
-        op.updated_at = chrono::Utc::now();
+        op.started_at = Some(crate::operation::now());
+        op.updated_at = crate::operation::now();
         self.publish(&tx, &op);
         if outcome.is_ok() {
             outcome = store.update_sync_operation(&op.to_row()).await;
@@ -296,7 +294,7 @@ impl SyncManager {
                     let mut snapshot = tx.borrow().clone();
                     snapshot.progress = p.clone();
                     snapshot.results = r.clone();
-                    snapshot.updated_at = chrono::Utc::now();
+                    snapshot.updated_at = crate::operation::now();
                     self.publish(&tx, &snapshot);
                 };
                 let poll = Poll {
@@ -312,7 +310,7 @@ impl SyncManager {
         let latest = tx.borrow().clone();
         op.progress = latest.progress;
         op.results = latest.results;
-        let now = chrono::Utc::now();
+        let now = crate::operation::now();
         match result {
             Ok(results) => {
                 op.results = results;
@@ -357,7 +355,7 @@ impl SyncManager {
             let mut state = store.tracker_sync_state(tracker).await?;
             state.failures = state.failures.saturating_add(1);
             state.last_error = Some(error.to_owned());
-            state.last_attempt = Some(chrono::Utc::now());
+            state.last_attempt = Some(crate::operation::now());
             store.save_tracker_sync_state(&state).await
         };
         if let Err(e) = saved.await {

@@ -111,6 +111,12 @@ pub struct SyncOperation {
     pub updated_at: Timestamp,
 }
 
+/// Now, to the millisecond the store keeps, so what is written reads back equal.
+pub(crate) fn now() -> Timestamp {
+    let now = chrono::Utc::now();
+    chrono::DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now)
+}
+
 fn word<T: Serialize>(v: T) -> String {
     serde_json::to_value(v)
         .ok()
@@ -205,7 +211,9 @@ mod tests {
     #[test]
     fn operations_survive_a_row() {
         let now = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default();
-        let request = crate::SyncRequest::manual("GitHub", "ann").full().with_closed();
+        let request = crate::SyncRequest::manual("GitHub", "ann")
+            .full()
+            .with_closed();
         let mut op = SyncOperation::new(&request, now);
         op.status = SyncStatus::Completed;
         op.progress = SyncProgress {

@@ -104,7 +104,11 @@ mod tests {
         let max = Duration::from_secs(3600);
         let check = |failures, retry_at: Option<i64>, expected: u64| {
             let got = backoff(failures, base, max, retry_at.map(at), at(1000));
-            assert_eq!(got, Duration::from_secs(expected), "{failures} {retry_at:?}");
+            assert_eq!(
+                got,
+                Duration::from_secs(expected),
+                "{failures} {retry_at:?}"
+            );
         };
         check(1, None, 30);
         check(2, None, 60);

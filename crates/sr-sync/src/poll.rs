@@ -66,7 +66,11 @@ struct Run<'a> {
 
 impl Poll<'_> {
     /// Runs one sync; a kind of `Incremental` without a cursor yet runs full.
-    pub async fn run(&self, kind: SyncKind, include_closed: bool) -> Result<SyncResults, SyncError> {
+    pub async fn run(
+        &self,
+        kind: SyncKind,
+        include_closed: bool,
+    ) -> Result<SyncResults, SyncError> {
         let name = self.tracker.info().name.clone();
         let mut state = self
             .store

@@ -106,7 +106,11 @@ async fn check(probe: Arc<Probe>, seconds: u64, expected_starts: &[u64]) -> Sche
     scheduler.add(probe.clone());
     tick(seconds).await;
     assert_eq!(probe.starts(), expected_starts);
-    assert_eq!(probe.most_at_once.load(Ordering::SeqCst), 1, "a run overlapped");
+    assert_eq!(
+        probe.most_at_once.load(Ordering::SeqCst),
+        1,
+        "a run overlapped"
+    );
     scheduler
 }
 

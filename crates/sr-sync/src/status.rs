@@ -33,7 +33,10 @@ pub async fn tracker_sync_statuses(
     options: &SchedulerOptions,
 ) -> Result<Vec<TrackerSyncStatus>, SyncError> {
     let store = manager.store();
-    let deliveries = store.last_deliveries().await.map_err(SyncError::store("*"))?;
+    let deliveries = store
+        .last_deliveries()
+        .await
+        .map_err(SyncError::store("*"))?;
     let active = manager.active();
     let now = chrono::Utc::now();
     let mut out = Vec::new();
@@ -53,11 +56,7 @@ pub async fn tracker_sync_statuses(
             &webhook,
             options.inactive_divisor,
         );
-        let last = manager
-            .history(Some(&e.name), 1)
-            .await?
-            .into_iter()
-            .next();
+        let last = manager.history(Some(&e.name), 1).await?.into_iter().next();
         out.push(TrackerSyncStatus {
             tracker: e.name.clone(),
             health: if state.degraded() {

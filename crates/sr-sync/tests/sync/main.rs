@@ -1,0 +1,8 @@
+//! sr-sync against a loopback GitHub that validates every request against
+//! GitHub's OpenAPI description, through the real GitHub adapter, into a
+//! real SQLite store.
+
+mod common;
+mod faults;
+mod manual;
+mod polling;
