@@ -155,6 +155,18 @@ pub enum TrackerCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Sign a GitHub tracker in through GitHub's device flow: prints a code
+    /// to enter on GitHub, then keeps the token in the OS keyring.
+    Login {
+        name: String,
+        /// The client id of the OAuth app to sign in through (its settings
+        /// must allow the device flow).
+        #[arg(long, env = "SCRATCHROBIN_GITHUB_CLIENT_ID")]
+        client_id: String,
+        /// OAuth scopes to ask for (repeat for several).
+        #[arg(long = "scope", default_values_t = [String::from("repo")])]
+        scopes: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

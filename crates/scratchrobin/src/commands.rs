@@ -199,6 +199,11 @@ async fn tracker(engine: &Engine, command: TrackerCommand) -> anyhow::Result<Exi
             }
             Ok(ExitCode::SUCCESS)
         }
+        TrackerCommand::Login {
+            name,
+            client_id,
+            scopes,
+        } => crate::tracker_cmd::login(engine, &name, &client_id, &scopes).await,
         TrackerCommand::Test { name, json } => {
             let result = engine.links().test_connection(&name).await;
             let ok = result.is_ok();
