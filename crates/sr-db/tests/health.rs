@@ -101,6 +101,22 @@ async fn demo_database_is_healthy() {
     db.close().await;
 }
 
+/// The checks run on a background task, as the engine's scheduler runs
+/// them: their future is `Send`.
+#[tokio::test]
+async fn checks_run_on_a_spawned_task() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, db) = common::demo_db(dir.path()).await;
+    let db = std::sync::Arc::new(db);
+    let task = {
+        let db = db.clone();
+        tokio::spawn(async move { health::run_checks(&db, &HealthConfig::default()).await })
+    };
+    let results = task.await.unwrap();
+    assert_eq!(names(&results), ["connectivity", "integrity", "file_size"]);
+    db.close().await;
+}
+
 #[tokio::test]
 async fn corrupt_sqlite_pages_are_critical() {
     let dir = tempfile::tempdir().unwrap();
