@@ -116,6 +116,11 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::auto_cmd::OutboxCommand,
     },
+    /// Tracker sync: run one now, or show every tracker's sync state.
+    Sync {
+        #[command(subcommand)]
+        command: crate::sync_cmd::SyncCommand,
+    },
     /// Run the engine headless: the webhook listener and its processor.
     Serve {
         /// Address to listen on for webhooks.

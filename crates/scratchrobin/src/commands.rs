@@ -50,6 +50,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Links { .. } => "links",
         Command::Audit { .. } => "audit",
         Command::Serve { .. } => "serve",
+        Command::Sync { .. } => "sync",
         Command::Schema { .. } => "schema",
         Command::Drift { .. } => "drift",
         Command::Connection { .. } => "connection",
@@ -129,6 +130,7 @@ async fn dispatch(engine: &std::sync::Arc<Engine>, command: Command) -> anyhow::
             return crate::schema_cmd::drift_check(engine, &db, &baseline, json).await;
         }
         Command::Connection { command } => return connection(engine, command).await,
+        Command::Sync { command } => return crate::sync_cmd::sync_cmd(engine, command).await,
         Command::Health {
             db,
             json,

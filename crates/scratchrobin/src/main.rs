@@ -9,6 +9,7 @@ mod logging;
 mod output;
 mod schema_cmd;
 mod serve;
+mod sync_cmd;
 mod tracker_cmd;
 
 use std::process::ExitCode;

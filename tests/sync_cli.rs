@@ -1,0 +1,101 @@
+//! `scratchrobin sync run|status` against a loopback GitHub that checks
+//! every request against GitHub's OpenAPI description: a first sync fills
+//! the cache, a second reads only changes, status shows the tracker's
+//! health and webhook state, and an unknown tracker is named.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use sr_apimock::{GitHubRepo, MockServer};
+
+const TOKEN: &str = "ghp_sync_cli_token";
+
+fn scratchrobin(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_scratchrobin"))
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .arg("--config-dir")
+        .arg(dir.join("config"))
+        .args(args)
+        .env_remove("SCRATCHROBIN_STORE")
+        .env("SR_SYNC_TEST_TOKEN", TOKEN)
+        .output()
+        .expect("run scratchrobin")
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+#[test]
+fn sync_run_and_status() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let repo = GitHubRepo::new("acme", "db").with_token(TOKEN);
+    for n in 0..120 {
+        repo.seed(&format!("issue {n}"), &[], false);
+    }
+    let spec = sr_apimock::spec::github().expect("spec");
+    let server = runtime
+        .block_on(MockServer::start(spec, repo.clone()))
+        .expect("server");
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::create_dir_all(dir.path().join("config")).expect("config dir");
+    std::fs::write(
+        dir.path().join("config/trackers.json"),
+        format!(
+            r#"{{"trackers": [{{"name": "gh", "type": "github",
+                "config": {{"owner": "acme", "repo": "db", "base_url": "{}",
+                           "auth": {{"type": "personal_token", "token": "${{SR_SYNC_TEST_TOKEN}}"}}}},
+                "sync": {{"poll_interval_minutes": 10}}}}]}}"#,
+            server.base_url()
+        ),
+    )
+    .expect("trackers.json");
+
+    let first = scratchrobin(dir.path(), &["sync", "run", "gh", "--json"]);
+    assert!(first.status.success(), "{first:?}");
+    let op = json(&first);
+    assert_eq!(op["status"], "completed", "{op}");
+    assert_eq!(op["results"]["created"], 120, "{op}");
+    assert_eq!(op["requested_by"].as_str().map(str::is_empty), Some(false));
+
+    repo.edit_title(7, "renamed");
+    let second = json(&scratchrobin(dir.path(), &["sync", "run", "gh", "--json"]));
+    assert_eq!(second["kind"], "incremental", "{second}");
+    assert_eq!(
+        (&second["results"]["created"], &second["results"]["updated"]),
+        (&Value::from(0), &Value::from(1)),
+        "{second}"
+    );
+
+    let status = json(&scratchrobin(dir.path(), &["sync", "status", "--json"]));
+    let gh = &status[0];
+    assert_eq!(gh["tracker"], "gh", "{status}");
+    assert_eq!(gh["health"], "ok", "{status}");
+    assert_eq!(gh["webhook"]["state"], "inactive", "{status}");
+    assert_eq!(gh["webhook"]["reason"]["why"], "not_registered", "{status}");
+    // Inactive webhook: polled twice as often as configured.
+    assert_eq!(gh["poll_every_minutes"], 5, "{status}");
+    assert_eq!(gh["last"]["id"], second["id"], "{status}");
+
+    let text = scratchrobin(dir.path(), &["sync", "status"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("gh: ok"), "{text}");
+    assert!(text.contains("webhook inactive"), "{text}");
+
+    let unknown = scratchrobin(dir.path(), &["sync", "run", "nope"]);
+    assert!(!unknown.status.success());
+    let err = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        err.contains("no tracker is named `nope`; configured trackers: gh"),
+        "{err}"
+    );
+    assert_eq!(server.failures(), Vec::<String>::new());
+}
