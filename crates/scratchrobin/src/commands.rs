@@ -55,6 +55,9 @@ fn command_name(c: &Command) -> &'static str {
         Command::Drift { .. } => "drift",
         Command::Connection { .. } => "connection",
         Command::Health { .. } => "health",
+        Command::Rules { .. } => "rules",
+        Command::Events { .. } => "events",
+        Command::Outbox { .. } => "outbox",
         Command::Webhook { .. } => "webhook",
     }
 }
@@ -149,6 +152,9 @@ async fn dispatch(engine: &std::sync::Arc<Engine>, command: Command) -> anyhow::
             return crate::health_cmd::run(engine, &db, args).await;
         }
         Command::Serve { listen } => return crate::serve::run(engine.clone(), listen).await,
+        Command::Rules { command } => return crate::auto_cmd::rules_cmd(engine, command).await,
+        Command::Events { command } => return crate::auto_cmd::events_cmd(engine, command).await,
+        Command::Outbox { command } => return crate::auto_cmd::outbox_cmd(engine, command).await,
         Command::Webhook { command } => webhook(engine, command).await?,
         Command::Audit { limit, json } => {
             let entries = engine.store().audit_log(limit).await?;

@@ -134,6 +134,10 @@ pub struct Fault {
     /// `operationId` (`issues/create`); `*` matches any.
     pub operation_id: String,
     pub response: MockResponse,
+    /// Let the responder act on the request (create the issue), then break
+    /// the connection before the answer's body: `response` is not used.
+    /// The client cannot tell whether the request took effect.
+    pub after_answer: bool,
 }
 
 /// One request as it arrived, for assertions.
@@ -266,6 +270,20 @@ impl MockServer {
             f.push_back(Fault {
                 operation_id: operation_id.to_owned(),
                 response,
+                after_answer: false,
+            });
+        }
+    }
+
+    /// The next request to `operation_id` is answered by the responder (so
+    /// what it does happens), then the connection breaks before the body
+    /// arrives: a create whose outcome the client cannot know.
+    pub fn push_break_after_answer(&self, operation_id: &str) {
+        if let Ok(mut f) = self.inner.faults.lock() {
+            f.push_back(Fault {
+                operation_id: operation_id.to_owned(),
+                response: MockResponse::empty(0),
+                after_answer: true,
             });
         }
     }
@@ -352,7 +370,11 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request<Body>) -> Response
         })?;
         f.remove(i)
     });
-    let answer = match fault {
+    let (fault, break_after_answer) = match fault {
+        Some(f) if f.after_answer => (None, true),
+        f => (f, false),
+    };
+    let mut answer = match fault {
         Some(f) => f.response,
         None if matched.is_none() => {
             MockResponse::json(404, &serde_json::json!({"message": "Not Found"}))
@@ -387,6 +409,9 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request<Body>) -> Response
             })
         }
     };
+    if break_after_answer {
+        answer.reset_after = Some(0);
+    }
     if !failures.is_empty() {
         tracing::warn!(?failures, "request does not match the description");
         if let Ok(mut f) = inner.failures.lock() {

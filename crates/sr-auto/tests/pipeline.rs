@@ -2,6 +2,8 @@
 //! tracker, over a real store file. Faults come from a tracker that wraps
 //! the local one: it creates the issue and then reports an unknown outcome.
 
+#![allow(clippy::unwrap_used)] // Tests: a failure is the test failing.
+
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

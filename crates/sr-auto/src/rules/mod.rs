@@ -287,7 +287,7 @@ fn check_rule(doc: &mut Doc<'_>, raw: &RawValue, known: &Known) -> Option<Rule> 
             ),
         );
     }
-    if !known.templates.iter().any(|t| *t == parsed.template) {
+    if !known.templates.contains(&parsed.template) {
         doc.error(
             at("template"),
             rule_name,

@@ -1,0 +1,238 @@
+//! `rules check`, `events emit` and `outbox list|run`: auto-issue rules
+//! from the command line, for testing a rule set against example events.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Subcommand;
+use sr_auto::{AutoIssues, KnownNames, OutboxWorker, RuleSet, WorkReport};
+use sr_engine::Engine;
+use sr_links::{Sanitiser, Templates};
+
+use crate::output;
+
+/// Set to `after-commit` (the outbox rows are committed, nothing is sent)
+/// or `after-send` (the tracker call succeeded, its outcome is not yet
+/// recorded), the process says so on stderr and waits there to be killed;
+/// it aborts if standard input closes first. For the outbox's crash tests.
+const CRASH_ENV: &str = "SCRATCHROBIN_CRASH_AT";
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Check a rules file: JSON, fields, CEL conditions, events, trackers
+    /// and templates (default: CONFIG_DIR/auto_issue_rules.json).
+    Check { file: Option<PathBuf> },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventsCommand {
+    /// Feed one event file through the rules and send what they ask for.
+    Emit {
+        file: PathBuf,
+        /// The rules file (default: CONFIG_DIR/auto_issue_rules.json).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Tracker calls auto-issue rules committed, newest first.
+    List {
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send what is still pending (after a crash or a tracker outage).
+    Run {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+async fn templates(engine: &Engine) -> anyhow::Result<Arc<Templates>> {
+    let dir = engine.paths().templates_dir();
+    let t = tokio::task::spawn_blocking(move || Templates::load(Some(&dir))).await??;
+    Ok(Arc::new(t))
+}
+
+fn known(engine: &Engine, templates: &Templates) -> KnownNames {
+    KnownNames {
+        trackers: engine
+            .tracker_entries()
+            .into_iter()
+            .map(|e| e.name)
+            .collect(),
+        templates: templates.names().into_iter().map(str::to_owned).collect(),
+    }
+}
+
+async fn rules(
+    engine: &Engine,
+    file: Option<&Path>,
+    templates: &Templates,
+) -> anyhow::Result<RuleSet> {
+    let path = file.map_or_else(|| engine.paths().rules_file(), Path::to_path_buf);
+    let known = known(engine, templates);
+    Ok(tokio::task::spawn_blocking(move || sr_auto::load_rules(&path, &known)).await??)
+}
+
+pub async fn rules_cmd(engine: &Engine, command: RulesCommand) -> anyhow::Result<ExitCode> {
+    let RulesCommand::Check { file } = command;
+    let path = file.unwrap_or_else(|| engine.paths().rules_file());
+    if !path.exists() {
+        anyhow::bail!(
+            "{}: no such file; copy config/auto_issue_rules.example.json there to start",
+            path.display()
+        );
+    }
+    let templates = templates(engine).await?;
+    match rules(engine, Some(&path), &templates).await {
+        Ok(set) => {
+            let enabled = set.rules.iter().filter(|r| r.enabled).count();
+            println!(
+                "{}: {} rules ({enabled} enabled), all valid",
+                path.display(),
+                set.rules.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn crash_point(at: &str) -> bool {
+    std::env::var(CRASH_ENV).is_ok_and(|v| v == at)
+}
+
+/// Announces the crash point and blocks until killed.
+fn wait_to_be_killed(at: &str) -> ! {
+    eprintln!("{CRASH_ENV}={at}: waiting to be killed");
+    let mut line = String::new();
+    // Whatever arrives (or EOF), the process ends here without cleanup.
+    std::io::stdin().read_line(&mut line).ok();
+    std::process::abort()
+}
+
+fn worker(engine: &Engine) -> OutboxWorker {
+    let w = OutboxWorker::new(engine.links().clone(), engine.actor());
+    if crash_point("after-send") {
+        w.after_send(|_| wait_to_be_killed("after-send"))
+    } else {
+        w
+    }
+}
+
+pub async fn events_cmd(engine: &Engine, command: EventsCommand) -> anyhow::Result<ExitCode> {
+    let EventsCommand::Emit {
+        file,
+        rules: rules_file,
+        json,
+    } = command;
+    let event = sr_auto::load_event(&file)?;
+    let templates = templates(engine).await?;
+    let set = rules(engine, rules_file.as_deref(), &templates).await?;
+    if set.rules.is_empty() {
+        eprintln!(
+            "warning: {} has no rules; nothing will be filed",
+            set.file.display()
+        );
+    }
+    // The object as the live schema knows it, when the connection is
+    // reachable; otherwise the event's own name for it (a table).
+    let object = match &event.object {
+        Some(o) => match engine.object(&format!("{}:{o}", event.connection)).await {
+            Ok(found) => Some(found),
+            Err(e) => {
+                tracing::debug!(error = %e, "event object not resolved; using its name");
+                event.fallback_object()
+            }
+        },
+        None => None,
+    };
+    let auto = AutoIssues::new(engine.links().clone(), set, templates, Sanitiser::new(&[])?);
+    let outcomes = auto.handle(&event, object.as_ref()).await?;
+    if crash_point("after-commit") {
+        wait_to_be_killed("after-commit");
+    }
+    let report = worker(engine).run_until_idle().await?;
+    if json {
+        output::json(&serde_json::json!({"outcomes": outcomes, "outbox": report}))?;
+    } else {
+        for o in &outcomes {
+            let intents: Vec<String> = o.intents.iter().map(|i| format!("#{i}")).collect();
+            let mut line = format!("{:<28} {:<18} {}", o.rule, o.action, intents.join(" "));
+            if let Some(n) = &o.note {
+                line.push_str(&format!("  ({n})"));
+            }
+            println!("{line}");
+        }
+        print_report(&report);
+    }
+    Ok(exit(&report))
+}
+
+fn print_report(report: &WorkReport) {
+    println!(
+        "outbox: {} sent, {} failed, {} waiting",
+        report.done.len(),
+        report.failed.len(),
+        report.retry.len()
+    );
+    for (id, e) in report.failed.iter().chain(&report.retry) {
+        eprintln!("outbox #{id}: {e}");
+    }
+}
+
+fn exit(report: &WorkReport) -> ExitCode {
+    if report.failed.is_empty() && report.retry.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+pub async fn outbox_cmd(engine: &Engine, command: OutboxCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        OutboxCommand::List { limit, json } => {
+            let rows = engine.store().outbox(limit).await?;
+            if json {
+                output::json(&rows)?;
+            } else if rows.is_empty() {
+                println!("the outbox is empty");
+            } else {
+                for r in &rows {
+                    let i = &r.intent;
+                    println!(
+                        "#{:<5} {} {:<8} {:<8} {:<10} {:<24} {}  {}",
+                        r.id,
+                        r.created_at.format("%Y-%m-%d %H:%M:%S"),
+                        r.status.as_str(),
+                        i.action.as_str(),
+                        i.purpose,
+                        i.rule,
+                        sr_auto::fingerprint_label(&i.fingerprint),
+                        i.issue_key.as_deref().unwrap_or("-"),
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        OutboxCommand::Run { json } => {
+            let report = worker(engine).run_until_idle().await?;
+            if json {
+                output::json(&report)?;
+            } else {
+                print_report(&report);
+            }
+            Ok(exit(&report))
+        }
+    }
+}
