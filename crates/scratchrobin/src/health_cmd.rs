@@ -13,7 +13,7 @@ use sr_db::DbError;
 use sr_db::health::{self, BackupCheck, HealthCheckResult, HealthConfig, Severity};
 use sr_engine::Engine;
 
-use crate::connection_cmd::{self, Target};
+use crate::db_target::{self, Target};
 use crate::output;
 
 /// The options of `health` beyond `--db`.
@@ -70,10 +70,10 @@ fn seconds(value: f64, flag: &str) -> anyhow::Result<Duration> {
 
 pub async fn run(engine: &Engine, db: &str, args: HealthArgs) -> anyhow::Result<ExitCode> {
     let config = config(&args)?;
-    let Some(target) = connection_cmd::target(engine, db).await? else {
-        return Err(connection_cmd::unknown(engine, db).await);
+    let Some(target) = db_target::target(engine, db).await? else {
+        return Err(db_target::unknown(engine, db).await);
     };
-    let results = match connection_cmd::connect(engine, &target).await {
+    let results = match db_target::connect(engine, &target).await {
         Ok(database) => health::run_checks(&database, &config).await,
         Err(e) => match e.downcast_ref::<DbError>() {
             // Unreachable is a finding, not an error of this command.

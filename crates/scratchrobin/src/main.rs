@@ -5,6 +5,7 @@ mod auto_cmd;
 mod cli;
 mod commands;
 mod connection_cmd;
+mod db_target;
 mod health_cmd;
 mod logging;
 mod output;

@@ -14,7 +14,7 @@ use crate::output;
 /// A connection by name (`demo`, a profile), a database URL or an SQLite
 /// file.
 async fn open(engine: &Engine, conn_or_url: &str) -> anyhow::Result<Arc<Database>> {
-    crate::connection_cmd::open_database(engine, conn_or_url).await
+    crate::db_target::open_database(engine, conn_or_url).await
 }
 
 pub async fn snapshot(
@@ -44,8 +44,8 @@ async fn side(
     other: Option<&Database>,
     dialect: Dialect,
 ) -> anyhow::Result<Snapshot> {
-    if let Some(target) = crate::connection_cmd::target(engine, arg).await? {
-        let db = crate::connection_cmd::connect(engine, &target).await?;
+    if let Some(target) = crate::db_target::target(engine, arg).await? {
+        let db = crate::db_target::connect(engine, &target).await?;
         return Ok(db.introspect().await?);
     }
     Ok(drift::load_snapshot(&Baseline::from_arg(arg), dialect, other).await?)
@@ -94,7 +94,7 @@ pub async fn drift_check(
     baseline: &str,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let target = crate::connection_cmd::target(engine, db).await?;
+    let target = crate::db_target::target(engine, db).await?;
     let database = open(engine, db).await?;
     // A profile's environment label names the environment in the report.
     let environment = target.map_or_else(|| db.to_owned(), |t| t.label());
