@@ -1,5 +1,7 @@
 //! Shared pieces of the benchmark programs: percentiles and output.
 
+pub mod sync_incremental;
+
 use std::time::Duration;
 
 /// The `p`-th percentile (0–100) of sorted durations, in milliseconds.

@@ -32,7 +32,11 @@ const TOKEN: &str = "ghp_bench_token";
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
+    let result = async {
+        run().await?;
+        incremental().await
+    };
+    match result.await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("bench sync: {e}");
@@ -106,6 +110,29 @@ async fn run() -> Result<(), String> {
     if requests != n.div_ceil(100).max(1) {
         return Err(format!(
             "{requests} requests for {n} issues; a full read should take one per hundred"
+        ));
+    }
+    Ok(())
+}
+
+/// The `sync_incremental` line of issue #8 (see
+/// [`sr_bench::sync_incremental`]); `SR_BENCH_INCREMENTAL_ISSUES` scales it
+/// down. Fails when the sync takes more than two requests or misses a change.
+async fn incremental() -> Result<(), String> {
+    let n: usize = std::env::var("SR_BENCH_INCREMENTAL_ISSUES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let r = sr_bench::sync_incremental::sync_incremental(n, 10).await?;
+    println!("{}", r.json_line());
+    eprintln!(
+        "bench sync_incremental: wall {:.1} ms, local {:.1} ms, {} updated",
+        r.wall_ms, r.local_ms, r.updated
+    );
+    if r.requests > 2 || r.updated != 10 {
+        return Err(format!(
+            "{} requests and {} updates for 10 changes; expected at most 2 and exactly 10",
+            r.requests, r.updated
         ));
     }
     Ok(())
