@@ -149,9 +149,6 @@ pub fn check_connection_name(name: &str) -> Result<(), String> {
             "the name \"{name}\" contains {c:?}; use letters, digits, '-', '_' and '.' only"
         ));
     }
-    if name.contains("://") {
-        return Err("a name may not look like a URL".into());
-    }
     Ok(())
 }
 

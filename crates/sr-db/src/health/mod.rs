@@ -149,7 +149,21 @@ pub fn worst(results: &[HealthCheckResult]) -> Severity {
 
 /// Runs every check that applies to the database's dialect, then the
 /// configured backup checks, in a fixed order.
+#[tracing::instrument(name = "db.health", skip_all, fields(url = %db.url()))]
 pub async fn run_checks(db: &Database, config: &HealthConfig) -> Vec<HealthCheckResult> {
+    let results = run_all(db, config).await;
+    for r in &results {
+        tracing::debug!(
+            check = %r.check,
+            severity = r.severity.as_str(),
+            duration_ms = r.duration.as_secs_f64() * 1000.0,
+            "health check"
+        );
+    }
+    results
+}
+
+async fn run_all(db: &Database, config: &HealthConfig) -> Vec<HealthCheckResult> {
     let mut results = vec![connectivity(db, config).await];
     if results[0].severity == Severity::Critical && results[0].evidence.get("error").is_some() {
         // The database does not answer; the other checks would only repeat it.
