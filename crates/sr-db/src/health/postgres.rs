@@ -258,7 +258,7 @@ pub(super) async fn replication(pool: &PgPool, config: &HealthConfig) -> HealthC
     }
 }
 
-fn standby_result(
+pub(super) fn standby_result(
     lag: Option<f64>,
     received: Option<String>,
     replayed: Option<String>,
@@ -296,9 +296,12 @@ fn standby_result(
     }
 }
 
-type ReplicaRow = (Option<String>, Option<String>, Option<String>, Option<f64>);
+pub(super) type ReplicaRow = (Option<String>, Option<String>, Option<String>, Option<f64>);
 
-fn primary_result(replicas: Vec<ReplicaRow>, config: &HealthConfig) -> (Severity, String, Value) {
+pub(super) fn primary_result(
+    replicas: Vec<ReplicaRow>,
+    config: &HealthConfig,
+) -> (Severity, String, Value) {
     if replicas.is_empty() {
         return (
             Severity::Ok,

@@ -136,3 +136,97 @@ fn results_serialise_with_millisecond_durations() {
                            "evidence": {"latency_ms": 250.0}, "duration_ms": 1.5})
     );
 }
+
+#[test]
+fn postgres_standby_lag() {
+    let config = HealthConfig::default();
+    let lsn = |s: &str| Some(s.to_owned());
+    let cases = [
+        (
+            None,
+            lsn("0/3000000"),
+            lsn("0/3000000"),
+            Severity::Warning,
+            "not replayed any",
+        ),
+        (
+            Some(5000.0),
+            lsn("0/3000000"),
+            lsn("0/3000000"),
+            Severity::Ok,
+            "replayed everything",
+        ),
+        (
+            Some(10.0),
+            lsn("0/3000100"),
+            lsn("0/3000000"),
+            Severity::Ok,
+            "10.0 s behind",
+        ),
+        (
+            Some(45.0),
+            lsn("0/3000100"),
+            lsn("0/3000000"),
+            Severity::Warning,
+            "45.0 s behind",
+        ),
+        (
+            Some(400.0),
+            lsn("0/3000100"),
+            lsn("0/3000000"),
+            Severity::Critical,
+            "6 min 40 s behind",
+        ),
+        (
+            Some(400.0),
+            None,
+            lsn("0/3000000"),
+            Severity::Critical,
+            "behind",
+        ),
+    ];
+    for (lag, received, replayed, severity, summary) in cases {
+        let (got, text, evidence) =
+            super::postgres::standby_result(lag, received, replayed, &config);
+        assert_eq!(got, severity, "{lag:?}: {text}");
+        assert!(text.contains(summary), "{text} lacks {summary}");
+        assert_eq!(evidence["role"], "standby");
+    }
+}
+
+#[test]
+fn postgres_primary_replicas() {
+    let config = HealthConfig::default();
+    let replica = |lag: Option<f64>| {
+        (
+            Some("walreceiver".to_owned()),
+            Some("10.0.0.2/32".to_owned()),
+            Some("streaming".to_owned()),
+            lag,
+        )
+    };
+    let cases: [(Vec<super::postgres::ReplicaRow>, Severity, &str); 4] = [
+        (vec![], Severity::Ok, "not a standby, and no replica"),
+        (
+            vec![replica(Some(0.5)), replica(None)],
+            Severity::Ok,
+            "2 replica(s)",
+        ),
+        (
+            vec![replica(Some(0.5)), replica(Some(31.0))],
+            Severity::Warning,
+            "31.0 s late",
+        ),
+        (
+            vec![replica(Some(301.0))],
+            Severity::Critical,
+            "5 min 1 s late",
+        ),
+    ];
+    for (replicas, severity, summary) in cases {
+        let (got, text, evidence) = super::postgres::primary_result(replicas, &config);
+        assert_eq!(got, severity, "{text}");
+        assert!(text.contains(summary), "{text} lacks {summary}");
+        assert_eq!(evidence["role"], "primary");
+    }
+}
