@@ -169,7 +169,7 @@ async fn postgres_long_running_query_names_its_pid_and_duration() {
     assert!(session["running_s"].as_f64().unwrap() >= 0.0, "{session}");
     assert_eq!(session["query"], "SELECT pg_sleep(600)");
     assert!(
-        found.summary.contains("running longer than 0 ms"),
+        found.summary.contains("running longer than 0.0 ms"),
         "{}",
         found.summary
     );

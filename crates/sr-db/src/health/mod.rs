@@ -374,10 +374,12 @@ fn ms(d: Duration) -> f64 {
     (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
 }
 
-/// `850 ms`, `12.3 s`, `4 min 5 s`, `2 h 3 min`.
+/// `0.4 ms`, `850 ms`, `12.3 s`, `4 min 5 s`, `2 h 3 min`.
 pub fn human(d: Duration) -> String {
     let s = d.as_secs_f64();
-    if s < 1.0 {
+    if s < 0.01 {
+        format!("{:.1} ms", s * 1000.0)
+    } else if s < 1.0 {
         format!("{} ms", (s * 1000.0).round())
     } else if s < 60.0 {
         format!("{s:.1} s")

@@ -91,7 +91,7 @@ fn backup_file_age() {
             Severity::Critical,
             "over the 24 h 0 min allowed",
         ),
-        (Ok(now + hour), 24, Severity::Ok, "is 0 ms old"),
+        (Ok(now + hour), 24, Severity::Ok, "is 0.0 ms old"),
         (
             Err("No such file or directory".to_owned()),
             24,
@@ -110,6 +110,7 @@ fn backup_file_age() {
 #[test]
 fn durations_read_well() {
     let cases = [
+        (Duration::from_micros(420), "0.4 ms"),
         (Duration::from_millis(850), "850 ms"),
         (Duration::from_millis(12_340), "12.3 s"),
         (Duration::from_secs(245), "4 min 5 s"),
