@@ -361,3 +361,23 @@ fn rules_check_names_the_rule_and_the_position() {
     let out = ok(d, &["rules", "check", &example.display().to_string()]);
     assert!(out.contains("12 rules (12 enabled), all valid"), "{out}");
 }
+
+#[test]
+fn a_condition_the_event_cannot_answer_fails_the_emit_and_files_nothing() {
+    let rules = json!({"auto_issue_rules": [
+        {"name": "Wrong variable", "event": "drift.detected", "condition": "regression.percentage > 20",
+         "tracker": "Local", "template": "drift_detection"}
+    ]});
+    let dir = setup(&rules, None);
+    let d = dir.path();
+    let drift = example_event(d, "drift.detected");
+    let out = cli(d, &["events", "emit", &drift]);
+    assert!(!out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("Wrong variable") && stdout.contains("error"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("regression"), "{stdout}");
+    assert!(outbox(d).is_empty());
+}

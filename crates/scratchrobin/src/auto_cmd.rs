@@ -176,6 +176,11 @@ pub async fn events_cmd(engine: &Engine, command: EventsCommand) -> anyhow::Resu
         }
         print_report(&report);
     }
+    // A condition that could not be evaluated is a broken rule set: say so
+    // in the exit status too, so scripts testing rules notice.
+    if outcomes.iter().any(|o| o.action == "error") {
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(exit(&report))
 }
 

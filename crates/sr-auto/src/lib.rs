@@ -22,6 +22,8 @@ mod error;
 mod event;
 mod fingerprint;
 mod pipeline;
+mod render;
+mod resolve;
 pub mod rules;
 mod suggest;
 mod worker;

@@ -11,12 +11,12 @@ use std::sync::Arc;
 use chrono::Duration;
 use serde::Serialize;
 use serde_json::Value;
-use sr_links::{IssueLinkManager, RenderedIssue, Sanitiser, Templates, body_limit, strip_rows};
-use sr_model::{EventKind, IssueKey, ObjectRef, Timestamp};
+use sr_links::{IssueLinkManager, Sanitiser, Templates};
+use sr_model::{EventKind, IssueKey, ObjectRef};
 use sr_store::{AutoIssueState, NewIntent, Occurrence, OutboxAction};
 
 use crate::decide::{Decision, Known, decide};
-use crate::fingerprint::{body_marker, fingerprint, label};
+use crate::fingerprint::{fingerprint, label};
 use crate::rules::{Rule, RuleSet};
 use crate::{AutoError, DatabaseEvent, comment};
 
@@ -36,7 +36,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn new(rule: &Rule, action: &str) -> Outcome {
+    pub(crate) fn new(rule: &Rule, action: &str) -> Outcome {
         Outcome {
             rule: rule.name.clone(),
             action: action.to_owned(),
@@ -50,10 +50,10 @@ impl Outcome {
 /// Turns events into outbox rows. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AutoIssues {
-    links: IssueLinkManager,
-    rules: Arc<RuleSet>,
-    templates: Arc<Templates>,
-    sanitiser: Arc<Sanitiser>,
+    pub(crate) links: IssueLinkManager,
+    pub(crate) rules: Arc<RuleSet>,
+    pub(crate) templates: Arc<Templates>,
+    pub(crate) sanitiser: Arc<Sanitiser>,
 }
 
 /// The event kind a resolution clears.
@@ -122,7 +122,7 @@ impl AutoIssues {
     /// What is known of the fingerprint's issue: the tracker is asked, so
     /// that an issue someone closed is seen as closed. When it cannot be
     /// asked, the issue counts as open (a comment waits in the outbox).
-    async fn known(&self, state: Option<&AutoIssueState>) -> Known {
+    pub(crate) async fn known(&self, state: Option<&AutoIssueState>) -> Known {
         let Some(state) = state else {
             return Known::Nothing;
         };
@@ -308,188 +308,5 @@ impl AutoIssues {
         };
         outcome.intents = store.enqueue_auto_issue(&occurrence, &intents).await?;
         Ok(outcome)
-    }
-
-    /// A create over the rule's hourly limit becomes a line in one summary
-    /// comment on the rule's newest issue.
-    async fn fold(
-        &self,
-        rule: &Rule,
-        event: &DatabaseEvent,
-        fp: &str,
-        since: Timestamp,
-        mut outcome: Outcome,
-    ) -> Result<Outcome, AutoError> {
-        let store = self.links.store();
-        outcome.action = "folded".into();
-        let target = format!(
-            "{}:{}",
-            event.connection,
-            event.object.as_deref().unwrap_or("-")
-        );
-        let line =
-            comment::summary_line(event.occurred_at, &target, event.event.as_str(), &label(fp));
-        if let Some(pending) = store.pending_auto_issue_summary(&rule.name, since).await?
-            && store
-                .rewrite_pending_intent(
-                    pending.id,
-                    &comment::add_summary_line(&pending.intent.body, &line),
-                )
-                .await?
-        {
-            outcome.intents = vec![pending.id];
-            return Ok(outcome);
-        }
-        let Some(last) = store.last_auto_issue_creation(&rule.name, since).await? else {
-            outcome.note =
-                Some("over the hourly limit, and no issue of this rule to fold it into".into());
-            return Ok(outcome);
-        };
-        let token = comment::token(fp, "summary", chrono::Utc::now());
-        let intent = NewIntent {
-            purpose: "summary".into(),
-            action: OutboxAction::Comment,
-            title: String::new(),
-            body: comment::summary(&rule.name, rule.max_per_hour, &line, &token),
-            labels: Vec::new(),
-            priority: None,
-            assignee: None,
-            object: None,
-            issue_key: None,
-            ..last.intent
-        };
-        outcome.intents = store
-            .enqueue_auto_issue(&Occurrence::None, &[intent])
-            .await?;
-        Ok(outcome)
-    }
-
-    /// A resolution comments on (and, when the rule says so, closes) the
-    /// issues of the alerts it clears on the same object.
-    async fn resolve(
-        &self,
-        rule: &Rule,
-        event: &DatabaseEvent,
-        cleared: EventKind,
-    ) -> Result<Outcome, AutoError> {
-        let store = self.links.store();
-        let states = store
-            .auto_issues_for(&event.connection, event.object.as_deref(), cleared.as_str())
-            .await?;
-        let mut outcome = Outcome::new(rule, "nothing_to_resolve");
-        let now = chrono::Utc::now();
-        let mut intents = Vec::new();
-        for s in &states {
-            let key = match self.known(Some(s)).await {
-                Known::Issue { status, .. } if !status.state.is_open() => continue,
-                Known::Nothing => continue,
-                Known::Issue { key, .. } => Some(key),
-                Known::Pending => None,
-            };
-            let token = comment::token(&s.fingerprint, "resolution", now);
-            let intent = |action: OutboxAction, body: String| NewIntent {
-                rule: rule.name.clone(),
-                fingerprint: s.fingerprint.clone(),
-                tracker: s.tracker.clone(),
-                action,
-                purpose: "resolution".into(),
-                title: String::new(),
-                body,
-                labels: Vec::new(),
-                priority: None,
-                assignee: None,
-                object: None,
-                issue_key: key.clone(),
-            };
-            let body = comment::resolution(
-                event.event.as_str(),
-                event.occurred_at,
-                rule.close_on_resolve,
-                &token,
-            );
-            intents.push(intent(OutboxAction::Comment, body));
-            if rule.close_on_resolve {
-                intents.push(intent(OutboxAction::Close, String::new()));
-            }
-            outcome
-                .fingerprint
-                .get_or_insert_with(|| s.fingerprint.clone());
-        }
-        if !intents.is_empty() {
-            outcome.action = "resolve".into();
-            outcome.intents = store
-                .enqueue_auto_issue(&Occurrence::None, &intents)
-                .await?;
-        }
-        Ok(outcome)
-    }
-
-    /// The issue's title and body: the rule's template over the event with
-    /// secrets redacted and (unless the rule opts in) row data removed, cut
-    /// to the tracker's limit, ending with the fingerprint marker. A
-    /// template that fails still gives an issue (a plain one, with the
-    /// reason as the second value): an alert must not be lost to a typo.
-    fn render(
-        &self,
-        rule: &Rule,
-        event: &DatabaseEvent,
-        previous: Option<&str>,
-        fp: &str,
-    ) -> Result<(RenderedIssue, Option<String>), AutoError> {
-        let mut value = serde_json::to_value(event).map_err(|e| AutoError::Corrupt {
-            id: 0,
-            message: e.to_string(),
-        })?;
-        if !rule.include_rows
-            && let Some(data) = value.get_mut("data")
-        {
-            strip_rows(data);
-        }
-        self.sanitiser.redact_value(&mut value);
-        let (rendered, note) = match self.templates.render_issue(&rule.template, &value) {
-            Ok(r) => (r, None),
-            Err(e) => {
-                tracing::warn!(rule = %rule.name, template = %rule.template, error = %e, "template failed; filing a plain issue");
-                let data = serde_json::to_string_pretty(value.get("data").unwrap_or(&Value::Null))
-                    .unwrap_or_default();
-                let title = format!(
-                    "{} on {}:{}",
-                    event.event,
-                    event.connection,
-                    event.object.as_deref().unwrap_or("-")
-                );
-                let body = format!(
-                    "The template `{}` could not render this event ({e}).\n\n```json\n{data}\n```\n",
-                    rule.template
-                );
-                (
-                    RenderedIssue {
-                        title,
-                        body,
-                        truncated: false,
-                    },
-                    Some(e.to_string()),
-                )
-            }
-        };
-        let provider = self
-            .links
-            .trackers()
-            .by_name(&rule.tracker)
-            .map(|t| t.info().provider.clone())
-            .unwrap_or_default();
-        let mut tail = String::new();
-        if let Some(prev) = previous {
-            tail.push_str(&format!(
-                "\n\nThis alert was filed before as {prev}, closed more than {} hours ago.",
-                rule.reopen_window_hours
-            ));
-        }
-        tail.push_str("\n\n");
-        tail.push_str(&body_marker(fp));
-        let limit = body_limit(&provider).saturating_sub(tail.chars().count());
-        let mut rendered = rendered.fit(limit);
-        rendered.body = format!("{}{tail}", rendered.body.trim_end());
-        Ok((rendered, note))
     }
 }
