@@ -27,6 +27,8 @@ mod mariadb;
 mod postgres;
 #[cfg(unix)]
 mod process;
+#[cfg(unix)]
+mod standby;
 mod url;
 
 pub use error::{Error, Result};
@@ -36,6 +38,8 @@ pub use fresh::{mariadb_db, postgres_db, try_mariadb_db, try_postgres_db};
 pub use mariadb::MariaDbServer;
 #[cfg(unix)]
 pub use postgres::PgServer;
+#[cfg(unix)]
+pub use standby::PgStandby;
 pub use url::{redact_url, with_database};
 
 /// The environment variable holding the admin URL of a PostgreSQL server

@@ -18,7 +18,7 @@ const PG_LIB_DIR: &str = "/usr/lib/postgresql";
 
 /// Tries per start; each picks a new port, in case another process took
 /// the free one first.
-const ATTEMPTS: u32 = 3;
+pub(crate) const ATTEMPTS: u32 = 3;
 
 /// A running throwaway PostgreSQL cluster.
 #[derive(Debug)]
@@ -147,7 +147,7 @@ impl PgServer {
 
 /// The directory holding `initdb` and `pg_ctl`: `SR_PG_BINDIR` if set, else
 /// the newest `/usr/lib/postgresql/N/bin`, else the one on `PATH`.
-fn find_bindir() -> Result<PathBuf> {
+pub(crate) fn find_bindir() -> Result<PathBuf> {
     if let Some(dir) = std::env::var_os("SR_PG_BINDIR") {
         return Ok(PathBuf::from(dir));
     }

@@ -269,16 +269,16 @@ pub(super) fn standby_result(
                           "receive_lsn": received, "replay_lsn": replayed,
                           "caught_up": caught_up});
     match lag {
-        None => (
-            Severity::Warning,
-            "standby has not replayed any transaction yet".into(),
-            evidence,
-        ),
         // An idle primary sends nothing to replay: everything received
         // is applied, so the age of the last transaction is not lag.
-        Some(_) if caught_up => (
+        _ if caught_up => (
             Severity::Ok,
             "standby has replayed everything it received".into(),
+            evidence,
+        ),
+        None => (
+            Severity::Warning,
+            "standby has received changes but replayed no transaction yet".into(),
             evidence,
         ),
         Some(lag) => (

@@ -147,8 +147,15 @@ fn postgres_standby_lag() {
             None,
             lsn("0/3000000"),
             lsn("0/3000000"),
+            Severity::Ok,
+            "replayed everything",
+        ),
+        (
+            None,
+            lsn("0/3000100"),
+            lsn("0/3000000"),
             Severity::Warning,
-            "not replayed any",
+            "replayed no transaction yet",
         ),
         (
             Some(5000.0),
