@@ -1,7 +1,8 @@
 //! Rule conditions in CEL (the `cel` crate): `drift.severity == 'high'`,
-//! `regression.percentage > 20`. The event's `data` object's top-level keys
-//! are the variables, plus `event`, `connection` and `object` (data keys of
-//! those names win).
+//! `regression.percentage > 20`. Conditions see exactly what templates see
+//! (sr-links' `event_context`): the members of the event's `data` at the
+//! top level, next to `event`, `connection`, `occurred_at` and `object`
+//! (`object.qualified_name`, `object.schema`, `object.name`).
 
 use crate::DatabaseEvent;
 
@@ -53,11 +54,10 @@ impl Condition {
     /// that says so.
     pub fn matches(&self, event: &DatabaseEvent) -> Result<bool, String> {
         let mut context = cel::Context::default();
-        context.add_variable_from_value("event", event.event.as_str());
-        context.add_variable_from_value("connection", event.connection.as_str());
-        context.add_variable_from_value("object", event.object.clone().unwrap_or_default());
-        if let serde_json::Value::Object(m) = &event.data {
-            for (k, v) in m {
+        let value =
+            serde_json::to_value(event).map_err(|e| format!("the event cannot be read: {e}"))?;
+        if let serde_json::Value::Object(m) = sr_links::event_context(&value) {
+            for (k, v) in &m {
                 let value =
                     cel::to_value(v).map_err(|e| format!("data.{k} cannot be read by CEL: {e}"))?;
                 context.add_variable_from_value(k.as_str(), value);
@@ -136,10 +136,16 @@ mod tests {
             Ok(true),
         );
         check(
-            "connection == 'demo' && object == 'main.orders'",
+            "connection == 'demo' && object.name == 'orders'",
             json!({}),
             Ok(true),
         );
+        check(
+            "object.qualified_name == 'main.orders'",
+            json!({}),
+            Ok(true),
+        );
+        check("object == 'main.orders'", json!({}), Ok(false));
         check("event == 'drift.detected'", json!({}), Ok(true));
         check(
             "drift.severity == 'high'",

@@ -4,7 +4,8 @@
 //! - No issue yet: create one.
 //! - The create is still in the outbox, or the issue is open: comment
 //!   (count, first and last seen, what changed).
-//! - Closed within the rule's reopen window: reopen, and comment.
+//! - Closed within the rule's reopen window: reopen, and comment (a
+//!   window of 0 hours never reopens).
 //! - Closed as won't-fix (GitHub `not_planned`, Jira "Won't Do"/"Won't
 //!   Fix", "Declined", …): nothing is sent; the occurrence is only
 //!   counted in the store. Someone decided this alert is not worth an
@@ -78,7 +79,7 @@ pub fn decide(known: &Known, now: Timestamp, reopen_window: Duration) -> Decisio
                 }
             } else if is_wont_fix(status.resolution.as_deref()) {
                 Decision::WontFix { key: key.clone() }
-            } else if now - *updated_at <= reopen_window {
+            } else if now - *updated_at < reopen_window {
                 Decision::Reopen { key: key.clone() }
             } else {
                 Decision::Create {
@@ -141,11 +142,11 @@ mod tests {
             Decision::Reopen { key: key() },
         );
         check(
-            issue(IssueState::Done, None, 24),
+            issue(IssueState::Done, None, 23),
             Decision::Reopen { key: key() },
         );
         check(
-            issue(IssueState::Done, Some("completed"), 25),
+            issue(IssueState::Done, Some("completed"), 24),
             Decision::Create {
                 previous: Some(key()),
             },

@@ -310,3 +310,36 @@ async fn an_unknown_outcome_is_resolved_by_the_fingerprint_label() {
         IssueState::Open
     );
 }
+
+#[tokio::test]
+async fn after_the_reopen_window_a_new_issue_names_the_old_one() {
+    let rules = json!({"auto_issue_rules": [
+        {"name": "Drift", "event": "drift.detected", "tracker": "Local",
+         "template": "drift_detection", "reopen_window_hours": 0}
+    ]});
+    let env = env(rules).await;
+    let e = drift("main.orders");
+    assert_eq!(env.emit(&e).await, ["create"]);
+    let old = env.issues().await[0].reference.key.clone();
+    let closed = IssueUpdate {
+        state: Some(IssueState::Done),
+        resolution: Some("completed".into()),
+        ..IssueUpdate::default()
+    };
+    env.local.update_issue(&old.id, &closed).await.unwrap();
+    // A window of zero hours never reopens.
+    assert_eq!(env.emit(&e).await, ["create"]);
+    let issues = env.issues().await;
+    assert_eq!(issues.len(), 2);
+    let new = issues.iter().find(|i| i.reference.key != old).unwrap();
+    assert!(
+        new.body.contains(&format!("filed before as {old}")),
+        "{}",
+        new.body
+    );
+    let fp = sr_auto::fingerprint("Drift", "demo", Some("main.orders"), &e.data);
+    let state = env.store.auto_issue(&fp).await.unwrap().unwrap();
+    assert_eq!(state.previous_issue_key, Some(old.to_string()));
+    assert_eq!(state.issue_key, Some(new.reference.key.to_string()));
+    assert_eq!(state.occurrences, 1);
+}
