@@ -23,6 +23,8 @@ pub enum SyncError {
     UnknownTracker { name: String, known: String },
     #[error("the sync of `{tracker}` was cancelled; the cache keeps every batch written before")]
     Cancelled { tracker: String },
+    #[error("issue {key} is not in the cache; sync its tracker first, then edit it")]
+    NotCached { key: String },
     #[error("the sync scheduler has stopped; restart the engine to sync again")]
     Stopped,
 }

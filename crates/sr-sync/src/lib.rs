@@ -7,7 +7,8 @@
 //!
 //! A sync reads what changed since the tracker's cursor (less an overlap),
 //! compares content hashes and writes only what changed; a full sync also
-//! finds issues the tracker deleted or moved. Failures back a tracker off
+//! finds issues the tracker deleted or moved. Workbench edits are pushed
+//! first, with conflicts settled by the tracker's policy per field. Failures back a tracker off
 //! and mark it degraded; its rate budget spreads polls out before the limit.
 //!
 //! This crate never speaks HTTP itself (adapters do) and never touches the
@@ -21,6 +22,7 @@ mod manager;
 mod operation;
 pub mod pacing;
 mod poll;
+mod push;
 mod scheduler;
 #[cfg(test)]
 mod scheduler_tests;
@@ -36,5 +38,6 @@ pub use operation::{
     SyncStatus,
 };
 pub use poll::{Poll, PollOptions, Report};
+pub use push::{Conflict, ConflictPolicies, ConflictPolicy, Field, decide, record_edit};
 pub use scheduler::{Job, JobFailure, JobStatus, Schedule, Scheduler};
 pub use status::{TrackerSyncStatus, tracker_sync_statuses};

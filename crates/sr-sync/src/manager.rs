@@ -7,13 +7,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
 use sr_store::Store;
-use sr_tracker::{IssueTracker, TrackerSet};
+use sr_tracker::{IssueTracker, SyncMode, TrackerEntry, TrackerSet};
 use tokio::sync::{broadcast, watch};
 use tracing::Instrument;
 
 use crate::operation::{SyncOperation, SyncStatus};
 use crate::poll::{Poll, PollOptions};
-use crate::{CancelToken, SyncError, SyncKind, SyncOrigin};
+use crate::{CancelToken, ConflictPolicies, SyncError, SyncKind, SyncOrigin};
 
 /// What to sync and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,6 +108,8 @@ struct Inner {
     active: Mutex<HashMap<String, Active>>,
     options: PollOptions,
     updates: broadcast::Sender<SyncOperation>,
+    /// Per tracker: `None` pulls only; absent pushes with the default policies.
+    two_way: RwLock<HashMap<String, Option<ConflictPolicies>>>,
 }
 
 /// Starts and tracks syncs; cheap to clone.
@@ -131,6 +133,7 @@ impl SyncManager {
                 active: Mutex::default(),
                 options,
                 updates: broadcast::channel(256).0,
+                two_way: RwLock::default(),
             }),
         }
     }
@@ -155,6 +158,35 @@ impl SyncManager {
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    /// Whether a tracker's syncs push workbench edits, and with which
+    /// conflict policies (`None`: pull only).
+    pub fn set_two_way(&self, tracker: &str, policies: Option<ConflictPolicies>) {
+        self.inner
+            .two_way
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(tracker.to_lowercase(), policies);
+    }
+
+    /// Pull-only for trackers whose `sync.mode` is `pull` or `manual`.
+    pub fn configure(&self, entries: &[TrackerEntry]) {
+        for e in entries {
+            let pushes = matches!(e.sync.mode, SyncMode::Bidirectional | SyncMode::Push);
+            let current = self.policies(&e.name);
+            self.set_two_way(&e.name, pushes.then(|| current.unwrap_or_default()));
+        }
+    }
+
+    fn policies(&self, tracker: &str) -> Option<ConflictPolicies> {
+        self.inner
+            .two_way
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&tracker.to_lowercase())
+            .cloned()
+            .unwrap_or_else(|| Some(ConflictPolicies::default()))
     }
 
     /// Every change of every operation.
@@ -297,12 +329,14 @@ impl SyncManager {
                     snapshot.updated_at = crate::operation::now();
                     self.publish(&tx, &snapshot);
                 };
+                let policies = self.policies(&name);
                 let poll = Poll {
                     store,
                     tracker: tracker.as_ref(),
                     options: &self.inner.options,
                     report: &report,
                     cancel: &cancel,
+                    push: policies.as_ref(),
                 };
                 poll.run(op.kind, op.include_closed).await
             }

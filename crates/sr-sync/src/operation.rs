@@ -85,8 +85,11 @@ pub struct SyncResults {
     pub removed: u64,
     /// Issues found under another key (full sync).
     pub moved: u64,
-    /// Workbench edits pushed to the tracker.
+    /// Issues whose workbench edits were pushed to the tracker.
     pub pushed: u64,
+    /// Fields changed on both sides, and who won.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<crate::push::Conflict>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<IssueError>,
 }

@@ -16,7 +16,7 @@ use sr_store::{Store, UpsertOutcome};
 use sr_tracker::IssueTracker;
 
 use crate::operation::{IssueError, SyncProgress, SyncResults, SyncStage};
-use crate::{CancelToken, SyncError, SyncKind};
+use crate::{CancelToken, ConflictPolicies, SyncError, SyncKind};
 
 /// How a sync reads and writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +55,9 @@ pub struct Poll<'a> {
     pub options: &'a PollOptions,
     pub report: &'a dyn Report,
     pub cancel: &'a CancelToken,
+    /// Push pending workbench edits first, with these conflict policies;
+    /// `None` for a tracker that only pulls.
+    pub push: Option<&'a ConflictPolicies>,
 }
 
 struct Run<'a> {
@@ -84,6 +87,15 @@ impl Poll<'_> {
             progress: SyncProgress::default(),
             results: SyncResults::default(),
         };
+        if let Some(policies) = self.push {
+            let edits = crate::push::pending(self.store, self.tracker).await?;
+            if !edits.is_empty() {
+                run.stage(SyncStage::Pushing);
+                crate::push::push(self.store, self.tracker, policies, edits, &mut run.results)
+                    .await?;
+                run.check_cancel()?;
+            }
+        }
         run.stage(SyncStage::Fetching);
         let query = SearchQuery {
             state: StateFilter::All,

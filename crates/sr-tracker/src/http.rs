@@ -290,6 +290,10 @@ impl HttpClient {
                 resp.status = StatusCode::OK;
             }
         } else if let Some(etag) = resp.headers.get(ETAG)
+            // A body cut short (a proxy, a broken connection that still
+            // ended cleanly) must not be kept: every 304 after it would
+            // hand it out again until the resource changed.
+            && serde_json::from_slice::<serde::de::IgnoredAny>(&resp.body).is_ok()
             && let Ok(mut m) = self.etags.lock()
         {
             // Bounded: a full cache starts over rather than grow with every

@@ -1,7 +1,7 @@
 //! The fault run: a fifth of requests get 429 with Retry-After, 503, a
 //! reset or a truncated body. Syncs are retried as the scheduler would
 //! until one completes; the cache then equals the server, without
-//! duplicates.
+//! duplicates, and the workbench's edits are on the server, none lost.
 
 use sr_sync::{SyncRequest, SyncStatus};
 
@@ -31,8 +31,19 @@ async fn under_faults_the_cache_ends_identical_to_the_server() {
         f.repo.edit_title(n, &format!("edited {n}"));
     }
     f.repo.remove(150);
+    // Workbench edits, pushed through the same faults.
+    for n in [10, 20, 30] {
+        let key = f.key(n).parse().expect("key");
+        sr_sync::record_edit(&f.store, &key, sr_sync::Field::Title, &format!("local {n}"))
+            .await
+            .expect("edit");
+    }
+    let info = sr_tracker::IssueTracker::info(f.tracker.as_ref());
+    let prefix = format!("{}:{}:", info.provider, info.instance);
     for _ in 0..20 {
-        if complete(f.sync(run(false)).await) {
+        let done = complete(f.sync(run(false)).await);
+        let pending = f.store.pending_local_edits(&prefix).await.expect("pending");
+        if done && pending.is_empty() {
             break;
         }
     }
@@ -54,6 +65,19 @@ async fn under_faults_the_cache_ends_identical_to_the_server() {
         "after {attempts} attempts, faults {faults:?}"
     );
     assert_eq!(cache, server);
+    for n in [10, 20, 30] {
+        assert_eq!(
+            f.tracker_issue(n).await.reference.title,
+            format!("local {n}")
+        );
+    }
+    assert!(
+        f.store
+            .pending_local_edits(&prefix)
+            .await
+            .expect("pending")
+            .is_empty()
+    );
     assert_eq!(
         f.store.removed_issues().await.expect("removed"),
         vec![(f.key(150), None)]

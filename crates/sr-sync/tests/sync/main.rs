@@ -6,3 +6,4 @@ mod common;
 mod faults;
 mod manual;
 mod polling;
+mod two_way;
