@@ -72,6 +72,11 @@ pub enum Command {
         #[command(subcommand)]
         command: DriftCommand,
     },
+    /// Query performance: timed runs, plans and baselines.
+    Query {
+        #[command(subcommand)]
+        command: crate::query_cmd::QueryCommand,
+    },
     /// Named database connections (profiles in connections.json, passwords
     /// in the keyring).
     Connection {

@@ -53,6 +53,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Sync { .. } => "sync",
         Command::Schema { .. } => "schema",
         Command::Drift { .. } => "drift",
+        Command::Query { .. } => "query",
         Command::Connection { .. } => "connection",
         Command::Health { .. } => "health",
         Command::Rules { .. } => "rules",
@@ -132,6 +133,7 @@ async fn dispatch(engine: &std::sync::Arc<Engine>, command: Command) -> anyhow::
         } => {
             return crate::schema_cmd::drift_check(engine, &db, &baseline, json).await;
         }
+        Command::Query { command } => return crate::query_cmd::run(engine, command).await,
         Command::Connection { command } => return connection(engine, command).await,
         Command::Sync { command } => return crate::sync_cmd::sync_cmd(engine, command).await,
         Command::Health {

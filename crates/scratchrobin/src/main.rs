@@ -9,6 +9,7 @@ mod db_target;
 mod health_cmd;
 mod logging;
 mod output;
+mod query_cmd;
 mod schema_cmd;
 mod serve;
 mod sync_cmd;
