@@ -31,6 +31,7 @@ impl Env {
             .arg(self.config_dir())
             .args(args)
             .env_remove("SCRATCHROBIN_STORE")
+            .env_remove("SHOP_PW")
             .env("RUST_LOG", "trace")
             .output()
             .expect("the binary runs")
@@ -276,6 +277,15 @@ fn profiles_keep_passwords_in_the_keyring_and_work_everywhere() {
             .unwrap()
             .contains("start the database server"),
         "{failed}"
+    );
+    let unset = env.json(&["connection", "test", "shop-stage", "--json"], 1);
+    assert_eq!(
+        unset["cause"],
+        "the environment variable SHOP_PW that holds the password is not set"
+    );
+    assert_eq!(
+        unset["fix"],
+        "export SHOP_PW=... before running scratchrobin"
     );
     let out = env.run(&["connection", "test", "refused"]);
     assert_eq!(out.status.code(), Some(1));

@@ -9,10 +9,10 @@ use sr_config::{
     ConnectionProfile, check_connection_name, dialect_name, load_connections, save_connections,
     split_url_password,
 };
-use sr_db::health::{self, HealthConfig};
 use sr_db::DbError;
+use sr_db::health::{self, HealthConfig};
 use sr_engine::Engine;
-use sr_secrets::{Keyring, Secret, SecretRef};
+use sr_secrets::{Keyring, Secret, SecretError, SecretRef};
 
 use crate::db_target::{Target, connect, target, unknown};
 use crate::output;
@@ -235,13 +235,7 @@ pub async fn test(engine: &Engine, name: &str, json: bool) -> anyhow::Result<Exi
             }
         }
         Err(e) => {
-            let (cause, fix) = match e.downcast_ref::<DbError>() {
-                Some(DbError::Connect { cause, fix, .. }) => (cause.clone(), fix.clone()),
-                _ => (
-                    format!("{e:#}"),
-                    "correct the connection with `scratchrobin connection add`".to_owned(),
-                ),
-            };
+            let (cause, fix) = diagnosis(&e, name);
             report.cause = Some(cause);
             report.fix = Some(fix);
         }
@@ -270,6 +264,39 @@ pub async fn test(engine: &Engine, name: &str, json: bool) -> anyhow::Result<Exi
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// The cause and the fix of a failed connection: the database's own
+/// diagnosis, or why the profile's password could not be read.
+fn diagnosis(e: &anyhow::Error, name: &str) -> (String, String) {
+    if let Some(DbError::Connect { cause, fix, .. }) = e.downcast_ref::<DbError>() {
+        return (cause.clone(), fix.clone());
+    }
+    let again = format!(
+        "store it again with `scratchrobin connection add {name} URL` (the password in the URL), or use --password-env VAR"
+    );
+    match e.downcast_ref::<SecretError>() {
+        Some(SecretError::KeyringMissing(entry)) => (
+            format!("the keyring has no entry {entry} with the password"),
+            again,
+        ),
+        Some(SecretError::KeyringUnavailable { reason, .. }) => (
+            format!("the OS keyring cannot be used ({reason})"),
+            format!("start a secret service (for example gnome-keyring), or {again}"),
+        ),
+        Some(SecretError::EnvUnset(var)) => (
+            format!("the environment variable {var} that holds the password is not set"),
+            format!("export {var}=... before running scratchrobin"),
+        ),
+        Some(SecretError::EnvEmpty(var)) => (
+            format!("the environment variable {var} that holds the password is empty"),
+            format!("give {var} the password's value"),
+        ),
+        None => (
+            format!("{e:#}"),
+            format!("correct the connection with `scratchrobin connection add {name} URL`"),
+        ),
+    }
 }
 
 /// Decodes `%XX` escapes (a URL's password is written percent-encoded).
