@@ -1,6 +1,6 @@
 //! What Jira Data Center's REST v2 does differently from Cloud's v3, for
-//! trackers configured with `api_version: 2`: text bodies instead of
-//! Atlassian Document Format, users named by username, `POST
+//! trackers configured with `api_version: 2`: wiki markup bodies
+//! ([`crate::wiki`]) instead of Atlassian Document Format, users named by username, `POST
 //! /rest/api/2/search` paged by `startAt` and `total`, plain arrays for
 //! priorities and projects, and no label list (Data Center has no REST
 //! resource for one).
@@ -13,6 +13,7 @@ use sr_tracker::{Result, TrackerError};
 
 use crate::adf::markdown_to_adf;
 use crate::calls::PAGE;
+use crate::wiki::markdown_to_wiki;
 use crate::wire::{FIELDS, Named, WireIssue, WireProject, WireUser};
 use crate::{JiraTracker, PROVIDER};
 
@@ -25,11 +26,11 @@ struct OffsetSearch {
 }
 
 impl JiraTracker {
-    /// A description or comment body: ADF on Cloud; on Data Center the
-    /// text itself, which it renders as wiki markup.
+    /// A description or comment body: ADF on Cloud, wiki markup on Data
+    /// Center.
     pub(crate) fn body_value(&self, markdown: &str) -> Value {
         if self.v2 {
-            json!(markdown)
+            json!(markdown_to_wiki(markdown))
         } else {
             markdown_to_adf(markdown)
         }

@@ -16,8 +16,8 @@
 //! sent as `Authorization: Bearer …`, and `api_version: 2` switches to the
 //! REST v2 paths Data Center serves ([`dc`]): `/rest/api/2/…`, searches
 //! through `/rest/api/2/search` with `startAt`/`maxResults`, descriptions
-//! and comments as plain strings (Data Center renders them as wiki markup;
-//! the Markdown is sent as written, not converted), users by username.
+//! and comments as wiki markup (converted from and to Markdown by
+//! [`wiki`]), users by username.
 
 pub mod adf;
 mod calls;
@@ -26,6 +26,7 @@ mod dc;
 mod factory;
 mod jql;
 mod tracker;
+pub mod wiki;
 mod upload;
 mod webhook;
 mod wire;

@@ -161,10 +161,11 @@ fn time_or_epoch(s: Option<&str>) -> Timestamp {
 }
 
 /// Markdown of an ADF field; `null` or absent is the empty string, and a
-/// plain string (Data Center's v2 answers) is kept as it is.
+/// string (wiki markup: Data Center's v2 answers, Jira's webhooks) is
+/// converted from wiki markup.
 pub fn markdown_of(v: Option<&Value>) -> String {
     match v {
-        Some(Value::String(s)) => s.clone(),
+        Some(Value::String(s)) => crate::wiki::wiki_to_markdown(s),
         Some(v) => adf_to_markdown(v),
         None => String::new(),
     }

@@ -160,6 +160,19 @@ impl JiraSite {
         self.lock(|s| s.issues.len()).unwrap_or_default()
     }
 
+    /// The description an issue holds as it was sent (ADF, or wiki
+    /// markup on Data Center).
+    pub fn description(&self, key: &str) -> Option<Value> {
+        let number: u64 = key.rsplit_once('-')?.1.parse().ok()?;
+        self.lock(|s| {
+            s.issues
+                .iter()
+                .find(|i| i.number == number)
+                .map(|i| i.description.clone())
+        })
+        .flatten()
+    }
+
     /// The `(content-type, X-Atlassian-Token)` of every attachment upload.
     pub fn uploads(&self) -> Vec<(String, Option<String>)> {
         self.lock(|s| s.uploads.clone()).unwrap_or_default()

@@ -22,7 +22,7 @@ pub use to_md::adf_to_markdown;
 
 /// Where a mark nests, outermost first; marks are kept in this order so
 /// that the same formatting is always the same tree.
-fn mark_rank(kind: &str) -> u8 {
+pub(crate) fn mark_rank(kind: &str) -> u8 {
     match kind {
         "link" => 0,
         "strong" => 1,

@@ -108,6 +108,11 @@ async fn bodies_are_text_and_users_are_usernames() {
     draft.assignees = vec!["mia".into()];
     let issue = f.tracker.create_issue(&draft).await.expect("create");
     assert_eq!(issue.body, "The *orders* table drifted.\n\n- a column");
+    // Data Center keeps wiki markup.
+    assert_eq!(
+        f.site.description(&issue.key().id),
+        Some(json!("The _orders_ table drifted.\n\n* a column"))
+    );
     assert_eq!(issue.reference.assignee.as_deref(), Some("mia"));
     let id = issue.key().id.clone();
     let c = f
