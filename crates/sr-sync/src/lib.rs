@@ -38,6 +38,8 @@ pub use operation::{
     SyncStatus,
 };
 pub use poll::{Poll, PollOptions, Report};
-pub use push::{Conflict, ConflictPolicies, ConflictPolicy, Field, decide, record_edit};
+pub use push::{
+    Conflict, ConflictPolicies, ConflictPolicy, Field, decide, field_value, record_edit,
+};
 pub use scheduler::{Job, JobFailure, JobStatus, Schedule, Scheduler};
 pub use status::{TrackerSyncStatus, tracker_sync_statuses};

@@ -170,12 +170,12 @@ impl SyncManager {
             .insert(tracker.to_lowercase(), policies);
     }
 
-    /// Pull-only for trackers whose `sync.mode` is `pull` or `manual`.
+    /// Takes each tracker's `sync.conflicts`; pull-only for trackers whose
+    /// `sync.mode` is `pull` or `manual`.
     pub fn configure(&self, entries: &[TrackerEntry]) {
         for e in entries {
             let pushes = matches!(e.sync.mode, SyncMode::Bidirectional | SyncMode::Push);
-            let current = self.policies(&e.name);
-            self.set_two_way(&e.name, pushes.then(|| current.unwrap_or_default()));
+            self.set_two_way(&e.name, pushes.then(|| e.sync.conflicts.clone()));
         }
     }
 

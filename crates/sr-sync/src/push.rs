@@ -20,105 +20,45 @@ use sr_tracker::IssueTracker;
 use crate::SyncError;
 use crate::operation::{IssueError, SyncResults};
 
-/// A field that syncs both ways.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Field {
-    Title,
-    State,
-    Labels,
-    Assignee,
-    Priority,
+pub use sr_tracker::{ConflictPolicies, ConflictPolicy, SyncField as Field};
+
+/// The field's value in an issue, as an edit stores it.
+pub fn field_value(field: Field, issue: &Issue) -> String {
+    let r = &issue.reference;
+    match field {
+        Field::Title => r.title.clone(),
+        Field::State => r.status.state.as_str().to_owned(),
+        Field::Labels => {
+            let mut l = r.labels.clone();
+            l.sort();
+            serde_json::to_string(&l).unwrap_or_default()
+        }
+        Field::Assignee => r.assignee.clone().unwrap_or_default(),
+        Field::Priority => r
+            .priority
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default(),
+    }
 }
 
-impl Field {
-    pub const ALL: [Field; 5] = [
-        Field::Title,
-        Field::State,
-        Field::Labels,
-        Field::Assignee,
-        Field::Priority,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Field::Title => "title",
-            Field::State => "state",
-            Field::Labels => "labels",
-            Field::Assignee => "assignee",
-            Field::Priority => "priority",
+/// Sets the field in an update from a stored value.
+fn apply_field(field: Field, value: &str, update: &mut IssueUpdate) -> Result<(), String> {
+    match field {
+        Field::Title => update.title = Some(value.to_owned()),
+        Field::State => update.state = Some(value.parse::<IssueState>()?),
+        Field::Labels => {
+            update.labels = Some(serde_json::from_str(value).map_err(|e| format!("labels: {e}"))?);
+        }
+        Field::Assignee => {
+            update.assignee = Some((!value.is_empty()).then(|| value.to_owned()));
+        }
+        Field::Priority => {
+            if !value.is_empty() {
+                update.priority = Some(value.parse::<Priority>()?);
+            }
         }
     }
-
-    fn parse(s: &str) -> Option<Field> {
-        Field::ALL.into_iter().find(|f| f.as_str() == s)
-    }
-
-    /// The field's value in an issue, as stored in an edit.
-    pub fn value_of(self, issue: &Issue) -> String {
-        let r = &issue.reference;
-        match self {
-            Field::Title => r.title.clone(),
-            Field::State => r.status.state.as_str().to_owned(),
-            Field::Labels => {
-                let mut l = r.labels.clone();
-                l.sort();
-                serde_json::to_string(&l).unwrap_or_default()
-            }
-            Field::Assignee => r.assignee.clone().unwrap_or_default(),
-            Field::Priority => r
-                .priority
-                .map(|p| p.as_str().to_owned())
-                .unwrap_or_default(),
-        }
-    }
-
-    /// Sets the field in an update from a stored value.
-    fn apply(self, value: &str, update: &mut IssueUpdate) -> Result<(), String> {
-        match self {
-            Field::Title => update.title = Some(value.to_owned()),
-            Field::State => update.state = Some(value.parse::<IssueState>()?),
-            Field::Labels => {
-                update.labels =
-                    Some(serde_json::from_str(value).map_err(|e| format!("labels: {e}"))?);
-            }
-            Field::Assignee => {
-                update.assignee = Some((!value.is_empty()).then(|| value.to_owned()));
-            }
-            Field::Priority => {
-                if !value.is_empty() {
-                    update.priority = Some(value.parse::<Priority>()?);
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Who wins a field changed on both sides since the last sync.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConflictPolicy {
-    RemoteWins,
-    LocalWins,
-    /// The later change wins: the edit's time against the issue's
-    /// `updated_at` on the tracker.
-    #[default]
-    LastWriterWins,
-}
-
-/// A tracker's policy per field; fields not named use the default.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ConflictPolicies {
-    pub default: ConflictPolicy,
-    pub fields: BTreeMap<Field, ConflictPolicy>,
-}
-
-impl ConflictPolicies {
-    pub fn for_field(&self, f: Field) -> ConflictPolicy {
-        self.fields.get(&f).copied().unwrap_or(self.default)
-    }
+    Ok(())
 }
 
 /// A field changed on both sides, and how it was settled.
@@ -148,7 +88,7 @@ pub async fn record_edit(
         .await
         .map_err(SyncError::store(&name))?
         .ok_or_else(|| SyncError::NotCached { key: name.clone() })?;
-    let base = field.value_of(&cached.issue);
+    let base = field_value(field, &cached.issue);
     store
         .record_local_edit(&name, field.as_str(), value, &base)
         .await
@@ -263,7 +203,7 @@ async fn push_issue(
     let mut sorted: Vec<_> = fields.into_iter().collect();
     sorted.sort_by_key(|(f, _)| *f);
     for (field, (first, last)) in sorted {
-        let remote_value = field.value_of(&remote);
+        let remote_value = field_value(field, &remote);
         let policy = policies.for_field(field);
         let push = decide(
             &first.base,
@@ -290,7 +230,7 @@ async fn push_issue(
             });
         }
         if push == Some(true) {
-            field.apply(&last.value, &mut update)?;
+            apply_field(field, &last.value, &mut update)?;
         }
     }
     if update.is_empty() {

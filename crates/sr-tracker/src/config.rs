@@ -59,6 +59,76 @@ pub struct SyncSettings {
     pub webhook_id: Option<String>,
     #[serde(default = "default_poll")]
     pub poll_interval_minutes: u32,
+    /// Who wins a field changed on both sides since the last two-way sync.
+    #[serde(default, skip_serializing_if = "ConflictPolicies::is_default")]
+    pub conflicts: ConflictPolicies,
+}
+
+/// A field that two-way sync keeps in step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncField {
+    Title,
+    State,
+    Labels,
+    Assignee,
+    Priority,
+}
+
+impl SyncField {
+    pub const ALL: [SyncField; 5] = [
+        SyncField::Title,
+        SyncField::State,
+        SyncField::Labels,
+        SyncField::Assignee,
+        SyncField::Priority,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncField::Title => "title",
+            SyncField::State => "state",
+            SyncField::Labels => "labels",
+            SyncField::Assignee => "assignee",
+            SyncField::Priority => "priority",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SyncField> {
+        SyncField::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
+/// Who wins a field changed both in the workbench and in the tracker.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictPolicy {
+    RemoteWins,
+    LocalWins,
+    /// The later change wins: the edit's time against the issue's
+    /// `updated_at` on the tracker.
+    #[default]
+    LastWriterWins,
+}
+
+/// A tracker's conflict policy per field; fields not named use `default`.
+/// In trackers.json: `"conflicts": {"default": "last_writer_wins",
+/// "fields": {"title": "remote_wins"}}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConflictPolicies {
+    pub default: ConflictPolicy,
+    pub fields: std::collections::BTreeMap<SyncField, ConflictPolicy>,
+}
+
+impl ConflictPolicies {
+    pub fn for_field(&self, f: SyncField) -> ConflictPolicy {
+        self.fields.get(&f).copied().unwrap_or(self.default)
+    }
+
+    pub fn is_default(&self) -> bool {
+        *self == ConflictPolicies::default()
+    }
 }
 
 fn default_poll() -> u32 {
@@ -73,6 +143,7 @@ impl Default for SyncSettings {
             accept_unsigned_webhooks: false,
             webhook_id: None,
             poll_interval_minutes: default_poll(),
+            conflicts: ConflictPolicies::default(),
         }
     }
 }

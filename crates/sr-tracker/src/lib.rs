@@ -23,7 +23,9 @@ mod set;
 mod tracker;
 
 pub use budget::RateBudget;
-pub use config::{SyncMode, SyncSettings, TrackerEntry};
+pub use config::{
+    ConflictPolicies, ConflictPolicy, SyncField, SyncMode, SyncSettings, TrackerEntry,
+};
 pub use error::{ErrorKind, TrackerError};
 pub use event::{CommentAction, IssueAction, TrackerEvent, WebhookParseError};
 pub use http::{ApiRequest, ApiResponse, HttpClient, HttpSettings, USER_AGENT};

@@ -1,7 +1,7 @@
 //! Two-way sync: workbench edits are pushed and not pulled back; a field
 //! changed on both sides is settled by the tracker's policy and listed.
 
-use sr_sync::{ConflictPolicies, ConflictPolicy, Field, SyncRequest, SyncStatus, record_edit};
+use sr_sync::{ConflictPolicy, Field, SyncRequest, SyncStatus, record_edit};
 
 use crate::common::{Fixture, NAME, fixture};
 
@@ -45,13 +45,14 @@ async fn edits_are_pushed_and_not_pulled_back() {
 /// Both sides change issue 3's title; the policy decides who wins.
 async fn check(policy: ConflictPolicy, expected_title: &str, expected_winner: &str) {
     let f = fixture(4).await;
-    f.manager.set_two_way(
-        NAME,
-        Some(ConflictPolicies {
-            default: ConflictPolicy::RemoteWins,
-            fields: [(Field::Title, policy)].into_iter().collect(),
-        }),
-    );
+    // As trackers.json says it.
+    let word = serde_json::to_value(policy).expect("policy");
+    let entry: sr_tracker::TrackerEntry = serde_json::from_value(serde_json::json!({
+        "name": NAME, "type": "github",
+        "sync": {"conflicts": {"default": "remote_wins", "fields": {"title": word}}}
+    }))
+    .expect("entry");
+    f.manager.configure(&[entry]);
     f.sync(SyncRequest::manual(NAME, "ann")).await;
     f.repo.edit_title(3, "remote title");
     edit(&f, 3, Field::Title, "local title").await;
@@ -91,7 +92,11 @@ async fn conflicts_follow_the_policy_of_the_field() {
 #[tokio::test]
 async fn a_pull_only_tracker_keeps_edits_pending() {
     let f = fixture(2).await;
-    f.manager.set_two_way(NAME, None);
+    let entry: sr_tracker::TrackerEntry = serde_json::from_value(
+        serde_json::json!({"name": NAME, "type": "github", "sync": {"mode": "pull"}}),
+    )
+    .expect("entry");
+    f.manager.configure(&[entry]);
     f.sync(SyncRequest::manual(NAME, "ann")).await;
     edit(&f, 1, Field::Title, "local").await;
     let op = f.sync(SyncRequest::manual(NAME, "ann")).await;
