@@ -33,12 +33,31 @@ pub struct JiraConfig {
     /// The REST API version: 3 for Jira Cloud (Atlassian Document Format,
     /// `/search/jql`), 2 for Jira Data Center (plain-text descriptions,
     /// `/search` with `startAt`, users by username).
-    #[serde(default = "default_api_version")]
+    /// The settings dialog writes it as text (`"2"`), a hand-written file
+    /// as a number; both are read.
+    #[serde(default = "default_api_version", deserialize_with = "number_or_text")]
     pub api_version: u8,
 }
 
 fn default_api_version() -> u8 {
     3
+}
+
+fn number_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u8, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Number(u8),
+        Text(String),
+    }
+    match Either::deserialize(d)? {
+        Either::Number(n) => Ok(n),
+        Either::Text(t) => t.trim().parse().map_err(|_| {
+            serde::de::Error::custom(format!(
+                "api_version `{t}` is not a number; use 3 (Cloud) or 2 (Data Center)"
+            ))
+        }),
+    }
 }
 
 fn default_issue_type() -> String {
@@ -162,8 +181,12 @@ mod tests {
             Ok(()),
         );
         check(
+            &format!(r#"{{{base}, "api_version": "2", {basic}}}"#),
+            Ok(()),
+        );
+        check(
             &format!(r#"{{{base}, "api_version": "v2", {basic}}}"#),
-            Err("invalid type"),
+            Err("api_version `v2` is not a number"),
         );
         check(
             &format!("{{{base}, {basic}, \"x\": 1}}"),

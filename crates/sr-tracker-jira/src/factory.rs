@@ -48,6 +48,13 @@ impl TrackerFactory for JiraFactory {
                     "Jira Cloud: the email of the account the API token belongs to.",
                 ),
                 ConfigField::choice(
+                    "api_version",
+                    "REST API",
+                    &["3", "2"],
+                    "3",
+                    "3 for Jira Cloud; 2 for Jira Data Center (REST v2, wiki markup).",
+                ),
+                ConfigField::choice(
                     "auth.type",
                     "Sign-in",
                     &["api_token", "bearer"],
