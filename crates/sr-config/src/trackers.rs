@@ -3,7 +3,6 @@
 //! written atomically. Secrets stay references here; adapters resolve them.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -11,6 +10,7 @@ use serde_json::value::RawValue;
 use sr_secrets::SecretRef;
 use sr_tracker::{Registry, TrackerEntry};
 
+use crate::atomic::write_atomically;
 use crate::diagnose::{Doc, describe_node, serde_message, syntax_error};
 use crate::error::{ConfigError, ConfigErrorKind};
 use crate::spans::{self, Kind, Node};
@@ -336,19 +336,6 @@ fn value_start(node: &Node, keys: &[&str]) -> usize {
 /// the same directory is written, flushed to disk, then renamed over `path`.
 /// Only references to secrets are written, never their values.
 pub fn save_trackers(path: &Path, file: &TrackersFile) -> Result<(), ConfigError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let io = |action: &str, e: &std::io::Error| {
-        ConfigError::io(
-            path,
-            action,
-            e,
-            "check the directory's permissions and free space",
-        )
-    };
-    std::fs::create_dir_all(dir).map_err(|e| io("create its directory", &e))?;
     let mut json = serde_json::to_string_pretty(file).map_err(|e| {
         ConfigError::at_file(
             ConfigErrorKind::InvalidValue,
@@ -357,26 +344,5 @@ pub fn save_trackers(path: &Path, file: &TrackersFile) -> Result<(), ConfigError
         )
     })?;
     json.push('\n');
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".trackers.")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| io("create a temporary file", &e))?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        tmp.as_file()
-            .set_permissions(meta.permissions())
-            .map_err(|e| io("keep the file's permissions", &e))?;
-    }
-    tmp.write_all(json.as_bytes())
-        .map_err(|e| io("write a temporary file", &e))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| io("flush a temporary file", &e))?;
-    tmp.persist(path)
-        .map_err(|e| io("replace the file", &e.error))?;
-    #[cfg(unix)]
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| io("flush its directory", &e))?;
-    Ok(())
+    write_atomically(path, json.as_bytes(), ".trackers.")
 }

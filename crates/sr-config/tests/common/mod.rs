@@ -74,6 +74,8 @@ impl TrackerFactory for Strict {
                 required: true,
                 secret: true,
                 help: "a personal access token",
+                choices: &[],
+                default: None,
             }],
         }
     }
