@@ -71,6 +71,10 @@ pub enum AutoError {
         action: &'static str,
         fingerprint: String,
     },
+    #[error(
+        "rule \"{rule}\": the alert's record kept changing while it was being filed (other processes file the same alert); try again"
+    )]
+    Busy { rule: String },
     #[error("outbox row {id} is corrupt: {message}")]
     Corrupt { id: i64, message: String },
     #[error(transparent)]

@@ -111,7 +111,7 @@ impl AutoIssues {
             }
             let outcome = match cleared_by(event.event) {
                 Some(cleared) => self.resolve(rule, event, cleared).await?,
-                None => self.alert(rule, event, object).await?,
+                None => self.alert_once(rule, event, object).await?,
             };
             tracing::info!(rule = %rule.name, action = %outcome.action, intents = ?outcome.intents, "auto-issue rule applied");
             outcomes.push(outcome);
@@ -127,7 +127,16 @@ impl AutoIssues {
             return Known::Nothing;
         };
         let Some(key) = &state.issue_key else {
-            return Known::Pending;
+            // No issue yet: its create is queued, unless it failed for good.
+            return match self
+                .links
+                .store()
+                .auto_issue_create_pending(&state.fingerprint)
+                .await
+            {
+                Ok(false) => Known::Nothing,
+                Ok(true) | Err(_) => Known::Pending,
+            };
         };
         let Ok(parsed) = key.parse::<IssueKey>() else {
             return Known::Nothing;
@@ -155,12 +164,33 @@ impl AutoIssues {
         }
     }
 
-    async fn alert(
+    /// [`Self::alert`], again when another process changed the
+    /// fingerprint's row between reading and writing it (it decided first;
+    /// deciding again sees its issue and comments instead).
+    async fn alert_once(
         &self,
         rule: &Rule,
         event: &DatabaseEvent,
         object: Option<&ObjectRef>,
     ) -> Result<Outcome, AutoError> {
+        for _ in 0..4 {
+            if let Some(outcome) = self.alert(rule, event, object).await? {
+                return Ok(outcome);
+            }
+            tracing::debug!(rule = %rule.name, "fingerprint changed meanwhile; deciding again");
+        }
+        Err(AutoError::Busy {
+            rule: rule.name.clone(),
+        })
+    }
+
+    /// `None` when the fingerprint's row changed since it was read.
+    async fn alert(
+        &self,
+        rule: &Rule,
+        event: &DatabaseEvent,
+        object: Option<&ObjectRef>,
+    ) -> Result<Option<Outcome>, AutoError> {
         let store = self.links.store();
         let fp = fingerprint(
             &rule.name,
@@ -210,7 +240,7 @@ impl AutoIssues {
                 if store.auto_issue_creations_since(&rule.name, since).await?
                     >= u64::from(rule.max_per_hour)
                 {
-                    return self.fold(rule, event, &fp, since, outcome).await;
+                    return self.fold(rule, event, &fp, since, outcome).await.map(Some);
                 }
                 let rendered = self.render(rule, event, previous.as_deref(), &fp)?;
                 if rendered.1.is_some() {
@@ -239,7 +269,8 @@ impl AutoIssues {
                 };
                 outcome.action = "create".into();
                 let start = Occurrence::Start {
-                    state: AutoIssueState {
+                    replaces: state.as_ref().map(|s| s.issue_key.clone()),
+                    state: Box::new(AutoIssueState {
                         fingerprint: fp.clone(),
                         rule: rule.name.clone(),
                         tracker: rule.tracker.clone(),
@@ -252,7 +283,7 @@ impl AutoIssues {
                         first_seen: event.occurred_at,
                         last_seen: event.occurred_at,
                         last_data: data,
-                    },
+                    }),
                 };
                 (start, vec![intent])
             }
@@ -306,7 +337,10 @@ impl AutoIssues {
                 (again, Vec::new())
             }
         };
-        outcome.intents = store.enqueue_auto_issue(&occurrence, &intents).await?;
-        Ok(outcome)
+        match store.enqueue_auto_issue(&occurrence, &intents).await? {
+            Some(ids) => outcome.intents = ids,
+            None => return Ok(None),
+        }
+        Ok(Some(outcome))
     }
 }

@@ -64,7 +64,8 @@ impl AutoIssues {
         };
         outcome.intents = store
             .enqueue_auto_issue(&Occurrence::None, &[intent])
-            .await?;
+            .await?
+            .unwrap_or_default();
         Ok(outcome)
     }
 
@@ -123,7 +124,8 @@ impl AutoIssues {
             outcome.action = "resolve".into();
             outcome.intents = store
                 .enqueue_auto_issue(&Occurrence::None, &intents)
-                .await?;
+                .await?
+                .unwrap_or_default();
         }
         Ok(outcome)
     }

@@ -110,7 +110,13 @@ pub struct OutboxIntent {
 pub enum Occurrence {
     /// A first occurrence, or one that starts a new issue after the old
     /// one closed long ago (`previous_issue_key`): the row starts over.
-    Start { state: AutoIssueState },
+    /// `replaces` is the row as the caller read it: `None` when there was
+    /// none, else its `issue_key`. When the row changed meanwhile (another
+    /// process decided first) nothing is written.
+    Start {
+        state: Box<AutoIssueState>,
+        replaces: Option<Option<String>>,
+    },
     /// The same alert again: count it, remember its data.
     Again {
         fingerprint: String,
@@ -159,38 +165,53 @@ impl Store {
     }
 
     /// Records an occurrence and commits the calls it asks for, in one
-    /// transaction; the new rows' ids in order.
+    /// transaction; the new rows' ids in order. `None` when an
+    /// [`Occurrence::Start`] found the row changed since it was read
+    /// (nothing is written; read it again and decide again).
     pub async fn enqueue_auto_issue(
         &self,
         occurrence: &Occurrence,
         intents: &[NewIntent],
-    ) -> Result<Vec<i64>> {
+    ) -> Result<Option<Vec<i64>>> {
         let now = time::to_ms(time::now());
         let mut tx = self.pool().begin().await?;
         match occurrence {
-            Occurrence::Start { state: s } => {
-                sqlx::query(
-                    "INSERT INTO auto_issues (fingerprint, rule, tracker, event, connection, object, issue_key, \
-                     previous_issue_key, occurrences, first_seen, last_seen, last_data) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-                     ON CONFLICT (fingerprint) DO UPDATE SET rule = $2, tracker = $3, event = $4, connection = $5, \
-                     object = $6, issue_key = $7, previous_issue_key = $8, occurrences = $9, first_seen = $10, \
-                     last_seen = $11, last_data = $12",
-                )
-                .bind(&s.fingerprint)
-                .bind(&s.rule)
-                .bind(&s.tracker)
-                .bind(&s.event)
-                .bind(&s.connection)
-                .bind(s.object.as_deref())
-                .bind(s.issue_key.as_deref())
-                .bind(s.previous_issue_key.as_deref())
-                .bind(s.occurrences)
-                .bind(time::to_ms(s.first_seen))
-                .bind(time::to_ms(s.last_seen))
-                .bind(&s.last_data)
-                .execute(&mut *tx)
-                .await?;
+            Occurrence::Start { state: s, replaces } => {
+                // A first occurrence inserts (and loses to a concurrent
+                // insert); a restart updates only the row it read.
+                let sql = match replaces {
+                    None => {
+                        "INSERT INTO auto_issues (fingerprint, rule, tracker, event, connection, object, issue_key, \
+                         previous_issue_key, occurrences, first_seen, last_seen, last_data) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+                         ON CONFLICT (fingerprint) DO NOTHING"
+                    }
+                    Some(_) => {
+                        "UPDATE auto_issues SET rule = $2, tracker = $3, event = $4, connection = $5, object = $6, \
+                         issue_key = $7, previous_issue_key = $8, occurrences = $9, first_seen = $10, \
+                         last_seen = $11, last_data = $12 WHERE fingerprint = $1 AND COALESCE(issue_key, '') = $13"
+                    }
+                };
+                let mut q = sqlx::query(sql)
+                    .bind(&s.fingerprint)
+                    .bind(&s.rule)
+                    .bind(&s.tracker)
+                    .bind(&s.event)
+                    .bind(&s.connection)
+                    .bind(s.object.as_deref())
+                    .bind(s.issue_key.as_deref())
+                    .bind(s.previous_issue_key.as_deref())
+                    .bind(s.occurrences)
+                    .bind(time::to_ms(s.first_seen))
+                    .bind(time::to_ms(s.last_seen))
+                    .bind(&s.last_data);
+                if let Some(read) = replaces {
+                    q = q.bind(read.clone().unwrap_or_default());
+                }
+                if q.execute(&mut *tx).await?.rows_affected() == 0 {
+                    tx.rollback().await?;
+                    return Ok(None);
+                }
             }
             Occurrence::Again {
                 fingerprint,
@@ -214,7 +235,20 @@ impl Store {
             ids.push(insert_intent(&mut tx, i, now).await?);
         }
         tx.commit().await?;
-        Ok(ids)
+        Ok(Some(ids))
+    }
+
+    /// Whether a create for the fingerprint is waiting to be sent.
+    pub async fn auto_issue_create_pending(&self, fingerprint: &str) -> Result<bool> {
+        let n: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM auto_issue_outbox WHERE fingerprint = $1 AND action = 'create' \
+             AND status = 'pending'",
+        )
+        .bind(fingerprint)
+        .fetch_one(self.pool())
+        .await?
+        .try_get("n")?;
+        Ok(n > 0)
     }
 
     /// How many creates `rule` committed since `since`.

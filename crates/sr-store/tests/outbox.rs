@@ -28,7 +28,8 @@ fn start(fp: &str) -> Occurrence {
     let now = chrono::DateTime::from_timestamp_millis(Utc::now().timestamp_millis())
         .expect("a timestamp in range");
     Occurrence::Start {
-        state: AutoIssueState {
+        replaces: None,
+        state: Box::new(AutoIssueState {
             fingerprint: fp.into(),
             rule: "Drift".into(),
             tracker: "Local".into(),
@@ -41,7 +42,7 @@ fn start(fp: &str) -> Occurrence {
             first_seen: now,
             last_seen: now,
             last_data: "{}".into(),
-        },
+        }),
     }
 }
 
@@ -75,7 +76,8 @@ async fn a_fingerprints_calls_are_claimed_in_order_and_a_done_create_names_its_i
                 &[intent("fp1", OutboxAction::Create, "create")],
             )
             .await
-            .expect("enqueue");
+            .expect("enqueue")
+            .expect("no conflict");
         let again = Occurrence::Again {
             fingerprint: "fp1".into(),
             at: Utc::now(),
@@ -87,14 +89,16 @@ async fn a_fingerprints_calls_are_claimed_in_order_and_a_done_create_names_its_i
                 &[intent("fp1", OutboxAction::Comment, "occurrence")],
             )
             .await
-            .expect("enqueue");
+            .expect("enqueue")
+            .expect("no conflict");
         let other = store
             .enqueue_auto_issue(
                 &start("fp2"),
                 &[intent("fp2", OutboxAction::Create, "create")],
             )
             .await
-            .expect("enqueue");
+            .expect("enqueue")
+            .expect("no conflict");
         // The comment waits behind its create; the other fingerprint does not.
         let claimed = store
             .claim_intents("w:1:1", 10, 600, &alive)
@@ -176,7 +180,8 @@ async fn hourly_counts_and_the_pending_summary() {
             store
                 .enqueue_auto_issue(&start(fp), &[intent(fp, OutboxAction::Create, "create")])
                 .await
-                .expect("enqueue");
+                .expect("enqueue")
+                .expect("no conflict");
         }
         assert_eq!(
             store
@@ -204,7 +209,8 @@ async fn hourly_counts_and_the_pending_summary() {
                 &[intent("b", OutboxAction::Comment, "summary")],
             )
             .await
-            .expect("enqueue");
+            .expect("enqueue")
+            .expect("no conflict");
         let pending = store
             .pending_auto_issue_summary("Drift", since)
             .await
@@ -245,6 +251,74 @@ async fn hourly_counts_and_the_pending_summary() {
                 .is_none()
         );
         assert_eq!(store.outbox(10).await.expect("list").len(), 3);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_start_loses_to_a_row_written_since_it_was_read() {
+    on_both(|store| async move {
+        let create = [intent("fp", OutboxAction::Create, "create")];
+        assert!(
+            store
+                .enqueue_auto_issue(&start("fp"), &create)
+                .await
+                .expect("enqueue")
+                .is_some()
+        );
+        // A second process read "no row" too: it loses, and writes nothing.
+        assert!(
+            store
+                .enqueue_auto_issue(&start("fp"), &create)
+                .await
+                .expect("enqueue")
+                .is_none()
+        );
+        assert_eq!(store.outbox(10).await.expect("list").len(), 1);
+        assert!(store.auto_issue_create_pending("fp").await.expect("read"));
+        let id = store.outbox(10).await.expect("list")[0].id;
+        store
+            .finish_intent(id, OutboxStatus::Done, None, Some("local:default:1"))
+            .await
+            .expect("finish");
+        assert!(!store.auto_issue_create_pending("fp").await.expect("read"));
+        // A restart must name the issue it replaces.
+        let restart = |read: Option<&str>| match start("fp") {
+            Occurrence::Start { state, .. } => Occurrence::Start {
+                state: Box::new(AutoIssueState {
+                    previous_issue_key: Some("local:default:1".into()),
+                    ..*state
+                }),
+                replaces: Some(read.map(str::to_owned)),
+            },
+            other => other,
+        };
+        assert!(
+            store
+                .enqueue_auto_issue(&restart(None), &create)
+                .await
+                .expect("enqueue")
+                .is_none()
+        );
+        assert!(
+            store
+                .enqueue_auto_issue(&restart(Some("local:default:2")), &create)
+                .await
+                .expect("enqueue")
+                .is_none()
+        );
+        assert!(
+            store
+                .enqueue_auto_issue(&restart(Some("local:default:1")), &create)
+                .await
+                .expect("enqueue")
+                .is_some()
+        );
+        let state = store.auto_issue("fp").await.expect("read").expect("row");
+        assert_eq!(
+            (state.issue_key, state.previous_issue_key.as_deref()),
+            (None, Some("local:default:1"))
+        );
     })
     .await;
 }
