@@ -11,12 +11,15 @@ use sr_engine::{Engine, EngineDeliveries};
 pub async fn run(engine: Arc<Engine>, listen: SocketAddr) -> anyhow::Result<ExitCode> {
     let config = engine.listener_config(listen).await?;
     let store = engine.store().clone();
+    let engine_for_sync = engine.clone();
     let listener = sr_webhook::start(config, store, EngineDeliveries::new(engine)).await?;
     // Scripts (and tests) wait for this line to know the port is open.
     println!("listening on {}", listener.local_addr);
     std::io::stdout().flush()?;
+    let sync = sr_engine::EngineSync::start(&engine_for_sync);
     wait_for_stop().await;
     tracing::info!("stopping");
+    sync.shutdown().await;
     listener.shutdown().await;
     Ok(ExitCode::SUCCESS)
 }

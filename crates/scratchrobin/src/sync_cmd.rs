@@ -45,6 +45,7 @@ pub async fn sync_cmd(engine: &Engine, command: SyncCommand) -> anyhow::Result<E
         engine.links().trackers(),
         PollOptions::default(),
     );
+    manager.configure(&engine.tracker_entries());
     match command {
         SyncCommand::Run {
             tracker,
@@ -168,6 +169,24 @@ fn summary(op: &SyncOperation) -> String {
         && op.status == SyncStatus::Failed
     {
         line.push_str(&format!("\nerror: {e}"));
+    }
+    if r.pushed > 0 {
+        line.push_str(&format!(", {} pushed", r.pushed));
+    }
+    for c in &r.conflicts {
+        line.push_str(&format!(
+            "\n  conflict on {} {}: workbench `{}`, tracker `{}` (was `{}`); {} won by {}",
+            c.issue,
+            c.field.as_str(),
+            c.local,
+            c.remote,
+            c.base,
+            c.winner,
+            serde_json::to_value(c.policy)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        ));
     }
     for e in &r.errors {
         line.push_str(&format!(

@@ -277,6 +277,8 @@ impl EngineHandle {
                         },
                         None => None,
                     };
+                    // Trackers are polled in the background while the window is open.
+                    let sync = crate::EngineSync::start(&engine);
                     while let Some(cmd) = cmd_rx.recv().await {
                         let engine = engine.clone();
                         let emit = emit.clone();
@@ -284,6 +286,7 @@ impl EngineHandle {
                             async move { crate::dispatch::handle(&engine, cmd, &*emit).await },
                         );
                     }
+                    sync.shutdown().await;
                     engine.store().close().await;
                 });
             })?;

@@ -14,6 +14,7 @@ mod error;
 mod query;
 mod registry;
 mod settings;
+mod sync;
 mod webhooks;
 
 pub use api::{Command, EngineHandle, Event, Repaint};
@@ -23,4 +24,5 @@ pub use error::EngineError;
 pub use query::{MAX_ROWS, QueryAnswer};
 pub use registry::registry;
 pub use settings::{IssueDraftText, PendingSecret};
+pub use sync::EngineSync;
 pub use webhooks::EngineDeliveries;

@@ -32,7 +32,7 @@ pub use cancel::CancelToken;
 pub use error::SyncError;
 pub use health::{InactiveReason, WebhookHealth};
 pub use jobs::{PruneJob, SchedulerOptions, TrackerJob, tracker_jobs};
-pub use manager::{SyncHandle, SyncManager, SyncRequest};
+pub use manager::{SyncHandle, SyncManager, SyncRequest, TrackerSource};
 pub use operation::{
     IssueError, SyncKind, SyncOperation, SyncOrigin, SyncProgress, SyncResults, SyncStage,
     SyncStatus,

@@ -102,9 +102,15 @@ struct Active {
     handle: SyncHandle,
 }
 
+/// Where a manager finds its trackers each time it starts a sync.
+pub type TrackerSource = Arc<dyn Fn() -> TrackerSet + Send + Sync>;
+
 struct Inner {
     store: Store,
     trackers: RwLock<TrackerSet>,
+    /// When set, asked instead of `trackers` (the engine's current set,
+    /// rebuilt when the settings change).
+    source: Option<TrackerSource>,
     active: Mutex<HashMap<String, Active>>,
     options: PollOptions,
     updates: broadcast::Sender<SyncOperation>,
@@ -126,10 +132,26 @@ impl std::fmt::Debug for SyncManager {
 
 impl SyncManager {
     pub fn new(store: Store, trackers: TrackerSet, options: PollOptions) -> Self {
+        SyncManager::build(store, trackers, None, options)
+    }
+
+    /// A manager that asks `source` for the trackers each time, so that it
+    /// follows the engine's set as the settings change.
+    pub fn with_source(store: Store, source: TrackerSource, options: PollOptions) -> Self {
+        SyncManager::build(store, TrackerSet::default(), Some(source), options)
+    }
+
+    fn build(
+        store: Store,
+        trackers: TrackerSet,
+        source: Option<TrackerSource>,
+        options: PollOptions,
+    ) -> Self {
         SyncManager {
             inner: Arc::new(Inner {
                 store,
                 trackers: RwLock::new(trackers),
+                source,
                 active: Mutex::default(),
                 options,
                 updates: broadcast::channel(256).0,
@@ -153,6 +175,9 @@ impl SyncManager {
     }
 
     pub fn trackers(&self) -> TrackerSet {
+        if let Some(source) = &self.inner.source {
+            return source();
+        }
         self.inner
             .trackers
             .read()

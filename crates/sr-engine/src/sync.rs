@@ -1,0 +1,75 @@
+//! The engine's background sync: an sr-sync [`Scheduler`] with one poll
+//! job per tracker that pulls (the built-in local tracker keeps its issues
+//! in the store itself and is not polled), over a [`SyncManager`] that
+//! follows the engine's trackers as the settings change. Started with the
+//! GUI's engine and `serve`, stopped when they stop.
+
+use std::sync::Arc;
+
+use sr_sync::{PollOptions, Scheduler, SchedulerOptions, SyncManager, SyncOperation, tracker_jobs};
+use sr_tracker::TrackerEntry;
+
+use crate::Engine;
+
+/// A running background sync.
+pub struct EngineSync {
+    manager: SyncManager,
+    scheduler: Scheduler,
+}
+
+impl std::fmt::Debug for EngineSync {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineSync")
+            .field("jobs", &self.scheduler.status())
+            .finish()
+    }
+}
+
+impl EngineSync {
+    /// Starts a poll job for every enabled, pulling, non-local tracker in
+    /// trackers.json as loaded now, and the sync-log pruner.
+    pub fn start(engine: &Arc<Engine>) -> EngineSync {
+        let source = {
+            let engine = engine.clone();
+            Arc::new(move || engine.links().trackers())
+        };
+        let manager =
+            SyncManager::with_source(engine.store().clone(), source, PollOptions::default());
+        let entries: Vec<TrackerEntry> = engine
+            .tracker_entries()
+            .into_iter()
+            .filter(|e| e.kind != "local")
+            .collect();
+        manager.configure(&entries);
+        let mut scheduler = Scheduler::new();
+        for job in tracker_jobs(&manager, &entries, &SchedulerOptions::default()) {
+            scheduler.add(job);
+        }
+        EngineSync { manager, scheduler }
+    }
+
+    /// Starts syncs on demand (the CLI's `sync run`, a Sync button).
+    pub fn manager(&self) -> &SyncManager {
+        &self.manager
+    }
+
+    /// Every change of every sync operation, for progress displays.
+    pub fn updates(&self) -> tokio::sync::broadcast::Receiver<SyncOperation> {
+        self.manager.subscribe()
+    }
+
+    /// The jobs' names, for tests and status displays.
+    pub fn jobs(&self) -> Vec<String> {
+        self.scheduler
+            .status()
+            .into_iter()
+            .map(|s| s.name)
+            .collect()
+    }
+
+    /// Stops the jobs, cancelling running syncs, and waits for them.
+    pub async fn shutdown(self) {
+        self.scheduler.shutdown().await;
+        self.manager.shutdown().await;
+    }
+}
