@@ -120,8 +120,8 @@ pub struct HealthConfig {
 impl Default for HealthConfig {
     fn default() -> Self {
         HealthConfig {
-            latency_warning: Duration::from_millis(200),
-            latency_critical: Duration::from_secs(2),
+            latency_warning: Duration::from_secs(1),
+            latency_critical: Duration::from_secs(5),
             long_query_warning: Duration::from_secs(60),
             long_query_critical: Duration::from_secs(600),
             lock_wait_critical: Duration::from_secs(60),
