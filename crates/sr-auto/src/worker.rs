@@ -22,7 +22,7 @@ use crate::claims::{claimant, claimant_is_dead};
 use crate::fingerprint::{body_marker, label};
 
 /// Claims after which a call that keeps failing transiently is given up.
-pub const MAX_ATTEMPTS: i64 = 5;
+pub const MAX_ATTEMPTS: i64 = 10;
 
 /// A claim older than this is taken over even when its process lives.
 const CLAIM_TIMEOUT_S: i64 = 600;
@@ -78,13 +78,17 @@ impl OutboxWorker {
     }
 
     /// Sends what can be sent until nothing is left but calls waiting on a
-    /// failure: each call is tried at most [`MAX_ATTEMPTS`] times in all.
+    /// failure. A call that failed transiently (or whose outcome is
+    /// unknown) gets one more try in the same run, which for a create
+    /// first looks for the issue; after that it waits for the next run.
+    /// Each call is tried at most [`MAX_ATTEMPTS`] times in all.
     pub async fn run_until_idle(&self) -> Result<WorkReport, AutoError> {
         let mut report = WorkReport::default();
+        let mut idle_rounds = 0;
         loop {
             let round = self.run_once().await?;
-            let progress =
-                !round.done.is_empty() || !round.failed.is_empty() || !round.retry.is_empty();
+            let settled = !round.done.is_empty() || !round.failed.is_empty();
+            let retried = !round.retry.is_empty();
             report.done.extend(round.done);
             report.failed.extend(round.failed);
             // Only the last word on a row counts.
@@ -95,7 +99,11 @@ impl OutboxWorker {
             report.retry.retain(|(id, _)| {
                 !report.done.contains(id) && !report.failed.iter().any(|(f, _)| f == id)
             });
-            if !progress {
+            if settled {
+                idle_rounds = 0;
+            } else if retried && idle_rounds == 0 {
+                idle_rounds = 1;
+            } else {
                 return Ok(report);
             }
         }

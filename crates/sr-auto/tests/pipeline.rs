@@ -6,7 +6,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use serde_json::{Value, json};
@@ -206,6 +206,8 @@ async fn a_dead_workers_claim_is_taken_over_and_the_issue_made_once() {
 struct LosingTracker {
     inner: Arc<LocalTracker>,
     lose_next: AtomicBool,
+    /// Creates refused with a transient network error first.
+    refuse: AtomicUsize,
 }
 
 #[async_trait]
@@ -220,6 +222,16 @@ impl IssueTracker for LosingTracker {
         self.inner.test_connection().await
     }
     async fn create_issue(&self, draft: &IssueDraft) -> sr_tracker::Result<Issue> {
+        if self
+            .refuse
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+        {
+            return Err(TrackerError::Network {
+                url: "http://127.0.0.1:9/".into(),
+                detail: "connection reset before the request was sent".into(),
+            });
+        }
         let issue = self.inner.create_issue(draft).await?;
         if self.lose_next.swap(false, Ordering::SeqCst) {
             return Err(TrackerError::UnknownOutcome {
@@ -273,6 +285,7 @@ async fn an_unknown_outcome_is_resolved_by_the_fingerprint_label() {
         Arc::new(LosingTracker {
             inner,
             lose_next: AtomicBool::new(true),
+            refuse: AtomicUsize::new(0),
         })
     })
     .await;
@@ -342,4 +355,36 @@ async fn after_the_reopen_window_a_new_issue_names_the_old_one() {
     assert_eq!(state.previous_issue_key, Some(old.to_string()));
     assert_eq!(state.issue_key, Some(new.reference.key.to_string()));
     assert_eq!(state.occurrences, 1);
+}
+
+#[tokio::test]
+async fn a_tracker_outage_keeps_the_create_queued_for_the_next_run() {
+    let env = env_with(rules(10), |inner| {
+        Arc::new(LosingTracker {
+            inner,
+            lose_next: AtomicBool::new(false),
+            refuse: AtomicUsize::new(3),
+        })
+    })
+    .await;
+    env.auto.handle(&drift("main.orders"), None).await.unwrap();
+    // One run tries twice, then leaves the create queued.
+    let report = env.worker.run_until_idle().await.unwrap();
+    assert!(
+        report.done.is_empty() && report.failed.is_empty(),
+        "{report:?}"
+    );
+    assert_eq!(report.retry.len(), 1, "{report:?}");
+    let row = env.store.outbox(10).await.unwrap().remove(0);
+    assert_eq!((row.status, row.attempts), (OutboxStatus::Pending, 2));
+    assert!(
+        row.last_error
+            .unwrap_or_default()
+            .contains("connection reset")
+    );
+    assert!(env.issues().await.is_empty());
+    // The next run: one more refusal, then the tracker is back.
+    let report = env.worker.run_until_idle().await.unwrap();
+    assert_eq!(report.done.len(), 1, "{report:?}");
+    assert_eq!(env.issues().await.len(), 1);
 }
