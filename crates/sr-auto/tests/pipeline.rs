@@ -388,3 +388,33 @@ async fn a_tracker_outage_keeps_the_create_queued_for_the_next_run() {
     assert_eq!(report.done.len(), 1, "{report:?}");
     assert_eq!(env.issues().await.len(), 1);
 }
+
+fn event(text: &str) -> DatabaseEvent {
+    serde_json::from_str(text).unwrap()
+}
+
+#[tokio::test]
+async fn secrets_never_reach_the_issue_and_rows_only_when_the_rule_says() {
+    let rules = json!({"auto_issue_rules": [
+        {"name": "Health", "event": "health.failed", "tracker": "Local", "template": "health_check"},
+        {"name": "Rows out", "event": "test.failed", "tracker": "Local", "template": "test_failure"},
+        {"name": "Rows in", "event": "test.failed", "tracker": "Local", "template": "test_failure",
+         "include_rows": true}
+    ]});
+    let env = env(rules).await;
+    env.emit(&event(include_str!(
+        "../../../config/events/health.failed.json"
+    )))
+    .await;
+    env.emit(&event(include_str!(
+        "../../../config/events/test.failed.json"
+    )))
+    .await;
+    let issues = env.issues().await;
+    assert_eq!(issues.len(), 3);
+    for i in &issues {
+        assert!(!i.body.contains("s3cret-pw"), "{}", i.body);
+    }
+    let with_rows = issues.iter().filter(|i| i.body.contains("1017")).count();
+    assert_eq!(with_rows, 1, "only the rule with include_rows shows rows");
+}
