@@ -229,15 +229,30 @@ impl Store {
             .collect()
     }
 
-    pub async fn insert_sync_operation(&self, op: &SyncOperationRow) -> Result<()> {
+    /// Records a new operation; false when the tracker already has an
+    /// active one (pending or in progress, in any process sharing the store).
+    pub async fn insert_sync_operation(&self, op: &SyncOperationRow) -> Result<bool> {
         let sql = format!(
-            "INSERT INTO sync_operations ({OPERATION_COLUMNS}) VALUES ({})",
+            "INSERT INTO sync_operations ({OPERATION_COLUMNS}) VALUES ({}) ON CONFLICT DO NOTHING",
             placeholders(1, 14)
         );
-        bind_operation(sqlx::query(&sql), op)
+        let done = bind_operation(sqlx::query(&sql), op)
             .execute(self.pool())
             .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The tracker's pending or running operation, if any.
+    pub async fn active_sync_operation(&self, tracker: &str) -> Result<Option<SyncOperationRow>> {
+        let sql = format!(
+            "SELECT {OPERATION_COLUMNS} FROM sync_operations WHERE tracker = $1 \
+             AND status IN ('pending', 'in_progress')"
+        );
+        let row = sqlx::query(&sql)
+            .bind(tracker)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(operation_from_row).transpose()
     }
 
     pub async fn update_sync_operation(&self, op: &SyncOperationRow) -> Result<()> {
@@ -285,16 +300,22 @@ impl Store {
         rows.iter().map(operation_from_row).collect()
     }
 
-    /// Operations a process left pending or in progress when it stopped:
-    /// marked failed so they no longer count as active. Returns how many.
-    pub async fn fail_abandoned_sync_operations(&self, reason: &str) -> Result<u64> {
+    /// Operations whose process stopped (no progress written since
+    /// `silent_since`): marked failed so they no longer count as active.
+    /// Returns how many.
+    pub async fn fail_abandoned_sync_operations(
+        &self,
+        silent_since: Timestamp,
+        reason: &str,
+    ) -> Result<u64> {
         let now = time::to_ms(time::now());
         let done = sqlx::query(
             "UPDATE sync_operations SET status = 'failed', error = $1, completed_at = $2, updated_at = $2 \
-             WHERE status IN ('pending', 'in_progress')",
+             WHERE status IN ('pending', 'in_progress') AND updated_at < $3",
         )
         .bind(reason)
         .bind(now)
+        .bind(time::to_ms(silent_since))
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected())

@@ -333,20 +333,43 @@ impl SyncManager {
     ) {
         let store = &self.inner.store;
         let name = op.tracker.clone();
-        let mut outcome = store.insert_sync_operation(&op.to_row()).await;
+        let mut outcome = self.claim(&op).await;
+        for _ in 0..3 {
+            if !matches!(outcome, Ok(false)) {
+                break;
+            }
+            // Another process sharing the store is syncing this tracker:
+            // follow its operation instead of starting a second one.
+            if self.follow(&name, &op.id, &tx).await {
+                return;
+            }
+            // It ended before we could read it; claim again.
+            outcome = self.claim(&op).await;
+        }
+        if let Ok(false) = outcome {
+            outcome = Err(sr_store::StoreError::Corrupt {
+                table: "sync_operations",
+                reason: format!("{name} keeps an active operation that cannot be read"),
+            });
+        }
         op.status = SyncStatus::InProgress;
         op.started_at = Some(crate::operation::now());
         op.updated_at = crate::operation::now();
         self.publish(&tx, &op);
         if outcome.is_ok() {
-            outcome = store.update_sync_operation(&op.to_row()).await;
+            outcome = store
+                .update_sync_operation(&op.to_row())
+                .await
+                .map(|()| true);
         }
+        let (stop_heartbeat, stopped) = watch::channel(false);
+        let heartbeat = tokio::spawn(heartbeat(store.clone(), tx.subscribe(), stopped));
         let result = match outcome {
             Err(e) => Err(SyncError::Store {
                 tracker: name.clone(),
                 source: e,
             }),
-            Ok(()) => {
+            Ok(_) => {
                 let report = |p: &crate::SyncProgress, r: &crate::SyncResults| {
                     let mut snapshot = tx.borrow().clone();
                     snapshot.progress = p.clone();
@@ -390,6 +413,10 @@ impl SyncManager {
         }
         op.completed_at = Some(now);
         op.updated_at = now;
+        stop_heartbeat.send_replace(true);
+        if let Err(e) = heartbeat.await {
+            tracing::debug!(error = %e, "the sync's heartbeat ended abnormally");
+        }
         if let Err(e) = store.update_sync_operation(&op.to_row()).await {
             tracing::warn!(error = %e, "the sync log could not record the operation's end");
         }
@@ -400,6 +427,69 @@ impl SyncManager {
             }
         }
         self.publish(&tx, &op);
+    }
+
+    /// Records the operation as the tracker's active one; `Ok(false)` when
+    /// another process holds a live one. An operation whose process has
+    /// written nothing for [`ABANDONED_AFTER`] is failed and replaced.
+    async fn claim(&self, op: &SyncOperation) -> Result<bool, sr_store::StoreError> {
+        let store = &self.inner.store;
+        if store.insert_sync_operation(&op.to_row()).await? {
+            return Ok(true);
+        }
+        let silent_since = crate::operation::now() - ABANDONED_AFTER;
+        let failed = store
+            .fail_abandoned_sync_operations(silent_since, "abandoned: its process stopped")
+            .await?;
+        if failed == 0 {
+            return Ok(false);
+        }
+        store.insert_sync_operation(&op.to_row()).await
+    }
+
+    /// Mirrors another process's operation of the tracker until it ends;
+    /// false when there was none to follow any more.
+    async fn follow(&self, name: &str, own_id: &str, tx: &watch::Sender<SyncOperation>) -> bool {
+        let store = &self.inner.store;
+        let mut last: Option<SyncOperation> = None;
+        loop {
+            let row = match &last {
+                None => store.active_sync_operation(name).await,
+                Some(op) => store.sync_operation(&op.id).await,
+            };
+            match row {
+                Ok(Some(row)) => {
+                    let op = SyncOperation::from_row(&row);
+                    self.publish(tx, &op);
+                    let ended = !op.status.is_active();
+                    last = Some(op);
+                    if ended {
+                        break;
+                    }
+                }
+                // It ended between our claim and this read.
+                Ok(None) if last.is_none() => return false,
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot follow the other process's sync");
+                    break;
+                }
+            }
+            tokio::time::sleep(FOLLOW_EVERY).await;
+        }
+        let mut end = last.unwrap_or_else(|| tx.borrow().clone());
+        if end.status.is_active() {
+            end.status = SyncStatus::Failed;
+            end.error = Some("lost track of the sync another process runs".into());
+        }
+        {
+            let mut active = self.inner.active.lock().unwrap_or_else(|p| p.into_inner());
+            if active.get(name).is_some_and(|a| a.id == own_id) {
+                active.remove(name);
+            }
+        }
+        self.publish(tx, &end);
+        true
     }
 
     fn publish(&self, tx: &watch::Sender<SyncOperation>, op: &SyncOperation) {
@@ -419,6 +509,39 @@ impl SyncManager {
         };
         if let Err(e) = saved.await {
             tracing::warn!(error = %e, "the tracker's sync state could not be saved");
+        }
+    }
+}
+
+/// An active operation whose process wrote nothing for this long is taken
+/// to be abandoned (its process crashed or was killed).
+const ABANDONED_AFTER: chrono::Duration = chrono::Duration::minutes(2);
+/// How often a running operation writes its progress to the store (so
+/// other processes can follow it and know it is alive).
+const HEARTBEAT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+/// How often a follower reads another process's operation.
+const FOLLOW_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Writes the operation's latest state every [`HEARTBEAT_EVERY`] until told
+/// to stop.
+async fn heartbeat(
+    store: Store,
+    op: watch::Receiver<SyncOperation>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut tick = tokio::time::interval(HEARTBEAT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick.tick().await;
+    loop {
+        tokio::select! {
+            biased;
+            _ = stop.wait_for(|s| *s) => return,
+            _ = tick.tick() => {}
+        }
+        let mut snapshot = op.borrow().clone();
+        snapshot.updated_at = crate::operation::now();
+        if let Err(e) = store.update_sync_operation(&snapshot.to_row()).await {
+            tracing::debug!(error = %e, "sync progress not written; trying again in a second");
         }
     }
 }

@@ -36,6 +36,9 @@ CREATE TABLE sync_operations (
 );
 CREATE INDEX sync_operations_tracker ON sync_operations (tracker, status);
 CREATE INDEX sync_operations_created ON sync_operations (created_at);
+-- One active operation per tracker, across every process sharing the store.
+CREATE UNIQUE INDEX sync_operations_one_active ON sync_operations (tracker)
+    WHERE status IN ('pending', 'in_progress');
 
 -- A field edited in the workbench, pushed by the next sync. The base is
 -- the value the edit started from, so a remote change since is a conflict.

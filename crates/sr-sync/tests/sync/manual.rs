@@ -181,3 +181,70 @@ async fn old_operations_are_pruned_from_the_log() {
     );
     assert!(f.manager.history(None, 10).await.expect("log").is_empty());
 }
+
+/// A second process: its own manager over the same store and tracker.
+fn other_process(f: &crate::common::Fixture) -> sr_sync::SyncManager {
+    sr_sync::SyncManager::new(
+        f.store.clone(),
+        sr_tracker::TrackerSet::new(vec![
+            f.tracker.clone() as std::sync::Arc<dyn sr_tracker::IssueTracker>
+        ]),
+        PollOptions::default(),
+    )
+}
+
+#[tokio::test]
+async fn a_second_process_follows_the_running_operation() {
+    let f = fixture(20).await;
+    f.server.push_fault(
+        "issues/list-for-repo",
+        MockResponse::json(200, &serde_json::json!([])).delayed(Duration::from_secs(1)),
+    );
+    let a = f
+        .manager
+        .start(SyncRequest::manual(NAME, "ann"))
+        .expect("a");
+    a.watch()
+        .wait_for(|op| op.status == SyncStatus::InProgress)
+        .await
+        .expect("in progress");
+    let b = other_process(&f)
+        .start(SyncRequest::manual(NAME, "bob"))
+        .expect("b");
+    let (b, a) = (b.finished().await, a.finished().await);
+    assert_eq!(b.id, a.id);
+    assert_eq!(
+        (b.status, b.requested_by.as_str()),
+        (SyncStatus::Completed, "ann")
+    );
+    assert_eq!(
+        f.manager.history(Some(NAME), 10).await.expect("log").len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_operation_whose_process_died_is_failed_and_replaced() {
+    let f = fixture(2).await;
+    let long_ago = chrono::Utc::now() - chrono::Duration::minutes(10);
+    let mut dead = sr_sync::SyncOperation::new(&SyncRequest::manual(NAME, "gone"), long_ago);
+    dead.status = SyncStatus::InProgress;
+    assert!(
+        f.store
+            .insert_sync_operation(&dead.to_row())
+            .await
+            .expect("insert")
+    );
+    let op = f.sync(SyncRequest::manual(NAME, "ann")).await;
+    assert_eq!((op.status, op.results.created), (SyncStatus::Completed, 2));
+    let dead = f
+        .store
+        .sync_operation(&dead.id)
+        .await
+        .expect("read")
+        .expect("kept");
+    assert_eq!(
+        (dead.status.as_str(), dead.error.as_deref()),
+        ("failed", Some("abandoned: its process stopped"))
+    );
+}
