@@ -418,3 +418,47 @@ async fn secrets_never_reach_the_issue_and_rows_only_when_the_rule_says() {
     let with_rows = issues.iter().filter(|i| i.body.contains("1017")).count();
     assert_eq!(with_rows, 1, "only the rule with include_rows shows rows");
 }
+
+/// The repository's example rules against its example events: every
+/// alert kind files one issue, and each resolution closes its alert's.
+#[tokio::test]
+async fn the_example_rules_file_every_example_event() {
+    let rules: Value = serde_json::from_str(include_str!(
+        "../../../config/auto_issue_rules.example.json"
+    ))
+    .unwrap();
+    let env = env(rules).await;
+    let mut filed = Vec::new();
+    for (kind, text) in sr_links::samples::EVENT_SAMPLES {
+        let actions = env.emit(&event(text)).await;
+        filed.push(format!("{kind}: {}", actions.join(",")));
+    }
+    assert_eq!(
+        filed,
+        [
+            "drift.detected: create",
+            "drift.resolved: resolve",
+            "performance.regression: create",
+            "health.failed: create",
+            "health.recovered: resolve",
+            "migration.proposed: create",
+            "migration.applied: create",
+            "migration.rolled_back: create",
+            "test.failed: create",
+            "design.submitted: create",
+            "decision.recorded: create",
+            "note.promoted: create",
+        ]
+    );
+    let issues = env.issues().await;
+    assert_eq!(issues.len(), 10);
+    let closed = issues
+        .iter()
+        .filter(|i| i.reference.status.state == IssueState::Done)
+        .count();
+    assert_eq!(closed, 2, "the drift and the health alert were resolved");
+    for i in &issues {
+        assert!(!i.body.contains("could not render"), "{}", i.body);
+        assert!(!i.reference.title.is_empty());
+    }
+}
