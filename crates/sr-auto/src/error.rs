@@ -75,6 +75,8 @@ pub enum AutoError {
         "rule \"{rule}\": the alert's record kept changing while it was being filed (other processes file the same alert); try again"
     )]
     Busy { rule: String },
+    #[error("{what} cannot be written as JSON: {message}")]
+    Encode { what: &'static str, message: String },
     #[error("outbox row {id} is corrupt: {message}")]
     Corrupt { id: i64, message: String },
     #[error(transparent)]

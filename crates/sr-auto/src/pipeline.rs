@@ -254,8 +254,8 @@ impl AutoIssues {
                     .or_else(|| event.fallback_object())
                     .map(|o| serde_json::to_string(&o))
                     .transpose()
-                    .map_err(|e| AutoError::Corrupt {
-                        id: 0,
+                    .map_err(|e| AutoError::Encode {
+                        what: "the event's object",
                         message: e.to_string(),
                     })?;
                 let intent = NewIntent {

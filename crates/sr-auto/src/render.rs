@@ -22,8 +22,8 @@ impl AutoIssues {
         previous: Option<&str>,
         fp: &str,
     ) -> Result<(RenderedIssue, Option<String>), AutoError> {
-        let mut value = serde_json::to_value(event).map_err(|e| AutoError::Corrupt {
-            id: 0,
+        let mut value = serde_json::to_value(event).map_err(|e| AutoError::Encode {
+            what: "the event",
             message: e.to_string(),
         })?;
         if !rule.include_rows
