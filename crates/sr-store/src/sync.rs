@@ -359,7 +359,7 @@ impl Store {
     pub async fn pending_local_edits(&self, key_prefix: &str) -> Result<Vec<LocalEdit>> {
         let rows = sqlx::query(
             "SELECT id, issue_key, field, value, base, edited_at FROM sync_local_edits \
-             WHERE pushed_at IS NULL AND SUBSTR(issue_key, 1, $1) = $2 ORDER BY edited_at, id",
+             WHERE pushed_at IS NULL AND SUBSTR(issue_key, 1, CAST($1 AS INTEGER)) = $2 ORDER BY edited_at, id",
         )
         .bind(i64::try_from(key_prefix.len()).unwrap_or(i64::MAX))
         .bind(key_prefix)
