@@ -293,7 +293,7 @@ fn profiles_keep_passwords_in_the_keyring_and_work_everywhere() {
     assert!(text.contains("cause:") && text.contains("fix:"), "{text}");
 
     // The profile works wherever a --db goes.
-    let report = env.json(&["health", "--db", &name, "--json"], exit_for(&env, &name));
+    let report = health_report(&env, &name);
     assert_eq!(report["connection"], format!("{name} (production)"));
     assert_eq!(report["environment"], "production");
     assert_eq!(
@@ -327,12 +327,13 @@ fn profiles_keep_passwords_in_the_keyring_and_work_everywhere() {
     );
 }
 
-/// `health` exits 0 when every check is ok and 2 otherwise: other tests on
-/// the same server may hold locks or run long, so ask its report first.
-fn exit_for(env: &Env, name: &str) -> i32 {
+/// `health --json` on `name`, checking that it exits 0 when every check is
+/// ok and 2 otherwise: other tests on the same server may hold locks or
+/// run long, so the status is read from the report itself.
+fn health_report(env: &Env, name: &str) -> Value {
     let out = env.run(&["health", "--db", name, "--json"]);
     let report: Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
     let expected = if report["status"] == "ok" { 0 } else { 2 };
     assert_eq!(out.status.code(), Some(expected), "{report}");
-    expected
+    report
 }
