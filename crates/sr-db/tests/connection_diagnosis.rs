@@ -1,5 +1,5 @@
 //! What `connection test` reports when a profile cannot connect: the cause
-//! (refused, DNS, authentication, unknown database) and the fix, with the
+//! (refused, DNS, TLS, authentication, unknown database) and the fix, with the
 //! password given apart from the URL and never shown. Real servers on
 //! loopback; the unresolvable host uses the reserved `.invalid` domain.
 
@@ -89,6 +89,14 @@ async fn postgres_unknown_database_and_role() {
         "check the user name and the password",
     )
     .await;
+    // The test server has no certificate, so a required TLS handshake fails.
+    check(
+        &format!("{url}?sslmode=require"),
+        Some(SECRET),
+        "the TLS handshake failed",
+        "sslmode",
+    )
+    .await;
     let db = Database::connect_with_password(&url, Some(&Secret::new(SECRET)))
         .await
         .unwrap();
@@ -126,6 +134,13 @@ async fn mariadb_wrong_password_and_unknown_database() {
         None,
         "the database does not exist",
         "correct the database name",
+    )
+    .await;
+    check(
+        &format!("{profile_url}?ssl-mode=REQUIRED"),
+        Some(SECRET),
+        "the TLS handshake failed",
+        "ssl-mode",
     )
     .await;
     let ok = Database::connect_with_password(&profile_url, Some(&Secret::new(SECRET)))
