@@ -8,6 +8,7 @@
 //! differ per engine, and they mean the same thing.
 
 mod audit;
+mod auto_issues;
 mod deliveries;
 mod error;
 mod import;
