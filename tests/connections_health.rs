@@ -312,6 +312,25 @@ fn profiles_keep_passwords_in_the_keyring_and_work_everywhere() {
     assert_eq!(check(&unreachable, "connectivity")["severity"], "critical");
     let snapshot = env.ok(&["schema", "snapshot", "--db", &name]);
     assert!(snapshot.contains("\"dialect\""), "{snapshot}");
+    let baseline = env.dir.path().join("baseline.json");
+    std::fs::write(&baseline, &snapshot).unwrap();
+    let drift = env.json(
+        &[
+            "drift",
+            "check",
+            "--db",
+            &name,
+            "--baseline",
+            baseline.to_str().unwrap(),
+            "--json",
+        ],
+        0,
+    );
+    assert_eq!(
+        drift["environment"],
+        format!("{name} (production)"),
+        "{drift}"
+    );
 
     env.ok(&["connection", "remove", &name]);
     assert!(
