@@ -36,3 +36,22 @@ pub use fingerprint::{body_marker, fingerprint, label as fingerprint_label, norm
 pub use pipeline::{AutoIssues, Outcome};
 pub use rules::{Known as KnownNames, Rule, RuleSet, load_rules, parse_rules};
 pub use worker::{MAX_ATTEMPTS, OutboxWorker, WorkReport};
+
+#[cfg(test)]
+mod tests {
+    /// The engine runs rules and the worker on spawned tasks.
+    #[test]
+    fn rules_and_the_worker_can_move_between_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<crate::AutoIssues>();
+        send_sync::<crate::OutboxWorker>();
+        send_sync::<crate::RuleSet>();
+    }
+
+    #[allow(dead_code, reason = "compiled only: the futures must be Send")]
+    fn futures_are_send(a: &crate::AutoIssues, w: &crate::OutboxWorker, e: &crate::DatabaseEvent) {
+        fn send<T: Send>(_: &T) {}
+        send(&a.handle(e, None));
+        send(&w.run_until_idle());
+    }
+}
