@@ -19,6 +19,7 @@ mod postgres;
 mod sqlite;
 #[cfg(test)]
 mod tests;
+mod verdict;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -29,6 +30,9 @@ use serde_json::{Value, json};
 use crate::{Database, DbPool};
 
 pub use backup::check_backup;
+pub use verdict::{graded, human, saturation_severity, truncate_query};
+
+use verdict::ms;
 
 /// How bad a finding is. Ordered: `Ok < Warning < Critical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -281,115 +285,5 @@ async fn round_trip(pool: &DbPool) -> Result<(Duration, String), sqlx::Error> {
                 .await?;
             Ok((latency, format!("SQLite {v}")))
         }
-    }
-}
-
-/// The severity of `value` against a warning and a critical threshold
-/// (a value above a threshold reaches it).
-pub fn graded(value: f64, warning: f64, critical: f64) -> Severity {
-    if value > critical {
-        Severity::Critical
-    } else if value > warning {
-        Severity::Warning
-    } else {
-        Severity::Ok
-    }
-}
-
-/// Connection saturation: `used` of `max` connections, graded by the
-/// configured shares; returns the severity and the share in use.
-pub fn saturation_severity(used: u64, max: u64, config: &HealthConfig) -> (Severity, f64) {
-    if max == 0 {
-        return (Severity::Ok, 0.0);
-    }
-    let share = used as f64 / max as f64;
-    let severity = if share >= config.saturation_critical {
-        Severity::Critical
-    } else if share >= config.saturation_warning {
-        Severity::Warning
-    } else {
-        Severity::Ok
-    };
-    (severity, share)
-}
-
-/// The saturation result shared by the server dialects.
-fn saturation_result(
-    used: u64,
-    max: u64,
-    extra: Value,
-    config: &HealthConfig,
-    started: Instant,
-) -> HealthCheckResult {
-    let (severity, share) = saturation_severity(used, max, config);
-    let mut evidence = json!({
-        "connections": used,
-        "max_connections": max,
-        "share": (share * 1000.0).round() / 1000.0,
-        "warning_share": config.saturation_warning,
-        "critical_share": config.saturation_critical,
-    });
-    if let (Value::Object(e), Value::Object(x)) = (&mut evidence, extra) {
-        e.extend(x);
-    }
-    HealthCheckResult {
-        check: "connection_saturation".into(),
-        severity,
-        summary: format!("{used} of {max} connections in use ({:.0}%)", share * 100.0),
-        evidence,
-        duration: started.elapsed(),
-    }
-}
-
-/// A check that could not run: a warning naming the reason.
-fn could_not_run(
-    check: &str,
-    what: &str,
-    err: &sqlx::Error,
-    started: Instant,
-) -> HealthCheckResult {
-    HealthCheckResult {
-        check: check.into(),
-        severity: Severity::Warning,
-        summary: format!("could not check {what}: {err}"),
-        evidence: json!({"error": err.to_string()}),
-        duration: started.elapsed(),
-    }
-}
-
-/// The first `limit` characters of a query, whitespace runs folded.
-pub fn truncate_query(text: &str, limit: usize) -> String {
-    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if folded.chars().count() <= limit {
-        folded
-    } else {
-        let mut cut: String = folded.chars().take(limit).collect();
-        cut.push('…');
-        cut
-    }
-}
-
-/// Milliseconds with three decimals.
-fn ms(d: Duration) -> f64 {
-    (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
-}
-
-/// `0.4 ms`, `850 ms`, `12.3 s`, `4 min 5 s`, `2 h 3 min`.
-pub fn human(d: Duration) -> String {
-    let s = d.as_secs_f64();
-    if s < 0.01 {
-        format!("{:.1} ms", s * 1000.0)
-    } else if s < 1.0 {
-        format!("{} ms", (s * 1000.0).round())
-    } else if s < 60.0 {
-        format!("{s:.1} s")
-    } else if s < 3600.0 {
-        format!("{} min {} s", (s / 60.0).floor(), (s % 60.0).floor())
-    } else {
-        format!(
-            "{} h {} min",
-            (s / 3600.0).floor(),
-            ((s % 3600.0) / 60.0).floor()
-        )
     }
 }

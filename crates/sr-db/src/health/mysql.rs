@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use sqlx::{MySqlPool, Row};
 
-use super::postgres::{blocked_result, long_running_result};
-use super::{
-    HealthCheckResult, HealthConfig, Severity, could_not_run, graded, human, saturation_result,
+use super::verdict::{
+    blocked_result, could_not_run, graded, human, long_running_result, saturation_result,
     truncate_query,
 };
+use super::{HealthCheckResult, HealthConfig, Severity};
 
 type ProcessRow = (
     i64,

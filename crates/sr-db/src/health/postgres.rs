@@ -6,10 +6,11 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use super::{
-    HealthCheckResult, HealthConfig, Severity, could_not_run, graded, human, saturation_result,
+use super::verdict::{
+    blocked_result, could_not_run, graded, human, long_running_result, saturation_result,
     truncate_query,
 };
+use super::{HealthCheckResult, HealthConfig, Severity};
 
 type ActivityRow = (
     i32,
@@ -55,45 +56,6 @@ pub(super) async fn long_running(pool: &PgPool, config: &HealthConfig) -> Health
         })
         .collect();
     long_running_result(sessions, config, started)
-}
-
-/// The result of a long-running-query check from `(seconds, session)`
-/// pairs, shared with MySQL.
-pub(super) fn long_running_result(
-    sessions: Vec<(f64, Value)>,
-    config: &HealthConfig,
-    started: Instant,
-) -> HealthCheckResult {
-    let longest = sessions.iter().map(|(s, _)| *s).fold(0.0, f64::max);
-    let severity = if sessions.is_empty() {
-        Severity::Ok
-    } else {
-        graded(longest, 0.0, config.long_query_critical.as_secs_f64())
-    };
-    let summary = if sessions.is_empty() {
-        format!(
-            "no statement has run longer than {}",
-            human(config.long_query_warning)
-        )
-    } else {
-        format!(
-            "{} statement(s) running longer than {}; the longest for {}",
-            sessions.len(),
-            human(config.long_query_warning),
-            human(Duration::from_secs_f64(longest.max(0.0)))
-        )
-    };
-    HealthCheckResult {
-        check: "long_running_queries".into(),
-        severity,
-        summary,
-        evidence: json!({
-            "threshold_s": config.long_query_warning.as_secs_f64(),
-            "critical_s": config.long_query_critical.as_secs_f64(),
-            "sessions": sessions.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
-        }),
-        duration: started.elapsed(),
-    }
 }
 
 type BlockedRow = (
@@ -153,46 +115,6 @@ pub(super) async fn blocked_locks(pool: &PgPool, config: &HealthConfig) -> Healt
         })
         .collect();
     blocked_result(waits, config, started)
-}
-
-/// The result of a blocked-lock check from `(seconds waiting, wait)`
-/// pairs, shared with MySQL.
-pub(super) fn blocked_result(
-    waits: Vec<(f64, Value)>,
-    config: &HealthConfig,
-    started: Instant,
-) -> HealthCheckResult {
-    let longest = waits.iter().map(|(s, _)| *s).fold(0.0, f64::max);
-    let (severity, summary) = if waits.is_empty() {
-        (Severity::Ok, "no session waits on a lock".to_owned())
-    } else {
-        let severity = if longest > config.lock_wait_critical.as_secs_f64() {
-            Severity::Critical
-        } else {
-            Severity::Warning
-        };
-        let first = &waits[0].1;
-        (
-            severity,
-            format!(
-                "{} session(s) blocked on a lock; session {} waits for session {} ({})",
-                waits.len(),
-                first["blocked"]["pid"],
-                first["blocking"]["pid"],
-                human(Duration::from_secs_f64(longest.max(0.0)))
-            ),
-        )
-    };
-    HealthCheckResult {
-        check: "blocked_locks".into(),
-        severity,
-        summary,
-        evidence: json!({
-            "critical_s": config.lock_wait_critical.as_secs_f64(),
-            "waits": waits.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
-        }),
-        duration: started.elapsed(),
-    }
 }
 
 /// Backends of every database against `max_connections`.

@@ -6,7 +6,8 @@ use std::time::Instant;
 use serde_json::json;
 use sqlx::SqlitePool;
 
-use super::{HealthCheckResult, HealthConfig, Severity, could_not_run};
+use super::verdict::could_not_run;
+use super::{HealthCheckResult, HealthConfig, Severity};
 
 /// At most this many problem lines are kept as evidence.
 const MAX_PROBLEMS: usize = 20;
