@@ -25,8 +25,6 @@ pub enum SyncError {
     Cancelled { tracker: String },
     #[error("issue {key} is not in the cache; sync its tracker first, then edit it")]
     NotCached { key: String },
-    #[error("the sync scheduler has stopped; restart the engine to sync again")]
-    Stopped,
 }
 
 impl SyncError {

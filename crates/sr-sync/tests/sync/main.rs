@@ -6,4 +6,5 @@ mod common;
 mod faults;
 mod manual;
 mod polling;
+mod status;
 mod two_way;
