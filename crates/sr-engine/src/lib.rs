@@ -21,7 +21,7 @@ pub use api::{Command, EngineHandle, Event, Repaint};
 pub use connections::{ConnectionInfo, DEMO_CONNECTION};
 pub use engine::{Engine, EngineOptions, TrackerStatus};
 pub use error::EngineError;
-pub use query::{MAX_ROWS, QueryAnswer};
+pub use query::{MAX_ROWS, QueryAnswer, QueryOutput};
 pub use registry::registry;
 pub use settings::{IssueDraftText, PendingSecret};
 pub use sync::EngineSync;

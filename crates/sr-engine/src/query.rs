@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use sr_db::{QueryCancel, QueryOutput};
+use sr_db::QueryCancel;
+pub use sr_db::QueryOutput;
 
 use crate::{Engine, EngineError};
 

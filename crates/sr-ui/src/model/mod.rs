@@ -6,4 +6,5 @@ pub mod ddl;
 pub mod explorer;
 pub mod markdown;
 pub mod object;
+pub mod sql;
 pub mod summary;

@@ -149,7 +149,9 @@ impl UiState {
         if index >= self.tabs.len() {
             return;
         }
-        self.tabs.remove(index);
+        if let Tab::Sql(id) = self.tabs.remove(index) {
+            self.drop_sql_editor(id);
+        }
         let shift = |i: Option<usize>, len: usize| match i {
             _ if len == 0 => None,
             Some(a) if a > index => Some(a - 1),

@@ -150,6 +150,7 @@ impl UiState {
                     d.users = Some(users);
                 }
             }
+            Event::QueryFinished { request, result } => self.query_finished(request, result),
             Event::Failed { context, message } => self.failed(context, message),
         }
     }

@@ -15,8 +15,14 @@ pub enum JobKind {
     Trackers,
     Audit,
     Create(u64),
-    Link { object: String, issue: IssueKey },
-    Unlink { object: String, issue: IssueKey },
+    Link {
+        object: String,
+        issue: IssueKey,
+    },
+    Unlink {
+        object: String,
+        issue: IssueKey,
+    },
     Search(u64),
     Refresh(IssueKey),
     Draft(u64),
@@ -25,6 +31,8 @@ pub enum JobKind {
     SaveTrackers(u64),
     Projects(String),
     Users(u64),
+    /// A SQL editor statement.
+    Query(u64),
 }
 
 /// One command in flight.
@@ -69,6 +77,9 @@ fn kind_of(command: &Command) -> JobKind {
         Command::SaveTrackers { request, .. } => JobKind::SaveTrackers(*request),
         Command::LoadProjects { tracker } => JobKind::Projects(tracker.clone()),
         Command::SearchUsers { request, .. } => JobKind::Users(*request),
+        Command::RunQuery { request, .. } | Command::CancelQuery { request } => {
+            JobKind::Query(*request)
+        }
     }
 }
 

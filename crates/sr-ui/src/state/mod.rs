@@ -10,6 +10,7 @@ mod apply;
 mod dialogs;
 mod jobs;
 mod settings;
+mod sql;
 mod toasts;
 
 use std::collections::HashMap;
@@ -26,6 +27,7 @@ pub use actions::{ViewTarget, can_file_issue};
 pub use dialogs::{CreateIssueDialog, Dialog, ISSUE_TYPES, LinkIssueDialog, split_labels};
 pub use jobs::{Job, JobKind, Jobs};
 pub use settings::{TrackerForm, TrackerSettingsDialog, keyring_name};
+pub use sql::{SqlAnswer, SqlEditor, SqlEditors, SqlText};
 pub use toasts::{Toast, ToastLevel, Toasts};
 
 /// Something loaded in the background.
@@ -103,6 +105,8 @@ pub enum Tab {
     Object(ObjectRef),
     /// An issue of a tracker without a web page (the local tracker).
     Issue(IssueRef),
+    /// A SQL editor, by its id in [`UiState::sql`].
+    Sql(u32),
 }
 
 impl Tab {
@@ -110,6 +114,7 @@ impl Tab {
         match self {
             Tab::Object(o) => o.name.clone(),
             Tab::Issue(i) => i.display_key.clone(),
+            Tab::Sql(id) => format!("SQL {id}"),
         }
     }
 
@@ -117,6 +122,7 @@ impl Tab {
         match (self, other) {
             (Tab::Object(a), Tab::Object(b)) => a.key() == b.key(),
             (Tab::Issue(a), Tab::Issue(b)) => a.key == b.key,
+            (Tab::Sql(a), Tab::Sql(b)) => a == b,
             _ => false,
         }
     }
@@ -133,6 +139,8 @@ pub struct Persisted {
     /// The tab the next selection replaces.
     pub preview_tab: Option<usize>,
     pub filter: String,
+    /// The SQL editors' connections and text, by id.
+    pub sql: std::collections::BTreeMap<u32, SqlText>,
 }
 
 /// Everything the workbench shows.
@@ -166,6 +174,7 @@ pub struct UiState {
     /// is selected; the app sets it on a first start so the window is not
     /// empty.
     pub open_first_table: bool,
+    pub sql: SqlEditors,
     next_request: u64,
     outbox: Vec<Command>,
 }
@@ -193,6 +202,7 @@ impl UiState {
             trackers_file: String::new(),
             scroll_to_selection: false,
             open_first_table: false,
+            sql: SqlEditors::restore(persisted.sql),
             next_request: 0,
             outbox: Vec::new(),
         };
@@ -221,6 +231,7 @@ impl UiState {
             active_tab: self.active_tab,
             preview_tab: self.preview_tab,
             filter: self.filter.clone(),
+            sql: self.sql.saved(),
         }
     }
 

@@ -2,7 +2,7 @@
 //! → objects, each object with its issue badge and a context menu.
 
 use egui::{CollapsingHeader, Id, RichText};
-use sr_model::ObjectRef;
+use sr_model::{ObjectKind, ObjectRef};
 
 use super::widgets::{badge_ui, empty_ui, error_ui, kind_icon};
 use crate::model::explorer::{ExplorerGroup, GroupKind};
@@ -22,6 +22,8 @@ enum Action {
     Pin(ObjectRef),
     CreateIssue(ObjectRef),
     LinkIssue(ObjectRef),
+    /// A SQL editor with a query of the object's rows.
+    Query(ObjectRef),
     Refresh(String),
 }
 
@@ -103,6 +105,7 @@ pub fn explorer_ui(ui: &mut egui::Ui, state: &mut UiState) {
                 state.select(&o);
                 state.open_link_dialog(&o);
             }
+            Action::Query(o) => state.query_object(&o),
             Action::Refresh(name) => state.refresh_connection(&name),
         }
     }
@@ -259,6 +262,13 @@ fn group_ui(
                                 if ui.button("Link Existing Issue…").clicked() {
                                     out.actions.push(Action::LinkIssue(item.object.clone()));
                                 }
+                            }
+                            if matches!(
+                                item.object.kind,
+                                ObjectKind::Table | ObjectKind::View | ObjectKind::MaterializedView
+                            ) && ui.button("Query Rows in SQL Editor").clicked()
+                            {
+                                out.actions.push(Action::Query(item.object.clone()));
                             }
                             if ui.button("Open Details").clicked() {
                                 out.actions.push(Action::Select(item.object.clone()));

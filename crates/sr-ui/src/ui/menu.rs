@@ -7,6 +7,17 @@ use crate::state::{Dialog, UiState};
 pub fn menu_bar_ui(ui: &mut egui::Ui, state: &mut UiState) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
+            if ui
+                .add(
+                    egui::Button::new("New SQL Editor")
+                        .shortcut_text(ui.ctx().format_shortcut(&super::NEW_SQL)),
+                )
+                .clicked()
+            {
+                let connection = state.current_connection();
+                state.open_sql_editor(&connection, "");
+            }
+            ui.separator();
             if ui.button("Quit").clicked() {
                 ui.ctx().send_viewport_cmd(ViewportCommand::Close);
             }

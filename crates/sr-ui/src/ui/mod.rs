@@ -5,10 +5,12 @@
 mod create;
 mod detail;
 mod explorer;
+pub mod grid;
 mod issues;
 mod link;
 mod menu;
 mod settings;
+mod sql;
 mod status;
 mod tabs;
 mod toasts;
@@ -25,6 +27,8 @@ pub use explorer::filter_id;
 pub const FOCUS_FILTER: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
 /// Ctrl+N: Create Issue for the selected object.
 pub const NEW_ISSUE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::N);
+/// Ctrl+T: a new SQL editor on the selected object's connection.
+pub const NEW_SQL: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::T);
 /// F5: read the selected connection's schema again.
 pub const REFRESH: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F5);
 
@@ -58,6 +62,10 @@ fn shortcuts(ctx: &egui::Context, state: &mut UiState) {
         && let Some(object) = state.selection.clone()
     {
         state.open_create_dialog(&object);
+    }
+    if state.dialog.is_none() && ctx.input_mut(|i| i.consume_shortcut(&NEW_SQL)) {
+        let connection = state.current_connection();
+        state.open_sql_editor(&connection, "");
     }
     if ctx.input_mut(|i| i.consume_shortcut(&REFRESH)) {
         let connection = state

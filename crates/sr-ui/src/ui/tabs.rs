@@ -33,6 +33,7 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
                     let icon = match tab {
                         Tab::Object(o) => super::widgets::kind_icon(o.kind),
                         Tab::Issue(_) => "🐞",
+                        Tab::Sql(_) => "🖊",
                     };
                     let preview = state.preview_tab == Some(i);
                     let mut title = RichText::new(format!("{icon} {}", tab.title()));
@@ -76,12 +77,17 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
         empty_ui(ui, "Choose a tab.");
         return;
     };
+    if let Tab::Sql(id) = tab {
+        super::sql::sql_tab_ui(ui, state, id);
+        return;
+    }
     egui::ScrollArea::vertical()
         .id_salt("tab-body")
         .auto_shrink([false, false])
         .show(ui, |ui| match &tab {
             Tab::Object(o) => object_ui(ui, state, o),
             Tab::Issue(i) => issue_tab_ui(ui, i),
+            Tab::Sql(_) => {}
         });
 }
 

@@ -266,10 +266,7 @@ fn check_jira(typed: &[(&str, &str)], expected: Result<Value, &str>) {
     for (k, v) in typed {
         form.values.insert((*k).into(), (*v).into());
     }
-    let got = form
-        .entry(&provider, &[], None)
-        .map(|(e, _)| e.config)
-        .map_err(|e| e);
+    let got = form.entry(&provider, &[], None).map(|(e, _)| e.config);
     match expected {
         Ok(v) => assert_eq!(got.as_ref().ok(), Some(&v), "{typed:?}: {got:?}"),
         Err(e) => assert!(

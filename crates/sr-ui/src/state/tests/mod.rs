@@ -151,6 +151,7 @@ fn restored_selection_reloads_its_links() {
         active_tab: Some(3),
         preview_tab: None,
         filter: "ord".into(),
+        sql: Default::default(),
     };
     let mut s = UiState::new(persisted);
     assert_eq!(
@@ -515,3 +516,4 @@ fn the_listener_state_follows_the_engine() {
 }
 
 mod create;
+mod sql;
