@@ -15,6 +15,37 @@ use crate::Engine;
 pub struct EngineSync {
     manager: SyncManager,
     scheduler: Scheduler,
+    forward: tokio::task::JoinHandle<()>,
+}
+
+/// Issues changed by a poll reach the UI as webhooks' do, one
+/// [`Event::IssueRefreshed`](crate::Event::IssueRefreshed) each; a batch
+/// larger than this (a first full sync) is not sent issue by issue.
+const MAX_EVENTS_PER_BATCH: usize = 50;
+
+async fn forward_changes(
+    engine: Arc<Engine>,
+    mut changes: tokio::sync::broadcast::Receiver<Arc<Vec<sr_model::Issue>>>,
+) {
+    loop {
+        match changes.recv().await {
+            Ok(batch) if batch.len() <= MAX_EVENTS_PER_BATCH => {
+                for issue in batch.iter() {
+                    engine.notify(crate::Event::IssueRefreshed(issue.clone()));
+                }
+            }
+            Ok(batch) => {
+                tracing::debug!(
+                    issues = batch.len(),
+                    "a large sync batch is not sent to the UI issue by issue"
+                );
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                tracing::debug!(missed = n, "sync changes missed by the UI");
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+        }
+    }
 }
 
 impl std::fmt::Debug for EngineSync {
@@ -45,7 +76,12 @@ impl EngineSync {
         for job in tracker_jobs(&manager, &entries, &SchedulerOptions::default()) {
             scheduler.add(job);
         }
-        EngineSync { manager, scheduler }
+        let forward = tokio::spawn(forward_changes(engine.clone(), manager.subscribe_changes()));
+        EngineSync {
+            manager,
+            scheduler,
+            forward,
+        }
     }
 
     /// Starts syncs on demand (the CLI's `sync run`, a Sync button).
@@ -71,5 +107,6 @@ impl EngineSync {
     pub async fn shutdown(self) {
         self.scheduler.shutdown().await;
         self.manager.shutdown().await;
+        self.forward.abort();
     }
 }

@@ -48,6 +48,7 @@ async fn the_engine_polls_its_trackers_and_stops_cleanly() {
             .await
             .expect("engine"),
     );
+    let mut notices = engine.subscribe();
     let sync = EngineSync::start(&engine);
     let mut updates = sync.updates();
     assert_eq!(sync.jobs(), vec!["sync-log-prune", "tracker:GH"]);
@@ -59,6 +60,16 @@ async fn the_engine_polls_its_trackers_and_stops_cleanly() {
     };
     assert_eq!(done.status, SyncStatus::Completed, "{done:?}");
     assert_eq!((done.tracker.as_str(), done.results.created), ("GH", 3));
+    // The new issues reached the UI's event stream, as webhooks' do.
+    let mut titles = Vec::new();
+    while titles.len() < 3 {
+        match notices.recv().await.expect("a notice") {
+            sr_engine::Event::IssueRefreshed(issue) => titles.push(issue.reference.title),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    titles.sort();
+    assert_eq!(titles, vec!["issue 0", "issue 1", "issue 2"]);
     sync.shutdown().await;
     assert_eq!(server.failures(), Vec::<String>::new());
 }

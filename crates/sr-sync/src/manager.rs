@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
+use sr_model::Issue;
 use sr_store::Store;
 use sr_tracker::{IssueTracker, SyncMode, TrackerEntry, TrackerSet};
 use tokio::sync::{broadcast, watch};
@@ -114,6 +115,7 @@ struct Inner {
     active: Mutex<HashMap<String, Active>>,
     options: PollOptions,
     updates: broadcast::Sender<SyncOperation>,
+    changes: broadcast::Sender<Arc<Vec<Issue>>>,
     /// Per tracker: `None` pulls only; absent pushes with the default policies.
     two_way: RwLock<HashMap<String, Option<ConflictPolicies>>>,
 }
@@ -155,6 +157,7 @@ impl SyncManager {
                 active: Mutex::default(),
                 options,
                 updates: broadcast::channel(256).0,
+                changes: broadcast::channel(64).0,
                 two_way: RwLock::default(),
             }),
         }
@@ -217,6 +220,12 @@ impl SyncManager {
     /// Every change of every operation.
     pub fn subscribe(&self) -> broadcast::Receiver<SyncOperation> {
         self.inner.updates.subscribe()
+    }
+
+    /// The issues each sync batch created or changed in the cache, for
+    /// views that show them live.
+    pub fn subscribe_changes(&self) -> broadcast::Receiver<Arc<Vec<Issue>>> {
+        self.inner.changes.subscribe()
     }
 
     /// Starts a sync, or joins the one already running for the tracker.
@@ -370,12 +379,9 @@ impl SyncManager {
                 source: e,
             }),
             Ok(_) => {
-                let report = |p: &crate::SyncProgress, r: &crate::SyncResults| {
-                    let mut snapshot = tx.borrow().clone();
-                    snapshot.progress = p.clone();
-                    snapshot.results = r.clone();
-                    snapshot.updated_at = crate::operation::now();
-                    self.publish(&tx, &snapshot);
+                let report = Reporter {
+                    manager: &self,
+                    tx: &tx,
                 };
                 let policies = self.policies(&name);
                 let poll = Poll {
@@ -510,6 +516,31 @@ impl SyncManager {
         if let Err(e) = saved.await {
             tracing::warn!(error = %e, "the tracker's sync state could not be saved");
         }
+    }
+}
+
+/// Forwards a running sync's reports to its watchers.
+struct Reporter<'a> {
+    manager: &'a SyncManager,
+    tx: &'a watch::Sender<SyncOperation>,
+}
+
+impl crate::Report for Reporter<'_> {
+    fn progress(&self, p: &crate::SyncProgress, r: &crate::SyncResults) {
+        let mut snapshot = self.tx.borrow().clone();
+        snapshot.progress = p.clone();
+        snapshot.results = r.clone();
+        snapshot.updated_at = crate::operation::now();
+        self.manager.publish(self.tx, &snapshot);
+    }
+
+    fn changed(&self, issues: &[Issue]) {
+        // Nobody subscribed is fine.
+        self.manager
+            .inner
+            .changes
+            .send(Arc::new(issues.to_vec()))
+            .ok();
     }
 }
 

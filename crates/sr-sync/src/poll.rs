@@ -40,6 +40,8 @@ impl Default for PollOptions {
 /// Where a running sync reports.
 pub trait Report: Send + Sync {
     fn progress(&self, progress: &SyncProgress, results: &SyncResults);
+    /// Issues a batch created or changed in the cache (not unchanged ones).
+    fn changed(&self, _issues: &[Issue]) {}
 }
 
 impl<F: Fn(&SyncProgress, &SyncResults) + Send + Sync> Report for F {
@@ -237,6 +239,15 @@ impl Run<'_> {
                 .await
                 .map_err(SyncError::store(&self.name))?;
             self.count(&outcomes);
+            let changed: Vec<Issue> = batch
+                .iter()
+                .zip(&outcomes)
+                .filter(|(_, o)| **o != UpsertOutcome::Unchanged)
+                .map(|(i, _)| i.clone())
+                .collect();
+            if !changed.is_empty() {
+                self.p.report.changed(&changed);
+            }
             self.progress.processed += batch.len() as u64;
             self.report();
         }
