@@ -3,14 +3,18 @@
 //! `bench` first) in release mode. Without NAME every bench runs. A bench
 //! whose source asks for PostgreSQL or MariaDB (it mentions `postgres_db` /
 //! `SR_TEST_PG_URL`, or `mariadb_db` / `SR_TEST_MARIADB_URL`) gets the
-//! same throwaway servers as the tests.
+//! same throwaway servers as the tests; one that reads `SR_BENCH_MIGRA`
+//! gets migra, installed on first use (see `migra`).
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
 use crate::servers::{Needs, Servers};
-use crate::{cargo, setup, sh, workspace_root};
+use crate::{cargo, migra, setup, sh, workspace_root};
+
+/// The variable naming the migra program, for a bench whose source uses it.
+const MIGRA_ENV: &str = "SR_BENCH_MIGRA";
 
 /// A bench binary and the text of its source files.
 #[derive(Debug)]
@@ -111,6 +115,15 @@ pub fn bench(name: Option<&str>, args: &[String]) -> Result<i32> {
         ])
         .args(args);
         servers.apply(&mut cmd);
+        if b.source.contains(MIGRA_ENV) {
+            // Without migra the bench still runs and says why it is missing.
+            match migra::ensure() {
+                Ok(program) => {
+                    cmd.env(MIGRA_ENV, program);
+                }
+                Err(e) => eprintln!("xtask: migra is not available: {e:#}"),
+            }
+        }
         let status = sh::status(&mut cmd)?;
         if !status.success() {
             eprintln!("xtask: bench {} failed ({status})", b.name);

@@ -6,6 +6,7 @@
 //! - `cargo xtask bench [NAME] [-- ARGS…]`: the benchmark programs.
 
 mod bench;
+mod migra;
 mod servers;
 mod setup;
 mod sh;

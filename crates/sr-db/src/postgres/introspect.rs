@@ -39,6 +39,13 @@ pub(crate) async fn introspect(
         .execute(&mut *tx)
         .await
         .map_err(fail("starting a read transaction"))?;
+    // The catalog queries bind thousands of oids; the planner's estimate
+    // for that crosses `jit_above_cost`, and compiling the plan took 0.4 s
+    // of a 0.8 s snapshot of 2,000 tables. They run in milliseconds without.
+    sqlx::query("SET LOCAL jit = off")
+        .execute(&mut *tx)
+        .await
+        .map_err(fail("starting a read transaction"))?;
     let snapshot = read_all(&mut tx, database)
         .await
         .map_err(fail("reading the catalog"))?;

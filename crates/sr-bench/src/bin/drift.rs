@@ -1,0 +1,186 @@
+//! `cargo xtask bench drift`: two PostgreSQL databases of 2,000 tables (10
+//! columns, 2 indexes and 1 foreign key each), the second with 50 scattered
+//! changes. Times our path — introspecting both (as `drift check` with a
+//! live baseline does, one after the other) and the diff with its
+//! migration script — then migra on the same pair, and prints one line:
+//!
+//! `{"bench":"drift","tables":2000,"snapshot_s":…,"diff_s":…,"total_s":…,"migra_s":…,"migra_over_ours":…}`
+//!
+//! migra is the program in `SR_BENCH_MIGRA` (xtask installs it into a
+//! virtual environment under the target directory); `migra_s` is `null`
+//! when it cannot run, and the reason goes to standard error. migra's time
+//! is the whole process, Python's start-up included, as a user sees it.
+//! `SR_BENCH_DRIFT_TABLES` scales the run down for a quick check.
+
+use std::process::Command;
+use std::time::Instant;
+
+use sr_bench::round3;
+use sr_db::Database;
+use sr_schema::{Dialect, diff, render};
+
+const CHANGES: usize = 50;
+
+/// One table: 10 columns, a foreign key to the table before it (the first
+/// to itself), and two indexes besides the primary key.
+fn table_sql(i: usize) -> String {
+    let parent = i.saturating_sub(1);
+    format!(
+        "CREATE TABLE t{i:04} (
+            id bigint PRIMARY KEY,
+            parent_id bigint REFERENCES t{parent:04} (id) ON DELETE SET NULL,
+            name text NOT NULL,
+            code varchar(32),
+            qty integer NOT NULL DEFAULT 0,
+            price numeric(12, 2),
+            active boolean NOT NULL DEFAULT true,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            note text,
+            payload jsonb
+        );
+        CREATE INDEX t{i:04}_parent ON t{i:04} (parent_id);
+        CREATE INDEX t{i:04}_code_qty ON t{i:04} (code, qty);\n"
+    )
+}
+
+/// The `n`-th of the scattered changes, on table `i`: ten kinds in turn.
+fn change_sql(n: usize, i: usize) -> String {
+    let t = format!("t{i:04}");
+    match n % 10 {
+        0 => format!("ALTER TABLE {t} ADD COLUMN extra integer;"),
+        1 => format!("ALTER TABLE {t} DROP COLUMN note;"),
+        2 => format!("ALTER TABLE {t} ALTER COLUMN qty TYPE bigint;"),
+        3 => format!("ALTER TABLE {t} ALTER COLUMN code SET NOT NULL;"),
+        4 => format!("DROP INDEX {t}_code_qty;"),
+        5 => format!("CREATE INDEX {t}_name ON {t} (name);"),
+        6 => format!("ALTER TABLE {t} ALTER COLUMN qty SET DEFAULT 1;"),
+        7 => format!("ALTER TABLE {t} ADD CONSTRAINT {t}_qty_check CHECK (qty >= 0);"),
+        8 => format!("ALTER TABLE {t} DROP CONSTRAINT {t}_parent_id_fkey;"),
+        _ => format!("COMMENT ON TABLE {t} IS 'changed';"),
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run().await {
+        eprintln!("drift bench: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let tables: usize = std::env::var("SR_BENCH_DRIFT_TABLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000);
+    let url_a = sr_testkit::try_postgres_db()
+        .await
+        .map_err(|e| e.to_string())?;
+    let url_b = sr_testkit::try_postgres_db()
+        .await
+        .map_err(|e| e.to_string())?;
+    let a = Database::connect(&url_a).await.map_err(|e| e.to_string())?;
+    let b = Database::connect(&url_b).await.map_err(|e| e.to_string())?;
+
+    let started = Instant::now();
+    // In batches: one script of 2,000 tables holds more locks in its one
+    // transaction than a default server's lock table has room for.
+    for start in (0..tables).step_by(100) {
+        let batch: String = (start..(start + 100).min(tables)).map(table_sql).collect();
+        let (ra, rb) = tokio::join!(a.execute_script(&batch), b.execute_script(&batch));
+        ra.and(rb).map_err(|e| e.to_string())?;
+    }
+    let step = (tables / CHANGES).max(1);
+    let changes: String = (0..CHANGES.min(tables))
+        .map(|n| change_sql(n, (n * step + step / 2).min(tables - 1)))
+        .collect::<Vec<_>>()
+        .join("\n");
+    b.execute_script(&changes)
+        .await
+        .map_err(|e| e.to_string())?;
+    for db in [&a, &b] {
+        db.execute_script("ANALYZE")
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    eprintln!(
+        "drift bench: {tables} tables in two databases, {CHANGES} changes, built in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    // Our path: both snapshots, then the diff and its migration script.
+    let t0 = Instant::now();
+    let snap_a = a.introspect().await.map_err(|e| e.to_string())?;
+    let snap_b = b.introspect().await.map_err(|e| e.to_string())?;
+    let snapshot_s = t0.elapsed().as_secs_f64();
+    let t1 = Instant::now();
+    let changes = diff(&snap_a, &snap_b);
+    let script = render(&changes, Dialect::Postgres).to_sql();
+    let diff_s = t1.elapsed().as_secs_f64();
+    let total_s = snapshot_s + diff_s;
+    let (added, removed, changed) = changes.counts();
+    eprintln!(
+        "drift bench: ours found {added} added, {removed} removed, {changed} changed; \
+         {} lines of migration SQL",
+        script.lines().count()
+    );
+    if changes.is_empty() {
+        return Err("the diff found no changes; the bench is broken".into());
+    }
+    a.close().await;
+    b.close().await;
+
+    let migra_s = migra(&url_a, &url_b);
+    let line = format!(
+        "{{\"bench\":\"drift\",\"tables\":{tables},\"snapshot_s\":{},\"diff_s\":{},\"total_s\":{},\"migra_s\":{},\"migra_over_ours\":{}}}",
+        round3(snapshot_s),
+        round3(diff_s),
+        round3(total_s),
+        migra_s.map_or("null".into(), |m| round3(m).to_string()),
+        migra_s.map_or("null".into(), |m| format!("{:.1}", m / total_s)),
+    );
+    println!("{line}");
+    Ok(())
+}
+
+/// Seconds migra takes to diff `a` against `b`, or `None` (with the reason
+/// on standard error) when it cannot run.
+fn migra(a: &str, b: &str) -> Option<f64> {
+    let Some(program) = std::env::var_os("SR_BENCH_MIGRA") else {
+        eprintln!("drift bench: SR_BENCH_MIGRA is not set; run through `cargo xtask bench drift`");
+        return None;
+    };
+    // psycopg2 wants the postgresql:// scheme.
+    let pg = |u: &str| u.replacen("postgres://", "postgresql://", 1);
+    let t = Instant::now();
+    let out = Command::new(&program)
+        .args(["--unsafe", &pg(a), &pg(b)])
+        .output();
+    let secs = t.elapsed().as_secs_f64();
+    match out {
+        // migra exits 2 when it found differences, 0 when there were none.
+        Ok(o) if o.status.code() == Some(2) => {
+            let text = String::from_utf8_lossy(&o.stdout);
+            eprintln!(
+                "drift bench: migra wrote {} lines of migration SQL",
+                text.lines().filter(|l| !l.trim().is_empty()).count()
+            );
+            Some(secs)
+        }
+        Ok(o) => {
+            eprintln!(
+                "drift bench: migra exited {} without a diff: {}",
+                o.status,
+                String::from_utf8_lossy(&o.stderr).trim()
+            );
+            None
+        }
+        Err(e) => {
+            eprintln!(
+                "drift bench: cannot run {}: {e}",
+                std::path::Path::new(&program).display()
+            );
+            None
+        }
+    }
+}
