@@ -1,14 +1,12 @@
 //! `rules check`, `events emit` and `outbox list|run`: auto-issue rules
 //! from the command line, for testing a rule set against example events.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::Subcommand;
-use sr_auto::{AutoIssues, KnownNames, OutboxWorker, RuleSet, WorkReport};
+use sr_auto::{OutboxWorker, WorkReport};
 use sr_engine::Engine;
-use sr_links::{Sanitiser, Templates};
 
 use crate::output;
 
@@ -54,33 +52,6 @@ pub enum OutboxCommand {
     },
 }
 
-async fn templates(engine: &Engine) -> anyhow::Result<Arc<Templates>> {
-    let dir = engine.paths().templates_dir();
-    let t = tokio::task::spawn_blocking(move || Templates::load(Some(&dir))).await??;
-    Ok(Arc::new(t))
-}
-
-fn known(engine: &Engine, templates: &Templates) -> KnownNames {
-    KnownNames {
-        trackers: engine
-            .tracker_entries()
-            .into_iter()
-            .map(|e| e.name)
-            .collect(),
-        templates: templates.names().into_iter().map(str::to_owned).collect(),
-    }
-}
-
-async fn rules(
-    engine: &Engine,
-    file: Option<&Path>,
-    templates: &Templates,
-) -> anyhow::Result<RuleSet> {
-    let path = file.map_or_else(|| engine.paths().rules_file(), Path::to_path_buf);
-    let known = known(engine, templates);
-    Ok(tokio::task::spawn_blocking(move || sr_auto::load_rules(&path, &known)).await??)
-}
-
 pub async fn rules_cmd(engine: &Engine, command: RulesCommand) -> anyhow::Result<ExitCode> {
     let RulesCommand::Check { file } = command;
     let path = file.unwrap_or_else(|| engine.paths().rules_file());
@@ -90,8 +61,8 @@ pub async fn rules_cmd(engine: &Engine, command: RulesCommand) -> anyhow::Result
             path.display()
         );
     }
-    let templates = templates(engine).await?;
-    match rules(engine, Some(&path), &templates).await {
+    let templates = engine.templates().await?;
+    match engine.rules(Some(&path), &templates).await {
         Ok(set) => {
             let enabled = set.rules.iter().filter(|r| r.enabled).count();
             println!(
@@ -137,28 +108,15 @@ pub async fn events_cmd(engine: &Engine, command: EventsCommand) -> anyhow::Resu
         json,
     } = command;
     let event = sr_auto::load_event(&file)?;
-    let templates = templates(engine).await?;
-    let set = rules(engine, rules_file.as_deref(), &templates).await?;
-    if set.rules.is_empty() {
+    let path = rules_file.unwrap_or_else(|| engine.paths().rules_file());
+    let outcomes = engine.enqueue_event(&event, Some(&path)).await?;
+    if outcomes.is_empty() {
         eprintln!(
-            "warning: {} has no rules; nothing will be filed",
-            set.file.display()
+            "warning: no rule in {} is about {}; nothing was filed",
+            path.display(),
+            event.event.as_str()
         );
     }
-    // The object as the live schema knows it, when the connection is
-    // reachable; otherwise the event's own name for it (a table).
-    let object = match &event.object {
-        Some(o) => match engine.object(&format!("{}:{o}", event.connection)).await {
-            Ok(found) => Some(found),
-            Err(e) => {
-                tracing::debug!(error = %e, "event object not resolved; using its name");
-                event.fallback_object()
-            }
-        },
-        None => None,
-    };
-    let auto = AutoIssues::new(engine.links().clone(), set, templates, Sanitiser::new(&[])?);
-    let outcomes = auto.handle(&event, object.as_ref()).await?;
     if crash_point("after-commit") {
         wait_to_be_killed("after-commit");
     }

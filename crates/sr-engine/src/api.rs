@@ -182,6 +182,12 @@ pub enum Event {
         request: u64,
         result: Result<QueryAnswer, String>,
     },
+    /// Auto-issue rules ran for an event (from any source).
+    AutoIssues {
+        event: String,
+        connection: String,
+        report: crate::EventReport,
+    },
     /// The webhook listener started on `address`, or could not (`problem`).
     Listener {
         address: Option<String>,

@@ -29,6 +29,12 @@ pub enum EngineError {
         name: ObjectName,
         candidates: String,
     },
+    #[error(transparent)]
+    Auto(#[from] sr_auto::AutoError),
+    #[error(transparent)]
+    Rules(#[from] sr_auto::RuleErrors),
+    #[error("a background task failed: {0}")]
+    Background(String),
     #[error("the engine has stopped")]
     Stopped,
 }

@@ -7,22 +7,26 @@
 //! thread never waits on a database or a tracker.
 
 mod api;
+mod auto;
 mod connections;
 mod dispatch;
 mod engine;
 mod error;
 mod query;
 mod registry;
+mod schema_change;
 mod settings;
 mod sync;
 mod webhooks;
 
 pub use api::{Command, EngineHandle, Event, Repaint};
+pub use auto::EventReport;
 pub use connections::{ConnectionInfo, DEMO_CONNECTION};
 pub use engine::{Engine, EngineOptions, TrackerStatus};
 pub use error::EngineError;
 pub use query::{MAX_ROWS, QueryAnswer, QueryOutput};
 pub use registry::registry;
+pub use schema_change::{SchemaImpact, impact_markdown};
 pub use settings::{IssueDraftText, PendingSecret};
 pub use sync::EngineSync;
 pub use webhooks::EngineDeliveries;

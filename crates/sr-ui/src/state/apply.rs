@@ -151,6 +151,11 @@ impl UiState {
                 }
             }
             Event::QueryFinished { request, result } => self.query_finished(request, result),
+            Event::AutoIssues {
+                event,
+                connection,
+                report,
+            } => self.auto_activity(event, connection, report),
             Event::Failed { context, message } => self.failed(context, message),
         }
     }
@@ -312,5 +317,28 @@ impl UiState {
         let text = format!("{context}: {message}");
         self.last_error = Some(text.clone());
         self.toasts.push(ToastLevel::Error, text, None);
+    }
+
+    fn auto_activity(&mut self, event: String, connection: String, report: sr_engine::EventReport) {
+        let created = report
+            .outcomes
+            .iter()
+            .filter(|o| o.action == "create")
+            .count();
+        if created > 0 {
+            self.toasts.push(
+                ToastLevel::Info,
+                format!("{event} on {connection}: {created} issue(s) filed by auto-issue rules"),
+                None,
+            );
+        }
+        self.auto_feed.push(super::AutoActivity {
+            event,
+            connection,
+            report,
+            at: chrono::Utc::now(),
+        });
+        let excess = self.auto_feed.len().saturating_sub(super::AUTO_FEED_LEN);
+        self.auto_feed.drain(..excess);
     }
 }

@@ -98,6 +98,18 @@ impl ConnectionState {
     }
 }
 
+/// Auto-issue rules ran for one event.
+#[derive(Debug, Clone)]
+pub struct AutoActivity {
+    pub event: String,
+    pub connection: String,
+    pub report: sr_engine::EventReport,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// How many auto-issue activities the feed keeps.
+const AUTO_FEED_LEN: usize = 200;
+
 /// A tab of the central area.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Tab {
@@ -175,6 +187,8 @@ pub struct UiState {
     /// empty.
     pub open_first_table: bool,
     pub sql: SqlEditors,
+    /// What auto-issue rules did lately, newest last.
+    pub auto_feed: Vec<AutoActivity>,
     next_request: u64,
     outbox: Vec<Command>,
 }
@@ -203,6 +217,7 @@ impl UiState {
             scroll_to_selection: false,
             open_first_table: false,
             sql: SqlEditors::restore(persisted.sql),
+            auto_feed: Vec::new(),
             next_request: 0,
             outbox: Vec::new(),
         };

@@ -1,0 +1,130 @@
+//! Auto-issues inside the engine: database and workbench events (drift,
+//! health, migrations, …) go through the rules of
+//! `CONFIG_DIR/auto_issue_rules.json`, are committed to the outbox, and
+//! the outbox is sent. The CLI's `events emit`, the scheduler's database
+//! jobs and the workbench's migrations all come through here.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use sr_auto::{AutoIssues, DatabaseEvent, KnownNames, OutboxWorker, Outcome, RuleSet, WorkReport};
+use sr_links::{Sanitiser, Templates};
+
+use crate::{Engine, EngineError};
+
+/// What one event led to: each rule's outcome and what the outbox sent.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct EventReport {
+    pub outcomes: Vec<Outcome>,
+    pub outbox: WorkReport,
+}
+
+impl Engine {
+    /// The issue templates: built-in ones with the user's overrides from
+    /// `CONFIG_DIR/templates/`.
+    pub async fn templates(&self) -> Result<Arc<Templates>, EngineError> {
+        let dir = self.paths().templates_dir();
+        let loaded = tokio::task::spawn_blocking(move || Templates::load(Some(&dir)))
+            .await
+            .map_err(|e| EngineError::Background(e.to_string()))??;
+        Ok(Arc::new(loaded))
+    }
+
+    /// The names rules may refer to: configured trackers and templates.
+    pub fn known_names(&self, templates: &Templates) -> KnownNames {
+        KnownNames {
+            trackers: self.tracker_entries().into_iter().map(|e| e.name).collect(),
+            templates: templates.names().into_iter().map(str::to_owned).collect(),
+        }
+    }
+
+    /// The rules of `file` (default `CONFIG_DIR/auto_issue_rules.json`);
+    /// no file means no rules.
+    pub async fn rules(
+        &self,
+        file: Option<&Path>,
+        templates: &Templates,
+    ) -> Result<RuleSet, EngineError> {
+        let path: PathBuf = file.map_or_else(|| self.paths().rules_file(), Path::to_path_buf);
+        if file.is_none() && !path.exists() {
+            return Ok(RuleSet {
+                file: path,
+                rules: Vec::new(),
+            });
+        }
+        let known = self.known_names(templates);
+        Ok(
+            tokio::task::spawn_blocking(move || sr_auto::load_rules(&path, &known))
+                .await
+                .map_err(|e| EngineError::Background(e.to_string()))??,
+        )
+    }
+
+    /// The rules pipeline over this engine's links, with `rules`.
+    pub fn auto_issues(
+        &self,
+        rules: RuleSet,
+        templates: Arc<Templates>,
+    ) -> Result<AutoIssues, EngineError> {
+        // No extra secret patterns are configured yet; the built-in ones
+        // always apply.
+        let sanitiser = Sanitiser::new(&[])?;
+        Ok(AutoIssues::new(
+            self.links().clone(),
+            rules,
+            templates,
+            sanitiser,
+        ))
+    }
+
+    /// The worker that sends committed outbox rows.
+    pub fn outbox_worker(&self) -> OutboxWorker {
+        OutboxWorker::new(self.links().clone(), self.actor())
+    }
+
+    /// Commits what the rules ask for `event` to the outbox without
+    /// sending it; `rules_file` overrides the configured rules.
+    pub async fn enqueue_event(
+        &self,
+        event: &DatabaseEvent,
+        rules_file: Option<&Path>,
+    ) -> Result<Vec<Outcome>, EngineError> {
+        let templates = self.templates().await?;
+        let rules = self.rules(rules_file, &templates).await?;
+        if rules.rules.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The object as the live schema knows it when the connection is
+        // reachable; otherwise the event's own name for it (a table).
+        let object = match &event.object {
+            Some(o) => match self.object(&format!("{}:{o}", event.connection)).await {
+                Ok(found) => Some(found),
+                Err(e) => {
+                    tracing::debug!(error = %e, "event object not resolved; using its name");
+                    event.fallback_object()
+                }
+            },
+            None => None,
+        };
+        let auto = self.auto_issues(rules, templates)?;
+        Ok(auto.handle(event, object.as_ref()).await?)
+    }
+
+    /// [`Engine::enqueue_event`], then sends the outbox; the notice
+    /// [`crate::Event::AutoIssues`] tells the UI.
+    pub async fn emit_event(&self, event: &DatabaseEvent) -> Result<EventReport, EngineError> {
+        let outcomes = self.enqueue_event(event, None).await?;
+        let outbox = if outcomes.iter().any(|o| !o.intents.is_empty()) {
+            self.outbox_worker().run_until_idle().await?
+        } else {
+            WorkReport::default()
+        };
+        let report = EventReport { outcomes, outbox };
+        self.notify(crate::Event::AutoIssues {
+            event: event.event.as_str().to_owned(),
+            connection: event.connection.clone(),
+            report: report.clone(),
+        });
+        Ok(report)
+    }
+}
