@@ -18,6 +18,14 @@ pub enum StoreError {
     NotLinked { object: String, issue: String },
     #[error("no issue {0} in the store")]
     NoIssue(String),
+    #[error(
+        "the whiteboard of {connection} was saved elsewhere (version {found}, this one was made from {expected}); reload it and redo the change"
+    )]
+    BoardConflict {
+        connection: String,
+        expected: i64,
+        found: i64,
+    },
     #[error("corrupt row in {table}: {reason}")]
     Corrupt { table: &'static str, reason: String },
     #[error("store query failed: {0}")]

@@ -1,6 +1,6 @@
 //! The application's own persistence: links between database objects and
-//! issues, the issue cache, the built-in local tracker's issues, and the
-//! append-only audit log.
+//! issues, the issue cache, the built-in local tracker's issues, the
+//! whiteboards, and the append-only audit log.
 //!
 //! One SQLite file (WAL) by default; a `postgres://` URL switches to a shared
 //! PostgreSQL store for teams. Queries are written once, in SQL that both
@@ -9,6 +9,7 @@
 
 mod audit;
 mod auto_issues;
+mod boards;
 mod deliveries;
 mod error;
 mod import;
@@ -29,6 +30,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use audit::{AuditAction, AuditEntry};
+pub use boards::StoredBoard;
 pub use deliveries::{Delivery, DeliveryStats, DeliveryStatus, NewDelivery};
 pub use error::StoreError;
 pub use issues::{CachedIssue, UpsertOutcome};

@@ -43,6 +43,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_sync.sql"),
         postgres: include_str!("../migrations/postgres/0005_sync.sql"),
     },
+    Migration {
+        version: 6,
+        name: "whiteboards",
+        sqlite: include_str!("../migrations/sqlite/0006_whiteboards.sql"),
+        postgres: include_str!("../migrations/postgres/0006_whiteboards.sql"),
+    },
 ];
 
 pub(crate) async fn run(store: &Store) -> Result<()> {
