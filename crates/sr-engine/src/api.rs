@@ -66,6 +66,27 @@ pub enum Command {
         issue: IssueKey,
     },
     ReloadTrackers,
+    /// The whiteboard saved for `connection`; answered by [`Event::Board`].
+    LoadBoard {
+        connection: String,
+    },
+    /// Saves the whiteboard of `connection` (its JSON document) made from
+    /// `version` (0: none was stored); answered by [`Event::BoardSaved`],
+    /// or a failure when it was saved elsewhere in between.
+    SaveBoard {
+        connection: String,
+        board_json: String,
+        version: i64,
+    },
+    /// A title and body from issue template `template` over `event` (the
+    /// `events emit` form), answered by [`Event::IssueDraft`] for `object`
+    /// (what the Create Issue dialog was opened for).
+    DraftFromTemplate {
+        request: u64,
+        object: ObjectRef,
+        template: String,
+        event: serde_json::Value,
+    },
     /// A title and body for a new issue about `object`, from the
     /// `object_context` template.
     DraftIssue {
@@ -164,6 +185,18 @@ pub enum Event {
         projects: Vec<Project>,
     },
     Users {
+    /// A connection's whiteboard: its JSON document and version, or none
+    /// (version 0) when it was never saved.
+    Board {
+        connection: String,
+        board_json: Option<String>,
+        version: i64,
+    },
+    /// A whiteboard was saved as `version`.
+    BoardSaved {
+        connection: String,
+        version: i64,
+    },
         request: u64,
         users: Vec<User>,
     },
@@ -346,6 +379,9 @@ async fn start_listener(
         .await
         .map_err(|e| e.to_string())?;
     sr_webhook::start(
+            Command::LoadBoard { connection } => format!("Load the whiteboard of {connection}"),
+            Command::SaveBoard { connection, .. } => format!("Save the whiteboard of {connection}"),
+            Command::DraftFromTemplate { template, .. } => format!("Render the {template} template"),
         config,
         engine.store().clone(),
         crate::EngineDeliveries::new(engine.clone()),

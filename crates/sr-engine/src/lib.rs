@@ -7,6 +7,7 @@
 //! thread never waits on a database or a tracker.
 
 mod api;
+mod boards;
 mod auto;
 mod connections;
 mod dispatch;
