@@ -168,8 +168,10 @@ pub fn check<'a>(
     environment: &'a str,
 ) -> BoxFuture<'a, Result<DriftReport, DbError>> {
     Box::pin(async move {
-        let expected = expected_snapshot(db, baseline).await?;
-        let actual = db.introspect().await?;
+        // Both sides at once: on servers each is its own connection, and
+        // reading two catalogs of thousands of tables is the slow part.
+        let (expected, actual) = tokio::join!(expected_snapshot(db, baseline), db.introspect());
+        let (expected, actual) = (expected?, actual?);
         Ok(DriftReport::new(
             environment,
             db.url(),

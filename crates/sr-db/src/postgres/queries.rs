@@ -1,5 +1,8 @@
 //! The catalog queries. Every value is cast to `text`, `bool`, `int8` or
 //! `text[]`, so decoding never depends on PostgreSQL's internal types.
+//! Comments come from a join on `pg_description`, not from
+//! `obj_description`/`col_description`: those are SQL functions run once
+//! per row, a third of the column query's time on 20,000 columns.
 
 /// Schemas ScratchRobin shows: not the system ones, not temporary ones.
 pub(super) const USER_SCHEMA: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') \
@@ -18,7 +21,7 @@ pub(super) fn schemas() -> String {
 pub(super) fn relations() -> String {
     format!(
         "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
-                c.relkind::text AS kind, obj_description(c.oid, 'pg_class') AS comment, \
+                c.relkind::text AS kind, dsc.description AS comment, \
                 CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS view_def, \
                 CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by, \
                 CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound, \
@@ -27,6 +30,8 @@ pub(super) fn relations() -> String {
                       WHERE i.inhrelid = c.oid ORDER BY i.inhseqno)::text[] AS parents, \
                 c.relrowsecurity AS rls, c.reloptions::text[] AS reloptions \
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         LEFT JOIN pg_description dsc ON dsc.objoid = c.oid \
+              AND dsc.classoid = 'pg_class'::regclass AND dsc.objsubid = 0 \
          WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {USER_SCHEMA} \
            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass \
                            AND d.objid = c.oid AND d.deptype = 'e')"
@@ -38,10 +43,12 @@ pub(super) const COLUMNS: &str = "SELECT a.attrelid::int8 AS rel, a.attname::tex
         pg_get_expr(ad.adbin, ad.adrelid) AS default, a.attidentity::text AS identity, \
         a.attgenerated::text AS generated, \
         CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END AS collation, \
-        col_description(a.attrelid, a.attnum) AS comment, a.attislocal AS local \
+        dsc.description AS comment, a.attislocal AS local \
      FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid \
      LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
      LEFT JOIN pg_collation co ON co.oid = a.attcollation \
+     LEFT JOIN pg_description dsc ON dsc.objoid = a.attrelid \
+          AND dsc.classoid = 'pg_class'::regclass AND dsc.objsubid = a.attnum \
      WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped \
      ORDER BY a.attrelid, a.attnum";
 
@@ -66,7 +73,7 @@ pub(super) const CONSTRAINTS: &str = "SELECT c.conrelid::int8 AS rel, c.conname:
 pub(super) const INDEXES: &str = "SELECT i.indrelid::int8 AS rel, ic.relname::text AS name, \
         i.indisunique AS is_unique, am.amname::text AS method, \
         pg_get_expr(i.indpred, i.indrelid) AS predicate, i.indnkeyatts::int8 AS key_count, \
-        obj_description(ic.oid, 'pg_class') AS comment, \
+        dsc.description AS comment, \
         ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) k ORDER BY k)::text[] AS keys, \
         ARRAY(SELECT (i.indkey[k - 1] = 0)::text FROM generate_series(1, i.indnatts) k ORDER BY k)::text[] AS is_expr, \
         ARRAY(SELECT ((i.indoption[k - 1] & 1) = 1)::text FROM generate_series(1, i.indnkeyatts) k ORDER BY k)::text[] AS descending, \
@@ -74,6 +81,8 @@ pub(super) const INDEXES: &str = "SELECT i.indrelid::int8 AS rel, ic.relname::te
               FROM generate_series(1, i.indnkeyatts) k JOIN pg_opclass oc ON oc.oid = i.indclass[k - 1] \
               ORDER BY k)::text[] AS opclasses \
      FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam \
+     LEFT JOIN pg_description dsc ON dsc.objoid = ic.oid \
+          AND dsc.classoid = 'pg_class'::regclass AND dsc.objsubid = 0 \
      WHERE i.indrelid = ANY($1) \
        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid \
                        AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x')) \
