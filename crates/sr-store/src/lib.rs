@@ -10,6 +10,7 @@
 mod audit;
 mod auto_issues;
 mod boards;
+mod changes;
 mod deliveries;
 mod error;
 mod import;
@@ -31,6 +32,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use audit::{AuditAction, AuditEntry};
 pub use boards::StoredBoard;
+pub use changes::{CHANNEL, ChangeListener, StoreChange};
 pub use deliveries::{Delivery, DeliveryStats, DeliveryStatus, NewDelivery};
 pub use error::StoreError;
 pub use issues::{CachedIssue, UpsertOutcome};
@@ -63,6 +65,24 @@ impl Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// For connections outside the pool (LISTEN); holds the password.
+    url: StoreUrl,
+}
+
+/// The store's URL, never printed: it may hold a password.
+#[derive(Clone)]
+struct StoreUrl(std::sync::Arc<str>);
+
+impl StoreUrl {
+    fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for StoreUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StoreUrl(…)")
+    }
 }
 
 impl Store {
@@ -109,7 +129,11 @@ impl Store {
                 url: redact_url(&url),
                 reason: e.to_string(),
             })?;
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            url: StoreUrl(url.as_str().into()),
+        };
         migrate::run(&store).await?;
         if backend == Backend::Sqlite {
             spawn_checkpointer(store.pool.clone());

@@ -49,6 +49,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_whiteboards.sql"),
         postgres: include_str!("../migrations/postgres/0006_whiteboards.sql"),
     },
+    Migration {
+        version: 7,
+        name: "change_notices",
+        sqlite: include_str!("../migrations/sqlite/0007_change_notices.sql"),
+        postgres: include_str!("../migrations/postgres/0007_change_notices.sql"),
+    },
 ];
 
 pub(crate) async fn run(store: &Store) -> Result<()> {
