@@ -132,6 +132,11 @@ pub enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
     },
+    /// Print changes other processes make to a team store, one per line.
+    Watch {
+        #[arg(long)]
+        json: bool,
+    },
     /// Webhook deliveries received by the listener.
     Webhook {
         #[command(subcommand)]

@@ -60,6 +60,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Events { .. } => "events",
         Command::Outbox { .. } => "outbox",
         Command::Webhook { .. } => "webhook",
+        Command::Watch { .. } => "watch",
     }
 }
 
@@ -154,6 +155,7 @@ async fn dispatch(engine: &std::sync::Arc<Engine>, command: Command) -> anyhow::
             return crate::health_cmd::run(engine, &db, args).await;
         }
         Command::Serve { listen } => return crate::serve::run(engine.clone(), listen).await,
+        Command::Watch { json } => return crate::watch_cmd::run(engine, json).await,
         Command::Rules { command } => return crate::auto_cmd::rules_cmd(engine, command).await,
         Command::Events { command } => return crate::auto_cmd::events_cmd(engine, command).await,
         Command::Outbox { command } => return crate::auto_cmd::outbox_cmd(engine, command).await,

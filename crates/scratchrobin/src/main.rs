@@ -14,6 +14,7 @@ mod schema_cmd;
 mod serve;
 mod sync_cmd;
 mod tracker_cmd;
+mod watch_cmd;
 
 use std::process::ExitCode;
 

@@ -24,7 +24,7 @@ pub async fn run(engine: Arc<Engine>, listen: SocketAddr) -> anyhow::Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-async fn wait_for_stop() {
+pub(crate) async fn wait_for_stop() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

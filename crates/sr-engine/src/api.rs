@@ -215,6 +215,8 @@ pub enum Event {
         request: u64,
         result: Result<QueryAnswer, String>,
     },
+    /// Another process changed the team store (links, issues, outbox).
+    StoreChanged(sr_store::StoreChange),
     /// Auto-issue rules ran for an event (from any source).
     AutoIssues {
         event: String,
@@ -283,6 +285,14 @@ impl EngineHandle {
                         }
                     };
                     emit(Event::Ready);
+                    // A team store's changes by other workbenches.
+                    let _changes = match engine.start_change_feed().await {
+                        Ok(feed) => feed,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "no change notices from the store");
+                            None
+                        }
+                    };
                     // Issues changed by webhooks reach the UI too.
                     let mut notices = engine.subscribe();
                     let forward = emit.clone();

@@ -9,6 +9,7 @@
 mod api;
 mod boards;
 mod auto;
+mod changes;
 mod connections;
 mod dispatch;
 mod engine;
@@ -22,6 +23,8 @@ mod webhooks;
 
 pub use api::{Command, EngineHandle, Event, Repaint};
 pub use auto::EventReport;
+pub use changes::ChangeFeed;
+pub use sr_store::StoreChange;
 pub use connections::{ConnectionInfo, DEMO_CONNECTION};
 pub use engine::{Engine, EngineOptions, TrackerStatus};
 pub use error::EngineError;

@@ -151,6 +151,7 @@ impl UiState {
                 }
             }
             Event::QueryFinished { request, result } => self.query_finished(request, result),
+            Event::StoreChanged(change) => self.store_changed(&change),
             Event::AutoIssues {
                 event,
                 connection,
@@ -317,6 +318,35 @@ impl UiState {
         let text = format!("{context}: {message}");
         self.last_error = Some(text.clone());
         self.toasts.push(ToastLevel::Error, text, None);
+    }
+
+    /// Another workbench changed the team store: reload what shows it.
+    fn store_changed(&mut self, change: &sr_engine::StoreChange) {
+        let everything = change.table == "*" || change.rows.is_some();
+        let connections: Vec<String> = match &change.object {
+            Some(key) if !everything => key.split(':').next().map(str::to_owned).into_iter().collect(),
+            _ => self.connections.iter().map(|c| c.info.name.clone()).collect(),
+        };
+        if change.table == "links" || everything {
+            for connection in connections {
+                if self.connection(&connection).is_some() {
+                    self.send(Command::LoadLinkCounts { connection });
+                }
+            }
+        }
+        let Some(selected) = self.selection.clone() else {
+            return;
+        };
+        let touches_selection = everything
+            || change.object.as_deref() == Some(selected.key().as_str())
+            || change.issue.as_deref().is_some_and(|issue| {
+                self.links_of(&selected)
+                    .ready()
+                    .is_some_and(|links| links.iter().any(|l| l.issue.key.to_string() == issue))
+            });
+        if touches_selection {
+            self.load_links(&selected);
+        }
     }
 
     fn auto_activity(&mut self, event: String, connection: String, report: sr_engine::EventReport) {
