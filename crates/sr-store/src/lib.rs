@@ -154,6 +154,12 @@ impl Store {
         &self.pool
     }
 
+    /// Whether the store answers a trivial query (readiness probes).
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// Closes the pool, waiting for connections to return.
     pub async fn close(&self) {
         self.pool.close().await;

@@ -99,6 +99,8 @@ pub async fn start(
         .route("/webhook/{provider}", post(receive_default))
         .route("/webhook/{provider}/{tracker}", post(receive_named))
         .route("/api/webhooks/status", get(crate::status::webhooks_status))
+        .route("/healthz", get(crate::status::healthz))
+        .route("/readyz", get(crate::status::readyz))
         .route(
             "/api/integrations/health",
             get(crate::status::integrations_health),

@@ -1,4 +1,7 @@
-//! `GET /api/webhooks/status` and `GET /api/integrations/health`.
+//! `GET /api/webhooks/status` and `GET /api/integrations/health`, and the
+//! probes a process supervisor or load balancer asks: `GET /healthz` (the
+//! process answers) and `GET /readyz` (it can reach its store, so a
+//! delivery sent now is persisted before it is acknowledged).
 
 use axum::Json;
 use axum::extract::State;
@@ -6,6 +9,20 @@ use axum::http::StatusCode;
 use serde_json::json;
 
 use crate::server::SharedState;
+
+pub(crate) async fn healthz() -> &'static str {
+    "ok"
+}
+
+pub(crate) async fn readyz(State(s): State<SharedState>) -> (StatusCode, &'static str) {
+    match s.store().ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready: the store does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "the store does not answer")
+        }
+    }
+}
 
 pub(crate) async fn webhooks_status(
     State(s): State<SharedState>,

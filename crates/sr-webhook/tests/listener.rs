@@ -331,3 +331,19 @@ async fn status_endpoints_report_per_tracker_counts() {
     assert_eq!(v["status"], "ok");
     h.listener.shutdown().await;
 }
+
+#[tokio::test]
+async fn probes_say_alive_and_ready_until_the_store_is_gone() {
+    let h = start(|_| {}).await;
+    let addr = h.listener.local_addr;
+    let r = send(addr, "GET", "/healthz", &[], b"").await;
+    assert_eq!((r.status, r.body.as_str()), (200, "ok"));
+    let r = send(addr, "GET", "/readyz", &[], b"").await;
+    assert_eq!((r.status, r.body.as_str()), (200, "ready"));
+    h.store.close().await;
+    let r = send(addr, "GET", "/readyz", &[], b"").await;
+    assert_eq!(r.status, 503, "{}", r.body);
+    let r = send(addr, "GET", "/healthz", &[], b"").await;
+    assert_eq!(r.status, 200, "the process itself still answers");
+    h.listener.shutdown().await;
+}
