@@ -170,6 +170,18 @@ pub enum Event {
         issues: Vec<Issue>,
     },
     IssueRefreshed(Issue),
+    /// A connection's whiteboard: its JSON document and version, or none
+    /// (version 0) when it was never saved.
+    Board {
+        connection: String,
+        board_json: Option<String>,
+        version: i64,
+    },
+    /// A whiteboard was saved as `version`.
+    BoardSaved {
+        connection: String,
+        version: i64,
+    },
     IssueDraft {
         request: u64,
         object: ObjectRef,
@@ -185,18 +197,6 @@ pub enum Event {
         projects: Vec<Project>,
     },
     Users {
-    /// A connection's whiteboard: its JSON document and version, or none
-    /// (version 0) when it was never saved.
-    Board {
-        connection: String,
-        board_json: Option<String>,
-        version: i64,
-    },
-    /// A whiteboard was saved as `version`.
-    BoardSaved {
-        connection: String,
-        version: i64,
-    },
         request: u64,
         users: Vec<User>,
     },
@@ -367,6 +367,9 @@ impl Command {
             Command::Search { tracker, .. } => format!("Search {tracker}"),
             Command::RefreshIssue { issue } => format!("Sync {issue}"),
             Command::ReloadTrackers => "Reload trackers".into(),
+            Command::LoadBoard { connection } => format!("Load the whiteboard of {connection}"),
+            Command::SaveBoard { connection, .. } => format!("Save the whiteboard of {connection}"),
+            Command::DraftFromTemplate { template, .. } => format!("Render the {template} template"),
             Command::DraftIssue { object, .. } => format!("Describe {}", object.name()),
             Command::LoadTrackerSettings => "Load tracker settings".into(),
             Command::LoadProjects { tracker } => format!("Load projects of {tracker}"),
@@ -389,9 +392,6 @@ async fn start_listener(
         .await
         .map_err(|e| e.to_string())?;
     sr_webhook::start(
-            Command::LoadBoard { connection } => format!("Load the whiteboard of {connection}"),
-            Command::SaveBoard { connection, .. } => format!("Save the whiteboard of {connection}"),
-            Command::DraftFromTemplate { template, .. } => format!("Render the {template} template"),
         config,
         engine.store().clone(),
         crate::EngineDeliveries::new(engine.clone()),

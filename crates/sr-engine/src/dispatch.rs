@@ -137,6 +137,39 @@ async fn run_inner(engine: &Engine, cmd: Command) -> Result<Vec<Event>, EngineEr
             engine.reload_trackers().await?;
             vec![Event::Trackers(engine.tracker_statuses().await)]
         }
+        Command::LoadBoard { connection } => {
+            let stored = engine.load_board(&connection).await?;
+            vec![Event::Board {
+                connection,
+                version: stored.as_ref().map_or(0, |b| b.version),
+                board_json: stored.map(|b| b.document),
+            }]
+        }
+        Command::SaveBoard {
+            connection,
+            board_json,
+            version,
+        } => {
+            let version = engine.save_board(&connection, &board_json, version).await?;
+            vec![Event::BoardSaved {
+                connection,
+                version,
+            }]
+        }
+        Command::DraftFromTemplate {
+            request,
+            object,
+            template,
+            event,
+        } => {
+            let draft = engine.render_template(&template, &event).await?;
+            vec![Event::IssueDraft {
+                request,
+                object,
+                title: draft.title,
+                body: draft.body,
+            }]
+        }
         Command::DraftIssue { request, object } => {
             let draft = engine.draft_issue(&object).await?;
             vec![Event::IssueDraft {
@@ -174,39 +207,6 @@ async fn run_inner(engine: &Engine, cmd: Command) -> Result<Vec<Event>, EngineEr
                 .await
                 .map_err(|e| e.to_string());
             vec![Event::TrackerTested { request, result }]
-        Command::LoadBoard { connection } => {
-            let stored = engine.load_board(&connection).await?;
-            vec![Event::Board {
-                connection,
-                version: stored.as_ref().map_or(0, |b| b.version),
-                board_json: stored.map(|b| b.document),
-            }]
-        }
-        Command::SaveBoard {
-            connection,
-            board_json,
-            version,
-        } => {
-            let version = engine.save_board(&connection, &board_json, version).await?;
-            vec![Event::BoardSaved {
-                connection,
-                version,
-            }]
-        }
-        Command::DraftFromTemplate {
-            request,
-            object,
-            template,
-            event,
-        } => {
-            let draft = engine.render_template(&template, &event).await?;
-            vec![Event::IssueDraft {
-                request,
-                object,
-                title: draft.title,
-                body: draft.body,
-            }]
-        }
         }
         Command::SaveTrackers {
             request,
