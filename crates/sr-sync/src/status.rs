@@ -73,7 +73,15 @@ pub async fn tracker_sync_statuses(
             webhook_summary: webhook.describe(),
             webhook,
             poll_every_minutes: interval.as_secs().div_ceil(60),
-            active: active.iter().find(|o| o.tracker == e.name).cloned(),
+            active: match active.iter().find(|o| o.tracker == e.name) {
+                Some(op) => Some(op.clone()),
+                // Another process (the workbench, `serve`) may be syncing it.
+                None => store
+                    .active_sync_operation(&e.name)
+                    .await
+                    .map_err(SyncError::store(&e.name))?
+                    .map(|row| SyncOperation::from_row(&row)),
+            },
             last,
         });
     }

@@ -38,6 +38,28 @@ async fn check(f: &crate::common::Fixture, expected: (&str, bool, &str, u64)) {
 async fn degraded_until_a_sync_succeeds_and_webhook_health() {
     let f = fixture(3).await;
     check(&f, ("never_synced", false, "inactive", 5)).await;
+    // Another process's running sync shows too.
+    let mut theirs =
+        sr_sync::SyncOperation::new(&SyncRequest::manual(NAME, "gui"), chrono::Utc::now());
+    theirs.status = SyncStatus::InProgress;
+    assert!(
+        f.store
+            .insert_sync_operation(&theirs.to_row())
+            .await
+            .expect("insert")
+    );
+    let s = tracker_sync_statuses(&f.manager, &[entry()], &SchedulerOptions::default())
+        .await
+        .expect("status");
+    assert_eq!(
+        s[0].active.as_ref().map(|o| o.requested_by.as_str()),
+        Some("gui")
+    );
+    theirs.status = SyncStatus::Completed;
+    f.store
+        .update_sync_operation(&theirs.to_row())
+        .await
+        .expect("update");
     f.server.push_fault(
         "*",
         MockResponse::json(401, &serde_json::json!({"message": "Bad credentials"})),
