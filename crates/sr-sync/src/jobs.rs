@@ -145,12 +145,18 @@ impl Job for TrackerJob {
             .tracker_sync_state(&self.entry.name)
             .await
             .map_err(|e| fail(e.to_string()))?;
-        let full_every =
-            chrono::Duration::from_std(self.options.full_every).unwrap_or(chrono::Duration::MAX);
-        let kind = match state.last_full {
-            Some(t) if chrono::Utc::now() - t < full_every => SyncKind::Incremental,
-            _ => SyncKind::Full,
-        };
+        let budget = self
+            .manager
+            .trackers()
+            .by_name(&self.entry.name)
+            .ok()
+            .and_then(|t| t.rate_budget());
+        let kind = choose_kind(
+            state.last_full,
+            chrono::Utc::now(),
+            self.options.full_every,
+            budget.as_ref(),
+        );
         let handle = self
             .manager
             .start(SyncRequest::scheduled(&self.entry.name, kind))
@@ -178,6 +184,30 @@ impl Job for TrackerJob {
         if let Some(h) = self.manager.cancel(&self.entry.name) {
             h.finished().await;
         }
+    }
+}
+
+/// A scheduled sync is full when the last full one is older than
+/// `full_every` (or there was none), unless the rate budget is low: then
+/// the full sync waits and an incremental one, a request or two, runs.
+pub fn choose_kind(
+    last_full: Option<sr_model::Timestamp>,
+    now: sr_model::Timestamp,
+    full_every: Duration,
+    budget: Option<&sr_tracker::RateBudget>,
+) -> SyncKind {
+    let full_every = chrono::Duration::from_std(full_every).unwrap_or(chrono::Duration::MAX);
+    let due = last_full.is_none_or(|t| now - t >= full_every);
+    let low = budget.is_some_and(|b| match (b.remaining, b.limit) {
+        (Some(r), Some(l)) if l > 0 => (r as f64 / l as f64) < crate::pacing::SLOW_BELOW,
+        _ => false,
+    });
+    // Without a full sync yet there is no cursor, and an incremental sync
+    // would read everything anyway.
+    if due && (!low || last_full.is_none()) {
+        SyncKind::Full
+    } else {
+        SyncKind::Incremental
     }
 }
 
@@ -216,5 +246,42 @@ impl Job for PruneJob {
                 retry_at: None,
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(hours: i64) -> sr_model::Timestamp {
+        chrono::DateTime::from_timestamp(hours * 3600, 0).unwrap_or_default()
+    }
+
+    /// (last full, hours now, budget left of 100) → kind.
+    fn check(last_full: Option<i64>, now: i64, left: Option<u64>, expected: SyncKind) {
+        let budget = left.map(|r| sr_tracker::RateBudget {
+            remaining: Some(r),
+            limit: Some(100),
+            ..sr_tracker::RateBudget::default()
+        });
+        let got = choose_kind(
+            last_full.map(at),
+            at(now),
+            Duration::from_secs(24 * 3600),
+            budget.as_ref(),
+        );
+        assert_eq!(got, expected, "{last_full:?} {now} {left:?}");
+    }
+
+    #[test]
+    fn full_once_a_day_unless_the_budget_is_low() {
+        use SyncKind::*;
+        check(None, 100, None, Full);
+        check(None, 100, Some(1), Full);
+        check(Some(90), 100, None, Incremental);
+        check(Some(76), 100, None, Full);
+        check(Some(76), 100, Some(50), Full);
+        check(Some(76), 100, Some(19), Incremental);
+        check(Some(90), 100, Some(90), Incremental);
     }
 }

@@ -31,7 +31,7 @@ mod status;
 pub use cancel::CancelToken;
 pub use error::SyncError;
 pub use health::{InactiveReason, WebhookHealth};
-pub use jobs::{PruneJob, SchedulerOptions, TrackerJob, tracker_jobs};
+pub use jobs::{PruneJob, SchedulerOptions, TrackerJob, choose_kind, tracker_jobs};
 pub use manager::{SyncHandle, SyncManager, SyncRequest, TrackerSource};
 pub use operation::{
     IssueError, SyncKind, SyncOperation, SyncOrigin, SyncProgress, SyncResults, SyncStage,
