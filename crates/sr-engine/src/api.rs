@@ -131,6 +131,21 @@ pub enum Command {
     CancelQuery {
         request: u64,
     },
+    /// A schema-change issue about `object` from the `schema_change`
+    /// template, proposing `ddl`; answered by [`Event::IssueDraft`].
+    DraftSchemaChange {
+        request: u64,
+        object: ObjectRef,
+        ddl: String,
+        impact: crate::SchemaImpact,
+    },
+    /// Runs the designer's migration on `connection`, then reads its
+    /// schema again.
+    ApplySchemaChange {
+        request: u64,
+        connection: String,
+        script: sr_schema::MigrationScript,
+    },
 }
 
 /// What the engine tells the UI.
@@ -222,6 +237,13 @@ pub enum Event {
         event: String,
         connection: String,
         report: crate::EventReport,
+    },
+    /// The answer to [`Command::ApplySchemaChange`]; an [`Event::Schema`]
+    /// follows a success.
+    SchemaApplied {
+        request: u64,
+        connection: String,
+        result: Result<(), String>,
     },
     /// The webhook listener started on `address`, or could not (`problem`).
     Listener {
@@ -378,6 +400,12 @@ impl Command {
             Command::SaveTrackers { .. } => "Save trackers.json".into(),
             Command::RunQuery { connection, .. } => format!("Run a statement on {connection}"),
             Command::CancelQuery { .. } => "Cancel the statement".into(),
+            Command::DraftSchemaChange { object, .. } => {
+                format!("Describe the change of {}", object.name())
+            }
+            Command::ApplySchemaChange { connection, .. } => {
+                format!("Apply the schema change to {connection}")
+            }
         }
     }
 }

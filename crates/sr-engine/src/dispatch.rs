@@ -48,6 +48,43 @@ async fn run_inner(engine: &Engine, cmd: Command) -> Result<Vec<Event>, EngineEr
             engine.cancel_query(request);
             Vec::new()
         }
+        Command::DraftSchemaChange {
+            request,
+            object,
+            ddl,
+            impact,
+        } => {
+            let draft = engine.draft_schema_change(&object, &ddl, impact).await?;
+            vec![Event::IssueDraft {
+                request,
+                object,
+                title: draft.title,
+                body: draft.body,
+            }]
+        }
+        Command::ApplySchemaChange {
+            request,
+            connection,
+            script,
+        } => {
+            let result = engine
+                .apply_schema_change(&connection, &script)
+                .await
+                .map_err(|e| e.to_string());
+            let mut events = vec![Event::SchemaApplied {
+                request,
+                connection: connection.clone(),
+                result: result.clone(),
+            }];
+            if result.is_ok() {
+                let snapshot = engine.snapshot(&connection, true).await?;
+                events.push(Event::Schema {
+                    connection,
+                    snapshot,
+                });
+            }
+            events
+        }
         Command::LoadConnections => vec![Event::Connections(engine.connections().await)],
         Command::LoadSchema {
             connection,

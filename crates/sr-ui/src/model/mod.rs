@@ -3,6 +3,8 @@
 //! Markdown preview.
 
 pub mod ddl;
+pub mod er_layout;
+pub mod er_svg;
 pub mod explorer;
 pub mod markdown;
 pub mod object;

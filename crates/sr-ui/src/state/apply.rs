@@ -151,6 +151,11 @@ impl UiState {
                 }
             }
             Event::QueryFinished { request, result } => self.query_finished(request, result),
+            Event::SchemaApplied {
+                request,
+                connection,
+                result,
+            } => self.schema_applied(request, connection, result),
             Event::StoreChanged(change) => self.store_changed(&change),
             Event::AutoIssues {
                 event,

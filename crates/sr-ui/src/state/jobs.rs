@@ -33,6 +33,8 @@ pub enum JobKind {
     Users(u64),
     /// A SQL editor statement.
     Query(u64),
+    /// A designer's migration being applied.
+    ApplySchema(u64),
 }
 
 /// One command in flight.
@@ -80,6 +82,8 @@ fn kind_of(command: &Command) -> JobKind {
         Command::RunQuery { request, .. } | Command::CancelQuery { request } => {
             JobKind::Query(*request)
         }
+        Command::DraftSchemaChange { request, .. } => JobKind::Draft(*request),
+        Command::ApplySchemaChange { request, .. } => JobKind::ApplySchema(*request),
     }
 }
 

@@ -7,10 +7,12 @@
 
 mod actions;
 mod apply;
+mod designer;
 mod dialogs;
 mod jobs;
 mod settings;
 mod sql;
+mod table_editor;
 mod toasts;
 
 use std::collections::HashMap;
@@ -24,10 +26,12 @@ use sr_schema::Snapshot;
 use crate::model::explorer::{ExplorerSchema, explorer_tree};
 
 pub use actions::{ViewTarget, can_file_issue};
+pub use designer::{DesignerSaved, Designers, MAX_ZOOM, MIN_ZOOM, place_new_tables};
 pub use dialogs::{CreateIssueDialog, Dialog, ISSUE_TYPES, LinkIssueDialog, split_labels};
 pub use jobs::{Job, JobKind, Jobs};
 pub use settings::{TrackerForm, TrackerSettingsDialog, keyring_name};
 pub use sql::{SqlAnswer, SqlEditor, SqlEditors, SqlText};
+pub use table_editor::{ColumnForm, ForeignKeyForm, IndexForm, TableEditor};
 pub use toasts::{Toast, ToastLevel, Toasts};
 
 /// Something loaded in the background.
@@ -119,6 +123,8 @@ pub enum Tab {
     Issue(IssueRef),
     /// A SQL editor, by its id in [`UiState::sql`].
     Sql(u32),
+    /// The ER designer of a connection.
+    Designer(String),
 }
 
 impl Tab {
@@ -127,6 +133,7 @@ impl Tab {
             Tab::Object(o) => o.name.clone(),
             Tab::Issue(i) => i.display_key.clone(),
             Tab::Sql(id) => format!("SQL {id}"),
+            Tab::Designer(c) => format!("Designer: {c}"),
         }
     }
 
@@ -135,6 +142,7 @@ impl Tab {
             (Tab::Object(a), Tab::Object(b)) => a.key() == b.key(),
             (Tab::Issue(a), Tab::Issue(b)) => a.key == b.key,
             (Tab::Sql(a), Tab::Sql(b)) => a == b,
+            (Tab::Designer(a), Tab::Designer(b)) => a == b,
             _ => false,
         }
     }
@@ -153,6 +161,8 @@ pub struct Persisted {
     pub filter: String,
     /// The SQL editors' connections and text, by id.
     pub sql: std::collections::BTreeMap<u32, SqlText>,
+    /// The designers' positions, pan and zoom, by connection.
+    pub designer: std::collections::BTreeMap<String, DesignerSaved>,
 }
 
 /// Everything the workbench shows.
@@ -187,6 +197,7 @@ pub struct UiState {
     /// empty.
     pub open_first_table: bool,
     pub sql: SqlEditors,
+    pub designer: Designers,
     /// What auto-issue rules did lately, newest last.
     pub auto_feed: Vec<AutoActivity>,
     next_request: u64,
@@ -217,6 +228,7 @@ impl UiState {
             scroll_to_selection: false,
             open_first_table: false,
             sql: SqlEditors::restore(persisted.sql),
+            designer: Designers::restore(persisted.designer),
             auto_feed: Vec::new(),
             next_request: 0,
             outbox: Vec::new(),
@@ -247,6 +259,7 @@ impl UiState {
             preview_tab: self.preview_tab,
             filter: self.filter.clone(),
             sql: self.sql.saved(),
+            designer: self.designer.saved.clone(),
         }
     }
 

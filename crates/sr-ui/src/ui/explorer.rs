@@ -25,6 +25,8 @@ enum Action {
     /// A SQL editor with a query of the object's rows.
     Query(ObjectRef),
     Refresh(String),
+    /// The ER designer of a connection.
+    Designer(String),
 }
 
 pub fn explorer_ui(ui: &mut egui::Ui, state: &mut UiState) {
@@ -107,6 +109,7 @@ pub fn explorer_ui(ui: &mut egui::Ui, state: &mut UiState) {
             }
             Action::Query(o) => state.query_object(&o),
             Action::Refresh(name) => state.refresh_connection(&name),
+            Action::Designer(name) => state.open_designer(&name),
         }
     }
 }
@@ -189,6 +192,9 @@ fn connection_ui(
     header.header_response.context_menu(|ui| {
         if ui.button("Refresh Schema").clicked() {
             out.actions.push(Action::Refresh(name.clone()));
+        }
+        if ui.button("Open Designer").clicked() {
+            out.actions.push(Action::Designer(name.clone()));
         }
     });
     if !conn.info.url.is_empty() {

@@ -53,6 +53,13 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, state: &mut UiState) {
                 state.tabs.clear();
                 state.active_tab = None;
             }
+            if ui
+                .button("Designer")
+                .on_hover_text(format!("The ER diagram of {connection}"))
+                .clicked()
+            {
+                state.open_designer(&connection);
+            }
             ui.separator();
             egui::widgets::global_theme_preference_buttons(ui);
         });

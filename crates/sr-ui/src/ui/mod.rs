@@ -3,6 +3,7 @@
 //! egui remembers (panel widths, open headers).
 
 mod create;
+mod designer;
 mod detail;
 mod explorer;
 pub mod grid;
@@ -50,6 +51,7 @@ pub fn workbench_ui(ui: &mut egui::Ui, state: &mut UiState) {
         .show(ui, |ui| issues::linked_issues_ui(ui, state));
     egui::CentralPanel::default().show(ui, |ui| tabs::tabs_ui(ui, state));
     windows::dialogs_ui(ui.ctx(), state);
+    designer::table_editor_ui(ui.ctx(), state);
     toasts::toasts_ui(ui.ctx(), state);
 }
 

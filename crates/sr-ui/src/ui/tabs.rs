@@ -34,6 +34,7 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
                         Tab::Object(o) => super::widgets::kind_icon(o.kind),
                         Tab::Issue(_) => "🐞",
                         Tab::Sql(_) => "🖊",
+                        Tab::Designer(_) => "🗺",
                     };
                     let preview = state.preview_tab == Some(i);
                     let mut title = RichText::new(format!("{icon} {}", tab.title()));
@@ -77,6 +78,10 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
         empty_ui(ui, "Choose a tab.");
         return;
     };
+    if let Tab::Designer(connection) = &tab {
+        super::designer::designer_tab_ui(ui, state, connection);
+        return;
+    }
     if let Tab::Sql(id) = tab {
         super::sql::sql_tab_ui(ui, state, id);
         return;
@@ -88,6 +93,7 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
             Tab::Object(o) => object_ui(ui, state, o),
             Tab::Issue(i) => issue_tab_ui(ui, i),
             Tab::Sql(_) => {}
+            Tab::Designer(_) => {}
         });
 }
 

@@ -152,6 +152,7 @@ fn restored_selection_reloads_its_links() {
         preview_tab: None,
         filter: "ord".into(),
         sql: Default::default(),
+        designer: Default::default(),
     };
     let mut s = UiState::new(persisted);
     assert_eq!(

@@ -1,0 +1,216 @@
+//! The designer's schema changes: a schema-change issue drafted through
+//! the `schema_change` template with the DDL and an impact analysis, and
+//! applying a migration script to a connection.
+
+use serde_json::json;
+use sr_links::{Templates, split_issue};
+use sr_model::ObjectRef;
+use sr_schema::MigrationScript;
+
+use crate::{Engine, EngineError, IssueDraftText};
+
+/// What a proposed change touches, as the designer found it in the
+/// snapshot (the engine adds the row estimate when it is unknown).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SchemaImpact {
+    /// Views that read the table, as `schema.view`.
+    pub dependent_views: Vec<String>,
+    /// Foreign keys of other tables that reference it, as
+    /// `schema.table (columns)`.
+    pub referencing_keys: Vec<String>,
+    /// The table's indexes, by name.
+    pub indexes: Vec<String>,
+    pub row_estimate: Option<u64>,
+    /// Whether the change copies the whole table (a rebuild or a type
+    /// change), which takes time and locks on a large table.
+    pub rewrites_table: bool,
+    /// Whether a statement can lose data.
+    pub destructive: bool,
+}
+
+impl Engine {
+    /// A schema-change issue for `object` proposing `ddl`: the title
+    /// `Schema change: NAME`, the body from the `schema_change` template
+    /// followed by the impact details.
+    pub async fn draft_schema_change(
+        &self,
+        object: &ObjectRef,
+        ddl: &str,
+        mut impact: SchemaImpact,
+    ) -> Result<IssueDraftText, EngineError> {
+        if impact.row_estimate.is_none() {
+            let db = self.database(&object.connection).await?;
+            impact.row_estimate = db.row_estimate(&object.schema, &object.name).await.ok();
+        }
+        let dir = self.paths().templates_dir();
+        let templates = tokio::task::spawn_blocking(move || Templates::load(Some(&dir)))
+            .await
+            .map_err(|_| EngineError::Stopped)??;
+        let context = template_context(object, ddl, &impact, self.actor());
+        let rendered = split_issue(&templates.render("schema_change", &context)?);
+        Ok(IssueDraftText {
+            title: format!("Schema change: {}", object.name),
+            body: format!("{}\n{}", rendered.body.trim_end(), impact_markdown(&impact)),
+        })
+    }
+
+    /// Runs `script` on `connection`, statement by statement.
+    pub async fn apply_schema_change(
+        &self,
+        connection: &str,
+        script: &MigrationScript,
+    ) -> Result<(), EngineError> {
+        let db = self.database(connection).await?;
+        tracing::info!(
+            connection,
+            statements = script.statements.len(),
+            "applying a schema change"
+        );
+        Ok(db.apply(script).await?)
+    }
+}
+
+/// The variables `schema_change.hbs` reads (see its header).
+fn template_context(
+    object: &ObjectRef,
+    ddl: &str,
+    impact: &SchemaImpact,
+    actor: &str,
+) -> serde_json::Value {
+    let mut referencing: Vec<&str> = impact
+        .referencing_keys
+        .iter()
+        .map(|k| k.split(" (").next().unwrap_or(k))
+        .collect();
+    referencing.dedup();
+    let dependencies: Vec<serde_json::Value> = impact
+        .dependent_views
+        .iter()
+        .map(String::as_str)
+        .chain(referencing.iter().copied())
+        .map(|name| json!({ "qualified_name": name }))
+        .collect();
+    json!({
+        "event": "designer.propose",
+        "connection": object.connection,
+        "object": { "qualified_name": format!("{}.{}", object.schema, object.name) },
+        "change": { "type": "ALTER", "sql_ddl": ddl.trim_end() },
+        "user": { "name": actor },
+        "impact": {
+            "table_count": 1 + referencing.len(),
+            "query_count": "unknown",
+            "downtime_minutes": if impact.rewrites_table { "depends on the row count; the table is copied" } else { "0" },
+            "rollback_complexity": rollback_complexity(impact),
+        },
+        "dependencies": dependencies,
+    })
+}
+
+fn rollback_complexity(impact: &SchemaImpact) -> &'static str {
+    match (impact.destructive, impact.rewrites_table) {
+        (true, _) => "high (data is lost; restore from a backup)",
+        (false, true) => "medium (the table is copied again)",
+        (false, false) => "low",
+    }
+}
+
+/// The designer's impact details, as a Markdown section.
+pub fn impact_markdown(impact: &SchemaImpact) -> String {
+    let list = |items: &[String]| {
+        if items.is_empty() {
+            "none".to_owned()
+        } else {
+            items
+                .iter()
+                .map(|i| format!("`{i}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let rows = impact
+        .row_estimate
+        .map_or_else(|| "unknown".to_owned(), |n| n.to_string());
+    let yes = |b: bool| if b { "yes" } else { "no" };
+    format!(
+        "\n### Impact details\n\
+         - Dependent views: {}\n\
+         - Foreign keys referencing the table: {}\n\
+         - Indexes: {}\n\
+         - Row estimate: {rows}\n\
+         - Rewrites the table: {}\n\
+         - Destructive: {}\n",
+        list(&impact.dependent_views),
+        list(&impact.referencing_keys),
+        list(&impact.indexes),
+        yes(impact.rewrites_table),
+        yes(impact.destructive),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use sr_model::ObjectKind;
+
+    use super::*;
+
+    fn impact() -> SchemaImpact {
+        SchemaImpact {
+            dependent_views: vec!["main.order_totals".into()],
+            referencing_keys: vec![
+                "main.order_items (order_id)".into(),
+                "main.order_items (parent_id)".into(),
+            ],
+            indexes: vec!["orders_by_customer".into()],
+            row_estimate: Some(120),
+            rewrites_table: true,
+            destructive: false,
+        }
+    }
+
+    #[test]
+    fn the_builtin_template_renders_the_ddl_and_dependencies() {
+        let templates = Templates::builtin().expect("built-in templates");
+        let object = ObjectRef::new("demo", ObjectKind::Table, "shop", "main", "orders");
+        let ddl = "ALTER TABLE \"orders\" ADD COLUMN \"note\" TEXT;\n";
+        let context = template_context(&object, ddl, &impact(), "tester");
+        let text = templates
+            .render("schema_change", &context)
+            .expect("renders");
+        let check = |needle: &str| assert!(text.contains(needle), "{needle:?} in {text}");
+        check("# Schema change request: ALTER main.orders on demo");
+        check("```sql\nALTER TABLE \"orders\" ADD COLUMN \"note\" TEXT;\n```");
+        check("- `main.order_totals`");
+        check("- `main.order_items`");
+        check("Tables Affected: 2");
+        check("Rollback Complexity: medium");
+    }
+
+    #[test]
+    fn impact_details_list_what_the_change_touches() {
+        let check = |impact: SchemaImpact, expected: &[&str]| {
+            let text = impact_markdown(&impact);
+            for line in expected {
+                assert!(text.contains(line), "{line:?} in {text}");
+            }
+        };
+        check(
+            impact(),
+            &[
+                "- Dependent views: `main.order_totals`",
+                "- Indexes: `orders_by_customer`",
+                "- Row estimate: 120",
+                "- Rewrites the table: yes",
+                "- Destructive: no",
+            ],
+        );
+        check(
+            SchemaImpact::default(),
+            &[
+                "- Dependent views: none",
+                "- Foreign keys referencing the table: none",
+                "- Row estimate: unknown",
+                "- Rewrites the table: no",
+            ],
+        );
+    }
+}

@@ -1,0 +1,381 @@
+//! The designer tab: a connection's tables as boxes with their columns and
+//! keys, foreign keys as edges, drawn with the painter. Drag the
+//! background to pan, Ctrl+wheel (or the buttons) to zoom, drag a table to
+//! move it; right-click a table for issues, details and the table editor.
+//! Only the boxes in view are laid out, so 500 tables stay fast.
+
+mod editor;
+
+use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2};
+
+use crate::model::er_layout::{ErModel, ErTable, HEADER_HEIGHT, MAX_ROWS, ROW_HEIGHT};
+use crate::model::er_svg::{edge_ends, er_svg};
+use crate::state::{DesignerSaved, Load, MAX_ZOOM, MIN_ZOOM, ToastLevel, UiState};
+
+pub use editor::table_editor_ui;
+
+/// Below this zoom the boxes show their names only.
+const DETAIL_ZOOM: f32 = 0.45;
+
+/// What the user did this frame, applied after drawing.
+enum Action {
+    Move(String, Vec2),
+    CreateIssue(ErTable),
+    LinkIssue(ErTable),
+    Details(ErTable),
+    Edit(ErTable),
+    Query(ErTable),
+}
+
+pub fn designer_tab_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str) {
+    let loading = state
+        .connection(connection)
+        .is_none_or(|c| matches!(c.schema, Load::Idle | Load::Loading));
+    let Some(model) = state.er_model(connection) else {
+        if loading {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.weak("Reading the schema…");
+            });
+        } else {
+            super::widgets::error_ui(
+                ui,
+                &format!("The schema of {connection} could not be read."),
+            );
+        }
+        return;
+    };
+    toolbar_ui(ui, state, connection, &model);
+    ui.separator();
+    let (rect, background) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+    let saved = state
+        .designer
+        .saved
+        .entry(connection.to_owned())
+        .or_default();
+    if saved.zoom <= 0.0 {
+        fit(saved, &model, rect.size());
+    }
+    if background.dragged() {
+        saved.pan[0] += background.drag_delta().x;
+        saved.pan[1] += background.drag_delta().y;
+    }
+    if background.hovered() || ui.rect_contains_pointer(rect) {
+        let factor = ui.input(|i| i.zoom_delta());
+        if factor != 1.0 {
+            let pointer = ui.input(|i| i.pointer.hover_pos()).unwrap_or(rect.center());
+            zoom_at(saved, factor, pointer - rect.min);
+        }
+    }
+    let view = View {
+        origin: rect.min + Vec2::from(saved.pan),
+        zoom: saved.zoom(),
+    };
+    let saved = saved.clone();
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 0.0, ui.visuals().extreme_bg_color);
+    let boxes: Vec<Rect> = model
+        .tables
+        .iter()
+        .map(|t| {
+            let p = saved.positions.get(&t.key()).copied().unwrap_or_default();
+            Rect::from_min_size(view.at(p), Vec2::from(t.size()) * view.zoom)
+        })
+        .collect();
+    let edge_color = ui.visuals().weak_text_color();
+    for e in &model.edges {
+        let (a, b) = (boxes[e.from], boxes[e.to]);
+        if !rect.intersects(a.union(b)) {
+            continue;
+        }
+        let r = |r: Rect| [r.min.x, r.min.y, r.width(), r.height()];
+        let ([x1, y1], [x2, y2]) = edge_ends(r(a), r(b));
+        let (from, to) = (Pos2::new(x1, y1), Pos2::new(x2, y2));
+        painter.line_segment([from, to], Stroke::new(1.5, edge_color));
+        // The referenced end gets a dot.
+        painter.circle_filled(to, 3.0 * view.zoom.max(0.5), edge_color);
+    }
+    let mut actions = Vec::new();
+    for (t, &r) in model.tables.iter().zip(&boxes) {
+        if !rect.intersects(r) {
+            continue;
+        }
+        let id = ui.scope_id().with(("er-table", connection, t.key()));
+        let response = ui.interact(r.intersect(rect), id, Sense::click_and_drag());
+        let label = format!("Table {}", t.name);
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+        if response.dragged() {
+            actions.push(Action::Move(t.key(), response.drag_delta() / view.zoom));
+        }
+        let object = state.table_ref(connection, t);
+        let badge = state.badge(&object);
+        box_ui(
+            &painter,
+            ui.visuals(),
+            t,
+            r,
+            view.zoom,
+            badge,
+            response.hovered(),
+        );
+        response.context_menu(|ui| {
+            ui.weak(format!("Table {}.{}", t.schema, t.name));
+            ui.separator();
+            if ui.button("Create Issue…").clicked() {
+                actions.push(Action::CreateIssue(t.clone()));
+            }
+            if ui.button("Link Existing Issue…").clicked() {
+                actions.push(Action::LinkIssue(t.clone()));
+            }
+            if ui.button("Edit Table…").clicked() {
+                actions.push(Action::Edit(t.clone()));
+            }
+            if ui.button("Query Rows in SQL Editor").clicked() {
+                actions.push(Action::Query(t.clone()));
+            }
+            if ui.button("Open Details").clicked() {
+                actions.push(Action::Details(t.clone()));
+            }
+        });
+    }
+    for action in actions {
+        match action {
+            Action::Move(key, delta) => state.move_table(connection, &key, [delta.x, delta.y]),
+            Action::CreateIssue(t) => {
+                let object = state.table_ref(connection, &t);
+                state.create_issue_from_designer(&object);
+            }
+            Action::LinkIssue(t) => {
+                let object = state.table_ref(connection, &t);
+                state.open_link_dialog(&object);
+            }
+            Action::Details(t) => {
+                let object = state.table_ref(connection, &t);
+                state.select(&object);
+            }
+            Action::Edit(t) => {
+                let object = state.table_ref(connection, &t);
+                state.open_table_editor(&object);
+            }
+            Action::Query(t) => {
+                let object = state.table_ref(connection, &t);
+                state.query_object(&object);
+            }
+        }
+    }
+}
+
+/// Diagram units to the screen.
+struct View {
+    origin: Pos2,
+    zoom: f32,
+}
+
+impl View {
+    fn at(&self, p: [f32; 2]) -> Pos2 {
+        self.origin + Vec2::from(p) * self.zoom
+    }
+}
+
+fn toolbar_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str, model: &ErModel) {
+    ui.horizontal(|ui| {
+        ui.strong(format!("🗺 {connection}"));
+        ui.weak(format!(
+            "{} tables · {} foreign keys",
+            model.tables.len(),
+            model.edges.len()
+        ));
+        ui.separator();
+        let saved = state
+            .designer
+            .saved
+            .entry(connection.to_owned())
+            .or_default();
+        if ui
+            .button("➖")
+            .on_hover_text("Zoom out (Ctrl+wheel)")
+            .clicked()
+        {
+            zoom_at(saved, 1.0 / 1.25, Vec2::ZERO);
+        }
+        ui.label(format!("{:.0} %", saved.zoom() * 100.0));
+        if ui
+            .button("➕")
+            .on_hover_text("Zoom in (Ctrl+wheel)")
+            .clicked()
+        {
+            zoom_at(saved, 1.25, Vec2::ZERO);
+        }
+        if ui.button("Fit").on_hover_text("Show every table").clicked() {
+            saved.zoom = 0.0;
+        }
+        ui.separator();
+        if ui
+            .button("Auto Layout")
+            .on_hover_text("Forget the moved positions and lay the tables out again")
+            .clicked()
+        {
+            state.relayout(connection);
+        }
+        if ui
+            .button("Refresh")
+            .on_hover_text("Read the schema again")
+            .clicked()
+        {
+            state.refresh_connection(connection);
+        }
+        ui.separator();
+        let svg = || {
+            let positions = state
+                .designer
+                .saved
+                .get(connection)
+                .map(|s| s.positions.clone())
+                .unwrap_or_default();
+            er_svg(model, &positions)
+        };
+        if ui
+            .button("Copy SVG")
+            .on_hover_text("The diagram as SVG, to the clipboard")
+            .clicked()
+        {
+            ui.ctx().copy_text(svg());
+        }
+        if ui
+            .button("Export SVG")
+            .on_hover_text("Save the diagram as an SVG file in the temporary directory")
+            .clicked()
+        {
+            let path = std::env::temp_dir().join(format!("scratchrobin-er-{connection}.svg"));
+            let text = svg();
+            let shown = path.display().to_string();
+            // Written off the UI thread; a failure is logged.
+            std::thread::spawn(move || {
+                if let Err(e) = std::fs::write(&path, text) {
+                    tracing::warn!(path = %path.display(), error = %e, "could not write the SVG");
+                }
+            });
+            state
+                .toasts
+                .push(ToastLevel::Info, format!("Diagram saved as {shown}"), None);
+        }
+    });
+}
+
+/// Zooms by `factor` keeping the diagram point under `at` (relative to
+/// the canvas) in place.
+fn zoom_at(saved: &mut DesignerSaved, factor: f32, at: Vec2) {
+    let old = saved.zoom();
+    let new = (old * factor).clamp(MIN_ZOOM, MAX_ZOOM);
+    let pan = Vec2::from(saved.pan);
+    let pan = at - (at - pan) * (new / old);
+    saved.pan = [pan.x, pan.y];
+    saved.zoom = new;
+}
+
+/// Zoom and pan that show every table in a canvas of `size`.
+fn fit(saved: &mut DesignerSaved, model: &ErModel, size: Vec2) {
+    let mut bounds = Rect::NOTHING;
+    for t in &model.tables {
+        if let Some(p) = saved.positions.get(&t.key()) {
+            bounds = bounds.union(Rect::from_min_size(Pos2::from(*p), Vec2::from(t.size())));
+        }
+    }
+    if !bounds.is_positive() {
+        saved.zoom = 1.0;
+        saved.pan = [16.0, 16.0];
+        return;
+    }
+    let margin = 16.0;
+    let zoom = ((size.x - 2.0 * margin) / bounds.width())
+        .min((size.y - 2.0 * margin) / bounds.height())
+        .clamp(0.25, 1.0);
+    saved.zoom = zoom;
+    saved.pan = [margin - bounds.min.x * zoom, margin - bounds.min.y * zoom];
+}
+
+fn box_ui(
+    painter: &egui::Painter,
+    visuals: &egui::Visuals,
+    t: &ErTable,
+    r: Rect,
+    zoom: f32,
+    badge: Option<crate::state::Badge>,
+    hovered: bool,
+) {
+    let stroke = if hovered {
+        visuals.selection.stroke
+    } else {
+        Stroke::new(1.0, visuals.widgets.noninteractive.bg_stroke.color)
+    };
+    painter.rect_filled(r, 3.0, visuals.panel_fill);
+    let header = Rect::from_min_size(r.min, Vec2::new(r.width(), HEADER_HEIGHT * zoom));
+    painter.rect_filled(header, 3.0, visuals.selection.bg_fill);
+    painter.rect_stroke(r, 3.0, stroke, StrokeKind::Inside);
+    let text = visuals.strong_text_color();
+    let size = 13.0 * zoom;
+    painter.text(
+        header.left_center() + Vec2::new(6.0 * zoom, 0.0),
+        Align2::LEFT_CENTER,
+        &t.name,
+        FontId::proportional(size),
+        text,
+    );
+    if let Some(b) = badge {
+        let color = if b.open > 0 {
+            Color32::from_rgb(0xd9, 0x7b, 0x1f)
+        } else {
+            visuals.weak_text_color()
+        };
+        painter.text(
+            header.right_center() - Vec2::new(6.0 * zoom, 0.0),
+            Align2::RIGHT_CENTER,
+            format!("🐞{}/{}", b.open, b.total),
+            FontId::proportional(size * 0.9),
+            color,
+        );
+    }
+    if zoom < DETAIL_ZOOM {
+        return;
+    }
+    let weak = visuals.weak_text_color();
+    let plain = visuals.text_color();
+    let row = |i: usize| header.bottom() + ROW_HEIGHT * zoom * (i as f32 + 0.5) + 3.0 * zoom;
+    for (i, c) in t.columns.iter().take(MAX_ROWS).enumerate() {
+        let mark = match (c.primary_key, c.foreign_key) {
+            (true, true) => "🔑↗ ",
+            (true, false) => "🔑 ",
+            (false, true) => "↗ ",
+            (false, false) => "",
+        };
+        let y = row(i);
+        painter.text(
+            Pos2::new(r.left() + 6.0 * zoom, y),
+            Align2::LEFT_CENTER,
+            format!("{mark}{}", c.name),
+            FontId::proportional(12.0 * zoom),
+            if c.primary_key { text } else { plain },
+        );
+        let ty = if c.nullable {
+            c.data_type.to_lowercase()
+        } else {
+            format!("{} not null", c.data_type.to_lowercase())
+        };
+        painter.text(
+            Pos2::new(r.right() - 6.0 * zoom, y),
+            Align2::RIGHT_CENTER,
+            ty,
+            FontId::monospace(10.5 * zoom),
+            weak,
+        );
+    }
+    if t.columns.len() > MAX_ROWS {
+        painter.text(
+            Pos2::new(r.left() + 6.0 * zoom, row(MAX_ROWS)),
+            Align2::LEFT_CENTER,
+            format!("+{} more", t.columns.len() - MAX_ROWS),
+            FontId::proportional(12.0 * zoom),
+            weak,
+        );
+    }
+}
