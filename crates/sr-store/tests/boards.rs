@@ -71,8 +71,14 @@ async fn boards_save_load_and_refuse_stale_versions() {
                 "save {doc} to {connection} from version {expected}"
             );
         }
-        assert_eq!(load(&store, "demo").await, Some((r#"{"items":[1,2]}"#.into(), 3)));
-        assert_eq!(load(&store, "other").await, Some((r#"{"other":1}"#.into(), 1)));
+        assert_eq!(
+            load(&store, "demo").await,
+            Some((r#"{"items":[1,2]}"#.into(), 3))
+        );
+        assert_eq!(
+            load(&store, "other").await,
+            Some((r#"{"other":1}"#.into(), 1))
+        );
         let stored = store.board("demo").await.unwrap().unwrap();
         assert!(stored.updated_at <= chrono::Utc::now());
     })
