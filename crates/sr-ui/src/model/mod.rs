@@ -1,7 +1,8 @@
 //! What the panels compute from engine data, as plain functions: explorer
-//! rows, object look-ups, DDL, the issue description summary and the
-//! Markdown preview.
+//! rows, object look-ups, DDL, the issue description summary, the
+//! Markdown preview and the whiteboard.
 
+pub mod board;
 pub mod ddl;
 pub mod er_layout;
 pub mod er_svg;

@@ -222,9 +222,9 @@ impl UiState {
                 let command = Command::CreateIssue {
                     request,
                     tracker: d.tracker.clone(),
-                    object: d.link.then(|| d.object.clone()),
+                    object: (d.link && d.origin.is_none()).then(|| d.object.clone()),
                     draft,
-                    attach_ddl: d.attach_ddl.then(|| d.object.clone()),
+                    attach_ddl: (d.attach_ddl && d.origin.is_none()).then(|| d.object.clone()),
                 };
                 self.send(command);
             }

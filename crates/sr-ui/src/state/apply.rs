@@ -9,6 +9,15 @@ impl UiState {
     /// Applies one engine event.
     pub fn apply(&mut self, event: Event) {
         match event {
+            Event::Board {
+                connection,
+                board_json,
+                version,
+            } => self.board_loaded(connection, board_json, version),
+            Event::BoardSaved {
+                connection,
+                version,
+            } => self.board_saved(&connection, version),
             Event::Ready => self.engine = EngineStatus::Ready,
             Event::Listener { address, problem } => {
                 self.listener = match (address, problem) {
@@ -114,6 +123,7 @@ impl UiState {
                     self.toasts.push(ToastLevel::Info, text, None);
                 }
                 self.replace_issue(&issue);
+                self.board_issue_seen(&issue);
             }
             Event::IssueDraft {
                 request,
@@ -168,10 +178,15 @@ impl UiState {
 
     fn issue_created(&mut self, request: u64, issue: Issue, link: Option<IssueLink>) {
         self.jobs.finish(&JobKind::Create(request));
+        let mut origin = None;
         if let Some(Dialog::CreateIssue(d)) = &self.dialog
             && d.pending == Some(request)
         {
+            origin = d.origin.clone();
             self.dialog = None;
+        }
+        if let Some(target) = origin {
+            self.board_issue_created(target, &issue);
         }
         let key = &issue.reference.display_key;
         let text = match &link {
@@ -261,6 +276,7 @@ impl UiState {
             Some(JobKind::Schema(name)) => {
                 self.connection_mut(&name).schema = Load::Failed(message.clone())
             }
+            Some(JobKind::Board(connection)) => self.board_failed(&connection, &message),
             Some(JobKind::Links(key)) => {
                 self.links.insert(key, Load::Failed(message.clone()));
             }

@@ -55,6 +55,9 @@ pub struct CreateIssueDialog {
     /// The title and description the dialog opened with; the engine's
     /// draft replaces only what the user has not edited.
     pub prefill: (String, String),
+    /// The whiteboard item (or board) the issue is filed for; it is then
+    /// not linked to `object`, and the item keeps the new issue's key.
+    pub origin: Option<super::BoardTarget>,
     pub error: Option<String>,
 }
 
@@ -81,6 +84,7 @@ impl CreateIssueDialog {
             preview: false,
             focus_title: true,
             pending: None,
+            origin: None,
             drafting: None,
             error: None,
         }

@@ -8,6 +8,8 @@ use sr_model::IssueKey;
 /// What a job waits for, precise enough to match the answering event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JobKind {
+    /// A whiteboard loading or saving, by connection.
+    Board(String),
     Connections,
     Schema(String),
     Links(String),
@@ -56,6 +58,10 @@ impl Job {
 
 fn kind_of(command: &Command) -> JobKind {
     match command {
+        Command::LoadBoard { connection } | Command::SaveBoard { connection, .. } => {
+            JobKind::Board(connection.clone())
+        }
+        Command::DraftFromTemplate { request, .. } => JobKind::Draft(*request),
         Command::LoadConnections => JobKind::Connections,
         Command::LoadSchema { connection, .. } => JobKind::Schema(connection.clone()),
         Command::LoadLinks { object } => JobKind::Links(object.key()),

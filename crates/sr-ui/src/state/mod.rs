@@ -14,6 +14,7 @@ mod settings;
 mod sql;
 mod table_editor;
 mod toasts;
+mod whiteboard;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -33,6 +34,7 @@ pub use settings::{TrackerForm, TrackerSettingsDialog, keyring_name};
 pub use sql::{SqlAnswer, SqlEditor, SqlEditors, SqlText};
 pub use table_editor::{ColumnForm, ForeignKeyForm, IndexForm, TableEditor};
 pub use toasts::{Toast, ToastLevel, Toasts};
+pub use whiteboard::{BoardTarget, Drag, REFRESH_EVERY, SAVE_AFTER, Tool, Whiteboard, Whiteboards};
 
 /// Something loaded in the background.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -117,6 +119,8 @@ const AUTO_FEED_LEN: usize = 200;
 /// A tab of the central area.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Tab {
+    /// The whiteboard of a connection.
+    Whiteboard(String),
     /// An object's details: columns, keys, indexes, DDL.
     Object(ObjectRef),
     /// An issue of a tracker without a web page (the local tracker).
@@ -130,6 +134,7 @@ pub enum Tab {
 impl Tab {
     pub fn title(&self) -> String {
         match self {
+            Tab::Whiteboard(c) => format!("Whiteboard: {c}"),
             Tab::Object(o) => o.name.clone(),
             Tab::Issue(i) => i.display_key.clone(),
             Tab::Sql(id) => format!("SQL {id}"),
@@ -139,6 +144,7 @@ impl Tab {
 
     fn same(&self, other: &Tab) -> bool {
         match (self, other) {
+            (Tab::Whiteboard(a), Tab::Whiteboard(b)) => a == b,
             (Tab::Object(a), Tab::Object(b)) => a.key() == b.key(),
             (Tab::Issue(a), Tab::Issue(b)) => a.key == b.key,
             (Tab::Sql(a), Tab::Sql(b)) => a == b,
@@ -200,6 +206,7 @@ pub struct UiState {
     pub designer: Designers,
     /// What auto-issue rules did lately, newest last.
     pub auto_feed: Vec<AutoActivity>,
+    pub whiteboards: Whiteboards,
     next_request: u64,
     outbox: Vec<Command>,
 }
@@ -230,6 +237,7 @@ impl UiState {
             sql: SqlEditors::restore(persisted.sql),
             designer: Designers::restore(persisted.designer),
             auto_feed: Vec::new(),
+            whiteboards: Whiteboards::default(),
             next_request: 0,
             outbox: Vec::new(),
         };

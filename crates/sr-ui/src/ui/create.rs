@@ -17,6 +17,12 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
         .iter()
         .map(|t| (t.name.clone(), t.kind.clone()))
         .collect();
+    let origin = match &state.dialog {
+        Some(Dialog::CreateIssue(d)) => d.origin.as_ref().map(|o| {
+            o.describe(state.whiteboards.boards.get(&o.connection).map(|w| &w.board))
+        }),
+        _ => None,
+    };
     let Some(Dialog::CreateIssue(d)) = &mut state.dialog else {
         return;
     };
@@ -27,13 +33,16 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
     Modal::new(egui::Id::unique("create-issue")).show(ctx, |ui| {
         ui.set_width(620.0);
         ui.heading("Create Issue");
-        ui.weak(format!(
-            "For {} {}.{} in {}",
-            d.object.kind.label(),
-            d.object.schema,
-            d.object.name,
-            d.object.connection
-        ));
+        match &origin {
+            Some(text) => ui.weak(text),
+            None => ui.weak(format!(
+                "For {} {}.{} in {}",
+                d.object.kind.label(),
+                d.object.schema,
+                d.object.name,
+                d.object.connection
+            )),
+        };
         ui.separator();
         let busy = d.pending.is_some();
         ui.add_enabled_ui(!busy, |ui| {
@@ -149,14 +158,15 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
                         .labelled_by(description);
                     }
                 });
-            ui.horizontal(|ui| {
+            // An issue from a whiteboard is kept by its item, not linked.
+            if origin.is_none() { ui.horizontal(|ui| {
                 ui.checkbox(
                     &mut d.link,
                     format!("Link to current object ({})", d.object.name),
                 );
                 ui.checkbox(&mut d.attach_ddl, "Attach DDL")
                     .on_hover_text(format!("Attach {}.sql to the new issue", d.object.name));
-            });
+            }); }
         });
         if let Some(error) = &d.error {
             error_ui(ui, error);

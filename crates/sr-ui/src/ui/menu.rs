@@ -60,6 +60,13 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, state: &mut UiState) {
             {
                 state.open_designer(&connection);
             }
+            if ui
+                .button("Whiteboard")
+                .on_hover_text(format!("Notes, decisions and connectors for {connection}"))
+                .clicked()
+            {
+                state.open_whiteboard(&connection);
+            }
             ui.separator();
             egui::widgets::global_theme_preference_buttons(ui);
         });

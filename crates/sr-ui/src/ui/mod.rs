@@ -16,6 +16,7 @@ mod status;
 mod tabs;
 mod toasts;
 mod widgets;
+mod whiteboard;
 mod windows;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
@@ -51,6 +52,9 @@ pub fn workbench_ui(ui: &mut egui::Ui, state: &mut UiState) {
         .show(ui, |ui| issues::linked_issues_ui(ui, state));
     egui::CentralPanel::default().show(ui, |ui| tabs::tabs_ui(ui, state));
     windows::dialogs_ui(ui.ctx(), state);
+    if let Some(wait) = state.save_due_boards(std::time::Instant::now()) {
+        ui.ctx().request_repaint_after(wait);
+    }
     designer::table_editor_ui(ui.ctx(), state);
     toasts::toasts_ui(ui.ctx(), state);
 }

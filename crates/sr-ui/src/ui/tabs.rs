@@ -31,6 +31,7 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
                 for (i, tab) in state.tabs.iter().enumerate() {
                     let active = state.active_tab == Some(i);
                     let icon = match tab {
+                        Tab::Whiteboard(_) => "🗒",
                         Tab::Object(o) => super::widgets::kind_icon(o.kind),
                         Tab::Issue(_) => "🐞",
                         Tab::Sql(_) => "🖊",
@@ -78,6 +79,10 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
         empty_ui(ui, "Choose a tab.");
         return;
     };
+    if let Tab::Whiteboard(connection) = &tab {
+        super::whiteboard::whiteboard_tab_ui(ui, state, connection);
+        return;
+    }
     if let Tab::Designer(connection) = &tab {
         super::designer::designer_tab_ui(ui, state, connection);
         return;
@@ -90,6 +95,7 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
         .id_salt("tab-body")
         .auto_shrink([false, false])
         .show(ui, |ui| match &tab {
+            Tab::Whiteboard(_) => {}
             Tab::Object(o) => object_ui(ui, state, o),
             Tab::Issue(i) => issue_tab_ui(ui, i),
             Tab::Sql(_) => {}

@@ -1,0 +1,545 @@
+//! The whiteboards as data: one board per connection, loaded from and
+//! saved to the store through the engine (debounced, with the store's
+//! version check), its undo history, the view (pan, zoom, tool,
+//! selection, the item edited in place), and the issues its notes,
+//! decisions and design review were turned into, with their live status.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use sr_engine::Command;
+use sr_model::{Issue, IssueKey, IssueRef, IssueState, ObjectKind, ObjectRef};
+
+use super::{CreateIssueDialog, Dialog, Load, Tab, UiState};
+use crate::model::board::{Board, Bounds, History, ItemId, ItemKind, Op, Vec2};
+
+/// How long the board must be left alone before an edit is saved.
+pub const SAVE_AFTER: Duration = Duration::from_millis(800);
+/// How often the linked issues' statuses are asked for while a board shows.
+pub const REFRESH_EVERY: Duration = Duration::from_secs(30);
+
+/// What a toolbar click adds next, or plain selection.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Tool {
+    #[default]
+    Select,
+    /// Click an item, then another: a connector between them.
+    Connector,
+}
+
+/// A drag in progress: the items move (or one resizes) live and one op is
+/// recorded when it ends.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Drag {
+    Move { ids: Vec<ItemId>, dx: f32, dy: f32 },
+    Resize { id: ItemId, start: Bounds },
+}
+
+/// One connection's whiteboard.
+#[derive(Debug, Clone)]
+pub struct Whiteboard {
+    pub connection: String,
+    /// Loading until the engine answers; `Failed` says why.
+    pub load: Load<()>,
+    pub board: Board,
+    pub history: History,
+    /// The stored version the board was made from (0: never saved).
+    pub version: i64,
+    /// When the board changed last without being saved.
+    pub dirty: Option<Instant>,
+    /// A save is in flight.
+    pub saving: bool,
+    /// Why the last save failed (a conflict offers Reload).
+    pub problem: Option<String>,
+    pub selected: Option<ItemId>,
+    /// The item edited in place and its text as typed.
+    pub editing: Option<(ItemId, String)>,
+    /// Put the keyboard focus on the in-place editor at the next frame.
+    pub focus_edit: bool,
+    pub tool: Tool,
+    /// The first end chosen with the connector tool.
+    pub connect_from: Option<ItemId>,
+    /// Board point shown at the canvas's top-left corner.
+    pub pan: Vec2,
+    pub zoom: f32,
+    pub drag: Option<Drag>,
+}
+
+impl Whiteboard {
+    fn new(connection: &str) -> Self {
+        Whiteboard {
+            connection: connection.to_owned(),
+            load: Load::Loading,
+            board: Board::new(),
+            history: History::default(),
+            version: 0,
+            dirty: None,
+            saving: false,
+            problem: None,
+            selected: None,
+            editing: None,
+            focus_edit: false,
+            tool: Tool::Select,
+            connect_from: None,
+            pan: Vec2::default(),
+            zoom: 1.0,
+            drag: None,
+        }
+    }
+
+    /// Applies `op` as one undoable step; a failing op is reported in
+    /// `problem` and changes nothing.
+    pub fn perform(&mut self, op: Op) {
+        match self.history.perform(&mut self.board, op) {
+            Ok(()) => self.touch(),
+            Err(e) => self.problem = Some(e.to_string()),
+        }
+    }
+
+    pub fn undo(&mut self) {
+        if self.history.undo(&mut self.board) {
+            self.forget_missing();
+            self.touch();
+        }
+    }
+
+    pub fn redo(&mut self) {
+        if self.history.redo(&mut self.board) {
+            self.forget_missing();
+            self.touch();
+        }
+    }
+
+    /// Marks the board changed now; the save waits for [`SAVE_AFTER`].
+    pub fn touch(&mut self) {
+        self.dirty = Some(Instant::now());
+    }
+
+    fn forget_missing(&mut self) {
+        if self.selected.is_some_and(|id| self.board.item(id).is_none()) {
+            self.selected = None;
+        }
+        if self
+            .editing
+            .as_ref()
+            .is_some_and(|(id, _)| self.board.item(*id).is_none())
+        {
+            self.editing = None;
+        }
+    }
+
+    /// Adds an item of `kind` centred on `at`, selects it and starts
+    /// editing its text.
+    pub fn add(&mut self, kind: ItemKind, at: Vec2) {
+        let item = self.board.new_item(kind, at);
+        let id = item.id;
+        self.perform(Op::Add(item));
+        self.selected = Some(id);
+        self.start_edit(id);
+    }
+
+    /// Edits item `id`'s text in place (double-click).
+    pub fn start_edit(&mut self, id: ItemId) {
+        self.commit_edit();
+        if let Some(item) = self.board.item(id) {
+            self.editing = Some((id, item.kind.text().to_owned()));
+            self.focus_edit = true;
+        }
+    }
+
+    /// Ends the in-place edit, recording the new text when it changed.
+    pub fn commit_edit(&mut self) {
+        let Some((id, text)) = self.editing.take() else {
+            return;
+        };
+        if let Some(item) = self.board.item(id)
+            && item.kind.text() != text
+        {
+            let kind = item.kind.with_text(&text);
+            self.perform(Op::SetKind { id, kind });
+        }
+    }
+
+    /// Deletes the selected item and its connectors.
+    pub fn delete_selected(&mut self) {
+        if let Some(id) = self.selected.take() {
+            self.editing = None;
+            let op = Op::delete(&self.board, id);
+            self.perform(op);
+        }
+    }
+
+    /// A click on `id` with the connector tool: the first end, then the
+    /// connector.
+    pub fn connect_click(&mut self, id: ItemId) {
+        match self.connect_from.take() {
+            Some(from) if from != id => {
+                let op = Op::connect(&self.board, from, id, "");
+                self.perform(op);
+                self.tool = Tool::Select;
+            }
+            _ => self.connect_from = Some(id),
+        }
+    }
+}
+
+/// What a Create Issue dialog opened from a board files: a note's issue,
+/// a decision's ADR (`item`), or the board's design review (`None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardTarget {
+    pub connection: String,
+    pub item: Option<ItemId>,
+}
+
+impl BoardTarget {
+    /// What the dialog says it is for.
+    pub fn describe(&self, board: Option<&Board>) -> String {
+        let kind = self
+            .item
+            .and_then(|id| board?.item(id))
+            .map(|i| i.kind.label().to_lowercase());
+        match (self.item, kind) {
+            (Some(id), Some(kind)) => {
+                format!("For {kind} {id} on the whiteboard of {}", self.connection)
+            }
+            _ => format!("Design review of the whiteboard of {}", self.connection),
+        }
+    }
+}
+
+/// Every open whiteboard, and the issues they refer to as last seen.
+#[derive(Debug, Clone, Default)]
+pub struct Whiteboards {
+    pub boards: BTreeMap<String, Whiteboard>,
+    pub issues: HashMap<IssueKey, IssueRef>,
+    pub last_refresh: Option<Instant>,
+}
+
+impl Whiteboards {
+    /// The status of `key` as last seen, for the chip on a note.
+    pub fn status(&self, key: &IssueKey) -> Option<&IssueRef> {
+        self.issues.get(key)
+    }
+
+    /// Whether the board's design review is done (approved).
+    pub fn approved(&self, connection: &str) -> bool {
+        self.boards
+            .get(connection)
+            .and_then(|w| w.board.review.as_ref())
+            .and_then(|k| self.issues.get(k))
+            .is_some_and(|r| r.status.state == IssueState::Done)
+    }
+}
+
+/// The object a board's Create Issue dialog is about: the connection
+/// itself, since the issue is not linked to a database object.
+fn board_object(connection: &str) -> ObjectRef {
+    ObjectRef::new(connection, ObjectKind::Database, connection, "", "whiteboard")
+}
+
+/// A title from the first non-blank line of `text`.
+pub fn first_line(text: &str, fallback: &str) -> String {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty());
+    let title: String = line.unwrap_or(fallback).chars().take(120).collect();
+    title
+}
+
+impl UiState {
+    /// Opens (or shows) the whiteboard of `connection`.
+    pub fn open_whiteboard(&mut self, connection: &str) {
+        self.open_tab(Tab::Whiteboard(connection.to_owned()));
+        self.ensure_board(connection);
+    }
+
+    /// Loads `connection`'s board unless it is loaded or loading.
+    pub fn ensure_board(&mut self, connection: &str) {
+        if !self.whiteboards.boards.contains_key(connection) {
+            self.whiteboards
+                .boards
+                .insert(connection.to_owned(), Whiteboard::new(connection));
+            self.send(Command::LoadBoard {
+                connection: connection.to_owned(),
+            });
+        }
+    }
+
+    /// Throws local changes away and loads the stored board again.
+    pub fn reload_board(&mut self, connection: &str) {
+        self.whiteboards.boards.remove(connection);
+        self.ensure_board(connection);
+    }
+
+    pub(super) fn board_loaded(&mut self, connection: String, json: Option<String>, version: i64) {
+        self.jobs.finish(&super::JobKind::Board(connection.clone()));
+        let w = self
+            .whiteboards
+            .boards
+            .entry(connection.clone())
+            .or_insert_with(|| Whiteboard::new(&connection));
+        match json.as_deref().map(Board::from_json).unwrap_or_else(|| Ok(Board::new())) {
+            Ok(board) => {
+                w.board = board;
+                w.load = Load::Ready(());
+            }
+            Err(e) => w.load = Load::Failed(e.to_string()),
+        }
+        w.version = version;
+        w.history.clear();
+        w.dirty = None;
+        w.problem = None;
+        w.selected = None;
+        w.editing = None;
+        self.refresh_board_issues(&connection);
+    }
+
+    pub(super) fn board_saved(&mut self, connection: &str, version: i64) {
+        self.jobs.finish(&super::JobKind::Board(connection.to_owned()));
+        if let Some(w) = self.whiteboards.boards.get_mut(connection) {
+            w.saving = false;
+            w.version = version;
+            w.problem = None;
+        }
+    }
+
+    pub(super) fn board_failed(&mut self, connection: &str, message: &str) {
+        if let Some(w) = self.whiteboards.boards.get_mut(connection) {
+            if matches!(w.load, Load::Loading) {
+                w.load = Load::Failed(message.to_owned());
+            }
+            w.saving = false;
+            w.problem = Some(message.to_owned());
+        }
+    }
+
+    /// Saves every board left alone for [`SAVE_AFTER`] since its last
+    /// change; called once a frame. Returns how long until the next save
+    /// is due, for a repaint.
+    pub fn save_due_boards(&mut self, now: Instant) -> Option<Duration> {
+        let mut saves = Vec::new();
+        let mut next: Option<Duration> = None;
+        for w in self.whiteboards.boards.values_mut() {
+            let Some(changed) = w.dirty else { continue };
+            if w.saving || w.problem.as_deref().is_some_and(is_conflict) {
+                continue;
+            }
+            let waited = now.saturating_duration_since(changed);
+            if waited >= SAVE_AFTER {
+                w.dirty = None;
+                w.saving = true;
+                saves.push(Command::SaveBoard {
+                    connection: w.connection.clone(),
+                    board_json: w.board.to_json(),
+                    version: w.version,
+                });
+            } else {
+                let left = SAVE_AFTER - waited;
+                next = Some(next.map_or(left, |n| n.min(left)));
+            }
+        }
+        for command in saves {
+            self.send(command);
+        }
+        next
+    }
+
+    /// Asks for the status of every issue the board refers to. Quietly:
+    /// these are no jobs of the user's, so no toast says they are done.
+    pub fn refresh_board_issues(&mut self, connection: &str) {
+        let keys = self
+            .whiteboards
+            .boards
+            .get(connection)
+            .map(|w| w.board.issues())
+            .unwrap_or_default();
+        for issue in keys {
+            self.outbox.push(Command::RefreshIssue { issue });
+        }
+        self.whiteboards.last_refresh = Some(Instant::now());
+    }
+
+    /// Keeps a fresher copy of an issue a board refers to.
+    pub(super) fn board_issue_seen(&mut self, issue: &Issue) {
+        let key = issue.key();
+        let referred = self.whiteboards.issues.contains_key(key)
+            || self
+                .whiteboards
+                .boards
+                .values()
+                .any(|w| w.board.issues().contains(key));
+        if referred {
+            self.whiteboards
+                .issues
+                .insert(key.clone(), issue.reference.clone());
+        }
+    }
+
+    /// "Create issue" on a note: the Create Issue dialog, prefilled from
+    /// the note and then from the `sticky_note` template.
+    pub fn create_issue_from_note(&mut self, connection: &str, id: ItemId) {
+        let Some(ItemKind::Note { text, colour, .. }) = self.board_item(connection, id) else {
+            return;
+        };
+        let title = first_line(&text, "Whiteboard note");
+        let event = json!({
+            "event": "note.promoted",
+            "connection": connection,
+            "object": "whiteboard",
+            "data": {
+                "note": {
+                    "title": title,
+                    "text": text,
+                    "board": format!("Whiteboard of {connection}"),
+                    "color": colour.name(),
+                },
+                "linked_objects": [],
+            },
+        });
+        self.open_board_dialog(connection, Some(id), title, text, "whiteboard", "sticky_note", event);
+    }
+
+    /// "Record decision" on a decision node: an ADR from the `adr` template.
+    pub fn record_decision(&mut self, connection: &str, id: ItemId) {
+        let Some(ItemKind::Decision { question, options, chosen, .. }) =
+            self.board_item(connection, id)
+        else {
+            return;
+        };
+        let decided = chosen.and_then(|c| options.get(c)).cloned();
+        let alternatives: Vec<_> = options
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != chosen)
+            .map(|(_, o)| json!({"option": o, "why_not": "not chosen on the whiteboard"}))
+            .collect();
+        let title = first_line(&question, "Decision");
+        let event = json!({
+            "event": "decision.recorded",
+            "connection": connection,
+            "object": "whiteboard",
+            "data": {
+                "decision": {
+                    "number": id,
+                    "title": title,
+                    "status": if decided.is_some() { "accepted" } else { "proposed" },
+                    "context": question,
+                    "decision": decided.clone().unwrap_or_else(|| "Not decided yet.".into()),
+                    "consequences": "To be written.",
+                    "alternatives": alternatives,
+                },
+                "related_objects": [],
+            },
+        });
+        let body = format!("{question}\n\nDecision: {}", decided.unwrap_or_default());
+        self.open_board_dialog(connection, Some(id), format!("ADR-{id}: {title}"), body, "adr, decision", "adr", event);
+    }
+
+    /// "Submit for approval": a design-review issue for the whole board.
+    pub fn submit_board(&mut self, connection: &str) {
+        let Some(w) = self.whiteboards.boards.get(connection) else {
+            return;
+        };
+        let notes: Vec<String> = w
+            .board
+            .items
+            .iter()
+            .filter(|i| matches!(i.kind, ItemKind::Note { .. } | ItemKind::Text { .. }))
+            .map(|i| format!("- {}", first_line(i.kind.text(), "(empty)")))
+            .collect();
+        let questions: Vec<String> = w
+            .board
+            .items
+            .iter()
+            .filter_map(|i| match &i.kind {
+                ItemKind::Decision { question, chosen: None, .. } => Some(question.clone()),
+                _ => None,
+            })
+            .collect();
+        let title = format!("Whiteboard of {connection}");
+        let description = notes.join("\n");
+        let event = json!({
+            "event": "design.submitted",
+            "connection": connection,
+            "object": "whiteboard",
+            "data": {
+                "design": {
+                    "title": title,
+                    "description": description,
+                    "diagram": format!("whiteboard of {connection} ({} items)", w.board.items.len()),
+                },
+                "changes": [],
+                "ddl": "",
+                "reviewers": [],
+                "questions": questions,
+            },
+        });
+        self.open_board_dialog(connection, None, format!("Design review: {title}"), description, "design-review", "design_review", event);
+    }
+
+    fn board_item(&self, connection: &str, id: ItemId) -> Option<ItemKind> {
+        Some(self.whiteboards.boards.get(connection)?.board.item(id)?.kind.clone())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn open_board_dialog(
+        &mut self,
+        connection: &str,
+        item: Option<ItemId>,
+        title: String,
+        body: String,
+        labels: &str,
+        template: &str,
+        event: serde_json::Value,
+    ) {
+        let object = board_object(connection);
+        let request = self.next_request();
+        let mut dialog = CreateIssueDialog::new(object.clone(), self.default_tracker(), title, body);
+        dialog.origin = Some(BoardTarget {
+            connection: connection.to_owned(),
+            item,
+        });
+        dialog.labels = labels.to_owned();
+        dialog.link = false;
+        dialog.attach_ddl = false;
+        dialog.drafting = Some(request);
+        self.dialog = Some(Dialog::CreateIssue(dialog));
+        self.send(Command::DraftFromTemplate {
+            request,
+            object,
+            template: template.to_owned(),
+            event,
+        });
+        self.load_projects();
+        if matches!(self.trackers, Load::Idle) {
+            self.send(Command::LoadTrackers);
+        }
+    }
+
+    /// The issue filed from a board: the note or decision (or the board's
+    /// review) keeps its key, as one undoable step.
+    pub(super) fn board_issue_created(&mut self, target: BoardTarget, issue: &Issue) {
+        let key = issue.key().clone();
+        self.whiteboards
+            .issues
+            .insert(key.clone(), issue.reference.clone());
+        let Some(w) = self.whiteboards.boards.get_mut(&target.connection) else {
+            return;
+        };
+        let op = match target.item {
+            None => Op::SetReview(Some(key)),
+            Some(id) => {
+                let Some(item) = w.board.item(id) else { return };
+                let mut kind = item.kind.clone();
+                if let ItemKind::Note { issue, .. } | ItemKind::Decision { issue, .. } = &mut kind {
+                    *issue = Some(key);
+                }
+                Op::SetKind { id, kind }
+            }
+        };
+        w.perform(op);
+    }
+}
+
+fn is_conflict(problem: &str) -> bool {
+    problem.contains("saved elsewhere")
+}
