@@ -17,8 +17,12 @@ pub async fn run(engine: Arc<Engine>, listen: SocketAddr) -> anyhow::Result<Exit
     println!("listening on {}", listener.local_addr);
     std::io::stdout().flush()?;
     let sync = sr_engine::EngineSync::start(&engine_for_sync);
+    // Other serves and workbenches on a team store: their changes wake us.
+    let _changes = engine_for_sync.start_change_feed().await?;
+    let outbox = sr_engine::EngineOutbox::start(&engine_for_sync, sr_engine::OUTBOX_INTERVAL);
     wait_for_stop().await;
     tracing::info!("stopping");
+    outbox.shutdown().await;
     sync.shutdown().await;
     listener.shutdown().await;
     Ok(ExitCode::SUCCESS)

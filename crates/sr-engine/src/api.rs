@@ -315,6 +315,8 @@ impl EngineHandle {
                             None
                         }
                     };
+                    // Auto-issue calls committed here or by other processes.
+                    let outbox = crate::EngineOutbox::start(&engine, crate::OUTBOX_INTERVAL);
                     // Issues changed by webhooks reach the UI too.
                     let mut notices = engine.subscribe();
                     let forward = emit.clone();
@@ -358,6 +360,7 @@ impl EngineHandle {
                         );
                     }
                     sync.shutdown().await;
+                    outbox.shutdown().await;
                     engine.store().close().await;
                 });
             })?;

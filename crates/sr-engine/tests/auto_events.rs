@@ -79,3 +79,41 @@ async fn without_a_rules_file_nothing_is_filed() {
     assert!(report.outcomes.is_empty(), "{:?}", report.outcomes);
     assert!(engine.store().outbox(10).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_background_worker_sends_what_was_only_committed() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path(), true).await;
+    let outcomes = engine.enqueue_event(&drift_event(), None).await.unwrap();
+    assert!(outcomes.iter().any(|o| o.action == "create"), "{outcomes:?}");
+    let pending = |engine: &Engine| {
+        let engine = engine.store().clone();
+        async move {
+            engine
+                .outbox(10)
+                .await
+                .unwrap()
+                .iter()
+                .filter(|i| i.status != sr_store::OutboxStatus::Done)
+                .count()
+        }
+    };
+    assert_eq!(pending(&engine).await, 1, "committed, not sent");
+    // A long interval: the worker's first round on start sends it.
+    let worker = sr_engine::EngineOutbox::start(&engine, std::time::Duration::from_secs(3600));
+    tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        // The row's status in the store is the thing waited for.
+        while pending(&engine).await > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the worker sends the pending create");
+    worker.shutdown().await;
+    let links = engine
+        .store()
+        .links_for_object("demo:table:main.orders")
+        .await
+        .unwrap();
+    assert_eq!(links.len(), 1, "the created issue is linked: {links:?}");
+}
