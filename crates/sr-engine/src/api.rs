@@ -131,6 +131,8 @@ pub enum Command {
     CancelQuery {
         request: u64,
     },
+    /// The monitoring panel's health, drift, performance and sync work.
+    Monitoring(crate::MonitoringCommand),
     /// A schema-change issue about `object` from the `schema_change`
     /// template, proposing `ddl`; answered by [`Event::IssueDraft`].
     DraftSchemaChange {
@@ -245,6 +247,8 @@ pub enum Event {
         connection: String,
         result: Result<(), String>,
     },
+    /// An answer to a [`Command::Monitoring`].
+    Monitoring(crate::MonitoringEvent),
     /// The webhook listener started on `address`, or could not (`problem`).
     Listener {
         address: Option<String>,
@@ -403,6 +407,7 @@ impl Command {
             Command::SaveTrackers { .. } => "Save trackers.json".into(),
             Command::RunQuery { connection, .. } => format!("Run a statement on {connection}"),
             Command::CancelQuery { .. } => "Cancel the statement".into(),
+            Command::Monitoring(m) => m.describe(),
             Command::DraftSchemaChange { object, .. } => {
                 format!("Describe the change of {}", object.name())
             }

@@ -85,6 +85,7 @@ async fn run_inner(engine: &Engine, cmd: Command) -> Result<Vec<Event>, EngineEr
             }
             events
         }
+        Command::Monitoring(m) => crate::monitoring::run(engine, m).await?,
         Command::LoadConnections => vec![Event::Connections(engine.connections().await)],
         Command::LoadSchema {
             connection,

@@ -15,6 +15,7 @@ mod connections;
 mod dispatch;
 mod engine;
 mod error;
+pub mod monitoring;
 mod query;
 mod registry;
 mod schema_change;
@@ -30,6 +31,9 @@ pub use sr_store::StoreChange;
 pub use connections::{ConnectionInfo, DEMO_CONNECTION};
 pub use engine::{Engine, EngineOptions, TrackerStatus};
 pub use error::EngineError;
+pub use monitoring::{
+    DriftCheck, MonitoringCommand, MonitoringEvent, PerfSeries, TrackedQueries, TrackerMonitor,
+};
 pub use query::{MAX_ROWS, QueryAnswer, QueryOutput};
 pub use registry::registry;
 pub use schema_change::{SchemaImpact, impact_markdown};

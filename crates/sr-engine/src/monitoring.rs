@@ -8,6 +8,10 @@
 //! [`Engine::save_baseline`]. Tracked queries are listed in
 //! `DATA_DIR/perf/CONNECTION.json` (`{"queries": ["SELECT …"]}`); their
 //! measurements live in the store, by fingerprint.
+//!
+//! The module re-exports the data types its events carry (health results,
+//! the drift report, outbox rows) so the UI needs no database or store
+//! crate.
 
 mod drift_event;
 #[cfg(test)]
@@ -19,15 +23,19 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use sr_db::DbError;
 use sr_db::drift::{Baseline, DriftReport};
-use sr_db::health::{HealthCheckResult, HealthConfig};
+use sr_db::health::HealthConfig;
 use sr_db::perf::{DEFAULT_THRESHOLD, Verdict};
-use sr_store::{OutboxIntent, QueryBaseline};
-use sr_sync::{PollOptions, SchedulerOptions, SyncManager, SyncOperation, TrackerSyncStatus};
-use sr_tracker::RateBudget;
+use sr_sync::{PollOptions, SchedulerOptions, SyncManager};
 
 use crate::{Engine, EngineError, EventReport};
 
-pub use drift_event::{destructive_objects, drift_events};
+pub use drift_event::{column_summary, destructive_objects, drift_events, group_key};
+// The data the panel shows, so the UI needs no database or store crate.
+pub use sr_db::drift::DriftReport as Report;
+pub use sr_db::health::{HealthCheckResult, Severity, worst};
+pub use sr_store::{OutboxAction, OutboxIntent, OutboxStatus, QueryBaseline};
+pub use sr_sync::{SyncOperation, SyncStatus, TrackerSyncStatus};
+pub use sr_tracker::RateBudget;
 
 /// What the monitoring panel asks for; each is answered by one
 /// [`MonitoringEvent`] (or a failure).

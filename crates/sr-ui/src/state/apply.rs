@@ -172,6 +172,7 @@ impl UiState {
                 connection,
                 report,
             } => self.auto_activity(event, connection, report),
+            Event::Monitoring(e) => self.apply_monitoring(e),
             Event::Failed { context, message } => self.failed(context, message),
         }
     }
@@ -326,6 +327,7 @@ impl UiState {
             Some(kind @ (JobKind::SaveTrackers(_) | JobKind::TrackerSettings)) => {
                 self.settings_failed(&kind, &message)
             }
+            Some(JobKind::Monitoring(key)) => self.monitoring_failed(&key, &message),
             Some(JobKind::Link { issue, .. }) => {
                 if let Some(Dialog::LinkIssue(d)) = &mut self.dialog
                     && d.linking.as_ref() == Some(&issue)

@@ -35,6 +35,8 @@ pub enum JobKind {
     Users(u64),
     /// A SQL editor statement.
     Query(u64),
+    /// A monitoring command, by `state::monitoring::job_key`.
+    Monitoring(String),
     /// A designer's migration being applied.
     ApplySchema(u64),
 }
@@ -88,6 +90,7 @@ fn kind_of(command: &Command) -> JobKind {
         Command::RunQuery { request, .. } | Command::CancelQuery { request } => {
             JobKind::Query(*request)
         }
+        Command::Monitoring(m) => JobKind::Monitoring(super::monitoring::job_key(m)),
         Command::DraftSchemaChange { request, .. } => JobKind::Draft(*request),
         Command::ApplySchemaChange { request, .. } => JobKind::ApplySchema(*request),
     }

@@ -11,6 +11,7 @@ mod designer;
 mod dialogs;
 mod jobs;
 mod settings;
+mod monitoring;
 mod sql;
 mod table_editor;
 mod toasts;
@@ -31,6 +32,9 @@ pub use designer::{DesignerSaved, Designers, MAX_ZOOM, MIN_ZOOM, place_new_table
 pub use dialogs::{CreateIssueDialog, Dialog, ISSUE_TYPES, LinkIssueDialog, split_labels};
 pub use jobs::{Job, JobKind, Jobs};
 pub use settings::{TrackerForm, TrackerSettingsDialog, keyring_name};
+pub use monitoring::{
+    ConnectionMonitor, DiffLine, DriftObjectView, FeedRow, Monitoring, drift_view, feed_rows,
+};
 pub use sql::{SqlAnswer, SqlEditor, SqlEditors, SqlText};
 pub use table_editor::{ColumnForm, ForeignKeyForm, IndexForm, TableEditor};
 pub use toasts::{Toast, ToastLevel, Toasts};
@@ -127,6 +131,8 @@ pub enum Tab {
     Issue(IssueRef),
     /// A SQL editor, by its id in [`UiState::sql`].
     Sql(u32),
+    /// Health, drift, performance and auto-issues of a connection.
+    Monitoring(String),
     /// The ER designer of a connection.
     Designer(String),
 }
@@ -138,6 +144,7 @@ impl Tab {
             Tab::Object(o) => o.name.clone(),
             Tab::Issue(i) => i.display_key.clone(),
             Tab::Sql(id) => format!("SQL {id}"),
+            Tab::Monitoring(c) => format!("Monitoring: {c}"),
             Tab::Designer(c) => format!("Designer: {c}"),
         }
     }
@@ -148,6 +155,7 @@ impl Tab {
             (Tab::Object(a), Tab::Object(b)) => a.key() == b.key(),
             (Tab::Issue(a), Tab::Issue(b)) => a.key == b.key,
             (Tab::Sql(a), Tab::Sql(b)) => a == b,
+            (Tab::Monitoring(a), Tab::Monitoring(b)) => a == b,
             (Tab::Designer(a), Tab::Designer(b)) => a == b,
             _ => false,
         }
@@ -203,6 +211,7 @@ pub struct UiState {
     /// empty.
     pub open_first_table: bool,
     pub sql: SqlEditors,
+    pub monitoring: Monitoring,
     pub designer: Designers,
     /// What auto-issue rules did lately, newest last.
     pub auto_feed: Vec<AutoActivity>,
@@ -235,6 +244,7 @@ impl UiState {
             scroll_to_selection: false,
             open_first_table: false,
             sql: SqlEditors::restore(persisted.sql),
+            monitoring: Monitoring::default(),
             designer: Designers::restore(persisted.designer),
             auto_feed: Vec::new(),
             whiteboards: Whiteboards::default(),

@@ -67,6 +67,13 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, state: &mut UiState) {
             {
                 state.open_whiteboard(&connection);
             }
+            if ui
+                .button("Monitoring")
+                .on_hover_text(format!("Health, drift, performance and auto-issues of {connection}"))
+                .clicked()
+            {
+                state.open_monitoring(&connection);
+            }
             ui.separator();
             egui::widgets::global_theme_preference_buttons(ui);
         });

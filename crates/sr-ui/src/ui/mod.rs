@@ -11,6 +11,7 @@ mod issues;
 mod link;
 mod menu;
 mod settings;
+mod monitoring;
 mod sql;
 mod status;
 mod tabs;

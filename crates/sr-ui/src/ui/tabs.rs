@@ -35,6 +35,7 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
                         Tab::Object(o) => super::widgets::kind_icon(o.kind),
                         Tab::Issue(_) => "🐞",
                         Tab::Sql(_) => "🖊",
+                        Tab::Monitoring(_) => "📈",
                         Tab::Designer(_) => "🗺",
                     };
                     let preview = state.preview_tab == Some(i);
@@ -87,6 +88,10 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
         super::designer::designer_tab_ui(ui, state, connection);
         return;
     }
+    if let Tab::Monitoring(connection) = &tab {
+        super::monitoring::monitoring_tab_ui(ui, state, connection);
+        return;
+    }
     if let Tab::Sql(id) = tab {
         super::sql::sql_tab_ui(ui, state, id);
         return;
@@ -99,6 +104,7 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
             Tab::Object(o) => object_ui(ui, state, o),
             Tab::Issue(i) => issue_tab_ui(ui, i),
             Tab::Sql(_) => {}
+            Tab::Monitoring(_) => {}
             Tab::Designer(_) => {}
         });
 }
