@@ -23,7 +23,10 @@ impl Engine {
         document: &str,
         version: i64,
     ) -> Result<i64, EngineError> {
-        Ok(self.store().save_board(connection, document, version).await?)
+        Ok(self
+            .store()
+            .save_board(connection, document, version)
+            .await?)
     }
 
     /// The title and body of template `name` over `event` (an event in
@@ -53,7 +56,8 @@ fn with_defaults(mut event: Value, actor: &str, now: chrono::DateTime<chrono::Ut
     if let Some(top) = event.as_object_mut() {
         let data = top.entry("data").or_insert_with(|| json!({}));
         if let Some(data) = data.as_object_mut() {
-            data.entry("user").or_insert_with(|| json!({ "name": actor }));
+            data.entry("user")
+                .or_insert_with(|| json!({ "name": actor }));
             data.entry("timestamp")
                 .or_insert_with(|| json!(now.format("%Y-%m-%dT%H:%M:%SZ").to_string()));
         }
@@ -69,7 +73,11 @@ mod tests {
     fn defaults_fill_only_what_is_missing() {
         let now = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default();
         let check = |event: Value, expected: Value| {
-            assert_eq!(with_defaults(event.clone(), "tester", now), expected, "{event}");
+            assert_eq!(
+                with_defaults(event.clone(), "tester", now),
+                expected,
+                "{event}"
+            );
         };
         check(
             json!({"event": "note.promoted"}),

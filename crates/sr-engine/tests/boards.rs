@@ -15,9 +15,7 @@ async fn engine(dir: &std::path::Path) -> Engine {
     let resolver = Arc::new(Resolver::with_env(|_| None, Keyring::in_memory()));
     let mut options = EngineOptions::new(paths);
     options.actor = "tester".into();
-    Engine::open_with(options, resolver)
-        .await
-        .unwrap()
+    Engine::open_with(options, resolver).await.unwrap()
 }
 
 #[tokio::test]
@@ -31,12 +29,18 @@ async fn boards_round_trip_and_conflicts_are_refused() {
     match stale {
         Err(EngineError::Store(e)) => {
             let text = e.to_string();
-            assert!(text.contains("saved elsewhere") && text.contains("reload"), "{text}");
+            assert!(
+                text.contains("saved elsewhere") && text.contains("reload"),
+                "{text}"
+            );
         }
         other => panic!("a stale save must fail: {other:?}"),
     }
     let stored = engine.load_board("demo").await.unwrap().unwrap();
-    assert_eq!((stored.document.as_str(), stored.version), (r#"{"a":1}"#, 2));
+    assert_eq!(
+        (stored.document.as_str(), stored.version),
+        (r#"{"a":1}"#, 2)
+    );
     engine.store().close().await;
 }
 

@@ -31,7 +31,7 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
                 for (i, tab) in state.tabs.iter().enumerate() {
                     let active = state.active_tab == Some(i);
                     let icon = match tab {
-                        Tab::Whiteboard(_) => "🗒",
+                        Tab::Whiteboard(_) => "📋",
                         Tab::Object(o) => super::widgets::kind_icon(o.kind),
                         Tab::Issue(_) => "🐞",
                         Tab::Sql(_) => "🖊",

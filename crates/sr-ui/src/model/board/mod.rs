@@ -29,15 +29,21 @@ pub const CONNECTOR_SLACK: f32 = 6.0;
 /// What went wrong with a board or an op.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BoardError {
-    #[error("the whiteboard has no item {0}; it was deleted (reload the board if it was deleted elsewhere)")]
+    #[error(
+        "the whiteboard has no item {0}; it was deleted (reload the board if it was deleted elsewhere)"
+    )]
     NoItem(ItemId),
     #[error("a connector joins two items; item {0} is a connector or missing")]
     BadEnd(ItemId),
     #[error("the whiteboard already has an item {0}")]
     Duplicate(ItemId),
-    #[error("the stored whiteboard is not valid JSON ({0}); it was written by another program or damaged")]
+    #[error(
+        "the stored whiteboard is not valid JSON ({0}); it was written by another program or damaged"
+    )]
     Json(String),
-    #[error("the stored whiteboard has format {found}, newer than this program knows ({FORMAT}); upgrade ScratchRobin")]
+    #[error(
+        "the stored whiteboard has format {found}, newer than this program knows ({FORMAT}); upgrade ScratchRobin"
+    )]
     TooNew { found: u32 },
 }
 
@@ -302,7 +308,10 @@ impl Board {
     /// The items wholly inside frame `id` (connectors excluded), which move
     /// with it.
     pub fn frame_contents(&self, id: ItemId) -> Vec<ItemId> {
-        let Some(frame) = self.item(id).filter(|i| matches!(i.kind, ItemKind::Frame { .. })) else {
+        let Some(frame) = self
+            .item(id)
+            .filter(|i| matches!(i.kind, ItemKind::Frame { .. }))
+        else {
             return Vec::new();
         };
         self.items

@@ -107,10 +107,7 @@ impl Board {
                 let old = std::mem::replace(&mut self.items[index].kind, kind);
                 Ok(Op::SetKind { id, kind: old })
             }
-            Op::SetReview(review) => Ok(Op::SetReview(std::mem::replace(
-                &mut self.review,
-                review,
-            ))),
+            Op::SetReview(review) => Ok(Op::SetReview(std::mem::replace(&mut self.review, review))),
             Op::Batch(ops) => {
                 let mut trial = self.clone();
                 let mut inverses = Vec::with_capacity(ops.len());

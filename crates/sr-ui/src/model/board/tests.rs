@@ -17,9 +17,25 @@ fn sample() -> Board {
     let mut b = Board::new();
     let items = [
         (1, Bounds::new(0.0, 0.0, 100.0, 100.0), note("one")),
-        (2, Bounds::new(200.0, 0.0, 100.0, 40.0), ItemKind::Text { text: "two".into() }),
-        (3, Bounds::new(-50.0, -50.0, 400.0, 300.0), ItemKind::Frame { title: "f".into() }),
-        (4, Bounds::default(), ItemKind::Connector { from: 1, to: 2, label: String::new() }),
+        (
+            2,
+            Bounds::new(200.0, 0.0, 100.0, 40.0),
+            ItemKind::Text { text: "two".into() },
+        ),
+        (
+            3,
+            Bounds::new(-50.0, -50.0, 400.0, 300.0),
+            ItemKind::Frame { title: "f".into() },
+        ),
+        (
+            4,
+            Bounds::default(),
+            ItemKind::Connector {
+                from: 1,
+                to: 2,
+                label: String::new(),
+            },
+        ),
     ];
     for (id, bounds, kind) in items {
         b.apply(Op::Add(Item { id, bounds, kind })).unwrap();
@@ -36,7 +52,9 @@ fn ops_apply_and_their_inverses_restore_the_board() {
     let check = |op: Op, expected_ids: &[ItemId]| {
         let mut b = sample();
         let before = b.clone();
-        let inverse = b.apply(op.clone()).unwrap_or_else(|e| panic!("{op:?}: {e}"));
+        let inverse = b
+            .apply(op.clone())
+            .unwrap_or_else(|e| panic!("{op:?}: {e}"));
         assert_eq!(ids(&b), expected_ids, "{op:?}");
         b.apply(inverse).unwrap();
         assert_eq!(b, before, "undoing {op:?}");
@@ -44,13 +62,38 @@ fn ops_apply_and_their_inverses_restore_the_board() {
     check(Op::Remove(2), &[3, 1, 4]);
     check(Op::delete(&sample(), 2), &[3, 1]);
     check(Op::delete(&sample(), 4), &[3, 1, 2]);
-    check(Op::Move { ids: vec![1, 2], dx: 5.0, dy: -3.0 }, &[3, 1, 2, 4]);
+    check(
+        Op::Move {
+            ids: vec![1, 2],
+            dx: 5.0,
+            dy: -3.0,
+        },
+        &[3, 1, 2, 4],
+    );
     check(Op::move_item(&sample(), 3, 10.0, 10.0), &[3, 1, 2, 4]);
-    check(Op::SetBounds { id: 1, bounds: Bounds::new(1.0, 2.0, 3.0, 400.0) }, &[3, 1, 2, 4]);
-    check(Op::SetKind { id: 1, kind: note("edited") }, &[3, 1, 2, 4]);
+    check(
+        Op::SetBounds {
+            id: 1,
+            bounds: Bounds::new(1.0, 2.0, 3.0, 400.0),
+        },
+        &[3, 1, 2, 4],
+    );
+    check(
+        Op::SetKind {
+            id: 1,
+            kind: note("edited"),
+        },
+        &[3, 1, 2, 4],
+    );
     check(Op::connect(&sample(), 2, 1, "back"), &[3, 1, 2, 4, 5]);
-    check(Op::Add(sample().new_item(ItemKind::Frame { title: "g".into() }, Vec2::default())), &[5, 3, 1, 2, 4]);
-    check(Op::SetReview(Some(IssueKey::new("local", "default", "9"))), &[3, 1, 2, 4]);
+    check(
+        Op::Add(sample().new_item(ItemKind::Frame { title: "g".into() }, Vec2::default())),
+        &[5, 3, 1, 2, 4],
+    );
+    check(
+        Op::SetReview(Some(IssueKey::new("local", "default", "9"))),
+        &[3, 1, 2, 4],
+    );
 }
 
 #[test]
@@ -61,13 +104,36 @@ fn bad_ops_fail_and_change_nothing() {
         assert_eq!(b, sample(), "{op:?} left the board alone");
     };
     check(Op::Remove(9), BoardError::NoItem(9));
-    check(Op::Move { ids: vec![1, 9], dx: 1.0, dy: 1.0 }, BoardError::NoItem(9));
-    check(Op::SetKind { id: 9, kind: note("x") }, BoardError::NoItem(9));
+    check(
+        Op::Move {
+            ids: vec![1, 9],
+            dx: 1.0,
+            dy: 1.0,
+        },
+        BoardError::NoItem(9),
+    );
+    check(
+        Op::SetKind {
+            id: 9,
+            kind: note("x"),
+        },
+        BoardError::NoItem(9),
+    );
     check(Op::connect(&sample(), 1, 9, ""), BoardError::BadEnd(9));
     check(Op::connect(&sample(), 4, 1, ""), BoardError::BadEnd(4));
-    check(Op::Add(Item { id: 1, bounds: Bounds::default(), kind: note("dup") }), BoardError::Duplicate(1));
+    check(
+        Op::Add(Item {
+            id: 1,
+            bounds: Bounds::default(),
+            kind: note("dup"),
+        }),
+        BoardError::Duplicate(1),
+    );
     // A batch fails as a whole: the first removal is not kept.
-    check(Op::Batch(vec![Op::Remove(1), Op::Remove(9)]), BoardError::NoItem(9));
+    check(
+        Op::Batch(vec![Op::Remove(1), Op::Remove(9)]),
+        BoardError::NoItem(9),
+    );
 }
 
 #[test]
@@ -75,23 +141,53 @@ fn moves_carry_frame_contents_and_resizes_clamp() {
     let mut b = sample();
     b.apply(Op::move_item(&b.clone(), 3, 10.0, 20.0)).unwrap();
     let at = |b: &Board, id| b.item(id).map(|i| (i.bounds.x, i.bounds.y));
-    assert_eq!((at(&b, 3), at(&b, 1), at(&b, 2)), (Some((-40.0, -30.0)), Some((10.0, 20.0)), Some((210.0, 20.0))));
-    b.apply(Op::SetBounds { id: 1, bounds: Bounds::new(0.0, 0.0, 2.0, -5.0) }).unwrap();
-    assert_eq!(b.item(1).map(|i| (i.bounds.w, i.bounds.h)), Some((MIN_SIZE, MIN_SIZE)));
-    assert_eq!(b.frame_contents(1), Vec::<ItemId>::new(), "a note is no frame");
+    assert_eq!(
+        (at(&b, 3), at(&b, 1), at(&b, 2)),
+        (
+            Some((-40.0, -30.0)),
+            Some((10.0, 20.0)),
+            Some((210.0, 20.0))
+        )
+    );
+    b.apply(Op::SetBounds {
+        id: 1,
+        bounds: Bounds::new(0.0, 0.0, 2.0, -5.0),
+    })
+    .unwrap();
+    assert_eq!(
+        b.item(1).map(|i| (i.bounds.w, i.bounds.h)),
+        Some((MIN_SIZE, MIN_SIZE))
+    );
+    assert_eq!(
+        b.frame_contents(1),
+        Vec::<ItemId>::new(),
+        "a note is no frame"
+    );
 }
 
 #[test]
 fn undo_and_redo_walk_the_history() {
     let mut b = Board::new();
     let mut h = History::default();
-    let states = |b: &Board| b.items.iter().map(|i| i.kind.text().to_owned()).collect::<Vec<_>>();
+    let states = |b: &Board| {
+        b.items
+            .iter()
+            .map(|i| i.kind.text().to_owned())
+            .collect::<Vec<_>>()
+    };
     let first = b.new_item(note("a"), Vec2::new(0.0, 0.0));
     h.perform(&mut b, Op::Add(first)).unwrap();
     let second = b.new_item(note("b"), Vec2::new(300.0, 0.0));
     assert_eq!(second.id, 2, "ids are never reused");
     h.perform(&mut b, Op::Add(second)).unwrap();
-    h.perform(&mut b, Op::SetKind { id: 1, kind: note("a2") }).unwrap();
+    h.perform(
+        &mut b,
+        Op::SetKind {
+            id: 1,
+            kind: note("a2"),
+        },
+    )
+    .unwrap();
     assert_eq!(states(&b), ["a2", "b"]);
     assert!(h.undo(&mut b));
     assert_eq!(states(&b), ["a", "b"]);
@@ -124,7 +220,14 @@ fn hits_prefer_connectors_then_the_topmost_box() {
     check(-60.0, 0.0, None);
     check(1000.0, 1000.0, None);
     let handle = |x: f32, y: f32| b.handle_at(Vec2::new(x, y), 5.0);
-    assert_eq!((handle(100.0, 98.0), handle(349.0, 250.0), handle(50.0, 50.0)), (Some(1), Some(3), None));
+    assert_eq!(
+        (
+            handle(100.0, 98.0),
+            handle(349.0, 250.0),
+            handle(50.0, 50.0)
+        ),
+        (Some(1), Some(3), None)
+    );
 }
 
 #[test]
@@ -132,11 +235,20 @@ fn json_round_trips_and_refuses_what_it_cannot_read() {
     let mut b = sample();
     b.apply(Op::SetKind {
         id: 1,
-        kind: ItemKind::Note { text: "x".into(), colour: NoteColour::Pink, issue: Some(IssueKey::new("local", "default", "3")) },
+        kind: ItemKind::Note {
+            text: "x".into(),
+            colour: NoteColour::Pink,
+            issue: Some(IssueKey::new("local", "default", "3")),
+        },
     })
     .unwrap();
     b.apply(Op::Add(b.new_item(
-        ItemKind::Decision { question: "q?".into(), options: vec!["a".into(), "b".into()], chosen: Some(1), issue: None },
+        ItemKind::Decision {
+            question: "q?".into(),
+            options: vec!["a".into(), "b".into()],
+            chosen: Some(1),
+            issue: None,
+        },
         Vec2::default(),
     )))
     .unwrap();
@@ -154,17 +266,31 @@ fn json_round_trips_and_refuses_what_it_cannot_read() {
     };
     check("{}", Ok((0, 1)));
     // An old document without next_id gets one past its largest id.
-    check(r#"{"items":[{"id":7,"bounds":{"x":0,"y":0,"w":1,"h":1},"type":"text","text":"t"}]}"#, Ok((1, 8)));
+    check(
+        r#"{"items":[{"id":7,"bounds":{"x":0,"y":0,"w":1,"h":1},"type":"text","text":"t"}]}"#,
+        Ok((1, 8)),
+    );
     check(r#"{"format":2}"#, Err(BoardError::TooNew { found: 2 }));
     check("not json", Err(BoardError::Json(String::new())));
-    check(r#"{"items":[{"id":1,"type":"blob"}]}"#, Err(BoardError::Json(String::new())));
+    check(
+        r#"{"items":[{"id":1,"type":"blob"}]}"#,
+        Err(BoardError::Json(String::new())),
+    );
 }
 
 #[test]
 fn issues_lists_every_key_once() {
     let mut b = sample();
     let k = |id: &str| IssueKey::new("local", "default", id);
-    b.apply(Op::SetKind { id: 1, kind: ItemKind::Note { text: "n".into(), colour: NoteColour::Blue, issue: Some(k("2")) } }).unwrap();
+    b.apply(Op::SetKind {
+        id: 1,
+        kind: ItemKind::Note {
+            text: "n".into(),
+            colour: NoteColour::Blue,
+            issue: Some(k("2")),
+        },
+    })
+    .unwrap();
     b.apply(Op::SetReview(Some(k("1")))).unwrap();
     assert_eq!(b.issues(), vec![k("1"), k("2")]);
 }

@@ -4,6 +4,7 @@
 //! removes the selection, Ctrl+Z undoes, Ctrl+Shift+Z or Ctrl+Y redoes.
 
 mod canvas;
+mod draw;
 
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 
@@ -35,7 +36,10 @@ pub fn whiteboard_tab_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &st
     match &w.load {
         Load::Ready(()) => {}
         Load::Failed(e) => {
-            error_ui(ui, &format!("The whiteboard of {connection} could not be loaded: {e}"));
+            error_ui(
+                ui,
+                &format!("The whiteboard of {connection} could not be loaded: {e}"),
+            );
             if ui.button("Reload").clicked() {
                 state.reload_board(connection);
             }
@@ -83,8 +87,7 @@ pub fn whiteboard_tab_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &st
     if due {
         state.refresh_board_issues(connection);
     }
-    ui.ctx()
-        .request_repaint_after(crate::state::REFRESH_EVERY);
+    ui.ctx().request_repaint_after(crate::state::REFRESH_EVERY);
 }
 
 /// The toolbar; returns the id of the label the in-place editor is
@@ -102,13 +105,46 @@ fn toolbar_ui(
     };
     ui.horizontal_wrapped(|ui| {
         let adds = [
-            ("Note", "Add a sticky note", ItemKind::Note { text: String::new(), colour: NoteColour::Yellow, issue: None }),
-            ("Decision", "Add a decision: a question and its options", ItemKind::Decision { question: String::new(), options: vec!["Option A".into(), "Option B".into()], chosen: None, issue: None }),
-            ("Text", "Add free text", ItemKind::Text { text: String::new() }),
-            ("Frame", "Add a frame; what lies inside moves with it", ItemKind::Frame { title: "Frame".into() }),
+            (
+                "Note",
+                "Add a sticky note",
+                ItemKind::Note {
+                    text: String::new(),
+                    colour: NoteColour::Yellow,
+                    issue: None,
+                },
+            ),
+            (
+                "Decision",
+                "Add a decision: a question and its options",
+                ItemKind::Decision {
+                    question: String::new(),
+                    options: vec!["Option A".into(), "Option B".into()],
+                    chosen: None,
+                    issue: None,
+                },
+            ),
+            (
+                "Text",
+                "Add free text",
+                ItemKind::Text {
+                    text: String::new(),
+                },
+            ),
+            (
+                "Frame",
+                "Add a frame; what lies inside moves with it",
+                ItemKind::Frame {
+                    title: "Frame".into(),
+                },
+            ),
         ];
         for (label, hover, kind) in adds {
-            if ui.button(format!("＋ {label}")).on_hover_text(hover).clicked() {
+            if ui
+                .button(format!("➕ {label}"))
+                .on_hover_text(hover)
+                .clicked()
+            {
                 actions.push(Action::Add(kind));
             }
         }
@@ -118,7 +154,11 @@ fn toolbar_ui(
             .on_hover_text("Click an item, then another, to connect them")
             .clicked()
         {
-            w.tool = if connecting { Tool::Select } else { Tool::Connector };
+            w.tool = if connecting {
+                Tool::Select
+            } else {
+                Tool::Connector
+            };
             w.connect_from = w.selected.filter(|_| !connecting);
         }
         ui.separator();
@@ -150,13 +190,21 @@ fn toolbar_ui(
         let selected = w.selected.and_then(|id| w.board.item(id)).cloned();
         match selected.as_ref().map(|i| (&i.kind, i.id)) {
             Some((ItemKind::Note { issue: None, .. }, id)) => {
-                if ui.button("Create issue").on_hover_text("File an issue from this note").clicked() {
+                if ui
+                    .button("Create issue")
+                    .on_hover_text("File an issue from this note")
+                    .clicked()
+                {
                     w.commit_edit();
                     actions.push(Action::CreateIssue(id));
                 }
             }
             Some((ItemKind::Decision { issue: None, .. }, id)) => {
-                if ui.button("Record decision").on_hover_text("File an ADR issue from this decision").clicked() {
+                if ui
+                    .button("Record decision")
+                    .on_hover_text("File an ADR issue from this decision")
+                    .clicked()
+                {
                     w.commit_edit();
                     actions.push(Action::RecordDecision(id));
                 }
@@ -176,8 +224,12 @@ fn toolbar_ui(
             }
             Some(key) => {
                 if approved {
-                    ui.label(RichText::new(" ✔ Approved ").color(egui::Color32::WHITE).background_color(super::widgets::DONE_COLOR))
-                        .on_hover_text("The board's design review is done");
+                    ui.label(
+                        RichText::new(" ✔ Approved ")
+                            .color(egui::Color32::WHITE)
+                            .background_color(super::widgets::DONE_COLOR),
+                    )
+                    .on_hover_text("The board's design review is done");
                 } else {
                     ui.label("In review:");
                     match issues.get(key) {
@@ -238,17 +290,29 @@ fn decision_row_ui(ui: &mut egui::Ui, w: &mut crate::state::Whiteboard) {
     };
     let (id, kind) = (item.id, item.kind.clone());
     match kind {
-        ItemKind::Decision { question, options, chosen, issue } => {
+        ItemKind::Decision {
+            question,
+            options,
+            chosen,
+            issue,
+        } => {
             let mut text = options.join(", ");
             let mut pick = chosen;
             ui.horizontal(|ui| {
                 let label = ui.label("Options");
                 let edit = ui
-                    .add(egui::TextEdit::singleline(&mut text).desired_width(320.0).hint_text("comma-separated"))
+                    .add(
+                        egui::TextEdit::singleline(&mut text)
+                            .desired_width(320.0)
+                            .hint_text("comma-separated"),
+                    )
                     .labelled_by(label.id);
                 let label = ui.label("Chosen");
                 egui::ComboBox::from_id_salt(("wb-chosen", id))
-                    .selected_text(pick.and_then(|c| options.get(c)).map_or("(undecided)", |s| s.as_str()))
+                    .selected_text(
+                        pick.and_then(|c| options.get(c))
+                            .map_or("(undecided)", |s| s.as_str()),
+                    )
                     .show_ui(ui, |ui| {
                         ui.selectable_value(&mut pick, None, "(undecided)");
                         for (i, o) in options.iter().enumerate() {
@@ -257,27 +321,48 @@ fn decision_row_ui(ui: &mut egui::Ui, w: &mut crate::state::Whiteboard) {
                     })
                     .response
                     .labelled_by(label.id);
-                let new_options: Vec<String> =
-                    text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+                let new_options: Vec<String> = text
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect();
                 let options_done = edit.lost_focus() && new_options != options;
                 if options_done || pick != chosen {
-                    let options = if options_done { new_options } else { options.clone() };
+                    let options = if options_done {
+                        new_options
+                    } else {
+                        options.clone()
+                    };
                     let chosen = pick.filter(|&c| c < options.len());
                     w.perform(crate::model::board::Op::SetKind {
                         id,
-                        kind: ItemKind::Decision { question, options, chosen, issue },
+                        kind: ItemKind::Decision {
+                            question,
+                            options,
+                            chosen,
+                            issue,
+                        },
                     });
                 }
             });
         }
-        ItemKind::Note { text, colour, issue } => {
+        ItemKind::Note {
+            text,
+            colour,
+            issue,
+        } => {
             ui.horizontal(|ui| {
                 ui.label("Colour");
                 for c in NoteColour::ALL {
                     if ui.selectable_label(c == colour, c.name()).clicked() && c != colour {
                         w.perform(crate::model::board::Op::SetKind {
                             id,
-                            kind: ItemKind::Note { text: text.clone(), colour: c, issue: issue.clone() },
+                            kind: ItemKind::Note {
+                                text: text.clone(),
+                                colour: c,
+                                issue: issue.clone(),
+                            },
                         });
                     }
                 }
@@ -310,6 +395,9 @@ fn shortcuts(ui: &mut egui::Ui, state: &mut UiState, connection: &str) {
         w.delete_selected();
     }
     if w.board.items.is_empty() && w.editing.is_none() {
-        empty_ui(ui, "An empty board: add a note, a decision, text or a frame above.");
+        empty_ui(
+            ui,
+            "An empty board: add a note, a decision, text or a frame above.",
+        );
     }
 }
