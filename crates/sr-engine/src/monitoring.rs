@@ -33,7 +33,8 @@ pub use drift_event::{column_summary, destructive_objects, drift_events, group_k
 // The data the panel shows, so the UI needs no database or store crate.
 pub use sr_db::drift::DriftReport as Report;
 pub use sr_db::health::{HealthCheckResult, Severity, worst};
-pub use sr_store::{OutboxAction, OutboxIntent, OutboxStatus, QueryBaseline};
+pub use sr_auto::{Outcome, WorkReport};
+pub use sr_store::{NewIntent, OutboxAction, OutboxIntent, OutboxStatus, QueryBaseline};
 pub use sr_sync::{SyncOperation, SyncStatus, TrackerSyncStatus};
 pub use sr_tracker::RateBudget;
 

@@ -18,6 +18,10 @@ use super::{Load, Tab, UiState};
 pub use drift_view::{DiffLine, DriftObjectView, drift_view};
 pub use feed::{FeedRow, feed_rows};
 
+/// Where the auto-issue feed stood: its length (bounded, so not enough
+/// alone) and its newest entry's time.
+type FeedMark = (usize, Option<chrono::DateTime<chrono::Utc>>);
+
 /// Outbox rows the feed shows.
 pub const OUTBOX_ROWS: usize = 50;
 
@@ -39,9 +43,9 @@ pub struct Monitoring {
     pub connections: BTreeMap<String, ConnectionMonitor>,
     pub sync: Load<Vec<TrackerMonitor>>,
     pub outbox: Load<Vec<OutboxIntent>>,
-    /// How many feed entries had arrived when the outbox was last asked
-    /// for; a newer one asks again.
-    outbox_seen: usize,
+    /// The feed's length and newest entry's time when the outbox was last
+    /// asked for; a newer entry asks again.
+    outbox_seen: FeedMark,
 }
 
 impl Monitoring {
@@ -142,7 +146,7 @@ impl UiState {
         if !matches!(self.monitoring.outbox, Load::Ready(_)) {
             self.monitoring.outbox = Load::Loading;
         }
-        self.monitoring.outbox_seen = self.auto_feed.len();
+        self.monitoring.outbox_seen = self.feed_mark();
         self.monitor(MonitoringCommand::LoadOutbox { limit: OUTBOX_ROWS });
     }
 
@@ -152,9 +156,13 @@ impl UiState {
         let running = self.jobs.iter().any(|j| {
             j.kind == super::JobKind::Monitoring(job_key(&MonitoringCommand::LoadOutbox { limit: 0 }))
         });
-        if !running && self.auto_feed.len() != self.monitoring.outbox_seen {
+        if !running && self.feed_mark() != self.monitoring.outbox_seen {
             self.load_outbox();
         }
+    }
+
+    fn feed_mark(&self) -> FeedMark {
+        (self.auto_feed.len(), self.auto_feed.last().map(|a| a.at))
     }
 
     /// Folds one monitoring answer in.
