@@ -31,9 +31,9 @@ use crate::{Engine, EngineError, EventReport};
 
 pub use drift_event::{column_summary, destructive_objects, drift_events, group_key};
 // The data the panel shows, so the UI needs no database or store crate.
+pub use sr_auto::{Outcome, WorkReport};
 pub use sr_db::drift::DriftReport as Report;
 pub use sr_db::health::{HealthCheckResult, Severity, worst};
-pub use sr_auto::{Outcome, WorkReport};
 pub use sr_store::{NewIntent, OutboxAction, OutboxIntent, OutboxStatus, QueryBaseline};
 pub use sr_sync::{SyncOperation, SyncStatus, TrackerSyncStatus};
 pub use sr_tracker::RateBudget;
@@ -168,7 +168,10 @@ impl Engine {
     }
 
     /// Runs the health checks with default thresholds.
-    pub async fn run_health(&self, connection: &str) -> Result<Vec<HealthCheckResult>, EngineError> {
+    pub async fn run_health(
+        &self,
+        connection: &str,
+    ) -> Result<Vec<HealthCheckResult>, EngineError> {
         let db = self.database(connection).await?;
         Ok(sr_db::health::run_checks(&db, &HealthConfig::default()).await)
     }
@@ -307,10 +310,7 @@ impl Engine {
                 kind: e.kind.clone(),
                 sync: statuses.iter().find(|s| s.tracker == e.name).cloned(),
                 recent,
-                rate: trackers
-                    .by_name(&e.name)
-                    .ok()
-                    .and_then(|t| t.rate_budget()),
+                rate: trackers.by_name(&e.name).ok().and_then(|t| t.rate_budget()),
             });
         }
         Ok(out)

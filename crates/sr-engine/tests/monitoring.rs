@@ -15,7 +15,9 @@ use sr_engine::{
 use sr_secrets::{Keyring, Resolver};
 
 fn repo(file: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(file)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(file)
 }
 
 fn paths(dir: &Path) -> sr_config::Paths {
@@ -71,7 +73,10 @@ fn a_drift_after_the_baseline_is_reported_and_filed_as_a_local_issue() {
         }
         _ => None,
     });
-    assert!(path.ends_with("baselines/demo.json") && path.is_file(), "{path:?}");
+    assert!(
+        path.ends_with("baselines/demo.json") && path.is_file(),
+        "{path:?}"
+    );
     assert!(tables > 0);
 
     handle.send(Command::RunQuery {
@@ -106,7 +111,11 @@ fn a_drift_after_the_baseline_is_reported_and_filed_as_a_local_issue() {
     let check = check.unwrap();
     let report = &check.report;
     assert!(report.drifted);
-    assert!(report.migration_sql.contains("note"), "{}", report.migration_sql);
+    assert!(
+        report.migration_sql.contains("note"),
+        "{}",
+        report.migration_sql
+    );
     assert_eq!(check.destructive, vec!["main.orders".to_owned()]);
     let (event, auto) = auto.unwrap();
     assert_eq!(event, "drift.detected");
@@ -124,8 +133,17 @@ fn a_drift_after_the_baseline_is_reported_and_filed_as_a_local_issue() {
         _ => None,
     });
     assert_eq!(outbox.len(), 1);
-    assert_eq!(outbox[0].status, sr_store::OutboxStatus::Done, "{:?}", outbox[0]);
-    assert!(outbox[0].intent.title.contains("main.orders"), "{}", outbox[0].intent.title);
+    assert_eq!(
+        outbox[0].status,
+        sr_store::OutboxStatus::Done,
+        "{:?}",
+        outbox[0]
+    );
+    assert!(
+        outbox[0].intent.title.contains("main.orders"),
+        "{}",
+        outbox[0].intent.title
+    );
 }
 
 #[test]
@@ -163,7 +181,10 @@ async fn health_and_tracked_queries() {
 
     let sql = "SELECT * FROM orders WHERE id = 1";
     engine.track_query("demo", sql).await.unwrap();
-    engine.track_query("demo", "select *  from orders where id = 2").await.unwrap();
+    engine
+        .track_query("demo", "select *  from orders where id = 2")
+        .await
+        .unwrap();
     for (median, minutes) in [(1.0, 0), (1.1, 1), (9.0, 2)] {
         engine
             .store()

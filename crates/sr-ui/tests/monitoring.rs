@@ -94,7 +94,10 @@ fn a_drift_shows_its_diff_and_its_auto_issue() {
             .and_then(|m| m.drift.ready())
             .is_some_and(|d| d.report.drifted);
         let outbox = s.monitoring.outbox.ready().map_or(&[][..], |v| v);
-        drifted && feed_rows(&s.auto_feed, outbox).iter().any(|r| r.issue.is_some())
+        drifted
+            && feed_rows(&s.auto_feed, outbox)
+                .iter()
+                .any(|r| r.issue.is_some())
     });
 
     // The diff: orders, its new column marked on the actual side.
@@ -125,7 +128,10 @@ fn a_drift_shows_its_diff_and_its_auto_issue() {
     // The feed: the example rule filed a new Local issue.
     let rows = {
         let s = bench.state();
-        feed_rows(&s.auto_feed, s.monitoring.outbox.ready().map_or(&[][..], |v| v))
+        feed_rows(
+            &s.auto_feed,
+            s.monitoring.outbox.ready().map_or(&[][..], |v| v),
+        )
     };
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(

@@ -104,11 +104,7 @@ fn change_rows(c: &ObjectChange) -> Vec<Value> {
         ChangeKind::Changed if c.attributes.is_empty() => {
             vec![row(&format!("{what} changed"), &whole, "", "")]
         }
-        ChangeKind::Changed => c
-            .attributes
-            .iter()
-            .map(|a| attribute_row(c, a))
-            .collect(),
+        ChangeKind::Changed => c.attributes.iter().map(|a| attribute_row(c, a)).collect(),
     }
 }
 
@@ -142,7 +138,9 @@ fn row(kind: &str, object: &str, expected: &str, actual: &str) -> Value {
 fn summary(rows: &[Value]) -> String {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for r in rows {
-        *counts.entry(r["kind"].as_str().unwrap_or("change")).or_default() += 1;
+        *counts
+            .entry(r["kind"].as_str().unwrap_or("change"))
+            .or_default() += 1;
     }
     counts
         .iter()

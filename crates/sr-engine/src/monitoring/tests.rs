@@ -27,7 +27,13 @@ fn snap(tables: &[(&str, &[&str])]) -> Snapshot {
 /// `(object, severity, summary)` of each event for `expected` → `actual`.
 fn check(expected: &[(&str, &[&str])], actual: &[(&str, &[&str])], want: &[(&str, &str, &str)]) {
     let (e, a) = (snap(expected), snap(actual));
-    let report = DriftReport::new("demo", "sqlite:demo.db", "snapshot file b.json".into(), &e, &a);
+    let report = DriftReport::new(
+        "demo",
+        "sqlite:demo.db",
+        "snapshot file b.json".into(),
+        &e,
+        &a,
+    );
     let events = drift_events(&DriftCheck {
         destructive: destructive_objects(&e, &a),
         report,
@@ -64,7 +70,11 @@ fn check(expected: &[(&str, &[&str])], actual: &[(&str, &[&str])], want: &[(&str
             "/drift/changes/0/expected",
             "/drift/changes/0/actual",
         ] {
-            assert!(ev.data.pointer(path).is_some(), "{path} missing in {}", ev.data);
+            assert!(
+                ev.data.pointer(path).is_some(),
+                "{path} missing in {}",
+                ev.data
+            );
         }
     }
 }
@@ -138,7 +148,10 @@ fn the_changes_name_the_column_and_both_sides() {
         "orders(id INTEGER, status TEXT, note TEXT)"
     );
     assert!(
-        data["drift"]["details"].as_str().unwrap().contains("\"orders\""),
+        data["drift"]["details"]
+            .as_str()
+            .unwrap()
+            .contains("\"orders\""),
         "{data}"
     );
 }
@@ -161,7 +174,9 @@ fn point(median: f64, mad: f64) -> QueryBaseline {
 
 #[test]
 fn regressions_compare_each_point_with_the_one_before() {
-    let cases: &[(&[(f64, f64)], &[bool])] = &[
+    // (median, MAD) per point, then the expected flags.
+    type Case<'a> = (&'a [(f64, f64)], &'a [bool]);
+    let cases: &[Case] = &[
         (&[], &[]),
         (&[(1.0, 0.0)], &[false]),
         (&[(1.0, 0.01), (5.0, 0.01)], &[false, true]),

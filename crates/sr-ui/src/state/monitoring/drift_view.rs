@@ -79,7 +79,11 @@ fn add_change(view: &mut DriftObjectView, c: &ObjectChange) {
             view.expected.extend(e);
             view.actual.extend(a);
             // Keys, constraints and options: as the diff words them.
-            for attr in c.attributes.iter().filter(|a| !a.attribute.starts_with("column ")) {
+            for attr in c
+                .attributes
+                .iter()
+                .filter(|a| !a.attribute.starts_with("column "))
+            {
                 push_attribute(view, &attr.attribute, &attr.from, &attr.to);
             }
         }
@@ -99,7 +103,12 @@ fn add_change(view: &mut DriftObjectView, c: &ObjectChange) {
     }
 }
 
-fn push_attribute(view: &mut DriftObjectView, label: &str, from: &Option<String>, to: &Option<String>) {
+fn push_attribute(
+    view: &mut DriftObjectView,
+    label: &str,
+    from: &Option<String>,
+    to: &Option<String>,
+) {
     if let Some(f) = from {
         view.expected.push(line(&format!("{label} {f}"), true));
     }

@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use sr_engine::monitoring::{HealthCheckResult, OutboxIntent};
-use sr_engine::{Command, DriftCheck, MonitoringCommand, MonitoringEvent, PerfSeries, TrackerMonitor};
+use sr_engine::{
+    Command, DriftCheck, MonitoringCommand, MonitoringEvent, PerfSeries, TrackerMonitor,
+};
 
 use super::{Load, Tab, UiState};
 
@@ -154,7 +156,8 @@ impl UiState {
     /// tab calls this each frame; it sends at most one request at a time).
     pub fn refresh_outbox_if_stale(&mut self) {
         let running = self.jobs.iter().any(|j| {
-            j.kind == super::JobKind::Monitoring(job_key(&MonitoringCommand::LoadOutbox { limit: 0 }))
+            j.kind
+                == super::JobKind::Monitoring(job_key(&MonitoringCommand::LoadOutbox { limit: 0 }))
         });
         if !running && self.feed_mark() != self.monitoring.outbox_seen {
             self.load_outbox();

@@ -17,6 +17,8 @@ use crate::state::{AutoActivity, Persisted};
 fn state() -> UiState {
     let mut s = UiState::new(Persisted::default());
     s.take_commands();
+    // Start-up's own jobs (connections, schema, trackers) are not ours.
+    s.jobs.clear();
     s
 }
 
@@ -47,7 +49,10 @@ fn opening_loads_once_and_answers_end_the_jobs() {
         connection: "demo".into(),
         results: Vec::new(),
     }));
-    assert_eq!(s.monitoring.of("demo").unwrap().health, Load::Ready(Vec::new()));
+    assert_eq!(
+        s.monitoring.of("demo").unwrap().health,
+        Load::Ready(Vec::new())
+    );
     assert_eq!(s.jobs.len(), 3);
     // A failure lands in its section.
     s.apply(Event::Failed {
@@ -70,7 +75,10 @@ fn drift_buttons_send_and_failures_show() {
     s.save_baseline("demo");
     s.check_drift("demo");
     assert_eq!(kinds(&s.take_commands()), ["baseline:demo", "drift:demo"]);
-    assert!(matches!(s.monitoring.of("demo").unwrap().drift, Load::Loading));
+    assert!(matches!(
+        s.monitoring.of("demo").unwrap().drift,
+        Load::Loading
+    ));
     s.apply(Event::Failed {
         context: "Check demo for drift".into(),
         message: "no baseline is saved for demo".into(),
@@ -117,7 +125,13 @@ fn snap(tables: &[(&str, &[&str])], indexes: &[(&str, &str)]) -> Snapshot {
 fn drift(expected: &Snapshot, actual: &Snapshot) -> DriftCheck {
     DriftCheck {
         destructive: destructive_objects(expected, actual),
-        report: Report::new("demo", "sqlite:demo.db", "baseline".into(), expected, actual),
+        report: Report::new(
+            "demo",
+            "sqlite:demo.db",
+            "baseline".into(),
+            expected,
+            actual,
+        ),
     }
 }
 
@@ -288,14 +302,24 @@ fn feed_rows_newest_first_with_their_issues() {
         .map(|r| (r.rule, r.action, r.issue, r.failed))
         .collect();
     let want = |rule: &str, action: &str, issue: Option<&str>, failed: bool| {
-        (rule.to_owned(), action.to_owned(), issue.map(str::to_owned), failed)
+        (
+            rule.to_owned(),
+            action.to_owned(),
+            issue.map(str::to_owned),
+            failed,
+        )
     };
     assert_eq!(
         rows,
         vec![
             want("Health Check Failed", "folded (rate limit)", None, false),
             want("Schema Drift Alert", "deduplicated: commented", None, true),
-            want("Schema Drift Alert", "new issue", Some("local:default:1"), false),
+            want(
+                "Schema Drift Alert",
+                "new issue",
+                Some("local:default:1"),
+                false
+            ),
         ]
     );
     // Without the outbox yet, the rows are there without issue keys.
@@ -318,8 +342,14 @@ fn rules_running_refresh_the_outbox_once_and_the_feed_is_bounded() {
     assert_eq!(s.auto_feed.last().unwrap().event, "e249");
     s.refresh_outbox_if_stale();
     s.refresh_outbox_if_stale();
-    assert_eq!(kinds(&s.take_commands()), ["outbox"], "one request at a time");
-    s.apply(Event::Monitoring(MonitoringEvent::Outbox(vec![sent(1, None)])));
+    assert_eq!(
+        kinds(&s.take_commands()),
+        ["outbox"],
+        "one request at a time"
+    );
+    s.apply(Event::Monitoring(MonitoringEvent::Outbox(vec![sent(
+        1, None,
+    )])));
     s.refresh_outbox_if_stale();
     assert!(s.take_commands().is_empty(), "up to date");
     assert_eq!(s.monitoring.outbox.ready().map(Vec::len), Some(1));
@@ -336,7 +366,10 @@ fn a_drift_answer_builds_its_view() {
     let m = s.monitoring.of("demo").unwrap();
     assert!(m.drift.ready().is_some_and(|d| d.report.drifted));
     assert_eq!(
-        m.drift_view.iter().map(|v| v.key.as_str()).collect::<Vec<_>>(),
+        m.drift_view
+            .iter()
+            .map(|v| v.key.as_str())
+            .collect::<Vec<_>>(),
         ["main.orders"]
     );
 }

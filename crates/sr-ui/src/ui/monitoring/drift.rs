@@ -68,7 +68,10 @@ pub fn drift_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str) {
     if !report.drifted {
         ui.colored_label(
             DONE_COLOR,
-            format!("No drift: the database matches the {}.", report.expected_source),
+            format!(
+                "No drift: the database matches the {}.",
+                report.expected_source
+            ),
         );
         ui.weak(format!("Checked at {}", report.detected_at));
         return;
@@ -113,21 +116,28 @@ fn object_ui(ui: &mut egui::Ui, view: &DriftObjectView) {
             if view.destructive {
                 ui.weak("Going back to the baseline can lose data in this object.");
             }
-            Grid::new(("drift-diff", &view.key))
-                .num_columns(2)
-                .striped(true)
-                .spacing([24.0, 2.0])
-                .show(ui, |ui| {
-                    ui.strong("Expected (baseline)");
-                    ui.strong("Actual (database)");
-                    ui.end_row();
-                    let rows = view.expected.len().max(view.actual.len());
-                    for i in 0..rows {
-                        line_ui(ui, view.expected.get(i), "−", REMOVED);
-                        line_ui(ui, view.actual.get(i), "+", DONE_COLOR);
-                        ui.end_row();
-                    }
-                });
+            // Wide definitions scroll sideways rather than clip the actual side.
+            egui::ScrollArea::horizontal()
+                .id_salt(("drift-diff-scroll", &view.key))
+                .show(ui, |ui| diff_grid_ui(ui, view));
+        });
+}
+
+fn diff_grid_ui(ui: &mut egui::Ui, view: &DriftObjectView) {
+    Grid::new(("drift-diff", &view.key))
+        .num_columns(2)
+        .striped(true)
+        .spacing([24.0, 2.0])
+        .show(ui, |ui| {
+            ui.strong("Expected (baseline)");
+            ui.strong("Actual (database)");
+            ui.end_row();
+            let rows = view.expected.len().max(view.actual.len());
+            for i in 0..rows {
+                line_ui(ui, view.expected.get(i), "−", REMOVED);
+                line_ui(ui, view.actual.get(i), "+", DONE_COLOR);
+                ui.end_row();
+            }
         });
 }
 

@@ -94,7 +94,12 @@ pub fn sync_ui(ui: &mut egui::Ui, state: &mut UiState) {
     let busy = running(state, "sync");
     let mut reload = false;
     ui.horizontal(|ui| {
-        reload = action_button(ui, "Reload sync status", busy, "Read the trackers' state again");
+        reload = action_button(
+            ui,
+            "Reload sync status",
+            busy,
+            "Read the trackers' state again",
+        );
     });
     if reload {
         state.load_sync_status();
@@ -127,9 +132,9 @@ fn tracker_ui(ui: &mut egui::Ui, t: &TrackerMonitor) {
                     _ => PROGRESS_COLOR,
                 };
                 chip_ui(ui, &s.health.replace('_', " "), color);
-                let last = s
-                    .last_success
-                    .map_or("never".to_owned(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string());
+                let last = s.last_success.map_or("never".to_owned(), |t| {
+                    t.format("%Y-%m-%d %H:%M UTC").to_string()
+                });
                 ui.label(format!(
                     "last sync {last}; polled every {} min; {}",
                     s.poll_every_minutes, s.webhook_summary
@@ -144,9 +149,9 @@ fn tracker_ui(ui: &mut egui::Ui, t: &TrackerMonitor) {
         match &t.rate {
             Some(r) => {
                 let count = |v: Option<u64>| v.map_or("?".to_owned(), |n| n.to_string());
-                let reset = r
-                    .reset_at
-                    .map_or(String::new(), |t| format!(", resets {}", t.format("%H:%M UTC")));
+                let reset = r.reset_at.map_or(String::new(), |t| {
+                    format!(", resets {}", t.format("%H:%M UTC"))
+                });
                 ui.label(format!(
                     "Rate budget: {} of {} left{reset}",
                     count(r.remaining),

@@ -78,7 +78,12 @@ fn health_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str) {
     let busy = running(state, &key);
     let mut run = false;
     ui.horizontal(|ui| {
-        run = action_button(ui, "Run checks", busy, "Run every health check of this database");
+        run = action_button(
+            ui,
+            "Run checks",
+            busy,
+            "Run every health check of this database",
+        );
         if let Some(Load::Ready(results)) = state.monitoring.of(connection).map(|m| &m.health) {
             let worst = sr_engine::monitoring::worst(results);
             chip_ui(ui, worst.as_str(), severity_color(worst));
@@ -119,15 +124,20 @@ fn check_ui(ui: &mut egui::Ui, r: &HealthCheckResult) {
         });
 }
 
-/// A framed, selectable monospace block that scrolls sideways.
+/// A framed, selectable monospace block that scrolls (sideways, and down
+/// past 200 points, so a long migration does not push the feed away).
 pub(super) fn code_ui(ui: &mut egui::Ui, text: &str, id: impl std::hash::Hash + std::fmt::Debug) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
-        egui::ScrollArea::horizontal().id_salt(id).show(ui, |ui| {
-            ui.add(
-                egui::Label::new(RichText::new(text).monospace())
-                    .selectable(true)
-                    .extend(),
-            );
-        });
+        egui::ScrollArea::both()
+            .id_salt(id)
+            .max_height(200.0)
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                ui.add(
+                    egui::Label::new(RichText::new(text).monospace())
+                        .selectable(true)
+                        .extend(),
+                );
+            });
     });
 }

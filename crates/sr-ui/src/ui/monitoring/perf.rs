@@ -51,7 +51,10 @@ pub fn perf_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str) {
     Plot::new(("perf-plot", connection))
         .height(220.0)
         .legend(Legend::default())
-        .x_axis_label(format!("minutes since {}", start.format("%Y-%m-%d %H:%M UTC")))
+        .x_axis_label(format!(
+            "minutes since {}",
+            start.format("%Y-%m-%d %H:%M UTC")
+        ))
         .y_axis_label("median ms")
         .allow_scroll(false)
         .show(ui, |plot| {
