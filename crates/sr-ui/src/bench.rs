@@ -18,6 +18,10 @@ use sr_schema::{Column, Dialect, PrimaryKey, Schema, Snapshot, Table};
 use crate::UiState;
 use crate::state::Persisted;
 
+mod designer;
+
+pub use designer::designer_scene;
+
 /// What one run measured, in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FrameStats {
@@ -30,8 +34,13 @@ pub struct FrameStats {
 impl FrameStats {
     /// The benchmark's line: `{"bench":"ui","scene":"explorer",…}`.
     pub fn json(&self) -> String {
+        self.scene_json("explorer")
+    }
+
+    /// The benchmark's line for `scene`.
+    pub fn scene_json(&self, scene: &str) -> String {
         format!(
-            r#"{{"bench":"ui","scene":"explorer","frame_p50_ms":{:.3},"frame_p95_ms":{:.3},"first_frame_ms":{:.3},"frames":{}}}"#,
+            r#"{{"bench":"ui","scene":"{scene}","frame_p50_ms":{:.3},"frame_p95_ms":{:.3},"first_frame_ms":{:.3},"frames":{}}}"#,
             self.frame_p50_ms, self.frame_p95_ms, self.first_frame_ms, self.frames
         )
     }

@@ -1,5 +1,6 @@
 //! `cargo xtask bench ui`: the workbench's frame time with 1,000 tables and
-//! 10,000 linked issues, the explorer expanded and the side panel full.
+//! 10,000 linked issues, the explorer expanded and the side panel full;
+//! then the designer on 500 tables (scene `designer`).
 //! `SR_BENCH_FRAMES` sets how many frames are measured (300 by default).
 
 fn main() {
@@ -9,4 +10,7 @@ fn main() {
         .unwrap_or(300);
     let mut state = sr_ui::bench::explorer_scene(1_000, 10_000);
     println!("{}", sr_ui::bench::run(&mut state, frames).json());
+    let mut designer = sr_ui::bench::designer_scene(500);
+    let stats = sr_ui::bench::run(&mut designer, frames);
+    println!("{}", stats.scene_json("designer"));
 }

@@ -21,16 +21,27 @@ pub fn table_editor_ui(ctx: &egui::Context, state: &mut UiState) {
     egui::Window::new(format!("Edit Table: {}", editor.table.name))
         .id(egui::Id::unique("table-editor"))
         .open(&mut open)
-        .default_width(640.0)
-        .default_height(560.0)
+        .default_width(700.0)
+        .default_pos(ctx.content_rect().center() - egui::vec2(350.0, 330.0))
         .resizable(true)
         .show(ctx, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                columns_ui(ui, editor);
-                ui.separator();
-                keys_ui(ui, editor);
-                ui.separator();
-                preview_ui(ui, editor);
+            // The edits scroll; the preview and the buttons stay in view.
+            egui::ScrollArea::vertical()
+                .id_salt("table-editor-edits")
+                .max_height(330.0)
+                .auto_shrink([false, true])
+                .show(ui, |ui| {
+                    columns_ui(ui, editor);
+                    ui.separator();
+                    keys_ui(ui, editor);
+                });
+            ui.separator();
+            egui::ScrollArea::vertical()
+                .id_salt("table-editor-preview")
+                .max_height(200.0)
+                .auto_shrink([false, true])
+                .show(ui, |ui| preview_ui(ui, editor));
+            {
                 if let Some(e) = &editor.error {
                     super::super::widgets::error_ui(ui, e);
                 }
@@ -59,7 +70,7 @@ pub fn table_editor_ui(ctx: &egui::Context, state: &mut UiState) {
                         ui.spinner();
                     }
                 });
-            });
+            }
         });
     if !open {
         state.designer.editor = None;
@@ -92,14 +103,17 @@ fn columns_ui(ui: &mut egui::Ui, editor: &mut TableEditor) {
             ui.end_row();
             for i in 0..editor.table.columns.len() {
                 let c = &mut editor.table.columns[i];
-                ui.label(&c.name);
+                // The name labels the row's fields for screen readers.
+                let name = ui.label(&c.name).id;
                 changed |= ui
-                    .add(TextEdit::singleline(&mut c.data_type).desired_width(140.0))
+                    .add_sized([140.0, 18.0], TextEdit::singleline(&mut c.data_type))
+                    .labelled_by(name)
                     .changed();
-                changed |= ui.checkbox(&mut c.nullable, "").changed();
+                changed |= ui.checkbox(&mut c.nullable, "").labelled_by(name).changed();
                 let mut default = c.default.clone().unwrap_or_default();
                 if ui
-                    .add(TextEdit::singleline(&mut default).desired_width(120.0))
+                    .add_sized([140.0, 18.0], TextEdit::singleline(&mut default))
+                    .labelled_by(name)
                     .changed()
                 {
                     editor.set_default(i, &default);
@@ -107,6 +121,7 @@ fn columns_ui(ui: &mut egui::Ui, editor: &mut TableEditor) {
                 }
                 if ui
                     .small_button("🗑")
+                    .labelled_by(name)
                     .on_hover_text("Drop the column")
                     .clicked()
                 {
@@ -144,7 +159,7 @@ fn columns_ui(ui: &mut egui::Ui, editor: &mut TableEditor) {
                     ui.selectable_value(from, c.name.clone(), &c.name);
                 }
             });
-        ui.add(TextEdit::singleline(to).desired_width(120.0));
+        labelled(ui, "New name", to, 120.0);
         if ui.button("Rename").clicked() {
             let (from, to) = editor.rename.clone();
             editor.edit(|e| e.rename_column(&from, &to));
@@ -166,9 +181,10 @@ fn keys_ui(ui: &mut egui::Ui, editor: &mut TableEditor) {
                 })
                 .collect();
             let unique = if i.unique { "unique " } else { "" };
-            ui.label(format!("{unique}{} ({})", i.name, columns.join(", ")));
+            let label = ui.label(format!("{unique}{} ({})", i.name, columns.join(", ")));
             if ui
                 .small_button("🗑")
+                .labelled_by(label.id)
                 .on_hover_text("Drop the index")
                 .clicked()
             {
@@ -191,7 +207,7 @@ fn keys_ui(ui: &mut egui::Ui, editor: &mut TableEditor) {
     ui.strong("Foreign keys");
     for k in &editor.table.foreign_keys {
         ui.label(format!(
-            "({}) → {}.{} ({})",
+            "({}) references {}.{} ({})",
             k.columns.join(", "),
             k.referenced_schema,
             k.referenced_table,

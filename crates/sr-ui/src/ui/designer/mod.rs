@@ -53,25 +53,37 @@ pub fn designer_tab_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str)
         .saved
         .entry(connection.to_owned())
         .or_default();
-    if saved.zoom <= 0.0 {
-        fit(saved, &model, rect.size());
+    // Zoom 0 means "fit": recomputed every frame (the canvas settles its
+    // size over the first frames) until the user pans or zooms.
+    let fitting = saved.zoom <= 0.0;
+    let factor = if ui.rect_contains_pointer(rect) {
+        ui.input(|i| i.zoom_delta())
+    } else {
+        1.0
+    };
+    if fitting || background.dragged() || factor != 1.0 {
+        fit_if_unset(saved, &model, rect.size());
     }
     if background.dragged() {
         saved.pan[0] += background.drag_delta().x;
         saved.pan[1] += background.drag_delta().y;
     }
-    if background.hovered() || ui.rect_contains_pointer(rect) {
-        let factor = ui.input(|i| i.zoom_delta());
-        if factor != 1.0 {
-            let pointer = ui.input(|i| i.pointer.hover_pos()).unwrap_or(rect.center());
-            zoom_at(saved, factor, pointer - rect.min);
-        }
+    if factor != 1.0 {
+        let pointer = ui.input(|i| i.pointer.hover_pos()).unwrap_or(rect.center());
+        zoom_at(saved, factor, pointer - rect.min);
     }
     let view = View {
         origin: rect.min + Vec2::from(saved.pan),
         zoom: saved.zoom(),
     };
     let saved = saved.clone();
+    if fitting && !background.dragged() && factor == 1.0 {
+        // Still fitting: forget the fitted values so the next frame fits
+        // again.
+        if let Some(s) = state.designer.saved.get_mut(connection) {
+            s.zoom = 0.0;
+        }
+    }
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 0.0, ui.visuals().extreme_bg_color);
     let boxes: Vec<Rect> = model
@@ -140,7 +152,17 @@ pub fn designer_tab_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str)
     }
     for action in actions {
         match action {
-            Action::Move(key, delta) => state.move_table(connection, &key, [delta.x, delta.y]),
+            Action::Move(key, delta) => {
+                // Moving a table ends fitting: the view stays where it is.
+                if let Some(s) = state.designer.saved.get_mut(connection)
+                    && s.zoom <= 0.0
+                {
+                    let pan = view.origin - rect.min;
+                    s.pan = [pan.x, pan.y];
+                    s.zoom = view.zoom;
+                }
+                state.move_table(connection, &key, [delta.x, delta.y]);
+            }
             Action::CreateIssue(t) => {
                 let object = state.table_ref(connection, &t);
                 state.create_issue_from_designer(&object);
@@ -178,7 +200,7 @@ impl View {
 }
 
 fn toolbar_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str, model: &ErModel) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.strong(format!("🗺 {connection}"));
         ui.weak(format!(
             "{} tables · {} foreign keys",
@@ -198,7 +220,11 @@ fn toolbar_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str, model: &
         {
             zoom_at(saved, 1.0 / 1.25, Vec2::ZERO);
         }
-        ui.label(format!("{:.0} %", saved.zoom() * 100.0));
+        if saved.zoom <= 0.0 {
+            ui.label("fit");
+        } else {
+            ui.label(format!("{:.0} %", saved.zoom() * 100.0));
+        }
         if ui
             .button("➕")
             .on_hover_text("Zoom in (Ctrl+wheel)")
@@ -273,8 +299,12 @@ fn zoom_at(saved: &mut DesignerSaved, factor: f32, at: Vec2) {
     saved.zoom = new;
 }
 
-/// Zoom and pan that show every table in a canvas of `size`.
-fn fit(saved: &mut DesignerSaved, model: &ErModel, size: Vec2) {
+/// Zoom and pan that show every table in a canvas of `size`, when the
+/// zoom is still unset (0).
+fn fit_if_unset(saved: &mut DesignerSaved, model: &ErModel, size: Vec2) {
+    if saved.zoom > 0.0 {
+        return;
+    }
     let mut bounds = Rect::NOTHING;
     for t in &model.tables {
         if let Some(p) = saved.positions.get(&t.key()) {
