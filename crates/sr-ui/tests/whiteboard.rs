@@ -43,6 +43,16 @@ fn note_text(bench: &Workbench) -> Option<String> {
     })
 }
 
+/// Takes the pointer to a corner, so pictures do not depend on where the
+/// last click was, then compares the window with the snapshot `name`.
+fn snapshot(bench: &mut Workbench, name: &str) {
+    bench
+        .harness
+        .event(egui::Event::PointerMoved(egui::pos2(1275.0, 795.0)));
+    bench.harness.step();
+    bench.snapshot(name);
+}
+
 fn press(bench: &mut Workbench, modifiers: egui::Modifiers, key: egui::Key) {
     bench.harness.key_press_modifiers(modifiers, key);
     bench.harness.step();
@@ -65,6 +75,11 @@ fn create_from_dialog(bench: &mut Workbench, body_has: &str) {
             );
         }
         other => panic!("no Create Issue dialog: {other:?}"),
+    }
+    // The dialog grows with the draft; let its layout settle before
+    // clicking, or the click lands where the button was.
+    for _ in 0..6 {
+        bench.harness.step();
     }
     bench.harness.get_by_label("Create").click();
     bench.wait_for("the issue to be created", |h| {
@@ -156,7 +171,7 @@ fn a_note_becomes_an_issue_and_shows_it_done() {
         let w = &h.state().state.whiteboards.boards[CONNECTION];
         w.dirty.is_none() && !w.saving && w.version >= 1 && w.problem.is_none()
     });
-    bench.snapshot("whiteboard_note_issue");
+    snapshot(&mut bench, "whiteboard_note_issue");
 
     let stored = close_elsewhere(&bench, &[key.clone(), review]).expect("a stored board");
     assert!(stored.contains(&key.to_string()), "{stored}");
@@ -183,5 +198,5 @@ fn a_note_becomes_an_issue_and_shows_it_done() {
     bench.wait_for("the board to show approved", |h| {
         h.query_by_label_contains("✔ Approved").is_some()
     });
-    bench.snapshot("whiteboard_note_done");
+    snapshot(&mut bench, "whiteboard_note_done");
 }

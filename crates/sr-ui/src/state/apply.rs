@@ -187,7 +187,7 @@ impl UiState {
             self.dialog = None;
         }
         if let Some(target) = origin {
-            self.board_issue_created(target, &issue);
+            self.board_issue_created(*target, &issue);
         }
         let key = &issue.reference.display_key;
         let text = match &link {

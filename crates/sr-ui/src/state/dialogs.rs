@@ -57,7 +57,7 @@ pub struct CreateIssueDialog {
     pub prefill: (String, String),
     /// The whiteboard item (or board) the issue is filed for; it is then
     /// not linked to `object`, and the item keeps the new issue's key.
-    pub origin: Option<super::BoardTarget>,
+    pub origin: Option<Box<super::BoardTarget>>,
     pub error: Option<String>,
 }
 

@@ -216,10 +216,10 @@ impl UiState {
         let request = self.next_request();
         let mut dialog =
             CreateIssueDialog::new(object.clone(), self.default_tracker(), title, body);
-        dialog.origin = Some(BoardTarget {
+        dialog.origin = Some(Box::new(BoardTarget {
             connection: connection.to_owned(),
             item,
-        });
+        }));
         dialog.labels = labels.to_owned();
         dialog.link = false;
         dialog.attach_ddl = false;

@@ -187,29 +187,25 @@ fn toolbar_ui(
             w.delete_selected();
         }
         ui.separator();
-        let selected = w.selected.and_then(|id| w.board.item(id)).cloned();
-        match selected.as_ref().map(|i| (&i.kind, i.id)) {
-            Some((ItemKind::Note { issue: None, .. }, id)) => {
-                if ui
-                    .button("Create issue")
-                    .on_hover_text("File an issue from this note")
-                    .clicked()
-                {
-                    w.commit_edit();
-                    actions.push(Action::CreateIssue(id));
-                }
-            }
-            Some((ItemKind::Decision { issue: None, .. }, id)) => {
-                if ui
-                    .button("Record decision")
-                    .on_hover_text("File an ADR issue from this decision")
-                    .clicked()
-                {
-                    w.commit_edit();
-                    actions.push(Action::RecordDecision(id));
-                }
-            }
-            _ => {}
+        let selected = w.selected.and_then(|id| w.board.item(id));
+        let filing = match selected.map(|i| (&i.kind, i.id)) {
+            Some((ItemKind::Note { issue: None, .. }, id)) => Some((
+                "Create issue",
+                "File an issue from this note",
+                Action::CreateIssue(id),
+            )),
+            Some((ItemKind::Decision { issue: None, .. }, id)) => Some((
+                "Record decision",
+                "File an ADR issue from this decision",
+                Action::RecordDecision(id),
+            )),
+            _ => None,
+        };
+        if let Some((label, hover, action)) = filing
+            && ui.button(label).on_hover_text(hover).clicked()
+        {
+            w.commit_edit();
+            actions.push(action);
         }
         match &w.board.review {
             None => {
