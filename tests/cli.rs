@@ -403,3 +403,31 @@ fn drift_check_finds_an_altered_table_and_its_migration_repairs_it() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn json_logs_are_one_object_per_line() {
+    let env = Env::new();
+    let out = env.run(&[
+        "--log-format",
+        "json",
+        "links",
+        "--object",
+        "demo:main.orders",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(!lines.is_empty(), "RUST_LOG=trace logs something");
+    for line in lines {
+        let v: Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("not a JSON log line ({e}): {line}"));
+        assert!(
+            v["level"].is_string() && v["timestamp"].is_string(),
+            "{line}"
+        );
+    }
+}

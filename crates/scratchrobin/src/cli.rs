@@ -25,8 +25,18 @@ pub struct Args {
     /// (`serve --listen` for headless use).
     #[arg(long, env = "SCRATCHROBIN_LISTEN")]
     pub listen: Option<std::net::SocketAddr>,
+    /// How log lines on stderr look: `text` for people, `json` (one object
+    /// per line) for log collectors when running `serve`.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "SCRATCHROBIN_LOG_FORMAT")]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

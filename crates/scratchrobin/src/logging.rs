@@ -4,13 +4,15 @@
 //! that print as `***`, and URLs are logged without passwords.
 
 use sr_config::Paths;
+
+use crate::cli::LogFormat;
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer, fmt};
 
 /// Keep the returned guard alive until exit so the file is flushed.
-pub fn init(paths: &Paths, gui: bool) -> anyhow::Result<WorkerGuard> {
+pub fn init(paths: &Paths, gui: bool, format: LogFormat) -> anyhow::Result<WorkerGuard> {
     let dir = paths.logs_dir();
     std::fs::create_dir_all(&dir)?;
     let appender = tracing_appender::rolling::Builder::new()
@@ -25,13 +27,21 @@ pub fn init(paths: &Paths, gui: bool) -> anyhow::Result<WorkerGuard> {
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     let file_filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let stderr_layer = match format {
+        LogFormat::Text => fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_target(false)
+            .with_filter(stderr_filter)
+            .boxed(),
+        LogFormat::Json => fmt::layer()
+            .json()
+            .with_current_span(true)
+            .with_writer(std::io::stderr)
+            .with_filter(stderr_filter)
+            .boxed(),
+    };
     tracing_subscriber::registry()
-        .with(
-            fmt::layer()
-                .with_writer(std::io::stderr)
-                .with_target(false)
-                .with_filter(stderr_filter),
-        )
+        .with(stderr_layer)
         .with(
             fmt::layer()
                 .with_writer(file_writer)

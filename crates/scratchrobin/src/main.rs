@@ -30,7 +30,7 @@ fn main() -> ExitCode {
         }
     };
     let gui = args.command.is_none();
-    let _log_guard = match logging::init(&paths, gui) {
+    let _log_guard = match logging::init(&paths, gui, args.log_format) {
         Ok(g) => Some(g),
         Err(e) => {
             eprintln!("warning: file logging is off: {e}");
