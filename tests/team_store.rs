@@ -96,7 +96,11 @@ async fn a_link_made_by_one_process_reaches_anothers_event_stream() {
     let store = sr_testkit::postgres_db().await;
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     // The store's schema exists before the watcher starts listening.
-    run(a.path(), &store, &["links", "--object", "demo:main.orders", "--json"]);
+    run(
+        a.path(),
+        &store,
+        &["links", "--object", "demo:main.orders", "--json"],
+    );
     let (_watcher, changes) = watch(b.path(), &store);
 
     let sent = Instant::now();
@@ -104,8 +108,15 @@ async fn a_link_made_by_one_process_reaches_anothers_event_stream() {
         a.path(),
         &store,
         &[
-            "issue", "create", "--tracker", "Local", "--object", "demo:main.orders",
-            "--title", "Shared", "--json",
+            "issue",
+            "create",
+            "--tracker",
+            "Local",
+            "--object",
+            "demo:main.orders",
+            "--title",
+            "Shared",
+            "--json",
         ],
     );
     let created: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -124,7 +135,14 @@ async fn a_link_made_by_one_process_reaches_anothers_event_stream() {
     run(
         a.path(),
         &store,
-        &["link", "remove", "--object", "demo:main.orders", "--issue", &key],
+        &[
+            "link",
+            "remove",
+            "--object",
+            "demo:main.orders",
+            "--issue",
+            &key,
+        ],
     );
     wait_for(&changes, removed, |c| {
         c["table"] == "links" && c["op"] == "DELETE" && c["issue"] == key.as_str()
