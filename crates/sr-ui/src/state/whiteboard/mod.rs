@@ -352,3 +352,6 @@ impl UiState {
 fn is_conflict(problem: &str) -> bool {
     problem.contains("saved elsewhere")
 }
+
+#[cfg(test)]
+mod tests;
