@@ -9,5 +9,6 @@ pub mod er_svg;
 pub mod explorer;
 pub mod markdown;
 pub mod object;
+pub mod png;
 pub mod sql;
 pub mod summary;

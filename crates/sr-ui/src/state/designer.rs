@@ -275,3 +275,7 @@ impl UiState {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "designer_tests.rs"]
+mod tests;

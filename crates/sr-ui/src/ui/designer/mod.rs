@@ -45,9 +45,15 @@ pub fn designer_tab_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str)
         }
         return;
     };
-    toolbar_ui(ui, state, connection, &model);
+    let png = toolbar_ui(ui, state, connection, &model);
     ui.separator();
     let (rect, background) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+    if png {
+        let shown = export_png(ui.ctx(), rect, connection);
+        state
+            .toasts
+            .push(ToastLevel::Info, format!("Diagram saved as {shown}"), None);
+    }
     let saved = state
         .designer
         .saved
@@ -199,7 +205,10 @@ impl View {
     }
 }
 
-fn toolbar_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str, model: &ErModel) {
+/// The toolbar; true when "Export PNG" was pressed (the canvas is not
+/// laid out yet).
+fn toolbar_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str, model: &ErModel) -> bool {
+    let mut png = false;
     ui.horizontal_wrapped(|ui| {
         ui.strong(format!("🗺 {connection}"));
         ui.weak(format!(
@@ -285,7 +294,41 @@ fn toolbar_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str, model: &
                 .toasts
                 .push(ToastLevel::Info, format!("Diagram saved as {shown}"), None);
         }
+        png = ui
+            .button("Export PNG")
+            .on_hover_text("Save the diagram as shown as a PNG file in the temporary directory")
+            .clicked();
     });
+    png
+}
+
+/// Asks for a screenshot of the next frame and saves the canvas' part of
+/// it as a PNG, off the UI thread; returns the file's path.
+fn export_png(ctx: &egui::Context, canvas: Rect, connection: &str) -> String {
+    let ppp = ctx.pixels_per_point();
+    let path = std::env::temp_dir().join(format!("scratchrobin-er-{connection}.png"));
+    let shown = path.display().to_string();
+    ctx.request_screenshot(move |image| {
+        std::thread::spawn(move || {
+            let [w, h] = image.size;
+            let px = |v: f32, max: usize| ((v * ppp).max(0.0) as usize).min(max);
+            let (x0, x1) = (px(canvas.min.x, w), px(canvas.max.x, w));
+            let (y0, y1) = (px(canvas.min.y, h), px(canvas.max.y, h));
+            let part = image.region_by_pixels([x0, y0], [x1 - x0, y1 - y0]);
+            let size = |n: usize| u32::try_from(n).unwrap_or(0);
+            let written = crate::model::png::encode_rgba(
+                size(part.width()),
+                size(part.height()),
+                part.as_raw(),
+            )
+            .ok_or_else(|| "the screenshot's size did not match its pixels".to_owned())
+            .and_then(|bytes| std::fs::write(&path, bytes).map_err(|e| e.to_string()));
+            if let Err(e) = written {
+                tracing::warn!(path = %path.display(), error = %e, "could not write the PNG");
+            }
+        });
+    });
+    shown
 }
 
 /// Zooms by `factor` keeping the diagram point under `at` (relative to

@@ -1,0 +1,163 @@
+//! The designer's state: positions for new tables, the propose and apply
+//! round trips, as data.
+
+use std::sync::Arc;
+
+use sr_engine::{Command, Event};
+use sr_model::{ObjectKind, ObjectRef};
+
+use super::*;
+use crate::model::er_layout::tests::snapshot;
+use crate::state::{ColumnForm, Persisted};
+
+fn ready() -> UiState {
+    let mut s = UiState::new(Persisted::default());
+    s.apply(Event::Ready);
+    s.apply(Event::Schema {
+        connection: "demo".into(),
+        snapshot: Arc::new(snapshot(&[("customers", &[]), ("orders", &["customers"])])),
+    });
+    s.take_commands();
+    s.jobs.clear();
+    s
+}
+
+fn orders() -> ObjectRef {
+    ObjectRef::new("demo", ObjectKind::Table, "test", "main", "orders")
+}
+
+#[test]
+fn new_tables_go_below_the_saved_ones() {
+    let model = ErModel::from_snapshot(&snapshot(&[("a", &[]), ("b", &["a"]), ("c", &[])]));
+    let mut positions = BTreeMap::from([("main.a".to_owned(), [500.0, 100.0])]);
+    place_new_tables(&model, &mut positions);
+    assert_eq!(positions["main.a"], [500.0, 100.0], "a saved place stays");
+    let bottom = 100.0 + model.tables[0].size()[1];
+    for key in ["main.b", "main.c"] {
+        assert!(positions[key][1] > bottom, "{key} at {:?}", positions[key]);
+    }
+    let before = positions.clone();
+    place_new_tables(&model, &mut positions);
+    assert_eq!(
+        positions, before,
+        "nothing moves once every table has a place"
+    );
+}
+
+#[test]
+fn the_model_follows_the_snapshot_and_positions_persist() {
+    let mut s = ready();
+    s.open_designer("demo");
+    let model = s.er_model("demo").expect("a model");
+    assert_eq!(model.tables.len(), 2);
+    assert!(Arc::ptr_eq(&model, &s.er_model("demo").expect("cached")));
+    s.move_table("demo", "main.orders", [10.0, 5.0]);
+    let saved = s.persisted();
+    let restored = UiState::new(saved.clone());
+    assert_eq!(restored.designer.saved, saved.designer);
+    assert_eq!(saved.tabs, vec![Tab::Designer("demo".into())]);
+    s.relayout("demo");
+    assert!(s.designer.saved["demo"].positions.is_empty());
+    assert_eq!(s.er_model("demo").map(|m| m.tables.len()), Some(2));
+    assert_eq!(s.designer.saved["demo"].positions.len(), 2);
+}
+
+#[test]
+fn propose_opens_a_schema_change_issue_and_asks_the_engine_for_its_body() {
+    let mut s = ready();
+    s.open_table_editor(&orders());
+    s.propose_schema_change();
+    let error = s.designer.editor.as_ref().and_then(|e| e.error.clone());
+    assert_eq!(
+        error.as_deref(),
+        Some("Nothing to propose: change the table first.")
+    );
+    if let Some(e) = &mut s.designer.editor {
+        e.new_column = ColumnForm {
+            name: "note".into(),
+            data_type: "TEXT".into(),
+            nullable: true,
+            default: String::new(),
+        };
+        e.edit(TableEditor::add_column);
+    }
+    s.propose_schema_change();
+    let Some(Dialog::CreateIssue(d)) = &s.dialog else {
+        panic!("no Create Issue dialog");
+    };
+    assert_eq!(d.title, "Schema change: orders");
+    assert!(
+        d.description
+            .starts_with("```sql\nALTER TABLE \"orders\" ADD COLUMN \"note\" TEXT;"),
+        "{}",
+        d.description
+    );
+    assert!(!d.attach_ddl);
+    let drafting = d.drafting;
+    let commands = s.take_commands();
+    let draft = commands.iter().find_map(|c| match c {
+        Command::DraftSchemaChange {
+            request,
+            ddl,
+            impact,
+            ..
+        } => Some((*request, ddl.clone(), impact.clone())),
+        _ => None,
+    });
+    let (request, ddl, impact) = draft.expect("a DraftSchemaChange");
+    assert_eq!(Some(request), drafting);
+    assert!(ddl.contains("ADD COLUMN \"note\""), "{ddl}");
+    assert_eq!(impact.referencing_keys, [] as [String; 0]);
+    s.apply(Event::IssueDraft {
+        request,
+        object: orders(),
+        title: "Schema change: orders".into(),
+        body: "rendered".into(),
+    });
+    let Some(Dialog::CreateIssue(d)) = &s.dialog else {
+        panic!("no Create Issue dialog");
+    };
+    assert_eq!(d.description, "rendered");
+}
+
+#[test]
+fn apply_asks_first_then_runs_and_closes_on_success() {
+    let mut s = ready();
+    s.open_table_editor(&orders());
+    if let Some(e) = &mut s.designer.editor {
+        e.edit(|e| e.rename_column("id", "order_id"));
+    }
+    s.apply_schema_change();
+    assert!(s.take_commands().is_empty(), "the first press asks");
+    s.apply_schema_change();
+    let request = s.take_commands().iter().find_map(|c| match c {
+        Command::ApplySchemaChange {
+            request, script, ..
+        } => {
+            assert!(!script.is_empty());
+            Some(*request)
+        }
+        _ => None,
+    });
+    let request = request.expect("an ApplySchemaChange");
+    s.apply(Event::SchemaApplied {
+        request,
+        connection: "demo".into(),
+        result: Err("locked".into()),
+    });
+    let error = s.designer.editor.as_ref().and_then(|e| e.error.clone());
+    assert_eq!(error.as_deref(), Some("The change was not applied: locked"));
+    s.apply_schema_change();
+    s.apply_schema_change();
+    let request = s.take_commands().iter().find_map(|c| match c {
+        Command::ApplySchemaChange { request, .. } => Some(*request),
+        _ => None,
+    });
+    s.apply(Event::SchemaApplied {
+        request: request.expect("sent again"),
+        connection: "demo".into(),
+        result: Ok(()),
+    });
+    assert!(s.designer.editor.is_none());
+    assert!(s.jobs.is_empty());
+}
