@@ -173,19 +173,25 @@ fn connection_ui(
                     } else {
                         schema.total().to_string()
                     };
-                    CollapsingHeader::new(format!("🗀 {}  ({count})", schema.name))
-                        .id_salt(("schema", name, &schema.name))
-                        .default_open(true)
-                        .open(filtering.then_some(true))
-                        .show(ui, |ui| {
-                            for group in &schema.groups {
-                                if filtering && group.items.is_empty() {
-                                    continue;
+                    let schema_header =
+                        CollapsingHeader::new(format!("🗀 {}  ({count})", schema.name))
+                            .id_salt(("schema", name, &schema.name))
+                            .default_open(true)
+                            .open(filtering.then_some(true))
+                            .show(ui, |ui| {
+                                for group in &schema.groups {
+                                    if filtering && group.items.is_empty() {
+                                        continue;
+                                    }
+                                    let salt = ("group", name, &schema.name, group.kind.label());
+                                    group_ui(ui, salt, group, rows, conn, &mut out);
                                 }
-                                let salt = ("group", name, &schema.name, group.kind.label());
-                                group_ui(ui, salt, group, rows, conn, &mut out);
-                            }
-                        });
+                            });
+                    schema_header.header_response.context_menu(|ui| {
+                        if ui.button("Open Designer").clicked() {
+                            out.actions.push(Action::Designer(name.clone()));
+                        }
+                    });
                 }
             }
         });
