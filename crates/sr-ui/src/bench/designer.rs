@@ -58,7 +58,11 @@ fn table(i: usize) -> Table {
     // Groups of twenty: each table but the first of a group references
     // the one before it, or the group's first.
     if !i.is_multiple_of(20) {
-        let parent = if i.is_multiple_of(3) { i - i % 20 } else { i - 1 };
+        let parent = if i.is_multiple_of(3) {
+            i - i % 20
+        } else {
+            i - 1
+        };
         t.foreign_keys.push(ForeignKey {
             columns: vec!["parent_id".into()],
             referenced_schema: "main".into(),
