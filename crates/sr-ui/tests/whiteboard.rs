@@ -115,13 +115,141 @@ fn close_elsewhere(bench: &Workbench, keys: &[IssueKey]) -> Option<String> {
     })
 }
 
-#[test]
-fn a_note_becomes_an_issue_and_shows_it_done() {
-    let mut bench = Workbench::start();
+fn open_board(bench: &mut Workbench) {
     bench.harness.get_by_label("View").click();
     bench.wait_for_label("Whiteboard");
     bench.harness.get_by_label("Whiteboard").click();
     bench.wait_for_label("➕ Note");
+}
+
+/// Adds an item with the toolbar button `button` and types `text` into it.
+fn add_item(bench: &mut Workbench, button: &str, editor: &str, text: &str) {
+    bench.harness.get_by_label(button).click();
+    bench.wait_for_label(editor);
+    common::text_box(&bench.harness, editor).focus();
+    bench.harness.step();
+    bench
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    bench.harness.step();
+    common::text_box(&bench.harness, editor).type_text(text);
+    bench.harness.step();
+    press(bench, egui::Modifiers::NONE, egui::Key::Escape);
+}
+
+/// Drags with the primary button from `from` to `to` in a few moves.
+fn drag(bench: &mut Workbench, from: egui::Pos2, to: egui::Pos2) {
+    let button = |pos, pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    };
+    bench.harness.event(egui::Event::PointerMoved(from));
+    bench.harness.step();
+    bench.harness.event(button(from, true));
+    bench.harness.step();
+    for i in 1..=4 {
+        let t = i as f32 / 4.0;
+        bench
+            .harness
+            .event(egui::Event::PointerMoved(from + (to - from) * t));
+        bench.harness.step();
+    }
+    bench.harness.event(button(to, false));
+    bench.harness.step();
+    bench.harness.step();
+}
+
+fn centre(bench: &Workbench, label: &str) -> egui::Pos2 {
+    bench.harness.get_by_label(label).rect().center()
+}
+
+fn bounds(bench: &Workbench, id: u64) -> sr_ui::model::board::Bounds {
+    board(bench).board.item(id).expect("the item").bounds
+}
+
+#[test]
+fn items_move_resize_connect_delete_and_a_decision_files_an_adr() {
+    let mut bench = Workbench::start();
+    open_board(&mut bench);
+    add_item(&mut bench, "➕ Note", "Note text", "Add an index");
+    add_item(&mut bench, "➕ Decision", "Decision text", "Which index?");
+    let decision = "Decision 2: Which index?";
+    bench.wait_for_label(decision);
+
+    // Drag the decision away; undo and redo the move.
+    let before = bounds(&bench, 2);
+    let from = centre(&bench, decision);
+    drag(&mut bench, from, from + egui::vec2(150.0, 170.0));
+    let moved = bounds(&bench, 2);
+    assert_eq!((moved.x - before.x, moved.y - before.y), (150.0, 170.0));
+    press(&mut bench, egui::Modifiers::COMMAND, egui::Key::Z);
+    assert_eq!(bounds(&bench, 2), before);
+    press(&mut bench, egui::Modifiers::COMMAND, egui::Key::Y);
+    assert_eq!(bounds(&bench, 2), moved);
+
+    // Resize the note by its corner handle.
+    bench.harness.get_by_label("Note 1: Add an index").click();
+    bench.harness.step();
+    let note = bounds(&bench, 1);
+    let corner = centre(&bench, "Resize");
+    drag(&mut bench, corner, corner + egui::vec2(40.0, 30.0));
+    let grown = bounds(&bench, 1);
+    assert_eq!((grown.w - note.w, grown.h - note.h), (40.0, 30.0));
+
+    // Connect the note to the decision.
+    bench.harness.get_by_label("↗ Connector").click();
+    bench.harness.step();
+    bench.harness.get_by_label("Note 1: Add an index").click();
+    bench.harness.step();
+    bench.harness.get_by_label(decision).click();
+    bench.harness.step();
+    let connectors: Vec<(u64, u64)> = board(&bench)
+        .board
+        .items
+        .iter()
+        .filter_map(|i| match i.kind {
+            ItemKind::Connector { from, to, .. } => Some((from, to)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(connectors, vec![(1, 2)]);
+
+    // The decision becomes an ADR.
+    bench.harness.get_by_label(decision).click();
+    // The toolbar, drawn before the canvas, shows the selection a frame later.
+    bench.wait_for_label("Record decision");
+    bench.harness.get_by_label("Record decision").click();
+    create_from_dialog(&mut bench, "Architecture Decision Record 2");
+    assert!(
+        board(&bench)
+            .board
+            .item(2)
+            .and_then(|i| i.kind.issue())
+            .is_some()
+    );
+    bench.wait_for("the board to be saved", |h| {
+        let w = &h.state().state.whiteboards.boards[CONNECTION];
+        w.dirty.is_none() && !w.saving && w.problem.is_none()
+    });
+    snapshot(&mut bench, "whiteboard_items");
+
+    // Delete takes the note and its connector; undo brings both back.
+    bench.harness.get_by_label("Note 1: Add an index").click();
+    bench.harness.step();
+    press(&mut bench, egui::Modifiers::NONE, egui::Key::Delete);
+    let ids =
+        |bench: &Workbench| -> Vec<u64> { board(bench).board.items.iter().map(|i| i.id).collect() };
+    assert_eq!(ids(&bench), vec![2]);
+    press(&mut bench, egui::Modifiers::COMMAND, egui::Key::Z);
+    assert_eq!(ids(&bench).len(), 3);
+}
+
+#[test]
+fn a_note_becomes_an_issue_and_shows_it_done() {
+    let mut bench = Workbench::start();
+    open_board(&mut bench);
 
     // A new note is edited in place at once.
     bench.harness.get_by_label("➕ Note").click();
