@@ -183,8 +183,33 @@ fn file_level_errors() {
     check(
         "{\"rules\": []}",
         &[
-            "rules.json:1:8: unknown field `rules`, expected `auto_issue_rules`; a rules file is {\"auto_issue_rules\": [ {…}, … ]}",
+            "rules.json:1:8: unknown field `rules`, expected `auto_issue_rules` or `secret_patterns`; a rules file is {\"auto_issue_rules\": [ {…}, … ]}",
         ],
     );
     check("{\"auto_issue_rules\": []}", &[]);
+}
+
+#[test]
+fn secret_patterns_beside_the_rules_are_checked_at_load() {
+    let rule = r#"{"name": "A", "event": "drift.detected", "tracker": "Local", "template": "drift_detection"}"#;
+    let ok =
+        format!("{{\"auto_issue_rules\": [{rule}], \"secret_patterns\": [\"acme-[0-9]{{6}}\"]}}");
+    check(&ok, &[]);
+    let set = parse_rules(Path::new("rules.json"), &ok, &known()).expect("valid");
+    assert_eq!(set.secret_patterns, ["acme-[0-9]{6}"]);
+    let bad =
+        format!("{{\"auto_issue_rules\": [{rule}],\n \"secret_patterns\": [\"(unclosed\", 7]}}");
+    let got = match parse_rules(Path::new("rules.json"), &bad, &known()) {
+        Ok(_) => panic!("a bad pattern was accepted"),
+        Err(e) => e.0.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    };
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(
+        got[0].starts_with("rules.json:2:22: secret pattern:"),
+        "{got:?}"
+    );
+    assert_eq!(
+        got[1],
+        "rules.json:2:35: a secret pattern is a string holding a regular expression"
+    );
 }

@@ -50,6 +50,7 @@ impl Engine {
             return Ok(RuleSet {
                 file: path,
                 rules: Vec::new(),
+                secret_patterns: Vec::new(),
             });
         }
         let known = self.known_names(templates);
@@ -66,9 +67,8 @@ impl Engine {
         rules: RuleSet,
         templates: Arc<Templates>,
     ) -> Result<AutoIssues, EngineError> {
-        // No extra secret patterns are configured yet; the built-in ones
-        // always apply.
-        let sanitiser = Sanitiser::new(&[])?;
+        // The built-in patterns always apply; the rules file may add more.
+        let sanitiser = Sanitiser::new(&rules.secret_patterns)?;
         Ok(AutoIssues::new(
             self.links().clone(),
             rules,

@@ -21,9 +21,7 @@ impl Engine {
     /// Starts forwarding the store's change notices; `None` on a SQLite
     /// store, which only this process writes. A lost connection is retried
     /// every few seconds and announced as a `RESYNC` change.
-    pub async fn start_change_feed(
-        self: &Arc<Self>,
-    ) -> Result<Option<ChangeFeed>, EngineError> {
+    pub async fn start_change_feed(self: &Arc<Self>) -> Result<Option<ChangeFeed>, EngineError> {
         let Some(mut listener) = self.store().listen_changes().await? else {
             return Ok(None);
         };

@@ -41,7 +41,9 @@ impl EngineOutbox {
                         );
                     }
                     Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "the outbox worker failed; trying again later"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the outbox worker failed; trying again later")
+                    }
                 }
                 let woken = async {
                     loop {

@@ -10,7 +10,9 @@ use sr_engine::{Engine, EngineOptions, Event};
 use sr_secrets::{Keyring, Resolver};
 
 fn repo(file: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(file)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(file)
 }
 
 async fn engine(dir: &Path, with_rules: bool) -> Arc<Engine> {
@@ -54,7 +56,10 @@ async fn a_repeated_drift_files_one_issue_and_tells_the_ui_each_time() {
         match notices.try_recv() {
             Ok(Event::AutoIssues {
                 event, connection, ..
-            }) => assert_eq!((event.as_str(), connection.as_str()), ("drift.detected", "demo")),
+            }) => assert_eq!(
+                (event.as_str(), connection.as_str()),
+                ("drift.detected", "demo")
+            ),
             other => panic!("expected an AutoIssues notice, got {other:?}"),
         }
     }
@@ -85,7 +90,10 @@ async fn the_background_worker_sends_what_was_only_committed() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path(), true).await;
     let outcomes = engine.enqueue_event(&drift_event(), None).await.unwrap();
-    assert!(outcomes.iter().any(|o| o.action == "create"), "{outcomes:?}");
+    assert!(
+        outcomes.iter().any(|o| o.action == "create"),
+        "{outcomes:?}"
+    );
     let pending = |engine: &Engine| {
         let engine = engine.store().clone();
         async move {
@@ -116,4 +124,25 @@ async fn the_background_worker_sends_what_was_only_committed() {
         .await
         .unwrap();
     assert_eq!(links.len(), 1, "the created issue is linked: {links:?}");
+}
+
+#[tokio::test]
+async fn secret_patterns_beside_the_rules_are_redacted_from_issues() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path(), false).await;
+    std::fs::write(
+        engine.paths().rules_file(),
+        r#"{"auto_issue_rules": [{"name": "Drift", "event": "drift.detected",
+            "tracker": "Local", "template": "drift_detection"}],
+           "secret_patterns": ["acme-[0-9]{6}"]}"#,
+    )
+    .unwrap();
+    let mut event = drift_event();
+    event.data["drift"]["summary"] = "column added by ticket acme-123456".into();
+    let report = engine.emit_event(&event).await.unwrap();
+    assert_eq!(report.outbox.done.len(), 1, "{report:?}");
+    let outbox = engine.store().outbox(10).await.unwrap();
+    let body = &outbox[0].intent.body;
+    assert!(body.contains("column added by ticket"), "{body}");
+    assert!(!body.contains("acme-123456"), "{body}");
 }

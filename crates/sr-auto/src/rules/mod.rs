@@ -66,6 +66,10 @@ pub struct Rule {
 pub struct RuleSet {
     pub file: PathBuf,
     pub rules: Vec<Rule>,
+    /// Extra regular expressions whose matches are redacted from every
+    /// auto-issue (`"secret_patterns": ["…"]` beside the rules), on top of
+    /// the built-in ones.
+    pub secret_patterns: Vec<String>,
 }
 
 /// What rules may refer to: configured tracker names and template names.
@@ -110,6 +114,7 @@ pub fn load_rules(path: &Path, known: &Known) -> Result<RuleSet, RuleErrors> {
     match std::fs::read_to_string(path) {
         Ok(text) => parse_rules(path, &text, known),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(RuleSet {
+            secret_patterns: Vec::new(),
             file: path.to_path_buf(),
             rules: Vec::new(),
         }),
@@ -167,6 +172,8 @@ pub fn parse_rules(path: &Path, text: &str, known: &Known) -> Result<RuleSet, Ru
     struct Outline<'a> {
         #[serde(borrow)]
         auto_issue_rules: Vec<&'a RawValue>,
+        #[serde(borrow, default)]
+        secret_patterns: Vec<&'a RawValue>,
     }
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
         doc.serde_error(text, 0, None, &e);
@@ -183,6 +190,21 @@ pub fn parse_rules(path: &Path, text: &str, known: &Known) -> Result<RuleSet, Ru
             return Err(RuleErrors(doc.errors));
         }
     };
+    let mut secret_patterns = Vec::new();
+    for raw in &outline.secret_patterns {
+        let at = offset_of(text, raw);
+        match serde_json::from_str::<String>(raw.get()) {
+            Ok(p) => match sr_links::Sanitiser::new(std::slice::from_ref(&p)) {
+                Ok(_) => secret_patterns.push(p),
+                Err(e) => doc.error(at, None, format!("secret pattern: {e}")),
+            },
+            Err(_) => doc.error(
+                at,
+                None,
+                "a secret pattern is a string holding a regular expression".into(),
+            ),
+        }
+    }
     let mut rules = Vec::new();
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
     for raw in outline.auto_issue_rules {
@@ -209,6 +231,7 @@ pub fn parse_rules(path: &Path, text: &str, known: &Known) -> Result<RuleSet, Ru
         Ok(RuleSet {
             file: path.to_path_buf(),
             rules,
+            secret_patterns,
         })
     } else {
         doc.errors.sort_by_key(|e| (e.line, e.column));
