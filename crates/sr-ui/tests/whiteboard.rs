@@ -21,7 +21,6 @@ use sr_config::Paths;
 use sr_engine::{Engine, EngineOptions};
 use sr_model::{IssueKey, IssueState, IssueUpdate};
 use sr_secrets::{Keyring, Resolver};
-use sr_tracker::IssueTracker;
 use sr_ui::model::board::ItemKind;
 
 const CONNECTION: &str = "demo";
