@@ -145,7 +145,8 @@ pub enum Command {
     /// schema again.
     ApplySchemaChange {
         request: u64,
-        connection: String,
+        /// The table changed; the script runs on its connection.
+        object: ObjectRef,
         script: sr_schema::MigrationScript,
     },
 }
@@ -411,8 +412,8 @@ impl Command {
             Command::DraftSchemaChange { object, .. } => {
                 format!("Describe the change of {}", object.name())
             }
-            Command::ApplySchemaChange { connection, .. } => {
-                format!("Apply the schema change to {connection}")
+            Command::ApplySchemaChange { object, .. } => {
+                format!("Apply the schema change to {}", object.connection)
             }
         }
     }

@@ -64,26 +64,28 @@ async fn run_inner(engine: &Engine, cmd: Command) -> Result<Vec<Event>, EngineEr
         }
         Command::ApplySchemaChange {
             request,
-            connection,
+            object,
             script,
         } => {
-            let result = engine
-                .apply_schema_change(&connection, &script)
-                .await
-                .map_err(|e| e.to_string());
-            let mut events = vec![Event::SchemaApplied {
-                request,
-                connection: connection.clone(),
-                result: result.clone(),
-            }];
-            if result.is_ok() {
-                let snapshot = engine.snapshot(&connection, true).await?;
-                events.push(Event::Schema {
+            let connection = object.connection.clone();
+            match engine.apply_schema_change(&object, &script).await {
+                Ok(snapshot) => vec![
+                    Event::SchemaApplied {
+                        request,
+                        connection: connection.clone(),
+                        result: Ok(()),
+                    },
+                    Event::Schema {
+                        connection,
+                        snapshot,
+                    },
+                ],
+                Err(e) => vec![Event::SchemaApplied {
+                    request,
                     connection,
-                    snapshot,
-                });
+                    result: Err(e.to_string()),
+                }],
             }
-            events
         }
         Command::Monitoring(m) => crate::monitoring::run(engine, m).await?,
         Command::LoadConnections => vec![Event::Connections(engine.connections().await)],

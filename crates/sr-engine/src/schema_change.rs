@@ -1,11 +1,16 @@
 //! The designer's schema changes: a schema-change issue drafted through
 //! the `schema_change` template with the DDL and an impact analysis, and
-//! applying a migration script to a connection.
+//! applying a migration script to a connection (reported to the
+//! auto-issue rules as a `migration.applied` event).
+
+use std::sync::Arc;
+use std::time::Instant;
 
 use serde_json::json;
+use sr_auto::DatabaseEvent;
 use sr_links::{Templates, split_issue};
-use sr_model::ObjectRef;
-use sr_schema::MigrationScript;
+use sr_model::{EventKind, ObjectRef};
+use sr_schema::{MigrationScript, Snapshot};
 
 use crate::{Engine, EngineError, IssueDraftText};
 
@@ -54,19 +59,92 @@ impl Engine {
         })
     }
 
-    /// Runs `script` on `connection`, statement by statement.
+    /// Runs `script`, a change of `object`, statement by statement, then
+    /// reads the schema again. Either way a `migration.applied` event goes
+    /// to the auto-issue rules (the result issue when they ask for one).
     pub async fn apply_schema_change(
         &self,
-        connection: &str,
+        object: &ObjectRef,
         script: &MigrationScript,
-    ) -> Result<(), EngineError> {
+    ) -> Result<Arc<Snapshot>, EngineError> {
+        let connection = object.connection.as_str();
+        let before = self.snapshot(connection, false).await?;
         let db = self.database(connection).await?;
         tracing::info!(
             connection,
             statements = script.statements.len(),
             "applying a schema change"
         );
-        Ok(db.apply(script).await?)
+        let started = Instant::now();
+        let result = db.apply(script).await;
+        let elapsed = started.elapsed();
+        let after = match &result {
+            Ok(()) => Some(self.snapshot(connection, true).await?),
+            Err(_) => None,
+        };
+        let hash = |s: &Snapshot| {
+            s.table(&object.schema, &object.name)
+                .map(|t| t.version_hash.clone())
+                .unwrap_or_default()
+        };
+        let outcome = Applied {
+            output: result.as_ref().err().map(ToString::to_string),
+            elapsed_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+            before: hash(&before),
+            after: after.as_deref().map(hash).unwrap_or_else(|| hash(&before)),
+        };
+        let event = migration_event(object, script, &outcome, self.actor());
+        if let Err(e) = self.emit_event(&event).await {
+            tracing::warn!(connection, error = %e, "auto-issue rules did not run for the schema change");
+        }
+        result?;
+        after.ok_or(EngineError::Stopped)
+    }
+}
+
+/// How an applied change went, for the `migration.applied` event.
+struct Applied {
+    /// The database's error, when it failed.
+    output: Option<String>,
+    elapsed_ms: u64,
+    /// The table's version hash before and after.
+    before: String,
+    after: String,
+}
+
+/// A `migration.applied` event with the data `migration_result.hbs` reads.
+fn migration_event(
+    object: &ObjectRef,
+    script: &MigrationScript,
+    outcome: &Applied,
+    actor: &str,
+) -> DatabaseEvent {
+    let now = chrono::Utc::now();
+    let total = script.statements.len();
+    let ok = outcome.output.is_none();
+    DatabaseEvent {
+        event: EventKind::MigrationApplied,
+        connection: object.connection.clone(),
+        object: Some(format!("{}.{}", object.schema, object.name)),
+        data: json!({
+            "timestamp": now.to_rfc3339(),
+            "user": { "name": actor },
+            "migration": {
+                "id": format!("designer-{}", now.format("%Y%m%d%H%M%S")),
+                "name": format!("designer change of {}", object.name),
+                "sql": script.to_sql().trim_end(),
+            },
+            "result": {
+                "status": if ok { "succeeded" } else { "failed" },
+                "duration_ms": outcome.elapsed_ms,
+                "statements_run": if ok { total } else { 0 },
+                "statements_total": total,
+                "downtime_minutes": 0,
+                "output": outcome.output.clone().unwrap_or_else(|| "ok".to_owned()),
+            },
+            "schema_version": { "before": outcome.before, "after": outcome.after },
+        }),
+        occurred_at: now,
     }
 }
 
@@ -183,6 +261,42 @@ mod tests {
         check("- `main.order_items`");
         check("Tables Affected: 2");
         check("Rollback Complexity: medium");
+    }
+
+    #[test]
+    fn the_migration_event_renders_the_result_template() {
+        let templates = Templates::builtin().expect("built-in templates");
+        let object = ObjectRef::new("demo", ObjectKind::Table, "shop", "main", "orders");
+        let mut script = MigrationScript::default();
+        script.statements.push(sr_schema::Statement {
+            sql: "ALTER TABLE \"orders\" ADD COLUMN \"note\" TEXT".into(),
+            destructive: false,
+        });
+        let check = |output: Option<&str>, expected: &[&str]| {
+            let outcome = Applied {
+                output: output.map(str::to_owned),
+                elapsed_ms: 12,
+                before: "h1".into(),
+                after: "h2".into(),
+            };
+            let event = migration_event(&object, &script, &outcome, "tester");
+            assert_eq!(event.object.as_deref(), Some("main.orders"));
+            let data = serde_json::to_value(&event).expect("serialises");
+            let issue = templates
+                .render_issue("migration_result", &data)
+                .expect("renders");
+            for part in expected {
+                assert!(
+                    format!("{}\n{}", issue.title, issue.body).contains(part),
+                    "{part:?} in {issue:?}"
+                );
+            }
+        };
+        check(None, &["succeeded on demo", "ADD COLUMN \"note\""]);
+        check(
+            Some("database is locked"),
+            &["failed on demo", "database is locked"],
+        );
     }
 
     #[test]

@@ -242,7 +242,7 @@ impl UiState {
         editor.applying = Some(request);
         let command = Command::ApplySchemaChange {
             request,
-            connection: editor.object.connection.clone(),
+            object: editor.object.clone(),
             script: editor.script.clone(),
         };
         self.send(command);
