@@ -155,6 +155,21 @@ impl Shot {
 
 #[test]
 fn the_workbench_window_opens_and_is_not_blank() {
+    shoot(&[], "workbench.png");
+}
+
+/// The designer, whiteboard and monitoring panels, each opened in front
+/// (`--open PANEL`) and photographed.
+#[test]
+fn each_panel_opens_and_is_not_blank() {
+    for panel in ["designer", "whiteboard", "monitoring"] {
+        shoot(&["--open", panel], &format!("{panel}.png"));
+    }
+}
+
+/// Starts the real binary with `args` under a fresh Xvfb, waits until its
+/// window is painted and saves the picture as `name`.
+fn shoot(args: &[&str], name: &str) {
     let (_xvfb, display) = start_xvfb();
     let home = tempfile::tempdir().expect("temp dir");
     let app = Command::new(env!("CARGO_BIN_EXE_scratchrobin"))
@@ -162,6 +177,7 @@ fn the_workbench_window_opens_and_is_not_blank() {
         .arg(home.path().join("data"))
         .arg("--config-dir")
         .arg(home.path().join("config"))
+        .args(args)
         .env("DISPLAY", &display)
         .env_remove("WAYLAND_DISPLAY")
         .env("HOME", home.path())
@@ -179,7 +195,7 @@ fn the_workbench_window_opens_and_is_not_blank() {
 
     let (conn, screen) = x11rb::connect(Some(&display)).expect("connect to Xvfb");
     let root = conn.setup().roots[screen].root;
-    let shot_path: PathBuf = [env!("CARGO_TARGET_TMPDIR"), "gui-smoke", "workbench.png"]
+    let shot_path: PathBuf = [env!("CARGO_TARGET_TMPDIR"), "gui-smoke", name]
         .iter()
         .collect();
     let deadline = Instant::now() + PATIENCE;

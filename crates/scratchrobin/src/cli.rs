@@ -25,12 +25,34 @@ pub struct Args {
     /// (`serve --listen` for headless use).
     #[arg(long, env = "SCRATCHROBIN_LISTEN")]
     pub listen: Option<std::net::SocketAddr>,
+    /// Open the workbench with this panel in front, on the demo database.
+    #[arg(long, value_enum)]
+    pub open: Option<OpenPanel>,
     /// How log lines on stderr look: `text` for people, `json` (one object
     /// per line) for log collectors when running `serve`.
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "SCRATCHROBIN_LOG_FORMAT")]
     pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OpenPanel {
+    Designer,
+    Whiteboard,
+    Monitoring,
+    Sql,
+}
+
+impl From<OpenPanel> for sr_ui::StartPanel {
+    fn from(p: OpenPanel) -> Self {
+        match p {
+            OpenPanel::Designer => sr_ui::StartPanel::Designer,
+            OpenPanel::Whiteboard => sr_ui::StartPanel::Whiteboard,
+            OpenPanel::Monitoring => sr_ui::StartPanel::Monitoring,
+            OpenPanel::Sql => sr_ui::StartPanel::Sql,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

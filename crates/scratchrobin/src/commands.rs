@@ -20,7 +20,7 @@ pub fn run(args: Args, paths: Paths) -> anyhow::Result<ExitCode> {
     options.store_url = args.store.clone();
     options.listen = args.listen;
     let Some(command) = args.command else {
-        return gui(options);
+        return gui(options, args.open.map(Into::into));
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -36,8 +36,8 @@ pub fn run(args: Args, paths: Paths) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn gui(options: EngineOptions) -> anyhow::Result<ExitCode> {
-    sr_ui::run(options).context("the workbench window could not start")?;
+fn gui(options: EngineOptions, open: Option<sr_ui::StartPanel>) -> anyhow::Result<ExitCode> {
+    sr_ui::run_opening(options, open).context("the workbench window could not start")?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -13,9 +13,39 @@ use crate::state::{EngineStatus, Persisted, UiState};
 /// The key the workbench state is saved under in eframe's storage.
 const STORAGE_KEY: &str = "scratchrobin.workbench";
 
+/// A panel the window opens with (`scratchrobin --open monitoring`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartPanel {
+    Designer,
+    Whiteboard,
+    Monitoring,
+    Sql,
+}
+
+impl StartPanel {
+    /// Opens the panel on `connection` in `state`.
+    pub fn open(self, state: &mut UiState, connection: &str) {
+        match self {
+            StartPanel::Designer => state.open_tab(crate::state::Tab::Designer(connection.into())),
+            StartPanel::Whiteboard => {
+                state.open_tab(crate::state::Tab::Whiteboard(connection.into()));
+            }
+            StartPanel::Monitoring => {
+                state.open_tab(crate::state::Tab::Monitoring(connection.into()));
+            }
+            StartPanel::Sql => state.open_sql_editor(connection, ""),
+        }
+    }
+}
+
 /// Opens the native window titled "ScratchRobin", spawns the engine, and
 /// shows the workbench until the window closes.
 pub fn run(options: EngineOptions) -> Result<(), UiError> {
+    run_opening(options, None)
+}
+
+/// [`run`], with `open` brought forward on the demo connection.
+pub fn run_opening(options: EngineOptions, open: Option<StartPanel>) -> Result<(), UiError> {
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("ScratchRobin")
@@ -40,8 +70,12 @@ pub fn run(options: EngineOptions) -> Result<(), UiError> {
                         .unwrap_or_default();
                     let first_start = persisted.selection.is_none() && persisted.tabs.is_empty();
                     let mut state = UiState::new(persisted);
-                    state.open_first_table = first_start;
+                    // A panel asked for stays in front.
+                    state.open_first_table = first_start && open.is_none();
                     state.trackers_file = trackers_file;
+                    if let Some(panel) = open {
+                        panel.open(&mut state, sr_engine::DEMO_CONNECTION);
+                    }
                     Ok(Box::new(WorkbenchApp::new(state, engine, events)))
                 }
                 Err(e) => {

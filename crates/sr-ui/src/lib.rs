@@ -20,6 +20,6 @@ pub mod model;
 pub mod state;
 pub mod ui;
 
-pub use app::{WorkbenchApp, run};
+pub use app::{StartPanel, WorkbenchApp, run, run_opening};
 pub use error::UiError;
 pub use state::UiState;
