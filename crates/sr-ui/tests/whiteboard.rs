@@ -216,10 +216,10 @@ fn items_move_resize_connect_delete_and_a_decision_files_an_adr() {
     assert_eq!(connectors, vec![(1, 2)]);
 
     // The decision becomes an ADR.
-    bench.harness.get_by_label(decision).click();
-    // The toolbar, drawn before the canvas, shows the selection a frame later.
-    bench.wait_for_label("Record decision");
-    bench.harness.get_by_label("Record decision").click();
+    // From its context menu (the toolbar offers it too for a selected one).
+    bench.harness.get_by_label(decision).click_secondary();
+    bench.wait_for_label("Record decision…");
+    bench.harness.get_by_label("Record decision…").click();
     create_from_dialog(&mut bench, "Architecture Decision Record 2");
     assert!(
         board(&bench)

@@ -67,6 +67,9 @@ pub struct Whiteboard {
     pub pan: Vec2,
     pub zoom: f32,
     pub drag: Option<Drag>,
+    /// An item whose issue was asked for from its context menu, for the
+    /// tab to file after the canvas is drawn.
+    pub file_issue: Option<ItemId>,
 }
 
 impl Whiteboard {
@@ -88,6 +91,7 @@ impl Whiteboard {
             pan: Vec2::default(),
             zoom: 1.0,
             drag: None,
+            file_issue: None,
         }
     }
 

@@ -243,6 +243,18 @@ fn item_ui(
             w.delete_selected();
             ui.close();
         }
+        let filing = match &item.kind {
+            ItemKind::Note { issue: None, .. } => Some("Create issue"),
+            ItemKind::Decision { issue: None, .. } => Some("Record decision"),
+            _ => None,
+        };
+        if let Some(label) = filing
+            && ui.button(format!("{label}…")).clicked()
+        {
+            w.commit_edit();
+            w.file_issue = Some(id);
+            ui.close();
+        }
     });
     draw_item(painter, visuals, view, &w.board, id, w.selected, issues);
     let Some((edited, text)) = &mut w.editing else {

@@ -58,6 +58,15 @@ pub fn whiteboard_tab_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &st
     ui.separator();
     shortcuts(ui, state, connection);
     let centre = canvas::canvas_ui(ui, state, connection, edit_label);
+    if let Some(w) = state.whiteboards.boards.get_mut(connection)
+        && let Some(id) = w.file_issue.take()
+    {
+        match w.board.item(id).map(|i| &i.kind) {
+            Some(ItemKind::Note { .. }) => actions.push(Action::CreateIssue(id)),
+            Some(ItemKind::Decision { .. }) => actions.push(Action::RecordDecision(id)),
+            _ => {}
+        }
+    }
     let count = state
         .whiteboards
         .boards
