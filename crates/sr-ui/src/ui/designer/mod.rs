@@ -83,6 +83,10 @@ pub fn designer_tab_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str)
         zoom: saved.zoom(),
     };
     let saved = saved.clone();
+    // The zoom buttons start from the view last drawn, not from 100 %.
+    let pan = view.origin - rect.min;
+    ui.ctx()
+        .data_mut(|d| d.insert_temp(fit_id(connection), (view.zoom, [pan.x, pan.y])));
     if fitting && !background.dragged() && factor == 1.0 {
         // Still fitting: forget the fitted values so the next frame fits
         // again.
@@ -222,11 +226,23 @@ fn toolbar_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str, model: &
             .saved
             .entry(connection.to_owned())
             .or_default();
+        let shown = ui
+            .ctx()
+            .data(|d| d.get_temp::<(f32, [f32; 2])>(fit_id(connection)));
+        let from_view = |saved: &mut DesignerSaved| {
+            if saved.zoom <= 0.0
+                && let Some((zoom, pan)) = shown
+            {
+                saved.zoom = zoom;
+                saved.pan = pan;
+            }
+        };
         if ui
             .button("➖")
             .on_hover_text("Zoom out (Ctrl+wheel)")
             .clicked()
         {
+            from_view(saved);
             zoom_at(saved, 1.0 / 1.25, Vec2::ZERO);
         }
         if saved.zoom <= 0.0 {
@@ -239,6 +255,7 @@ fn toolbar_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str, model: &
             .on_hover_text("Zoom in (Ctrl+wheel)")
             .clicked()
         {
+            from_view(saved);
             zoom_at(saved, 1.25, Vec2::ZERO);
         }
         if ui.button("Fit").on_hover_text("Show every table").clicked() {
@@ -329,6 +346,11 @@ fn export_png(ctx: &egui::Context, canvas: Rect, connection: &str) -> String {
         });
     });
     shown
+}
+
+/// Where the zoom and pan last drawn are kept, for the toolbar.
+fn fit_id(connection: &str) -> egui::Id {
+    egui::Id::unique(("designer-view", connection))
 }
 
 /// Zooms by `factor` keeping the diagram point under `at` (relative to
