@@ -19,8 +19,10 @@ use crate::UiState;
 use crate::state::Persisted;
 
 mod designer;
+mod grid;
 
 pub use designer::designer_scene;
+pub use grid::grid_scene;
 
 /// What one run measured, in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq)]

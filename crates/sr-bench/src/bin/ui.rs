@@ -1,6 +1,7 @@
 //! `cargo xtask bench ui`: the workbench's frame time with 1,000 tables and
 //! 10,000 linked issues, the explorer expanded and the side panel full;
-//! then the designer on 500 tables (scene `designer`).
+//! then the designer on 500 tables (scene `designer`) and a SQL result
+//! grid of 100,000 rows (scene `grid`).
 //! `SR_BENCH_FRAMES` sets how many frames are measured (300 by default).
 
 fn main() {
@@ -13,4 +14,7 @@ fn main() {
     let mut designer = sr_ui::bench::designer_scene(500);
     let stats = sr_ui::bench::run(&mut designer, frames);
     println!("{}", stats.scene_json("designer"));
+    let mut grid = sr_ui::bench::grid_scene(100_000);
+    let stats = sr_ui::bench::run(&mut grid, frames);
+    println!("{}", stats.scene_json("grid"));
 }
