@@ -431,3 +431,28 @@ fn json_logs_are_one_object_per_line() {
         );
     }
 }
+
+#[test]
+fn issues_close_and_reopen_from_the_command_line() {
+    let env = Env::new();
+    let created = env.json(&[
+        "issue",
+        "create",
+        "--tracker",
+        "Local",
+        "--object",
+        "demo:main.orders",
+        "--title",
+        "Tidy",
+        "--json",
+    ]);
+    let key = created["issue"]["key"].as_str().unwrap().to_owned();
+    let state = |v: &Value| v["status"]["state"].as_str().unwrap_or_default().to_owned();
+    let closed = env.json(&["issue", "close", &key, "--json"]);
+    assert_eq!(state(&closed), "done", "{closed}");
+    assert_eq!(state(&env.json(&["issue", "show", &key, "--json"])), "done");
+    let reopened = env.json(&["issue", "reopen", &key, "--json"]);
+    assert_eq!(state(&reopened), "open", "{reopened}");
+    let err = env.fail(&["issue", "close", "local:default:99"]);
+    assert!(err.contains("99"), "{err}");
+}

@@ -249,6 +249,21 @@ pub enum IssueCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Close an issue in its tracker.
+    Close {
+        key: String,
+        /// Why: `done` (default) or the tracker's word, e.g. `wont_fix`.
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reopen a closed issue in its tracker.
+    Reopen {
+        key: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Search a tracker.
     Search {
         #[arg(long)]

@@ -312,6 +312,43 @@ async fn issue(engine: &Engine, command: IssueCommand) -> anyhow::Result<()> {
                 print!("{}", output::issue_details(&issue));
             }
         }
+        IssueCommand::Close { key, reason, json } => {
+            let update = sr_model::IssueUpdate {
+                state: Some(sr_model::IssueState::Done),
+                resolution: reason,
+                ..sr_model::IssueUpdate::default()
+            };
+            let issue = engine
+                .links()
+                .update(&key.parse::<IssueKey>()?, &update)
+                .await?;
+            if json {
+                output::json(&issue)?;
+            } else {
+                println!(
+                    "closed {} ({})",
+                    issue.reference.display_key, issue.reference.status.name
+                );
+            }
+        }
+        IssueCommand::Reopen { key, json } => {
+            let update = sr_model::IssueUpdate {
+                state: Some(sr_model::IssueState::Open),
+                ..sr_model::IssueUpdate::default()
+            };
+            let issue = engine
+                .links()
+                .update(&key.parse::<IssueKey>()?, &update)
+                .await?;
+            if json {
+                output::json(&issue)?;
+            } else {
+                println!(
+                    "reopened {} ({})",
+                    issue.reference.display_key, issue.reference.status.name
+                );
+            }
+        }
         IssueCommand::Search {
             tracker,
             query,

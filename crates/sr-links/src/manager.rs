@@ -219,6 +219,22 @@ impl IssueLinkManager {
         }
     }
 
+    /// Changes an issue in its tracker (close, reopen, retitle, …) and
+    /// caches the tracker's answer.
+    pub async fn update(
+        &self,
+        issue: &IssueKey,
+        update: &sr_model::IssueUpdate,
+    ) -> Result<Issue, LinkError> {
+        let tracker = self.tracker_for(issue)?;
+        let updated = tracker
+            .update_issue(&issue.id, update)
+            .instrument(call_span(&*tracker, "update_issue"))
+            .await?;
+        self.store.upsert_issue(&updated).await?;
+        Ok(updated)
+    }
+
     /// Creates an issue in the named tracker, audits it, and (when `object`
     /// is given) links it.
     pub async fn create_and_link(
