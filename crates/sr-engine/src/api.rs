@@ -399,7 +399,9 @@ impl Command {
             Command::ReloadTrackers => "Reload trackers".into(),
             Command::LoadBoard { connection } => format!("Load the whiteboard of {connection}"),
             Command::SaveBoard { connection, .. } => format!("Save the whiteboard of {connection}"),
-            Command::DraftFromTemplate { template, .. } => format!("Render the {template} template"),
+            Command::DraftFromTemplate { template, .. } => {
+                format!("Render the {template} template")
+            }
             Command::DraftIssue { object, .. } => format!("Describe {}", object.name()),
             Command::LoadTrackerSettings => "Load tracker settings".into(),
             Command::LoadProjects { tracker } => format!("Load projects of {tracker}"),

@@ -7,15 +7,15 @@
 //! thread never waits on a database or a tracker.
 
 mod api;
-mod boards;
 mod auto;
+mod boards;
 mod changes;
-mod outbox_loop;
 mod connections;
 mod dispatch;
 mod engine;
 mod error;
 pub mod monitoring;
+mod outbox_loop;
 mod query;
 mod registry;
 mod schema_change;
@@ -26,17 +26,17 @@ mod webhooks;
 pub use api::{Command, EngineHandle, Event, Repaint};
 pub use auto::EventReport;
 pub use changes::ChangeFeed;
-pub use outbox_loop::{EngineOutbox, OUTBOX_INTERVAL};
-pub use sr_store::StoreChange;
 pub use connections::{ConnectionInfo, DEMO_CONNECTION};
 pub use engine::{Engine, EngineOptions, TrackerStatus};
 pub use error::EngineError;
 pub use monitoring::{
     DriftCheck, MonitoringCommand, MonitoringEvent, PerfSeries, TrackedQueries, TrackerMonitor,
 };
+pub use outbox_loop::{EngineOutbox, OUTBOX_INTERVAL};
 pub use query::{MAX_ROWS, QueryAnswer, QueryOutput};
 pub use registry::registry;
 pub use schema_change::{SchemaImpact, impact_markdown};
 pub use settings::{IssueDraftText, PendingSecret};
+pub use sr_store::StoreChange;
 pub use sync::EngineSync;
 pub use webhooks::EngineDeliveries;

@@ -75,6 +75,14 @@ impl Engine {
             statements = script.statements.len(),
             "applying a schema change"
         );
+        // A change that blocks writers asks for approval first: rules on
+        // `migration.proposed` (`impact.downtime_minutes > 0`) file it.
+        let proposed = proposal_event(object, script, self.actor());
+        if proposed.data["migration"]["downtime"] == true
+            && let Err(e) = self.emit_event(&proposed).await
+        {
+            tracing::warn!(connection, error = %e, "auto-issue rules did not run for the proposal");
+        }
         let started = Instant::now();
         let result = db.apply(script).await;
         let elapsed = started.elapsed();
@@ -82,6 +90,15 @@ impl Engine {
             Ok(()) => Some(self.snapshot(connection, true).await?),
             Err(_) => None,
         };
+        if let Err(failure) = &result {
+            // What the failed run left behind, and the way back to before.
+            let now = self.snapshot(connection, true).await?;
+            let back = sr_schema::render(&sr_schema::diff(&now, &before), now.dialect);
+            let incident = rollback_event(object, script, failure, &back, self.actor());
+            if let Err(e) = self.emit_event(&incident).await {
+                tracing::warn!(connection, error = %e, "auto-issue rules did not run for the failed change");
+            }
+        }
         let hash = |s: &Snapshot| {
             s.table(&object.schema, &object.name)
                 .map(|t| t.version_hash.clone())
@@ -99,6 +116,120 @@ impl Engine {
         }
         result?;
         after.ok_or(EngineError::Stopped)
+    }
+}
+
+/// Statements that rewrite or lock a whole table (writers wait).
+fn blocks_writers(sql: &str) -> bool {
+    let s = sql.to_ascii_uppercase();
+    [
+        "SET NOT NULL",
+        " TYPE ",
+        "RENAME TO",
+        "DROP COLUMN",
+        "ADD PRIMARY KEY",
+        "_NEW",
+    ]
+    .iter()
+    .any(|p| s.contains(p))
+        || (s.starts_with("CREATE INDEX") && !s.contains("CONCURRENTLY"))
+}
+
+/// A `migration.proposed` event with the data `migration_approval.hbs`
+/// reads; `migration.downtime` says whether writers would wait.
+fn proposal_event(object: &ObjectRef, script: &MigrationScript, actor: &str) -> DatabaseEvent {
+    let now = chrono::Utc::now();
+    let locking: Vec<&str> = script
+        .statements
+        .iter()
+        .filter(|s| blocks_writers(&s.sql))
+        .map(|s| s.sql.as_str())
+        .collect();
+    let downtime = !locking.is_empty();
+    let sql = script.to_sql();
+    DatabaseEvent {
+        event: EventKind::MigrationProposed,
+        connection: object.connection.clone(),
+        object: Some(format!("{}.{}", object.schema, object.name)),
+        data: json!({
+            "timestamp": now.to_rfc3339(),
+            "user": { "name": actor },
+            "change": { "type": "ALTER", "sql_ddl": sql.trim_end() },
+            "impact": {
+                "table_count": 1,
+                "query_count": "unknown",
+                // At least a minute while the table is locked or copied.
+                "downtime_minutes": if downtime { 1 } else { 0 },
+                "rollback_complexity": if script.statements.iter().any(|s| s.destructive) { "high" } else { "low" },
+            },
+            "dependencies": [],
+            "migration": {
+                "id": format!("designer-{}", now.format("%Y%m%d%H%M%S")),
+                "name": format!("designer change of {}", object.name),
+                "downtime": downtime,
+                "locks": if downtime {
+                    format!("{} statement(s) lock or rewrite {}", locking.len(), object.name)
+                } else {
+                    "no table-wide lock".to_owned()
+                },
+                "sql": sql.trim_end(),
+                "rollback_sql": "generated after the change runs (Generate rollback)",
+                "window": "now (applied from the designer)",
+            },
+            "approvers": ["dba-team"],
+        }),
+        occurred_at: now,
+    }
+}
+
+/// A `migration.rolled_back` event for a change that failed part-way:
+/// what failed and the SQL that returns the schema to before.
+fn rollback_event(
+    object: &ObjectRef,
+    script: &MigrationScript,
+    failure: &sr_db::DbError,
+    back: &MigrationScript,
+    actor: &str,
+) -> DatabaseEvent {
+    let now = chrono::Utc::now();
+    let (number, statement) = match failure {
+        sr_db::DbError::Execute {
+            number, statement, ..
+        } => (*number, statement.clone()),
+        _ => (1, String::new()),
+    };
+    let partial = number > 1;
+    DatabaseEvent {
+        event: EventKind::MigrationRolledBack,
+        connection: object.connection.clone(),
+        object: Some(format!("{}.{}", object.schema, object.name)),
+        data: json!({
+            "timestamp": now.to_rfc3339(),
+            "severity": if partial { "high" } else { "medium" },
+            "user": { "name": actor },
+            "migration": {
+                "id": format!("designer-{}", now.format("%Y%m%d%H%M%S")),
+                "name": format!("designer change of {}", object.name),
+                "sql": script.to_sql().trim_end(),
+            },
+            "failure": {
+                "statement_number": number,
+                "statement": statement,
+                "error": failure.to_string(),
+            },
+            "rollback": {
+                "status": if back.is_empty() {
+                    "nothing to undo: the schema is as before"
+                } else {
+                    "not run: the statements before the failure stayed applied; run the SQL below to go back"
+                },
+                "duration_ms": 0,
+                "sql": if back.is_empty() { "-- nothing to undo".to_owned() } else { back.to_sql().trim_end().to_owned() },
+            },
+            "impact": { "downtime_minutes": 0, "schema_version": "partly changed" },
+            "next_steps": "Check the failing statement, fix the change in the table editor and apply it again.",
+        }),
+        occurred_at: now,
     }
 }
 

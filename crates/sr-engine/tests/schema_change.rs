@@ -67,7 +67,86 @@ async fn apply_changes_the_table_and_files_the_result_issue() {
         .filter(|i| i.intent.action == sr_store::OutboxAction::Create)
         .map(|i| format!("{:?}", i.intent))
         .collect();
-    assert_eq!(titles.len(), 2, "a result issue per run: {titles:?}");
+    assert_eq!(
+        titles.len(),
+        3,
+        "a result issue per run and an incident for the failure: {titles:?}"
+    );
     assert!(titles.iter().any(|t| t.contains("succeeded")), "{titles:?}");
     assert!(titles.iter().any(|t| t.contains("failed")), "{titles:?}");
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.contains("Incident") && t.contains("nothing to undo")),
+        "{titles:?}"
+    );
+}
+
+fn creates(outbox: &[sr_store::OutboxIntent], template_word: &str) -> Vec<String> {
+    outbox
+        .iter()
+        .filter(|i| i.intent.action == sr_store::OutboxAction::Create)
+        .map(|i| format!("{}\n{}", i.intent.title, i.intent.body))
+        .filter(|t| t.contains(template_word))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_change_that_locks_the_table_asks_for_approval_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path()).await;
+    let orders = ObjectRef::new("demo", ObjectKind::Table, "demo", "main", "orders");
+    engine
+        .apply_schema_change(
+            &orders,
+            &script("CREATE INDEX orders_by_status ON orders (status)"),
+        )
+        .await
+        .unwrap();
+    let outbox = engine.store().outbox(100).await.unwrap();
+    let approvals = creates(&outbox, "Approve migration");
+    assert_eq!(approvals.len(), 1, "{outbox:#?}");
+    assert!(
+        approvals[0].contains("CREATE INDEX orders_by_status"),
+        "{}",
+        approvals[0]
+    );
+
+    // Adding a nullable column locks nothing: no approval.
+    engine
+        .apply_schema_change(&orders, &script("ALTER TABLE orders ADD COLUMN memo TEXT"))
+        .await
+        .unwrap();
+    let outbox = engine.store().outbox(100).await.unwrap();
+    assert_eq!(creates(&outbox, "Approve migration").len(), 1);
+}
+
+#[tokio::test]
+async fn a_change_that_fails_part_way_files_an_incident_with_the_way_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path()).await;
+    let orders = ObjectRef::new("demo", ObjectKind::Table, "demo", "main", "orders");
+    let two = MigrationScript {
+        statements: vec![
+            Statement {
+                sql: "ALTER TABLE orders ADD COLUMN half TEXT".into(),
+                destructive: false,
+            },
+            Statement {
+                sql: "ALTER TABLE no_such_table ADD COLUMN x TEXT".into(),
+                destructive: false,
+            },
+        ],
+    };
+    let err = engine.apply_schema_change(&orders, &two).await.err();
+    assert!(err.is_some());
+    let outbox = engine.store().outbox(100).await.unwrap();
+    let incidents = creates(&outbox, "Incident");
+    assert_eq!(incidents.len(), 1, "{outbox:#?}");
+    let body = &incidents[0];
+    assert!(body.contains("no_such_table"), "{body}");
+    assert!(
+        body.contains("half"),
+        "the way back drops the added column: {body}"
+    );
 }
