@@ -26,9 +26,9 @@ mod dc;
 mod factory;
 mod jql;
 mod tracker;
-pub mod wiki;
 mod upload;
 mod webhook;
+pub mod wiki;
 mod wire;
 
 use base64::Engine;

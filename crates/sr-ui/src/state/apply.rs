@@ -347,8 +347,17 @@ impl UiState {
     fn store_changed(&mut self, change: &sr_engine::StoreChange) {
         let everything = change.table == "*" || change.rows.is_some();
         let connections: Vec<String> = match &change.object {
-            Some(key) if !everything => key.split(':').next().map(str::to_owned).into_iter().collect(),
-            _ => self.connections.iter().map(|c| c.info.name.clone()).collect(),
+            Some(key) if !everything => key
+                .split(':')
+                .next()
+                .map(str::to_owned)
+                .into_iter()
+                .collect(),
+            _ => self
+                .connections
+                .iter()
+                .map(|c| c.info.name.clone())
+                .collect(),
         };
         if change.table == "links" || everything {
             for connection in connections {

@@ -10,8 +10,8 @@ mod apply;
 mod designer;
 mod dialogs;
 mod jobs;
-mod settings;
 mod monitoring;
+mod settings;
 mod sql;
 mod table_editor;
 mod toasts;
@@ -31,10 +31,10 @@ pub use actions::{ViewTarget, can_file_issue};
 pub use designer::{DesignerSaved, Designers, MAX_ZOOM, MIN_ZOOM, place_new_tables};
 pub use dialogs::{CreateIssueDialog, Dialog, ISSUE_TYPES, LinkIssueDialog, split_labels};
 pub use jobs::{Job, JobKind, Jobs};
-pub use settings::{TrackerForm, TrackerSettingsDialog, keyring_name};
 pub use monitoring::{
     ConnectionMonitor, DiffLine, DriftObjectView, FeedRow, Monitoring, drift_view, feed_rows,
 };
+pub use settings::{TrackerForm, TrackerSettingsDialog, keyring_name};
 pub use sql::{SqlAnswer, SqlEditor, SqlEditors, SqlText};
 pub use table_editor::{ColumnForm, ForeignKeyForm, IndexForm, TableEditor};
 pub use toasts::{Toast, ToastLevel, Toasts};

@@ -19,7 +19,13 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
         .collect();
     let origin = match &state.dialog {
         Some(Dialog::CreateIssue(d)) => d.origin.as_ref().map(|o| {
-            o.describe(state.whiteboards.boards.get(&o.connection).map(|w| &w.board))
+            o.describe(
+                state
+                    .whiteboards
+                    .boards
+                    .get(&o.connection)
+                    .map(|w| &w.board),
+            )
         }),
         _ => None,
     };
@@ -159,14 +165,16 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
                     }
                 });
             // An issue from a whiteboard is kept by its item, not linked.
-            if origin.is_none() { ui.horizontal(|ui| {
-                ui.checkbox(
-                    &mut d.link,
-                    format!("Link to current object ({})", d.object.name),
-                );
-                ui.checkbox(&mut d.attach_ddl, "Attach DDL")
-                    .on_hover_text(format!("Attach {}.sql to the new issue", d.object.name));
-            }); }
+            if origin.is_none() {
+                ui.horizontal(|ui| {
+                    ui.checkbox(
+                        &mut d.link,
+                        format!("Link to current object ({})", d.object.name),
+                    );
+                    ui.checkbox(&mut d.attach_ddl, "Attach DDL")
+                        .on_hover_text(format!("Attach {}.sql to the new issue", d.object.name));
+                });
+            }
         });
         if let Some(error) = &d.error {
             error_ui(ui, error);

@@ -69,7 +69,9 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, state: &mut UiState) {
             }
             if ui
                 .button("Monitoring")
-                .on_hover_text(format!("Health, drift, performance and auto-issues of {connection}"))
+                .on_hover_text(format!(
+                    "Health, drift, performance and auto-issues of {connection}"
+                ))
                 .clicked()
             {
                 state.open_monitoring(&connection);

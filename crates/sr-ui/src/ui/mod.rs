@@ -10,14 +10,14 @@ pub mod grid;
 mod issues;
 mod link;
 mod menu;
-mod settings;
 mod monitoring;
+mod settings;
 mod sql;
 mod status;
 mod tabs;
 mod toasts;
-mod widgets;
 mod whiteboard;
+mod widgets;
 mod windows;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
