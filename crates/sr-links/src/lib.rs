@@ -27,7 +27,9 @@ pub use limits::{body_limit, truncate_body};
 pub use manager::{IssueLinkManager, LinkError, LinkOptions};
 pub use samples::{event_context, event_sample, template_for_event, template_sample};
 pub use sanitise::{REDACTED, ROW_KEYS, Sanitiser, strip_rows};
-pub use template::{OBJECT_CONTEXT, RenderedIssue, Templates, draft_title, split_issue};
+pub use template::{
+    OBJECT_CONTEXT, RenderedIssue, Templates, builtin_names, builtin_text, draft_title, split_issue,
+};
 
 use sr_model::ObjectRef;
 
