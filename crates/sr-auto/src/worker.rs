@@ -113,7 +113,12 @@ impl OutboxWorker {
     pub async fn run_once(&self) -> Result<WorkReport, AutoError> {
         let store = self.links.store();
         let batch = store
-            .claim_intents(&self.claimant, 32, CLAIM_TIMEOUT_S, &claimant_is_dead)
+            .claim_intents(
+                &store.announce(&self.claimant).await?,
+                32,
+                CLAIM_TIMEOUT_S,
+                &claimant_is_dead,
+            )
             .await?;
         let mut report = WorkReport::default();
         for intent in batch {

@@ -20,6 +20,7 @@ mod local;
 mod migrate;
 mod outbox;
 mod perf;
+mod presence;
 mod sync;
 mod time;
 
@@ -67,6 +68,8 @@ pub struct Store {
     backend: Backend,
     /// For connections outside the pool (LISTEN); holds the password.
     url: StoreUrl,
+    /// Sessions that announce this process's claimants (see `presence`).
+    presence: std::sync::Arc<tokio::sync::Mutex<Vec<(String, sqlx::postgres::PgConnection)>>>,
 }
 
 /// The store's URL, never printed: it may hold a password.
@@ -133,6 +136,7 @@ impl Store {
             pool,
             backend,
             url: StoreUrl(url.as_str().into()),
+            presence: Default::default(),
         };
         migrate::run(&store).await?;
         if backend == Backend::Sqlite {
@@ -162,6 +166,7 @@ impl Store {
 
     /// Closes the pool, waiting for connections to return.
     pub async fn close(&self) {
+        self.withdraw().await;
         self.pool.close().await;
     }
 }

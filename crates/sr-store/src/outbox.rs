@@ -175,9 +175,19 @@ impl Store {
         .bind(claimant)
         .fetch_all(self.pool())
         .await?;
-        for row in owners {
-            let owner: String = row.try_get("claimed_by")?;
-            if is_dead(&owner) {
+        let owners = owners
+            .iter()
+            .map(|row| row.try_get::<String, _>("claimed_by"))
+            .collect::<std::result::Result<Vec<String>, _>>()?;
+        let departed = self.departed(&owners).await?;
+        for owner in owners {
+            // Announced claimants are judged by their session alone.
+            let dead = if owner.ends_with(crate::presence::SUFFIX) {
+                departed.contains(&owner)
+            } else {
+                is_dead(&owner)
+            };
+            if dead {
                 sqlx::query(
                     "UPDATE auto_issue_outbox SET claimed_at = NULL, claimed_by = NULL \
                      WHERE status = 'pending' AND claimed_by = $1",

@@ -66,9 +66,11 @@ pub async fn drain(
     claim_timeout_s: i64,
     finished: Option<&broadcast::Sender<Finished>>,
 ) -> Result<(), sr_store::StoreError> {
+    // Announced on a team store, so other processes see when this one dies.
+    let me = store.announce(&claimant()).await?;
     loop {
         let batch = store
-            .claim_deliveries(&claimant(), 64, claim_timeout_s, &claimant_is_dead)
+            .claim_deliveries(&me, 64, claim_timeout_s, &claimant_is_dead)
             .await?;
         if batch.is_empty() {
             return Ok(());
