@@ -33,6 +33,10 @@ pub enum EngineError {
     Auto(#[from] sr_auto::AutoError),
     #[error(transparent)]
     Rules(#[from] sr_auto::RuleErrors),
+    #[error(
+        "{path} is not valid monitoring settings: {reason}; the file is {{\"connections\": {{\"demo\": {{\"drift_minutes\": 15, \"health_minutes\": 5, \"perf_minutes\": 60}}}}}}"
+    )]
+    MonitoringConfig { path: String, reason: String },
     #[error("a background task failed: {0}")]
     Background(String),
     #[error("the engine has stopped")]

@@ -11,6 +11,7 @@ mod auto;
 mod boards;
 mod changes;
 mod connections;
+mod db_jobs;
 mod dispatch;
 mod engine;
 mod error;
@@ -21,12 +22,17 @@ mod registry;
 mod schema_change;
 mod settings;
 mod sync;
+mod templates;
 mod webhooks;
 
 pub use api::{Command, EngineHandle, Event, Repaint};
 pub use auto::EventReport;
 pub use changes::ChangeFeed;
 pub use connections::{ConnectionInfo, DEMO_CONNECTION};
+pub use db_jobs::{
+    ConnectionMonitoring, DatabaseJob, DbCheck, MonitoringConfig, database_jobs,
+    load_monitoring_config,
+};
 pub use engine::{Engine, EngineOptions, TrackerStatus};
 pub use error::EngineError;
 pub use monitoring::{
@@ -39,4 +45,5 @@ pub use schema_change::{SchemaImpact, impact_markdown};
 pub use settings::{IssueDraftText, PendingSecret};
 pub use sr_store::StoreChange;
 pub use sync::EngineSync;
+pub use templates::{TemplateText, load_template, reset_template, save_template};
 pub use webhooks::EngineDeliveries;

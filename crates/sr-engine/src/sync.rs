@@ -1,8 +1,10 @@
 //! The engine's background sync: an sr-sync [`Scheduler`] with one poll
 //! job per tracker that pulls (the built-in local tracker keeps its issues
 //! in the store itself and is not polled), over a [`SyncManager`] that
-//! follows the engine's trackers as the settings change. Started with the
-//! GUI's engine and `serve`, stopped when they stop.
+//! follows the engine's trackers as the settings change, and the database
+//! jobs of [`crate::database_jobs`] (drift, health, performance per
+//! connection). Started with the GUI's engine and `serve`, stopped when
+//! they stop.
 
 use std::sync::Arc;
 
@@ -58,7 +60,8 @@ impl std::fmt::Debug for EngineSync {
 
 impl EngineSync {
     /// Starts a poll job for every enabled, pulling, non-local tracker in
-    /// trackers.json as loaded now, and the sync-log pruner.
+    /// trackers.json as loaded now, the sync-log pruner, and the database
+    /// jobs of `CONFIG_DIR/monitoring.json`.
     pub fn start(engine: &Arc<Engine>) -> EngineSync {
         let source = {
             let engine = engine.clone();
@@ -74,6 +77,16 @@ impl EngineSync {
         manager.configure(&entries);
         let mut scheduler = Scheduler::new();
         for job in tracker_jobs(&manager, &entries, &SchedulerOptions::default()) {
+            scheduler.add(job);
+        }
+        let monitoring = engine.paths().config_dir.join("monitoring.json");
+        let config = crate::load_monitoring_config(&monitoring).unwrap_or_else(|e| {
+            // A broken file must not stop tracker sync; the defaults watch
+            // the demo database meanwhile.
+            tracing::warn!(error = %e, "monitoring settings ignored");
+            crate::MonitoringConfig::default()
+        });
+        for job in crate::database_jobs(engine, &config) {
             scheduler.add(job);
         }
         let forward = tokio::spawn(forward_changes(engine.clone(), manager.subscribe_changes()));

@@ -1,0 +1,296 @@
+//! The scheduler's database jobs: per connection, a drift check against
+//! the saved baseline, the health checks and the tracked queries'
+//! performance check, each on its own interval. Every finding becomes a
+//! [`DatabaseEvent`] for the auto-issue rules: `drift.detected` /
+//! `drift.resolved`, `health.failed` / `health.recovered`,
+//! `performance.regression`.
+//!
+//! Intervals come from the optional `CONFIG_DIR/monitoring.json`
+//! (`{"connections": {"demo": {"drift_minutes": 15, "health_minutes": 5,
+//! "perf_minutes": 60, "backup_file": "/backups/demo.done",
+//! "backup_max_age_hours": 26}}}`, parsed strictly); a connection it does
+//! not name gets the defaults, and `0` minutes turns a check off.
+//!
+//! What was last seen (drifting objects, failing checks, reported
+//! regressions) is kept in memory: a transition is reported once, and a
+//! restart sees the first run's state as new. The perf job does not run
+//! the queries itself; it reads the measurements the performance panel
+//! and `scratchrobin perf` record and reports a latest one that regressed.
+
+mod events;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::Deserialize;
+use sr_auto::DatabaseEvent;
+use sr_db::health::{BackupCheck, HealthConfig, Severity};
+use sr_sync::{Job, JobFailure, Schedule};
+
+use crate::{DEMO_CONNECTION, Engine, EngineError, EventReport};
+
+/// `CONFIG_DIR/monitoring.json`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonitoringConfig {
+    #[serde(default)]
+    pub connections: BTreeMap<String, ConnectionMonitoring>,
+}
+
+/// One connection's database jobs.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConnectionMonitoring {
+    pub drift_minutes: u64,
+    pub health_minutes: u64,
+    pub perf_minutes: u64,
+    /// A file the backup job writes; older than `backup_max_age_hours`
+    /// (or missing) fails the `backup` health check.
+    pub backup_file: Option<PathBuf>,
+    pub backup_max_age_hours: u64,
+}
+
+impl Default for ConnectionMonitoring {
+    fn default() -> Self {
+        ConnectionMonitoring {
+            drift_minutes: 15,
+            health_minutes: 5,
+            perf_minutes: 60,
+            backup_file: None,
+            backup_max_age_hours: 26,
+        }
+    }
+}
+
+impl ConnectionMonitoring {
+    /// The health thresholds with this connection's backup check.
+    pub fn health_config(&self) -> HealthConfig {
+        HealthConfig {
+            backups: self
+                .backup_file
+                .iter()
+                .map(|path| BackupCheck::File {
+                    path: path.clone(),
+                    max_age: Duration::from_secs(self.backup_max_age_hours * 3600),
+                })
+                .collect(),
+            ..HealthConfig::default()
+        }
+    }
+
+    fn minutes(&self, check: DbCheck) -> u64 {
+        match check {
+            DbCheck::Drift => self.drift_minutes,
+            DbCheck::Health => self.health_minutes,
+            DbCheck::Perf => self.perf_minutes,
+        }
+    }
+}
+
+/// Reads `path`; a missing file is the defaults.
+pub fn load_monitoring_config(path: &Path) -> Result<MonitoringConfig, EngineError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| EngineError::MonitoringConfig {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(MonitoringConfig::default()),
+        Err(e) => Err(EngineError::MonitoringConfig {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        }),
+    }
+}
+
+/// Which check a [`DatabaseJob`] runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbCheck {
+    Drift,
+    Health,
+    Perf,
+}
+
+impl DbCheck {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DbCheck::Drift => "drift",
+            DbCheck::Health => "health",
+            DbCheck::Perf => "perf",
+        }
+    }
+}
+
+/// What the job saw last time.
+#[derive(Debug, Default)]
+struct Seen {
+    /// The `drift.detected` events of the last drifted check.
+    drifting: Vec<DatabaseEvent>,
+    /// Failing health checks by name, with their data.
+    failing: BTreeMap<String, (Severity, serde_json::Value)>,
+    /// Per tracked query, the time of the regressed measurement reported.
+    reported: BTreeMap<String, sr_model::Timestamp>,
+}
+
+/// One check of one connection, repeated by the scheduler.
+pub struct DatabaseJob {
+    engine: Arc<Engine>,
+    connection: String,
+    check: DbCheck,
+    settings: ConnectionMonitoring,
+    seen: tokio::sync::Mutex<Seen>,
+}
+
+impl std::fmt::Debug for DatabaseJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseJob")
+            .field("connection", &self.connection)
+            .field("check", &self.check)
+            .finish()
+    }
+}
+
+/// The jobs of the demo connection and of every connection
+/// `config` names; checks set to 0 minutes are left out.
+pub fn database_jobs(engine: &Arc<Engine>, config: &MonitoringConfig) -> Vec<Arc<DatabaseJob>> {
+    let mut connections = config.connections.clone();
+    connections.entry(DEMO_CONNECTION.to_owned()).or_default();
+    let mut jobs = Vec::new();
+    for (connection, settings) in connections {
+        for check in [DbCheck::Drift, DbCheck::Health, DbCheck::Perf] {
+            if settings.minutes(check) > 0 {
+                jobs.push(Arc::new(DatabaseJob::new(
+                    engine.clone(),
+                    &connection,
+                    check,
+                    settings.clone(),
+                )));
+            }
+        }
+    }
+    jobs
+}
+
+impl DatabaseJob {
+    pub fn new(
+        engine: Arc<Engine>,
+        connection: &str,
+        check: DbCheck,
+        settings: ConnectionMonitoring,
+    ) -> DatabaseJob {
+        DatabaseJob {
+            engine,
+            connection: connection.to_owned(),
+            check,
+            settings,
+            seen: tokio::sync::Mutex::default(),
+        }
+    }
+
+    /// Runs the check once and sends what it found through the rules.
+    pub async fn check_once(&self) -> Result<Vec<EventReport>, EngineError> {
+        let events = match self.check {
+            DbCheck::Drift => {
+                // Reported directly: file_drift sends the detected events.
+                return self.drift().await;
+            }
+            DbCheck::Health => self.health().await?,
+            DbCheck::Perf => self.perf().await?,
+        };
+        let mut reports = Vec::new();
+        for event in &events {
+            reports.push(self.engine.emit_event(event).await?);
+        }
+        Ok(reports)
+    }
+
+    async fn drift(&self) -> Result<Vec<EventReport>, EngineError> {
+        if !self.engine.baseline_path(&self.connection).is_file() {
+            tracing::debug!(connection = %self.connection, "no baseline saved; drift not checked");
+            return Ok(Vec::new());
+        }
+        let check = self.engine.check_drift(&self.connection, None).await?;
+        let mut seen = self.seen.lock().await;
+        if check.report.drifted {
+            let reports = self.engine.file_drift(&check).await?;
+            seen.drifting = crate::monitoring::drift_events(&check);
+            return Ok(reports);
+        }
+        let mut reports = Vec::new();
+        for detected in std::mem::take(&mut seen.drifting) {
+            reports.push(
+                self.engine
+                    .emit_event(&events::drift_resolved(detected))
+                    .await?,
+            );
+        }
+        Ok(reports)
+    }
+
+    async fn health(&self) -> Result<Vec<DatabaseEvent>, EngineError> {
+        let db = self.engine.database(&self.connection).await?;
+        let results = sr_db::health::run_checks(&db, &self.settings.health_config()).await;
+        let mut seen = self.seen.lock().await;
+        let mut out = Vec::new();
+        for r in &results {
+            let before = seen.failing.get(&r.check).map(|(s, _)| *s);
+            if r.severity == Severity::Ok {
+                if let Some((_, data)) = seen.failing.remove(&r.check) {
+                    out.push(events::health_recovered(&self.connection, r, data));
+                }
+            } else if before != Some(r.severity) {
+                let event = events::health_failed(&self.connection, r);
+                seen.failing
+                    .insert(r.check.clone(), (r.severity, event.data.clone()));
+                out.push(event);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn perf(&self) -> Result<Vec<DatabaseEvent>, EngineError> {
+        let series = self.engine.perf_history(&self.connection).await?;
+        let mut seen = self.seen.lock().await;
+        let mut out = Vec::new();
+        for s in &series {
+            let (Some(after), Some(true)) = (s.points.last(), s.regressed.last()) else {
+                continue;
+            };
+            if seen.reported.get(&s.fingerprint) == Some(&after.recorded_at) {
+                continue;
+            }
+            let before = &s.points[s.points.len().saturating_sub(2)];
+            seen.reported
+                .insert(s.fingerprint.clone(), after.recorded_at);
+            out.push(events::perf_regression(&self.connection, s, before, after));
+        }
+        Ok(out)
+    }
+}
+
+#[async_trait]
+impl Job for DatabaseJob {
+    fn name(&self) -> String {
+        format!("{}:{}", self.check.as_str(), self.connection)
+    }
+
+    async fn schedule(&self) -> Schedule {
+        let next = Duration::from_secs(self.settings.minutes(self.check).max(1) * 60);
+        Schedule {
+            next,
+            backoff_base: Duration::from_secs(60).min(next),
+            backoff_max: next,
+        }
+    }
+
+    async fn run(&self) -> Result<(), JobFailure> {
+        let reports = self.check_once().await.map_err(|e| JobFailure {
+            message: e.to_string(),
+            retry_at: None,
+        })?;
+        tracing::debug!(events = reports.len(), "database job ran");
+        Ok(())
+    }
+}

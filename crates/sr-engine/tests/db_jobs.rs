@@ -1,0 +1,217 @@
+//! The scheduler's database jobs, run once at a time through their
+//! `check_once` (no scheduler, no sleeps) on the demo database with the
+//! example rules: a drift files one issue, a second sighting no second
+//! issue, a revert resolves it; a missing backup file fails the health
+//! check and its return recovers it; a regressed tracked query is filed
+//! once; monitoring.json is parsed strictly.
+#![allow(clippy::unwrap_used)] // Tests: a failure is the test failing.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use sr_engine::{
+    ConnectionMonitoring, DatabaseJob, DbCheck, Engine, EngineOptions, EventReport,
+    MonitoringConfig, load_monitoring_config,
+};
+use sr_secrets::{Keyring, Resolver};
+use sr_store::{OutboxAction, OutboxIntent};
+
+async fn engine(dir: &Path) -> Arc<Engine> {
+    let paths =
+        sr_config::Paths::resolve(Some(dir.join("config")), Some(dir.join("data"))).unwrap();
+    let rules =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/auto_issue_rules.example.json");
+    std::fs::copy(rules, paths.rules_file()).unwrap();
+    let resolver = Arc::new(Resolver::with_env(|_| None, Keyring::in_memory()));
+    Arc::new(
+        Engine::open_with(EngineOptions::new(paths), resolver)
+            .await
+            .unwrap(),
+    )
+}
+
+/// Each report's rule outcomes as `(rule, action)`.
+fn actions(reports: &[EventReport]) -> Vec<(String, String)> {
+    reports
+        .iter()
+        .flat_map(|r| &r.outcomes)
+        .map(|o| (o.rule.clone(), o.action.clone()))
+        .collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect()
+}
+
+async fn outbox(engine: &Engine, action: OutboxAction) -> Vec<OutboxIntent> {
+    let rows = engine.store().outbox(100).await.unwrap();
+    rows.into_iter()
+        .filter(|i| i.intent.action == action)
+        .collect()
+}
+
+async fn sql(engine: &Engine, text: &str) {
+    engine.run_query(1, "demo", text, false).await.unwrap();
+}
+
+#[tokio::test]
+async fn drift_is_filed_once_and_resolved_when_reverted() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path()).await;
+    let job = DatabaseJob::new(
+        engine.clone(),
+        "demo",
+        DbCheck::Drift,
+        ConnectionMonitoring::default(),
+    );
+    // Without a baseline there is nothing to compare with.
+    assert_eq!(actions(&job.check_once().await.unwrap()), vec![]);
+    engine.save_baseline("demo").await.unwrap();
+    assert_eq!(actions(&job.check_once().await.unwrap()), vec![]);
+
+    sql(&engine, "ALTER TABLE orders ADD COLUMN note TEXT").await;
+    assert_eq!(
+        actions(&job.check_once().await.unwrap()),
+        pairs(&[("Schema Drift Alert", "create")])
+    );
+    let second = actions(&job.check_once().await.unwrap());
+    assert!(
+        !second.iter().any(|(_, a)| a == "create"),
+        "a second sighting opens no second issue: {second:?}"
+    );
+    assert_eq!(outbox(&engine, OutboxAction::Create).await.len(), 1);
+
+    sql(&engine, "ALTER TABLE orders DROP COLUMN note").await;
+    assert_eq!(
+        actions(&job.check_once().await.unwrap()),
+        pairs(&[("Schema Drift Resolved", "resolve")])
+    );
+    assert_eq!(outbox(&engine, OutboxAction::Close).await.len(), 1);
+    // Clean and already resolved: nothing more.
+    assert_eq!(actions(&job.check_once().await.unwrap()), vec![]);
+}
+
+#[tokio::test]
+async fn a_missing_backup_fails_health_and_its_return_recovers_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path()).await;
+    let marker = dir.path().join("backup.done");
+    let settings = ConnectionMonitoring {
+        backup_file: Some(marker.clone()),
+        ..ConnectionMonitoring::default()
+    };
+    let job = DatabaseJob::new(engine.clone(), "demo", DbCheck::Health, settings);
+    assert_eq!(
+        actions(&job.check_once().await.unwrap()),
+        pairs(&[("Health Check Failed", "create")])
+    );
+    // Still failing the same way: reported once.
+    assert_eq!(actions(&job.check_once().await.unwrap()), vec![]);
+    let created = outbox(&engine, OutboxAction::Create).await;
+    assert_eq!(created.len(), 1);
+    assert!(
+        created[0].intent.body.contains("backup"),
+        "{}",
+        created[0].intent.body
+    );
+
+    std::fs::write(&marker, "ok").unwrap();
+    assert_eq!(
+        actions(&job.check_once().await.unwrap()),
+        pairs(&[("Health Recovered", "resolve")])
+    );
+    assert_eq!(outbox(&engine, OutboxAction::Close).await.len(), 1);
+    assert_eq!(actions(&job.check_once().await.unwrap()), vec![]);
+}
+
+#[tokio::test]
+async fn a_regressed_tracked_query_is_filed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path()).await;
+    let query = "SELECT * FROM orders WHERE id = 1";
+    engine.track_query("demo", query).await.unwrap();
+    let job = DatabaseJob::new(
+        engine.clone(),
+        "demo",
+        DbCheck::Perf,
+        ConnectionMonitoring::default(),
+    );
+    let save = |median: f64, minutes: i64| {
+        let engine = engine.clone();
+        async move {
+            engine
+                .store()
+                .save_query_baseline(&sr_store::QueryBaseline {
+                    connection: "demo".into(),
+                    fingerprint: sr_db::perf::fingerprint(query),
+                    sql: query.into(),
+                    runs: 10,
+                    median_ms: median,
+                    p95_ms: median,
+                    mad_ms: 0.05,
+                    min_ms: median,
+                    max_ms: median,
+                    plan: "{}".into(),
+                    recorded_at: chrono::Utc::now() + chrono::Duration::minutes(minutes),
+                })
+                .await
+                .unwrap();
+        }
+    };
+    save(1.0, 0).await;
+    save(1.05, 1).await;
+    assert_eq!(actions(&job.check_once().await.unwrap()), vec![]);
+    save(9.0, 2).await;
+    assert_eq!(
+        actions(&job.check_once().await.unwrap()),
+        pairs(&[("Performance Regression", "create")])
+    );
+    assert_eq!(actions(&job.check_once().await.unwrap()), vec![]);
+}
+
+fn check_config(text: &str, expected: Result<MonitoringConfig, &str>) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("monitoring.json");
+    std::fs::write(&path, text).unwrap();
+    match (load_monitoring_config(&path), expected) {
+        (Ok(got), Ok(want)) => assert_eq!(got, want, "{text}"),
+        (Err(e), Err(word)) => assert!(e.to_string().contains(word), "{text}: {e}"),
+        (got, want) => panic!("{text}: got {got:?}, expected {want:?}"),
+    }
+}
+
+#[test]
+fn monitoring_config_is_strict() {
+    let with = |f: fn(&mut ConnectionMonitoring)| {
+        let mut c = ConnectionMonitoring::default();
+        f(&mut c);
+        MonitoringConfig {
+            connections: [("demo".to_owned(), c)].into_iter().collect(),
+        }
+    };
+    check_config("{}", Ok(MonitoringConfig::default()));
+    check_config(r#"{"connections": {"demo": {}}}"#, Ok(with(|_| {})));
+    check_config(
+        r#"{"connections": {"demo": {"drift_minutes": 1, "health_minutes": 0}}}"#,
+        Ok(with(|c| {
+            c.drift_minutes = 1;
+            c.health_minutes = 0;
+        })),
+    );
+    check_config(
+        r#"{"connections": {"demo": {"drift_minute": 1}}}"#,
+        Err("unknown field `drift_minute`"),
+    );
+    check_config(r#"{"demo": {}}"#, Err("drift_minutes"));
+    check_config(
+        r#"{"connections": {"demo": {"drift_minutes": -1}}}"#,
+        Err("monitoring.json"),
+    );
+    let missing = tempfile::tempdir().unwrap();
+    assert_eq!(
+        load_monitoring_config(&missing.path().join("monitoring.json")).unwrap(),
+        MonitoringConfig::default()
+    );
+}
