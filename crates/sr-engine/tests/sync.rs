@@ -51,7 +51,16 @@ async fn the_engine_polls_its_trackers_and_stops_cleanly() {
     let mut notices = engine.subscribe();
     let sync = EngineSync::start(&engine);
     let mut updates = sync.updates();
-    assert_eq!(sync.jobs(), vec!["sync-log-prune", "tracker:GH"]);
+    assert_eq!(
+        sync.jobs(),
+        vec![
+            "drift:demo",
+            "health:demo",
+            "perf:demo",
+            "sync-log-prune",
+            "tracker:GH"
+        ]
+    );
     let done = loop {
         let op = updates.recv().await.expect("an update");
         if !op.status.is_active() {
