@@ -9,7 +9,7 @@ use crate::error::ConfigError;
 
 /// Writes `bytes` to `path` atomically, keeping the old file's
 /// permissions. `prefix` names the temporary file (`.connections.`).
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8], prefix: &str) -> Result<(), ConfigError> {
+pub fn write_atomically(path: &Path, bytes: &[u8], prefix: &str) -> Result<(), ConfigError> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

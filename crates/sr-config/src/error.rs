@@ -89,7 +89,8 @@ impl ConfigError {
         }
     }
 
-    pub(crate) fn io(file: &Path, action: &str, error: &std::io::Error, fix: &str) -> Self {
+    /// `file` could not be read or written: what was tried, the error, the fix.
+    pub fn io(file: &Path, action: &str, error: &std::io::Error, fix: &str) -> Self {
         ConfigError::at_file(
             ConfigErrorKind::Io,
             file,

@@ -149,6 +149,23 @@ pub enum Command {
         object: ObjectRef,
         script: sr_schema::MigrationScript,
     },
+    /// The text of an issue template: the user's override from
+    /// `CONFIG_DIR/templates/NAME.hbs`, else the built-in one. Answered by
+    /// [`Event::Template`].
+    LoadTemplate {
+        name: String,
+    },
+    /// Checks `text` against the template's sample and writes it as the
+    /// user's override, atomically. Answered by [`Event::Template`].
+    SaveTemplate {
+        name: String,
+        text: String,
+    },
+    /// Deletes the user's override of a template. Answered by
+    /// [`Event::Template`] with the built-in text.
+    ResetTemplate {
+        name: String,
+    },
 }
 
 /// What the engine tells the UI.
@@ -247,6 +264,15 @@ pub enum Event {
         request: u64,
         connection: String,
         result: Result<(), String>,
+    },
+    /// An issue template's text as it now stands, answering
+    /// [`Command::LoadTemplate`], [`Command::SaveTemplate`] and
+    /// [`Command::ResetTemplate`].
+    Template {
+        name: String,
+        text: String,
+        /// Whether the text is the user's override.
+        overridden: bool,
     },
     /// An answer to a [`Command::Monitoring`].
     Monitoring(crate::MonitoringEvent),
@@ -417,6 +443,9 @@ impl Command {
             Command::ApplySchemaChange { object, .. } => {
                 format!("Apply the schema change to {}", object.connection)
             }
+            Command::LoadTemplate { name } => format!("Load the {name} template"),
+            Command::SaveTemplate { name, .. } => format!("Save the {name} template"),
+            Command::ResetTemplate { name } => format!("Reset the {name} template"),
         }
     }
 }

@@ -259,7 +259,22 @@ async fn run_inner(engine: &Engine, cmd: Command) -> Result<Vec<Event>, EngineEr
                 Event::Trackers(engine.tracker_statuses().await),
             ]
         }
+        Command::LoadTemplate { name } => vec![template_event(engine.load_template(&name).await?)],
+        Command::SaveTemplate { name, text } => {
+            vec![template_event(engine.save_template(&name, &text).await?)]
+        }
+        Command::ResetTemplate { name } => {
+            vec![template_event(engine.reset_template(&name).await?)]
+        }
     })
+}
+
+fn template_event(t: crate::TemplateText) -> Event {
+    Event::Template {
+        name: t.name,
+        text: t.text,
+        overridden: t.overridden,
+    }
 }
 
 /// After a link changes, the side panel and the badges need fresh data.

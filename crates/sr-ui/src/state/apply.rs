@@ -166,6 +166,11 @@ impl UiState {
                 connection,
                 result,
             } => self.schema_applied(request, connection, result),
+            Event::Template {
+                name,
+                text,
+                overridden,
+            } => self.template_loaded(name, text, overridden),
             Event::StoreChanged(change) => self.store_changed(&change),
             Event::AutoIssues {
                 event,
@@ -278,6 +283,7 @@ impl UiState {
                 self.connection_mut(&name).schema = Load::Failed(message.clone())
             }
             Some(JobKind::Board(connection)) => self.board_failed(&connection, &message),
+            Some(JobKind::Template(name)) => self.template_failed(&name, &message),
             Some(JobKind::Links(key)) => {
                 self.links.insert(key, Load::Failed(message.clone()));
             }

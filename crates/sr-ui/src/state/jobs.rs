@@ -39,6 +39,8 @@ pub enum JobKind {
     Monitoring(String),
     /// A designer's migration being applied.
     ApplySchema(u64),
+    /// An issue template loaded, saved or reset, by name.
+    Template(String),
 }
 
 /// One command in flight.
@@ -93,6 +95,9 @@ fn kind_of(command: &Command) -> JobKind {
         Command::Monitoring(m) => JobKind::Monitoring(super::monitoring::job_key(m)),
         Command::DraftSchemaChange { request, .. } => JobKind::Draft(*request),
         Command::ApplySchemaChange { request, .. } => JobKind::ApplySchema(*request),
+        Command::LoadTemplate { name }
+        | Command::SaveTemplate { name, .. }
+        | Command::ResetTemplate { name } => JobKind::Template(name.clone()),
     }
 }
 

@@ -14,6 +14,7 @@ mod monitoring;
 mod settings;
 mod sql;
 mod table_editor;
+mod templates;
 mod toasts;
 mod whiteboard;
 
@@ -37,6 +38,7 @@ pub use monitoring::{
 pub use settings::{TrackerForm, TrackerSettingsDialog, keyring_name};
 pub use sql::{SqlAnswer, SqlEditor, SqlEditors, SqlText};
 pub use table_editor::{ColumnForm, ForeignKeyForm, IndexForm, TableEditor};
+pub use templates::{TemplateEditor, TemplateOp, TemplateProblem};
 pub use toasts::{Toast, ToastLevel, Toasts};
 pub use whiteboard::{BoardTarget, Drag, REFRESH_EVERY, SAVE_AFTER, Tool, Whiteboard, Whiteboards};
 
@@ -135,6 +137,8 @@ pub enum Tab {
     Monitoring(String),
     /// The ER designer of a connection.
     Designer(String),
+    /// The issue template editor.
+    Templates,
 }
 
 impl Tab {
@@ -146,6 +150,7 @@ impl Tab {
             Tab::Sql(id) => format!("SQL {id}"),
             Tab::Monitoring(c) => format!("Monitoring: {c}"),
             Tab::Designer(c) => format!("Designer: {c}"),
+            Tab::Templates => "Issue Templates".into(),
         }
     }
 
@@ -157,6 +162,7 @@ impl Tab {
             (Tab::Sql(a), Tab::Sql(b)) => a == b,
             (Tab::Monitoring(a), Tab::Monitoring(b)) => a == b,
             (Tab::Designer(a), Tab::Designer(b)) => a == b,
+            (Tab::Templates, Tab::Templates) => true,
             _ => false,
         }
     }
@@ -216,6 +222,7 @@ pub struct UiState {
     /// What auto-issue rules did lately, newest last.
     pub auto_feed: Vec<AutoActivity>,
     pub whiteboards: Whiteboards,
+    pub templates: TemplateEditor,
     next_request: u64,
     outbox: Vec<Command>,
 }
@@ -248,6 +255,7 @@ impl UiState {
             designer: Designers::restore(persisted.designer),
             auto_feed: Vec::new(),
             whiteboards: Whiteboards::default(),
+            templates: TemplateEditor::default(),
             next_request: 0,
             outbox: Vec::new(),
         };

@@ -320,7 +320,7 @@ fn priority_text(p: Option<Priority>) -> String {
 }
 
 /// A plain rendering of the description's Markdown.
-fn markdown_ui(ui: &mut egui::Ui, text: &str) {
+pub(super) fn markdown_ui(ui: &mut egui::Ui, text: &str) {
     for block in blocks(text) {
         match block {
             Block::Heading { level, text } => {

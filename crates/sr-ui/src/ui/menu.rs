@@ -102,6 +102,13 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, state: &mut UiState) {
             if ui.button("Issue Tracker Settings…").clicked() {
                 state.open_tracker_settings();
             }
+            if ui
+                .button("Issue Templates…")
+                .on_hover_text("Edit your own versions of the issue templates")
+                .clicked()
+            {
+                state.open_template_editor();
+            }
         });
         ui.menu_button("Help", |ui| {
             if ui.button("About").clicked() {

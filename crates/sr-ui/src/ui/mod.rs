@@ -15,6 +15,7 @@ mod settings;
 mod sql;
 mod status;
 mod tabs;
+mod templates;
 mod toasts;
 mod whiteboard;
 mod widgets;

@@ -37,6 +37,7 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
                         Tab::Sql(_) => "🖊",
                         Tab::Monitoring(_) => "📈",
                         Tab::Designer(_) => "🗺",
+                        Tab::Templates => "📝",
                     };
                     let preview = state.preview_tab == Some(i);
                     let mut title = RichText::new(format!("{icon} {}", tab.title()));
@@ -92,6 +93,10 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
         super::monitoring::monitoring_tab_ui(ui, state, connection);
         return;
     }
+    if let Tab::Templates = tab {
+        super::templates::templates_tab_ui(ui, state);
+        return;
+    }
     if let Tab::Sql(id) = tab {
         super::sql::sql_tab_ui(ui, state, id);
         return;
@@ -106,6 +111,7 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
             Tab::Sql(_) => {}
             Tab::Monitoring(_) => {}
             Tab::Designer(_) => {}
+            Tab::Templates => {}
         });
 }
 
