@@ -18,6 +18,8 @@
 //! and `scratchrobin perf` record and reports a latest one that regressed.
 
 mod events;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -27,7 +29,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::Deserialize;
 use sr_auto::DatabaseEvent;
-use sr_db::health::{BackupCheck, HealthConfig, Severity};
+use sr_db::health::{BackupCheck, HealthCheckResult, HealthConfig, Severity};
 use sr_sync::{Job, JobFailure, Schedule};
 
 use crate::{DEMO_CONNECTION, Engine, EngineError, EventReport};
@@ -129,7 +131,7 @@ struct Seen {
     /// The `drift.detected` events of the last drifted check.
     drifting: Vec<DatabaseEvent>,
     /// Failing health checks by name, with their data.
-    failing: BTreeMap<String, (Severity, serde_json::Value)>,
+    failing: Failing,
     /// Per tracked query, the time of the regressed measurement reported.
     reported: BTreeMap<String, sr_model::Timestamp>,
 }
@@ -230,24 +232,15 @@ impl DatabaseJob {
     }
 
     async fn health(&self) -> Result<Vec<DatabaseEvent>, EngineError> {
-        let db = self.engine.database(&self.connection).await?;
-        let results = sr_db::health::run_checks(&db, &self.settings.health_config()).await;
+        let results = match self.engine.database(&self.connection).await {
+            Ok(db) => sr_db::health::run_checks(&db, &self.settings.health_config()).await,
+            // A database that cannot be opened is the connectivity check
+            // failing, not the job.
+            Err(EngineError::Db(e)) => vec![events::unreachable(&e.to_string())],
+            Err(e) => return Err(e),
+        };
         let mut seen = self.seen.lock().await;
-        let mut out = Vec::new();
-        for r in &results {
-            let before = seen.failing.get(&r.check).map(|(s, _)| *s);
-            if r.severity == Severity::Ok {
-                if let Some((_, data)) = seen.failing.remove(&r.check) {
-                    out.push(events::health_recovered(&self.connection, r, data));
-                }
-            } else if before != Some(r.severity) {
-                let event = events::health_failed(&self.connection, r);
-                seen.failing
-                    .insert(r.check.clone(), (r.severity, event.data.clone()));
-                out.push(event);
-            }
-        }
-        Ok(out)
+        Ok(health_step(&mut seen.failing, &self.connection, &results))
     }
 
     async fn perf(&self) -> Result<Vec<DatabaseEvent>, EngineError> {
@@ -268,6 +261,36 @@ impl DatabaseJob {
         }
         Ok(out)
     }
+}
+
+/// Failing health checks by name: their severity and the data of the
+/// `health.failed` event that reported them.
+type Failing = BTreeMap<String, (Severity, serde_json::Value)>;
+
+/// The events one health run leads to, given what failed before: a check
+/// that starts failing or changes severity is `health.failed`; one back to
+/// ok is `health.recovered`. Health issues share the connection's object,
+/// so a recovery resolves all of them: it waits until no check fails.
+fn health_step(
+    failing: &mut Failing,
+    connection: &str,
+    results: &[HealthCheckResult],
+) -> Vec<DatabaseEvent> {
+    let all_ok = results.iter().all(|r| r.severity == Severity::Ok);
+    let mut out = Vec::new();
+    for r in results {
+        let before = failing.get(&r.check).map(|(s, _)| *s);
+        if r.severity == Severity::Ok {
+            if all_ok && let Some((_, data)) = failing.remove(&r.check) {
+                out.push(events::health_recovered(connection, r, data));
+            }
+        } else if before != Some(r.severity) {
+            let event = events::health_failed(connection, r);
+            failing.insert(r.check.clone(), (r.severity, event.data.clone()));
+            out.push(event);
+        }
+    }
+    out
 }
 
 #[async_trait]

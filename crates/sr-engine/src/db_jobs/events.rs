@@ -33,6 +33,17 @@ pub(super) fn drift_resolved(mut detected: DatabaseEvent) -> DatabaseEvent {
     detected
 }
 
+/// The connectivity check's failure when the database cannot be opened.
+pub(super) fn unreachable(error: &str) -> HealthCheckResult {
+    HealthCheckResult {
+        check: "connectivity".into(),
+        severity: sr_db::health::Severity::Critical,
+        summary: format!("the database cannot be opened: {error}"),
+        evidence: json!({ "error": error }),
+        duration: std::time::Duration::ZERO,
+    }
+}
+
 /// Top-level scalars of a check's evidence as metric rows.
 fn metrics(evidence: &Value) -> Vec<Value> {
     evidence
