@@ -59,6 +59,9 @@ pub enum MonitoringCommand {
     LoadSyncStatus,
     /// The newest `limit` auto-issue outbox rows.
     LoadOutbox { limit: usize },
+    /// Adds `sql` to the connection's tracked queries (the SQL editor's
+    /// "Track performance"), once per fingerprint.
+    TrackQuery { connection: String, sql: String },
 }
 
 impl MonitoringCommand {
@@ -79,6 +82,9 @@ impl MonitoringCommand {
             }
             MonitoringCommand::LoadSyncStatus => "Load sync status".into(),
             MonitoringCommand::LoadOutbox { .. } => "Load the auto-issue outbox".into(),
+            MonitoringCommand::TrackQuery { connection, .. } => {
+                format!("Track a query's performance on {connection}")
+            }
         }
     }
 }
@@ -105,6 +111,11 @@ pub enum MonitoringEvent {
     },
     SyncStatus(Vec<TrackerMonitor>),
     Outbox(Vec<OutboxIntent>),
+    /// `sql` is among the connection's tracked queries now.
+    QueryTracked {
+        connection: String,
+        sql: String,
+    },
 }
 
 /// A drift report with what the panel marks: the objects whose migration
@@ -383,6 +394,10 @@ pub(crate) async fn run(
         }
         MonitoringCommand::LoadOutbox { limit } => {
             event(MonitoringEvent::Outbox(engine.store().outbox(limit).await?))
+        }
+        MonitoringCommand::TrackQuery { connection, sql } => {
+            engine.track_query(&connection, &sql).await?;
+            event(MonitoringEvent::QueryTracked { connection, sql })
         }
     })
 }

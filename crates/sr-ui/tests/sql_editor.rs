@@ -1,6 +1,7 @@
 //! The SQL editor driven by accessible labels over a real engine and the
 //! demo database: query a table from the explorer, run with Ctrl+Enter,
-//! explain, see errors inline, and scroll 100,000 rows.
+//! explain, see errors inline, file an issue from the answer, track the
+//! statement's performance, and scroll 100,000 rows.
 
 mod common;
 
@@ -63,6 +64,41 @@ fn query_a_table_explain_and_see_errors() {
         }
     }
     bench.snapshot("sql_editor");
+
+    // The answer becomes an issue: the dialog opens titled after the query,
+    // for the one table it names.
+    bench
+        .harness
+        .get_by_label("Create issue from result")
+        .click();
+    bench.wait_for_label("Create Issue");
+    bench.harness.step();
+    let title = common::text_box(&bench.harness, "Title")
+        .value()
+        .unwrap_or_default();
+    assert_eq!(
+        title,
+        "Query on demo: SELECT * FROM \"main\".\"orders\" LIMIT 100"
+    );
+    match &bench.state().dialog {
+        Some(sr_ui::state::Dialog::CreateIssue(d)) => {
+            assert_eq!((d.object.name.as_str(), d.link), ("orders", true));
+            assert!(d.description.contains("- Rows: 100"), "{}", d.description);
+        }
+        other => panic!("{other:?}"),
+    }
+    bench.harness.get_by_label("Cancel").click();
+    bench.harness.step();
+    assert!(bench.state().dialog.is_none());
+
+    // "Track performance" saves the statement for the monitoring jobs.
+    bench.harness.get_by_label("Track performance").click();
+    bench.wait_for("the tracked query's toast", |h| {
+        h.state().state.toasts.iter().any(|t| {
+            t.text
+                .starts_with("Tracking performance on demo: SELECT * FROM")
+        })
+    });
 
     // Ctrl+Enter runs the statement under the cursor: the last one here.
     fill(

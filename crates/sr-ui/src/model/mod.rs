@@ -11,4 +11,5 @@ pub mod markdown;
 pub mod object;
 pub mod png;
 pub mod sql;
+pub mod sql_issue;
 pub mod summary;

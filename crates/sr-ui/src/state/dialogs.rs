@@ -58,6 +58,10 @@ pub struct CreateIssueDialog {
     /// The whiteboard item (or board) the issue is filed for; it is then
     /// not linked to `object`, and the item keeps the new issue's key.
     pub origin: Option<Box<super::BoardTarget>>,
+    /// The issue is about no object (a query naming no single table):
+    /// `object` is only the connection, and neither Link nor Attach DDL
+    /// is offered.
+    pub standalone: bool,
     pub error: Option<String>,
 }
 
@@ -85,6 +89,7 @@ impl CreateIssueDialog {
             focus_title: true,
             pending: None,
             origin: None,
+            standalone: false,
             drafting: None,
             error: None,
         }

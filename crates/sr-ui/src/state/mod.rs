@@ -13,6 +13,7 @@ mod jobs;
 mod monitoring;
 mod settings;
 mod sql;
+mod sql_issue;
 mod table_editor;
 mod templates;
 mod toasts;

@@ -41,6 +41,10 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
         ui.heading("Create Issue");
         match &origin {
             Some(text) => ui.weak(text),
+            None if d.standalone => ui.weak(format!(
+                "A query on {}, linked to no object",
+                d.object.connection
+            )),
             None => ui.weak(format!(
                 "For {} {}.{} in {}",
                 d.object.kind.label(),
@@ -165,7 +169,7 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
                     }
                 });
             // An issue from a whiteboard is kept by its item, not linked.
-            if origin.is_none() {
+            if origin.is_none() && !d.standalone {
                 ui.horizontal(|ui| {
                     ui.checkbox(
                         &mut d.link,

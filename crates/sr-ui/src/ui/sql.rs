@@ -26,6 +26,8 @@ pub fn sql_tab_ui(ui: &mut egui::Ui, state: &mut UiState, id: u32) {
     let running = editor.running;
     let mut run = None;
     let mut cancel = false;
+    let mut track = false;
+    let mut file_issue = false;
     ui.horizontal(|ui| {
         let label = ui.label("Connection");
         egui::ComboBox::from_id_salt(("sql-connection", id))
@@ -69,6 +71,24 @@ pub fn sql_tab_ui(ui: &mut egui::Ui, state: &mut UiState, id: u32) {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(100));
         }
+        ui.separator();
+        if ui
+            .button("Track performance")
+            .on_hover_text(
+                "Save the selection, or the statement under the cursor, for the monitoring \
+                 jobs to measure over time",
+            )
+            .clicked()
+        {
+            track = true;
+        }
+        if ui
+            .button("Create issue from result")
+            .on_hover_text("File an issue with the last statement, its plan, row count and timing")
+            .clicked()
+        {
+            file_issue = true;
+        }
     });
 
     let edit_id = egui::Id::unique(("sql-text", id));
@@ -97,13 +117,19 @@ pub fn sql_tab_ui(ui: &mut egui::Ui, state: &mut UiState, id: u32) {
         .inner;
     output.response.response.labelled_by(sql_label.id);
 
-    if let Some(explain) = run {
-        let text = editor.saved.text.clone();
-        let sql = chosen_sql(&text, output.state.cursor.char_range());
-        state.run_sql(id, &sql, explain);
+    let chosen = (run.is_some() || track)
+        .then(|| chosen_sql(&editor.saved.text, output.state.cursor.char_range()));
+    if let (Some(explain), Some(sql)) = (run, &chosen) {
+        state.run_sql(id, sql, explain);
     }
     if cancel {
         state.cancel_sql(id);
+    }
+    if let (true, Some(sql)) = (track, &chosen) {
+        state.track_sql(id, sql);
+    }
+    if file_issue {
+        state.create_issue_from_sql(id);
     }
     ui.separator();
     answer_ui(ui, state, id);

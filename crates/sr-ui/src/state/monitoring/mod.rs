@@ -69,6 +69,7 @@ pub fn job_key(cmd: &MonitoringCommand) -> String {
         MonitoringCommand::LoadPerfHistory { connection } => format!("perf:{connection}"),
         MonitoringCommand::LoadSyncStatus => "sync".into(),
         MonitoringCommand::LoadOutbox { .. } => "outbox".into(),
+        MonitoringCommand::TrackQuery { connection, .. } => format!("track:{connection}"),
     }
 }
 
@@ -81,6 +82,7 @@ fn event_key(event: &MonitoringEvent) -> String {
         MonitoringEvent::PerfHistory { connection, .. } => format!("perf:{connection}"),
         MonitoringEvent::SyncStatus(_) => "sync".into(),
         MonitoringEvent::Outbox(_) => "outbox".into(),
+        MonitoringEvent::QueryTracked { connection, .. } => format!("track:{connection}"),
     }
 }
 
@@ -134,6 +136,20 @@ impl UiState {
         self.monitoring.of_mut(connection).perf = Load::Loading;
         self.monitor(MonitoringCommand::LoadPerfHistory {
             connection: connection.to_owned(),
+        });
+    }
+
+    /// "Track performance": adds `sql` to `connection`'s tracked queries
+    /// for the monitoring jobs; a toast confirms when it is saved.
+    pub fn track_query(&mut self, connection: &str, sql: &str) {
+        let sql = sql.trim();
+        if connection.is_empty() || sql.is_empty() {
+            self.report_error("Nothing to track: run a statement first.".into());
+            return;
+        }
+        self.monitor(MonitoringCommand::TrackQuery {
+            connection: connection.to_owned(),
+            sql: sql.to_owned(),
         });
     }
 
@@ -195,6 +211,18 @@ impl UiState {
             }
             MonitoringEvent::SyncStatus(list) => self.monitoring.sync = Load::Ready(list),
             MonitoringEvent::Outbox(rows) => self.monitoring.outbox = Load::Ready(rows),
+            MonitoringEvent::QueryTracked { connection, sql } => {
+                let first = sql.lines().next().unwrap_or_default();
+                self.toasts.push(
+                    super::ToastLevel::Success,
+                    format!("Tracking performance on {connection}: {first}"),
+                    None,
+                );
+                // An open monitoring tab plots the new query too.
+                if self.monitoring.of(&connection).is_some() {
+                    self.load_perf(&connection);
+                }
+            }
         }
     }
 

@@ -518,3 +518,4 @@ fn the_listener_state_follows_the_engine() {
 
 mod create;
 mod sql;
+mod sql_issue;
