@@ -81,6 +81,9 @@ pub struct TemplateEditor {
     pub overridden: bool,
     /// The check of `text`: the issue it renders for the sample, or why not.
     pub check: Option<Result<RenderedIssue, TemplateProblem>>,
+    /// The preview of the last text that checked, shown while the text
+    /// has an error.
+    pub last_good: Option<RenderedIssue>,
     /// The last engine failure (a file that could not be read or written).
     pub error: Option<String>,
     /// What the engine is doing for the selected template.
@@ -94,6 +97,9 @@ impl TemplateEditor {
             Templates::check_text(name, &self.text, "the editor")
                 .map_err(|e| TemplateProblem::from_error(&e))
         });
+        if let Some(Ok(issue)) = &self.check {
+            self.last_good = Some(issue.clone());
+        }
     }
 
     pub fn is_dirty(&self) -> bool {

@@ -76,6 +76,10 @@ fn edit_error_fix_preview_save_reset() {
         "{}",
         problem.message
     );
+    assert!(
+        matches!(&s.templates.last_good, Some(i) if i.title == "Drift demo"),
+        "the preview keeps the last text that checked"
+    );
     s.save_template();
     assert!(s.take_commands().is_empty(), "an invalid text is not saved");
 

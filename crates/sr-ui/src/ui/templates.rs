@@ -144,15 +144,23 @@ fn preview_ui(ui: &mut egui::Ui, state: &UiState) {
     egui::ScrollArea::vertical()
         .id_salt("template-preview")
         .auto_shrink([false, false])
-        .show(ui, |ui| match &state.templates.check {
-            Some(Ok(issue)) => {
+        .show(ui, |ui| {
+            let editor = &state.templates;
+            let issue = match &editor.check {
+                Some(Ok(issue)) => Some(issue),
+                Some(Err(_)) => {
+                    empty_ui(
+                        ui,
+                        "The last version that checked; fix the error to update it.",
+                    );
+                    editor.last_good.as_ref()
+                }
+                None => None,
+            };
+            if let Some(issue) = issue {
                 ui.label(RichText::new(&issue.title).heading().strong());
                 ui.separator();
                 markdown_ui(ui, &issue.body);
             }
-            Some(Err(_)) => {
-                empty_ui(ui, "The preview returns when the template checks.");
-            }
-            None => {}
         });
 }
