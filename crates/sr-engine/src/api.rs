@@ -7,7 +7,9 @@ use std::sync::Arc;
 use std::sync::mpsc;
 
 use sr_config::TrackersFile;
-use sr_model::{Issue, IssueDraft, IssueKey, IssueLink, ObjectRef, Project, SearchQuery, User};
+use sr_model::{
+    AttachmentUpload, Issue, IssueDraft, IssueKey, IssueLink, ObjectRef, Project, SearchQuery, User,
+};
 use sr_schema::Snapshot;
 use sr_secrets::Resolver;
 use sr_store::AuditEntry;
@@ -48,6 +50,8 @@ pub enum Command {
         draft: IssueDraft,
         /// Attach this object's DDL to the new issue as `NAME.sql`.
         attach_ddl: Option<ObjectRef>,
+        /// Files attached as they are (the designer's ER diagram as SVG).
+        attachments: Vec<AttachmentUpload>,
     },
     LinkIssue {
         object: ObjectRef,

@@ -118,6 +118,7 @@ async fn run_inner(engine: &Engine, cmd: Command) -> Result<Vec<Event>, EngineEr
             object,
             draft,
             attach_ddl,
+            attachments,
         } => {
             let (issue, link) = links
                 .create_and_link(object.as_ref(), &draft, &tracker, &opts)
@@ -139,6 +140,17 @@ async fn run_inner(engine: &Engine, cmd: Command) -> Result<Vec<Event>, EngineEr
                     ),
                     message: e.to_string(),
                 });
+            }
+            for upload in &attachments {
+                if let Err(e) = engine.attach_upload(&tracker, &issue, upload).await {
+                    events.push(Event::Failed {
+                        context: format!(
+                            "Attach {} to {}",
+                            upload.filename, issue.reference.display_key
+                        ),
+                        message: e.to_string(),
+                    });
+                }
             }
             if let Some(link) = link {
                 events.extend(after_link_change(engine, &link.object).await?);

@@ -89,9 +89,19 @@ impl Engine {
             ),
             bytes: ddl.into_bytes(),
         };
+        self.attach_upload(tracker, issue, &upload).await
+    }
+
+    /// Attaches `upload` to `issue` as it is.
+    pub async fn attach_upload(
+        &self,
+        tracker: &str,
+        issue: &Issue,
+        upload: &AttachmentUpload,
+    ) -> Result<(), EngineError> {
         self.links()
             .tracker(tracker)?
-            .attach_file(&issue.key().id, &upload)
+            .attach_file(&issue.key().id, upload)
             .await?;
         Ok(())
     }

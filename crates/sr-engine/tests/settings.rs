@@ -156,6 +156,21 @@ async fn projects_users_and_ddl_attachments_for_the_create_dialog() {
         .attach_ddl("Local", &issue, &orders)
         .await
         .expect("attached");
+    let svg = sr_model::AttachmentUpload {
+        filename: "demo-er.svg".into(),
+        content_type: "image/svg+xml".into(),
+        description: "ER diagram of demo".into(),
+        bytes: b"<svg/>".to_vec(),
+    };
+    engine
+        .attach_upload("Local", &issue, &svg)
+        .await
+        .expect("the diagram attached");
+    let err = engine
+        .attach_upload("Nope", &issue, &svg)
+        .await
+        .expect_err("unknown tracker");
+    assert!(err.to_string().contains("Nope"), "{err}");
     let err = engine.projects("Nope").await.expect_err("unknown tracker");
     assert!(err.to_string().contains("Nope"), "{err}");
 }

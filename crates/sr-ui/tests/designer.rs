@@ -106,6 +106,12 @@ fn add_a_column_propose_it_and_file_the_schema_change() {
     for _ in 0..10 {
         bench.harness.step();
     }
+    // From the designer the diagram can go along, as demo-er.svg.
+    bench.harness.get_by_label("Attach ER diagram").click();
+    bench.harness.step();
+    assert!(
+        matches!(&bench.state().dialog, Some(Dialog::CreateIssue(d)) if d.attach_er == Some(true))
+    );
     bench.harness.get_by_label("Create").click();
     bench.harness.step();
     let pending =
@@ -147,6 +153,10 @@ fn add_a_column_propose_it_and_file_the_schema_change() {
             .query_by_label("Schema change: orders")
             .is_some()
     );
+    bench.wait_for("every background job to finish", |h| {
+        h.state().state.jobs.is_empty()
+    });
+    assert_eq!(bench.state().last_error, None, "the diagram was attached");
     // The designer stays in front.
     let s = bench.state();
     assert_eq!(

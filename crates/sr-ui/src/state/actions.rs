@@ -208,6 +208,16 @@ impl UiState {
     /// Sends the open Create Issue dialog's draft.
     pub fn submit_create(&mut self) {
         let request = self.next_request();
+        let er_of = match &self.dialog {
+            Some(Dialog::CreateIssue(d)) if d.attach_er == Some(true) && d.origin.is_none() => {
+                Some(d.object.connection.clone())
+            }
+            _ => None,
+        };
+        let attachments: Vec<_> = er_of
+            .and_then(|c| self.er_attachment(&c))
+            .into_iter()
+            .collect();
         let Some(Dialog::CreateIssue(d)) = &mut self.dialog else {
             return;
         };
@@ -225,6 +235,7 @@ impl UiState {
                     object: (d.link && d.origin.is_none()).then(|| d.object.clone()),
                     draft,
                     attach_ddl: (d.attach_ddl && d.origin.is_none()).then(|| d.object.clone()),
+                    attachments,
                 };
                 self.send(command);
             }

@@ -168,6 +168,27 @@ impl UiState {
         let active = self.active_tab;
         self.open_create_dialog(object);
         self.active_tab = active.filter(|&i| i < self.tabs.len());
+        if let Some(Dialog::CreateIssue(d)) = &mut self.dialog {
+            d.attach_er = Some(false);
+        }
+    }
+
+    /// The designer's diagram of `connection` as an SVG attachment, with
+    /// the saved table positions.
+    pub fn er_attachment(&mut self, connection: &str) -> Option<sr_model::AttachmentUpload> {
+        let model = self.er_model(connection)?;
+        let positions = self
+            .designer
+            .saved
+            .get(connection)
+            .map(|s| s.positions.clone())
+            .unwrap_or_default();
+        Some(sr_model::AttachmentUpload {
+            filename: format!("{connection}-er.svg"),
+            content_type: "image/svg+xml".into(),
+            description: format!("ER diagram of {connection}"),
+            bytes: crate::model::er_svg::er_svg(&model, &positions).into_bytes(),
+        })
     }
 
     /// Opens the table editor on `object`, a table of a loaded snapshot.

@@ -161,3 +161,43 @@ fn apply_asks_first_then_runs_and_closes_on_success() {
     assert!(s.designer.editor.is_none());
     assert!(s.jobs.is_empty());
 }
+
+#[test]
+fn the_er_diagram_is_attached_only_when_ticked_in_the_designer() {
+    let check = |from_designer: bool, tick: bool, expected: &[&str]| {
+        let mut s = ready();
+        if from_designer {
+            s.create_issue_from_designer(&orders());
+        } else {
+            s.open_create_dialog(&orders());
+        }
+        let Some(Dialog::CreateIssue(d)) = &mut s.dialog else {
+            panic!("no Create Issue dialog");
+        };
+        assert_eq!(d.attach_er, from_designer.then_some(false), "off at first");
+        if tick {
+            d.attach_er = d.attach_er.map(|_| true);
+        }
+        d.tracker = "Local".into();
+        s.take_commands();
+        s.submit_create();
+        let attachments = s
+            .take_commands()
+            .into_iter()
+            .find_map(|c| match c {
+                Command::CreateIssue { attachments, .. } => Some(attachments),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let names: Vec<&str> = attachments.iter().map(|a| a.filename.as_str()).collect();
+        assert_eq!(names, expected, "designer {from_designer}, ticked {tick}");
+        for a in &attachments {
+            let svg = String::from_utf8_lossy(&a.bytes);
+            assert_eq!(a.content_type, "image/svg+xml");
+            assert!(svg.contains("<svg") && svg.contains("orders"), "{svg}");
+        }
+    };
+    check(true, false, &[]);
+    check(true, true, &["demo-er.svg"]);
+    check(false, true, &[]);
+}

@@ -36,6 +36,9 @@ pub struct CreateIssueDialog {
     pub assignee: Option<User>,
     /// Attach the object's DDL as `NAME.sql`.
     pub attach_ddl: bool,
+    /// Opened from the designer: whether to attach its ER diagram as
+    /// `CONNECTION-er.svg`. `None` elsewhere (no checkbox).
+    pub attach_er: Option<bool>,
     pub title: String,
     pub description: String,
     pub priority: Option<Priority>,
@@ -79,6 +82,7 @@ impl CreateIssueDialog {
             users: None,
             assignee: None,
             attach_ddl: true,
+            attach_er: None,
             prefill: (title.clone(), description.clone()),
             title,
             description,

@@ -177,6 +177,12 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
                     );
                     ui.checkbox(&mut d.attach_ddl, "Attach DDL")
                         .on_hover_text(format!("Attach {}.sql to the new issue", d.object.name));
+                    if let Some(er) = &mut d.attach_er {
+                        ui.checkbox(er, "Attach ER diagram").on_hover_text(format!(
+                            "Attach the designer's diagram as {}-er.svg",
+                            d.object.connection
+                        ));
+                    }
                 });
             }
         });

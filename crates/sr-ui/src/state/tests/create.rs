@@ -58,6 +58,7 @@ fn create_issue_flow_sends_the_draft_and_toasts_the_key() {
             object,
             draft,
             attach_ddl,
+            attachments,
         },
     ] = commands.as_slice()
     else {
@@ -78,6 +79,7 @@ fn create_issue_flow_sends_the_draft_and_toasts_the_key() {
         )
     );
     assert_eq!(attach_ddl.as_ref(), Some(&orders()), "Attach DDL is on");
+    assert!(attachments.is_empty(), "no ER diagram outside the designer");
     s.submit_create();
     assert!(
         s.take_commands().is_empty(),
