@@ -8,6 +8,7 @@ use sr_config::Paths;
 use sr_engine::{Engine, EngineOptions};
 use sr_links::LinkOptions;
 use sr_model::{IssueDraft, IssueKey, SearchQuery};
+use tracing::Instrument;
 
 use crate::cli::{
     Args, Command, ConnectionCommand, DemoCommand, DriftCommand, IssueCommand, LinkCommand,
@@ -26,14 +27,16 @@ pub fn run(args: Args, paths: Paths) -> anyhow::Result<ExitCode> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    runtime.block_on(async move {
-        let span = tracing::info_span!("command", name = command_name(&command));
-        let _entered = span.enter();
-        let engine = std::sync::Arc::new(Engine::open(options).await?);
-        let result = dispatch(&engine, command).await;
-        engine.store().close().await;
-        result
-    })
+    let span = tracing::info_span!("command", name = command_name(&command));
+    runtime.block_on(
+        async move {
+            let engine = std::sync::Arc::new(Engine::open(options).await?);
+            let result = dispatch(&engine, command).await;
+            engine.store().close().await;
+            result
+        }
+        .instrument(span),
+    )
 }
 
 fn gui(options: EngineOptions, open: Option<sr_ui::StartPanel>) -> anyhow::Result<ExitCode> {

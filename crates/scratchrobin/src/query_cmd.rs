@@ -166,10 +166,13 @@ async fn bench(
         recorded_at: b.recorded_at.to_rfc3339(),
         runs: b.runs,
         comparison: perf::decide(
-            b.median_ms,
-            b.mad_ms,
-            report.stats.median_ms,
-            report.stats.mad_ms,
+            perf::Series {
+                median_ms: b.median_ms,
+                mad_ms: b.mad_ms,
+                min_ms: b.min_ms,
+                max_ms: b.max_ms,
+            },
+            (&report.stats).into(),
             threshold_pct / 100.0,
         ),
     });

@@ -332,16 +332,19 @@ impl Engine {
 pub fn regressions(points: &[QueryBaseline]) -> Vec<bool> {
     let mut out = vec![false; points.len()];
     for (i, pair) in points.windows(2).enumerate() {
-        let c = sr_db::perf::decide(
-            pair[0].median_ms,
-            pair[0].mad_ms,
-            pair[1].median_ms,
-            pair[1].mad_ms,
-            DEFAULT_THRESHOLD,
-        );
+        let c = sr_db::perf::decide(series(&pair[0]), series(&pair[1]), DEFAULT_THRESHOLD);
         out[i + 1] = c.verdict == Verdict::Regressed;
     }
     out
+}
+
+fn series(b: &QueryBaseline) -> sr_db::perf::Series {
+    sr_db::perf::Series {
+        median_ms: b.median_ms,
+        mad_ms: b.mad_ms,
+        min_ms: b.min_ms,
+        max_ms: b.max_ms,
+    }
 }
 
 /// Runs one monitoring command.

@@ -7,6 +7,7 @@
 use sr_tracker::classify::{FailurePhase, status_error, transport_error};
 use sr_tracker::reqwest::{self, Url};
 use sr_tracker::{HttpSettings, Result, TrackerError, USER_AGENT};
+use tracing::Instrument;
 
 #[derive(Debug, Clone)]
 pub struct Uploader {
@@ -47,7 +48,6 @@ impl Uploader {
         let boundary = format!("scratchrobin-{:016x}", content_hash(bytes));
         let body = multipart_body(&boundary, filename, content_type, bytes);
         let span = tracing::debug_span!("tracker_request", provider = "Jira", method = "POST", path = %url.path());
-        let _enter = span.enter();
         let resp = self
             .client
             .post(url.clone())
@@ -58,6 +58,7 @@ impl Uploader {
             )
             .body(body)
             .send()
+            .instrument(span.clone())
             .await;
         let resp = match resp {
             Ok(r) => r,
@@ -67,9 +68,10 @@ impl Uploader {
         let headers = resp.headers().clone();
         let body = resp
             .bytes()
+            .instrument(span.clone())
             .await
             .map_err(|e| failed(&e, &url, self.timeout))?;
-        tracing::debug!(status = status.as_u16(), "answered");
+        span.in_scope(|| tracing::debug!(status = status.as_u16(), "answered"));
         if status.is_success() {
             Ok(body.to_vec())
         } else {

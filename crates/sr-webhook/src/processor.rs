@@ -8,6 +8,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use sr_store::{Delivery, DeliveryStatus, Store};
 use tokio::sync::{Notify, broadcast};
+use tracing::Instrument;
 
 /// What became of one delivery; the listener publishes one per delivery
 /// it finishes (see `RunningListener::subscribe`).
@@ -79,23 +80,9 @@ pub async fn drain(
         for d in &batch {
             let span =
                 tracing::info_span!("delivery", id = d.id, tracker = %d.tracker, event = %d.event);
-            let _entered = span.enter();
-            let mut last = None;
-            for attempt in 0..max_attempts.max(1) {
-                match handler.process(d).await {
-                    Ok(()) => {
-                        last = None;
-                        break;
-                    }
-                    Err(e) => {
-                        tracing::warn!(attempt = attempt + 1, error = %e, "processing failed");
-                        last = Some(e);
-                        if attempt + 1 < max_attempts {
-                            tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
-                        }
-                    }
-                }
-            }
+            let last = process_with_retries(handler, d, max_attempts)
+                .instrument(span)
+                .await;
             let status = if last.is_none() {
                 DeliveryStatus::Processed
             } else {
@@ -127,6 +114,29 @@ pub async fn drain(
             }
         }
     }
+}
+
+/// Hands one delivery to the handler up to `max_attempts` times, backing
+/// off between attempts; the last error, or `None` when it went through.
+async fn process_with_retries(
+    handler: &dyn DeliveryHandler,
+    d: &Delivery,
+    max_attempts: u32,
+) -> Option<String> {
+    let mut last = None;
+    for attempt in 0..max_attempts.max(1) {
+        match handler.process(d).await {
+            Ok(()) => return None,
+            Err(e) => {
+                tracing::warn!(attempt = attempt + 1, error = %e, "processing failed");
+                last = Some(e);
+                if attempt + 1 < max_attempts {
+                    tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
+                }
+            }
+        }
+    }
+    last
 }
 
 fn host() -> String {

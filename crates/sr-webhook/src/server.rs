@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use sr_store::{DeliveryStatus, Store};
 use tokio::sync::Notify;
+use tracing::Instrument;
 
 use crate::config::{HookTracker, ListenerConfig};
 use crate::processor::{DeliveryHandler, Finished, run_processor};
@@ -199,9 +200,21 @@ async fn receive(
     peer: SocketAddr,
     request: Request,
 ) -> Response {
+    // Instrumented, never entered: a guard held across an await would leave
+    // the span on whichever worker thread the task resumed on.
     let span =
         tracing::info_span!("webhook", tracker = %tracker.name, provider = %tracker.provider);
-    let _entered = span.enter();
+    receive_in_span(s, tracker, peer, request)
+        .instrument(span)
+        .await
+}
+
+async fn receive_in_span(
+    s: &Shared,
+    tracker: &HookTracker,
+    peer: SocketAddr,
+    request: Request,
+) -> Response {
     if !s.allow(peer.ip()) {
         return StatusCode::TOO_MANY_REQUESTS.into_response();
     }

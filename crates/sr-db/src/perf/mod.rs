@@ -29,7 +29,9 @@ pub use cancel::CancelToken;
 pub use explain::StatStatements;
 pub use fingerprint::{fingerprint, normalize};
 pub use plan::PlanSummary;
-pub use regression::{Comparison, DEFAULT_THRESHOLD, NOISE_FACTOR, Verdict, compare, decide};
+pub use regression::{
+    Comparison, DEFAULT_THRESHOLD, NOISE_FACTOR, Series, Verdict, compare, decide,
+};
 pub use runner::Progress;
 pub use statement::{StatementKind, classify};
 pub use stats::Stats;

@@ -1,9 +1,12 @@
 //! The regression rule: a query regressed when its median got slower than
 //! the baseline's by more than a share (default 20 %) *and* by more than the
 //! measured noise, three times the two series' median absolute deviations
-//! added. Either alone is not enough: a 50 % change inside the noise of a
-//! jittery 0.1 ms query is not a finding, and neither is a steady 5 % one.
-//! Improvements are named by the same rule the other way round. Pure.
+//! added, or when the two series do not overlap at all (every current run
+//! slower than every baseline run: a jittery series that got a hundred
+//! times slower is still a finding). The share alone is not enough: a 50 %
+//! change inside the noise of a jittery 0.1 ms query is not a finding, and
+//! neither is a steady 5 % one. Improvements are named by the same rule the
+//! other way round. Pure.
 
 use serde::{Deserialize, Serialize};
 
@@ -39,26 +42,36 @@ pub struct Comparison {
     pub reason: String,
 }
 
+/// The figures of one series the rule reads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Series {
+    pub median_ms: f64,
+    pub mad_ms: f64,
+    pub min_ms: f64,
+    pub max_ms: f64,
+}
+
+impl From<&Stats> for Series {
+    fn from(s: &Stats) -> Series {
+        Series {
+            median_ms: s.median_ms,
+            mad_ms: s.mad_ms,
+            min_ms: s.min_ms,
+            max_ms: s.max_ms,
+        }
+    }
+}
+
 /// Compares `current` with `baseline` under `threshold` (a share: 0.2 is
 /// 20 %).
 pub fn compare(baseline: &Stats, current: &Stats, threshold: f64) -> Comparison {
-    decide(
-        baseline.median_ms,
-        baseline.mad_ms,
-        current.median_ms,
-        current.mad_ms,
-        threshold,
-    )
+    decide(baseline.into(), current.into(), threshold)
 }
 
 /// The rule on bare figures (what [`compare`] uses).
-pub fn decide(
-    base_median: f64,
-    base_mad: f64,
-    cur_median: f64,
-    cur_mad: f64,
-    threshold: f64,
-) -> Comparison {
+pub fn decide(base: Series, cur: Series, threshold: f64) -> Comparison {
+    let (base_median, base_mad) = (base.median_ms, base.mad_ms);
+    let (cur_median, cur_mad) = (cur.median_ms, cur.mad_ms);
     let diff = cur_median - base_median;
     let change = if base_median > 0.0 {
         cur_median / base_median - 1.0
@@ -68,16 +81,26 @@ pub fn decide(
         0.0
     };
     let noise_ms = NOISE_FACTOR * (base_mad + cur_mad);
-    let beyond_noise = diff.abs() > noise_ms;
+    // Series that do not overlap differ whatever their spread.
+    let apart = cur.min_ms > base.max_ms || cur.max_ms < base.min_ms;
+    let beyond_noise = diff.abs() > noise_ms || apart;
     let pct = |x: f64| format!("{:.1} %", x * 100.0);
     let (verdict, reason) = if change > threshold && beyond_noise {
         (
             Verdict::Regressed,
             format!(
                 "median {cur_median:.3} ms is {} slower than the baseline's {base_median:.3} ms \
-                 (allowed {}) and {diff:.3} ms exceeds the noise ({noise_ms:.3} ms)",
+                 (allowed {}) and {}",
                 pct(change),
-                pct(threshold)
+                pct(threshold),
+                if diff.abs() > noise_ms {
+                    format!("{diff:.3} ms exceeds the noise ({noise_ms:.3} ms)")
+                } else {
+                    format!(
+                        "every run ({:.3} ms and more) was slower than every baseline run",
+                        cur.min_ms
+                    )
+                }
             ),
         )
     } else if base_median > 0.0 && -change > threshold && beyond_noise {
@@ -122,9 +145,19 @@ mod tests {
     use super::*;
     use Verdict::*;
 
+    /// A series spread three MADs either side of its median.
+    fn series((median_ms, mad_ms): (f64, f64)) -> Series {
+        Series {
+            median_ms,
+            mad_ms,
+            min_ms: median_ms - 3.0 * mad_ms,
+            max_ms: median_ms + 3.0 * mad_ms,
+        }
+    }
+
     /// `((base median, base MAD), (current median, current MAD), threshold)`.
     fn check(base: (f64, f64), cur: (f64, f64), threshold: f64, expected: Verdict) {
-        let c = decide(base.0, base.1, cur.0, cur.1, threshold);
+        let c = decide(series(base), series(cur), threshold);
         assert_eq!(
             c.verdict, expected,
             "{base:?} -> {cur:?} at {threshold}: {}",
@@ -160,6 +193,41 @@ mod tests {
     }
 
     #[test]
+    fn series_that_do_not_overlap_differ_whatever_their_spread() {
+        // Three MADs of the jittery current series (36 ms) exceed the
+        // difference (29.7 ms), yet its fastest run is far beyond the
+        // baseline's slowest.
+        let base = Series {
+            median_ms: 0.3,
+            mad_ms: 0.02,
+            min_ms: 0.25,
+            max_ms: 0.4,
+        };
+        let cur = Series {
+            median_ms: 30.0,
+            mad_ms: 12.0,
+            min_ms: 15.0,
+            max_ms: 70.0,
+        };
+        let c = decide(base, cur, 0.2);
+        assert_eq!(c.verdict, Regressed, "{}", c.reason);
+        assert!(c.reason.contains("slower than every baseline run"), "{}", c.reason);
+        // One current run inside the baseline's range: the noise rule decides.
+        let overlapping = Series { min_ms: 0.35, ..cur };
+        assert_eq!(decide(base, overlapping, 0.2).verdict, Unchanged);
+        // The share still applies to separated series.
+        let steady = Series {
+            median_ms: 0.45,
+            mad_ms: 0.0,
+            min_ms: 0.45,
+            max_ms: 0.45,
+        };
+        assert_eq!(decide(base, steady, 0.6).verdict, Unchanged);
+        // And the other way round.
+        assert_eq!(decide(cur, base, 0.2).verdict, Improved);
+    }
+
+    #[test]
     fn improvements_and_edges() {
         check((15.0, 0.1), (10.0, 0.1), 0.2, Improved);
         check((15.0, 1.0), (10.0, 1.0), 0.2, Unchanged);
@@ -171,7 +239,7 @@ mod tests {
 
     #[test]
     fn figures_are_reported() {
-        let c = decide(10.0, 0.5, 15.0, 0.5, 0.2);
+        let c = decide(series((10.0, 0.5)), series((15.0, 0.5)), 0.2);
         assert!((c.change - 0.5).abs() < 1e-12);
         assert!((c.noise_ms - 3.0).abs() < 1e-12);
         assert_eq!((c.baseline_median_ms, c.current_median_ms), (10.0, 15.0));

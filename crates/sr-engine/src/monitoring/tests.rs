@@ -165,8 +165,9 @@ fn point(median: f64, mad: f64) -> QueryBaseline {
         median_ms: median,
         p95_ms: median,
         mad_ms: mad,
-        min_ms: median,
-        max_ms: median,
+        // Spread three MADs either side, so noisy points overlap.
+        min_ms: median - 3.0 * mad,
+        max_ms: median + 3.0 * mad,
         plan: "{}".into(),
         recorded_at: chrono::Utc::now(),
     }
