@@ -211,9 +211,16 @@ mod tests {
         };
         let c = decide(base, cur, 0.2);
         assert_eq!(c.verdict, Regressed, "{}", c.reason);
-        assert!(c.reason.contains("slower than every baseline run"), "{}", c.reason);
+        assert!(
+            c.reason.contains("slower than every baseline run"),
+            "{}",
+            c.reason
+        );
         // One current run inside the baseline's range: the noise rule decides.
-        let overlapping = Series { min_ms: 0.35, ..cur };
+        let overlapping = Series {
+            min_ms: 0.35,
+            ..cur
+        };
         assert_eq!(decide(base, overlapping, 0.2).verdict, Unchanged);
         // The share still applies to separated series.
         let steady = Series {
