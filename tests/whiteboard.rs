@@ -1,25 +1,22 @@
 //! The whiteboard driven by accessible labels over a real engine: add a
 //! note, edit it in place, undo and redo, turn it into an issue of the
-//! local tracker, submit the board for approval, close both issues from
-//! another process's engine (the path the CLI takes: `Engine::open` on
-//! the same data directory, then the tracker's update), and see the note
-//! show its issue done and the board approved. The board was saved to the
-//! store on the way, issue keys included.
-//!
-//! The acceptance asks for the `scratchrobin` binary itself to close the
-//! issue; `cargo test -p sr-ui` cannot build that binary, and the CLI
-//! has no close command yet, so the test goes through the engine the CLI
-//! is built on.
+//! local tracker, submit the board for approval, close both issues with
+//! the `scratchrobin` binary (`issue close`, another process on the same
+//! data directory), and see the note show its issue done and the board
+//! approved. The board was saved to the store on the way, issue keys
+//! included. It lives beside the binary's tests so the binary is built.
 
+#[path = "../crates/sr-ui/tests/common/mod.rs"]
 mod common;
 
+use std::process::Command;
 use std::sync::Arc;
 
 use common::Workbench;
 use egui_kittest::kittest::Queryable;
 use sr_config::Paths;
 use sr_engine::{Engine, EngineOptions};
-use sr_model::{IssueKey, IssueState, IssueUpdate};
+use sr_model::{IssueKey, IssueState};
 use sr_secrets::{Keyring, Resolver};
 use sr_ui::model::board::ItemKind;
 
@@ -86,28 +83,38 @@ fn create_from_dialog(bench: &mut Workbench, body_has: &str) {
     });
 }
 
-/// Closes `keys` as another process would: its own engine on the same
-/// data directory, the Local tracker's update.
-fn close_elsewhere(bench: &Workbench, keys: &[IssueKey]) -> Option<String> {
+/// Closes `keys` with the `scratchrobin` binary on the workbench's
+/// directories, then reads the stored board back.
+fn close_with_the_cli(bench: &Workbench, keys: &[IssueKey]) -> Option<String> {
     let paths = Paths {
         config_dir: bench.dir.path().join("config"),
         data_dir: bench.dir.path().join("data"),
     };
+    for key in keys {
+        let out = Command::new(env!("CARGO_BIN_EXE_scratchrobin"))
+            .arg("--data-dir")
+            .arg(&paths.data_dir)
+            .arg("--config-dir")
+            .arg(&paths.config_dir)
+            .args(["issue", "close", &key.to_string(), "--json"])
+            .env_remove("SCRATCHROBIN_STORE")
+            .output()
+            .expect("run scratchrobin");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "issue close {key}: {stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let closed: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+        assert_eq!(closed["status"]["state"], "done", "{closed}");
+    }
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     runtime.block_on(async {
         let resolver = Arc::new(Resolver::with_env(|_| None, Keyring::in_memory()));
         let engine = Engine::open_with(EngineOptions::new(paths), resolver)
             .await
             .expect("a second engine opens the same data directory");
-        let local = engine.links().tracker("Local").expect("the Local tracker");
-        for key in keys {
-            let update = IssueUpdate {
-                state: Some(IssueState::Done),
-                ..IssueUpdate::default()
-            };
-            let closed = local.update_issue(&key.id, &update).await.expect("close");
-            assert_eq!(closed.reference.status.state, IssueState::Done);
-        }
         let stored = engine.load_board(CONNECTION).await.expect("load the board");
         engine.store().close().await;
         stored.map(|b| b.document)
@@ -300,7 +307,7 @@ fn a_note_becomes_an_issue_and_shows_it_done() {
     });
     snapshot(&mut bench, "whiteboard_note_issue");
 
-    let stored = close_elsewhere(&bench, &[key.clone(), review]).expect("a stored board");
+    let stored = close_with_the_cli(&bench, &[key.clone(), review]).expect("a stored board");
     assert!(stored.contains(&key.to_string()), "{stored}");
     assert!(stored.contains(NOTE), "{stored}");
 
