@@ -55,6 +55,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_change_notices.sql"),
         postgres: include_str!("../migrations/postgres/0007_change_notices.sql"),
     },
+    Migration {
+        version: 8,
+        name: "job_claims",
+        sqlite: include_str!("../migrations/sqlite/0008_job_claims.sql"),
+        postgres: include_str!("../migrations/postgres/0008_job_claims.sql"),
+    },
 ];
 
 pub(crate) async fn run(store: &Store) -> Result<()> {

@@ -1,0 +1,199 @@
+//! Scheduled jobs shared by several processes on one store. Before each
+//! run a process claims the job's current interval; the claim moves
+//! `next_due` one interval ahead in the same statement, so exactly one
+//! process runs each interval, whichever asks first. When the run ends
+//! the winner records its outcome and the next due time its own schedule
+//! chose (its interval, or its backoff after a failure), which every
+//! process then follows.
+//!
+//! A claimant that died mid-run blocks nobody past its interval: once
+//! `next_due` has passed, a claim held by an announced claimant whose
+//! session is gone (see `presence`), or by an unannounced one (SQLite, a
+//! single desktop), is taken over. A live announced claimant still running
+//! past its interval keeps the job, so two runs never overlap.
+
+use std::time::Duration;
+
+use sqlx::Row;
+use sr_model::Timestamp;
+
+use crate::{Result, Store, presence, time};
+
+/// The answer to [`Store::claim_job`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobClaim {
+    /// This claimant runs the interval; nobody else may before `next_due`.
+    Won { next_due: Timestamp },
+    /// Another claimant holds the interval or already ran it: ask again at
+    /// `next_due` (or an interval from now if that has passed, as when the
+    /// holder is still running). `by` is the holder, else the last runner.
+    Held {
+        by: Option<String>,
+        next_due: Timestamp,
+    },
+}
+
+/// One job's row, for status displays and tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobRecord {
+    pub name: String,
+    pub next_due: Timestamp,
+    pub claimed_by: Option<String>,
+    pub claimed_at: Option<Timestamp>,
+    pub last_by: Option<String>,
+    pub last_finished_at: Option<Timestamp>,
+    pub last_error: Option<String>,
+    /// Intervals claimed so far, by anyone.
+    pub runs: i64,
+}
+
+const COLUMNS: &str =
+    "name, next_due, claimed_by, claimed_at, last_by, last_finished_at, last_error, runs";
+
+fn interval_ms(interval: Duration) -> i64 {
+    i64::try_from(interval.as_millis())
+        .unwrap_or(i64::MAX)
+        .max(1)
+}
+
+impl Store {
+    /// Claims the interval of job `name` due at or before `now` for
+    /// `claimant` (the id [`Store::announce`] returned, on PostgreSQL):
+    /// one atomic statement, so of many claimers exactly one wins.
+    pub async fn claim_job(
+        &self,
+        name: &str,
+        interval: Duration,
+        claimant: &str,
+        now: Timestamp,
+    ) -> Result<JobClaim> {
+        let now_ms = time::to_ms(now);
+        sqlx::query(
+            "INSERT INTO job_claims (name, next_due, runs) VALUES ($1, $2, 0) \
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(now_ms)
+        .execute(self.pool())
+        .await?;
+        let before = self.job_record(name).await?;
+        // A holder past its interval loses the claim if it is gone (or
+        // cannot say, being unannounced).
+        let stale = match before.as_ref().and_then(|r| r.claimed_by.clone()) {
+            Some(owner)
+                if owner != claimant && before.as_ref().is_some_and(|r| r.next_due <= now) =>
+            {
+                let gone = !owner.ends_with(presence::SUFFIX)
+                    || !self
+                        .departed(std::slice::from_ref(&owner))
+                        .await?
+                        .is_empty();
+                gone.then_some(owner)
+            }
+            _ => None,
+        };
+        // The conditions are checked again on the row as it is when the
+        // update runs: a concurrent winner's next_due makes them false.
+        let won = sqlx::query(
+            "UPDATE job_claims SET next_due = $1, claimed_by = $2, claimed_at = $3, runs = runs + 1 \
+             WHERE name = $4 AND next_due <= $3 \
+             AND (claimed_by IS NULL OR claimed_by = $2 OR claimed_by = $5) RETURNING next_due",
+        )
+        .bind(now_ms.saturating_add(interval_ms(interval)))
+        .bind(claimant)
+        .bind(now_ms)
+        .bind(name)
+        .bind(stale.as_deref())
+        .fetch_optional(self.pool())
+        .await?;
+        if let Some(row) = won {
+            if let Some(owner) = stale {
+                tracing::info!(job = name, previous = %owner, "job taken over from a departed claimant");
+            }
+            return Ok(JobClaim::Won {
+                next_due: time::from_ms(row.try_get("next_due")?, "job_claims")?,
+            });
+        }
+        let held = self.job_record(name).await?.ok_or_else(|| {
+            crate::StoreError::corrupt("job_claims", format!("job {name} vanished"))
+        })?;
+        Ok(JobClaim::Held {
+            by: held.claimed_by.or(held.last_by),
+            next_due: held.next_due,
+        })
+    }
+
+    /// Ends `claimant`'s run of `name`: records its outcome (`error`) and
+    /// the time anyone may run the job next. False when the claim was no
+    /// longer `claimant`'s (taken over while it ran); nothing changes then.
+    pub async fn finish_job(
+        &self,
+        name: &str,
+        claimant: &str,
+        next_due: Timestamp,
+        error: Option<&str>,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE job_claims SET next_due = $1, claimed_by = NULL, claimed_at = NULL, last_by = $2, \
+             last_finished_at = $3, last_error = $4 WHERE name = $5 AND claimed_by = $2",
+        )
+        .bind(time::to_ms(next_due))
+        .bind(claimant)
+        .bind(time::to_ms(time::now()))
+        .bind(error)
+        .bind(name)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Gives up `claimant`'s claim of `name` without a result (a run
+    /// stopped by shutdown): the job is due at once for anyone else.
+    pub async fn release_job(&self, name: &str, claimant: &str) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE job_claims SET next_due = $1, claimed_by = NULL, claimed_at = NULL \
+             WHERE name = $2 AND claimed_by = $3",
+        )
+        .bind(time::to_ms(time::now()))
+        .bind(name)
+        .bind(claimant)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Every scheduled job's row, by name.
+    pub async fn job_records(&self) -> Result<Vec<JobRecord>> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM job_claims ORDER BY name"))
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(record_from_row).collect()
+    }
+
+    /// One job's row, if it was ever claimed.
+    pub async fn job_record(&self, name: &str) -> Result<Option<JobRecord>> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM job_claims WHERE name = $1"))
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(record_from_row).transpose()
+    }
+}
+
+fn record_from_row(row: &sqlx::any::AnyRow) -> Result<JobRecord> {
+    let at = |column: &str| -> Result<Option<Timestamp>> {
+        row.try_get::<Option<i64>, _>(column)?
+            .map(|ms| time::from_ms(ms, "job_claims"))
+            .transpose()
+    };
+    Ok(JobRecord {
+        name: row.try_get("name")?,
+        next_due: time::from_ms(row.try_get("next_due")?, "job_claims")?,
+        claimed_by: row.try_get("claimed_by")?,
+        claimed_at: at("claimed_at")?,
+        last_by: row.try_get("last_by")?,
+        last_finished_at: at("last_finished_at")?,
+        last_error: row.try_get("last_error")?,
+        runs: row.try_get("runs")?,
+    })
+}
