@@ -170,6 +170,8 @@ pub enum Command {
     ResetTemplate {
         name: String,
     },
+    /// The Sync window: manual syncs, cancelling, the trackers' status.
+    Sync(crate::SyncCommand),
 }
 
 /// What the engine tells the UI.
@@ -280,6 +282,9 @@ pub enum Event {
     },
     /// An answer to a [`Command::Monitoring`].
     Monitoring(crate::MonitoringEvent),
+    /// An answer to a [`Command::Sync`], or a sync's progress or end
+    /// (throttled to one per [`crate::PROGRESS_EVERY`] per operation).
+    Sync(crate::SyncEvent),
     /// The webhook listener started on `address`, or could not (`problem`).
     Listener {
         address: Option<String>,
@@ -387,14 +392,20 @@ impl EngineHandle {
                     };
                     // Trackers are polled in the background while the window is open.
                     let sync = crate::EngineSync::start(&engine);
+                    let progress = tokio::spawn(crate::sync_ops::forward_progress(
+                        sync.updates(),
+                        emit.clone(),
+                    ));
                     while let Some(cmd) = cmd_rx.recv().await {
                         let engine = engine.clone();
                         let emit = emit.clone();
-                        tokio::spawn(
-                            async move { crate::dispatch::handle(&engine, cmd, &*emit).await },
-                        );
+                        let manager = sync.manager().clone();
+                        tokio::spawn(async move {
+                            crate::dispatch::handle(&engine, Some(&manager), cmd, &*emit).await
+                        });
                     }
                     sync.shutdown().await;
+                    progress.abort();
                     outbox.shutdown().await;
                     engine.store().close().await;
                 });
@@ -450,6 +461,7 @@ impl Command {
             Command::LoadTemplate { name } => format!("Load the {name} template"),
             Command::SaveTemplate { name, .. } => format!("Save the {name} template"),
             Command::ResetTemplate { name } => format!("Reset the {name} template"),
+            Command::Sync(s) => s.describe(),
         }
     }
 }

@@ -7,11 +7,17 @@ use sr_model::ObjectRef;
 use crate::api::{Command, Event};
 use crate::{Engine, EngineError};
 
-pub(crate) async fn handle(engine: &Engine, cmd: Command, emit: &(dyn Fn(Event) + Send + Sync)) {
+/// `sync`: the running background sync, which the Sync window's commands use.
+pub(crate) async fn handle(
+    engine: &Engine,
+    sync: Option<&sr_sync::SyncManager>,
+    cmd: Command,
+    emit: &(dyn Fn(Event) + Send + Sync),
+) {
     use tracing::Instrument;
     let context = cmd.describe();
     let span = tracing::debug_span!("command", what = %context);
-    match run(engine, cmd).instrument(span).await {
+    match run(engine, sync, cmd).instrument(span).await {
         Ok(events) => events.into_iter().for_each(emit),
         Err(e) => emit(Event::Failed {
             context,
@@ -24,11 +30,19 @@ type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + 
 
 /// Boxed so the future's `Send` bound is checked here, with concrete
 /// lifetimes; rustc cannot prove it through `tokio::spawn` otherwise.
-fn run(engine: &Engine, cmd: Command) -> BoxFuture<'_, Result<Vec<Event>, EngineError>> {
-    Box::pin(run_inner(engine, cmd))
+fn run<'a>(
+    engine: &'a Engine,
+    sync: Option<&'a sr_sync::SyncManager>,
+    cmd: Command,
+) -> BoxFuture<'a, Result<Vec<Event>, EngineError>> {
+    Box::pin(run_inner(engine, sync, cmd))
 }
 
-async fn run_inner(engine: &Engine, cmd: Command) -> Result<Vec<Event>, EngineError> {
+async fn run_inner(
+    engine: &Engine,
+    sync: Option<&sr_sync::SyncManager>,
+    cmd: Command,
+) -> Result<Vec<Event>, EngineError> {
     let links = engine.links();
     let opts = LinkOptions::manual(engine.actor());
     Ok(match cmd {
@@ -88,6 +102,7 @@ async fn run_inner(engine: &Engine, cmd: Command) -> Result<Vec<Event>, EngineEr
             }
         }
         Command::Monitoring(m) => crate::monitoring::run(engine, m).await?,
+        Command::Sync(s) => crate::sync_ops::run(engine, sync, s).await?,
         Command::LoadConnections => vec![Event::Connections(engine.connections().await)],
         Command::LoadSchema {
             connection,

@@ -22,6 +22,7 @@ mod registry;
 mod schema_change;
 mod settings;
 mod sync;
+mod sync_ops;
 mod templates;
 mod webhooks;
 
@@ -45,5 +46,9 @@ pub use schema_change::{SchemaImpact, impact_markdown};
 pub use settings::{IssueDraftText, PendingSecret};
 pub use sr_store::StoreChange;
 pub use sync::EngineSync;
+pub use sync_ops::{
+    ConflictEntry, PROGRESS_EVERY, ProgressThrottle, StartedSync, SyncCommand, SyncEvent,
+    SyncOverview, SyncState, TrackerSync,
+};
 pub use templates::{TemplateText, load_template, reset_template, save_template};
 pub use webhooks::EngineDeliveries;

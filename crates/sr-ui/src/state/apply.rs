@@ -178,6 +178,7 @@ impl UiState {
                 report,
             } => self.auto_activity(event, connection, report),
             Event::Monitoring(e) => self.apply_monitoring(e),
+            Event::Sync(e) => self.apply_sync(e),
             Event::Failed { context, message } => self.failed(context, message),
         }
     }
@@ -334,6 +335,7 @@ impl UiState {
                 self.settings_failed(&kind, &message)
             }
             Some(JobKind::Monitoring(key)) => self.monitoring_failed(&key, &message),
+            Some(JobKind::Sync(key)) => self.sync_failed(&key, &message),
             Some(JobKind::Link { issue, .. }) => {
                 if let Some(Dialog::LinkIssue(d)) = &mut self.dialog
                     && d.linking.as_ref() == Some(&issue)

@@ -41,6 +41,8 @@ pub enum JobKind {
     ApplySchema(u64),
     /// An issue template loaded, saved or reset, by name.
     Template(String),
+    /// A Sync window command, by `state::sync::job_key`.
+    Sync(String),
 }
 
 /// One command in flight.
@@ -98,6 +100,7 @@ fn kind_of(command: &Command) -> JobKind {
         Command::LoadTemplate { name }
         | Command::SaveTemplate { name, .. }
         | Command::ResetTemplate { name } => JobKind::Template(name.clone()),
+        Command::Sync(s) => JobKind::Sync(super::sync::job_key(s)),
     }
 }
 

@@ -14,6 +14,7 @@ mod monitoring;
 mod settings;
 mod sql;
 mod sql_issue;
+mod sync;
 mod table_editor;
 mod templates;
 mod toasts;
@@ -38,6 +39,7 @@ pub use monitoring::{
 };
 pub use settings::{TrackerForm, TrackerSettingsDialog, keyring_name};
 pub use sql::{SqlAnswer, SqlEditor, SqlEditors, SqlText};
+pub use sync::{SyncWindow, progress_fraction, progress_text};
 pub use table_editor::{ColumnForm, ForeignKeyForm, IndexForm, TableEditor};
 pub use templates::{TemplateEditor, TemplateOp, TemplateProblem};
 pub use toasts::{Toast, ToastLevel, Toasts};
@@ -224,6 +226,8 @@ pub struct UiState {
     pub auto_feed: Vec<AutoActivity>,
     pub whiteboards: Whiteboards,
     pub templates: TemplateEditor,
+    /// The Sync window and the syncs running now.
+    pub sync: SyncWindow,
     next_request: u64,
     outbox: Vec<Command>,
 }
@@ -257,6 +261,7 @@ impl UiState {
             auto_feed: Vec::new(),
             whiteboards: Whiteboards::default(),
             templates: TemplateEditor::default(),
+            sync: SyncWindow::default(),
             next_request: 0,
             outbox: Vec::new(),
         };

@@ -98,6 +98,16 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, state: &mut UiState) {
             {
                 state.open_link_dialog(o);
             }
+            if ui
+                .add(
+                    egui::Button::new("Sync trackers…")
+                        .shortcut_text(ui.ctx().format_shortcut(&super::SYNC)),
+                )
+                .on_hover_text("Sync now, watch progress, cancel, see conflicts")
+                .clicked()
+            {
+                state.open_sync_window();
+            }
             ui.separator();
             if ui.button("Issue Tracker Settings…").clicked() {
                 state.open_tracker_settings();

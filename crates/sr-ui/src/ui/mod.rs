@@ -14,6 +14,7 @@ mod monitoring;
 mod settings;
 mod sql;
 mod status;
+mod sync;
 mod tabs;
 mod templates;
 mod toasts;
@@ -33,6 +34,9 @@ pub const FOCUS_FILTER: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMM
 pub const NEW_ISSUE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::N);
 /// Ctrl+T: a new SQL editor on the selected object's connection.
 pub const NEW_SQL: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::T);
+/// Ctrl+Shift+S: the Sync window.
+pub const SYNC: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S);
 /// F5: read the selected connection's schema again.
 pub const REFRESH: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F5);
 
@@ -54,6 +58,7 @@ pub fn workbench_ui(ui: &mut egui::Ui, state: &mut UiState) {
         .show(ui, |ui| issues::linked_issues_ui(ui, state));
     egui::CentralPanel::default().show(ui, |ui| tabs::tabs_ui(ui, state));
     windows::dialogs_ui(ui.ctx(), state);
+    sync::sync_window_ui(ui.ctx(), state);
     if let Some(wait) = state.save_due_boards(std::time::Instant::now()) {
         ui.ctx().request_repaint_after(wait);
     }
@@ -62,6 +67,17 @@ pub fn workbench_ui(ui: &mut egui::Ui, state: &mut UiState) {
 }
 
 fn shortcuts(ctx: &egui::Context, state: &mut UiState) {
+    // Before any Ctrl+S of a panel sees it.
+    if ctx.input_mut(|i| i.consume_shortcut(&SYNC)) {
+        state.open_sync_window();
+    }
+    if state.sync.open
+        && state.dialog.is_none()
+        && !egui::Popup::is_any_open(ctx)
+        && ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape))
+    {
+        state.close_sync_window();
+    }
     if ctx.input_mut(|i| i.consume_shortcut(&FOCUS_FILTER)) {
         focus_filter(ctx, &state.filter);
     }

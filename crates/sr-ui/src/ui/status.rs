@@ -62,7 +62,7 @@ pub fn status_bar_ui(ui: &mut egui::Ui, state: &mut UiState) {
                 ui.weak("Trackers: loading…");
             }
         }
-        ui.weak("· Sync: manual ·");
+        super::sync::sync_status_ui(ui, state);
         match &state.listener {
             Some(Ok(address)) => {
                 ui.weak(format!("Listener: {address}"));
