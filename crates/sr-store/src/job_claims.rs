@@ -6,6 +6,11 @@
 //! chose (its interval, or its backoff after a failure), which every
 //! process then follows.
 //!
+//! The last runner gets a head start of a quarter interval on the next
+//! one, so a job stays with one process while it lives (its in-memory
+//! state, such as the drift seen last, stays meaningful) and passes to
+//! another only when it fails to come back in time or is gone.
+//!
 //! A claimant that died mid-run blocks nobody past its interval: once
 //! `next_due` has passed, a claim held by an announced claimant whose
 //! session is gone (see `presence`), or by an unannounced one (SQLite, a
@@ -77,33 +82,41 @@ impl Store {
         .execute(self.pool())
         .await?;
         let before = self.job_record(name).await?;
+        let due = before.as_ref().is_some_and(|r| r.next_due <= now);
         // A holder past its interval loses the claim if it is gone (or
         // cannot say, being unannounced).
         let stale = match before.as_ref().and_then(|r| r.claimed_by.clone()) {
-            Some(owner)
-                if owner != claimant && before.as_ref().is_some_and(|r| r.next_due <= now) =>
-            {
-                let gone = !owner.ends_with(presence::SUFFIX)
-                    || !self
-                        .departed(std::slice::from_ref(&owner))
-                        .await?
-                        .is_empty();
-                gone.then_some(owner)
+            Some(owner) if owner != claimant && due => {
+                self.gone(&owner, true).await?.then_some(owner)
             }
             _ => None,
         };
+        // The last runner keeps the job while it comes back in time, so a
+        // job's in-memory state stays with one process; a departed one
+        // waives its head start.
+        let last = match before.as_ref().and_then(|r| r.last_by.clone()) {
+            Some(owner) if owner != claimant && due => {
+                self.gone(&owner, false).await?.then_some(owner)
+            }
+            _ => None,
+        };
+        let grace_ms = interval_ms(interval) / 4;
         // The conditions are checked again on the row as it is when the
         // update runs: a concurrent winner's next_due makes them false.
         let won = sqlx::query(
             "UPDATE job_claims SET next_due = $1, claimed_by = $2, claimed_at = $3, runs = runs + 1 \
              WHERE name = $4 AND next_due <= $3 \
-             AND (claimed_by IS NULL OR claimed_by = $2 OR claimed_by = $5) RETURNING next_due",
+             AND (claimed_by IS NULL OR claimed_by = $2 OR claimed_by = $5) \
+             AND (claimed_by = $5 OR last_by IS NULL OR last_by = $2 OR last_by = $6 OR next_due <= $7) \
+             RETURNING next_due",
         )
         .bind(now_ms.saturating_add(interval_ms(interval)))
         .bind(claimant)
         .bind(now_ms)
         .bind(name)
         .bind(stale.as_deref())
+        .bind(last.as_deref())
+        .bind(now_ms.saturating_sub(grace_ms))
         .fetch_optional(self.pool())
         .await?;
         if let Some(row) = won {
@@ -117,10 +130,26 @@ impl Store {
         let held = self.job_record(name).await?.ok_or_else(|| {
             crate::StoreError::corrupt("job_claims", format!("job {name} vanished"))
         })?;
+        // Due but kept for its last runner: ask again after its head start.
+        let next_due = if held.next_due <= now && held.claimed_by.is_none() {
+            held.next_due + chrono::Duration::milliseconds(grace_ms)
+        } else {
+            held.next_due
+        };
         Ok(JobClaim::Held {
             by: held.claimed_by.or(held.last_by),
-            next_due: held.next_due,
+            next_due,
         })
+    }
+
+    /// Whether `owner`'s process is known to be gone: its announced
+    /// session has ended, or (when `unannounced_gone`) it never announced
+    /// one and so cannot show it is alive.
+    async fn gone(&self, owner: &str, unannounced_gone: bool) -> Result<bool> {
+        if !owner.ends_with(presence::SUFFIX) {
+            return Ok(unannounced_gone);
+        }
+        Ok(!self.departed(&[owner.to_owned()]).await?.is_empty())
     }
 
     /// Ends `claimant`'s run of `name`: records its outcome (`error`) and
@@ -148,10 +177,11 @@ impl Store {
     }
 
     /// Gives up `claimant`'s claim of `name` without a result (a run
-    /// stopped by shutdown): the job is due at once for anyone else.
+    /// stopped by shutdown): the job is due at once for anyone else, with
+    /// no head start for the last runner.
     pub async fn release_job(&self, name: &str, claimant: &str) -> Result<bool> {
         let done = sqlx::query(
-            "UPDATE job_claims SET next_due = $1, claimed_by = NULL, claimed_at = NULL \
+            "UPDATE job_claims SET next_due = $1, claimed_by = NULL, claimed_at = NULL, last_by = NULL \
              WHERE name = $2 AND claimed_by = $3",
         )
         .bind(time::to_ms(time::now()))

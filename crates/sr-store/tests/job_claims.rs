@@ -37,7 +37,28 @@ async fn check(store: &Store, who: &str, now: i64, expected: JobClaim) {
     assert_eq!(got, expected, "{who} at {now}s");
 }
 
-/// The sequence both engines must follow with two live claimants.
+/// Claims until won: a closed session's lock goes when its server process
+/// has ended, a moment after the client hung up. Fails after 10 s.
+async fn check_takeover(store: &Store, who: &str, now: i64, expected_next: i64) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let got = store
+            .claim_job("tracker:GH", MINUTE, who, at(now))
+            .await
+            .unwrap();
+        if got == won(expected_next) {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{who} at {now}s never took over: {got:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// The sequence both engines must follow with two live claimants
+/// (intervals of 60 s, so the last runner's head start is 15 s).
 async fn one_claim_per_interval(a_store: &Store, b_store: &Store, a: &str, b: &str) {
     check(a_store, a, 0, won(60)).await;
     check(b_store, b, 0, held(a, 60)).await;
@@ -50,8 +71,11 @@ async fn one_claim_per_interval(a_store: &Store, b_store: &Store, a: &str, b: &s
             .unwrap()
     );
     check(b_store, b, 60, held(a, 70)).await;
-    check(b_store, b, 70, won(130)).await;
-    check(a_store, a, 70, held(b, 130)).await;
+    // Due, but a, the last runner, has until 85 to come back.
+    check(b_store, b, 70, held(a, 85)).await;
+    check(b_store, b, 84, held(a, 85)).await;
+    check(b_store, b, 85, won(145)).await;
+    check(a_store, a, 85, held(b, 145)).await;
     // A failed run's backoff is everyone's.
     assert!(
         b_store
@@ -59,7 +83,7 @@ async fn one_claim_per_interval(a_store: &Store, b_store: &Store, a: &str, b: &s
             .await
             .unwrap()
     );
-    check(a_store, a, 130, held(b, 200)).await;
+    check(a_store, a, 145, held(b, 200)).await;
     let record = a_store.job_record("tracker:GH").await.unwrap().unwrap();
     assert_eq!(
         (
@@ -77,12 +101,13 @@ async fn one_claim_per_interval(a_store: &Store, b_store: &Store, a: &str, b: &s
             .await
             .unwrap()
     );
-    check(a_store, a, 200, won(260)).await;
+    check(a_store, a, 200, held(b, 215)).await;
+    check(b_store, b, 200, won(260)).await;
     // Released by shutdown: due at once (the real now) for anyone.
-    assert!(a_store.release_job("tracker:GH", a).await.unwrap());
-    let now = Utc::now();
-    let got = b_store
-        .claim_job("tracker:GH", MINUTE, b, now)
+    assert!(b_store.release_job("tracker:GH", b).await.unwrap());
+    assert!(!b_store.release_job("tracker:GH", b).await.unwrap(), "once");
+    let got = a_store
+        .claim_job("tracker:GH", MINUTE, a, Utc::now())
         .await
         .unwrap();
     assert!(matches!(got, JobClaim::Won { .. }), "{got:?}");
@@ -125,14 +150,14 @@ async fn a_live_claimant_keeps_a_long_run_and_a_dead_one_loses_it_after_its_inte
     check(&second, &b, 90, held(&a, 60)).await;
     // Killed mid-run: its session ends with it.
     first.close().await;
-    check(&second, &b, 90, won(150)).await;
+    check_takeover(&second, &b, 90, 150).await;
 
     // A dead claimant is not taken over before its interval has passed.
     let third = Store::open(&url).await.unwrap();
     let c = third.announce("host-c:3:3").await.unwrap();
     second.close().await;
     check(&third, &c, 149, held(&b, 150)).await;
-    check(&third, &c, 150, won(210)).await;
+    check_takeover(&third, &c, 150, 210).await;
 }
 
 #[tokio::test]
@@ -167,4 +192,26 @@ async fn many_concurrent_claimers_one_winner() {
             (round + 1, at(round * 60 + 60))
         );
     }
+}
+
+#[tokio::test]
+async fn a_departed_last_runner_has_no_head_start() {
+    let url = sr_testkit::postgres_db().await;
+    let (first, second) = (
+        Store::open(&url).await.unwrap(),
+        Store::open(&url).await.unwrap(),
+    );
+    let a = first.announce("host-a:1:1").await.unwrap();
+    let b = second.announce("host-b:2:2").await.unwrap();
+    check(&first, &a, 0, won(60)).await;
+    assert!(
+        first
+            .finish_job("tracker:GH", &a, at(60), None)
+            .await
+            .unwrap()
+    );
+    check(&second, &b, 60, held(&a, 75)).await;
+    // Killed between runs.
+    first.close().await;
+    check_takeover(&second, &b, 60, 120).await;
 }
