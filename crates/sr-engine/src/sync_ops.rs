@@ -278,7 +278,7 @@ impl ProgressThrottle {
 
     /// The held-back progress whose time has come.
     pub fn due(&mut self, now: Instant) -> Vec<SyncEvent> {
-        let ready: Vec<String> = self
+        let mut ready: Vec<String> = self
             .held
             .keys()
             .filter(|id| {
@@ -288,6 +288,8 @@ impl ProgressThrottle {
             })
             .cloned()
             .collect();
+        // By id, so the order does not depend on the map's.
+        ready.sort();
         let mut out = Vec::new();
         for id in ready {
             if let Some(op) = self.held.remove(&id) {
