@@ -16,6 +16,7 @@
 
 mod cancel;
 mod error;
+mod gate;
 pub mod health;
 mod jobs;
 mod manager;
@@ -30,6 +31,7 @@ mod status;
 
 pub use cancel::CancelToken;
 pub use error::SyncError;
+pub use gate::{JobGate, StoreGate, Turn};
 pub use health::{InactiveReason, WebhookHealth};
 pub use jobs::{PruneJob, SchedulerOptions, TrackerJob, choose_kind, tracker_jobs};
 pub use manager::{SyncHandle, SyncManager, SyncRequest, TrackerSource};

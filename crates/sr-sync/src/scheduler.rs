@@ -4,6 +4,13 @@
 //! for (or its backoff after a failure), so it never overlaps itself.
 //! [`Scheduler::shutdown`] stops the waits, lets each job clean up and
 //! returns when every task has ended.
+//!
+//! With a [`JobGate`] ([`Scheduler::with_gate`]) each run is claimed
+//! first, so processes sharing a store run each interval once: a run
+//! another process holds is skipped (not an error; the status says "run by
+//! another instance") and the job asks again when that interval ends. The
+//! outcome and next wait are recorded for everyone; a run stopped by
+//! shutdown releases its claim.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -16,6 +23,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
+use crate::gate::{JobGate, Turn};
 use crate::pacing::backoff;
 
 /// When a job runs next after a success.
@@ -62,6 +70,11 @@ pub struct JobStatus {
     pub running: bool,
     /// The wait chosen after the last run.
     pub next_in: Option<Duration>,
+    /// Intervals run by another process sharing the store.
+    pub skipped: u64,
+    /// "run by another instance (ID)" while the last interval was not
+    /// this process's; cleared when this process runs the job again.
+    pub elsewhere: Option<String>,
 }
 
 type Statuses = Arc<Mutex<BTreeMap<String, JobStatus>>>;
@@ -71,6 +84,7 @@ pub struct Scheduler {
     stop: watch::Sender<bool>,
     tasks: JoinSet<()>,
     statuses: Statuses,
+    gate: Option<Arc<dyn JobGate>>,
 }
 
 impl std::fmt::Debug for Scheduler {
@@ -93,6 +107,15 @@ impl Scheduler {
             stop: watch::channel(false).0,
             tasks: JoinSet::new(),
             statuses: Statuses::default(),
+            gate: None,
+        }
+    }
+
+    /// A scheduler that claims each run through `gate` before it starts.
+    pub fn with_gate(gate: Arc<dyn JobGate>) -> Self {
+        Scheduler {
+            gate: Some(gate),
+            ..Scheduler::new()
         }
     }
 
@@ -103,8 +126,9 @@ impl Scheduler {
         let stop = self.stop.subscribe();
         let statuses = self.statuses.clone();
         let span = tracing::info_span!("sync_job", job = %name);
+        let gate = self.gate.clone();
         self.tasks
-            .spawn(job_loop(job, stop, statuses).instrument(span));
+            .spawn(job_loop(job, gate, stop, statuses).instrument(span));
     }
 
     /// Every job's status, by name.
@@ -136,22 +160,58 @@ fn update(statuses: &Statuses, name: &str, f: impl FnOnce(&mut JobStatus)) {
     }
 }
 
-async fn job_loop(job: Arc<dyn Job>, mut stop: watch::Receiver<bool>, statuses: Statuses) {
+async fn job_loop(
+    job: Arc<dyn Job>,
+    gate: Option<Arc<dyn JobGate>>,
+    mut stop: watch::Receiver<bool>,
+    statuses: Statuses,
+) {
     let name = job.name();
     let mut failures = 0u32;
     let mut delay = Duration::ZERO;
+    let mut held = false;
     loop {
         tokio::select! {
             biased;
             _ = stop.wait_for(|s| *s) => break,
             () = tokio::time::sleep(delay) => {}
         }
-        update(&statuses, &name, |s| s.running = true);
-        let run = tracing::info_span!("run");
-        let result = tokio::select! {
-            biased;
-            _ = stop.wait_for(|s| *s) => break,
-            r = job.run().instrument(run) => r,
+        let claimed = match &gate {
+            Some(gate) => gate.claim(&name, job.schedule().await.next).await,
+            None => Ok(Turn::Mine),
+        };
+        let result = match claimed {
+            Ok(Turn::Theirs { by, retry_in }) => {
+                tracing::debug!(by = %by, "interval run by another instance");
+                delay = retry_in;
+                update(&statuses, &name, |s| {
+                    s.skipped += 1;
+                    s.elsewhere = Some(format!("run by another instance ({by})"));
+                    s.next_in = Some(retry_in);
+                });
+                continue;
+            }
+            Ok(Turn::Later { retry_in }) => {
+                delay = retry_in;
+                continue;
+            }
+            Err(message) => Err(JobFailure {
+                message,
+                retry_at: None,
+            }),
+            Ok(Turn::Mine) => {
+                held = gate.is_some();
+                update(&statuses, &name, |s| {
+                    s.running = true;
+                    s.elsewhere = None;
+                });
+                let run = tracing::info_span!("run");
+                tokio::select! {
+                    biased;
+                    _ = stop.wait_for(|s| *s) => break,
+                    r = job.run().instrument(run) => r,
+                }
+            }
         };
         let schedule = job.schedule().await;
         let now = chrono::Utc::now();
@@ -172,6 +232,11 @@ async fn job_loop(job: Arc<dyn Job>, mut stop: watch::Receiver<bool>, statuses: 
                 )
             }
         };
+        if let (Some(gate), true) = (&gate, held) {
+            let error = result.as_ref().err().map(|f| f.message.as_str());
+            gate.finish(&name, delay, error).await;
+            held = false;
+        }
         update(&statuses, &name, |s| {
             s.runs += 1;
             s.running = false;
@@ -185,4 +250,9 @@ async fn job_loop(job: Arc<dyn Job>, mut stop: watch::Receiver<bool>, statuses: 
     }
     update(&statuses, &name, |s| s.running = false);
     job.stop().await;
+    // Released once the stopped run has cleaned up, so whoever takes the
+    // job over never overlaps it.
+    if let (Some(gate), true) = (&gate, held) {
+        gate.release(&name).await;
+    }
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::time::Instant;
 
+use crate::gate::{JobGate, Turn};
 use crate::scheduler::{Job, JobFailure, Schedule, Scheduler};
 
 /// A job that records when each run started, takes `busy` per run, and
@@ -172,4 +173,169 @@ async fn shutdown_stops_waiting_and_running_jobs() {
     assert_eq!(busy.starts(), vec![0]);
     assert_eq!(idle.stopped.load(Ordering::SeqCst), 1);
     assert_eq!(busy.stopped.load(Ordering::SeqCst), 1);
+}
+
+/// Claims shared by several schedulers, as a store shared by several
+/// processes keeps them (on paused tokio time): an interval is claimable
+/// once it is due and its holder is idle or dead.
+#[derive(Default)]
+struct Claims {
+    /// job → (next due, running holder)
+    rows: Mutex<std::collections::HashMap<String, (Instant, Option<String>)>>,
+    dead: Mutex<Vec<String>>,
+    released: Mutex<Vec<String>>,
+}
+
+/// One process's view of [`Claims`].
+struct FakeGate {
+    me: String,
+    claims: Arc<Claims>,
+}
+
+impl FakeGate {
+    fn new(me: &str, claims: &Arc<Claims>) -> Arc<FakeGate> {
+        Arc::new(FakeGate {
+            me: me.into(),
+            claims: claims.clone(),
+        })
+    }
+}
+
+#[async_trait]
+impl JobGate for FakeGate {
+    async fn claim(&self, job: &str, interval: Duration) -> Result<Turn, String> {
+        let now = Instant::now();
+        let dead = self.claims.dead.lock().map_err(|e| e.to_string())?.clone();
+        let mut rows = self.claims.rows.lock().map_err(|e| e.to_string())?;
+        let row = rows.entry(job.into()).or_insert((now, None));
+        let free = row
+            .1
+            .as_ref()
+            .is_none_or(|h| *h == self.me || dead.contains(h));
+        if row.0 <= now && free {
+            *row = (now + interval, Some(self.me.clone()));
+            return Ok(Turn::Mine);
+        }
+        let retry_in = Some(row.0 - now)
+            .filter(|d| !d.is_zero())
+            .unwrap_or(interval);
+        Ok(Turn::Theirs {
+            by: row.1.clone().unwrap_or_else(|| "someone".into()),
+            retry_in,
+        })
+    }
+
+    async fn finish(&self, job: &str, next_in: Duration, _error: Option<&str>) {
+        if let Ok(mut rows) = self.claims.rows.lock()
+            && let Some(row) = rows.get_mut(job)
+            && row.1.as_deref() == Some(self.me.as_str())
+        {
+            *row = (Instant::now() + next_in, None);
+        }
+    }
+
+    async fn release(&self, job: &str) {
+        if let Ok(mut rows) = self.claims.rows.lock()
+            && let Some(row) = rows.get_mut(job)
+        {
+            *row = (Instant::now(), None);
+        }
+        if let Ok(mut released) = self.claims.released.lock() {
+            released.push(format!("{}:{job}", self.me));
+        }
+    }
+}
+
+/// Starts a gated scheduler for process `me` running `probe`, and lets it
+/// take its first turn before anyone else starts.
+async fn process(me: &str, claims: &Arc<Claims>, probe: &Arc<Probe>) -> Scheduler {
+    let mut scheduler = Scheduler::with_gate(FakeGate::new(me, claims));
+    scheduler.add(probe.clone());
+    settle().await;
+    scheduler
+}
+
+fn merged(probes: &[&Arc<Probe>]) -> Vec<u64> {
+    let mut all: Vec<u64> = probes.iter().flat_map(|p| p.starts()).collect();
+    all.sort_unstable();
+    all
+}
+
+#[tokio::test(start_paused = true)]
+async fn two_processes_run_each_interval_once() {
+    let claims = Arc::new(Claims::default());
+    let (a, b) = (Probe::new(60, 5, &[]), Probe::new(60, 5, &[]));
+    let first = process("a", &claims, &a).await;
+    let second = process("b", &claims, &b).await;
+    tick(250).await;
+    // Each run ends at +5 and schedules the next 60 s later.
+    assert_eq!(merged(&[&a, &b]), vec![0, 65, 130, 195]);
+    assert_eq!(a.starts().first(), Some(&0));
+    let skipped = second.status()[0].clone();
+    assert!(skipped.skipped >= 1, "{skipped:?}");
+    assert_eq!(skipped.last_error, None, "a skip is not an error");
+    assert!(!skipped.degraded);
+    // b either ran the last interval or says who did.
+    let b_ran_last = b.starts().last() == Some(&195);
+    let expected = (!b_ran_last).then(|| "run by another instance (a)".to_owned());
+    assert_eq!(
+        skipped.elsewhere,
+        expected,
+        "{:?} {:?}",
+        a.starts(),
+        b.starts()
+    );
+    first.shutdown().await;
+    second.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_process_killed_mid_run_is_taken_over_within_one_interval() {
+    let claims = Arc::new(Claims::default());
+    let (a, b) = (Probe::new(60, 30, &[]), Probe::new(60, 0, &[]));
+    let first = process("a", &claims, &a).await;
+    let second = process("b", &claims, &b).await;
+    tick(10).await;
+    // SIGKILL: its tasks vanish without cleaning up, its session ends.
+    drop(first);
+    claims
+        .dead
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push("a".into());
+    tick(190).await;
+    assert_eq!(a.starts(), vec![0]);
+    assert_eq!(b.starts(), vec![60, 120, 180]);
+    let status = second.status();
+    assert_eq!((status[0].runs, status[0].elsewhere.clone()), (3, None));
+    assert!(
+        claims
+            .released
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+    );
+    second.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_mid_run_releases_the_claim_after_the_job_stopped() {
+    let claims = Arc::new(Claims::default());
+    let a = Arc::new(Probe {
+        busy: Duration::from_secs(3600),
+        ..Arc::into_inner(Probe::new(60, 0, &[])).expect("fresh probe")
+    });
+    let idle = Probe::new(60, 0, &[]);
+    let first = process("a", &claims, &a).await;
+    tick(30).await;
+    first.shutdown().await;
+    assert_eq!(a.stopped.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        *claims.released.lock().unwrap_or_else(|e| e.into_inner()),
+        vec!["a:probe".to_owned()]
+    );
+    // Due at once for the next process, not at the end of a's interval.
+    let second = process("b", &claims, &idle).await;
+    assert_eq!(idle.starts(), vec![30]);
+    second.shutdown().await;
 }
