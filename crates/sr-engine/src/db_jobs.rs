@@ -308,6 +308,19 @@ impl Job for DatabaseJob {
         }
     }
 
+    /// The check and the database it reads (its URL, password hidden),
+    /// so processes sharing a store check one database once per
+    /// interval; none for a SQLite file, which is this machine's own.
+    async fn claim_key(&self) -> Option<String> {
+        let info = self
+            .engine
+            .connections()
+            .await
+            .into_iter()
+            .find(|c| c.name == self.connection)?;
+        (info.dialect != "sqlite").then(|| format!("{}:{}", self.check.as_str(), info.url))
+    }
+
     async fn run(&self) -> Result<(), JobFailure> {
         let reports = self.check_once().await.map_err(|e| JobFailure {
             message: e.to_string(),

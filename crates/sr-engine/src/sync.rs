@@ -5,10 +5,20 @@
 //! jobs of [`crate::database_jobs`] (drift, health, performance per
 //! connection). Started with the GUI's engine and `serve`, stopped when
 //! they stop.
+//!
+//! Every run is claimed in the store first ([`StoreGate`]), so the
+//! processes sharing a team store (several `serve`s, workbenches) poll
+//! each tracker and check each shared database once per interval; a job
+//! another process ran shows "run by another instance" in its status.
+//! `SCRATCHROBIN_POLL_SECONDS` overrides every tracker's poll interval
+//! (trackers.json counts in minutes), for demos and tests of team mode.
 
 use std::sync::Arc;
 
-use sr_sync::{PollOptions, Scheduler, SchedulerOptions, SyncManager, SyncOperation, tracker_jobs};
+use sr_sync::{
+    JobStatus, PollOptions, Scheduler, SchedulerOptions, StoreGate, SyncManager, SyncOperation,
+    tracker_jobs,
+};
 use sr_tracker::TrackerEntry;
 
 use crate::Engine;
@@ -75,8 +85,12 @@ impl EngineSync {
             .filter(|e| e.kind != "local")
             .collect();
         manager.configure(&entries);
-        let mut scheduler = Scheduler::new();
-        for job in tracker_jobs(&manager, &entries, &SchedulerOptions::default()) {
+        let mut scheduler = Scheduler::with_gate(Arc::new(StoreGate::new(engine.store().clone())));
+        let options = SchedulerOptions {
+            poll_every: poll_every_override(),
+            ..SchedulerOptions::default()
+        };
+        for job in tracker_jobs(&manager, &entries, &options) {
             scheduler.add(job);
         }
         let monitoring = engine.paths().config_dir.join("monitoring.json");
@@ -116,10 +130,70 @@ impl EngineSync {
             .collect()
     }
 
-    /// Stops the jobs, cancelling running syncs, and waits for them.
+    /// Every job's status: runs, failures, and intervals run by another
+    /// process sharing the store.
+    pub fn job_statuses(&self) -> Vec<JobStatus> {
+        self.scheduler.status()
+    }
+
+    /// Stops the jobs, cancelling running syncs, and waits for them; a
+    /// run stopped midway gives its claim back for another process.
     pub async fn shutdown(self) {
         self.scheduler.shutdown().await;
         self.manager.shutdown().await;
         self.forward.abort();
+    }
+}
+
+/// The environment variable that overrides every tracker's poll interval.
+pub const POLL_SECONDS_ENV: &str = "SCRATCHROBIN_POLL_SECONDS";
+
+/// `SCRATCHROBIN_POLL_SECONDS` as a duration; unset, empty or invalid is
+/// none (an invalid value is logged).
+fn poll_every_override() -> Option<std::time::Duration> {
+    let value = std::env::var(POLL_SECONDS_ENV).ok()?;
+    parse_poll_seconds(&value).unwrap_or_else(|| {
+        tracing::warn!(value = %value, "{POLL_SECONDS_ENV} ignored: give whole seconds, at least 1");
+        None
+    })
+}
+
+/// `Some(None)` for an empty value, `Some(Some(d))` for whole seconds ≥ 1,
+/// `None` when invalid.
+fn parse_poll_seconds(value: &str) -> Option<Option<std::time::Duration>> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Some(None);
+    }
+    match value.parse::<u64>() {
+        Ok(s) if s >= 1 => Some(Some(std::time::Duration::from_secs(s))),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_poll_seconds;
+    use std::time::Duration;
+
+    fn check(value: &str, expected: Option<Option<u64>>) {
+        let got = parse_poll_seconds(value);
+        assert_eq!(
+            got,
+            expected.map(|o| o.map(Duration::from_secs)),
+            "{value:?}"
+        );
+    }
+
+    #[test]
+    fn poll_seconds_are_whole_and_positive() {
+        check("", Some(None));
+        check("  ", Some(None));
+        check("3", Some(Some(3)));
+        check(" 30 ", Some(Some(30)));
+        check("0", None);
+        check("-1", None);
+        check("1.5", None);
+        check("3s", None);
     }
 }

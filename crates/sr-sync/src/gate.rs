@@ -36,26 +36,34 @@ pub trait JobGate: Send + Sync + 'static {
 #[derive(Debug, Clone)]
 pub struct StoreGate {
     store: Store,
-    claimant: String,
+    base: String,
+    /// `base`, announced (on PostgreSQL its session then shows others this
+    /// process is alive; see `Store::announce`) on the first claim.
+    claimant: std::sync::Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl StoreGate {
-    /// Announces this process on `store` (on PostgreSQL its session then
-    /// shows others it is alive) and claims under `host:pid:nonce`.
-    pub async fn announce(store: Store) -> Result<StoreGate, StoreError> {
+    /// A gate claiming under `host:pid:nonce`, unique to this gate.
+    pub fn new(store: Store) -> StoreGate {
         let base = format!(
             "{}:{}:{}",
             host(),
             std::process::id(),
             &uuid::Uuid::new_v4().simple().to_string()[..8]
         );
-        let claimant = store.announce(&base).await?;
-        Ok(StoreGate { store, claimant })
+        StoreGate {
+            store,
+            base,
+            claimant: Default::default(),
+        }
     }
 
-    /// The id this process claims under.
-    pub fn claimant(&self) -> &str {
-        &self.claimant
+    /// The id this process claims under, announced on first use.
+    pub async fn claimant(&self) -> Result<&str, StoreError> {
+        self.claimant
+            .get_or_try_init(|| self.store.announce(&self.base))
+            .await
+            .map(String::as_str)
     }
 }
 
@@ -85,17 +93,19 @@ fn until(next_due: sr_model::Timestamp, fallback: Duration) -> Duration {
 #[async_trait]
 impl JobGate for StoreGate {
     async fn claim(&self, job: &str, interval: Duration) -> Result<Turn, String> {
+        let fail = |e: StoreError| format!("cannot claim the job in the store: {e}");
+        let me = self.claimant().await.map_err(fail)?;
         let claim = self
             .store
-            .claim_job(job, interval, &self.claimant, chrono::Utc::now())
+            .claim_job(job, interval, me, chrono::Utc::now())
             .await
-            .map_err(|e| format!("cannot claim the job in the store: {e}"))?;
+            .map_err(fail)?;
         Ok(match claim {
             JobClaim::Won { .. } => Turn::Mine,
             JobClaim::Held { by, next_due } => {
                 let retry_in = until(next_due, interval);
                 match by {
-                    Some(by) if by != self.claimant => Turn::Theirs { by, retry_in },
+                    Some(by) if by != me => Turn::Theirs { by, retry_in },
                     _ => Turn::Later { retry_in },
                 }
             }
@@ -103,15 +113,14 @@ impl JobGate for StoreGate {
     }
 
     async fn finish(&self, job: &str, next_in: Duration, error: Option<&str>) {
+        let Some(me) = self.claimant.get() else {
+            return;
+        };
         let next_due = chrono::Duration::from_std(next_in)
             .ok()
             .and_then(|d| chrono::Utc::now().checked_add_signed(d))
             .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
-        match self
-            .store
-            .finish_job(job, &self.claimant, next_due, error)
-            .await
-        {
+        match self.store.finish_job(job, me, next_due, error).await {
             Ok(true) => {}
             Ok(false) => tracing::warn!("the job's claim was taken over while it ran"),
             Err(e) => tracing::warn!(error = %e, "the job's outcome was not recorded"),
@@ -119,7 +128,10 @@ impl JobGate for StoreGate {
     }
 
     async fn release(&self, job: &str) {
-        if let Err(e) = self.store.release_job(job, &self.claimant).await {
+        let Some(me) = self.claimant.get() else {
+            return;
+        };
+        if let Err(e) = self.store.release_job(job, me).await {
             tracing::warn!(error = %e, "the job's claim was not released; it lapses after its interval");
         }
     }
@@ -151,15 +163,15 @@ mod tests {
         let store = Store::open_file(&dir.path().join("store.db"))
             .await
             .unwrap();
-        let a = StoreGate::announce(store.clone()).await.unwrap();
-        let b = StoreGate::announce(store).await.unwrap();
-        assert_ne!(a.claimant(), b.claimant());
+        let a = StoreGate::new(store.clone());
+        let b = StoreGate::new(store);
         let check = |turn: Turn, expected: (&str, u64)| {
             let got = summary(turn);
             assert_eq!((got.0.as_str(), got.1), expected);
         };
         check(a.claim("job", MINUTE).await.unwrap(), ("mine", 0));
-        let theirs = format!("theirs:{}", a.claimant());
+        let theirs = format!("theirs:{}", a.claimant().await.unwrap());
+        assert_ne!(a.claimant().await.unwrap(), b.claimant().await.unwrap());
         check(b.claim("job", MINUTE).await.unwrap(), (&theirs, 60));
         check(a.claim("job", MINUTE).await.unwrap(), ("later", 60));
         a.finish("job", Duration::from_secs(600), Some("boom"))

@@ -28,6 +28,10 @@ pub struct SchedulerOptions {
     pub backoff_max: Duration,
     /// The sync log keeps finished operations this long.
     pub log_retention: Duration,
+    /// Polls every tracker this often whatever its settings and webhook
+    /// say (before rate pacing): for demos and tests of team mode, whose
+    /// trackers.json counts in minutes.
+    pub poll_every: Option<Duration>,
 }
 
 impl Default for SchedulerOptions {
@@ -39,6 +43,7 @@ impl Default for SchedulerOptions {
             backoff_base: Duration::from_secs(30),
             backoff_max: Duration::from_secs(3600),
             log_retention: Duration::from_secs(7 * 24 * 3600),
+            poll_every: None,
         }
     }
 }
@@ -116,11 +121,13 @@ impl Job for TrackerJob {
             now,
             self.options.webhook_silence,
         );
-        let interval = poll_interval(
-            Self::configured_interval(&self.entry),
-            &health,
-            self.options.inactive_divisor,
-        );
+        let interval = self.options.poll_every.unwrap_or_else(|| {
+            poll_interval(
+                Self::configured_interval(&self.entry),
+                &health,
+                self.options.inactive_divisor,
+            )
+        });
         let budget = self
             .manager
             .trackers()

@@ -53,6 +53,13 @@ pub trait Job: Send + Sync + 'static {
     /// tracker's rate budget or its webhook's health.
     async fn schedule(&self) -> Schedule;
     async fn run(&self) -> Result<(), JobFailure>;
+    /// The key processes sharing a store claim each run under (see
+    /// [`JobGate`]): the same work has the same key everywhere. `None`
+    /// when the work is this process's own (a file on this machine), so
+    /// every process runs it. The job's name by default.
+    async fn claim_key(&self) -> Option<String> {
+        Some(self.name())
+    }
     /// Called once when the scheduler stops, after any run was dropped.
     async fn stop(&self) {}
 }
@@ -169,16 +176,21 @@ async fn job_loop(
     let name = job.name();
     let mut failures = 0u32;
     let mut delay = Duration::ZERO;
-    let mut held = false;
+    // The key this process holds a claim under while a run is in flight.
+    let mut held: Option<String> = None;
     loop {
         tokio::select! {
             biased;
             _ = stop.wait_for(|s| *s) => break,
             () = tokio::time::sleep(delay) => {}
         }
-        let claimed = match &gate {
-            Some(gate) => gate.claim(&name, job.schedule().await.next).await,
-            None => Ok(Turn::Mine),
+        let key = match &gate {
+            Some(_) => job.claim_key().await,
+            None => None,
+        };
+        let claimed = match (&gate, &key) {
+            (Some(gate), Some(key)) => gate.claim(key, job.schedule().await.next).await,
+            _ => Ok(Turn::Mine),
         };
         let result = match claimed {
             Ok(Turn::Theirs { by, retry_in }) => {
@@ -200,7 +212,7 @@ async fn job_loop(
                 retry_at: None,
             }),
             Ok(Turn::Mine) => {
-                held = gate.is_some();
+                held = key;
                 update(&statuses, &name, |s| {
                     s.running = true;
                     s.elsewhere = None;
@@ -232,10 +244,9 @@ async fn job_loop(
                 )
             }
         };
-        if let (Some(gate), true) = (&gate, held) {
+        if let (Some(gate), Some(key)) = (&gate, held.take()) {
             let error = result.as_ref().err().map(|f| f.message.as_str());
-            gate.finish(&name, delay, error).await;
-            held = false;
+            gate.finish(&key, delay, error).await;
         }
         update(&statuses, &name, |s| {
             s.runs += 1;
@@ -252,7 +263,7 @@ async fn job_loop(
     job.stop().await;
     // Released once the stopped run has cleaned up, so whoever takes the
     // job over never overlaps it.
-    if let (Some(gate), true) = (&gate, held) {
-        gate.release(&name).await;
+    if let (Some(gate), Some(key)) = (&gate, held) {
+        gate.release(&key).await;
     }
 }

@@ -23,6 +23,8 @@ struct Probe {
     running: AtomicU32,
     most_at_once: AtomicU32,
     stopped: AtomicU32,
+    /// Its work is this process's own: never claimed.
+    local: bool,
 }
 
 impl Probe {
@@ -36,6 +38,7 @@ impl Probe {
             running: AtomicU32::new(0),
             most_at_once: AtomicU32::new(0),
             stopped: AtomicU32::new(0),
+            local: false,
         })
     }
 
@@ -82,6 +85,10 @@ impl Job for Probe {
 
     async fn stop(&self) {
         self.stopped.fetch_add(1, Ordering::SeqCst);
+    }
+
+    async fn claim_key(&self) -> Option<String> {
+        (!self.local).then(|| self.name())
     }
 }
 
@@ -337,5 +344,33 @@ async fn shutdown_mid_run_releases_the_claim_after_the_job_stopped() {
     // Due at once for the next process, not at the end of a's interval.
     let second = process("b", &claims, &idle).await;
     assert_eq!(idle.starts(), vec![30]);
+    second.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn local_work_is_never_claimed_and_runs_in_every_process() {
+    let claims = Arc::new(Claims::default());
+    let local = || {
+        Arc::new(Probe {
+            local: true,
+            ..Arc::into_inner(Probe::new(60, 0, &[])).expect("fresh probe")
+        })
+    };
+    let (a, b) = (local(), local());
+    let first = process("a", &claims, &a).await;
+    let second = process("b", &claims, &b).await;
+    tick(125).await;
+    assert_eq!(
+        (a.starts(), b.starts()),
+        (vec![0, 60, 120], vec![0, 60, 120])
+    );
+    assert!(
+        claims
+            .rows
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+    );
+    first.shutdown().await;
     second.shutdown().await;
 }
