@@ -9,6 +9,8 @@ use super::*;
 use crate::state::Persisted;
 
 /// One thing that happens to the state.
+// Test data built once per case: the events' size does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Step {
     Open,
     Start(Option<&'static str>, bool),

@@ -89,10 +89,7 @@ fn tracker_ui(ui: &mut egui::Ui, state: &mut UiState, t: &TrackerSync, now: Date
         } else {
             RichText::new("webhook inactive").color(OPEN_COLOR)
         };
-        ui.label(webhook).on_hover_text(format!(
-            "{}; polled every {} min",
-            t.webhook_summary, t.poll_every_minutes
-        ));
+        ui.label(webhook);
         ui.separator();
         ui.label(match t.last_sync {
             Some(at) => format!("last sync {}", ago(at, now)),
@@ -110,14 +107,10 @@ fn tracker_ui(ui: &mut egui::Ui, state: &mut UiState, t: &TrackerSync, now: Date
     {
         ui.colored_label(ui.visuals().error_fg_color, format!("Last error: {error}"));
     }
-    if t.webhook_active {
-        // Nothing more to say.
-    } else {
-        ui.weak(format!(
-            "{} — polled every {} min",
-            t.webhook_summary, t.poll_every_minutes
-        ));
-    }
+    ui.weak(format!(
+        "{} — polled every {} min",
+        t.webhook_summary, t.poll_every_minutes
+    ));
     match &running {
         Some(op) => running_ui(ui, state, op),
         None => {
@@ -252,7 +245,7 @@ fn conflicts_ui(ui: &mut egui::Ui, conflicts: &[ConflictEntry], now: DateTime<Ut
             ui.end_row();
             for c in conflicts {
                 let k = &c.conflict;
-                ui.label(&k.issue);
+                ui.label(short_key(&k.issue)).on_hover_text(&k.issue);
                 ui.label(k.field.as_str());
                 ui.label(&k.local);
                 ui.label(&k.remote);
@@ -305,6 +298,20 @@ pub fn sync_status_ui(ui: &mut egui::Ui, state: &mut UiState) {
     }
 }
 
+/// An issue key as a reader knows it: `github:host/acme/db:2` →
+/// `acme/db#2`; keys without a path stay as they are.
+fn short_key(key: &str) -> String {
+    let parts: Vec<&str> = key.split('/').collect();
+    let tail = match parts.as_slice() {
+        [.., owner, last] if parts.len() >= 3 => format!("{owner}/{last}"),
+        _ => key.to_owned(),
+    };
+    match tail.rsplit_once(':') {
+        Some((path, id)) if tail.contains('/') => format!("{path}#{id}"),
+        _ => tail,
+    }
+}
+
 /// A time as "just now", "5 min ago", "3 h ago" or its date.
 fn ago(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let secs = (now - at).num_seconds();
@@ -321,5 +328,23 @@ fn word(value: impl serde::Serialize) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => s.replace('_', " "),
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn short_keys() {
+        for (key, short) in [
+            ("github:127.0.0.1:4000/acme/db:2", "acme/db#2"),
+            ("github:github.com/acme/db:17", "acme/db#17"),
+            (
+                "jira:acme.atlassian.net:DB-4",
+                "jira:acme.atlassian.net:DB-4",
+            ),
+            ("local:default:3", "local:default:3"),
+        ] {
+            assert_eq!(super::short_key(key), short, "{key}");
+        }
     }
 }
