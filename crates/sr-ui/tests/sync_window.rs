@@ -7,7 +7,7 @@
 mod common;
 
 use common::Workbench;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use sr_apimock::{GitHubRepo, MockServer};
 use sr_engine::monitoring::SyncStatus;
 use sr_secrets::Secret;
@@ -143,5 +143,77 @@ fn a_manual_sync_from_the_window_shows_its_result_and_the_conflict() {
     assert!(bench.harness.query_by_label("completed").is_some());
     assert!(bench.harness.query_by_label("acme/db#2").is_some());
     bench.snapshot("sync_window");
+    assert_eq!(server.failures(), Vec::<String>::new());
+}
+
+/// A long sync (10,000 issues: 100 pages, 50 batches) started with Full
+/// sync shows its progress in the window and the status bar, and Cancel
+/// stops it: the result says cancelled and the tracker is idle again.
+#[test]
+fn a_long_sync_shows_progress_and_is_cancelled_from_the_window() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let repo = GitHubRepo::new("acme", "db").with_token("t");
+    for n in 0..10_000 {
+        repo.seed(&format!("issue {n}"), &[], false);
+    }
+    let server = rt
+        .block_on(async {
+            let spec = sr_apimock::spec::github().expect("spec");
+            MockServer::start(spec, repo.clone()).await
+        })
+        .expect("server");
+    let url = server.base_url().to_owned();
+    let mut bench = Workbench::start_with(|paths, keyring| {
+        // `manual`: only the window starts its syncs.
+        let file = serde_json::json!({"trackers": [
+            {"name": "Local", "type": "local"},
+            {"name": "GH", "type": "github", "sync": {"mode": "manual"}, "config": {
+                "owner": "acme", "repo": "db", "base_url": url,
+                "auth": {"type": "personal_token",
+                         "token": {"keyring": "tracker:GH:auth.token"}}
+            }}
+        ]});
+        std::fs::write(paths.trackers_file(), file.to_string()).expect("trackers.json");
+        keyring
+            .set("tracker:GH:auth.token", &Secret::new("t"))
+            .expect("in-memory keyring");
+    });
+    bench.harness.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::S,
+    );
+    bench.wait_for_label("Full sync");
+    assert!(bench.harness.query_by_label("never synced").is_some());
+    bench.harness.get_by_label("Full sync").click();
+    // Progress with counts, in the window and in the status bar.
+    bench.wait_for("the sync's progress", |h| {
+        h.query_all_by_label_contains("GH: creating")
+            .filter(|n| {
+                n.accesskit_node()
+                    .label()
+                    .is_some_and(|l| l.contains(" of 10000"))
+            })
+            .count()
+            >= 2
+    });
+    bench.harness.get_by_label("Cancel").click();
+    bench.wait_for("the cancelled result", |h| {
+        h.query_by_label("cancelled").is_some()
+    });
+    let op = bench
+        .state()
+        .sync
+        .finished
+        .get("GH")
+        .cloned()
+        .expect("result");
+    assert!(
+        op.results.created > 0 && op.results.created < 10_000,
+        "{op:?}"
+    );
+    assert!(bench.state().sync.running.is_empty());
+    bench.wait_for("the status after the end", |h| {
+        h.state().state.jobs.is_empty() && h.query_by_label("Sync now").is_some()
+    });
     assert_eq!(server.failures(), Vec::<String>::new());
 }
