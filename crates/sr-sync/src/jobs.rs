@@ -76,6 +76,11 @@ impl TrackerJob {
     }
 }
 
+/// The scheduler's (and the store's claim) name of `tracker`'s poll job.
+pub(crate) fn tracker_job_name(tracker: &str) -> String {
+    format!("tracker:{tracker}")
+}
+
 /// One job per enabled tracker that pulls (`sync.mode` bidirectional or
 /// pull) and could be built, plus the sync-log pruner.
 pub fn tracker_jobs(
@@ -103,7 +108,7 @@ pub fn tracker_jobs(
 #[async_trait]
 impl Job for TrackerJob {
     fn name(&self) -> String {
-        format!("tracker:{}", self.entry.name)
+        tracker_job_name(&self.entry.name)
     }
 
     async fn schedule(&self) -> Schedule {

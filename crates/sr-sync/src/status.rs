@@ -24,6 +24,11 @@ pub struct TrackerSyncStatus {
     pub poll_every_minutes: u64,
     pub active: Option<SyncOperation>,
     pub last: Option<SyncOperation>,
+    /// The process (`host:pid:…`) that holds or last ran the scheduled
+    /// poll, whichever process sharing the store it is.
+    pub polled_by: Option<String>,
+    /// When any process may poll next.
+    pub next_poll: Option<Timestamp>,
 }
 
 /// The status of every configured, enabled tracker.
@@ -57,6 +62,10 @@ pub async fn tracker_sync_statuses(
             options.inactive_divisor,
         );
         let last = manager.history(Some(&e.name), 1).await?.into_iter().next();
+        let claim = store
+            .job_record(&crate::jobs::tracker_job_name(&e.name))
+            .await
+            .map_err(SyncError::store(&e.name))?;
         out.push(TrackerSyncStatus {
             tracker: e.name.clone(),
             health: if state.degraded() {
@@ -83,6 +92,10 @@ pub async fn tracker_sync_statuses(
                     .map(|row| SyncOperation::from_row(&row)),
             },
             last,
+            polled_by: claim
+                .as_ref()
+                .and_then(|c| c.claimed_by.clone().or(c.last_by.clone())),
+            next_poll: claim.map(|c| c.next_due),
         });
     }
     Ok(out)
