@@ -194,7 +194,10 @@ async fn overview(engine: &Engine, manager: &SyncManager) -> Result<SyncOverview
         .map_err(background)?;
     let trackers = engine.links().trackers();
     let mut out = SyncOverview::default();
-    for (e, s) in entries.iter().zip(statuses) {
+    for e in &entries {
+        let Some(s) = statuses.iter().find(|s| s.tracker == e.name).cloned() else {
+            continue;
+        };
         let history = manager
             .history(Some(&e.name), CONFLICT_HISTORY)
             .await
