@@ -16,8 +16,8 @@ use sr_engine::{
 use sr_secrets::{Keyring, Resolver};
 use sr_sync::{SyncOperation, SyncStatus};
 
-/// Issues on the server: 100 pages to read, batches of 200 to write.
-const ISSUES: usize = 10_000;
+/// Issues on the server: 40 pages to read, batches of 200 to write.
+const ISSUES: usize = 4_000;
 const PATIENCE: Duration = Duration::from_secs(120);
 
 /// Waits for the first event `pick` accepts; panics on a failure.
