@@ -118,10 +118,13 @@ async fn wait_for(
     let deadline = Instant::now() + within;
     loop {
         let record = store.job_record(JOB).await.unwrap();
-        if let Some(r) = record.filter(|r| done(r)) {
-            return r;
+        if let Some(r) = record.as_ref().filter(|r| done(r)) {
+            return r.clone();
         }
-        assert!(Instant::now() < deadline, "never: {what}");
+        if Instant::now() >= deadline {
+            let ops = store.sync_operations(Some("GH"), 5).await.unwrap();
+            panic!("never: {what}; the job: {record:?}; recent syncs: {ops:?}");
+        }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -202,20 +205,34 @@ async fn two_serves_poll_each_interval_once_and_one_takes_over_after_a_sigkill()
         "the serve that polled keeps polling: {by:?}"
     );
 
-    // SIGKILL the polling serve right after a poll; the other takes over
-    // within one interval of the kill.
+    // SIGKILL the polling serve in the middle of a poll (its next request
+    // hangs); the other takes over within one interval of the kill.
+    github.push_fault(
+        LIST_ISSUES,
+        MockResponse::json(200, &serde_json::json!([])).delayed(Duration::from_secs(60)),
+    );
+    // The mock logs a request before it answers: wait for the hung one.
+    let asked = polls(&github);
+    let deadline = Instant::now() + alone;
+    while polls(&github) == asked {
+        assert!(Instant::now() < deadline, "the next poll never came");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let r = store.job_record(JOB).await.unwrap().unwrap();
+    assert!(is_of(r.claimed_by.as_deref(), first.pid()), "{r:?}");
     let mut first = first;
     first.child.kill().unwrap();
     let killed = Instant::now();
     first.child.wait().unwrap();
     let r = wait_for(&store, alone, "the takeover", |r| {
-        is_of(r.claimed_by.as_deref(), second.pid()) || is_of(r.last_by.as_deref(), second.pid())
+        is_of(r.last_by.as_deref(), second.pid()) && r.claimed_by.is_none()
     })
     .await;
+    assert_eq!(r.last_error, None, "the poll after the takeover ran: {r:?}");
     let took = killed.elapsed();
     assert!(
         took <= Duration::from_secs(EVERY) + Duration::from_millis(1500),
-        "taken over after {took:?}"
+        "polled again {took:?} after the kill"
     );
     // And it polls on alone, once per interval.
     let start = (r.runs, polls(&github));

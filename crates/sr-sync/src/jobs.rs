@@ -163,6 +163,9 @@ impl Job for TrackerJob {
             .by_name(&self.entry.name)
             .ok()
             .and_then(|t| t.rate_budget());
+        self.fail_orphaned_poll()
+            .await
+            .map_err(|e| fail(e.to_string()))?;
         let kind = choose_kind(
             state.last_full,
             chrono::Utc::now(),
@@ -196,6 +199,32 @@ impl Job for TrackerJob {
         if let Some(h) = self.manager.cancel(&self.entry.name) {
             h.finished().await;
         }
+    }
+}
+
+impl TrackerJob {
+    /// Holding this interval's claim, fails a scheduled poll of the tracker
+    /// that another process left active: only the claim's holder starts
+    /// scheduled polls, so its process lost the claim by dying mid-poll.
+    /// Without this the next poll would follow the orphan until it counts
+    /// as abandoned (minutes), not run within one interval.
+    async fn fail_orphaned_poll(&self) -> Result<(), sr_store::StoreError> {
+        let store = self.manager.store();
+        let Some(row) = store.active_sync_operation(&self.entry.name).await? else {
+            return Ok(());
+        };
+        let mut op = crate::SyncOperation::from_row(&row);
+        let ours = self.manager.active().iter().any(|a| a.id == op.id);
+        if ours || op.origin != crate::SyncOrigin::Scheduled {
+            return Ok(());
+        }
+        let now = crate::operation::now();
+        op.status = crate::SyncStatus::Failed;
+        op.error = Some("abandoned: its process stopped mid-poll; the next poll took over".into());
+        op.completed_at = Some(now);
+        op.updated_at = now;
+        tracing::info!(operation = %op.id, "a scheduled poll left by a stopped process is failed");
+        store.update_sync_operation(&op.to_row()).await
     }
 }
 
