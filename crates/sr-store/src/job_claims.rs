@@ -6,8 +6,9 @@
 //! chose (its interval, or its backoff after a failure), which every
 //! process then follows.
 //!
-//! The last runner gets a head start of a quarter interval on the next
-//! one, so a job stays with one process while it lives (its in-memory
+//! The last runner, when announced (PostgreSQL), gets a head start of a
+//! quarter interval on the next one, so a job stays with one process while
+//! it lives (its in-memory
 //! state, such as the drift seen last, stays meaningful) and passes to
 //! another only when it fails to come back in time or is gone.
 //!
@@ -93,10 +94,11 @@ impl Store {
         };
         // The last runner keeps the job while it comes back in time, so a
         // job's in-memory state stays with one process; a departed one
-        // waives its head start.
+        // waives its head start, as does an unannounced one (SQLite: one
+        // desktop, where the last runner is most likely a closed session).
         let last = match before.as_ref().and_then(|r| r.last_by.clone()) {
             Some(owner) if owner != claimant && due => {
-                self.gone(&owner, false).await?.then_some(owner)
+                self.gone(&owner, true).await?.then_some(owner)
             }
             _ => None,
         };

@@ -57,7 +57,7 @@ async fn check_takeover(store: &Store, who: &str, now: i64, expected_next: i64) 
     }
 }
 
-/// The sequence both engines must follow with two live claimants
+/// The sequence two live announced claimants (PostgreSQL) follow
 /// (intervals of 60 s, so the last runner's head start is 15 s).
 async fn one_claim_per_interval(a_store: &Store, b_store: &Store, a: &str, b: &str) {
     check(a_store, a, 0, won(60)).await;
@@ -126,14 +126,43 @@ async fn postgres_one_claim_per_interval_between_two_processes() {
 }
 
 #[tokio::test]
-async fn sqlite_one_claim_per_interval() {
+async fn sqlite_one_claim_per_interval_and_no_head_start() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open_file(&dir.path().join("store.db"))
         .await
         .unwrap();
     let a = store.announce("host:1:1").await.unwrap();
     assert_eq!(a, "host:1:1", "SQLite claimants are not announced");
-    one_claim_per_interval(&store, &store, &a, "host:2:2").await;
+    let b = "host:2:2";
+    check(&store, &a, 0, won(60)).await;
+    check(&store, b, 59, held(&a, 60)).await;
+    assert!(
+        store
+            .finish_job("tracker:GH", &a, at(70), Some("boom"))
+            .await
+            .unwrap()
+    );
+    check(&store, b, 69, held(&a, 70)).await;
+    // Unannounced, a cannot show it lives: due is due for anyone.
+    check(&store, b, 70, won(130)).await;
+    check(&store, &a, 70, held(b, 130)).await;
+    // An unannounced claim lasts its interval (a crashed desktop session).
+    check(&store, &a, 130, won(190)).await;
+    assert!(
+        !store
+            .finish_job("tracker:GH", b, at(0), None)
+            .await
+            .unwrap()
+    );
+    let record = store.job_record("tracker:GH").await.unwrap().unwrap();
+    assert_eq!(
+        (
+            record.runs,
+            record.claimed_by.as_deref(),
+            record.last_error.as_deref()
+        ),
+        (3, Some(a.as_str()), Some("boom"))
+    );
 }
 
 #[tokio::test]
