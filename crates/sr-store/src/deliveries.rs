@@ -225,6 +225,19 @@ impl Store {
         Ok(())
     }
 
+    /// Gives back the claims `claimant` holds on pending deliveries (a
+    /// processor stopping before it finished them); how many.
+    pub async fn release_delivery_claims(&self, claimant: &str) -> Result<u64> {
+        let done = sqlx::query(
+            "UPDATE webhook_deliveries SET claimed_at = NULL, claimed_by = NULL \
+             WHERE status = 'pending' AND claimed_by = $1",
+        )
+        .bind(claimant)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Puts a delivery back in the queue (`webhook replay`); false when
     /// there is no such delivery.
     pub async fn replay_delivery(&self, id: i64) -> Result<bool> {

@@ -35,6 +35,10 @@ pub struct ListenerConfig {
     /// A delivery claimed longer ago than this belongs to a processor that
     /// died (or was killed) and is taken over.
     pub claim_timeout_s: i64,
+    /// On shutdown, how long the processor may take to finish the
+    /// deliveries already acknowledged before it is stopped and its claims
+    /// are released for the next process.
+    pub shutdown_grace: Duration,
     pub trackers: Vec<HookTracker>,
 }
 
@@ -47,6 +51,7 @@ impl ListenerConfig {
             request_timeout: Duration::from_secs(10),
             max_attempts: 3,
             claim_timeout_s: 60,
+            shutdown_grace: Duration::from_secs(30),
             trackers,
         }
     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use sr_store::{Delivery, DeliveryStatus, Store};
-use tokio::sync::{Notify, broadcast};
+use tokio::sync::{Notify, broadcast, watch};
 use tracing::Instrument;
 
 /// What became of one delivery; the listener publishes one per delivery
@@ -30,7 +30,9 @@ pub trait DeliveryHandler: Send + Sync + 'static {
 
 /// Drains pending deliveries whenever woken, and once at start for the
 /// ones an earlier run acknowledged but did not finish. A periodic check
-/// also picks up deliveries replayed from another process.
+/// also picks up deliveries replayed from another process. When `stop`
+/// turns true it drains once more, so every delivery acknowledged before
+/// the stop is finished, and returns.
 pub(crate) async fn run_processor(
     store: Store,
     handler: Arc<dyn DeliveryHandler>,
@@ -38,6 +40,7 @@ pub(crate) async fn run_processor(
     max_attempts: u32,
     claim_timeout_s: i64,
     finished: broadcast::Sender<Finished>,
+    mut stop: watch::Receiver<bool>,
 ) {
     loop {
         match drain(
@@ -52,11 +55,27 @@ pub(crate) async fn run_processor(
             Ok(()) => {}
             Err(e) => tracing::error!(error = %e, "reading pending deliveries failed"),
         }
+        if *stop.borrow() {
+            return;
+        }
         tokio::select! {
             _ = wake.notified() => {}
+            // A listener dropped without `shutdown` keeps processing.
+            _ = async {
+                if stop.changed().await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            } => {}
             _ = tokio::time::sleep(Duration::from_secs(5)) => {}
         }
     }
+}
+
+/// Gives the claims this process holds on pending deliveries back, so the
+/// next processor takes them at once instead of after the claim timeout.
+pub(crate) async fn release_claims(store: &Store) -> Result<u64, sr_store::StoreError> {
+    let me = store.announce(&claimant()).await?;
+    store.release_delivery_claims(&me).await
 }
 
 /// Processes every pending delivery; returns when none is left.

@@ -25,6 +25,9 @@ use crate::{form, verify};
 pub struct RunningListener {
     pub local_addr: SocketAddr,
     shutdown: Arc<Notify>,
+    stop_processor: tokio::sync::watch::Sender<bool>,
+    grace: std::time::Duration,
+    store: Store,
     finished: tokio::sync::broadcast::Sender<Finished>,
     server: tokio::task::JoinHandle<()>,
     processor: tokio::task::JoinHandle<()>,
@@ -36,13 +39,33 @@ impl RunningListener {
         self.finished.subscribe()
     }
 
-    /// Stops accepting, lets requests in flight finish, stops the processor.
-    pub async fn shutdown(self) {
+    /// Stops accepting, lets requests in flight finish (each is stored
+    /// before it is acknowledged), then lets the processor finish every
+    /// acknowledged delivery within the configured grace. A processor that
+    /// takes longer is stopped and its claims are released, so the next
+    /// process takes those deliveries at once.
+    pub async fn shutdown(mut self) {
         self.shutdown.notify_waiters();
         // A panicked task has nothing left to clean up.
-        self.server.await.ok();
-        self.processor.abort();
-        self.processor.await.ok();
+        (&mut self.server).await.ok();
+        self.stop_processor.send_replace(true);
+        match tokio::time::timeout(self.grace, &mut self.processor).await {
+            Ok(_) => tracing::info!("webhook processor finished the deliveries it had"),
+            Err(_) => {
+                self.processor.abort();
+                (&mut self.processor).await.ok();
+                match crate::processor::release_claims(&self.store).await {
+                    Ok(n) => tracing::warn!(
+                        released = n,
+                        grace_ms = self.grace.as_millis() as u64,
+                        "webhook processor stopped after the shutdown grace; its unfinished deliveries stay pending for the next process"
+                    ),
+                    Err(e) => {
+                        tracing::error!(error = %e, "releasing delivery claims failed; they are taken over after the claim timeout")
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -89,6 +112,7 @@ pub async fn start(
         })?;
     let wake = Arc::new(Notify::new());
     let (max_attempts, claim_timeout_s) = (config.max_attempts, config.claim_timeout_s);
+    let grace = config.shutdown_grace;
     let shared = Arc::new(Shared {
         config,
         writer: Writer::spawn(store.clone()),
@@ -120,18 +144,23 @@ pub async fn start(
         }
     });
     let (finished, _) = tokio::sync::broadcast::channel(4096);
+    let (stop_processor, stop) = tokio::sync::watch::channel(false);
     let processor = tokio::spawn(run_processor(
-        store,
+        store.clone(),
         handler,
         wake,
         max_attempts,
         claim_timeout_s,
         finished.clone(),
+        stop,
     ));
     tracing::info!(addr = %local_addr, "webhook listener started");
     Ok(RunningListener {
         local_addr,
         shutdown,
+        stop_processor,
+        grace,
+        store,
         finished,
         server,
         processor,

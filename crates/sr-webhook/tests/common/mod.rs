@@ -39,7 +39,7 @@ pub struct Harness {
     pub listener: RunningListener,
     pub recorder: Arc<Recorder>,
     pub finished: tokio::sync::broadcast::Receiver<sr_webhook::Finished>,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 pub fn trackers() -> Vec<HookTracker> {
@@ -63,6 +63,13 @@ pub async fn start(configure: impl FnOnce(&mut ListenerConfig)) -> Harness {
     let store = Store::open_file(&dir.path().join("store.db"))
         .await
         .unwrap();
+    let mut h = start_on(store, configure).await;
+    h._dir = Some(dir);
+    h
+}
+
+/// A listener with a recorder on an existing store.
+pub async fn start_on(store: Store, configure: impl FnOnce(&mut ListenerConfig)) -> Harness {
     let (tx, _handled) = mpsc::unbounded_channel();
     let recorder = Arc::new(Recorder {
         seen: Mutex::default(),
@@ -79,7 +86,7 @@ pub async fn start(configure: impl FnOnce(&mut ListenerConfig)) -> Harness {
         listener,
         recorder,
         finished,
-        _dir: dir,
+        _dir: None,
     }
 }
 
