@@ -100,7 +100,7 @@ impl Store {
         intents: &[NewIntent],
     ) -> Result<Option<Vec<i64>>> {
         let now = time::to_ms(time::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         match occurrence {
             Occurrence::Start { state: s, replaces } => {
                 // A first occurrence inserts (and loses to a concurrent

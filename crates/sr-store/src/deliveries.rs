@@ -102,7 +102,7 @@ impl Store {
     /// commit); one answer per delivery, in order.
     pub async fn record_deliveries(&self, list: &[NewDelivery<'_>]) -> Result<Vec<Option<i64>>> {
         let received = time::to_ms(time::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut out = Vec::with_capacity(list.len());
         for d in list {
             let row = sqlx::query(
@@ -207,7 +207,7 @@ impl Store {
         outcomes: &[(i64, DeliveryStatus, Option<String>)],
     ) -> Result<()> {
         let processed_at = time::to_ms(time::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         for (id, status, error) in outcomes {
             let processed = (*status == DeliveryStatus::Processed).then_some(processed_at);
             sqlx::query(

@@ -31,7 +31,7 @@ impl Store {
     /// that are already linked, and every new link gets an audit row.
     pub async fn import_links(&self, links: &[NewLink<'_>]) -> Result<usize> {
         let rows = chunk_rows(self.backend());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let objects = upsert_objects(&mut tx, links, rows).await?;
         let issues = upsert_issues(&mut tx, links, rows).await?;
         let object_keys: HashMap<i64, &str> =

@@ -30,7 +30,7 @@ impl Store {
     /// pair that is already linked changes nothing and returns the existing
     /// link with `false`.
     pub async fn link(&self, new: &NewLink<'_>) -> Result<(IssueLink, bool)> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let (link_id, created) = link_on(&mut tx, new).await?;
         tx.commit().await?;
         let link = self.link_by_id(&link_id).await?.ok_or_else(|| {
@@ -42,7 +42,7 @@ impl Store {
     /// Removes the link between an object and an issue; an error naming
     /// both when they are not linked.
     pub async fn unlink(&self, object_key: &str, issue: &IssueKey, actor: &str) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "DELETE FROM links WHERE object_id = (SELECT id FROM objects WHERE object_key = $1) \
              AND issue_id = (SELECT id FROM issues WHERE issue_key = $2)",

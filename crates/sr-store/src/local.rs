@@ -74,7 +74,7 @@ impl LocalStore {
     /// Creates an issue with the next number of this instance. Auditing is
     /// the caller's (the link manager audits every create, whatever tracker).
     pub async fn create(&self, row: &LocalIssueRow) -> Result<LocalIssueRow> {
-        let mut tx = self.store.pool().begin().await?;
+        let mut tx = self.store.begin_write().await?;
         let number: i64 = sqlx::query(
             "INSERT INTO local_counters (instance, last) VALUES ($1, 1) \
              ON CONFLICT (instance) DO UPDATE SET last = local_counters.last + 1 RETURNING last",
@@ -135,7 +135,7 @@ impl LocalStore {
     /// Deletes an issue with its comments and attachments; false when there
     /// was none.
     pub async fn delete(&self, number: i64) -> Result<bool> {
-        let mut tx = self.store.pool().begin().await?;
+        let mut tx = self.store.begin_write().await?;
         for table in ["local_comments", "local_attachments"] {
             sqlx::query(&format!(
                 "DELETE FROM {table} WHERE instance = $1 AND issue_number = $2"
@@ -195,7 +195,7 @@ impl LocalStore {
     }
 
     pub async fn add_comment(&self, number: i64, author: &str, body: &str) -> Result<LocalComment> {
-        let mut tx = self.store.pool().begin().await?;
+        let mut tx = self.store.begin_write().await?;
         let at = time::now();
         let row = sqlx::query(
             "INSERT INTO local_comments (instance, issue_number, author, body, created_at) \

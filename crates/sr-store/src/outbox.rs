@@ -232,7 +232,7 @@ impl Store {
         issue_key: Option<&str>,
     ) -> Result<()> {
         let now = time::to_ms(time::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = (status == OutboxStatus::Done).then_some(now);
         let row = sqlx::query(
             "UPDATE auto_issue_outbox SET status = $1, last_error = $2, issue_key = COALESCE($3, issue_key), \

@@ -178,7 +178,7 @@ impl Store {
     /// cancelled or failed sync leaves the cache as it was before the batch.
     /// An issue seen again is no longer marked removed.
     pub async fn upsert_issues(&self, issues: &[Issue]) -> Result<Vec<UpsertOutcome>> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let now = time::now();
         let mut out = Vec::with_capacity(issues.len());
         for issue in issues {
@@ -202,7 +202,7 @@ impl Store {
     /// Marks issues the tracker no longer holds here: deleted (`None`) or
     /// moved to another key.
     pub async fn mark_issues_removed(&self, removed: &[(String, Option<String>)]) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let now = time::to_ms(time::now());
         for (key, moved_to) in removed {
             sqlx::query(

@@ -247,3 +247,38 @@ async fn hashes_upserts_removals_and_edits() {
     })
     .await;
 }
+
+/// Writers that read before they write (an upsert looks at the cached row
+/// first) run side by side on one store: each waits for the write lock
+/// instead of failing with "database is locked".
+#[tokio::test]
+async fn concurrent_upserts_wait_for_each_other() {
+    on_both(|store| async move {
+        let writers = (0..4u32).map(|w| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                for round in 0..25u32 {
+                    let batch: Vec<Issue> = (0..20u32)
+                        .map(|i| issue(i, &format!("writer {w} round {round}")))
+                        .collect();
+                    store
+                        .upsert_issues(&batch)
+                        .await
+                        .unwrap_or_else(|e| panic!("writer {w}, round {round}: {e}"));
+                }
+            })
+        });
+        for w in writers.collect::<Vec<_>>() {
+            w.await.expect("a writer finished");
+        }
+        assert_eq!(
+            store
+                .instance_issue_hashes("github", "github.com/acme/db")
+                .await
+                .expect("hashes")
+                .len(),
+            20
+        );
+    })
+    .await;
+}
