@@ -263,6 +263,28 @@ async fn two_serves_poll_each_interval_once_and_one_takes_over_after_a_sigkill()
     let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let polled_by = status[0]["polled_by"].as_str().map(str::to_owned);
     assert!(is_of(polled_by.as_deref(), second.pid()), "{status}");
+    // The text form names it too.
+    let out = Command::new(env!("CARGO_BIN_EXE_scratchrobin"))
+        .arg("--data-dir")
+        .arg(a.path().join("data"))
+        .arg("--config-dir")
+        .arg(a.path().join("config"))
+        .arg("--store")
+        .arg(&url)
+        .args(["sync", "status"])
+        .env("SR_TEAM_TOKEN", TOKEN)
+        .env("SR_TEAM_SECRET", SECRET)
+        .env_remove("SCRATCHROBIN_STORE")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!(
+            "scheduled polls: last by {}",
+            polled_by.unwrap_or_default()
+        )),
+        "{text}"
+    );
     let after = wait_for(&store, alone, "the run finished", |r| {
         r.claimed_by.is_none()
     })

@@ -213,6 +213,12 @@ fn status_lines(s: &TrackerSyncStatus) -> String {
         s.poll_every_minutes,
         s.webhook_summary
     );
+    if let Some(by) = &s.polled_by {
+        out.push_str(&format!(
+            "\n  scheduled polls: last by {by}, next due {}",
+            time(s.next_poll)
+        ));
+    }
     if let Some(e) = &s.last_error {
         out.push_str(&format!("\n  last error: {e}"));
     }
