@@ -74,6 +74,7 @@ fn killed_at(dir: &Path, at: &str, args: &[&str]) {
             return;
         }
     }
+    child.wait().ok();
     panic!("the crash point {at} was never reached: {seen:#?}");
 }
 

@@ -1,6 +1,8 @@
 //! End-to-end tests of the `scratchrobin` command line: the real binary, a
 //! real store and demo database in a throwaway data directory.
 
+#![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -4,6 +4,8 @@
 //! auto-issue outbox calls create exactly 100 issues on a loopback GitHub;
 //! one serve is SIGKILLed mid-run and nothing is lost or done twice.
 
+#![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};

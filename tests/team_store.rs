@@ -2,6 +2,8 @@
 //! reaches another process's event stream (`scratchrobin watch`) through
 //! LISTEN/NOTIFY, with no polling loop.
 
+#![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};

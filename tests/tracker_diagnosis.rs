@@ -6,6 +6,8 @@
 //! distinct diagnoses, each with a stable `kind` and a sentence a user can
 //! act on.
 
+#![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
+
 use std::path::Path;
 use std::process::Command;
 

@@ -3,6 +3,8 @@
 //! GitHub documents for them): the code is printed, the token lands in the
 //! OS keyring, and trackers.json gains only the keyring reference.
 
+#![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
+
 use std::collections::VecDeque;
 use std::path::Path;
 use std::process::{Command, Output};

@@ -3,6 +3,8 @@
 //! its adapter's parser and processed (an unhandled kind counts as
 //! processed and ignored), none fails.
 
+#![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};

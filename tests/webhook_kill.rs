@@ -2,6 +2,8 @@
 //! `scratchrobin serve` process is killed with SIGKILL and started again.
 //! Every delivery that got a 2xx must end up in the store, processed, once.
 
+#![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
+
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -49,16 +51,16 @@ fn serve(dir: &Path) -> Server {
     let stderr = child.stderr.take().unwrap();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(rest) = line.split("delivery=").nth(1) {
-                if line.contains("delivery finished") {
-                    tx.send(
-                        rest.split_whitespace()
-                            .next()
-                            .unwrap_or_default()
-                            .to_owned(),
-                    )
-                    .ok();
-                }
+            if let Some(rest) = line.split("delivery=").nth(1)
+                && line.contains("delivery finished")
+            {
+                tx.send(
+                    rest.split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned(),
+                )
+                .ok();
             }
         }
     });

@@ -308,10 +308,8 @@ impl Engine {
         connection: &str,
         refresh: bool,
     ) -> Result<Arc<Snapshot>, EngineError> {
-        if !refresh {
-            if let Some(s) = self.snapshots.lock().await.get(connection) {
-                return Ok(s.clone());
-            }
+        if !refresh && let Some(s) = self.snapshots.lock().await.get(connection) {
+            return Ok(s.clone());
         }
         let snapshot = Arc::new(self.database(connection).await?.introspect().await?);
         self.snapshots

@@ -1,6 +1,8 @@
 //! A verified delivery, processed by the engine, updates the issue cache
 //! and reaches the UI as an engine event; an unchanged issue does not.
 
+#![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
+
 use std::sync::Arc;
 
 use sr_engine::{Engine, EngineDeliveries, EngineOptions, Event};

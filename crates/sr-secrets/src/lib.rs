@@ -66,10 +66,13 @@ pub enum SecretError {
     KeyringUnavailable { name: String, reason: String },
 }
 
+/// Looks up an environment variable by name.
+type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
 /// Turns references into values: environment variables through `env`,
 /// keyring entries through `keyring`.
 pub struct Resolver {
-    env: Box<dyn Fn(&str) -> Option<String> + Send + Sync>,
+    env: EnvLookup,
     keyring: Keyring,
 }
 

@@ -260,6 +260,16 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+impl Store {
+    /// Runs one statement outside the typed API. Only for tests that check
+    /// what the database itself refuses (the audit log's triggers).
+    #[doc(hidden)]
+    pub async fn execute_raw_for_tests(&self, sql: &str) -> Result<()> {
+        sqlx::query(sql).execute(self.pool()).await?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,15 +279,5 @@ mod tests {
         assert_eq!(redact_url("postgres://u:pw@h/db"), "postgres://u:***@h/db");
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact_url("/tmp/x.db"), "/tmp/x.db");
-    }
-}
-
-impl Store {
-    /// Runs one statement outside the typed API. Only for tests that check
-    /// what the database itself refuses (the audit log's triggers).
-    #[doc(hidden)]
-    pub async fn execute_raw_for_tests(&self, sql: &str) -> Result<()> {
-        sqlx::query(sql).execute(self.pool()).await?;
-        Ok(())
     }
 }

@@ -1,6 +1,8 @@
 //! The store's behaviour, checked on both engines: a real SQLite file and a
 //! real PostgreSQL database started by the test command.
 
+#![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
+
 use chrono::Utc;
 use sr_model::{
     Issue, IssueKey, IssueRef, IssueState, IssueStatus, LinkType, ObjectKind, ObjectRef, Priority,

@@ -2,6 +2,8 @@
 //! truncated real payloads: it answers (an event, Unknown, or an error),
 //! never panics.
 
+#![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
+
 use proptest::prelude::*;
 use sr_tracker::{TrackerFactory, TrackerInfo};
 use sr_tracker_github::GitHubFactory;

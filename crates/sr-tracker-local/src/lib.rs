@@ -260,17 +260,17 @@ impl IssueTracker for LocalTracker {
         };
         let mut words: Vec<String> = query.text.split_whitespace().map(str::to_owned).collect();
         // "LOCAL-7" or "#7" finds issue 7 directly.
-        if let [w] = words.as_slice() {
-            if let Ok(n) = self.number(w.trim_start_matches('#')) {
-                return Ok(self
-                    .store
-                    .get(n)
-                    .await
-                    .map_err(storage)?
-                    .map(|r| self.to_issue(r))
-                    .into_iter()
-                    .collect());
-            }
+        if let [w] = words.as_slice()
+            && let Ok(n) = self.number(w.trim_start_matches('#'))
+        {
+            return Ok(self
+                .store
+                .get(n)
+                .await
+                .map_err(storage)?
+                .map(|r| self.to_issue(r))
+                .into_iter()
+                .collect());
         }
         words.retain(|w| !w.is_empty());
         let filter = LocalIssueFilter {

@@ -143,10 +143,10 @@ fn standard_webhooks(
         .trim()
         .parse()
         .map_err(|_| Rejection::Malformed("webhook-timestamp"))?;
-    if let Some(tol) = tolerance_s {
-        if (now - ts_num).abs() > tol {
-            return Err(Rejection::Stale(tol));
-        }
+    if let Some(tol) = tolerance_s
+        && (now - ts_num).abs() > tol
+    {
+        return Err(Rejection::Stale(tol));
     }
     // Secrets of the form `whsec_<base64>` carry their key in base64.
     let text = String::from_utf8_lossy(secret);
@@ -164,10 +164,10 @@ fn standard_webhooks(
             continue;
         };
         any = true;
-        if let Ok(given) = base64::engine::general_purpose::STANDARD.decode(sig) {
-            if equal(&given, &expected) {
-                return Ok(());
-            }
+        if let Ok(given) = base64::engine::general_purpose::STANDARD.decode(sig)
+            && equal(&given, &expected)
+        {
+            return Ok(());
         }
     }
     if any {

@@ -2,6 +2,8 @@
 //! by the stopping processor; one that outlives the grace is left pending
 //! with its claim released, so the next processor takes it at once.
 
+#![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
+
 mod common;
 
 use std::net::SocketAddr;

@@ -2,6 +2,7 @@
 //! raw HTTP client, and signatures made by independent implementations
 //! (the `openssl` command and Python's `hmac`), not by our code.
 
+#![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
 #![allow(dead_code)]
 
 use std::net::SocketAddr;

@@ -146,9 +146,12 @@ fn side(lines: &[DiffLine]) -> Vec<String> {
 /// `(key, what, destructive, expected, actual)` per drifted object.
 type Want<'a> = (&'a str, &'a str, bool, &'a [&'a str], &'a [&'a str]);
 
+/// `Want` with owned strings, as the view produces them.
+type Row = (String, String, bool, Vec<String>, Vec<String>);
+
 fn check(expected: Snapshot, actual: Snapshot, want: &[Want]) {
     let views = drift_view(&drift(&expected, &actual));
-    let got: Vec<(String, String, bool, Vec<String>, Vec<String>)> = views
+    let got: Vec<Row> = views
         .iter()
         .map(|v| {
             (
@@ -160,7 +163,7 @@ fn check(expected: Snapshot, actual: Snapshot, want: &[Want]) {
             )
         })
         .collect();
-    let want: Vec<(String, String, bool, Vec<String>, Vec<String>)> = want
+    let want: Vec<Row> = want
         .iter()
         .map(|(k, w, d, e, a)| {
             let strings = |x: &[&str]| x.iter().map(|s| (*s).to_owned()).collect();

@@ -116,7 +116,10 @@ fn editors_text_survives_a_restart_and_queries_quote_names() {
     s.sql
         .editors
         .get_mut(&1)
-        .map(|e| e.saved.text.push_str("-- more"));
+        .expect("editor 1 is open")
+        .saved
+        .text
+        .push_str("-- more");
     let saved = s.persisted();
     let text = serde_json::to_string(&saved).unwrap_or_default();
     let back: Persisted = serde_json::from_str(&text).unwrap_or_default();
