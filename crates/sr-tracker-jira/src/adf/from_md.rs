@@ -272,6 +272,12 @@ impl Builder {
             });
             // `*a _b_ c*` nests em in em: one mark.
             marks.dedup();
+            // ADF lets the code mark combine with link only: `*see `x`*`
+            // keeps the code and drops the emphasis around it.
+            let kind = |m: &Value| m.get("type").and_then(Value::as_str).map(str::to_owned);
+            if marks.iter().any(|m| kind(m).as_deref() == Some("code")) {
+                marks.retain(|m| matches!(kind(m).as_deref(), Some("code" | "link")));
+            }
             t.insert("marks".into(), Value::Array(marks));
         }
         self.inline(Value::Object(t));

@@ -92,6 +92,36 @@ fn paragraphs_and_inline_marks() {
 }
 
 #[test]
+fn code_inside_emphasis_keeps_only_the_marks_adf_allows_with_code() {
+    // ADF combines code with link only; the emphasis around the code goes.
+    check(
+        "*`orders`* and ~~**`items`**~~",
+        json!([p(json!([
+            marked("orders", json!([{"type": "code"}])),
+            t(" and "),
+            marked("items", json!([{"type": "code"}])),
+        ]))]),
+        Some("`orders` and `items`"),
+    );
+    check(
+        "**[`orders`](https://example.com/o)**",
+        json!([p(json!([marked(
+            "orders",
+            json!([{"type": "link", "attrs": {"href": "https://example.com/o"}}, {"type": "code"}])
+        )]))]),
+        Some("[`orders`](https://example.com/o)"),
+    );
+    // Text around the code keeps its emphasis.
+    assert_eq!(
+        markdown_to_adf("*see `orders`*"),
+        doc(json!([p(json!([
+            marked("see ", json!([{"type": "em"}])),
+            marked("orders", json!([{"type": "code"}])),
+        ]))]))
+    );
+}
+
+#[test]
 fn links() {
     check(
         "See [the docs](https://example.com/a?b=1).",
