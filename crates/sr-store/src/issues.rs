@@ -145,11 +145,35 @@ pub(crate) async fn upsert_issue_on(
     let r = &issue.reference;
     let key = r.key.to_string();
     let hash = issue.content_hash();
+    let synced = synced_at.map(time::to_ms);
+    // A concurrent writer (another process on a shared PostgreSQL store)
+    // may insert the same key between our look and our insert; the insert
+    // then does nothing and the second look finds its row to update.
+    for _ in 0..2 {
+        if let Some(done) = upsert_issue_once(conn, issue, &key, &hash, synced).await? {
+            return Ok(done);
+        }
+    }
+    Err(StoreError::corrupt(
+        "issues",
+        format!("{key} was neither insertable nor found"),
+    ))
+}
+
+/// One look-then-write attempt; `None` when another writer inserted the key
+/// first.
+async fn upsert_issue_once(
+    conn: &mut AnyConnection,
+    issue: &Issue,
+    key: &str,
+    hash: &str,
+    synced: Option<i64>,
+) -> Result<Option<(i64, UpsertOutcome)>> {
+    let r = &issue.reference;
     let existing = sqlx::query("SELECT id, content_hash FROM issues WHERE issue_key = $1")
-        .bind(&key)
+        .bind(key)
         .fetch_optional(&mut *conn)
         .await?;
-    let synced = synced_at.map(time::to_ms);
     match existing {
         Some(row) => {
             let id: i64 = row.try_get("id")?;
@@ -164,7 +188,7 @@ pub(crate) async fn upsert_issue_on(
                     .execute(&mut *conn)
                     .await?;
                 }
-                return Ok((id, UpsertOutcome::Unchanged));
+                return Ok(Some((id, UpsertOutcome::Unchanged)));
             }
             let q = sqlx::query(
                 "UPDATE issues SET display_key = $1, url = $2, title = $3, state = $4, status_name = $5, \
@@ -176,7 +200,7 @@ pub(crate) async fn upsert_issue_on(
                 .bind(id)
                 .execute(&mut *conn)
                 .await?;
-            Ok((id, UpsertOutcome::Updated))
+            Ok(Some((id, UpsertOutcome::Updated)))
         }
         None => {
             let q = sqlx::query(
@@ -184,16 +208,17 @@ pub(crate) async fn upsert_issue_on(
                  status_name, resolution, priority, labels, assignee, created_at, updated_at, body, issue_type, \
                  project, content_hash, synced_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
-                 RETURNING id",
+                 ON CONFLICT (issue_key) DO NOTHING RETURNING id",
             )
             .bind(key)
             .bind(&r.key.provider)
             .bind(&r.key.instance)
             .bind(&r.key.id);
             let row = bind_issue_content(q, issue, synced)?
-                .fetch_one(&mut *conn)
+                .fetch_optional(&mut *conn)
                 .await?;
-            Ok((row.try_get("id")?, UpsertOutcome::Inserted))
+            row.map(|row| Ok((row.try_get("id")?, UpsertOutcome::Inserted)))
+                .transpose()
         }
     }
 }
