@@ -15,7 +15,7 @@ pub const CHANNEL: &str = "scratchrobin_changes";
 /// One change another process (or this one) made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoreChange {
-    /// `links`, `issues`, `auto_issue_outbox`, or `*` after a lost
+    /// `links`, `issues`, `auto_issue_outbox`, `issue_comments`, or `*` after a lost
     /// connection (anything may have changed: reload).
     pub table: String,
     /// `INSERT`, `UPDATE`, `DELETE`, or `RESYNC`.

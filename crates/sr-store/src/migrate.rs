@@ -61,6 +61,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_job_claims.sql"),
         postgres: include_str!("../migrations/postgres/0008_job_claims.sql"),
     },
+    Migration {
+        version: 9,
+        name: "comments",
+        sqlite: include_str!("../migrations/sqlite/0009_comments.sql"),
+        postgres: include_str!("../migrations/postgres/0009_comments.sql"),
+    },
 ];
 
 pub(crate) async fn run(store: &Store) -> Result<()> {

@@ -16,7 +16,7 @@ use crate::{Result, Store, UpsertOutcome, time};
 
 /// Keys per `IN (…)` list: SQLite's binding cost grows with the square of a
 /// statement's parameters (see `import.rs`).
-const KEYS_PER_STATEMENT: usize = 100;
+pub(crate) const KEYS_PER_STATEMENT: usize = 100;
 
 /// Where one tracker's polling stands.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -86,7 +86,7 @@ fn opt_time(row: &AnyRow, col: &str, table: &'static str) -> Result<Option<Times
         .transpose()
 }
 
-fn placeholders(from: usize, n: usize) -> String {
+pub(crate) fn placeholders(from: usize, n: usize) -> String {
     (from..from + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()

@@ -15,6 +15,7 @@
 //! UI; it depends on sr-tracker, sr-store and sr-model only.
 
 mod cancel;
+pub mod comments;
 mod error;
 mod gate;
 pub mod health;

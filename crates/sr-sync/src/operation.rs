@@ -52,8 +52,10 @@ pub enum SyncStage {
     Updating,
     /// Full sync only: checking issues the tracker no longer listed.
     Reconciling,
-    /// Two-way sync: sending workbench edits.
+    /// Two-way sync: sending workbench edits and comments.
     Pushing,
+    /// Reading the comments of followed issues that changed.
+    Comments,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +89,10 @@ pub struct SyncResults {
     pub moved: u64,
     /// Issues whose workbench edits were pushed to the tracker.
     pub pushed: u64,
+    /// Comments written in the workbench and sent to the tracker.
+    pub comments_sent: u64,
+    /// Cached comments added, changed or removed by reading the tracker's.
+    pub comments_received: u64,
     /// Fields changed on both sides, and who won.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<crate::push::Conflict>,

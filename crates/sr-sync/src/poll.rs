@@ -98,6 +98,10 @@ impl Poll<'_> {
                 run.check_cancel()?;
             }
         }
+        // Comments are sent whatever the field mode: writing one is an
+        // explicit request to post it.
+        crate::comments::send_pending(self.store, self.tracker, None, &mut run.results).await?;
+        run.check_cancel()?;
         run.stage(SyncStage::Fetching);
         let query = SearchQuery {
             state: StateFilter::All,
@@ -113,9 +117,15 @@ impl Poll<'_> {
             .await?
             .map_err(SyncError::tracker(&name))?;
         let newest = fetched.iter().map(|i| i.reference.updated_at).max();
+        let comments_due = crate::comments::due(self.store, self.tracker, &fetched).await?;
         let seen = run.apply(fetched, full, include_closed).await?;
         if let Some(seen) = seen {
             run.reconcile(seen).await?;
+        }
+        if !comments_due.is_empty() {
+            run.stage(SyncStage::Comments);
+            run.check_cancel()?;
+            crate::comments::pull(self.store, self.tracker, comments_due, &mut run.results).await?;
         }
         let now = chrono::Utc::now();
         state.cursor = state.cursor.max(newest);

@@ -149,6 +149,41 @@ impl GitHubRepo {
         .unwrap_or_default()
     }
 
+    /// Comments on an issue as someone on GitHub would (its `updated_at`
+    /// moves); false when there is no such issue.
+    pub fn comment(&self, number: u64, body: &str) -> bool {
+        self.lock(|s| {
+            let now = now(s);
+            let Some(issue) = s.issues.iter_mut().find(|i| i.number == number) else {
+                return false;
+            };
+            issue.comments += 1;
+            issue.updated = now;
+            s.next_id += 1;
+            let id = s.next_id;
+            s.comments.push(Comment {
+                id,
+                issue: number,
+                body: body.to_owned(),
+                created: now,
+            });
+            true
+        })
+        .unwrap_or_default()
+    }
+
+    /// The bodies of an issue's comments, oldest first.
+    pub fn comment_bodies(&self, number: u64) -> Vec<String> {
+        self.lock(|s| {
+            s.comments
+                .iter()
+                .filter(|c| c.issue == number)
+                .map(|c| c.body.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
     /// Deletes an issue (or transfers it away: either way it is gone
     /// here); false when there is no such issue.
     pub fn remove(&self, number: u64) -> bool {

@@ -2,6 +2,7 @@
 //! GitHub's OpenAPI description, through the real GitHub adapter, into a
 //! real SQLite store.
 
+mod comments;
 mod common;
 mod faults;
 mod manual;
