@@ -1,6 +1,6 @@
 //! The workbench driven like a user would, by accessible labels, over a
-//! real engine: create an issue from the explorer, link one found by
-//! search, unlink and undo, and configure a tracker in Settings.
+//! real engine: create an issue from the explorer, comment on it, link one
+//! found by search, unlink and undo, and configure a tracker in Settings.
 
 mod common;
 
@@ -75,6 +75,65 @@ fn create_issue_from_the_explorer_shows_it_in_the_side_panel_with_a_badge() {
     assert_eq!(orders.name, "orders");
     assert_eq!(bench.state().badge(&orders).map(|b| b.total), Some(1));
     bench.snapshot("create_issue");
+}
+
+#[test]
+fn comment_on_a_linked_issue_from_the_side_panel() {
+    let mut bench = Workbench::start();
+    create_issue(&mut bench, "orders", "Slow scans on status", "LOCAL-1");
+    bench.harness.get_by_label("Comments").click();
+    bench.wait_for_label("No comments yet.");
+    assert!(
+        bench
+            .harness
+            .get_by_label("Comment")
+            .accesskit_node()
+            .is_disabled(),
+        "nothing to send yet"
+    );
+    fill(&mut bench, "New comment", "Seen on prod too");
+    bench.harness.get_by_label("Comment").click();
+    bench.wait_for_label("Comments (1)");
+    bench.wait_for_label("Seen on prod too");
+    // Ctrl+Enter in the box sends as well.
+    fill(&mut bench, "New comment", "An index on status helps");
+    bench
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    bench.wait_for_label("Comments (2)");
+    bench.wait_for_label("An index on status helps");
+    bench.wait_for("both comments sent", |h| {
+        let s = &h.state().state;
+        s.jobs.is_empty()
+            && s.links_of(&s.selection.clone().expect("orders is selected"))
+                .ready()
+                .is_some()
+    });
+    let orders = bench.state().selection.clone().expect("orders is selected");
+    let key = &bench.state().links_of(&orders).ready().expect("links")[0]
+        .issue
+        .key;
+    let thread = bench.state().comments_of(key);
+    let sent: Vec<(&str, bool)> = thread
+        .list
+        .ready()
+        .map(|l| {
+            l.comments
+                .iter()
+                .map(|c| (c.body.as_str(), c.pending))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        sent,
+        [
+            ("Seen on prod too", false),
+            ("An index on status helps", false)
+        ]
+    );
+    assert_eq!(thread.problem, None);
+    assert_eq!(thread.draft, "");
+    bench.snapshot("issue_comments");
 }
 
 #[test]

@@ -125,6 +125,7 @@ impl UiState {
                 self.replace_issue(&issue);
                 self.board_issue_seen(&issue);
             }
+            Event::Comments(answer) => self.comments_loaded(answer),
             Event::IssueDraft {
                 request,
                 title,
@@ -336,6 +337,9 @@ impl UiState {
             }
             Some(JobKind::Monitoring(key)) => self.monitoring_failed(&key, &message),
             Some(JobKind::Sync(key)) => self.sync_failed(&key, &message),
+            Some(kind @ (JobKind::Comments(_) | JobKind::Comment(_))) => {
+                self.comments_failed(&kind, &message)
+            }
             Some(JobKind::Link { issue, .. }) => {
                 if let Some(Dialog::LinkIssue(d)) = &mut self.dialog
                     && d.linking.as_ref() == Some(&issue)
@@ -353,6 +357,9 @@ impl UiState {
 
     /// Another workbench changed the team store: reload what shows it.
     fn store_changed(&mut self, change: &sr_engine::StoreChange) {
+        if change.table == "issue_comments" || change.table == "*" {
+            self.comments_changed();
+        }
         let everything = change.table == "*" || change.rows.is_some();
         let connections: Vec<String> = match &change.object {
             Some(key) if !everything => key

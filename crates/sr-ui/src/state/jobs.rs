@@ -27,6 +27,10 @@ pub enum JobKind {
     },
     Search(u64),
     Refresh(IssueKey),
+    /// An issue's comments being loaded.
+    Comments(IssueKey),
+    /// A new comment on an issue being kept and sent.
+    Comment(IssueKey),
     Draft(u64),
     TrackerSettings,
     TestTracker(u64),
@@ -85,6 +89,8 @@ fn kind_of(command: &Command) -> JobKind {
         },
         Command::Search { request, .. } => JobKind::Search(*request),
         Command::RefreshIssue { issue } => JobKind::Refresh(issue.clone()),
+        Command::LoadComments { issue, .. } => JobKind::Comments(issue.clone()),
+        Command::AddComment { issue, .. } => JobKind::Comment(issue.clone()),
         Command::DraftIssue { request, .. } => JobKind::Draft(*request),
         Command::LoadTrackerSettings => JobKind::TrackerSettings,
         Command::TestTracker { request, .. } => JobKind::TestTracker(*request),

@@ -7,6 +7,7 @@
 
 mod actions;
 mod apply;
+mod comments;
 mod designer;
 mod dialogs;
 mod jobs;
@@ -31,6 +32,7 @@ use sr_schema::Snapshot;
 use crate::model::explorer::{ExplorerSchema, explorer_tree};
 
 pub use actions::{ViewTarget, can_file_issue};
+pub use comments::{CommentThread, CommentThreads};
 pub use designer::{DesignerSaved, Designers, MAX_ZOOM, MIN_ZOOM, place_new_tables};
 pub use dialogs::{CreateIssueDialog, Dialog, ISSUE_TYPES, LinkIssueDialog, split_labels};
 pub use jobs::{Job, JobKind, Jobs};
@@ -199,6 +201,8 @@ pub struct UiState {
     pub trackers: Load<Vec<TrackerStatus>>,
     /// Linked issues by object key.
     pub links: HashMap<String, Load<Vec<IssueLink>>>,
+    /// Comments of the linked issues, by issue.
+    pub comments: CommentThreads,
     pub selection: Option<ObjectRef>,
     pub tabs: Vec<Tab>,
     pub active_tab: Option<usize>,
@@ -243,6 +247,7 @@ impl UiState {
             connections: Vec::new(),
             trackers: Load::Idle,
             links: HashMap::new(),
+            comments: CommentThreads::new(),
             selection: None,
             tabs: persisted.tabs,
             active_tab: None,

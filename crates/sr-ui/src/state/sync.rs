@@ -167,6 +167,8 @@ impl UiState {
             );
         }
         self.sync.finished.insert(tracker, op);
+        // A sync sends pending comments and reads the changed issues' ones.
+        self.comments_changed();
         if self.sync.open {
             self.send(Command::Sync(SyncCommand::LoadStatus));
         }

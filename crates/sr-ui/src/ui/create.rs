@@ -2,13 +2,12 @@
 //! prefilled from the object with a Markdown preview, and "Link to current
 //! object". Create runs in the background with a spinner.
 
-use egui::{Modal, RichText};
+use egui::Modal;
 use sr_model::Priority;
 
 use crate::state::{ISSUE_TYPES, Load};
 
-use super::widgets::error_ui;
-use crate::model::markdown::{Block, blocks};
+use super::widgets::{error_ui, markdown_ui};
 use crate::state::{Dialog, UiState};
 
 pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
@@ -326,48 +325,5 @@ fn priority_text(p: Option<Priority>) -> String {
     match p {
         Some(p) => format!("{p} · {}", p.label()),
         None => "None".into(),
-    }
-}
-
-/// A plain rendering of the description's Markdown.
-pub(super) fn markdown_ui(ui: &mut egui::Ui, text: &str) {
-    for block in blocks(text) {
-        match block {
-            Block::Heading { level, text } => {
-                let t = RichText::new(text).strong();
-                ui.label(if level <= 2 { t.heading() } else { t });
-            }
-            Block::Bullet(text) => {
-                ui.horizontal_wrapped(|ui| {
-                    ui.label("•");
-                    ui.label(text);
-                });
-            }
-            Block::Code(code) => {
-                egui::Frame::group(ui.style()).show(ui, |ui| {
-                    ui.label(RichText::new(code).monospace());
-                });
-            }
-            Block::Paragraph(text) => {
-                ui.add(egui::Label::new(text).wrap());
-            }
-            Block::Table { header, rows } => {
-                egui::Grid::new(ui.next_auto_id())
-                    .striped(true)
-                    .spacing([12.0, 4.0])
-                    .show(ui, |ui| {
-                        for h in &header {
-                            ui.strong(h);
-                        }
-                        ui.end_row();
-                        for row in &rows {
-                            for cell in row {
-                                ui.label(cell);
-                            }
-                            ui.end_row();
-                        }
-                    });
-            }
-        }
     }
 }

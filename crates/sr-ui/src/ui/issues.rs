@@ -1,9 +1,10 @@
 //! The "Linked Issues" side panel: the issues linked to the selected
-//! object, with View, Sync and Unlink.
+//! object, with View, Sync and Unlink, and each issue's comments.
 
 use egui::RichText;
 use sr_model::{IssueLink, LinkType, ObjectRef};
 
+use super::comments::comments_ui;
 use super::widgets::{empty_ui, error_ui, status_chip_ui};
 use crate::state::{JobKind, Load, UiState, ViewTarget};
 
@@ -47,10 +48,13 @@ pub fn linked_issues_ui(ui: &mut egui::Ui, state: &mut UiState) {
         }
     });
     ui.separator();
+    // A copy, so the cards can change the state (comment drafts) as they
+    // draw; a few links, cloned once a frame.
+    let links = state.links_of(&object).clone();
     egui::ScrollArea::vertical()
         .id_salt("linked-issues")
         .auto_shrink([false, false])
-        .show(ui, |ui| match state.links_of(&object) {
+        .show(ui, |ui| match &links {
             Load::Idle | Load::Loading => {
                 ui.horizontal(|ui| {
                     ui.spinner();
@@ -99,7 +103,7 @@ pub fn linked_issues_ui(ui: &mut egui::Ui, state: &mut UiState) {
 
 fn link_card_ui(
     ui: &mut egui::Ui,
-    state: &UiState,
+    state: &mut UiState,
     object: &ObjectRef,
     link: &IssueLink,
     actions: &mut Vec<Action>,
@@ -163,5 +167,6 @@ fn link_card_ui(
                 ui.spinner();
             }
         });
+        comments_ui(ui, state, issue);
     });
 }

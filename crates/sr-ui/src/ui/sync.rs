@@ -9,7 +9,7 @@ use egui::RichText;
 use sr_engine::monitoring::{SyncOperation, SyncStatus};
 use sr_engine::{ConflictEntry, SyncState, TrackerSync};
 
-use super::widgets::{DONE_COLOR, OPEN_COLOR};
+use super::widgets::{DONE_COLOR, OPEN_COLOR, ago};
 use crate::state::{Load, UiState, progress_fraction, progress_text};
 
 pub fn sync_window_ui(ctx: &egui::Context, state: &mut UiState) {
@@ -309,17 +309,6 @@ fn short_key(key: &str) -> String {
     match tail.rsplit_once(':') {
         Some((path, id)) if tail.contains('/') => format!("{path}#{id}"),
         _ => tail,
-    }
-}
-
-/// A time as "just now", "5 min ago", "3 h ago" or its date.
-fn ago(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let secs = (now - at).num_seconds();
-    match secs {
-        s if s < 60 => "just now".into(),
-        s if s < 3600 => format!("{} min ago", s / 60),
-        s if s < 86_400 => format!("{} h ago", s / 3600),
-        _ => at.format("%Y-%m-%d").to_string(),
     }
 }
 

@@ -5,7 +5,7 @@
 
 use egui::RichText;
 
-use super::create::markdown_ui;
+use super::widgets::markdown_ui;
 use super::widgets::{empty_ui, error_ui};
 use crate::state::UiState;
 

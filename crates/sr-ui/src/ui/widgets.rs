@@ -1,9 +1,12 @@
-//! Small shared pieces: issue badges, status chips, object icons, and the
-//! way errors and empty states are shown.
+//! Small shared pieces: issue badges, status chips, object icons, the
+//! way errors and empty states are shown, relative times and the plain
+//! Markdown rendering of issue texts.
 
+use chrono::{DateTime, Utc};
 use egui::{Color32, RichText};
 use sr_model::{IssueState, IssueStatus, ObjectKind};
 
+use crate::model::markdown::{Block, blocks};
 use crate::state::Badge;
 
 /// Orange for "has open issues", the same in both themes.
@@ -85,4 +88,58 @@ pub fn error_ui(ui: &mut egui::Ui, text: &str) -> egui::Response {
 /// An explanation where there is nothing to show.
 pub fn empty_ui(ui: &mut egui::Ui, text: &str) -> egui::Response {
     ui.add(egui::Label::new(RichText::new(text).weak().italics()).wrap())
+}
+
+/// A time as "just now", "5 min ago", "3 h ago" or its date.
+pub fn ago(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (now - at).num_seconds();
+    match secs {
+        s if s < 60 => "just now".into(),
+        s if s < 3600 => format!("{} min ago", s / 60),
+        s if s < 86_400 => format!("{} h ago", s / 3600),
+        _ => at.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// A plain rendering of the description's Markdown.
+pub fn markdown_ui(ui: &mut egui::Ui, text: &str) {
+    for block in blocks(text) {
+        match block {
+            Block::Heading { level, text } => {
+                let t = RichText::new(text).strong();
+                ui.label(if level <= 2 { t.heading() } else { t });
+            }
+            Block::Bullet(text) => {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label("•");
+                    ui.label(text);
+                });
+            }
+            Block::Code(code) => {
+                egui::Frame::group(ui.style()).show(ui, |ui| {
+                    ui.label(RichText::new(code).monospace());
+                });
+            }
+            Block::Paragraph(text) => {
+                ui.add(egui::Label::new(text).wrap());
+            }
+            Block::Table { header, rows } => {
+                egui::Grid::new(ui.next_auto_id())
+                    .striped(true)
+                    .spacing([12.0, 4.0])
+                    .show(ui, |ui| {
+                        for h in &header {
+                            ui.strong(h);
+                        }
+                        ui.end_row();
+                        for row in &rows {
+                            for cell in row {
+                                ui.label(cell);
+                            }
+                            ui.end_row();
+                        }
+                    });
+            }
+        }
+    }
 }

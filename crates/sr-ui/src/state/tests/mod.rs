@@ -516,6 +516,7 @@ fn the_listener_state_follows_the_engine() {
     assert_eq!(s.listener, Some(Err("port in use".into())));
 }
 
+mod comments;
 mod create;
 mod sql;
 mod sql_issue;
