@@ -458,3 +458,41 @@ fn issues_close_and_reopen_from_the_command_line() {
     let err = env.fail(&["issue", "close", "local:default:99"]);
     assert!(err.contains("99"), "{err}");
 }
+
+#[test]
+fn comments_on_a_local_issue_from_the_command_line() {
+    let env = Env::new();
+    let created = env.json(&[
+        "issue",
+        "create",
+        "--tracker",
+        "Local",
+        "--object",
+        "demo:main.orders",
+        "--title",
+        "Slow report",
+        "--json",
+    ]);
+    let key = created["issue"]["key"].as_str().unwrap().to_owned();
+    let none = env.run(&["issue", "comments", &key]);
+    assert!(none.status.success(), "{none:?}");
+    assert!(
+        String::from_utf8_lossy(&none.stdout).contains("has no comments"),
+        "{none:?}"
+    );
+    let sent = env.run(&["issue", "comment", &key, "The plan scans **orders**"]);
+    assert!(sent.status.success(), "{sent:?}");
+    assert!(
+        String::from_utf8_lossy(&sent.stdout).starts_with(&format!("commented on {key}")),
+        "{sent:?}"
+    );
+    let listed = env.json(&["issue", "comments", &key, "--refresh", "--json"]);
+    let comments = listed["comments"].as_array().unwrap();
+    assert_eq!(comments.len(), 1, "{listed}");
+    assert_eq!(comments[0]["body"], "The plan scans **orders**");
+    assert_eq!(comments[0]["pending"], false);
+    assert!(comments[0]["remote_id"].is_string(), "{listed}");
+    assert!(listed.get("problem").is_none(), "{listed}");
+    let err = env.fail(&["issue", "comment", "local:default:99", "hello"]);
+    assert!(err.contains("99"), "{err}");
+}

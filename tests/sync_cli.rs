@@ -99,3 +99,84 @@ fn sync_run_and_status() {
     );
     assert_eq!(server.failures(), Vec::<String>::new());
 }
+
+/// `issue comment` keeps a comment the tracker refused and says the next
+/// sync sends it; `sync run` does, once; `issue comments --refresh` shows
+/// GitHub's comments and ours.
+#[test]
+fn comments_from_the_command_line_survive_a_refusal() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let repo = GitHubRepo::new("acme", "db").with_token(TOKEN);
+    for n in 0..3 {
+        repo.seed(&format!("issue {n}"), &[], false);
+    }
+    let spec = sr_apimock::spec::github().expect("spec");
+    let server = runtime
+        .block_on(MockServer::start(spec, repo.clone()))
+        .expect("server");
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::create_dir_all(dir.path().join("config")).expect("config dir");
+    std::fs::write(
+        dir.path().join("config/trackers.json"),
+        format!(
+            r#"{{"trackers": [{{"name": "gh", "type": "github",
+                "config": {{"owner": "acme", "repo": "db", "base_url": "{}",
+                           "auth": {{"type": "personal_token", "token": "${{SR_SYNC_TEST_TOKEN}}"}}}}}}]}}"#,
+            server.base_url()
+        ),
+    )
+    .expect("trackers.json");
+    let first = scratchrobin(dir.path(), &["sync", "run", "gh", "--json"]);
+    assert!(first.status.success(), "{first:?}");
+    let instance = server.base_url().trim_start_matches("http://").to_owned();
+    let key = format!("github:{instance}/acme/db:2");
+    assert!(repo.comment(2, "Seen on GitHub"));
+
+    // Refused for good (no retry), as GitHub refuses a body it rejects.
+    server.push_fault(
+        "issues/create-comment",
+        sr_apimock::MockResponse::json(
+            422,
+            &serde_json::json!({"message": "Validation Failed",
+                                "documentation_url": "https://docs.github.com/rest"}),
+        ),
+    );
+    let refused = scratchrobin(dir.path(), &["issue", "comment", &key, "Needs an index"]);
+    assert!(!refused.status.success(), "{refused:?}");
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("is kept and the next sync (`scratchrobin sync run`) sends it"),
+        "{err}"
+    );
+    assert_eq!(repo.comment_bodies(2), vec!["Seen on GitHub"]);
+    let listed = json(&scratchrobin(
+        dir.path(),
+        &["issue", "comments", &key, "--json"],
+    ));
+    let pending: Vec<bool> = listed["comments"]
+        .as_array()
+        .expect("comments")
+        .iter()
+        .map(|c| c["pending"].as_bool().unwrap_or_default())
+        .collect();
+    assert_eq!(pending, vec![false, true], "{listed}");
+
+    let op = json(&scratchrobin(dir.path(), &["sync", "run", "gh", "--json"]));
+    assert_eq!(op["results"]["comments_sent"], 1, "{op}");
+    assert_eq!(
+        repo.comment_bodies(2),
+        vec!["Seen on GitHub", "Needs an index"]
+    );
+    let empty = scratchrobin(dir.path(), &["issue", "comment", &key, "  "]);
+    assert!(!empty.status.success());
+    assert!(
+        String::from_utf8_lossy(&empty.stderr).contains("is empty; write some text"),
+        "{empty:?}"
+    );
+    let text = scratchrobin(dir.path(), &["issue", "comments", &key, "--refresh"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("  Seen on GitHub\n"), "{text}");
+    assert!(text.contains("  Needs an index\n"), "{text}");
+    assert!(!text.contains("not sent yet"), "{text}");
+    assert_eq!(server.failures(), Vec::<String>::new());
+}

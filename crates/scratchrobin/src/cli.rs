@@ -264,6 +264,25 @@ pub enum IssueCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Comment on an issue. The comment is kept first and sent at once;
+    /// when the tracker cannot take it now, the next sync sends it.
+    Comment {
+        key: String,
+        /// The comment's text (Markdown); `-` reads standard input.
+        text: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List an issue's comments, workbench comments not sent yet included.
+    Comments {
+        key: String,
+        /// Read them from the tracker first (else the cache's, read from the
+        /// tracker only the first time).
+        #[arg(long)]
+        refresh: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Search a tracker.
     Search {
         #[arg(long)]

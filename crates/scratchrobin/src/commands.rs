@@ -352,6 +352,12 @@ async fn issue(engine: &Engine, command: IssueCommand) -> anyhow::Result<()> {
                 );
             }
         }
+        IssueCommand::Comment { key, text, json } => {
+            crate::comment_cmd::comment(engine, &key, &text, json).await?;
+        }
+        IssueCommand::Comments { key, refresh, json } => {
+            crate::comment_cmd::comments(engine, &key, refresh, json).await?;
+        }
         IssueCommand::Search {
             tracker,
             query,

@@ -4,6 +4,7 @@
 mod auto_cmd;
 mod cli;
 mod commands;
+mod comment_cmd;
 mod connection_cmd;
 mod db_target;
 mod health_cmd;

@@ -69,6 +69,18 @@ pub enum Command {
     RefreshIssue {
         issue: IssueKey,
     },
+    /// The issue's comments, read from its tracker first when `refresh` is
+    /// set or they were never read; answered by [`Event::Comments`].
+    LoadComments {
+        issue: IssueKey,
+        refresh: bool,
+    },
+    /// Keeps a comment written here and sends it; answered by an
+    /// [`Event::Comments`] with it pending, then one after the send.
+    AddComment {
+        issue: IssueKey,
+        body: String,
+    },
     ReloadTrackers,
     /// The whiteboard saved for `connection`; answered by [`Event::Board`].
     LoadBoard {
@@ -211,6 +223,9 @@ pub enum Event {
         issues: Vec<Issue>,
     },
     IssueRefreshed(Issue),
+    /// An issue's comments (pending workbench ones included), with the
+    /// reason the tracker could not be reached, if it could not.
+    Comments(crate::IssueComments),
     /// A connection's whiteboard: its JSON document and version, or none
     /// (version 0) when it was never saved.
     Board {
@@ -437,6 +452,8 @@ impl Command {
             Command::Unlink { issue, .. } => format!("Unlink {issue}"),
             Command::Search { tracker, .. } => format!("Search {tracker}"),
             Command::RefreshIssue { issue } => format!("Sync {issue}"),
+            Command::LoadComments { issue, .. } => format!("Load the comments of {issue}"),
+            Command::AddComment { issue, .. } => format!("Comment on {issue}"),
             Command::ReloadTrackers => "Reload trackers".into(),
             Command::LoadBoard { connection } => format!("Load the whiteboard of {connection}"),
             Command::SaveBoard { connection, .. } => format!("Save the whiteboard of {connection}"),

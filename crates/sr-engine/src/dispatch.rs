@@ -17,6 +17,21 @@ pub(crate) async fn handle(
     use tracing::Instrument;
     let context = cmd.describe();
     let span = tracing::debug_span!("command", what = %context);
+    // A new comment shows at once, pending, before the tracker answers.
+    if let Command::AddComment { issue, body } = &cmd {
+        match engine.comment_pending(issue, body).await {
+            Ok(_) => match engine.cached_comments(issue).await {
+                Ok(list) => emit(Event::Comments(list)),
+                Err(e) => tracing::warn!(error = %e, "the new comment could not be shown"),
+            },
+            Err(e) => {
+                return emit(Event::Failed {
+                    context,
+                    message: e.to_string(),
+                });
+            }
+        }
+    }
     match run(engine, sync, cmd).instrument(span).await {
         Ok(events) => events.into_iter().for_each(emit),
         Err(e) => emit(Event::Failed {
@@ -199,6 +214,15 @@ async fn run_inner(
         }
         Command::RefreshIssue { issue } => {
             vec![Event::IssueRefreshed(links.refresh(&issue).await?)]
+        }
+        Command::LoadComments { issue, refresh } => {
+            vec![Event::Comments(
+                engine.issue_comments(&issue, refresh).await?,
+            )]
+        }
+        // Kept (and shown) by `handle`; here it is sent.
+        Command::AddComment { issue, .. } => {
+            vec![Event::Comments(engine.send_comments(&issue).await?)]
         }
         Command::ReloadTrackers => {
             engine.reload_trackers().await?;

@@ -37,6 +37,14 @@ pub enum EngineError {
         "{path} is not valid monitoring settings: {reason}; the file is {{\"connections\": {{\"demo\": {{\"drift_minutes\": 15, \"health_minutes\": 5, \"perf_minutes\": 60}}}}}}"
     )]
     MonitoringConfig { path: String, reason: String },
+    #[error(transparent)]
+    Sync(#[from] sr_sync::SyncError),
+    #[error("the comment on {issue} is empty; write some text, then send it")]
+    EmptyComment { issue: String },
+    #[error(
+        "issue {issue} is not in the cache, so it cannot be commented on; check the key, or sync its tracker first (`scratchrobin sync run TRACKER`)"
+    )]
+    UnknownIssue { issue: String },
     #[error("a background task failed: {0}")]
     Background(String),
     #[error("the engine has stopped")]

@@ -10,6 +10,7 @@ mod api;
 mod auto;
 mod boards;
 mod changes;
+mod comments;
 mod connections;
 mod db_jobs;
 mod dispatch;
@@ -29,6 +30,7 @@ mod webhooks;
 pub use api::{Command, EngineHandle, Event, Repaint};
 pub use auto::EventReport;
 pub use changes::ChangeFeed;
+pub use comments::IssueComments;
 pub use connections::{ConnectionInfo, DEMO_CONNECTION};
 pub use db_jobs::{
     ConnectionMonitoring, DatabaseJob, DbCheck, MonitoringConfig, database_jobs,
@@ -44,7 +46,7 @@ pub use query::{MAX_ROWS, QueryAnswer, QueryOutput};
 pub use registry::registry;
 pub use schema_change::{SchemaImpact, impact_markdown};
 pub use settings::{IssueDraftText, PendingSecret};
-pub use sr_store::StoreChange;
+pub use sr_store::{CachedComment, StoreChange};
 pub use sync::EngineSync;
 pub use sync_ops::{
     ConflictEntry, PROGRESS_EVERY, ProgressThrottle, StartedSync, SyncCommand, SyncEvent,

@@ -1,0 +1,114 @@
+//! Comments through the GUI's [`EngineHandle`] on the built-in local
+//! tracker: a new comment is shown pending at once, then sent; an empty
+//! one and one on an issue the cache does not hold are refused, naming
+//! the fix; a refresh reads the tracker's list.
+
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+use sr_engine::{Command, EngineHandle, EngineOptions, Event, IssueComments};
+use sr_model::{IssueDraft, IssueKey};
+use sr_secrets::{Keyring, Resolver};
+
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// The next event `pick` accepts, or the first failure's message.
+fn next<T>(
+    events: &Receiver<Event>,
+    mut pick: impl FnMut(Event) -> Option<T>,
+) -> Result<T, String> {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match events.recv_timeout(left) {
+            Ok(Event::Failed { context, message }) => return Err(format!("{context}: {message}")),
+            Ok(Event::Fatal(m)) => panic!("engine: {m}"),
+            Ok(e) => {
+                if let Some(t) = pick(e) {
+                    return Ok(t);
+                }
+            }
+            Err(e) => panic!("no event in time: {e}"),
+        }
+    }
+}
+
+fn comments(events: &Receiver<Event>) -> Result<IssueComments, String> {
+    next(events, |e| match e {
+        Event::Comments(c) => Some(c),
+        _ => None,
+    })
+}
+
+#[test]
+fn a_comment_shows_pending_at_once_then_sent() {
+    let dir = tempfile::tempdir().expect("dir");
+    let paths = sr_config::Paths::resolve(
+        Some(dir.path().join("config")),
+        Some(dir.path().join("data")),
+    )
+    .expect("paths");
+    let resolver = Arc::new(Resolver::with_env(|_| None, Keyring::in_memory()));
+    let mut options = EngineOptions::new(paths);
+    options.actor = "ann".into();
+    let (engine, events) =
+        EngineHandle::spawn_with(options, resolver, Arc::new(|| {})).expect("engine");
+    next(&events, |e| matches!(e, Event::Ready).then_some(())).expect("ready");
+    assert!(engine.send(Command::CreateIssue {
+        request: 1,
+        tracker: "Local".into(),
+        object: None,
+        draft: IssueDraft {
+            title: "Slow report".into(),
+            ..IssueDraft::default()
+        },
+        attach_ddl: None,
+        attachments: Vec::new(),
+    }));
+    let key: IssueKey = next(&events, |e| match e {
+        Event::IssueCreated { issue, .. } => Some(issue.key().clone()),
+        _ => None,
+    })
+    .expect("created");
+
+    assert!(engine.send(Command::AddComment {
+        issue: key.clone(),
+        body: "The plan scans orders\n".into(),
+    }));
+    let shown = comments(&events).expect("shown");
+    assert_eq!(shown.comments.len(), 1, "{shown:?}");
+    assert!(shown.comments[0].pending, "{shown:?}");
+    assert_eq!(shown.comments[0].author, "ann");
+    assert_eq!(shown.comments[0].body, "The plan scans orders");
+    let sent = comments(&events).expect("sent");
+    assert_eq!(sent.problem, None, "{sent:?}");
+    assert!(!sent.comments[0].pending, "{sent:?}");
+    assert!(sent.comments[0].remote_id.is_some(), "{sent:?}");
+
+    assert!(engine.send(Command::AddComment {
+        issue: key.clone(),
+        body: " \n ".into(),
+    }));
+    let empty = comments(&events).expect_err("an empty comment is refused");
+    assert!(empty.contains("is empty; write some text"), "{empty}");
+    let unknown: IssueKey = "local:default:404".parse().expect("key");
+    assert!(engine.send(Command::AddComment {
+        issue: unknown,
+        body: "hello".into(),
+    }));
+    let refused = comments(&events).expect_err("an unknown issue is refused");
+    assert!(
+        refused.contains("local:default:404 is not in the cache") && refused.contains("sync run"),
+        "{refused}"
+    );
+
+    assert!(engine.send(Command::LoadComments {
+        issue: key,
+        refresh: true,
+    }));
+    let read = comments(&events).expect("read");
+    assert_eq!(read.comments.len(), 1, "{read:?}");
+    assert_eq!(read.comments[0].body, "The plan scans orders");
+    assert!(!read.comments[0].pending);
+}
