@@ -96,7 +96,9 @@ impl Store {
     /// workbench follows them (linked to an object, or read before) and
     /// they changed since their comments were last read (or never were).
     /// Each comes with the issue's cached `updated_at`. Driven by links and
-    /// reads, so it costs nothing for issues nobody follows.
+    /// reads (the tracker is picked out of their rows, not by an issues
+    /// index that would make SQLite walk every cached issue), so it costs
+    /// nothing for issues nobody follows.
     pub async fn comments_due(
         &self,
         provider: &str,
@@ -104,34 +106,31 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<(String, Timestamp)>> {
         let rows = sqlx::query(
-            "SELECT issue_key, updated_at FROM ( \
-               SELECT i.issue_key, i.updated_at FROM links l JOIN issues i ON i.id = l.issue_id \
-               LEFT JOIN issue_comment_reads r ON r.issue_key = i.issue_key \
-               WHERE i.provider = $1 AND i.instance = $2 AND r.issue_key IS NULL \
-               UNION \
-               SELECT i.issue_key, i.updated_at FROM issue_comment_reads r \
-               JOIN issues i ON i.issue_key = r.issue_key \
-               WHERE i.provider = $1 AND i.instance = $2 AND r.issue_updated < i.updated_at \
-             ) due ORDER BY updated_at DESC, issue_key LIMIT $3",
+            "SELECT i.issue_key, i.updated_at FROM links l JOIN issues i ON i.id = l.issue_id \
+             LEFT JOIN issue_comment_reads r ON r.issue_key = i.issue_key WHERE r.issue_key IS NULL \
+             UNION \
+             SELECT i.issue_key, i.updated_at FROM issue_comment_reads r \
+             JOIN issues i ON i.issue_key = r.issue_key WHERE r.issue_updated < i.updated_at",
         )
-        .bind(provider)
-        .bind(instance)
-        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("issue_key")?,
-                    time::from_ms(r.try_get("updated_at")?, TABLE)?,
-                ))
-            })
-            .collect()
+        let prefix = key_prefix(provider, instance);
+        let mut due = Vec::new();
+        for r in &rows {
+            let key: String = r.try_get("issue_key")?;
+            if key.starts_with(&prefix) {
+                due.push((key, time::from_ms(r.try_get("updated_at")?, TABLE)?));
+            }
+        }
+        due.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        due.truncate(limit);
+        Ok(due)
     }
 
     /// The issues of one tracker whose comments the workbench follows
     /// (linked to an object, or read before), each with the issue's
     /// `updated_at` when its comments were last read (`None`: never).
+    /// Driven by links and reads, like [`Store::comments_due`].
     pub async fn comment_follows(
         &self,
         provider: &str,
@@ -140,24 +139,21 @@ impl Store {
         let rows = sqlx::query(
             "SELECT i.issue_key, r.issue_updated FROM links l JOIN issues i ON i.id = l.issue_id \
              LEFT JOIN issue_comment_reads r ON r.issue_key = i.issue_key \
-             WHERE i.provider = $1 AND i.instance = $2 \
              UNION \
-             SELECT r.issue_key, r.issue_updated FROM issue_comment_reads r \
-             JOIN issues i ON i.issue_key = r.issue_key WHERE i.provider = $1 AND i.instance = $2",
+             SELECT r.issue_key, r.issue_updated FROM issue_comment_reads r",
         )
-        .bind(provider)
-        .bind(instance)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
+        let prefix = key_prefix(provider, instance);
+        let mut out = HashMap::new();
+        for r in &rows {
+            let key: String = r.try_get("issue_key")?;
+            if key.starts_with(&prefix) {
                 let updated: Option<i64> = r.try_get("issue_updated")?;
-                Ok((
-                    r.try_get("issue_key")?,
-                    updated.map(|ms| time::from_ms(ms, TABLE)).transpose()?,
-                ))
-            })
-            .collect()
+                out.insert(key, updated.map(|ms| time::from_ms(ms, TABLE)).transpose()?);
+            }
+        }
+        Ok(out)
     }
 
     /// A read of the issue's comments failed: they count as unread, so
@@ -365,6 +361,11 @@ impl Store {
         .await?;
         Ok(())
     }
+}
+
+/// The start of every issue key of one tracker.
+fn key_prefix(provider: &str, instance: &str) -> String {
+    format!("{provider}:{instance}:")
 }
 
 fn comment_from_row(r: &AnyRow) -> Result<CachedComment> {
