@@ -67,7 +67,30 @@ impl Engine {
                     .await?;
                 "deleted"
             }
-            TrackerEvent::Comment { .. } => "comment",
+            TrackerEvent::Comment {
+                action,
+                issue,
+                comment,
+            } => {
+                let key = issue.to_string();
+                let deleted = action == sr_tracker::CommentAction::Deleted;
+                if self
+                    .store()
+                    .apply_remote_comment(&key, &comment, deleted)
+                    .await?
+                {
+                    self.notify(crate::Event::StoreChanged(sr_store::StoreChange {
+                        table: "issue_comments".into(),
+                        op: if deleted { "DELETE" } else { "INSERT" }.into(),
+                        object: None,
+                        issue: Some(key),
+                        rows: None,
+                    }));
+                    "comment"
+                } else {
+                    "comment (not followed)"
+                }
+            }
             TrackerEvent::Ping => "ping",
             TrackerEvent::Unknown { .. } => "ignored",
         })

@@ -73,3 +73,98 @@ fn notices_key(engine: &Engine) -> sr_model::IssueKey {
     let tracker = engine.links().tracker("GH").unwrap();
     tracker.info().key("1")
 }
+
+/// A comment webhook updates the comment cache of an issue whose comments
+/// were read, tells the UI, and leaves other issues to be read whole.
+#[tokio::test]
+async fn comment_deliveries_update_followed_issues_comments() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = sr_config::Paths::resolve(
+        Some(dir.path().join("config")),
+        Some(dir.path().join("data")),
+    )
+    .unwrap();
+    std::fs::write(
+        paths.trackers_file(),
+        r#"{"trackers": [{"name": "GH", "type": "github",
+            "config": {"owner": "Codertocat", "repo": "Hello-World", "base_url": "http://127.0.0.1:9",
+                       "auth": {"type": "personal_token", "token": "${TOKEN}"}}}]}"#,
+    )
+    .unwrap();
+    let resolver = Arc::new(Resolver::with_env(
+        |n| (n == "TOKEN").then(|| "t".to_owned()),
+        Keyring::in_memory(),
+    ));
+    let engine = Arc::new(
+        Engine::open_with(EngineOptions::new(paths), resolver)
+            .await
+            .unwrap(),
+    );
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/github-webhooks/issue_comment.json");
+    let all: serde_json::Value = serde_json::from_slice(&std::fs::read(fixtures).unwrap()).unwrap();
+    let payload = all[0].clone();
+    assert_eq!(payload["action"], "created");
+    let delivery = |id: i64, body: &serde_json::Value| Delivery {
+        id,
+        provider: "github".into(),
+        tracker: "GH".into(),
+        event: "issue_comment".into(),
+        delivery_id: format!("c{id}"),
+        received_at: chrono::Utc::now(),
+        body: serde_json::to_vec(body).unwrap(),
+        size: 0,
+        status: DeliveryStatus::Pending,
+        attempts: 0,
+        last_error: None,
+        processed_at: None,
+    };
+    let handler = EngineDeliveries::new(engine.clone());
+    let key = notices_key(&engine).to_string();
+    let mut notices = engine.subscribe();
+
+    // Nobody read this issue's comments: nothing is cached piecemeal.
+    handler.process(&delivery(1, &payload)).await.unwrap();
+    assert!(
+        engine
+            .store()
+            .issue_comments(&key)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(notices.try_recv().is_err());
+
+    engine
+        .store()
+        .replace_remote_comments(&key, &[], chrono::Utc::now())
+        .await
+        .unwrap();
+    handler.process(&delivery(2, &payload)).await.unwrap();
+    let cached = engine.store().issue_comments(&key).await.unwrap();
+    assert_eq!(cached.len(), 1, "{cached:?}");
+    assert_eq!(cached[0].body, payload["comment"]["body"].as_str().unwrap());
+    assert_eq!(
+        cached[0].remote_id.as_deref(),
+        Some(payload["comment"]["id"].to_string().as_str())
+    );
+    match notices.try_recv() {
+        Ok(Event::StoreChanged(change)) => {
+            assert_eq!(change.table, "issue_comments");
+            assert_eq!(change.issue.as_deref(), Some(key.as_str()));
+        }
+        other => panic!("expected a comments change, got {other:?}"),
+    }
+
+    let mut deleted = payload.clone();
+    deleted["action"] = "deleted".into();
+    handler.process(&delivery(3, &deleted)).await.unwrap();
+    assert!(
+        engine
+            .store()
+            .issue_comments(&key)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -262,6 +262,51 @@ impl Store {
         Ok(changes)
     }
 
+    /// A comment a webhook reported created, edited (`deleted` false) or
+    /// deleted, applied to an issue whose comments are cached (read
+    /// before); returns whether it was. Other issues' comments are read
+    /// whole when someone first looks.
+    pub async fn apply_remote_comment(
+        &self,
+        issue_key: &str,
+        comment: &Comment,
+        deleted: bool,
+    ) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let read = sqlx::query("SELECT 1 AS one FROM issue_comment_reads WHERE issue_key = $1")
+            .bind(issue_key)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if !read {
+            return Ok(false);
+        }
+        if deleted {
+            sqlx::query("DELETE FROM issue_comments WHERE issue_key = $1 AND remote_id = $2")
+                .bind(issue_key)
+                .bind(comment.id.as_str())
+                .execute(&mut *tx)
+                .await?;
+        } else {
+            sqlx::query(
+                "INSERT INTO issue_comments (issue_key, remote_id, author, body, created_at, updated_at, state) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'synced') \
+                 ON CONFLICT (issue_key, remote_id) DO UPDATE SET author = excluded.author, \
+                 body = excluded.body, updated_at = excluded.updated_at",
+            )
+            .bind(issue_key)
+            .bind(comment.id.as_str())
+            .bind(comment.author.as_str())
+            .bind(comment.body.as_str())
+            .bind(time::to_ms(comment.created_at))
+            .bind(comment.updated_at.map(time::to_ms))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Keeps a comment written in the workbench for the next sync to send.
     pub async fn add_local_comment(
         &self,
