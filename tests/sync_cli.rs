@@ -34,11 +34,19 @@ fn json(out: &Output) -> Value {
     })
 }
 
-#[test]
-fn sync_run_and_status() {
+/// A loopback GitHub with `issues` issues, and a data and config directory
+/// whose trackers.json names it `gh` (polled every 10 minutes).
+fn setup(
+    issues: usize,
+) -> (
+    tokio::runtime::Runtime,
+    GitHubRepo,
+    MockServer,
+    tempfile::TempDir,
+) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let repo = GitHubRepo::new("acme", "db").with_token(TOKEN);
-    for n in 0..120 {
+    for n in 0..issues {
         repo.seed(&format!("issue {n}"), &[], false);
     }
     let spec = sr_apimock::spec::github().expect("spec");
@@ -58,6 +66,12 @@ fn sync_run_and_status() {
         ),
     )
     .expect("trackers.json");
+    (runtime, repo, server, dir)
+}
+
+#[test]
+fn sync_run_and_status() {
+    let (_runtime, repo, server, dir) = setup(120);
 
     let first = scratchrobin(dir.path(), &["sync", "run", "gh", "--json"]);
     assert!(first.status.success(), "{first:?}");
@@ -105,27 +119,7 @@ fn sync_run_and_status() {
 /// GitHub's comments and ours.
 #[test]
 fn comments_from_the_command_line_survive_a_refusal() {
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let repo = GitHubRepo::new("acme", "db").with_token(TOKEN);
-    for n in 0..3 {
-        repo.seed(&format!("issue {n}"), &[], false);
-    }
-    let spec = sr_apimock::spec::github().expect("spec");
-    let server = runtime
-        .block_on(MockServer::start(spec, repo.clone()))
-        .expect("server");
-    let dir = tempfile::tempdir().expect("dir");
-    std::fs::create_dir_all(dir.path().join("config")).expect("config dir");
-    std::fs::write(
-        dir.path().join("config/trackers.json"),
-        format!(
-            r#"{{"trackers": [{{"name": "gh", "type": "github",
-                "config": {{"owner": "acme", "repo": "db", "base_url": "{}",
-                           "auth": {{"type": "personal_token", "token": "${{SR_SYNC_TEST_TOKEN}}"}}}}}}]}}"#,
-            server.base_url()
-        ),
-    )
-    .expect("trackers.json");
+    let (_runtime, repo, server, dir) = setup(3);
     let first = scratchrobin(dir.path(), &["sync", "run", "gh", "--json"]);
     assert!(first.status.success(), "{first:?}");
     let instance = server.base_url().trim_start_matches("http://").to_owned();

@@ -13,27 +13,7 @@ use sr_webhook::DeliveryHandler;
 #[tokio::test]
 async fn a_processed_delivery_reaches_the_ui_once() {
     let dir = tempfile::tempdir().unwrap();
-    let paths = sr_config::Paths::resolve(
-        Some(dir.path().join("config")),
-        Some(dir.path().join("data")),
-    )
-    .unwrap();
-    std::fs::write(
-        paths.trackers_file(),
-        r#"{"trackers": [{"name": "GH", "type": "github",
-            "config": {"owner": "Codertocat", "repo": "Hello-World", "base_url": "http://127.0.0.1:9",
-                       "auth": {"type": "personal_token", "token": "${TOKEN}"}}}]}"#,
-    )
-    .unwrap();
-    let resolver = Arc::new(Resolver::with_env(
-        |n| (n == "TOKEN").then(|| "t".to_owned()),
-        Keyring::in_memory(),
-    ));
-    let engine = Arc::new(
-        Engine::open_with(EngineOptions::new(paths), resolver)
-            .await
-            .unwrap(),
-    );
+    let engine = engine_with_github(dir.path()).await;
     let mut notices = engine.subscribe();
 
     let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -69,21 +49,11 @@ async fn a_processed_delivery_reaches_the_ui_once() {
     assert!(notices.try_recv().is_err());
 }
 
-fn notices_key(engine: &Engine) -> sr_model::IssueKey {
-    let tracker = engine.links().tracker("GH").unwrap();
-    tracker.info().key("1")
-}
-
-/// A comment webhook updates the comment cache of an issue whose comments
-/// were read, tells the UI, and leaves other issues to be read whole.
-#[tokio::test]
-async fn comment_deliveries_update_followed_issues_comments() {
-    let dir = tempfile::tempdir().unwrap();
-    let paths = sr_config::Paths::resolve(
-        Some(dir.path().join("config")),
-        Some(dir.path().join("data")),
-    )
-    .unwrap();
+/// An engine whose one tracker is GitHub's Codertocat/Hello-World, the
+/// repository of GitHub's example payloads (never reached: port 9).
+async fn engine_with_github(dir: &std::path::Path) -> Arc<Engine> {
+    let paths =
+        sr_config::Paths::resolve(Some(dir.join("config")), Some(dir.join("data"))).unwrap();
     std::fs::write(
         paths.trackers_file(),
         r#"{"trackers": [{"name": "GH", "type": "github",
@@ -95,11 +65,24 @@ async fn comment_deliveries_update_followed_issues_comments() {
         |n| (n == "TOKEN").then(|| "t".to_owned()),
         Keyring::in_memory(),
     ));
-    let engine = Arc::new(
+    Arc::new(
         Engine::open_with(EngineOptions::new(paths), resolver)
             .await
             .unwrap(),
-    );
+    )
+}
+
+fn notices_key(engine: &Engine) -> sr_model::IssueKey {
+    let tracker = engine.links().tracker("GH").unwrap();
+    tracker.info().key("1")
+}
+
+/// A comment webhook updates the comment cache of an issue whose comments
+/// were read, tells the UI, and leaves other issues to be read whole.
+#[tokio::test]
+async fn comment_deliveries_update_followed_issues_comments() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine_with_github(dir.path()).await;
     let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/fixtures/github-webhooks/issue_comment.json");
     let all: serde_json::Value = serde_json::from_slice(&std::fs::read(fixtures).unwrap()).unwrap();
