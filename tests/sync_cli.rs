@@ -155,6 +155,38 @@ fn comments_from_the_command_line_survive_a_refusal() {
         .collect();
     assert_eq!(pending, vec![false, true], "{listed}");
 
+    // A second refused comment, taken back before any sync sends it (the
+    // send tries the first one again too: two refusals).
+    for _ in 0..2 {
+        server.push_fault(
+            "issues/create-comment",
+            sr_apimock::MockResponse::json(
+                422,
+                &serde_json::json!({"message": "Validation Failed",
+                                    "documentation_url": "https://docs.github.com/rest"}),
+            ),
+        );
+    }
+    let typo = scratchrobin(dir.path(), &["issue", "comment", &key, "Neds an idx"]);
+    assert!(!typo.status.success(), "{typo:?}");
+    let text = scratchrobin(dir.path(), &["issue", "comments", &key]);
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    let id = text
+        .lines()
+        .filter_map(|l| l.split("(not sent yet, id ").nth(1))
+        .filter_map(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .next_back()
+        .expect("the pending comment's id")
+        .to_owned();
+    let back = scratchrobin(dir.path(), &["issue", "take-back", &key, &id]);
+    assert!(back.status.success(), "{back:?}");
+    assert_eq!(String::from_utf8_lossy(&back.stdout), "Neds an idx\n");
+    let again = scratchrobin(dir.path(), &["issue", "take-back", &key, &id]);
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("can no longer be taken back"),
+        "{again:?}"
+    );
+
     let op = json(&scratchrobin(dir.path(), &["sync", "run", "gh", "--json"]));
     assert_eq!(op["results"]["comments_sent"], 1, "{op}");
     assert_eq!(

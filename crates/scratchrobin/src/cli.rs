@@ -273,6 +273,9 @@ pub enum IssueCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Take back a comment not sent yet (its id from `issue comments`);
+    /// prints its text.
+    TakeBack { key: String, id: i64 },
     /// List an issue's comments, workbench comments not sent yet included.
     Comments {
         key: String,

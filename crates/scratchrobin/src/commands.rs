@@ -355,6 +355,10 @@ async fn issue(engine: &Engine, command: IssueCommand) -> anyhow::Result<()> {
         IssueCommand::Comment { key, text, json } => {
             crate::comment_cmd::comment(engine, &key, &text, json).await?;
         }
+        IssueCommand::TakeBack { key, id } => {
+            let (_, body) = engine.take_back_comment(&key.parse()?, id).await?;
+            println!("{body}");
+        }
         IssueCommand::Comments { key, refresh, json } => {
             crate::comment_cmd::comments(engine, &key, refresh, json).await?;
         }

@@ -61,7 +61,7 @@ fn listing(answer: &IssueComments) -> String {
 fn entry(c: &CachedComment) -> String {
     let mut head = format!("{} {}", c.created_at.format("%Y-%m-%d %H:%M UTC"), c.author);
     if c.pending {
-        head.push_str("  (not sent yet");
+        head.push_str(&format!("  (not sent yet, id {}", c.id));
         if let Some(e) = &c.last_error {
             head.push_str(&format!(": {e}"));
         }

@@ -81,6 +81,12 @@ pub enum Command {
         issue: IssueKey,
         body: String,
     },
+    /// Takes back a comment written here and not sent yet (`comment`: its
+    /// cache id); answered by [`Event::CommentTakenBack`].
+    TakeBackComment {
+        issue: IssueKey,
+        comment: i64,
+    },
     ReloadTrackers,
     /// The whiteboard saved for `connection`; answered by [`Event::Board`].
     LoadBoard {
@@ -226,6 +232,11 @@ pub enum Event {
     /// An issue's comments (pending workbench ones included), with the
     /// reason the tracker could not be reached, if it could not.
     Comments(crate::IssueComments),
+    /// A pending comment was taken back: the list after, and its text.
+    CommentTakenBack {
+        comments: crate::IssueComments,
+        body: String,
+    },
     /// A connection's whiteboard: its JSON document and version, or none
     /// (version 0) when it was never saved.
     Board {
@@ -454,6 +465,9 @@ impl Command {
             Command::RefreshIssue { issue } => format!("Sync {issue}"),
             Command::LoadComments { issue, .. } => format!("Load the comments of {issue}"),
             Command::AddComment { issue, .. } => format!("Comment on {issue}"),
+            Command::TakeBackComment { issue, .. } => {
+                format!("Take back a comment on {issue}")
+            }
             Command::ReloadTrackers => "Reload trackers".into(),
             Command::LoadBoard { connection } => format!("Load the whiteboard of {connection}"),
             Command::SaveBoard { connection, .. } => format!("Save the whiteboard of {connection}"),

@@ -75,6 +75,21 @@ impl Engine {
         })
     }
 
+    /// Takes back a comment written here and not sent yet; answers the
+    /// list after and the comment's text (to edit and send again).
+    pub async fn take_back_comment(
+        &self,
+        issue: &IssueKey,
+        comment: i64,
+    ) -> Result<(IssueComments, String), EngineError> {
+        let Some(body) = self.store().take_back_comment(comment).await? else {
+            return Err(EngineError::CommentNotPending {
+                issue: issue.to_string(),
+            });
+        };
+        Ok((self.cached_comments(issue).await?, body))
+    }
+
     /// The cache's comments of an issue, without asking the tracker.
     pub async fn cached_comments(&self, issue: &IssueKey) -> Result<IssueComments, EngineError> {
         Ok(IssueComments {

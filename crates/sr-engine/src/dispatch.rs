@@ -220,6 +220,10 @@ async fn run_inner(
                 engine.issue_comments(&issue, refresh).await?,
             )]
         }
+        Command::TakeBackComment { issue, comment } => {
+            let (comments, body) = engine.take_back_comment(&issue, comment).await?;
+            vec![Event::CommentTakenBack { comments, body }]
+        }
         // Kept (and shown) by `handle`; here it is sent.
         Command::AddComment { issue, .. } => {
             vec![Event::Comments(engine.send_comments(&issue).await?)]

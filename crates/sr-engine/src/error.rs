@@ -45,6 +45,10 @@ pub enum EngineError {
         "issue {issue} is not in the cache, so it cannot be commented on; check the key, or sync its tracker first (`scratchrobin sync run TRACKER`)"
     )]
     UnknownIssue { issue: String },
+    #[error(
+        "the comment on {issue} can no longer be taken back: it is being sent or was sent; reload the comments to see it"
+    )]
+    CommentNotPending { issue: String },
     #[error("a background task failed: {0}")]
     Background(String),
     #[error("the engine has stopped")]

@@ -112,3 +112,47 @@ fn a_comment_shows_pending_at_once_then_sent() {
     assert_eq!(read.comments[0].body, "The plan scans orders");
     assert!(!read.comments[0].pending);
 }
+
+#[tokio::test]
+async fn a_pending_comment_is_taken_back_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    let paths = sr_config::Paths::resolve(
+        Some(dir.path().join("config")),
+        Some(dir.path().join("data")),
+    )
+    .expect("paths");
+    let resolver = Arc::new(Resolver::with_env(|_| None, Keyring::in_memory()));
+    let engine = sr_engine::Engine::open_with(EngineOptions::new(paths), resolver)
+        .await
+        .expect("engine");
+    let draft = IssueDraft {
+        title: "Slow report".into(),
+        ..IssueDraft::default()
+    };
+    let opts = sr_links::LinkOptions::manual("ann");
+    let (issue, _) = engine
+        .links()
+        .create_and_link(None, &draft, "Local", &opts)
+        .await
+        .expect("created");
+    let key = issue.key().clone();
+    let kept = engine
+        .comment_pending(&key, "On second thought…")
+        .await
+        .expect("kept");
+    let (after, body) = engine
+        .take_back_comment(&key, kept.id)
+        .await
+        .expect("taken back");
+    assert_eq!(body, "On second thought…");
+    assert!(after.comments.is_empty(), "{after:?}");
+    let again = engine
+        .take_back_comment(&key, kept.id)
+        .await
+        .expect_err("only once");
+    assert!(
+        again.to_string().contains("can no longer be taken back"),
+        "{again}"
+    );
+    engine.store().close().await;
+}

@@ -394,6 +394,24 @@ impl Store {
         Ok(())
     }
 
+    /// Takes back a workbench comment not sent yet: it is deleted and its
+    /// text returned. `None` when it is being sent right now or was sent
+    /// (or taken back) meanwhile. When an earlier send may have reached
+    /// the tracker (`attempts` above zero), the tracker's copy shows up
+    /// with the next read like any other comment.
+    pub async fn take_back_comment(&self, id: i64) -> Result<Option<String>> {
+        let now = time::to_ms(time::now());
+        let row = sqlx::query(
+            "DELETE FROM issue_comments WHERE id = $1 AND state = 'pending' \
+             AND (claimed_until IS NULL OR claimed_until < $2) RETURNING body",
+        )
+        .bind(id)
+        .bind(now)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| Ok(r.try_get("body")?)).transpose()
+    }
+
     /// A send that failed; the comment stays pending with the reason and
     /// its claim is given up.
     pub async fn mark_comment_failed(&self, id: i64, error: &str) -> Result<()> {

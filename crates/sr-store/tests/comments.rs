@@ -267,3 +267,48 @@ async fn a_pending_comment_is_sent_once_and_then_matched_by_its_id() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_pending_comment_can_be_taken_back_unless_it_is_being_sent_or_was_sent() {
+    on_both(|store| async move {
+        let k = key(8);
+        let a = store
+            .add_local_comment(&k, "ann", "first thought")
+            .await
+            .unwrap();
+        let b = store
+            .add_local_comment(&k, "ann", "second thought")
+            .await
+            .unwrap();
+        assert_eq!(
+            store.take_back_comment(a.id).await.unwrap().as_deref(),
+            Some("first thought")
+        );
+        assert_eq!(
+            store.take_back_comment(a.id).await.unwrap(),
+            None,
+            "already gone"
+        );
+        let later = Utc::now() + Duration::minutes(5);
+        assert!(store.claim_comment_send(b.id, later).await.unwrap());
+        assert_eq!(
+            store.take_back_comment(b.id).await.unwrap(),
+            None,
+            "being sent"
+        );
+        store
+            .mark_comment_sent(b.id, &comment("7", "second thought", 3))
+            .await
+            .unwrap();
+        assert_eq!(store.take_back_comment(b.id).await.unwrap(), None, "sent");
+        let left: Vec<String> = store
+            .issue_comments(&k)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.body)
+            .collect();
+        assert_eq!(left, vec!["second thought"]);
+    })
+    .await;
+}

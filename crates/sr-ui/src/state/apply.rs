@@ -126,6 +126,7 @@ impl UiState {
                 self.board_issue_seen(&issue);
             }
             Event::Comments(answer) => self.comments_loaded(answer),
+            Event::CommentTakenBack { comments, body } => self.comment_taken_back(comments, body),
             Event::IssueDraft {
                 request,
                 title,

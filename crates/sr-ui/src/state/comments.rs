@@ -124,6 +124,31 @@ impl UiState {
         });
     }
 
+    /// "Take back": removes a pending comment of `issue` (its cache id)
+    /// before it is sent; its text comes back into the draft. Nothing
+    /// happens while a command about these comments is in flight.
+    pub fn take_back_comment(&mut self, issue: &IssueKey, comment: i64) {
+        if self.comments_busy(issue) {
+            return;
+        }
+        self.send(Command::TakeBackComment {
+            issue: issue.clone(),
+            comment,
+        });
+    }
+
+    /// A pending comment was taken back: the list without it, and its
+    /// text in front of whatever the draft holds.
+    pub(super) fn comment_taken_back(&mut self, answer: IssueComments, body: String) {
+        let thread = self.comments.entry(answer.issue.clone()).or_default();
+        thread.draft = if thread.draft.trim().is_empty() {
+            body
+        } else {
+            format!("{body}\n\n{}", thread.draft)
+        };
+        self.comments_loaded(answer);
+    }
+
     /// An issue's comments arrived: they replace its list.
     pub(super) fn comments_loaded(&mut self, answer: IssueComments) {
         let issue = answer.issue.clone();

@@ -91,6 +91,7 @@ fn kind_of(command: &Command) -> JobKind {
         Command::RefreshIssue { issue } => JobKind::Refresh(issue.clone()),
         Command::LoadComments { issue, .. } => JobKind::Comments(issue.clone()),
         Command::AddComment { issue, .. } => JobKind::Comment(issue.clone()),
+        Command::TakeBackComment { issue, .. } => JobKind::Comments(issue.clone()),
         Command::DraftIssue { request, .. } => JobKind::Draft(*request),
         Command::LoadTrackerSettings => JobKind::TrackerSettings,
         Command::TestTracker { request, .. } => JobKind::TestTracker(*request),

@@ -34,6 +34,7 @@ fn thread_ui(ui: &mut egui::Ui, state: &mut UiState, issue: &IssueRef) {
     let sending = state.jobs.is_running(&JobKind::Comment(key.clone()));
     let thread = state.comments_of(key);
     let mut refresh = false;
+    let mut take_back = None;
     ui.horizontal(|ui| {
         refresh = ui
             .add_enabled(!busy, egui::Button::new("⟳"))
@@ -91,7 +92,22 @@ fn thread_ui(ui: &mut egui::Ui, state: &mut UiState, issue: &IssueRef) {
                     } else {
                         "pending — will be sent by the next sync"
                     };
-                    ui.label(RichText::new(tag).small().color(OPEN_COLOR));
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(RichText::new(tag).small().color(OPEN_COLOR));
+                        let hint = if c.attempts > 0 {
+                            "Remove it before it is sent and put its text back in the box. \
+                             An earlier try may have reached the tracker: check the issue there."
+                        } else {
+                            "Remove it before it is sent and put its text back in the box"
+                        };
+                        if ui
+                            .add_enabled(!busy, egui::Button::new("✎ Take back").small())
+                            .on_hover_text(hint)
+                            .clicked()
+                        {
+                            take_back = Some(c.id);
+                        }
+                    });
                     if let Some(error) = &c.last_error {
                         error_ui(ui, &format!("Last try failed: {error}"));
                     }
@@ -134,5 +150,8 @@ fn thread_ui(ui: &mut egui::Ui, state: &mut UiState, issue: &IssueRef) {
     }
     if refresh {
         state.refresh_comments(key);
+    }
+    if let Some(id) = take_back {
+        state.take_back_comment(key, id);
     }
 }

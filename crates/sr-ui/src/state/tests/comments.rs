@@ -294,3 +294,59 @@ fn a_finished_sync_reloads_open_lists() {
     s.apply(Event::Sync(SyncEvent::Finished(op)));
     assert_eq!(comment_commands(&mut s), [load(false)]);
 }
+
+#[test]
+fn taking_back_a_pending_comment_puts_its_text_in_front_of_the_draft() {
+    let mut s = open_with(vec![
+        comment(1, "ann", "Seen on prod", false),
+        comment(2, "ann", "Needs an index", true),
+    ]);
+    *s.comment_draft_mut(&key()) = "and a test".into();
+    s.take_back_comment(&key(), 2);
+    let sent: Vec<(String, i64)> = s
+        .take_commands()
+        .into_iter()
+        .filter_map(|c| match c {
+            Command::TakeBackComment { issue, comment } => Some((issue.to_string(), comment)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sent, [("local:default:1".to_owned(), 2)]);
+    assert!(s.comments_busy(&key()));
+    s.take_back_comment(&key(), 2);
+    assert!(s.take_commands().is_empty(), "one at a time");
+
+    s.apply(Event::CommentTakenBack {
+        comments: IssueComments {
+            issue: key(),
+            comments: vec![comment(1, "ann", "Seen on prod", false)],
+            problem: None,
+        },
+        body: "Needs an index".into(),
+    });
+    assert!(s.jobs.is_empty(), "the job ended");
+    let thread = s.comments_of(&key());
+    assert_eq!(thread.count(), Some(1));
+    assert_eq!(thread.draft, "Needs an index\n\nand a test");
+}
+
+#[test]
+fn a_refused_take_back_keeps_the_draft_and_says_why() {
+    let mut s = open_with(vec![comment(2, "ann", "Needs an index", true)]);
+    s.take_back_comment(&key(), 2);
+    s.take_commands();
+    s.apply(Event::Failed {
+        context: "Take back a comment on local:default:1".into(),
+        message: "the comment on local:default:1 can no longer be taken back".into(),
+    });
+    assert!(s.jobs.is_empty());
+    let thread = s.comments_of(&key());
+    assert!(thread.draft.is_empty());
+    assert!(
+        thread
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.contains("can no longer be taken back")),
+        "{thread:?}"
+    );
+}
