@@ -124,6 +124,35 @@ async fn another_processs_changes_are_heard_with_their_keys() {
     );
 }
 
+/// Comment notices name their issue, for a pending comment, its sending
+/// and its taking back alike.
+#[tokio::test]
+async fn comment_changes_are_heard_with_their_issue() {
+    let url = sr_testkit::postgres_db().await;
+    let listening = Store::open(&url).await.unwrap();
+    let writer = Store::open(&url).await.unwrap();
+    let mut listener = listening.listen_changes().await.unwrap().unwrap();
+    let key = "local:default:7";
+    let kept = writer.add_local_comment(key, "ann", "hello").await.unwrap();
+    assert_eq!(
+        next(&mut listener).await,
+        change("issue_comments", "INSERT", None, Some(key))
+    );
+    writer
+        .mark_comment_failed(kept.id, "offline")
+        .await
+        .unwrap();
+    assert_eq!(
+        next(&mut listener).await,
+        change("issue_comments", "UPDATE", None, Some(key))
+    );
+    writer.take_back_comment(kept.id).await.unwrap();
+    assert_eq!(
+        next(&mut listener).await,
+        change("issue_comments", "DELETE", None, Some(key))
+    );
+}
+
 #[tokio::test]
 async fn sqlite_has_no_listener() {
     let dir = tempfile::tempdir().unwrap();

@@ -36,12 +36,30 @@ CREATE TABLE issue_comment_reads (
     read_at        BIGINT NOT NULL
 );
 
+-- Change notices name the issue, so other workbenches reload only its
+-- comments; a bulk change (over 100 issues) is summarised.
 CREATE FUNCTION sr_notify_comments() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    n BIGINT;
+    r RECORD;
 BEGIN
-    PERFORM pg_notify('scratchrobin_changes',
-        json_build_object('table', 'issue_comments', 'op', TG_OP)::text);
+    SELECT count(DISTINCT issue_key) INTO n FROM changed;
+    IF n > 100 THEN
+        PERFORM pg_notify('scratchrobin_changes',
+            json_build_object('table', 'issue_comments', 'op', TG_OP, 'rows', n)::text);
+    ELSE
+        FOR r IN SELECT DISTINCT issue_key FROM changed LOOP
+            PERFORM pg_notify('scratchrobin_changes',
+                json_build_object('table', 'issue_comments', 'op', TG_OP,
+                                  'issue', r.issue_key)::text);
+        END LOOP;
+    END IF;
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER issue_comments_notify AFTER INSERT OR UPDATE OR DELETE ON issue_comments
-    FOR EACH STATEMENT EXECUTE FUNCTION sr_notify_comments();
+CREATE TRIGGER issue_comments_notify_insert AFTER INSERT ON issue_comments
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION sr_notify_comments();
+CREATE TRIGGER issue_comments_notify_update AFTER UPDATE ON issue_comments
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION sr_notify_comments();
+CREATE TRIGGER issue_comments_notify_delete AFTER DELETE ON issue_comments
+    REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION sr_notify_comments();

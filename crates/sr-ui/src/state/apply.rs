@@ -358,8 +358,14 @@ impl UiState {
 
     /// Another workbench changed the team store: reload what shows it.
     fn store_changed(&mut self, change: &sr_engine::StoreChange) {
-        if change.table == "issue_comments" || change.table == "*" {
-            self.comments_changed();
+        match (change.table.as_str(), &change.issue) {
+            ("issue_comments", Some(issue)) => {
+                if let Ok(key) = issue.parse() {
+                    self.issue_comments_changed(&key);
+                }
+            }
+            ("issue_comments" | "*", _) => self.comments_changed(),
+            _ => {}
         }
         let everything = change.table == "*" || change.rows.is_some();
         let connections: Vec<String> = match &change.object {

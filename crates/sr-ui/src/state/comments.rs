@@ -216,6 +216,17 @@ impl UiState {
         }
     }
 
+    /// One issue's comments changed (a notice naming it): reloads its
+    /// list when open, else when it is next opened.
+    pub(super) fn issue_comments_changed(&mut self, issue: &IssueKey) {
+        if let Some(thread) = self.comments.get_mut(issue)
+            && (thread.open || matches!(thread.list, Load::Ready(_)))
+        {
+            thread.stale = true;
+            self.reload_comments_if_stale(issue);
+        }
+    }
+
     fn reload_comments_if_stale(&mut self, issue: &IssueKey) {
         let busy = self.comments_busy(issue);
         let Some(thread) = self.comments.get_mut(issue) else {

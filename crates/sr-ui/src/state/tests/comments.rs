@@ -350,3 +350,21 @@ fn a_refused_take_back_keeps_the_draft_and_says_why() {
         "{thread:?}"
     );
 }
+
+#[test]
+fn a_notice_naming_an_issue_reloads_only_that_issues_comments() {
+    let mut s = open_with(vec![comment(1, "ann", "Hi", false)]);
+    let notice = |issue: &str| {
+        Event::StoreChanged(sr_engine::StoreChange {
+            table: "issue_comments".into(),
+            op: "INSERT".into(),
+            object: None,
+            issue: Some(issue.into()),
+            rows: None,
+        })
+    };
+    s.apply(notice("local:default:2"));
+    assert!(comment_commands(&mut s).is_empty(), "another issue");
+    s.apply(notice("local:default:1"));
+    assert_eq!(comment_commands(&mut s), [load(false)]);
+}
