@@ -165,13 +165,19 @@ fn summary(op: &SyncOperation) -> String {
     if r.removed + r.moved > 0 {
         line.push_str(&format!(", {} removed, {} moved", r.removed, r.moved));
     }
+    if r.pushed > 0 {
+        line.push_str(&format!(", {} pushed", r.pushed));
+    }
+    if r.comments_sent + r.comments_received > 0 {
+        line.push_str(&format!(
+            "; comments: {} sent, {} received",
+            r.comments_sent, r.comments_received
+        ));
+    }
     if let Some(e) = &op.error
         && op.status == SyncStatus::Failed
     {
         line.push_str(&format!("\nerror: {e}"));
-    }
-    if r.pushed > 0 {
-        line.push_str(&format!(", {} pushed", r.pushed));
     }
     for c in &r.conflicts {
         line.push_str(&format!(

@@ -224,6 +224,12 @@ fn outcome(op: &SyncOperation) -> String {
             text.push_str(&format!(", {n} {what}"));
         }
     }
+    if r.comments_sent + r.comments_received > 0 {
+        text.push_str(&format!(
+            "; comments: {} sent, {} received",
+            r.comments_sent, r.comments_received
+        ));
+    }
     text
 }
 
