@@ -101,7 +101,7 @@ fn thread_ui(ui: &mut egui::Ui, state: &mut UiState, issue: &IssueRef) {
                             "Remove it before it is sent and put its text back in the box"
                         };
                         if ui
-                            .add_enabled(!busy, egui::Button::new("✎ Take back").small())
+                            .add_enabled(!busy, egui::Button::new("Take back").small())
                             .on_hover_text(hint)
                             .clicked()
                         {
