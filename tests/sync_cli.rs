@@ -126,15 +126,7 @@ fn comments_from_the_command_line_survive_a_refusal() {
     let key = format!("github:{instance}/acme/db:2");
     assert!(repo.comment(2, "Seen on GitHub"));
 
-    // Refused for good (no retry), as GitHub refuses a body it rejects.
-    server.push_fault(
-        "issues/create-comment",
-        sr_apimock::MockResponse::json(
-            422,
-            &serde_json::json!({"message": "Validation Failed",
-                                "documentation_url": "https://docs.github.com/rest"}),
-        ),
-    );
+    refuse_next_comment(&server);
     let refused = scratchrobin(dir.path(), &["issue", "comment", &key, "Needs an index"]);
     assert!(!refused.status.success(), "{refused:?}");
     let err = String::from_utf8_lossy(&refused.stderr);
@@ -157,16 +149,8 @@ fn comments_from_the_command_line_survive_a_refusal() {
 
     // A second refused comment, taken back before any sync sends it (the
     // send tries the first one again too: two refusals).
-    for _ in 0..2 {
-        server.push_fault(
-            "issues/create-comment",
-            sr_apimock::MockResponse::json(
-                422,
-                &serde_json::json!({"message": "Validation Failed",
-                                    "documentation_url": "https://docs.github.com/rest"}),
-            ),
-        );
-    }
+    refuse_next_comment(&server);
+    refuse_next_comment(&server);
     let typo = scratchrobin(dir.path(), &["issue", "comment", &key, "Neds an idx"]);
     assert!(!typo.status.success(), "{typo:?}");
     let text = scratchrobin(dir.path(), &["issue", "comments", &key]);
@@ -206,4 +190,17 @@ fn comments_from_the_command_line_survive_a_refusal() {
     assert!(text.contains("  Needs an index\n"), "{text}");
     assert!(!text.contains("not sent yet"), "{text}");
     assert_eq!(server.failures(), Vec::<String>::new());
+}
+
+/// The next comment sent is refused for good (no retry), as GitHub refuses
+/// a body it rejects.
+fn refuse_next_comment(server: &MockServer) {
+    server.push_fault(
+        "issues/create-comment",
+        sr_apimock::MockResponse::json(
+            422,
+            &serde_json::json!({"message": "Validation Failed",
+                                "documentation_url": "https://docs.github.com/rest"}),
+        ),
+    );
 }

@@ -34,6 +34,19 @@ fn next<T>(
     }
 }
 
+/// Options for an engine in `dir` acting as "ann", with only the local
+/// tracker, and a resolver with no secrets.
+fn setup(dir: &std::path::Path) -> (EngineOptions, Arc<Resolver>) {
+    let paths =
+        sr_config::Paths::resolve(Some(dir.join("config")), Some(dir.join("data"))).expect("paths");
+    let mut options = EngineOptions::new(paths);
+    options.actor = "ann".into();
+    (
+        options,
+        Arc::new(Resolver::with_env(|_| None, Keyring::in_memory())),
+    )
+}
+
 fn comments(events: &Receiver<Event>) -> Result<IssueComments, String> {
     next(events, |e| match e {
         Event::Comments(c) => Some(c),
@@ -44,14 +57,7 @@ fn comments(events: &Receiver<Event>) -> Result<IssueComments, String> {
 #[test]
 fn a_comment_shows_pending_at_once_then_sent() {
     let dir = tempfile::tempdir().expect("dir");
-    let paths = sr_config::Paths::resolve(
-        Some(dir.path().join("config")),
-        Some(dir.path().join("data")),
-    )
-    .expect("paths");
-    let resolver = Arc::new(Resolver::with_env(|_| None, Keyring::in_memory()));
-    let mut options = EngineOptions::new(paths);
-    options.actor = "ann".into();
+    let (options, resolver) = setup(dir.path());
     let (engine, events) =
         EngineHandle::spawn_with(options, resolver, Arc::new(|| {})).expect("engine");
     next(&events, |e| matches!(e, Event::Ready).then_some(())).expect("ready");
@@ -116,13 +122,8 @@ fn a_comment_shows_pending_at_once_then_sent() {
 #[tokio::test]
 async fn a_pending_comment_is_taken_back_once() {
     let dir = tempfile::tempdir().expect("dir");
-    let paths = sr_config::Paths::resolve(
-        Some(dir.path().join("config")),
-        Some(dir.path().join("data")),
-    )
-    .expect("paths");
-    let resolver = Arc::new(Resolver::with_env(|_| None, Keyring::in_memory()));
-    let engine = sr_engine::Engine::open_with(EngineOptions::new(paths), resolver)
+    let (options, resolver) = setup(dir.path());
+    let engine = sr_engine::Engine::open_with(options, resolver)
         .await
         .expect("engine");
     let draft = IssueDraft {
