@@ -126,7 +126,7 @@ fn comments_from_the_command_line_survive_a_refusal() {
     let key = format!("github:{instance}/acme/db:2");
     assert!(repo.comment(2, "Seen on GitHub"));
 
-    refuse_next_comment(&server);
+    refuse_next_comment(&server, 403);
     let refused = scratchrobin(dir.path(), &["issue", "comment", &key, "Needs an index"]);
     assert!(!refused.status.success(), "{refused:?}");
     let err = String::from_utf8_lossy(&refused.stderr);
@@ -147,17 +147,26 @@ fn comments_from_the_command_line_survive_a_refusal() {
         .collect();
     assert_eq!(pending, vec![false, true], "{listed}");
 
-    // A second refused comment, taken back before any sync sends it (the
-    // send tries the first one again too: two refusals).
-    refuse_next_comment(&server);
-    refuse_next_comment(&server);
+    // A second comment, rejected for good and taken back (the send tries
+    // the first one again too, still without access).
+    refuse_next_comment(&server, 403);
+    refuse_next_comment(&server, 422);
     let typo = scratchrobin(dir.path(), &["issue", "comment", &key, "Neds an idx"]);
     assert!(!typo.status.success(), "{typo:?}");
+    let err = String::from_utf8_lossy(&typo.stderr);
+    assert!(
+        err.contains("the tracker refused the comment") && err.contains("is not sent again"),
+        "{err}"
+    );
     let text = scratchrobin(dir.path(), &["issue", "comments", &key]);
     let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    assert!(text.contains("(not sent yet, id "), "{text}");
     let id = text
         .lines()
-        .filter_map(|l| l.split("(not sent yet, id ").nth(1))
+        .filter_map(|l| {
+            l.split("(refused by the tracker, not sent again, id ")
+                .nth(1)
+        })
         .filter_map(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
         .next_back()
         .expect("the pending comment's id")
@@ -192,14 +201,20 @@ fn comments_from_the_command_line_survive_a_refusal() {
     assert_eq!(server.failures(), Vec::<String>::new());
 }
 
-/// The next comment sent is refused for good (no retry), as GitHub refuses
-/// a body it rejects.
-fn refuse_next_comment(server: &MockServer) {
+/// The next comment sent is refused: 403 as GitHub answers a token that
+/// lacks access (worth sending again once fixed), or 422 as it rejects a
+/// body for good.
+fn refuse_next_comment(server: &MockServer, status: u16) {
+    let message = if status == 403 {
+        "Resource not accessible by personal access token"
+    } else {
+        "Validation Failed"
+    };
     server.push_fault(
         "issues/create-comment",
         sr_apimock::MockResponse::json(
-            422,
-            &serde_json::json!({"message": "Validation Failed",
+            status,
+            &serde_json::json!({"message": message,
                                 "documentation_url": "https://docs.github.com/rest"}),
         ),
     );

@@ -20,19 +20,28 @@ pub async fn comment(engine: &Engine, key: &str, text: &str, json: bool) -> anyh
     } else {
         text.to_owned()
     };
-    let answer = engine.add_comment(&issue, &body).await?;
+    let kept = engine.comment_pending(&issue, &body).await?;
+    let answer = engine.send_comments(&issue).await?;
     if json {
         output::json(&answer)?;
-    } else if answer.problem.is_none()
-        && let Some(sent) = answer.comments.iter().rev().find(|c| !c.pending)
-    {
-        let id = sent.remote_id.as_deref().unwrap_or("?");
-        println!("commented on {issue} (comment {id})");
     }
-    if let Some(problem) = &answer.problem {
-        anyhow::bail!(
-            "the comment on {issue} is kept and the next sync (`scratchrobin sync run`) sends it; the tracker said: {problem}"
-        );
+    let ours = answer.comments.iter().find(|c| c.id == kept.id);
+    let problem = answer.problem.as_deref().unwrap_or("no reason given");
+    match ours {
+        Some(c) if c.rejected => anyhow::bail!(
+            "the tracker refused the comment on {issue} and it is not sent again; `scratchrobin issue take-back {issue} {}` gives its text back. The tracker said: {}",
+            c.id,
+            c.last_error.as_deref().unwrap_or(problem)
+        ),
+        Some(c) if c.pending => anyhow::bail!(
+            "the comment on {issue} is kept and the next sync (`scratchrobin sync run`) sends it; the tracker said: {}",
+            c.last_error.as_deref().unwrap_or(problem)
+        ),
+        Some(c) if !json => {
+            let id = c.remote_id.as_deref().unwrap_or("?");
+            println!("commented on {issue} (comment {id})");
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -60,8 +69,13 @@ fn listing(answer: &IssueComments) -> String {
 
 fn entry(c: &CachedComment) -> String {
     let mut head = format!("{} {}", c.created_at.format("%Y-%m-%d %H:%M UTC"), c.author);
-    if c.pending {
-        head.push_str(&format!("  (not sent yet, id {}", c.id));
+    if c.pending || c.rejected {
+        let what = if c.rejected {
+            "refused by the tracker, not sent again"
+        } else {
+            "not sent yet"
+        };
+        head.push_str(&format!("  ({what}, id {}", c.id));
         if let Some(e) = &c.last_error {
             head.push_str(&format!(": {e}"));
         }

@@ -56,7 +56,6 @@ impl Engine {
         issue: &IssueKey,
         body: &str,
     ) -> Result<IssueComments, EngineError> {
-        self.links().trackers().for_key(issue)?;
         self.comment_pending(issue, body).await?;
         self.send_comments(issue).await
     }
@@ -100,7 +99,8 @@ impl Engine {
     }
 
     /// Keeps a comment written here for sending, after checking it has
-    /// text; answers the comment as stored.
+    /// text and its issue a tracker and a place in the cache; answers the
+    /// comment as stored.
     pub async fn comment_pending(
         &self,
         issue: &IssueKey,
@@ -112,6 +112,7 @@ impl Engine {
                 issue: issue.to_string(),
             });
         }
+        self.links().trackers().for_key(issue)?;
         if self.store().issue(issue).await?.is_none() {
             return Err(EngineError::UnknownIssue {
                 issue: issue.to_string(),

@@ -37,6 +37,10 @@ pub struct CachedComment {
     pub written_after: Option<Timestamp>,
     /// Written in the workbench and not sent yet.
     pub pending: bool,
+    /// Refused by the tracker for good (the issue is gone, the text was
+    /// rejected): not sent again; take it back to keep its text.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub rejected: bool,
     /// Sends tried so far (pending comments).
     pub attempts: u32,
     /// Why the last send failed; it is tried again by the next sync.
@@ -394,15 +398,15 @@ impl Store {
         Ok(())
     }
 
-    /// Takes back a workbench comment not sent yet: it is deleted and its
-    /// text returned. `None` when it is being sent right now or was sent
+    /// Takes back a workbench comment not sent yet (pending, or refused
+    /// by the tracker): it is deleted and its text returned. `None` when it is being sent right now or was sent
     /// (or taken back) meanwhile. When an earlier send may have reached
     /// the tracker (`attempts` above zero), the tracker's copy shows up
     /// with the next read like any other comment.
     pub async fn take_back_comment(&self, id: i64) -> Result<Option<String>> {
         let now = time::to_ms(time::now());
         let row = sqlx::query(
-            "DELETE FROM issue_comments WHERE id = $1 AND state = 'pending' \
+            "DELETE FROM issue_comments WHERE id = $1 AND state IN ('pending', 'rejected') \
              AND (claimed_until IS NULL OR claimed_until < $2) RETURNING body",
         )
         .bind(id)
@@ -410,6 +414,20 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         row.map(|r| Ok(r.try_get("body")?)).transpose()
+    }
+
+    /// A send the tracker refused for good: the comment is kept, with the
+    /// reason, but never sent again.
+    pub async fn mark_comment_rejected(&self, id: i64, error: &str) -> Result<()> {
+        sqlx::query(
+            "UPDATE issue_comments SET state = 'rejected', last_error = $1, claimed_until = NULL \
+             WHERE id = $2 AND state = 'pending'",
+        )
+        .bind(error)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
     }
 
     /// A send that failed; the comment stays pending with the reason and
@@ -446,6 +464,7 @@ fn comment_from_row(r: &AnyRow) -> Result<CachedComment> {
         updated_at: updated.map(|ms| time::from_ms(ms, TABLE)).transpose()?,
         written_after: after.map(|ms| time::from_ms(ms, TABLE)).transpose()?,
         pending: state == "pending",
+        rejected: state == "rejected",
         attempts: u32::try_from(attempts.max(0)).unwrap_or(u32::MAX),
         last_error: r.try_get("last_error")?,
     })

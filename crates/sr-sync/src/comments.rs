@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use chrono::Duration;
 use sr_model::{Comment, Issue, IssueKey, Timestamp};
 use sr_store::{CachedComment, Store};
-use sr_tracker::IssueTracker;
+use sr_tracker::{ErrorKind, IssueTracker, TrackerError};
 
 use crate::SyncError;
 use crate::operation::{IssueError, SyncResults};
@@ -60,28 +60,59 @@ pub async fn send_pending(
         {
             continue;
         }
-        match send_one(store, tracker, &c).await {
+        let error = match send_one(store, tracker, &c).await {
             Ok(remote) => {
                 store
                     .mark_comment_sent(c.id, &remote)
                     .await
                     .map_err(SyncError::store(name))?;
                 results.comments_sent += 1;
+                continue;
             }
-            Err(error) => {
+            Err(SendError::Refused(e)) => {
+                let error = e.to_string();
+                store
+                    .mark_comment_rejected(c.id, &error)
+                    .await
+                    .map_err(SyncError::store(name))?;
+                format!("comment refused, not sent again (take it back to keep its text): {error}")
+            }
+            Err(SendError::Failed(error)) => {
                 store
                     .mark_comment_failed(c.id, &error)
                     .await
                     .map_err(SyncError::store(name))?;
-                results.failed += 1;
-                results.errors.push(IssueError {
-                    issue_id: Some(c.issue_key.clone()),
-                    error: format!("comment not sent (it is kept and sent again): {error}"),
-                });
+                format!("comment not sent (it is kept and sent again): {error}")
             }
-        }
+        };
+        results.failed += 1;
+        results.errors.push(IssueError {
+            issue_id: Some(c.issue_key.clone()),
+            error,
+        });
     }
     Ok(())
+}
+
+enum SendError {
+    /// The tracker will never take it: the issue is gone, or it rejected
+    /// the text.
+    Refused(TrackerError),
+    /// Worth trying again (unreachable, rate limited, an unknown outcome,
+    /// credentials or access that can be fixed).
+    Failed(String),
+}
+
+impl From<TrackerError> for SendError {
+    fn from(e: TrackerError) -> Self {
+        match e.kind() {
+            ErrorKind::NotFound
+            | ErrorKind::Gone
+            | ErrorKind::Validation
+            | ErrorKind::Unsupported => SendError::Refused(e),
+            _ => SendError::Failed(e.to_string()),
+        }
+    }
 }
 
 /// Sends one claimed comment, unless an earlier attempt already got it to
@@ -90,21 +121,23 @@ async fn send_one(
     store: &Store,
     tracker: &dyn IssueTracker,
     c: &CachedComment,
-) -> Result<Comment, String> {
-    let key: IssueKey = c.issue_key.parse().map_err(|e| format!("{e}"))?;
+) -> Result<Comment, SendError> {
+    let key: IssueKey = c
+        .issue_key
+        .parse()
+        .map_err(|e| SendError::Failed(format!("{e}")))?;
     // `c` was read before this send's claim counted it: any attempt
     // counted is an earlier send, which may have arrived.
     if c.attempts > 0 {
-        let remote = tracker.comments(&key.id).await.map_err(|e| e.to_string())?;
-        let known = known_ids(store, &c.issue_key).await?;
+        let remote = tracker.comments(&key.id).await?;
+        let known = known_ids(store, &c.issue_key)
+            .await
+            .map_err(SendError::Failed)?;
         if let Some(found) = find_copy(c, &remote, &known) {
             return Ok(found.clone());
         }
     }
-    tracker
-        .add_comment(&key.id, &c.body)
-        .await
-        .map_err(|e| e.to_string())
+    Ok(tracker.add_comment(&key.id, &c.body).await?)
 }
 
 /// The tracker ids of an issue's comments the cache already has.

@@ -15,7 +15,7 @@ CREATE TABLE issue_comments (
     -- was written: the tracker's copy of it cannot be older.
     written_after BIGINT,
     updated_at  BIGINT,
-    -- synced, pending
+    -- synced, pending, rejected (refused by the tracker for good)
     state       TEXT NOT NULL,
     -- Sends tried; after one, the next looks for the comment first.
     attempts    BIGINT NOT NULL DEFAULT 0,

@@ -180,3 +180,40 @@ async fn under_faults_every_comment_is_posted_exactly_once() {
         assert_eq!(in_cache, want, "cache of issue {n}");
     }
 }
+
+#[tokio::test]
+async fn a_comment_the_tracker_refuses_for_good_is_not_sent_again() {
+    let f = fixture(3).await;
+    f.sync(SyncRequest::manual(NAME, "ann")).await;
+    write(&f, 2, "About the deleted issue").await;
+    assert!(f.repo.remove(2));
+    let op = f.sync(SyncRequest::manual(NAME, "ann")).await;
+    assert_eq!(op.results.failed, 1, "{op:?}");
+    assert!(
+        op.results.errors[0].error.contains("not sent again"),
+        "{op:?}"
+    );
+    let kept = f.store.issue_comments(&f.key(2)).await.expect("comments");
+    assert!(kept[0].rejected && !kept[0].pending, "{kept:?}");
+    assert!(kept[0].last_error.is_some(), "{kept:?}");
+
+    let posts = |f: &Fixture| {
+        f.server
+            .requests()
+            .iter()
+            .filter(|r| r.operation_id.as_deref() == Some("issues/create-comment"))
+            .count()
+    };
+    let before = posts(&f);
+    let next = f.sync(SyncRequest::manual(NAME, "ann")).await;
+    assert_eq!(next.results.failed, 0, "{next:?}");
+    assert_eq!(posts(&f), before, "not sent again");
+    assert_eq!(
+        f.store
+            .take_back_comment(kept[0].id)
+            .await
+            .expect("take back")
+            .as_deref(),
+        Some("About the deleted issue")
+    );
+}

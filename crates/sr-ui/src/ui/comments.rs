@@ -52,7 +52,7 @@ fn thread_ui(ui: &mut egui::Ui, state: &mut UiState, issue: &IssueRef) {
             problem.as_str()
         };
         let text = format!(
-            "⚠ The tracker could not be reached just now ({why}). These are the comments \
+            "⚠ Trouble with the tracker just now: {why}. These are the comments \
              kept here; pending ones are sent by the next sync. Press ⟳ to try again."
         );
         let color = ui.visuals().warn_fg_color;
@@ -86,14 +86,19 @@ fn thread_ui(ui: &mut egui::Ui, state: &mut UiState, issue: &IssueRef) {
                         ui.weak("(edited)");
                     }
                 });
-                if c.pending {
-                    let tag = if sending {
-                        "pending — sending now…"
+                if c.pending || c.rejected {
+                    let (tag, color) = if c.rejected {
+                        (
+                            "refused by the tracker — not sent again",
+                            ui.visuals().error_fg_color,
+                        )
+                    } else if sending {
+                        ("pending — sending now…", OPEN_COLOR)
                     } else {
-                        "pending — will be sent by the next sync"
+                        ("pending — will be sent by the next sync", OPEN_COLOR)
                     };
                     ui.horizontal_wrapped(|ui| {
-                        ui.label(RichText::new(tag).small().color(OPEN_COLOR));
+                        ui.label(RichText::new(tag).small().color(color));
                         let hint = if c.attempts > 0 {
                             "Remove it before it is sent and put its text back in the box. \
                              An earlier try may have reached the tracker: check the issue there."

@@ -56,6 +56,7 @@ fn comment(id: i64, author: &str, body: &str, pending: bool) -> CachedComment {
         updated_at: None,
         written_after: None,
         pending,
+        rejected: false,
         attempts: 0,
         last_error: None,
     }
