@@ -437,18 +437,7 @@ fn json_logs_are_one_object_per_line() {
 #[test]
 fn issues_close_and_reopen_from_the_command_line() {
     let env = Env::new();
-    let created = env.json(&[
-        "issue",
-        "create",
-        "--tracker",
-        "Local",
-        "--object",
-        "demo:main.orders",
-        "--title",
-        "Tidy",
-        "--json",
-    ]);
-    let key = created["issue"]["key"].as_str().unwrap().to_owned();
+    let key = local_issue(&env, "Tidy");
     let state = |v: &Value| v["status"]["state"].as_str().unwrap_or_default().to_owned();
     let closed = env.json(&["issue", "close", &key, "--json"]);
     assert_eq!(state(&closed), "done", "{closed}");
@@ -462,18 +451,7 @@ fn issues_close_and_reopen_from_the_command_line() {
 #[test]
 fn comments_on_a_local_issue_from_the_command_line() {
     let env = Env::new();
-    let created = env.json(&[
-        "issue",
-        "create",
-        "--tracker",
-        "Local",
-        "--object",
-        "demo:main.orders",
-        "--title",
-        "Slow report",
-        "--json",
-    ]);
-    let key = created["issue"]["key"].as_str().unwrap().to_owned();
+    let key = local_issue(&env, "Slow report");
     let none = env.run(&["issue", "comments", &key]);
     assert!(none.status.success(), "{none:?}");
     assert!(
@@ -495,4 +473,20 @@ fn comments_on_a_local_issue_from_the_command_line() {
     assert!(listed.get("problem").is_none(), "{listed}");
     let err = env.fail(&["issue", "comment", "local:default:99", "hello"]);
     assert!(err.contains("99"), "{err}");
+}
+
+/// Creates an issue in the local tracker linked to demo's orders; its key.
+fn local_issue(env: &Env, title: &str) -> String {
+    let created = env.json(&[
+        "issue",
+        "create",
+        "--tracker",
+        "Local",
+        "--object",
+        "demo:main.orders",
+        "--title",
+        title,
+        "--json",
+    ]);
+    created["issue"]["key"].as_str().unwrap().to_owned()
 }

@@ -19,20 +19,7 @@ async fn a_processed_delivery_reaches_the_ui_once() {
     let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/fixtures/github-webhooks/issues.json");
     let all: serde_json::Value = serde_json::from_slice(&std::fs::read(fixtures).unwrap()).unwrap();
-    let delivery = Delivery {
-        id: 1,
-        provider: "github".into(),
-        tracker: "GH".into(),
-        event: "issues".into(),
-        delivery_id: "d1".into(),
-        received_at: chrono::Utc::now(),
-        body: serde_json::to_vec(&all[0]).unwrap(),
-        size: 0,
-        status: DeliveryStatus::Pending,
-        attempts: 0,
-        last_error: None,
-        processed_at: None,
-    };
+    let delivery = delivery(1, "issues", &all[0]);
     let handler = EngineDeliveries::new(engine.clone());
     handler.process(&delivery).await.unwrap();
     match notices.try_recv() {
@@ -88,26 +75,15 @@ async fn comment_deliveries_update_followed_issues_comments() {
     let all: serde_json::Value = serde_json::from_slice(&std::fs::read(fixtures).unwrap()).unwrap();
     let payload = all[0].clone();
     assert_eq!(payload["action"], "created");
-    let delivery = |id: i64, body: &serde_json::Value| Delivery {
-        id,
-        provider: "github".into(),
-        tracker: "GH".into(),
-        event: "issue_comment".into(),
-        delivery_id: format!("c{id}"),
-        received_at: chrono::Utc::now(),
-        body: serde_json::to_vec(body).unwrap(),
-        size: 0,
-        status: DeliveryStatus::Pending,
-        attempts: 0,
-        last_error: None,
-        processed_at: None,
-    };
     let handler = EngineDeliveries::new(engine.clone());
     let key = notices_key(&engine).to_string();
     let mut notices = engine.subscribe();
 
     // Nobody read this issue's comments: nothing is cached piecemeal.
-    handler.process(&delivery(1, &payload)).await.unwrap();
+    handler
+        .process(&delivery(1, "issue_comment", &payload))
+        .await
+        .unwrap();
     assert!(
         engine
             .store()
@@ -123,7 +99,10 @@ async fn comment_deliveries_update_followed_issues_comments() {
         .replace_remote_comments(&key, &[], chrono::Utc::now())
         .await
         .unwrap();
-    handler.process(&delivery(2, &payload)).await.unwrap();
+    handler
+        .process(&delivery(2, "issue_comment", &payload))
+        .await
+        .unwrap();
     let cached = engine.store().issue_comments(&key).await.unwrap();
     assert_eq!(cached.len(), 1, "{cached:?}");
     assert_eq!(cached[0].body, payload["comment"]["body"].as_str().unwrap());
@@ -141,7 +120,10 @@ async fn comment_deliveries_update_followed_issues_comments() {
 
     let mut deleted = payload.clone();
     deleted["action"] = "deleted".into();
-    handler.process(&delivery(3, &deleted)).await.unwrap();
+    handler
+        .process(&delivery(3, "issue_comment", &deleted))
+        .await
+        .unwrap();
     assert!(
         engine
             .store()
@@ -150,4 +132,22 @@ async fn comment_deliveries_update_followed_issues_comments() {
             .unwrap()
             .is_empty()
     );
+}
+
+/// A pending delivery of `body` to the GH tracker, as the listener stores it.
+fn delivery(id: i64, event: &str, body: &serde_json::Value) -> Delivery {
+    Delivery {
+        id,
+        provider: "github".into(),
+        tracker: "GH".into(),
+        event: event.into(),
+        delivery_id: format!("d{id}"),
+        received_at: chrono::Utc::now(),
+        body: serde_json::to_vec(body).unwrap(),
+        size: 0,
+        status: DeliveryStatus::Pending,
+        attempts: 0,
+        last_error: None,
+        processed_at: None,
+    }
 }
