@@ -14,12 +14,12 @@ use sr_db::health::{self, HealthConfig};
 use sr_engine::Engine;
 use sr_secrets::{Keyring, Secret, SecretError, SecretRef};
 
-use crate::db_target::{Target, connect, target, unknown};
+use crate::db_target::{connect, target, unknown};
 use crate::output;
 
 /// The keyring entry holding a profile's password.
 pub fn keyring_entry(name: &str) -> String {
-    format!("connection/{name}")
+    sr_engine::password_entry(name)
 }
 
 /// `connection add NAME URL [--env LABEL] [--password-env VAR]`.
@@ -114,28 +114,24 @@ struct Listed {
 
 /// `connection list [--json]`: the built-in connections, then the profiles.
 pub async fn list(engine: &Engine, json: bool) -> anyhow::Result<()> {
-    let mut rows: Vec<Listed> = engine
+    // A broken file is an error here: listing is how a user finds it.
+    let file = load_connections(&engine.paths().connections_file())?;
+    let rows: Vec<Listed> = engine
         .connections()
         .await
         .into_iter()
         .map(|c| Listed {
             dialect: dialect_name(&c.url),
+            password: file
+                .find(&c.name)
+                .and_then(|p| p.password.as_ref())
+                .map(SecretRef::describe),
             name: c.name,
             url: c.url,
-            environment: None,
-            password: None,
-            builtin: true,
+            environment: c.environment,
+            builtin: c.builtin,
         })
         .collect();
-    let file = load_connections(&engine.paths().connections_file())?;
-    rows.extend(file.connections.into_iter().map(|p| Listed {
-        dialect: dialect_name(&p.url),
-        password: p.password.as_ref().map(SecretRef::describe),
-        name: p.name,
-        url: p.url,
-        environment: p.environment,
-        builtin: false,
-    }));
     if json {
         return output::json(&rows);
     }
@@ -202,17 +198,7 @@ pub async fn test(engine: &Engine, name: &str, json: bool) -> anyhow::Result<Exi
     let Some(target) = target(engine, name).await? else {
         return Err(unknown(engine, name).await);
     };
-    let url = match &target {
-        Target::Builtin(n) => engine
-            .connections()
-            .await
-            .into_iter()
-            .find(|c| &c.name == n)
-            .map(|c| c.url)
-            .unwrap_or_default(),
-        Target::Profile(p) => p.url.clone(),
-        Target::Url(u) => sr_db::redact_url(u),
-    };
+    let url = target.info.url.clone();
     let mut report = Tested {
         name: name.to_owned(),
         url,

@@ -16,7 +16,7 @@ use sr_db::perf::{
 use sr_engine::Engine;
 use sr_store::QueryBaseline;
 
-use crate::db_target::{self, Target};
+use crate::db_target;
 use crate::output;
 
 #[derive(Debug, Subcommand)]
@@ -67,12 +67,10 @@ async fn open(engine: &Engine, conn_or_url: &str) -> anyhow::Result<(Arc<Databas
     let Some(target) = db_target::target(engine, conn_or_url).await? else {
         return Err(db_target::unknown(engine, conn_or_url).await);
     };
-    let key = match &target {
-        Target::Builtin(name) => name.clone(),
-        Target::Profile(p) => p.name.clone(),
-        Target::Url(url) => sr_db::redact_url(url),
-    };
-    Ok((db_target::connect(engine, &target).await?, key))
+    Ok((
+        db_target::connect(engine, &target).await?,
+        target.name().to_owned(),
+    ))
 }
 
 /// What `--json` prints.

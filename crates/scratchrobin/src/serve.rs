@@ -16,7 +16,7 @@ pub async fn run(engine: Arc<Engine>, listen: SocketAddr) -> anyhow::Result<Exit
     // Scripts (and tests) wait for this line to know the port is open.
     println!("listening on {}", listener.local_addr);
     std::io::stdout().flush()?;
-    let sync = sr_engine::EngineSync::start(&engine_for_sync);
+    let sync = sr_engine::EngineSync::start(&engine_for_sync).await;
     // Other serves and workbenches on a team store: their changes wake us.
     let _changes = engine_for_sync.start_change_feed().await?;
     let outbox = sr_engine::EngineOutbox::start(&engine_for_sync, sr_engine::OUTBOX_INTERVAL);

@@ -46,3 +46,40 @@ pub fn write_atomically(path: &Path, bytes: &[u8], prefix: &str) -> Result<(), C
         .map_err(|e| io("flush its directory", &e))?;
     Ok(())
 }
+
+/// An exclusive lock on `PATH.lock`, held until the guard is dropped, for
+/// read-modify-write of `path` by several processes. The lock file stays
+/// (removing it would race with the next locker); the OS releases the lock
+/// when the process ends, however it ends.
+pub fn lock_beside(path: &Path) -> Result<std::fs::File, ConfigError> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    let lock_path = std::path::PathBuf::from(name);
+    if let Some(dir) = lock_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            ConfigError::io(
+                path,
+                "create its directory",
+                &e,
+                "check the directory's permissions",
+            )
+        })?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| {
+            ConfigError::io(
+                &lock_path,
+                "open the lock file",
+                &e,
+                "check the directory's permissions",
+            )
+        })?;
+    file.lock().map_err(|e| {
+        ConfigError::io(&lock_path, "lock", &e, "check the directory's permissions")
+    })?;
+    Ok(file)
+}

@@ -370,3 +370,22 @@ pub fn save_connections(path: &Path, file: &ConnectionsFile) -> Result<(), Confi
     json.push('\n');
     write_atomically(path, json.as_bytes(), ".connections.")
 }
+
+/// Reads `path`, lets `change` edit the profiles, and writes the result
+/// atomically, all under an exclusive lock on `connections.json.lock`
+/// beside it: the CLI, the workbench and `serve` may edit the file at the
+/// same moment and no edit is lost. `change` returning an error leaves
+/// the file as it was.
+pub fn update_connections<T, E>(
+    path: &Path,
+    change: impl FnOnce(&mut ConnectionsFile) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<ConfigError>,
+{
+    let _lock = crate::atomic::lock_beside(path)?;
+    let mut file = load_connections(path)?;
+    let out = change(&mut file)?;
+    save_connections(path, &file)?;
+    Ok(out)
+}

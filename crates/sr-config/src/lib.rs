@@ -24,10 +24,11 @@ mod spans;
 mod suggest;
 mod trackers;
 
-pub use atomic::write_atomically;
+pub use atomic::{lock_beside, write_atomically};
 pub use connections::{
     ConnectionProfile, ConnectionsFile, RESERVED_CONNECTION_NAMES, check_connection_name,
     dialect_name, load_connections, parse_connections, save_connections, split_url_password,
+    update_connections,
 };
 pub use env_check::{check_env, check_env_text};
 pub use error::{ConfigError, ConfigErrorKind};

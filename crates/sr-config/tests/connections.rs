@@ -197,3 +197,55 @@ fn save_then_load_round_trips() {
         .collect();
     assert_eq!(leftovers.len(), 1, "temporary files left: {leftovers:?}");
 }
+
+#[test]
+fn concurrent_updates_lose_no_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("connections.json");
+    let threads: Vec<_> = (0..16)
+        .map(|i| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                sr_config::update_connections(&path, |file| {
+                    file.upsert(sr_config::ConnectionProfile {
+                        name: format!("db{i}"),
+                        url: format!("postgres://app@127.0.0.1:5432/db{i}"),
+                        password: None,
+                        environment: None,
+                    });
+                    Ok::<_, sr_config::ConfigError>(())
+                })
+                .unwrap();
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let file = sr_config::load_connections(&path).unwrap();
+    let mut names: Vec<String> = file.connections.into_iter().map(|c| c.name).collect();
+    names.sort();
+    let mut expected: Vec<String> = (0..16).map(|i| format!("db{i}")).collect();
+    expected.sort();
+    assert_eq!(names, expected);
+}
+
+#[test]
+fn a_refused_update_leaves_the_file_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("connections.json");
+    std::fs::write(&path, "{\"connections\": []}\n").unwrap();
+    let out: Result<(), sr_config::ConfigError> = sr_config::update_connections(&path, |file| {
+        file.connections.clear();
+        Err(sr_config::ConfigError::at_file(
+            sr_config::ConfigErrorKind::InvalidValue,
+            &path,
+            "refused",
+        ))
+    });
+    assert!(out.is_err());
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "{\"connections\": []}\n"
+    );
+}

@@ -190,6 +190,8 @@ pub enum Command {
     },
     /// The Sync window: manual syncs, cancelling, the trackers' status.
     Sync(crate::SyncCommand),
+    /// The connection manager: save, remove, test, disconnect.
+    Connection(crate::ConnectionCommand),
 }
 
 /// What the engine tells the UI.
@@ -199,7 +201,13 @@ pub enum Command {
 pub enum Event {
     /// The engine is open and ready for commands.
     Ready,
-    Connections(Vec<ConnectionInfo>),
+    /// Every connection, and why connections.json could not be read when
+    /// it could not (the connections read before stay listed). Sent for
+    /// [`Command::LoadConnections`] and whenever the file changes.
+    Connections {
+        connections: Vec<ConnectionInfo>,
+        problem: Option<String>,
+    },
     Schema {
         connection: String,
         snapshot: Arc<Snapshot>,
@@ -311,6 +319,8 @@ pub enum Event {
     /// An answer to a [`Command::Sync`], or a sync's progress or end
     /// (throttled to one per [`crate::PROGRESS_EVERY`] per operation).
     Sync(crate::SyncEvent),
+    /// An answer to a [`Command::Connection`].
+    Connection(crate::ConnectionEvent),
     /// The webhook listener started on `address`, or could not (`problem`).
     Listener {
         address: Option<String>,
@@ -417,7 +427,7 @@ impl EngineHandle {
                         None => None,
                     };
                     // Trackers are polled in the background while the window is open.
-                    let sync = crate::EngineSync::start(&engine);
+                    let sync = crate::EngineSync::start(&engine).await;
                     let progress = tokio::spawn(crate::sync_ops::forward_progress(
                         sync.updates(),
                         emit.clone(),
@@ -493,6 +503,7 @@ impl Command {
             Command::SaveTemplate { name, .. } => format!("Save the {name} template"),
             Command::ResetTemplate { name } => format!("Reset the {name} template"),
             Command::Sync(s) => s.describe(),
+            Command::Connection(c) => c.describe(),
         }
     }
 }

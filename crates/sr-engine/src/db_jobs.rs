@@ -27,15 +27,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sr_auto::DatabaseEvent;
 use sr_db::health::{BackupCheck, HealthCheckResult, HealthConfig, Severity};
 use sr_sync::{Job, JobFailure, Schedule};
 
-use crate::{DEMO_CONNECTION, Engine, EngineError, EventReport};
+use crate::{ConnectionInfo, DEMO_CONNECTION, Engine, EngineError, EventReport};
 
 /// `CONFIG_DIR/monitoring.json`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MonitoringConfig {
     #[serde(default)]
@@ -43,7 +43,7 @@ pub struct MonitoringConfig {
 }
 
 /// One connection's database jobs.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ConnectionMonitoring {
     pub drift_minutes: u64,
@@ -51,6 +51,7 @@ pub struct ConnectionMonitoring {
     pub perf_minutes: u64,
     /// A file the backup job writes; older than `backup_max_age_hours`
     /// (or missing) fails the `backup` health check.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_file: Option<PathBuf>,
     pub backup_max_age_hours: u64,
 }
@@ -68,6 +69,22 @@ impl Default for ConnectionMonitoring {
 }
 
 impl ConnectionMonitoring {
+    /// Every check off: what a connection monitoring.json does not name
+    /// gets (except the demo database).
+    pub fn off() -> Self {
+        ConnectionMonitoring {
+            drift_minutes: 0,
+            health_minutes: 0,
+            perf_minutes: 0,
+            ..ConnectionMonitoring::default()
+        }
+    }
+
+    /// Whether any check runs.
+    pub fn any_on(&self) -> bool {
+        self.drift_minutes + self.health_minutes + self.perf_minutes > 0
+    }
+
     /// The health thresholds with this connection's backup check.
     pub fn health_config(&self) -> HealthConfig {
         HealthConfig {
@@ -83,7 +100,7 @@ impl ConnectionMonitoring {
         }
     }
 
-    fn minutes(&self, check: DbCheck) -> u64 {
+    pub fn minutes(&self, check: DbCheck) -> u64 {
         match check {
             DbCheck::Drift => self.drift_minutes,
             DbCheck::Health => self.health_minutes,
@@ -154,21 +171,36 @@ impl std::fmt::Debug for DatabaseJob {
     }
 }
 
-/// The jobs of the demo connection and of every connection
-/// `config` names; checks set to 0 minutes are left out.
-pub fn database_jobs(engine: &Arc<Engine>, config: &MonitoringConfig) -> Vec<Arc<DatabaseJob>> {
-    let mut connections = config.connections.clone();
-    connections.entry(DEMO_CONNECTION.to_owned()).or_default();
+/// The jobs `config` asks for: the demo connection's (on by default) and
+/// those of every connection it names, each with its settings and the
+/// connection as listed now. A connection it names that does not exist
+/// gets none (it may be added later; the watch starts them then). Checks
+/// set to 0 minutes are left out.
+pub fn database_jobs(
+    engine: &Arc<Engine>,
+    config: &MonitoringConfig,
+    connections: &[ConnectionInfo],
+) -> Vec<(Arc<DatabaseJob>, ConnectionMonitoring, ConnectionInfo)> {
+    let mut wanted = config.connections.clone();
+    wanted.entry(DEMO_CONNECTION.to_owned()).or_default();
     let mut jobs = Vec::new();
-    for (connection, settings) in connections {
+    for (connection, settings) in wanted {
+        let Some(info) = connections.iter().find(|c| c.name == connection) else {
+            tracing::debug!(connection = %connection, "monitoring settings of an unknown connection");
+            continue;
+        };
         for check in [DbCheck::Drift, DbCheck::Health, DbCheck::Perf] {
             if settings.minutes(check) > 0 {
-                jobs.push(Arc::new(DatabaseJob::new(
-                    engine.clone(),
-                    &connection,
-                    check,
+                jobs.push((
+                    Arc::new(DatabaseJob::new(
+                        engine.clone(),
+                        &connection,
+                        check,
+                        settings.clone(),
+                    )),
                     settings.clone(),
-                )));
+                    info.clone(),
+                ));
             }
         }
     }

@@ -118,7 +118,11 @@ async fn run_inner(
         }
         Command::Monitoring(m) => crate::monitoring::run(engine, m).await?,
         Command::Sync(s) => crate::sync_ops::run(engine, sync, s).await?,
-        Command::LoadConnections => vec![Event::Connections(engine.connections().await)],
+        Command::Connection(c) => crate::connection_admin::run(engine, c).await?,
+        Command::LoadConnections => vec![Event::Connections {
+            connections: engine.connections().await,
+            problem: engine.connections_problem(),
+        }],
         Command::LoadSchema {
             connection,
             refresh,

@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use sr_config::{Paths, TrackersFile};
-use sr_db::Database;
 use sr_links::IssueLinkManager;
 use sr_model::{ObjectKind, ObjectName, ObjectRef};
 use sr_schema::Snapshot;
@@ -15,7 +14,6 @@ use sr_store::Store;
 use sr_tracker::{Registry, TrackerEntry, TrackerSet};
 use tokio::sync::Mutex;
 
-use crate::connections::{ConnectionInfo, DEMO_CONNECTION, demo_url};
 use crate::{EngineError, registry};
 
 /// How to start an engine.
@@ -70,7 +68,7 @@ pub struct Engine {
     resolver: Arc<Resolver>,
     trackers_file: std::sync::RwLock<TrackersFile>,
     links: IssueLinkManager,
-    databases: Mutex<HashMap<String, Arc<Database>>>,
+    connections: crate::connections::Registry,
     snapshots: Mutex<HashMap<String, Arc<Snapshot>>>,
     /// The SQL editor's running statements, by request.
     pub(crate) queries: crate::query::Running,
@@ -117,14 +115,17 @@ impl Engine {
     ) -> Result<Engine, EngineError> {
         let registry = registry(&store, &options.actor);
         let file = sr_config::load_trackers(&options.paths.trackers_file(), &registry)?;
+        let connections = crate::connections::Registry::new(crate::connections::read_profiles(
+            &options.paths.connections_file(),
+        ));
         let engine = Engine {
+            connections,
             links: IssueLinkManager::new(store.clone(), TrackerSet::default()),
             trackers_file: std::sync::RwLock::new(file),
             options,
             store,
             registry,
             resolver,
-            databases: Mutex::new(HashMap::new()),
             snapshots: Mutex::new(HashMap::new()),
             queries: Default::default(),
             notices: tokio::sync::broadcast::channel(256).0,
@@ -260,45 +261,22 @@ impl Engine {
         .unwrap_or_default()
     }
 
-    /// Connections the engine can open, the demo database first.
-    pub async fn connections(&self) -> Vec<ConnectionInfo> {
-        vec![ConnectionInfo {
-            name: DEMO_CONNECTION.into(),
-            url: demo_url(&self.options.paths.demo_db_path()),
-            dialect: "sqlite".into(),
-        }]
-    }
-
     /// Creates the demo database when needed and returns its path.
     pub async fn demo_path(&self) -> Result<std::path::PathBuf, EngineError> {
         let path = self.options.paths.demo_db_path();
         Ok(sr_db::demo::ensure_demo_db(&path).await?)
     }
 
-    /// The open database of a connection, opened on first use.
-    pub async fn database(&self, connection: &str) -> Result<Arc<Database>, EngineError> {
-        let mut dbs = self.databases.lock().await;
-        if let Some(db) = dbs.get(connection) {
-            return Ok(db.clone());
+    pub(crate) fn connection_registry(&self) -> &crate::connections::Registry {
+        &self.connections
+    }
+
+    /// Drops the cached schemas of `names`.
+    pub(crate) async fn forget_snapshots(&self, names: &[String]) {
+        let mut snapshots = self.snapshots.lock().await;
+        for n in names {
+            snapshots.remove(n);
         }
-        let db = match connection {
-            DEMO_CONNECTION => Database::open_sqlite(&self.demo_path().await?).await?,
-            other => {
-                let known: Vec<String> = self
-                    .connections()
-                    .await
-                    .into_iter()
-                    .map(|c| c.name)
-                    .collect();
-                return Err(EngineError::UnknownConnection {
-                    name: other.to_owned(),
-                    known: known.join(", "),
-                });
-            }
-        };
-        let db = Arc::new(db);
-        dbs.insert(connection.to_owned(), db.clone());
-        Ok(db)
     }
 
     /// The connection's schema, introspected on first use; `refresh` reads it

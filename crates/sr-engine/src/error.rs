@@ -20,8 +20,24 @@ pub enum EngineError {
     Secret(#[from] sr_secrets::SecretError),
     #[error("the tracker settings were not saved: {0}")]
     Settings(String),
-    #[error("no connection named `{name}`; known connections: {known}")]
-    UnknownConnection { name: String, known: String },
+    #[error(
+        "no connection named `{name}`; {suggestion}known connections: {known}; add one with `scratchrobin connection add NAME URL` or File → New Connection…"
+    )]
+    UnknownConnection {
+        name: String,
+        known: String,
+        /// "did you mean `shop`? " or empty.
+        suggestion: String,
+    },
+    #[error("a connection named `{name}` exists already; choose another name, or edit that one")]
+    ConnectionExists { name: String },
+    #[error("{0}")]
+    BadConnection(String),
+    #[error("the password of connection `{name}` cannot be read: {source}")]
+    ConnectionSecret {
+        name: String,
+        source: sr_secrets::SecretError,
+    },
     #[error("{name} does not exist in connection `{}`; check the spelling and write it as CONNECTION:schema.name (the workbench's explorer lists every object)", .name.connection)]
     NoSuchObject { name: ObjectName },
     #[error("{name} is ambiguous: {candidates}; name the schema (CONNECTION:schema.name)")]

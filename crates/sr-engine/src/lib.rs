@@ -11,6 +11,7 @@ mod auto;
 mod boards;
 mod changes;
 mod comments;
+mod connection_admin;
 mod connections;
 mod db_jobs;
 mod dispatch;
@@ -25,13 +26,15 @@ mod settings;
 mod sync;
 mod sync_ops;
 mod templates;
+mod watch;
 mod webhooks;
 
 pub use api::{Command, EngineHandle, Event, Repaint};
 pub use auto::EventReport;
 pub use changes::ChangeFeed;
 pub use comments::IssueComments;
-pub use connections::{ConnectionInfo, DEMO_CONNECTION};
+pub use connection_admin::{ConnectionCommand, ConnectionEdit, ConnectionEvent, ConnectionTest};
+pub use connections::{ConnectionInfo, ConnectionsChanged, DEMO_CONNECTION, password_entry};
 pub use db_jobs::{
     ConnectionMonitoring, DatabaseJob, DbCheck, MonitoringConfig, database_jobs,
     load_monitoring_config,
@@ -53,4 +56,5 @@ pub use sync_ops::{
     SyncOverview, SyncState, TrackerSync,
 };
 pub use templates::{TemplateText, load_template, reset_template, save_template};
+pub use watch::{ConfigChange, WATCHED_FILES};
 pub use webhooks::EngineDeliveries;

@@ -14,6 +14,7 @@
 //! crate.
 
 mod drift_event;
+mod settings;
 #[cfg(test)]
 mod tests;
 
@@ -30,6 +31,7 @@ use sr_sync::{PollOptions, SchedulerOptions, SyncManager};
 use crate::{Engine, EngineError, EventReport};
 
 pub use drift_event::{column_summary, destructive_objects, drift_events, group_key};
+pub use settings::effective as effective_settings;
 // The data the panel shows, so the UI needs no database or store crate.
 pub use sr_auto::{Outcome, WorkReport};
 pub use sr_db::drift::DriftReport as Report;
@@ -62,6 +64,14 @@ pub enum MonitoringCommand {
     /// Adds `sql` to the connection's tracked queries (the SQL editor's
     /// "Track performance"), once per fingerprint.
     TrackQuery { connection: String, sql: String },
+    /// Which checks run on the connection, and how often.
+    LoadSettings { connection: String },
+    /// Turns the connection's checks on or off (0 minutes: off) and sets
+    /// their intervals; the scheduler follows at once.
+    SaveSettings {
+        connection: String,
+        settings: crate::ConnectionMonitoring,
+    },
 }
 
 impl MonitoringCommand {
@@ -84,6 +94,12 @@ impl MonitoringCommand {
             MonitoringCommand::LoadOutbox { .. } => "Load the auto-issue outbox".into(),
             MonitoringCommand::TrackQuery { connection, .. } => {
                 format!("Track a query's performance on {connection}")
+            }
+            MonitoringCommand::LoadSettings { connection } => {
+                format!("Load the monitoring settings of {connection}")
+            }
+            MonitoringCommand::SaveSettings { connection, .. } => {
+                format!("Save the monitoring settings of {connection}")
             }
         }
     }
@@ -115,6 +131,11 @@ pub enum MonitoringEvent {
     QueryTracked {
         connection: String,
         sql: String,
+    },
+    /// The connection's checks as they run now.
+    Settings {
+        connection: String,
+        settings: crate::ConnectionMonitoring,
     },
 }
 
@@ -387,6 +408,26 @@ pub(crate) async fn run(
                 });
             }
             events
+        }
+        MonitoringCommand::LoadSettings { connection } => {
+            let settings = engine.monitoring_settings(&connection).await?;
+            event(MonitoringEvent::Settings {
+                connection,
+                settings,
+            })
+        }
+        MonitoringCommand::SaveSettings {
+            connection,
+            settings,
+        } => {
+            engine
+                .save_monitoring_settings(&connection, settings)
+                .await?;
+            let settings = engine.monitoring_settings(&connection).await?;
+            event(MonitoringEvent::Settings {
+                connection,
+                settings,
+            })
         }
         MonitoringCommand::LoadPerfHistory { connection } => {
             let series = engine.perf_history(&connection).await?;

@@ -12,12 +12,19 @@
 //! another process ran shows "run by another instance" in its status.
 //! `SCRATCHROBIN_POLL_SECONDS` overrides every tracker's poll interval
 //! (trackers.json counts in minutes), for demos and tests of team mode.
+//!
+//! The database jobs follow the settings while running: when
+//! monitoring.json or connections.json changes (the config watch) or the
+//! monitoring panel changes a connection's checks, [`EngineSync::reconcile`]
+//! stops the jobs no longer wanted or whose settings or connection
+//! changed, and starts the new ones, which run at once.
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 use sr_sync::{
-    JobStatus, PollOptions, Scheduler, SchedulerOptions, StoreGate, SyncManager, SyncOperation,
-    tracker_jobs,
+    Job, JobStatus, PollOptions, Scheduler, SchedulerOptions, StoreGate, SyncManager,
+    SyncOperation, tracker_jobs,
 };
 use sr_tracker::TrackerEntry;
 
@@ -26,8 +33,76 @@ use crate::Engine;
 /// A running background sync.
 pub struct EngineSync {
     manager: SyncManager,
-    scheduler: Scheduler,
+    databases: Arc<DatabaseJobs>,
     forward: tokio::task::JoinHandle<()>,
+    watch: Option<crate::watch::ConfigWatch>,
+}
+
+/// The scheduler and what its database jobs were started with, by job
+/// name: the settings and the connection as listed then.
+struct DatabaseJobs {
+    engine: Arc<Engine>,
+    scheduler: Mutex<Option<Scheduler>>,
+    started:
+        tokio::sync::Mutex<BTreeMap<String, (crate::ConnectionMonitoring, crate::ConnectionInfo)>>,
+}
+
+impl DatabaseJobs {
+    fn with_scheduler<T>(&self, f: impl FnOnce(&mut Scheduler) -> T) -> Option<T> {
+        let mut guard = self.scheduler.lock().unwrap_or_else(|p| p.into_inner());
+        guard.as_mut().map(f)
+    }
+
+    /// Brings the database jobs in line with monitoring.json and the
+    /// connections as they are now.
+    async fn reconcile(&self) {
+        let path = self.engine.paths().config_dir.join("monitoring.json");
+        let mut started = self.started.lock().await;
+        let config = match crate::load_monitoring_config(&path) {
+            Ok(config) => config,
+            // A broken file must not stop tracker sync nor the checks: at
+            // start the defaults watch the demo database; later the last
+            // good settings stay.
+            Err(e) if started.is_empty() => {
+                tracing::warn!(error = %e, "monitoring settings ignored");
+                crate::MonitoringConfig::default()
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "monitoring settings not re-read; the last ones stay");
+                return;
+            }
+        };
+        let connections = self.engine.connections().await;
+        let wanted = crate::database_jobs(&self.engine, &config, &connections);
+        let mut stopping = Vec::new();
+        let names: Vec<String> = started.keys().cloned().collect();
+        for name in names {
+            let keep = wanted.iter().any(|(job, settings, info)| {
+                job.name() == name
+                    && started
+                        .get(&name)
+                        .is_some_and(|(s, i)| s == settings && i == info)
+            });
+            if !keep {
+                started.remove(&name);
+                if let Some(ended) = self.with_scheduler(|s| s.remove(&name)) {
+                    stopping.push(ended);
+                }
+            }
+        }
+        // Old loops end (their claims released) before their successors start.
+        for ended in stopping {
+            ended.await;
+        }
+        for (job, settings, info) in wanted {
+            let name = job.name();
+            if started.contains_key(&name) {
+                continue;
+            }
+            started.insert(name, (settings, info));
+            self.with_scheduler(|s| s.add(job));
+        }
+    }
 }
 
 /// Issues changed by a poll reach the UI as webhooks' do, one
@@ -63,7 +138,7 @@ async fn forward_changes(
 impl std::fmt::Debug for EngineSync {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EngineSync")
-            .field("jobs", &self.scheduler.status())
+            .field("jobs", &self.job_statuses())
             .finish()
     }
 }
@@ -72,7 +147,7 @@ impl EngineSync {
     /// Starts a poll job for every enabled, pulling, non-local tracker in
     /// trackers.json as loaded now, the sync-log pruner, and the database
     /// jobs of `CONFIG_DIR/monitoring.json`.
-    pub fn start(engine: &Arc<Engine>) -> EngineSync {
+    pub async fn start(engine: &Arc<Engine>) -> EngineSync {
         let source = {
             let engine = engine.clone();
             Arc::new(move || engine.links().trackers())
@@ -93,22 +168,37 @@ impl EngineSync {
         for job in tracker_jobs(&manager, &entries, &options) {
             scheduler.add(job);
         }
-        let monitoring = engine.paths().config_dir.join("monitoring.json");
-        let config = crate::load_monitoring_config(&monitoring).unwrap_or_else(|e| {
-            // A broken file must not stop tracker sync; the defaults watch
-            // the demo database meanwhile.
-            tracing::warn!(error = %e, "monitoring settings ignored");
-            crate::MonitoringConfig::default()
-        });
-        for job in crate::database_jobs(engine, &config) {
-            scheduler.add(job);
-        }
         let forward = tokio::spawn(forward_changes(engine.clone(), manager.subscribe_changes()));
-        EngineSync {
+        let databases = Arc::new(DatabaseJobs {
+            engine: engine.clone(),
+            scheduler: Mutex::new(Some(scheduler)),
+            started: tokio::sync::Mutex::default(),
+        });
+        let watch = {
+            let databases = databases.clone();
+            crate::watch::watch_config(engine.clone(), move |_change| {
+                let databases = databases.clone();
+                async move { databases.reconcile().await }
+            })
+        };
+        let watch = watch
+            .map_err(|e| tracing::warn!(error = %e, "config changes are picked up only at start"))
+            .ok();
+        let sync = EngineSync {
             manager,
-            scheduler,
+            databases,
             forward,
-        }
+            watch: watch,
+        };
+        sync.reconcile().await;
+        sync
+    }
+
+    /// Brings the database jobs in line with monitoring.json and the
+    /// connections now; new and changed jobs run at once. The config watch
+    /// calls this by itself; the monitoring panel after changing settings.
+    pub async fn reconcile(&self) {
+        self.databases.reconcile().await;
     }
 
     /// Starts syncs on demand (the CLI's `sync run`, a Sync button).
@@ -123,23 +213,30 @@ impl EngineSync {
 
     /// The jobs' names, for tests and status displays.
     pub fn jobs(&self) -> Vec<String> {
-        self.scheduler
-            .status()
-            .into_iter()
-            .map(|s| s.name)
-            .collect()
+        self.job_statuses().into_iter().map(|s| s.name).collect()
     }
 
     /// Every job's status: runs, failures, and intervals run by another
     /// process sharing the store.
     pub fn job_statuses(&self) -> Vec<JobStatus> {
-        self.scheduler.status()
+        self.databases
+            .with_scheduler(|s| s.status())
+            .unwrap_or_default()
     }
 
     /// Stops the jobs, cancelling running syncs, and waits for them; a
     /// run stopped midway gives its claim back for another process.
     pub async fn shutdown(self) {
-        self.scheduler.shutdown().await;
+        drop(self.watch);
+        let scheduler = self
+            .databases
+            .scheduler
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(scheduler) = scheduler {
+            scheduler.shutdown().await;
+        }
         self.manager.shutdown().await;
         self.forward.abort();
     }

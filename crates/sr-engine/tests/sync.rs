@@ -49,7 +49,7 @@ async fn the_engine_polls_its_trackers_and_stops_cleanly() {
             .expect("engine"),
     );
     let mut notices = engine.subscribe();
-    let sync = EngineSync::start(&engine);
+    let sync = EngineSync::start(&engine).await;
     let mut updates = sync.updates();
     assert_eq!(
         sync.jobs(),

@@ -88,7 +88,9 @@ type Statuses = Arc<Mutex<BTreeMap<String, JobStatus>>>;
 
 /// A running scheduler.
 pub struct Scheduler {
-    stop: watch::Sender<bool>,
+    /// Per job: its name, the signal that stops it, and one that says it
+    /// ended.
+    jobs: Vec<(String, watch::Sender<bool>, watch::Receiver<bool>)>,
     tasks: JoinSet<()>,
     statuses: Statuses,
     gate: Option<Arc<dyn JobGate>>,
@@ -111,7 +113,7 @@ impl Default for Scheduler {
 impl Scheduler {
     pub fn new() -> Self {
         Scheduler {
-            stop: watch::channel(false).0,
+            jobs: Vec::new(),
             tasks: JoinSet::new(),
             statuses: Statuses::default(),
             gate: None,
@@ -129,13 +131,60 @@ impl Scheduler {
     /// Starts a job: it runs at once, then on its schedule.
     pub fn add(&mut self, job: Arc<dyn Job>) {
         let name = job.name();
-        self.set(&name, |s| s.name = name.clone());
-        let stop = self.stop.subscribe();
+        // Loops that ended (removed jobs) are reaped here.
+        while self.tasks.try_join_next().is_some() {}
+        if let Ok(mut s) = self.statuses.lock() {
+            s.insert(
+                name.clone(),
+                JobStatus {
+                    name: name.clone(),
+                    ..JobStatus::default()
+                },
+            );
+        }
+        let (stop_tx, stop) = watch::channel(false);
+        let (ended_tx, ended) = watch::channel(false);
+        self.jobs.push((name.clone(), stop_tx, ended));
         let statuses = self.statuses.clone();
         let span = tracing::info_span!("sync_job", job = %name);
         let gate = self.gate.clone();
-        self.tasks
-            .spawn(job_loop(job, gate, stop, statuses).instrument(span));
+        self.tasks.spawn(
+            async move {
+                job_loop(job, gate, stop, statuses).await;
+                ended_tx.send_replace(true);
+            }
+            .instrument(span),
+        );
+    }
+
+    /// Stops the job called `name` and forgets its status; the returned
+    /// future resolves once the job has cleaned up (a run in flight is
+    /// dropped, its claim released), so a job added again under the same
+    /// name never overlaps the old one. Nothing happens for an unknown
+    /// name.
+    pub fn remove(&mut self, name: &str) -> impl std::future::Future<Output = ()> + Send + use<> {
+        let mut ended = Vec::new();
+        self.jobs.retain(|(n, stop, done)| {
+            if n != name {
+                return true;
+            }
+            stop.send_replace(true);
+            ended.push(done.clone());
+            false
+        });
+        if let Ok(mut s) = self.statuses.lock() {
+            s.remove(name);
+        }
+        async move {
+            for mut done in ended {
+                done.wait_for(|e| *e).await.ok();
+            }
+        }
+    }
+
+    /// The names of the jobs running now.
+    pub fn names(&self) -> Vec<String> {
+        self.jobs.iter().map(|(n, _, _)| n.clone()).collect()
     }
 
     /// Every job's status, by name.
@@ -148,22 +197,23 @@ impl Scheduler {
 
     /// Stops every job and waits for their tasks to end.
     pub async fn shutdown(mut self) {
-        self.stop.send_replace(true);
+        for (_, stop, _) in &self.jobs {
+            stop.send_replace(true);
+        }
         while let Some(joined) = self.tasks.join_next().await {
             if let Err(e) = joined {
                 tracing::warn!(error = %e, "a sync job ended abnormally");
             }
         }
     }
-
-    fn set(&self, name: &str, f: impl FnOnce(&mut JobStatus)) {
-        update(&self.statuses, name, f);
-    }
 }
 
+/// Changes a job's status; a removed job's has gone and stays gone.
 fn update(statuses: &Statuses, name: &str, f: impl FnOnce(&mut JobStatus)) {
-    if let Ok(mut s) = statuses.lock() {
-        f(s.entry(name.to_owned()).or_default());
+    if let Ok(mut s) = statuses.lock()
+        && let Some(status) = s.get_mut(name)
+    {
+        f(status);
     }
 }
 

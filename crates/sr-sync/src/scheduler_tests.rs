@@ -182,6 +182,49 @@ async fn shutdown_stops_waiting_and_running_jobs() {
     assert_eq!(busy.stopped.load(Ordering::SeqCst), 1);
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_removed_job_stops_and_cleans_up_while_others_go_on() {
+    let kept = Probe::new(60, 0, &[]);
+    let removed = Arc::new(Probe {
+        busy: Duration::from_secs(3600),
+        ..Arc::into_inner(Probe::new(60, 0, &[])).expect("fresh probe")
+    });
+    struct Named(Arc<Probe>);
+    #[async_trait]
+    impl Job for Named {
+        fn name(&self) -> String {
+            "other".into()
+        }
+        async fn schedule(&self) -> Schedule {
+            self.0.schedule().await
+        }
+        async fn run(&self) -> Result<(), JobFailure> {
+            self.0.run().await
+        }
+        async fn stop(&self) {
+            self.0.stop().await
+        }
+    }
+    let mut scheduler = Scheduler::new();
+    scheduler.add(kept.clone());
+    scheduler.add(Arc::new(Named(removed.clone())));
+    tick(30).await;
+    assert_eq!(scheduler.names(), ["probe", "other"]);
+    // The removed job is mid-run: the run is dropped and its clean-up runs
+    // before the removal completes.
+    scheduler.remove("other").await;
+    assert_eq!(removed.stopped.load(Ordering::SeqCst), 1);
+    assert_eq!(scheduler.names(), ["probe"]);
+    let names: Vec<String> = scheduler.status().into_iter().map(|s| s.name).collect();
+    assert_eq!(names, ["probe"]);
+    tick(100).await;
+    assert_eq!(kept.starts(), vec![0, 60, 120]);
+    assert_eq!(removed.starts(), vec![0]);
+    // Removing an unknown name does nothing.
+    scheduler.remove("nothing").await;
+    assert_eq!(kept.stopped.load(Ordering::SeqCst), 0);
+}
+
 /// Claims shared by several schedulers, as a store shared by several
 /// processes keeps them (on paused tokio time): an interval is claimable
 /// once it is due and its holder is idle or dead.

@@ -73,11 +73,13 @@ pub fn explorer_scene(tables: usize, issues: usize) -> UiState {
     let mut state = UiState::new(Persisted::default());
     state.take_commands();
     state.apply(Event::Ready);
-    state.apply(Event::Connections(vec![ConnectionInfo {
-        name: DEMO_CONNECTION.into(),
-        url: String::new(),
-        dialect: "sqlite".into(),
-    }]));
+    state.apply(Event::Connections {
+        connections: vec![ConnectionInfo {
+            dialect: "sqlite".into(),
+            ..ConnectionInfo::named(DEMO_CONNECTION)
+        }],
+        problem: None,
+    });
     state.apply(Event::Trackers(vec![TrackerStatus {
         name: "Local".into(),
         kind: "local".into(),

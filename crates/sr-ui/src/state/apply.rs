@@ -31,16 +31,12 @@ impl UiState {
                 self.jobs.clear();
                 self.last_error = Some(message);
             }
-            Event::Connections(list) => {
+            Event::Connections {
+                connections,
+                problem,
+            } => {
                 self.jobs.finish(&JobKind::Connections);
-                for info in list {
-                    let name = info.name.clone();
-                    let conn = self.connection_mut(&name);
-                    conn.info = info;
-                    if conn.schema == Load::Idle {
-                        self.load_connection(&name);
-                    }
-                }
+                self.apply_connections(connections, problem);
             }
             Event::Schema {
                 connection,
@@ -181,6 +177,7 @@ impl UiState {
             } => self.auto_activity(event, connection, report),
             Event::Monitoring(e) => self.apply_monitoring(e),
             Event::Sync(e) => self.apply_sync(e),
+            Event::Connection(e) => self.apply_connection_event(e),
             Event::Failed { context, message } => self.failed(context, message),
         }
     }

@@ -2,7 +2,7 @@
 //! answers it (or a failure) arrives. The status bar counts them and the
 //! panels show spinners for theirs.
 
-use sr_engine::Command;
+use sr_engine::{Command, ConnectionCommand};
 use sr_model::IssueKey;
 
 /// What a job waits for, precise enough to match the answering event.
@@ -47,6 +47,10 @@ pub enum JobKind {
     Template(String),
     /// A Sync window command, by `state::sync::job_key`.
     Sync(String),
+    /// A connection manager command (save, remove, test), by request.
+    ConnectionAdmin(u64),
+    /// A connection being closed, by name.
+    Disconnect(String),
 }
 
 /// One command in flight.
@@ -108,6 +112,12 @@ fn kind_of(command: &Command) -> JobKind {
         | Command::SaveTemplate { name, .. }
         | Command::ResetTemplate { name } => JobKind::Template(name.clone()),
         Command::Sync(s) => JobKind::Sync(super::sync::job_key(s)),
+        Command::Connection(c) => match c {
+            ConnectionCommand::Save { request, .. }
+            | ConnectionCommand::Remove { request, .. }
+            | ConnectionCommand::Test { request, .. } => JobKind::ConnectionAdmin(*request),
+            ConnectionCommand::Disconnect { name } => JobKind::Disconnect(name.clone()),
+        },
     }
 }
 

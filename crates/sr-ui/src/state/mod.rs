@@ -8,6 +8,7 @@
 mod actions;
 mod apply;
 mod comments;
+mod connections;
 mod designer;
 mod dialogs;
 mod jobs;
@@ -194,6 +195,8 @@ pub struct Persisted {
 #[derive(Debug, Clone)]
 pub struct UiState {
     pub engine: EngineStatus,
+    /// Why connections.json could not be read, when it could not.
+    pub connections_problem: Option<String>,
     /// The webhook listener: `Ok(address)` when it runs, `Err(why not)`,
     /// `None` when none was asked for.
     pub listener: Option<Result<String, String>>,
@@ -243,6 +246,7 @@ impl UiState {
     pub fn new(persisted: Persisted) -> Self {
         let mut state = UiState {
             engine: EngineStatus::Starting,
+            connections_problem: None,
             listener: None,
             connections: Vec::new(),
             trackers: Load::Idle,
@@ -274,9 +278,8 @@ impl UiState {
         state.preview_tab = persisted.preview_tab.filter(|&i| i < state.tabs.len());
         state.send(Command::LoadConnections);
         state.connections.push(ConnectionState::new(ConnectionInfo {
-            name: DEMO_CONNECTION.into(),
-            url: String::new(),
             dialect: "sqlite".into(),
+            ..ConnectionInfo::named(DEMO_CONNECTION)
         }));
         state.load_connection(DEMO_CONNECTION);
         state.send(Command::LoadTrackers);
@@ -325,11 +328,8 @@ impl UiState {
             Some(i) => i,
             None => {
                 // Answers may overtake the connection list; keep them.
-                self.connections.push(ConnectionState::new(ConnectionInfo {
-                    name: name.to_owned(),
-                    url: String::new(),
-                    dialect: String::new(),
-                }));
+                self.connections
+                    .push(ConnectionState::new(ConnectionInfo::named(name)));
                 self.connections.len() - 1
             }
         };

@@ -25,6 +25,8 @@ enum Action {
     /// A SQL editor with a query of the object's rows.
     Query(ObjectRef),
     Refresh(String),
+    /// A connection was expanded before its schema was read.
+    Open(String),
     /// The ER designer of a connection.
     Designer(String),
 }
@@ -109,6 +111,7 @@ pub fn explorer_ui(ui: &mut egui::Ui, state: &mut UiState) {
             }
             Action::Query(o) => state.query_object(&o),
             Action::Refresh(name) => state.refresh_connection(&name),
+            Action::Open(name) => state.ensure_connection(&name),
             Action::Designer(name) => state.open_designer(&name),
         }
     }
@@ -146,9 +149,15 @@ fn connection_ui(
     };
     let header = CollapsingHeader::new(RichText::new(format!("🗄 {name}  ({dialect})")).strong())
         .id_salt(("connection", name))
-        .default_open(true)
+        // Only the demo database opens by itself; the others are read
+        // when expanded.
+        .default_open(conn.info.name == sr_engine::DEMO_CONNECTION)
         .show(ui, |ui| match &conn.schema {
-            Load::Idle | Load::Loading => {
+            Load::Idle => {
+                out.actions.push(Action::Open(name.clone()));
+                ui.weak("Connecting…");
+            }
+            Load::Loading => {
                 ui.horizontal(|ui| {
                     ui.spinner();
                     ui.weak("Reading the schema…");

@@ -37,6 +37,8 @@ pub struct ConnectionMonitor {
     /// The drift check's changed objects, expected beside actual.
     pub drift_view: Vec<DriftObjectView>,
     pub perf: Load<Vec<PerfSeries>>,
+    /// Which checks run on the connection, and how often.
+    pub settings: Load<sr_engine::ConnectionMonitoring>,
 }
 
 /// The monitoring tabs' state.
@@ -70,6 +72,8 @@ pub fn job_key(cmd: &MonitoringCommand) -> String {
         MonitoringCommand::LoadSyncStatus => "sync".into(),
         MonitoringCommand::LoadOutbox { .. } => "outbox".into(),
         MonitoringCommand::TrackQuery { connection, .. } => format!("track:{connection}"),
+        MonitoringCommand::LoadSettings { connection }
+        | MonitoringCommand::SaveSettings { connection, .. } => format!("settings:{connection}"),
     }
 }
 
@@ -83,6 +87,7 @@ fn event_key(event: &MonitoringEvent) -> String {
         MonitoringEvent::SyncStatus(_) => "sync".into(),
         MonitoringEvent::Outbox(_) => "outbox".into(),
         MonitoringEvent::QueryTracked { connection, .. } => format!("track:{connection}"),
+        MonitoringEvent::Settings { connection, .. } => format!("settings:{connection}"),
     }
 }
 
@@ -211,6 +216,10 @@ impl UiState {
             }
             MonitoringEvent::SyncStatus(list) => self.monitoring.sync = Load::Ready(list),
             MonitoringEvent::Outbox(rows) => self.monitoring.outbox = Load::Ready(rows),
+            MonitoringEvent::Settings {
+                connection,
+                settings,
+            } => self.monitoring.of_mut(&connection).settings = Load::Ready(settings),
             MonitoringEvent::QueryTracked { connection, sql } => {
                 let first = sql.lines().next().unwrap_or_default();
                 self.toasts.push(

@@ -100,11 +100,7 @@ fn ready() -> UiState {
     let mut s = UiState::new(Persisted::default());
     s.take_commands();
     s.apply(Event::Ready);
-    s.apply(Event::Connections(vec![ConnectionInfo {
-        name: "demo".into(),
-        url: "sqlite:///tmp/demo.db".into(),
-        dialect: "sqlite".into(),
-    }]));
+    s.apply(connections(&[("demo", "sqlite:///tmp/demo.db", "sqlite")]));
     s.apply(Event::Schema {
         connection: "demo".into(),
         snapshot: snapshot(),
@@ -206,17 +202,9 @@ fn answers_may_overtake_the_connection_list() {
         connection: "other".into(),
         snapshot: snapshot(),
     });
-    s.apply(Event::Connections(vec![
-        ConnectionInfo {
-            name: "demo".into(),
-            url: "sqlite:///tmp/demo.db".into(),
-            dialect: "sqlite".into(),
-        },
-        ConnectionInfo {
-            name: "other".into(),
-            url: "sqlite:///tmp/o.db".into(),
-            dialect: "sqlite".into(),
-        },
+    s.apply(connections(&[
+        ("demo", "sqlite:///tmp/demo.db", "sqlite"),
+        ("other", "sqlite:///tmp/o.db", "sqlite"),
     ]));
     assert_eq!(
         sent(&mut s),
@@ -225,15 +213,68 @@ fn answers_may_overtake_the_connection_list() {
     );
     let urls: Vec<&str> = s.connections.iter().map(|c| c.info.url.as_str()).collect();
     assert_eq!(urls, ["sqlite:///tmp/demo.db", "sqlite:///tmp/o.db"]);
-    s.apply(Event::Connections(vec![ConnectionInfo {
-        name: "third".into(),
-        url: String::new(),
-        dialect: "postgres".into(),
-    }]));
+    // A new connection is listed but not opened until something needs it.
+    s.apply(connections(&[
+        ("demo", "sqlite:///tmp/demo.db", "sqlite"),
+        ("other", "sqlite:///tmp/o.db", "sqlite"),
+        ("third", "postgres://app@db/third", "postgres"),
+    ]));
+    assert_eq!(sent(&mut s), Vec::<String>::new());
+    s.ensure_connection("third");
     assert_eq!(
         sent(&mut s),
         ["Load schema of third", "Count linked issues in third"]
     );
+    s.ensure_connection("third");
+    assert_eq!(sent(&mut s), Vec::<String>::new(), "loading already");
+}
+
+#[test]
+fn connections_that_went_are_dropped_and_changed_ones_reloaded() {
+    let mut s = ready();
+    s.apply(connections(&[
+        ("demo", "sqlite:///tmp/demo.db", "sqlite"),
+        ("shop", "postgres://app@h1/shop", "postgres"),
+    ]));
+    s.ensure_connection("shop");
+    s.apply(Event::Schema {
+        connection: "shop".into(),
+        snapshot: snapshot(),
+    });
+    sent(&mut s);
+    // The profile now points elsewhere: the loaded schema is read again.
+    s.apply(connections(&[
+        ("demo", "sqlite:///tmp/demo.db", "sqlite"),
+        ("shop", "postgres://app@h2/shop", "postgres"),
+    ]));
+    assert_eq!(
+        sent(&mut s),
+        ["Load schema of shop", "Count linked issues in shop"]
+    );
+    s.apply(Event::Connections {
+        connections: vec![],
+        problem: Some("connections.json:2:3: bad".into()),
+    });
+    assert!(s.connections.is_empty());
+    assert_eq!(
+        s.connections_problem.as_deref(),
+        Some("connections.json:2:3: bad")
+    );
+}
+
+/// An `Event::Connections` of `(name, url, dialect)`s.
+fn connections(list: &[(&str, &str, &str)]) -> Event {
+    Event::Connections {
+        connections: list
+            .iter()
+            .map(|(name, url, dialect)| ConnectionInfo {
+                url: (*url).into(),
+                dialect: (*dialect).into(),
+                ..ConnectionInfo::named(name)
+            })
+            .collect(),
+        problem: None,
+    }
 }
 
 #[test]

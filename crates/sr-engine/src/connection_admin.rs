@@ -1,0 +1,307 @@
+//! Adding, editing, testing and removing connection profiles, for the
+//! connection manager and the CLI alike: connections.json is changed under
+//! its lock (no edit by another process is lost), a typed password goes to
+//! the keyring (never to the file), and the registry is reloaded at once.
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use sr_config::{ConnectionProfile, check_connection_name, dialect_name, update_connections};
+use sr_db::Database;
+use sr_secrets::{Secret, SecretRef};
+
+use crate::connections::{password_entry, profile_password};
+use crate::{Engine, EngineError};
+
+/// What a successful connection test found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConnectionTest {
+    /// `sqlite`, `postgres` or `mysql`.
+    pub dialect: String,
+    /// The server's own version string (`PostgreSQL 16.4 …`).
+    pub server_version: Option<String>,
+    /// Connecting plus one round trip.
+    pub connect_ms: u64,
+    /// One `SELECT 1` on the open connection.
+    pub round_trip_ms: f64,
+}
+
+/// A profile as the connection manager saves it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectionEdit {
+    /// The name it had before (a rename), or `None` for a new one.
+    pub previous: Option<String>,
+    pub profile: ConnectionProfile,
+    /// A password typed now; goes to the keyring as
+    /// `connection/NAME`. `None` keeps what the profile refers to.
+    pub password: Option<Secret>,
+}
+
+impl Engine {
+    /// Checks and saves a profile (new, edited or renamed); the typed
+    /// password goes to the keyring first. The registry reloads, so every
+    /// feature sees the change at once.
+    pub async fn save_connection(&self, edit: ConnectionEdit) -> Result<(), EngineError> {
+        let ConnectionEdit {
+            previous,
+            mut profile,
+            password,
+        } = edit;
+        check_profile(&profile)?;
+        let keyring = self.resolver().keyring().clone();
+        let entry = password_entry(&profile.name);
+        if let Some(secret) = password {
+            let e = entry.clone();
+            let kr = keyring.clone();
+            tokio::task::spawn_blocking(move || kr.set(&e, &secret))
+                .await
+                .map_err(|e| EngineError::Background(e.to_string()))?
+                .map_err(|source| EngineError::ConnectionSecret {
+                    name: profile.name.clone(),
+                    source,
+                })?;
+            profile.password = Some(SecretRef::Keyring(entry.clone()));
+        } else if let Some(old) = previous.as_deref().filter(|p| *p != profile.name)
+            && profile.password == Some(SecretRef::Keyring(password_entry(old)))
+        {
+            // A rename takes its keyring entry along.
+            let resolver = self.resolver();
+            let secret = profile_password(old, &profile, resolver).await?;
+            if let Some(secret) = secret {
+                let (e, kr) = (entry.clone(), keyring.clone());
+                tokio::task::spawn_blocking(move || kr.set(&e, &secret))
+                    .await
+                    .map_err(|e| EngineError::Background(e.to_string()))?
+                    .map_err(|source| EngineError::ConnectionSecret {
+                        name: profile.name.clone(),
+                        source,
+                    })?;
+                profile.password = Some(SecretRef::Keyring(entry.clone()));
+            }
+        }
+        let path = self.paths().connections_file();
+        let name = profile.name.clone();
+        let stale = tokio::task::spawn_blocking(move || {
+            update_connections(&path, |file| {
+                if previous.as_deref() != Some(name.as_str()) && file.find(&name).is_some() {
+                    return Err(EngineError::ConnectionExists { name: name.clone() });
+                }
+                let old = previous.as_deref().and_then(|p| file.remove(p));
+                file.upsert(profile);
+                Ok(old)
+            })
+        })
+        .await
+        .map_err(|e| EngineError::Background(e.to_string()))??;
+        // The old name's keyring entry goes when nothing refers to it now.
+        if let Some(old) = stale
+            && let Some(SecretRef::Keyring(old_entry)) = old.password
+            && old_entry != entry
+        {
+            tokio::task::spawn_blocking(move || keyring.delete(&old_entry))
+                .await
+                .ok();
+        }
+        self.reload_connections().await;
+        Ok(())
+    }
+
+    /// Removes a profile and its keyring entry, and closes it.
+    pub async fn remove_connection(&self, name: &str) -> Result<(), EngineError> {
+        let path = self.paths().connections_file();
+        let owned = name.to_owned();
+        let known = self.connection_names();
+        let removed = tokio::task::spawn_blocking(move || {
+            update_connections(&path, |file| {
+                file.remove(&owned)
+                    .ok_or_else(|| crate::connections::unknown_connection(&owned, &known))
+            })
+        })
+        .await
+        .map_err(|e| EngineError::Background(e.to_string()))??;
+        if let Some(SecretRef::Keyring(entry)) = removed.password {
+            let keyring = self.resolver().keyring().clone();
+            tokio::task::spawn_blocking(move || keyring.delete(&entry))
+                .await
+                .ok();
+        }
+        self.reload_connections().await;
+        Ok(())
+    }
+
+    /// Connects with an unsaved profile (and a password typed now, else
+    /// the one it refers to), runs one round trip and closes. The error
+    /// names the cause and the fix.
+    pub async fn test_connection(
+        &self,
+        profile: &ConnectionProfile,
+        password: Option<Secret>,
+    ) -> Result<ConnectionTest, EngineError> {
+        check_profile(profile)?;
+        let password = match password {
+            Some(p) => Some(p),
+            None => profile_password(&profile.name, profile, self.resolver()).await?,
+        };
+        let started = Instant::now();
+        let db = crate::connections::open_profile_with(profile, password).await?;
+        let result = measure(&db, started).await;
+        db.close().await;
+        result
+    }
+
+    /// Closes a connection; the next use opens it again.
+    pub async fn disconnect(&self, name: &str) {
+        self.close_connections(&[name.to_owned()]).await;
+    }
+}
+
+async fn measure(db: &Database, started: Instant) -> Result<ConnectionTest, EngineError> {
+    let check = sr_db::health::connectivity(db, &sr_db::health::HealthConfig::default()).await;
+    if let Some(error) = check.evidence.get("error") {
+        return Err(EngineError::Background(format!(
+            "{}: {error}",
+            check.summary
+        )));
+    }
+    let connect_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    Ok(ConnectionTest {
+        dialect: db.dialect().as_str().to_owned(),
+        server_version: check
+            .evidence
+            .get("server_version")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned),
+        connect_ms,
+        round_trip_ms: check
+            .evidence
+            .get("latency_ms")
+            .and_then(serde_json::Value::as_f64)
+            .unwrap_or_else(|| Duration::ZERO.as_secs_f64()),
+    })
+}
+
+/// A profile's name and URL, checked as connections.json checks them.
+fn check_profile(profile: &ConnectionProfile) -> Result<(), EngineError> {
+    check_connection_name(&profile.name).map_err(EngineError::BadConnection)?;
+    if dialect_name(&profile.url).is_none() {
+        return Err(EngineError::BadConnection(format!(
+            "`{}` is not a database URL; write sqlite://PATH, postgres://USER@HOST:PORT/DB or mysql://USER@HOST:PORT/DB",
+            sr_db::redact_url(&profile.url)
+        )));
+    }
+    if sr_config::split_url_password(&profile.url).is_some() {
+        return Err(EngineError::BadConnection(
+            "the URL holds a password; type it in the password field instead, so it goes to the keyring"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// What the connection manager asks for; answered by
+/// [`ConnectionEvent`]s (a failure by `Event::Failed`).
+#[derive(Debug, Clone)]
+pub enum ConnectionCommand {
+    /// Saves a new, edited or renamed profile.
+    Save { request: u64, edit: ConnectionEdit },
+    /// Removes a profile and its keyring entry.
+    Remove { request: u64, name: String },
+    /// Tests an unsaved profile, with a password typed now (else the one
+    /// it refers to).
+    Test {
+        request: u64,
+        profile: ConnectionProfile,
+        password: Option<Secret>,
+    },
+    /// Closes a connection; the next use opens it again.
+    Disconnect { name: String },
+}
+
+impl ConnectionCommand {
+    /// The command in a user's words.
+    pub fn describe(&self) -> String {
+        match self {
+            ConnectionCommand::Save { edit, .. } => {
+                format!("Save connection {}", edit.profile.name)
+            }
+            ConnectionCommand::Remove { name, .. } => format!("Remove connection {name}"),
+            ConnectionCommand::Test { profile, .. } => format!("Test connection {}", profile.name),
+            ConnectionCommand::Disconnect { name } => format!("Disconnect {name}"),
+        }
+    }
+}
+
+/// The answers to [`ConnectionCommand`]s. An `Event::Connections` with the
+/// new list follows a save or a removal.
+#[derive(Debug, Clone)]
+pub enum ConnectionEvent {
+    Saved {
+        request: u64,
+        name: String,
+    },
+    Removed {
+        request: u64,
+        name: String,
+    },
+    /// The test's findings, or the cause and the fix.
+    Tested {
+        request: u64,
+        name: String,
+        result: Result<ConnectionTest, String>,
+    },
+    Disconnected {
+        name: String,
+    },
+}
+
+pub(crate) async fn run(
+    engine: &Engine,
+    cmd: ConnectionCommand,
+) -> Result<Vec<crate::Event>, EngineError> {
+    Ok(match cmd {
+        ConnectionCommand::Save { request, edit } => {
+            let name = edit.profile.name.clone();
+            engine.save_connection(edit).await?;
+            vec![
+                crate::Event::Connection(ConnectionEvent::Saved { request, name }),
+                listed(engine).await,
+            ]
+        }
+        ConnectionCommand::Remove { request, name } => {
+            engine.remove_connection(&name).await?;
+            vec![
+                crate::Event::Connection(ConnectionEvent::Removed { request, name }),
+                listed(engine).await,
+            ]
+        }
+        ConnectionCommand::Test {
+            request,
+            profile,
+            password,
+        } => {
+            let result = engine
+                .test_connection(&profile, password)
+                .await
+                .map_err(|e| e.to_string());
+            vec![crate::Event::Connection(ConnectionEvent::Tested {
+                request,
+                name: profile.name,
+                result,
+            })]
+        }
+        ConnectionCommand::Disconnect { name } => {
+            engine.disconnect(&name).await;
+            vec![crate::Event::Connection(ConnectionEvent::Disconnected {
+                name,
+            })]
+        }
+    })
+}
+
+/// The connection list as it stands, for the UI.
+async fn listed(engine: &Engine) -> crate::Event {
+    crate::Event::Connections {
+        connections: engine.connections().await,
+        problem: engine.connections_problem(),
+    }
+}

@@ -1,0 +1,125 @@
+//! The connection list as the engine reports it, and the answers of the
+//! connection manager. Connections other than the demo database open
+//! lazily: their schema loads when the explorer expands them or a tab or
+//! the selection needs them, never for merely being listed.
+
+use sr_engine::{ConnectionEvent, ConnectionInfo, DEMO_CONNECTION};
+
+use super::{ConnectionState, JobKind, Load, Tab, ToastLevel, UiState};
+
+impl UiState {
+    /// Takes a new connection list: updates the ones known, adds new ones
+    /// (not loaded), drops the ones that went, and reloads the ones whose
+    /// definition changed and were loaded.
+    pub(super) fn apply_connections(
+        &mut self,
+        connections: Vec<ConnectionInfo>,
+        problem: Option<String>,
+    ) {
+        self.connections_problem = problem;
+        let mut next = Vec::with_capacity(connections.len());
+        let mut reload = Vec::new();
+        for info in connections {
+            let name = info.name.clone();
+            let conn = match self.connections.iter().position(|c| c.info.name == name) {
+                Some(i) => {
+                    let mut conn = self.connections.swap_remove(i);
+                    let changed = !conn.info.url.is_empty() && conn.info != info;
+                    if changed && conn.schema != Load::Idle {
+                        reload.push(name.clone());
+                    }
+                    conn.info = info;
+                    conn
+                }
+                None => ConnectionState::new(info),
+            };
+            next.push(conn);
+        }
+        self.connections = next;
+        for name in reload {
+            self.load_connection(&name);
+        }
+        let wanted: Vec<String> = self
+            .connections
+            .iter()
+            .filter(|c| c.schema == Load::Idle && self.needs_connection(&c.info.name))
+            .map(|c| c.info.name.clone())
+            .collect();
+        for name in wanted {
+            self.load_connection(&name);
+        }
+    }
+
+    /// Whether something on screen needs `name`'s schema now: the demo
+    /// database (the first start shows it), the selection, or a tab.
+    fn needs_connection(&self, name: &str) -> bool {
+        name == DEMO_CONNECTION
+            || self
+                .selection
+                .as_ref()
+                .is_some_and(|o| o.connection == name)
+            || self.tabs.iter().any(|t| match t {
+                Tab::Object(o) => o.connection == name,
+                Tab::Whiteboard(c) | Tab::Monitoring(c) | Tab::Designer(c) => c == name,
+                Tab::Sql(_) | Tab::Issue(_) | Tab::Templates => false,
+            })
+    }
+
+    /// Loads `name`'s schema unless it is loaded or loading: the explorer
+    /// calls this when a connection is expanded.
+    pub fn ensure_connection(&mut self, name: &str) {
+        if self
+            .connection(name)
+            .is_some_and(|c| c.schema == Load::Idle)
+        {
+            self.load_connection(name);
+        }
+    }
+
+    pub(super) fn apply_connection_event(&mut self, event: ConnectionEvent) {
+        match event {
+            ConnectionEvent::Saved { request, name } => {
+                self.jobs.finish(&JobKind::ConnectionAdmin(request));
+                self.toasts.push(
+                    ToastLevel::Success,
+                    format!("Connection {name} saved"),
+                    None,
+                );
+            }
+            ConnectionEvent::Removed { request, name } => {
+                self.jobs.finish(&JobKind::ConnectionAdmin(request));
+                self.toasts.push(
+                    ToastLevel::Success,
+                    format!("Connection {name} removed"),
+                    None,
+                );
+            }
+            ConnectionEvent::Tested {
+                request,
+                name,
+                result,
+            } => {
+                self.jobs.finish(&JobKind::ConnectionAdmin(request));
+                let (level, text) = match result {
+                    Ok(t) => (
+                        ToastLevel::Success,
+                        format!(
+                            "{name}: {} answers in {:.1} ms",
+                            t.server_version.as_deref().unwrap_or(&t.dialect),
+                            t.round_trip_ms
+                        ),
+                    ),
+                    Err(e) => (ToastLevel::Error, format!("{name}: {e}")),
+                };
+                self.toasts.push(level, text, None);
+            }
+            ConnectionEvent::Disconnected { name } => {
+                self.jobs.finish(&JobKind::Disconnect(name.clone()));
+                if let Some(c) = self.connections.iter_mut().find(|c| c.info.name == name) {
+                    c.schema = Load::Idle;
+                    c.tree.clear();
+                }
+            }
+        }
+    }
+}
