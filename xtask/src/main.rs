@@ -20,7 +20,8 @@ use anyhow::{Result, bail};
 
 const USAGE: &str = "\
 usage: cargo xtask test [ARGS…]             run every test (ARGS go to the runners: -p CRATE, a filter, …)
-       cargo xtask bench [NAME] [-- ARGS…]  run one bench (or all) in release mode";
+       cargo xtask bench [NAME] [-- ARGS…]  run one bench (or all) in release mode
+       cargo xtask servers                  start the test servers, print their variables, keep them until Enter or Ctrl-C";
 
 /// The workspace root (xtask's parent directory).
 pub fn workspace_root() -> PathBuf {
@@ -70,6 +71,7 @@ fn dispatch(args: &[String]) -> Result<i32> {
             };
             bench::bench(name, extra)
         }
+        Some("servers") => servers::hold(),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             Ok(0)

@@ -99,3 +99,34 @@ fn joined<T>(h: std::thread::ScopedJoinHandle<'_, sr_testkit::Result<T>>) -> sr_
         ))
     })
 }
+
+/// `cargo xtask servers`: starts the servers the tests use and keeps them
+/// until Enter or Ctrl-C, printing the variables to export; then `cargo nextest run
+/// …` in another shell reuses them run after run.
+pub fn hold() -> Result<i32> {
+    crate::setup::ensure_packages(crate::setup::PACKAGES)?;
+    let servers = Servers::start(Needs {
+        postgres: true,
+        mariadb: true,
+    })?;
+    for (k, v) in &servers.env {
+        println!("export {k}='{v}'");
+    }
+    use std::io::Write;
+    std::io::stdout().flush()?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    ctrlc_channel(tx);
+    rx.recv().ok();
+    servers.stop();
+    Ok(0)
+}
+
+/// Sends on `tx` when stdin closes (Ctrl-D) or a line is entered; the
+/// servers' reapers stop them if the process is killed instead.
+fn ctrlc_channel(tx: std::sync::mpsc::Sender<()>) {
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).ok();
+        tx.send(()).ok();
+    });
+}

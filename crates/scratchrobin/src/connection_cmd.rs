@@ -3,24 +3,17 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
 use serde::Serialize;
 use sr_config::{
-    ConnectionProfile, check_connection_name, dialect_name, load_connections, save_connections,
-    split_url_password,
+    ConnectionProfile, check_connection_name, dialect_name, load_connections, split_url_password,
 };
 use sr_db::DbError;
 use sr_db::health::{self, HealthConfig};
-use sr_engine::Engine;
-use sr_secrets::{Keyring, Secret, SecretError, SecretRef};
+use sr_engine::{ConnectionEdit, Engine, EngineError};
+use sr_secrets::{Secret, SecretRef};
 
 use crate::db_target::{connect, target, unknown};
 use crate::output;
-
-/// The keyring entry holding a profile's password.
-pub fn keyring_entry(name: &str) -> String {
-    sr_engine::password_entry(name)
-}
 
 /// `connection add NAME URL [--env LABEL] [--password-env VAR]`.
 pub async fn add(
@@ -44,61 +37,49 @@ pub async fn add(
         Some((clean, password)) => (clean, Some(percent_decode(&password))),
         None => (url.to_owned(), None),
     };
-    let entry = keyring_entry(name);
-    let keyring = engine.resolver().keyring().clone();
-    let password = match (in_url, password_env) {
+    let (reference, typed) = match (in_url, password_env) {
         (Some(_), Some(_)) => anyhow::bail!(
             "the URL holds a password and --password-env names another; give the password one way"
         ),
-        (Some(secret), None) => {
-            let e = entry.clone();
-            tokio::task::spawn_blocking(move || keyring.set(&e, &Secret::new(secret)))
-                .await?
-                .context("the password could not be stored in the keyring; use --password-env VAR instead")?;
-            Some(SecretRef::Keyring(entry.clone()))
-        }
+        (Some(secret), None) => (None, Some(Secret::new(secret))),
         (None, Some(var)) => {
             let var = var.trim_start_matches('$').trim_matches(['{', '}']);
             if var.is_empty() || !var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 anyhow::bail!("--password-env takes a variable name such as SHOP_DB_PASSWORD");
             }
-            Some(SecretRef::Env(format!("${{{var}}}")))
+            (Some(SecretRef::Env(format!("${{{var}}}"))), None)
         }
-        (None, None) => None,
+        (None, None) => (None, None),
     };
-    let path = engine.paths().connections_file();
-    let mut file = load_connections(&path)?;
-    let profile = ConnectionProfile {
-        name: name.to_owned(),
-        url: clean,
-        password: password.clone(),
-        environment,
-    };
-    let replaced = file.upsert(profile);
-    save_connections(&path, &file)?;
-    // A replaced profile's keyring entry that is no longer referenced goes.
-    if replaced.is_some_and(|r| r.password == Some(SecretRef::Keyring(entry.clone())))
-        && password != Some(SecretRef::Keyring(entry.clone()))
-    {
-        forget(engine, &entry).await;
-    }
-    let kept = match &password {
+    let previous = engine.connection_profile(name).map(|p| p.name);
+    engine
+        .save_connection(ConnectionEdit {
+            previous,
+            profile: ConnectionProfile {
+                name: name.to_owned(),
+                url: clean,
+                password: reference,
+                environment,
+            },
+            password: typed,
+        })
+        .await
+        .map_err(|e| match e {
+            EngineError::ConnectionSecret { .. } => anyhow::anyhow!(
+                "{e}; the password could not be stored in the keyring, use --password-env VAR instead"
+            ),
+            other => other.into(),
+        })?;
+    let kept = match engine.connection_profile(name).and_then(|p| p.password) {
         Some(SecretRef::Keyring(e)) => format!("; password in the keyring as {e}"),
         Some(r) => format!("; password from {}", r.describe()),
         None => String::new(),
     };
-    println!("connection {name} saved to {}{kept}", path.display());
+    println!(
+        "connection {name} saved to {}{kept}",
+        engine.paths().connections_file().display()
+    );
     Ok(())
-}
-
-/// Removes a keyring entry; failing to is only worth a warning.
-async fn forget(engine: &Engine, entry: &str) {
-    let keyring: Keyring = engine.resolver().keyring().clone();
-    let e = entry.to_owned();
-    let removed = tokio::task::spawn_blocking(move || keyring.delete(&e)).await;
-    if !matches!(removed, Ok(Ok(()))) {
-        eprintln!("warning: the keyring entry {entry} could not be removed");
-    }
 }
 
 /// One line of `connection list --json`.
@@ -157,10 +138,13 @@ pub async fn list(engine: &Engine, json: bool) -> anyhow::Result<()> {
 
 /// `connection remove NAME`: the profile and its keyring entry.
 pub async fn remove(engine: &Engine, name: &str) -> anyhow::Result<()> {
-    let path = engine.paths().connections_file();
-    let mut file = load_connections(&path)?;
-    let Some(removed) = file.remove(name) else {
-        let known: Vec<&str> = file.connections.iter().map(|c| c.name.as_str()).collect();
+    if engine.connection_profile(name).is_none() {
+        let path = engine.paths().connections_file();
+        let known: Vec<String> = load_connections(&path)?
+            .connections
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
         anyhow::bail!(
             "no connection `{name}` in {} (known: {}); `scratchrobin connection list` shows them",
             path.display(),
@@ -170,11 +154,8 @@ pub async fn remove(engine: &Engine, name: &str) -> anyhow::Result<()> {
                 known.join(", ")
             }
         );
-    };
-    save_connections(&path, &file)?;
-    if let Some(SecretRef::Keyring(entry)) = &removed.password {
-        forget(engine, entry).await;
     }
+    engine.remove_connection(name).await?;
     println!("connection {name} removed");
     Ok(())
 }
@@ -255,30 +236,14 @@ pub async fn test(engine: &Engine, name: &str, json: bool) -> anyhow::Result<Exi
 /// The cause and the fix of a failed connection: the database's own
 /// diagnosis, or why the profile's password could not be read.
 fn diagnosis(e: &anyhow::Error, name: &str) -> (String, String) {
-    if let Some(DbError::Connect { cause, fix, .. }) = e.downcast_ref::<DbError>() {
+    if let Some(DbError::Connect { cause, fix, .. }) = crate::db_target::db_error(e) {
         return (cause.clone(), fix.clone());
     }
-    let again = format!(
-        "store it again with `scratchrobin connection add {name} URL` (the password in the URL), or use --password-env VAR"
-    );
-    match e.downcast_ref::<SecretError>() {
-        Some(SecretError::KeyringMissing(entry)) => (
-            format!("the keyring has no entry {entry} with the password"),
-            again,
-        ),
-        Some(SecretError::KeyringUnavailable { reason, .. }) => (
-            format!("the OS keyring cannot be used ({reason})"),
-            format!("start a secret service (for example gnome-keyring), or {again}"),
-        ),
-        Some(SecretError::EnvUnset(var)) => (
-            format!("the environment variable {var} that holds the password is not set"),
-            format!("export {var}=... before running scratchrobin"),
-        ),
-        Some(SecretError::EnvEmpty(var)) => (
-            format!("the environment variable {var} that holds the password is empty"),
-            format!("give {var} the password's value"),
-        ),
-        None => (
+    match e.downcast_ref::<EngineError>() {
+        Some(EngineError::ConnectionSecret { name, source }) => {
+            sr_engine::password_problem(name, source)
+        }
+        _ => (
             format!("{e:#}"),
             format!("correct the connection with `scratchrobin connection add {name} URL`"),
         ),

@@ -72,3 +72,12 @@ pub(crate) async fn unknown(engine: &Engine, arg: &str) -> anyhow::Error {
          nor an SQLite file; add it with `scratchrobin connection add NAME URL`{problem}"
     )
 }
+
+/// The database's own error inside `e`, when the failure is one.
+pub fn db_error(e: &anyhow::Error) -> Option<&sr_db::DbError> {
+    e.downcast_ref::<sr_db::DbError>()
+        .or(match e.downcast_ref::<sr_engine::EngineError>() {
+            Some(sr_engine::EngineError::Db(db)) => Some(db),
+            _ => None,
+        })
+}

@@ -75,7 +75,7 @@ pub async fn run(engine: &Engine, db: &str, args: HealthArgs) -> anyhow::Result<
     };
     let results = match db_target::connect(engine, &target).await {
         Ok(database) => health::run_checks(&database, &config).await,
-        Err(e) => match e.downcast_ref::<DbError>() {
+        Err(e) => match db_target::db_error(&e) {
             // Unreachable is a finding, not an error of this command.
             Some(DbError::Connect { url, cause, fix }) => {
                 unreachable_results(url, cause, fix, &config).await

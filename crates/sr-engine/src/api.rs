@@ -321,6 +321,10 @@ pub enum Event {
     Sync(crate::SyncEvent),
     /// An answer to a [`Command::Connection`].
     Connection(crate::ConnectionEvent),
+    /// connections.json or monitoring.json changed on disk and the engine
+    /// follows the new settings now (an [`Event::Connections`] came first
+    /// when the connections changed).
+    ConfigReloaded(crate::ConfigChange),
     /// The webhook listener started on `address`, or could not (`problem`).
     Listener {
         address: Option<String>,

@@ -81,6 +81,7 @@ impl Engine {
         }
         let path = self.paths().connections_file();
         let name = profile.name.clone();
+        let new_ref = profile.password.clone();
         let stale = tokio::task::spawn_blocking(move || {
             update_connections(&path, |file| {
                 if previous.as_deref() != Some(name.as_str()) && file.find(&name).is_some() {
@@ -96,7 +97,7 @@ impl Engine {
         // The old name's keyring entry goes when nothing refers to it now.
         if let Some(old) = stale
             && let Some(SecretRef::Keyring(old_entry)) = old.password
-            && old_entry != entry
+            && new_ref != Some(SecretRef::Keyring(old_entry.clone()))
         {
             tokio::task::spawn_blocking(move || keyring.delete(&old_entry))
                 .await

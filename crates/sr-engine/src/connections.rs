@@ -528,3 +528,30 @@ mod tests {
         assert_eq!(ad_hoc_url(&json.display().to_string()), None);
     }
 }
+
+/// Why a connection's password cannot be read, and the fix: the one place
+/// these words are built, for the CLI and the connection manager alike.
+pub fn password_problem(connection: &str, error: &sr_secrets::SecretError) -> (String, String) {
+    use sr_secrets::SecretError;
+    let again = format!(
+        "store it again with `scratchrobin connection add {connection} URL` (the password in the URL) or in the connection manager, or use --password-env VAR"
+    );
+    match error {
+        SecretError::KeyringMissing(entry) => (
+            format!("the keyring has no entry {entry} with the password"),
+            again,
+        ),
+        SecretError::KeyringUnavailable { reason, .. } => (
+            format!("the OS keyring cannot be used ({reason})"),
+            format!("start a secret service (for example gnome-keyring), or {again}"),
+        ),
+        SecretError::EnvUnset(var) => (
+            format!("the environment variable {var} that holds the password is not set"),
+            format!("export {var}=... before running scratchrobin"),
+        ),
+        SecretError::EnvEmpty(var) => (
+            format!("the environment variable {var} that holds the password is empty"),
+            format!("give {var} the password's value"),
+        ),
+    }
+}

@@ -33,7 +33,7 @@ pub enum EngineError {
     ConnectionExists { name: String },
     #[error("{0}")]
     BadConnection(String),
-    #[error("the password of connection `{name}` cannot be read: {source}")]
+    #[error("the password of connection `{name}` cannot be read: {}; {}", crate::connections::password_problem(name, source).0, crate::connections::password_problem(name, source).1)]
     ConnectionSecret {
         name: String,
         source: sr_secrets::SecretError,

@@ -34,7 +34,9 @@ pub use auto::EventReport;
 pub use changes::ChangeFeed;
 pub use comments::IssueComments;
 pub use connection_admin::{ConnectionCommand, ConnectionEdit, ConnectionEvent, ConnectionTest};
-pub use connections::{ConnectionInfo, ConnectionsChanged, DEMO_CONNECTION, password_entry};
+pub use connections::{
+    ConnectionInfo, ConnectionsChanged, DEMO_CONNECTION, password_entry, password_problem,
+};
 pub use db_jobs::{
     ConnectionMonitoring, DatabaseJob, DbCheck, MonitoringConfig, database_jobs,
     load_monitoring_config,

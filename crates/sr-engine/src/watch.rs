@@ -88,12 +88,16 @@ where
             if change.connections {
                 let changed = engine.reload_connections().await;
                 tracing::debug!(changed = ?changed.names, "connections.json re-read");
+            }
+            then(change).await;
+            // Told after the jobs follow, so whoever hears it sees both.
+            if change.connections {
                 engine.notify(Event::Connections {
                     connections: engine.connections().await,
                     problem: engine.connections_problem(),
                 });
             }
-            then(change).await;
+            engine.notify(Event::ConfigReloaded(change));
         }
     });
     Ok(ConfigWatch {

@@ -52,26 +52,40 @@ async fn outbox(engine: &Engine, action: OutboxAction) -> Vec<OutboxIntent> {
         .collect()
 }
 
-async fn sql(engine: &Engine, text: &str) {
-    engine.run_query(1, "demo", text, false).await.unwrap();
+async fn sql_on(engine: &Engine, connection: &str, text: &str) {
+    engine.run_query(1, connection, text, false).await.unwrap();
 }
 
-#[tokio::test]
-async fn drift_is_filed_once_and_resolved_when_reverted() {
-    let dir = tempfile::tempdir().unwrap();
-    let engine = engine(dir.path()).await;
+/// Adds profile `name` for `url` to connections.json and reloads.
+async fn profile(engine: &Engine, name: &str, url: &str) {
+    std::fs::write(
+        engine.paths().connections_file(),
+        format!(r#"{{"connections": [{{"name": "{name}", "url": "{url}"}}]}}"#),
+    )
+    .unwrap();
+    engine.reload_connections().await;
+}
+
+/// A drift on `connection`'s table `orders` files one issue, a second
+/// sighting comments, the revert resolves it.
+async fn drift_round_trip(engine: &Arc<Engine>, connection: &str) {
     let job = DatabaseJob::new(
         engine.clone(),
-        "demo",
+        connection,
         DbCheck::Drift,
         ConnectionMonitoring::default(),
     );
     // Without a baseline there is nothing to compare with.
     assert_eq!(actions(&job.check_once().await.unwrap()), vec![]);
-    engine.save_baseline("demo").await.unwrap();
+    engine.save_baseline(connection).await.unwrap();
     assert_eq!(actions(&job.check_once().await.unwrap()), vec![]);
 
-    sql(&engine, "ALTER TABLE orders ADD COLUMN note TEXT").await;
+    sql_on(
+        engine,
+        connection,
+        "ALTER TABLE orders ADD COLUMN note TEXT",
+    )
+    .await;
     assert_eq!(
         actions(&job.check_once().await.unwrap()),
         pairs(&[("Schema Drift Alert", "create")])
@@ -81,16 +95,64 @@ async fn drift_is_filed_once_and_resolved_when_reverted() {
         actions(&job.check_once().await.unwrap()),
         pairs(&[("Schema Drift Alert", "comment")])
     );
-    assert_eq!(outbox(&engine, OutboxAction::Create).await.len(), 1);
+    let created = outbox(engine, OutboxAction::Create).await;
+    assert_eq!(created.len(), 1);
+    assert!(
+        created[0].intent.body.contains("orders"),
+        "{}",
+        created[0].intent.body
+    );
+    assert!(
+        created[0].intent.body.contains(connection),
+        "the issue names the connection: {}",
+        created[0].intent.body
+    );
 
-    sql(&engine, "ALTER TABLE orders DROP COLUMN note").await;
+    sql_on(engine, connection, "ALTER TABLE orders DROP COLUMN note").await;
     assert_eq!(
         actions(&job.check_once().await.unwrap()),
         pairs(&[("Schema Drift Resolved", "resolve")])
     );
-    assert_eq!(outbox(&engine, OutboxAction::Close).await.len(), 1);
+    assert_eq!(outbox(engine, OutboxAction::Close).await.len(), 1);
     // Clean and already resolved: nothing more.
     assert_eq!(actions(&job.check_once().await.unwrap()), vec![]);
+}
+
+#[tokio::test]
+async fn drift_is_filed_once_and_resolved_when_reverted() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path()).await;
+    drift_round_trip(&engine, "demo").await;
+}
+
+#[tokio::test]
+async fn drift_on_a_postgres_profile_is_filed_as_on_the_demo() {
+    let url = sr_testkit::postgres_db().await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path()).await;
+    profile(&engine, "shop", &url).await;
+    sql_on(
+        &engine,
+        "shop",
+        "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric(10, 2))",
+    )
+    .await;
+    drift_round_trip(&engine, "shop").await;
+}
+
+#[tokio::test]
+async fn drift_on_a_mariadb_profile_is_filed_as_on_the_demo() {
+    let url = sr_testkit::mariadb_db().await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path()).await;
+    profile(&engine, "crm", &url).await;
+    sql_on(
+        &engine,
+        "crm",
+        "CREATE TABLE orders (id bigint PRIMARY KEY, total decimal(10, 2))",
+    )
+    .await;
+    drift_round_trip(&engine, "crm").await;
 }
 
 #[tokio::test]

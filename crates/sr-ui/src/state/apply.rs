@@ -178,6 +178,7 @@ impl UiState {
             Event::Monitoring(e) => self.apply_monitoring(e),
             Event::Sync(e) => self.apply_sync(e),
             Event::Connection(e) => self.apply_connection_event(e),
+            Event::ConfigReloaded(change) => self.config_reloaded(change),
             Event::Failed { context, message } => self.failed(context, message),
         }
     }

@@ -76,6 +76,25 @@ impl UiState {
         }
     }
 
+    /// Another process (or an editor) changed the settings: monitoring
+    /// tabs show the new ones.
+    pub(super) fn config_reloaded(&mut self, change: sr_engine::ConfigChange) {
+        if change.monitoring {
+            let open: Vec<String> = self
+                .monitoring
+                .connections
+                .iter()
+                .filter(|(_, m)| m.settings != Load::Idle)
+                .map(|(c, _)| c.clone())
+                .collect();
+            for connection in open {
+                self.send(sr_engine::Command::Monitoring(
+                    sr_engine::MonitoringCommand::LoadSettings { connection },
+                ));
+            }
+        }
+    }
+
     pub(super) fn apply_connection_event(&mut self, event: ConnectionEvent) {
         match event {
             ConnectionEvent::Saved { request, name } => {
