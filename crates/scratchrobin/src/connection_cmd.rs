@@ -1,5 +1,7 @@
 //! `connection add|list|test|remove`: named database profiles kept in
-//! `connections.json`, passwords in the OS keyring (or `${ENV}`).
+//! `connections.json`, passwords in the OS keyring, the encrypted secrets
+//! file (`--encrypted`) or `${ENV}`; a password the keyring would forget at
+//! reboot is warned about when it is stored and when it is tested.
 
 use std::process::ExitCode;
 
@@ -12,7 +14,7 @@ use sr_config::{
 use sr_db::DbError;
 use sr_db::health::{self, HealthConfig};
 use sr_engine::Engine;
-use sr_secrets::{Keyring, Secret, SecretError, SecretRef};
+use sr_secrets::{Secret, SecretError, SecretRef};
 
 use crate::db_target::{connect, target, unknown};
 use crate::output;
@@ -29,6 +31,7 @@ pub async fn add(
     url: &str,
     environment: Option<String>,
     password_env: Option<String>,
+    encrypted: bool,
 ) -> anyhow::Result<()> {
     check_connection_name(name).map_err(|why| anyhow::anyhow!("{why}"))?;
     if dialect_name(url).is_none() {
@@ -45,17 +48,21 @@ pub async fn add(
         None => (url.to_owned(), None),
     };
     let entry = keyring_entry(name);
-    let keyring = engine.resolver().keyring().clone();
     let password = match (in_url, password_env) {
         (Some(_), Some(_)) => anyhow::bail!(
             "the URL holds a password and --password-env names another; give the password one way"
         ),
         (Some(secret), None) => {
-            let e = entry.clone();
-            tokio::task::spawn_blocking(move || keyring.set(&e, &Secret::new(secret)))
-                .await?
-                .context("the password could not be stored in the keyring; use --password-env VAR instead")?;
-            Some(SecretRef::Keyring(entry.clone()))
+            let reference = if encrypted {
+                SecretRef::Encrypted(entry.clone())
+            } else {
+                SecretRef::Keyring(entry.clone())
+            };
+            let lives = crate::secret_cmd::store(engine, &reference, Secret::new(secret))
+                .await
+                .context("the password could not be stored; use --password-env VAR instead")?;
+            crate::secret_cmd::warn_if_forgotten(&format!("the password of `{name}`"), lives);
+            Some(reference)
         }
         (None, Some(var)) => {
             let var = var.trim_start_matches('$').trim_matches(['{', '}']);
@@ -63,6 +70,9 @@ pub async fn add(
                 anyhow::bail!("--password-env takes a variable name such as SHOP_DB_PASSWORD");
             }
             Some(SecretRef::Env(format!("${{{var}}}")))
+        }
+        (None, None) if encrypted => {
+            anyhow::bail!("--encrypted keeps the password from the URL; the URL holds none")
         }
         (None, None) => None,
     };
@@ -76,14 +86,18 @@ pub async fn add(
     };
     let replaced = file.upsert(profile);
     save_connections(&path, &file)?;
-    // A replaced profile's keyring entry that is no longer referenced goes.
-    if replaced.is_some_and(|r| r.password == Some(SecretRef::Keyring(entry.clone())))
-        && password != Some(SecretRef::Keyring(entry.clone()))
+    // A replaced profile's stored password that is no longer referenced goes.
+    if let Some(old) = replaced.and_then(|r| r.password)
+        && old.entry() == Some(entry.as_str())
+        && password.as_ref() != Some(&old)
     {
-        forget(engine, &entry).await;
+        forget(engine, &old).await;
     }
     let kept = match &password {
         Some(SecretRef::Keyring(e)) => format!("; password in the keyring as {e}"),
+        Some(SecretRef::Encrypted(e)) => {
+            format!("; password in the encrypted secrets file as {e}")
+        }
         Some(r) => format!("; password from {}", r.describe()),
         None => String::new(),
     };
@@ -91,13 +105,16 @@ pub async fn add(
     Ok(())
 }
 
-/// Removes a keyring entry; failing to is only worth a warning.
-async fn forget(engine: &Engine, entry: &str) {
-    let keyring: Keyring = engine.resolver().keyring().clone();
-    let e = entry.to_owned();
-    let removed = tokio::task::spawn_blocking(move || keyring.delete(&e)).await;
+/// Removes a stored password; failing to is only worth a warning.
+async fn forget(engine: &Engine, reference: &SecretRef) {
+    let resolver = engine.resolver();
+    let r = reference.clone();
+    let removed = tokio::task::spawn_blocking(move || resolver.forget(&r)).await;
     if !matches!(removed, Ok(Ok(()))) {
-        eprintln!("warning: the keyring entry {entry} could not be removed");
+        eprintln!(
+            "warning: the secret {} could not be removed",
+            reference.describe()
+        );
     }
 }
 
@@ -172,8 +189,8 @@ pub async fn remove(engine: &Engine, name: &str) -> anyhow::Result<()> {
         );
     };
     save_connections(&path, &file)?;
-    if let Some(SecretRef::Keyring(entry)) = &removed.password {
-        forget(engine, entry).await;
+    if let Some(r) = removed.password.as_ref().filter(|r| r.entry().is_some()) {
+        forget(engine, r).await;
     }
     println!("connection {name} removed");
     Ok(())
@@ -190,6 +207,9 @@ struct Tested {
     fix: Option<String>,
     latency_ms: Option<serde_json::Value>,
     server_version: Option<serde_json::Value>,
+    /// The password lives only until reboot (the kernel keyring).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    until_reboot: bool,
 }
 
 /// `connection test NAME [--json]`: exit 0 when it connects and answers,
@@ -208,7 +228,13 @@ pub async fn test(engine: &Engine, name: &str, json: bool) -> anyhow::Result<Exi
         fix: None,
         latency_ms: None,
         server_version: None,
+        until_reboot: false,
     };
+    if let Target::Profile(p) = &target
+        && let Some(r) = &p.password
+    {
+        report.until_reboot = !engine.until_reboot(vec![r.clone()]).await.is_empty();
+    }
     match connect(engine, &target).await {
         Ok(db) => {
             let check = health::connectivity(&db, &HealthConfig::default()).await;
@@ -245,6 +271,12 @@ pub async fn test(engine: &Engine, name: &str, json: bool) -> anyhow::Result<Exi
         println!("  cause: {}", report.cause.as_deref().unwrap_or(""));
         println!("  fix:   {}", report.fix.as_deref().unwrap_or(""));
     }
+    if report.until_reboot {
+        eprintln!(
+            "warning: {}",
+            sr_engine::until_reboot_note(&format!("the password of `{name}`"))
+        );
+    }
     Ok(if report.ok {
         ExitCode::SUCCESS
     } else {
@@ -278,6 +310,7 @@ fn diagnosis(e: &anyhow::Error, name: &str) -> (String, String) {
             format!("the environment variable {var} that holds the password is empty"),
             format!("give {var} the password's value"),
         ),
+        Some(other) => (other.to_string(), again),
         None => (
             format!("{e:#}"),
             format!("correct the connection with `scratchrobin connection add {name} URL`"),
