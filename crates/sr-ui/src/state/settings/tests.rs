@@ -122,6 +122,7 @@ fn the_working_copy_changes_only_through_the_form_and_save() {
     state.apply(sr_engine::Event::TrackerSettings {
         providers: vec![provider()],
         file: TrackersFile::builtin(),
+        storage: kept_storage(),
     });
     state.settings_add("web");
     if let Some(Dialog::Trackers(d)) = &mut state.dialog
@@ -175,6 +176,7 @@ fn escape_closes_the_innermost_part_first() {
     state.apply(sr_engine::Event::TrackerSettings {
         providers: vec![provider()],
         file: TrackersFile::builtin(),
+        storage: kept_storage(),
     });
     state.settings_add("web");
     state.settings_remove(0, false);
@@ -415,4 +417,12 @@ fn a_keyring_that_forgets_is_warned_about_and_a_persistent_store_offered() {
     };
     assert!(!d.warn_until_reboot());
     assert_eq!(d.form.as_ref().map(|f| f.store), Some(SecretStore::Keyring));
+}
+
+/// Storage where a secret service keeps secrets (nothing to warn about).
+fn kept_storage() -> sr_engine::SecretStorage {
+    sr_engine::SecretStorage {
+        keyring: sr_secrets::Persistence::Persistent,
+        encrypted: None,
+    }
 }
