@@ -239,6 +239,13 @@ pub enum SecretCommand {
         #[arg(long)]
         encrypted: bool,
     },
+    /// Remove a stored secret (from the keyring, or with --encrypted from
+    /// the encrypted secrets file). Removing what is not there is fine.
+    Delete {
+        name: String,
+        #[arg(long)]
+        encrypted: bool,
+    },
     /// Where secrets can be kept here and whether they survive a reboot.
     Status {
         #[arg(long)]

@@ -1,4 +1,4 @@
-//! `scratchrobin secret set|status`: puts a secret where a configuration
+//! `scratchrobin secret set|delete|status`: puts a secret where a configuration
 //! file can reference it (the OS keyring or the encrypted secrets file),
 //! reading the value from standard input so it never shows in a process
 //! list or a shell history, and says whether it survives a reboot.
@@ -36,6 +36,17 @@ pub async fn secret(engine: &Engine, command: SecretCommand) -> anyhow::Result<(
             };
             let lives = store(engine, &reference, Secret::new(value)).await?;
             report_stored(&reference, lives);
+        }
+        SecretCommand::Delete { name, encrypted } => {
+            let reference = if encrypted {
+                SecretRef::Encrypted(name.clone())
+            } else {
+                SecretRef::Keyring(name.clone())
+            };
+            let resolver = engine.resolver();
+            let r = reference.clone();
+            tokio::task::spawn_blocking(move || resolver.forget(&r)).await??;
+            println!("removed {}", reference.describe());
         }
         SecretCommand::Status { json } => {
             let storage = engine.secret_storage().await;

@@ -35,9 +35,11 @@ struct Setup {
 /// `passphrase`, and a fresh (locked) handle on that file.
 fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
-    let paths =
-        sr_config::Paths::resolve(Some(dir.path().join("config")), Some(dir.path().join("data")))
-            .unwrap();
+    let paths = sr_config::Paths::resolve(
+        Some(dir.path().join("config")),
+        Some(dir.path().join("data")),
+    )
+    .unwrap();
     std::fs::create_dir_all(&paths.config_dir).unwrap();
     std::fs::write(paths.trackers_file(), TRACKERS).unwrap();
     let writer = EncryptedFile::new(paths.secrets_file());
@@ -76,17 +78,29 @@ async fn every_cause_is_named_by_every_look_up() {
         (
             "env-gh",
             "env_unset",
-            &["tracker `env-gh` cannot read its secret config.auth.token", "environment variable `SR_UNSET_TOKEN` is not set", "export SR_UNSET_TOKEN="],
+            &[
+                "tracker `env-gh` cannot read its secret config.auth.token",
+                "environment variable `SR_UNSET_TOKEN` is not set",
+                "export SR_UNSET_TOKEN=",
+            ],
         ),
         (
             "kr-gh",
             "keyring_missing",
-            &["tracker `kr-gh` cannot read its secret config.auth.token", "no keyring entry `tracker:kr-gh:auth.token`", "scratchrobin secret set tracker:kr-gh:auth.token"],
+            &[
+                "tracker `kr-gh` cannot read its secret config.auth.token",
+                "no keyring entry `tracker:kr-gh:auth.token`",
+                "scratchrobin secret set tracker:kr-gh:auth.token",
+            ],
         ),
         (
             "enc-gl",
             "encrypted_locked",
-            &["tracker `enc-gl` cannot read its secret config.auth.token", "secrets.enc, which is locked", "SCRATCHROBIN_SECRETS_PASSPHRASE"],
+            &[
+                "tracker `enc-gl` cannot read its secret config.auth.token",
+                "secrets.enc, which is locked",
+                "SCRATCHROBIN_SECRETS_PASSPHRASE",
+            ],
         ),
         (
             "off",
@@ -96,7 +110,10 @@ async fn every_cause_is_named_by_every_look_up() {
         (
             "en-gh",
             "not_configured",
-            &["no tracker is named `en-gh`; did you mean `env-gh`?", "configured trackers: Local, env-gh, kr-gh, enc-gl, off"],
+            &[
+                "no tracker is named `en-gh`; did you mean `env-gh`?",
+                "configured trackers: Local, env-gh, kr-gh, enc-gl, off",
+            ],
         ),
     ];
     let statuses = engine.tracker_statuses().await;
@@ -104,7 +121,10 @@ async fn every_cause_is_named_by_every_look_up() {
         let (message, cause) = by_name(&engine, name);
         assert_eq!(cause, Some(*code), "{name}: {message}");
         for words in *says {
-            assert!(message.contains(words), "{name}: `{words}` missing in: {message}");
+            assert!(
+                message.contains(words),
+                "{name}: `{words}` missing in: {message}"
+            );
         }
         assert!(!message.contains("glpat-stored"), "{message}");
         // The statuses (tracker list, the Settings dialog) say the same.
@@ -148,7 +168,10 @@ async fn every_cause_is_named_by_every_look_up() {
         .await
         .unwrap_err()
         .to_string();
-    assert!(refused.contains("the passphrase does not open"), "{refused}");
+    assert!(
+        refused.contains("the passphrase does not open"),
+        "{refused}"
+    );
 }
 
 /// The GUI's path: a command naming an unusable tracker fails with the
