@@ -267,18 +267,24 @@ fn form_ui(
                     field.label.to_owned()
                 };
                 let label = ui.label(text).on_hover_text(field.help);
-                let stored = field.secret && form.has_stored(field.key);
+                let stored = if field.secret {
+                    form.stored_in(field.key)
+                } else {
+                    None
+                };
                 let store = form.store;
                 let value = form.values.entry(field.key.to_owned()).or_default();
                 let hint = match (field.secret, stored, store) {
-                    (false, _, _) => field.help,
-                    (true, _, SecretStore::Env) => "the environment variable's name, e.g. GITHUB_TOKEN",
-                    (true, true, _) => "stored; type to replace",
-                    (true, false, SecretStore::Encrypted) => {
-                        "kept in the encrypted secrets file, never in trackers.json"
+                    (false, _, _) => field.help.to_owned(),
+                    (true, _, SecretStore::Env) => {
+                        "the environment variable's name, e.g. GITHUB_TOKEN".to_owned()
                     }
-                    (true, false, SecretStore::Keyring) => {
-                        "kept in the OS keyring, never in trackers.json"
+                    (true, Some(place), _) => format!("stored {place}; type to replace"),
+                    (true, None, SecretStore::Encrypted) => {
+                        "kept in the encrypted secrets file, never in trackers.json".to_owned()
+                    }
+                    (true, None, SecretStore::Keyring) => {
+                        "kept in the OS keyring, never in trackers.json".to_owned()
                     }
                 };
                 if field.choices.is_empty() {

@@ -145,6 +145,17 @@ impl TrackerForm {
         get_path(&Value::Object(self.base.clone()), key).is_some()
     }
 
+    /// Where field `key`'s stored secret is kept, in words ("in the
+    /// keyring"), when it has one.
+    pub fn stored_in(&self, key: &str) -> Option<&'static str> {
+        let base = Value::Object(self.base.clone());
+        Some(match SecretRef::from_json(get_path(&base, key)?)? {
+            SecretRef::Keyring(_) => "in the keyring",
+            SecretRef::Encrypted(_) => "in the encrypted secrets file",
+            SecretRef::Env(_) => "as an environment variable",
+        })
+    }
+
     /// The entry the form describes and the secrets typed for it, or what
     /// is missing. `others` are the other trackers' names.
     pub fn entry(
