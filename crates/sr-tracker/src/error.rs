@@ -86,11 +86,12 @@ pub enum TrackerError {
     #[error("network error talking to {url}: {detail}")]
     Network { url: String, detail: String },
     /// A tracker a user named cannot be used; [`crate::unusable::message`]
-    /// words every cause.
+    /// words every cause. Boxed: every `Result` of a tracker call carries
+    /// this enum, and the cause is large and rare.
     #[error("{}", crate::unusable::message(.tracker, .cause))]
     Unusable {
         tracker: String,
-        cause: crate::Unusable,
+        cause: Box<crate::Unusable>,
     },
 }
 
@@ -131,6 +132,14 @@ impl TrackerError {
         }
     }
 
+    /// `tracker` cannot be used, for `cause`.
+    pub fn unusable_because(tracker: impl Into<String>, cause: crate::Unusable) -> Self {
+        TrackerError::Unusable {
+            tracker: tracker.into(),
+            cause: Box::new(cause),
+        }
+    }
+
     /// `tracker` cannot read the secret its `field` references.
     pub fn secret(
         tracker: impl Into<String>,
@@ -139,10 +148,10 @@ impl TrackerError {
     ) -> Self {
         TrackerError::Unusable {
             tracker: tracker.into(),
-            cause: crate::Unusable::Secret {
+            cause: Box::new(crate::Unusable::Secret {
                 field: field.into(),
                 error,
-            },
+            }),
         }
     }
 
@@ -150,7 +159,7 @@ impl TrackerError {
     pub fn not_configured(name: impl Into<String>, configured: Vec<String>) -> Self {
         TrackerError::Unusable {
             tracker: name.into(),
-            cause: crate::Unusable::NotConfigured { configured },
+            cause: Box::new(crate::Unusable::NotConfigured { configured }),
         }
     }
 

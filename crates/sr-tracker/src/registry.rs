@@ -139,20 +139,20 @@ impl Registry {
     }
 
     pub fn build(&self, entry: &TrackerEntry, secrets: &Resolver) -> Result<Arc<dyn IssueTracker>> {
-        let factory = self
-            .factory(&entry.kind)
-            .ok_or_else(|| TrackerError::Unusable {
-                tracker: entry.name.clone(),
-                cause: Unusable::UnknownType {
+        let factory = self.factory(&entry.kind).ok_or_else(|| {
+            TrackerError::unusable_because(
+                &entry.name,
+                Unusable::UnknownType {
                     kind: entry.kind.clone(),
                     known: self.kinds().map(str::to_owned).collect(),
                 },
-            })?;
+            )
+        })?;
         if !entry.enabled {
-            return Err(TrackerError::Unusable {
-                tracker: entry.name.clone(),
-                cause: Unusable::Disabled,
-            });
+            return Err(TrackerError::unusable_because(
+                &entry.name,
+                Unusable::Disabled,
+            ));
         }
         factory.build(entry, secrets)
     }
