@@ -230,10 +230,13 @@ pub async fn test(engine: &Engine, name: &str, json: bool) -> anyhow::Result<Exi
         server_version: None,
         until_reboot: false,
     };
-    if let Target::Profile(p) = &target
-        && let Some(r) = &p.password
-    {
-        report.until_reboot = !engine.until_reboot(vec![r.clone()]).await.is_empty();
+    // Only a profile has a stored password; its file says where it is.
+    let password = load_connections(&engine.paths().connections_file())
+        .ok()
+        .and_then(|f| f.connections.into_iter().find(|c| c.name == name))
+        .and_then(|p| p.password);
+    if let Some(r) = password {
+        report.until_reboot = !engine.until_reboot(vec![r]).await.is_empty();
     }
     match connect(engine, &target).await {
         Ok(db) => {
