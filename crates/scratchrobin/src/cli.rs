@@ -73,6 +73,12 @@ pub enum Command {
         #[command(subcommand)]
         command: TrackerCommand,
     },
+    /// Secrets ScratchRobin keeps: in the OS keyring or the encrypted
+    /// secrets file of the data directory.
+    Secret {
+        #[command(subcommand)]
+        command: SecretCommand,
+    },
     /// Issues in a tracker.
     Issue {
         #[command(subcommand)]
@@ -213,6 +219,37 @@ pub enum TrackerCommand {
         /// OAuth scopes to ask for (repeat for several).
         #[arg(long = "scope", default_values_t = [String::from("repo")])]
         scopes: Vec<String>,
+        /// Keep the token in the encrypted secrets file (passphrase from
+        /// SCRATCHROBIN_SECRETS_PASSPHRASE) instead of the OS keyring.
+        #[arg(long)]
+        encrypted: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretCommand {
+    /// Store a secret read from standard input (its first line), under
+    /// NAME: in the OS keyring, or with --encrypted in the encrypted
+    /// secrets file. Reference it as {"keyring": NAME} or
+    /// {"encrypted": NAME} in trackers.json or connections.json.
+    Set {
+        name: String,
+        /// The encrypted secrets file (DATA_DIR/secrets.enc) instead of the
+        /// keyring; its passphrase comes from SCRATCHROBIN_SECRETS_PASSPHRASE.
+        #[arg(long)]
+        encrypted: bool,
+    },
+    /// Remove a stored secret (from the keyring, or with --encrypted from
+    /// the encrypted secrets file). Removing what is not there is fine.
+    Delete {
+        name: String,
+        #[arg(long)]
+        encrypted: bool,
+    },
+    /// Where secrets can be kept here and whether they survive a reboot.
+    Status {
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -359,6 +396,11 @@ pub enum ConnectionCommand {
         /// connecting, instead of the keyring.
         #[arg(long)]
         password_env: Option<String>,
+        /// Keep the password from the URL in the encrypted secrets file
+        /// (passphrase from SCRATCHROBIN_SECRETS_PASSPHRASE) instead of the
+        /// OS keyring.
+        #[arg(long, conflicts_with = "password_env")]
+        encrypted: bool,
     },
     /// List the built-in connections and the profiles.
     List {

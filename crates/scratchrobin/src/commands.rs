@@ -48,6 +48,7 @@ fn command_name(c: &Command) -> &'static str {
     match c {
         Command::Demo { .. } => "demo",
         Command::Tracker { .. } => "tracker",
+        Command::Secret { .. } => "secret",
         Command::Issue { .. } => "issue",
         Command::Link { .. } => "link",
         Command::Links { .. } => "links",
@@ -75,6 +76,7 @@ async fn dispatch(engine: &std::sync::Arc<Engine>, command: Command) -> anyhow::
             println!("{}", engine.demo_path().await?.display());
         }
         Command::Tracker { command } => return tracker(engine, command).await,
+        Command::Secret { command } => crate::secret_cmd::secret(engine, command).await?,
         Command::Issue { command } => issue(engine, command).await?,
         Command::Link { command } => link(engine, command).await?,
         Command::Links {
@@ -192,7 +194,8 @@ async fn connection(engine: &Engine, command: ConnectionCommand) -> anyhow::Resu
             url,
             environment,
             password_env,
-        } => c::add(engine, &name, &url, environment, password_env).await?,
+            encrypted,
+        } => c::add(engine, &name, &url, environment, password_env, encrypted).await?,
         ConnectionCommand::List { json } => c::list(engine, json).await?,
         ConnectionCommand::Test { name, json } => return c::test(engine, &name, json).await,
         ConnectionCommand::Remove { name } => c::remove(engine, &name).await?,
@@ -218,22 +221,28 @@ async fn tracker(engine: &Engine, command: TrackerCommand) -> anyhow::Result<Exi
             name,
             client_id,
             scopes,
-        } => crate::tracker_cmd::login(engine, &name, &client_id, &scopes).await,
+            encrypted,
+        } => crate::tracker_cmd::login(engine, &name, &client_id, &scopes, encrypted).await,
         TrackerCommand::Test { name, json } => {
             let result = engine.links().test_connection(&name).await;
             let ok = result.is_ok();
+            let until_reboot = engine.tracker_until_reboot(&name).await;
             if json {
-                let value = match &result {
+                let mut value = match &result {
                     Ok(report) => {
                         serde_json::json!({"tracker": name, "ok": true, "report": report})
                     }
                     Err(sr_links::LinkError::Tracker(e)) => {
-                        serde_json::json!({"tracker": name, "ok": false, "kind": e.kind(), "diagnosis": e.to_string()})
+                        serde_json::json!({"tracker": name, "ok": false, "kind": e.kind(), "diagnosis": e.to_string(),
+                            "cause": e.unusable().map(|c| c.code())})
                     }
                     Err(e) => {
                         serde_json::json!({"tracker": name, "ok": false, "kind": "config", "diagnosis": e.to_string()})
                     }
                 };
+                if !until_reboot.is_empty() {
+                    value["until_reboot"] = serde_json::json!(until_reboot);
+                }
                 output::json(&value)?;
             } else {
                 match &result {
@@ -245,6 +254,12 @@ async fn tracker(engine: &Engine, command: TrackerCommand) -> anyhow::Result<Exi
                     }
                     Err(e) => eprintln!("{name}: {e}"),
                 }
+            }
+            for r in &until_reboot {
+                eprintln!(
+                    "warning: {}",
+                    sr_engine::until_reboot_note(&format!("the secret {r} of `{name}`"))
+                );
             }
             Ok(if ok {
                 ExitCode::SUCCESS

@@ -1,5 +1,7 @@
 //! `connection add|list|test|remove`: named database profiles kept in
-//! `connections.json`, passwords in the OS keyring (or `${ENV}`).
+//! `connections.json`, passwords in the OS keyring, the encrypted secrets
+//! file (`--encrypted`) or `${ENV}`; a password the keyring would forget at
+//! reboot is warned about when it is stored and when it is tested.
 
 use std::process::ExitCode;
 
@@ -22,6 +24,7 @@ pub async fn add(
     url: &str,
     environment: Option<String>,
     password_env: Option<String>,
+    encrypted: bool,
 ) -> anyhow::Result<()> {
     check_connection_name(name).map_err(|why| anyhow::anyhow!("{why}"))?;
     if dialect_name(url).is_none() {
@@ -49,10 +52,13 @@ pub async fn add(
             }
             (Some(SecretRef::Env(format!("${{{var}}}"))), None)
         }
+        (None, None) if encrypted => {
+            anyhow::bail!("--encrypted keeps the password from the URL; the URL holds none")
+        }
         (None, None) => (None, None),
     };
     let previous = engine.connection_profile(name).map(|p| p.name);
-    engine
+    let stored = engine
         .save_connection(ConnectionEdit {
             previous,
             profile: ConnectionProfile {
@@ -62,16 +68,22 @@ pub async fn add(
                 environment,
             },
             password: typed,
+            encrypted,
         })
         .await
         .map_err(|e| match e {
-            EngineError::ConnectionSecret { .. } => anyhow::anyhow!(
-                "{e}; the password could not be stored in the keyring, use --password-env VAR instead"
-            ),
+            EngineError::ConnectionSecret { .. } => {
+                anyhow::anyhow!(
+                    "{e}; the password could not be stored, use --password-env VAR instead"
+                )
+            }
             other => other.into(),
         })?;
     let kept = match engine.connection_profile(name).and_then(|p| p.password) {
         Some(SecretRef::Keyring(e)) => format!("; password in the keyring as {e}"),
+        Some(SecretRef::Encrypted(e)) => {
+            format!("; password in the encrypted secrets file as {e}")
+        }
         Some(r) => format!("; password from {}", r.describe()),
         None => String::new(),
     };
@@ -79,6 +91,9 @@ pub async fn add(
         "connection {name} saved to {}{kept}",
         engine.paths().connections_file().display()
     );
+    if let Some(lives) = stored {
+        crate::secret_cmd::warn_if_forgotten(&format!("the password of `{name}`"), lives);
+    }
     Ok(())
 }
 
@@ -171,6 +186,9 @@ struct Tested {
     fix: Option<String>,
     latency_ms: Option<serde_json::Value>,
     server_version: Option<serde_json::Value>,
+    /// The password lives only until reboot (the kernel keyring).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    until_reboot: bool,
 }
 
 /// `connection test NAME [--json]`: exit 0 when it connects and answers,
@@ -189,7 +207,16 @@ pub async fn test(engine: &Engine, name: &str, json: bool) -> anyhow::Result<Exi
         fix: None,
         latency_ms: None,
         server_version: None,
+        until_reboot: false,
     };
+    // Only a profile has a stored password; its file says where it is.
+    let password = load_connections(&engine.paths().connections_file())
+        .ok()
+        .and_then(|f| f.connections.into_iter().find(|c| c.name == name))
+        .and_then(|p| p.password);
+    if let Some(r) = password {
+        report.until_reboot = !engine.until_reboot(vec![r]).await.is_empty();
+    }
     match connect(engine, &target).await {
         Ok(db) => {
             let check = health::connectivity(&db, &HealthConfig::default()).await;
@@ -225,6 +252,12 @@ pub async fn test(engine: &Engine, name: &str, json: bool) -> anyhow::Result<Exi
         println!("FAILED: {} ({})", report.name, report.url);
         println!("  cause: {}", report.cause.as_deref().unwrap_or(""));
         println!("  fix:   {}", report.fix.as_deref().unwrap_or(""));
+    }
+    if report.until_reboot {
+        eprintln!(
+            "warning: {}",
+            sr_engine::until_reboot_note(&format!("the password of `{name}`"))
+        );
     }
     Ok(if report.ok {
         ExitCode::SUCCESS

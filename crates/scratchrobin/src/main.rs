@@ -12,6 +12,7 @@ mod logging;
 mod output;
 mod query_cmd;
 mod schema_cmd;
+mod secret_cmd;
 mod serve;
 mod sync_cmd;
 mod tracker_cmd;

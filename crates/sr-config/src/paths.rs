@@ -52,6 +52,11 @@ impl Paths {
     }
 
     /// `data_dir/scratchrobin.db`, the store when no URL is given.
+    /// The encrypted secrets file (`{"encrypted": NAME}` references).
+    pub fn secrets_file(&self) -> PathBuf {
+        self.data_dir.join("secrets.enc")
+    }
+
     pub fn default_store_path(&self) -> PathBuf {
         self.data_dir.join("scratchrobin.db")
     }

@@ -129,18 +129,25 @@ pub enum Command {
         query: String,
     },
     /// Builds an unsaved entry and tests its connection; `secrets` are
-    /// typed values for its keyring entries, used for this test only.
+    /// typed values for its secret references, used for this test only.
     TestTracker {
         request: u64,
         entry: TrackerEntry,
         secrets: Vec<PendingSecret>,
     },
-    /// Stores `secrets` in the keyring, writes trackers.json atomically and
-    /// rebuilds the trackers.
+    /// Stores `secrets` where their references point (keyring or encrypted
+    /// file), writes trackers.json atomically and rebuilds the trackers.
     SaveTrackers {
         request: u64,
         file: TrackersFile,
         secrets: Vec<PendingSecret>,
+    },
+    /// Unlocks (or, when it does not exist yet, sets the passphrase of) the
+    /// encrypted secrets file; answered by [`Event::SecretStorage`] and the
+    /// trackers' statuses.
+    UnlockSecrets {
+        request: u64,
+        passphrase: sr_secrets::Secret,
     },
     /// Runs a statement from the SQL editor (`explain`: only its plan).
     RunQuery {
@@ -266,6 +273,13 @@ pub enum Event {
     TrackerSettings {
         providers: Vec<ProviderInfo>,
         file: TrackersFile,
+        /// Where typed secrets can be kept and how long they live there.
+        storage: crate::SecretStorage,
+    },
+    /// The secret stores after [`Command::UnlockSecrets`].
+    SecretStorage {
+        request: u64,
+        storage: crate::SecretStorage,
     },
     Projects {
         tracker: String,
@@ -352,7 +366,8 @@ impl EngineHandle {
         options: EngineOptions,
         repaint: Repaint,
     ) -> std::io::Result<(EngineHandle, mpsc::Receiver<Event>)> {
-        EngineHandle::spawn_with(options, Arc::new(Resolver::system()), repaint)
+        let resolver = Resolver::system_with_file(options.paths.secrets_file());
+        EngineHandle::spawn_with(options, Arc::new(resolver), repaint)
     }
 
     /// [`EngineHandle::spawn`] with its own secret resolver (tests keep
@@ -494,6 +509,7 @@ impl Command {
             Command::SearchUsers { tracker, .. } => format!("Search users of {tracker}"),
             Command::TestTracker { entry, .. } => format!("Test {}", entry.name),
             Command::SaveTrackers { .. } => "Save trackers.json".into(),
+            Command::UnlockSecrets { .. } => "Unlock the encrypted secrets file".into(),
             Command::RunQuery { connection, .. } => format!("Run a statement on {connection}"),
             Command::CancelQuery { .. } => "Cancel the statement".into(),
             Command::Monitoring(m) => m.describe(),

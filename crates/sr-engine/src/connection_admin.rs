@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use sr_config::{ConnectionProfile, check_connection_name, dialect_name, update_connections};
 use sr_db::Database;
-use sr_secrets::{Secret, SecretRef};
+use sr_secrets::{Persistence, Secret, SecretRef};
 
 use crate::connections::{password_entry, profile_password};
 use crate::{Engine, EngineError};
@@ -32,51 +32,51 @@ pub struct ConnectionEdit {
     /// The name it had before (a rename), or `None` for a new one.
     pub previous: Option<String>,
     pub profile: ConnectionProfile,
-    /// A password typed now; goes to the keyring as
-    /// `connection/NAME`. `None` keeps what the profile refers to.
+    /// A password typed now; kept as `connection/NAME` in the keyring, or
+    /// in the encrypted secrets file when `encrypted` is set. `None` keeps
+    /// what the profile refers to.
     pub password: Option<Secret>,
+    pub encrypted: bool,
 }
 
 impl Engine {
     /// Checks and saves a profile (new, edited or renamed); the typed
-    /// password goes to the keyring first. The registry reloads, so every
-    /// feature sees the change at once.
-    pub async fn save_connection(&self, edit: ConnectionEdit) -> Result<(), EngineError> {
+    /// password is stored first. The registry reloads, so every feature
+    /// sees the change at once. Returns how long a stored password lives
+    /// (the kernel keyring forgets at reboot), when one was stored.
+    pub async fn save_connection(
+        &self,
+        edit: ConnectionEdit,
+    ) -> Result<Option<Persistence>, EngineError> {
         let ConnectionEdit {
             previous,
             mut profile,
             password,
+            encrypted,
         } = edit;
         check_profile(&profile)?;
-        let keyring = self.resolver().keyring().clone();
         let entry = password_entry(&profile.name);
+        let fresh = if encrypted {
+            SecretRef::Encrypted(entry.clone())
+        } else {
+            SecretRef::Keyring(entry.clone())
+        };
+        let mut stored = None;
         if let Some(secret) = password {
-            let e = entry.clone();
-            let kr = keyring.clone();
-            tokio::task::spawn_blocking(move || kr.set(&e, &secret))
-                .await
-                .map_err(|e| EngineError::Background(e.to_string()))?
-                .map_err(|source| EngineError::ConnectionSecret {
-                    name: profile.name.clone(),
-                    source,
-                })?;
-            profile.password = Some(SecretRef::Keyring(entry.clone()));
+            stored = Some(self.store_secret(&profile.name, &fresh, secret).await?);
+            profile.password = Some(fresh);
         } else if let Some(old) = previous.as_deref().filter(|p| *p != profile.name)
-            && profile.password == Some(SecretRef::Keyring(password_entry(old)))
+            && let Some(reference) = profile.password.clone()
+            && reference.entry() == Some(password_entry(old).as_str())
         {
-            // A rename takes its keyring entry along.
-            let resolver = self.resolver();
-            let secret = profile_password(old, &profile, resolver).await?;
-            if let Some(secret) = secret {
-                let (e, kr) = (entry.clone(), keyring.clone());
-                tokio::task::spawn_blocking(move || kr.set(&e, &secret))
-                    .await
-                    .map_err(|e| EngineError::Background(e.to_string()))?
-                    .map_err(|source| EngineError::ConnectionSecret {
-                        name: profile.name.clone(),
-                        source,
-                    })?;
-                profile.password = Some(SecretRef::Keyring(entry.clone()));
+            // A rename takes its stored password along, where it was.
+            let moved = match reference {
+                SecretRef::Encrypted(_) => SecretRef::Encrypted(entry.clone()),
+                _ => SecretRef::Keyring(entry.clone()),
+            };
+            if let Some(secret) = profile_password(old, &profile, self.resolver()).await? {
+                stored = Some(self.store_secret(&profile.name, &moved, secret).await?);
+                profile.password = Some(moved);
             }
         }
         let path = self.paths().connections_file();
@@ -94,20 +94,18 @@ impl Engine {
         })
         .await
         .map_err(|e| EngineError::Background(e.to_string()))??;
-        // The old name's keyring entry goes when nothing refers to it now.
-        if let Some(old) = stale
-            && let Some(SecretRef::Keyring(old_entry)) = old.password
-            && new_ref != Some(SecretRef::Keyring(old_entry.clone()))
+        // The old stored password goes when nothing refers to it now.
+        if let Some(old) = stale.and_then(|p| p.password)
+            && old.entry().is_some()
+            && new_ref.as_ref() != Some(&old)
         {
-            tokio::task::spawn_blocking(move || keyring.delete(&old_entry))
-                .await
-                .ok();
+            self.forget_secret(old).await;
         }
         self.reload_connections().await;
-        Ok(())
+        Ok(stored)
     }
 
-    /// Removes a profile and its keyring entry, and closes it.
+    /// Removes a profile and its stored password, and closes it.
     pub async fn remove_connection(&self, name: &str) -> Result<(), EngineError> {
         let path = self.paths().connections_file();
         let owned = name.to_owned();
@@ -120,14 +118,40 @@ impl Engine {
         })
         .await
         .map_err(|e| EngineError::Background(e.to_string()))??;
-        if let Some(SecretRef::Keyring(entry)) = removed.password {
-            let keyring = self.resolver().keyring().clone();
-            tokio::task::spawn_blocking(move || keyring.delete(&entry))
-                .await
-                .ok();
+        if let Some(reference) = removed.password.filter(|r| r.entry().is_some()) {
+            self.forget_secret(reference).await;
         }
         self.reload_connections().await;
         Ok(())
+    }
+
+    /// Stores a connection's password where `reference` says.
+    async fn store_secret(
+        &self,
+        connection: &str,
+        reference: &SecretRef,
+        secret: Secret,
+    ) -> Result<Persistence, EngineError> {
+        let resolver = self.resolver();
+        let r = reference.clone();
+        tokio::task::spawn_blocking(move || resolver.store(&r, &secret))
+            .await
+            .map_err(|e| EngineError::Background(e.to_string()))?
+            .map_err(|source| EngineError::ConnectionSecret {
+                name: connection.to_owned(),
+                source,
+            })
+    }
+
+    /// Deletes a stored password nothing refers to any more; failing to
+    /// is only worth a warning in the log.
+    async fn forget_secret(&self, reference: SecretRef) {
+        let resolver = self.resolver();
+        let shown = reference.describe();
+        let done = tokio::task::spawn_blocking(move || resolver.forget(&reference)).await;
+        if !matches!(done, Ok(Ok(()))) {
+            tracing::warn!(secret = %shown, "a password no profile uses could not be removed");
+        }
     }
 
     /// Connects with an unsaved profile (and a password typed now, else
@@ -236,9 +260,12 @@ impl ConnectionCommand {
 /// new list follows a save or a removal.
 #[derive(Debug, Clone)]
 pub enum ConnectionEvent {
+    /// Saved; `until_reboot` when its password went to a keyring that
+    /// forgets it at reboot (say so, and offer the encrypted file).
     Saved {
         request: u64,
         name: String,
+        until_reboot: bool,
     },
     Removed {
         request: u64,
@@ -262,9 +289,13 @@ pub(crate) async fn run(
     Ok(match cmd {
         ConnectionCommand::Save { request, edit } => {
             let name = edit.profile.name.clone();
-            engine.save_connection(edit).await?;
+            let stored = engine.save_connection(edit).await?;
             vec![
-                crate::Event::Connection(ConnectionEvent::Saved { request, name }),
+                crate::Event::Connection(ConnectionEvent::Saved {
+                    request,
+                    name,
+                    until_reboot: stored == Some(Persistence::UntilReboot),
+                }),
                 listed(engine).await,
             ]
         }

@@ -553,5 +553,16 @@ pub fn password_problem(connection: &str, error: &sr_secrets::SecretError) -> (S
             format!("the environment variable {var} that holds the password is empty"),
             format!("give {var} the password's value"),
         ),
+        // The encrypted file's own words carry their fix after the `;`.
+        other @ (SecretError::EncryptedLocked { .. }
+        | SecretError::EncryptedMissing { .. }
+        | SecretError::EncryptedPassphrase { .. }
+        | SecretError::EncryptedUnusable { .. }) => {
+            let text = other.to_string();
+            match text.split_once("; ") {
+                Some((cause, fix)) => (cause.to_owned(), fix.to_owned()),
+                None => (text, again),
+            }
+        }
     }
 }

@@ -294,7 +294,18 @@ async fn run_inner(
         Command::LoadTrackerSettings => vec![Event::TrackerSettings {
             providers: engine.provider_types(),
             file: engine.trackers_file(),
+            storage: engine.secret_storage().await,
         }],
+        Command::UnlockSecrets {
+            request,
+            passphrase,
+        } => vec![
+            Event::SecretStorage {
+                request,
+                storage: engine.unlock_secrets(passphrase).await?,
+            },
+            Event::Trackers(engine.tracker_statuses().await),
+        ],
         Command::TestTracker {
             request,
             entry,

@@ -9,7 +9,7 @@ use sr_config::{Paths, TrackersFile};
 use sr_links::IssueLinkManager;
 use sr_model::{ObjectKind, ObjectName, ObjectRef};
 use sr_schema::Snapshot;
-use sr_secrets::Resolver;
+use sr_secrets::{Resolver, SecretRef};
 use sr_store::Store;
 use sr_tracker::{Registry, TrackerEntry, TrackerSet};
 use tokio::sync::Mutex;
@@ -57,8 +57,16 @@ pub struct TrackerStatus {
     /// Why the tracker is unusable, when it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
+    /// The cause as a stable word (`env_unset`, `disabled`, …), when
+    /// unusable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
     /// Secret references as written (`${GITHUB_TOKEN}`), never values.
     pub secrets: Vec<String>,
+    /// The references among `secrets` whose value lives only until reboot
+    /// (the kernel keyring, where no secret service answers).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub until_reboot: Vec<String>,
 }
 
 pub struct Engine {
@@ -89,7 +97,8 @@ impl Engine {
     /// A tracker that cannot be built (a missing token) is reported by
     /// [`Engine::tracker_statuses`], not fatal; a malformed file is.
     pub async fn open(options: EngineOptions) -> Result<Engine, EngineError> {
-        Engine::open_with(options, Arc::new(Resolver::system())).await
+        let resolver = Resolver::system_with_file(options.paths.secrets_file());
+        Engine::open_with(options, Arc::new(resolver)).await
     }
 
     /// [`Engine::open`] with its own secret resolver (tests keep secrets in
@@ -192,27 +201,17 @@ impl Engine {
         Ok(())
     }
 
-    async fn rebuild_trackers(&self) {
+    /// Builds every configured tracker; the ones that cannot be used stay
+    /// in the set with why, so a look-up of one names the real cause.
+    pub(crate) async fn rebuild_trackers(&self) {
         let entries = self.tracker_entries();
         let registry = self.registry.clone();
         let resolver = self.resolver.clone();
         // Resolving keyring secrets may block on D-Bus.
-        let built = tokio::task::spawn_blocking(move || {
-            entries
-                .iter()
-                .filter(|e| e.enabled)
-                .filter_map(|e| match registry.build(e, &resolver) {
-                    Ok(t) => Some(t),
-                    Err(err) => {
-                        tracing::warn!(tracker = %e.name, error = %err, "tracker unavailable");
-                        None
-                    }
-                })
-                .collect::<Vec<_>>()
-        })
-        .await
-        .unwrap_or_default();
-        self.links.set_trackers(TrackerSet::new(built));
+        let set = tokio::task::spawn_blocking(move || registry.build_all(&entries, &resolver))
+            .await
+            .unwrap_or_default();
+        self.links.set_trackers(set);
     }
 
     /// Every configured tracker with what is wrong with it, if anything.
@@ -224,35 +223,39 @@ impl Engine {
             entries
                 .iter()
                 .map(|e| {
-                    let built = if e.enabled {
-                        Some(registry.build(e, &resolver))
-                    } else {
-                        None
-                    };
+                    let built = registry.build(e, &resolver);
                     // The webhook secret is needed only by the listener, but a
                     // reference that cannot be resolved is worth saying now.
-                    let webhook = e.sync.webhook_secret.as_ref().map(|r| resolver.resolve(r));
+                    let webhook = e.sync.webhook_secret.as_ref().map(|r| {
+                        resolver.resolve(r).map_err(|err| {
+                            sr_tracker::TrackerError::secret(&e.name, "sync.webhook_secret", err)
+                        })
+                    });
                     if let Some(Ok(secret)) = &webhook {
                         tracing::trace!(tracker = %e.name, ?secret, "webhook secret resolved");
                     }
+                    let problem = match (&built, &webhook) {
+                        (Err(err), _) | (Ok(_), Some(Err(err))) => Some(err),
+                        (Ok(_), _) => None,
+                    };
+                    let refs: Vec<SecretRef> = SecretRef::all_in(&e.config)
+                        .into_iter()
+                        .chain(e.sync.webhook_secret.clone())
+                        .collect();
                     TrackerStatus {
                         name: e.name.clone(),
                         kind: e.kind.clone(),
                         enabled: e.enabled,
                         instance: built
                             .as_ref()
-                            .and_then(|b| b.as_ref().ok())
+                            .ok()
                             .map(|t| format!("{}:{}", t.info().provider, t.info().instance)),
-                        problem: match (&built, &webhook) {
-                            (Some(Err(err)), _) => Some(err.to_string()),
-                            (None, _) => Some("disabled".into()),
-                            (Some(Ok(_)), Some(Err(err))) => Some(format!("webhook secret: {err}")),
-                            (Some(Ok(_)), _) => None,
-                        },
-                        secrets: secret_refs(&e.config)
-                            .into_iter()
-                            .chain(e.sync.webhook_secret.as_ref().map(|r| r.describe()))
-                            .collect(),
+                        problem: problem.map(ToString::to_string),
+                        cause: problem
+                            .and_then(|p| p.unusable())
+                            .map(|c| c.code().to_owned()),
+                        until_reboot: crate::secrets::until_reboot(&resolver, &refs),
+                        secrets: refs.iter().map(SecretRef::describe).collect(),
                     }
                 })
                 .collect()
@@ -336,26 +339,5 @@ impl Engine {
     /// Parses and resolves an object name typed by a user.
     pub async fn object(&self, text: &str) -> Result<ObjectRef, EngineError> {
         self.resolve_object(&text.parse::<ObjectName>()?).await
-    }
-}
-
-/// The secret references in a provider `config` object, as written.
-fn secret_refs(config: &serde_json::Value) -> Vec<String> {
-    let mut out = Vec::new();
-    collect_refs(config, &mut out);
-    out
-}
-
-fn collect_refs(v: &serde_json::Value, out: &mut Vec<String>) {
-    match v {
-        serde_json::Value::String(s) if s.contains("${") => out.push(s.clone()),
-        serde_json::Value::Object(m) => {
-            if let Some(serde_json::Value::String(k)) = m.get("keyring") {
-                out.push(format!("keyring:{k}"));
-            }
-            m.values().for_each(|x| collect_refs(x, out));
-        }
-        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_refs(x, out)),
-        _ => {}
     }
 }

@@ -1,13 +1,12 @@
 //! What the workbench's dialogs need beyond links: a prefilled issue about
 //! an object, and the tracker settings (provider types, a connection test
-//! of an unsaved entry, saving trackers.json with secrets in the keyring).
-
-use std::sync::Arc;
+//! of an unsaved entry, saving trackers.json with secrets in the keyring or
+//! the encrypted secrets file).
 
 use sr_config::TrackersFile;
 use sr_links::{ObjectContext, Templates, draft_title};
 use sr_model::{AttachmentUpload, Issue, ObjectKind, ObjectRef, Project, User};
-use sr_secrets::{Keyring, Resolver, Secret, SecretRef};
+use sr_secrets::{Resolver, Secret, SecretRef};
 use sr_tracker::{ConnectionReport, ProviderInfo, TrackerEntry};
 
 use crate::{Engine, EngineError};
@@ -19,8 +18,9 @@ pub struct IssueDraftText {
     pub body: String,
 }
 
-/// A secret typed in the settings dialog, for the keyring entry `name`.
-pub type PendingSecret = (String, Secret);
+/// A secret typed in the settings dialog and where it is to be kept (a
+/// keyring or encrypted-file reference, as the entry's `config` has it).
+pub type PendingSecret = (SecretRef, Secret);
 
 impl Engine {
     /// The title and body a new issue about `object` starts with: the
@@ -119,8 +119,8 @@ impl Engine {
     }
 
     /// Builds `entry` (not yet saved) and tests its connection. `secrets`
-    /// are the values typed for its keyring entries; they are used for the
-    /// test only and written nowhere.
+    /// are the values typed for its references; they are used for the test
+    /// only and written nowhere.
     pub async fn test_tracker(
         &self,
         mut entry: TrackerEntry,
@@ -131,8 +131,7 @@ impl Engine {
         let registry = self.registry().clone();
         let base = self.resolver();
         let tracker = tokio::task::spawn_blocking(move || {
-            let resolver = overlay(&base, &entry, secrets);
-            registry.build(&entry, &resolver)
+            registry.build(&entry, &Resolver::overlay(&base, secrets))
         })
         .await
         .map_err(|_| EngineError::Stopped)??;
@@ -141,10 +140,11 @@ impl Engine {
         Ok(tracker.test_connection().await?)
     }
 
-    /// Stores `secrets` in the keyring, checks `file` as if it were read
-    /// from disk, writes trackers.json atomically and rebuilds the trackers.
-    /// Keyring entries the settings dialog made (`tracker:…`) that no entry
-    /// references any more are deleted.
+    /// Stores `secrets` where their references point (keyring or encrypted
+    /// file), checks `file` as if it were read from disk, writes
+    /// trackers.json atomically and rebuilds the trackers. Entries the
+    /// settings dialog made (`tracker:…`) that no entry references any more
+    /// are deleted.
     pub async fn save_trackers(
         &self,
         file: TrackersFile,
@@ -152,11 +152,8 @@ impl Engine {
     ) -> Result<(), EngineError> {
         let path = self.paths().trackers_file();
         let registry = self.registry().clone();
-        let keyring = self.resolver().keyring().clone();
-        let mut before = Vec::new();
-        self.tracker_entries()
-            .iter()
-            .for_each(|e| keyring_names(&e.config, &mut before));
+        let resolver = self.resolver();
+        let before = stored_refs(&self.tracker_entries());
         tokio::task::spawn_blocking(move || -> Result<(), EngineError> {
             let text = serde_json::to_string_pretty(&file).map_err(|e| {
                 EngineError::Settings(format!("the trackers cannot be written as JSON: {e}"))
@@ -165,20 +162,19 @@ impl Engine {
                 let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
                 return Err(EngineError::Settings(all.join("; ")));
             }
-            for (name, value) in &secrets {
-                keyring.set(name, value)?;
+            for (reference, value) in &secrets {
+                let lives = resolver.store(reference, value)?;
+                if !lives.survives_reboot() {
+                    tracing::warn!(entry = %reference.describe(), ?lives, "a secret was stored where it does not survive a reboot");
+                }
             }
             sr_config::save_trackers(&path, &file)?;
-            let mut after = Vec::new();
-            file.trackers
-                .iter()
-                .for_each(|e| keyring_names(&e.config, &mut after));
-            for name in before
-                .iter()
-                .filter(|n| n.starts_with("tracker:") && !after.contains(n))
-            {
-                if let Err(e) = keyring.delete(name) {
-                    tracing::warn!(entry = %name, error = %e, "an unused keyring entry stays");
+            let after = stored_refs(&file.trackers);
+            for r in before.iter().filter(|r| {
+                r.entry().is_some_and(|n| n.starts_with("tracker:")) && !after.contains(r)
+            }) {
+                if let Err(e) = resolver.forget(r) {
+                    tracing::warn!(entry = %r.describe(), error = %e, "an unused secret entry stays");
                 }
             }
             Ok(())
@@ -189,46 +185,16 @@ impl Engine {
     }
 }
 
-/// A resolver that answers `pending` keyring entries from memory and
-/// everything else as `base` would.
-fn overlay(base: &Arc<Resolver>, entry: &TrackerEntry, pending: Vec<PendingSecret>) -> Resolver {
-    let keyring = Keyring::in_memory();
-    let mut names = Vec::new();
-    keyring_names(&entry.config, &mut names);
-    for name in names {
-        if pending.iter().all(|(n, _)| *n != name)
-            && let Ok(value) = base.keyring().get(&name)
-            && keyring.set(&name, &value).is_err()
-        {
-            tracing::debug!(entry = %name, "could not copy a keyring entry for the test");
-        }
-    }
-    for (name, value) in &pending {
-        if keyring.set(name, value).is_err() {
-            tracing::debug!(entry = %name, "could not hold a typed secret for the test");
-        }
-    }
-    let env = base.clone();
-    Resolver::with_env(
-        move |name| {
-            env.resolve(&SecretRef::Env(format!("${{{name}}}")))
-                .ok()
-                .map(|s| s.expose().to_owned())
-        },
-        keyring,
-    )
-}
-
-/// The names of every `{"keyring": NAME}` in a provider config.
-fn keyring_names(v: &serde_json::Value, out: &mut Vec<String>) {
-    match v {
-        serde_json::Value::Object(m) => {
-            if let Some(serde_json::Value::String(k)) = m.get("keyring") {
-                out.push(k.clone());
-            }
-            m.values().for_each(|x| keyring_names(x, out));
-        }
-        serde_json::Value::Array(a) => a.iter().for_each(|x| keyring_names(x, out)),
-        _ => {}
-    }
+/// Every keyring and encrypted-file reference of `entries` (provider
+/// config and webhook secret).
+fn stored_refs(entries: &[TrackerEntry]) -> Vec<SecretRef> {
+    entries
+        .iter()
+        .flat_map(|e| {
+            SecretRef::all_in(&e.config)
+                .into_iter()
+                .chain(e.sync.webhook_secret.clone())
+        })
+        .filter(|r| r.entry().is_some())
+        .collect()
 }

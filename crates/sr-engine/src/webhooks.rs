@@ -27,10 +27,7 @@ impl Engine {
                 .map(|e| {
                     let secret = match &e.sync.webhook_secret {
                         Some(r) => Some(resolver.resolve(r).map_err(|err| {
-                            sr_tracker::TrackerError::config(
-                                &e.name,
-                                format!("webhook secret: {err}"),
-                            )
+                            sr_tracker::TrackerError::secret(&e.name, "sync.webhook_secret", err)
                         })?),
                         None => None,
                     };
@@ -164,7 +161,10 @@ impl Engine {
             entry.sync.webhook_id = Some(registration.id.clone());
         }
         if let Err(e) = self
-            .save_trackers(file, vec![(keyring_name, Secret::new(secret))])
+            .save_trackers(
+                file,
+                vec![(SecretRef::Keyring(keyring_name), Secret::new(secret))],
+            )
             .await
         {
             // The hook exists but its secret is lost: remove it again.
@@ -197,9 +197,9 @@ impl Engine {
         adapter.unregister_webhook(&id).await?;
         let old_secret = entry.sync.webhook_secret.take();
         self.save_trackers(file, Vec::new()).await?;
-        if let Some(SecretRef::Keyring(k)) = old_secret {
-            let keyring = self.resolver().keyring().clone();
-            tokio::task::spawn_blocking(move || keyring.delete(&k))
+        if let Some(r) = old_secret {
+            let resolver = self.resolver();
+            tokio::task::spawn_blocking(move || resolver.forget(&r))
                 .await
                 .map_err(|_| EngineError::Stopped)??;
         }

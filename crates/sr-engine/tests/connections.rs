@@ -209,6 +209,7 @@ async fn the_connection_manager_saves_renames_tests_and_removes() {
             previous: None,
             profile: profile.clone(),
             password: Some(Secret::new("not-needed")),
+            encrypted: false,
         })
         .await
         .expect("saved");
@@ -227,6 +228,7 @@ async fn the_connection_manager_saves_renames_tests_and_removes() {
             previous: None,
             profile: profile.clone(),
             password: None,
+            encrypted: false,
         })
         .await
         .expect_err("the name is taken")
@@ -241,6 +243,7 @@ async fn the_connection_manager_saves_renames_tests_and_removes() {
                 ..saved
             },
             password: None,
+            encrypted: false,
         })
         .await
         .expect("renamed");

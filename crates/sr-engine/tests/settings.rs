@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use sr_config::{Paths, TrackersFile, local_entry};
 use sr_engine::{Engine, EngineOptions};
-use sr_secrets::{Keyring, Resolver, Secret};
+use sr_secrets::{Keyring, Resolver, Secret, SecretRef};
 
 async fn engine(dir: &tempfile::TempDir) -> (Engine, Keyring) {
     let paths = Paths {
@@ -88,7 +88,10 @@ async fn saving_writes_references_and_keeps_secrets_in_the_keyring() {
     let file = TrackersFile {
         trackers: vec![local_entry(), second],
     };
-    let secret = ("tracker:Scratch:token".to_owned(), Secret::new("s3cret"));
+    let secret = (
+        SecretRef::Keyring("tracker:Scratch:token".to_owned()),
+        Secret::new("s3cret"),
+    );
     engine
         .save_trackers(file, vec![secret])
         .await
@@ -186,7 +189,10 @@ async fn removing_a_tracker_removes_the_keyring_entry_the_dialog_made() {
         "owner": "acme", "repo": "db", "base_url": "http://127.0.0.1:9",
         "auth": {"type": "personal_token", "token": {"keyring": "tracker:Hub:auth.token"}}
     });
-    let secret = ("tracker:Hub:auth.token".to_owned(), Secret::new("t0k"));
+    let secret = (
+        SecretRef::Keyring("tracker:Hub:auth.token".to_owned()),
+        Secret::new("t0k"),
+    );
     let file = TrackersFile {
         trackers: vec![local_entry(), hub],
     };

@@ -1,9 +1,16 @@
 //! The OS keyring: secret-service (GNOME Keyring, KWallet) first, the Linux
 //! kernel keyring (keyutils) when no secret service answers, and the
 //! platform stores on macOS and Windows.
+//!
+//! The kernel keyring forgets its entries at reboot and when the user's
+//! last session ends, so the keyring tells how long what it stores lives
+//! ([`Persistence`]): whoever takes a secret from a user says so when it
+//! would not survive a reboot and offers the encrypted file instead.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde::Serialize;
 
 use crate::{KEYRING_SERVICE, Secret, SecretError};
 
@@ -21,29 +28,89 @@ pub enum KeyringBackend {
     InMemory(Arc<Mutex<HashMap<String, String>>>),
 }
 
+/// How long a secret kept in a store lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Persistence {
+    /// Across reboots: a secret service, the macOS or Windows store.
+    Persistent,
+    /// Until reboot or the end of the user's last session: the Linux
+    /// kernel keyring, where no secret service answers.
+    UntilReboot,
+    /// Only while this process runs (the in-memory keyring of tests).
+    ProcessOnly,
+    /// Nowhere: no store can be used.
+    Unavailable,
+}
+
+impl Persistence {
+    /// Whether a secret stored there survives a reboot.
+    pub fn survives_reboot(self) -> bool {
+        self == Persistence::Persistent
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Keyring {
     backend: KeyringBackend,
+    /// What [`Keyring::persistence`] found, asked once (a D-Bus probe may
+    /// take a while to fail).
+    probed: Arc<OnceLock<Persistence>>,
 }
 
 impl Keyring {
-    pub fn system() -> Self {
+    fn with_backend(backend: KeyringBackend) -> Self {
         Keyring {
-            backend: KeyringBackend::System,
+            backend,
+            probed: Arc::default(),
         }
     }
 
+    pub fn system() -> Self {
+        Keyring::with_backend(KeyringBackend::System)
+    }
+
+    /// The kernel keyring only: what [`Keyring::system`] amounts to where
+    /// no secret service answers.
     #[cfg(target_os = "linux")]
     pub fn kernel_only() -> Self {
-        Keyring {
-            backend: KeyringBackend::KernelOnly,
-        }
+        Keyring::with_backend(KeyringBackend::KernelOnly)
     }
 
     pub fn in_memory() -> Self {
-        Keyring {
-            backend: KeyringBackend::InMemory(Arc::default()),
+        Keyring::with_backend(KeyringBackend::InMemory(Arc::default()))
+    }
+
+    /// How long a secret stored now would live: the first store that
+    /// answers decides. Blocking (D-Bus); asked once per keyring.
+    pub fn persistence(&self) -> Persistence {
+        *self.probed.get_or_init(|| {
+            if let KeyringBackend::InMemory(_) = self.backend {
+                return Persistence::ProcessOnly;
+            }
+            for store in self.stores() {
+                // Asking for an entry nobody stores tells whether the store
+                // answers, without unlocking or changing anything.
+                if store.get("scratchrobin-probe").is_ok() {
+                    return store.persistence();
+                }
+            }
+            Persistence::Unavailable
+        })
+    }
+
+    /// How long entry `name` lives where it is kept now, or `None` when no
+    /// store has it. Blocking.
+    pub fn locate(&self, name: &str) -> Option<Persistence> {
+        if let KeyringBackend::InMemory(map) = &self.backend {
+            return lock(map)
+                .contains_key(name)
+                .then_some(Persistence::ProcessOnly);
         }
+        self.stores()
+            .into_iter()
+            .find(|s| matches!(s.get(name), Ok(Some(_))))
+            .map(|s| s.persistence())
     }
 
     pub fn backend(&self) -> &KeyringBackend {
@@ -77,16 +144,17 @@ impl Keyring {
         Err(SecretError::KeyringMissing(name.to_owned()))
     }
 
-    /// Stores an entry in the first store that accepts it. Blocking.
-    pub fn set(&self, name: &str, value: &Secret) -> Result<(), SecretError> {
+    /// Stores an entry in the first store that accepts it and answers how
+    /// long it lives there. Blocking.
+    pub fn set(&self, name: &str, value: &Secret) -> Result<Persistence, SecretError> {
         if let KeyringBackend::InMemory(map) = &self.backend {
             lock(map).insert(name.to_owned(), value.expose().to_owned());
-            return Ok(());
+            return Ok(Persistence::ProcessOnly);
         }
         let mut reasons = Vec::new();
         for store in self.stores() {
             match store.set(name, value.expose()) {
-                Ok(()) => return Ok(()),
+                Ok(()) => return Ok(store.persistence()),
                 Err(e) => {
                     tracing::debug!(entry = name, error = %e, "keyring store refused the entry; trying the next");
                     reasons.push(e);
@@ -136,6 +204,14 @@ enum Store {
 }
 
 impl Store {
+    fn persistence(&self) -> Persistence {
+        match self {
+            Store::Platform => Persistence::Persistent,
+            #[cfg(target_os = "linux")]
+            Store::Kernel => Persistence::UntilReboot,
+        }
+    }
+
     fn get(&self, name: &str) -> Result<Option<String>, String> {
         match self {
             Store::Platform => match platform_entry(name)?.get_password() {
@@ -249,6 +325,7 @@ mod tests {
     #[test]
     fn in_memory_round_trip() {
         let k = Keyring::in_memory();
+        assert_eq!(k.persistence(), Persistence::ProcessOnly);
         assert!(matches!(k.get("a"), Err(SecretError::KeyringMissing(_))));
         k.set("a", &Secret::new("v1")).unwrap();
         assert_eq!(k.get("a").unwrap().expose(), "v1");
@@ -261,8 +338,13 @@ mod tests {
     #[test]
     fn kernel_keyring_round_trip() {
         let k = Keyring::kernel_only();
+        assert_eq!(k.persistence(), Persistence::UntilReboot);
         let name = format!("sr-test-{}", std::process::id());
-        k.set(&name, &Secret::new("kernel-value")).unwrap();
+        assert_eq!(
+            k.set(&name, &Secret::new("kernel-value")).unwrap(),
+            Persistence::UntilReboot
+        );
+        assert_eq!(k.locate(&name), Some(Persistence::UntilReboot));
         assert_eq!(k.get(&name).unwrap().expose(), "kernel-value");
         // The system keyring finds it too, through its fallback.
         assert_eq!(

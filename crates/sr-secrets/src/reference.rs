@@ -5,9 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::SecretError;
 
-/// Where a secret lives. In JSON: `"${GITHUB_TOKEN}"` or
-/// `{"keyring": "github-token"}`. A plain string is refused when the file is
-/// read, so a token can never sit in a configuration file.
+/// Where a secret lives. In JSON: `"${GITHUB_TOKEN}"`,
+/// `{"keyring": "github-token"}` or `{"encrypted": "github-token"}`. A plain
+/// string is refused when the file is read, so a token can never sit in a
+/// configuration file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecretRef {
     /// A string with at least one `${VAR}` reference, expanded from the
@@ -15,15 +16,59 @@ pub enum SecretRef {
     Env(String),
     /// The name of an entry in the OS keyring.
     Keyring(String),
+    /// The name of an entry in the encrypted secrets file of the data
+    /// directory ([`crate::EncryptedFile`]).
+    Encrypted(String),
 }
 
 impl SecretRef {
-    /// A short description safe to show: `${GITHUB_TOKEN}` or `keyring:NAME`.
+    /// A short description safe to show: `${GITHUB_TOKEN}`, `keyring:NAME`
+    /// or `encrypted:NAME`.
     pub fn describe(&self) -> String {
         match self {
             SecretRef::Env(t) => t.clone(),
             SecretRef::Keyring(n) => format!("keyring:{n}"),
+            SecretRef::Encrypted(n) => format!("encrypted:{n}"),
         }
+    }
+
+    /// The entry's name for a stored secret; `None` for an `${ENV}` one.
+    pub fn entry(&self) -> Option<&str> {
+        match self {
+            SecretRef::Env(_) => None,
+            SecretRef::Keyring(n) | SecretRef::Encrypted(n) => Some(n),
+        }
+    }
+
+    /// The reference a `config` value holds, if it is one (`"${…}"`,
+    /// `{"keyring": …}` or `{"encrypted": …}`).
+    pub fn from_json(value: &serde_json::Value) -> Option<SecretRef> {
+        match value {
+            serde_json::Value::String(s) if !env_references(s).is_empty() => {
+                Some(SecretRef::Env(s.clone()))
+            }
+            serde_json::Value::Object(_) => serde_json::from_value(value.clone()).ok(),
+            _ => None,
+        }
+    }
+
+    /// Every reference in a provider `config` object, in document order.
+    pub fn all_in(value: &serde_json::Value) -> Vec<SecretRef> {
+        let mut out = Vec::new();
+        collect(value, &mut out);
+        out
+    }
+}
+
+fn collect(value: &serde_json::Value, out: &mut Vec<SecretRef>) {
+    if let Some(r) = SecretRef::from_json(value) {
+        out.push(r);
+        return;
+    }
+    match value {
+        serde_json::Value::Object(m) => m.values().for_each(|v| collect(v, out)),
+        serde_json::Value::Array(a) => a.iter().for_each(|v| collect(v, out)),
+        _ => {}
     }
 }
 
@@ -31,10 +76,15 @@ impl Serialize for SecretRef {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             SecretRef::Env(t) => s.serialize_str(t),
-            SecretRef::Keyring(n) => {
+            SecretRef::Keyring(n) | SecretRef::Encrypted(n) => {
                 use serde::ser::SerializeMap;
+                let key = if matches!(self, SecretRef::Keyring(_)) {
+                    "keyring"
+                } else {
+                    "encrypted"
+                };
                 let mut m = s.serialize_map(Some(1))?;
-                m.serialize_entry("keyring", n)?;
+                m.serialize_entry(key, n)?;
                 m.end()
             }
         }
@@ -44,42 +94,42 @@ impl Serialize for SecretRef {
 impl<'de> Deserialize<'de> for SecretRef {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Text(String),
-            Keyring { keyring: String },
-        }
-        #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
-        struct KeyringOnly {
-            keyring: String,
+        enum Stored {
+            #[serde(rename = "keyring")]
+            Keyring(String),
+            #[serde(rename = "encrypted")]
+            Encrypted(String),
         }
         let value = serde_json::Value::deserialize(d)?;
-        let raw = match value {
-            serde_json::Value::String(s) => Raw::Text(s),
-            serde_json::Value::Object(_) => {
-                let k: KeyringOnly = serde_json::from_value(value).map_err(|_| {
+        match value {
+            serde_json::Value::String(t) if env_references(&t).is_empty() => {
+                Err(serde::de::Error::custom(
+                    r#"secrets may not be written in plain text; write "${ENV_VAR}" and export the variable, or store it in the keyring and write {"keyring": "NAME"} (or in the encrypted secrets file: {"encrypted": "NAME"})"#,
+                ))
+            }
+            serde_json::Value::String(t) => Ok(SecretRef::Env(t)),
+            serde_json::Value::Object(ref m) if m.len() == 1 => {
+                let stored: Stored = serde_json::from_value(value.clone()).map_err(|_| {
                     serde::de::Error::custom(
-                        r#"a secret object must be exactly {"keyring": "NAME"}"#,
+                        r#"a secret object must be exactly {"keyring": "NAME"} or {"encrypted": "NAME"}"#,
                     )
                 })?;
-                Raw::Keyring { keyring: k.keyring }
+                let (name, r) = match stored {
+                    Stored::Keyring(n) => (n.clone(), SecretRef::Keyring(n)),
+                    Stored::Encrypted(n) => (n.clone(), SecretRef::Encrypted(n)),
+                };
+                if name.trim().is_empty() {
+                    return Err(serde::de::Error::custom("the secret entry name is empty"));
+                }
+                Ok(r)
             }
-            _ => {
-                return Err(serde::de::Error::custom(
-                    r#"a secret must be a "${ENV_VAR}" string or {"keyring": "NAME"}"#,
-                ));
-            }
-        };
-        match raw {
-            Raw::Text(t) if env_references(&t).is_empty() => Err(serde::de::Error::custom(
-                r#"secrets may not be written in plain text; write "${ENV_VAR}" and export the variable, or store it in the keyring and write {"keyring": "NAME"}"#,
+            serde_json::Value::Object(_) => Err(serde::de::Error::custom(
+                r#"a secret object must be exactly {"keyring": "NAME"} or {"encrypted": "NAME"}"#,
             )),
-            Raw::Text(t) => Ok(SecretRef::Env(t)),
-            Raw::Keyring { keyring } if keyring.trim().is_empty() => {
-                Err(serde::de::Error::custom("the keyring entry name is empty"))
-            }
-            Raw::Keyring { keyring } => Ok(SecretRef::Keyring(keyring)),
+            _ => Err(serde::de::Error::custom(
+                r#"a secret must be a "${ENV_VAR}" string, {"keyring": "NAME"} or {"encrypted": "NAME"}"#,
+            )),
         }
     }
 }
@@ -159,6 +209,26 @@ mod tests {
                 .contains("exactly")
         );
         assert!(parse("42").unwrap_err().contains("must be"));
+        assert_eq!(
+            parse(r#"{"encrypted": "gh"}"#),
+            Ok(SecretRef::Encrypted("gh".into()))
+        );
+        assert!(
+            parse(r#"{"encrypted": " "}"#)
+                .unwrap_err()
+                .contains("empty")
+        );
+        let back = serde_json::to_string(&SecretRef::Encrypted("gh".into())).unwrap();
+        assert_eq!(back, r#"{"encrypted":"gh"}"#);
+        let config =
+            serde_json::json!({"auth": {"token": {"encrypted": "t"}}, "x": "${A}", "n": 1});
+        assert_eq!(
+            SecretRef::all_in(&config),
+            vec![
+                SecretRef::Encrypted("t".into()),
+                SecretRef::Env("${A}".into())
+            ]
+        );
     }
 
     #[test]

@@ -17,10 +17,10 @@ pub enum SyncError {
         #[source]
         source: StoreError,
     },
-    #[error(
-        "no tracker is named `{name}`; configured trackers: {known}; check the name in trackers.json"
-    )]
-    UnknownTracker { name: String, known: String },
+    /// The named tracker is not configured or cannot be used; the error
+    /// says why (sr-tracker words every cause in one place).
+    #[error("{0}")]
+    Unusable(TrackerError),
     #[error("the sync of `{tracker}` was cancelled; the cache keeps every batch written before")]
     Cancelled { tracker: String },
     #[error("issue {key} is not in the cache; sync its tracker first, then edit it")]

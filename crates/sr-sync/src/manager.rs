@@ -231,13 +231,9 @@ impl SyncManager {
     /// Starts a sync, or joins the one already running for the tracker.
     pub fn start(&self, request: SyncRequest) -> Result<SyncHandle, SyncError> {
         let trackers = self.trackers();
-        let tracker = trackers.by_name(&request.tracker).map_err(|_| {
-            let known: Vec<String> = trackers.iter().map(|t| t.info().name.clone()).collect();
-            SyncError::UnknownTracker {
-                name: request.tracker.clone(),
-                known: known.join(", "),
-            }
-        })?;
+        let tracker = trackers
+            .by_name(&request.tracker)
+            .map_err(SyncError::Unusable)?;
         let name = tracker.info().name.clone();
         let mut active = self.inner.active.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(a) = active.get(&name) {

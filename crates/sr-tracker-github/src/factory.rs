@@ -82,7 +82,7 @@ impl TrackerFactory for GitHubFactory {
         let Auth::PersonalToken { token } = &config.auth;
         let token = secrets
             .resolve(token)
-            .map_err(|e| TrackerError::config(&entry.name, format!("config.auth.token: {e}")))?;
+            .map_err(|e| TrackerError::secret(&entry.name, "config.auth.token", e))?;
         let tracker = GitHubTracker::new(&entry.name, &config, &token, None)?;
         if let Ok(mut m) = self.mappings.lock() {
             m.insert(tracker.info.instance.clone(), Mapping::from_config(&config));
@@ -159,7 +159,9 @@ mod tests {
         check(
             serde_json::json!({"owner": "company", "repo": "db", "auth": auth}),
             None,
-            Err("config.auth.token: environment variable `GITHUB_TOKEN` is not set"),
+            Err(
+                "cannot read its secret config.auth.token: environment variable `GITHUB_TOKEN` is not set",
+            ),
         );
         check(
             serde_json::json!({"owner": "company", "repo": "a/b", "auth": auth}),

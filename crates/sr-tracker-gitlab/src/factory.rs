@@ -75,7 +75,7 @@ impl TrackerFactory for GitLabFactory {
         let Auth::PersonalToken { token } = &config.auth;
         let token = secrets
             .resolve(token)
-            .map_err(|e| TrackerError::config(&entry.name, format!("config.auth.token: {e}")))?;
+            .map_err(|e| TrackerError::secret(&entry.name, "config.auth.token", e))?;
         let tracker = GitLabTracker::new(&entry.name, &config, &token, None)?;
         if let Ok(mut m) = self.mappings.lock() {
             m.insert(tracker.info.instance.clone(), Mapping::from_config(&config));
@@ -152,7 +152,9 @@ mod tests {
         check(
             serde_json::json!({"project": "company/db", "auth": auth}),
             None,
-            Err("config.auth.token: environment variable `GITLAB_TOKEN` is not set"),
+            Err(
+                "cannot read its secret config.auth.token: environment variable `GITLAB_TOKEN` is not set",
+            ),
         );
         check(
             serde_json::json!({"project": "company/db", "auth": auth}),

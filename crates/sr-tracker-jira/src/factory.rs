@@ -95,7 +95,7 @@ impl TrackerFactory for JiraFactory {
             .map_err(|e| TrackerError::config(&entry.name, e.to_string()))?;
         let token = secrets
             .resolve(config.auth.token())
-            .map_err(|e| TrackerError::config(&entry.name, format!("config.auth.token: {e}")))?;
+            .map_err(|e| TrackerError::secret(&entry.name, "config.auth.token", e))?;
         let tracker = JiraTracker::new(&entry.name, &config, &token, None)?;
         if let Ok(mut m) = self.mappings.lock() {
             m.insert(tracker.info.instance.clone(), Mapping::from_config(&config));

@@ -85,12 +85,20 @@ pub enum TrackerError {
     Storage(String),
     #[error("network error talking to {url}: {detail}")]
     Network { url: String, detail: String },
+    /// A tracker a user named cannot be used; [`crate::unusable::message`]
+    /// words every cause. Boxed: every `Result` of a tracker call carries
+    /// this enum, and the cause is large and rare.
+    #[error("{}", crate::unusable::message(.tracker, .cause))]
+    Unusable {
+        tracker: String,
+        cause: Box<crate::Unusable>,
+    },
 }
 
 impl TrackerError {
     pub fn kind(&self) -> ErrorKind {
         match self {
-            TrackerError::Config { .. } => ErrorKind::Config,
+            TrackerError::Config { .. } | TrackerError::Unusable { .. } => ErrorKind::Config,
             TrackerError::Dns { .. } => ErrorKind::Dns,
             TrackerError::Refused { .. } => ErrorKind::Refused,
             TrackerError::Tls { .. } => ErrorKind::Tls,
@@ -121,6 +129,45 @@ impl TrackerError {
         TrackerError::Config {
             tracker: tracker.into(),
             message: message.into(),
+        }
+    }
+
+    /// `tracker` cannot be used, for `cause`.
+    pub fn unusable_because(tracker: impl Into<String>, cause: crate::Unusable) -> Self {
+        TrackerError::Unusable {
+            tracker: tracker.into(),
+            cause: Box::new(cause),
+        }
+    }
+
+    /// `tracker` cannot read the secret its `field` references.
+    pub fn secret(
+        tracker: impl Into<String>,
+        field: impl Into<String>,
+        error: sr_secrets::SecretError,
+    ) -> Self {
+        TrackerError::Unusable {
+            tracker: tracker.into(),
+            cause: Box::new(crate::Unusable::Secret {
+                field: field.into(),
+                error,
+            }),
+        }
+    }
+
+    /// No tracker is named `name`; `configured` are the names that are.
+    pub fn not_configured(name: impl Into<String>, configured: Vec<String>) -> Self {
+        TrackerError::Unusable {
+            tracker: name.into(),
+            cause: Box::new(crate::Unusable::NotConfigured { configured }),
+        }
+    }
+
+    /// Why the tracker is unusable, when that is the error.
+    pub fn unusable(&self) -> Option<&crate::Unusable> {
+        match self {
+            TrackerError::Unusable { cause, .. } => Some(cause),
+            _ => None,
         }
     }
 

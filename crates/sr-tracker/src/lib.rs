@@ -21,6 +21,7 @@ mod registry;
 pub mod retry;
 mod set;
 mod tracker;
+pub mod unusable;
 
 pub use budget::RateBudget;
 pub use config::{
@@ -35,6 +36,7 @@ pub use set::TrackerSet;
 pub use tracker::{
     ConnectionReport, IssueTracker, TrackerInfo, WebhookConfig, WebhookRegistration,
 };
+pub use unusable::Unusable;
 
 /// Re-exported so adapters name one HTTP stack.
 pub use reqwest;

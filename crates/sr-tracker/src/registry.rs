@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use sr_secrets::Resolver;
 
-use crate::{IssueTracker, Result, TrackerEntry, TrackerError};
+use crate::{IssueTracker, Result, TrackerEntry, TrackerError, TrackerSet, Unusable};
 
 /// A field of a provider's `config` object, for the settings dialog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -140,21 +140,40 @@ impl Registry {
 
     pub fn build(&self, entry: &TrackerEntry, secrets: &Resolver) -> Result<Arc<dyn IssueTracker>> {
         let factory = self.factory(&entry.kind).ok_or_else(|| {
-            TrackerError::config(
+            TrackerError::unusable_because(
                 &entry.name,
-                format!(
-                    "unknown tracker type `{}`; known types: {}",
-                    entry.kind,
-                    self.kinds().collect::<Vec<_>>().join(", ")
-                ),
+                Unusable::UnknownType {
+                    kind: entry.kind.clone(),
+                    known: self.kinds().map(str::to_owned).collect(),
+                },
             )
         })?;
         if !entry.enabled {
-            return Err(TrackerError::config(
+            return Err(TrackerError::unusable_because(
                 &entry.name,
-                "the tracker is disabled; set \"enabled\": true to use it",
+                Unusable::Disabled,
             ));
         }
         factory.build(entry, secrets)
+    }
+
+    /// Builds every entry: the trackers that can be used, and for the rest
+    /// why not, so that a look-up of one of them names the cause. Blocking
+    /// (keyring secrets may need D-Bus).
+    pub fn build_all(&self, entries: &[TrackerEntry], secrets: &Resolver) -> TrackerSet {
+        let mut built = Vec::new();
+        let mut unusable = Vec::new();
+        for entry in entries {
+            match self.build(entry, secrets) {
+                Ok(t) => built.push(t),
+                Err(err) => {
+                    if entry.enabled {
+                        tracing::warn!(tracker = %entry.name, error = %err, "tracker unavailable");
+                    }
+                    unusable.push((entry.name.clone(), entry.kind.clone(), err));
+                }
+            }
+        }
+        TrackerSet::new(built).with_unusable(unusable)
     }
 }

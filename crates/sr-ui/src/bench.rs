@@ -86,7 +86,9 @@ pub fn explorer_scene(tables: usize, issues: usize) -> UiState {
         enabled: true,
         instance: Some("local:default".into()),
         problem: None,
+        cause: None,
         secrets: Vec::new(),
+        until_reboot: Vec::new(),
     }]));
     state.apply(Event::Schema {
         connection: DEMO_CONNECTION.into(),

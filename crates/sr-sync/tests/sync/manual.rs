@@ -85,7 +85,7 @@ async fn an_unknown_tracker_is_named_with_the_known_ones() {
         .expect_err("unknown");
     assert_eq!(
         err.to_string(),
-        "no tracker is named `Jira`; configured trackers: GitHub; check the name in trackers.json"
+        "no tracker is named `Jira`; configured trackers: GitHub"
     );
 }
 

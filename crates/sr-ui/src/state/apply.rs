@@ -136,8 +136,13 @@ impl UiState {
                     d.take_draft(title, body);
                 }
             }
-            Event::TrackerSettings { providers, file } => {
-                self.tracker_settings_loaded(providers, file)
+            Event::TrackerSettings {
+                providers,
+                file,
+                storage,
+            } => self.tracker_settings_loaded(providers, file, storage),
+            Event::SecretStorage { request, storage } => {
+                self.secret_storage_loaded(request, storage)
             }
             Event::TrackerTested { request, result } => self.tracker_tested(request, result),
             Event::TrackersSaved { request } => self.trackers_saved(request),
@@ -334,6 +339,7 @@ impl UiState {
             Some(kind @ (JobKind::SaveTrackers(_) | JobKind::TrackerSettings)) => {
                 self.settings_failed(&kind, &message)
             }
+            Some(JobKind::UnlockSecrets(request)) => self.unlock_failed(request, &message),
             Some(JobKind::Monitoring(key)) => self.monitoring_failed(&key, &message),
             Some(JobKind::Sync(key)) => self.sync_failed(&key, &message),
             Some(kind @ (JobKind::Comments(_) | JobKind::Comment(_))) => {

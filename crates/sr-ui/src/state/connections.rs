@@ -97,13 +97,24 @@ impl UiState {
 
     pub(super) fn apply_connection_event(&mut self, event: ConnectionEvent) {
         match event {
-            ConnectionEvent::Saved { request, name } => {
+            ConnectionEvent::Saved {
+                request,
+                name,
+                until_reboot,
+            } => {
                 self.jobs.finish(&JobKind::ConnectionAdmin(request));
                 self.toasts.push(
                     ToastLevel::Success,
                     format!("Connection {name} saved"),
                     None,
                 );
+                if until_reboot {
+                    self.toasts.push(
+                        ToastLevel::Error,
+                        sr_engine::until_reboot_note(&format!("the password of {name}")),
+                        None,
+                    );
+                }
             }
             ConnectionEvent::Removed { request, name } => {
                 self.jobs.finish(&JobKind::ConnectionAdmin(request));

@@ -35,6 +35,7 @@ pub enum JobKind {
     TrackerSettings,
     TestTracker(u64),
     SaveTrackers(u64),
+    UnlockSecrets(u64),
     Projects(String),
     Users(u64),
     /// A SQL editor statement.
@@ -100,6 +101,7 @@ fn kind_of(command: &Command) -> JobKind {
         Command::LoadTrackerSettings => JobKind::TrackerSettings,
         Command::TestTracker { request, .. } => JobKind::TestTracker(*request),
         Command::SaveTrackers { request, .. } => JobKind::SaveTrackers(*request),
+        Command::UnlockSecrets { request, .. } => JobKind::UnlockSecrets(*request),
         Command::LoadProjects { tracker } => JobKind::Projects(tracker.clone()),
         Command::SearchUsers { request, .. } => JobKind::Users(*request),
         Command::RunQuery { request, .. } | Command::CancelQuery { request } => {

@@ -40,7 +40,9 @@ pub use jobs::{Job, JobKind, Jobs};
 pub use monitoring::{
     ConnectionMonitor, DiffLine, DriftObjectView, FeedRow, Monitoring, drift_view, feed_rows,
 };
-pub use settings::{TrackerForm, TrackerSettingsDialog, keyring_name};
+pub use settings::{
+    PassphraseInput, SecretStore, TrackerForm, TrackerSettingsDialog, keyring_name,
+};
 pub use sql::{SqlAnswer, SqlEditor, SqlEditors, SqlText};
 pub use sync::{SyncWindow, progress_fraction, progress_text};
 pub use table_editor::{ColumnForm, ForeignKeyForm, IndexForm, TableEditor};

@@ -1,15 +1,17 @@
 //! Settings → Issue trackers: the working copy of trackers.json, the
 //! add/edit form built from a provider type's fields, connection tests and
-//! saving. Typed secrets go to the keyring through the engine; the file
-//! only ever gets `{"keyring": NAME}`.
+//! saving. Typed secrets go to the keyring or the encrypted secrets file
+//! through the engine; the file only ever gets their references.
 
 mod form;
+mod storage;
 
 use sr_config::TrackersFile;
 use sr_engine::{Command, PendingSecret};
 use sr_tracker::{ConnectionReport, ProviderInfo, TrackerEntry};
 
-pub use form::{TrackerForm, keyring_name};
+pub use form::{SecretStore, TrackerForm, keyring_name};
+pub use storage::PassphraseInput;
 
 use super::{Dialog, JobKind, Load, ToastLevel, UiState};
 
@@ -28,6 +30,12 @@ pub struct TrackerSettingsDialog {
     pub dirty: bool,
     pub saving: Option<u64>,
     pub error: Option<String>,
+    /// Where typed secrets can be kept and how long they live there.
+    pub storage: Option<sr_engine::SecretStorage>,
+    /// The encrypted file's passphrase being typed.
+    pub passphrase: PassphraseInput,
+    pub unlocking: Option<u64>,
+    pub unlock_error: Option<String>,
 }
 
 impl UiState {
@@ -55,7 +63,9 @@ impl UiState {
                 .ready()
                 .and_then(|ps| ps.iter().find(|p| p.kind == kind))
         {
-            d.form = Some(TrackerForm::add(p));
+            let mut form = TrackerForm::add(p);
+            form.store = d.default_store();
+            d.form = Some(form);
         }
     }
 
@@ -67,7 +77,9 @@ impl UiState {
                 .providers
                 .ready()
                 .and_then(|ps| ps.iter().find(|p| p.kind == entry.kind));
-            d.form = Some(TrackerForm::edit(index, entry, provider));
+            let mut form = TrackerForm::edit(index, entry, provider);
+            form.store = d.default_store();
+            d.form = Some(form);
         }
     }
 
@@ -87,7 +99,12 @@ impl UiState {
             .map(|(_, e)| e.name.as_str())
             .collect();
         let original = form.editing.and_then(|i| d.entries.get(i));
-        let result = form.entry(provider, &others, original);
+        let result = form.entry(provider, &others, original).and_then(|done| {
+            match d.store_problem(form.store) {
+                Some(p) if done.1.iter().any(|(r, _)| r.entry().is_some()) => Err(p),
+                _ => Ok(done),
+            }
+        });
         let form = d.form.as_mut()?;
         match result {
             Ok(done) => {
@@ -187,13 +204,15 @@ impl UiState {
         &mut self,
         providers: Vec<ProviderInfo>,
         file: TrackersFile,
+        storage: sr_engine::SecretStorage,
     ) {
         self.jobs.finish(&JobKind::TrackerSettings);
-        if let Some(d) = self.settings()
-            && !d.dirty
-        {
-            d.providers = Load::Ready(providers);
-            d.entries = file.trackers;
+        if let Some(d) = self.settings() {
+            d.storage = Some(storage);
+            if !d.dirty {
+                d.providers = Load::Ready(providers);
+                d.entries = file.trackers;
+            }
         }
     }
 

@@ -13,6 +13,7 @@ mod link;
 mod menu;
 mod monitoring;
 mod settings;
+mod settings_secrets;
 mod sql;
 mod status;
 mod sync;

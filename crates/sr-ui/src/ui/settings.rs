@@ -6,8 +6,9 @@
 use egui::{Grid, Modal, RichText};
 use sr_tracker::ProviderInfo;
 
+use super::settings_secrets::{SecretAction, StoreView, secret_store_ui, unlock_prompt_ui};
 use super::widgets::{empty_ui, error_ui};
-use crate::state::{Dialog, Load, TrackerForm, TrackerSettingsDialog, UiState};
+use crate::state::{Dialog, Load, SecretStore, TrackerForm, TrackerSettingsDialog, UiState};
 
 /// What the user asked for this frame; applied after drawing.
 enum Action {
@@ -21,6 +22,7 @@ enum Action {
     Test,
     Save,
     Close,
+    Unlock,
 }
 
 pub fn tracker_settings_ui(ctx: &egui::Context, state: &mut UiState) {
@@ -52,10 +54,23 @@ pub fn tracker_settings_ui(ctx: &egui::Context, state: &mut UiState) {
                     return;
                 }
             };
+            let view = StoreView::of(d);
+            let mut secret_actions = Vec::new();
+            unlock_prompt_ui(ui, &view, &mut d.passphrase, &mut secret_actions);
             list_ui(ui, d, &statuses, &providers, &mut actions);
             ui.separator();
             match &mut d.form {
-                Some(form) => form_ui(ui, form, &providers, &mut actions),
+                Some(form) => {
+                    form_ui(ui, form, &providers, &mut actions);
+                    secret_store_ui(
+                        ui,
+                        &mut form.store,
+                        &view,
+                        &mut d.passphrase,
+                        &mut secret_actions,
+                    );
+                    form_buttons_ui(ui, form, &mut actions);
+                }
                 None => {
                     ui.horizontal(|ui| {
                         ui.label("Add a tracker:");
@@ -67,6 +82,9 @@ pub fn tracker_settings_ui(ctx: &egui::Context, state: &mut UiState) {
                     });
                 }
             }
+            actions.extend(secret_actions.into_iter().map(|a| match a {
+                SecretAction::Unlock => Action::Unlock,
+            }));
             ui.separator();
             if let Some(e) = &d.error {
                 error_ui(ui, e);
@@ -119,6 +137,7 @@ pub fn tracker_settings_ui(ctx: &egui::Context, state: &mut UiState) {
             Action::Test => state.settings_test(),
             Action::Save => state.settings_save(),
             Action::Close => state.close_dialog(),
+            Action::Unlock => state.settings_unlock(),
         }
     }
 }
@@ -248,19 +267,30 @@ fn form_ui(
                     field.label.to_owned()
                 };
                 let label = ui.label(text).on_hover_text(field.help);
-                let stored = field.secret && form.has_stored(field.key);
-                let value = form.values.entry(field.key.to_owned()).or_default();
-                let hint = if stored {
-                    "stored in the keyring; type to replace"
-                } else if field.secret {
-                    "kept in the OS keyring, never in trackers.json"
+                let stored = if field.secret {
+                    form.stored_in(field.key)
                 } else {
-                    field.help
+                    None
+                };
+                let store = form.store;
+                let value = form.values.entry(field.key.to_owned()).or_default();
+                let hint = match (field.secret, stored, store) {
+                    (false, _, _) => field.help.to_owned(),
+                    (true, _, SecretStore::Env) => {
+                        "the environment variable's name, e.g. GITHUB_TOKEN".to_owned()
+                    }
+                    (true, Some(place), _) => format!("stored {place}; type to replace"),
+                    (true, None, SecretStore::Encrypted) => {
+                        "kept in the encrypted secrets file, never in trackers.json".to_owned()
+                    }
+                    (true, None, SecretStore::Keyring) => {
+                        "kept in the OS keyring, never in trackers.json".to_owned()
+                    }
                 };
                 if field.choices.is_empty() {
                     ui.add(
                         egui::TextEdit::singleline(value)
-                            .password(field.secret)
+                            .password(field.secret && store != SecretStore::Env)
                             .hint_text(hint)
                             .desired_width(320.0),
                     )
@@ -280,6 +310,11 @@ fn form_ui(
                 ui.end_row();
             }
         });
+}
+
+/// The form's error, Test connection with its answer, and Apply / Cancel,
+/// below the secret section.
+fn form_buttons_ui(ui: &mut egui::Ui, form: &TrackerForm, actions: &mut Vec<Action>) {
     if let Some(e) = &form.error {
         error_ui(ui, e);
     }

@@ -39,6 +39,19 @@ impl Workbench {
     /// [`Workbench::start`] after `setup` has prepared the configuration
     /// directory and the keyring.
     pub fn start_with(setup: impl FnOnce(&Paths, &Keyring)) -> Workbench {
+        Workbench::start_custom(setup, Keyring::in_memory(), |_, keyring| {
+            Resolver::with_env(|_| None, keyring)
+        })
+    }
+
+    /// [`Workbench::start_with`] over `keyring` (the real kernel keyring,
+    /// for flows where no secret service answers), with the resolver
+    /// `resolver` builds from the paths and the keyring.
+    pub fn start_custom(
+        setup: impl FnOnce(&Paths, &Keyring),
+        keyring: Keyring,
+        resolver: impl FnOnce(&Paths, Keyring) -> Resolver,
+    ) -> Workbench {
         let dir = tempfile::tempdir().expect("temp dir");
         let paths = Paths {
             config_dir: dir.path().join("config"),
@@ -46,11 +59,10 @@ impl Workbench {
         };
         std::fs::create_dir_all(&paths.config_dir).expect("config dir");
         std::fs::create_dir_all(&paths.data_dir).expect("data dir");
-        let keyring = Keyring::in_memory();
         setup(&paths, &keyring);
+        let resolver = Arc::new(resolver(&paths, keyring));
         let mut options = EngineOptions::new(paths);
         options.actor = "tester".into();
-        let resolver = Arc::new(Resolver::with_env(|_| None, keyring));
         let (wake_tx, wake) = channel();
         let repaint: sr_engine::Repaint = Arc::new(move || {
             // The test may have finished; nobody listens then.

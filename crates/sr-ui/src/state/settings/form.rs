@@ -1,13 +1,15 @@
 //! The add/edit form of Settings → Issue trackers as data: the typed
 //! fields of a provider type, or its `config` as JSON text, turned into a
-//! trackers.json entry whose secrets are keyring references.
+//! trackers.json entry whose secrets are references: to the keyring, to
+//! the encrypted secrets file, or to an environment variable, as the user
+//! chose where the keyring would forget them at reboot.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use serde_json::{Map, Value};
 use sr_engine::PendingSecret;
-use sr_secrets::Secret;
+use sr_secrets::{Secret, SecretRef};
 use sr_tracker::{ConnectionReport, ProviderInfo, TrackerEntry};
 
 /// Adding or editing one tracker.
@@ -28,6 +30,21 @@ pub struct TrackerForm {
     pub testing: Option<u64>,
     pub test: Option<Result<ConnectionReport, String>>,
     pub error: Option<String>,
+    /// Where the secrets typed in this form are kept.
+    pub store: SecretStore,
+}
+
+/// Where the form keeps a typed secret.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SecretStore {
+    /// The OS keyring (where no secret service answers: the kernel
+    /// keyring, until reboot).
+    #[default]
+    Keyring,
+    /// The encrypted secrets file of the data directory.
+    Encrypted,
+    /// An environment variable: the secret fields take its name.
+    Env,
 }
 
 impl fmt::Debug for TrackerForm {
@@ -128,6 +145,17 @@ impl TrackerForm {
         get_path(&Value::Object(self.base.clone()), key).is_some()
     }
 
+    /// Where field `key`'s stored secret is kept, in words ("in the
+    /// keyring"), when it has one.
+    pub fn stored_in(&self, key: &str) -> Option<&'static str> {
+        let base = Value::Object(self.base.clone());
+        Some(match SecretRef::from_json(get_path(&base, key)?)? {
+            SecretRef::Keyring(_) => "in the keyring",
+            SecretRef::Encrypted(_) => "in the encrypted secrets file",
+            SecretRef::Env(_) => "as an environment variable",
+        })
+    }
+
     /// The entry the form describes and the secrets typed for it, or what
     /// is missing. `others` are the other trackers' names.
     pub fn entry(
@@ -155,17 +183,24 @@ impl TrackerForm {
             if field.secret {
                 if !typed.is_empty() {
                     let entry = keyring_name(name, field.key);
-                    set_path(
-                        &mut config,
-                        field.key,
-                        serde_json::json!({ "keyring": entry }),
-                    );
-                    secrets.push((entry, Secret::new(typed)));
+                    let reference = match self.store {
+                        SecretStore::Keyring => SecretRef::Keyring(entry),
+                        SecretStore::Encrypted => SecretRef::Encrypted(entry),
+                        SecretStore::Env => SecretRef::Env(env_reference(field.label, typed)?),
+                    };
+                    let json = serde_json::to_value(&reference).unwrap_or_default();
+                    set_path(&mut config, field.key, json);
+                    if reference.entry().is_some() {
+                        secrets.push((reference, Secret::new(typed)));
+                    }
                 } else if get_path(&config, field.key).is_none() && field.required {
-                    return Err(format!(
-                        "Enter the {}; it is kept in the keyring.",
-                        field.label
-                    ));
+                    return Err(match self.store {
+                        SecretStore::Env => format!(
+                            "Enter the name of the environment variable that holds the {}.",
+                            field.label
+                        ),
+                        _ => format!("Enter the {}; it is kept in the keyring.", field.label),
+                    });
                 }
             } else if !from_fields {
                 // The JSON text stands for this field; the adapter checks it.
@@ -188,6 +223,22 @@ impl TrackerForm {
             entry.sync = Default::default();
         }
         Ok((entry, secrets))
+    }
+}
+
+/// `${NAME}` for a variable name typed in a secret field, or why it is
+/// not one.
+fn env_reference(label: &str, typed: &str) -> Result<String, String> {
+    let name = typed.trim_start_matches('$').trim_matches(['{', '}']);
+    let valid = !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if valid {
+        Ok(format!("${{{name}}}"))
+    } else {
+        Err(format!(
+            "With \"Environment variable\", the {label} field takes the variable's name (such as GITHUB_TOKEN), not the secret."
+        ))
     }
 }
 

@@ -39,7 +39,7 @@ fn check(
     let got = f
         .entry(&provider(), &["Local"], original)
         .map(|(e, secrets)| {
-            let names: Vec<String> = secrets.iter().map(|(n, _)| n.clone()).collect();
+            let names: Vec<String> = secrets.iter().map(|(r, _)| r.describe()).collect();
             (e.config, names)
         });
     match expected {
@@ -64,7 +64,7 @@ fn forms_become_entries_with_keyring_references() {
         None,
         Ok((
             json!({"base_url": "http://127.0.0.1:9", "auth": {"token": {"keyring": "tracker:Web:auth.token"}}}),
-            &["tracker:Web:auth.token"],
+            &["keyring:tracker:Web:auth.token"],
         )),
     );
     check(&form("", &full), None, Err("Give the tracker a name"));
@@ -122,6 +122,7 @@ fn the_working_copy_changes_only_through_the_form_and_save() {
     state.apply(sr_engine::Event::TrackerSettings {
         providers: vec![provider()],
         file: TrackersFile::builtin(),
+        storage: kept_storage(),
     });
     state.settings_add("web");
     if let Some(Dialog::Trackers(d)) = &mut state.dialog
@@ -175,6 +176,7 @@ fn escape_closes_the_innermost_part_first() {
     state.apply(sr_engine::Event::TrackerSettings {
         providers: vec![provider()],
         file: TrackersFile::builtin(),
+        storage: kept_storage(),
     });
     state.settings_add("web");
     state.settings_remove(0, false);
@@ -215,7 +217,7 @@ fn json_mode_covers_what_the_fields_do_not() {
         Ok((
             json!({"base_url": "http://127.0.0.1:9", "labels": ["a", "b"],
                    "auth": {"type": "personal_token", "token": {"keyring": "tracker:Web:auth.token"}}}),
-            &["tracker:Web:auth.token"],
+            &["keyring:tracker:Web:auth.token"],
         )),
     );
     f.json = Some("[1]".into());
@@ -299,4 +301,128 @@ fn choice_fields_start_at_their_default_and_are_written() {
     );
     check_jira(&[("base_url", "https://x")], Err("Enter the Token"));
     check_jira(&[("auth.token", "t")], Err("Site URL is required"));
+}
+
+#[test]
+fn the_chosen_store_decides_the_reference() {
+    let mut f = form(
+        "Web",
+        &[("base_url", "https://t"), ("auth.token", "s3cret")],
+    );
+    f.store = SecretStore::Encrypted;
+    check(
+        &f,
+        None,
+        Ok((
+            json!({"base_url": "https://t", "auth": {"token": {"encrypted": "tracker:Web:auth.token"}}}),
+            &["encrypted:tracker:Web:auth.token"],
+        )),
+    );
+    // An environment variable: the field takes its name, nothing is stored.
+    f.store = SecretStore::Env;
+    f.values.insert("auth.token".into(), "WEB_TOKEN".into());
+    check(
+        &f,
+        None,
+        Ok((
+            json!({"base_url": "https://t", "auth": {"token": "${WEB_TOKEN}"}}),
+            &[],
+        )),
+    );
+    f.values
+        .insert("auth.token".into(), "ghp not a name".into());
+    check(&f, None, Err("takes the variable's name"));
+    f.values.insert("auth.token".into(), String::new());
+    check(&f, None, Err("name of the environment variable"));
+}
+
+#[test]
+fn a_keyring_that_forgets_is_warned_about_and_a_persistent_store_offered() {
+    use sr_engine::SecretStorage;
+    use sr_secrets::{EncryptedStatus, Persistence};
+    let storage = |keyring| SecretStorage {
+        keyring,
+        encrypted: Some(EncryptedStatus {
+            path: "/data/secrets.enc".into(),
+            exists: false,
+            unlocked: false,
+        }),
+    };
+    let mut state = UiState::new(Default::default());
+    state.open_tracker_settings();
+    state.apply(sr_engine::Event::TrackerSettings {
+        providers: vec![provider()],
+        file: sr_config::TrackersFile::builtin(),
+        storage: storage(Persistence::UntilReboot),
+    });
+    state.settings_add("web");
+    let Some(Dialog::Trackers(d)) = &state.dialog else {
+        panic!("the dialog is open")
+    };
+    assert!(d.warn_until_reboot());
+    // The persistent choice is the one offered first.
+    assert_eq!(
+        d.form.as_ref().map(|f| f.store),
+        Some(SecretStore::Encrypted)
+    );
+
+    // Applying with the file locked asks for its passphrase first.
+    let Some(Dialog::Trackers(d)) = &mut state.dialog else {
+        panic!("the dialog is open")
+    };
+    if let Some(f) = d.form.as_mut() {
+        f.name = "Web".into();
+        f.values.insert("base_url".into(), "https://t".into());
+        f.values.insert("auth.token".into(), "s3cret".into());
+    }
+    state.settings_apply_form();
+    let Some(Dialog::Trackers(d)) = &state.dialog else {
+        panic!("the dialog is open")
+    };
+    let error = d
+        .form
+        .as_ref()
+        .and_then(|f| f.error.clone())
+        .unwrap_or_default();
+    assert!(error.contains("passphrase"), "{error}");
+
+    // A new file's passphrase must be typed twice alike.
+    let Some(Dialog::Trackers(d)) = &mut state.dialog else {
+        panic!("the dialog is open")
+    };
+    d.passphrase.text = "long enough phrase".into();
+    d.passphrase.again = "another phrase".into();
+    state.settings_unlock();
+    let Some(Dialog::Trackers(d)) = &state.dialog else {
+        panic!("the dialog is open")
+    };
+    assert!(
+        d.unlock_error
+            .as_deref()
+            .is_some_and(|e| e.contains("differ"))
+    );
+    assert!(d.unlocking.is_none());
+
+    // With a secret service, nothing is said and the keyring is the default.
+    let mut state = UiState::new(Default::default());
+    state.open_tracker_settings();
+    state.apply(sr_engine::Event::TrackerSettings {
+        providers: vec![provider()],
+        file: sr_config::TrackersFile::builtin(),
+        storage: storage(Persistence::Persistent),
+    });
+    state.settings_add("web");
+    let Some(Dialog::Trackers(d)) = &state.dialog else {
+        panic!("the dialog is open")
+    };
+    assert!(!d.warn_until_reboot());
+    assert_eq!(d.form.as_ref().map(|f| f.store), Some(SecretStore::Keyring));
+}
+
+/// Storage where a secret service keeps secrets (nothing to warn about).
+fn kept_storage() -> sr_engine::SecretStorage {
+    sr_engine::SecretStorage {
+        keyring: sr_secrets::Persistence::Persistent,
+        encrypted: None,
+    }
 }

@@ -81,7 +81,9 @@ fn local_tracker() -> TrackerStatus {
         enabled: true,
         instance: Some("local:default".into()),
         problem: None,
+        cause: None,
         secrets: vec![],
+        until_reboot: vec![],
     }
 }
 
