@@ -164,7 +164,7 @@ fn every_command_takes(env: &Env, conn: &str, schema: &str, alter: &dyn Fn(&str)
     assert_eq!(health["status"], "ok", "{health}");
     assert_eq!(health["connection"], conn, "{health}");
     let sql = env.path(&format!("{conn}.sql"));
-    std::fs::write(&sql, "SELECT count(*) FROM film").expect("the query file");
+    std::fs::write(&sql, format!("SELECT count(*) FROM {schema}.film")).expect("the query file");
     let bench = env.json(
         &[
             "query",

@@ -42,9 +42,43 @@ fn main() -> ExitCode {
     match commands::run(args, paths) {
         Ok(code) => code,
         Err(e) => {
-            tracing::debug!(error = %format!("{e:#}"), "command failed");
-            eprintln!("error: {e:#}");
+            let text = error_text(&e);
+            tracing::debug!(error = %text, "command failed");
+            eprintln!("error: {text}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The error and the causes its own words do not already say: our errors
+/// mostly quote their source, and anyhow's `{:#}` would repeat it.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let said = cause.to_string();
+        if !text.contains(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(Debug, thiserror::Error)]
+    #[error("inner")]
+    struct Inner;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("outer: {0}")]
+    struct Quoting(#[source] Inner);
+
+    #[test]
+    fn causes_are_said_once() {
+        let quoted = anyhow::Error::new(Quoting(Inner));
+        assert_eq!(super::error_text(&quoted), "outer: inner");
+        let wrapped = anyhow::Error::new(Inner).context("while reading");
+        assert_eq!(super::error_text(&wrapped), "while reading: inner");
     }
 }
