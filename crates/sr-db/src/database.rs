@@ -1,23 +1,21 @@
 //! [`Database`]: one connected user database, whatever its dialect.
 
 use std::path::Path;
-use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::Connection;
-use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlPool, MySqlPoolOptions};
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::mysql::{MySqlPool, MySqlPoolOptions};
+use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 use sr_model::ObjectKind;
 use sr_schema::{Dialect, Snapshot};
-use sr_secrets::Secret;
 
 use crate::diagnose::diagnose;
-use crate::url::{dialect_of_url, redact_url};
+use crate::tunnel::Tunnel;
 use crate::{DbError, mysql, postgres, server, sqlite};
 
 /// How long a first connection may take before we give up and say so.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A pool of connections of one dialect. An enum rather than `sqlx::Any`,
 /// so each dialect's queries keep their own types.
@@ -38,7 +36,8 @@ impl DbPool {
     }
 }
 
-/// A connected database.
+/// A connected database. Clones share the pool and the SSH tunnel; the
+/// tunnel closes with the last clone.
 #[derive(Debug, Clone)]
 pub struct Database {
     pool: DbPool,
@@ -46,89 +45,27 @@ pub struct Database {
     url: String,
     /// The database's own name (SQLite: the file stem).
     name: String,
+    /// `PostgreSQL 15.18`, `MariaDB 10.11.19-MariaDB…`, `SQLite 3.45.1`.
+    server_version: String,
+    /// The SSH tunnel the pool connects through, if any.
+    tunnel: Option<Arc<Tunnel>>,
 }
 
 impl Database {
-    /// Connects to `url` (`sqlite://…`, `postgres://…`, `mysql://…` or
-    /// `mariadb://…`). For servers one connection is opened and closed first,
-    /// so a failure is reported with its cause instead of a pool timeout.
-    #[tracing::instrument(name = "db.connect", skip_all, fields(url = %redact_url(url)))]
-    pub fn connect(url: &str) -> BoxFuture<'_, Result<Database, DbError>> {
-        Box::pin(Self::connect_inner(url, None))
-    }
-
-    /// Like [`Database::connect`], with the password given apart from the
-    /// URL (a connection profile keeps it in the keyring or the
-    /// environment). SQLite ignores it.
-    #[tracing::instrument(name = "db.connect", skip_all, fields(url = %redact_url(url)))]
-    pub fn connect_with_password<'a>(
-        url: &'a str,
-        password: Option<&'a Secret>,
-    ) -> BoxFuture<'a, Result<Database, DbError>> {
-        Box::pin(Self::connect_inner(url, password))
-    }
-
-    async fn connect_inner(url: &str, password: Option<&Secret>) -> Result<Database, DbError> {
-        let shown = redact_url(url);
-        let bad_url = |reason: String| DbError::BadUrl {
-            url: shown.clone(),
-            reason,
-        };
-        let dialect = dialect_of_url(url).ok_or_else(|| {
-            bad_url("the scheme is not sqlite, postgres, mysql or mariadb".into())
-        })?;
-        match dialect {
-            Dialect::Sqlite => {
-                let opts =
-                    SqliteConnectOptions::from_str(url).map_err(|e| bad_url(e.to_string()))?;
-                Database::open_sqlite_with(opts, shown).await
-            }
-            Dialect::Postgres => {
-                let mut opts =
-                    PgConnectOptions::from_str(url).map_err(|e| bad_url(e.to_string()))?;
-                if let Some(p) = password {
-                    opts = opts.password(p.expose());
-                }
-                probe(PgConnection::connect_with(&opts), &shown, dialect).await?;
-                let name = opts
-                    .get_database()
-                    .unwrap_or(opts.get_username())
-                    .to_owned();
-                let pool = PgPoolOptions::new()
-                    .max_connections(4)
-                    .acquire_timeout(CONNECT_TIMEOUT)
-                    .connect_lazy_with(opts);
-                Ok(Database {
-                    pool: DbPool::Postgres(pool),
-                    url: shown,
-                    name,
-                })
-            }
-            Dialect::MySql => {
-                // sqlx knows only the mysql scheme; MariaDB speaks the same.
-                let mysql_url = match url.split_once(':') {
-                    Some((scheme, rest)) if scheme.eq_ignore_ascii_case("mariadb") => {
-                        format!("mysql:{rest}")
-                    }
-                    _ => url.to_owned(),
-                };
-                let mut opts = MySqlConnectOptions::from_str(&mysql_url)
-                    .map_err(|e| bad_url(e.to_string()))?;
-                if let Some(p) = password {
-                    opts = opts.password(p.expose());
-                }
-                probe(MySqlConnection::connect_with(&opts), &shown, dialect).await?;
-                let name = opts.get_database().unwrap_or_default().to_owned();
-                let pool = MySqlPoolOptions::new()
-                    .max_connections(4)
-                    .acquire_timeout(CONNECT_TIMEOUT)
-                    .connect_lazy_with(opts);
-                Ok(Database {
-                    pool: DbPool::MySql(pool),
-                    url: shown,
-                    name,
-                })
-            }
+    /// A database from its parts (see [`crate::connect`]).
+    pub(crate) fn from_parts(
+        pool: DbPool,
+        url: String,
+        name: String,
+        server_version: String,
+        tunnel: Option<Arc<Tunnel>>,
+    ) -> Database {
+        Database {
+            pool,
+            url,
+            name,
+            server_version,
+            tunnel,
         }
     }
 
@@ -143,7 +80,7 @@ impl Database {
         Database::open_sqlite_with(opts, shown).await
     }
 
-    async fn open_sqlite_with(
+    pub(crate) async fn open_sqlite_with(
         opts: SqliteConnectOptions,
         shown: String,
     ) -> Result<Database, DbError> {
@@ -178,10 +115,16 @@ impl Database {
             pool.close().await;
             return Err(connect_error(&e, &shown, Dialect::Sqlite));
         }
+        let version: String = sqlx::query_scalar("SELECT sqlite_version()")
+            .fetch_one(&pool)
+            .await
+            .map_err(|e| connect_error(&e, &shown, Dialect::Sqlite))?;
         Ok(Database {
             pool: DbPool::Sqlite(pool),
             url: shown,
             name,
+            server_version: format!("SQLite {version}"),
+            tunnel: None,
         })
     }
 
@@ -198,6 +141,18 @@ impl Database {
     /// database named in the URL).
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The server's product and version as it reported them on
+    /// connecting (`PostgreSQL 15.18`, `MariaDB 10.11.19-MariaDB-…`,
+    /// `SQLite 3.45.1`).
+    pub fn server_version(&self) -> &str {
+        &self.server_version
+    }
+
+    /// Whether the connection goes through an SSH tunnel.
+    pub fn tunnelled(&self) -> bool {
+        self.tunnel.is_some()
     }
 
     pub fn pool(&self) -> &DbPool {
@@ -263,12 +218,16 @@ impl Database {
         })
     }
 
-    /// Closes every connection of the pool and waits for them to finish.
+    /// Closes every connection of the pool and waits for them to finish,
+    /// then the SSH tunnel (shared by every clone).
     pub async fn close(&self) {
         match &self.pool {
             DbPool::Sqlite(p) => p.close().await,
             DbPool::Postgres(p) => p.close().await,
             DbPool::MySql(p) => p.close().await,
+        }
+        if let Some(t) = &self.tunnel {
+            t.close().await;
         }
     }
 
@@ -304,33 +263,14 @@ impl Database {
             pool,
             url,
             name: database.to_owned(),
+            server_version: self.server_version.clone(),
+            tunnel: self.tunnel.clone(),
         })
     }
 }
 
-/// Opens one connection and closes it again, turning a failure or a
-/// timeout into a diagnosed error.
-async fn probe<C: Connection>(
-    connect: impl Future<Output = Result<C, sqlx::Error>>,
-    shown: &str,
-    dialect: Dialect,
-) -> Result<(), DbError> {
-    match tokio::time::timeout(CONNECT_TIMEOUT, connect).await {
-        Ok(Ok(conn)) => conn
-            .close()
-            .await
-            .map_err(|e| connect_error(&e, shown, dialect)),
-        Ok(Err(e)) => Err(connect_error(&e, shown, dialect)),
-        Err(_) => Err(DbError::Connect {
-            url: shown.to_owned(),
-            cause: format!("no answer within {} s", CONNECT_TIMEOUT.as_secs()),
-            fix: "check the host and port, and that no firewall drops the connection".into(),
-        }),
-    }
-}
-
 fn connect_error(e: &sqlx::Error, shown: &str, dialect: Dialect) -> DbError {
-    let (cause, fix) = diagnose(e, dialect);
+    let (cause, fix) = diagnose(e, dialect, None);
     DbError::Connect {
         url: shown.to_owned(),
         cause,

@@ -1,13 +1,28 @@
 //! Why a connection failed, in words a user can act on: the cause
 //! (refused, DNS, TLS, authentication, unknown database, missing file) and
-//! the fix.
+//! the fix. TLS failures are told apart (unknown CA, host name mismatch,
+//! server without TLS, TLS required by the server, client certificate
+//! refused) and name the URL parameter to change.
 
 use std::io::ErrorKind;
 
+use rustls::{AlertDescription, CertificateError};
 use sr_schema::Dialect;
 
-/// A cause and a fix for a failed connection attempt.
-pub(crate) fn diagnose(err: &sqlx::Error, dialect: Dialect) -> (String, String) {
+use crate::tls::TlsFacts;
+
+/// A cause and a fix for a failed connection attempt. `tls` is what the
+/// URL asked of TLS (servers only).
+pub(crate) fn diagnose(
+    err: &sqlx::Error,
+    dialect: Dialect,
+    tls: Option<&TlsFacts>,
+) -> (String, String) {
+    if let Some(facts) = tls
+        && let Some(found) = tls_failure(err, facts)
+    {
+        return found;
+    }
     let pair = |cause: &str, fix: &str| (cause.to_owned(), fix.to_owned());
     match err {
         sqlx::Error::Io(e) if e.kind() == ErrorKind::ConnectionRefused => pair(
@@ -39,7 +54,7 @@ pub(crate) fn diagnose(err: &sqlx::Error, dialect: Dialect) -> (String, String) 
             "no connection could be opened in time",
             "check that the server is up and accepts connections",
         ),
-        sqlx::Error::Database(db) => database_error(db.as_ref(), dialect),
+        sqlx::Error::Database(db) => database_error(db.as_ref(), dialect, tls),
         other => (
             other.to_string(),
             "check the URL and the server's log".to_owned(),
@@ -54,10 +69,31 @@ fn is_dns_failure(e: &std::io::Error) -> bool {
         || text.contains("resolve")
 }
 
-fn database_error(db: &dyn sqlx::error::DatabaseError, dialect: Dialect) -> (String, String) {
+fn database_error(
+    db: &dyn sqlx::error::DatabaseError,
+    dialect: Dialect,
+    tls: Option<&TlsFacts>,
+) -> (String, String) {
     let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
     let message = db.message().to_owned();
     let lower = message.to_ascii_lowercase();
+    if let Some(facts) = tls {
+        // PostgreSQL's pg_hba `hostssl` / `clientcert` and MariaDB's
+        // require_secure_transport refuse in the protocol, after TLS.
+        if lower.contains("no encryption") || lower.contains("insecure transport") {
+            let (_, full) = facts.require_modes();
+            return (
+                format!("the server accepts only TLS connections ({message})"),
+                format!(
+                    "add {full}&{}=/path/to/ca.pem to the URL (the CA that signed the server's certificate)",
+                    facts.ca_param()
+                ),
+            );
+        }
+        if lower.contains("client certificate") {
+            return client_certificate(facts, &message);
+        }
+    }
     let auth = (
         format!("the server refused the credentials ({message})"),
         "check the user name and the password (kept in the keyring)".to_owned(),
@@ -104,4 +140,166 @@ fn other_db_error(message: &str) -> (String, String) {
         format!("the server answered with an error ({message})"),
         "check the URL and the server's log".to_owned(),
     )
+}
+
+/// The TLS error inside a sqlx error: rustls's own, carried in an I/O
+/// error during the handshake, or sqlx's TLS error.
+fn rustls_error(err: &sqlx::Error) -> Option<&rustls::Error> {
+    match err {
+        sqlx::Error::Io(e) => e.get_ref()?.downcast_ref::<rustls::Error>(),
+        sqlx::Error::Tls(e) => e.downcast_ref::<rustls::Error>(),
+        _ => None,
+    }
+}
+
+/// The diagnosis of a TLS failure, if `err` is one.
+fn tls_failure(err: &sqlx::Error, facts: &TlsFacts) -> Option<(String, String)> {
+    if let sqlx::Error::Tls(e) = err {
+        let text = e.to_string();
+        if text.contains("does not support TLS") {
+            let mode = facts.mode.as_deref().unwrap_or("require");
+            return Some((
+                format!(
+                    "the server does not offer TLS, and {}={mode} requires it",
+                    facts.mode_param()
+                ),
+                match facts.dialect {
+                    Dialect::MySql => "turn TLS on at the server (ssl_cert and ssl_key in its configuration), or, on a trusted network only, use ssl-mode=PREFERRED",
+                    _ => "turn TLS on at the server (ssl = on with ssl_cert_file and ssl_key_file in postgresql.conf), or, on a trusted network only, use sslmode=prefer",
+                }
+                .to_owned(),
+            ));
+        }
+    }
+    let tls = rustls_error(err)?;
+    let ca = facts.ca_param();
+    Some(match tls {
+        rustls::Error::InvalidCertificate(cert) => match cert {
+            CertificateError::UnknownIssuer => match &facts.ca {
+                None => (
+                    format!(
+                        "the server's certificate is signed by a certificate authority this machine does not trust, and the URL names no {ca}"
+                    ),
+                    format!(
+                        "add {ca}=/path/to/ca.pem to the URL: the PEM file of the CA that signed the server's certificate (your provider or administrator has it)"
+                    ),
+                ),
+                Some((name, file)) => (
+                    format!(
+                        "the server's certificate is not signed by the certificate authority in {name} ({file}) nor by one this machine trusts"
+                    ),
+                    format!(
+                        "point {name} at the CA that signed the server's certificate; {file} holds another one"
+                    ),
+                ),
+            },
+            CertificateError::NotValidForName => name_mismatch(facts, &[]),
+            CertificateError::NotValidForNameContext { presented, .. } => {
+                name_mismatch(facts, presented)
+            }
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => (
+                "the server's certificate has expired".to_owned(),
+                "renew the server's certificate (or check this machine's clock)".to_owned(),
+            ),
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => (
+                "the server's certificate is not valid yet".to_owned(),
+                "check the clocks of this machine and of the server".to_owned(),
+            ),
+            other => (
+                format!("the server's certificate was refused ({other:?})"),
+                format!("check the server's certificate and {ca} in the URL"),
+            ),
+        },
+        rustls::Error::AlertReceived(alert) if client_alert(*alert) => {
+            client_certificate(facts, &format!("TLS alert {alert:?}"))
+        }
+        other => (
+            format!("the TLS handshake failed ({other})"),
+            format!(
+                "check {} and {ca} in the URL and the server's TLS settings",
+                facts.mode_param()
+            ),
+        ),
+    })
+}
+
+/// Alerts a server sends when it does not accept the client's certificate.
+fn client_alert(alert: AlertDescription) -> bool {
+    matches!(
+        alert,
+        AlertDescription::BadCertificate
+            | AlertDescription::UnknownCA
+            | AlertDescription::CertificateRequired
+            | AlertDescription::CertificateUnknown
+            | AlertDescription::CertificateExpired
+            | AlertDescription::CertificateRevoked
+            | AlertDescription::UnsupportedCertificate
+            | AlertDescription::AccessDenied
+    )
+}
+
+fn client_certificate(facts: &TlsFacts, detail: &str) -> (String, String) {
+    let params = facts.client_params();
+    if facts.client_cert {
+        (
+            format!("the server refused the client certificate ({detail})"),
+            format!(
+                "set {params} to a certificate the server trusts (signed by the CA of its ssl_ca_file, for the user you connect as)"
+            ),
+        )
+    } else {
+        (
+            format!("the server requires a client certificate ({detail})"),
+            format!("set {params} in the URL to your client certificate and its key"),
+        )
+    }
+}
+
+fn name_mismatch(facts: &TlsFacts, presented: &[String]) -> (String, String) {
+    let names: Vec<String> = presented.iter().map(|p| general_name(p)).collect();
+    let cause = if names.is_empty() {
+        format!(
+            "the server's certificate is not valid for the host name {}",
+            facts.host
+        )
+    } else {
+        format!(
+            "the server's certificate is for {}, not for the host name {} in the URL",
+            names.join(", "),
+            facts.host
+        )
+    };
+    let use_name = match names.first() {
+        Some(n) => format!("connect as {n} (a name the certificate holds)"),
+        None => "connect with the host name the certificate was made for".to_owned(),
+    };
+    (
+        cause,
+        format!(
+            "{use_name}, or use {} to check the CA but not the name",
+            facts.ca_only_mode()
+        ),
+    )
+}
+
+/// `localhost` from webpki's `DnsName("localhost")`, `10.0.0.1` from
+/// `IpAddress(10.0.0.1)`.
+fn general_name(debug: &str) -> String {
+    let inner = debug
+        .split_once('(')
+        .and_then(|(_, rest)| rest.strip_suffix(')'))
+        .unwrap_or(debug);
+    inner.trim_matches('"').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn general_names_are_unwrapped() {
+        assert_eq!(general_name(r#"DnsName("localhost")"#), "localhost");
+        assert_eq!(general_name("IpAddress(127.0.0.1)"), "127.0.0.1");
+        assert_eq!(general_name("DirectoryName"), "DirectoryName");
+    }
 }

@@ -4,9 +4,15 @@
 //!
 //! - `url`: which dialect a URL speaks, and its password-free form for
 //!   messages;
+//! - `connect`: [`Database::open`] from [`ConnectOptions`] (URL, password,
+//!   SSH tunnel);
 //! - `database`: [`Database`], a connected pool with introspection, row
 //!   estimates and object DDL;
-//! - `diagnose`: turning a failed connection into a cause and a fix;
+//! - `tls`: the URL's TLS parameters, checked before connecting;
+//! - `tunnel`: SSH tunnels through a bastion (russh), known_hosts checks
+//!   and [`trust_host_key`];
+//! - `diagnose`: turning a failed connection into a cause and a fix (TLS
+//!   failures each named, with the URL parameter to change);
 //! - `exec`: running scripts and migrations ([`Database::execute_script`],
 //!   [`Database::apply`]);
 //! - `sqlite`: SQLite introspection from pragmas and `sqlite_schema`;
@@ -21,6 +27,7 @@
 //!   `pg_stat_statements`), fingerprints and the regression rule;
 //! - `demo`: the bundled demo shop database.
 
+mod connect;
 mod database;
 pub mod demo;
 mod diagnose;
@@ -34,10 +41,14 @@ mod postgres;
 mod query;
 mod server;
 mod sqlite;
+mod tls;
+mod tunnel;
 mod url;
 
+pub use connect::{ConnectOptions, SshAuth, SshTunnel};
 pub use database::{BoxFuture, Database, DbPool};
 pub use error::DbError;
 pub use query::{QueryCancel, QueryOutput};
 pub use sr_schema::Dialect;
+pub use tunnel::{Trusted, trust_host_key};
 pub use url::{dialect_of_url, redact_url};
