@@ -1,6 +1,7 @@
-//! The database servers for one test or bench run: one PostgreSQL cluster
-//! and one MariaDB server on loopback, in throwaway directories, started in
-//! parallel. Tests find them through the admin URLs in the environment
+//! The servers for one test or bench run, on loopback in throwaway
+//! directories, started in parallel: one PostgreSQL cluster and one MariaDB
+//! server; for tests also a TLS-only PostgreSQL and MariaDB with
+//! certificates from a throwaway CA, and an OpenSSH bastion. Tests find them through the admin URLs in the environment
 //! (sr-testkit hands out a fresh database per test from there). They stop
 //! when this value is dropped, and, if xtask dies (Ctrl-C, a kill), their
 //! reapers stop them as the process goes away.
@@ -8,19 +9,26 @@
 use std::process::Command;
 
 use anyhow::{Context, Result};
-use sr_testkit::{MARIADB_URL_ENV, MariaDbServer, PG_URL_ENV, PgServer};
+use sr_testkit::{
+    MARIADB_URL_ENV, MariaDbServer, PG_URL_ENV, PgServer, SSH_DIR_ENV, SSH_URL_ENV, SshServer,
+    TlsFixture,
+};
 
 /// Which servers a run needs.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Needs {
     pub postgres: bool,
     pub mariadb: bool,
+    /// The TLS-only PostgreSQL and MariaDB, and the SSH bastion.
+    pub tls_and_ssh: bool,
 }
 
 #[derive(Debug, Default)]
 pub struct Servers {
     pg: Option<PgServer>,
     mariadb: Option<MariaDbServer>,
+    tls: Option<TlsFixture>,
+    ssh: Option<SshServer>,
     /// Variables for the runner: the admin URLs.
     env: Vec<(&'static str, String)>,
     /// One line per server, for the summary.
@@ -35,11 +43,18 @@ impl Servers {
         let given = |var: &'static str| std::env::var(var).ok().filter(|v| !v.trim().is_empty());
         let pg_given = given(PG_URL_ENV);
         let my_given = given(MARIADB_URL_ENV);
-        let (pg, mariadb) = std::thread::scope(|scope| {
+        let (pg, mariadb, tls, ssh) = std::thread::scope(|scope| {
             let pg = (needs.postgres && pg_given.is_none()).then(|| scope.spawn(PgServer::start));
             let my =
                 (needs.mariadb && my_given.is_none()).then(|| scope.spawn(MariaDbServer::start));
-            (pg.map(joined), my.map(joined))
+            let tls = needs.tls_and_ssh.then(|| scope.spawn(TlsFixture::start));
+            let ssh = needs.tls_and_ssh.then(|| scope.spawn(SshServer::start));
+            (
+                pg.map(joined),
+                my.map(joined),
+                tls.map(joined),
+                ssh.map(joined),
+            )
         });
         if let Some(pg) = pg {
             let pg = pg.context("starting the PostgreSQL cluster for the tests")?;
@@ -72,6 +87,30 @@ impl Servers {
                 "MariaDB from ${MARIADB_URL_ENV}: {}",
                 sr_testkit::redact_url(&url)
             ));
+        }
+        if let Some(tls) = tls {
+            let tls = tls.context("starting the TLS-only PostgreSQL and MariaDB for the tests")?;
+            s.lines.push(format!(
+                "TLS-only {} on localhost:{} and {} on localhost:{}, CA in {}",
+                tls.pg.version(),
+                tls.pg.port(),
+                tls.mariadb.version(),
+                tls.mariadb.port(),
+                tls.dir().display()
+            ));
+            s.env.extend(tls.env());
+            s.tls = Some(tls);
+        }
+        if let Some(ssh) = ssh {
+            let ssh = ssh.context("starting the OpenSSH bastion for the tests")?;
+            s.lines.push(format!(
+                "sshd bastion {} in {}",
+                ssh.url(),
+                ssh.dir().display()
+            ));
+            s.env.push((SSH_URL_ENV, ssh.url()));
+            s.env.push((SSH_DIR_ENV, ssh.dir().display().to_string()));
+            s.ssh = Some(ssh);
         }
         for line in &s.lines {
             eprintln!("xtask: {line}");

@@ -22,6 +22,8 @@ pub const PACKAGES: &[&str] = &[
     "xauth",
     // Independent HMAC signer for the webhook tests.
     "openssl",
+    // The SSH bastion of the tunnel tests (sshd, and ssh-keygen for its keys).
+    "openssh-server",
 ];
 
 pub fn is_root() -> bool {

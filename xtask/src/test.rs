@@ -1,6 +1,6 @@
 //! `cargo xtask test [ARGS…]`: every test of the workspace, against real
 //! servers. Installs what is missing, starts one PostgreSQL and one MariaDB
-//! for the run, runs nextest (or `cargo test` without it) and the doc tests,
+//! for the run (and the TLS-only pair and the SSH bastion), runs nextest (or `cargo test` without it) and the doc tests,
 //! stops the servers and ends on one `summary: N passed, N failed` line.
 //! ARGS go to both runners (`-p sr-store`, a test name filter, …); without
 //! `-p`/`--package` the whole workspace runs.
@@ -44,6 +44,7 @@ pub fn test(args: &[String]) -> Result<i32> {
     let servers = Servers::start(Needs {
         postgres: true,
         mariadb: true,
+        tls_and_ssh: true,
     })?;
     let mut steps: Vec<(&str, Outcome)> = Vec::new();
     let mut run = |name, base: &[&str]| -> Result<()> {

@@ -109,7 +109,17 @@ fn database_error(
             _ => other_db_error(&message),
         },
         Dialect::MySql => {
-            if code == "28000" || lower.contains("access denied") {
+            let disabled = tls
+                .and_then(|f| f.mode.as_deref())
+                .is_some_and(|m| m.eq_ignore_ascii_case("disabled"));
+            if disabled && lower.contains("access denied") {
+                // MariaDB refuses a plain-text login to a server with
+                // require_secure_transport this way too.
+                (
+                    format!("the server refused the login ({message}); with ssl-mode=DISABLED MariaDB also answers so when it requires TLS (require_secure_transport)"),
+                    "use ssl-mode=VERIFY_IDENTITY&ssl-ca=/path/to/ca.pem if the server requires TLS; otherwise check the user name and the password".to_owned(),
+                )
+            } else if code == "28000" || lower.contains("access denied") {
                 auth
             } else if lower.contains("unknown database") {
                 unknown_db
@@ -257,7 +267,7 @@ fn client_certificate(facts: &TlsFacts, detail: &str) -> (String, String) {
 
 fn name_mismatch(facts: &TlsFacts, presented: &[String]) -> (String, String) {
     let names: Vec<String> = presented.iter().map(|p| general_name(p)).collect();
-    let cause = if names.is_empty() {
+    let mut cause = if names.is_empty() {
         format!(
             "the server's certificate is not valid for the host name {}",
             facts.host
@@ -269,17 +279,23 @@ fn name_mismatch(facts: &TlsFacts, presented: &[String]) -> (String, String) {
             facts.host
         )
     };
-    let use_name = match names.first() {
-        Some(n) => format!("connect as {n} (a name the certificate holds)"),
-        None => "connect with the host name the certificate was made for".to_owned(),
-    };
-    (
-        cause,
-        format!(
-            "{use_name}, or use {} to check the CA but not the name",
-            facts.ca_only_mode()
+    // sqlx 0.8.6 skips the name check of verify-ca / VERIFY_CA only for
+    // rustls' old error variant, so those modes check the name as well
+    // (sqlx issue 3793); say so rather than suggest them.
+    if facts
+        .mode
+        .as_deref()
+        .is_some_and(|m| m.eq_ignore_ascii_case("verify-ca") || m.eq_ignore_ascii_case("verify_ca"))
+    {
+        cause.push_str(" (this version checks the name in verify-ca mode too)");
+    }
+    let fix = match names.first() {
+        Some(n) => format!(
+            "connect as {n}, a name the certificate holds (add it to /etc/hosts if it does not resolve here)"
         ),
-    )
+        None => "connect with the host name the server's certificate was made for".to_owned(),
+    };
+    (cause, fix)
 }
 
 /// `localhost` from webpki's `DnsName("localhost")`, `10.0.0.1` from

@@ -56,14 +56,6 @@ impl TlsFacts {
         }
     }
 
-    /// The mode that checks the CA but not the host name.
-    pub fn ca_only_mode(&self) -> &'static str {
-        match self.dialect {
-            Dialect::MySql => "ssl-mode=VERIFY_CA",
-            _ => "sslmode=verify-ca",
-        }
-    }
-
     /// The mode that asks for TLS without checking the certificate, and
     /// the one that checks everything.
     pub fn require_modes(&self) -> (&'static str, &'static str) {

@@ -89,11 +89,11 @@ async fn postgres_unknown_database_and_role() {
         "check the user name and the password",
     )
     .await;
-    // The test server has no certificate, so a required TLS handshake fails.
+    // The test server has no TLS, so requiring it fails and says so.
     check(
         &format!("{url}?sslmode=require"),
         Some(SECRET),
-        "the TLS handshake failed",
+        "the server does not offer TLS, and sslmode=require requires it",
         "sslmode",
     )
     .await;
@@ -139,7 +139,7 @@ async fn mariadb_wrong_password_and_unknown_database() {
     check(
         &format!("{profile_url}?ssl-mode=REQUIRED"),
         Some(SECRET),
-        "the TLS handshake failed",
+        "the server does not offer TLS, and ssl-mode=REQUIRED requires it",
         "ssl-mode",
     )
     .await;

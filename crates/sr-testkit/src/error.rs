@@ -53,6 +53,9 @@ pub enum Error {
     #[error("could not create a fresh database through `{url}`: {source}")]
     CreateDatabase { url: String, source: sqlx::Error },
 
+    #[error("could not make a test certificate: {0}")]
+    Certificate(String),
+
     #[error("{0}")]
     Unsupported(&'static str),
 }

@@ -14,11 +14,20 @@
 //! [`MARIADB_URL_ENV`]. A test run some other way (`cargo test -p …`)
 //! starts its own throwaway server on first use, once per test process.
 //!
+//! The TLS and SSH tunnel tests get a TLS-only PostgreSQL and MariaDB and
+//! an OpenSSH bastion the same way ([`tls_servers`], [`ssh_bastion`]; the
+//! variables are in `fixtures`), with certificates from a throwaway
+//! [`TestCa`].
+//!
 //! Without the default `db` feature the crate is std-only and offers just
 //! the servers ([`PgServer`], [`MariaDbServer`]) and [`free_port`]: that is
-//! what xtask uses.
+//! what xtask uses (plus rcgen, for the test CA).
 
+#[cfg(unix)]
+mod ca;
 mod error;
+#[cfg(unix)]
+mod fixtures;
 #[cfg(feature = "db")]
 mod fresh;
 #[cfg(unix)]
@@ -28,16 +37,27 @@ mod postgres;
 #[cfg(unix)]
 mod process;
 #[cfg(unix)]
+mod sshd;
+#[cfg(unix)]
 mod standby;
 mod url;
 
+#[cfg(unix)]
+pub use ca::{CERT_USER, Issued, SERVER_NAME, TestCa};
 pub use error::{Error, Result};
+#[cfg(unix)]
+pub use fixtures::{
+    MARIADB_TLS_URL_ENV, PG_TLS_URL_ENV, SSH_DIR_ENV, SSH_URL_ENV, SshBastion, TLS_DIR_ENV,
+    TlsFixture, TlsServers, ssh_bastion, tls_servers,
+};
 #[cfg(feature = "db")]
 pub use fresh::{mariadb_db, postgres_db, try_mariadb_db, try_postgres_db};
 #[cfg(unix)]
 pub use mariadb::MariaDbServer;
 #[cfg(unix)]
 pub use postgres::PgServer;
+#[cfg(unix)]
+pub use sshd::{SshServer, ssh_keygen};
 #[cfg(unix)]
 pub use standby::PgStandby;
 pub use url::{redact_url, with_database};

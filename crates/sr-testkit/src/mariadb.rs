@@ -4,6 +4,9 @@
 //! user, which has no password (`--auth-root-authentication-method=normal`
 //! creates it for 127.0.0.1 too). Killed and removed on drop, or by the
 //! reaper when the owning process exits.
+//!
+//! [`MariaDbServer::start_tls`] starts one with `require_secure_transport`
+//! and a certificate for `localhost` from a [`TestCa`].
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
@@ -12,6 +15,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use crate::ca::{SERVER_NAME, TestCa, write};
 use crate::error::{Error, Result};
 use crate::process::{self, Reaper};
 use crate::try_free_port;
@@ -30,6 +34,7 @@ pub struct MariaDbServer {
     port: u16,
     dir: PathBuf,
     version: String,
+    tls: bool,
     child: Child,
     // Dropped after `child` is killed: removes `dir`.
     _reaper: Reaper,
@@ -40,6 +45,17 @@ impl MariaDbServer {
     /// root it runs as root (`--user=root`), which mariadbd allows when
     /// asked explicitly.
     pub fn start() -> Result<MariaDbServer> {
+        Self::start_with(None)
+    }
+
+    /// Like [`MariaDbServer::start`], for a server that refuses
+    /// connections without TLS (`require_secure_transport`), presenting a
+    /// certificate for `localhost` signed by `ca`.
+    pub fn start_tls(ca: &TestCa) -> Result<MariaDbServer> {
+        Self::start_with(Some(ca))
+    }
+
+    fn start_with(ca: Option<&TestCa>) -> Result<MariaDbServer> {
         let missing = |what, names: &[&str]| Error::MissingBinary {
             what,
             looked_for: format!("{} in PATH and {}", names.join(" or "), SBIN.join(", ")),
@@ -75,6 +91,19 @@ impl MariaDbServer {
             &mut reaper,
         )?;
         let version = pretty_version(&process::run(Command::new(&mariadbd).arg("--version"))?);
+        let mut tls_args: Vec<String> = Vec::new();
+        if let Some(ca) = ca {
+            let server = ca.server(&[SERVER_NAME])?;
+            write(&dir.join("ca.pem"), &ca.cert_pem(), 0o644)?;
+            write(&dir.join("server.pem"), &server.cert_pem, 0o644)?;
+            write(&dir.join("server.key"), &server.key_pem, 0o600)?;
+            tls_args = vec![
+                format!("--ssl-ca={}", dir.join("ca.pem").display()),
+                format!("--ssl-cert={}", dir.join("server.pem").display()),
+                format!("--ssl-key={}", dir.join("server.key").display()),
+                "--require-secure-transport=ON".to_owned(),
+            ];
+        }
 
         let mut log = String::new();
         for _ in 0..ATTEMPTS {
@@ -100,6 +129,7 @@ impl MariaDbServer {
                     "--character-set-server=utf8mb4",
                 ])
                 .args(as_root)
+                .args(&tls_args)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
@@ -117,6 +147,7 @@ impl MariaDbServer {
                         port,
                         dir,
                         version,
+                        tls: ca.is_some(),
                         child,
                         _reaper: reaper,
                     });
@@ -136,9 +167,14 @@ impl MariaDbServer {
     }
 
     /// `mysql://root@127.0.0.1:PORT`: the server's root user, no password,
-    /// no default database.
+    /// no default database. A TLS server's is
+    /// `mysql://root@localhost:PORT?ssl-mode=REQUIRED`.
     pub fn admin_url(&self) -> String {
-        format!("mysql://root@127.0.0.1:{}", self.port)
+        if self.tls {
+            format!("mysql://root@{SERVER_NAME}:{}?ssl-mode=REQUIRED", self.port)
+        } else {
+            format!("mysql://root@127.0.0.1:{}", self.port)
+        }
     }
 
     pub fn port(&self) -> u16 {

@@ -3,13 +3,18 @@
 //! directory, trust authentication for the `postgres` superuser, durability
 //! off (the data is thrown away). Stopped and removed on drop, or by the
 //! reaper when the owning process exits.
+//!
+//! [`PgServer::start_tls`] starts one that accepts only TLS connections
+//! over TCP, with a certificate for `localhost` from a [`TestCa`]; the
+//! role `certuser` must log in with a client certificate of that CA.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::ca::{CERT_USER, SERVER_NAME, TestCa, write};
 use crate::error::{Error, Result};
-use crate::process::{self, Reaper};
+use crate::process::{self, Account, Reaper};
 use crate::try_free_port;
 
 /// Where Debian (and most Linux distributions) put the server programs;
@@ -26,6 +31,7 @@ pub struct PgServer {
     port: u16,
     dir: PathBuf,
     version: String,
+    tls: bool,
     // Dropped last: stops the cluster and removes `dir`.
     _reaper: Reaper,
 }
@@ -35,6 +41,18 @@ impl PgServer {
     /// When run as root, the cluster runs as the `postgres` account
     /// (created if missing), because PostgreSQL refuses to run as root.
     pub fn start() -> Result<PgServer> {
+        Self::start_with(None)
+    }
+
+    /// Like [`PgServer::start`], for a cluster that refuses connections
+    /// without TLS over TCP (`hostssl` only), presenting a certificate for
+    /// `localhost` signed by `ca`, trusting `ca` for client certificates,
+    /// with a `certuser` role that logs in by certificate alone.
+    pub fn start_tls(ca: &TestCa) -> Result<PgServer> {
+        Self::start_with(Some(ca))
+    }
+
+    fn start_with(ca: Option<&TestCa>) -> Result<PgServer> {
         let bin = find_bindir()?;
         let account = if process::is_root() {
             Some(process::system_account("postgres")?)
@@ -78,6 +96,10 @@ impl PgServer {
             &mut reaper,
         )?;
         let version = pretty_version(&process::run(tool("pg_ctl").arg("--version"))?);
+        let tls_options = match ca {
+            Some(ca) => configure_tls(ca, &dir, &data, account.as_ref())?,
+            None => String::new(),
+        };
 
         let log = dir.join("postgres.log");
         // Query benches read pg_stat_statements; it must be preloaded. The
@@ -92,7 +114,7 @@ impl PgServer {
             let port = try_free_port()?;
             let options = format!(
                 "-p {port} -k '{}' -c listen_addresses=127.0.0.1 -c max_connections=300 \
-                 -c fsync=off -c synchronous_commit=off -c full_page_writes=off{preload}",
+                 -c fsync=off -c synchronous_commit=off -c full_page_writes=off{preload}{tls_options}",
                 dir.display()
             );
             let started = process::run(
@@ -104,10 +126,22 @@ impl PgServer {
                     .args(["-w", "-t", "120", "-o", &options, "start"]),
             );
             if started.is_ok() {
+                if ca.is_some() {
+                    // Over the unix socket, which trusts everyone.
+                    process::run(
+                        tool("psql")
+                            .args(["-h"])
+                            .arg(&dir)
+                            .args(["-p", &port.to_string(), "-U", "postgres", "-d", "postgres"])
+                            .args(["-v", "ON_ERROR_STOP=1", "-c"])
+                            .arg(format!("CREATE ROLE {CERT_USER} LOGIN")),
+                    )?;
+                }
                 return Ok(PgServer {
                     port,
                     dir,
                     version,
+                    tls: ca.is_some(),
                     _reaper: reaper,
                 });
             }
@@ -121,9 +155,17 @@ impl PgServer {
     }
 
     /// `postgres://postgres@127.0.0.1:PORT/postgres`: the superuser, no
-    /// password (trust authentication on loopback).
+    /// password (trust authentication on loopback). A TLS cluster's is
+    /// `postgres://postgres@localhost:PORT/postgres?sslmode=require`.
     pub fn admin_url(&self) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+        if self.tls {
+            format!(
+                "postgres://postgres@{SERVER_NAME}:{}/postgres?sslmode=require",
+                self.port
+            )
+        } else {
+            format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+        }
     }
 
     pub fn port(&self) -> u16 {
@@ -143,6 +185,57 @@ impl PgServer {
 
     /// Stops the cluster and removes its directory (the same as dropping it).
     pub fn stop(self) {}
+}
+
+/// Writes the server's certificate, key and CA into `dir` (owned by the
+/// server's account, the key 0600 as PostgreSQL demands), replaces
+/// pg_hba.conf with TLS-only rules, and returns the server options.
+fn configure_tls(
+    ca: &TestCa,
+    dir: &Path,
+    data: &Path,
+    account: Option<&Account>,
+) -> Result<String> {
+    let server = ca.server(&[SERVER_NAME])?;
+    let files = [
+        ("server.pem", server.cert_pem.as_str(), 0o644),
+        ("server.key", server.key_pem.as_str(), 0o600),
+        ("ca.pem", &ca.cert_pem(), 0o644),
+        (
+            "pg_hba.conf",
+            // The first matching line wins: certuser must show a client
+            // certificate whose common name is its own.
+            "local all all trust\n\
+             hostssl all certuser 127.0.0.1/32 cert\n\
+             hostssl all certuser ::1/128 cert\n\
+             hostssl all all 127.0.0.1/32 trust\n\
+             hostssl all all ::1/128 trust\n\
+             hostssl replication all 127.0.0.1/32 trust\n",
+            0o600,
+        ),
+    ];
+    for (name, text, mode) in files {
+        let path = if name == "pg_hba.conf" {
+            data.join(name)
+        } else {
+            dir.join(name)
+        };
+        write(&path, text, mode)?;
+        if let Some(acct) = account {
+            std::os::unix::fs::chown(&path, Some(acct.uid), Some(acct.gid)).map_err(|source| {
+                Error::Io {
+                    what: "could not hand over the TLS file",
+                    path: path.clone(),
+                    source,
+                }
+            })?;
+        }
+    }
+    Ok(format!(
+        " -c ssl=on -c ssl_cert_file='{d}/server.pem' -c ssl_key_file='{d}/server.key' \
+         -c ssl_ca_file='{d}/ca.pem'",
+        d = dir.display()
+    ))
 }
 
 /// The directory holding `initdb` and `pg_ctl`: `SR_PG_BINDIR` if set, else
