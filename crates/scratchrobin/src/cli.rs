@@ -401,6 +401,16 @@ pub enum ConnectionCommand {
         /// OS keyring.
         #[arg(long, conflicts_with = "password_env")]
         encrypted: bool,
+        #[command(flatten)]
+        ssh: crate::connection_ssh::SshArgs,
+    },
+    /// Trust an SSH bastion's host key after checking its fingerprint
+    /// (adds it to the connection's known_hosts file).
+    Trust {
+        name: String,
+        /// The fingerprint the refusal printed (SHA256:…), once confirmed
+        /// with the bastion's administrator.
+        fingerprint: String,
     },
     /// List the built-in connections and the profiles.
     List {

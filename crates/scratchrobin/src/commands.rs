@@ -195,7 +195,22 @@ async fn connection(engine: &Engine, command: ConnectionCommand) -> anyhow::Resu
             environment,
             password_env,
             encrypted,
-        } => c::add(engine, &name, &url, environment, password_env, encrypted).await?,
+            ssh,
+        } => {
+            c::add(
+                engine,
+                &name,
+                &url,
+                environment,
+                password_env,
+                encrypted,
+                &ssh,
+            )
+            .await?
+        }
+        ConnectionCommand::Trust { name, fingerprint } => {
+            crate::connection_ssh::trust(engine, &name, &fingerprint).await?
+        }
         ConnectionCommand::List { json } => c::list(engine, json).await?,
         ConnectionCommand::Test { name, json } => return c::test(engine, &name, json).await,
         ConnectionCommand::Remove { name } => c::remove(engine, &name).await?,

@@ -14,10 +14,11 @@ use sr_db::health::{self, HealthConfig};
 use sr_engine::{ConnectionEdit, Engine, EngineError};
 use sr_secrets::{Secret, SecretRef};
 
+use crate::connection_ssh::SshArgs;
 use crate::db_target::{connect, target, unknown};
 use crate::output;
 
-/// `connection add NAME URL [--env LABEL] [--password-env VAR]`.
+/// `connection add NAME URL [--env LABEL] [--password-env VAR] [--ssh …]`.
 pub async fn add(
     engine: &Engine,
     name: &str,
@@ -25,8 +26,13 @@ pub async fn add(
     environment: Option<String>,
     password_env: Option<String>,
     encrypted: bool,
+    ssh_args: &SshArgs,
 ) -> anyhow::Result<()> {
     check_connection_name(name).map_err(|why| anyhow::anyhow!("{why}"))?;
+    let ssh = ssh_args.settings()?;
+    if ssh.is_some() && dialect_name(url) == Some("sqlite") {
+        anyhow::bail!("an SQLite file is opened where it lies, not through SSH; leave out --ssh");
+    }
     if dialect_name(url).is_none() {
         anyhow::bail!(
             "`{}` is not a database URL; write sqlite://PATH, postgres://USER@HOST:PORT/DB or mysql://USER@HOST:PORT/DB",
@@ -66,6 +72,7 @@ pub async fn add(
                 url: clean,
                 password: reference,
                 environment,
+                ssh,
             },
             password: typed,
             encrypted,
@@ -87,8 +94,13 @@ pub async fn add(
         Some(r) => format!("; password from {}", r.describe()),
         None => String::new(),
     };
+    let via = engine
+        .connection_profile(name)
+        .and_then(|p| p.ssh)
+        .map(|s| format!("; through SSH bastion {}@{}:{}", s.user, s.host, s.port))
+        .unwrap_or_default();
     println!(
-        "connection {name} saved to {}{kept}",
+        "connection {name} saved to {}{kept}{via}",
         engine.paths().connections_file().display()
     );
     if let Some(lives) = stored {

@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod comment_cmd;
 mod connection_cmd;
+mod connection_ssh;
 mod db_target;
 mod health_cmd;
 mod logging;

@@ -1,12 +1,14 @@
 //! `connections.json`: named database connection profiles, read strictly
 //! (every problem placed at its file, line and column, with the fix) and
 //! written atomically. A profile's URL never holds a password: the password
-//! is a [`SecretRef`] (`${ENV}` or a keyring entry).
+//! is a [`SecretRef`] (`${ENV}` or a keyring entry). TLS settings live in
+//! the URL's query; an SSH bastion in `ssh` ([`SshSettings`]).
 //!
 //! ```json
 //! {"connections": [
-//!   {"name": "shop-prod", "url": "postgres://app@db.example.com:5432/shop",
-//!    "password": {"keyring": "connection/shop-prod"}, "environment": "production"}
+//!   {"name": "shop-prod", "url": "postgres://app@db.example.com:5432/shop?sslmode=verify-full",
+//!    "password": {"keyring": "connection/shop-prod"}, "environment": "production",
+//!    "ssh": {"host": "bastion.example.com", "user": "deploy", "agent": true}}
 //! ]}
 //! ```
 
@@ -21,6 +23,7 @@ use crate::atomic::write_atomically;
 use crate::diagnose::{Doc, describe_node, serde_message, syntax_error};
 use crate::error::{ConfigError, ConfigErrorKind};
 use crate::spans::{self, Kind, Node};
+use crate::ssh::{SshSettings, check_passphrase, check_ssh};
 
 /// Names a profile may not take: connections the workbench always has.
 pub const RESERVED_CONNECTION_NAMES: &[&str] = &["demo"];
@@ -40,6 +43,9 @@ pub struct ConnectionProfile {
     /// A label such as `production`, shown in drift and health reports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
+    /// The SSH bastion the connection goes through, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh: Option<SshSettings>,
 }
 
 impl ConnectionProfile {
@@ -299,6 +305,11 @@ fn check_entry(
             return None;
         }
     }
+    let ssh_node = node.member("ssh").map(|m| &m.value);
+    if let Some(e) = ssh_node.and_then(|n| check_passphrase(doc, n)) {
+        errors.push(e);
+        return None;
+    }
     let slice = &doc.text[node.start..node.end];
     let profile: ConnectionProfile = match serde_json::from_str(slice) {
         Ok(p) => p,
@@ -348,6 +359,10 @@ fn check_entry(
                 "bad value for \"environment\" of {connection}: it is empty; write a label such as \"production\" or remove the field"
             ),
         ));
+    }
+    if let (Some(ssh), Some(ssh_node)) = (&profile.ssh, ssh_node) {
+        let sqlite = profile.dialect() == Some("sqlite");
+        check_ssh(doc, ssh, ssh_node, &connection, sqlite, errors);
     }
     Some(profile)
 }

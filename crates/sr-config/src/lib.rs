@@ -10,7 +10,9 @@
 //!   factory, with the adapter's positions mapped into the file.
 //! - [`load_connections`] / [`save_connections`]: `connections.json`, the
 //!   named database connection profiles, read as strictly; a profile's URL
-//!   never holds a password, only a reference to one.
+//!   never holds a password, only a reference to one, and its optional
+//!   `ssh` bastion ([`SshSettings`]) holds only a reference to a key's
+//!   passphrase.
 //! - [`check_env`]: the `${VAR}` references that cannot be resolved now,
 //!   for a warning; the loader itself never expands them.
 
@@ -21,6 +23,7 @@ mod env_check;
 mod error;
 mod paths;
 mod spans;
+mod ssh;
 mod suggest;
 mod trackers;
 
@@ -33,6 +36,7 @@ pub use connections::{
 pub use env_check::{check_env, check_env_text};
 pub use error::{ConfigError, ConfigErrorKind};
 pub use paths::{Paths, ensure_dir, platform_dirs};
+pub use ssh::{SshSettings, expand_home};
 pub use trackers::{
     LOCAL_TRACKER_NAME, LOCAL_TRACKER_TYPE, TrackersFile, load_trackers, local_entry,
     parse_trackers, save_trackers,

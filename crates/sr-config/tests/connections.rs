@@ -6,8 +6,8 @@
 use std::path::Path;
 
 use sr_config::{
-    ConnectionProfile, ConnectionsFile, load_connections, parse_connections, save_connections,
-    split_url_password,
+    ConnectionProfile, ConnectionsFile, SshSettings, load_connections, parse_connections,
+    save_connections, split_url_password,
 };
 use sr_secrets::SecretRef;
 
@@ -174,12 +174,26 @@ fn save_then_load_round_trips() {
             url: format!("postgres://app@127.0.0.1:5432/{name}"),
             password: Some(SecretRef::Keyring(format!("connection/{name}"))),
             environment: env.map(str::to_owned),
+            ssh: env.map(|_| SshSettings {
+                host: "bastion.example.com".into(),
+                port: 22,
+                user: "deploy".into(),
+                key_file: Some("~/.ssh/id_ed25519".into()),
+                agent: false,
+                passphrase: Some(SecretRef::Keyring("ssh/deploy".into())),
+                known_hosts: None,
+            }),
         });
     }
     save_connections(&path, &file).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains(r#""keyring": "connection/prod""#), "{text}");
     assert!(!text.contains("environment\": null"), "{text}");
+    assert!(
+        text.contains(r#""key_file": "~/.ssh/id_ed25519""#),
+        "{text}"
+    );
+    assert!(!text.contains("\"agent\""), "{text}");
     assert_eq!(load_connections(&path).unwrap(), file);
     assert!(file.remove("prod").is_some());
     assert!(file.remove("prod").is_none());
@@ -212,6 +226,7 @@ fn concurrent_updates_lose_no_profile() {
                         url: format!("postgres://app@127.0.0.1:5432/db{i}"),
                         password: None,
                         environment: None,
+                        ssh: None,
                     });
                     Ok::<_, sr_config::ConfigError>(())
                 })
@@ -247,5 +262,82 @@ fn a_refused_update_leaves_the_file_as_it_was() {
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         "{\"connections\": []}\n"
+    );
+}
+
+/// A profile with `ssh` set to `ssh` (JSON text) and the given URL.
+fn with_ssh(url: &str, ssh: &str) -> String {
+    format!(
+        "{{\"connections\": [\n  {{\"name\": \"shop\", \"url\": \"{url}\",\n   \"ssh\": {ssh}}}]}}"
+    )
+}
+
+#[test]
+fn ssh_bastions_are_checked_in_place() {
+    let pg = "postgres://app@db.internal:5432/shop?sslmode=verify-full";
+    check(
+        &with_ssh(
+            pg,
+            r#"{"host": "bastion", "user": "deploy", "agent": true}"#,
+        ),
+        OK,
+    );
+    check(
+        &with_ssh(
+            pg,
+            r#"{"host": "bastion", "port": 2222, "user": "deploy", "key_file": "~/.ssh/id_ed25519",
+             "passphrase": {"keyring": "ssh/deploy"}, "known_hosts": "/etc/ssh/ssh_known_hosts"}"#,
+        ),
+        OK,
+    );
+    check(
+        &with_ssh(
+            pg,
+            r#"{"host": "bastion", "user": "deploy", "key_file": "k", "passphrase": "hunter2"}"#,
+        ),
+        "3:80: bad value for \"connections[0].ssh.passphrase\"",
+    );
+    check(
+        &with_ssh(pg, r#"{"host": "bastion", "user": "deploy"}"#),
+        r#"3:11: bad value for "ssh" of connection "shop": it names no way to log in; write "key_file": "~/.ssh/id_ed25519" or "agent": true"#,
+    );
+    check(
+        &with_ssh(
+            pg,
+            r#"{"host": "bastion", "user": "deploy", "key_file": "k", "agent": true}"#,
+        ),
+        r#"3:75: bad value for "ssh.agent" of connection "shop": give "key_file" or "agent": true, not both"#,
+    );
+    check(
+        &with_ssh(pg, r#"{"host": "", "user": "deploy", "agent": true}"#),
+        r#"3:20: bad value for "ssh.host" of connection "shop": it is empty"#,
+    );
+    check(
+        &with_ssh(
+            pg,
+            r#"{"host": "b", "user": "deploy", "agent": true, "passphrase": "${PW}"}"#,
+        ),
+        r#"bad value for "ssh.passphrase" of connection "shop": the agent holds its keys unlocked"#,
+    );
+    check(
+        &with_ssh(
+            pg,
+            r#"{"host": "b", "user": "u", "agent": true, "keyfile": "k"}"#,
+        ),
+        r#"unknown field "keyfile" in "connections[0].ssh"; did you mean "key_file"?"#,
+    );
+    check(
+        &with_ssh(
+            pg,
+            r#"{"host": "b", "user": "u", "agent": true, "port": 70000}"#,
+        ),
+        r#"bad value for "connections[0].ssh.port""#,
+    );
+    check(
+        &with_ssh(
+            "sqlite:///tmp/a.db",
+            r#"{"host": "b", "user": "u", "agent": true}"#,
+        ),
+        r#"bad value for "ssh" of connection "shop": an SQLite file is opened where it lies, not through SSH"#,
     );
 }

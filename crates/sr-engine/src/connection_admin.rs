@@ -168,7 +168,7 @@ impl Engine {
             None => profile_password(&profile.name, profile, self.resolver()).await?,
         };
         let started = Instant::now();
-        let db = crate::connections::open_profile_with(profile, password).await?;
+        let db = crate::connections::open_profile_with(profile, password, self.resolver()).await?;
         let result = measure(&db, started).await;
         db.close().await;
         result

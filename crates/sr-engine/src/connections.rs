@@ -17,8 +17,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex as SyncMutex, RwLock};
 
 use serde::Serialize;
-use sr_config::{ConnectionProfile, ConnectionsFile, load_connections};
-use sr_db::Database;
+use sr_config::{ConnectionProfile, ConnectionsFile, SshSettings, load_connections};
+use sr_db::{ConnectOptions, Database, SshAuth, SshTunnel};
 use sr_secrets::{Resolver, Secret};
 
 use crate::{Engine, EngineError};
@@ -103,8 +103,11 @@ impl Source {
 }
 
 /// How a profile reaches its database through SSH, for display.
-fn profile_ssh(_profile: &ConnectionProfile) -> Option<String> {
-    None
+fn profile_ssh(profile: &ConnectionProfile) -> Option<String> {
+    profile
+        .ssh
+        .as_ref()
+        .map(|s| format!("{}@{}:{}", s.user, s.host, s.port))
 }
 
 /// One connection's open database, opened at most once at a time.
@@ -378,16 +381,47 @@ async fn open_profile(
     profile: &ConnectionProfile,
     resolver: Arc<Resolver>,
 ) -> Result<Database, EngineError> {
-    let password = profile_password(name, profile, resolver).await?;
-    open_profile_with(profile, password).await
+    let password = profile_password(name, profile, resolver.clone()).await?;
+    open_profile_with(profile, password, resolver).await
 }
 
-/// Opens a profile with its password already read.
+/// Opens a profile with its password already read; the SSH key's
+/// passphrase, when the profile has a bastion, is read here.
 pub(crate) async fn open_profile_with(
     profile: &ConnectionProfile,
     password: Option<Secret>,
+    resolver: Arc<Resolver>,
 ) -> Result<Database, EngineError> {
-    Ok(Database::connect_with_password(&profile.url, password.as_ref()).await?)
+    let ssh = match &profile.ssh {
+        Some(ssh) => {
+            let passphrase = match ssh.passphrase.clone() {
+                Some(reference) => Some(resolve(&profile.name, reference, resolver).await?),
+                None => None,
+            };
+            Some(ssh_tunnel(ssh, passphrase))
+        }
+        None => None,
+    };
+    let options = ConnectOptions {
+        url: profile.url.clone(),
+        password,
+        ssh,
+    };
+    Ok(Database::open(&options).await?)
+}
+
+/// sr-db's tunnel for a profile's `ssh` object, its passphrase read.
+pub fn ssh_tunnel(ssh: &SshSettings, passphrase: Option<Secret>) -> SshTunnel {
+    SshTunnel {
+        host: ssh.host.clone(),
+        port: ssh.port,
+        user: ssh.user.clone(),
+        auth: match ssh.key_path() {
+            Some(path) if !ssh.agent => SshAuth::KeyFile { path, passphrase },
+            _ => SshAuth::Agent,
+        },
+        known_hosts: ssh.known_hosts_path(),
+    }
 }
 
 /// Resolves a profile's password reference, when it has one.
@@ -399,11 +433,19 @@ pub(crate) async fn profile_password(
     let Some(reference) = profile.password.clone() else {
         return Ok(None);
     };
+    resolve(name, reference, resolver).await.map(Some)
+}
+
+/// Resolves one of a profile's secret references off the async threads.
+async fn resolve(
+    name: &str,
+    reference: sr_secrets::SecretRef,
+    resolver: Arc<Resolver>,
+) -> Result<Secret, EngineError> {
     let name = name.to_owned();
     tokio::task::spawn_blocking(move || resolver.resolve(&reference))
         .await
         .map_err(|e| EngineError::Background(e.to_string()))?
-        .map(Some)
         .map_err(|source| EngineError::ConnectionSecret { name, source })
 }
 
@@ -438,6 +480,7 @@ mod tests {
             url: url.into(),
             password: None,
             environment: None,
+            ssh: None,
         }
     }
 

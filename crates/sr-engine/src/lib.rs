@@ -37,6 +37,7 @@ pub use comments::IssueComments;
 pub use connection_admin::{ConnectionCommand, ConnectionEdit, ConnectionEvent, ConnectionTest};
 pub use connections::{
     ConnectionInfo, ConnectionsChanged, DEMO_CONNECTION, password_entry, password_problem,
+    ssh_tunnel,
 };
 pub use db_jobs::{
     ConnectionMonitoring, DatabaseJob, DbCheck, MonitoringConfig, database_jobs,

@@ -190,6 +190,7 @@ async fn the_connection_manager_saves_renames_tests_and_removes() {
         url: url.clone(),
         password: None,
         environment: Some("staging".into()),
+        ssh: None,
     };
     let report = s
         .engine
