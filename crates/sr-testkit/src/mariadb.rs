@@ -82,6 +82,9 @@ impl MariaDbServer {
                 .current_dir(&dir)
                 .arg("--no-defaults")
                 .arg(format!("--datadir={}", data.display()))
+                // Its own temporary directory: installs running at once
+                // (the plain and the TLS server) never share temp tables.
+                .arg(format!("--tmpdir={}", dir.display()))
                 .args([
                     "--auth-root-authentication-method=normal",
                     "--skip-test-db",
