@@ -21,6 +21,10 @@ pub struct GitHubConfig {
     /// GitHub Enterprise Server.
     #[serde(default)]
     pub base_url: Option<String>,
+    /// A PEM file of certificate authorities to trust besides the public
+    /// ones (a company CA in front of a self-hosted instance).
+    #[serde(default)]
+    pub ca_file: Option<std::path::PathBuf>,
     pub auth: Auth,
     /// Labels added to every issue ScratchRobin creates.
     #[serde(default)]

@@ -73,7 +73,13 @@ impl TrackerFactory for GitHubFactory {
     }
 
     fn validate(&self, config_json: &str) -> std::result::Result<(), serde_json::Error> {
-        serde_json::from_str::<GitHubConfig>(config_json).map(|_| ())
+        let config = serde_json::from_str::<GitHubConfig>(config_json)?;
+        match &config.ca_file {
+            Some(path) => sr_tracker::ca_certificates(path)
+                .map(drop)
+                .map_err(<serde_json::Error as serde::de::Error>::custom),
+            None => Ok(()),
+        }
     }
 
     fn build(&self, entry: &TrackerEntry, secrets: &Resolver) -> Result<Arc<dyn IssueTracker>> {

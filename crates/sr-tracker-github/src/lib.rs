@@ -82,6 +82,7 @@ impl GitHubTracker {
         });
         settings.provider = PROVIDER.into();
         settings.base_url = base_url.clone();
+        settings.ca_file = config.ca_file.clone();
         let mut headers = HeaderMap::new();
         headers.insert(
             ACCEPT,

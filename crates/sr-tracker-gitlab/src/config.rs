@@ -17,6 +17,10 @@ pub struct GitLabConfig {
     /// API lives under `/api/v4` of it.
     #[serde(default)]
     pub base_url: Option<String>,
+    /// A PEM file of certificate authorities to trust besides the public
+    /// ones (a company CA in front of a self-hosted instance).
+    #[serde(default)]
+    pub ca_file: Option<std::path::PathBuf>,
     /// The project's full path (`group/database`) or numeric id.
     pub project: String,
     pub auth: Auth,

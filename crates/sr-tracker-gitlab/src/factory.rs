@@ -66,7 +66,13 @@ impl TrackerFactory for GitLabFactory {
     }
 
     fn validate(&self, config_json: &str) -> std::result::Result<(), serde_json::Error> {
-        serde_json::from_str::<GitLabConfig>(config_json).map(|_| ())
+        let config = serde_json::from_str::<GitLabConfig>(config_json)?;
+        match &config.ca_file {
+            Some(path) => sr_tracker::ca_certificates(path)
+                .map(drop)
+                .map_err(<serde_json::Error as serde::de::Error>::custom),
+            None => Ok(()),
+        }
     }
 
     fn build(&self, entry: &TrackerEntry, secrets: &Resolver) -> Result<Arc<dyn IssueTracker>> {
@@ -104,6 +110,28 @@ mod tests {
     use super::*;
     use sr_secrets::Keyring;
     use sr_tracker::ErrorKind;
+
+    #[test]
+    fn ca_files_are_checked_with_the_config() {
+        let factory = GitLabFactory::default();
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("company-ca.pem");
+        let with = |ca: Option<&std::path::Path>| {
+            let mut config = serde_json::json!({"project": "17", "base_url": "https://git.example.com", "auth": {"type": "personal_token", "token": "${T}"}});
+            config["ca_file"] = serde_json::json!(ca);
+            config.to_string()
+        };
+        let e = factory
+            .validate(&with(Some(&file)))
+            .expect_err("missing file");
+        assert!(e.to_string().contains("config.ca_file"), "{e}");
+        std::fs::write(&file, "not a certificate").expect("write");
+        let e = factory
+            .validate(&with(Some(&file)))
+            .expect_err("no certificate");
+        assert!(e.to_string().contains("holds no PEM certificate"), "{e}");
+        factory.validate(&with(None)).expect("no ca_file is fine");
+    }
 
     fn entry(config: serde_json::Value) -> TrackerEntry {
         serde_json::from_value(

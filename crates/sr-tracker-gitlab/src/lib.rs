@@ -74,20 +74,24 @@ impl GitLabTracker {
         let mut settings = settings.unwrap_or_else(|| HttpSettings::new(PROVIDER, api.clone()));
         settings.provider = PROVIDER.into();
         settings.base_url = api;
+        settings.ca_file = config.ca_file.clone();
         let token = sensitive(token.expose())
             .map_err(|_| bad("the token holds characters a header cannot carry; copy it again without spaces or line breaks".into()))?;
         let mut headers = HeaderMap::new();
         headers.insert("private-token", token);
         headers.insert("accept", HeaderValue::from_static("application/json"));
         settings.headers.extend(headers.clone());
-        let uploads = sr_tracker::reqwest::Client::builder()
-            .use_rustls_tls()
-            .user_agent(sr_tracker::USER_AGENT)
-            .connect_timeout(settings.connect_timeout)
-            .timeout(settings.request_timeout)
-            .default_headers(headers)
-            .build()
-            .map_err(|e| bad(format!("cannot build the HTTP client: {e}")))?;
+        let uploads = sr_tracker::with_ca_file(
+            sr_tracker::reqwest::Client::builder().use_rustls_tls(),
+            settings.ca_file.as_deref(),
+        )
+        .map_err(bad)?
+        .user_agent(sr_tracker::USER_AGENT)
+        .connect_timeout(settings.connect_timeout)
+        .timeout(settings.request_timeout)
+        .default_headers(headers)
+        .build()
+        .map_err(|e| bad(format!("cannot build the HTTP client: {e}")))?;
         let request_timeout = settings.request_timeout;
         let http = HttpClient::new(settings)?;
         let host = site.host_str().unwrap_or_default();

@@ -13,6 +13,10 @@ pub struct JiraConfig {
     /// The site root: `https://acme.atlassian.net` for Jira Cloud, the
     /// server's base URL for Data Center.
     pub base_url: String,
+    /// A PEM file of certificate authorities to trust besides the public
+    /// ones (a company CA in front of a self-hosted instance).
+    #[serde(default)]
+    pub ca_file: Option<std::path::PathBuf>,
     /// The project issues are created in and searched (`DB`).
     pub project_key: String,
     /// The issue type of new issues when the draft names none.

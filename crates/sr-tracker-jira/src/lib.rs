@@ -114,6 +114,7 @@ impl JiraTracker {
         let mut settings =
             settings.unwrap_or_else(|| HttpSettings::new(PROVIDER, base_url.clone()));
         settings.provider = PROVIDER.into();
+        settings.ca_file = config.ca_file.clone();
         settings.base_url = base_url.clone();
         let auth = sensitive(&authorization(&config.auth, token)).map_err(|_| {
             bad("the token holds characters a header cannot carry; copy it again without spaces or line breaks".into())

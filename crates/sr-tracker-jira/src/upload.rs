@@ -17,19 +17,22 @@ pub struct Uploader {
 
 impl Uploader {
     pub fn new(settings: &HttpSettings) -> Result<Uploader> {
-        let client = reqwest::Client::builder()
-            .use_rustls_tls()
-            .user_agent(USER_AGENT)
-            .connect_timeout(settings.connect_timeout)
-            .timeout(settings.request_timeout)
-            .default_headers(settings.headers.clone())
-            .build()
-            .map_err(|e| {
-                TrackerError::config(
-                    &settings.provider,
-                    format!("cannot build the HTTP client: {e}"),
-                )
-            })?;
+        let client = sr_tracker::with_ca_file(
+            reqwest::Client::builder().use_rustls_tls(),
+            settings.ca_file.as_deref(),
+        )
+        .map_err(|m| TrackerError::config(&settings.provider, m))?
+        .user_agent(USER_AGENT)
+        .connect_timeout(settings.connect_timeout)
+        .timeout(settings.request_timeout)
+        .default_headers(settings.headers.clone())
+        .build()
+        .map_err(|e| {
+            TrackerError::config(
+                &settings.provider,
+                format!("cannot build the HTTP client: {e}"),
+            )
+        })?;
         Ok(Uploader {
             client,
             timeout: settings.request_timeout,

@@ -40,7 +40,7 @@ pub enum TrackerError {
     )]
     Refused { url: String },
     #[error(
-        "TLS handshake with {url} failed ({detail}): the certificate is not trusted or the URL uses the wrong scheme"
+        "TLS handshake with {url} failed ({detail}): the certificate is not trusted (behind a company CA, set config.ca_file to its PEM file) or the URL uses the wrong scheme"
     )]
     Tls { url: String, detail: String },
     #[error(

@@ -1,4 +1,5 @@
-//! One HTTP client per configured tracker: rustls, connect and request
+//! One HTTP client per configured tracker: rustls (plus a company CA from
+//! `config.ca_file`, see [`crate::tls`]), connect and request
 //! timeouts, a `ScratchRobin/<version>` User-Agent, credentials as
 //! sensitive default headers, retries ([`crate::retry`]), the rate-limit
 //! budget ([`crate::RateBudget`]), conditional GETs with ETags and error
@@ -41,6 +42,9 @@ pub struct HttpSettings {
     pub max_concurrent: usize,
     /// The least time between two writes (POST, PATCH, PUT, DELETE).
     pub write_spacing: Duration,
+    /// A PEM file of extra certificate authorities to trust
+    /// (`config.ca_file`: a company CA in front of a self-hosted tracker).
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl HttpSettings {
@@ -54,6 +58,7 @@ impl HttpSettings {
             headers: HeaderMap::new(),
             max_concurrent: 4,
             write_spacing: Duration::ZERO,
+            ca_file: None,
         }
     }
 }
@@ -158,8 +163,12 @@ pub struct HttpClient {
 
 impl HttpClient {
     pub fn new(settings: HttpSettings) -> Result<Self> {
-        let client = reqwest::Client::builder()
-            .use_rustls_tls()
+        let builder = crate::tls::with_ca_file(
+            reqwest::Client::builder().use_rustls_tls(),
+            settings.ca_file.as_deref(),
+        )
+        .map_err(|m| TrackerError::config(&settings.provider, m))?;
+        let client = builder
             .user_agent(USER_AGENT)
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.request_timeout)

@@ -20,6 +20,7 @@ pub mod paginate;
 mod registry;
 pub mod retry;
 mod set;
+mod tls;
 mod tracker;
 pub mod unusable;
 
@@ -33,6 +34,7 @@ pub use http::{ApiRequest, ApiResponse, HttpClient, HttpSettings, USER_AGENT};
 pub use registry::{ConfigField, ProviderInfo, Registry, TrackerFactory};
 pub use retry::RetryPolicy;
 pub use set::TrackerSet;
+pub use tls::{ca_certificates, with_ca_file};
 pub use tracker::{
     ConnectionReport, IssueTracker, TrackerInfo, WebhookConfig, WebhookRegistration,
 };

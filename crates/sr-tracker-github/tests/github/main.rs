@@ -3,6 +3,7 @@
 //! connection diagnoses, and GitHub's particulars (pull requests in the
 //! list, `since`, ETags, labels created when missing, webhooks, retries).
 
+mod ca_file;
 mod common;
 mod faults;
 mod features;
