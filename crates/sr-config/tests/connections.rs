@@ -341,3 +341,16 @@ fn ssh_bastions_are_checked_in_place() {
         r#"bad value for "ssh" of connection "shop": an SQLite file is opened where it lies, not through SSH"#,
     );
 }
+
+#[test]
+fn the_example_file_is_valid() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/connections.example.json");
+    let file = load_connections(&path).unwrap_or_else(|e| panic!("{e}"));
+    let ssh: Vec<&str> = file
+        .connections
+        .iter()
+        .filter(|c| c.ssh.is_some())
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(ssh, ["billing", "reports"]);
+}
