@@ -72,7 +72,7 @@ pub async fn add(
                 url: clean,
                 password: reference,
                 environment,
-                ssh,
+                ssh: ssh.map(Box::new),
             },
             password: typed,
             encrypted,

@@ -43,9 +43,10 @@ pub struct ConnectionProfile {
     /// A label such as `production`, shown in drift and health reports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
-    /// The SSH bastion the connection goes through, if any.
+    /// The SSH bastion the connection goes through, if any (boxed: most
+    /// profiles have none, and profiles are kept in enums and maps).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssh: Option<SshSettings>,
+    pub ssh: Option<Box<SshSettings>>,
 }
 
 impl ConnectionProfile {

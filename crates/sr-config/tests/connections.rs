@@ -174,14 +174,16 @@ fn save_then_load_round_trips() {
             url: format!("postgres://app@127.0.0.1:5432/{name}"),
             password: Some(SecretRef::Keyring(format!("connection/{name}"))),
             environment: env.map(str::to_owned),
-            ssh: env.map(|_| SshSettings {
-                host: "bastion.example.com".into(),
-                port: 22,
-                user: "deploy".into(),
-                key_file: Some("~/.ssh/id_ed25519".into()),
-                agent: false,
-                passphrase: Some(SecretRef::Keyring("ssh/deploy".into())),
-                known_hosts: None,
+            ssh: env.map(|_| {
+                Box::new(SshSettings {
+                    host: "bastion.example.com".into(),
+                    port: 22,
+                    user: "deploy".into(),
+                    key_file: Some("~/.ssh/id_ed25519".into()),
+                    agent: false,
+                    passphrase: Some(SecretRef::Keyring("ssh/deploy".into())),
+                    known_hosts: None,
+                })
             }),
         });
     }
