@@ -198,6 +198,8 @@ struct Tested {
     fix: Option<String>,
     latency_ms: Option<serde_json::Value>,
     server_version: Option<serde_json::Value>,
+    /// Whether the connection went through the profile's SSH bastion.
+    via_ssh: bool,
     /// The password lives only until reboot (the kernel keyring).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     until_reboot: bool,
@@ -219,6 +221,7 @@ pub async fn test(engine: &Engine, name: &str, json: bool) -> anyhow::Result<Exi
         fix: None,
         latency_ms: None,
         server_version: None,
+        via_ssh: false,
         until_reboot: false,
     };
     // Only a profile has a stored password; its file says where it is.
@@ -234,7 +237,8 @@ pub async fn test(engine: &Engine, name: &str, json: bool) -> anyhow::Result<Exi
             let check = health::connectivity(&db, &HealthConfig::default()).await;
             report.ok = check.evidence.get("error").is_none();
             report.latency_ms = check.evidence.get("latency_ms").cloned();
-            report.server_version = check.evidence.get("server_version").cloned();
+            report.server_version = Some(db.server_version().into());
+            report.via_ssh = db.tunnelled();
             if !report.ok {
                 report.cause = Some(check.summary.clone());
                 report.fix = Some("check the server's log and the user's privileges".into());
@@ -250,9 +254,14 @@ pub async fn test(engine: &Engine, name: &str, json: bool) -> anyhow::Result<Exi
         output::json(&report)?;
     } else if report.ok {
         println!(
-            "ok: {} ({}) answers in {} ms; {}",
+            "ok: {} ({}{}) answers in {} ms (round trip); {}",
             report.name,
             report.url,
+            if report.via_ssh {
+                ", through the SSH bastion"
+            } else {
+                ""
+            },
             report.latency_ms.clone().unwrap_or_default(),
             report
                 .server_version
