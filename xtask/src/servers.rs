@@ -147,6 +147,7 @@ pub fn hold() -> Result<i32> {
     let servers = Servers::start(Needs {
         postgres: true,
         mariadb: true,
+        tls_and_ssh: true,
     })?;
     for (k, v) in &servers.env {
         println!("export {k}='{v}'");
