@@ -97,7 +97,7 @@ fn passwords_are_never_plain_text() {
     );
     check(
         r#"{"connections": [{"name": "a", "url": "sqlite://a", "password": {"keyring": ""}}]}"#,
-        "the keyring entry name is empty",
+        "the secret entry name is empty",
     );
 }
 
