@@ -289,3 +289,133 @@ fn a_name_that_is_no_connection_says_which_are() {
     );
     assert_eq!(created["link"]["object"]["connection"], "shop", "{created}");
 }
+
+/// A fresh database `name` on the TLS-only server of `admin_url` (reached
+/// with `sslmode=require` / `ssl-mode=REQUIRED`), holding `sql`.
+async fn tls_database(admin_url: &str, name: &str, sql: &str) {
+    use sqlx::Connection;
+    if admin_url.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(admin_url)
+            .await
+            .expect("TLS PostgreSQL");
+        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+            .execute(&mut c)
+            .await
+            .expect("create database");
+        let url = admin_url.replacen("/postgres?", &format!("/{name}?"), 1);
+        let mut c = sqlx::PgConnection::connect(&url)
+            .await
+            .expect("the new database");
+        sqlx::raw_sql(sql).execute(&mut c).await.expect(sql);
+    } else {
+        let mut c = sqlx::MySqlConnection::connect(admin_url)
+            .await
+            .expect("TLS MariaDB");
+        sqlx::raw_sql(&format!("CREATE DATABASE {name}; USE {name}; {sql}"))
+            .execute(&mut c)
+            .await
+            .expect(sql);
+    }
+}
+
+/// `scheme://USER@localhost:PORT/DB?QUERY` on the TLS server of `admin`.
+fn tls_profile_url(admin: &str, db: &str, query: &str) -> String {
+    let parsed = url::Url::parse(admin).expect("a URL");
+    format!(
+        "{}://{}@localhost:{}/{db}?{query}",
+        parsed.scheme(),
+        parsed.username(),
+        parsed.port().expect("a port")
+    )
+}
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}{}", std::process::id())
+}
+
+#[test]
+fn a_postgres_profile_over_tls_with_verify_full_works_in_every_command() {
+    let s = sr_testkit::tls_servers().expect("TLS servers");
+    let db = unique("tlsshop");
+    block_on(tls_database(
+        &s.pg_url,
+        &db,
+        "CREATE TABLE film (id INT PRIMARY KEY, title TEXT)",
+    ));
+    let env = Env::new();
+    let url = tls_profile_url(
+        &s.pg_url,
+        &db,
+        &format!("sslmode=verify-full&sslrootcert={}", s.ca().display()),
+    );
+    env.expect(&["connection", "add", "shop", &url], 0);
+    let alter_url = tls_profile_url(&s.pg_url, &db, "sslmode=require");
+    let alter = |sql: &str| block_on(postgres(&alter_url, sql));
+    every_command_takes(&env, "shop", "public", &alter);
+}
+
+#[test]
+fn a_mariadb_profile_over_tls_with_verify_identity_works_in_every_command() {
+    let s = sr_testkit::tls_servers().expect("TLS servers");
+    let db = unique("tlscrm");
+    block_on(tls_database(
+        &s.mariadb_url,
+        &db,
+        "CREATE TABLE film (id INT PRIMARY KEY, title TEXT)",
+    ));
+    let env = Env::new();
+    let url = tls_profile_url(
+        &s.mariadb_url,
+        &db,
+        &format!("ssl-mode=VERIFY_IDENTITY&ssl-ca={}", s.ca().display()),
+    );
+    env.expect(&["connection", "add", "crm", &url], 0);
+    let alter_url = tls_profile_url(&s.mariadb_url, &db, "ssl-mode=REQUIRED");
+    let alter = |sql: &str| block_on(mariadb(&alter_url, sql));
+    every_command_takes(&env, "crm", &db, &alter);
+}
+
+#[test]
+fn a_profile_through_an_ssh_tunnel_works_in_every_command() {
+    let (s, b) = (
+        sr_testkit::tls_servers().expect("TLS servers"),
+        sr_testkit::ssh_bastion().expect("an SSH bastion"),
+    );
+    let db = unique("tunnelled");
+    block_on(tls_database(
+        &s.pg_url,
+        &db,
+        "CREATE TABLE film (id INT PRIMARY KEY, title TEXT)",
+    ));
+    let env = Env::new();
+    let known_hosts = env.path("known_hosts");
+    std::fs::write(
+        &known_hosts,
+        b.known_hosts_line().expect("the bastion's key"),
+    )
+    .expect("known_hosts");
+    // TLS verify-full end to end, through the bastion.
+    let url = tls_profile_url(
+        &s.pg_url,
+        &db,
+        &format!("sslmode=verify-full&sslrootcert={}", s.ca().display()),
+    );
+    env.expect(
+        &[
+            "connection",
+            "add",
+            "behind",
+            &url,
+            "--ssh",
+            &format!("{}@{}:{}", b.user, b.host, b.port),
+            "--ssh-key",
+            b.client_key().to_str().expect("UTF-8"),
+            "--known-hosts",
+            known_hosts.to_str().expect("UTF-8"),
+        ],
+        0,
+    );
+    let alter_url = tls_profile_url(&s.pg_url, &db, "sslmode=require");
+    let alter = |sql: &str| block_on(postgres(&alter_url, sql));
+    every_command_takes(&env, "behind", "public", &alter);
+}
