@@ -188,7 +188,7 @@ impl EngineSync {
             manager,
             databases,
             forward,
-            watch: watch,
+            watch,
         };
         sync.reconcile().await;
         sync

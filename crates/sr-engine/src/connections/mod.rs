@@ -17,9 +17,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex as SyncMutex, RwLock};
 
 use serde::Serialize;
-use sr_config::{ConnectionProfile, ConnectionsFile, SshSettings, load_connections};
-use sr_db::{ConnectOptions, Database, SshAuth, SshTunnel};
-use sr_secrets::{Resolver, Secret};
+use sr_config::{ConnectionProfile, ConnectionsFile, load_connections};
+use sr_db::Database;
 
 use crate::{Engine, EngineError};
 
@@ -373,82 +372,6 @@ fn is_sqlite_file(path: &Path) -> bool {
         .is_ok_and(|()| &header == b"SQLite format 3\0")
 }
 
-/// Opens a profile: its password is read from the keyring or the
-/// environment first (off the async threads: the keyring may wait on
-/// D-Bus).
-async fn open_profile(
-    name: &str,
-    profile: &ConnectionProfile,
-    resolver: Arc<Resolver>,
-) -> Result<Database, EngineError> {
-    let password = profile_password(name, profile, resolver.clone()).await?;
-    open_profile_with(profile, password, resolver).await
-}
-
-/// Opens a profile with its password already read; the SSH key's
-/// passphrase, when the profile has a bastion, is read here.
-pub(crate) async fn open_profile_with(
-    profile: &ConnectionProfile,
-    password: Option<Secret>,
-    resolver: Arc<Resolver>,
-) -> Result<Database, EngineError> {
-    let ssh = match &profile.ssh {
-        Some(ssh) => {
-            let passphrase = match ssh.passphrase.clone() {
-                Some(reference) => Some(resolve(&profile.name, reference, resolver).await?),
-                None => None,
-            };
-            Some(ssh_tunnel(ssh, passphrase))
-        }
-        None => None,
-    };
-    let options = ConnectOptions {
-        url: profile.url.clone(),
-        password,
-        ssh,
-    };
-    Ok(Database::open(&options).await?)
-}
-
-/// sr-db's tunnel for a profile's `ssh` object, its passphrase read.
-pub fn ssh_tunnel(ssh: &SshSettings, passphrase: Option<Secret>) -> SshTunnel {
-    SshTunnel {
-        host: ssh.host.clone(),
-        port: ssh.port,
-        user: ssh.user.clone(),
-        auth: match ssh.key_path() {
-            Some(path) if !ssh.agent => SshAuth::KeyFile { path, passphrase },
-            _ => SshAuth::Agent,
-        },
-        known_hosts: ssh.known_hosts_path(),
-    }
-}
-
-/// Resolves a profile's password reference, when it has one.
-pub(crate) async fn profile_password(
-    name: &str,
-    profile: &ConnectionProfile,
-    resolver: Arc<Resolver>,
-) -> Result<Option<Secret>, EngineError> {
-    let Some(reference) = profile.password.clone() else {
-        return Ok(None);
-    };
-    resolve(name, reference, resolver).await.map(Some)
-}
-
-/// Resolves one of a profile's secret references off the async threads.
-async fn resolve(
-    name: &str,
-    reference: sr_secrets::SecretRef,
-    resolver: Arc<Resolver>,
-) -> Result<Secret, EngineError> {
-    let name = name.to_owned();
-    tokio::task::spawn_blocking(move || resolver.resolve(&reference))
-        .await
-        .map_err(|e| EngineError::Background(e.to_string()))?
-        .map_err(|source| EngineError::ConnectionSecret { name, source })
-}
-
 /// The error for a name no connection has, with the closest known name.
 pub(crate) fn unknown_connection(name: &str, known: &[String]) -> EngineError {
     let suggestion = known
@@ -465,147 +388,9 @@ pub(crate) fn unknown_connection(name: &str, known: &[String]) -> EngineError {
     }
 }
 
-/// The keyring entry that holds a profile's password.
-pub fn password_entry(connection: &str) -> String {
-    format!("connection/{connection}")
-}
-
+mod open;
 #[cfg(test)]
-mod tests {
-    use super::*;
+mod tests;
 
-    fn profile(name: &str, url: &str) -> ConnectionProfile {
-        ConnectionProfile {
-            name: name.into(),
-            url: url.into(),
-            password: None,
-            environment: None,
-            ssh: None,
-        }
-    }
-
-    fn file(profiles: &[ConnectionProfile]) -> Result<ConnectionsFile, String> {
-        Ok(ConnectionsFile {
-            connections: profiles.to_vec(),
-        })
-    }
-
-    #[test]
-    fn reload_names_what_changed_and_keeps_ad_hoc_urls() {
-        let registry = Registry::new(file(&[
-            profile("shop", "postgres://app@h/shop"),
-            profile("crm", "mysql://app@h/crm"),
-        ]));
-        assert_eq!(registry.names(), ["demo", "shop", "crm"]);
-        write(&registry.sources).push((
-            "sqlite:///tmp/x.db".into(),
-            Source::AdHoc {
-                url: "sqlite:///tmp/x.db".into(),
-            },
-        ));
-        let changed = registry.replace_profiles(file(&[
-            profile("shop", "postgres://app@h2/shop"),
-            profile("hr", "postgres://app@h/hr"),
-        ]));
-        assert_eq!(changed.names, ["crm", "hr", "shop"]);
-        assert_eq!(
-            registry.names(),
-            ["demo", "shop", "hr", "sqlite:///tmp/x.db"]
-        );
-        let same = registry.replace_profiles(file(&[
-            profile("shop", "postgres://app@h2/shop"),
-            profile("hr", "postgres://app@h/hr"),
-        ]));
-        assert!(same.is_empty());
-    }
-
-    #[test]
-    fn a_broken_file_keeps_the_profiles_and_says_why() {
-        let registry = Registry::new(file(&[profile("shop", "postgres://app@h/shop")]));
-        let changed = registry.replace_profiles(Err("connections.json:3:5: bad".into()));
-        assert!(changed.is_empty());
-        assert_eq!(registry.names(), ["demo", "shop"]);
-        assert_eq!(
-            read(&registry.problem).as_deref(),
-            Some("connections.json:3:5: bad")
-        );
-        registry.replace_profiles(file(&[]));
-        assert_eq!(read(&registry.problem).as_deref(), None);
-        assert_eq!(registry.names(), ["demo"]);
-    }
-
-    #[test]
-    fn slots_are_renewed_when_the_definition_changes() {
-        let registry = Registry::new(file(&[]));
-        let a = Source::Profile(profile("shop", "postgres://app@h/shop"));
-        let b = Source::Profile(profile("shop", "postgres://app@h2/shop"));
-        let first = registry.slot("shop", &a);
-        assert!(Arc::ptr_eq(&first, &registry.slot("shop", &a)));
-        assert!(!Arc::ptr_eq(&first, &registry.slot("shop", &b)));
-    }
-
-    #[test]
-    fn unknown_names_suggest_the_closest() {
-        let known = vec!["demo".to_owned(), "shop-prod".to_owned()];
-        let err = unknown_connection("shop-prd", &known).to_string();
-        assert!(err.contains("did you mean `shop-prod`?"), "{err}");
-        let err = unknown_connection("inventory", &known).to_string();
-        assert!(!err.contains("did you mean"), "{err}");
-        assert!(err.contains("demo, shop-prod"), "{err}");
-    }
-
-    #[test]
-    fn ad_hoc_urls_are_database_urls_or_sqlite_files() {
-        assert_eq!(
-            ad_hoc_url("postgres://a@b/c").as_deref(),
-            Some("postgres://a@b/c")
-        );
-        assert_eq!(ad_hoc_url("shop"), None);
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("a.db");
-        std::fs::write(&db, b"SQLite format 3\0rest of the header").unwrap();
-        let arg = db.display().to_string();
-        assert_eq!(ad_hoc_url(&arg), Some(format!("sqlite://{arg}")));
-        let json = dir.path().join("snap.json");
-        std::fs::write(&json, b"{}").unwrap();
-        assert_eq!(ad_hoc_url(&json.display().to_string()), None);
-    }
-}
-
-/// Why a connection's password cannot be read, and the fix: the one place
-/// these words are built, for the CLI and the connection manager alike.
-pub fn password_problem(connection: &str, error: &sr_secrets::SecretError) -> (String, String) {
-    use sr_secrets::SecretError;
-    let again = format!(
-        "store it again with `scratchrobin connection add {connection} URL` (the password in the URL) or in the connection manager, or use --password-env VAR"
-    );
-    match error {
-        SecretError::KeyringMissing(entry) => (
-            format!("the keyring has no entry {entry} with the password"),
-            again,
-        ),
-        SecretError::KeyringUnavailable { reason, .. } => (
-            format!("the OS keyring cannot be used ({reason})"),
-            format!("start a secret service (for example gnome-keyring), or {again}"),
-        ),
-        SecretError::EnvUnset(var) => (
-            format!("the environment variable {var} that holds the password is not set"),
-            format!("export {var}=... before running scratchrobin"),
-        ),
-        SecretError::EnvEmpty(var) => (
-            format!("the environment variable {var} that holds the password is empty"),
-            format!("give {var} the password's value"),
-        ),
-        // The encrypted file's own words carry their fix after the `;`.
-        other @ (SecretError::EncryptedLocked { .. }
-        | SecretError::EncryptedMissing { .. }
-        | SecretError::EncryptedPassphrase { .. }
-        | SecretError::EncryptedUnusable { .. }) => {
-            let text = other.to_string();
-            match text.split_once("; ") {
-                Some((cause, fix)) => (cause.to_owned(), fix.to_owned()),
-                None => (text, again),
-            }
-        }
-    }
-}
+pub(crate) use open::{open_profile, open_profile_with, profile_password};
+pub use open::{password_entry, password_problem, ssh_tunnel};
