@@ -9,6 +9,7 @@
 
 mod audit;
 mod auto_issues;
+mod backlog;
 mod boards;
 mod changes;
 mod comments;
@@ -34,6 +35,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use audit::{AuditAction, AuditEntry};
+pub use backlog::Backlog;
 pub use boards::StoredBoard;
 pub use changes::{CHANNEL, ChangeListener, StoreChange};
 pub use comments::{CachedComment, CommentChanges};
