@@ -178,7 +178,13 @@ async fn process_with_retries(
     last
 }
 
+/// This machine's name, read once: it is asked for on every drain.
 fn host() -> String {
+    static HOST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HOST.get_or_init(read_host).clone()
+}
+
+fn read_host() -> String {
     std::env::var("HOSTNAME")
         .ok()
         .filter(|h| !h.is_empty())
@@ -193,8 +199,12 @@ fn host() -> String {
 /// This processor's name in claims: `host:pid:start`, where `start` is
 /// when the process started (so a reused pid is not taken for it).
 fn claimant() -> String {
-    let pid = std::process::id();
-    format!("{}:{}:{}", host(), pid, start_time(pid).unwrap_or_default())
+    static ME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ME.get_or_init(|| {
+        let pid = std::process::id();
+        format!("{}:{}:{}", host(), pid, start_time(pid).unwrap_or_default())
+    })
+    .clone()
 }
 
 /// A process's start time in clock ticks since boot (/proc/PID/stat, field
