@@ -171,7 +171,7 @@ impl Store {
                 );
                 let mut q = sqlx::query(&sql);
                 for (id, body) in &new {
-                    q = q.bind(*id).bind(body.to_vec());
+                    q = q.bind(*id).bind(*body);
                 }
                 q.execute(&mut *tx).await?;
             }

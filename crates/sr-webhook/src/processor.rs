@@ -41,6 +41,9 @@ pub struct Processing {
     pub claim_timeout_s: i64,
 }
 
+/// How long a woken processor waits for more deliveries before it drains.
+const COALESCE: Duration = Duration::from_millis(5);
+
 /// Drains pending deliveries whenever woken, and once at start for the
 /// ones an earlier run acknowledged but did not finish. A periodic check
 /// also picks up deliveries replayed from another process. When `stop`
@@ -63,7 +66,12 @@ pub(crate) async fn run_processor(
             return;
         }
         tokio::select! {
-            _ = wake.notified() => {}
+            _ = wake.notified() => {
+                // Processing follows acknowledgement anyway; a few
+                // milliseconds let a burst be claimed and finished in a
+                // few batches instead of one drain per delivery.
+                tokio::time::sleep(COALESCE).await;
+            }
             // A listener dropped without `shutdown` keeps processing.
             _ = async {
                 if stop.changed().await.is_err() {
