@@ -114,6 +114,15 @@ impl AutoIssues {
                 None => self.alert_once(rule, event, object).await?,
             };
             tracing::info!(rule = %rule.name, action = %outcome.action, intents = ?outcome.intents, "auto-issue rule applied");
+            // Operators' names: a create files, a comment deduplicates.
+            let counted = match outcome.action.as_str() {
+                "create" => "filed",
+                "comment" => "deduplicated",
+                "reopen" => "reopened",
+                other => other,
+            };
+            metrics::counter!("sr_auto_issues_total", "rule" => rule.name.clone(), "outcome" => counted.to_owned())
+                .increment(1);
             outcomes.push(outcome);
         }
         Ok(outcomes)

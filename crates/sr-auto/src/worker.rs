@@ -267,6 +267,8 @@ impl OutboxWorker {
             }
         }
         tracing::info!(issue = %key, rule = %i.rule, how, "auto-issue created");
+        metrics::counter!("sr_auto_issues_created_total", "rule" => i.rule.clone(), "how" => how.to_owned())
+            .increment(1);
         Ok(key)
     }
 

@@ -18,6 +18,7 @@
 //! and `scratchrobin perf` record and reports a latest one that regressed.
 
 mod events;
+mod metrics;
 #[cfg(test)]
 mod tests;
 
@@ -246,6 +247,7 @@ impl DatabaseJob {
             return Ok(Vec::new());
         }
         let check = self.engine.check_drift(&self.connection, None).await?;
+        metrics::drift(&self.connection, check.report.drifted);
         let mut seen = self.seen.lock().await;
         if check.report.drifted {
             let reports = self.engine.file_drift(&check).await?;
@@ -271,6 +273,7 @@ impl DatabaseJob {
             Err(EngineError::Db(e)) => vec![events::unreachable(&e.to_string())],
             Err(e) => return Err(e),
         };
+        metrics::health(&self.connection, &results);
         let mut seen = self.seen.lock().await;
         Ok(health_step(&mut seen.failing, &self.connection, &results))
     }

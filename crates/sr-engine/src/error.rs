@@ -18,6 +18,8 @@ pub enum EngineError {
     ObjectName(#[from] ObjectNameError),
     #[error(transparent)]
     Secret(#[from] sr_secrets::SecretError),
+    #[error(transparent)]
+    Webhook(#[from] sr_webhook::WebhookError),
     #[error("the tracker settings were not saved: {0}")]
     Settings(String),
     #[error(

@@ -1,6 +1,10 @@
 //! The engine's side of webhooks: which trackers may receive them (with
-//! their resolved secrets), and what a verified delivery does — normalise
-//! it through the adapter's parser, then update the issue cache.
+//! their resolved secrets) and the listener's limits
+//! (`CONFIG_DIR/listener.json`), and what a verified delivery does —
+//! normalise it through the adapter's parser, then update the issue cache.
+//! A body the adapter cannot parse, or a tracker no longer configured, is
+//! unusable (failed at once, kept for replay); a store failure is
+//! transient (retried).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -9,15 +13,18 @@ use async_trait::async_trait;
 use sr_secrets::{Secret, SecretRef};
 use sr_store::Delivery;
 use sr_tracker::{TrackerEvent, WebhookConfig, WebhookRegistration};
-use sr_webhook::{DeliveryHandler, HookTracker, ListenerConfig};
+use sr_webhook::{DeliveryHandler, HookTracker, ListenerConfig, ListenerLimits, WebhookError};
 
 use crate::{Engine, EngineError};
 
 impl Engine {
-    /// The listener's configuration from trackers.json: every enabled
-    /// tracker, its `sync.webhook_secret` resolved. A secret that cannot be
-    /// resolved is an error naming the tracker, not an open door.
+    /// The listener's configuration: from trackers.json every enabled
+    /// tracker, its `sync.webhook_secret` resolved (a secret that cannot
+    /// be resolved is an error naming the tracker, not an open door), and
+    /// the limits of `CONFIG_DIR/listener.json` (the shipped ones when it
+    /// is missing).
     pub async fn listener_config(&self, addr: SocketAddr) -> Result<ListenerConfig, EngineError> {
+        let limits = ListenerLimits::load(&self.paths().config_dir.join("listener.json"))?;
         let entries = self.tracker_entries();
         let resolver = self.resolver();
         let trackers = tokio::task::spawn_blocking(move || {
@@ -43,7 +50,11 @@ impl Engine {
         })
         .await
         .map_err(|_| EngineError::Stopped)??;
-        Ok(ListenerConfig::new(addr, trackers))
+        Ok(ListenerConfig {
+            addr,
+            limits,
+            trackers,
+        })
     }
 
     /// Applies one normalised event to the cache.
@@ -107,29 +118,35 @@ impl EngineDeliveries {
 
 #[async_trait]
 impl DeliveryHandler for EngineDeliveries {
-    async fn process(&self, d: &Delivery) -> Result<(), String> {
+    async fn process(&self, d: &Delivery) -> Result<(), WebhookError> {
         let engine = &self.engine;
+        let unusable = |why: String| WebhookError::Unusable(why);
         let entry = engine
             .tracker_entries()
             .into_iter()
             .find(|e| e.name == d.tracker)
-            .ok_or_else(|| format!("tracker `{}` is no longer configured", d.tracker))?;
+            .ok_or_else(|| {
+                unusable(format!(
+                    "tracker `{}` is no longer configured; add it back to trackers.json, then replay the delivery",
+                    d.tracker
+                ))
+            })?;
         let factory = engine
             .registry()
             .factory(&entry.kind)
-            .ok_or_else(|| format!("unknown tracker type `{}`", entry.kind))?
+            .ok_or_else(|| unusable(format!("unknown tracker type `{}`", entry.kind)))?
             .clone();
         let tracker = engine
             .links()
             .tracker(&entry.name)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| unusable(e.to_string()))?;
         let event = factory
             .parse_webhook(tracker.info(), &d.event, &d.body)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| unusable(e.to_string()))?;
         let outcome = engine
             .apply_tracker_event(event)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| WebhookError::Transient(e.to_string()))?;
         tracing::debug!(outcome, "delivery applied");
         Ok(())
     }

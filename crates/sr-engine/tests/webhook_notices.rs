@@ -151,3 +151,20 @@ fn delivery(id: i64, event: &str, body: &serde_json::Value) -> Delivery {
         processed_at: None,
     }
 }
+
+/// A body the adapter cannot parse is unusable: failed at once, never
+/// retried, with the adapter's reason.
+#[tokio::test]
+async fn an_unparseable_delivery_is_unusable_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine_with_github(dir.path()).await;
+    let handler = EngineDeliveries::new(engine.clone());
+    let broken = delivery(9, "issues", &serde_json::json!({"action": "opened"}));
+    match handler.process(&broken).await {
+        Err(e @ sr_webhook::WebhookError::Unusable(_)) => {
+            assert!(!e.is_transient());
+            assert!(e.to_string().contains("issues"), "{e}");
+        }
+        other => panic!("expected an unusable delivery, got {other:?}"),
+    }
+}

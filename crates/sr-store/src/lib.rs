@@ -9,6 +9,7 @@
 
 mod audit;
 mod auto_issues;
+mod backlog;
 mod boards;
 mod changes;
 mod comments;
@@ -34,6 +35,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use audit::{AuditAction, AuditEntry};
+pub use backlog::Backlog;
 pub use boards::StoredBoard;
 pub use changes::{CHANNEL, ChangeListener, StoreChange};
 pub use comments::{CachedComment, CommentChanges};
@@ -107,22 +109,19 @@ impl Store {
             .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_secs(2));
         // One direct connection first: a pool retries refused connections
         // until its acquire timeout, but a wrong URL should fail at once.
+        // It then runs the migrations, before the pool exists, since the
+        // pool's first connections would race them for the tables.
         let probe = options.connect().await.map_err(|e| StoreError::Open {
             url: redact_url(&url),
             reason: e.to_string(),
         })?;
-        sqlx::Connection::close(probe).await?;
+        migrate::run(backend, probe).await?;
         let mut pool = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
         if backend == Backend::Sqlite {
             // Writers serialise on one file; a few readers share it in WAL mode.
             pool = pool.max_connections(4).after_connect(|conn, _meta| {
                 Box::pin(async move {
-                    conn.execute(
-                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536; \
-                         PRAGMA wal_autocheckpoint = 0;",
-                    )
-                    .await?;
+                    conn.execute(SQLITE_PRAGMAS).await?;
                     Ok(())
                 })
             });
@@ -142,7 +141,6 @@ impl Store {
             url: StoreUrl(url.as_str().into()),
             presence: Default::default(),
         };
-        migrate::run(&store).await?;
         if backend == Backend::Sqlite {
             spawn_checkpointer(store.pool.clone());
         }
@@ -185,6 +183,13 @@ impl Store {
         self.pool.close().await;
     }
 }
+
+/// Every SQLite connection's settings: WAL, so readers never wait for the
+/// writer; a busy timeout, so writers (and other processes' migrations)
+/// queue for the write lock instead of failing.
+pub(crate) const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536; \
+     PRAGMA wal_autocheckpoint = 0;";
 
 /// Checkpoints the SQLite WAL from its own connection once a second.
 /// SQLite's automatic checkpoint (turned off above) runs inside the commit

@@ -21,6 +21,7 @@ mod gate;
 pub mod health;
 mod jobs;
 mod manager;
+mod metrics;
 mod operation;
 pub mod pacing;
 mod poll;

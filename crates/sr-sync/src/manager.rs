@@ -415,6 +415,7 @@ impl SyncManager {
         }
         op.completed_at = Some(now);
         op.updated_at = now;
+        crate::metrics::sync_finished(&op, tracker.rate_budget().as_ref());
         stop_heartbeat.send_replace(true);
         if let Err(e) = heartbeat.await {
             tracing::debug!(error = %e, "the sync's heartbeat ended abnormally");

@@ -419,9 +419,13 @@ impl HttpClient {
         };
         let resp = match builder.send().await {
             Ok(r) => r,
-            Err(e) => return failed(e),
+            Err(e) => {
+                self.count_request("error");
+                return failed(e);
+            }
         };
         let status = resp.status();
+        self.count_request(status.as_str());
         let headers = resp.headers().clone();
         self.budget.observe(&headers);
         match resp.bytes().await {
@@ -433,6 +437,18 @@ impl HttpClient {
             },
             Err(e) => failed(e),
         }
+    }
+}
+
+impl HttpClient {
+    /// One request in `sr_tracker_requests_total` (rendered by the webhook
+    /// listener's `/metrics`), by provider, API host and status ("error"
+    /// when no answer came). The host tells two instances apart.
+    fn count_request(&self, status: &str) {
+        let host = self.settings.base_url.host_str().unwrap_or("").to_owned();
+        metrics::counter!("sr_tracker_requests_total", "provider" => self.settings.provider.clone(),
+            "host" => host, "status" => status.to_owned())
+        .increment(1);
     }
 }
 

@@ -6,14 +6,18 @@
 //!
 //! Only this crate knows axum.
 
+mod client;
 mod config;
+mod error;
 mod form;
+mod metrics;
 mod processor;
 mod server;
 mod status;
 pub mod verify;
 mod writer;
 
-pub use config::{HookTracker, ListenerConfig};
-pub use processor::{DeliveryHandler, Finished, drain};
-pub use server::{ListenerError, RunningListener, start};
+pub use config::{HookTracker, ListenerConfig, ListenerLimits, TrustedProxy};
+pub use error::WebhookError;
+pub use processor::{DeliveryHandler, Finished, Processing, drain};
+pub use server::{RunningListener, start};

@@ -10,6 +10,8 @@ use sr_store::{Delivery, DeliveryStatus, Store};
 use tokio::sync::{Notify, broadcast, watch};
 use tracing::Instrument;
 
+use crate::WebhookError;
+
 /// What became of one delivery; the listener publishes one per delivery
 /// it finishes (see `RunningListener::subscribe`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,9 +26,23 @@ pub struct Finished {
 /// cache, in the engine).
 #[async_trait]
 pub trait DeliveryHandler: Send + Sync + 'static {
-    /// `Err` with a reason is retried, then recorded on the delivery.
-    async fn process(&self, delivery: &Delivery) -> Result<(), String>;
+    /// [`WebhookError::Unusable`] fails the delivery at once with its
+    /// reason (kept for replay); [`WebhookError::Transient`] is retried,
+    /// then recorded on the delivery.
+    async fn process(&self, delivery: &Delivery) -> Result<(), WebhookError>;
 }
+
+/// How the processor treats deliveries.
+#[derive(Debug, Clone, Copy)]
+pub struct Processing {
+    /// Attempts at a transient failure before the delivery is failed.
+    pub max_attempts: u32,
+    /// A claim older than this belongs to a processor that died.
+    pub claim_timeout_s: i64,
+}
+
+/// How long a woken processor waits for more deliveries before it drains.
+const COALESCE: Duration = Duration::from_millis(5);
 
 /// Drains pending deliveries whenever woken, and once at start for the
 /// ones an earlier run acknowledged but did not finish. A periodic check
@@ -37,21 +53,12 @@ pub(crate) async fn run_processor(
     store: Store,
     handler: Arc<dyn DeliveryHandler>,
     wake: Arc<Notify>,
-    max_attempts: u32,
-    claim_timeout_s: i64,
+    processing: Processing,
     finished: broadcast::Sender<Finished>,
     mut stop: watch::Receiver<bool>,
 ) {
     loop {
-        match drain(
-            &store,
-            &*handler,
-            max_attempts,
-            claim_timeout_s,
-            Some(&finished),
-        )
-        .await
-        {
+        match drain(&store, &*handler, processing, Some(&finished)).await {
             Ok(()) => {}
             Err(e) => tracing::error!(error = %e, "reading pending deliveries failed"),
         }
@@ -59,7 +66,12 @@ pub(crate) async fn run_processor(
             return;
         }
         tokio::select! {
-            _ = wake.notified() => {}
+            _ = wake.notified() => {
+                // Processing follows acknowledgement anyway; a few
+                // milliseconds let a burst be claimed and finished in a
+                // few batches instead of one drain per delivery.
+                tokio::time::sleep(COALESCE).await;
+            }
             // A listener dropped without `shutdown` keeps processing.
             _ = async {
                 if stop.changed().await.is_err() {
@@ -82,15 +94,14 @@ pub(crate) async fn release_claims(store: &Store) -> Result<u64, sr_store::Store
 pub async fn drain(
     store: &Store,
     handler: &dyn DeliveryHandler,
-    max_attempts: u32,
-    claim_timeout_s: i64,
+    processing: Processing,
     finished: Option<&broadcast::Sender<Finished>>,
 ) -> Result<(), sr_store::StoreError> {
     // Announced on a team store, so other processes see when this one dies.
     let me = store.announce(&claimant()).await?;
     loop {
         let batch = store
-            .claim_deliveries(&me, 64, claim_timeout_s, &claimant_is_dead)
+            .claim_deliveries(&me, 64, processing.claim_timeout_s, &claimant_is_dead)
             .await?;
         if batch.is_empty() {
             return Ok(());
@@ -99,15 +110,27 @@ pub async fn drain(
         for d in &batch {
             let span =
                 tracing::info_span!("delivery", id = d.id, tracker = %d.tracker, event = %d.event);
-            let last = process_with_retries(handler, d, max_attempts)
+            let m = crate::metrics::tracker(&d.tracker);
+            let started = std::time::Instant::now();
+            let last = process_with_retries(handler, d, processing.max_attempts)
                 .instrument(span)
                 .await;
-            let status = if last.is_none() {
-                DeliveryStatus::Processed
-            } else {
-                DeliveryStatus::Failed
+            m.processing.record(started.elapsed().as_secs_f64());
+            let status = match &last {
+                None => {
+                    m.processed.increment(1);
+                    DeliveryStatus::Processed
+                }
+                Some(e) => {
+                    if e.is_transient() {
+                        m.failed_transient.increment(1);
+                    } else {
+                        m.failed_unusable.increment(1);
+                    }
+                    DeliveryStatus::Failed
+                }
             };
-            outcomes.push((d.id, status, last));
+            outcomes.push((d.id, status, last.map(|e| e.to_string())));
         }
         // One transaction records the batch; a crash before it means the
         // batch is processed again (deliveries are at-least-once).
@@ -136,29 +159,40 @@ pub async fn drain(
 }
 
 /// Hands one delivery to the handler up to `max_attempts` times, backing
-/// off between attempts; the last error, or `None` when it went through.
+/// off between transient failures; the last error, or `None` when it went
+/// through. An unusable delivery is not tried again.
 async fn process_with_retries(
     handler: &dyn DeliveryHandler,
     d: &Delivery,
     max_attempts: u32,
-) -> Option<String> {
+) -> Option<WebhookError> {
     let mut last = None;
     for attempt in 0..max_attempts.max(1) {
         match handler.process(d).await {
             Ok(()) => return None,
-            Err(e) => {
+            Err(e @ WebhookError::Transient(_)) => {
                 tracing::warn!(attempt = attempt + 1, error = %e, "processing failed");
                 last = Some(e);
                 if attempt + 1 < max_attempts {
                     tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
                 }
             }
+            Err(e) => {
+                tracing::warn!(error = %e, "the delivery cannot be processed; failed without retrying, kept for replay");
+                return Some(e);
+            }
         }
     }
     last
 }
 
+/// This machine's name, read once: it is asked for on every drain.
 fn host() -> String {
+    static HOST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HOST.get_or_init(read_host).clone()
+}
+
+fn read_host() -> String {
     std::env::var("HOSTNAME")
         .ok()
         .filter(|h| !h.is_empty())
@@ -173,8 +207,12 @@ fn host() -> String {
 /// This processor's name in claims: `host:pid:start`, where `start` is
 /// when the process started (so a reused pid is not taken for it).
 fn claimant() -> String {
-    let pid = std::process::id();
-    format!("{}:{}:{}", host(), pid, start_time(pid).unwrap_or_default())
+    static ME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ME.get_or_init(|| {
+        let pid = std::process::id();
+        format!("{}:{}:{}", host(), pid, start_time(pid).unwrap_or_default())
+    })
+    .clone()
 }
 
 /// A process's start time in clock ticks since boot (/proc/PID/stat, field

@@ -1,12 +1,10 @@
 //! The axum listener: route, limit, verify, persist, acknowledge.
 
-use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -15,10 +13,12 @@ use sr_store::{DeliveryStatus, Store};
 use tokio::sync::Notify;
 use tracing::Instrument;
 
+use crate::client::{Failures, Verdict, client_ip};
 use crate::config::{HookTracker, ListenerConfig};
-use crate::processor::{DeliveryHandler, Finished, run_processor};
+use crate::metrics::{Refused, TrackerMetrics};
+use crate::processor::{DeliveryHandler, Finished, Processing, run_processor};
 use crate::writer::{Incoming, Writer};
-use crate::{form, verify};
+use crate::{WebhookError, form, verify};
 
 /// A running listener. Dropping it does not stop it; call `shutdown`.
 #[derive(Debug)]
@@ -69,21 +69,15 @@ impl RunningListener {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ListenerError {
-    #[error("cannot listen on {addr}: {source}; choose another address or stop what uses the port")]
-    Bind {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
-}
-
 pub(crate) struct Shared {
     config: ListenerConfig,
     store: Store,
     writer: Writer,
     wake: Arc<Notify>,
-    rate: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    failures: Failures,
+    /// One per tracker, in `config.trackers`' order.
+    metrics: Vec<Arc<TrackerMetrics>>,
+    prometheus: Option<&'static metrics_exporter_prometheus::PrometheusHandle>,
 }
 
 /// Binds the address and starts serving and processing. Pending deliveries
@@ -92,7 +86,9 @@ pub async fn start(
     config: ListenerConfig,
     store: Store,
     handler: Arc<dyn DeliveryHandler>,
-) -> Result<RunningListener, ListenerError> {
+) -> Result<RunningListener, WebhookError> {
+    // Before any counter is made, so that none is a no-op.
+    let prometheus = crate::metrics::handle();
     for t in &config.trackers {
         if t.secret.is_none() && t.accept_unsigned {
             tracing::warn!(tracker = %t.name, "accepting UNSIGNED webhooks: anyone who can reach the listener can forge events");
@@ -100,25 +96,33 @@ pub async fn start(
     }
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
-        .map_err(|source| ListenerError::Bind {
+        .map_err(|source| WebhookError::Bind {
             addr: config.addr,
             source,
         })?;
-    let local_addr = listener
-        .local_addr()
-        .map_err(|source| ListenerError::Bind {
-            addr: config.addr,
-            source,
-        })?;
+    let local_addr = listener.local_addr().map_err(|source| WebhookError::Bind {
+        addr: config.addr,
+        source,
+    })?;
     let wake = Arc::new(Notify::new());
-    let (max_attempts, claim_timeout_s) = (config.max_attempts, config.claim_timeout_s);
-    let grace = config.shutdown_grace;
+    let processing = Processing {
+        max_attempts: config.limits.max_attempts,
+        claim_timeout_s: config.limits.claim_timeout_seconds,
+    };
+    let grace = config.limits.shutdown_grace();
+    let metrics = config
+        .trackers
+        .iter()
+        .map(|t| crate::metrics::tracker(&t.name))
+        .collect();
     let shared = Arc::new(Shared {
         config,
         writer: Writer::spawn(store.clone()),
         store: store.clone(),
         wake: wake.clone(),
-        rate: Mutex::default(),
+        failures: Failures::default(),
+        metrics,
+        prometheus,
     });
     let app = Router::new()
         .route("/webhook/{provider}", post(receive_default))
@@ -126,6 +130,7 @@ pub async fn start(
         .route("/api/webhooks/status", get(crate::status::webhooks_status))
         .route("/healthz", get(crate::status::healthz))
         .route("/readyz", get(crate::status::readyz))
+        .route("/metrics", get(crate::status::metrics))
         .route(
             "/api/integrations/health",
             get(crate::status::integrations_health),
@@ -149,8 +154,7 @@ pub async fn start(
         store.clone(),
         handler,
         wake,
-        max_attempts,
-        claim_timeout_s,
+        processing,
         finished.clone(),
         stop,
     ));
@@ -177,6 +181,21 @@ impl Shared {
     pub(crate) fn trackers(&self) -> &[HookTracker] {
         &self.config.trackers
     }
+
+    pub(crate) fn config(&self) -> &ListenerConfig {
+        &self.config
+    }
+
+    pub(crate) fn throttled_clients(&self) -> usize {
+        self.failures
+            .throttled(self.config.limits.failed_verifications_per_minute)
+    }
+
+    pub(crate) fn prometheus(
+        &self,
+    ) -> Option<&'static metrics_exporter_prometheus::PrometheusHandle> {
+        self.prometheus
+    }
 }
 
 async fn receive_default(
@@ -185,20 +204,20 @@ async fn receive_default(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request,
 ) -> Response {
-    let candidates: Vec<&HookTracker> = s
+    let mut candidates = s
         .config
         .trackers
         .iter()
-        .filter(|t| t.provider == provider)
-        .collect();
-    match candidates.as_slice() {
-        [one] => receive(&s, one, peer, request).await,
-        [] => (
+        .enumerate()
+        .filter(|(_, t)| t.provider == provider);
+    match (candidates.next(), candidates.next()) {
+        (Some((i, _)), None) => receive(&s, i, peer, request).await,
+        (None, _) => (
             StatusCode::NOT_FOUND,
             "no tracker of this type is configured\n",
         )
             .into_response(),
-        _ => (
+        (Some(_), Some(_)) => (
             StatusCode::NOT_FOUND,
             "several trackers share this type; deliver to /webhook/{provider}/{tracker-name}\n",
         )
@@ -216,24 +235,20 @@ async fn receive_named(
         .config
         .trackers
         .iter()
-        .find(|t| t.provider == provider && t.name == name)
+        .position(|t| t.provider == provider && t.name == name)
     {
-        Some(t) => receive(&s, t, peer, request).await,
+        Some(i) => receive(&s, i, peer, request).await,
         None => (StatusCode::NOT_FOUND, "no such tracker\n").into_response(),
     }
 }
 
-async fn receive(
-    s: &Shared,
-    tracker: &HookTracker,
-    peer: SocketAddr,
-    request: Request,
-) -> Response {
+async fn receive(s: &Shared, index: usize, peer: SocketAddr, request: Request) -> Response {
+    let tracker = &s.config.trackers[index];
     // Instrumented, never entered: a guard held across an await would leave
     // the span on whichever worker thread the task resumed on.
     let span =
         tracing::info_span!("webhook", tracker = %tracker.name, provider = %tracker.provider);
-    receive_in_span(s, tracker, peer, request)
+    receive_in_span(s, tracker, &s.metrics[index], peer, request)
         .instrument(span)
         .await
 }
@@ -241,25 +256,56 @@ async fn receive(
 async fn receive_in_span(
     s: &Shared,
     tracker: &HookTracker,
+    m: &TrackerMetrics,
     peer: SocketAddr,
     request: Request,
 ) -> Response {
-    if !s.allow(peer.ip()) {
-        return StatusCode::TOO_MANY_REQUESTS.into_response();
-    }
+    m.received.increment(1);
+    let limits = &s.config.limits;
     let (parts, body) = request.into_parts();
-    let raw = match read_body(body, s.config.body_limit, s.config.request_timeout).await {
+    let client = client_ip(peer.ip(), &parts.headers, limits);
+    let raw = match read_body(body, limits.body_limit_bytes, limits.request_timeout()).await {
         Ok(b) => b,
-        Err(status) => return status.into_response(),
+        Err((status, why)) => {
+            m.refused(why).increment(1);
+            return status.into_response();
+        }
     };
     if let Err(why) = check_signature(tracker, &parts.headers, &raw) {
         // The reason is for our log only; the sender learns nothing.
-        tracing::warn!(reason = %why, %peer, "webhook refused");
-        return StatusCode::UNAUTHORIZED.into_response();
+        return match s
+            .failures
+            .record(client, limits.failed_verifications_per_minute)
+        {
+            Verdict::Refused => {
+                m.refused(Refused::Signature).increment(1);
+                tracing::warn!(reason = %why, %client, %peer, "webhook refused");
+                StatusCode::UNAUTHORIZED.into_response()
+            }
+            Verdict::Throttled { retry_after, first } => {
+                m.refused(Refused::Throttled).increment(1);
+                if first {
+                    tracing::warn!(reason = %why, %client, %peer, limit = limits.failed_verifications_per_minute,
+                        "webhook refused; this address has failed verification too often, its further failures this minute are answered 429 and not logged");
+                }
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(
+                        header::RETRY_AFTER,
+                        retry_after.as_secs().max(1).to_string(),
+                    )],
+                )
+                    .into_response()
+            }
+        };
     }
-    let json_body = match payload(&parts.headers, &raw) {
+    m.verified.increment(1);
+    let json_body = match payload(&parts.headers, raw) {
         Ok(b) => b,
-        Err(status) => return status.into_response(),
+        Err((status, why)) => {
+            m.refused(why).increment(1);
+            return status.into_response();
+        }
     };
     // Checking that the body is JSON needs no tree; only Jira names its
     // event inside the body.
@@ -290,6 +336,7 @@ async fn receive_in_span(
     };
     match s.writer.record(incoming).await {
         Ok(Some(id)) if error.is_some() => {
+            m.refused(Refused::MalformedJson).increment(1);
             tracing::warn!(id, %delivery_id, "verified delivery with malformed JSON stored as failed");
             (StatusCode::BAD_REQUEST, "malformed JSON\n").into_response()
         }
@@ -304,6 +351,7 @@ async fn receive_in_span(
                 .into_response()
         }
         Ok(None) => {
+            m.duplicate.increment(1);
             tracing::info!(%delivery_id, "redelivery acknowledged, not processed again");
             (
                 StatusCode::OK,
@@ -314,23 +362,10 @@ async fn receive_in_span(
         }
         Err(e) => {
             // Not stored, so not acknowledged: the sender will retry.
+            m.refused(Refused::NotStored).increment(1);
             tracing::error!(error = %e, "could not store a delivery");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
-    }
-}
-
-impl Shared {
-    /// A fixed one-minute window per source address.
-    fn allow(&self, ip: IpAddr) -> bool {
-        let mut rate = self.rate.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        let entry = rate.entry(ip).or_insert((now, 0));
-        if now.duration_since(entry.0).as_secs() >= 60 {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-        entry.1 <= self.config.rate_limit_per_minute
     }
 }
 
@@ -338,11 +373,11 @@ async fn read_body(
     body: Body,
     limit: usize,
     timeout: std::time::Duration,
-) -> Result<Vec<u8>, StatusCode> {
+) -> Result<Bytes, (StatusCode, Refused)> {
     match tokio::time::timeout(timeout, axum::body::to_bytes(body, limit)).await {
-        Err(_) => Err(StatusCode::REQUEST_TIMEOUT),
-        Ok(Err(_)) => Err(StatusCode::PAYLOAD_TOO_LARGE),
-        Ok(Ok(b)) => Ok(b.to_vec()),
+        Err(_) => Err((StatusCode::REQUEST_TIMEOUT, Refused::Timeout)),
+        Ok(Err(_)) => Err((StatusCode::PAYLOAD_TOO_LARGE, Refused::TooLarge)),
+        Ok(Ok(b)) => Ok(b),
     }
 }
 
@@ -376,18 +411,20 @@ fn check_signature(t: &HookTracker, headers: &HeaderMap, body: &[u8]) -> Result<
 
 /// The JSON body: GitHub may send `application/x-www-form-urlencoded` with
 /// the JSON in a `payload` field.
-fn payload(headers: &HeaderMap, raw: &[u8]) -> Result<Vec<u8>, StatusCode> {
+fn payload(headers: &HeaderMap, raw: Bytes) -> Result<Bytes, (StatusCode, Refused)> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("application/json");
     if content_type.starts_with("application/x-www-form-urlencoded") {
-        return form::field(raw, "payload").ok_or(StatusCode::BAD_REQUEST);
+        return form::field(&raw, "payload")
+            .map(Bytes::from)
+            .ok_or((StatusCode::BAD_REQUEST, Refused::BadForm));
     }
     if content_type.starts_with("application/json") || content_type.ends_with("+json") {
-        return Ok(raw.to_vec());
+        return Ok(raw);
     }
-    Err(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+    Err((StatusCode::UNSUPPORTED_MEDIA_TYPE, Refused::MediaType))
 }
 
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {

@@ -1,11 +1,14 @@
-//! `GET /api/webhooks/status` and `GET /api/integrations/health`, and the
-//! probes a process supervisor or load balancer asks: `GET /healthz` (the
-//! process answers) and `GET /readyz` (it can reach its store, so a
-//! delivery sent now is persisted before it is acknowledged).
+//! `GET /api/webhooks/status` (per tracker counts, and the listener's
+//! limits), `GET /api/integrations/health`, `GET /metrics` (Prometheus
+//! text), and the probes a process supervisor or load balancer asks:
+//! `GET /healthz` (the process answers) and `GET /readyz` (it can reach
+//! its store, so a delivery sent now is persisted before it is
+//! acknowledged).
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::server::SharedState;
@@ -47,7 +50,37 @@ pub(crate) async fn webhooks_status(
             })
         })
         .collect();
-    Ok(Json(json!({ "trackers": trackers })))
+    let limits = &s.config().limits;
+    Ok(Json(json!({
+        "trackers": trackers,
+        "listener": limits,
+        "throttled_clients": s.throttled_clients(),
+    })))
+}
+
+/// Every metric the process records, with the store's backlog gauges read
+/// now. A store that does not answer leaves the gauges as last read.
+pub(crate) async fn metrics(State(s): State<SharedState>) -> Response {
+    let Some(handle) = s.prometheus() else {
+        return (
+            StatusCode::NOT_FOUND,
+            "metrics are off: another metrics recorder was installed in this process\n",
+        )
+            .into_response();
+    };
+    match s.store().backlog().await {
+        Ok(b) => crate::metrics::set_backlog(&b),
+        Err(e) => tracing::warn!(error = %e, "metrics: the store's backlog could not be read"),
+    }
+    metrics::gauge!("sr_webhook_throttled_clients").set(s.throttled_clients() as f64);
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        handle.render(),
+    )
+        .into_response()
 }
 
 pub(crate) async fn integrations_health(

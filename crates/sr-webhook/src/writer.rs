@@ -3,6 +3,7 @@
 //! then answers each request. Each request is still acknowledged only after
 //! its own delivery is committed.
 
+use axum::body::Bytes;
 use sr_store::{DeliveryStatus, NewDelivery, Store};
 use tokio::sync::{mpsc, oneshot};
 
@@ -16,7 +17,7 @@ pub(crate) struct Incoming {
     pub tracker: String,
     pub event: String,
     pub delivery_id: String,
-    pub body: Vec<u8>,
+    pub body: Bytes,
     pub status: DeliveryStatus,
     pub error: Option<String>,
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use common::*;
 use sr_store::{Delivery, DeliveryStatus, Store};
-use sr_webhook::{DeliveryHandler, ListenerConfig};
+use sr_webhook::{DeliveryHandler, ListenerConfig, WebhookError};
 use tokio::sync::{Semaphore, mpsc};
 
 /// Tells the test when it starts a delivery, then waits for a permit.
@@ -24,12 +24,12 @@ struct Gated {
 
 #[async_trait]
 impl DeliveryHandler for Gated {
-    async fn process(&self, d: &Delivery) -> Result<(), String> {
+    async fn process(&self, d: &Delivery) -> Result<(), WebhookError> {
         self.started.send(d.delivery_id.clone()).ok();
         self.permits
             .acquire()
             .await
-            .map_err(|e| e.to_string())?
+            .map_err(|e| WebhookError::Transient(e.to_string()))?
             .forget();
         Ok(())
     }
@@ -51,8 +51,8 @@ async fn setup(grace: Duration) -> Setup {
     let (tx, started) = mpsc::unbounded_channel();
     let permits = Arc::new(Semaphore::new(0));
     let mut config = ListenerConfig::new(SocketAddr::from(([127, 0, 0, 1], 0)), trackers());
-    config.shutdown_grace = grace;
-    config.max_attempts = 1;
+    config.limits.shutdown_grace_seconds = grace.as_secs_f64();
+    config.limits.max_attempts = 1;
     let handler = Arc::new(Gated {
         started: tx,
         permits: permits.clone(),

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use sr_secrets::Secret;
 use sr_store::{Delivery, Store};
-use sr_webhook::{DeliveryHandler, HookTracker, ListenerConfig, RunningListener};
+use sr_webhook::{DeliveryHandler, HookTracker, ListenerConfig, RunningListener, WebhookError};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
 
@@ -28,7 +28,7 @@ pub struct Recorder {
 
 #[async_trait]
 impl DeliveryHandler for Recorder {
-    async fn process(&self, d: &Delivery) -> Result<(), String> {
+    async fn process(&self, d: &Delivery) -> Result<(), WebhookError> {
         self.seen.lock().unwrap().push(d.delivery_id.clone());
         self.tx.send(d.delivery_id.clone()).ok();
         Ok(())
