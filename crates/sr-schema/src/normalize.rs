@@ -10,7 +10,8 @@
 use sr_model::content_hash;
 
 use crate::model::{
-    Domain, EnumType, Index, IndexKey, Policy, Routine, Sequence, Snapshot, Table, Trigger, View,
+    DefinedObject, Domain, EnumType, Index, IndexKey, Policy, Routine, Sequence, Snapshot, Table,
+    Trigger, View,
 };
 
 impl Snapshot {
@@ -18,6 +19,11 @@ impl Snapshot {
     /// `version_hash`. Idempotent.
     pub fn normalize(&mut self) {
         self.schemas.sort_by(|a, b| a.name.cmp(&b.name));
+        sort_defined(&mut self.objects);
+        if let Some(deps) = &mut self.dependencies {
+            deps.sort();
+            deps.dedup();
+        }
         for schema in &mut self.schemas {
             schema.tables.sort_by(|a, b| a.name.cmp(&b.name));
             schema.views.sort_by(|a, b| a.name.cmp(&b.name));
@@ -72,6 +78,7 @@ impl Snapshot {
             for e in &mut schema.enums {
                 e.version_hash = e.definition_hash();
             }
+            sort_defined(&mut schema.objects);
             for d in &mut schema.domains {
                 d.checks
                     .sort_by_cached_key(|c| (c.name.clone(), normalize_sql(&c.expression)));
@@ -84,6 +91,13 @@ impl Snapshot {
     pub fn normalized(mut self) -> Self {
         self.normalize();
         self
+    }
+}
+
+fn sort_defined(list: &mut [DefinedObject]) {
+    list.sort_by(|a, b| (a.kind, &a.name, &a.arguments).cmp(&(b.kind, &b.name, &b.arguments)));
+    for o in list {
+        o.version_hash = o.definition_hash();
     }
 }
 
@@ -201,6 +215,15 @@ impl EnumType {
         let mut e = self.clone();
         e.version_hash.clear();
         content_hash(&e)
+    }
+}
+
+impl DefinedObject {
+    pub fn definition_hash(&self) -> String {
+        let mut o = self.clone();
+        o.version_hash.clear();
+        o.definition = normalize_sql(&o.definition);
+        content_hash(&o)
     }
 }
 

@@ -123,6 +123,7 @@ pub(super) async fn read_objects(
             min_value: Some(r.try_get("min")?),
             max_value: Some(r.try_get("max")?),
             cycle: r.try_get::<i64, _>("cycle")? != 0,
+            cache: None,
             owned_by: None,
             comment: None,
             version_hash: String::new(),

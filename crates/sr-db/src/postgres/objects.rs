@@ -31,6 +31,7 @@ pub(super) async fn read_schema_objects(
             min_value: Some(r.try_get("min")?),
             max_value: Some(r.try_get("max")?),
             cycle: r.try_get("cycle")?,
+            cache: None,
             owned_by: r.try_get("owned_by")?,
             comment: r.try_get("comment")?,
             version_hash: String::new(),

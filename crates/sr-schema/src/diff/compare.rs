@@ -65,6 +65,14 @@ pub(crate) fn compare(a: &Snapshot, b: &Snapshot) -> Vec<ObjectChange> {
         }
         compare_schema(name, sa.unwrap_or(&empty), sb.unwrap_or(&empty), &mut out);
     }
+    // Database-wide objects, under an empty schema name.
+    if !a.objects.is_empty() || !b.objects.is_empty() {
+        let wide = |s: &Snapshot| Schema {
+            objects: s.objects.clone(),
+            ..Schema::default()
+        };
+        compare_schema("", &wide(a), &wide(b), &mut out);
+    }
     out
 }
 
@@ -172,6 +180,15 @@ fn objects(s: &Schema) -> BTreeMap<Key, Object> {
             Some(&x.table),
             None,
             Object::Trigger(x.clone()),
+        );
+    }
+    for x in &s.objects {
+        put(
+            x.kind,
+            &x.name,
+            None,
+            x.arguments.as_deref(),
+            Object::Defined(x.clone()),
         );
     }
     m
@@ -294,8 +311,11 @@ fn compare_object(before: &Object, after: &Object) -> Vec<AttributeChange> {
                     Some(x.labels.join(", ")),
                     Some(y.labels.join(", ")),
                 );
-                // Removing a label loses the rows that carry it.
-                a.destructive = x.labels.iter().any(|l| !y.labels.contains(l));
+                // Removing a label loses the rows that carry it; a label
+                // renamed in place keeps them.
+                a.destructive = x.labels.iter().any(|l| !y.labels.contains(l))
+                    && crate::ddl::enum_plan(&x.labels, &y.labels)
+                        == crate::ddl::EnumPlan::Recreate;
                 out.push(a);
             }
             cmp(&mut out, "comment", &x.comment, &y.comment);
@@ -312,6 +332,7 @@ fn compare_object(before: &Object, after: &Object) -> Vec<AttributeChange> {
             cmp(&mut out, "min_value", &x.min_value, &y.min_value);
             cmp(&mut out, "max_value", &x.max_value, &y.max_value);
             cmp(&mut out, "cycle", &Some(x.cycle), &Some(y.cycle));
+            cmp(&mut out, "cache", &x.cache, &y.cache);
             cmp(&mut out, "owned_by", &x.owned_by, &y.owned_by);
             cmp(&mut out, "comment", &x.comment, &y.comment);
         }
@@ -385,6 +406,16 @@ fn compare_object(before: &Object, after: &Object) -> Vec<AttributeChange> {
             cmp(&mut out, "comment", &x.comment, &y.comment);
         }
         (Object::Extension(_), Object::Extension(_)) => {}
+        (Object::Defined(x), Object::Defined(y)) => {
+            if normalize_sql(&x.definition) != normalize_sql(&y.definition) {
+                out.push(attr(
+                    "definition",
+                    Some(x.definition.clone()),
+                    Some(y.definition.clone()),
+                ));
+            }
+            cmp(&mut out, "comment", &x.comment, &y.comment);
+        }
         (Object::Policy(x), Object::Policy(y)) => {
             cmp(
                 &mut out,
