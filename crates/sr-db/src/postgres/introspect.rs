@@ -9,7 +9,7 @@ use sr_schema::{
 };
 
 use super::rows::{column, foreign_key, index, trigger_events, trigger_when};
-use super::{objects, queries};
+use super::{defined, depend, objects, queries};
 use crate::DbError;
 
 /// Where a relation's parts go once read.
@@ -56,6 +56,9 @@ pub(crate) async fn introspect(
 }
 
 async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, sqlx::Error> {
+    let version: i32 = sqlx::query_scalar("SELECT current_setting('server_version_num')::int4")
+        .fetch_one(&mut *conn)
+        .await?;
     let mut schemas: Vec<Schema> = Vec::new();
     for r in sqlx::query(&queries::schemas())
         .fetch_all(&mut *conn)
@@ -136,7 +139,7 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
     }
     let oids: Vec<i64> = rels.keys().copied().collect();
 
-    for r in sqlx::query(queries::COLUMNS)
+    for r in sqlx::query(&queries::columns(version))
         .bind(&oids)
         .fetch_all(&mut *conn)
         .await?
@@ -145,14 +148,32 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
         match rels.get(&rel) {
             Some(Rel::Table(si, ti)) => {
                 let table = &mut schemas[*si].tables[*ti];
-                // Inherited columns belong to the parent's definition.
-                let local: bool = r.try_get("local")?;
-                if local
-                    || !table.options.contains_key("partition_of")
-                        && !table.options.contains_key("inherits")
-                {
-                    table.columns.push(column(&r)?);
+                // A partition's columns are its parent's, and so are the
+                // columns a child inherits (even one it also declared):
+                // the parent's definition holds them.
+                let inherited = r.try_get::<i64, _>("inherited")? > 0;
+                if table.options.contains_key("partition_of") || inherited {
+                    continue;
                 }
+                let c = column(&r)?;
+                if let Some(st) = r.try_get::<Option<String>, _>("storage")? {
+                    let name = match st.as_str() {
+                        "p" => "plain",
+                        "e" => "external",
+                        "m" => "main",
+                        _ => "extended",
+                    };
+                    table
+                        .options
+                        .insert(format!("storage.{}", c.name), name.to_owned());
+                }
+                if let Some(cm) = r.try_get::<Option<String>, _>("compression")? {
+                    let name = if cm == "l" { "lz4" } else { "pglz" };
+                    table
+                        .options
+                        .insert(format!("compression.{}", c.name), name.to_owned());
+                }
+                table.columns.push(c);
             }
             Some(Rel::View(si, vi)) => schemas[*si].views[*vi].columns.push(r.try_get("name")?),
             None => {}
@@ -255,9 +276,13 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
         });
     }
     objects::read_schema_objects(&mut *conn, &mut schemas).await?;
+    let (objects, mut dependencies) = defined::read(&mut *conn, &mut schemas, version).await?;
+    dependencies.extend(depend::read(&mut *conn).await?);
 
     let mut snapshot = Snapshot::new(Dialect::Postgres, database);
     snapshot.schemas = schemas;
+    snapshot.objects = objects;
+    snapshot.dependencies = Some(dependencies);
     snapshot.normalize();
     Ok(snapshot)
 }

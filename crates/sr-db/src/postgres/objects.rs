@@ -31,7 +31,7 @@ pub(super) async fn read_schema_objects(
             min_value: Some(r.try_get("min")?),
             max_value: Some(r.try_get("max")?),
             cycle: r.try_get("cycle")?,
-            cache: None,
+            cache: Some(r.try_get::<i64, _>("cache")?).filter(|c| *c != 1),
             owned_by: r.try_get("owned_by")?,
             comment: r.try_get("comment")?,
             version_hash: String::new(),

@@ -38,19 +38,31 @@ pub(super) fn relations() -> String {
     )
 }
 
-pub(super) const COLUMNS: &str = "SELECT a.attrelid::int8 AS rel, a.attname::text AS name, \
+/// Columns; compression (14 and later) where the server has it.
+pub(super) fn columns(version: i32) -> String {
+    let compression = if version >= 140_000 {
+        "NULLIF(a.attcompression, '')::text"
+    } else {
+        "NULL::text"
+    };
+    format!(
+        "SELECT a.attrelid::int8 AS rel, a.attname::text AS name, \
         format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable, \
         pg_get_expr(ad.adbin, ad.adrelid) AS default, a.attidentity::text AS identity, \
         a.attgenerated::text AS generated, \
         CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END AS collation, \
-        dsc.description AS comment, a.attislocal AS local \
+        dsc.description AS comment, a.attislocal AS local, a.attinhcount::int8 AS inherited, \
+        CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage, \
+        {compression} AS compression \
      FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid \
      LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
      LEFT JOIN pg_collation co ON co.oid = a.attcollation \
      LEFT JOIN pg_description dsc ON dsc.objoid = a.attrelid \
           AND dsc.classoid = 'pg_class'::regclass AND dsc.objsubid = a.attnum \
      WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped \
-     ORDER BY a.attrelid, a.attnum";
+     ORDER BY a.attrelid, a.attnum"
+    )
+}
 
 pub(super) const CONSTRAINTS: &str = "SELECT c.conrelid::int8 AS rel, c.conname::text AS name, \
         c.contype::text AS type, \
@@ -101,7 +113,7 @@ pub(super) fn sequences() -> String {
     format!(
         "SELECT n.nspname::text AS schema, c.relname::text AS name, format_type(s.seqtypid, NULL) AS type, \
                 s.seqstart AS start, s.seqincrement AS increment, s.seqmin AS min, s.seqmax AS max, \
-                s.seqcycle AS cycle, obj_description(c.oid, 'pg_class') AS comment, \
+                s.seqcycle AS cycle, s.seqcache AS cache, obj_description(c.oid, 'pg_class') AS comment, \
                 (SELECT r.relname || '.' || a.attname FROM pg_depend d \
                    JOIN pg_class r ON r.oid = d.refobjid \
                    JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid \
@@ -124,7 +136,7 @@ pub(super) fn routines() -> String {
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang \
          WHERE p.prokind IN ('f', 'p') AND {USER_SCHEMA} \
            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass \
-                           AND d.objid = p.oid AND d.deptype = 'e')"
+                           AND d.objid = p.oid AND d.deptype IN ('e', 'i'))"
     )
 }
 

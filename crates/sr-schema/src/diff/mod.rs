@@ -87,6 +87,37 @@ impl ObjectType {
         })
     }
 
+    /// Every object type.
+    pub const ALL: [ObjectType; 22] = [
+        ObjectType::Schema,
+        ObjectType::Extension,
+        ObjectType::Enum,
+        ObjectType::Domain,
+        ObjectType::Sequence,
+        ObjectType::Function,
+        ObjectType::Procedure,
+        ObjectType::Table,
+        ObjectType::View,
+        ObjectType::MaterializedView,
+        ObjectType::Index,
+        ObjectType::Trigger,
+        ObjectType::Policy,
+        ObjectType::Privilege,
+        ObjectType::Aggregate,
+        ObjectType::Collation,
+        ObjectType::Operator,
+        ObjectType::Cast,
+        ObjectType::Type,
+        ObjectType::EventTrigger,
+        ObjectType::Publication,
+        ObjectType::Event,
+    ];
+
+    /// The type `as_str` spells `name`.
+    pub fn from_name(name: &str) -> Option<ObjectType> {
+        ObjectType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ObjectType::Schema => "schema",

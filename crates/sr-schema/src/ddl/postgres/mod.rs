@@ -381,11 +381,8 @@ fn creations<'a>(
             (Some(Object::Sequence(a)), Some(Object::Sequence(b)))
                 if types::sequence_settings_differ(a, b) =>
             {
-                st.one(
-                    rank::SEQUENCE,
-                    Some(Node::alter(c.id())),
-                    sequence(&c.schema, b, "ALTER"),
-                );
+                let step = st.add(rank::SEQUENCE, Some(Node::alter(c.id())));
+                types::alter_sequence(step, &c.schema, a, b);
             }
             _ => {}
         }
@@ -429,12 +426,38 @@ fn creations<'a>(
         }
     }
     for (c, a, b) in changed_tables {
+        let (pa, pb) = (table::partition(a), table::partition(b));
+        let t = qn(D, &c.schema, &b.name);
+        if let Some((parent, _)) = pa.filter(|_| pa != pb) {
+            // Before the parent changes, so the table keeps the columns it
+            // had (and is given the ones it lacks by its own alteration).
+            st.one(rank::ALTER_TABLE - 5, None, table::detach(parent, &t));
+        }
+        let a_cols = effective(plan.from, &c.schema, a);
+        let b_cols = effective(plan.to, &c.schema, b);
         alter_table(
             st.add(rank::ALTER_TABLE, Some(Node::alter(c.id()))),
             &c.schema,
-            a,
-            b,
+            &a_cols,
+            &b_cols,
         );
+        if let Some((parent, bound)) = pb.filter(|_| pa != pb) {
+            let parent_id = match parent.split_once('.') {
+                Some((s, n)) => ObjectId::new(ObjectType::Table, s, n),
+                None => ObjectId::new(ObjectType::Table, &c.schema, parent),
+            };
+            st.one(
+                rank::ALTER_TABLE + 5,
+                None,
+                format!(
+                    "ALTER TABLE {} ATTACH PARTITION {t} {bound}",
+                    table::qualified(parent)
+                ),
+            )
+            .after(Node::alter(c.id()))
+            .after(Node::alter(parent_id.clone()))
+            .after(Node::create(parent_id));
+        }
     }
     for (c, t) in &tables {
         for fk in &t.foreign_keys {
@@ -454,6 +477,25 @@ fn creations<'a>(
     for (c, a, b) in changed_tables {
         table::deferrable(st.add(rank::DEFERRABLE, None), &c.schema, Some(a), b);
     }
+}
+
+/// `t` with the columns it really has: a partition's are its parent's
+/// (looked up in `snap`, through any number of levels).
+fn effective(snap: Option<&crate::Snapshot>, schema: &str, t: &Table) -> Table {
+    let mut out = t.clone();
+    let mut current = t;
+    for _ in 0..8 {
+        let Some((parent, _)) = table::partition(current) else {
+            break;
+        };
+        let (ps, pn) = parent.split_once('.').unwrap_or((schema, parent));
+        let Some(p) = snap.and_then(|s| s.table(ps, pn)) else {
+            break;
+        };
+        out.columns = p.columns.clone();
+        current = p;
+    }
+    out
 }
 
 fn add_foreign_key(st: &mut Steps, schema: &str, table: &str, fk: &crate::model::ForeignKey) {

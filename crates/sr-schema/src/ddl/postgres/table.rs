@@ -134,21 +134,9 @@ pub(super) fn alter_table(s: &mut Step, schema: &str, a: &Table, b: &Table) {
             drop_constraint(s, schema, &a.name, Some(name));
         }
     }
-    fn partition(x: &Table) -> Option<(&String, &String)> {
-        x.options
-            .get("partition_of")
-            .zip(x.options.get("partition_bound"))
-    }
-    if let Some((parent, _)) = partition(a)
-        && partition(a) != partition(b)
-    {
-        s.sql(format!(
-            "ALTER TABLE {} DETACH PARTITION {t}",
-            qualified(parent)
-        ));
-    }
-    // A partition's columns are its parent's.
-    if partition(a).is_none() && partition(b).is_none() {
+    // A partition's columns are its parent's; one attached or detached
+    // gets or keeps its parent's (`effective`).
+    if partition(a).is_none() || partition(b).is_none() {
         alter_columns(s, &t, a, b);
     }
     column_storage(s, schema, Some(a), b);
@@ -210,14 +198,39 @@ pub(super) fn alter_table(s: &mut Step, schema: &str, a: &Table, b: &Table) {
             ));
         }
     }
-    if let Some((parent, bound)) = partition(b)
-        && partition(a) != partition(b)
-    {
-        s.sql(format!(
-            "ALTER TABLE {} ATTACH PARTITION {t} {bound}",
-            qualified(parent)
-        ));
-    }
+}
+
+/// Detaches partition `t` (quoted) from `parent` (`schema.name`). What the
+/// partition had from its parent stays behind as its own: indexes attached
+/// to the parent's and the parent's constraints. They have names the
+/// server made up, so one block finds and drops them; the table's own
+/// alteration then gives it what it should have.
+pub(super) fn detach(parent: &str, t: &str) -> String {
+    let parent = qualified(parent);
+    let name = crate::ddl::common::lit(t);
+    format!(
+        "DO $sr$\nDECLARE\n    constraints text[];\n    indexes text[];\n    x text;\nBEGIN\n    \
+         SELECT array_agg(quote_ident(conname)) INTO constraints FROM pg_constraint\n     \
+         WHERE conrelid = {name}::regclass AND NOT conislocal;\n    \
+         SELECT array_agg(i.indexrelid::regclass::text) INTO indexes FROM pg_index i\n     \
+         JOIN pg_inherits h ON h.inhrelid = i.indexrelid\n     \
+         WHERE i.indrelid = {name}::regclass\n       \
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid);\n    \
+         EXECUTE 'ALTER TABLE {parent_sql} DETACH PARTITION {t_sql}';\n    \
+         FOREACH x IN ARRAY coalesce(constraints, '{{}}') LOOP\n        \
+         EXECUTE 'ALTER TABLE {t_sql} DROP CONSTRAINT IF EXISTS ' || x;\n    END LOOP;\n    \
+         FOREACH x IN ARRAY coalesce(indexes, '{{}}') LOOP\n        \
+         EXECUTE 'DROP INDEX IF EXISTS ' || x;\n    END LOOP;\nEND\n$sr$",
+        parent_sql = parent.replace('\'', "''"),
+        t_sql = t.replace('\'', "''"),
+    )
+}
+
+/// `(parent, bound)` of a partition.
+pub(super) fn partition(x: &Table) -> Option<(&String, &String)> {
+    x.options
+        .get("partition_of")
+        .zip(x.options.get("partition_bound"))
 }
 
 fn alter_columns(s: &mut Step, t: &str, a: &Table, b: &Table) {

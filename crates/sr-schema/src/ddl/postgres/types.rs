@@ -252,6 +252,19 @@ pub(super) fn alter_domain(s: &mut Step, schema: &str, a: &Domain, b: &Domain) {
     }
 }
 
+/// `ALTER SEQUENCE` to `b`'s settings; it restarts at `b`'s start when
+/// the bounds narrow, since the current value may lie outside them (which
+/// can hand out values again: destructive).
+pub(super) fn alter_sequence(s: &mut Step, schema: &str, a: &Sequence, b: &Sequence) {
+    let narrowed = b.min_value.unwrap_or(i64::MIN) > a.min_value.unwrap_or(i64::MIN)
+        || b.max_value.unwrap_or(i64::MAX) < a.max_value.unwrap_or(i64::MAX);
+    let mut sql = sequence(schema, b, "ALTER");
+    if narrowed {
+        sql.push_str(" RESTART");
+    }
+    s.destructive(sql, narrowed);
+}
+
 pub(super) fn sequence(schema: &str, q_: &Sequence, verb: &str) -> String {
     let mut sql = format!("{verb} SEQUENCE {}", qn(D, schema, &q_.name));
     if let Some(t) = &q_.data_type {
