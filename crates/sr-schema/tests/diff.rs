@@ -161,6 +161,7 @@ fn referenced_tables_come_first_and_dependents_go_first() {
         verbs(&empty, &full, Dialect::Postgres),
         [
             "BEGIN",
+            "SET LOCAL search_path TO DEFAULT",
             "CREATE TABLE \"public\".\"customers\"",
             "CREATE TABLE \"public\".\"orders\"",
             "ALTER TABLE \"public\".\"orders\" ADD CONSTRAINT \"orders_customer_fk\" FOREIGN KEY",
@@ -174,6 +175,7 @@ fn referenced_tables_come_first_and_dependents_go_first() {
         verbs(&full, &empty, Dialect::Postgres),
         [
             "BEGIN",
+            "SET LOCAL search_path TO DEFAULT",
             "DROP VIEW \"public\".\"v\"",
             "DROP TABLE \"public\".\"orders\"",
             "DROP TABLE \"public\".\"customers\"",

@@ -46,6 +46,13 @@ pub(crate) async fn introspect(
         .execute(&mut *tx)
         .await
         .map_err(fail("starting a read transaction"))?;
+    // Names in definitions are printed qualified or not by the search
+    // path: read them under the database's own default, whatever an
+    // earlier script did to this pooled session (a pg_dump file empties it).
+    sqlx::query("SET LOCAL search_path TO DEFAULT")
+        .execute(&mut *tx)
+        .await
+        .map_err(fail("starting a read transaction"))?;
     let snapshot = read_all(&mut tx, database)
         .await
         .map_err(fail("reading the catalog"))?;

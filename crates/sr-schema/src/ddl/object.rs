@@ -134,7 +134,10 @@ pub fn create_sql(
         .statements
         .iter()
         .filter(|s| {
-            !s.sql.starts_with("PRAGMA foreign_keys") && s.sql != "BEGIN" && s.sql != "COMMIT"
+            !s.sql.starts_with("PRAGMA foreign_keys")
+                && !s.sql.starts_with("SET LOCAL search_path")
+                && s.sql != "BEGIN"
+                && s.sql != "COMMIT"
         })
         .map(|s| format!("{};", s.sql))
         .collect();

@@ -219,7 +219,8 @@ impl<'a> Plan<'a> {
         Closure { dropped, recreated }
     }
 
-    /// Removed tables, referencing ones before the tables they reference.
+    /// Removed tables, referencing ones (and partitions and inheriting
+    /// tables) before the tables they reference.
     pub fn tables_to_drop(&self) -> Vec<(&'a ObjectChange, &'a Table)> {
         let mut left: Vec<(&ObjectChange, &Table)> = self
             .of(ObjectType::Table, ChangeKind::Removed)
@@ -232,14 +233,23 @@ impl<'a> Plan<'a> {
         while !left.is_empty() {
             // A table nobody left references can go now; in a cycle take
             // the first (its foreign keys are dropped before any table).
+            // Partitions and inheriting tables count as referencing their
+            // parents: they go first.
             let pos = left
                 .iter()
                 .position(|(c, t)| {
                     !left.iter().any(|(_, o)| {
-                        o.name != t.name
-                            && o.foreign_keys.iter().any(|f| {
-                                f.referenced_table == t.name && f.referenced_schema == c.schema
+                        let child_of = |key: &str| {
+                            o.options.get(key).is_some_and(|ps| {
+                                ps.split(", ")
+                                    .any(|p| p == format!("{}.{}", c.schema, t.name) || p == t.name)
                             })
+                        };
+                        o.name != t.name
+                            && (o.foreign_keys.iter().any(|f| {
+                                f.referenced_table == t.name && f.referenced_schema == c.schema
+                            }) || child_of("partition_of")
+                                || child_of("inherits"))
                     })
                 })
                 .unwrap_or(0);

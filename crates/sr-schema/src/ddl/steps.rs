@@ -17,6 +17,7 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
 use super::Statement;
+use crate::diff::ObjectType;
 use crate::model::{Dependency, ObjectId};
 
 /// What a step does to its object.
@@ -169,6 +170,22 @@ impl Steps {
                 }
             }
         }
+        // An index, trigger or policy without a drop of its own goes with
+        // its table or view: that drop stands for it.
+        let drops_of = |id: &ObjectId| -> Vec<usize> {
+            let own = get(&dropped, id);
+            match (&id.table, own.is_empty()) {
+                (Some(t), true) => [
+                    ObjectType::Table,
+                    ObjectType::View,
+                    ObjectType::MaterializedView,
+                ]
+                .into_iter()
+                .flat_map(|k| get(&dropped, &ObjectId::new(k, &id.schema, t)))
+                .collect(),
+                _ => own,
+            }
+        };
         for d in from {
             if d.object == d.on {
                 continue;
@@ -180,7 +197,7 @@ impl Steps {
             if gone.is_empty() && altered.is_empty() {
                 continue;
             }
-            for y in get(&dropped, &d.object) {
+            for y in drops_of(&d.object) {
                 for x in gone.iter().chain(&altered) {
                     edge(y, *x);
                 }
@@ -256,7 +273,6 @@ impl Steps {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diff::ObjectType;
 
     fn id(kind: ObjectType, name: &str) -> ObjectId {
         ObjectId::new(kind, "s", name)

@@ -80,11 +80,22 @@ pub(crate) fn render(plan: &Plan<'_>) -> MigrationScript {
     let relations = closure.recreated_relations();
     for (schema, i) in plan.indexes_to_create(&closure, &relations) {
         let id = ObjectId::new(ObjectType::Index, &schema, &i.name).on_table(&i.table);
-        st.one(
-            rank::FOREIGN_KEY - 1,
-            Some(Node::create(id)),
-            create_index(D, &schema, i),
-        );
+        let sql = create_index(D, &schema, i);
+        let sql = if closure.recreates(&id) {
+            // `CREATE [kind] INDEX n ON t (...)` as `ALTER TABLE t DROP
+            // INDEX n, ADD [kind] INDEX n (...)`.
+            let on = format!(" ON {} ", q(D, &i.table));
+            let (head, keys) = sql.split_once(&on).unwrap_or((&sql, ""));
+            let kind = head.trim_start_matches("CREATE ");
+            format!(
+                "ALTER TABLE {} DROP INDEX {}, ADD {kind} {keys}",
+                q(D, &i.table),
+                q(D, &i.name)
+            )
+        } else {
+            sql
+        };
+        st.one(rank::FOREIGN_KEY - 1, Some(Node::create(id)), sql);
     }
     for (c, t) in &added {
         for fk in &t.foreign_keys {
@@ -151,6 +162,9 @@ fn drops<'a>(
                 format!("DROP TRIGGER {}", q(D, &id.name)),
             ),
             ObjectType::View => (rank::DROP_VIEW, format!("DROP VIEW {}", q(D, &id.name))),
+            // A changed index is replaced in one statement (below), so a
+            // foreign key that needs it is never left without one.
+            ObjectType::Index if closure.recreates(id) => continue,
             ObjectType::Index => match &id.table {
                 Some(t) => (
                     rank::DROP_INDEX,

@@ -81,7 +81,18 @@ pub(crate) fn render(plan: &Plan<'_>) -> MigrationScript {
     security_creates(&mut st, plan, &closure, &relations);
     comments(&mut st, plan, &closure, &views);
 
-    let ordered = st.order(&plan.deps_from, &plan.deps_to);
+    let mut ordered = st.order(&plan.deps_from, &plan.deps_to);
+    if !ordered.inside.is_empty() {
+        // Definitions come from the catalog printed under the database's
+        // default search path, and run under it whatever the session set.
+        ordered.inside.insert(
+            0,
+            super::Statement {
+                sql: "SET LOCAL search_path TO DEFAULT".into(),
+                destructive: false,
+            },
+        );
+    }
     let mut script = MigrationScript::transactional(ordered.outside, ordered.inside);
     if script
         .statements
