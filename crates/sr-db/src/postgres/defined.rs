@@ -95,7 +95,7 @@ async fn aggregates(conn: &mut PgConnection, schemas: &mut [Schema]) -> Result<(
         comment = comment("pg_proc", "p.oid"),
         member = not_member("pg_proc", "p.oid"),
     );
-    for r in sqlx::query(&sql).fetch_all(&mut *conn).await? {
+    for r in crate::timing::timed(sqlx::query(&sql).fetch_all(&mut *conn)).await? {
         let schema: String = r.try_get("schema")?;
         let name: String = r.try_get("name")?;
         let kind: String = r.try_get("kind")?;
@@ -217,7 +217,7 @@ async fn collations(
         comment = comment("pg_collation", "c.oid"),
         member = not_member("pg_collation", "c.oid"),
     );
-    for r in sqlx::query(&sql).fetch_all(&mut *conn).await? {
+    for r in crate::timing::timed(sqlx::query(&sql).fetch_all(&mut *conn)).await? {
         let schema: String = r.try_get("schema")?;
         let name: String = r.try_get("name")?;
         let mut parts = Vec::new();
@@ -270,7 +270,7 @@ async fn operators(conn: &mut PgConnection, schemas: &mut [Schema]) -> Result<()
         comment = comment("pg_operator", "o.oid"),
         member = not_member("pg_operator", "o.oid"),
     );
-    for r in sqlx::query(&sql).fetch_all(&mut *conn).await? {
+    for r in crate::timing::timed(sqlx::query(&sql).fetch_all(&mut *conn)).await? {
         let schema: String = r.try_get("schema")?;
         let name: String = r.try_get("name")?;
         let left: String = r.try_get("lefttype")?;
@@ -347,7 +347,7 @@ async fn types(conn: &mut PgConnection, schemas: &mut [Schema]) -> Result<(), sq
         comment = comment("pg_type", "t.oid"),
         member = not_member("pg_type", "t.oid"),
     );
-    for r in sqlx::query(&sql).fetch_all(&mut *conn).await? {
+    for r in crate::timing::timed(sqlx::query(&sql).fetch_all(&mut *conn)).await? {
         let schema: String = r.try_get("schema")?;
         let name: String = r.try_get("name")?;
         let definition = if r.try_get::<String, _>("kind")? == "c" {
@@ -392,7 +392,7 @@ async fn casts(conn: &mut PgConnection) -> Result<Vec<DefinedObject>, sqlx::Erro
         member = not_member("pg_cast", "c.oid"),
     );
     let mut out = Vec::new();
-    for r in sqlx::query(&sql).fetch_all(&mut *conn).await? {
+    for r in crate::timing::timed(sqlx::query(&sql).fetch_all(&mut *conn)).await? {
         let name = format!(
             "{} AS {}",
             r.try_get::<String, _>("source")?,
@@ -428,7 +428,7 @@ async fn event_triggers(conn: &mut PgConnection) -> Result<Vec<DefinedObject>, s
         member = not_member("pg_event_trigger", "e.oid"),
     );
     let mut out = Vec::new();
-    for r in sqlx::query(&sql).fetch_all(&mut *conn).await? {
+    for r in crate::timing::timed(sqlx::query(&sql).fetch_all(&mut *conn)).await? {
         let name: String = r.try_get("name")?;
         let tags: Option<Vec<String>> = r.try_get("tags")?;
         let when = match tags.filter(|t| !t.is_empty()) {
@@ -486,7 +486,7 @@ async fn publications(
     );
     let mut out = Vec::new();
     let mut deps = Vec::new();
-    for r in sqlx::query(&sql).fetch_all(&mut *conn).await? {
+    for r in crate::timing::timed(sqlx::query(&sql).fetch_all(&mut *conn)).await? {
         let name: String = r.try_get("name")?;
         let mut what: Vec<String> = Vec::new();
         if r.try_get::<bool, _>("all_tables")? {

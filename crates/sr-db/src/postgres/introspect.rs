@@ -63,14 +63,13 @@ pub(crate) async fn introspect(
 }
 
 async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, sqlx::Error> {
-    let version: i32 = sqlx::query_scalar("SELECT current_setting('server_version_num')::int4")
-        .fetch_one(&mut *conn)
-        .await?;
+    let version: i32 = crate::timing::timed(
+        sqlx::query_scalar("SELECT current_setting('server_version_num')::int4")
+            .fetch_one(&mut *conn),
+    )
+    .await?;
     let mut schemas: Vec<Schema> = Vec::new();
-    for r in sqlx::query(&queries::schemas())
-        .fetch_all(&mut *conn)
-        .await?
-    {
+    for r in crate::timing::timed(sqlx::query(&queries::schemas()).fetch_all(&mut *conn)).await? {
         let mut s = Schema::new(r.try_get::<String, _>("name")?);
         s.comment = r.try_get("comment")?;
         schemas.push(s);
@@ -78,10 +77,7 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
     let index_of = |schemas: &[Schema], name: &str| schemas.iter().position(|s| s.name == name);
 
     let mut rels: HashMap<i64, Rel> = HashMap::new();
-    for r in sqlx::query(&queries::relations())
-        .fetch_all(&mut *conn)
-        .await?
-    {
+    for r in crate::timing::timed(sqlx::query(&queries::relations()).fetch_all(&mut *conn)).await? {
         let schema: String = r.try_get("schema")?;
         let Some(si) = index_of(&schemas, &schema) else {
             continue;
@@ -146,11 +142,24 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
     }
     let oids: Vec<i64> = rels.keys().copied().collect();
 
-    for r in sqlx::query(&queries::columns(version))
-        .bind(&oids)
-        .fetch_all(&mut *conn)
-        .await?
-    {
+    let mut column_rows = crate::timing::timed(
+        sqlx::query(&queries::columns(version))
+            .bind(&oids)
+            .fetch_all(&mut *conn),
+    )
+    .await?;
+    // Columns in ordinal order, table by table (the query does not sort).
+    let mut order: Vec<(i64, i64, usize)> = Vec::with_capacity(column_rows.len());
+    for (i, r) in column_rows.iter().enumerate() {
+        order.push((r.try_get("rel")?, r.try_get("num")?, i));
+    }
+    order.sort_unstable();
+    let mut slots: Vec<Option<sqlx::postgres::PgRow>> = column_rows.drain(..).map(Some).collect();
+    let sorted: Vec<sqlx::postgres::PgRow> = order
+        .into_iter()
+        .filter_map(|(_, _, i)| slots[i].take())
+        .collect();
+    for r in sorted {
         let rel: i64 = r.try_get("rel")?;
         match rels.get(&rel) {
             Some(Rel::Table(si, ti)) => {
@@ -187,10 +196,12 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
         }
     }
 
-    for r in sqlx::query(queries::CONSTRAINTS)
-        .bind(&oids)
-        .fetch_all(&mut *conn)
-        .await?
+    for r in crate::timing::timed(
+        sqlx::query(queries::CONSTRAINTS)
+            .bind(&oids)
+            .fetch_all(&mut *conn),
+    )
+    .await?
     {
         let Some(Rel::Table(si, ti)) = rels.get(&r.try_get::<i64, _>("rel")?) else {
             continue;
@@ -235,10 +246,12 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
         }
     }
 
-    for r in sqlx::query(queries::INDEXES)
-        .bind(&oids)
-        .fetch_all(&mut *conn)
-        .await?
+    for r in crate::timing::timed(
+        sqlx::query(queries::INDEXES)
+            .bind(&oids)
+            .fetch_all(&mut *conn),
+    )
+    .await?
     {
         let rel: i64 = r.try_get("rel")?;
         let (si, table) = match rels.get(&rel) {
@@ -250,10 +263,12 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
         schemas[si].indexes.push(index);
     }
 
-    for r in sqlx::query(queries::TRIGGERS)
-        .bind(&oids)
-        .fetch_all(&mut *conn)
-        .await?
+    for r in crate::timing::timed(
+        sqlx::query(queries::TRIGGERS)
+            .bind(&oids)
+            .fetch_all(&mut *conn),
+    )
+    .await?
     {
         let rel: i64 = r.try_get("rel")?;
         let (si, table) = match rels.get(&rel) {

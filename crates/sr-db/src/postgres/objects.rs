@@ -16,10 +16,7 @@ pub(super) async fn read_schema_objects(
     schemas: &mut [Schema],
 ) -> Result<(), sqlx::Error> {
     let index_of = |schemas: &[Schema], name: &str| schemas.iter().position(|s| s.name == name);
-    for r in sqlx::query(&queries::sequences())
-        .fetch_all(&mut *conn)
-        .await?
-    {
+    for r in crate::timing::timed(sqlx::query(&queries::sequences()).fetch_all(&mut *conn)).await? {
         let Some(si) = index_of(schemas, &r.try_get::<String, _>("schema")?) else {
             continue;
         };
@@ -38,10 +35,7 @@ pub(super) async fn read_schema_objects(
         });
     }
 
-    for r in sqlx::query(&queries::routines())
-        .fetch_all(&mut *conn)
-        .await?
-    {
+    for r in crate::timing::timed(sqlx::query(&queries::routines()).fetch_all(&mut *conn)).await? {
         let Some(si) = index_of(schemas, &r.try_get::<String, _>("schema")?) else {
             continue;
         };
@@ -62,7 +56,7 @@ pub(super) async fn read_schema_objects(
         });
     }
 
-    for r in sqlx::query(&queries::enums()).fetch_all(&mut *conn).await? {
+    for r in crate::timing::timed(sqlx::query(&queries::enums()).fetch_all(&mut *conn)).await? {
         let Some(si) = index_of(schemas, &r.try_get::<String, _>("schema")?) else {
             continue;
         };
@@ -74,10 +68,7 @@ pub(super) async fn read_schema_objects(
         });
     }
 
-    for r in sqlx::query(&queries::domains())
-        .fetch_all(&mut *conn)
-        .await?
-    {
+    for r in crate::timing::timed(sqlx::query(&queries::domains()).fetch_all(&mut *conn)).await? {
         let Some(si) = index_of(schemas, &r.try_get::<String, _>("schema")?) else {
             continue;
         };
@@ -102,9 +93,7 @@ pub(super) async fn read_schema_objects(
         });
     }
 
-    for r in sqlx::query(&queries::extensions())
-        .fetch_all(&mut *conn)
-        .await?
+    for r in crate::timing::timed(sqlx::query(&queries::extensions()).fetch_all(&mut *conn)).await?
     {
         let Some(si) = index_of(schemas, &r.try_get::<String, _>("schema")?) else {
             continue;
@@ -114,10 +103,7 @@ pub(super) async fn read_schema_objects(
         });
     }
 
-    for r in sqlx::query(&queries::policies())
-        .fetch_all(&mut *conn)
-        .await?
-    {
+    for r in crate::timing::timed(sqlx::query(&queries::policies()).fetch_all(&mut *conn)).await? {
         let Some(si) = index_of(schemas, &r.try_get::<String, _>("schema")?) else {
             continue;
         };
@@ -143,9 +129,7 @@ pub(super) async fn read_schema_objects(
         });
     }
 
-    for r in sqlx::query(&queries::privileges())
-        .fetch_all(&mut *conn)
-        .await?
+    for r in crate::timing::timed(sqlx::query(&queries::privileges()).fetch_all(&mut *conn)).await?
     {
         let Some(si) = index_of(schemas, &r.try_get::<String, _>("schema")?) else {
             continue;

@@ -298,8 +298,14 @@ impl SchemaDiff {
 /// The changes that turn `a` into `b`. Both are normalised first, so the
 /// caller may pass snapshots in any order.
 pub fn diff(a: &Snapshot, b: &Snapshot) -> SchemaDiff {
-    let a = Arc::new(a.clone().normalized());
-    let b = Arc::new(align_database(&a, b.clone()).normalized());
+    // Canonical order only: the comparison reads definitions, never the
+    // version hashes, so they are not computed again here.
+    let mut a = a.clone();
+    a.sort();
+    let a = Arc::new(a);
+    let mut b = align_database(&a, b.clone());
+    b.sort();
+    let b = Arc::new(b);
     let mut changes = compare::compare(&a, &b);
     changes.sort_by(|x, y| {
         (&x.schema, x.object, &x.table, &x.name, &x.arguments).cmp(&(

@@ -63,11 +63,15 @@ pub(super) fn column_def(c: &Column, inline_pk: bool) -> String {
 
 pub(super) fn create_table(name: &str, t: &Table) -> String {
     if let Some(module) = t.options.get("virtual") {
-        // The module arguments are not in the model; name the gap in SQL.
-        return format!(
-            "-- virtual table {} (USING {module}) must be recreated by hand",
-            q(D, name)
-        );
+        // The module's arguments, as written, make the table again (its
+        // shadow tables come with it).
+        return match t.options.get("using") {
+            Some(using) => format!("CREATE VIRTUAL TABLE {} USING {using}", q(D, name)),
+            None => format!(
+                "-- virtual table {} (USING {module}) must be recreated by hand",
+                q(D, name)
+            ),
+        };
     }
     let auto_pk = t
         .primary_key
