@@ -124,6 +124,18 @@ pub(crate) fn render(plan: &Plan<'_>) -> MigrationScript {
             t.definition.trim().trim_end_matches(';').to_owned(),
         );
     }
+    // MariaDB refuses to alter a system-versioned table unless the session
+    // lets the history follow the change.
+    if changed
+        .iter()
+        .any(|(_, a, b)| table::versioned(a) && table::versioned(b))
+    {
+        st.one(
+            rank::SETUP,
+            None,
+            "SET @@system_versioning_alter_history = KEEP",
+        );
+    }
     let ordered = st.order(&plan.deps_from, &plan.deps_to);
     let mut statements = ordered.outside;
     statements.extend(ordered.inside);

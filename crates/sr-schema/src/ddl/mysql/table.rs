@@ -77,7 +77,20 @@ pub(super) fn create_table(t: &Table) -> String {
     if let Some(cm) = &t.comment {
         sql.push_str(&format!(" COMMENT={}", lit(cm)));
     }
+    if versioned(t) {
+        sql.push_str(" WITH SYSTEM VERSIONING");
+    }
+    if let Some(p) = t.options.get("partition_by") {
+        sql.push_str(&format!(" PARTITION BY {p}"));
+    }
     sql
+}
+
+/// A MariaDB system-versioned table.
+pub(super) fn versioned(t: &Table) -> bool {
+    t.options
+        .get("system_versioning")
+        .is_some_and(|v| v == "true")
 }
 
 pub(super) fn alter_table(s: &mut Step, a: &Table, b: &Table, destructive: bool) {
@@ -155,6 +168,9 @@ pub(super) fn alter_table(s: &mut Step, a: &Table, b: &Table, destructive: bool)
             lit(b.comment.as_deref().unwrap_or(""))
         ));
     }
+    if versioned(a) && !versioned(b) {
+        s.destructive(format!("ALTER TABLE {t} DROP SYSTEM VERSIONING"), true);
+    }
     if !ops.is_empty() {
         s.destructive(
             format!("ALTER TABLE {t}\n    {}", ops.join(",\n    ")),
@@ -164,11 +180,32 @@ pub(super) fn alter_table(s: &mut Step, a: &Table, b: &Table, destructive: bool)
     if !post.is_empty() {
         s.sql(format!("ALTER TABLE {t} {}", post.join(" ")));
     }
+    if !versioned(a) && versioned(b) {
+        s.sql(format!("ALTER TABLE {t} ADD SYSTEM VERSIONING"));
+    }
+    match (a.options.get("partition_by"), b.options.get("partition_by")) {
+        (x, Some(p)) if x != Some(p) => {
+            s.sql(format!("ALTER TABLE {t} PARTITION BY {p}"));
+        }
+        (Some(_), None) => {
+            s.sql(format!("ALTER TABLE {t} REMOVE PARTITIONING"));
+        }
+        _ => {}
+    }
 }
 
 pub(super) fn create_view(v: &View) -> String {
+    let security = if v
+        .options
+        .get("sql_security")
+        .is_some_and(|s| s == "invoker")
+    {
+        "SQL SECURITY INVOKER "
+    } else {
+        ""
+    };
     let mut sql = format!(
-        "CREATE VIEW {} AS {}",
+        "CREATE {security}VIEW {} AS {}",
         q(D, &v.name),
         v.definition.trim().trim_end_matches(';')
     );
