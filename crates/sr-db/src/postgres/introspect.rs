@@ -8,7 +8,7 @@ use sr_schema::{
     UniqueConstraint, View,
 };
 
-use super::rows::{column, foreign_key, index, trigger_events, trigger_when};
+use super::rows::{ColumnNames, column, foreign_key, index, names, trigger_events, trigger_when};
 use super::{defined, depend, objects, queries};
 use crate::DbError;
 
@@ -159,6 +159,12 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
         .into_iter()
         .filter_map(|(_, _, i)| slots[i].take())
         .collect();
+    // Every column's name, kept or not (a partition's), for the keys of
+    // constraints and indexes, which the catalog gives as numbers.
+    let mut column_names: ColumnNames = HashMap::with_capacity(sorted.len());
+    for r in &sorted {
+        column_names.insert((r.try_get("rel")?, r.try_get("num")?), r.try_get("name")?);
+    }
     for r in sorted {
         let rel: i64 = r.try_get("rel")?;
         match rels.get(&rel) {
@@ -211,7 +217,9 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
         }
         let table = &mut schemas[*si].tables[*ti];
         let name: Option<String> = Some(r.try_get("name")?);
-        let columns: Vec<String> = r.try_get("columns")?;
+        let rel: i64 = r.try_get("rel")?;
+        let keys: Vec<i64> = r.try_get("keys")?;
+        let columns: Vec<String> = names(&column_names, rel, &keys);
         match r.try_get::<String, _>("type")?.as_str() {
             "p" => table.primary_key = Some(PrimaryKey { name, columns }),
             "u" => table
@@ -239,13 +247,21 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
                 };
                 let key = format!("deferrable.{}", name.clone().unwrap_or_default());
                 table.options.insert(key, mode.to_owned());
-                table.foreign_keys.push(foreign_key(&r, name, columns)?);
+                table
+                    .foreign_keys
+                    .push(foreign_key(&r, name, columns, &column_names)?);
             }
-            "f" => table.foreign_keys.push(foreign_key(&r, name, columns)?),
+            "f" => table
+                .foreign_keys
+                .push(foreign_key(&r, name, columns, &column_names)?),
             _ => {}
         }
     }
 
+    let mut opclasses: HashMap<i64, String> = HashMap::new();
+    for r in crate::timing::timed(sqlx::query(queries::OPCLASSES).fetch_all(&mut *conn)).await? {
+        opclasses.insert(r.try_get("oid")?, r.try_get("name")?);
+    }
     for r in crate::timing::timed(
         sqlx::query(queries::INDEXES)
             .bind(&oids)
@@ -259,7 +275,7 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
             Some(Rel::View(si, vi)) => (*si, schemas[*si].views[*vi].name.clone()),
             None => continue,
         };
-        let index = index(&r, table)?;
+        let index = index(&r, table, &column_names, &opclasses)?;
         schemas[si].indexes.push(index);
     }
 
