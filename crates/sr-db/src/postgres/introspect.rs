@@ -159,6 +159,27 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
         .into_iter()
         .filter_map(|(_, _, i)| slots[i].take())
         .collect();
+    let mut pairs: Vec<(i64, i64)> = Vec::new();
+    for r in &sorted {
+        pairs.push((r.try_get("typid")?, r.try_get("typmod")?));
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    let (typids, typmods): (Vec<i64>, Vec<i64>) = pairs.into_iter().unzip();
+    let mut types: HashMap<(i64, i64), String> = HashMap::with_capacity(typids.len());
+    for r in crate::timing::timed(
+        sqlx::query(queries::TYPE_NAMES)
+            .bind(&typids)
+            .bind(&typmods)
+            .fetch_all(&mut *conn),
+    )
+    .await?
+    {
+        types.insert(
+            (r.try_get("typid")?, r.try_get("typmod")?),
+            r.try_get("name")?,
+        );
+    }
     // Every column's name, kept or not (a partition's), for the keys of
     // constraints and indexes, which the catalog gives as numbers.
     let mut column_names: ColumnNames = HashMap::with_capacity(sorted.len());
@@ -177,7 +198,7 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
                 if table.options.contains_key("partition_of") || inherited {
                     continue;
                 }
-                let c = column(&r)?;
+                let c = column(&r, &types)?;
                 if let Some(st) = r.try_get::<Option<String>, _>("storage")? {
                     let name = match st.as_str() {
                         "p" => "plain",

@@ -6,7 +6,9 @@
 //! exclusion constraint's definition, an index key that is an expression);
 //! key columns come as numbers, named from the columns already read.
 //! (`int2vector`s are read through their text: as arrays they start at 0,
-//! which the driver refuses.)
+//! which the driver refuses.) The oids of the relations read are bound as
+//! one array and matched through `IN (SELECT unnest(…))`, which the planner
+//! hashes; `= ANY($1)` compared every catalog row with every oid.
 //! Comments come from a join on `pg_description`, not from
 //! `obj_description`/`col_description`: those are SQL functions run once
 //! per row, a third of the column query's time on 20,000 columns.
@@ -54,7 +56,7 @@ pub(super) fn columns(version: i32) -> String {
     };
     format!(
         "SELECT a.attrelid::int8 AS rel, a.attname::text AS name, \
-        format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable, \
+        a.atttypid::int8 AS typid, a.atttypmod::int8 AS typmod, NOT a.attnotnull AS nullable, \
         pg_get_expr(ad.adbin, ad.adrelid) AS default, a.attidentity::text AS identity, \
         a.attgenerated::text AS generated, \
         CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END AS collation, \
@@ -67,9 +69,14 @@ pub(super) fn columns(version: i32) -> String {
      LEFT JOIN pg_collation co ON co.oid = a.attcollation \
      LEFT JOIN pg_description dsc ON dsc.objoid = a.attrelid \
           AND dsc.classoid = 'pg_class'::regclass AND dsc.objsubid = a.attnum \
-     WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped"
+     WHERE a.attrelid IN (SELECT unnest($1::int8[])::oid) AND a.attnum > 0 AND NOT a.attisdropped"
     )
 }
+
+/// Type names for `(type oid, modifier)` pairs: each distinct one once
+/// rather than once for each of thousands of columns.
+pub(super) const TYPE_NAMES: &str = "SELECT t.typid, t.typmod, format_type(t.typid::oid, t.typmod::int4) AS name \
+     FROM unnest($1::int8[], $2::int8[]) AS t(typid, typmod)";
 
 pub(super) const CONSTRAINTS: &str = "SELECT c.conrelid::int8 AS rel, c.conname::text AS name, \
         c.contype::text AS type, \
@@ -83,7 +90,7 @@ pub(super) const CONSTRAINTS: &str = "SELECT c.conrelid::int8 AS rel, c.conname:
         c.condeferred AS deferred \
      FROM pg_constraint c \
      LEFT JOIN pg_class rc ON rc.oid = c.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace \
-     WHERE c.conrelid = ANY($1) AND c.contype IN ('p', 'u', 'c', 'f', 'x')";
+     WHERE c.conrelid IN (SELECT unnest($1::int8[])::oid) AND c.contype IN ('p', 'u', 'c', 'f', 'x')";
 
 /// Indexes that are not the index of a primary key, unique or exclusion
 /// constraint (those are described by the constraint).
@@ -100,7 +107,7 @@ pub(super) const INDEXES: &str = "SELECT i.indrelid::int8 AS rel, ic.relname::te
      FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam \
      LEFT JOIN pg_description dsc ON dsc.objoid = ic.oid \
           AND dsc.classoid = 'pg_class'::regclass AND dsc.objsubid = 0 \
-     WHERE i.indrelid = ANY($1) \
+     WHERE i.indrelid IN (SELECT unnest($1::int8[])::oid) \
        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid \
                        AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x')) \
        AND ic.relispartition = false";
@@ -115,7 +122,7 @@ pub(super) const TRIGGERS: &str = "SELECT t.tgrelid::int8 AS rel, t.tgname::text
         obj_description(t.oid, 'pg_trigger') AS comment, \
         ARRAY(SELECT a.attname::text FROM unnest(t.tgattr) WITH ORDINALITY k(n, o) \
               JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.n ORDER BY k.o)::text[] AS update_columns \
-     FROM pg_trigger t WHERE t.tgrelid = ANY($1) AND NOT t.tgisinternal AND t.tgparentid = 0 \
+     FROM pg_trigger t WHERE t.tgrelid IN (SELECT unnest($1::int8[])::oid) AND NOT t.tgisinternal AND t.tgparentid = 0 \
      ORDER BY t.tgname";
 
 pub(super) fn sequences() -> String {

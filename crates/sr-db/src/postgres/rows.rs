@@ -8,12 +8,16 @@ use sr_schema::{
     Column, FkAction, ForeignKey, Generated, Identity, Index, IndexColumn, IndexKey, TriggerEvent,
 };
 
-pub(super) fn column(r: &PgRow) -> Result<Column, sqlx::Error> {
-    let mut c = Column::new(
-        r.try_get::<String, _>("name")?,
-        r.try_get::<String, _>("type")?,
-        r.try_get("nullable")?,
-    );
+/// A column from a row of the column query; `types` names its type.
+pub(super) fn column(
+    r: &PgRow,
+    types: &HashMap<(i64, i64), String>,
+) -> Result<Column, sqlx::Error> {
+    let ty = types
+        .get(&(r.try_get("typid")?, r.try_get("typmod")?))
+        .cloned()
+        .unwrap_or_default();
+    let mut c = Column::new(r.try_get::<String, _>("name")?, ty, r.try_get("nullable")?);
     let default: Option<String> = r.try_get("default")?;
     match r.try_get::<String, _>("generated")?.as_str() {
         "s" => {
