@@ -27,9 +27,11 @@ impl Database {
         })
     }
 
-    /// Runs the statements of `script` in order on one connection, outside a
-    /// transaction (SQLite's `PRAGMA foreign_keys` only works there), and
-    /// stops at the first failure.
+    /// Runs the statements of `script` in order on one connection and stops
+    /// at the first failure. The script holds its own `BEGIN`/`COMMIT`
+    /// (SQLite's `PRAGMA foreign_keys` must run outside them); after a
+    /// failure inside, the transaction is rolled back and the foreign-key
+    /// switch put back, so the connection returns to the pool as it was.
     pub fn apply<'a>(&'a self, script: &'a MigrationScript) -> BoxFuture<'a, Result<(), DbError>> {
         Box::pin(async move {
             let statements: Vec<String> = script.statements.iter().map(|s| s.sql.clone()).collect();
@@ -55,6 +57,20 @@ impl Database {
     }
 }
 
+/// What puts a connection back after a script failed having run `done`:
+/// a rollback of an open transaction, foreign keys switched on again.
+fn undo_after_failure(done: &[String]) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let last = |word: &str| done.iter().rposition(|s| s.eq_ignore_ascii_case(word));
+    if last("BEGIN").is_some_and(|b| last("COMMIT").is_none_or(|c| c < b)) {
+        out.push("ROLLBACK");
+    }
+    if done.iter().any(|s| s == "PRAGMA foreign_keys = OFF") {
+        out.push("PRAGMA foreign_keys = ON");
+    }
+    out
+}
+
 fn first_line(sql: &str) -> String {
     let line = sql.trim_start().lines().next().unwrap_or_default();
     format!("{line} ...")
@@ -66,7 +82,13 @@ fn first_line(sql: &str) -> String {
 async fn run_sqlite(pool: &SqlitePool, statements: &[String]) -> Result<(), (usize, sqlx::Error)> {
     let mut conn = pool.acquire().await.map_err(|e| (0, e))?;
     for (i, sql) in statements.iter().enumerate() {
-        conn.execute(sql.as_str()).await.map_err(|e| (i, e))?;
+        if let Err(e) = conn.execute(sql.as_str()).await {
+            for undo in undo_after_failure(&statements[..i]) {
+                // Best effort: the failure itself is what the caller needs.
+                conn.execute(undo).await.ok();
+            }
+            return Err((i, e));
+        }
     }
     Ok(())
 }
@@ -74,7 +96,13 @@ async fn run_sqlite(pool: &SqlitePool, statements: &[String]) -> Result<(), (usi
 async fn run_postgres(pool: &PgPool, statements: &[String]) -> Result<(), (usize, sqlx::Error)> {
     let mut conn = pool.acquire().await.map_err(|e| (0, e))?;
     for (i, sql) in statements.iter().enumerate() {
-        conn.execute(sql.as_str()).await.map_err(|e| (i, e))?;
+        if let Err(e) = conn.execute(sql.as_str()).await {
+            for undo in undo_after_failure(&statements[..i]) {
+                // Best effort: the failure itself is what the caller needs.
+                conn.execute(undo).await.ok();
+            }
+            return Err((i, e));
+        }
     }
     Ok(())
 }
@@ -82,7 +110,34 @@ async fn run_postgres(pool: &PgPool, statements: &[String]) -> Result<(), (usize
 async fn run_mysql(pool: &MySqlPool, statements: &[String]) -> Result<(), (usize, sqlx::Error)> {
     let mut conn = pool.acquire().await.map_err(|e| (0, e))?;
     for (i, sql) in statements.iter().enumerate() {
-        conn.execute(sql.as_str()).await.map_err(|e| (i, e))?;
+        if let Err(e) = conn.execute(sql.as_str()).await {
+            for undo in undo_after_failure(&statements[..i]) {
+                // Best effort: the failure itself is what the caller needs.
+                conn.execute(undo).await.ok();
+            }
+            return Err((i, e));
+        }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::undo_after_failure;
+
+    fn check(done: &[&str], expected: &[&str]) {
+        let done: Vec<String> = done.iter().map(|s| s.to_string()).collect();
+        assert_eq!(undo_after_failure(&done), expected, "{done:?}");
+    }
+
+    #[test]
+    fn undo_cases() {
+        check(&[], &[]);
+        check(&["BEGIN", "CREATE TABLE t (a int)"], &["ROLLBACK"]);
+        check(&["BEGIN", "COMMIT", "PRAGMA foreign_keys = ON"], &[]);
+        check(
+            &["PRAGMA foreign_keys = OFF", "BEGIN"],
+            &["ROLLBACK", "PRAGMA foreign_keys = ON"],
+        );
+    }
 }

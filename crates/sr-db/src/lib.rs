@@ -25,7 +25,9 @@
 //!   locks, saturation, replication lag, SQLite integrity, last backup);
 //! - [`perf`]: query benches (timed runs with cancellation, plans,
 //!   `pg_stat_statements`), fingerprints and the regression rule;
-//! - `demo`: the bundled demo shop database.
+//! - `demo`: the bundled demo shop database;
+//! - `timing`: [`Database::introspect_timed`], an introspection's time split
+//!   into catalog queries and model building (for the drift bench).
 
 mod connect;
 mod database;
@@ -41,6 +43,7 @@ mod postgres;
 mod query;
 mod server;
 mod sqlite;
+mod timing;
 mod tls;
 mod tunnel;
 mod url;
@@ -50,5 +53,6 @@ pub use database::{BoxFuture, Database, DbPool};
 pub use error::DbError;
 pub use query::{QueryCancel, QueryOutput};
 pub use sr_schema::Dialect;
+pub use timing::IntrospectTiming;
 pub use tunnel::{Trusted, trust_host_key};
 pub use url::{dialect_of_url, redact_url};

@@ -5,6 +5,13 @@
 //! (`render(diff(b, a))`) to the `b` database; introspecting each again must
 //! give no difference from the other side.
 //!
+//! A line `-- @include PATH` in `a.sql` or `b.sql` stands for the file at
+//! PATH (relative to the case's folder): whole published schemas live once
+//! under `tests/golden/samples/` (see `SOURCES.md` there) and several cases
+//! build on them. `-- @include-client PATH DB` includes a script written for
+//! the mysql command-line client and its own database DB, as that client
+//! would send it to a database of ours (see [`client_script`]).
+//!
 //! `SR_GOLDEN_BLESS=1` writes the diffs it finds into `expected.json`
 //! (review them before committing); `SR_GOLDEN_CASE=NAME` runs one case.
 
@@ -90,8 +97,77 @@ async fn load(
     Ok((db, snap))
 }
 
+/// The text of `file` in `case`, with its `-- @include PATH` lines
+/// replaced by the files they name.
+fn read_sql(case: &Path, file: &str) -> Result<String, String> {
+    let text = std::fs::read_to_string(case.join(file)).map_err(|e| format!("{file}: {e}"))?;
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let directive = line.trim();
+        if let Some(path) = directive.strip_prefix("-- @include ") {
+            let included = std::fs::read_to_string(case.join(path.trim()))
+                .map_err(|e| format!("{file}: including {path}: {e}"))?;
+            out.push_str(&included);
+        } else if let Some(rest) = directive.strip_prefix("-- @include-client ") {
+            let (path, db) = rest.trim().rsplit_once(' ').unwrap_or((rest, ""));
+            let included = std::fs::read_to_string(case.join(path.trim()))
+                .map_err(|e| format!("{file}: including {path}: {e}"))?;
+            out.push_str(&client_script(&included, db));
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// A script for the mysql command-line client as that client sends it:
+/// `DELIMITER` lines are the client's own commands (a statement then ends
+/// with the delimiter they set, sent as `;`). The script's choice of its
+/// own database `db` (`DROP SCHEMA`, `CREATE SCHEMA`, `USE`) is left out
+/// and names qualified with it refer to the test's database instead.
+fn client_script(text: &str, db: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut delimiter = ";".to_owned();
+    let own = |l: &str| {
+        let l = l.to_ascii_lowercase();
+        let db = db.to_ascii_lowercase();
+        [
+            format!("drop schema if exists {db};"),
+            format!("create schema {db};"),
+            format!("use {db};"),
+        ]
+        .contains(&l)
+    };
+    for line in text.lines() {
+        let trimmed = line.trim_end();
+        if let Some(d) = trimmed
+            .get(..10)
+            .filter(|p| p.eq_ignore_ascii_case("DELIMITER "))
+            .map(|_| trimmed[10..].trim())
+        {
+            delimiter = d.to_owned();
+            continue;
+        }
+        if own(trimmed.trim()) {
+            continue;
+        }
+        let line = match trimmed.strip_suffix(delimiter.as_str()) {
+            Some(body) if delimiter != ";" => format!("{body};"),
+            _ => trimmed.to_owned(),
+        };
+        if db.is_empty() {
+            out.push_str(&line);
+        } else {
+            out.push_str(&line.replace(&format!("{db}."), ""));
+        }
+        out.push('\n');
+    }
+    out
+}
+
 async fn run_case(dialect: Dialect, case: &Path, tmp: &Path) -> Result<(), String> {
-    let read = |f: &str| std::fs::read_to_string(case.join(f)).map_err(|e| format!("{f}: {e}"));
+    let read = |f: &str| read_sql(case, f);
     let (db_a, snap_a) = load(dialect, tmp, "a", &read("a.sql")?).await?;
     let (db_b, snap_b) = load(dialect, tmp, "b", &read("b.sql")?).await?;
 

@@ -32,6 +32,7 @@ fn script(sql: &str) -> MigrationScript {
             sql: sql.into(),
             destructive: false,
         }],
+        ..MigrationScript::default()
     }
 }
 
@@ -137,6 +138,7 @@ async fn a_change_that_fails_part_way_files_an_incident_with_the_way_back() {
                 destructive: false,
             },
         ],
+        ..MigrationScript::default()
     };
     let err = engine.apply_schema_change(&orders, &two).await.err();
     assert!(err.is_some());

@@ -15,6 +15,8 @@
 //!   destructive changes ([`SchemaDiff`], with a JSON form for `--json`);
 //! - `ddl`: [`render`] turns a diff into a [`MigrationScript`] in
 //!   dependency order, per dialect (the rollback is `render(&diff(b, a))`);
+//! - `infer`: dependencies read from definitions' text, where no catalog
+//!   records them;
 //! - `summary`: object counts of a snapshot.
 
 mod ddl;
@@ -22,6 +24,7 @@ mod dialect;
 mod diff;
 mod error;
 mod find;
+mod infer;
 mod json;
 mod model;
 mod normalize;
@@ -34,11 +37,12 @@ pub use diff::{
 };
 pub use error::SchemaError;
 pub use find::ObjectMatch;
+pub use infer::{infer_dependencies, structural_dependencies};
 pub use model::{
-    CheckConstraint, Column, Domain, EnumType, Extension, FORMAT_VERSION, FkAction, ForeignKey,
-    Generated, Grant, Identity, Index, IndexColumn, IndexKey, Policy, PrimaryKey, Routine,
-    RoutineKind, Schema, Sequence, Snapshot, Table, Trigger, TriggerEvent, TriggerTiming,
-    UniqueConstraint, View,
+    CheckConstraint, Column, DefinedObject, Dependency, Domain, EnumType, Extension,
+    FORMAT_VERSION, FkAction, ForeignKey, Generated, Grant, Identity, Index, IndexColumn, IndexKey,
+    ObjectId, Policy, PrimaryKey, Routine, RoutineKind, Schema, Sequence, Snapshot, Table, Trigger,
+    TriggerEvent, TriggerTiming, UniqueConstraint, View,
 };
 pub use normalize::normalize_sql;
 pub use summary::SnapshotSummary;

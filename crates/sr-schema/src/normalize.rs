@@ -10,14 +10,62 @@
 use sr_model::content_hash;
 
 use crate::model::{
-    Domain, EnumType, Index, IndexKey, Policy, Routine, Sequence, Snapshot, Table, Trigger, View,
+    DefinedObject, Domain, EnumType, Index, IndexKey, Policy, Routine, Sequence, Snapshot, Table,
+    Trigger, View,
 };
 
 impl Snapshot {
     /// Sorts every list into canonical order and fills in every object's
     /// `version_hash`. Idempotent.
     pub fn normalize(&mut self) {
+        self.sort();
+        for o in &mut self.objects {
+            o.version_hash = o.definition_hash();
+        }
+        for schema in &mut self.schemas {
+            for p in &mut schema.policies {
+                p.version_hash = p.definition_hash();
+            }
+            for t in &mut schema.tables {
+                t.version_hash = t.definition_hash();
+            }
+            for v in &mut schema.views {
+                v.version_hash = v.definition_hash();
+            }
+            for i in &mut schema.indexes {
+                i.version_hash = i.definition_hash();
+            }
+            for t in &mut schema.triggers {
+                t.version_hash = t.definition_hash();
+            }
+            for s in &mut schema.sequences {
+                s.version_hash = s.definition_hash();
+            }
+            for r in &mut schema.routines {
+                r.version_hash = r.definition_hash();
+            }
+            for e in &mut schema.enums {
+                e.version_hash = e.definition_hash();
+            }
+            for d in &mut schema.domains {
+                d.version_hash = d.definition_hash();
+            }
+            for o in &mut schema.objects {
+                o.version_hash = o.definition_hash();
+            }
+        }
+    }
+
+    /// Puts every list in canonical order, leaving version hashes as they
+    /// are: what a diff needs (it compares definitions, not hashes), at a
+    /// fraction of the cost of hashing every object again.
+    pub(crate) fn sort(&mut self) {
         self.schemas.sort_by(|a, b| a.name.cmp(&b.name));
+        sort_defined(&mut self.objects);
+        if let Some(deps) = &mut self.dependencies {
+            deps.sort();
+            deps.dedup();
+        }
         for schema in &mut self.schemas {
             schema.tables.sort_by(|a, b| a.name.cmp(&b.name));
             schema.views.sort_by(|a, b| a.name.cmp(&b.name));
@@ -43,39 +91,20 @@ impl Snapshot {
             }
             for p in &mut schema.policies {
                 p.roles.sort();
-                p.version_hash = p.definition_hash();
             }
             schema.routines.sort_by(|a, b| {
                 (&a.name, &a.arguments, a.kind).cmp(&(&b.name, &b.arguments, b.kind))
             });
-
+            sort_defined(&mut schema.objects);
             for t in &mut schema.tables {
                 sort_table_parts(t);
-                t.version_hash = t.definition_hash();
-            }
-            for v in &mut schema.views {
-                v.version_hash = v.definition_hash();
-            }
-            for i in &mut schema.indexes {
-                i.version_hash = i.definition_hash();
             }
             for t in &mut schema.triggers {
                 t.events.sort();
-                t.version_hash = t.definition_hash();
-            }
-            for s in &mut schema.sequences {
-                s.version_hash = s.definition_hash();
-            }
-            for r in &mut schema.routines {
-                r.version_hash = r.definition_hash();
-            }
-            for e in &mut schema.enums {
-                e.version_hash = e.definition_hash();
             }
             for d in &mut schema.domains {
                 d.checks
                     .sort_by_cached_key(|c| (c.name.clone(), normalize_sql(&c.expression)));
-                d.version_hash = d.definition_hash();
             }
         }
     }
@@ -85,6 +114,10 @@ impl Snapshot {
         self.normalize();
         self
     }
+}
+
+fn sort_defined(list: &mut [DefinedObject]) {
+    list.sort_by(|a, b| (a.kind, &a.name, &a.arguments).cmp(&(b.kind, &b.name, &b.arguments)));
 }
 
 fn sort_table_parts(t: &mut Table) {
@@ -201,6 +234,15 @@ impl EnumType {
         let mut e = self.clone();
         e.version_hash.clear();
         content_hash(&e)
+    }
+}
+
+impl DefinedObject {
+    pub fn definition_hash(&self) -> String {
+        let mut o = self.clone();
+        o.version_hash.clear();
+        o.definition = normalize_sql(&o.definition);
+        content_hash(&o)
     }
 }
 

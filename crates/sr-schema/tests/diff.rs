@@ -160,20 +160,26 @@ fn referenced_tables_come_first_and_dependents_go_first() {
     assert_eq!(
         verbs(&empty, &full, Dialect::Postgres),
         [
+            "BEGIN",
+            "SET LOCAL search_path TO DEFAULT",
             "CREATE TABLE \"public\".\"customers\"",
             "CREATE TABLE \"public\".\"orders\"",
             "ALTER TABLE \"public\".\"orders\" ADD CONSTRAINT \"orders_customer_fk\" FOREIGN KEY",
             "CREATE VIEW \"public\".\"v\" AS SELECT id FROM orders",
             "CREATE INDEX \"orders_customer\" ON \"public\".\"orders\" USING btree",
+            "COMMIT",
         ]
         .map(|s| s.replace(" USING btree", ""))
     );
     assert_eq!(
         verbs(&full, &empty, Dialect::Postgres),
         [
+            "BEGIN",
+            "SET LOCAL search_path TO DEFAULT",
             "DROP VIEW \"public\".\"v\"",
             "DROP TABLE \"public\".\"orders\"",
             "DROP TABLE \"public\".\"customers\"",
+            "COMMIT",
         ]
     );
     let script = render(&diff(&full, &empty), Dialect::Postgres);
@@ -202,18 +208,20 @@ fn sqlite_rebuilds_what_alter_cannot_do() {
         verbs(&a, &b, Dialect::Sqlite),
         [
             "PRAGMA foreign_keys = OFF",
+            "BEGIN",
             "PRAGMA legacy_alter_table = ON",
             "CREATE TABLE \"_sr_new_t\"",
             "INSERT INTO \"_sr_new_t\"",
             "DROP TABLE \"t\"",
             "ALTER TABLE \"_sr_new_t\" RENAME TO \"t\"",
             "PRAGMA legacy_alter_table = OFF",
+            "COMMIT",
             "PRAGMA foreign_keys = ON",
         ]
     );
     // Adding a nullable column needs no rebuild.
     assert_eq!(
         verbs(&b, &a, Dialect::Sqlite),
-        ["ALTER TABLE \"t\" ADD COLUMN \"x\" TEXT"]
+        ["BEGIN", "ALTER TABLE \"t\" ADD COLUMN \"x\" TEXT", "COMMIT"]
     );
 }

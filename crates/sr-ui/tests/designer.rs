@@ -90,7 +90,7 @@ fn add_a_column_propose_it_and_file_the_schema_change() {
     assert_eq!(d.object.name, "orders");
     for part in [
         "## Schema Change Request",
-        "```sql\nALTER TABLE \"orders\" ADD COLUMN \"note\" TEXT;",
+        "```sql\nBEGIN;\n\nALTER TABLE \"orders\" ADD COLUMN \"note\" TEXT;",
         "### Impact details",
         "- Dependent views: `main.order_totals`",
         "- Row estimate: 120",

@@ -1,16 +1,24 @@
 //! `cargo xtask bench drift`: two PostgreSQL databases of 2,000 tables (10
 //! columns, 2 indexes and 1 foreign key each), the second with 50 scattered
 //! changes. Times our path — introspecting both at once (as `drift check`
-//! with a live baseline does) and the diff with its migration script —
-//! then migra on the same pair, and prints one line:
+//! with a live baseline does), the diff and its migration script — then
+//! migra on the same pair, and prints one line; then the same for a pair of
+//! 20,000 tables, to show how the cost grows:
 //!
-//! `{"bench":"drift","tables":2000,"snapshot_s":…,"diff_s":…,"total_s":…,"migra_s":…,"migra_over_ours":…}`
+//! `{"bench":"drift","tables":2000,"snapshot_s":…,"catalog_s":…,"model_s":…,"diff_s":…,"render_s":…,"total_s":…,"migra_s":…,"migra_over_ours":…}`
+//!
+//! `snapshot_s` is the wall time of the two introspections together;
+//! `catalog_s` and `model_s` split it as the two spent it (time waiting for
+//! catalog queries, and decoding and building the model, summed over both,
+//! so they can add up to more than the wall time on two cores).
+//! `total_s` = `snapshot_s` + `diff_s` + `render_s`.
 //!
 //! migra is the program in `SR_BENCH_MIGRA` (xtask installs it into a
 //! virtual environment under the target directory); `migra_s` is `null`
 //! when it cannot run, and the reason goes to standard error. migra's time
 //! is the whole process, Python's start-up included, as a user sees it.
-//! `SR_BENCH_DRIFT_TABLES` scales the run down for a quick check.
+//! `SR_BENCH_DRIFT_TABLES` (comma-separated, `2000,20000` by default) picks
+//! the sizes.
 
 use std::process::Command;
 use std::time::Instant;
@@ -69,10 +77,18 @@ async fn main() {
 }
 
 async fn run() -> Result<(), String> {
-    let tables: usize = std::env::var("SR_BENCH_DRIFT_TABLES")
+    let sizes: Vec<usize> = std::env::var("SR_BENCH_DRIFT_TABLES")
         .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2_000);
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .filter(|v: &Vec<usize>| !v.is_empty())
+        .unwrap_or_else(|| vec![2_000, 20_000]);
+    for tables in sizes {
+        run_size(tables).await?;
+    }
+    Ok(())
+}
+
+async fn run_size(tables: usize) -> Result<(), String> {
     let url_a = sr_testkit::try_postgres_db()
         .await
         .map_err(|e| e.to_string())?;
@@ -111,15 +127,19 @@ async fn run() -> Result<(), String> {
     // Our path: both snapshots at once (as `drift check` reads a live
     // baseline and the database), then the diff and its migration script.
     let t0 = Instant::now();
-    let (snap_a, snap_b) = tokio::join!(a.introspect(), b.introspect());
-    let snap_a = snap_a.map_err(|e| e.to_string())?;
-    let snap_b = snap_b.map_err(|e| e.to_string())?;
+    let (snap_a, snap_b) = tokio::join!(a.introspect_timed(), b.introspect_timed());
+    let (snap_a, time_a) = snap_a.map_err(|e| e.to_string())?;
+    let (snap_b, time_b) = snap_b.map_err(|e| e.to_string())?;
     let snapshot_s = t0.elapsed().as_secs_f64();
+    let catalog_s = (time_a.queries + time_b.queries).as_secs_f64();
+    let model_s = (time_a.build + time_b.build).as_secs_f64();
     let t1 = Instant::now();
     let changes = diff(&snap_a, &snap_b);
-    let script = render(&changes, Dialect::Postgres).to_sql();
     let diff_s = t1.elapsed().as_secs_f64();
-    let total_s = snapshot_s + diff_s;
+    let t2 = Instant::now();
+    let script = render(&changes, Dialect::Postgres).to_sql();
+    let render_s = t2.elapsed().as_secs_f64();
+    let total_s = snapshot_s + diff_s + render_s;
     let (added, removed, changed) = changes.counts();
     eprintln!(
         "drift bench: ours found {added} added, {removed} removed, {changed} changed; \
@@ -134,9 +154,12 @@ async fn run() -> Result<(), String> {
 
     let migra_s = migra(&url_a, &url_b);
     let line = format!(
-        "{{\"bench\":\"drift\",\"tables\":{tables},\"snapshot_s\":{},\"diff_s\":{},\"total_s\":{},\"migra_s\":{},\"migra_over_ours\":{}}}",
+        "{{\"bench\":\"drift\",\"tables\":{tables},\"snapshot_s\":{},\"catalog_s\":{},\"model_s\":{},\"diff_s\":{},\"render_s\":{},\"total_s\":{},\"migra_s\":{},\"migra_over_ours\":{}}}",
         round3(snapshot_s),
+        round3(catalog_s),
+        round3(model_s),
         round3(diff_s),
+        round3(render_s),
         round3(total_s),
         migra_s.map_or("null".into(), |m| round3(m).to_string()),
         migra_s.map_or("null".into(), |m| format!("{:.1}", m / total_s)),

@@ -48,7 +48,7 @@ async fn read_all(conn: &mut MySqlConnection) -> Result<Snapshot, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT CAST(TABLE_NAME AS CHAR) AS name, CAST(TABLE_TYPE AS CHAR) AS type, \
                 CAST(ENGINE AS CHAR) AS engine, CAST(TABLE_COLLATION AS CHAR) AS coll, \
-                CAST(TABLE_COMMENT AS CHAR) AS comment \
+                CAST(TABLE_COMMENT AS CHAR) AS comment, CAST(CREATE_OPTIONS AS CHAR) AS options \
          FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?",
     )
     .bind(&db)
@@ -56,6 +56,7 @@ async fn read_all(conn: &mut MySqlConnection) -> Result<Snapshot, sqlx::Error> {
     .await?;
     let mut views: BTreeMap<String, View> = BTreeMap::new();
     let mut sequence_names: Vec<String> = Vec::new();
+    let mut partitioned: Vec<String> = Vec::new();
     for r in &rows {
         let name = s(r, "name")?;
         if s(r, "type")? == "SEQUENCE" {
@@ -73,6 +74,13 @@ async fn read_all(conn: &mut MySqlConnection) -> Result<Snapshot, sqlx::Error> {
             continue;
         }
         let mut t = Table::new(&name);
+        // MariaDB: a table that keeps its rows' history.
+        if s(r, "type")? == "SYSTEM VERSIONED" {
+            t.options.insert("system_versioning".into(), "true".into());
+        }
+        if s(r, "options")?.contains("partitioned") {
+            partitioned.push(name.clone());
+        }
         if let Some(e) = opt(r, "engine")? {
             t.options.insert("engine".into(), e);
         }
@@ -130,6 +138,20 @@ async fn read_all(conn: &mut MySqlConnection) -> Result<Snapshot, sqlx::Error> {
         c.collation = opt(r, "coll")?.filter(|cl| table_collation.get(&tbl) != Some(cl));
         c.comment = opt(r, "comment")?;
         t.columns.push(c);
+    }
+
+    // Partitioning has no information_schema form that restates it whole:
+    // the clause comes from SHOW CREATE TABLE.
+    for name in &partitioned {
+        let show = format!("SHOW CREATE TABLE `{}`", name.replace('`', "``"));
+        let row = sqlx::query(&show).fetch_one(&mut *conn).await?;
+        let text: String = row.try_get::<String, _>(1).or_else(|_| {
+            row.try_get::<Vec<u8>, _>(1)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+        })?;
+        if let (Some(clause), Some(t)) = (partition_clause(&text), tables.get_mut(name)) {
+            t.options.insert("partition_by".into(), clause);
+        }
     }
 
     // Indexes: the primary key, unique keys (as unique constraints) and the rest.
@@ -291,7 +313,7 @@ async fn read_all(conn: &mut MySqlConnection) -> Result<Snapshot, sqlx::Error> {
 
     let rows = sqlx::query(
         "SELECT CAST(TABLE_NAME AS CHAR) AS name, CAST(VIEW_DEFINITION AS CHAR) AS def, \
-                CAST(CHECK_OPTION AS CHAR) AS check_option \
+                CAST(CHECK_OPTION AS CHAR) AS check_option, CAST(SECURITY_TYPE AS CHAR) AS security \
          FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?",
     )
     .bind(&db)
@@ -305,6 +327,9 @@ async fn read_all(conn: &mut MySqlConnection) -> Result<Snapshot, sqlx::Error> {
             if check == "local" || check == "cascaded" {
                 v.options.insert("check_option".into(), check);
             }
+            if s(r, "security")?.eq_ignore_ascii_case("INVOKER") {
+                v.options.insert("sql_security".into(), "invoker".into());
+            }
         }
     }
 
@@ -315,4 +340,13 @@ async fn read_all(conn: &mut MySqlConnection) -> Result<Snapshot, sqlx::Error> {
     snapshot.schemas.push(schema);
     snapshot.normalize();
     Ok(snapshot)
+}
+
+/// `RANGE (...) (PARTITION ...)` from SHOW CREATE TABLE's `PARTITION BY`
+/// clause (MySQL wraps it in a version comment, MariaDB does not).
+fn partition_clause(create: &str) -> Option<String> {
+    let at = create.find("PARTITION BY ")?;
+    let clause = create[at + "PARTITION BY ".len()..].trim();
+    let clause = clause.strip_suffix("*/").unwrap_or(clause).trim();
+    Some(clause.split_whitespace().collect::<Vec<_>>().join(" "))
 }

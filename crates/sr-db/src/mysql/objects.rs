@@ -1,8 +1,11 @@
-//! Triggers, routines and MariaDB sequences.
+//! Triggers, routines, events and MariaDB sequences.
 
 use sqlx::mysql::MySqlRow;
 use sqlx::{MySqlConnection, Row};
-use sr_schema::{Routine, RoutineKind, Schema, Sequence, Trigger, TriggerEvent, TriggerTiming};
+use sr_schema::{
+    DefinedObject, ObjectType, Routine, RoutineKind, Schema, Sequence, Trigger, TriggerEvent,
+    TriggerTiming,
+};
 
 fn s(r: &MySqlRow, col: &str) -> Result<String, sqlx::Error> {
     Ok(r.try_get::<Option<String>, _>(col)?.unwrap_or_default())
@@ -22,10 +25,19 @@ pub(super) async fn read_objects(
     schema: &mut Schema,
     sequence_names: Vec<String>,
 ) -> Result<(), sqlx::Error> {
+    // `user@host` as DEFINER clauses print it: a definer that is whoever
+    // introspects is the default of a statement they run, and is left out.
+    let me: String = sqlx::query_scalar("SELECT CAST(CURRENT_USER() AS CHAR)")
+        .fetch_one(&mut *conn)
+        .await?;
+    let me = match me.rsplit_once('@') {
+        Some((u, h)) => format!("`{u}`@`{h}`"),
+        None => me,
+    };
     let rows = sqlx::query(
         "SELECT CAST(TRIGGER_NAME AS CHAR) AS name, CAST(EVENT_MANIPULATION AS CHAR) AS event, \
                 CAST(EVENT_OBJECT_TABLE AS CHAR) AS tbl, CAST(ACTION_STATEMENT AS CHAR) AS body, \
-                CAST(ACTION_TIMING AS CHAR) AS timing \
+                CAST(ACTION_TIMING AS CHAR) AS timing, CAST(DEFINER AS CHAR) AS definer \
          FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?",
     )
     .bind(db)
@@ -39,9 +51,13 @@ pub(super) async fn read_objects(
             s(r, "body")?,
             s(r, "timing")?,
         );
+        let definer = match s(r, "definer")?.rsplit_once('@') {
+            Some((u, h)) if format!("`{u}`@`{h}`") != me => format!("DEFINER=`{u}`@`{h}` "),
+            _ => String::new(),
+        };
         schema.triggers.push(Trigger {
             definition: format!(
-                "CREATE TRIGGER `{name}` {timing} {event} ON `{tbl}` FOR EACH ROW {}",
+                "CREATE {definer}TRIGGER `{name}` {timing} {event} ON `{tbl}` FOR EACH ROW {}",
                 body.replace(qualifier, "")
             ),
             name,
@@ -89,7 +105,7 @@ pub(super) async fn read_objects(
                 .flatten()
                 .map(String::into_bytes)
         });
-        let definition = strip_definer(&String::from_utf8_lossy(&raw.unwrap_or_default()));
+        let definition = strip_definer(&String::from_utf8_lossy(&raw.unwrap_or_default()), &me);
         schema.routines.push(Routine {
             arguments: arguments(&definition),
             name,
@@ -106,12 +122,14 @@ pub(super) async fn read_objects(
         });
     }
 
+    events(conn, db, qualifier, &me, schema).await?;
+
     for name in sequence_names {
         // MariaDB keeps a sequence as a one-row table of its settings.
         let sql = format!(
             "SELECT CAST(start_value AS SIGNED) AS start, CAST(minimum_value AS SIGNED) AS min, \
                     CAST(maximum_value AS SIGNED) AS max, CAST(increment AS SIGNED) AS inc, \
-                    CAST(cycle_option AS SIGNED) AS cycle FROM `{}`",
+                    CAST(cycle_option AS SIGNED) AS cycle, CAST(cache_size AS SIGNED) AS cache FROM `{}`",
             name.replace('`', "``")
         );
         let r = sqlx::query(&sql).fetch_one(&mut *conn).await?;
@@ -123,6 +141,8 @@ pub(super) async fn read_objects(
             min_value: Some(r.try_get("min")?),
             max_value: Some(r.try_get("max")?),
             cycle: r.try_get::<i64, _>("cycle")? != 0,
+            // MariaDB's default cache is 1000 values.
+            cache: Some(r.try_get::<i64, _>("cache")?).filter(|c| *c != 1000),
             owned_by: None,
             comment: None,
             version_hash: String::new(),
@@ -131,17 +151,61 @@ pub(super) async fn read_objects(
     Ok(())
 }
 
-/// `CREATE DEFINER=`u`@`h` FUNCTION ...` without the definer, which names
-/// whoever created the routine rather than what it does.
-fn strip_definer(sql: &str) -> String {
+/// `CREATE DEFINER=`u`@`h` FUNCTION ...` without the definer when it is
+/// `me`, who would be the definer of the statement anyway; another
+/// definer is part of what the routine does (with SQL SECURITY DEFINER,
+/// whose rights it runs with) and stays.
+fn strip_definer(sql: &str, me: &str) -> String {
     let Some(start) = sql.find("DEFINER=") else {
         return sql.trim().to_owned();
     };
     let rest = &sql[start..];
     let end = rest.find(|c: char| c.is_whitespace()).unwrap_or(rest.len());
+    if &rest["DEFINER=".len()..end] != me {
+        return sql.trim().to_owned();
+    }
     format!("{}{}", &sql[..start], rest[end..].trim_start())
         .trim()
         .to_owned()
+}
+
+/// Scheduled events, as `SHOW CREATE EVENT` prints them. A start time
+/// the server filled in (the moment of creation) is left out: it says when
+/// the event was made, not what it does.
+async fn events(
+    conn: &mut MySqlConnection,
+    db: &str,
+    qualifier: &str,
+    me: &str,
+    schema: &mut Schema,
+) -> Result<(), sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT CAST(EVENT_NAME AS CHAR) AS name, CAST(EVENT_COMMENT AS CHAR) AS comment, \
+                CAST(STARTS AS CHAR) AS starts, CAST(CREATED AS CHAR) AS created \
+         FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?",
+    )
+    .bind(db)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &rows {
+        let name = s(r, "name")?;
+        let show = format!("SHOW CREATE EVENT `{}`", name.replace('`', "``"));
+        let row = sqlx::query(&show).fetch_one(&mut *conn).await?;
+        // The statement is the fourth column (its type varies by server).
+        let raw: String = match row.try_get::<Option<String>, _>(3) {
+            Ok(text) => text.unwrap_or_default(),
+            Err(_) => String::from_utf8_lossy(&row.try_get::<Vec<u8>, _>(3)?).into_owned(),
+        };
+        let mut definition = strip_definer(&raw, me).replace(qualifier, "");
+        let starts = s(r, "starts")?;
+        if !starts.is_empty() && starts == s(r, "created")? {
+            definition = definition.replace(&format!(" STARTS '{starts}'"), "");
+        }
+        let mut o = DefinedObject::new(ObjectType::Event, name, definition);
+        o.comment = opt(r, "comment")?;
+        schema.objects.push(o);
+    }
+    Ok(())
 }
 
 /// The parameter list: the text inside the first balanced parentheses.

@@ -8,8 +8,8 @@ use sr_schema::{
     UniqueConstraint, View,
 };
 
-use super::rows::{column, foreign_key, index, trigger_events, trigger_when};
-use super::{objects, queries};
+use super::rows::{ColumnNames, column, foreign_key, index, names, trigger_events, trigger_when};
+use super::{defined, depend, objects, queries};
 use crate::DbError;
 
 /// Where a relation's parts go once read.
@@ -46,6 +46,13 @@ pub(crate) async fn introspect(
         .execute(&mut *tx)
         .await
         .map_err(fail("starting a read transaction"))?;
+    // Names in definitions are printed qualified or not by the search
+    // path: read them under the database's own default, whatever an
+    // earlier script did to this pooled session (a pg_dump file empties it).
+    sqlx::query("SET LOCAL search_path TO DEFAULT")
+        .execute(&mut *tx)
+        .await
+        .map_err(fail("starting a read transaction"))?;
     let snapshot = read_all(&mut tx, database)
         .await
         .map_err(fail("reading the catalog"))?;
@@ -56,11 +63,13 @@ pub(crate) async fn introspect(
 }
 
 async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, sqlx::Error> {
+    let version: i32 = crate::timing::timed(
+        sqlx::query_scalar("SELECT current_setting('server_version_num')::int4")
+            .fetch_one(&mut *conn),
+    )
+    .await?;
     let mut schemas: Vec<Schema> = Vec::new();
-    for r in sqlx::query(&queries::schemas())
-        .fetch_all(&mut *conn)
-        .await?
-    {
+    for r in crate::timing::timed(sqlx::query(&queries::schemas()).fetch_all(&mut *conn)).await? {
         let mut s = Schema::new(r.try_get::<String, _>("name")?);
         s.comment = r.try_get("comment")?;
         schemas.push(s);
@@ -68,10 +77,7 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
     let index_of = |schemas: &[Schema], name: &str| schemas.iter().position(|s| s.name == name);
 
     let mut rels: HashMap<i64, Rel> = HashMap::new();
-    for r in sqlx::query(&queries::relations())
-        .fetch_all(&mut *conn)
-        .await?
-    {
+    for r in crate::timing::timed(sqlx::query(&queries::relations()).fetch_all(&mut *conn)).await? {
         let schema: String = r.try_get("schema")?;
         let Some(si) = index_of(&schemas, &schema) else {
             continue;
@@ -136,33 +142,93 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
     }
     let oids: Vec<i64> = rels.keys().copied().collect();
 
-    for r in sqlx::query(queries::COLUMNS)
-        .bind(&oids)
-        .fetch_all(&mut *conn)
-        .await?
+    let mut column_rows = crate::timing::timed(
+        sqlx::query(&queries::columns(version))
+            .bind(&oids)
+            .fetch_all(&mut *conn),
+    )
+    .await?;
+    // Columns in ordinal order, table by table (the query does not sort).
+    let mut order: Vec<(i64, i64, usize)> = Vec::with_capacity(column_rows.len());
+    for (i, r) in column_rows.iter().enumerate() {
+        order.push((r.try_get("rel")?, r.try_get("num")?, i));
+    }
+    order.sort_unstable();
+    let mut slots: Vec<Option<sqlx::postgres::PgRow>> = column_rows.drain(..).map(Some).collect();
+    let sorted: Vec<sqlx::postgres::PgRow> = order
+        .into_iter()
+        .filter_map(|(_, _, i)| slots[i].take())
+        .collect();
+    let mut pairs: Vec<(i64, i64)> = Vec::new();
+    for r in &sorted {
+        pairs.push((r.try_get("typid")?, r.try_get("typmod")?));
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    let (typids, typmods): (Vec<i64>, Vec<i64>) = pairs.into_iter().unzip();
+    let mut types: HashMap<(i64, i64), String> = HashMap::with_capacity(typids.len());
+    for r in crate::timing::timed(
+        sqlx::query(queries::TYPE_NAMES)
+            .bind(&typids)
+            .bind(&typmods)
+            .fetch_all(&mut *conn),
+    )
+    .await?
     {
+        types.insert(
+            (r.try_get("typid")?, r.try_get("typmod")?),
+            r.try_get("name")?,
+        );
+    }
+    // Every column's name, kept or not (a partition's), for the keys of
+    // constraints and indexes, which the catalog gives as numbers.
+    let mut column_names: ColumnNames = HashMap::with_capacity(sorted.len());
+    for r in &sorted {
+        column_names.insert((r.try_get("rel")?, r.try_get("num")?), r.try_get("name")?);
+    }
+    for r in sorted {
         let rel: i64 = r.try_get("rel")?;
         match rels.get(&rel) {
             Some(Rel::Table(si, ti)) => {
                 let table = &mut schemas[*si].tables[*ti];
-                // Inherited columns belong to the parent's definition.
-                let local: bool = r.try_get("local")?;
-                if local
-                    || !table.options.contains_key("partition_of")
-                        && !table.options.contains_key("inherits")
-                {
-                    table.columns.push(column(&r)?);
+                // A partition's columns are its parent's, and so are the
+                // columns a child inherits (even one it also declared):
+                // the parent's definition holds them.
+                let inherited = r.try_get::<i64, _>("inherited")? > 0;
+                if table.options.contains_key("partition_of") || inherited {
+                    continue;
                 }
+                let c = column(&r, &types)?;
+                if let Some(st) = r.try_get::<Option<String>, _>("storage")? {
+                    let name = match st.as_str() {
+                        "p" => "plain",
+                        "e" => "external",
+                        "m" => "main",
+                        _ => "extended",
+                    };
+                    table
+                        .options
+                        .insert(format!("storage.{}", c.name), name.to_owned());
+                }
+                if let Some(cm) = r.try_get::<Option<String>, _>("compression")? {
+                    let name = if cm == "l" { "lz4" } else { "pglz" };
+                    table
+                        .options
+                        .insert(format!("compression.{}", c.name), name.to_owned());
+                }
+                table.columns.push(c);
             }
             Some(Rel::View(si, vi)) => schemas[*si].views[*vi].columns.push(r.try_get("name")?),
             None => {}
         }
     }
 
-    for r in sqlx::query(queries::CONSTRAINTS)
-        .bind(&oids)
-        .fetch_all(&mut *conn)
-        .await?
+    for r in crate::timing::timed(
+        sqlx::query(queries::CONSTRAINTS)
+            .bind(&oids)
+            .fetch_all(&mut *conn),
+    )
+    .await?
     {
         let Some(Rel::Table(si, ti)) = rels.get(&r.try_get::<i64, _>("rel")?) else {
             continue;
@@ -172,7 +238,9 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
         }
         let table = &mut schemas[*si].tables[*ti];
         let name: Option<String> = Some(r.try_get("name")?);
-        let columns: Vec<String> = r.try_get("columns")?;
+        let rel: i64 = r.try_get("rel")?;
+        let keys: Vec<i64> = r.try_get("keys")?;
+        let columns: Vec<String> = names(&column_names, rel, &keys);
         match r.try_get::<String, _>("type")?.as_str() {
             "p" => table.primary_key = Some(PrimaryKey { name, columns }),
             "u" => table
@@ -200,17 +268,27 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
                 };
                 let key = format!("deferrable.{}", name.clone().unwrap_or_default());
                 table.options.insert(key, mode.to_owned());
-                table.foreign_keys.push(foreign_key(&r, name, columns)?);
+                table
+                    .foreign_keys
+                    .push(foreign_key(&r, name, columns, &column_names)?);
             }
-            "f" => table.foreign_keys.push(foreign_key(&r, name, columns)?),
+            "f" => table
+                .foreign_keys
+                .push(foreign_key(&r, name, columns, &column_names)?),
             _ => {}
         }
     }
 
-    for r in sqlx::query(queries::INDEXES)
-        .bind(&oids)
-        .fetch_all(&mut *conn)
-        .await?
+    let mut opclasses: HashMap<i64, String> = HashMap::new();
+    for r in crate::timing::timed(sqlx::query(queries::OPCLASSES).fetch_all(&mut *conn)).await? {
+        opclasses.insert(r.try_get("oid")?, r.try_get("name")?);
+    }
+    for r in crate::timing::timed(
+        sqlx::query(queries::INDEXES)
+            .bind(&oids)
+            .fetch_all(&mut *conn),
+    )
+    .await?
     {
         let rel: i64 = r.try_get("rel")?;
         let (si, table) = match rels.get(&rel) {
@@ -218,14 +296,16 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
             Some(Rel::View(si, vi)) => (*si, schemas[*si].views[*vi].name.clone()),
             None => continue,
         };
-        let index = index(&r, table)?;
+        let index = index(&r, table, &column_names, &opclasses)?;
         schemas[si].indexes.push(index);
     }
 
-    for r in sqlx::query(queries::TRIGGERS)
-        .bind(&oids)
-        .fetch_all(&mut *conn)
-        .await?
+    for r in crate::timing::timed(
+        sqlx::query(queries::TRIGGERS)
+            .bind(&oids)
+            .fetch_all(&mut *conn),
+    )
+    .await?
     {
         let rel: i64 = r.try_get("rel")?;
         let (si, table) = match rels.get(&rel) {
@@ -255,9 +335,13 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
         });
     }
     objects::read_schema_objects(&mut *conn, &mut schemas).await?;
+    let (objects, mut dependencies) = defined::read(&mut *conn, &mut schemas, version).await?;
+    dependencies.extend(depend::read(&mut *conn).await?);
 
     let mut snapshot = Snapshot::new(Dialect::Postgres, database);
     snapshot.schemas = schemas;
+    snapshot.objects = objects;
+    snapshot.dependencies = Some(dependencies);
     snapshot.normalize();
     Ok(snapshot)
 }

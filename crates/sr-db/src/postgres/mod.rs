@@ -3,7 +3,12 @@
 //! Every query runs in one REPEATABLE READ, read-only transaction, so all of
 //! them see the same state. System schemas and objects that belong to an
 //! extension are left out (the extension itself is listed instead).
+//! `depend` reads `pg_depend` into the snapshot's dependencies, `defined`
+//! the kinds kept as their definition (aggregates, collations, operators,
+//! types, casts, event triggers, publications).
 
+mod defined;
+mod depend;
 mod introspect;
 mod objects;
 mod queries;

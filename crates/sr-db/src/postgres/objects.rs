@@ -16,10 +16,7 @@ pub(super) async fn read_schema_objects(
     schemas: &mut [Schema],
 ) -> Result<(), sqlx::Error> {
     let index_of = |schemas: &[Schema], name: &str| schemas.iter().position(|s| s.name == name);
-    for r in sqlx::query(&queries::sequences())
-        .fetch_all(&mut *conn)
-        .await?
-    {
+    for r in crate::timing::timed(sqlx::query(&queries::sequences()).fetch_all(&mut *conn)).await? {
         let Some(si) = index_of(schemas, &r.try_get::<String, _>("schema")?) else {
             continue;
         };
@@ -31,16 +28,14 @@ pub(super) async fn read_schema_objects(
             min_value: Some(r.try_get("min")?),
             max_value: Some(r.try_get("max")?),
             cycle: r.try_get("cycle")?,
+            cache: Some(r.try_get::<i64, _>("cache")?).filter(|c| *c != 1),
             owned_by: r.try_get("owned_by")?,
             comment: r.try_get("comment")?,
             version_hash: String::new(),
         });
     }
 
-    for r in sqlx::query(&queries::routines())
-        .fetch_all(&mut *conn)
-        .await?
-    {
+    for r in crate::timing::timed(sqlx::query(&queries::routines()).fetch_all(&mut *conn)).await? {
         let Some(si) = index_of(schemas, &r.try_get::<String, _>("schema")?) else {
             continue;
         };
@@ -61,7 +56,7 @@ pub(super) async fn read_schema_objects(
         });
     }
 
-    for r in sqlx::query(&queries::enums()).fetch_all(&mut *conn).await? {
+    for r in crate::timing::timed(sqlx::query(&queries::enums()).fetch_all(&mut *conn)).await? {
         let Some(si) = index_of(schemas, &r.try_get::<String, _>("schema")?) else {
             continue;
         };
@@ -73,10 +68,7 @@ pub(super) async fn read_schema_objects(
         });
     }
 
-    for r in sqlx::query(&queries::domains())
-        .fetch_all(&mut *conn)
-        .await?
-    {
+    for r in crate::timing::timed(sqlx::query(&queries::domains()).fetch_all(&mut *conn)).await? {
         let Some(si) = index_of(schemas, &r.try_get::<String, _>("schema")?) else {
             continue;
         };
@@ -101,9 +93,7 @@ pub(super) async fn read_schema_objects(
         });
     }
 
-    for r in sqlx::query(&queries::extensions())
-        .fetch_all(&mut *conn)
-        .await?
+    for r in crate::timing::timed(sqlx::query(&queries::extensions()).fetch_all(&mut *conn)).await?
     {
         let Some(si) = index_of(schemas, &r.try_get::<String, _>("schema")?) else {
             continue;
@@ -113,10 +103,7 @@ pub(super) async fn read_schema_objects(
         });
     }
 
-    for r in sqlx::query(&queries::policies())
-        .fetch_all(&mut *conn)
-        .await?
-    {
+    for r in crate::timing::timed(sqlx::query(&queries::policies()).fetch_all(&mut *conn)).await? {
         let Some(si) = index_of(schemas, &r.try_get::<String, _>("schema")?) else {
             continue;
         };
@@ -142,9 +129,7 @@ pub(super) async fn read_schema_objects(
         });
     }
 
-    for r in sqlx::query(&queries::privileges())
-        .fetch_all(&mut *conn)
-        .await?
+    for r in crate::timing::timed(sqlx::query(&queries::privileges()).fetch_all(&mut *conn)).await?
     {
         let Some(si) = index_of(schemas, &r.try_get::<String, _>("schema")?) else {
             continue;

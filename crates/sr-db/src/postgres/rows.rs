@@ -1,17 +1,23 @@
 //! Turning catalog rows into model values.
 
+use std::collections::HashMap;
+
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sr_schema::{
     Column, FkAction, ForeignKey, Generated, Identity, Index, IndexColumn, IndexKey, TriggerEvent,
 };
 
-pub(super) fn column(r: &PgRow) -> Result<Column, sqlx::Error> {
-    let mut c = Column::new(
-        r.try_get::<String, _>("name")?,
-        r.try_get::<String, _>("type")?,
-        r.try_get("nullable")?,
-    );
+/// A column from a row of the column query; `types` names its type.
+pub(super) fn column(
+    r: &PgRow,
+    types: &HashMap<(i64, i64), String>,
+) -> Result<Column, sqlx::Error> {
+    let ty = types
+        .get(&(r.try_get("typid")?, r.try_get("typmod")?))
+        .cloned()
+        .unwrap_or_default();
+    let mut c = Column::new(r.try_get::<String, _>("name")?, ty, r.try_get("nullable")?);
     let default: Option<String> = r.try_get("default")?;
     match r.try_get::<String, _>("generated")?.as_str() {
         "s" => {
@@ -38,29 +44,46 @@ pub(super) fn column(r: &PgRow) -> Result<Column, sqlx::Error> {
     Ok(c)
 }
 
-pub(super) fn index(r: &PgRow, table: String) -> Result<Index, sqlx::Error> {
-    let keys: Vec<String> = r.try_get("keys")?;
-    let is_expr: Vec<String> = r.try_get("is_expr")?;
-    let desc: Vec<String> = r.try_get("descending")?;
-    let opclasses: Vec<String> = r.try_get("opclasses")?;
+/// Column names by (relation oid, attribute number), for keys the catalog
+/// gives as numbers.
+pub(super) type ColumnNames = HashMap<(i64, i64), String>;
+
+/// Names of the columns `nums` of relation `rel`.
+pub(super) fn names(columns: &ColumnNames, rel: i64, nums: &[i64]) -> Vec<String> {
+    nums.iter()
+        .map(|n| columns.get(&(rel, *n)).cloned().unwrap_or_default())
+        .collect()
+}
+
+pub(super) fn index(
+    r: &PgRow,
+    table: String,
+    columns_of: &ColumnNames,
+    opclasses: &HashMap<i64, String>,
+) -> Result<Index, sqlx::Error> {
+    let rel: i64 = r.try_get("rel")?;
+    let keys: Vec<i64> = r.try_get("keys")?;
+    let options: Vec<i64> = r.try_get("options")?;
+    let classes: Vec<i64> = r.try_get("classes")?;
+    let exprs: Option<Vec<String>> = r.try_get("exprs")?;
     let key_count = usize::try_from(r.try_get::<i64, _>("key_count")?).unwrap_or(0);
     let mut columns = Vec::new();
     let mut include = Vec::new();
-    for (k, text) in keys.into_iter().enumerate() {
+    for (k, num) in keys.iter().enumerate() {
+        let name = || columns_of.get(&(rel, *num)).cloned().unwrap_or_default();
         if k >= key_count {
-            include.push(unquote(&text));
+            include.push(name());
             continue;
         }
-        let expr = is_expr.get(k).is_some_and(|e| e == "true");
+        let key = match (*num, &exprs) {
+            (0, Some(texts)) => IndexKey::Expression(texts.get(k).cloned().unwrap_or_default()),
+            _ => IndexKey::Column(name()),
+        };
         columns.push(IndexColumn {
-            key: if expr {
-                IndexKey::Expression(text)
-            } else {
-                IndexKey::Column(unquote(&text))
-            },
-            descending: desc.get(k).is_some_and(|d| d == "true"),
+            key,
+            descending: options.get(k).is_some_and(|o| o & 1 == 1),
             collation: None,
-            opclass: opclasses.get(k).filter(|o| !o.is_empty()).cloned(),
+            opclass: classes.get(k).and_then(|c| opclasses.get(c)).cloned(),
         });
     }
     let method: String = r.try_get("method")?;
@@ -75,14 +98,6 @@ pub(super) fn index(r: &PgRow, table: String) -> Result<Index, sqlx::Error> {
         comment: r.try_get("comment")?,
         version_hash: String::new(),
     })
-}
-
-/// `pg_get_indexdef` quotes names that need it; the model keeps them bare.
-fn unquote(name: &str) -> String {
-    match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
-        Some(inner) => inner.replace("\"\"", "\""),
-        None => name.to_owned(),
-    }
 }
 
 pub(super) fn fk_action(code: &str) -> FkAction {
@@ -119,7 +134,10 @@ pub(super) fn foreign_key(
     r: &PgRow,
     name: Option<String>,
     columns: Vec<String>,
+    columns_of: &ColumnNames,
 ) -> Result<ForeignKey, sqlx::Error> {
+    let ref_keys: Vec<i64> = r.try_get("ref_keys")?;
+    let ref_rel: i64 = r.try_get("ref_rel")?;
     Ok(ForeignKey {
         name,
         columns,
@@ -129,7 +147,7 @@ pub(super) fn foreign_key(
         referenced_table: r
             .try_get::<Option<String>, _>("ref_table")?
             .unwrap_or_default(),
-        referenced_columns: r.try_get("ref_columns")?,
+        referenced_columns: names(columns_of, ref_rel, &ref_keys),
         on_delete: fk_action(&r.try_get::<String, _>("on_delete")?),
         on_update: fk_action(&r.try_get::<String, _>("on_update")?),
     })

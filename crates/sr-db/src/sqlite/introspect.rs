@@ -30,9 +30,12 @@ pub(crate) async fn introspect(
         .begin()
         .await
         .map_err(query_error(url, "starting a read transaction"))?;
+    // A virtual table's shadow tables (FTS5's `_data`, R*Tree's `_node`)
+    // are its storage, made and dropped with it: not objects of their own.
     let rows = sqlx::query(
         "SELECT type, name, tbl_name, sql FROM main.sqlite_master \
-         WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite!_%' ESCAPE '!'",
+         WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite!_%' ESCAPE '!' \
+           AND tbl_name NOT IN (SELECT name FROM pragma_table_list WHERE type = 'shadow')",
     )
     .fetch_all(&mut *tx)
     .await
@@ -145,6 +148,9 @@ async fn read_table(
     }
     if let Some(module) = &parsed.virtual_module {
         table.options.insert("virtual".into(), module.clone());
+        if let Some(using) = &parsed.virtual_using {
+            table.options.insert("using".into(), using.clone());
+        }
     }
 
     let mut indexes = Vec::new();

@@ -21,6 +21,9 @@ pub struct ParsedTable {
     pub strict: bool,
     /// The module of a virtual table (`fts5`).
     pub virtual_module: Option<String>,
+    /// What follows `USING` in a virtual table's statement, as written
+    /// (`fts5(title, body, tokenize='porter')`).
+    pub virtual_using: Option<String>,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -58,6 +61,7 @@ pub fn parse_create_table(sql: &str) -> Result<ParsedTable, String> {
             .find_word(table_kw, t.len(), "USING")
             .ok_or("a virtual table without USING")?;
         out.virtual_module = Some(t.name(using + 1).to_ascii_lowercase());
+        out.virtual_using = Some(t.slice(using + 1, t.len()).trim().to_owned());
         return Ok(out);
     }
     let open = (table_kw..t.len())

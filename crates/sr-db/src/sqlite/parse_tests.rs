@@ -63,6 +63,7 @@ fn create_table() {
             without_rowid: true,
             strict: true,
             virtual_module: None,
+            virtual_using: None,
         },
     );
     check_table(
@@ -82,6 +83,7 @@ fn create_table() {
         "CREATE VIRTUAL TABLE docs USING FTS5(title, body)",
         ParsedTable {
             virtual_module: Some("fts5".into()),
+            virtual_using: Some("FTS5(title, body)".into()),
             ..ParsedTable::default()
         },
     );

@@ -1,11 +1,20 @@
 //! Rendering a [`SchemaDiff`] as a migration script for one dialect.
 //!
-//! Statements come in dependency order: first what depends on something
-//! that goes or changes (triggers, views, foreign keys, indexes), then the
-//! drops, then creations from the bottom up (schemas, types, sequences,
-//! routines, tables, foreign keys, views, indexes, triggers, comments).
-//! Unchanged views that read a changed table are dropped and recreated too,
-//! since most dialects refuse to alter a column a view uses.
+//! Each renderer emits steps (`steps`): statements about one object with
+//! the phase they belong to in a kind-by-kind order (what depends on
+//! something that goes first, then drops, then creations bottom up:
+//! schemas, types, sequences, routines, tables, foreign keys, views,
+//! indexes, triggers, comments). The steps are then ordered over the
+//! dependency graphs of `a` and `b` (`plan`), so a function returning a
+//! table's rows comes after the table and a view after the aggregate it
+//! calls. Unchanged objects that depend on one that goes or is rebuilt
+//! (and views over a changed table) are dropped and created again, with
+//! their indexes, triggers, privileges and comments.
+//!
+//! Scripts run in one transaction where the engine allows it: PostgreSQL
+//! and SQLite scripts are wrapped in `BEGIN`/`COMMIT` (SQLite's
+//! `PRAGMA foreign_keys` stays outside, where it takes effect); what
+//! cannot run inside is placed before and named in the script's notes.
 //!
 //! The rollback of `diff(a, b)` is `render(&diff(b, a), dialect)`.
 
@@ -15,10 +24,12 @@ mod object;
 mod plan;
 mod postgres;
 mod sqlite;
+mod steps;
 
 use serde::{Deserialize, Serialize};
 
 pub use object::create_sql;
+pub(crate) use postgres::{EnumPlan, enum_plan};
 
 use crate::{Dialect, SchemaDiff};
 
@@ -36,6 +47,10 @@ pub struct Statement {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct MigrationScript {
     pub statements: Vec<Statement>,
+    /// What a reader must know before running the script (that it cannot
+    /// run in one transaction, and why); written as comments at its top.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl MigrationScript {
@@ -47,6 +62,16 @@ impl MigrationScript {
     /// `;`, destructive ones preceded by a warning comment.
     pub fn to_sql(&self) -> String {
         let mut out = String::new();
+        for n in &self.notes {
+            for line in n.lines() {
+                out.push_str("-- ");
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        if !self.notes.is_empty() {
+            out.push('\n');
+        }
         for s in &self.statements {
             if s.destructive {
                 out.push_str("-- destructive: may lose data\n");
@@ -64,11 +89,19 @@ impl MigrationScript {
         });
     }
 
-    pub(crate) fn push_destructive(&mut self, sql: impl Into<String>, destructive: bool) {
-        self.statements.push(Statement {
-            sql: sql.into(),
-            destructive,
-        });
+    /// `outside`, then `inside` wrapped in `BEGIN`/`COMMIT` when it holds
+    /// anything.
+    pub(crate) fn transactional(outside: Vec<Statement>, inside: Vec<Statement>) -> Self {
+        let mut s = MigrationScript {
+            statements: outside,
+            notes: Vec::new(),
+        };
+        if !inside.is_empty() {
+            s.push("BEGIN");
+            s.statements.extend(inside);
+            s.push("COMMIT");
+        }
+        s
     }
 }
 

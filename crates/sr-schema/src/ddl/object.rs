@@ -128,11 +128,17 @@ pub fn create_sql(
         return None;
     }
     let script = render(&d, snapshot.dialect);
-    // Creating from nothing never needs SQLite's foreign-key switch.
+    // Creating from nothing never needs SQLite's foreign-key switch; one
+    // object's DDL is shown without the script's transaction.
     let text: Vec<String> = script
         .statements
         .iter()
-        .filter(|s| !s.sql.starts_with("PRAGMA foreign_keys"))
+        .filter(|s| {
+            !s.sql.starts_with("PRAGMA foreign_keys")
+                && !s.sql.starts_with("SET LOCAL search_path")
+                && s.sql != "BEGIN"
+                && s.sql != "COMMIT"
+        })
         .map(|s| format!("{};", s.sql))
         .collect();
     Some(text.join("\n\n"))

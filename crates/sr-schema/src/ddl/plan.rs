@@ -1,12 +1,17 @@
-//! What every dialect's renderer needs beyond the changes themselves: which
-//! unchanged views, indexes and triggers must be dropped and recreated with
-//! a changed object, and in which order views depend on each other.
+//! What every dialect's renderer needs beyond the changes themselves: the
+//! dependency graphs of `a` and `b`, which unchanged objects must be
+//! dropped and created again around a change (the dependents of what goes
+//! or is rebuilt), and look-ups of definitions by identity.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::SchemaDiff;
-use crate::diff::{ChangeKind, Object, ObjectChange, ObjectType};
-use crate::model::{Index, Snapshot, Table, Trigger, View};
+use crate::diff::{ChangeKind, Object, ObjectChange, ObjectType, routine_type, view_type};
+use crate::infer::{infer_dependencies, structural_dependencies};
+use crate::model::{
+    DefinedObject, Dependency, Grant, Index, ObjectId, Policy, Routine, Snapshot, Table, Trigger,
+    View,
+};
 
 /// `(schema, name)`.
 pub(crate) type Name = (String, String);
@@ -15,14 +20,97 @@ pub(crate) struct Plan<'a> {
     pub changes: &'a [ObjectChange],
     pub from: Option<&'a Snapshot>,
     pub to: Option<&'a Snapshot>,
+    /// Dependencies in `a` and in `b` (catalog or inferred, plus the
+    /// model's own).
+    pub deps_from: Vec<Dependency>,
+    pub deps_to: Vec<Dependency>,
+    /// `a`'s dependencies reversed: what depends on each object.
+    dependents: HashMap<ObjectId, Vec<ObjectId>>,
+}
+
+/// What must be dropped: the objects that go or are rebuilt, and every
+/// object depending on one of them (or on a table whose columns change)
+/// that cannot stay while they change.
+#[derive(Debug, Default)]
+pub(crate) struct Closure {
+    /// Dropped explicitly (not going with a dropped table or view).
+    pub dropped: BTreeSet<ObjectId>,
+    /// Of those, the ones `b` still has: they are created again.
+    pub recreated: BTreeSet<ObjectId>,
+}
+
+impl Closure {
+    pub fn drops(&self, id: &ObjectId) -> bool {
+        self.dropped.contains(id)
+    }
+
+    pub fn recreates(&self, id: &ObjectId) -> bool {
+        self.recreated.contains(id)
+    }
+
+    /// The recreated tables and views, as `(schema, name)`.
+    pub fn recreated_relations(&self) -> BTreeSet<Name> {
+        self.recreated
+            .iter()
+            .filter(|i| {
+                matches!(
+                    i.kind,
+                    ObjectType::View | ObjectType::MaterializedView | ObjectType::Table
+                )
+            })
+            .map(|i| (i.schema.clone(), i.name.clone()))
+            .collect()
+    }
+}
+
+/// True when `b` drops a column of `a` or changes one's type or collation:
+/// what views over the table stand in the way of.
+pub(crate) fn columns_change(a: &Table, b: &Table) -> bool {
+    a.columns.iter().any(|ca| {
+        b.column(&ca.name).is_none_or(|cb| {
+            !ca.data_type.eq_ignore_ascii_case(&cb.data_type)
+                || ca.collation != cb.collation
+                || ca.generated != cb.generated
+        })
+    })
+}
+
+/// The dependencies of `s`: from the catalog when the snapshot has them,
+/// else inferred from its definitions, and the model's own always.
+fn dependencies_of(s: Option<&Snapshot>) -> Vec<Dependency> {
+    let Some(s) = s else { return Vec::new() };
+    match &s.dependencies {
+        Some(known) => {
+            let mut all = known.clone();
+            all.extend(structural_dependencies(s));
+            all
+        }
+        None => infer_dependencies(s),
+    }
 }
 
 impl<'a> Plan<'a> {
     pub fn new(diff: &'a SchemaDiff) -> Self {
+        let from = diff.from_snapshot();
+        let to = diff.to_snapshot();
+        let deps_from = dependencies_of(from);
+        let deps_to = dependencies_of(to);
+        let mut dependents: HashMap<ObjectId, Vec<ObjectId>> = HashMap::new();
+        for d in &deps_from {
+            if d.object != d.on {
+                dependents
+                    .entry(d.on.clone())
+                    .or_default()
+                    .push(d.object.clone());
+            }
+        }
         Plan {
             changes: &diff.changes,
-            from: diff.from_snapshot(),
-            to: diff.to_snapshot(),
+            from,
+            to,
+            deps_from,
+            deps_to,
+            dependents,
         }
     }
 
@@ -43,93 +131,149 @@ impl<'a> Plan<'a> {
             .collect()
     }
 
-    /// The views of `from` that must be dropped: removed and changed ones,
-    /// and every view reading (directly or through another view) a table
-    /// or view in `touched` or another view that goes. Dependents first.
-    pub fn views_to_drop(&self, touched: &BTreeSet<Name>) -> Vec<(String, &'a View)> {
-        let mut gone: BTreeSet<Name> = touched.clone();
+    /// The objects to drop: every removed object, the changed ones for
+    /// which `rebuilt` is true, and, transitively, what depends on them in
+    /// `a`; plus the views (and what depends on those) over a table in
+    /// `touched`. Indexes, triggers and policies of a dropped table or view
+    /// go with it and are not listed. Tables, types and sequences are never
+    /// added as dependents: they are changed in place by the caller.
+    pub fn closure(
+        &self,
+        rebuilt: impl Fn(&ObjectChange) -> bool,
+        touched: &BTreeSet<Name>,
+    ) -> Closure {
+        let mut dropped: BTreeSet<ObjectId> = BTreeSet::new();
+        let mut queue: Vec<(ObjectId, bool)> = Vec::new();
+        let removed_owner: HashSet<Name> = self
+            .changes
+            .iter()
+            .filter(|c| {
+                c.change == ChangeKind::Removed
+                    && matches!(
+                        c.object,
+                        ObjectType::Table | ObjectType::View | ObjectType::MaterializedView
+                    )
+            })
+            .map(|c| (c.schema.clone(), c.name.clone()))
+            .collect();
         for c in self.changes {
-            if matches!(c.object, ObjectType::View | ObjectType::MaterializedView)
-                && c.change != ChangeKind::Added
-            {
-                gone.insert((c.schema.clone(), c.name.clone()));
+            let gone =
+                c.change == ChangeKind::Removed || (c.change == ChangeKind::Changed && rebuilt(c));
+            if gone {
+                let id = c.id();
+                let with_owner = c
+                    .table
+                    .as_ref()
+                    .is_some_and(|t| removed_owner.contains(&(c.schema.clone(), t.clone())));
+                if !with_owner {
+                    dropped.insert(id.clone());
+                }
+                queue.push((id, true));
             }
         }
-        let Some(from) = self.from else {
-            // Without the snapshot, only the views the diff names.
-            return self
-                .changes
-                .iter()
-                .filter_map(|c| match &c.before {
-                    Some(Object::View(v)) => Some((c.schema.clone(), v)),
-                    _ => None,
-                })
-                .collect();
-        };
-        let all = all_views(from);
-        loop {
-            let before = gone.len();
-            for (schema, v) in &all {
-                if gone
-                    .iter()
-                    .any(|(_, n)| n != &v.name && mentions(&v.definition, n))
-                {
-                    gone.insert((schema.clone(), v.name.clone()));
+        for (schema, name) in touched {
+            queue.push((ObjectId::new(ObjectType::Table, schema, name), false));
+        }
+        while let Some((x, gone)) = queue.pop() {
+            let Some(list) = self.dependents.get(&x) else {
+                continue;
+            };
+            for y in list {
+                if dropped.contains(y) {
+                    continue;
+                }
+                // Indexes, triggers and policies of a dropped table or view go
+                // with it.
+                let owner_gone = y.table.as_ref().is_some_and(|t| {
+                    removed_owner.contains(&(y.schema.clone(), t.clone()))
+                        || [ObjectType::View, ObjectType::MaterializedView]
+                            .iter()
+                            .any(|k| dropped.contains(&ObjectId::new(*k, &y.schema, t)))
+                });
+                let add = match y.kind {
+                    ObjectType::View | ObjectType::MaterializedView => true,
+                    ObjectType::Index | ObjectType::Trigger | ObjectType::Policy => {
+                        gone && !owner_gone
+                    }
+                    ObjectType::Function
+                    | ObjectType::Procedure
+                    | ObjectType::Aggregate
+                    | ObjectType::Operator
+                    | ObjectType::Cast
+                    | ObjectType::EventTrigger
+                    | ObjectType::Publication => gone,
+                    _ => false,
+                };
+                if add {
+                    dropped.insert(y.clone());
+                    queue.push((y.clone(), true));
                 }
             }
-            if gone.len() == before {
-                break;
-            }
         }
-        let mut out: Vec<(String, &View)> = all
-            .into_iter()
-            .filter(|(s, v)| gone.contains(&(s.clone(), v.name.clone())))
-            .collect();
-        order_views(&mut out);
-        out.reverse();
-        out
-    }
-
-    /// The views of `to` to create: added and changed ones and those
-    /// `dropped` that still exist in `b`. Dependencies first.
-    pub fn views_to_create(&self, dropped: &[(String, &View)]) -> Vec<(String, &'a View)> {
-        let mut want: BTreeSet<Name> = dropped
+        let in_b = self.to.map(ids_of).unwrap_or_default();
+        let recreated = dropped
             .iter()
-            .map(|(s, v)| (s.clone(), v.name.clone()))
+            .filter(|i| in_b.contains(*i))
+            .cloned()
             .collect();
-        for c in self.changes {
-            if matches!(c.object, ObjectType::View | ObjectType::MaterializedView)
-                && c.change != ChangeKind::Removed
-            {
-                want.insert((c.schema.clone(), c.name.clone()));
-            }
-        }
-        let Some(to) = self.to else {
-            return self
-                .changes
+        Closure { dropped, recreated }
+    }
+
+    /// Removed tables, referencing ones (and partitions and inheriting
+    /// tables) before the tables they reference.
+    pub fn tables_to_drop(&self) -> Vec<(&'a ObjectChange, &'a Table)> {
+        let mut left: Vec<(&ObjectChange, &Table)> = self
+            .of(ObjectType::Table, ChangeKind::Removed)
+            .filter_map(|c| match &c.before {
+                Some(Object::Table(t)) => Some((c, t)),
+                _ => None,
+            })
+            .collect();
+        let mut out = Vec::with_capacity(left.len());
+        while !left.is_empty() {
+            // A table nobody left references can go now; in a cycle take
+            // the first (its foreign keys are dropped before any table).
+            // Partitions and inheriting tables count as referencing their
+            // parents: they go first.
+            let pos = left
                 .iter()
-                .filter_map(|c| match &c.after {
-                    Some(Object::View(v)) => Some((c.schema.clone(), v)),
-                    _ => None,
+                .position(|(c, t)| {
+                    !left.iter().any(|(_, o)| {
+                        let child_of = |key: &str| {
+                            o.options.get(key).is_some_and(|ps| {
+                                ps.split(", ")
+                                    .any(|p| p == format!("{}.{}", c.schema, t.name) || p == t.name)
+                            })
+                        };
+                        o.name != t.name
+                            && (o.foreign_keys.iter().any(|f| {
+                                f.referenced_table == t.name && f.referenced_schema == c.schema
+                            }) || child_of("partition_of")
+                                || child_of("inherits"))
+                    })
                 })
-                .collect();
-        };
-        let mut out: Vec<(String, &View)> = all_views(to)
-            .into_iter()
-            .filter(|(s, v)| want.contains(&(s.clone(), v.name.clone())))
-            .collect();
-        order_views(&mut out);
+                .unwrap_or(0);
+            out.push(left.remove(pos));
+        }
         out
     }
 
-    /// Indexes of `b` to create: added and changed ones, and every index of
-    /// a table or view in `recreated` (which lost its indexes).
-    pub fn indexes_to_create(&self, recreated: &BTreeSet<Name>) -> Vec<(String, &'a Index)> {
+    /// Indexes of `b` to create: added and changed ones, the recreated
+    /// ones, and every index of a table or view in `relations` (which lost
+    /// its indexes).
+    pub fn indexes_to_create(
+        &self,
+        closure: &Closure,
+        relations: &BTreeSet<Name>,
+    ) -> Vec<(String, &'a Index)> {
         let mut out: Vec<(String, &Index)> = Vec::new();
         if let Some(to) = self.to {
             for s in &to.schemas {
                 for i in &s.indexes {
-                    if recreated.contains(&(s.name.clone(), i.table.clone())) {
+                    let id = ObjectId::new(ObjectType::Index, &s.name, &i.name).on_table(&i.table);
+                    if relations.contains(&(s.name.clone(), i.table.clone()))
+                        || closure.recreates(&id)
+                    {
                         out.push((s.name.clone(), i));
                     }
                 }
@@ -137,7 +281,9 @@ impl<'a> Plan<'a> {
         }
         for c in self.changes {
             if let (ObjectType::Index, Some(Object::Index(i))) = (c.object, &c.after)
-                && !out.iter().any(|(s, x)| s == &c.schema && x.name == i.name)
+                && !out
+                    .iter()
+                    .any(|(s, x)| s == &c.schema && x.name == i.name && x.table == i.table)
             {
                 out.push((c.schema.clone(), i));
             }
@@ -146,12 +292,20 @@ impl<'a> Plan<'a> {
     }
 
     /// Triggers of `b` to create, like [`Plan::indexes_to_create`].
-    pub fn triggers_to_create(&self, recreated: &BTreeSet<Name>) -> Vec<(String, &'a Trigger)> {
+    pub fn triggers_to_create(
+        &self,
+        closure: &Closure,
+        relations: &BTreeSet<Name>,
+    ) -> Vec<(String, &'a Trigger)> {
         let mut out: Vec<(String, &Trigger)> = Vec::new();
         if let Some(to) = self.to {
             for s in &to.schemas {
                 for t in &s.triggers {
-                    if recreated.contains(&(s.name.clone(), t.table.clone())) {
+                    let id =
+                        ObjectId::new(ObjectType::Trigger, &s.name, &t.name).on_table(&t.table);
+                    if relations.contains(&(s.name.clone(), t.table.clone()))
+                        || closure.recreates(&id)
+                    {
                         out.push((s.name.clone(), t));
                     }
                 }
@@ -169,100 +323,154 @@ impl<'a> Plan<'a> {
         out
     }
 
-    /// Removed tables, referencing ones before the tables they reference.
-    pub fn tables_to_drop(&self) -> Vec<(&'a ObjectChange, &'a Table)> {
-        let mut left: Vec<(&ObjectChange, &Table)> = self
-            .of(ObjectType::Table, ChangeKind::Removed)
-            .filter_map(|c| match &c.before {
-                Some(Object::Table(t)) => Some((c, t)),
-                _ => None,
-            })
-            .collect();
-        let mut out = Vec::with_capacity(left.len());
-        while !left.is_empty() {
-            // A table nobody left references can go now; in a cycle take
-            // the first (its foreign keys are dropped before any table).
-            let pos = left
+    /// The views of `b` to create: added and changed ones, and the
+    /// recreated ones.
+    pub fn views_to_create(&self, closure: &Closure) -> Vec<(String, &'a View)> {
+        let mut out = Vec::new();
+        if let Some(to) = self.to {
+            for s in &to.schemas {
+                for v in &s.views {
+                    let id = ObjectId::new(view_type(v), &s.name, &v.name);
+                    if closure.recreates(&id) {
+                        out.push((s.name.clone(), v));
+                    }
+                }
+            }
+        }
+        for c in self.changes {
+            if let Some(Object::View(v)) = &c.after
+                && c.change == ChangeKind::Added
+            {
+                out.push((c.schema.clone(), v));
+            }
+        }
+        out
+    }
+
+    /// Definitions in `a` (`before`) or `b` of objects the closure names,
+    /// for kinds kept whole: routines, policies and defined objects.
+    pub fn find(&self, in_b: bool, id: &ObjectId) -> Option<Found<'a>> {
+        let snap = if in_b { self.to? } else { self.from? };
+        if id.schema.is_empty() {
+            return snap
+                .objects
                 .iter()
-                .position(|(c, t)| {
-                    !left.iter().any(|(_, o)| {
-                        o.name != t.name
-                            && o.foreign_keys.iter().any(|f| {
-                                f.referenced_table == t.name && f.referenced_schema == c.schema
-                            })
-                    })
+                .find(|o| o.kind == id.kind && o.name == id.name && o.arguments == id.arguments)
+                .map(Found::Defined);
+        }
+        let s = snap.schema(&id.schema)?;
+        match id.kind {
+            ObjectType::Function | ObjectType::Procedure => s
+                .routines
+                .iter()
+                .find(|r| {
+                    routine_type(r.kind) == id.kind
+                        && r.name == id.name
+                        && Some(&r.arguments) == id.arguments.as_ref()
                 })
-                .unwrap_or(0);
-            out.push(left.remove(pos));
+                .map(Found::Routine),
+            ObjectType::Policy => s
+                .policies
+                .iter()
+                .find(|p| p.name == id.name && Some(&p.table) == id.table.as_ref())
+                .map(Found::Policy),
+            _ => s
+                .objects
+                .iter()
+                .find(|o| o.kind == id.kind && o.name == id.name && o.arguments == id.arguments)
+                .map(Found::Defined),
+        }
+    }
+
+    /// The privileges `b` grants on the tables and views in `relations`.
+    pub fn grants_on(&self, relations: &BTreeSet<Name>) -> Vec<(String, &'a Grant)> {
+        let mut out = Vec::new();
+        if let Some(to) = self.to {
+            for sc in &to.schemas {
+                for g in &sc.privileges {
+                    if relations.contains(&(sc.name.clone(), g.object.clone())) {
+                        out.push((sc.name.clone(), g));
+                    }
+                }
+            }
         }
         out
     }
 }
 
-fn all_views(s: &Snapshot) -> Vec<(String, &View)> {
-    s.schemas
-        .iter()
-        .flat_map(|sc| sc.views.iter().map(move |v| (sc.name.clone(), v)))
-        .collect()
+/// A definition found by [`Plan::find`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Found<'a> {
+    Routine(&'a Routine),
+    Policy(&'a Policy),
+    Defined(&'a DefinedObject),
 }
 
-/// Orders views so that each comes after the views it reads.
-fn order_views(views: &mut Vec<(String, &View)>) {
-    let mut left = std::mem::take(views);
-    while !left.is_empty() {
-        let pos = left
-            .iter()
-            .position(|(_, v)| {
-                !left
-                    .iter()
-                    .any(|(_, o)| o.name != v.name && mentions(&v.definition, &o.name))
-            })
-            .unwrap_or(0);
-        views.push(left.remove(pos));
+/// The identities of every object of `s` that a closure can hold.
+fn ids_of(s: &Snapshot) -> HashSet<ObjectId> {
+    let mut out = HashSet::new();
+    for sc in &s.schemas {
+        let n = sc.name.as_str();
+        out.insert(ObjectId::new(ObjectType::Schema, n, n));
+        out.extend(
+            sc.tables
+                .iter()
+                .map(|t| ObjectId::new(ObjectType::Table, n, &t.name)),
+        );
+        out.extend(
+            sc.enums
+                .iter()
+                .map(|e| ObjectId::new(ObjectType::Enum, n, &e.name)),
+        );
+        out.extend(
+            sc.domains
+                .iter()
+                .map(|d| ObjectId::new(ObjectType::Domain, n, &d.name)),
+        );
+        out.extend(
+            sc.sequences
+                .iter()
+                .map(|q| ObjectId::new(ObjectType::Sequence, n, &q.name)),
+        );
+        out.extend(
+            sc.views
+                .iter()
+                .map(|v| ObjectId::new(view_type(v), n, &v.name)),
+        );
+        out.extend(
+            sc.routines.iter().map(|r| {
+                ObjectId::new(routine_type(r.kind), n, &r.name).with_arguments(&r.arguments)
+            }),
+        );
+        out.extend(
+            sc.indexes
+                .iter()
+                .map(|i| ObjectId::new(ObjectType::Index, n, &i.name).on_table(&i.table)),
+        );
+        out.extend(
+            sc.triggers
+                .iter()
+                .map(|t| ObjectId::new(ObjectType::Trigger, n, &t.name).on_table(&t.table)),
+        );
+        out.extend(
+            sc.policies
+                .iter()
+                .map(|p| ObjectId::new(ObjectType::Policy, n, &p.name).on_table(&p.table)),
+        );
+        out.extend(sc.objects.iter().map(|o| ObjectId {
+            kind: o.kind,
+            schema: n.to_owned(),
+            name: o.name.clone(),
+            table: None,
+            arguments: o.arguments.clone(),
+        }));
     }
-}
-
-/// True when `sql` contains `name` as a whole identifier (ignoring ASCII
-/// case and quotes): a cheap, conservative dependency test.
-pub(crate) fn mentions(sql: &str, name: &str) -> bool {
-    if name.is_empty() {
-        return false;
-    }
-    let hay = sql.to_ascii_lowercase();
-    let needle = name.to_ascii_lowercase();
-    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
-    let mut start = 0;
-    while let Some(pos) = hay[start..].find(&needle) {
-        let at = start + pos;
-        let end = at + needle.len();
-        let before_ok = hay[..at].chars().next_back().is_none_or(|c| !is_ident(c));
-        let after_ok = hay[end..].chars().next().is_none_or(|c| !is_ident(c));
-        if before_ok && after_ok {
-            return true;
-        }
-        start = at + needle.len().max(1);
-        if start >= hay.len() {
-            break;
-        }
-    }
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn check(sql: &str, name: &str, expected: bool) {
-        assert_eq!(mentions(sql, name), expected, "{sql} / {name}");
-    }
-
-    #[test]
-    fn mentions_whole_identifiers() {
-        check("SELECT * FROM orders", "orders", true);
-        check("SELECT * FROM \"Orders\" o", "orders", true);
-        check("SELECT * FROM orders_archive", "orders", false);
-        check("SELECT * FROM public.orders;", "orders", true);
-        check("SELECT my_orders FROM t", "orders", false);
-        check("", "orders", false);
-    }
+    out.extend(s.objects.iter().map(|o| ObjectId {
+        kind: o.kind,
+        schema: String::new(),
+        name: o.name.clone(),
+        table: None,
+        arguments: o.arguments.clone(),
+    }));
+    out
 }

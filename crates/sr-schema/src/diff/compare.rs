@@ -9,9 +9,6 @@ use super::{
 use crate::model::{Schema, Snapshot};
 use crate::normalize_sql;
 
-/// Identity of an object inside one schema.
-type Key = (ObjectType, String, Option<String>, Option<String>);
-
 pub(crate) fn compare(a: &Snapshot, b: &Snapshot) -> Vec<ObjectChange> {
     let mut out = Vec::new();
     let schemas_a: BTreeMap<&str, &Schema> =
@@ -65,113 +62,140 @@ pub(crate) fn compare(a: &Snapshot, b: &Snapshot) -> Vec<ObjectChange> {
         }
         compare_schema(name, sa.unwrap_or(&empty), sb.unwrap_or(&empty), &mut out);
     }
+    // Database-wide objects, under an empty schema name.
+    if !a.objects.is_empty() || !b.objects.is_empty() {
+        let wide = |s: &Snapshot| Schema {
+            objects: s.objects.clone(),
+            ..Schema::default()
+        };
+        compare_schema("", &wide(a), &wide(b), &mut out);
+    }
     out
 }
 
-fn objects(s: &Schema) -> BTreeMap<Key, Object> {
+/// An object of one schema, borrowed: cloned only when it differs.
+#[derive(Clone, Copy, PartialEq)]
+enum Ref<'a> {
+    Extension(&'a crate::model::Extension),
+    Enum(&'a crate::model::EnumType),
+    Domain(&'a crate::model::Domain),
+    Sequence(&'a crate::model::Sequence),
+    Routine(&'a crate::model::Routine),
+    Table(&'a crate::model::Table),
+    View(&'a crate::model::View),
+    Index(&'a crate::model::Index),
+    Policy(&'a crate::model::Policy),
+    Grant(&'a crate::model::Grant),
+    Trigger(&'a crate::model::Trigger),
+    Defined(&'a crate::model::DefinedObject),
+}
+
+impl Ref<'_> {
+    fn to_object(self) -> Object {
+        match self {
+            Ref::Extension(x) => Object::Extension(x.clone()),
+            Ref::Enum(x) => Object::Enum(x.clone()),
+            Ref::Domain(x) => Object::Domain(x.clone()),
+            Ref::Sequence(x) => Object::Sequence(x.clone()),
+            Ref::Routine(x) => Object::Routine(x.clone()),
+            Ref::Table(x) => Object::Table(x.clone()),
+            Ref::View(x) => Object::View(x.clone()),
+            Ref::Index(x) => Object::Index(x.clone()),
+            Ref::Policy(x) => Object::Policy(x.clone()),
+            Ref::Grant(x) => Object::Grant(x.clone()),
+            Ref::Trigger(x) => Object::Trigger(x.clone()),
+            Ref::Defined(x) => Object::Defined(x.clone()),
+        }
+    }
+}
+
+/// Identity of an object inside one schema, borrowed.
+type RefKey<'a> = (ObjectType, &'a str, Option<&'a str>, Option<&'a str>);
+
+fn objects(s: &Schema) -> BTreeMap<RefKey<'_>, Ref<'_>> {
     let mut m = BTreeMap::new();
-    let mut put = |t, name: &str, table: Option<&str>, args: Option<&str>, o| {
-        m.insert(
-            (
-                t,
-                name.to_owned(),
-                table.map(str::to_owned),
-                args.map(str::to_owned),
-            ),
-            o,
-        );
-    };
     for x in &s.extensions {
-        put(
-            ObjectType::Extension,
-            &x.name,
-            None,
-            None,
-            Object::Extension(x.clone()),
+        m.insert(
+            (ObjectType::Extension, x.name.as_str(), None, None),
+            Ref::Extension(x),
         );
     }
     for x in &s.enums {
-        put(
-            ObjectType::Enum,
-            &x.name,
-            None,
-            None,
-            Object::Enum(x.clone()),
+        m.insert(
+            (ObjectType::Enum, x.name.as_str(), None, None),
+            Ref::Enum(x),
         );
     }
     for x in &s.domains {
-        put(
-            ObjectType::Domain,
-            &x.name,
-            None,
-            None,
-            Object::Domain(x.clone()),
+        m.insert(
+            (ObjectType::Domain, x.name.as_str(), None, None),
+            Ref::Domain(x),
         );
     }
     for x in &s.sequences {
-        put(
-            ObjectType::Sequence,
-            &x.name,
-            None,
-            None,
-            Object::Sequence(x.clone()),
+        m.insert(
+            (ObjectType::Sequence, x.name.as_str(), None, None),
+            Ref::Sequence(x),
         );
     }
     for x in &s.routines {
-        put(
+        let key = (
             routine_type(x.kind),
-            &x.name,
+            x.name.as_str(),
             None,
-            Some(&x.arguments),
-            Object::Routine(x.clone()),
+            Some(x.arguments.as_str()),
         );
+        m.insert(key, Ref::Routine(x));
     }
     for x in &s.tables {
-        put(
-            ObjectType::Table,
-            &x.name,
-            None,
-            None,
-            Object::Table(x.clone()),
+        m.insert(
+            (ObjectType::Table, x.name.as_str(), None, None),
+            Ref::Table(x),
         );
     }
     for x in &s.views {
-        put(view_type(x), &x.name, None, None, Object::View(x.clone()));
+        m.insert((view_type(x), x.name.as_str(), None, None), Ref::View(x));
     }
     for x in &s.indexes {
-        put(
+        let key = (
             ObjectType::Index,
-            &x.name,
-            Some(&x.table),
+            x.name.as_str(),
+            Some(x.table.as_str()),
             None,
-            Object::Index(x.clone()),
         );
+        m.insert(key, Ref::Index(x));
     }
     for x in &s.policies {
-        put(
+        let key = (
             ObjectType::Policy,
-            &x.name,
-            Some(&x.table),
+            x.name.as_str(),
+            Some(x.table.as_str()),
             None,
-            Object::Policy(x.clone()),
         );
+        m.insert(key, Ref::Policy(x));
     }
     for x in &s.privileges {
-        put(
+        let key = (
             ObjectType::Privilege,
-            &x.grantee,
-            Some(&x.object),
+            x.grantee.as_str(),
+            Some(x.object.as_str()),
             None,
-            Object::Grant(x.clone()),
         );
+        m.insert(key, Ref::Grant(x));
     }
     for x in &s.triggers {
-        put(
+        let key = (
             ObjectType::Trigger,
-            &x.name,
-            Some(&x.table),
+            x.name.as_str(),
+            Some(x.table.as_str()),
             None,
-            Object::Trigger(x.clone()),
+        );
+        m.insert(key, Ref::Trigger(x));
+    }
+    for x in &s.objects {
+        m.insert(
+            (x.kind, x.name.as_str(), None, x.arguments.as_deref()),
+            Ref::Defined(x),
         );
     }
     m
@@ -180,14 +204,34 @@ fn objects(s: &Schema) -> BTreeMap<Key, Object> {
 fn compare_schema(schema: &str, a: &Schema, b: &Schema, out: &mut Vec<ObjectChange>) {
     let oa = objects(a);
     let mut ob = objects(b);
+    let owned = |x: Option<&str>| x.map(str::to_owned);
     for (key, before) in oa {
-        let (t, name, table, args) = key.clone();
+        let (t, name, table, args) = key;
         match ob.remove(&key) {
-            None => out.push(change(schema, t, &name, table, args, Some(before), None)),
+            None => out.push(change(
+                schema,
+                t,
+                name,
+                owned(table),
+                owned(args),
+                Some(before.to_object()),
+                None,
+            )),
+            // Equal definitions (the common case) need no closer look.
+            Some(after) if after == before => {}
             Some(after) => {
+                let (before, after) = (before.to_object(), after.to_object());
                 let attributes = compare_object(&before, &after);
                 if !attributes.is_empty() {
-                    let mut c = change(schema, t, &name, table, args, Some(before), Some(after));
+                    let mut c = change(
+                        schema,
+                        t,
+                        name,
+                        owned(table),
+                        owned(args),
+                        Some(before),
+                        Some(after),
+                    );
                     c.destructive = attributes.iter().any(|a| a.destructive);
                     c.attributes = attributes;
                     out.push(c);
@@ -196,7 +240,15 @@ fn compare_schema(schema: &str, a: &Schema, b: &Schema, out: &mut Vec<ObjectChan
         }
     }
     for ((t, name, table, args), after) in ob {
-        out.push(change(schema, t, &name, table, args, None, Some(after)));
+        out.push(change(
+            schema,
+            t,
+            name,
+            owned(table),
+            owned(args),
+            None,
+            Some(after.to_object()),
+        ));
     }
 }
 
@@ -294,8 +346,11 @@ fn compare_object(before: &Object, after: &Object) -> Vec<AttributeChange> {
                     Some(x.labels.join(", ")),
                     Some(y.labels.join(", ")),
                 );
-                // Removing a label loses the rows that carry it.
-                a.destructive = x.labels.iter().any(|l| !y.labels.contains(l));
+                // Removing a label loses the rows that carry it; a label
+                // renamed in place keeps them.
+                a.destructive = x.labels.iter().any(|l| !y.labels.contains(l))
+                    && crate::ddl::enum_plan(&x.labels, &y.labels)
+                        == crate::ddl::EnumPlan::Recreate;
                 out.push(a);
             }
             cmp(&mut out, "comment", &x.comment, &y.comment);
@@ -312,6 +367,7 @@ fn compare_object(before: &Object, after: &Object) -> Vec<AttributeChange> {
             cmp(&mut out, "min_value", &x.min_value, &y.min_value);
             cmp(&mut out, "max_value", &x.max_value, &y.max_value);
             cmp(&mut out, "cycle", &Some(x.cycle), &Some(y.cycle));
+            cmp(&mut out, "cache", &x.cache, &y.cache);
             cmp(&mut out, "owned_by", &x.owned_by, &y.owned_by);
             cmp(&mut out, "comment", &x.comment, &y.comment);
         }
@@ -385,6 +441,16 @@ fn compare_object(before: &Object, after: &Object) -> Vec<AttributeChange> {
             cmp(&mut out, "comment", &x.comment, &y.comment);
         }
         (Object::Extension(_), Object::Extension(_)) => {}
+        (Object::Defined(x), Object::Defined(y)) => {
+            if normalize_sql(&x.definition) != normalize_sql(&y.definition) {
+                out.push(attr(
+                    "definition",
+                    Some(x.definition.clone()),
+                    Some(y.definition.clone()),
+                ));
+            }
+            cmp(&mut out, "comment", &x.comment, &y.comment);
+        }
         (Object::Policy(x), Object::Policy(y)) => {
             cmp(
                 &mut out,

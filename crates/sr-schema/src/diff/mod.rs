@@ -20,8 +20,8 @@ use sr_model::ObjectKind;
 
 use crate::Dialect;
 use crate::model::{
-    Domain, EnumType, Extension, Grant, Index, Policy, Routine, RoutineKind, Sequence, Snapshot,
-    Table, Trigger, View,
+    DefinedObject, Domain, EnumType, Extension, Grant, Index, Policy, Routine, RoutineKind,
+    Sequence, Snapshot, Table, Trigger, View,
 };
 
 pub use types::is_widening;
@@ -46,6 +46,17 @@ pub enum ObjectType {
     /// The privileges one grantee holds on one object; the change's `name`
     /// is the grantee and its `table` the object.
     Privilege,
+    /// Kept as their definition ([`crate::DefinedObject`]).
+    Aggregate,
+    Collation,
+    Operator,
+    Cast,
+    /// A composite or range type.
+    Type,
+    EventTrigger,
+    Publication,
+    /// A MySQL/MariaDB scheduled event.
+    Event,
 }
 
 impl ObjectType {
@@ -63,8 +74,48 @@ impl ObjectType {
             ObjectType::MaterializedView => ObjectKind::MaterializedView,
             ObjectType::Index => ObjectKind::Index,
             ObjectType::Trigger => ObjectKind::Trigger,
-            ObjectType::Extension | ObjectType::Policy | ObjectType::Privilege => return None,
+            ObjectType::Aggregate => ObjectKind::Function,
+            ObjectType::Type | ObjectType::Collation => ObjectKind::Type,
+            ObjectType::Extension
+            | ObjectType::Policy
+            | ObjectType::Privilege
+            | ObjectType::Operator
+            | ObjectType::Cast
+            | ObjectType::EventTrigger
+            | ObjectType::Publication
+            | ObjectType::Event => return None,
         })
+    }
+
+    /// Every object type.
+    pub const ALL: [ObjectType; 22] = [
+        ObjectType::Schema,
+        ObjectType::Extension,
+        ObjectType::Enum,
+        ObjectType::Domain,
+        ObjectType::Sequence,
+        ObjectType::Function,
+        ObjectType::Procedure,
+        ObjectType::Table,
+        ObjectType::View,
+        ObjectType::MaterializedView,
+        ObjectType::Index,
+        ObjectType::Trigger,
+        ObjectType::Policy,
+        ObjectType::Privilege,
+        ObjectType::Aggregate,
+        ObjectType::Collation,
+        ObjectType::Operator,
+        ObjectType::Cast,
+        ObjectType::Type,
+        ObjectType::EventTrigger,
+        ObjectType::Publication,
+        ObjectType::Event,
+    ];
+
+    /// The type `as_str` spells `name`.
+    pub fn from_name(name: &str) -> Option<ObjectType> {
+        ObjectType::ALL.into_iter().find(|t| t.as_str() == name)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -83,6 +134,14 @@ impl ObjectType {
             ObjectType::Trigger => "trigger",
             ObjectType::Policy => "policy",
             ObjectType::Privilege => "privilege",
+            ObjectType::Aggregate => "aggregate",
+            ObjectType::Collation => "collation",
+            ObjectType::Operator => "operator",
+            ObjectType::Cast => "cast",
+            ObjectType::Type => "type",
+            ObjectType::EventTrigger => "event_trigger",
+            ObjectType::Publication => "publication",
+            ObjectType::Event => "event",
         }
     }
 }
@@ -126,6 +185,7 @@ pub enum Object {
     Trigger(Trigger),
     Policy(Policy),
     Grant(Grant),
+    Defined(DefinedObject),
 }
 
 /// One object that differs between `a` and `b`.
@@ -156,11 +216,28 @@ pub struct ObjectChange {
 }
 
 impl ObjectChange {
-    /// `schema.name`, with the table for indexes and triggers.
+    /// `schema.name`, with the table for indexes and triggers; just the
+    /// name for database-wide objects.
     pub fn qualified_name(&self) -> String {
+        let name = if self.schema.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}.{}", self.schema, self.name)
+        };
         match &self.table {
-            Some(t) => format!("{}.{} on {t}", self.schema, self.name),
-            None => format!("{}.{}", self.schema, self.name),
+            Some(t) => format!("{name} on {t}"),
+            None => name,
+        }
+    }
+
+    /// The identity of the object the change is about.
+    pub fn id(&self) -> crate::ObjectId {
+        crate::ObjectId {
+            kind: self.object,
+            schema: self.schema.clone(),
+            name: self.name.clone(),
+            table: self.table.clone(),
+            arguments: self.arguments.clone(),
         }
     }
 }
@@ -221,8 +298,14 @@ impl SchemaDiff {
 /// The changes that turn `a` into `b`. Both are normalised first, so the
 /// caller may pass snapshots in any order.
 pub fn diff(a: &Snapshot, b: &Snapshot) -> SchemaDiff {
-    let a = Arc::new(a.clone().normalized());
-    let b = Arc::new(align_database(&a, b.clone()).normalized());
+    // Canonical order only: the comparison reads definitions, never the
+    // version hashes, so they are not computed again here.
+    let mut a = a.clone();
+    a.sort();
+    let a = Arc::new(a);
+    let mut b = align_database(&a, b.clone());
+    b.sort();
+    let b = Arc::new(b);
     let mut changes = compare::compare(&a, &b);
     changes.sort_by(|x, y| {
         (&x.schema, x.object, &x.table, &x.name, &x.arguments).cmp(&(

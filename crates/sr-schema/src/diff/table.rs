@@ -13,6 +13,16 @@ use crate::model::{
 use crate::normalize_sql;
 
 pub(crate) fn compare_table(a: &Table, b: &Table, out: &mut Vec<AttributeChange>) {
+    // A partition's columns are its parent's (introspection leaves them
+    // out); a table attached or detached keeps its rows and its columns.
+    let partition = |t: &Table| t.options.contains_key("partition_of");
+    if !partition(a) && !partition(b) {
+        compare_columns(a, b, out);
+    }
+    compare_rest(a, b, out);
+}
+
+fn compare_columns(a: &Table, b: &Table, out: &mut Vec<AttributeChange>) {
     for ca in &a.columns {
         match b.column(&ca.name) {
             None => {
@@ -33,6 +43,9 @@ pub(crate) fn compare_table(a: &Table, b: &Table, out: &mut Vec<AttributeChange>
             ));
         }
     }
+}
+
+fn compare_rest(a: &Table, b: &Table, out: &mut Vec<AttributeChange>) {
     let pk = |t: &Table| {
         t.primary_key
             .as_ref()

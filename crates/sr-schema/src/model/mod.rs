@@ -4,6 +4,8 @@
 //! kept in a canonical order by `Snapshot::normalize` (columns stay in their
 //! ordinal order, which is part of a table's meaning).
 
+mod defined;
+mod deps;
 mod objects;
 mod security;
 mod table;
@@ -13,6 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::Dialect;
 
+pub use defined::DefinedObject;
+pub use deps::{Dependency, ObjectId};
 pub use objects::{
     Index, IndexColumn, IndexKey, Routine, RoutineKind, Sequence, Trigger, TriggerEvent,
     TriggerTiming, View,
@@ -26,7 +30,9 @@ pub use types::{Domain, EnumType, Extension};
 
 /// The snapshot file format this build writes. Readers accept this version
 /// and older ones; a newer file is an error rather than a silent misreading.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version 2 added `objects` (kept as their definition) and
+/// `dependencies`.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Everything introspection found in one database, at one moment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +44,15 @@ pub struct Snapshot {
     pub database: String,
     #[serde(default)]
     pub schemas: Vec<Schema>,
+    /// Database-wide objects kept as their definition: casts, event
+    /// triggers and publications (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objects: Vec<DefinedObject>,
+    /// What depends on what, from the catalog. `None` when unknown (a file
+    /// written before version 2): the renderer then infers dependencies
+    /// from the definitions' text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dependencies: Option<Vec<Dependency>>,
 }
 
 impl Snapshot {
@@ -48,6 +63,8 @@ impl Snapshot {
             dialect,
             database: database.into(),
             schemas: Vec::new(),
+            objects: Vec::new(),
+            dependencies: None,
         }
     }
 
@@ -98,6 +115,10 @@ pub struct Schema {
     /// Privileges granted on the schema's tables, views and sequences.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub privileges: Vec<Grant>,
+    /// Objects kept as their definition: aggregates, collations,
+    /// operators, composite and range types (PostgreSQL), events (MySQL).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objects: Vec<DefinedObject>,
 }
 
 impl Schema {

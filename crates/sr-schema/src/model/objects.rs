@@ -146,6 +146,10 @@ pub struct Sequence {
     pub max_value: Option<i64>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub cycle: bool,
+    /// How many values a session takes at a time; `None` for the default
+    /// of one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache: Option<i64>,
     /// `table.column` when the sequence belongs to a column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owned_by: Option<String>,

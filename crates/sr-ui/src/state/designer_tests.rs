@@ -88,7 +88,7 @@ fn propose_opens_a_schema_change_issue_and_asks_the_engine_for_its_body() {
     assert_eq!(d.title, "Schema change: orders");
     assert!(
         d.description
-            .starts_with("```sql\nALTER TABLE \"orders\" ADD COLUMN \"note\" TEXT;"),
+            .starts_with("```sql\nBEGIN;\n\nALTER TABLE \"orders\" ADD COLUMN \"note\" TEXT;"),
         "{}",
         d.description
     );

@@ -298,7 +298,7 @@ impl TableEditor {
             s.schemas.push(schema);
             s
         };
-        let mut statements: Vec<Statement> = self
+        let renames: Vec<Statement> = self
             .renames
             .iter()
             .map(|(from, to)| Statement {
@@ -312,9 +312,15 @@ impl TableEditor {
                 destructive: false,
             })
             .collect();
-        let migration = render(&diff(&snapshot(baseline), &snapshot(after)), self.dialect);
-        statements.extend(migration.statements);
-        self.script = MigrationScript { statements };
+        let mut migration = render(&diff(&snapshot(baseline), &snapshot(after)), self.dialect);
+        // The renames run first, inside the migration's transaction.
+        let at = migration
+            .statements
+            .iter()
+            .position(|s| s.sql == "BEGIN")
+            .map_or(0, |i| i + 1);
+        migration.statements.splice(at..at, renames);
+        self.script = migration;
         self.impact = impact(self.dialect, &self.before, &self.table.name, &self.script);
     }
 }

@@ -2,8 +2,8 @@
 
 use super::D;
 use super::drop_constraint;
-use crate::ddl::MigrationScript;
 use crate::ddl::common::{q, q_list, qn};
+use crate::ddl::steps::Step;
 use crate::model::{Column, Identity, Table};
 use crate::normalize_sql;
 
@@ -109,7 +109,7 @@ pub(super) fn constraint_name(name: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-pub(super) fn alter_table(s: &mut MigrationScript, schema: &str, a: &Table, b: &Table) {
+pub(super) fn alter_table(s: &mut Step, schema: &str, a: &Table, b: &Table) {
     let t = qn(D, schema, &b.name);
     if a.primary_key != b.primary_key
         && let Some(pk) = &a.primary_key
@@ -134,34 +134,12 @@ pub(super) fn alter_table(s: &mut MigrationScript, schema: &str, a: &Table, b: &
             drop_constraint(s, schema, &a.name, Some(name));
         }
     }
-    for c in &a.columns {
-        let regenerated = b
-            .column(&c.name)
-            .is_some_and(|n| n.generated != c.generated);
-        if b.column(&c.name).is_none() || regenerated {
-            s.push_destructive(
-                format!("ALTER TABLE {t} DROP COLUMN {}", q(D, &c.name)),
-                c.generated.is_none(),
-            );
-        }
+    // A partition's columns are its parent's; one attached or detached
+    // gets or keeps its parent's (`effective`).
+    if partition(a).is_none() || partition(b).is_none() {
+        alter_columns(s, &t, a, b);
     }
-    for c in &b.columns {
-        let regenerated = a
-            .column(&c.name)
-            .is_some_and(|o| o.generated != c.generated);
-        if a.column(&c.name).is_none() || regenerated {
-            s.push(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(c)));
-        }
-    }
-    for ca in &a.columns {
-        let Some(cb) = b.column(&ca.name) else {
-            continue;
-        };
-        if ca.generated != cb.generated {
-            continue;
-        }
-        alter_column(s, &t, ca, cb);
-    }
+    column_storage(s, schema, Some(a), b);
     let (with_a, with_b) = (storage_parameters(a), storage_parameters(b));
     let set: Vec<&String> = with_b.iter().filter(|p| !with_a.contains(p)).collect();
     let reset: Vec<&str> = a
@@ -171,21 +149,21 @@ pub(super) fn alter_table(s: &mut MigrationScript, schema: &str, a: &Table, b: &
         .filter(|k| !b.options.contains_key(&format!("with.{k}")))
         .collect();
     if !reset.is_empty() {
-        s.push(format!("ALTER TABLE {t} RESET ({})", reset.join(", ")));
+        s.sql(format!("ALTER TABLE {t} RESET ({})", reset.join(", ")));
     }
     if !set.is_empty() {
         let list: Vec<&str> = set.iter().map(|p| p.as_str()).collect();
-        s.push(format!("ALTER TABLE {t} SET ({})", list.join(", ")));
+        s.sql(format!("ALTER TABLE {t} SET ({})", list.join(", ")));
     }
     let rls = |x: &Table| x.options.contains_key("row_level_security");
     if rls(a) != rls(b) {
         let verb = if rls(b) { "ENABLE" } else { "DISABLE" };
-        s.push(format!("ALTER TABLE {t} {verb} ROW LEVEL SECURITY"));
+        s.sql(format!("ALTER TABLE {t} {verb} ROW LEVEL SECURITY"));
     }
     if a.primary_key != b.primary_key
         && let Some(pk) = &b.primary_key
     {
-        s.push(format!(
+        s.sql(format!(
             "ALTER TABLE {t} ADD {}PRIMARY KEY ({})",
             constraint_name(&pk.name),
             q_list(D, &pk.columns)
@@ -193,7 +171,7 @@ pub(super) fn alter_table(s: &mut MigrationScript, schema: &str, a: &Table, b: &
     }
     for u in &b.unique_constraints {
         if !a.unique_constraints.contains(u) {
-            s.push(format!(
+            s.sql(format!(
                 "ALTER TABLE {t} ADD {}UNIQUE ({})",
                 constraint_name(&u.name),
                 q_list(D, &u.columns)
@@ -204,7 +182,7 @@ pub(super) fn alter_table(s: &mut MigrationScript, schema: &str, a: &Table, b: &
         if !a.check_constraints.iter().any(|x| {
             x.name == c.name && normalize_sql(&x.expression) == normalize_sql(&c.expression)
         }) {
-            s.push(format!(
+            s.sql(format!(
                 "ALTER TABLE {t} ADD {}CHECK ({})",
                 constraint_name(&c.name),
                 c.expression
@@ -214,9 +192,129 @@ pub(super) fn alter_table(s: &mut MigrationScript, schema: &str, a: &Table, b: &
     let (ex_a, ex_b) = (exclusions(a), exclusions(b));
     for (name, def) in &ex_b {
         if !ex_a.contains(&(name, def)) {
-            s.push(format!(
+            s.sql(format!(
                 "ALTER TABLE {t} ADD CONSTRAINT {} {def}",
                 q(D, name)
+            ));
+        }
+    }
+}
+
+/// Detaches partition `t` (quoted) from `parent` (`schema.name`). What the
+/// partition had from its parent stays behind as its own: indexes attached
+/// to the parent's and the parent's constraints. They have names the
+/// server made up, so one block finds and drops them; the table's own
+/// alteration then gives it what it should have.
+pub(super) fn detach(parent: &str, t: &str) -> String {
+    let parent = qualified(parent);
+    let name = crate::ddl::common::lit(t);
+    format!(
+        "DO $sr$\nDECLARE\n    constraints text[];\n    indexes text[];\n    x text;\nBEGIN\n    \
+         SELECT array_agg(quote_ident(conname)) INTO constraints FROM pg_constraint\n     \
+         WHERE conrelid = {name}::regclass AND NOT conislocal;\n    \
+         SELECT array_agg(i.indexrelid::regclass::text) INTO indexes FROM pg_index i\n     \
+         JOIN pg_inherits h ON h.inhrelid = i.indexrelid\n     \
+         WHERE i.indrelid = {name}::regclass\n       \
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid);\n    \
+         EXECUTE 'ALTER TABLE {parent_sql} DETACH PARTITION {t_sql}';\n    \
+         FOREACH x IN ARRAY coalesce(constraints, '{{}}') LOOP\n        \
+         EXECUTE 'ALTER TABLE {t_sql} DROP CONSTRAINT IF EXISTS ' || x;\n    END LOOP;\n    \
+         FOREACH x IN ARRAY coalesce(indexes, '{{}}') LOOP\n        \
+         EXECUTE 'DROP INDEX IF EXISTS ' || x;\n    END LOOP;\nEND\n$sr$",
+        parent_sql = parent.replace('\'', "''"),
+        t_sql = t.replace('\'', "''"),
+    )
+}
+
+/// `(parent, bound)` of a partition.
+pub(super) fn partition(x: &Table) -> Option<(&String, &String)> {
+    x.options
+        .get("partition_of")
+        .zip(x.options.get("partition_bound"))
+}
+
+fn alter_columns(s: &mut Step, t: &str, a: &Table, b: &Table) {
+    // A generated column that becomes a plain one keeps its values.
+    let expression_dropped =
+        |ca: &Column, cb: &Column| ca.generated.is_some() && cb.generated.is_none();
+    for c in &a.columns {
+        let regenerated = b
+            .column(&c.name)
+            .is_some_and(|n| n.generated != c.generated && !expression_dropped(c, n));
+        if b.column(&c.name).is_none() || regenerated {
+            s.destructive(
+                format!("ALTER TABLE {t} DROP COLUMN {}", q(D, &c.name)),
+                c.generated.is_none(),
+            );
+        }
+    }
+    for c in &b.columns {
+        let regenerated = a
+            .column(&c.name)
+            .is_some_and(|o| o.generated != c.generated && !expression_dropped(o, c));
+        if a.column(&c.name).is_none() || regenerated {
+            s.sql(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(c)));
+        }
+    }
+    for ca in &a.columns {
+        let Some(cb) = b.column(&ca.name) else {
+            continue;
+        };
+        if expression_dropped(ca, cb) {
+            s.sql(format!(
+                "ALTER TABLE {t} ALTER COLUMN {} DROP EXPRESSION",
+                q(D, &ca.name)
+            ));
+            let plain = Column {
+                generated: None,
+                default: None,
+                ..ca.clone()
+            };
+            alter_column(s, t, &plain, cb);
+            continue;
+        }
+        if ca.generated != cb.generated {
+            continue;
+        }
+        alter_column(s, t, ca, cb);
+    }
+}
+
+/// Column storage and compression (`storage.COLUMN`, `compression.COLUMN`
+/// options) that differ from `a` (or are set, for a new table).
+pub(super) fn column_storage(s: &mut Step, schema: &str, a: Option<&Table>, b: &Table) {
+    let t = qn(D, schema, &b.name);
+    for (prefix, verb, default) in [
+        ("storage.", "STORAGE", None),
+        ("compression.", "COMPRESSION", Some("DEFAULT")),
+    ] {
+        let keys: std::collections::BTreeSet<&String> = b
+            .options
+            .keys()
+            .chain(a.map(|a| a.options.keys()).into_iter().flatten())
+            .filter(|k| k.starts_with(prefix))
+            .collect();
+        for k in keys {
+            let Some(col) = k.strip_prefix(prefix) else {
+                continue;
+            };
+            if b.column(col).is_none() {
+                continue;
+            }
+            let before = a.and_then(|a| a.options.get(k));
+            let after = b.options.get(k);
+            if before == after {
+                continue;
+            }
+            // Back to the type's own storage: EXTENDED is what varlena
+            // types default to, the ones storage is ever set on.
+            let value = after
+                .map(|v| v.to_ascii_uppercase())
+                .or_else(|| default.map(str::to_owned))
+                .unwrap_or_else(|| "EXTENDED".to_owned());
+            s.sql(format!(
+                "ALTER TABLE {t} ALTER COLUMN {} SET {verb} {value}",
+                q(D, col)
             ));
         }
     }
@@ -230,7 +328,7 @@ fn exclusions(t: &Table) -> Vec<(&str, &String)> {
         .collect()
 }
 
-pub(super) fn alter_column(s: &mut MigrationScript, t: &str, a: &Column, b: &Column) {
+pub(super) fn alter_column(s: &mut Step, t: &str, a: &Column, b: &Column) {
     let col = q(D, &b.name);
     let alter = |what: String| format!("ALTER TABLE {t} ALTER COLUMN {col} {what}");
     let default_changed =
@@ -238,10 +336,10 @@ pub(super) fn alter_column(s: &mut MigrationScript, t: &str, a: &Column, b: &Col
     let type_changed =
         !a.data_type.eq_ignore_ascii_case(&b.data_type) || a.collation != b.collation;
     if a.identity.is_some() && a.identity != b.identity && b.identity.is_none() {
-        s.push(alter("DROP IDENTITY".into()));
+        s.sql(alter("DROP IDENTITY".into()));
     }
     if default_changed && a.default.is_some() {
-        s.push(alter("DROP DEFAULT".into()));
+        s.sql(alter("DROP DEFAULT".into()));
     }
     if type_changed {
         let coll = b
@@ -250,7 +348,7 @@ pub(super) fn alter_column(s: &mut MigrationScript, t: &str, a: &Column, b: &Col
             .map(|c| format!(" COLLATE {}", q(D, c)))
             .unwrap_or_default();
         let destructive = !crate::is_widening(&a.data_type, &b.data_type);
-        s.push_destructive(
+        s.destructive(
             alter(format!(
                 "TYPE {}{coll} USING {col}::{}",
                 b.data_type, b.data_type
@@ -259,34 +357,35 @@ pub(super) fn alter_column(s: &mut MigrationScript, t: &str, a: &Column, b: &Col
         );
     }
     if default_changed && let Some(d) = &b.default {
-        s.push(alter(format!("SET DEFAULT {d}")));
+        s.sql(alter(format!("SET DEFAULT {d}")));
     }
     if a.nullable != b.nullable {
-        s.push(alter(if b.nullable {
+        s.sql(alter(if b.nullable {
             "DROP NOT NULL".into()
         } else {
             "SET NOT NULL".into()
         }));
     }
-    match (a.identity, b.identity) {
-        (None, Some(Identity::Always)) => s.push(alter("ADD GENERATED ALWAYS AS IDENTITY".into())),
-        (None, Some(Identity::ByDefault)) => {
-            s.push(alter("ADD GENERATED BY DEFAULT AS IDENTITY".into()))
-        }
+    let identity = match (a.identity, b.identity) {
+        (None, Some(Identity::Always)) => Some("ADD GENERATED ALWAYS AS IDENTITY"),
+        (None, Some(Identity::ByDefault)) => Some("ADD GENERATED BY DEFAULT AS IDENTITY"),
         (Some(_), Some(Identity::Always)) if a.identity != b.identity => {
-            s.push(alter("SET GENERATED ALWAYS".into()))
+            Some("SET GENERATED ALWAYS")
         }
         (Some(_), Some(Identity::ByDefault)) if a.identity != b.identity => {
-            s.push(alter("SET GENERATED BY DEFAULT".into()))
+            Some("SET GENERATED BY DEFAULT")
         }
-        _ => {}
+        _ => None,
+    };
+    if let Some(what) = identity {
+        s.sql(alter(what.to_owned()));
     }
 }
 
 /// Deferrable foreign keys, kept as `deferrable.NAME` options (`initially
 /// deferred` or `initially immediate`): set on keys that are new or were
 /// re-added, and on keys whose setting changed.
-pub(super) fn deferrable(s: &mut MigrationScript, schema: &str, a: Option<&Table>, b: &Table) {
+pub(super) fn deferrable(s: &mut Step, schema: &str, a: Option<&Table>, b: &Table) {
     let t = qn(D, schema, &b.name);
     for fk in &b.foreign_keys {
         let Some(name) = &fk.name else { continue };
@@ -301,7 +400,7 @@ pub(super) fn deferrable(s: &mut MigrationScript, schema: &str, a: Option<&Table
             Some(mode) => format!("DEFERRABLE {}", mode.to_ascii_uppercase()),
             None => "NOT DEFERRABLE".to_owned(),
         };
-        s.push(format!(
+        s.sql(format!(
             "ALTER TABLE {t} ALTER CONSTRAINT {} {how}",
             q(D, name)
         ));

@@ -1,0 +1,1 @@
+-- @include-client ../../samples/sakila-mysql/mysql-sakila-schema.sql sakila

@@ -1,0 +1,3 @@
+-- The whole Sakila sample schema for MySQL (see ../../samples/SOURCES.md),
+-- built from an empty database; the rollback tears it down to empty.
+-- @include-client ../../samples/sakila-mysql/mysql-sakila-schema.sql sakila

@@ -1,0 +1,1 @@
+CREATE TABLE tag (id integer PRIMARY KEY, name text NOT NULL);

@@ -1,0 +1,1 @@
+-- @include ../../samples/pagila/pagila-schema.sql

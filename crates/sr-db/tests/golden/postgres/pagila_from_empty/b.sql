@@ -1,0 +1,3 @@
+-- The whole Pagila sample schema (see ../../samples/SOURCES.md), built
+-- from an empty database; the rollback tears it down to empty.
+-- @include ../../samples/pagila/pagila-schema.sql

@@ -1,0 +1,3 @@
+-- The Chinook sample schema for SQLite (see ../../samples/SOURCES.md),
+-- built from an empty database; the rollback tears it down to empty.
+-- @include ../../samples/chinook/chinook-sqlite-schema.sql

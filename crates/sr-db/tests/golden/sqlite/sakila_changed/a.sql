@@ -1,0 +1,1 @@
+-- @include ../../samples/sakila-sqlite/sqlite-sakila-schema.sql

@@ -1,0 +1,3 @@
+-- The whole Sakila sample schema for SQLite (see ../../samples/SOURCES.md),
+-- built from an empty database; the rollback tears it down to empty.
+-- @include ../../samples/sakila-sqlite/sqlite-sakila-schema.sql
