@@ -11,7 +11,7 @@ use clap::Subcommand;
 use serde::Serialize;
 use sr_db::Database;
 use sr_db::perf::{
-    self, BenchOptions, BenchReport, CancelToken, Comparison, StatStatements, Verdict,
+    self, BenchOptions, BenchReport, CancellationToken, Comparison, StatStatements, Verdict,
 };
 use sr_engine::Engine;
 use sr_store::QueryBaseline;
@@ -137,7 +137,7 @@ async fn bench(
     let sql = std::fs::read_to_string(sql_file)
         .map_err(|e| anyhow::anyhow!("cannot read the SQL file {}: {e}", sql_file.display()))?;
     let (database, connection) = open(engine, db).await?;
-    let cancel = CancelToken::new();
+    let cancel = CancellationToken::new();
     // Ctrl-C cancels the bench and the statement in flight.
     let on_interrupt = {
         let cancel = cancel.clone();

@@ -56,7 +56,7 @@ impl Condition {
         let mut context = cel::Context::default();
         let value =
             serde_json::to_value(event).map_err(|e| format!("the event cannot be read: {e}"))?;
-        if let serde_json::Value::Object(m) = sr_links::event_context(&value) {
+        if let serde_json::Value::Object(m) = sr_templates::event_context(&value) {
             for (k, v) in &m {
                 let value =
                     cel::to_value(v).map_err(|e| format!("data.{k} cannot be read by CEL: {e}"))?;

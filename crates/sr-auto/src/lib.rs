@@ -14,7 +14,6 @@
 //! Sits above sr-links, sr-tracker and sr-store and below sr-engine; it
 //! never names an adapter crate and never opens a user database.
 
-mod claims;
 mod comment;
 mod condition;
 mod decide;

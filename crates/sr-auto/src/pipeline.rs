@@ -11,9 +11,11 @@ use std::sync::Arc;
 use chrono::Duration;
 use serde::Serialize;
 use serde_json::Value;
-use sr_links::{IssueLinkManager, Sanitiser, Templates};
+use sr_links::IssueLinkManager;
 use sr_model::{EventKind, IssueKey, ObjectRef};
+use sr_secrets::Redactor;
 use sr_store::{AutoIssueState, NewIntent, Occurrence, OutboxAction};
+use sr_templates::Templates;
 
 use crate::decide::{Decision, Known, decide};
 use crate::fingerprint::{fingerprint, label};
@@ -53,7 +55,7 @@ pub struct AutoIssues {
     pub(crate) links: IssueLinkManager,
     pub(crate) rules: Arc<RuleSet>,
     pub(crate) templates: Arc<Templates>,
-    pub(crate) sanitiser: Arc<Sanitiser>,
+    pub(crate) redactor: Arc<Redactor>,
 }
 
 /// The event kind a resolution clears.
@@ -70,13 +72,13 @@ impl AutoIssues {
         links: IssueLinkManager,
         rules: RuleSet,
         templates: Arc<Templates>,
-        sanitiser: Sanitiser,
+        redactor: Redactor,
     ) -> AutoIssues {
         AutoIssues {
             links,
             rules: Arc::new(rules),
             templates,
-            sanitiser: Arc::new(sanitiser),
+            redactor: Arc::new(redactor),
         }
     }
 

@@ -3,7 +3,7 @@
 //! removed, cut to the tracker's limit, ending with the fingerprint marker.
 
 use serde_json::Value;
-use sr_links::{RenderedIssue, body_limit, strip_rows};
+use sr_templates::{RenderedIssue, body_limit, strip_rows};
 
 use crate::fingerprint::body_marker;
 use crate::rules::Rule;
@@ -31,7 +31,7 @@ impl AutoIssues {
         {
             strip_rows(data);
         }
-        self.sanitiser.redact_value(&mut value);
+        self.redactor.redact_value(&mut value);
         let (rendered, note) = match self.templates.render_issue(&rule.template, &value) {
             Ok(r) => (r, None),
             Err(e) => {

@@ -13,19 +13,18 @@ use sr_model::{
     Issue, IssueDraft, IssueKey, IssueState, IssueUpdate, ObjectRef, Priority, SearchQuery,
     StateFilter,
 };
-use sr_store::{AuditAction, OutboxAction, OutboxIntent, OutboxStatus};
+use sr_store::{AuditAction, OutboxAction, OutboxIntent, OutboxStatus, Takeover};
 use sr_tracker::{ErrorKind, IssueTracker, TrackerError};
 use tracing::Instrument;
 
 use crate::AutoError;
-use crate::claims::{claimant, claimant_is_dead};
 use crate::fingerprint::{body_marker, label};
 
 /// Claims after which a call that keeps failing transiently is given up.
 pub const MAX_ATTEMPTS: i64 = 10;
 
 /// A claim older than this is taken over even when its process lives.
-const CLAIM_TIMEOUT_S: i64 = 600;
+const CLAIM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// What one run did, by outbox row id.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -43,14 +42,13 @@ type Hook = Arc<dyn Fn(&OutboxIntent) + Send + Sync>;
 pub struct OutboxWorker {
     links: IssueLinkManager,
     actor: String,
-    claimant: String,
     after_send: Option<Hook>,
 }
 
 impl std::fmt::Debug for OutboxWorker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OutboxWorker")
-            .field("claimant", &self.claimant)
+            .field("claimant", &sr_store::lease::process_claimant())
             .finish()
     }
 }
@@ -65,7 +63,6 @@ impl OutboxWorker {
         OutboxWorker {
             links,
             actor: actor.into(),
-            claimant: claimant(),
             after_send: None,
         }
     }
@@ -114,10 +111,9 @@ impl OutboxWorker {
         let store = self.links.store();
         let batch = store
             .claim_intents(
-                &store.announce(&self.claimant).await?,
+                &store.announce_process().await?,
                 32,
-                CLAIM_TIMEOUT_S,
-                &claimant_is_dead,
+                &Takeover::work(CLAIM_TIMEOUT),
             )
             .await?;
         let mut report = WorkReport::default();

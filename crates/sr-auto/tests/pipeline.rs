@@ -11,12 +11,14 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use async_trait::async_trait;
 use serde_json::{Value, json};
 use sr_auto::{AutoIssues, DatabaseEvent, KnownNames, OutboxWorker, parse_rules};
-use sr_links::{IssueLinkManager, Sanitiser, Templates};
+use sr_links::IssueLinkManager;
 use sr_model::{
     Attachment, AttachmentUpload, Comment, Issue, IssueDraft, IssueState, IssueUpdate, Label,
     Project, SearchQuery, User,
 };
+use sr_secrets::Redactor;
 use sr_store::{OutboxAction, OutboxStatus, Store};
+use sr_templates::Templates;
 use sr_tracker::{
     ConnectionReport, IssueTracker, TrackerError, TrackerInfo, TrackerSet, WebhookConfig,
     WebhookRegistration,
@@ -55,7 +57,7 @@ async fn env_with(
         templates: templates.names().into_iter().map(str::to_owned).collect(),
     };
     let set = parse_rules(Path::new("rules.json"), &rules.to_string(), &known).unwrap();
-    let auto = AutoIssues::new(links.clone(), set, templates, Sanitiser::new(&[]).unwrap());
+    let auto = AutoIssues::new(links.clone(), set, templates, Redactor::new(&[]).unwrap());
     let worker = OutboxWorker::new(links, "auto-issue");
     Env {
         _dir: dir,
@@ -167,22 +169,14 @@ async fn a_dead_workers_claim_is_taken_over_and_the_issue_made_once() {
     let env = env(rules(10)).await;
     env.auto.handle(&drift("main.orders"), None).await.unwrap();
     // A worker on this host whose process is gone claimed the create.
-    let host = std::fs::read_to_string("/etc/hostname")
-        .map(|h| h.trim().to_owned())
-        .unwrap_or_default();
-    let host = std::env::var("HOSTNAME")
-        .ok()
-        .filter(|h| !h.is_empty())
-        .unwrap_or(host);
-    let host = if host.is_empty() {
-        "localhost".to_owned()
-    } else {
-        host
-    };
-    let dead = format!("{host}:{}:1", u32::MAX);
+    let dead = format!("{}:{}:1", sr_store::lease::host(), u32::MAX);
     let claimed = env
         .store
-        .claim_intents(&dead, 10, 600, &|_| false)
+        .claim_intents(
+            &dead,
+            10,
+            &sr_store::Takeover::work(std::time::Duration::from_secs(600)).judging(|_| false),
+        )
         .await
         .unwrap();
     assert_eq!(claimed.len(), 1);
@@ -429,7 +423,7 @@ async fn the_example_rules_file_every_example_event() {
     .unwrap();
     let env = env(rules).await;
     let mut filed = Vec::new();
-    for (kind, text) in sr_links::samples::EVENT_SAMPLES {
+    for (kind, text) in sr_templates::samples::EVENT_SAMPLES {
         let actions = env.emit(&event(text)).await;
         filed.push(format!("{kind}: {}", actions.join(",")));
     }

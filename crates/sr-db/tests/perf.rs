@@ -7,14 +7,14 @@
 use std::time::{Duration, Instant};
 
 use sr_db::perf::{
-    BenchOptions, BenchReport, CancelToken, DEFAULT_THRESHOLD, StatStatements, StatementKind,
+    BenchOptions, BenchReport, CancellationToken, DEFAULT_THRESHOLD, StatStatements, StatementKind,
     Verdict, compare, spawn_bench,
 };
 use sr_db::{Database, DbError};
 
 async fn bench(db: &Database, sql: &str) -> BenchReport {
     let opts = BenchOptions::default();
-    db.bench(sql, &opts, &CancelToken::new())
+    db.bench(sql, &opts, &CancellationToken::new())
         .await
         .unwrap_or_else(|e| panic!("bench {sql}: {e}"))
 }
@@ -270,7 +270,7 @@ async fn cancel_stops_the_statement_on_the_server() {
         ),
     ] {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let cancel = CancelToken::new();
+        let cancel = CancellationToken::new();
         let opts = BenchOptions {
             progress: Some(tx),
             ..BenchOptions::default()
@@ -304,7 +304,7 @@ async fn cancel_stops_the_statement_on_the_server() {
 async fn a_cancelled_sqlite_bench_stops_before_its_next_run() {
     let tmp = tempfile::tempdir().unwrap();
     let db = sqlite(&tmp).await;
-    let cancel = CancelToken::new();
+    let cancel = CancellationToken::new();
     cancel.cancel();
     let r = db
         .bench("SELECT 1", &BenchOptions::default(), &cancel)
@@ -328,7 +328,7 @@ async fn ddl_and_several_statements_are_refused() {
     ];
     for (sql, says) in cases {
         match db
-            .bench(sql, &BenchOptions::default(), &CancelToken::new())
+            .bench(sql, &BenchOptions::default(), &CancellationToken::new())
             .await
         {
             Err(e @ DbError::Bench { .. }) => assert!(e.to_string().contains(says), "{sql}: {e}"),

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use sr_auto::{AutoIssues, DatabaseEvent, KnownNames, OutboxWorker, Outcome, RuleSet, WorkReport};
-use sr_links::{Sanitiser, Templates};
+use sr_secrets::Redactor;
+use sr_templates::Templates;
 
 use crate::{Engine, EngineError};
 
@@ -68,12 +69,12 @@ impl Engine {
         templates: Arc<Templates>,
     ) -> Result<AutoIssues, EngineError> {
         // The built-in patterns always apply; the rules file may add more.
-        let sanitiser = Sanitiser::new(&rules.secret_patterns)?;
+        let redactor = Redactor::new(&rules.secret_patterns)?;
         Ok(AutoIssues::new(
             self.links().clone(),
             rules,
             templates,
-            sanitiser,
+            redactor,
         ))
     }
 

@@ -3,8 +3,8 @@
 //! board files from (`sticky_note`, `adr`, `design_review`).
 
 use serde_json::{Value, json};
-use sr_links::Templates;
 use sr_store::StoredBoard;
+use sr_templates::Templates;
 
 use crate::{Engine, EngineError, IssueDraftText};
 

@@ -11,6 +11,8 @@ pub enum EngineError {
     #[error(transparent)]
     Links(#[from] sr_links::LinkError),
     #[error(transparent)]
+    Templates(#[from] sr_templates::TemplateError),
+    #[error(transparent)]
     Tracker(#[from] sr_tracker::TrackerError),
     #[error(transparent)]
     Db(#[from] sr_db::DbError),

@@ -8,9 +8,9 @@ use std::time::Instant;
 
 use serde_json::json;
 use sr_auto::DatabaseEvent;
-use sr_links::{Templates, split_issue};
 use sr_model::{EventKind, ObjectRef};
 use sr_schema::{MigrationScript, Snapshot};
+use sr_templates::{Templates, split_issue};
 
 use crate::{Engine, EngineError, IssueDraftText};
 

@@ -4,9 +4,9 @@
 //! the encrypted secrets file).
 
 use sr_config::TrackersFile;
-use sr_links::{ObjectContext, Templates, draft_title};
 use sr_model::{AttachmentUpload, Issue, ObjectKind, ObjectRef, Project, User};
 use sr_secrets::{Resolver, Secret, SecretRef};
+use sr_templates::{ObjectContext, Templates, draft_title};
 use sr_tracker::{ConnectionReport, ProviderInfo, TrackerEntry};
 
 use crate::{Engine, EngineError};

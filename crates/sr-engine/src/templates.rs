@@ -1,14 +1,14 @@
 //! The user's overrides of the issue templates, for the template editor:
 //! `CONFIG_DIR/templates/NAME.hbs` read (or the built-in text when there is
 //! none), written atomically after the text passed the same check
-//! [`sr_links::Templates::load`] makes, and deleted to go back to the
+//! [`sr_templates::Templates::load`] makes, and deleted to go back to the
 //! built-in one. Only the built-in names are accepted, so a name can never
 //! reach outside the templates directory.
 
 use std::path::{Path, PathBuf};
 
 use sr_config::ConfigError;
-use sr_links::{LinkError, Templates, builtin_names, builtin_text};
+use sr_templates::{TemplateError, Templates, builtin_names, builtin_text};
 
 use crate::{Engine, EngineError};
 
@@ -26,7 +26,7 @@ pub struct TemplateText {
 fn override_path(dir: &Path, name: &str) -> Result<(PathBuf, &'static str), EngineError> {
     match builtin_text(name) {
         Some(text) => Ok((dir.join(format!("{name}.hbs")), text)),
-        None => Err(LinkError::NoSuchTemplate {
+        None => Err(TemplateError::NoSuchTemplate {
             name: name.to_owned(),
             known: builtin_names().join(", "),
         }

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use sr_engine::{Engine, EngineError, EngineOptions, TemplateText};
-use sr_links::LinkError;
 use sr_secrets::{Keyring, Resolver};
+use sr_templates::TemplateError;
 
 async fn engine(dir: &std::path::Path) -> Engine {
     let paths =
@@ -29,7 +29,7 @@ fn text(name: &str, text: &str, overridden: bool) -> TemplateText {
 async fn save_load_reset_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path()).await;
-    let builtin = sr_links::builtin_text("drift_detection").unwrap();
+    let builtin = sr_templates::builtin_text("drift_detection").unwrap();
     let file = dir.path().join("config/templates/drift_detection.hbs");
 
     let loaded = engine.load_template("drift_detection").await.unwrap();
@@ -64,7 +64,7 @@ async fn invalid_text_and_unknown_names_are_refused() {
         .save_template("drift_detection", "# {{drift.nope}}")
         .await;
     match bad {
-        Err(EngineError::Links(LinkError::TemplateVariable { variable, line, .. })) => {
+        Err(EngineError::Templates(TemplateError::TemplateVariable { variable, line, .. })) => {
             assert_eq!((variable.as_str(), line), ("drift.nope", 1));
         }
         other => panic!("expected a variable error, got {other:?}"),
@@ -80,7 +80,7 @@ async fn invalid_text_and_unknown_names_are_refused() {
         assert!(
             matches!(
                 got,
-                Err(EngineError::Links(LinkError::NoSuchTemplate { .. }))
+                Err(EngineError::Templates(TemplateError::NoSuchTemplate { .. }))
             ),
             "{name}: {got:?}"
         );
@@ -88,7 +88,7 @@ async fn invalid_text_and_unknown_names_are_refused() {
         assert!(
             matches!(
                 got,
-                Err(EngineError::Links(LinkError::NoSuchTemplate { .. }))
+                Err(EngineError::Templates(TemplateError::NoSuchTemplate { .. }))
             ),
             "{name}"
         );

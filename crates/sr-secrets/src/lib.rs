@@ -4,8 +4,9 @@
 //! reference, a `{"keyring": "NAME"}` entry in the OS keyring, or an
 //! `{"encrypted": "NAME"}` entry in the encrypted secrets file (for
 //! machines whose keyring forgets at reboot). [`Secret`] holds a resolved
-//! value and never prints it; [`Redactor`] removes known secret values
-//! from text before it reaches a log or an issue body.
+//! value and never prints it; [`Redactor`] takes secrets (known values and
+//! the patterns of secrets) out of text and JSON before they reach a log or
+//! an issue body, the one redaction of the workspace.
 
 mod encrypted;
 mod keyring_store;
@@ -14,7 +15,7 @@ mod reference;
 
 pub use encrypted::{EncryptedFile, EncryptedStatus, MIN_PASSPHRASE_CHARS, PASSPHRASE_ENV};
 pub use keyring_store::{Keyring, KeyringBackend, Persistence};
-pub use redact::Redactor;
+pub use redact::{REDACTED, Redactor};
 pub use reference::{SecretRef, env_references, expand_env};
 
 use std::fmt;
@@ -83,6 +84,10 @@ pub enum SecretError {
     EncryptedPassphrase { path: String, from_env: bool },
     #[error("the encrypted secrets file {path} cannot be used: {reason}")]
     EncryptedUnusable { path: String, reason: String },
+    #[error(
+        "the {what} is not a valid regular expression: {message}; fix it in the auto-issue settings"
+    )]
+    Pattern { what: String, message: String },
 }
 
 impl SecretError {
@@ -97,6 +102,7 @@ impl SecretError {
             SecretError::EncryptedMissing { .. } => "encrypted_missing",
             SecretError::EncryptedPassphrase { .. } => "encrypted_passphrase",
             SecretError::EncryptedUnusable { .. } => "encrypted_unusable",
+            SecretError::Pattern { .. } => "secret_pattern",
         }
     }
 }

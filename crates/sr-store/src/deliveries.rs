@@ -7,7 +7,10 @@ use sqlx::any::AnyRow;
 use sr_model::Timestamp;
 
 use crate::issues::limit_i64;
-use crate::{Result, Store, StoreError, time};
+use crate::lease::WorkTable;
+use crate::{Result, Store, StoreError, Takeover, time};
+
+const DELIVERIES: WorkTable = WorkTable("webhook_deliveries");
 
 /// Where a delivery stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -182,49 +185,20 @@ impl Store {
     }
 
     /// Claims up to `limit` of the oldest pending deliveries for the
-    /// processor `claimant` (`host:pid`): a delivery is handed to one
-    /// processor at a time, even when several processes share the store. A
-    /// claim is taken over when it is older than `stale_after_s`, or when
-    /// `is_dead(claimant)` says its process is gone (killed mid-work).
+    /// processor `claimant` (announced: [`Store::announce_process`]): a
+    /// delivery is handed to one processor at a time, even when several
+    /// processes share the store. Claims of others are taken over as
+    /// `takeover` says (see [`crate::lease`]).
     pub async fn claim_deliveries(
         &self,
         claimant: &str,
         limit: usize,
-        stale_after_s: i64,
-        is_dead: &(dyn Fn(&str) -> bool + Send + Sync),
+        takeover: &Takeover,
     ) -> Result<Vec<Delivery>> {
         let now = time::to_ms(time::now());
-        let stale = now - stale_after_s * 1000;
-        // Release the claims of processors that are gone.
-        let owners = sqlx::query(
-            "SELECT DISTINCT claimed_by FROM webhook_deliveries WHERE status = 'pending' AND claimed_by IS NOT NULL \
-             AND claimed_by <> $1",
-        )
-        .bind(claimant)
-        .fetch_all(self.pool())
-        .await?;
-        let owners = owners
-            .iter()
-            .map(|row| row.try_get::<String, _>("claimed_by"))
-            .collect::<std::result::Result<Vec<String>, _>>()?;
-        let departed = self.departed(&owners).await?;
-        for owner in owners {
-            // Announced claimants are judged by their session alone.
-            let dead = if owner.ends_with(crate::presence::SUFFIX) {
-                departed.contains(&owner)
-            } else {
-                is_dead(&owner)
-            };
-            if dead {
-                sqlx::query(
-                    "UPDATE webhook_deliveries SET claimed_at = NULL, claimed_by = NULL \
-                     WHERE status = 'pending' AND claimed_by = $1",
-                )
-                .bind(&owner)
-                .execute(self.pool())
-                .await?;
-            }
-        }
+        let stale = takeover.cutoff_ms(now);
+        self.free_gone_claims(DELIVERIES, claimant, takeover)
+            .await?;
         // One statement claims the batch; the outer conditions are checked
         // again on each row, so two processors never claim the same one.
         let sql = format!(
@@ -298,14 +272,7 @@ impl Store {
     /// Gives back the claims `claimant` holds on pending deliveries (a
     /// processor stopping before it finished them); how many.
     pub async fn release_delivery_claims(&self, claimant: &str) -> Result<u64> {
-        let done = sqlx::query(
-            "UPDATE webhook_deliveries SET claimed_at = NULL, claimed_by = NULL \
-             WHERE status = 'pending' AND claimed_by = $1",
-        )
-        .bind(claimant)
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected())
+        self.release_work_claims(DELIVERIES, claimant).await
     }
 
     /// Puts a delivery back in the queue (`webhook replay`); false when

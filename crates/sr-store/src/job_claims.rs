@@ -12,18 +12,18 @@
 //! state, such as the drift seen last, stays meaningful) and passes to
 //! another only when it fails to come back in time or is gone.
 //!
-//! A claimant that died mid-run blocks nobody past its interval: once
-//! `next_due` has passed, a claim held by an announced claimant whose
-//! session is gone (see `presence`), or by an unannounced one (SQLite, a
-//! single desktop), is taken over. A live announced claimant still running
-//! past its interval keeps the job, so two runs never overlap.
+//! The claim is a lease ([`Takeover::interval`], see [`crate::lease`]): a
+//! claimant that died mid-run blocks nobody past its interval, while a
+//! live announced claimant still running past it keeps the job, so two
+//! runs never overlap.
 
 use std::time::Duration;
 
 use sqlx::Row;
 use sr_model::Timestamp;
 
-use crate::{Result, Store, presence, time};
+use crate::lease::Standing;
+use crate::{Result, Store, Takeover, time};
 
 /// The answer to [`Store::claim_job`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,12 +56,6 @@ pub struct JobRecord {
 const COLUMNS: &str =
     "name, next_due, claimed_by, claimed_at, last_by, last_finished_at, last_error, runs";
 
-fn interval_ms(interval: Duration) -> i64 {
-    i64::try_from(interval.as_millis())
-        .unwrap_or(i64::MAX)
-        .max(1)
-}
-
 impl Store {
     /// Claims the interval of job `name` due at or before `now` for
     /// `claimant` (the id [`Store::announce`] returned, on PostgreSQL):
@@ -84,25 +78,26 @@ impl Store {
         .await?;
         let before = self.job_record(name).await?;
         let due = before.as_ref().is_some_and(|r| r.next_due <= now);
-        // A holder past its interval loses the claim if it is gone (or
-        // cannot say, being unannounced).
-        let stale = match before.as_ref().and_then(|r| r.claimed_by.clone()) {
-            Some(owner) if owner != claimant && due => {
-                self.gone(&owner, true).await?.then_some(owner)
-            }
+        let rule = Takeover::interval(interval);
+        // Only others are judged, and only once the interval is due.
+        let other = |o: Option<&String>| o.filter(|o| due && *o != claimant).cloned();
+        let holder = other(before.as_ref().and_then(|r| r.claimed_by.as_ref()));
+        let last = other(before.as_ref().and_then(|r| r.last_by.as_ref()));
+        // A holder past its interval loses the claim unless it is alive
+        // (announced, and its session holds).
+        let stale = match self.judge(holder, &rule).await? {
+            Some((owner, s)) if rule.may_take(s, due) => Some(owner),
             _ => None,
         };
         // The last runner keeps the job while it comes back in time, so a
-        // job's in-memory state stays with one process; a departed one
-        // waives its head start, as does an unannounced one (SQLite: one
-        // desktop, where the last runner is most likely a closed session).
-        let last = match before.as_ref().and_then(|r| r.last_by.clone()) {
-            Some(owner) if owner != claimant && due => {
-                self.gone(&owner, true).await?.then_some(owner)
-            }
+        // job's in-memory state stays with one process; one that is not
+        // alive waives its head start, as does an unannounced one (SQLite:
+        // one desktop, where the last runner is most likely a closed session).
+        let last = match self.judge(last, &rule).await? {
+            Some((owner, s)) if s != Standing::Alive => Some(owner),
             _ => None,
         };
-        let grace_ms = interval_ms(interval) / 4;
+        let grace_ms = rule.timeout_ms() / 4;
         // The conditions are checked again on the row as it is when the
         // update runs: a concurrent winner's next_due makes them false.
         let won = sqlx::query(
@@ -112,7 +107,7 @@ impl Store {
              AND (claimed_by = $5 OR last_by IS NULL OR last_by = $2 OR last_by = $6 OR next_due <= $7) \
              RETURNING next_due",
         )
-        .bind(now_ms.saturating_add(interval_ms(interval)))
+        .bind(now_ms.saturating_add(rule.timeout_ms()))
         .bind(claimant)
         .bind(now_ms)
         .bind(name)
@@ -142,16 +137,6 @@ impl Store {
             by: held.claimed_by.or(held.last_by),
             next_due,
         })
-    }
-
-    /// Whether `owner`'s process is known to be gone: its announced
-    /// session has ended, or (when `unannounced_gone`) it never announced
-    /// one and so cannot show it is alive.
-    async fn gone(&self, owner: &str, unannounced_gone: bool) -> Result<bool> {
-        if !owner.ends_with(presence::SUFFIX) {
-            return Ok(unannounced_gone);
-        }
-        Ok(!self.departed(&[owner.to_owned()]).await?.is_empty())
     }
 
     /// Ends `claimant`'s run of `name`: records its outcome (`error`) and

@@ -18,12 +18,12 @@ mod error;
 mod import;
 mod issues;
 mod job_claims;
+pub mod lease;
 mod links;
 mod local;
 mod migrate;
 mod outbox;
 mod perf;
-mod presence;
 mod sync;
 mod time;
 
@@ -43,6 +43,7 @@ pub use deliveries::{Delivery, DeliveryStats, DeliveryStatus, NewDelivery};
 pub use error::StoreError;
 pub use issues::{CachedIssue, UpsertOutcome};
 pub use job_claims::{JobClaim, JobRecord};
+pub use lease::Takeover;
 pub use links::NewLink;
 pub use local::{LocalComment, LocalIssueFilter, LocalIssueRow, LocalStore};
 pub use outbox::{AutoIssueState, NewIntent, Occurrence, OutboxAction, OutboxIntent, OutboxStatus};
@@ -74,7 +75,7 @@ pub struct Store {
     backend: Backend,
     /// For connections outside the pool (LISTEN); holds the password.
     url: StoreUrl,
-    /// Sessions that announce this process's claimants (see `presence`).
+    /// Sessions that announce this process's claimants (see `lease`).
     presence: std::sync::Arc<tokio::sync::Mutex<Vec<(String, sqlx::postgres::PgConnection)>>>,
 }
 

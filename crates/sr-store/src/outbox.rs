@@ -2,8 +2,7 @@
 //! [`crate::auto_issues`]). An occurrence and the calls it asks for are committed in
 //! one transaction before any tracker is called; a worker claims the calls
 //! (one per fingerprint at a time, oldest first), sends them and records
-//! the outcome. Claims follow the webhook deliveries' pattern: a claim whose
-//! process is gone, or that is older than the claim timeout, is taken over.
+//! the outcome. Claims are leases (see [`crate::lease`]).
 
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
@@ -12,7 +11,8 @@ use sr_model::Timestamp;
 
 pub use crate::auto_issues::{AutoIssueState, Occurrence};
 use crate::issues::limit_i64;
-use crate::{Result, Store, StoreError, time};
+use crate::lease::WorkTable;
+use crate::{Result, Store, StoreError, Takeover, time};
 
 const OUTBOX_TABLE: &str = "auto_issue_outbox";
 
@@ -157,46 +157,18 @@ impl Store {
     /// Claims up to `limit` pending calls for `claimant`: for each
     /// fingerprint only its oldest pending call, so a comment never
     /// overtakes the create it belongs to. Claiming counts an attempt.
-    /// Claims of dead processes (`is_dead`) and claims older than
-    /// `stale_after_s` are taken over.
+    /// Claims of others are taken over as `takeover` says (see
+    /// [`crate::lease`]).
     pub async fn claim_intents(
         &self,
         claimant: &str,
         limit: usize,
-        stale_after_s: i64,
-        is_dead: &(dyn Fn(&str) -> bool + Send + Sync),
+        takeover: &Takeover,
     ) -> Result<Vec<OutboxIntent>> {
         let now = time::to_ms(time::now());
-        let stale = now - stale_after_s * 1000;
-        let owners = sqlx::query(
-            "SELECT DISTINCT claimed_by FROM auto_issue_outbox WHERE status = 'pending' \
-             AND claimed_by IS NOT NULL AND claimed_by <> $1",
-        )
-        .bind(claimant)
-        .fetch_all(self.pool())
-        .await?;
-        let owners = owners
-            .iter()
-            .map(|row| row.try_get::<String, _>("claimed_by"))
-            .collect::<std::result::Result<Vec<String>, _>>()?;
-        let departed = self.departed(&owners).await?;
-        for owner in owners {
-            // Announced claimants are judged by their session alone.
-            let dead = if owner.ends_with(crate::presence::SUFFIX) {
-                departed.contains(&owner)
-            } else {
-                is_dead(&owner)
-            };
-            if dead {
-                sqlx::query(
-                    "UPDATE auto_issue_outbox SET claimed_at = NULL, claimed_by = NULL \
-                     WHERE status = 'pending' AND claimed_by = $1",
-                )
-                .bind(&owner)
-                .execute(self.pool())
-                .await?;
-            }
-        }
+        let stale = takeover.cutoff_ms(now);
+        self.free_gone_claims(WorkTable(OUTBOX_TABLE), claimant, takeover)
+            .await?;
         let sql = format!(
             "UPDATE auto_issue_outbox SET claimed_at = $1, claimed_by = $2, attempts = attempts + 1 \
              WHERE status = 'pending' AND (claimed_at IS NULL OR claimed_at < $3) AND id IN \

@@ -4,7 +4,9 @@
 //! claim is taken over, and the counts the hourly limit reads.
 
 use chrono::{Duration, Utc};
-use sr_store::{AutoIssueState, NewIntent, Occurrence, OutboxAction, OutboxStatus, Store};
+use sr_store::{
+    AutoIssueState, NewIntent, Occurrence, OutboxAction, OutboxStatus, Store, Takeover,
+};
 
 async fn on_both<F, Fut>(body: F)
 where
@@ -63,6 +65,11 @@ fn intent(fp: &str, action: OutboxAction, purpose: &str) -> NewIntent {
     }
 }
 
+/// Outbox claims of ten minutes, holders judged gone by `gone`.
+fn work(gone: fn(&str) -> bool) -> Takeover {
+    Takeover::work(std::time::Duration::from_secs(600)).judging(gone)
+}
+
 fn alive(_: &str) -> bool {
     false
 }
@@ -101,7 +108,7 @@ async fn a_fingerprints_calls_are_claimed_in_order_and_a_done_create_names_its_i
             .expect("no conflict");
         // The comment waits behind its create; the other fingerprint does not.
         let claimed = store
-            .claim_intents("w:1:1", 10, 600, &alive)
+            .claim_intents("w:1:1", 10, &work(alive))
             .await
             .expect("claim");
         let got: Vec<i64> = claimed.iter().map(|i| i.id).collect();
@@ -110,7 +117,7 @@ async fn a_fingerprints_calls_are_claimed_in_order_and_a_done_create_names_its_i
         assert_eq!(claimed[0].intent.labels, ["drift", "sr-fp-abc"]);
         assert!(
             store
-                .claim_intents("w:2:1", 10, 600, &alive)
+                .claim_intents("w:2:1", 10, &work(alive))
                 .await
                 .expect("claim")
                 .is_empty()
@@ -124,7 +131,7 @@ async fn a_fingerprints_calls_are_claimed_in_order_and_a_done_create_names_its_i
         assert_eq!(state.occurrences, 2);
         assert_eq!(state.last_data, r#"{"x": 1}"#);
         let next = store
-            .claim_intents("w:1:1", 10, 600, &alive)
+            .claim_intents("w:1:1", 10, &work(alive))
             .await
             .expect("claim");
         assert_eq!(next.iter().map(|i| i.id).collect::<Vec<_>>(), comment);
@@ -134,13 +141,13 @@ async fn a_fingerprints_calls_are_claimed_in_order_and_a_done_create_names_its_i
             .await
             .expect("release");
         let retaken = store
-            .claim_intents("w:1:1", 10, 600, &alive)
+            .claim_intents("w:1:1", 10, &work(alive))
             .await
             .expect("claim");
         assert_eq!(retaken[0].attempts, 2);
         assert_eq!(retaken[0].last_error.as_deref(), Some("timeout"));
         let taken = store
-            .claim_intents("w:3:1", 10, 600, &|owner| owner == "w:1:1")
+            .claim_intents("w:3:1", 10, &work(|owner| owner == "w:1:1"))
             .await
             .expect("claim");
         // Everything the dead worker held: the comment and the other create.

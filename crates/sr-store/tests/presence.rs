@@ -4,10 +4,10 @@
 //! session closes, with no claim timeout to wait out.
 #![allow(clippy::unwrap_used)] // Tests: a failure is the test failing.
 
-use sr_store::{DeliveryStatus, NewDelivery, Store};
+use sr_store::{DeliveryStatus, NewDelivery, Store, Takeover};
 
 /// A long timeout: only the session can release a claim in this test.
-const HOUR_S: i64 = 3600;
+const HOUR: std::time::Duration = std::time::Duration::from_secs(3600);
 
 fn never_dead(_: &str) -> bool {
     false
@@ -38,7 +38,7 @@ async fn an_announced_claimants_deliveries_are_released_when_its_session_ends() 
     assert_eq!(a, "host-a:10:100+p");
     assert_eq!(first.announce("host-a:10:100").await.unwrap(), a, "once");
     let held = first
-        .claim_deliveries(&a, 10, HOUR_S, &never_dead)
+        .claim_deliveries(&a, 10, &Takeover::work(HOUR).judging(never_dead))
         .await
         .unwrap();
     assert_eq!(held.len(), 3);
@@ -47,7 +47,7 @@ async fn an_announced_claimants_deliveries_are_released_when_its_session_ends() 
     // own host check could not tell (and says "dead" for anyone).
     let b = second.announce("host-b:20:200").await.unwrap();
     let none = second
-        .claim_deliveries(&b, 10, HOUR_S, &|_| true)
+        .claim_deliveries(&b, 10, &Takeover::work(HOUR).judging(|_| true))
         .await
         .unwrap();
     assert!(none.is_empty(), "{none:?}");
@@ -55,7 +55,7 @@ async fn an_announced_claimants_deliveries_are_released_when_its_session_ends() 
     // The first process's session ends (as when it is killed).
     first.close().await;
     let taken = second
-        .claim_deliveries(&b, 10, HOUR_S, &never_dead)
+        .claim_deliveries(&b, 10, &Takeover::work(HOUR).judging(never_dead))
         .await
         .unwrap();
     assert_eq!(taken.len(), 3, "released at session end, not after an hour");

@@ -9,7 +9,8 @@ use sr_model::{
     SyncDirection, SyncState,
 };
 use sr_store::{
-    AuditAction, LocalIssueFilter, LocalIssueRow, NewLink, Store, StoreError, UpsertOutcome,
+    AuditAction, LocalIssueFilter, LocalIssueRow, NewLink, Store, StoreError, Takeover,
+    UpsertOutcome,
 };
 
 /// Runs `body` once against a fresh SQLite file and once against a fresh
@@ -397,12 +398,10 @@ async fn deliveries_are_recorded_once_and_claimed_by_one_processor() {
             "a redelivery is recognised"
         );
         store.record_delivery(&new("d2")).await.unwrap();
-        let alive = |_: &str| false;
-        let dead = |_: &str| true;
-        let a = store
-            .claim_deliveries("host:1", 10, 60, &alive)
-            .await
-            .unwrap();
+        let minute = std::time::Duration::from_secs(60);
+        let alive = Takeover::work(minute).judging(|_| false);
+        let dead = Takeover::work(minute).judging(|_| true);
+        let a = store.claim_deliveries("host:1", 10, &alive).await.unwrap();
         assert_eq!(a.len(), 2);
         assert!(
             a.iter().all(|d| d.body == b"{}" && d.size == 2),
@@ -410,16 +409,13 @@ async fn deliveries_are_recorded_once_and_claimed_by_one_processor() {
         );
         assert!(
             store
-                .claim_deliveries("host:2", 10, 60, &alive)
+                .claim_deliveries("host:2", 10, &alive)
                 .await
                 .unwrap()
                 .is_empty(),
             "claimed by a live processor"
         );
-        let taken = store
-            .claim_deliveries("host:2", 10, 60, &dead)
-            .await
-            .unwrap();
+        let taken = store.claim_deliveries("host:2", 10, &dead).await.unwrap();
         assert_eq!(
             taken.len(),
             2,
@@ -434,7 +430,7 @@ async fn deliveries_are_recorded_once_and_claimed_by_one_processor() {
             .unwrap();
         assert!(
             store
-                .claim_deliveries("host:3", 10, 60, &dead)
+                .claim_deliveries("host:3", 10, &dead)
                 .await
                 .unwrap()
                 .is_empty()
@@ -445,7 +441,7 @@ async fn deliveries_are_recorded_once_and_claimed_by_one_processor() {
         assert!(store.replay_delivery(failed[0].id).await.unwrap());
         assert_eq!(
             store
-                .claim_deliveries("host:3", 10, 60, &alive)
+                .claim_deliveries("host:3", 10, &alive)
                 .await
                 .unwrap()
                 .len(),

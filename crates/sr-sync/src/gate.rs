@@ -43,17 +43,13 @@ pub struct StoreGate {
 }
 
 impl StoreGate {
-    /// A gate claiming under `host:pid:nonce`, unique to this gate.
+    /// A gate claiming under a claimant of its own
+    /// ([`sr_store::lease::holder_claimant`]), so two gates in one process
+    /// never both run an interval.
     pub fn new(store: Store) -> StoreGate {
-        let base = format!(
-            "{}:{}:{}",
-            host(),
-            std::process::id(),
-            &uuid::Uuid::new_v4().simple().to_string()[..8]
-        );
         StoreGate {
             store,
-            base,
+            base: sr_store::lease::holder_claimant(),
             claimant: Default::default(),
         }
     }
@@ -65,19 +61,6 @@ impl StoreGate {
             .await
             .map(String::as_str)
     }
-}
-
-fn host() -> String {
-    std::env::var("HOSTNAME")
-        .ok()
-        .filter(|h| !h.is_empty())
-        .or_else(|| {
-            std::fs::read_to_string("/etc/hostname")
-                .ok()
-                .map(|h| h.trim().to_owned())
-        })
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "localhost".into())
 }
 
 /// How long until `next_due`; `fallback` when it has passed (the holder

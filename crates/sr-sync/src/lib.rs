@@ -14,7 +14,6 @@
 //! This crate never speaks HTTP itself (adapters do) and never touches the
 //! UI; it depends on sr-tracker, sr-store and sr-model only.
 
-mod cancel;
 pub mod comments;
 mod error;
 mod gate;
@@ -31,7 +30,6 @@ mod scheduler;
 mod scheduler_tests;
 mod status;
 
-pub use cancel::CancelToken;
 pub use error::SyncError;
 pub use gate::{JobGate, StoreGate, Turn};
 pub use health::{InactiveReason, WebhookHealth};
@@ -47,3 +45,5 @@ pub use push::{
 };
 pub use scheduler::{Job, JobFailure, JobStatus, Schedule, Scheduler};
 pub use status::{TrackerSyncStatus, tracker_sync_statuses};
+/// A sync checks it between steps and races its requests against it.
+pub use tokio_util::sync::CancellationToken;

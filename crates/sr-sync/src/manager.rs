@@ -14,7 +14,7 @@ use tracing::Instrument;
 
 use crate::operation::{SyncOperation, SyncStatus};
 use crate::poll::{Poll, PollOptions};
-use crate::{CancelToken, ConflictPolicies, SyncError, SyncKind, SyncOrigin};
+use crate::{CancellationToken, ConflictPolicies, SyncError, SyncKind, SyncOrigin};
 
 /// What to sync and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +61,7 @@ impl SyncRequest {
 #[derive(Debug, Clone)]
 pub struct SyncHandle {
     rx: watch::Receiver<SyncOperation>,
-    cancel: CancelToken,
+    cancel: CancellationToken,
     /// The request joined an operation that was already running.
     pub joined: bool,
 }
@@ -249,7 +249,7 @@ impl SyncManager {
         let (tx, rx) = watch::channel(op.clone());
         let handle = SyncHandle {
             rx,
-            cancel: CancelToken::default(),
+            cancel: CancellationToken::default(),
             joined: false,
         };
         active.insert(
@@ -334,7 +334,7 @@ impl SyncManager {
         tracker: Arc<dyn IssueTracker>,
         mut op: SyncOperation,
         tx: watch::Sender<SyncOperation>,
-        cancel: CancelToken,
+        cancel: CancellationToken,
     ) {
         let store = &self.inner.store;
         let name = op.tracker.clone();

@@ -16,7 +16,7 @@ use sr_store::{Store, UpsertOutcome};
 use sr_tracker::IssueTracker;
 
 use crate::operation::{IssueError, SyncProgress, SyncResults, SyncStage};
-use crate::{CancelToken, ConflictPolicies, SyncError, SyncKind};
+use crate::{CancellationToken, ConflictPolicies, SyncError, SyncKind};
 
 /// How a sync reads and writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +56,7 @@ pub struct Poll<'a> {
     pub tracker: &'a dyn IssueTracker,
     pub options: &'a PollOptions,
     pub report: &'a dyn Report,
-    pub cancel: &'a CancelToken,
+    pub cancel: &'a CancellationToken,
     /// Push pending workbench edits first, with these conflict policies;
     /// `None` for a tracker that only pulls.
     pub push: Option<&'a ConflictPolicies>,

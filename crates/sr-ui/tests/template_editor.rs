@@ -19,7 +19,7 @@ fn edit_a_template_see_the_error_fix_it_and_save() {
     bench.wait_for("the drift_detection text", |h| {
         h.state().state.templates.stored.is_some()
     });
-    let builtin = sr_links::builtin_text("drift_detection").expect("built-in");
+    let builtin = sr_templates::builtin_text("drift_detection").expect("built-in");
     assert_eq!(bench.state().templates.text, builtin);
     assert!(!bench.state().templates.overridden);
     bench.wait_for_label("Preview on the sample event");

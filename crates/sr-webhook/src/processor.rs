@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sr_store::{Delivery, DeliveryStatus, Store};
+use sr_store::{Delivery, DeliveryStatus, Store, Takeover};
 use tokio::sync::{Notify, broadcast, watch};
 use tracing::Instrument;
 
@@ -86,7 +86,7 @@ pub(crate) async fn run_processor(
 /// Gives the claims this process holds on pending deliveries back, so the
 /// next processor takes them at once instead of after the claim timeout.
 pub(crate) async fn release_claims(store: &Store) -> Result<u64, sr_store::StoreError> {
-    let me = store.announce(&claimant()).await?;
+    let me = store.announce_process().await?;
     store.release_delivery_claims(&me).await
 }
 
@@ -98,11 +98,11 @@ pub async fn drain(
     finished: Option<&broadcast::Sender<Finished>>,
 ) -> Result<(), sr_store::StoreError> {
     // Announced on a team store, so other processes see when this one dies.
-    let me = store.announce(&claimant()).await?;
+    let me = store.announce_process().await?;
+    let timeout = u64::try_from(processing.claim_timeout_s).unwrap_or(0);
+    let takeover = Takeover::work(Duration::from_secs(timeout));
     loop {
-        let batch = store
-            .claim_deliveries(&me, 64, processing.claim_timeout_s, &claimant_is_dead)
-            .await?;
+        let batch = store.claim_deliveries(&me, 64, &takeover).await?;
         if batch.is_empty() {
             return Ok(());
         }
@@ -184,82 +184,4 @@ async fn process_with_retries(
         }
     }
     last
-}
-
-/// This machine's name, read once: it is asked for on every drain.
-fn host() -> String {
-    static HOST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HOST.get_or_init(read_host).clone()
-}
-
-fn read_host() -> String {
-    std::env::var("HOSTNAME")
-        .ok()
-        .filter(|h| !h.is_empty())
-        .or_else(|| {
-            std::fs::read_to_string("/etc/hostname")
-                .ok()
-                .map(|h| h.trim().to_owned())
-        })
-        .unwrap_or_else(|| "localhost".into())
-}
-
-/// This processor's name in claims: `host:pid:start`, where `start` is
-/// when the process started (so a reused pid is not taken for it).
-fn claimant() -> String {
-    static ME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    ME.get_or_init(|| {
-        let pid = std::process::id();
-        format!("{}:{}:{}", host(), pid, start_time(pid).unwrap_or_default())
-    })
-    .clone()
-}
-
-/// A process's start time in clock ticks since boot (/proc/PID/stat, field
-/// 22); `None` when there is no such process or no /proc.
-fn start_time(pid: u32) -> Option<String> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name (field 2) may hold spaces; fields after it follow
-    // its closing parenthesis, starting at field 3.
-    let rest = &stat[stat.rfind(')')? + 1..];
-    rest.split_whitespace().nth(19).map(str::to_owned)
-}
-
-/// Whether the process behind a claim is gone (or its pid now belongs to
-/// another process). Only answerable for this host, through /proc; claims
-/// of other hosts wait for the claim timeout.
-fn claimant_is_dead(owner: &str) -> bool {
-    let mut parts = owner.rsplitn(3, ':');
-    let (Some(start), Some(pid), Some(h)) = (parts.next(), parts.next(), parts.next()) else {
-        return false;
-    };
-    if h != host() || !std::path::Path::new("/proc/self/stat").exists() {
-        return false;
-    }
-    match pid.parse::<u32>() {
-        Ok(pid) => start_time(pid).is_none_or(|now| now != start),
-        Err(_) => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn claims_name_a_live_process_until_it_is_gone() {
-        let me = claimant();
-        assert!(!claimant_is_dead(&me), "{me}");
-        let pid = std::process::id();
-        let reused = format!("{}:{}:1", host(), pid);
-        assert!(claimant_is_dead(&reused), "same pid, other start time");
-        assert!(
-            claimant_is_dead(&format!("{}:{}:1", host(), u32::MAX)),
-            "no such process"
-        );
-        assert!(
-            !claimant_is_dead(&format!("elsewhere:{pid}:1")),
-            "other hosts are not judged"
-        );
-    }
 }

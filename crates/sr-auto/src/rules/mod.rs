@@ -194,7 +194,7 @@ pub fn parse_rules(path: &Path, text: &str, known: &Known) -> Result<RuleSet, Ru
     for raw in &outline.secret_patterns {
         let at = offset_of(text, raw);
         match serde_json::from_str::<String>(raw.get()) {
-            Ok(p) => match sr_links::Sanitiser::new(std::slice::from_ref(&p)) {
+            Ok(p) => match sr_secrets::Redactor::new(std::slice::from_ref(&p)) {
                 Ok(_) => secret_patterns.push(p),
                 Err(e) => doc.error(at, None, format!("secret pattern: {e}")),
             },

@@ -13,7 +13,6 @@
 //! - [`plan`]: plan summaries from each dialect's plan format (pure);
 //! - [`Stats`], [`compare`]: the figures and the regression rule (pure).
 
-mod cancel;
 mod explain;
 mod fingerprint;
 pub mod plan;
@@ -25,7 +24,6 @@ mod stats;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc::UnboundedSender;
 
-pub use cancel::CancelToken;
 pub use explain::StatStatements;
 pub use fingerprint::{fingerprint, normalize};
 pub use plan::PlanSummary;
@@ -35,6 +33,8 @@ pub use regression::{
 pub use runner::Progress;
 pub use statement::{StatementKind, classify};
 pub use stats::Stats;
+/// Cancels a running bench; every clone sees the same cancel.
+pub use tokio_util::sync::CancellationToken;
 
 use crate::database::{BoxFuture, Database, DbPool};
 use crate::{DbError, Dialect};
@@ -94,7 +94,7 @@ impl Database {
         &'a self,
         sql: &'a str,
         options: &'a BenchOptions,
-        cancel: &'a CancelToken,
+        cancel: &'a CancellationToken,
     ) -> BoxFuture<'a, Result<BenchReport, DbError>> {
         Box::pin(self.bench_inner(sql, options, cancel))
     }
@@ -103,7 +103,7 @@ impl Database {
         &self,
         sql: &str,
         options: &BenchOptions,
-        cancel: &CancelToken,
+        cancel: &CancellationToken,
     ) -> Result<BenchReport, DbError> {
         let refuse = |reason: String| DbError::Bench {
             url: self.url().to_owned(),
@@ -213,7 +213,7 @@ pub fn spawn_bench(
     db: Database,
     sql: String,
     options: BenchOptions,
-    cancel: CancelToken,
+    cancel: CancellationToken,
 ) -> tokio::task::JoinHandle<Result<BenchReport, DbError>> {
     tokio::spawn(async move { db.bench(&sql, &options, &cancel).await })
 }

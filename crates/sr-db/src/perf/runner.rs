@@ -2,7 +2,7 @@
 //! (each in a transaction rolled back for writes), every run timed from
 //! sending the statement to the last row received.
 //!
-//! Cancellation: the caller's [`CancelToken`] is checked before each run
+//! Cancellation: the caller's [`CancellationToken`] is checked before each run
 //! and raced against the statement in flight. What happens to that
 //! statement depends on the server:
 //! - PostgreSQL: `pg_cancel_backend(pid)` from a second connection, repeated
@@ -24,7 +24,7 @@ use sqlx::{
 };
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::CancelToken;
+use super::CancellationToken;
 use crate::database::BoxFuture;
 
 /// How often an in-flight statement is asked to stop, and for how long,
@@ -48,7 +48,7 @@ pub(crate) struct Job<'a> {
     pub write: bool,
     pub warmup: usize,
     pub runs: usize,
-    pub cancel: &'a CancelToken,
+    pub cancel: &'a CancellationToken,
     pub progress: Option<&'a UnboundedSender<Progress>>,
 }
 

@@ -120,7 +120,8 @@ pub fn password_problem(connection: &str, error: &sr_secrets::SecretError) -> (S
         other @ (SecretError::EncryptedLocked { .. }
         | SecretError::EncryptedMissing { .. }
         | SecretError::EncryptedPassphrase { .. }
-        | SecretError::EncryptedUnusable { .. }) => {
+        | SecretError::EncryptedUnusable { .. }
+        | SecretError::Pattern { .. }) => {
             let text = other.to_string();
             match text.split_once("; ") {
                 Some((cause, fix)) => (cause.to_owned(), fix.to_owned()),

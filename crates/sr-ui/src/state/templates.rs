@@ -8,7 +8,7 @@
 //! [`Command::ResetTemplate`]), answered by `Event::Template`.
 
 use sr_engine::Command;
-use sr_links::{LinkError, RenderedIssue, Templates};
+use sr_templates::{RenderedIssue, TemplateError, Templates};
 
 use super::{JobKind, Tab, ToastLevel, UiState};
 
@@ -25,9 +25,9 @@ pub struct TemplateProblem {
 }
 
 impl TemplateProblem {
-    fn from_error(e: &LinkError) -> TemplateProblem {
+    fn from_error(e: &TemplateError) -> TemplateProblem {
         match e {
-            LinkError::TemplateVariable {
+            TemplateError::TemplateVariable {
                 line,
                 column,
                 variable,

@@ -24,7 +24,7 @@ fn list_ui(ui: &mut egui::Ui, state: &mut UiState) {
     ui.strong("Templates");
     ui.add_space(4.0);
     let mut chosen = None;
-    for name in sr_links::builtin_names() {
+    for name in sr_templates::builtin_names() {
         let selected = state.templates.selected.as_deref() == Some(name);
         if ui.selectable_label(selected, name).clicked() {
             chosen = Some(name);

@@ -1,7 +1,7 @@
 //! The template editor's check: one template's text against its sample,
 //! with the built-in text as the starting point.
 
-use sr_links::{LinkError, Templates, builtin_names, builtin_text};
+use sr_templates::{TemplateError, Templates, builtin_names, builtin_text};
 
 /// What checking `text` as template `name` gives: `Ok(title)` or the
 /// error's variant as `Err("variable@line")` / `Err("syntax")` /
@@ -9,11 +9,11 @@ use sr_links::{LinkError, Templates, builtin_names, builtin_text};
 fn check(name: &str, text: &str, expected: Result<&str, &str>) {
     let got = match Templates::check_text(name, text, "the editor") {
         Ok(issue) => Ok(issue.title),
-        Err(LinkError::TemplateVariable { variable, line, .. }) => {
+        Err(TemplateError::TemplateVariable { variable, line, .. }) => {
             Err(format!("{variable}@{line}"))
         }
-        Err(LinkError::Template { .. }) => Err("syntax".to_owned()),
-        Err(LinkError::NoSuchTemplate { .. }) => Err("unknown".to_owned()),
+        Err(TemplateError::Template { .. }) => Err("syntax".to_owned()),
+        Err(TemplateError::NoSuchTemplate { .. }) => Err("unknown".to_owned()),
         Err(other) => Err(format!("other: {other}")),
     };
     assert_eq!(

@@ -1,12 +1,10 @@
-//! Who is alive on a team store. A process that claims work (the webhook
-//! processor, the outbox worker) announces itself by holding a PostgreSQL
-//! session-level advisory lock named after its claimant id, on a connection
-//! of its own. When the process dies its session ends, the lock goes, and
-//! the next claim by any other process — on any host — releases what the
-//! dead one held, at once instead of after the claim timeout.
+//! Who is alive on a team store. A claimant announces itself by holding a
+//! PostgreSQL session-level advisory lock named after its id, on a
+//! connection of its own. When its process dies the session ends, the lock
+//! goes, and any other process — on any host — sees it departed.
 //!
-//! Announced claimants carry the suffix `+p`; claims of others (SQLite,
-//! older binaries) keep the host/pid check and the timeout.
+//! Announced claimants carry the suffix `+p`; others (SQLite, older
+//! binaries) are judged by the host/pid check and the timeout.
 
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;

@@ -3,9 +3,9 @@
 //! flattening templates see, and the example events themselves.
 
 use serde_json::{Value, json};
-use sr_links::samples::{EVENT_SAMPLES, EVENT_TEMPLATES};
-use sr_links::{
-    LinkError, RenderedIssue, Templates, event_context, event_sample, split_issue,
+use sr_templates::samples::{EVENT_SAMPLES, EVENT_TEMPLATES};
+use sr_templates::{
+    RenderedIssue, TemplateError, Templates, event_context, event_sample, split_issue,
     template_for_event,
 };
 
@@ -113,7 +113,7 @@ fn rendering_an_event_without_a_variable_is_an_error() {
     let event = json!({"event": "drift.detected", "connection": "demo", "object": "main.orders",
         "data": {"drift": {"severity": "high"}}});
     match templates.render_issue("drift_detection", &event) {
-        Err(LinkError::TemplateVariable {
+        Err(TemplateError::TemplateVariable {
             name,
             variable,
             against,
@@ -128,7 +128,7 @@ fn rendering_an_event_without_a_variable_is_an_error() {
         other => panic!("expected a missing variable, got {other:?}"),
     }
     match templates.render_issue("no_such", &event) {
-        Err(e @ LinkError::NoSuchTemplate { .. }) => {
+        Err(e @ TemplateError::NoSuchTemplate { .. }) => {
             assert!(e.to_string().contains("drift_detection"), "{e}");
         }
         other => panic!("expected an unknown template, got {other:?}"),

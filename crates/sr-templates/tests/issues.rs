@@ -4,7 +4,7 @@
 //! `tests/snapshots/NAME.md`, and converted to Jira's ADF by the Jira
 //! adapter's converter and checked against ADF's rules.
 //!
-//! `UPDATE_SNAPSHOTS=1 cargo test -p sr-links --test issues` rewrites the
+//! `UPDATE_SNAPSHOTS=1 cargo test -p sr-templates --test issues` rewrites the
 //! snapshots; review the diff before committing it.
 
 #[path = "support/adf_rules.rs"]
@@ -13,14 +13,14 @@ mod adf_rules;
 use std::path::PathBuf;
 
 use serde_json::Value;
-use sr_links::{RenderedIssue, Sanitiser, Templates, limits, strip_rows, template_sample};
+use sr_templates::{RenderedIssue, Templates, limits, strip_rows, template_sample};
 
 /// The pipeline an auto-issue goes through, up to the tracker call.
 fn render(templates: &Templates, name: &str) -> RenderedIssue {
     let sample = template_sample(name).unwrap_or_else(|| panic!("{name} has a sample"));
     let mut data: Value = serde_json::from_str(sample).expect("samples are JSON");
     strip_rows(&mut data);
-    Sanitiser::new(&[])
+    sr_secrets::Redactor::new(&[])
         .expect("built-in patterns compile")
         .redact_value(&mut data);
     templates

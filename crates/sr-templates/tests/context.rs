@@ -1,12 +1,12 @@
 //! The object context and the `object_context` template, checked as data:
 //! a hand-built shop schema goes in, the context or the Markdown comes out.
 
-use sr_links::{LinkError, ObjectContext, Templates, draft_title};
 use sr_model::{ObjectKind, ObjectRef};
 use sr_schema::{
     Column, Dialect, ForeignKey, Index, IndexColumn, PrimaryKey, Schema, Snapshot, Table,
     UniqueConstraint, View,
 };
+use sr_templates::{ObjectContext, TemplateError, Templates, draft_title};
 
 fn column(name: &str, data_type: &str, nullable: bool, default: Option<&str>) -> Column {
     Column {
@@ -191,7 +191,7 @@ fn titles_name_the_object() {
 fn user_templates_replace_the_builtin_one() {
     let dir = tempfile::tempdir().expect("temp dir");
     let ctx = context(ObjectKind::Table, "orders");
-    let render = |text: Option<&str>| -> Result<String, LinkError> {
+    let render = |text: Option<&str>| -> Result<String, TemplateError> {
         let path = dir.path().join("object_context.hbs");
         match text {
             Some(t) => std::fs::write(&path, t).expect("write template"),

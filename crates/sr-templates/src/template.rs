@@ -23,7 +23,7 @@ use sr_model::ObjectRef;
 use crate::conditions::missing_condition;
 use crate::limits::{TITLE_LIMIT, truncate_body};
 use crate::samples::{Sample, TEMPLATE_SAMPLES, event_context};
-use crate::{LinkError, ObjectContext, helpers};
+use crate::{ObjectContext, TemplateError, helpers};
 
 /// The template an issue about a database object starts from.
 pub const OBJECT_CONTEXT: &str = "object_context";
@@ -108,7 +108,7 @@ pub struct Templates {
 
 impl Templates {
     /// The built-in templates only.
-    pub fn builtin() -> Result<Templates, LinkError> {
+    pub fn builtin() -> Result<Templates, TemplateError> {
         Templates::load(None)
     }
 
@@ -116,7 +116,7 @@ impl Templates {
     /// (a missing directory or file means no override). Each is rendered
     /// against its sample; the first that names a variable its sample
     /// lacks is the error.
-    pub fn load(user_dir: Option<&Path>) -> Result<Templates, LinkError> {
+    pub fn load(user_dir: Option<&Path>) -> Result<Templates, TemplateError> {
         let mut templates = Templates::empty();
         for (name, text) in BUILTIN {
             let user = user_dir.map(|d| d.join(format!("{name}.hbs")));
@@ -152,9 +152,13 @@ impl Templates {
     /// against the template's sample) and renders the issue it gives for
     /// that sample: the template editor's preview. Pure and fast (one
     /// small template, no file access). `origin` names the text in errors.
-    pub fn check_text(name: &str, text: &str, origin: &str) -> Result<RenderedIssue, LinkError> {
+    pub fn check_text(
+        name: &str,
+        text: &str,
+        origin: &str,
+    ) -> Result<RenderedIssue, TemplateError> {
         let Some(sample) = TEMPLATE_SAMPLES.iter().find(|(n, _)| *n == name) else {
-            return Err(LinkError::NoSuchTemplate {
+            return Err(TemplateError::NoSuchTemplate {
                 name: name.to_owned(),
                 known: builtin_names().join(", "),
             });
@@ -168,10 +172,10 @@ impl Templates {
     }
 
     /// Adds or replaces a template from text; `origin` names it in errors.
-    pub fn add(&mut self, name: &str, text: &str, origin: String) -> Result<(), LinkError> {
+    pub fn add(&mut self, name: &str, text: &str, origin: String) -> Result<(), TemplateError> {
         self.registry
             .register_template_string(name, text)
-            .map_err(|e| LinkError::Template {
+            .map_err(|e| TemplateError::Template {
                 origin: origin.clone(),
                 message: e.to_string(),
             })?;
@@ -196,7 +200,11 @@ impl Templates {
     }
 
     /// Renders `name` with `data`.
-    pub fn render<T: serde::Serialize>(&self, name: &str, data: &T) -> Result<String, LinkError> {
+    pub fn render<T: serde::Serialize>(
+        &self,
+        name: &str,
+        data: &T,
+    ) -> Result<String, TemplateError> {
         self.render_against(name, data, "the data given")
     }
 
@@ -205,10 +213,10 @@ impl Templates {
         name: &str,
         data: &T,
         against: &str,
-    ) -> Result<String, LinkError> {
+    ) -> Result<String, TemplateError> {
         let origin = || self.origin(name).unwrap_or(name).to_owned();
         if self.origin(name).is_none() {
-            return Err(LinkError::NoSuchTemplate {
+            return Err(TemplateError::NoSuchTemplate {
                 name: name.to_owned(),
                 known: self.names().join(", "),
             });
@@ -216,7 +224,7 @@ impl Templates {
         self.registry
             .render(name, data)
             .map_err(|e| match e.reason() {
-                RenderErrorReason::MissingVariable(path) => LinkError::TemplateVariable {
+                RenderErrorReason::MissingVariable(path) => TemplateError::TemplateVariable {
                     name: name.to_owned(),
                     origin: origin(),
                     line: e.line_no.unwrap_or(0),
@@ -226,7 +234,7 @@ impl Templates {
                         .unwrap_or_else(|| "(a helper's result)".to_owned()),
                     against: against.to_owned(),
                 },
-                _ => LinkError::Template {
+                _ => TemplateError::Template {
                     origin: origin(),
                     message: e.to_string(),
                 },
@@ -238,20 +246,21 @@ impl Templates {
     /// first non-blank line of the output is the title (`#` heading
     /// markers stripped, cut to [`TITLE_LIMIT`]); the rest, from its first
     /// non-blank line, is the body. Secrets must be redacted from `data`
-    /// first ([`crate::Sanitiser`]); the body is not cut to a provider's
+    /// first (`sr_secrets::Redactor`); the body is not cut to a provider's
     /// limit here ([`RenderedIssue::fit`]).
-    pub fn render_issue(&self, name: &str, data: &Value) -> Result<RenderedIssue, LinkError> {
+    pub fn render_issue(&self, name: &str, data: &Value) -> Result<RenderedIssue, TemplateError> {
         let text = self.render_against(name, &event_context(data), "the event data")?;
         Ok(split_issue(&text))
     }
 
     /// Renders `name` against its sample, turning a missing variable into an
     /// error naming the template, line and variable.
-    fn check_sample(&self, name: &str, sample: Sample) -> Result<(), LinkError> {
-        let data: Value = serde_json::from_str(sample.text()).map_err(|e| LinkError::Template {
-            origin: sample.origin(),
-            message: format!("the sample is not valid JSON: {e}"),
-        })?;
+    fn check_sample(&self, name: &str, sample: Sample) -> Result<(), TemplateError> {
+        let data: Value =
+            serde_json::from_str(sample.text()).map_err(|e| TemplateError::Template {
+                origin: sample.origin(),
+                message: format!("the sample is not valid JSON: {e}"),
+            })?;
         let against = format!("its sample {}", sample.origin());
         let context = event_context(&data);
         self.render_against(name, &context, &against)?;
@@ -260,7 +269,7 @@ impl Templates {
             .get_template(name)
             .and_then(|t| missing_condition(t, &context));
         match missing {
-            Some((variable, line, column)) => Err(LinkError::TemplateVariable {
+            Some((variable, line, column)) => Err(TemplateError::TemplateVariable {
                 name: name.to_owned(),
                 origin: self.origin(name).unwrap_or(name).to_owned(),
                 line,
@@ -273,7 +282,7 @@ impl Templates {
     }
 
     /// The Markdown body of an issue about an object.
-    pub fn object_context(&self, context: &ObjectContext) -> Result<String, LinkError> {
+    pub fn object_context(&self, context: &ObjectContext) -> Result<String, TemplateError> {
         self.render(OBJECT_CONTEXT, context)
     }
 }
@@ -321,11 +330,11 @@ pub fn draft_title(object: &ObjectRef) -> String {
     )
 }
 
-fn read_optional(path: &Path) -> Result<Option<String>, LinkError> {
+fn read_optional(path: &Path) -> Result<Option<String>, TemplateError> {
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(Some(text)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(LinkError::TemplateFile {
+        Err(e) => Err(TemplateError::TemplateFile {
             path: PathBuf::from(path),
             message: e.to_string(),
         }),
