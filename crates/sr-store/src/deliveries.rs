@@ -195,10 +195,6 @@ impl Store {
         limit: usize,
         takeover: &Takeover,
     ) -> Result<Vec<Delivery>> {
-        let now = time::to_ms(time::now());
-        let stale = takeover.cutoff_ms(now);
-        self.free_gone_claims(DELIVERIES, claimant, takeover)
-            .await?;
         // One statement claims the batch; the outer conditions are checked
         // again on each row, so two processors never claim the same one.
         let sql = format!(
@@ -207,12 +203,8 @@ impl Store {
              (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND (claimed_at IS NULL OR claimed_at < $3) \
               ORDER BY id LIMIT $4) RETURNING {COLUMNS}"
         );
-        let rows = sqlx::query(&sql)
-            .bind(now)
-            .bind(claimant)
-            .bind(stale)
-            .bind(limit_i64(limit))
-            .fetch_all(self.pool())
+        let rows = self
+            .claim_work(DELIVERIES, claimant, limit, takeover, &sql)
             .await?;
         let mut claimed = rows
             .iter()

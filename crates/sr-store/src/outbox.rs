@@ -165,10 +165,6 @@ impl Store {
         limit: usize,
         takeover: &Takeover,
     ) -> Result<Vec<OutboxIntent>> {
-        let now = time::to_ms(time::now());
-        let stale = takeover.cutoff_ms(now);
-        self.free_gone_claims(WorkTable(OUTBOX_TABLE), claimant, takeover)
-            .await?;
         let sql = format!(
             "UPDATE auto_issue_outbox SET claimed_at = $1, claimed_by = $2, attempts = attempts + 1 \
              WHERE status = 'pending' AND (claimed_at IS NULL OR claimed_at < $3) AND id IN \
@@ -178,12 +174,8 @@ impl Store {
                AND p.status = 'pending' AND p.id < o.id) ORDER BY o.id LIMIT $4) \
              RETURNING {OUTBOX_COLUMNS}"
         );
-        let rows = sqlx::query(&sql)
-            .bind(now)
-            .bind(claimant)
-            .bind(stale)
-            .bind(limit_i64(limit))
-            .fetch_all(self.pool())
+        let rows = self
+            .claim_work(WorkTable(OUTBOX_TABLE), claimant, limit, takeover, &sql)
             .await?;
         let mut claimed = rows
             .iter()

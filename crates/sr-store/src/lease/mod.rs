@@ -24,10 +24,12 @@ mod presence;
 use std::time::Duration;
 
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 pub use claimant::{holder_claimant, host, process_claimant, process_gone};
 
-use crate::{Result, Store};
+use crate::issues::limit_i64;
+use crate::{Result, Store, time};
 
 /// When a claim may be taken over from its holder.
 #[derive(Debug, Clone, Copy)]
@@ -79,16 +81,12 @@ impl Takeover {
         Takeover { gone, ..self }
     }
 
-    pub fn timeout(&self) -> Duration {
-        Duration::from_millis(u64::try_from(self.timeout_ms).unwrap_or(0))
-    }
-
     pub(crate) fn timeout_ms(&self) -> i64 {
         self.timeout_ms
     }
 
     /// Claims made before this time (ms) are past the timeout.
-    pub(crate) fn cutoff_ms(&self, now_ms: i64) -> i64 {
+    fn cutoff_ms(&self, now_ms: i64) -> i64 {
         now_ms.saturating_sub(self.timeout_ms)
     }
 
@@ -158,15 +156,34 @@ impl Store {
         Ok(standing.first().map(|s| (holder, *s)))
     }
 
+    /// Claims up to `limit` of `table`'s pending rows for `claimant`:
+    /// frees the claims of gone holders, then runs `claim_sql`, the
+    /// table's own claiming statement, bound to `$1` now (ms), `$2` the
+    /// claimant, `$3` the cutoff before which claims have lapsed, `$4` the
+    /// limit. Its rows, in no promised order.
+    pub(crate) async fn claim_work(
+        &self,
+        table: WorkTable,
+        claimant: &str,
+        limit: usize,
+        takeover: &Takeover,
+        claim_sql: &str,
+    ) -> Result<Vec<AnyRow>> {
+        let now = time::to_ms(time::now());
+        self.free_gone_claims(table, claimant, takeover).await?;
+        Ok(sqlx::query(claim_sql)
+            .bind(now)
+            .bind(claimant)
+            .bind(takeover.cutoff_ms(now))
+            .bind(limit_i64(limit))
+            .fetch_all(self.pool())
+            .await?)
+    }
+
     /// Frees the claims on `table`'s pending rows whose holders (other
     /// than `me`) are gone; the claims past the timeout are taken by the
     /// table's own claim statement, through [`Takeover::cutoff_ms`].
-    pub(crate) async fn free_gone_claims(
-        &self,
-        table: WorkTable,
-        me: &str,
-        rule: &Takeover,
-    ) -> Result<()> {
+    async fn free_gone_claims(&self, table: WorkTable, me: &str, rule: &Takeover) -> Result<()> {
         let WorkTable(t) = table;
         let rows = sqlx::query(&format!(
             "SELECT DISTINCT claimed_by FROM {t} WHERE status = 'pending' \
