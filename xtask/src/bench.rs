@@ -75,6 +75,7 @@ fn needs(source: &str) -> Needs {
         postgres: source.contains("postgres_db") || source.contains("SR_TEST_PG_URL"),
         mariadb: source.contains("mariadb_db") || source.contains("SR_TEST_MARIADB_URL"),
         tls_and_ssh: false,
+        redmine: false,
     }
 }
 

@@ -1,7 +1,8 @@
 //! The servers for one test or bench run, on loopback in throwaway
 //! directories, started in parallel: one PostgreSQL cluster and one MariaDB
 //! server; for tests also a TLS-only PostgreSQL and MariaDB with
-//! certificates from a throwaway CA, and an OpenSSH bastion. Tests find them through the admin URLs in the environment
+//! certificates from a throwaway CA, an OpenSSH bastion and a Redmine.
+//! Tests find them through the admin URLs in the environment
 //! (sr-testkit hands out a fresh database per test from there). They stop
 //! when this value is dropped, and, if xtask dies (Ctrl-C, a kill), their
 //! reapers stop them as the process goes away.
@@ -10,8 +11,8 @@ use std::process::Command;
 
 use anyhow::{Context, Result};
 use sr_testkit::{
-    MARIADB_URL_ENV, MariaDbServer, PG_URL_ENV, PgServer, SSH_DIR_ENV, SSH_URL_ENV, SshServer,
-    TlsFixture,
+    MARIADB_URL_ENV, MariaDbServer, PG_URL_ENV, PgServer, RedmineServer, SSH_DIR_ENV, SSH_URL_ENV,
+    SshServer, TlsFixture,
 };
 
 /// Which servers a run needs.
@@ -21,6 +22,8 @@ pub struct Needs {
     pub mariadb: bool,
     /// The TLS-only PostgreSQL and MariaDB, and the SSH bastion.
     pub tls_and_ssh: bool,
+    /// A Redmine (Debian's package) for the Redmine adapter's tests.
+    pub redmine: bool,
 }
 
 #[derive(Debug, Default)]
@@ -29,6 +32,7 @@ pub struct Servers {
     mariadb: Option<MariaDbServer>,
     tls: Option<TlsFixture>,
     ssh: Option<SshServer>,
+    redmine: Option<RedmineServer>,
     /// Variables for the runner: the admin URLs.
     env: Vec<(&'static str, String)>,
     /// One line per server, for the summary.
@@ -43,17 +47,19 @@ impl Servers {
         let given = |var: &'static str| std::env::var(var).ok().filter(|v| !v.trim().is_empty());
         let pg_given = given(PG_URL_ENV);
         let my_given = given(MARIADB_URL_ENV);
-        let (pg, mariadb, tls, ssh) = std::thread::scope(|scope| {
+        let (pg, mariadb, tls, ssh, redmine) = std::thread::scope(|scope| {
             let pg = (needs.postgres && pg_given.is_none()).then(|| scope.spawn(PgServer::start));
             let my =
                 (needs.mariadb && my_given.is_none()).then(|| scope.spawn(MariaDbServer::start));
             let tls = needs.tls_and_ssh.then(|| scope.spawn(TlsFixture::start));
             let ssh = needs.tls_and_ssh.then(|| scope.spawn(SshServer::start));
+            let redmine = needs.redmine.then(|| scope.spawn(RedmineServer::start));
             (
                 pg.map(joined),
                 my.map(joined),
                 tls.map(joined),
                 ssh.map(joined),
+                redmine.map(joined),
             )
         });
         if let Some(pg) = pg {
@@ -112,6 +118,16 @@ impl Servers {
             s.env.push((SSH_DIR_ENV, ssh.dir().display().to_string()));
             s.ssh = Some(ssh);
         }
+        if let Some(redmine) = redmine {
+            let redmine = redmine.context("starting the Redmine for the tests")?;
+            s.lines.push(format!(
+                "Redmine {} in {}",
+                redmine.url(),
+                redmine.dir().display()
+            ));
+            s.env.extend(redmine.env());
+            s.redmine = Some(redmine);
+        }
         for line in &s.lines {
             eprintln!("xtask: {line}");
         }
@@ -148,6 +164,7 @@ pub fn hold() -> Result<i32> {
         postgres: true,
         mariadb: true,
         tls_and_ssh: true,
+        redmine: true,
     })?;
     for (k, v) in &servers.env {
         println!("export {k}='{v}'");

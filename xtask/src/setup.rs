@@ -24,6 +24,9 @@ pub const PACKAGES: &[&str] = &[
     "openssl",
     // The SSH bastion of the tunnel tests (sshd, and ssh-keygen for its keys).
     "openssh-server",
+    // A real Redmine (Rails on SQLite) for the Redmine adapter's tests.
+    "redmine",
+    "redmine-sqlite",
 ];
 
 pub fn is_root() -> bool {

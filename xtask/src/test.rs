@@ -45,6 +45,7 @@ pub fn test(args: &[String]) -> Result<i32> {
         postgres: true,
         mariadb: true,
         tls_and_ssh: true,
+        redmine: true,
     })?;
     let mut steps: Vec<(&str, Outcome)> = Vec::new();
     let mut run = |name, base: &[&str]| -> Result<()> {

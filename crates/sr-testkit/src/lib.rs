@@ -17,7 +17,8 @@
 //! The TLS and SSH tunnel tests get a TLS-only PostgreSQL and MariaDB and
 //! an OpenSSH bastion the same way ([`tls_servers`], [`ssh_bastion`]; the
 //! variables are in `fixtures`), with certificates from a throwaway
-//! [`TestCa`].
+//! [`TestCa`]. The Redmine adapter's tests get a real Redmine
+//! ([`redmine`], [`RedmineServer`]).
 //!
 //! Without the default `db` feature the crate is std-only and offers just
 //! the servers ([`PgServer`], [`MariaDbServer`]) and [`free_port`]: that is
@@ -36,6 +37,8 @@ mod mariadb;
 mod postgres;
 #[cfg(unix)]
 mod process;
+#[cfg(unix)]
+mod redmine;
 #[cfg(unix)]
 mod sshd;
 #[cfg(unix)]
@@ -56,6 +59,8 @@ pub use fresh::{mariadb_db, postgres_db, try_mariadb_db, try_postgres_db};
 pub use mariadb::MariaDbServer;
 #[cfg(unix)]
 pub use postgres::PgServer;
+#[cfg(unix)]
+pub use redmine::{REDMINE_KEY_ENV, REDMINE_URL_ENV, RedmineFixture, RedmineServer, redmine};
 #[cfg(unix)]
 pub use sshd::{SshServer, ssh_keygen};
 #[cfg(unix)]
