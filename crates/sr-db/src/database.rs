@@ -198,8 +198,9 @@ impl Database {
         })
     }
 
-    /// The CREATE statement of an object: as SQLite keeps it; rendered from
-    /// a snapshot on the servers.
+    /// The CREATE statements of an object, rendered by sr-schema from a
+    /// fresh snapshot for every dialect: the one DDL renderer, so the
+    /// object tab, issue bodies and migrations agree.
     pub fn object_ddl<'a>(
         &'a self,
         kind: ObjectKind,
@@ -207,14 +208,13 @@ impl Database {
         name: &'a str,
     ) -> BoxFuture<'a, Result<String, DbError>> {
         Box::pin(async move {
-            match &self.pool {
-                DbPool::Sqlite(pool) => {
-                    sqlite::object_ddl(pool, &self.url, kind, schema, name).await
-                }
-                DbPool::Postgres(_) | DbPool::MySql(_) => {
-                    server::rendered_ddl(self, kind, schema, name).await
-                }
-            }
+            let snapshot = self.introspect().await?;
+            sr_schema::create_sql(&snapshot, kind, schema, name).ok_or_else(|| DbError::NotFound {
+                kind,
+                schema: schema.to_owned(),
+                name: name.to_owned(),
+                url: self.url.clone(),
+            })
         })
     }
 

@@ -6,7 +6,6 @@ use sqlx::{MySqlPool, PgPool};
 use sr_model::ObjectKind;
 
 use crate::DbError;
-use crate::database::Database;
 
 fn query_error(url: &str, doing: String) -> impl FnOnce(sqlx::Error) -> DbError {
     let url = url.to_owned();
@@ -88,16 +87,4 @@ pub(crate) async fn mysql_rows(
         Some(n) => Ok(n.unwrap_or(0)),
         None => Err(not_found(url, ObjectKind::Table, schema, table)),
     }
-}
-
-/// The CREATE statements of an object, rendered from a fresh snapshot.
-pub(crate) async fn rendered_ddl(
-    db: &Database,
-    kind: ObjectKind,
-    schema: &str,
-    name: &str,
-) -> Result<String, DbError> {
-    let snapshot = db.introspect().await?;
-    sr_schema::create_sql(&snapshot, kind, schema, name)
-        .ok_or_else(|| not_found(db.url(), kind, schema, name))
 }

@@ -51,7 +51,7 @@ async fn a_missing_directory_is_created() {
 }
 
 #[tokio::test]
-async fn row_counts_and_stored_ddl() {
+async fn row_counts_and_rendered_ddl() {
     let dir = tempfile::tempdir().unwrap();
     let (_, db) = demo_db(dir.path()).await;
     let counts = [
@@ -75,7 +75,12 @@ async fn row_counts_and_stored_ddl() {
         .object_ddl(ObjectKind::Table, "main", "orders")
         .await
         .unwrap();
-    assert!(ddl.starts_with("CREATE TABLE orders ("), "{ddl}");
+    assert!(ddl.starts_with("CREATE TABLE \"orders\" ("), "{ddl}");
+    // A table's statements bring its indexes and triggers along.
+    assert!(
+        ddl.contains("CREATE TRIGGER orders_touch_updated_at"),
+        "{ddl}"
+    );
     let ddl = db
         .object_ddl(ObjectKind::Index, "main", "idx_orders_open")
         .await
@@ -85,7 +90,8 @@ async fn row_counts_and_stored_ddl() {
         .object_ddl(ObjectKind::View, "main", "low_stock")
         .await
         .unwrap();
-    assert!(ddl.starts_with("CREATE VIEW low_stock AS"), "{ddl}");
+    assert!(ddl.starts_with("CREATE VIEW \"low_stock\"("), "{ddl}");
+    assert!(ddl.contains("AS product_id"), "{ddl}");
 
     let missing = [
         (ObjectKind::View, "main", "orders"),

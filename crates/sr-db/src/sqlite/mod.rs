@@ -43,14 +43,14 @@ fn schema_type(kind: ObjectKind) -> Option<&'static str> {
     }
 }
 
-/// The stored CREATE statement of `schema.name`.
-pub(crate) async fn object_ddl(
+/// Fails with `NotFound` unless SQLite keeps an object `kind` `schema.name`.
+async fn require_object(
     pool: &SqlitePool,
     url: &str,
     kind: ObjectKind,
     schema: &str,
     name: &str,
-) -> Result<String, DbError> {
+) -> Result<(), DbError> {
     let not_found = || DbError::NotFound {
         kind,
         schema: schema.to_owned(),
@@ -64,7 +64,7 @@ pub(crate) async fn object_ddl(
         return Err(not_found());
     }
     let sql = format!(
-        "SELECT sql FROM {}.sqlite_master WHERE type = ?1 AND name = ?2 AND sql IS NOT NULL",
+        "SELECT name FROM {}.sqlite_master WHERE type = ?1 AND name = ?2",
         quote_ident(schema)
     );
     let found: Option<String> = sqlx::query_scalar(&sql)
@@ -72,11 +72,8 @@ pub(crate) async fn object_ddl(
         .bind(name)
         .fetch_optional(pool)
         .await
-        .map_err(query_error(
-            url,
-            format!("reading the DDL of {schema}.{name}"),
-        ))?;
-    found.ok_or_else(not_found)
+        .map_err(query_error(url, format!("looking up {schema}.{name}")))?;
+    found.map(drop).ok_or_else(not_found)
 }
 
 /// The exact number of rows in `schema.table`.
@@ -87,7 +84,7 @@ pub(crate) async fn row_count(
     table: &str,
 ) -> Result<u64, DbError> {
     // Check the name first, so a typo is "does not exist", not an SQL error.
-    object_ddl(pool, url, ObjectKind::Table, schema, table).await?;
+    require_object(pool, url, ObjectKind::Table, schema, table).await?;
     let sql = format!(
         "SELECT count(*) FROM {}.{}",
         quote_ident(schema),
