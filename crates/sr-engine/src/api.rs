@@ -1,6 +1,7 @@
-//! The GUI's way in: [`Command`]s go to a background thread that owns a
-//! tokio runtime and the [`Engine`]; [`Event`]s come back on a channel the
-//! UI drains each frame without blocking. Every event also calls the
+//! The GUI's way in: [`Command`]s, each in a [`Request`] with its id, go
+//! to a background thread that owns a tokio runtime and the [`Engine`];
+//! [`Event`]s come back as [`Answer`]s naming their request on a channel
+//! the UI drains each frame without blocking. Every event also calls the
 //! [`Repaint`] hook so the window wakes up.
 
 use std::sync::Arc;
@@ -17,7 +18,7 @@ use sr_tracker::{ConnectionReport, ProviderInfo, TrackerEntry};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::query::QueryAnswer;
-use crate::{ConnectionInfo, Engine, EngineOptions, PendingSecret, TrackerStatus};
+use crate::{Answer, ConnectionInfo, Engine, EngineOptions, PendingSecret, Request, TrackerStatus};
 
 /// Called after every event; the GUI passes `ctx.request_repaint`.
 pub type Repaint = Arc<dyn Fn() + Send + Sync>;
@@ -344,11 +345,9 @@ pub enum Event {
         address: Option<String>,
         problem: Option<String>,
     },
-    /// A command failed; `context` says which ("Create issue in Local").
-    Failed {
-        context: String,
-        message: String,
-    },
+    /// A command (or a step of it, named by the failure's `context`)
+    /// failed; the [`crate::Answer`] carrying it names the request.
+    Failed(crate::Failure),
     /// The engine could not start or stopped; nothing more will come.
     Fatal(String),
 }
@@ -356,7 +355,9 @@ pub enum Event {
 /// The UI's handle: sending never blocks.
 #[derive(Debug, Clone)]
 pub struct EngineHandle {
-    commands: UnboundedSender<Command>,
+    commands: UnboundedSender<Request>,
+    /// Ids for [`EngineHandle::request`].
+    next_id: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl EngineHandle {
@@ -365,7 +366,7 @@ impl EngineHandle {
     pub fn spawn(
         options: EngineOptions,
         repaint: Repaint,
-    ) -> std::io::Result<(EngineHandle, mpsc::Receiver<Event>)> {
+    ) -> std::io::Result<(EngineHandle, mpsc::Receiver<Answer>)> {
         let resolver = Resolver::system_with_file(options.paths.secrets_file());
         EngineHandle::spawn_with(options, Arc::new(resolver), repaint)
     }
@@ -376,15 +377,18 @@ impl EngineHandle {
         options: EngineOptions,
         resolver: Arc<Resolver>,
         repaint: Repaint,
-    ) -> std::io::Result<(EngineHandle, mpsc::Receiver<Event>)> {
-        let (cmd_tx, mut cmd_rx) = unbounded_channel::<Command>();
-        let (ev_tx, ev_rx) = mpsc::channel::<Event>();
-        let emit: Arc<dyn Fn(Event) + Send + Sync> = Arc::new(move |e| {
+    ) -> std::io::Result<(EngineHandle, mpsc::Receiver<Answer>)> {
+        let (cmd_tx, mut cmd_rx) = unbounded_channel::<Request>();
+        let (ev_tx, ev_rx) = mpsc::channel::<Answer>();
+        let answer: Arc<dyn Fn(Answer) + Send + Sync> = Arc::new(move |a| {
             // The UI may have closed; then nobody listens and that is fine.
-            if ev_tx.send(e).is_ok() {
+            if ev_tx.send(a).is_ok() {
                 repaint();
             }
         });
+        // Notices answer no request.
+        let notify = answer.clone();
+        let emit: Arc<dyn Fn(Event) + Send + Sync> = Arc::new(move |e| notify(Answer::notice(e)));
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("sr-engine")
@@ -451,12 +455,13 @@ impl EngineHandle {
                         sync.updates(),
                         emit.clone(),
                     ));
-                    while let Some(cmd) = cmd_rx.recv().await {
+                    while let Some(request) = cmd_rx.recv().await {
                         let engine = engine.clone();
-                        let emit = emit.clone();
+                        let answer = answer.clone();
                         let manager = sync.manager().clone();
                         tokio::spawn(async move {
-                            crate::dispatch::handle(&engine, Some(&manager), cmd, &*emit).await
+                            crate::dispatch::handle(&engine, Some(&manager), request, &*answer)
+                                .await
                         });
                     }
                     sync.shutdown().await;
@@ -465,18 +470,37 @@ impl EngineHandle {
                     engine.store().close().await;
                 });
             })?;
-        Ok((EngineHandle { commands: cmd_tx }, ev_rx))
+        Ok((
+            EngineHandle {
+                commands: cmd_tx,
+                next_id: Arc::new(std::sync::atomic::AtomicU64::new(1)),
+            },
+            ev_rx,
+        ))
     }
 
-    /// Queues a command. Returns false when the engine has stopped.
-    pub fn send(&self, command: Command) -> bool {
-        self.commands.send(command).is_ok()
+    /// Queues a request whose id the caller chose (the GUI's state does,
+    /// to start the job before the request leaves). Returns false when
+    /// the engine has stopped.
+    pub fn send(&self, request: Request) -> bool {
+        self.commands.send(request).is_ok()
+    }
+
+    /// Queues `command` under an id this handle picks; `None` when the
+    /// engine has stopped. A caller uses this or [`EngineHandle::send`],
+    /// not both, so ids never meet.
+    pub fn request(&self, command: Command) -> Option<crate::RequestId> {
+        let id = crate::RequestId(
+            self.next_id
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        );
+        self.send(Request { id, command }).then_some(id)
     }
 }
 
 impl Command {
     /// The command in a user's words ("Create issue in Local"); also the
-    /// `context` of the [`Event::Failed`] that answers it.
+    /// `context` of the [`crate::Failure`] that answers it.
     pub fn describe(&self) -> String {
         match self {
             Command::LoadConnections => "Load connections".into(),

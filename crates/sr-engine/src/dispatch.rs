@@ -1,20 +1,28 @@
-//! What the engine does for each [`Command`]: the events that answer it,
-//! or the failure, reported as [`Event::Failed`] with the command's words.
+//! What the engine does for each [`Request`]: the events that answer it,
+//! or the failure, reported as [`Event::Failed`] with the command's words
+//! and a typed kind; each carries the request's id.
 
 use sr_links::LinkOptions;
 use sr_model::ObjectRef;
 
 use crate::api::{Command, Event};
-use crate::{Engine, EngineError};
+use crate::{Answer, Engine, EngineError, Failure, Request};
 
 /// `sync`: the running background sync, which the Sync window's commands use.
 pub(crate) async fn handle(
     engine: &Engine,
     sync: Option<&sr_sync::SyncManager>,
-    cmd: Command,
-    emit: &(dyn Fn(Event) + Send + Sync),
+    request: Request,
+    answer: &(dyn Fn(Answer) + Send + Sync),
 ) {
     use tracing::Instrument;
+    let Request { id, command: cmd } = request;
+    let emit = |event| {
+        answer(Answer {
+            request: Some(id),
+            event,
+        })
+    };
     let context = cmd.describe();
     let span = tracing::debug_span!("command", what = %context);
     // A new comment shows at once, pending, before the tracker answers.
@@ -24,20 +32,12 @@ pub(crate) async fn handle(
                 Ok(list) => emit(Event::Comments(list)),
                 Err(e) => tracing::warn!(error = %e, "the new comment could not be shown"),
             },
-            Err(e) => {
-                return emit(Event::Failed {
-                    context,
-                    message: e.to_string(),
-                });
-            }
+            Err(e) => return emit(Event::Failed(Failure::of(context, &e))),
         }
     }
     match run(engine, sync, cmd).instrument(span).await {
         Ok(events) => events.into_iter().for_each(emit),
-        Err(e) => emit(Event::Failed {
-            context,
-            message: e.to_string(),
-        }),
+        Err(e) => emit(Event::Failed(Failure::of(context, &e))),
     }
 }
 
@@ -167,23 +167,23 @@ async fn run_inner(
             if let Some(ddl_of) = &attach_ddl
                 && let Err(e) = engine.attach_ddl(&tracker, &issue, ddl_of).await
             {
-                events.push(Event::Failed {
-                    context: format!(
+                events.push(Event::Failed(Failure::side_step(
+                    format!(
                         "Attach the DDL of {} to {}",
                         ddl_of.name, issue.reference.display_key
                     ),
-                    message: e.to_string(),
-                });
+                    &e,
+                )));
             }
             for upload in &attachments {
                 if let Err(e) = engine.attach_upload(&tracker, &issue, upload).await {
-                    events.push(Event::Failed {
-                        context: format!(
+                    events.push(Event::Failed(Failure::side_step(
+                        format!(
                             "Attach {} to {}",
                             upload.filename, issue.reference.display_key
                         ),
-                        message: e.to_string(),
-                    });
+                        &e,
+                    )));
                 }
             }
             if let Some(link) = link {

@@ -21,6 +21,7 @@ pub mod monitoring;
 mod outbox_loop;
 mod query;
 mod registry;
+mod request;
 mod schema_change;
 mod secrets;
 mod settings;
@@ -51,6 +52,7 @@ pub use monitoring::{
 pub use outbox_loop::{EngineOutbox, OUTBOX_INTERVAL};
 pub use query::{MAX_ROWS, QueryAnswer, QueryOutput};
 pub use registry::registry;
+pub use request::{Answer, Failure, FailureKind, Request, RequestId};
 pub use schema_change::{SchemaImpact, impact_markdown};
 pub use secrets::{SecretStorage, until_reboot_note};
 pub use settings::{IssueDraftText, PendingSecret};

@@ -402,10 +402,10 @@ pub(crate) async fn run(
             // The drift is shown whatever the rules make of it; a failure to
             // file it is reported on its own.
             if let Err(e) = engine.file_drift(&check).await {
-                events.push(crate::Event::Failed {
-                    context: format!("File the drift of {connection} as an issue"),
-                    message: e.to_string(),
-                });
+                events.push(crate::Event::Failed(crate::Failure::side_step(
+                    format!("File the drift of {connection} as an issue"),
+                    &e,
+                )));
             }
             events
         }

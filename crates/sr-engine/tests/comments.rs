@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-use sr_engine::{Command, EngineHandle, EngineOptions, Event, IssueComments};
+use sr_engine::{Answer, Command, EngineHandle, EngineOptions, Event, IssueComments};
 use sr_model::{IssueDraft, IssueKey};
 use sr_secrets::{Keyring, Resolver};
 
@@ -15,14 +15,14 @@ const PATIENCE: Duration = Duration::from_secs(60);
 
 /// The next event `pick` accepts, or the first failure's message.
 fn next<T>(
-    events: &Receiver<Event>,
+    events: &Receiver<Answer>,
     mut pick: impl FnMut(Event) -> Option<T>,
 ) -> Result<T, String> {
     let deadline = Instant::now() + PATIENCE;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
-        match events.recv_timeout(left) {
-            Ok(Event::Failed { context, message }) => return Err(format!("{context}: {message}")),
+        match events.recv_timeout(left).map(|a| a.event) {
+            Ok(Event::Failed(f)) => return Err(format!("{}: {}", f.context, f.message)),
             Ok(Event::Fatal(m)) => panic!("engine: {m}"),
             Ok(e) => {
                 if let Some(t) = pick(e) {
@@ -47,7 +47,7 @@ fn setup(dir: &std::path::Path) -> (EngineOptions, Arc<Resolver>) {
     )
 }
 
-fn comments(events: &Receiver<Event>) -> Result<IssueComments, String> {
+fn comments(events: &Receiver<Answer>) -> Result<IssueComments, String> {
     next(events, |e| match e {
         Event::Comments(c) => Some(c),
         _ => None,
@@ -61,27 +61,35 @@ fn a_comment_shows_pending_at_once_then_sent() {
     let (engine, events) =
         EngineHandle::spawn_with(options, resolver, Arc::new(|| {})).expect("engine");
     next(&events, |e| matches!(e, Event::Ready).then_some(())).expect("ready");
-    assert!(engine.send(Command::CreateIssue {
-        request: 1,
-        tracker: "Local".into(),
-        object: None,
-        draft: IssueDraft {
-            title: "Slow report".into(),
-            ..IssueDraft::default()
-        },
-        attach_ddl: None,
-        attachments: Vec::new(),
-    }));
+    assert!(
+        engine
+            .request(Command::CreateIssue {
+                request: 1,
+                tracker: "Local".into(),
+                object: None,
+                draft: IssueDraft {
+                    title: "Slow report".into(),
+                    ..IssueDraft::default()
+                },
+                attach_ddl: None,
+                attachments: Vec::new(),
+            })
+            .is_some()
+    );
     let key: IssueKey = next(&events, |e| match e {
         Event::IssueCreated { issue, .. } => Some(issue.key().clone()),
         _ => None,
     })
     .expect("created");
 
-    assert!(engine.send(Command::AddComment {
-        issue: key.clone(),
-        body: "The plan scans orders\n".into(),
-    }));
+    assert!(
+        engine
+            .request(Command::AddComment {
+                issue: key.clone(),
+                body: "The plan scans orders\n".into(),
+            })
+            .is_some()
+    );
     let shown = comments(&events).expect("shown");
     assert_eq!(shown.comments.len(), 1, "{shown:?}");
     assert!(shown.comments[0].pending, "{shown:?}");
@@ -92,27 +100,39 @@ fn a_comment_shows_pending_at_once_then_sent() {
     assert!(!sent.comments[0].pending, "{sent:?}");
     assert!(sent.comments[0].remote_id.is_some(), "{sent:?}");
 
-    assert!(engine.send(Command::AddComment {
-        issue: key.clone(),
-        body: " \n ".into(),
-    }));
+    assert!(
+        engine
+            .request(Command::AddComment {
+                issue: key.clone(),
+                body: " \n ".into(),
+            })
+            .is_some()
+    );
     let empty = comments(&events).expect_err("an empty comment is refused");
     assert!(empty.contains("is empty; write some text"), "{empty}");
     let unknown: IssueKey = "local:default:404".parse().expect("key");
-    assert!(engine.send(Command::AddComment {
-        issue: unknown,
-        body: "hello".into(),
-    }));
+    assert!(
+        engine
+            .request(Command::AddComment {
+                issue: unknown,
+                body: "hello".into(),
+            })
+            .is_some()
+    );
     let refused = comments(&events).expect_err("an unknown issue is refused");
     assert!(
         refused.contains("local:default:404 is not in the cache") && refused.contains("sync run"),
         "{refused}"
     );
 
-    assert!(engine.send(Command::LoadComments {
-        issue: key,
-        refresh: true,
-    }));
+    assert!(
+        engine
+            .request(Command::LoadComments {
+                issue: key,
+                refresh: true,
+            })
+            .is_some()
+    );
     let read = comments(&events).expect("read");
     assert_eq!(read.comments.len(), 1, "{read:?}");
     assert_eq!(read.comments[0].body, "The plan scans orders");

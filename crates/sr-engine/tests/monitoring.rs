@@ -10,7 +10,8 @@ use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 use sr_engine::{
-    Command, Engine, EngineHandle, EngineOptions, Event, MonitoringCommand, MonitoringEvent,
+    Answer, Command, Engine, EngineHandle, EngineOptions, Event, FailureKind, MonitoringCommand,
+    MonitoringEvent,
 };
 use sr_secrets::{Keyring, Resolver};
 
@@ -38,11 +39,11 @@ fn resolver() -> Arc<Resolver> {
 /// The next event that `pick` accepts; others (notices, replies to other
 /// commands) are skipped. A generous bound keeps a broken engine from
 /// hanging the test.
-fn next<T>(events: &Receiver<Event>, mut pick: impl FnMut(Event) -> Option<T>) -> T {
+fn next<T>(events: &Receiver<Answer>, mut pick: impl FnMut(Event) -> Option<T>) -> T {
     loop {
-        let e = events.recv_timeout(Duration::from_secs(60)).unwrap();
-        if let Event::Failed { context, message } = &e {
-            panic!("{context}: {message}");
+        let e = events.recv_timeout(Duration::from_secs(60)).unwrap().event;
+        if let Event::Failed(f) = &e {
+            panic!("{}: {}", f.context, f.message);
         }
         if let Some(t) = pick(e) {
             return t;
@@ -64,7 +65,7 @@ fn a_drift_after_the_baseline_is_reported_and_filed_as_a_local_issue() {
     )
     .unwrap();
     let demo = "demo".to_owned();
-    handle.send(monitoring(MonitoringCommand::SaveBaseline {
+    handle.request(monitoring(MonitoringCommand::SaveBaseline {
         connection: demo.clone(),
     }));
     let (path, tables) = next(&events, |e| match e {
@@ -79,7 +80,7 @@ fn a_drift_after_the_baseline_is_reported_and_filed_as_a_local_issue() {
     );
     assert!(tables > 0);
 
-    handle.send(Command::RunQuery {
+    handle.request(Command::RunQuery {
         request: 1,
         connection: demo.clone(),
         sql: "ALTER TABLE orders ADD COLUMN note TEXT".into(),
@@ -91,7 +92,7 @@ fn a_drift_after_the_baseline_is_reported_and_filed_as_a_local_issue() {
     });
     assert!(ran.is_ok(), "{ran:?}");
 
-    handle.send(monitoring(MonitoringCommand::CheckDrift {
+    handle.request(monitoring(MonitoringCommand::CheckDrift {
         connection: demo.clone(),
         baseline: None,
     }));
@@ -127,7 +128,7 @@ fn a_drift_after_the_baseline_is_reported_and_filed_as_a_local_issue() {
     assert_eq!(actions, vec![("Schema Drift Alert", "create")]);
     assert_eq!(auto.outbox.done.len(), 1, "{:?}", auto.outbox);
 
-    handle.send(monitoring(MonitoringCommand::LoadOutbox { limit: 10 }));
+    handle.request(monitoring(MonitoringCommand::LoadOutbox { limit: 10 }));
     let outbox = next(&events, |e| match e {
         Event::Monitoring(MonitoringEvent::Outbox(rows)) => Some(rows),
         _ => None,
@@ -155,13 +156,21 @@ fn without_a_saved_baseline_the_check_says_what_to_do() {
         Arc::new(|| {}),
     )
     .unwrap();
-    handle.send(monitoring(MonitoringCommand::CheckDrift {
-        connection: "demo".into(),
-        baseline: None,
-    }));
+    let check = handle
+        .request(monitoring(MonitoringCommand::CheckDrift {
+            connection: "demo".into(),
+            baseline: None,
+        }))
+        .expect("the engine runs");
     let message = loop {
-        match events.recv_timeout(Duration::from_secs(60)).unwrap() {
-            Event::Failed { message, .. } => break message,
+        let answer = events.recv_timeout(Duration::from_secs(60)).unwrap();
+        match answer.event {
+            Event::Failed(f) => {
+                // The failure names the request and says what kind it is.
+                assert_eq!(answer.request, Some(check));
+                assert_eq!(f.kind, FailureKind::NotFound, "{f:?}");
+                break f.message;
+            }
             Event::Monitoring(e) => panic!("expected a failure, got {e:?}"),
             _ => {}
         }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use sr_apimock::{GitHubRepo, MockServer};
 use sr_engine::{
-    Command, EngineHandle, EngineOptions, Event, ProgressThrottle, SyncCommand, SyncEvent,
+    Answer, Command, EngineHandle, EngineOptions, Event, ProgressThrottle, SyncCommand, SyncEvent,
 };
 use sr_secrets::{Keyring, Resolver};
 use sr_sync::{SyncOperation, SyncStatus};
@@ -21,14 +21,20 @@ const ISSUES: usize = 4_000;
 const PATIENCE: Duration = Duration::from_secs(120);
 
 /// Waits for the first event `pick` accepts; panics on a failure.
-fn next<T>(events: &Receiver<Event>, mut pick: impl FnMut(Event) -> Option<T>) -> T {
+fn next<T>(events: &Receiver<Answer>, mut pick: impl FnMut(Event) -> Option<T>) -> T {
     let deadline = Instant::now() + PATIENCE;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         match events.recv_timeout(left) {
-            Ok(Event::Failed { context, message }) => panic!("{context}: {message}"),
-            Ok(Event::Fatal(m)) => panic!("engine: {m}"),
-            Ok(e) => {
+            Ok(Answer {
+                event: Event::Failed(f),
+                ..
+            }) => panic!("{}: {}", f.context, f.message),
+            Ok(Answer {
+                event: Event::Fatal(m),
+                ..
+            }) => panic!("engine: {m}"),
+            Ok(Answer { event: e, .. }) => {
                 if let Some(t) = pick(e) {
                     return t;
                 }
@@ -47,7 +53,7 @@ fn start(tracker: &str, full: bool) -> Command {
 }
 
 /// Waits for the end of a sync, counting the progress events on the way.
-fn finished(events: &Receiver<Event>, progress: &mut usize) -> SyncOperation {
+fn finished(events: &Receiver<Answer>, progress: &mut usize) -> SyncOperation {
     next(events, |e| match e {
         Event::Sync(SyncEvent::Progress(_)) => {
             *progress += 1;
@@ -101,7 +107,7 @@ fn a_cancelled_manual_sync_leaves_a_consistent_cache_and_the_next_one_finishes()
 
     // Started, then cancelled once the first batch is in the cache.
     let began = Instant::now();
-    assert!(engine.send(start("GH", false)));
+    assert!(engine.request(start("GH", false)).is_some());
     let started = next(&events, |e| match e {
         Event::Sync(SyncEvent::Started(list)) => Some(list),
         _ => None,
@@ -116,9 +122,13 @@ fn a_cancelled_manual_sync_leaves_a_consistent_cache_and_the_next_one_finishes()
         }
         _ => None,
     });
-    assert!(engine.send(Command::Sync(SyncCommand::Cancel {
-        tracker: "GH".into()
-    })));
+    assert!(
+        engine
+            .request(Command::Sync(SyncCommand::Cancel {
+                tracker: "GH".into()
+            }))
+            .is_some()
+    );
     let op = finished(&events, &mut progress);
     let elapsed = began.elapsed();
     assert_eq!(op.status, SyncStatus::Cancelled, "{op:?}");
@@ -135,7 +145,11 @@ fn a_cancelled_manual_sync_leaves_a_consistent_cache_and_the_next_one_finishes()
 
     // The status the window loads: idle, never synced to the end (the
     // cursor did not move), the cancelled operation listed.
-    assert!(engine.send(Command::Sync(SyncCommand::LoadStatus)));
+    assert!(
+        engine
+            .request(Command::Sync(SyncCommand::LoadStatus))
+            .is_some()
+    );
     let overview = next(&events, |e| match e {
         Event::Sync(SyncEvent::Status(o)) => Some(o),
         _ => None,
@@ -151,7 +165,7 @@ fn a_cancelled_manual_sync_leaves_a_consistent_cache_and_the_next_one_finishes()
 
     // The next sync creates exactly the rest: the cancelled one left whole
     // issues and no duplicates.
-    assert!(engine.send(start("GH", true)));
+    assert!(engine.request(start("GH", true)).is_some());
     let done = finished(&events, &mut progress);
     assert_eq!(done.status, SyncStatus::Completed, "{done:?}");
     assert_eq!(

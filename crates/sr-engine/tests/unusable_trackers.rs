@@ -185,14 +185,21 @@ fn gui_commands_fail_with_the_cause() {
     });
     let (handle, events) =
         EngineHandle::spawn_with(s.options.clone(), resolver(&s.encrypted), repaint).unwrap();
-    handle.send(Command::Search {
-        request: 1,
-        tracker: "env-gh".into(),
-        query: SearchQuery::default(),
-    });
+    let search = handle
+        .request(Command::Search {
+            request: 1,
+            tracker: "env-gh".into(),
+            query: SearchQuery::default(),
+        })
+        .expect("the engine runs");
     let failed = loop {
-        match events.recv_timeout(Duration::from_secs(60)).unwrap() {
-            Event::Failed { message, .. } => break message,
+        let answer = events.recv_timeout(Duration::from_secs(60)).unwrap();
+        match answer.event {
+            Event::Failed(f) => {
+                assert_eq!(answer.request, Some(search));
+                assert_eq!(f.kind, sr_engine::FailureKind::Tracker, "{f:?}");
+                break f.message;
+            }
             Event::Fatal(m) => panic!("{m}"),
             _ => {}
         }

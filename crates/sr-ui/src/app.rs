@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError};
 
-use sr_engine::{EngineHandle, EngineOptions, Event};
+use sr_engine::{Answer, EngineHandle, EngineOptions, Event};
 
 use crate::UiError;
 use crate::state::{EngineStatus, Persisted, UiState};
@@ -97,11 +97,11 @@ pub fn run_opening(options: EngineOptions, open: Option<StartPanel>) -> Result<(
 pub struct WorkbenchApp {
     pub state: UiState,
     engine: EngineHandle,
-    events: Receiver<Event>,
+    events: Receiver<Answer>,
 }
 
 impl WorkbenchApp {
-    pub fn new(state: UiState, engine: EngineHandle, events: Receiver<Event>) -> Self {
+    pub fn new(state: UiState, engine: EngineHandle, events: Receiver<Answer>) -> Self {
         let mut app = WorkbenchApp {
             state,
             engine,
@@ -124,7 +124,7 @@ impl WorkbenchApp {
     fn drain(&mut self) {
         loop {
             match self.events.try_recv() {
-                Ok(event) => self.state.apply(event),
+                Ok(answer) => self.state.answer(answer),
                 Err(TryRecvError::Empty) => break,
                 Err(TryRecvError::Disconnected) => {
                     if !matches!(self.state.engine, EngineStatus::Fatal(_)) {
@@ -140,8 +140,8 @@ impl WorkbenchApp {
 
     /// Sends the commands the state queued.
     fn flush(&mut self) {
-        for command in self.state.take_commands() {
-            if !self.engine.send(command) {
+        for request in self.state.take_requests() {
+            if !self.engine.send(request) {
                 tracing::warn!("the engine has stopped; a command was dropped");
             }
         }

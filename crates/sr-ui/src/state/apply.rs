@@ -1,12 +1,21 @@
 //! Folding engine events into the state.
 
-use sr_engine::{Command, Event};
+use sr_engine::{Answer, Command, Event, Failure, RequestId};
 use sr_model::{Issue, IssueKey, IssueLink, ObjectRef};
 
 use super::{Badge, Dialog, EngineStatus, JobKind, Load, Tab, ToastLevel, UiState};
 
 impl UiState {
-    /// Applies one engine event.
+    /// Applies one answer from the engine: a failure ends the job of the
+    /// request it names; any other event is applied as it is.
+    pub fn answer(&mut self, answer: Answer) {
+        match answer.event {
+            Event::Failed(failure) => self.failed(answer.request, failure),
+            event => self.apply(event),
+        }
+    }
+
+    /// Applies one engine event (a failure here names no request).
     pub fn apply(&mut self, event: Event) {
         match event {
             Event::Board {
@@ -184,7 +193,7 @@ impl UiState {
             Event::Sync(e) => self.apply_sync(e),
             Event::Connection(e) => self.apply_connection_event(e),
             Event::ConfigReloaded(change) => self.config_reloaded(change),
-            Event::Failed { context, message } => self.failed(context, message),
+            Event::Failed(failure) => self.failed(None, failure),
         }
     }
 
@@ -282,8 +291,17 @@ impl UiState {
         }
     }
 
-    fn failed(&mut self, context: String, message: String) {
-        let job = self.jobs.fail(&context);
+    fn failed(&mut self, request: Option<RequestId>, failure: Failure) {
+        let Failure {
+            context,
+            message,
+            side_step,
+            ..
+        } = failure;
+        // A side step's failure leaves its request's job running (or done).
+        let job = request
+            .filter(|_| !side_step)
+            .and_then(|id| self.jobs.fail(id));
         match job.map(|j| j.kind) {
             Some(JobKind::Schema(name)) => {
                 self.connection_mut(&name).schema = Load::Failed(message.clone())

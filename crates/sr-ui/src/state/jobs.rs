@@ -2,7 +2,7 @@
 //! answers it (or a failure) arrives. The status bar counts them and the
 //! panels show spinners for theirs.
 
-use sr_engine::{Command, ConnectionCommand};
+use sr_engine::{Command, ConnectionCommand, RequestId};
 use sr_model::IssueKey;
 
 /// What a job waits for, precise enough to match the answering event.
@@ -57,14 +57,17 @@ pub enum JobKind {
 /// One command in flight.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
+    /// The request the command went out as; its failure names it.
+    pub id: RequestId,
     pub kind: JobKind,
-    /// The engine's words for the command, as `Event::Failed` repeats them.
+    /// The engine's words for the command, for the status bar.
     pub context: String,
 }
 
 impl Job {
-    pub fn for_command(command: &Command) -> Job {
+    pub fn for_command(id: RequestId, command: &Command) -> Job {
         Job {
+            id,
             kind: kind_of(command),
             context: command.describe(),
         }
@@ -145,9 +148,9 @@ impl Jobs {
         }
     }
 
-    /// Ends the oldest job the engine described as `context`.
-    pub fn fail(&mut self, context: &str) -> Option<Job> {
-        let i = self.jobs.iter().position(|j| j.context == context)?;
+    /// Ends the job of request `id`, if it still runs.
+    pub fn fail(&mut self, id: RequestId) -> Option<Job> {
+        let i = self.jobs.iter().position(|j| j.id == id)?;
         Some(self.jobs.remove(i))
     }
 

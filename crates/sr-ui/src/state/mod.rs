@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use sr_engine::{Command, ConnectionInfo, DEMO_CONNECTION, TrackerStatus};
+use sr_engine::{Command, ConnectionInfo, DEMO_CONNECTION, Request, RequestId, TrackerStatus};
 use sr_model::{IssueLink, IssueRef, ObjectRef};
 use sr_schema::Snapshot;
 
@@ -238,7 +238,7 @@ pub struct UiState {
     /// The Sync window and the syncs running now.
     pub sync: SyncWindow,
     next_request: u64,
-    outbox: Vec<Command>,
+    outbox: Vec<Request>,
 }
 
 impl UiState {
@@ -305,15 +305,55 @@ impl UiState {
         }
     }
 
-    /// The commands queued since the last call, for the app to send.
-    pub fn take_commands(&mut self) -> Vec<Command> {
+    /// The requests queued since the last call, for the app to send.
+    pub fn take_requests(&mut self) -> Vec<Request> {
         std::mem::take(&mut self.outbox)
     }
 
-    /// Queues `command` and counts it as a background job.
-    pub fn send(&mut self, command: Command) {
-        self.jobs.start(Job::for_command(&command));
-        self.outbox.push(command);
+    /// The commands queued since the last call, without their ids (for
+    /// tests and benches that answer them by hand).
+    pub fn take_commands(&mut self) -> Vec<Command> {
+        self.take_requests()
+            .into_iter()
+            .map(|r| r.command)
+            .collect()
+    }
+
+    /// Queues `command` under a new request id and counts it as a
+    /// background job until it is answered.
+    pub fn send(&mut self, command: Command) -> RequestId {
+        let id = RequestId(self.next_request());
+        self.jobs.start(Job::for_command(id, &command));
+        self.outbox.push(Request { id, command });
+        id
+    }
+
+    /// Answers the running job the engine would describe as `context`
+    /// with a failure, by its request id, as the engine does.
+    #[cfg(test)]
+    pub(crate) fn fail_job(&mut self, context: String, message: String) {
+        let id = self
+            .jobs
+            .iter()
+            .find(|j| j.context == context)
+            .map(|j| j.id)
+            .unwrap_or_else(|| panic!("no job runs as {context:?}"));
+        self.answer(sr_engine::Answer {
+            request: Some(id),
+            event: sr_engine::Event::Failed(sr_engine::Failure::new(
+                sr_engine::FailureKind::Internal,
+                context,
+                message,
+            )),
+        });
+    }
+
+    /// Queues `command` without a job: background refreshes nobody waits
+    /// for, or a cancel, whose effect is the answer of the statement it
+    /// stops.
+    pub(crate) fn send_untracked(&mut self, command: Command) {
+        let id = RequestId(self.next_request());
+        self.outbox.push(Request { id, command });
     }
 
     fn next_request(&mut self) -> u64 {

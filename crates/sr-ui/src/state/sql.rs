@@ -149,7 +149,7 @@ impl UiState {
     /// as the statement's own (cancelled) result.
     pub fn cancel_sql(&mut self, id: u32) {
         if let Some((request, _)) = self.sql.editors.get(&id).and_then(|e| e.running) {
-            self.outbox.push(Command::CancelQuery { request });
+            self.send_untracked(Command::CancelQuery { request });
         }
     }
 
@@ -172,7 +172,7 @@ impl UiState {
         if let Some(editor) = self.sql.editors.remove(&id)
             && let Some((request, _)) = editor.running
         {
-            self.outbox.push(Command::CancelQuery { request });
+            self.send_untracked(Command::CancelQuery { request });
         }
     }
 }

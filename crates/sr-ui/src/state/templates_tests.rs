@@ -129,10 +129,10 @@ fn a_failed_save_is_shown_and_ends_the_job() {
     s.edit_template("# {{connection}}!");
     s.save_template();
     s.take_commands();
-    s.apply(Event::Failed {
-        context: format!("Save the {NAME} template"),
-        message: "cannot write it".into(),
-    });
+    s.fail_job(
+        format!("Save the {NAME} template"),
+        "cannot write it".into(),
+    );
     assert_eq!(s.templates.error.as_deref(), Some("cannot write it"));
     assert!(!s.template_busy());
     assert_eq!(s.templates.text, "# {{connection}}!", "the edit is kept");

@@ -55,13 +55,13 @@ fn opening_loads_once_and_answers_end_the_jobs() {
     );
     assert_eq!(s.jobs.len(), 3);
     // A failure lands in its section.
-    s.apply(Event::Failed {
-        context: MonitoringCommand::LoadPerfHistory {
+    s.fail_job(
+        MonitoringCommand::LoadPerfHistory {
             connection: "demo".into(),
         }
         .describe(),
-        message: "store closed".into(),
-    });
+        "store closed".into(),
+    );
     assert_eq!(
         s.monitoring.of("demo").unwrap().perf,
         Load::Failed("store closed".into())
@@ -79,10 +79,10 @@ fn drift_buttons_send_and_failures_show() {
         s.monitoring.of("demo").unwrap().drift,
         Load::Loading
     ));
-    s.apply(Event::Failed {
-        context: "Check demo for drift".into(),
-        message: "no baseline is saved for demo".into(),
-    });
+    s.fail_job(
+        "Check demo for drift".into(),
+        "no baseline is saved for demo".into(),
+    );
     let m = s.monitoring.of("demo").unwrap();
     assert!(
         matches!(&m.drift, Load::Failed(e) if e == "no baseline is saved for demo"),

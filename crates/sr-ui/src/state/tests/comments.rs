@@ -178,10 +178,7 @@ fn a_refused_comment_ends_its_job_and_goes_back_to_the_draft() {
         Some(c @ Command::AddComment { .. }) => c.describe(),
         other => panic!("expected AddComment, got {other:?}"),
     };
-    s.apply(Event::Failed {
-        context: context.clone(),
-        message: "the store is read-only".into(),
-    });
+    s.fail_job(context.clone(), "the store is read-only".into());
     assert!(s.jobs.is_empty(), "the failure ended the job");
     assert_eq!(s.comments_of(&key()).draft, "Needs a migration");
     assert!(
@@ -199,10 +196,10 @@ fn a_failed_send_after_the_comment_was_kept_leaves_the_draft_empty() {
     s.add_comment(&key());
     s.take_commands();
     s.apply(answer(vec![comment(1, "tester", "Done", true)], None));
-    s.apply(Event::Failed {
-        context: format!("Comment on {}", key()),
-        message: "no tracker for local:default".into(),
-    });
+    s.fail_job(
+        format!("Comment on {}", key()),
+        "no tracker for local:default".into(),
+    );
     assert!(s.jobs.is_empty());
     assert_eq!(
         s.comments_of(&key()).draft,
@@ -216,10 +213,10 @@ fn a_failed_reload_keeps_the_list_and_says_why() {
     let mut s = open_with(vec![comment(1, "ann", "Hi", false)]);
     s.refresh_comments(&key());
     s.take_commands();
-    s.apply(Event::Failed {
-        context: format!("Load the comments of {}", key()),
-        message: "database is locked".into(),
-    });
+    s.fail_job(
+        format!("Load the comments of {}", key()),
+        "database is locked".into(),
+    );
     let thread = s.comments_of(&key());
     assert_eq!(thread.count(), Some(1));
     assert_eq!(thread.problem.as_deref(), Some("database is locked"));
@@ -229,10 +226,10 @@ fn a_failed_reload_keeps_the_list_and_says_why() {
     let mut s = ready();
     s.toggle_comments(&key());
     s.take_commands();
-    s.apply(Event::Failed {
-        context: format!("Load the comments of {}", key()),
-        message: "database is locked".into(),
-    });
+    s.fail_job(
+        format!("Load the comments of {}", key()),
+        "database is locked".into(),
+    );
     assert_eq!(
         s.comments_of(&key()).list,
         Load::Failed("database is locked".into())
@@ -336,10 +333,10 @@ fn a_refused_take_back_keeps_the_draft_and_says_why() {
     let mut s = open_with(vec![comment(2, "ann", "Needs an index", true)]);
     s.take_back_comment(&key(), 2);
     s.take_commands();
-    s.apply(Event::Failed {
-        context: "Take back a comment on local:default:1".into(),
-        message: "the comment on local:default:1 can no longer be taken back".into(),
-    });
+    s.fail_job(
+        "Take back a comment on local:default:1".into(),
+        "the comment on local:default:1 can no longer be taken back".into(),
+    );
     assert!(s.jobs.is_empty());
     let thread = s.comments_of(&key());
     assert!(thread.draft.is_empty());

@@ -116,10 +116,10 @@ fn a_failed_create_keeps_the_dialog_with_the_reason() {
     }
     s.submit_create();
     s.take_commands();
-    s.apply(Event::Failed {
-        context: "Create issue in Local".into(),
-        message: "the store is read-only".into(),
-    });
+    s.fail_job(
+        "Create issue in Local".into(),
+        "the store is read-only".into(),
+    );
     let Some(Dialog::CreateIssue(d)) = &s.dialog else {
         panic!("the dialog closed");
     };

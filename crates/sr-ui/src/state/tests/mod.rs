@@ -442,10 +442,7 @@ fn link_existing_issue_flow() {
 fn failures_land_where_they_belong() {
     let mut s = UiState::new(Persisted::default());
     s.take_commands();
-    s.apply(Event::Failed {
-        context: "Load schema of demo".into(),
-        message: "file is locked".into(),
-    });
+    s.fail_job("Load schema of demo".into(), "file is locked".into());
     assert_eq!(
         s.connection("demo").map(|c| c.schema.clone()),
         Some(Load::Failed("file is locked".into()))
@@ -457,6 +454,48 @@ fn failures_land_where_they_belong() {
     s.apply(Event::Fatal("store unreadable".into()));
     assert_eq!(s.engine, EngineStatus::Fatal("store unreadable".into()));
     assert!(s.jobs.is_empty());
+}
+
+#[test]
+fn a_failure_ends_the_job_of_its_own_request_among_equal_ones() {
+    let mut s = ready();
+    let load = || Command::LoadAudit { limit: 50 };
+    let first = s.send(load());
+    let second = s.send(load());
+    assert_ne!(first, second);
+    let sent = s.take_requests();
+    assert_eq!(
+        sent.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [first, second],
+        "each request goes out under the id its job holds"
+    );
+    let failure = |side_step| {
+        let mut f = sr_engine::Failure::new(
+            sr_engine::FailureKind::Store,
+            "Load audit log",
+            "the store is closed",
+        );
+        f.side_step = side_step;
+        Event::Failed(f)
+    };
+    // A side step's failure names the request but leaves its job alone.
+    s.answer(sr_engine::Answer {
+        request: Some(second),
+        event: failure(true),
+    });
+    assert_eq!(
+        s.jobs.iter().map(|j| j.id).collect::<Vec<_>>(),
+        [first, second]
+    );
+    s.answer(sr_engine::Answer {
+        request: Some(second),
+        event: failure(false),
+    });
+    assert_eq!(s.jobs.iter().map(|j| j.id).collect::<Vec<_>>(), [first]);
+    assert_eq!(
+        s.last_error.as_deref(),
+        Some("Load audit log: the store is closed")
+    );
 }
 
 #[test]

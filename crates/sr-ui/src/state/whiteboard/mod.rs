@@ -331,7 +331,7 @@ impl UiState {
             .map(|w| w.board.issues())
             .unwrap_or_default();
         for issue in keys {
-            self.outbox.push(Command::RefreshIssue { issue });
+            self.send_untracked(Command::RefreshIssue { issue });
         }
         self.whiteboards.last_refresh = Some(Instant::now());
     }

@@ -144,10 +144,7 @@ fn a_conflict_stops_saving_until_the_board_is_reloaded() {
     s.save_due_boards(Instant::now() + SAVE_AFTER);
     assert_eq!(saves(&mut s).len(), 1);
     let message = "the whiteboard of demo was saved elsewhere (version 5, this one was made from 4); reload it and redo the change";
-    s.apply(Event::Failed {
-        context: "Save the whiteboard of demo".into(),
-        message: message.into(),
-    });
+    s.fail_job("Save the whiteboard of demo".into(), message.into());
     assert_eq!(board(&mut s).problem.as_deref(), Some(message));
     add_note(&mut s, "more");
     s.save_due_boards(Instant::now() + Duration::from_secs(60));
