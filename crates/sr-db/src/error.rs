@@ -73,6 +73,11 @@ pub enum DbError {
     #[error("the statement on {url} was cancelled")]
     StatementCancelled { url: String },
 
+    /// Work handed to another thread never finished: the program is
+    /// shutting down (a panic there is resumed, not turned into this).
+    #[error("{doing} for {url} was interrupted: the program is shutting down")]
+    Interrupted { url: String, doing: String },
+
     #[error("cannot create the demo database at {}: {reason}; check that the directory is writable", path.display())]
     Demo { path: PathBuf, reason: String },
 }

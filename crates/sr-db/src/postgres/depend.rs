@@ -10,7 +10,8 @@
 //! and so is whatever lives in a system schema or exists only as part of
 //! another object (a range type's constructors, an identity's sequence).
 
-use sqlx::{PgConnection, Row};
+use sqlx::Row;
+use sqlx::postgres::PgRow;
 use sr_schema::{Dependency, ObjectId, ObjectType};
 
 use super::queries::USER_SCHEMA;
@@ -138,7 +139,7 @@ pub(super) fn query() -> String {
     )
 }
 
-fn id(r: &sqlx::postgres::PgRow, side: &str) -> Result<Option<ObjectId>, sqlx::Error> {
+fn id(r: &PgRow, side: &str) -> Result<Option<ObjectId>, sqlx::Error> {
     let col = |c: &str| format!("{side}_{c}");
     let kind: String = r.try_get(col("kind").as_str())?;
     let Some(kind) = ObjectType::from_name(&kind) else {
@@ -153,9 +154,9 @@ fn id(r: &sqlx::postgres::PgRow, side: &str) -> Result<Option<ObjectId>, sqlx::E
     }))
 }
 
-/// Every dependency between user objects, resolved.
-pub(super) async fn read(conn: &mut PgConnection) -> Result<Vec<Dependency>, sqlx::Error> {
-    let rows = crate::timing::timed(sqlx::query(&query()).fetch_all(&mut *conn)).await?;
+/// Every dependency between user objects, resolved, from the rows of
+/// [`query`].
+pub(super) fn read(rows: Vec<PgRow>) -> Result<Vec<Dependency>, sqlx::Error> {
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         if let (Some(object), Some(on)) = (id(r, "o")?, id(r, "r")?)

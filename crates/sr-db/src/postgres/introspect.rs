@@ -1,13 +1,17 @@
-//! Reads a PostgreSQL database into a normalised snapshot.
+//! Reads a PostgreSQL database into a normalised snapshot: every catalog
+//! query first (in one snapshot, on several connections, see `fetch`),
+//! then the model is built from their rows.
 
 use std::collections::HashMap;
 
-use sqlx::{PgConnection, PgPool, Row};
+use sqlx::postgres::PgRow;
+use sqlx::{PgPool, Row};
 use sr_schema::{
     CheckConstraint, Dialect, PrimaryKey, Schema, Snapshot, Table, Trigger, TriggerTiming,
     UniqueConstraint, View,
 };
 
+use super::fetch::{Catalog, Query, fetch};
 use super::rows::{ColumnNames, column, foreign_key, index, names, trigger_events, trigger_when};
 use super::{defined, depend, objects, queries};
 use crate::DbError;
@@ -16,6 +20,42 @@ use crate::DbError;
 enum Rel {
     Table(usize, usize),
     View(usize, usize),
+}
+
+/// Every catalog query, the costliest first so that the connections
+/// finish close together.
+fn all_queries(version: i32) -> Vec<Query> {
+    let mut out = vec![
+        Query::new("columns", queries::columns(version)),
+        Query::new("indexes", queries::indexes()),
+        Query::new("relations", queries::relations()),
+        Query::new("constraints", queries::constraints()),
+        Query::new("dependencies", depend::query()),
+        Query::new("defaults", queries::defaults()),
+        Query::new("triggers", queries::triggers()),
+        Query::new("schemas", queries::schemas()),
+        Query::new("opclasses", queries::OPCLASSES),
+    ];
+    out.extend(objects::queries());
+    out.extend(defined::queries(version));
+    out
+}
+
+/// The look-up of the columns' type names, bound to the distinct
+/// `(type, modifier)` pairs they have.
+fn type_names(cat: &Catalog) -> Result<Vec<Query>, sqlx::Error> {
+    let mut pairs: Vec<(i64, i64)> = Vec::new();
+    for r in cat.rows("columns") {
+        pairs.push((r.try_get("typid")?, r.try_get("typmod")?));
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    let (typids, typmods): (Vec<i64>, Vec<i64>) = pairs.into_iter().unzip();
+    Ok(vec![
+        Query::new("type_names", queries::TYPE_NAMES)
+            .bind(typids)
+            .bind(typmods),
+    ])
 }
 
 pub(crate) async fn introspect(
@@ -31,63 +71,108 @@ pub(crate) async fn introspect(
             source,
         }
     };
-    let mut tx = pool
-        .begin()
-        .await
-        .map_err(fail("starting a read transaction"))?;
-    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        .execute(&mut *tx)
-        .await
-        .map_err(fail("starting a read transaction"))?;
-    // The catalog queries bind thousands of oids; the planner's estimate
-    // for that crosses `jit_above_cost`, and compiling the plan took 0.4 s
-    // of a 0.8 s snapshot of 2,000 tables. They run in milliseconds without.
-    sqlx::query("SET LOCAL jit = off")
-        .execute(&mut *tx)
-        .await
-        .map_err(fail("starting a read transaction"))?;
-    // Names in definitions are printed qualified or not by the search
-    // path: read them under the database's own default, whatever an
-    // earlier script did to this pooled session (a pg_dump file empties it).
-    sqlx::query("SET LOCAL search_path TO DEFAULT")
-        .execute(&mut *tx)
-        .await
-        .map_err(fail("starting a read transaction"))?;
-    let snapshot = read_all(&mut tx, database)
+    let mut catalog = fetch(pool, all_queries, type_names)
         .await
         .map_err(fail("reading the catalog"))?;
-    tx.rollback()
-        .await
-        .map_err(fail("ending the read transaction"))?;
-    Ok(snapshot)
+    // Building the model is CPU work (a tenth of a second for 2,000
+    // tables): on a blocking thread, so that the runtime goes on reading
+    // other connections meanwhile (two snapshots read at once, as drift
+    // check does, overlap one's build with the other's queries).
+    let name = database.to_owned();
+    match tokio::task::spawn_blocking(move || build(&mut catalog, &name)).await {
+        Ok(built) => built.map_err(fail("reading the catalog")),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => Err(DbError::Interrupted {
+            url: url.to_owned(),
+            doing: "building the snapshot".to_owned(),
+        }),
+    }
 }
 
-async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, sqlx::Error> {
-    let version: i32 = crate::timing::timed(
-        sqlx::query_scalar("SELECT current_setting('server_version_num')::int4")
-            .fetch_one(&mut *conn),
-    )
-    .await?;
+fn build(cat: &mut Catalog, database: &str) -> Result<Snapshot, sqlx::Error> {
     let mut schemas: Vec<Schema> = Vec::new();
-    for r in crate::timing::timed(sqlx::query(&queries::schemas()).fetch_all(&mut *conn)).await? {
+    for r in cat.take("schemas") {
         let mut s = Schema::new(r.try_get::<String, _>("name")?);
         s.comment = r.try_get("comment")?;
         schemas.push(s);
     }
-    let index_of = |schemas: &[Schema], name: &str| schemas.iter().position(|s| s.name == name);
+    let rels = relations(cat.take("relations"), &mut schemas)?;
 
-    let mut rels: HashMap<i64, Rel> = HashMap::new();
-    for r in crate::timing::timed(sqlx::query(&queries::relations()).fetch_all(&mut *conn)).await? {
-        let schema: String = r.try_get("schema")?;
-        let Some(si) = index_of(&schemas, &schema) else {
+    let mut types: HashMap<(i64, i64), String> = HashMap::new();
+    for r in cat.take("type_names") {
+        types.insert(
+            (r.try_get("typid")?, r.try_get("typmod")?),
+            r.try_get("name")?,
+        );
+    }
+    let mut defaults: HashMap<(i64, i64), String> = HashMap::new();
+    for r in cat.take("defaults") {
+        defaults.insert((r.try_get("rel")?, r.try_get("num")?), r.try_get("expr")?);
+    }
+    let column_names = columns(
+        cat.take("columns"),
+        &rels,
+        &types,
+        &mut defaults,
+        &mut schemas,
+    )?;
+    constraints(cat.take("constraints"), &rels, &column_names, &mut schemas)?;
+
+    let mut opclasses: HashMap<i64, String> = HashMap::new();
+    for r in cat.take("opclasses") {
+        opclasses.insert(r.try_get("oid")?, r.try_get("name")?);
+    }
+    for r in cat.take("indexes") {
+        let rel: i64 = r.try_get("rel")?;
+        let Some((si, table)) = relation_name(&rels, rel, &schemas) else {
+            continue;
+        };
+        let index = index(&r, table, &column_names, &opclasses)?;
+        schemas[si].indexes.push(index);
+    }
+    triggers(cat.take("triggers"), &rels, &mut schemas)?;
+    objects::read(cat, &mut schemas)?;
+    let (objects, mut dependencies) = defined::read(cat, &mut schemas)?;
+    dependencies.extend(depend::read(cat.take("dependencies"))?);
+
+    let mut snapshot = Snapshot::new(Dialect::Postgres, database);
+    snapshot.schemas = schemas;
+    snapshot.objects = objects;
+    snapshot.dependencies = Some(dependencies);
+    snapshot.normalize();
+    Ok(snapshot)
+}
+
+/// The schema index and name of relation `rel`.
+fn relation_name(
+    rels: &HashMap<i64, Rel>,
+    rel: i64,
+    schemas: &[Schema],
+) -> Option<(usize, String)> {
+    match rels.get(&rel)? {
+        Rel::Table(si, ti) => Some((*si, schemas[*si].tables[*ti].name.clone())),
+        Rel::View(si, vi) => Some((*si, schemas[*si].views[*vi].name.clone())),
+    }
+}
+
+fn relations(rows: Vec<PgRow>, schemas: &mut [Schema]) -> Result<HashMap<i64, Rel>, sqlx::Error> {
+    let index_of: HashMap<String, usize> = schemas
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.clone(), i))
+        .collect();
+    let mut rels: HashMap<i64, Rel> = HashMap::with_capacity(rows.len());
+    for r in rows {
+        let schema: &str = r.try_get("schema")?;
+        let Some(&si) = index_of.get(schema) else {
             continue;
         };
         let oid: i64 = r.try_get("oid")?;
         let name: String = r.try_get("name")?;
-        let kind: String = r.try_get("kind")?;
+        let kind: &str = r.try_get("kind")?;
         let comment: Option<String> = r.try_get("comment")?;
         if kind == "v" || kind == "m" {
-            let def: Option<String> = r.try_get("view_def")?;
+            let def: Option<&str> = r.try_get("view_def")?;
             let reloptions: Option<Vec<String>> = r.try_get("reloptions")?;
             let options = reloptions
                 .unwrap_or_default()
@@ -140,54 +225,29 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
             rels.insert(oid, Rel::Table(si, list.len() - 1));
         }
     }
-    let oids: Vec<i64> = rels.keys().copied().collect();
+    Ok(rels)
+}
 
-    let mut column_rows = crate::timing::timed(
-        sqlx::query(&queries::columns(version))
-            .bind(&oids)
-            .fetch_all(&mut *conn),
-    )
-    .await?;
-    // Columns in ordinal order, table by table (the query does not sort).
-    let mut order: Vec<(i64, i64, usize)> = Vec::with_capacity(column_rows.len());
-    for (i, r) in column_rows.iter().enumerate() {
+/// Puts each column on its table or view, in ordinal order (the query
+/// does not sort), and returns every column's name, kept or not (a
+/// partition's), for the keys of constraints and indexes, which the
+/// catalog gives as numbers.
+fn columns(
+    rows: Vec<PgRow>,
+    rels: &HashMap<i64, Rel>,
+    types: &HashMap<(i64, i64), String>,
+    defaults: &mut HashMap<(i64, i64), String>,
+    schemas: &mut [Schema],
+) -> Result<ColumnNames, sqlx::Error> {
+    let mut order: Vec<(i64, i64, usize)> = Vec::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
         order.push((r.try_get("rel")?, r.try_get("num")?, i));
     }
     order.sort_unstable();
-    let mut slots: Vec<Option<sqlx::postgres::PgRow>> = column_rows.drain(..).map(Some).collect();
-    let sorted: Vec<sqlx::postgres::PgRow> = order
-        .into_iter()
-        .filter_map(|(_, _, i)| slots[i].take())
-        .collect();
-    let mut pairs: Vec<(i64, i64)> = Vec::new();
-    for r in &sorted {
-        pairs.push((r.try_get("typid")?, r.try_get("typmod")?));
-    }
-    pairs.sort_unstable();
-    pairs.dedup();
-    let (typids, typmods): (Vec<i64>, Vec<i64>) = pairs.into_iter().unzip();
-    let mut types: HashMap<(i64, i64), String> = HashMap::with_capacity(typids.len());
-    for r in crate::timing::timed(
-        sqlx::query(queries::TYPE_NAMES)
-            .bind(&typids)
-            .bind(&typmods)
-            .fetch_all(&mut *conn),
-    )
-    .await?
-    {
-        types.insert(
-            (r.try_get("typid")?, r.try_get("typmod")?),
-            r.try_get("name")?,
-        );
-    }
-    // Every column's name, kept or not (a partition's), for the keys of
-    // constraints and indexes, which the catalog gives as numbers.
-    let mut column_names: ColumnNames = HashMap::with_capacity(sorted.len());
-    for r in &sorted {
-        column_names.insert((r.try_get("rel")?, r.try_get("num")?), r.try_get("name")?);
-    }
-    for r in sorted {
-        let rel: i64 = r.try_get("rel")?;
+    let mut column_names: ColumnNames = HashMap::with_capacity(rows.len());
+    for &(rel, num, i) in &order {
+        let r = &rows[i];
+        column_names.insert((rel, num), r.try_get("name")?);
         match rels.get(&rel) {
             Some(Rel::Table(si, ti)) => {
                 let table = &mut schemas[*si].tables[*ti];
@@ -198,9 +258,9 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
                 if table.options.contains_key("partition_of") || inherited {
                     continue;
                 }
-                let c = column(&r, &types)?;
-                if let Some(st) = r.try_get::<Option<String>, _>("storage")? {
-                    let name = match st.as_str() {
+                let c = column(r, types, defaults.remove(&(rel, num)))?;
+                if let Some(st) = r.try_get::<Option<&str>, _>("storage")? {
+                    let name = match st {
                         "p" => "plain",
                         "e" => "external",
                         "m" => "main",
@@ -210,7 +270,7 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
                         .options
                         .insert(format!("storage.{}", c.name), name.to_owned());
                 }
-                if let Some(cm) = r.try_get::<Option<String>, _>("compression")? {
+                if let Some(cm) = r.try_get::<Option<&str>, _>("compression")? {
                     let name = if cm == "l" { "lz4" } else { "pglz" };
                     table
                         .options
@@ -222,15 +282,18 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
             None => {}
         }
     }
+    Ok(column_names)
+}
 
-    for r in crate::timing::timed(
-        sqlx::query(queries::CONSTRAINTS)
-            .bind(&oids)
-            .fetch_all(&mut *conn),
-    )
-    .await?
-    {
-        let Some(Rel::Table(si, ti)) = rels.get(&r.try_get::<i64, _>("rel")?) else {
+fn constraints(
+    rows: Vec<PgRow>,
+    rels: &HashMap<i64, Rel>,
+    column_names: &ColumnNames,
+    schemas: &mut [Schema],
+) -> Result<(), sqlx::Error> {
+    for r in rows {
+        let rel: i64 = r.try_get("rel")?;
+        let Some(Rel::Table(si, ti)) = rels.get(&rel) else {
             continue;
         };
         if !r.try_get::<bool, _>("local")? {
@@ -238,10 +301,9 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
         }
         let table = &mut schemas[*si].tables[*ti];
         let name: Option<String> = Some(r.try_get("name")?);
-        let rel: i64 = r.try_get("rel")?;
         let keys: Vec<i64> = r.try_get("keys")?;
-        let columns: Vec<String> = names(&column_names, rel, &keys);
-        match r.try_get::<String, _>("type")?.as_str() {
+        let columns: Vec<String> = names(column_names, rel, &keys);
+        match r.try_get::<&str, _>("type")? {
             "p" => table.primary_key = Some(PrimaryKey { name, columns }),
             "u" => table
                 .unique_constraints
@@ -270,48 +332,26 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
                 table.options.insert(key, mode.to_owned());
                 table
                     .foreign_keys
-                    .push(foreign_key(&r, name, columns, &column_names)?);
+                    .push(foreign_key(&r, name, columns, column_names)?);
             }
             "f" => table
                 .foreign_keys
-                .push(foreign_key(&r, name, columns, &column_names)?),
+                .push(foreign_key(&r, name, columns, column_names)?),
             _ => {}
         }
     }
+    Ok(())
+}
 
-    let mut opclasses: HashMap<i64, String> = HashMap::new();
-    for r in crate::timing::timed(sqlx::query(queries::OPCLASSES).fetch_all(&mut *conn)).await? {
-        opclasses.insert(r.try_get("oid")?, r.try_get("name")?);
-    }
-    for r in crate::timing::timed(
-        sqlx::query(queries::INDEXES)
-            .bind(&oids)
-            .fetch_all(&mut *conn),
-    )
-    .await?
-    {
+fn triggers(
+    rows: Vec<PgRow>,
+    rels: &HashMap<i64, Rel>,
+    schemas: &mut [Schema],
+) -> Result<(), sqlx::Error> {
+    for r in rows {
         let rel: i64 = r.try_get("rel")?;
-        let (si, table) = match rels.get(&rel) {
-            Some(Rel::Table(si, ti)) => (*si, schemas[*si].tables[*ti].name.clone()),
-            Some(Rel::View(si, vi)) => (*si, schemas[*si].views[*vi].name.clone()),
-            None => continue,
-        };
-        let index = index(&r, table, &column_names, &opclasses)?;
-        schemas[si].indexes.push(index);
-    }
-
-    for r in crate::timing::timed(
-        sqlx::query(queries::TRIGGERS)
-            .bind(&oids)
-            .fetch_all(&mut *conn),
-    )
-    .await?
-    {
-        let rel: i64 = r.try_get("rel")?;
-        let (si, table) = match rels.get(&rel) {
-            Some(Rel::Table(si, ti)) => (*si, schemas[*si].tables[*ti].name.clone()),
-            Some(Rel::View(si, vi)) => (*si, schemas[*si].views[*vi].name.clone()),
-            None => continue,
+        let Some((si, table)) = relation_name(rels, rel, schemas) else {
+            continue;
         };
         let ty: i64 = r.try_get("type")?;
         let definition: String = r.try_get("definition")?;
@@ -334,14 +374,5 @@ async fn read_all(conn: &mut PgConnection, database: &str) -> Result<Snapshot, s
             version_hash: String::new(),
         });
     }
-    objects::read_schema_objects(&mut *conn, &mut schemas).await?;
-    let (objects, mut dependencies) = defined::read(&mut *conn, &mut schemas, version).await?;
-    dependencies.extend(depend::read(&mut *conn).await?);
-
-    let mut snapshot = Snapshot::new(Dialect::Postgres, database);
-    snapshot.schemas = schemas;
-    snapshot.objects = objects;
-    snapshot.dependencies = Some(dependencies);
-    snapshot.normalize();
-    Ok(snapshot)
+    Ok(())
 }

@@ -1,14 +1,16 @@
 //! PostgreSQL: introspection from `pg_catalog` into a snapshot.
 //!
-//! Every query runs in one REPEATABLE READ, read-only transaction, so all of
-//! them see the same state. System schemas and objects that belong to an
-//! extension are left out (the extension itself is listed instead).
-//! `depend` reads `pg_depend` into the snapshot's dependencies, `defined`
-//! the kinds kept as their definition (aggregates, collations, operators,
-//! types, casts, event triggers, publications).
+//! Every query reads the same state: one REPEATABLE READ, read-only
+//! snapshot, shared by the connections the queries run on (`fetch`).
+//! System schemas and objects that belong to an extension are left out
+//! (the extension itself is listed instead). `depend` reads `pg_depend`
+//! into the snapshot's dependencies, `defined` the kinds kept as their
+//! definition (aggregates, collations, operators, types, casts, event
+//! triggers, publications).
 
 mod defined;
 mod depend;
+mod fetch;
 mod introspect;
 mod objects;
 mod queries;

@@ -1,22 +1,33 @@
 //! Schema objects other than relations: sequences, routines, enums,
 //! domains, extensions, policies and privileges.
 
-use sqlx::{PgConnection, Row};
+use sqlx::Row;
 use sr_schema::{
     CheckConstraint, Domain, EnumType, Extension, Grant, Policy, Routine, RoutineKind, Schema,
     Sequence,
 };
 
+use super::fetch::{Catalog, Query};
 use super::queries;
+
+/// The queries [`read`] takes its rows from.
+pub(super) fn queries() -> Vec<Query> {
+    vec![
+        Query::new("sequences", queries::sequences()),
+        Query::new("routines", queries::routines()),
+        Query::new("enums", queries::enums()),
+        Query::new("domains", queries::domains()),
+        Query::new("extensions", queries::extensions()),
+        Query::new("policies", queries::policies()),
+        Query::new("privileges", queries::privileges()),
+    ]
+}
 
 /// Reads them into the already listed `schemas`; objects in a schema that
 /// is not listed (a system one) are skipped.
-pub(super) async fn read_schema_objects(
-    conn: &mut PgConnection,
-    schemas: &mut [Schema],
-) -> Result<(), sqlx::Error> {
+pub(super) fn read(cat: &mut Catalog, schemas: &mut [Schema]) -> Result<(), sqlx::Error> {
     let index_of = |schemas: &[Schema], name: &str| schemas.iter().position(|s| s.name == name);
-    for r in crate::timing::timed(sqlx::query(&queries::sequences()).fetch_all(&mut *conn)).await? {
+    for r in cat.take("sequences") {
         let Some(si) = index_of(schemas, &r.try_get::<String, _>("schema")?) else {
             continue;
         };
@@ -35,7 +46,7 @@ pub(super) async fn read_schema_objects(
         });
     }
 
-    for r in crate::timing::timed(sqlx::query(&queries::routines()).fetch_all(&mut *conn)).await? {
+    for r in cat.take("routines") {
         let Some(si) = index_of(schemas, &r.try_get::<String, _>("schema")?) else {
             continue;
         };
@@ -56,7 +67,7 @@ pub(super) async fn read_schema_objects(
         });
     }
 
-    for r in crate::timing::timed(sqlx::query(&queries::enums()).fetch_all(&mut *conn)).await? {
+    for r in cat.take("enums") {
         let Some(si) = index_of(schemas, &r.try_get::<String, _>("schema")?) else {
             continue;
         };
@@ -68,7 +79,7 @@ pub(super) async fn read_schema_objects(
         });
     }
 
-    for r in crate::timing::timed(sqlx::query(&queries::domains()).fetch_all(&mut *conn)).await? {
+    for r in cat.take("domains") {
         let Some(si) = index_of(schemas, &r.try_get::<String, _>("schema")?) else {
             continue;
         };
@@ -93,8 +104,7 @@ pub(super) async fn read_schema_objects(
         });
     }
 
-    for r in crate::timing::timed(sqlx::query(&queries::extensions()).fetch_all(&mut *conn)).await?
-    {
+    for r in cat.take("extensions") {
         let Some(si) = index_of(schemas, &r.try_get::<String, _>("schema")?) else {
             continue;
         };
@@ -103,7 +113,7 @@ pub(super) async fn read_schema_objects(
         });
     }
 
-    for r in crate::timing::timed(sqlx::query(&queries::policies()).fetch_all(&mut *conn)).await? {
+    for r in cat.take("policies") {
         let Some(si) = index_of(schemas, &r.try_get::<String, _>("schema")?) else {
             continue;
         };
@@ -129,8 +139,7 @@ pub(super) async fn read_schema_objects(
         });
     }
 
-    for r in crate::timing::timed(sqlx::query(&queries::privileges()).fetch_all(&mut *conn)).await?
-    {
+    for r in cat.take("privileges") {
         let Some(si) = index_of(schemas, &r.try_get::<String, _>("schema")?) else {
             continue;
         };

@@ -8,17 +8,18 @@ use sr_schema::{
     Column, FkAction, ForeignKey, Generated, Identity, Index, IndexColumn, IndexKey, TriggerEvent,
 };
 
-/// A column from a row of the column query; `types` names its type.
+/// A column from a row of the column query; `types` names its type,
+/// `default` is its default or generation expression.
 pub(super) fn column(
     r: &PgRow,
     types: &HashMap<(i64, i64), String>,
+    default: Option<String>,
 ) -> Result<Column, sqlx::Error> {
     let ty = types
         .get(&(r.try_get("typid")?, r.try_get("typmod")?))
         .cloned()
         .unwrap_or_default();
     let mut c = Column::new(r.try_get::<String, _>("name")?, ty, r.try_get("nullable")?);
-    let default: Option<String> = r.try_get("default")?;
     match r.try_get::<String, _>("generated")?.as_str() {
         "s" => {
             c.generated = Some(Generated {
@@ -62,9 +63,9 @@ pub(super) fn index(
     opclasses: &HashMap<i64, String>,
 ) -> Result<Index, sqlx::Error> {
     let rel: i64 = r.try_get("rel")?;
-    let keys: Vec<i64> = r.try_get("keys")?;
-    let options: Vec<i64> = r.try_get("options")?;
-    let classes: Vec<i64> = r.try_get("classes")?;
+    let keys = numbers(r.try_get("keys")?);
+    let options = numbers(r.try_get("options")?);
+    let classes = numbers(r.try_get("classes")?);
     let exprs: Option<Vec<String>> = r.try_get("exprs")?;
     let key_count = usize::try_from(r.try_get::<i64, _>("key_count")?).unwrap_or(0);
     let mut columns = Vec::new();
@@ -98,6 +99,13 @@ pub(super) fn index(
         comment: r.try_get("comment")?,
         version_hash: String::new(),
     })
+}
+
+/// The numbers of an `int2vector` or `oidvector` as text (`1 0 3`).
+fn numbers(text: &str) -> Vec<i64> {
+    text.split_ascii_whitespace()
+        .filter_map(|n| n.parse().ok())
+        .collect()
 }
 
 pub(super) fn fk_action(code: &str) -> FkAction {
@@ -185,6 +193,13 @@ mod tests {
             expected,
             "{definition}"
         );
+    }
+
+    #[test]
+    fn vectors_as_text() {
+        assert_eq!(numbers("1 0 3"), vec![1, 0, 3]);
+        assert_eq!(numbers(""), Vec::<i64>::new());
+        assert_eq!(numbers("16384"), vec![16384]);
     }
 
     #[test]
