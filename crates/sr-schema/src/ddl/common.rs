@@ -36,8 +36,14 @@ pub(crate) fn lit(s: &str) -> String {
 }
 
 /// `FOREIGN KEY (...) REFERENCES ...` with non-default actions, prefixed
-/// with `CONSTRAINT name` when the key has one.
+/// with `CONSTRAINT name` when the key has one. MySQL's default is
+/// RESTRICT, and MariaDB's catalog keeps a declared NO ACTION apart from
+/// it: NO ACTION is written out there.
 pub(crate) fn fk_clause(dialect: Dialect, fk: &ForeignKey) -> String {
+    let default = match dialect {
+        Dialect::MySql => FkAction::Restrict,
+        _ => FkAction::NoAction,
+    };
     let mut s = String::new();
     if let Some(n) = &fk.name {
         s.push_str(&format!("CONSTRAINT {} ", q(dialect, n)));
@@ -48,10 +54,10 @@ pub(crate) fn fk_clause(dialect: Dialect, fk: &ForeignKey) -> String {
         qn(dialect, &fk.referenced_schema, &fk.referenced_table),
         q_list(dialect, &fk.referenced_columns)
     ));
-    if fk.on_delete != FkAction::NoAction {
+    if fk.on_delete != default {
         s.push_str(&format!(" ON DELETE {}", fk.on_delete.as_sql()));
     }
-    if fk.on_update != FkAction::NoAction {
+    if fk.on_update != default {
         s.push_str(&format!(" ON UPDATE {}", fk.on_update.as_sql()));
     }
     s
