@@ -123,22 +123,14 @@ fn read_sql(case: &Path, file: &str) -> Result<String, String> {
 
 /// A script for the mysql command-line client as that client sends it:
 /// `DELIMITER` lines are the client's own commands (a statement then ends
-/// with the delimiter they set, sent as `;`). The script's choice of its
-/// own database `db` (`DROP SCHEMA`, `CREATE SCHEMA`, `USE`) is left out
-/// and names qualified with it refer to the test's database instead.
+/// with the delimiter they set, sent as `;`), and so are `source FILE`
+/// lines, which load rows from files not kept here and are left out. The
+/// script's choice of its own database `db` (`DROP DATABASE`/`SCHEMA`,
+/// `CREATE DATABASE`/`SCHEMA`, `USE`) is left out and names qualified with
+/// it (`db.`, `` `db`. ``) refer to the test's database instead.
 fn client_script(text: &str, db: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut delimiter = ";".to_owned();
-    let own = |l: &str| {
-        let l = l.to_ascii_lowercase();
-        let db = db.to_ascii_lowercase();
-        [
-            format!("drop schema if exists {db};"),
-            format!("create schema {db};"),
-            format!("use {db};"),
-        ]
-        .contains(&l)
-    };
     for line in text.lines() {
         let trimmed = line.trim_end();
         if let Some(d) = trimmed
@@ -149,7 +141,7 @@ fn client_script(text: &str, db: &str) -> String {
             delimiter = d.to_owned();
             continue;
         }
-        if own(trimmed.trim()) {
+        if own_database(trimmed, db) || is_source(trimmed) {
             continue;
         }
         let line = match trimmed.strip_suffix(delimiter.as_str()) {
@@ -159,11 +151,83 @@ fn client_script(text: &str, db: &str) -> String {
         if db.is_empty() {
             out.push_str(&line);
         } else {
-            out.push_str(&line.replace(&format!("{db}."), ""));
+            out.push_str(
+                &line
+                    .replace(&format!("`{db}`."), "")
+                    .replace(&format!("{db}."), ""),
+            );
         }
         out.push('\n');
     }
     out
+}
+
+/// Whether `line` is a statement choosing the script's own database `db`:
+/// `DROP DATABASE|SCHEMA [IF EXISTS] db`, `CREATE DATABASE|SCHEMA [IF NOT
+/// EXISTS] db [options]` or `USE db`, any case, `db` quoted or not.
+fn own_database(line: &str, db: &str) -> bool {
+    if db.is_empty() {
+        return false;
+    }
+    let lower = line.to_ascii_lowercase().replace('`', "");
+    let words: Vec<&str> = lower
+        .trim_end_matches(|c: char| c == ';' || c.is_whitespace())
+        .split_whitespace()
+        .collect();
+    let db = db.to_ascii_lowercase();
+    let named = |rest: &[&str]| rest.first() == Some(&db.as_str());
+    match words.as_slice() {
+        ["use", rest @ ..] => named(rest) && rest.len() == 1,
+        ["drop", "database" | "schema", "if", "exists", rest @ ..] => named(rest),
+        ["drop", "database" | "schema", rest @ ..] => named(rest),
+        [
+            "create",
+            "database" | "schema",
+            "if",
+            "not",
+            "exists",
+            rest @ ..,
+        ] => named(rest),
+        ["create", "database" | "schema", rest @ ..] => named(rest),
+        _ => false,
+    }
+}
+
+/// The client's `source FILE` command (`\. FILE` is the same).
+fn is_source(line: &str) -> bool {
+    let l = line.trim_start();
+    l.get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("source "))
+        || l.starts_with("\\. ")
+}
+
+#[test]
+fn client_commands_and_own_database() {
+    assert!(own_database(
+        "DROP DATABASE IF EXISTS `Chinook`;",
+        "Chinook"
+    ));
+    assert!(own_database(
+        "CREATE SCHEMA IF NOT EXISTS `northwind` DEFAULT CHARACTER SET latin1 ;",
+        "northwind"
+    ));
+    assert!(own_database("USE employees;", "employees"));
+    assert!(own_database("use employees;", "employees"));
+    assert!(!own_database(
+        "DROP TABLE IF EXISTS employees;",
+        "employees"
+    ));
+    assert!(!own_database("USE other;", "employees"));
+    assert!(is_source("source load_departments.dump ;"));
+    assert!(!is_source("SELECT 'source' AS s;"));
+    let script = client_script(
+        "DELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; END //\nDELIMITER ;\nCREATE TABLE `db`.`t` (a int);\nsource rows.dump ;\n",
+        "db",
+    );
+    assert_eq!(
+        script,
+        "CREATE PROCEDURE p() BEGIN SELECT 1; END ;\nCREATE TABLE `t` (a int);\n"
+    );
 }
 
 async fn run_case(dialect: Dialect, case: &Path, tmp: &Path) -> Result<(), String> {

@@ -1,0 +1,3 @@
+-- The whole Chinook sample schema for MySQL (see ../../samples/SOURCES.md),
+-- built from an empty database; the rollback tears it down to empty.
+-- @include-client ../../samples/chinook/chinook-mysql-schema.sql Chinook

@@ -1,0 +1,5 @@
+-- The whole employees sample schema with its functions, procedures and
+-- views (see ../../samples/SOURCES.md), built from an empty database; the
+-- rollback tears it down to empty.
+-- @include-client ../../samples/employees/employees.sql employees
+-- @include-client ../../samples/employees/objects.sql employees

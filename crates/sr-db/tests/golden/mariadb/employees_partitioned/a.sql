@@ -1,0 +1,4 @@
+-- The employees sample schema as published (see ../../samples/SOURCES.md)
+-- migrated to its published partitioned variant (titles and salaries
+-- partitioned by range, their foreign keys gone, gender narrowed) and back.
+-- @include-client ../../samples/employees/employees.sql employees

@@ -1,0 +1,2 @@
+-- The published partitioned variant of the employees schema.
+-- @include-client ../../samples/employees/employees_partitioned.sql employees

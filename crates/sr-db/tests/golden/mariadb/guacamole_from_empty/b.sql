@@ -1,0 +1,4 @@
+-- The whole database schema of Apache Guacamole's MySQL authentication
+-- module (see ../../samples/SOURCES.md), built from an empty database; the
+-- rollback tears it down to empty.
+-- @include-client ../../samples/guacamole/guacamole-mysql-schema.sql guacamole

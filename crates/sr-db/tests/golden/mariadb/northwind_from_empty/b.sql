@@ -1,0 +1,3 @@
+-- The whole Northwind schema for MySQL (MyWind, see ../../samples/SOURCES.md),
+-- built from an empty database; the rollback tears it down to empty.
+-- @include-client ../../samples/northwind/northwind.sql northwind
