@@ -8,9 +8,10 @@
 //! `{"bench":"drift","tables":2000,"snapshot_s":…,"catalog_s":…,"model_s":…,"diff_s":…,"render_s":…,"total_s":…,"migra_s":…,"migra_over_ours":…}`
 //!
 //! `snapshot_s` is the wall time of the two introspections together;
-//! `catalog_s` and `model_s` split it as the two spent it (time waiting for
-//! catalog queries, and decoding and building the model, summed over both,
-//! so they can add up to more than the wall time on two cores).
+//! `catalog_s` and `model_s` split it as the two spent it (the catalog
+//! phase, its queries on several connections at once, and decoding and
+//! building the model, summed over both, so they can add up to more than
+//! the wall time). Each catalog query's own time goes to standard error.
 //! `total_s` = `snapshot_s` + `diff_s` + `render_s`.
 //!
 //! migra is the program in `SR_BENCH_MIGRA` (xtask installs it into a
@@ -132,6 +133,18 @@ async fn run_size(tables: usize) -> Result<(), String> {
     let (snap_b, time_b) = snap_b.map_err(|e| e.to_string())?;
     let snapshot_s = t0.elapsed().as_secs_f64();
     let catalog_s = (time_a.queries + time_b.queries).as_secs_f64();
+    for (side, t) in [("a", &time_a), ("b", &time_b)] {
+        let mut per = t.per_query.clone();
+        per.sort_by(|x, y| y.1.cmp(&x.1));
+        let list: Vec<String> = per
+            .iter()
+            .map(|(label, d)| format!("{label} {:.0}", d.as_secs_f64() * 1000.0))
+            .collect();
+        eprintln!(
+            "drift bench: catalog queries of {side} (ms): {}",
+            list.join(", ")
+        );
+    }
     let model_s = (time_a.build + time_b.build).as_secs_f64();
     let t1 = Instant::now();
     let changes = diff(&snap_a, &snap_b);
