@@ -135,7 +135,7 @@ async fn run_size(tables: usize) -> Result<(), String> {
     let catalog_s = (time_a.queries + time_b.queries).as_secs_f64();
     for (side, t) in [("a", &time_a), ("b", &time_b)] {
         let mut per = t.per_query.clone();
-        per.sort_by(|x, y| y.1.cmp(&x.1));
+        per.sort_by_key(|p| std::cmp::Reverse(p.1));
         let list: Vec<String> = per
             .iter()
             .map(|(label, d)| format!("{label} {:.0}", d.as_secs_f64() * 1000.0))
