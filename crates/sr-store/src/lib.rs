@@ -39,7 +39,7 @@ pub use backlog::Backlog;
 pub use boards::StoredBoard;
 pub use changes::{CHANNEL, ChangeListener, StoreChange};
 pub use comments::{CachedComment, CommentChanges};
-pub use deliveries::{Delivery, DeliveryStats, DeliveryStatus, NewDelivery};
+pub use deliveries::{Committed, Delivery, DeliveryStats, DeliveryStatus, NewDelivery, Outcome};
 pub use error::StoreError;
 pub use issues::{CachedIssue, UpsertOutcome};
 pub use job_claims::{JobClaim, JobRecord};
@@ -119,13 +119,19 @@ impl Store {
         migrate::run(backend, probe).await?;
         let mut pool = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
         if backend == Backend::Sqlite {
-            // Writers serialise on one file; a few readers share it in WAL mode.
-            pool = pool.max_connections(4).after_connect(|conn, _meta| {
-                Box::pin(async move {
-                    conn.execute(SQLITE_PRAGMAS).await?;
-                    Ok(())
-                })
-            });
+            // Writers serialise on one file; a few readers share it in WAL
+            // mode. A connection to a local file does not go stale, so the
+            // pool does not ping it (a round trip to its thread) on every
+            // acquire.
+            pool = pool
+                .max_connections(4)
+                .test_before_acquire(false)
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        conn.execute(SQLITE_PRAGMAS).await?;
+                        Ok(())
+                    })
+                });
         } else {
             pool = pool.max_connections(8);
         }

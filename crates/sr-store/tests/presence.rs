@@ -30,6 +30,7 @@ async fn an_announced_claimants_deliveries_are_released_when_its_session_ends() 
                 body: b"{}",
                 status: DeliveryStatus::Pending,
                 error: None,
+                claimed_by: None,
             })
             .await
             .unwrap();

@@ -389,6 +389,7 @@ async fn deliveries_are_recorded_once_and_claimed_by_one_processor() {
             body: b"{}",
             status: DeliveryStatus::Pending,
             error: None,
+            claimed_by: None,
         };
         let first = store.record_delivery(&new("d1")).await.unwrap();
         assert!(first.is_some());

@@ -2,6 +2,7 @@
 //! [`crate::DeliveryHandler`] says about a delivery it could not process.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebhookError {
@@ -20,6 +21,14 @@ pub enum WebhookError {
     /// retried, then failed with this reason.
     #[error("{0}")]
     Transient(String),
+    /// The store could not record deliveries or their outcomes (shared by
+    /// every request of the failed group commit).
+    #[error("the store could not record deliveries: {0}")]
+    Store(Arc<sr_store::StoreError>),
+    /// The listener's delivery writer has stopped: the listener is
+    /// shutting down.
+    #[error("the listener is shutting down; the sender will retry")]
+    Stopped,
 }
 
 impl WebhookError {

@@ -1,8 +1,9 @@
 //! The embedded webhook listener. It trusts nothing it has not verified and
 //! loses nothing it has acknowledged: a delivery is checked against the
 //! tracker's secret over the raw body, written to the store, and only then
-//! answered 2xx; processing happens afterwards, from the store, with
-//! retries and a failed state that keeps the body for replay.
+//! answered 2xx; processing happens afterwards (handed over in memory, or
+//! from the store), with retries and a failed state that keeps the body for
+//! replay.
 //!
 //! Only this crate knows axum.
 
@@ -12,6 +13,7 @@ mod error;
 mod form;
 mod metrics;
 mod processor;
+mod queue;
 mod server;
 mod status;
 pub mod verify;

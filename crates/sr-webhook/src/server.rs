@@ -17,6 +17,7 @@ use crate::client::{Failures, Verdict, client_ip};
 use crate::config::{HookTracker, ListenerConfig};
 use crate::metrics::{Refused, TrackerMetrics};
 use crate::processor::{DeliveryHandler, Finished, Processing, run_processor};
+use crate::queue::Queue;
 use crate::writer::{Incoming, Writer};
 use crate::{WebhookError, form, verify};
 
@@ -73,7 +74,6 @@ pub(crate) struct Shared {
     config: ListenerConfig,
     store: Store,
     writer: Writer,
-    wake: Arc<Notify>,
     failures: Failures,
     /// One per tracker, in `config.trackers`' order.
     metrics: Vec<Arc<TrackerMetrics>>,
@@ -104,7 +104,8 @@ pub async fn start(
         addr: config.addr,
         source,
     })?;
-    let wake = Arc::new(Notify::new());
+    let queue = Arc::new(Queue::default());
+    let writer = Writer::spawn(store.clone(), queue.clone());
     let processing = Processing {
         max_attempts: config.limits.max_attempts,
         claim_timeout_s: config.limits.claim_timeout_seconds,
@@ -117,9 +118,8 @@ pub async fn start(
         .collect();
     let shared = Arc::new(Shared {
         config,
-        writer: Writer::spawn(store.clone()),
+        writer: writer.clone(),
         store: store.clone(),
-        wake: wake.clone(),
         failures: Failures::default(),
         metrics,
         prometheus,
@@ -153,8 +153,9 @@ pub async fn start(
     let processor = tokio::spawn(run_processor(
         store.clone(),
         handler,
-        wake,
         processing,
+        writer,
+        queue,
         finished.clone(),
         stop,
     ));
@@ -342,7 +343,6 @@ async fn receive_in_span(
         }
         Ok(Some(id)) => {
             tracing::info!(id, %delivery_id, %event, "delivery stored");
-            s.wake.notify_one();
             (
                 StatusCode::ACCEPTED,
                 [(header::CONTENT_TYPE, "application/json")],

@@ -83,6 +83,7 @@ async fn degraded_until_a_sync_succeeds_and_webhook_health() {
             body: b"{}",
             status: DeliveryStatus::Pending,
             error: None,
+            claimed_by: None,
         })
         .await
         .expect("delivery");

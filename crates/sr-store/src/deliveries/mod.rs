@@ -1,6 +1,10 @@
 //! Webhook deliveries: recorded once per (tracker, delivery id), processed
 //! from the store, failed ones kept for replay.
 
+mod write;
+
+pub use write::{Committed, Outcome};
+
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -54,6 +58,10 @@ pub struct NewDelivery<'a> {
     /// `Failed` for a verified delivery that cannot be parsed at all.
     pub status: DeliveryStatus,
     pub error: Option<&'a str>,
+    /// A claimant that claims the delivery as it is recorded (the
+    /// listener's own processor, which has it in memory already); `None`
+    /// leaves it to whichever processor claims it from the store.
+    pub claimed_by: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -88,102 +96,10 @@ pub struct DeliveryStats {
     pub last_received_at: Option<Timestamp>,
 }
 
-/// Deliveries per multi-row INSERT: 8 parameters each, far below either
-/// engine's limit on parameters per statement.
-const RECORD_CHUNK: usize = 64;
-
-/// `($1, $2), ($3, $4), …`: `rows` tuples of `width` numbered placeholders.
-fn numbered_rows(rows: usize, width: usize) -> String {
-    let mut out = String::with_capacity(rows * width * 5);
-    for r in 0..rows {
-        if r > 0 {
-            out.push_str(", ");
-        }
-        out.push('(');
-        for c in 0..width {
-            if c > 0 {
-                out.push_str(", ");
-            }
-            out.push_str(&format!("${}", r * width + c + 1));
-        }
-        out.push(')');
-    }
-    out
-}
-
 /// The columns of a delivery row; bodies are read separately.
 const COLUMNS: &str = "id, provider, tracker, event, delivery_id, received_at, size, status, attempts, last_error, processed_at";
 
 impl Store {
-    /// Records a delivery; `None` when this tracker already has one with the
-    /// same delivery id (a redelivery, to be acknowledged and not processed).
-    pub async fn record_delivery(&self, d: &NewDelivery<'_>) -> Result<Option<i64>> {
-        Ok(self
-            .record_deliveries(std::slice::from_ref(d))
-            .await?
-            .remove(0))
-    }
-
-    /// Records several deliveries in one transaction (the listener's group
-    /// commit); one answer per delivery, in order. Two statements per
-    /// chunk of [`RECORD_CHUNK`], whatever its size: on SQLite each
-    /// statement is a round trip to the connection's thread, which cost
-    /// more than the writing itself when there was one per delivery.
-    pub async fn record_deliveries(&self, list: &[NewDelivery<'_>]) -> Result<Vec<Option<i64>>> {
-        let received = time::to_ms(time::now());
-        let mut tx = self.begin_write().await?;
-        let mut out = Vec::with_capacity(list.len());
-        for chunk in list.chunks(RECORD_CHUNK) {
-            let rows = numbered_rows(chunk.len(), 8);
-            let sql = format!(
-                "INSERT INTO webhook_deliveries (provider, tracker, event, delivery_id, received_at, size, status, last_error) \
-                 VALUES {rows} ON CONFLICT (tracker, delivery_id) DO NOTHING RETURNING id, tracker, delivery_id"
-            );
-            let mut q = sqlx::query(&sql);
-            for d in chunk {
-                q = q
-                    .bind(d.provider)
-                    .bind(d.tracker)
-                    .bind(d.event)
-                    .bind(d.delivery_id)
-                    .bind(received)
-                    .bind(i64::try_from(d.body.len()).unwrap_or(i64::MAX))
-                    .bind(d.status.as_str())
-                    .bind(d.error);
-            }
-            // RETURNING names only the rows inserted, in no promised order;
-            // a delivery id twice in one chunk is inserted for its first.
-            let mut inserted = std::collections::HashMap::new();
-            for r in q.fetch_all(&mut *tx).await? {
-                let key: (String, String) = (r.try_get("tracker")?, r.try_get("delivery_id")?);
-                inserted.insert(key, r.try_get::<i64, _>("id")?);
-            }
-            let ids: Vec<Option<i64>> = chunk
-                .iter()
-                .map(|d| inserted.remove(&(d.tracker.to_owned(), d.delivery_id.to_owned())))
-                .collect();
-            let new: Vec<(i64, &[u8])> = ids
-                .iter()
-                .zip(chunk)
-                .filter_map(|(id, d)| id.map(|id| (id, d.body)))
-                .collect();
-            if !new.is_empty() {
-                let sql = format!(
-                    "INSERT INTO webhook_delivery_bodies (id, body) VALUES {}",
-                    numbered_rows(new.len(), 2)
-                );
-                let mut q = sqlx::query(&sql);
-                for (id, body) in &new {
-                    q = q.bind(*id).bind(*body);
-                }
-                q.execute(&mut *tx).await?;
-            }
-            out.extend(ids);
-        }
-        tx.commit().await?;
-        Ok(out)
-    }
-
     /// Claims up to `limit` of the oldest pending deliveries for the
     /// processor `claimant` (announced: [`Store::announce_process`]): a
     /// delivery is handed to one processor at a time, even when several
@@ -213,52 +129,6 @@ impl Store {
         claimed.sort_by_key(|d| d.id);
         self.fill_bodies(&mut claimed).await?;
         Ok(claimed)
-    }
-
-    /// Records the outcomes of a processed batch in one transaction: the
-    /// processed ones in one statement, each failed one in its own.
-    pub async fn finish_deliveries(
-        &self,
-        outcomes: &[(i64, DeliveryStatus, Option<String>)],
-    ) -> Result<()> {
-        let processed_at = time::to_ms(time::now());
-        let mut tx = self.begin_write().await?;
-        let done: Vec<i64> = outcomes
-            .iter()
-            .filter(|(_, status, error)| *status == DeliveryStatus::Processed && error.is_none())
-            .map(|(id, _, _)| *id)
-            .collect();
-        for chunk in done.chunks(RECORD_CHUNK * 4) {
-            let placeholders: Vec<String> = (2..chunk.len() + 2).map(|n| format!("${n}")).collect();
-            let sql = format!(
-                "UPDATE webhook_deliveries SET status = 'processed', last_error = NULL, attempts = attempts + 1, \
-                 processed_at = $1, claimed_at = NULL, claimed_by = NULL WHERE id IN ({})",
-                placeholders.join(", ")
-            );
-            let mut q = sqlx::query(&sql).bind(processed_at);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            q.execute(&mut *tx).await?;
-        }
-        for (id, status, error) in outcomes
-            .iter()
-            .filter(|(_, status, error)| !(*status == DeliveryStatus::Processed && error.is_none()))
-        {
-            let processed = (*status == DeliveryStatus::Processed).then_some(processed_at);
-            sqlx::query(
-                "UPDATE webhook_deliveries SET status = $1, last_error = $2, attempts = attempts + 1, \
-                 processed_at = COALESCE($3, processed_at), claimed_at = NULL, claimed_by = NULL WHERE id = $4",
-            )
-            .bind(status.as_str())
-            .bind(error.as_deref())
-            .bind(processed)
-            .bind(*id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
     }
 
     /// Gives back the claims `claimant` holds on pending deliveries (a
