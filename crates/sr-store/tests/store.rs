@@ -9,8 +9,7 @@ use sr_model::{
     SyncDirection, SyncState,
 };
 use sr_store::{
-    AuditAction, LocalIssueFilter, LocalIssueRow, NewLink, Store, StoreError, Takeover,
-    UpsertOutcome,
+    AuditAction, LocalIssueFilter, LocalIssueRow, NewLink, Store, StoreError, UpsertOutcome,
 };
 
 /// Runs `body` once against a fresh SQLite file and once against a fresh
@@ -373,84 +372,6 @@ async fn bulk_import_matches_single_links() {
                 .iter()
                 .all(|a| a.object.is_some() && a.issue.is_some())
         );
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn deliveries_are_recorded_once_and_claimed_by_one_processor() {
-    use sr_store::{DeliveryStatus, NewDelivery};
-    on_both(|store| async move {
-        let new = |id: &'static str| NewDelivery {
-            provider: "github",
-            tracker: "GH",
-            event: "issues",
-            delivery_id: id,
-            body: b"{}",
-            status: DeliveryStatus::Pending,
-            error: None,
-            claimed_by: None,
-        };
-        let first = store.record_delivery(&new("d1")).await.unwrap();
-        assert!(first.is_some());
-        assert_eq!(
-            store.record_delivery(&new("d1")).await.unwrap(),
-            None,
-            "a redelivery is recognised"
-        );
-        store.record_delivery(&new("d2")).await.unwrap();
-        let minute = std::time::Duration::from_secs(60);
-        let alive = Takeover::work(minute).judging(|_| false);
-        let dead = Takeover::work(minute).judging(|_| true);
-        let a = store.claim_deliveries("host:1", 10, &alive).await.unwrap();
-        assert_eq!(a.len(), 2);
-        assert!(
-            a.iter().all(|d| d.body == b"{}" && d.size == 2),
-            "claimed deliveries carry their bodies"
-        );
-        assert!(
-            store
-                .claim_deliveries("host:2", 10, &alive)
-                .await
-                .unwrap()
-                .is_empty(),
-            "claimed by a live processor"
-        );
-        let taken = store.claim_deliveries("host:2", 10, &dead).await.unwrap();
-        assert_eq!(
-            taken.len(),
-            2,
-            "the claims of a dead processor are taken over"
-        );
-        store
-            .finish_deliveries(&[
-                (taken[0].id, DeliveryStatus::Processed, None),
-                (taken[1].id, DeliveryStatus::Failed, Some("boom".into())),
-            ])
-            .await
-            .unwrap();
-        assert!(
-            store
-                .claim_deliveries("host:3", 10, &dead)
-                .await
-                .unwrap()
-                .is_empty()
-        );
-        let failed = store.deliveries(true, 10).await.unwrap();
-        assert_eq!(failed.len(), 1);
-        assert_eq!(failed[0].last_error.as_deref(), Some("boom"));
-        assert!(store.replay_delivery(failed[0].id).await.unwrap());
-        assert_eq!(
-            store
-                .claim_deliveries("host:3", 10, &alive)
-                .await
-                .unwrap()
-                .len(),
-            1,
-            "replayed"
-        );
-        let stats = store.delivery_stats().await.unwrap();
-        assert_eq!((stats[0].pending, stats[0].processed), (1, 1));
     })
     .await;
 }

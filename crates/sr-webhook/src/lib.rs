@@ -11,6 +11,8 @@ mod client;
 mod config;
 mod error;
 mod form;
+#[cfg(test)]
+mod handoff_tests;
 mod metrics;
 mod processor;
 mod queue;

@@ -58,8 +58,10 @@ const STORE_EVERY: Duration = Duration::from_secs(5);
 /// `stop` turns true it finishes what it holds and drains the store once
 /// more, so every delivery acknowledged before the stop is finished, and
 /// returns.
+#[allow(clippy::too_many_arguments)] // one call, in `start`
 pub(crate) async fn run_processor(
     store: Store,
+    claimant: String,
     handler: Arc<dyn DeliveryHandler>,
     processing: Processing,
     writer: Writer,
@@ -69,6 +71,7 @@ pub(crate) async fn run_processor(
 ) {
     let p = Processor {
         store: &store,
+        claimant: &claimant,
         handler: &*handler,
         processing,
         writer: Some(&writer),
@@ -107,15 +110,18 @@ pub(crate) async fn run_processor(
     }
 }
 
-/// Gives the claims this process holds on pending deliveries back, so the
+/// Gives the claims `claimant` holds on pending deliveries back, so the
 /// next processor takes them at once instead of after the claim timeout.
-pub(crate) async fn release_claims(store: &Store) -> Result<u64, sr_store::StoreError> {
-    let me = store.announce_process().await?;
+pub(crate) async fn release_claims(
+    store: &Store,
+    claimant: &str,
+) -> Result<u64, sr_store::StoreError> {
+    let me = store.announce(claimant).await?;
     store.release_delivery_claims(&me).await
 }
 
-/// Processes every pending delivery in the store, recording outcomes
-/// directly; returns when none is left.
+/// Processes every pending delivery in the store under this process's
+/// claimant, recording outcomes directly; returns when none is left.
 pub async fn drain(
     store: &Store,
     handler: &dyn DeliveryHandler,
@@ -124,6 +130,7 @@ pub async fn drain(
 ) -> Result<(), WebhookError> {
     let p = Processor {
         store,
+        claimant: sr_store::lease::process_claimant(),
         handler,
         processing,
         writer: None,
@@ -132,13 +139,15 @@ pub async fn drain(
 }
 
 /// A processor: where it claims from and records to.
-struct Processor<'a> {
-    store: &'a Store,
-    handler: &'a dyn DeliveryHandler,
-    processing: Processing,
+pub(crate) struct Processor<'a> {
+    pub store: &'a Store,
+    /// Who claims, before announcing (see `sr_store::lease`).
+    pub claimant: &'a str,
+    pub handler: &'a dyn DeliveryHandler,
+    pub processing: Processing,
     /// The listener's writer, which commits outcomes with new deliveries;
     /// `None` records them directly.
-    writer: Option<&'a Writer>,
+    pub writer: Option<&'a Writer>,
 }
 
 impl Processor<'_> {
@@ -150,7 +159,11 @@ impl Processor<'_> {
     ) -> Result<(), WebhookError> {
         let store_error = |e| WebhookError::Store(Arc::new(e));
         // Announced on a team store, so other processes see when this one dies.
-        let me = self.store.announce_process().await.map_err(store_error)?;
+        let me = self
+            .store
+            .announce(self.claimant)
+            .await
+            .map_err(store_error)?;
         let timeout = u64::try_from(self.processing.claim_timeout_s).unwrap_or(0);
         let takeover = Takeover::work(Duration::from_secs(timeout));
         loop {
@@ -170,7 +183,7 @@ impl Processor<'_> {
     /// process when they were recorded. A claim old enough to lapse soon
     /// (a long backlog) is renewed first, and a delivery whose claim was
     /// meanwhile taken over is left to its new holder.
-    async fn handed_over(
+    pub(crate) async fn handed_over(
         &self,
         mut batch: Vec<Delivery>,
         finished: &broadcast::Sender<Finished>,
@@ -184,7 +197,11 @@ impl Processor<'_> {
             .collect();
         if !old.is_empty() {
             let store_error = |e| WebhookError::Store(Arc::new(e));
-            let me = self.store.announce_process().await.map_err(store_error)?;
+            let me = self
+                .store
+                .announce(self.claimant)
+                .await
+                .map_err(store_error)?;
             let held = self
                 .store
                 .renew_delivery_claims(&me, &old)

@@ -23,9 +23,11 @@ struct Held {
     bytes: usize,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Queue {
     held: Mutex<Held>,
+    max_count: usize,
+    max_bytes: usize,
     wake: Notify,
     /// Deliveries wait in the store that no processor has claimed (the
     /// queue was full when they were recorded).
@@ -51,7 +53,23 @@ impl Room {
     }
 }
 
+impl Default for Queue {
+    fn default() -> Self {
+        Queue::bounded(MAX_COUNT, MAX_BYTES)
+    }
+}
+
 impl Queue {
+    pub(crate) fn bounded(max_count: usize, max_bytes: usize) -> Queue {
+        Queue {
+            held: Mutex::default(),
+            max_count,
+            max_bytes,
+            wake: Notify::new(),
+            store_due: AtomicBool::new(false),
+        }
+    }
+
     fn held(&self) -> std::sync::MutexGuard<'_, Held> {
         // A panic while holding the lock leaves a consistent queue (every
         // change is one push or pop), so a poisoned lock is still usable.
@@ -65,8 +83,8 @@ impl Queue {
     pub(crate) fn room(&self) -> Room {
         let held = self.held();
         Room {
-            count: MAX_COUNT.saturating_sub(held.items.len()),
-            bytes: MAX_BYTES.saturating_sub(held.bytes),
+            count: self.max_count.saturating_sub(held.items.len()),
+            bytes: self.max_bytes.saturating_sub(held.bytes),
         }
     }
 

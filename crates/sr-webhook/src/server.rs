@@ -29,6 +29,8 @@ pub struct RunningListener {
     stop_processor: tokio::sync::watch::Sender<bool>,
     grace: std::time::Duration,
     store: Store,
+    /// Who this listener's processor claims deliveries as.
+    claimant: String,
     finished: tokio::sync::broadcast::Sender<Finished>,
     server: tokio::task::JoinHandle<()>,
     processor: tokio::task::JoinHandle<()>,
@@ -55,7 +57,7 @@ impl RunningListener {
             Err(_) => {
                 self.processor.abort();
                 (&mut self.processor).await.ok();
-                match crate::processor::release_claims(&self.store).await {
+                match crate::processor::release_claims(&self.store, &self.claimant).await {
                     Ok(n) => tracing::warn!(
                         released = n,
                         grace_ms = self.grace.as_millis() as u64,
@@ -104,8 +106,11 @@ pub async fn start(
         addr: config.addr,
         source,
     })?;
+    // A claimant of its own, so that two listeners in one process never
+    // take each other's deliveries for their own.
+    let claimant = sr_store::lease::holder_claimant();
     let queue = Arc::new(Queue::default());
-    let writer = Writer::spawn(store.clone(), queue.clone());
+    let writer = Writer::spawn(store.clone(), claimant.clone(), queue.clone());
     let processing = Processing {
         max_attempts: config.limits.max_attempts,
         claim_timeout_s: config.limits.claim_timeout_seconds,
@@ -152,6 +157,7 @@ pub async fn start(
     let (stop_processor, stop) = tokio::sync::watch::channel(false);
     let processor = tokio::spawn(run_processor(
         store.clone(),
+        claimant.clone(),
         handler,
         processing,
         writer,
@@ -166,6 +172,7 @@ pub async fn start(
         stop_processor,
         grace,
         store,
+        claimant,
         finished,
         server,
         processor,

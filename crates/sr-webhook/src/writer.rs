@@ -50,9 +50,10 @@ pub(crate) struct Writer {
 
 impl Writer {
     /// Starts the writer task; it ends when every `Writer` is dropped.
-    pub(crate) fn spawn(store: Store, queue: Arc<Queue>) -> Writer {
+    /// New deliveries are claimed for `claimant`, the listener's processor.
+    pub(crate) fn spawn(store: Store, claimant: String, queue: Arc<Queue>) -> Writer {
         let (tx, rx) = mpsc::channel::<Job>(1024);
-        tokio::spawn(run(store, queue, rx));
+        tokio::spawn(run(store, claimant, queue, rx));
         Writer { tx }
     }
 
@@ -78,8 +79,8 @@ impl Writer {
     }
 }
 
-async fn run(store: Store, queue: Arc<Queue>, mut rx: mpsc::Receiver<Job>) {
-    // The claimant this process's processor claims under, announced once.
+async fn run(store: Store, claimant: String, queue: Arc<Queue>, mut rx: mpsc::Receiver<Job>) {
+    // The processor's claimant as announced, once.
     let mut me: Option<String> = None;
     while let Some(first) = rx.recv().await {
         let mut records: Vec<(Incoming, Answer<Option<i64>>)> = Vec::new();
@@ -96,7 +97,7 @@ async fn run(store: Store, queue: Arc<Queue>, mut rx: mpsc::Receiver<Job>) {
         }
         let pending = |d: &Incoming| d.status == DeliveryStatus::Pending;
         if me.is_none() && records.iter().any(|(d, _)| pending(d)) {
-            match store.announce_process().await {
+            match store.announce(&claimant).await {
                 Ok(id) => me = Some(id),
                 // Recorded unclaimed, they are processed from the store.
                 Err(e) => {

@@ -111,6 +111,7 @@ impl Harness {
 }
 
 /// A response: status code and body.
+#[derive(Debug)]
 pub struct Reply {
     pub status: u16,
     pub body: String,
