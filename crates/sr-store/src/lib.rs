@@ -39,7 +39,9 @@ pub use backlog::Backlog;
 pub use boards::StoredBoard;
 pub use changes::{CHANNEL, ChangeListener, StoreChange};
 pub use comments::{CachedComment, CommentChanges};
-pub use deliveries::{Committed, Delivery, DeliveryStats, DeliveryStatus, NewDelivery, Outcome};
+pub use deliveries::{
+    Committed, Delivery, DeliveryStats, DeliveryStatus, DeliveryWriter, NewDelivery, Outcome,
+};
 pub use error::StoreError;
 pub use issues::{CachedIssue, UpsertOutcome};
 pub use job_claims::{JobClaim, JobRecord};

@@ -82,6 +82,7 @@ impl Writer {
 async fn run(store: Store, claimant: String, queue: Arc<Queue>, mut rx: mpsc::Receiver<Job>) {
     // The processor's claimant as announced, once.
     let mut me: Option<String> = None;
+    let mut commits = store.delivery_writer();
     while let Some(first) = rx.recv().await {
         let mut records: Vec<(Incoming, Answer<Option<i64>>)> = Vec::new();
         let mut finishes: Vec<(Vec<Outcome>, Answer<()>)> = Vec::new();
@@ -128,7 +129,7 @@ async fn run(store: Store, claimant: String, queue: Arc<Queue>, mut rx: mpsc::Re
                 claimed_by: if *claim { me.as_deref() } else { None },
             })
             .collect();
-        let result = store.commit_deliveries(&news, &outcomes).await;
+        let result = commits.commit(&news, &outcomes).await;
         drop(news);
         match result {
             Ok(committed) => {

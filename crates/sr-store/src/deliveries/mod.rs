@@ -3,7 +3,7 @@
 
 mod write;
 
-pub use write::{Committed, Outcome};
+pub use write::{Committed, DeliveryWriter, Outcome};
 
 use serde::Serialize;
 use sqlx::Row;

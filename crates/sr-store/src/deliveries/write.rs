@@ -2,11 +2,12 @@
 //! outcomes of processed ones in one transaction), and the renewal of a
 //! claim made when a delivery was recorded.
 
-use sqlx::Row;
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, Connection, Row};
 use sr_model::Timestamp;
 
 use super::{DeliveryStatus, NewDelivery};
-use crate::{Result, Store, time};
+use crate::{Backend, Result, Store, time};
 
 /// Deliveries per multi-row INSERT: 9 parameters each, far below either
 /// engine's limit on parameters per statement.
@@ -77,32 +78,25 @@ impl Store {
         Ok(())
     }
 
-    /// The listener's group commit: records `list` (each new one claimed
-    /// for its `claimed_by`, if it names one) and the `outcomes` of
-    /// processed deliveries, all in one transaction, so that one writer
-    /// commits whatever queued up while the previous commit ran. A few
-    /// statements per chunk of [`RECORD_CHUNK`], whatever its size: on
-    /// SQLite each statement is a round trip to the connection's thread,
-    /// which cost more than the writing itself when there was one per
-    /// delivery.
+    /// Records `list` (each new one claimed for its `claimed_by`, if it
+    /// names one) and the `outcomes` of processed deliveries, all in one
+    /// transaction. The listener commits through a [`DeliveryWriter`].
     pub async fn commit_deliveries(
         &self,
         list: &[NewDelivery<'_>],
         outcomes: &[Outcome],
     ) -> Result<Committed> {
-        let now = time::now();
-        let received = time::to_ms(now);
-        let mut tx = self.begin_write().await?;
-        finish_in(&mut tx, outcomes, received).await?;
-        let mut ids = Vec::with_capacity(list.len());
-        for chunk in list.chunks(RECORD_CHUNK) {
-            ids.extend(insert_in(&mut tx, chunk, received).await?);
+        let mut conn = self.pool().acquire().await?;
+        commit_on(self.backend(), &mut conn, list, outcomes).await
+    }
+
+    /// A writer with a connection of its own, for the listener's group
+    /// commit.
+    pub fn delivery_writer(&self) -> DeliveryWriter {
+        DeliveryWriter {
+            store: self.clone(),
+            conn: None,
         }
-        tx.commit().await?;
-        Ok(Committed {
-            ids,
-            received_at: now,
-        })
     }
 
     /// Renews `claimant`'s claims on the pending deliveries `ids` (a claim
@@ -131,9 +125,68 @@ impl Store {
     }
 }
 
+/// The group commit: whatever queued up while the previous commit ran, in
+/// one transaction. A few statements per chunk of [`RECORD_CHUNK`],
+/// whatever its size: on SQLite each statement is a round trip to the
+/// connection's thread, which cost more than the writing itself when there
+/// was one per delivery.
+async fn commit_on(
+    backend: Backend,
+    conn: &mut AnyConnection,
+    list: &[NewDelivery<'_>],
+    outcomes: &[Outcome],
+) -> Result<Committed> {
+    let now = time::now();
+    let received = time::to_ms(now);
+    let mut tx = match backend {
+        // Takes the write lock at once (see `Store::begin_write`).
+        Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
+        Backend::Postgres => conn.begin().await?,
+    };
+    finish_in(&mut tx, outcomes, received).await?;
+    let mut ids = Vec::with_capacity(list.len());
+    for chunk in list.chunks(RECORD_CHUNK) {
+        ids.extend(insert_in(&mut tx, chunk, received).await?);
+    }
+    tx.commit().await?;
+    Ok(Committed {
+        ids,
+        received_at: now,
+    })
+}
+
+/// Commits deliveries on a connection it keeps between commits. On SQLite
+/// a connection drops its page cache whenever another connection has
+/// committed since it last read, and the pool hands its connections out in
+/// turn, so a pooled writer re-read the pages it was about to write nearly
+/// every time.
+#[derive(Debug)]
+pub struct DeliveryWriter {
+    store: Store,
+    conn: Option<PoolConnection<Any>>,
+}
+
+impl DeliveryWriter {
+    /// As [`Store::commit_deliveries`]. After a failure the connection goes
+    /// back to the pool and the next commit takes another.
+    pub async fn commit(
+        &mut self,
+        list: &[NewDelivery<'_>],
+        outcomes: &[Outcome],
+    ) -> Result<Committed> {
+        let mut conn = match self.conn.take() {
+            Some(c) => c,
+            None => self.store.pool().acquire().await?,
+        };
+        let committed = commit_on(self.store.backend(), &mut conn, list, outcomes).await?;
+        self.conn = Some(conn);
+        Ok(committed)
+    }
+}
+
 /// Inserts one chunk of deliveries; `Some(id)` for each new one.
 async fn insert_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut AnyConnection,
     chunk: &[NewDelivery<'_>],
     received: i64,
 ) -> Result<Vec<Option<i64>>> {
@@ -159,7 +212,7 @@ async fn insert_in(
     // RETURNING names only the rows inserted, in no promised order; a
     // delivery id twice in one chunk is inserted for its first.
     let mut inserted = std::collections::HashMap::new();
-    for r in q.fetch_all(&mut **tx).await? {
+    for r in q.fetch_all(&mut *tx).await? {
         let key: (String, String) = (r.try_get("tracker")?, r.try_get("delivery_id")?);
         inserted.insert(key, r.try_get::<i64, _>("id")?);
     }
@@ -181,18 +234,14 @@ async fn insert_in(
         for (id, body) in &new {
             q = q.bind(*id).bind(*body);
         }
-        q.execute(&mut **tx).await?;
+        q.execute(&mut *tx).await?;
     }
     Ok(ids)
 }
 
 /// Records outcomes: the processed ones in one statement per chunk, each
 /// failed one in its own.
-async fn finish_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    outcomes: &[Outcome],
-    processed_at: i64,
-) -> Result<()> {
+async fn finish_in(tx: &mut AnyConnection, outcomes: &[Outcome], processed_at: i64) -> Result<()> {
     let clean = |status: &DeliveryStatus, error: &Option<String>| {
         *status == DeliveryStatus::Processed && error.is_none()
     };
@@ -211,7 +260,7 @@ async fn finish_in(
         for id in chunk {
             q = q.bind(*id);
         }
-        q.execute(&mut **tx).await?;
+        q.execute(&mut *tx).await?;
     }
     for (id, status, error) in outcomes
         .iter()
@@ -226,7 +275,7 @@ async fn finish_in(
         .bind(error.as_deref())
         .bind(processed)
         .bind(*id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
     Ok(())
