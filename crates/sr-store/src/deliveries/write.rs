@@ -30,28 +30,36 @@ pub struct Committed {
     pub received_at: Timestamp,
 }
 
-/// `($1, $2), ($3, $4), …`: `rows` tuples of `width` numbered placeholders.
-fn numbered_rows(rows: usize, width: usize) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(rows * width * 6);
-    for r in 0..rows {
-        out.push_str(if r > 0 { ", (" } else { "(" });
-        for c in 0..width {
-            if c > 0 {
-                out.push_str(", ");
-            }
-            // Writing to a String cannot fail.
-            write!(out, "${}", r * width + c + 1).ok();
-        }
-        out.push(')');
+/// The `n`th placeholder (from 1). SQLite gets anonymous `?`, bound in
+/// order: sqlx-sqlite looks up the name of every numbered parameter it
+/// binds, a linear scan inside SQLite, so a multi-row statement with
+/// hundreds of `$N` took quadratic time (the top frame of the store's
+/// thread in the listener's profile). Every statement here uses each
+/// placeholder once, in the order of its binds.
+fn placeholder(backend: Backend, n: usize) -> String {
+    match backend {
+        Backend::Sqlite => "?".to_owned(),
+        Backend::Postgres => format!("${n}"),
     }
-    out
 }
 
-/// `$from, $from+1, …`: `n` numbered placeholders.
-fn numbered_list(from: usize, n: usize) -> String {
+/// `($1, $2), ($3, $4), …`: `rows` tuples of `width` placeholders.
+fn numbered_rows(backend: Backend, rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let row: Vec<String> = (1..=width)
+                .map(|c| placeholder(backend, r * width + c))
+                .collect();
+            format!("({})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `$from, $from+1, …`: `n` placeholders.
+fn numbered_list(backend: Backend, from: usize, n: usize) -> String {
     (from..from + n)
-        .map(|i| format!("${i}"))
+        .map(|i| placeholder(backend, i))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -110,7 +118,7 @@ impl Store {
             let sql = format!(
                 "UPDATE webhook_deliveries SET claimed_at = $1 \
                  WHERE status = 'pending' AND claimed_by = $2 AND id IN ({}) RETURNING id",
-                numbered_list(3, chunk.len())
+                numbered_list(Backend::Postgres, 3, chunk.len())
             );
             let mut q = sqlx::query(&sql).bind(now).bind(claimant);
             for id in chunk {
@@ -143,10 +151,10 @@ async fn commit_on(
         Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
         Backend::Postgres => conn.begin().await?,
     };
-    finish_in(&mut tx, outcomes, received).await?;
+    finish_in(backend, &mut tx, outcomes, received).await?;
     let mut ids = Vec::with_capacity(list.len());
     for chunk in list.chunks(RECORD_CHUNK) {
-        ids.extend(insert_in(&mut tx, chunk, received).await?);
+        ids.extend(insert_in(backend, &mut tx, chunk, received).await?);
     }
     tx.commit().await?;
     Ok(Committed {
@@ -186,6 +194,7 @@ impl DeliveryWriter {
 
 /// Inserts one chunk of deliveries; `Some(id)` for each new one.
 async fn insert_in(
+    backend: Backend,
     tx: &mut AnyConnection,
     chunk: &[NewDelivery<'_>],
     received: i64,
@@ -193,7 +202,7 @@ async fn insert_in(
     let sql = format!(
         "INSERT INTO webhook_deliveries (provider, tracker, event, delivery_id, received_at, size, status, last_error, claimed_by, claimed_at) \
          VALUES {} ON CONFLICT (tracker, delivery_id) DO NOTHING RETURNING id, tracker, delivery_id",
-        numbered_rows(chunk.len(), 10)
+        numbered_rows(backend, chunk.len(), 10)
     );
     let mut q = sqlx::query(&sql);
     for d in chunk {
@@ -228,7 +237,7 @@ async fn insert_in(
     if !new.is_empty() {
         let sql = format!(
             "INSERT INTO webhook_delivery_bodies (id, body) VALUES {}",
-            numbered_rows(new.len(), 2)
+            numbered_rows(backend, new.len(), 2)
         );
         let mut q = sqlx::query(&sql);
         for (id, body) in &new {
@@ -241,7 +250,12 @@ async fn insert_in(
 
 /// Records outcomes: the processed ones in one statement per chunk, each
 /// failed one in its own.
-async fn finish_in(tx: &mut AnyConnection, outcomes: &[Outcome], processed_at: i64) -> Result<()> {
+async fn finish_in(
+    backend: Backend,
+    tx: &mut AnyConnection,
+    outcomes: &[Outcome],
+    processed_at: i64,
+) -> Result<()> {
     let clean = |status: &DeliveryStatus, error: &Option<String>| {
         *status == DeliveryStatus::Processed && error.is_none()
     };
@@ -253,8 +267,9 @@ async fn finish_in(tx: &mut AnyConnection, outcomes: &[Outcome], processed_at: i
     for chunk in done.chunks(ID_CHUNK) {
         let sql = format!(
             "UPDATE webhook_deliveries SET status = 'processed', last_error = NULL, attempts = attempts + 1, \
-             processed_at = $1, claimed_at = NULL, claimed_by = NULL WHERE id IN ({})",
-            numbered_list(2, chunk.len())
+             processed_at = {}, claimed_at = NULL, claimed_by = NULL WHERE id IN ({})",
+            placeholder(backend, 1),
+            numbered_list(backend, 2, chunk.len())
         );
         let mut q = sqlx::query(&sql).bind(processed_at);
         for id in chunk {
@@ -287,7 +302,9 @@ mod tests {
 
     #[test]
     fn placeholders() {
-        assert_eq!(numbered_rows(2, 2), "($1, $2), ($3, $4)");
-        assert_eq!(numbered_list(3, 2), "$3, $4");
+        let pg = Backend::Postgres;
+        assert_eq!(numbered_rows(pg, 2, 2), "($1, $2), ($3, $4)");
+        assert_eq!(numbered_list(pg, 3, 2), "$3, $4");
+        assert_eq!(numbered_rows(Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
     }
 }
