@@ -17,10 +17,7 @@ use crate::wire::{self, WireComment, WireHook, WireIssue, WireLabel, WireRepo, W
 use crate::{GitHubTracker, PROVIDER};
 
 fn invalid(message: &str) -> TrackerError {
-    TrackerError::Validation {
-        provider: PROVIDER.into(),
-        errors: vec![message.to_owned()],
-    }
+    TrackerError::invalid(PROVIDER, message)
 }
 
 #[async_trait]
@@ -108,13 +105,9 @@ impl IssueTracker for GitHubTracker {
             .chain(&self.default_labels)
             .cloned()
             .collect();
-        let labels = wire::outgoing_labels(
-            &plain,
-            draft.priority,
-            draft.issue_type.as_deref(),
-            false,
-            &self.map,
-        );
+        let labels = self
+            .map
+            .outgoing(&plain, draft.priority, draft.issue_type.as_deref(), false);
         self.ensure_labels(&labels).await?;
         let req = self
             .request(Method::POST, self.repo_url(&["issues"]), "create issue")
@@ -153,13 +146,9 @@ impl IssueTracker for GitHubTracker {
                 Some(s) => s == IssueState::InProgress,
                 None => now.reference.status.state == IssueState::InProgress,
             };
-            let labels = wire::outgoing_labels(
-                &plain,
-                priority,
-                now.issue_type.as_deref(),
-                in_progress,
-                &self.map,
-            );
+            let labels =
+                self.map
+                    .outgoing(&plain, priority, now.issue_type.as_deref(), in_progress);
             self.ensure_labels(&labels).await?;
             body.insert("labels".into(), json!(labels));
         }

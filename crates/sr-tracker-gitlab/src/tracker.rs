@@ -17,10 +17,7 @@ use crate::wire::{self, WireHook, WireIssue, WireLabel, WireNote, WireProject, W
 use crate::{GitLabTracker, PROVIDER};
 
 fn invalid(message: impl Into<String>) -> TrackerError {
-    TrackerError::Validation {
-        provider: PROVIDER.into(),
-        errors: vec![message.into()],
-    }
+    TrackerError::invalid(PROVIDER, message)
 }
 
 impl GitLabTracker {
@@ -106,13 +103,9 @@ impl IssueTracker for GitLabTracker {
             .chain(&self.default_labels)
             .cloned()
             .collect();
-        let labels = wire::outgoing_labels(
-            &plain,
-            draft.priority,
-            draft.issue_type.as_deref(),
-            false,
-            &self.map,
-        );
+        let labels = self
+            .map
+            .outgoing(&plain, draft.priority, draft.issue_type.as_deref(), false);
         let mut body = json!({
             "title": draft.title.trim(),
             "description": draft.body,
@@ -159,12 +152,11 @@ impl IssueTracker for GitLabTracker {
                 Some(s) => s == IssueState::InProgress,
                 None => now.reference.status.state == IssueState::InProgress,
             };
-            let labels = wire::outgoing_labels(
+            let labels = self.map.outgoing(
                 &plain,
                 update.priority.or(now.reference.priority),
                 now.issue_type.as_deref(),
                 in_progress,
-                &self.map,
             );
             body.insert(
                 "labels".into(),

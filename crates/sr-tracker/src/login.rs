@@ -47,10 +47,11 @@ pub trait LoginFlow: Send + Sync + 'static {
     /// The scopes asked for when the command line names none.
     fn default_scopes(&self) -> &'static [&'static str];
 
-    /// Asks the provider for a code, for a tracker whose `config` object
-    /// is `config` (its base URL says which server).
+    /// Asks the provider for a code, for the tracker `tracker` whose
+    /// `config` object is `config` (its base URL says which server).
     async fn start(
         &self,
+        tracker: &str,
         config: &serde_json::Value,
         client_id: &str,
         scopes: &[&str],

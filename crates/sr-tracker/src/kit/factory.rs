@@ -23,7 +23,7 @@ pub trait Adapter: Send + Sync + 'static {
     type Config: AdapterConfig;
     /// What its webhook parser needs from a built tracker's configuration
     /// (the label tables); `()` when nothing.
-    type Mapping: Clone + Default + Send + Sync + 'static;
+    type Mapping: Clone + Send + Sync + 'static;
 
     fn info(&self) -> ProviderInfo;
 
@@ -37,6 +37,10 @@ pub trait Adapter: Send + Sync + 'static {
 
     /// What deliveries to a tracker built from `config` are parsed with.
     fn mapping(&self, config: &Self::Config) -> Self::Mapping;
+
+    /// What deliveries to a tracker this factory has not built are parsed
+    /// with: the provider's defaults.
+    fn default_mapping(&self) -> Self::Mapping;
 
     /// How the provider signs and names webhook deliveries; `None` for a
     /// type without webhooks.
@@ -156,7 +160,7 @@ impl<A: Adapter> TrackerFactory for ConfigFactory<A> {
             .lock()
             .ok()
             .and_then(|m| m.get(&info.instance).cloned())
-            .unwrap_or_default();
+            .unwrap_or_else(|| self.adapter.default_mapping());
         self.adapter.parse_webhook(info, &mapping, event, body)
     }
 
