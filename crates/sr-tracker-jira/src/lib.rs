@@ -26,20 +26,19 @@ mod dc;
 mod factory;
 mod jql;
 mod tracker;
-mod upload;
 mod webhook;
 pub mod wiki;
 mod wire;
 
 use base64::Engine;
 use sr_secrets::Secret;
-use sr_tracker::http::sensitive;
-use sr_tracker::reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue};
+use sr_tracker::kit;
+use sr_tracker::reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use sr_tracker::reqwest::{Method, Url};
 use sr_tracker::{ApiRequest, HttpClient, HttpSettings, Result, TrackerError, TrackerInfo};
 
 pub use config::{Auth, JiraConfig, Mapping};
-pub use factory::JiraFactory;
+pub use factory::{Jira, JiraFactory};
 pub use webhook::parse as parse_webhook;
 
 /// The provider type in trackers.json.
@@ -58,8 +57,6 @@ pub struct JiraTracker {
     default_issue_type: String,
     default_labels: Vec<String>,
     map: Mapping,
-    /// For attachment uploads, which are multipart, not JSON.
-    upload: upload::Uploader,
     /// REST v2 (Data Center) rather than v3 (Cloud).
     v2: bool,
 }
@@ -102,34 +99,21 @@ impl JiraTracker {
                 config.api_version
             )));
         }
-        let base_url = Url::parse(&config.base_url)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
-            .ok_or_else(|| {
-                bad(format!(
-                    "config.base_url `{}` is not an http(s) URL; use https://YOUR-SITE.atlassian.net",
-                    config.base_url
-                ))
-            })?;
-        let mut settings =
-            settings.unwrap_or_else(|| HttpSettings::new(PROVIDER, base_url.clone()));
-        settings.provider = PROVIDER.into();
-        settings.ca_file = config.ca_file.clone();
-        settings.base_url = base_url.clone();
-        let auth = sensitive(&authorization(&config.auth, token)).map_err(|_| {
-            bad("the token holds characters a header cannot carry; copy it again without spaces or line breaks".into())
-        })?;
-        let mut headers = HeaderMap::new();
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        headers.insert(AUTHORIZATION, auth.clone());
-        settings.headers.extend(headers);
-        let upload = upload::Uploader::new(&settings)?;
+        let base_url = kit::base_url(name, &config.base_url, "https://YOUR-SITE.atlassian.net")?;
+        let mut settings = kit::http_settings(
+            PROVIDER,
+            &base_url,
+            config.ca_file.as_deref(),
+            settings,
+            |s| s,
+        );
+        let auth = kit::credential(name, &authorization(&config.auth, token))?;
+        settings
+            .headers
+            .insert(ACCEPT, HeaderValue::from_static("application/json"));
+        settings.headers.insert(AUTHORIZATION, auth);
         let http = HttpClient::new(settings)?;
-        let host = base_url.host_str().unwrap_or_default();
-        let instance = match base_url.port() {
-            Some(p) => format!("{host}:{p}"),
-            None => host.to_owned(),
-        };
+        let instance = kit::host_port(&base_url);
         let site = base_url.as_str().trim_end_matches('/').to_owned();
         Ok(JiraTracker {
             info: TrackerInfo {
@@ -144,7 +128,6 @@ impl JiraTracker {
             default_issue_type: config.default_issue_type.clone(),
             default_labels: config.labels.clone(),
             map: Mapping::from_config(config),
-            upload,
             v2: config.api_version == 2,
         })
     }
