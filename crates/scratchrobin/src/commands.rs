@@ -237,7 +237,7 @@ async fn tracker(engine: &Engine, command: TrackerCommand) -> anyhow::Result<Exi
             client_id,
             scopes,
             encrypted,
-        } => crate::tracker_cmd::login(engine, &name, &client_id, &scopes, encrypted).await,
+        } => crate::tracker_cmd::login(engine, &name, client_id, &scopes, encrypted).await,
         TrackerCommand::Test { name, json } => {
             let result = engine.links().test_connection(&name).await;
             let ok = result.is_ok();

@@ -19,7 +19,8 @@ use crate::{Engine, EngineError};
 
 impl Engine {
     /// The listener's configuration: from trackers.json every enabled
-    /// tracker, its `sync.webhook_secret` resolved (a secret that cannot
+    /// tracker with its type's webhook spec from the registry, its
+    /// `sync.webhook_secret` resolved (a secret that cannot
     /// be resolved is an error naming the tracker, not an open door), and
     /// the limits of `CONFIG_DIR/listener.json` (the shipped ones when it
     /// is missing).
@@ -27,6 +28,7 @@ impl Engine {
         let limits = ListenerLimits::load(&self.paths().config_dir.join("listener.json"))?;
         let entries = self.tracker_entries();
         let resolver = self.resolver();
+        let registry = self.registry().clone();
         let trackers = tokio::task::spawn_blocking(move || {
             entries
                 .into_iter()
@@ -41,6 +43,7 @@ impl Engine {
                     Ok(HookTracker {
                         name: e.name.clone(),
                         provider: e.kind.clone(),
+                        webhook: registry.factory(&e.kind).and_then(|f| f.webhook()),
                         secret,
                         accept_unsigned: e.sync.accept_unsigned_webhooks,
                         timestamp_tolerance_s: Some(300),

@@ -246,3 +246,38 @@ mod webhook_tests {
         }
     }
 }
+
+#[cfg(test)]
+mod spec_tests {
+    use super::*;
+    use sr_tracker::{Rejection, TrackerFactory};
+
+    /// GitHub's documented example ("Validating webhook deliveries").
+    #[test]
+    fn deliveries_are_checked_the_way_github_signs_them() {
+        let spec = GitHubFactory::default()
+            .webhook()
+            .expect("GitHub has webhooks");
+        let h: &[(&str, &str)] = &[
+            (
+                "X-Hub-Signature-256",
+                "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
+            ),
+            ("X-GitHub-Event", "issues"),
+            ("X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958"),
+        ];
+        let secret = b"It's a Secret to Everybody";
+        assert_eq!(spec.verify(h, secret, b"Hello, World!", 0, None), Ok(()));
+        assert_eq!(
+            spec.verify(h, secret, b"Hello, World?", 0, None),
+            Err(Rejection::Mismatch)
+        );
+        assert_eq!(spec.event_name(h, None), "issues");
+        assert_eq!(
+            spec.delivery_id(h, b""),
+            "72d3162e-cc78-11e3-81ab-4c9367dc0958"
+        );
+        assert_eq!(spec.form_field, Some("payload"));
+        assert!(GitHubFactory::default().login().is_some());
+    }
+}

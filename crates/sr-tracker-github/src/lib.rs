@@ -37,6 +37,9 @@ pub use webhook::parse as parse_webhook;
 pub const KIND: &str = "github";
 /// The provider's name in messages.
 const PROVIDER: &str = "GitHub";
+/// An issue or comment body is at most 65,536 characters; a longer one is
+/// refused with 422 "body is too long (maximum is 65536 characters)".
+pub const BODY_LIMIT: usize = 65_536;
 
 /// One GitHub repository as a tracker.
 #[derive(Debug)]

@@ -30,6 +30,10 @@ impl IssueTracker for GitHubTracker {
         Some(self.http.budget())
     }
 
+    fn body_limit(&self) -> usize {
+        crate::BODY_LIMIT
+    }
+
     async fn initialize(&self) -> Result<()> {
         Ok(())
     }

@@ -250,3 +250,50 @@ mod webhook_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod spec_tests {
+    use super::*;
+    use sr_tracker::{Rejection, TrackerFactory};
+
+    /// GitLab signs with the Standard Webhooks scheme when the hook has a
+    /// signing token (the example is the scheme's own), else sends the
+    /// secret token as it is.
+    #[test]
+    fn deliveries_are_checked_the_way_gitlab_signs_them() {
+        let spec = GitLabFactory::default()
+            .webhook()
+            .expect("GitLab has webhooks");
+        let signed: &[(&str, &str)] = &[
+            ("webhook-id", "msg_p5jXN8AQM9LWM0D4loKWxJek"),
+            ("webhook-timestamp", "1614265330"),
+            (
+                "webhook-signature",
+                "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+            ),
+            ("X-Gitlab-Event", "Issue Hook"),
+            ("X-Gitlab-Event-UUID", "uuid-1"),
+            ("Idempotency-Key", "key-1"),
+        ];
+        let secret = b"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        let body = br#"{"test": 2432232314}"#;
+        assert_eq!(
+            spec.verify(signed, secret, body, 1_614_265_330, Some(300)),
+            Ok(())
+        );
+        assert_eq!(
+            spec.verify(signed, secret, body, 1_614_265_330 + 600, Some(300)),
+            Err(Rejection::Stale(300))
+        );
+        assert_eq!(spec.event_name(signed, None), "Issue Hook");
+        assert_eq!(spec.delivery_id(signed, body), "key-1");
+        let token: &[(&str, &str)] = &[("X-Gitlab-Token", "tok"), ("X-Gitlab-Event-UUID", "u")];
+        assert_eq!(spec.verify(token, b"tok", body, 0, None), Ok(()));
+        assert_eq!(
+            spec.verify(token, b"other", body, 0, None),
+            Err(Rejection::Mismatch)
+        );
+        assert_eq!(spec.delivery_id(token, body), "u");
+        assert_eq!(spec.form_field, None);
+    }
+}

@@ -29,6 +29,11 @@ pub use webhook::parse as parse_webhook;
 pub const KIND: &str = "gitlab";
 /// The provider's name in messages.
 const PROVIDER: &str = "GitLab";
+/// An issuable's description is at most 1 megabyte (GitLab's development
+/// guide "Issuable-like Rails models", and the API docs change
+/// gitlab-org/gitlab!18617: "1 megabyte, which is 1,048,576"). Rails
+/// validates the length of the string, in characters.
+pub const BODY_LIMIT: usize = 1_048_576;
 
 /// One GitLab project as a tracker.
 #[derive(Debug)]

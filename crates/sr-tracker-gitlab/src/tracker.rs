@@ -54,6 +54,10 @@ impl IssueTracker for GitLabTracker {
         Some(self.http.budget())
     }
 
+    fn body_limit(&self) -> usize {
+        crate::BODY_LIMIT
+    }
+
     async fn initialize(&self) -> Result<()> {
         Ok(())
     }

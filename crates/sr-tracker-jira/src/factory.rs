@@ -268,3 +268,34 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod spec_tests {
+    use super::*;
+    use sr_tracker::{Rejection, TrackerFactory};
+
+    /// Jira signs admin webhooks like WebSub: `X-Hub-Signature: sha256=`
+    /// and the hex HMAC-SHA256 of the body (RFC 4231's test case 2 here);
+    /// the event is named in the body.
+    #[test]
+    fn deliveries_are_checked_the_way_jira_signs_them() {
+        let spec = JiraFactory::default().webhook().expect("Jira has webhooks");
+        let h: &[(&str, &str)] = &[
+            (
+                "X-Hub-Signature",
+                "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+            ),
+            ("X-Atlassian-Webhook-Identifier", "42"),
+        ];
+        let body = b"what do ya want for nothing?";
+        assert_eq!(spec.verify(h, b"Jefe", body, 0, None), Ok(()));
+        assert_eq!(
+            spec.verify(h, b"jefe", body, 0, None),
+            Err(Rejection::Mismatch)
+        );
+        assert!(spec.event_in_body());
+        let parsed = serde_json::json!({"webhookEvent": "jira:issue_updated"});
+        assert_eq!(spec.event_name(h, Some(&parsed)), "jira:issue_updated");
+        assert_eq!(spec.delivery_id(h, body), "42");
+    }
+}

@@ -45,6 +45,12 @@ pub use webhook::parse as parse_webhook;
 pub const KIND: &str = "jira";
 /// The provider's name in messages.
 const PROVIDER: &str = "Jira";
+/// Jira Cloud: a description or comment is at most 32,767 characters; a
+/// longer one is refused with 400 `CONTENT_LIMIT_EXCEEDED` (Atlassian's
+/// JRACLOUD-78553, JRACLOUD-68949) or "The entered text is too long. It
+/// exceeds the allowed limit of 32,767 characters." The count is of the
+/// text, not of the ADF JSON that carries it over REST v3.
+pub const BODY_LIMIT: usize = 32_767;
 
 /// One Jira project as a tracker.
 #[derive(Debug)]

@@ -23,6 +23,10 @@ impl IssueTracker for JiraTracker {
         &self.info
     }
 
+    fn body_limit(&self) -> usize {
+        crate::BODY_LIMIT
+    }
+
     fn rate_budget(&self) -> Option<RateBudget> {
         Some(self.http.budget())
     }

@@ -43,7 +43,8 @@ pub use retry::RetryPolicy;
 pub use set::TrackerSet;
 pub use tls::{ca_certificates, with_ca_file};
 pub use tracker::{
-    ConnectionReport, IssueTracker, TrackerInfo, WebhookConfig, WebhookRegistration,
+    ConnectionReport, DEFAULT_BODY_LIMIT, IssueTracker, TrackerInfo, WebhookConfig,
+    WebhookRegistration,
 };
 pub use unusable::Unusable;
 pub use webhook::{Rejection, Signature, WebhookSpec};

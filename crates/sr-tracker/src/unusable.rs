@@ -59,17 +59,25 @@ pub fn message(tracker: &str, cause: &Unusable) -> String {
 }
 
 /// `did you mean `x`? ` when one of `candidates` is near enough to `given`
-/// to be a typo of it (optimal string alignment distance, ignoring case,
-/// at most a third of the length plus one), else nothing.
+/// to be a typo of it ([`closest`]), else nothing.
 pub fn did_you_mean(given: &str, candidates: &[String]) -> String {
-    let given_lower = given.to_lowercase();
+    closest(given, candidates.iter().map(String::as_str))
+        .map(|c| format!("did you mean `{c}`? "))
+        .unwrap_or_default()
+}
+
+/// The candidate nearest to `given` by optimal string alignment distance
+/// (insertions, deletions, substitutions and swaps of neighbours each cost
+/// one; case ignored), if it is near enough to be a typo of it: at most a
+/// third of the longer length, plus one. The one did-you-mean of the
+/// workspace (configuration files, rule names, tracker names).
+pub fn closest<'c>(given: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    let given = given.to_lowercase();
     candidates
-        .iter()
-        .map(|c| (strsim::osa_distance(&given_lower, &c.to_lowercase()), c))
+        .map(|c| (strsim::osa_distance(&given, &c.to_lowercase()), c))
         .filter(|(d, c)| *d <= given.chars().count().max(c.chars().count()) / 3 + 1)
         .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| format!("did you mean `{c}`? "))
-        .unwrap_or_default()
+        .map(|(_, c)| c)
 }
 
 #[cfg(test)]

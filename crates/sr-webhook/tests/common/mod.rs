@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use sr_secrets::Secret;
 use sr_store::{Delivery, Store};
+use sr_tracker::webhook::{Signature, WebhookSpec};
 use sr_webhook::{DeliveryHandler, HookTracker, ListenerConfig, RunningListener, WebhookError};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
@@ -43,19 +44,61 @@ pub struct Harness {
     _dir: Option<tempfile::TempDir>,
 }
 
+/// The listener knows no provider: these specs, written here, have the
+/// shapes of GitHub's, GitLab's and Jira's deliveries, so that real
+/// example bodies can be sent the way those providers send them. Each
+/// adapter checks its own spec against its provider's documented examples.
+pub const HUB_SPEC: WebhookSpec = WebhookSpec {
+    signatures: &[Signature::HmacSha256Hex {
+        header: "X-Hub-Signature-256",
+        prefix: "sha256=",
+    }],
+    event_header: Some("X-GitHub-Event"),
+    event_field: None,
+    delivery_id_headers: &["X-GitHub-Delivery"],
+    form_field: Some("payload"),
+};
+
+/// Standard Webhooks, else a shared token.
+pub const TOKEN_SPEC: WebhookSpec = WebhookSpec {
+    signatures: &[
+        Signature::StandardWebhooks,
+        Signature::Token {
+            header: "X-Gitlab-Token",
+        },
+    ],
+    event_header: Some("X-Gitlab-Event"),
+    event_field: None,
+    delivery_id_headers: &["Idempotency-Key", "X-Gitlab-Event-UUID", "webhook-id"],
+    form_field: None,
+};
+
+/// The event named in the body.
+pub const BODY_EVENT_SPEC: WebhookSpec = WebhookSpec {
+    signatures: &[Signature::HmacSha256Hex {
+        header: "X-Hub-Signature",
+        prefix: "sha256=",
+    }],
+    event_header: None,
+    event_field: Some("webhookEvent"),
+    delivery_id_headers: &["X-Atlassian-Webhook-Identifier"],
+    form_field: None,
+};
+
 pub fn trackers() -> Vec<HookTracker> {
-    let t = |name: &str, provider: &str, secret: Option<&str>| HookTracker {
+    let t = |name: &str, provider: &str, spec: WebhookSpec, secret: Option<&str>| HookTracker {
         name: name.into(),
         provider: provider.into(),
+        webhook: Some(spec),
         secret: secret.map(Secret::new),
         accept_unsigned: false,
         timestamp_tolerance_s: Some(300),
     };
     vec![
-        t("GitHub Issues", "github", Some(GH_SECRET)),
-        t("GitLab", "gitlab", Some(GL_TOKEN)),
-        t("Company Jira", "jira", Some(JIRA_SECRET)),
-        t("Unsigned", "github2", None),
+        t("GitHub Issues", "github", HUB_SPEC, Some(GH_SECRET)),
+        t("GitLab", "gitlab", TOKEN_SPEC, Some(GL_TOKEN)),
+        t("Company Jira", "jira", BODY_EVENT_SPEC, Some(JIRA_SECRET)),
+        t("Unsigned", "github2", HUB_SPEC, None),
     ]
 }
 
