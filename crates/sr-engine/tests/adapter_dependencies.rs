@@ -25,12 +25,7 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "dev: the pipeline tests file issues into the store-backed local tracker and wrap it to inject faults; the registry lives in sr-engine, above sr-auto",
     ),
     (
-        "sr-links",
-        "sr-tracker-local",
-        "dev: link tests need a tracker without a network; the registry lives above sr-links",
-    ),
-    (
-        "sr-links",
+        "sr-templates",
         "sr-tracker-jira",
         "dev: checks that a rendered body survives Jira's Markdown-to-ADF converter, which only that adapter has",
     ),
