@@ -1,10 +1,10 @@
 //! Did-you-mean suggestions for misspelt names, through the workspace's
-//! one suggester ([`sr_tracker::unusable::closest`]).
+//! one suggester ([`sr_config::closest`]).
 
 /// `; did you mean "x"?` when one of `expected` is close to `given`, else
 /// `; expected one of a, b, c`.
 pub(crate) fn suggestion<S: AsRef<str>>(given: &str, expected: &[S]) -> String {
-    match sr_tracker::unusable::closest(given, expected.iter().map(AsRef::as_ref)) {
+    match sr_config::closest(given, expected.iter().map(AsRef::as_ref)) {
         Some(best) => format!("; did you mean \"{best}\"?"),
         None if expected.is_empty() => String::new(),
         None => {

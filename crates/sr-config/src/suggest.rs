@@ -1,8 +1,20 @@
 //! Did-you-mean: the expected name nearest to a misspelt one, when it is
-//! near enough to be a typo of it (the workspace's one suggester,
-//! [`sr_tracker::unusable::closest`]).
+//! near enough to be a typo of it. [`closest`] is the workspace's one
+//! suggester (configuration files here; rule, tracker and connection names
+//! above), so that every "did you mean" agrees.
 
-pub(crate) use sr_tracker::unusable::closest;
+/// The candidate nearest to `given` by optimal string alignment distance
+/// (strsim's: insertions, deletions, substitutions and swaps of neighbours
+/// each cost one; case ignored), if it is near enough to be a typo of it:
+/// at most a third of the longer length, plus one.
+pub fn closest<'c>(given: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    let given = given.to_lowercase();
+    candidates
+        .map(|c| (strsim::osa_distance(&given, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= given.chars().count().max(c.chars().count()) / 3 + 1)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
 
 /// "did you mean "x"?" when one expected name is close to `given`, else the
 /// list of expected names, else `otherwise`.
@@ -48,5 +60,9 @@ mod tests {
             assert_eq!(suggestion(given, &fields, "remove it"), expected, "{given}");
         }
         assert_eq!(suggestion("x", &[], "remove it"), "remove it");
+        let near = |given| closest(given, ["github", "gitlab", "local"].into_iter());
+        assert_eq!(near("GitHb"), Some("github"));
+        assert_eq!(near("gtilab"), Some("gitlab"));
+        assert_eq!(near("redmine"), None);
     }
 }

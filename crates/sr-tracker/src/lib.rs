@@ -1,5 +1,6 @@
 //! What every issue-tracker adapter shares: the [`IssueTracker`] trait (the
-//! product spec's adapter interface), tracker configuration entries, the
+//! product spec's adapter interface), tracker configuration entries
+//! (sr-config's, re-exported), the
 //! error type with its user-facing diagnoses, the [`Registry`] that
 //! builds an adapter from a configuration entry by its `type`, and the
 //! HTTP plumbing adapters speak through ([`HttpClient`]: retries, rate-limit
@@ -12,7 +13,6 @@
 
 mod budget;
 pub mod classify;
-mod config;
 #[cfg(feature = "contract")]
 pub mod contract;
 mod error;
@@ -31,9 +31,6 @@ pub mod unusable;
 pub mod webhook;
 
 pub use budget::RateBudget;
-pub use config::{
-    ConflictPolicies, ConflictPolicy, SyncField, SyncMode, SyncSettings, TrackerEntry,
-};
 pub use error::{ErrorKind, TrackerError};
 pub use event::{CommentAction, IssueAction, TrackerEvent, WebhookParseError};
 pub use http::{ApiRequest, ApiResponse, FilePart, HttpClient, HttpSettings, USER_AGENT};
@@ -41,6 +38,11 @@ pub use login::{DeviceLogin, LoginFlow, PendingToken};
 pub use registry::{ConfigField, ProviderInfo, Registry, TrackerFactory};
 pub use retry::RetryPolicy;
 pub use set::TrackerSet;
+/// Entries of trackers.json live in sr-config (below this crate); named
+/// here too so adapters need only this crate.
+pub use sr_config::{
+    ConflictPolicies, ConflictPolicy, SyncField, SyncMode, SyncSettings, TrackerEntry,
+};
 pub use tls::{ca_certificates, with_ca_file};
 pub use tracker::{
     ConnectionReport, DEFAULT_BODY_LIMIT, IssueTracker, TrackerInfo, WebhookConfig,

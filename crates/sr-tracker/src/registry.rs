@@ -193,3 +193,32 @@ impl Registry {
         TrackerSet::new(built).with_unusable(unusable)
     }
 }
+
+/// What sr-config asks while reading trackers.json: the registered types
+/// and each one's strict check of its `config` object.
+impl sr_config::TrackerTypes for Registry {
+    fn known_types(&self) -> Vec<&'static str> {
+        self.kinds().collect()
+    }
+
+    fn check_config(
+        &self,
+        kind: &str,
+        config_json: &str,
+    ) -> Option<std::result::Result<(), serde_json::Error>> {
+        self.factory(kind).map(|f| f.validate(config_json))
+    }
+
+    fn secret_fields(&self, kind: &str) -> Vec<&'static str> {
+        self.factory(kind)
+            .map(|f| {
+                f.info()
+                    .fields
+                    .into_iter()
+                    .filter(|field| field.secret)
+                    .map(|field| field.key)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}

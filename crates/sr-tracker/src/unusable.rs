@@ -59,25 +59,12 @@ pub fn message(tracker: &str, cause: &Unusable) -> String {
 }
 
 /// `did you mean `x`? ` when one of `candidates` is near enough to `given`
-/// to be a typo of it ([`closest`]), else nothing.
+/// to be a typo of it (sr-config's [`sr_config::closest`], the workspace's
+/// one suggester), else nothing.
 pub fn did_you_mean(given: &str, candidates: &[String]) -> String {
-    closest(given, candidates.iter().map(String::as_str))
+    sr_config::closest(given, candidates.iter().map(String::as_str))
         .map(|c| format!("did you mean `{c}`? "))
         .unwrap_or_default()
-}
-
-/// The candidate nearest to `given` by optimal string alignment distance
-/// (insertions, deletions, substitutions and swaps of neighbours each cost
-/// one; case ignored), if it is near enough to be a typo of it: at most a
-/// third of the longer length, plus one. The one did-you-mean of the
-/// workspace (configuration files, rule names, tracker names).
-pub fn closest<'c>(given: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
-    let given = given.to_lowercase();
-    candidates
-        .map(|c| (strsim::osa_distance(&given, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d <= given.chars().count().max(c.chars().count()) / 3 + 1)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
 }
 
 #[cfg(test)]
