@@ -35,6 +35,21 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "dev: sync runs against the validating GitHub mock with shortened retry delays, which only GitHubTracker::new takes",
     ),
     (
+        "sr-webhook",
+        "sr-tracker-github",
+        "dev: the listener's tests send GitHub's published example deliveries, checked with the spec GitHub's adapter hands the engine",
+    ),
+    (
+        "sr-webhook",
+        "sr-tracker-gitlab",
+        "dev: the listener's tests send GitLab's published example deliveries, checked with the spec GitLab's adapter hands the engine",
+    ),
+    (
+        "sr-webhook",
+        "sr-tracker-jira",
+        "dev: the listener's tests send Jira's published example deliveries, checked with the spec Jira's adapter hands the engine",
+    ),
+    (
         "sr-bench",
         "sr-tracker-github",
         "normal, but sr-bench holds only benchmark programs: the sync benchmarks measure the GitHub adapter itself",

@@ -9,7 +9,6 @@
 #![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
 
 use std::net::SocketAddr;
-use std::process::Command;
 use std::sync::Arc;
 
 use sr_engine::{Engine, EngineDeliveries, EngineOptions};
@@ -18,6 +17,7 @@ use sr_model::{IssueDraft, IssueState, Priority};
 use sr_secrets::{Keyring, Resolver};
 use sr_store::{DeliveryStatus, Store};
 use sr_sync::{PollOptions, SyncManager, SyncRequest, SyncStatus};
+use sr_testkit::openssl_hmac_sha256_hex;
 use sr_tracker_fake::{FakeAdapter, FakeFactory, FakeService};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -112,7 +112,7 @@ async fn a_new_tracker_type_needs_one_registry_line() {
     let forged = post(
         listener.local_addr,
         "d-0",
-        &hmac_hex("not-the-secret", &body),
+        &openssl_hmac_sha256_hex("not-the-secret", body.as_bytes()).unwrap(),
         &body,
     )
     .await;
@@ -120,7 +120,7 @@ async fn a_new_tracker_type_needs_one_registry_line() {
     let status = post(
         listener.local_addr,
         "d-1",
-        &hmac_hex(HOOK_SECRET, &body),
+        &openssl_hmac_sha256_hex(HOOK_SECRET, body.as_bytes()).unwrap(),
         &body,
     )
     .await;
@@ -178,27 +178,4 @@ async fn post(addr: SocketAddr, id: &str, signature: &str, body: &str) -> u16 {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0)
-}
-
-/// HMAC-SHA256 in hex, computed by `openssl dgst`, not by our code.
-fn hmac_hex(key: &str, body: &str) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("body");
-    std::fs::write(&path, body).unwrap();
-    let out = Command::new("openssl")
-        .args(["dgst", "-sha256", "-hmac", key, "-r"])
-        .arg(&path)
-        .output()
-        .expect("openssl is installed");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_owned()
 }

@@ -171,16 +171,10 @@ impl Adapter for FakeAdapter {
         )))
     }
 
-    fn mapping(&self, config: &FakeConfig) -> LabelMap {
-        label_map(Some(config))
-    }
+    const WEBHOOK: Option<WebhookSpec> = Some(WEBHOOK);
 
-    fn default_mapping(&self) -> LabelMap {
-        label_map(None)
-    }
-
-    fn webhook(&self) -> Option<WebhookSpec> {
-        Some(WEBHOOK)
+    fn mapping(&self, config: Option<&FakeConfig>) -> LabelMap {
+        label_map(config)
     }
 
     /// `issue` events carry `{"issue": {"number", "title", "body",

@@ -99,13 +99,7 @@ impl IssueTracker for FakeTracker {
                 "title: an issue needs a title",
             ));
         }
-        let plain: Vec<String> = draft
-            .labels
-            .iter()
-            .chain(&self.default_labels)
-            .cloned()
-            .collect();
-        let labels = self.map.outgoing(&plain, draft.priority, None, false);
+        let labels = self.map.for_new_issue(draft, &self.default_labels);
         let mut state = self.service.state();
         let number = state.issues.keys().next_back().map_or(1, |n| n + 1);
         let issue = FakeIssue {

@@ -84,16 +84,10 @@ impl Adapter for GitHub {
         Ok(Arc::new(GitHubTracker::new(name, config, token, None)?))
     }
 
-    fn mapping(&self, config: &GitHubConfig) -> LabelMap {
-        crate::config::label_map(config)
-    }
+    const WEBHOOK: Option<WebhookSpec> = Some(WEBHOOK);
 
-    fn default_mapping(&self) -> LabelMap {
-        crate::config::default_labels()
-    }
-
-    fn webhook(&self) -> Option<WebhookSpec> {
-        Some(WEBHOOK)
+    fn mapping(&self, config: Option<&GitHubConfig>) -> LabelMap {
+        config.map_or_else(crate::config::default_labels, crate::config::label_map)
     }
 
     fn parse_webhook(

@@ -103,15 +103,7 @@ impl IssueTracker for GitHubTracker {
         if draft.title.trim().is_empty() {
             return Err(invalid("title: an issue needs a title"));
         }
-        let plain: Vec<String> = draft
-            .labels
-            .iter()
-            .chain(&self.default_labels)
-            .cloned()
-            .collect();
-        let labels = self
-            .map
-            .outgoing(&plain, draft.priority, draft.issue_type.as_deref(), false);
+        let labels = self.map.for_new_issue(draft, &self.default_labels);
         self.ensure_labels(&labels).await?;
         let req = self
             .request(Method::POST, self.repo_url(&["issues"]), "create issue")

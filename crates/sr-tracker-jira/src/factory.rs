@@ -101,16 +101,10 @@ impl Adapter for Jira {
         Ok(Arc::new(JiraTracker::new(name, config, token, None)?))
     }
 
-    fn mapping(&self, config: &JiraConfig) -> Mapping {
-        Mapping::from_config(config)
-    }
+    const WEBHOOK: Option<WebhookSpec> = Some(WEBHOOK);
 
-    fn default_mapping(&self) -> Mapping {
-        Mapping::default()
-    }
-
-    fn webhook(&self) -> Option<WebhookSpec> {
-        Some(WEBHOOK)
+    fn mapping(&self, config: Option<&JiraConfig>) -> Mapping {
+        config.map_or_else(Mapping::default, Mapping::from_config)
     }
 
     fn parse_webhook(

@@ -35,18 +35,14 @@ pub trait Adapter: Send + Sync + 'static {
         token: &Secret,
     ) -> Result<Arc<dyn IssueTracker>>;
 
-    /// What deliveries to a tracker built from `config` are parsed with.
-    fn mapping(&self, config: &Self::Config) -> Self::Mapping;
-
-    /// What deliveries to a tracker this factory has not built are parsed
-    /// with: the provider's defaults.
-    fn default_mapping(&self) -> Self::Mapping;
-
     /// How the provider signs and names webhook deliveries; `None` for a
     /// type without webhooks.
-    fn webhook(&self) -> Option<WebhookSpec> {
-        None
-    }
+    const WEBHOOK: Option<WebhookSpec> = None;
+
+    /// What deliveries to a tracker built from `config` are parsed with;
+    /// for a tracker this factory has not built (`None`), the provider's
+    /// defaults.
+    fn mapping(&self, config: Option<&Self::Config>) -> Self::Mapping;
 
     /// Normalises one delivery; pure. Types without webhooks answer
     /// `Unknown`.
@@ -139,14 +135,14 @@ impl<A: Adapter> TrackerFactory for ConfigFactory<A> {
         if let Ok(mut m) = self.mappings.lock() {
             m.insert(
                 tracker.info().instance.clone(),
-                self.adapter.mapping(&config),
+                self.adapter.mapping(Some(&config)),
             );
         }
         Ok(tracker)
     }
 
     fn webhook(&self) -> Option<WebhookSpec> {
-        self.adapter.webhook()
+        A::WEBHOOK
     }
 
     fn parse_webhook(
@@ -160,7 +156,7 @@ impl<A: Adapter> TrackerFactory for ConfigFactory<A> {
             .lock()
             .ok()
             .and_then(|m| m.get(&info.instance).cloned())
-            .unwrap_or_else(|| self.adapter.default_mapping());
+            .unwrap_or_else(|| self.adapter.mapping(None));
         self.adapter.parse_webhook(info, &mapping, event, body)
     }
 

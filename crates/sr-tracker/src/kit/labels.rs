@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use sr_model::{IssueState, IssueStatus, Priority};
+use sr_model::{IssueDraft, IssueState, IssueStatus, Priority};
 
 /// The label tables of one tracker.
 #[derive(Debug, Clone, PartialEq)]
@@ -117,6 +117,14 @@ impl LabelMap {
         }
     }
 
+    /// The labels of a new issue: the draft's and the tracker's own
+    /// (`labels` in its configuration), with the draft's priority and type
+    /// as their labels.
+    pub fn for_new_issue(&self, draft: &IssueDraft, configured: &[String]) -> Vec<String> {
+        let plain: Vec<String> = draft.labels.iter().chain(configured).cloned().collect();
+        self.outgoing(&plain, draft.priority, draft.issue_type.as_deref(), false)
+    }
+
     /// The labels to send: the plain ones plus those standing for
     /// priority, type and "in progress"; repeats (ignoring case) dropped.
     pub fn outgoing(
@@ -211,6 +219,16 @@ mod tests {
         assert_eq!(
             m.outgoing(&[], None, Some("Story"), false),
             Vec::<String>::new()
+        );
+        let draft = IssueDraft {
+            labels: vec!["orders".into()],
+            priority: Some(Priority::P1),
+            issue_type: Some("Bug".into()),
+            ..IssueDraft::new("t", "b")
+        };
+        assert_eq!(
+            m.for_new_issue(&draft, &["db".into(), "Orders".into()]),
+            ["orders", "db", "prio/high", "bug"]
         );
     }
 }
