@@ -13,7 +13,9 @@ use async_trait::async_trait;
 use sr_secrets::{Secret, SecretRef};
 use sr_store::Delivery;
 use sr_tracker::{TrackerEvent, WebhookConfig, WebhookRegistration};
-use sr_webhook::{DeliveryHandler, HookTracker, ListenerConfig, ListenerLimits, WebhookError};
+use sr_webhook::{
+    DeliveryHandler, HookTracker, ListenerConfig, ListenerLimits, RunningListener, WebhookError,
+};
 
 use crate::{Engine, EngineError};
 
@@ -58,6 +60,18 @@ impl Engine {
             limits,
             trackers,
         })
+    }
+
+    /// Starts the webhook listener on `addr` with [`Engine::listener_config`],
+    /// its deliveries stored in the engine's store and applied by
+    /// [`EngineDeliveries`].
+    pub async fn start_listener(
+        self: &Arc<Self>,
+        addr: SocketAddr,
+    ) -> Result<RunningListener, EngineError> {
+        let config = self.listener_config(addr).await?;
+        let store = self.store().clone();
+        Ok(sr_webhook::start(config, store, EngineDeliveries::new(self.clone())).await?)
     }
 
     /// Applies one normalised event to the cache.

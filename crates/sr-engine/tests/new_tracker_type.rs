@@ -1,9 +1,9 @@
 //! A tracker type this build does not ship, added with one registry line,
-//! is used by everything that uses trackers: `tracker list` and `tracker
-//! test` (the engine's statuses and the link manager's connection test),
-//! `issue create` (create and link), the webhook listener (its spec and
-//! parser, through the registry) and sync (a manual run, as `sync run`
-//! starts it). The type is `sr-tracker-fake`, built on the adapter kit; no
+//! is used by everything that uses trackers, through the engine services
+//! the CLI calls: `tracker list` (`tracker_statuses`), `tracker test`
+//! (`test_configured_tracker`), `issue create` (`create_issue`), `serve`'s
+//! webhook listener (`start_listener`: the type's spec and parser, through
+//! the registry) and `sync run` (`sync_manager`). The type is `sr-tracker-fake`, built on the adapter kit; no
 //! crate but this test names it. The store is a real PostgreSQL database.
 
 #![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
@@ -11,12 +11,11 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use sr_engine::{Engine, EngineDeliveries, EngineOptions};
-use sr_links::LinkOptions;
+use sr_engine::{Engine, EngineOptions};
 use sr_model::{IssueDraft, IssueState, Priority};
 use sr_secrets::{Keyring, Resolver};
 use sr_store::{DeliveryStatus, Store};
-use sr_sync::{PollOptions, SyncManager, SyncRequest, SyncStatus};
+use sr_sync::{SyncRequest, SyncStatus};
 use sr_testkit::openssl_hmac_sha256_hex;
 use sr_tracker_fake::{FakeAdapter, FakeFactory, FakeService};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -75,7 +74,7 @@ async fn a_new_tracker_type_needs_one_registry_line() {
     );
 
     // `tracker test`
-    let report = engine.links().test_connection("Fake").await.unwrap();
+    let report = engine.test_configured_tracker("Fake").await.unwrap();
     assert_eq!(report.user.as_deref(), Some("fake-user"));
 
     // `issue create`: the configured label stands for the priority.
@@ -83,28 +82,17 @@ async fn a_new_tracker_type_needs_one_registry_line() {
         priority: Some(Priority::P1),
         ..IssueDraft::new("Orders lost an index", "found by drift")
     };
-    let (created, _) = engine
-        .links()
-        .create_and_link(None, &draft, "Fake", &LinkOptions::manual("tester"))
-        .await
-        .unwrap();
+    let (created, _) = engine.create_issue(None, &draft, "Fake").await.unwrap();
     assert_eq!(created.key().to_string(), "fake:demo:1");
     assert_eq!(created.reference.priority, Some(Priority::P1));
     assert_eq!(service.issue(1).unwrap().labels, ["db", "urgent"]);
 
     // Webhooks: the listener verifies with the type's spec and the engine
     // parses with the type's parser, both found through the registry.
-    let config = engine
-        .listener_config(SocketAddr::from(([127, 0, 0, 1], 0)))
+    let listener = engine
+        .start_listener(SocketAddr::from(([127, 0, 0, 1], 0)))
         .await
         .unwrap();
-    let listener = sr_webhook::start(
-        config,
-        engine.store().clone(),
-        EngineDeliveries::new(engine.clone()),
-    )
-    .await
-    .unwrap();
     let mut finished = listener.subscribe();
     let body = serde_json::json!({"issue": {"number": 1, "title": "Orders lost two indexes",
         "labels": ["db", "urgent", "doing"], "updated_at": chrono::Utc::now()}})
@@ -140,13 +128,8 @@ async fn a_new_tracker_type_needs_one_registry_line() {
         i.title = "Orders index restored".into();
         i.closed = true;
     });
-    let manager = SyncManager::new(
-        engine.store().clone(),
-        engine.links().trackers(),
-        PollOptions::default(),
-    );
-    manager.configure(&engine.tracker_entries());
-    let op = manager
+    let op = engine
+        .sync_manager()
         .start(SyncRequest::manual("Fake", "tester").full())
         .unwrap()
         .finished()
