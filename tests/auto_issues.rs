@@ -123,17 +123,19 @@ fn count(rows: &[Value], action: &str, status: &str) -> usize {
         .count()
 }
 
-/// The local tracker over the test's store file.
-fn local(
-    dir: &Path,
-    rt: &tokio::runtime::Runtime,
-) -> std::sync::Arc<sr_tracker_local::LocalTracker> {
+/// The local tracker over the test's store file, built through the
+/// engine's registry as the binary builds it.
+fn local(dir: &Path, rt: &tokio::runtime::Runtime) -> std::sync::Arc<dyn IssueTracker> {
     let store = rt
         .block_on(sr_store::Store::open_file(
             &dir.join("data/scratchrobin.db"),
         ))
         .unwrap();
-    sr_tracker_local::LocalTracker::new("Local", "default", &store, "test")
+    let entry = serde_json::from_value(json!({"name": "Local", "type": "local"})).unwrap();
+    let secrets = sr_secrets::Resolver::with_env(|_| None, sr_secrets::Keyring::in_memory());
+    sr_engine::registry(&store, "test")
+        .build(&entry, &secrets)
+        .unwrap()
 }
 
 #[test]

@@ -90,16 +90,10 @@ fn serve(dir: &Path, store: &str, finished: mpsc::Sender<String>) -> Serve {
 
 /// HMAC-SHA256 of the body by `openssl`, an implementation not ours.
 fn sign(body: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("b");
-    std::fs::write(&path, body).unwrap();
-    let out = Command::new("openssl")
-        .args(["dgst", "-sha256", "-hmac", SECRET, "-r"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    let hex = String::from_utf8(out.stdout).unwrap();
-    format!("sha256={}", hex.split_whitespace().next().unwrap())
+    format!(
+        "sha256={}",
+        sr_testkit::openssl_hmac_sha256_hex(SECRET, body).unwrap()
+    )
 }
 
 /// Sends one delivery; true when it was acknowledged with a 2xx.

@@ -182,7 +182,7 @@ fn device_sign_in_outcomes() {
 }
 
 #[test]
-fn only_github_trackers_sign_in() {
+fn only_types_with_a_sign_in_sign_in() {
     let dir = tempfile::tempdir().unwrap();
     setup(dir.path(), "gh", "http://127.0.0.1:9");
     let out = cli(
@@ -191,7 +191,19 @@ fn only_github_trackers_sign_in() {
     );
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("GitHub only"), "{stderr}");
+    assert!(
+        stderr.contains("is a local tracker, which has no sign-in here")
+            && stderr.contains("signs in trackers of type github only"),
+        "{stderr}"
+    );
+    // The client id: from --client-id, else the variable the type names.
+    let out = cli(dir.path(), &["tracker", "login", "gh"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("pass --client-id or set SCRATCHROBIN_GITHUB_CLIENT_ID"),
+        "{stderr}"
+    );
     let out = cli(
         dir.path(),
         &["tracker", "login", "Nope", "--client-id", "x"],

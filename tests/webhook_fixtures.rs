@@ -44,23 +44,6 @@ fn fixtures(kind: &str) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-fn hmac_hex(key: &str, body: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("b");
-    std::fs::write(&path, body).unwrap();
-    let out = Command::new("openssl")
-        .args(["dgst", "-sha256", "-hmac", key, "-r"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_owned()
-}
-
 fn post(addr: &str, path: &str, headers: &[(&str, String)], body: &[u8]) -> u16 {
     let mut s = TcpStream::connect(addr).unwrap();
     let mut head = format!(
@@ -189,7 +172,10 @@ fn every_published_payload_is_accepted_and_processed() {
             ("X-GitHub-Delivery", format!("gh-{i}")),
             (
                 "X-Hub-Signature-256",
-                format!("sha256={}", hmac_hex(GH_SECRET, &body)),
+                format!(
+                    "sha256={}",
+                    sr_testkit::openssl_hmac_sha256_hex(GH_SECRET, &body).unwrap()
+                ),
             ),
         ];
         assert_eq!(

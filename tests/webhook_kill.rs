@@ -73,21 +73,9 @@ fn serve(dir: &Path) -> Server {
 
 /// HMAC-SHA256 of the body by `openssl`, an implementation not ours.
 fn sign(body: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("b");
-    std::fs::write(&path, body).unwrap();
-    let out = Command::new("openssl")
-        .args(["dgst", "-sha256", "-hmac", SECRET, "-r"])
-        .arg(&path)
-        .output()
-        .unwrap();
     format!(
         "sha256={}",
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .split_whitespace()
-            .next()
-            .unwrap()
+        sr_testkit::openssl_hmac_sha256_hex(SECRET, body).unwrap()
     )
 }
 

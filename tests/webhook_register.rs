@@ -139,21 +139,9 @@ fn register_keeps_the_secret_in_the_keyring_and_serve_verifies_with_it() {
 }
 
 fn openssl_sign(key: &str, body: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("b");
-    std::fs::write(&path, body).unwrap();
-    let out = Command::new("openssl")
-        .args(["dgst", "-sha256", "-hmac", key, "-r"])
-        .arg(&path)
-        .output()
-        .unwrap();
     format!(
         "sha256={}",
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .split_whitespace()
-            .next()
-            .unwrap()
+        sr_testkit::openssl_hmac_sha256_hex(key, body).unwrap()
     )
 }
 

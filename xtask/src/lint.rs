@@ -1,6 +1,7 @@
-//! `cargo xtask lint`: the rules of ../shared/DESIGN.md that a compiler
-//! does not check, read from `cargo metadata`, then clippy with warnings
-//! denied. `cargo xtask test` runs it first.
+//! `cargo xtask lint [-p CRATE…]`: the rules of ../shared/DESIGN.md that a
+//! compiler does not check, read from `cargo metadata`, then clippy with
+//! warnings denied (over the workspace, or the crates named).
+//! `cargo xtask test` runs it first, clippy over the crates it tests.
 //!
 //! The rules, over each workspace crate's normal (not dev) dependencies:
 //! - layers: core ← data ← trackers / channels ← services ← app; a crate
@@ -123,8 +124,9 @@ pub fn violations(edges: &[Edge]) -> Vec<String> {
     out
 }
 
-/// Runs the rules, then clippy; returns the exit code.
-pub fn lint() -> Result<i32> {
+/// Runs the rules, then clippy over `packages` (`-p CRATE` arguments; the
+/// workspace when empty); returns the exit code.
+pub fn lint(packages: &[String]) -> Result<i32> {
     let text = sh::read(cargo().args(["metadata", "--format-version", "1", "--no-deps"]))
         .context("cargo metadata failed")?;
     let metadata: Value = serde_json::from_str(&text).context("cargo metadata's output")?;
@@ -139,7 +141,7 @@ pub fn lint() -> Result<i32> {
         );
     }
     eprintln!("xtask lint: dependency rules hold");
-    let status = clippy().status().context("running cargo clippy")?;
+    let status = sh::status(&mut clippy(packages))?;
     if !status.success() {
         eprintln!("xtask lint: clippy found warnings (denied)");
         return Ok(status.code().unwrap_or(1));
@@ -147,17 +149,33 @@ pub fn lint() -> Result<i32> {
     Ok(0)
 }
 
-fn clippy() -> Command {
+fn clippy(packages: &[String]) -> Command {
     let mut cmd = cargo();
-    cmd.args([
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]);
+    cmd.arg("clippy");
+    if packages.is_empty() {
+        cmd.arg("--workspace");
+    } else {
+        cmd.args(packages);
+    }
+    cmd.args(["--all-targets", "--", "-D", "warnings"]);
     cmd
+}
+
+/// The package selection among a test run's `args` (`-p X`, `-pX`,
+/// `--package X`, `--package=X`, `--workspace`), for clippy to check what
+/// the run tests; nothing after `--`.
+pub fn package_args(args: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut words = args.iter().take_while(|a| *a != "--");
+    while let Some(a) = words.next() {
+        if a == "-p" || a == "--package" {
+            out.push(a.clone());
+            out.extend(words.next().cloned());
+        } else if a == "--workspace" || a.starts_with("--package=") || a.starts_with("-p") {
+            out.push(a.clone());
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -166,6 +184,23 @@ mod tests {
 
     fn edge(c: &str, d: &str, kind: Option<&str>) -> Edge {
         (c.into(), d.into(), kind.map(str::to_owned))
+    }
+
+    #[test]
+    fn clippy_checks_what_the_tests_run() {
+        let words = |s: &str| s.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+        for (args, expected) in [
+            ("", ""),
+            ("-p sr-store links", "-p sr-store"),
+            (
+                "-psr-store --package=sr-db --package sr-ui",
+                "-psr-store --package=sr-db --package sr-ui",
+            ),
+            ("--workspace filter", "--workspace"),
+            ("-p sr-store -- -p sr-ui", "-p sr-store"),
+        ] {
+            assert_eq!(package_args(&words(args)), words(expected), "{args}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //!
 //! - `cargo xtask test [ARGS…]`: every test, against real servers.
 //! - `cargo xtask bench [NAME] [-- ARGS…]`: the benchmark programs.
+//! - `cargo xtask lint [-p CRATE…]`: DESIGN.md's dependency rules, clippy.
 
 mod bench;
 mod lint;
@@ -22,7 +23,7 @@ use anyhow::{Result, bail};
 const USAGE: &str = "\
 usage: cargo xtask test [ARGS…]             run every test (ARGS go to the runners: -p CRATE, a filter, …)
        cargo xtask bench [NAME] [-- ARGS…]  run one bench (or all) in release mode
-       cargo xtask lint                     the dependency rules of DESIGN.md, then clippy (warnings denied)
+       cargo xtask lint [-p CRATE…]         the dependency rules of DESIGN.md, then clippy (warnings denied)
        cargo xtask servers                  start the test servers, print their variables, keep them until Enter or Ctrl-C";
 
 /// The workspace root (xtask's parent directory).
@@ -74,7 +75,7 @@ fn dispatch(args: &[String]) -> Result<i32> {
             bench::bench(name, extra)
         }
         Some("servers") => servers::hold(),
-        Some("lint") => lint::lint(),
+        Some("lint") => lint::lint(&args[1..]),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             Ok(0)

@@ -1,5 +1,7 @@
 //! `cargo xtask test [ARGS…]`: every test of the workspace, against real
-//! servers. Installs what is missing, starts one PostgreSQL and one MariaDB
+//! servers, after `cargo xtask lint` (the dependency rules, then clippy over
+//! the crates tested; a broken rule fails the run, and the tests still run
+//! so that one report says everything). Installs what is missing, starts one PostgreSQL and one MariaDB
 //! for the run (and the TLS-only pair and the SSH bastion), runs nextest (or `cargo test` without it) and the doc tests,
 //! stops the servers and ends on one `summary: N passed, N failed` line.
 //! ARGS go to both runners (`-p sr-store`, a test name filter, …); without
@@ -10,7 +12,7 @@ use anyhow::Result;
 use crate::servers::{Needs, Servers};
 use crate::sh::{self, Outcome};
 use crate::tally::Tally;
-use crate::{cargo, setup};
+use crate::{cargo, lint, setup};
 
 /// Whether `args` pick packages themselves.
 pub fn selects_packages(args: &[String]) -> bool {
@@ -40,6 +42,13 @@ pub fn runner_args(base: &[&str], args: &[String]) -> Vec<String> {
 
 /// Runs the tests; returns the exit code for the process.
 pub fn test(args: &[String]) -> Result<i32> {
+    let lint_code = match lint::lint(&lint::package_args(args)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("xtask lint: {e:#}");
+            1
+        }
+    };
     setup::ensure_packages(setup::PACKAGES)?;
     let servers = Servers::start(Needs {
         postgres: true,
@@ -69,8 +78,16 @@ pub fn test(args: &[String]) -> Result<i32> {
     servers.stop();
 
     let mut total = Tally::default();
-    let mut code = 0;
+    let mut code = lint_code;
     eprintln!("\nxtask test:");
+    eprintln!(
+        "  lint      {}",
+        if lint_code == 0 {
+            "ok"
+        } else {
+            "FAILED (see `xtask lint:` above)"
+        }
+    );
     for line in &server_lines {
         eprintln!("  server    {line}");
     }

@@ -93,7 +93,7 @@ fn wait_to_be_killed(at: &str) -> ! {
 }
 
 fn worker(engine: &Engine) -> OutboxWorker {
-    let w = OutboxWorker::new(engine.links().clone(), engine.actor());
+    let w = engine.outbox_worker();
     if crash_point("after-send") {
         w.after_send(|_| wait_to_be_killed("after-send"))
     } else {
@@ -165,7 +165,7 @@ fn exit(report: &WorkReport) -> ExitCode {
 pub async fn outbox_cmd(engine: &Engine, command: OutboxCommand) -> anyhow::Result<ExitCode> {
     match command {
         OutboxCommand::List { limit, json } => {
-            let rows = engine.store().outbox(limit).await?;
+            let rows = engine.outbox(limit).await?;
             if json {
                 output::json(&rows)?;
             } else if rows.is_empty() {

@@ -208,16 +208,19 @@ pub enum TrackerCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Sign a GitHub tracker in through GitHub's device flow: prints a code
-    /// to enter on GitHub, then keeps the token in the OS keyring.
+    /// Sign a tracker in through the sign-in its type offers (an OAuth
+    /// device flow): prints a code to enter on the provider's page, then
+    /// keeps the token in the OS keyring.
     Login {
         name: String,
         /// The client id of the OAuth app to sign in through (its settings
-        /// must allow the device flow).
-        #[arg(long, env = "SCRATCHROBIN_GITHUB_CLIENT_ID")]
-        client_id: String,
-        /// OAuth scopes to ask for (repeat for several).
-        #[arg(long = "scope", default_values_t = [String::from("repo")])]
+        /// must allow the device flow). Unset: the environment variable the
+        /// tracker's type reads, which an error names when it is unset too.
+        #[arg(long)]
+        client_id: Option<String>,
+        /// OAuth scopes to ask for (repeat for several); unset, the ones
+        /// the tracker's type asks for by default.
+        #[arg(long = "scope")]
         scopes: Vec<String>,
         /// Keep the token in the encrypted secrets file (passphrase from
         /// SCRATCHROBIN_SECRETS_PASSPHRASE) instead of the OS keyring.

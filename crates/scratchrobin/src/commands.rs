@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use anyhow::Context;
 use sr_config::Paths;
 use sr_engine::{Engine, EngineOptions};
-use sr_links::LinkOptions;
 use sr_model::{IssueDraft, IssueKey, SearchQuery};
 use tracing::Instrument;
 
@@ -32,7 +31,7 @@ pub fn run(args: Args, paths: Paths) -> anyhow::Result<ExitCode> {
         async move {
             let engine = std::sync::Arc::new(Engine::open(options).await?);
             let result = dispatch(&engine, command).await;
-            engine.store().close().await;
+            engine.close().await;
             result
         }
         .instrument(span),
@@ -85,20 +84,8 @@ async fn dispatch(engine: &std::sync::Arc<Engine>, command: Command) -> anyhow::
             json,
         } => {
             let (links, by_object) = match (object, issue) {
-                (Some(o), _) => (
-                    engine
-                        .links()
-                        .linked_issues(&engine.object(&o).await?)
-                        .await?,
-                    true,
-                ),
-                (None, Some(k)) => (
-                    engine
-                        .links()
-                        .linked_objects(&k.parse::<IssueKey>()?)
-                        .await?,
-                    false,
-                ),
+                (Some(o), _) => (engine.linked_issues(&engine.object(&o).await?).await?, true),
+                (None, Some(k)) => (engine.linked_objects(&k.parse::<IssueKey>()?).await?, false),
                 (None, None) => {
                     anyhow::bail!("give --object CONNECTION:schema.name or --issue KEY")
                 }
@@ -166,7 +153,7 @@ async fn dispatch(engine: &std::sync::Arc<Engine>, command: Command) -> anyhow::
         Command::Outbox { command } => return crate::auto_cmd::outbox_cmd(engine, command).await,
         Command::Webhook { command } => webhook(engine, command).await?,
         Command::Audit { limit, json } => {
-            let entries = engine.store().audit_log(limit).await?;
+            let entries = engine.audit_log(limit).await?;
             if json {
                 output::json(&entries)?;
             } else {
@@ -237,9 +224,9 @@ async fn tracker(engine: &Engine, command: TrackerCommand) -> anyhow::Result<Exi
             client_id,
             scopes,
             encrypted,
-        } => crate::tracker_cmd::login(engine, &name, &client_id, &scopes, encrypted).await,
+        } => crate::tracker_cmd::login(engine, &name, client_id, &scopes, encrypted).await,
         TrackerCommand::Test { name, json } => {
-            let result = engine.links().test_connection(&name).await;
+            let result = engine.test_configured_tracker(&name).await;
             let ok = result.is_ok();
             let until_reboot = engine.tracker_until_reboot(&name).await;
             if json {
@@ -247,13 +234,15 @@ async fn tracker(engine: &Engine, command: TrackerCommand) -> anyhow::Result<Exi
                     Ok(report) => {
                         serde_json::json!({"tracker": name, "ok": true, "report": report})
                     }
-                    Err(sr_links::LinkError::Tracker(e)) => {
-                        serde_json::json!({"tracker": name, "ok": false, "kind": e.kind(), "diagnosis": e.to_string(),
-                            "cause": e.unusable().map(|c| c.code())})
-                    }
-                    Err(e) => {
-                        serde_json::json!({"tracker": name, "ok": false, "kind": "config", "diagnosis": e.to_string()})
-                    }
+                    Err(e) => match e.tracker_error() {
+                        Some(t) => {
+                            serde_json::json!({"tracker": name, "ok": false, "kind": t.kind(), "diagnosis": t.to_string(),
+                                "cause": t.unusable().map(|c| c.code())})
+                        }
+                        None => {
+                            serde_json::json!({"tracker": name, "ok": false, "kind": "config", "diagnosis": e.to_string()})
+                        }
+                    },
                 };
                 if !until_reboot.is_empty() {
                     value["until_reboot"] = serde_json::json!(until_reboot);
@@ -326,10 +315,8 @@ async fn issue(engine: &Engine, command: IssueCommand) -> anyhow::Result<()> {
                 assignees: assignee.into_iter().collect(),
                 project: None,
             };
-            let opts = LinkOptions::manual(engine.actor());
             let (created, link) = engine
-                .links()
-                .create_and_link(object.as_ref(), &draft, &tracker, &opts)
+                .create_issue(object.as_ref(), &draft, &tracker)
                 .await?;
             if json {
                 output::json(&serde_json::json!({"issue": created, "link": link}))?;
@@ -338,7 +325,7 @@ async fn issue(engine: &Engine, command: IssueCommand) -> anyhow::Result<()> {
             }
         }
         IssueCommand::Show { key, json } => {
-            let issue = engine.links().issue(&key.parse::<IssueKey>()?).await?;
+            let issue = engine.issue(&key.parse::<IssueKey>()?).await?;
             if json {
                 output::json(&issue)?;
             } else {
@@ -352,8 +339,7 @@ async fn issue(engine: &Engine, command: IssueCommand) -> anyhow::Result<()> {
                 ..sr_model::IssueUpdate::default()
             };
             let issue = engine
-                .links()
-                .update(&key.parse::<IssueKey>()?, &update)
+                .update_issue(&key.parse::<IssueKey>()?, &update)
                 .await?;
             if json {
                 output::json(&issue)?;
@@ -370,8 +356,7 @@ async fn issue(engine: &Engine, command: IssueCommand) -> anyhow::Result<()> {
                 ..sr_model::IssueUpdate::default()
             };
             let issue = engine
-                .links()
-                .update(&key.parse::<IssueKey>()?, &update)
+                .update_issue(&key.parse::<IssueKey>()?, &update)
                 .await?;
             if json {
                 output::json(&issue)?;
@@ -403,7 +388,7 @@ async fn issue(engine: &Engine, command: IssueCommand) -> anyhow::Result<()> {
                 limit,
                 ..SearchQuery::default()
             };
-            let found = engine.links().search(&tracker, &q).await?;
+            let found = engine.search_issues(&tracker, &q).await?;
             if json {
                 output::json(&found)?;
             } else if found.is_empty() {
@@ -427,10 +412,7 @@ async fn link(engine: &Engine, command: LinkCommand) -> anyhow::Result<()> {
         } => {
             let object = engine.object(&object).await?;
             let key: IssueKey = issue.parse()?;
-            let link = engine
-                .links()
-                .link_object(&object, &key, &LinkOptions::manual(engine.actor()))
-                .await?;
+            let link = engine.link_issue(&object, &key).await?;
             if json {
                 output::json(&link)?;
             } else {
@@ -440,8 +422,7 @@ async fn link(engine: &Engine, command: LinkCommand) -> anyhow::Result<()> {
         LinkCommand::Remove { object, issue } => {
             let object = engine.object(&object).await?;
             engine
-                .links()
-                .unlink(&object, &issue.parse::<IssueKey>()?, engine.actor())
+                .unlink_issue(&object, &issue.parse::<IssueKey>()?)
                 .await?;
             println!("unlinked {} from {issue}", object.name());
         }
@@ -456,7 +437,7 @@ async fn webhook(engine: &Engine, command: WebhookCommand) -> anyhow::Result<()>
             limit,
             json,
         } => {
-            let list = engine.store().deliveries(failed, limit).await?;
+            let list = engine.deliveries(failed, limit).await?;
             if json {
                 output::json(&list)?;
             } else if list.is_empty() {
@@ -477,7 +458,7 @@ async fn webhook(engine: &Engine, command: WebhookCommand) -> anyhow::Result<()>
             }
         }
         WebhookCommand::Replay { id } => {
-            if !engine.store().replay_delivery(id).await? {
+            if !engine.replay_delivery(id).await? {
                 anyhow::bail!("no delivery {id}; list them with `scratchrobin webhook deliveries`");
             }
             println!("delivery {id} queued again");

@@ -3,9 +3,9 @@
 use std::io::Read;
 
 use anyhow::Context;
+use sr_engine::CachedComment;
 use sr_engine::{Engine, IssueComments};
 use sr_model::IssueKey;
-use sr_store::CachedComment;
 
 use crate::output;
 

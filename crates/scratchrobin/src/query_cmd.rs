@@ -14,7 +14,7 @@ use sr_db::perf::{
     self, BenchOptions, BenchReport, CancellationToken, Comparison, StatStatements, Verdict,
 };
 use sr_engine::Engine;
-use sr_store::QueryBaseline;
+use sr_engine::QueryBaseline;
 
 use crate::db_target;
 use crate::output;
@@ -156,8 +156,7 @@ async fn bench(
     on_interrupt.abort();
     let report = result??;
 
-    let store = engine.store();
-    let stored = store
+    let stored = engine
         .query_baseline(&connection, &report.fingerprint)
         .await?;
     let comparison = stored.as_ref().map(|b| BaselineOut {
@@ -175,7 +174,7 @@ async fn bench(
         ),
     });
     if save_baseline {
-        store
+        engine
             .save_query_baseline(&to_baseline(&connection, &report)?)
             .await?;
     }

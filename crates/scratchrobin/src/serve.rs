@@ -6,13 +6,11 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use sr_engine::{Engine, EngineDeliveries};
+use sr_engine::Engine;
 
 pub async fn run(engine: Arc<Engine>, listen: SocketAddr) -> anyhow::Result<ExitCode> {
-    let config = engine.listener_config(listen).await?;
-    let store = engine.store().clone();
-    let engine_for_sync = engine.clone();
-    let listener = sr_webhook::start(config, store, EngineDeliveries::new(engine)).await?;
+    let listener = engine.start_listener(listen).await?;
+    let engine_for_sync = engine;
     // Scripts (and tests) wait for this line to know the port is open.
     println!("listening on {}", listener.local_addr);
     std::io::stdout().flush()?;

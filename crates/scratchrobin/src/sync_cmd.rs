@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use sr_engine::Engine;
 use sr_sync::{
-    PollOptions, SchedulerOptions, SyncManager, SyncOperation, SyncRequest, SyncStatus,
-    TrackerSyncStatus, tracker_sync_statuses,
+    SchedulerOptions, SyncManager, SyncOperation, SyncRequest, SyncStatus, TrackerSyncStatus,
+    tracker_sync_statuses,
 };
 
 use crate::output;
@@ -40,12 +40,7 @@ pub enum SyncCommand {
 }
 
 pub async fn sync_cmd(engine: &Engine, command: SyncCommand) -> anyhow::Result<ExitCode> {
-    let manager = SyncManager::new(
-        engine.store().clone(),
-        engine.links().trackers(),
-        PollOptions::default(),
-    );
-    manager.configure(&engine.tracker_entries());
+    let manager = engine.sync_manager();
     match command {
         SyncCommand::Run {
             tracker,

@@ -1,17 +1,16 @@
-//! `scratchrobin tracker login NAME`: signs a GitHub tracker in through
-//! GitHub's OAuth device flow. It prints the code and the page to enter it
-//! on, waits while GitHub says the sign-in is pending, keeps the token in
-//! the OS keyring (or, with `--encrypted`, the encrypted secrets file) and
-//! writes only the reference into trackers.json (atomically, through the
-//! engine's settings save), warning when the keyring forgets at reboot.
+//! `scratchrobin tracker login NAME`: signs a tracker in through the
+//! sign-in its type offers (the adapter's [`sr_tracker::LoginFlow`], an
+//! OAuth device flow). It prints the code and the page to enter it on,
+//! waits while the provider says the sign-in is pending, keeps the token
+//! in the OS keyring (or, with `--encrypted`, the encrypted secrets file)
+//! and writes only the reference into trackers.json (atomically, through
+//! the engine's settings save), warning when the keyring forgets at reboot.
 
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use serde_json::json;
 use sr_engine::Engine;
 use sr_secrets::SecretRef;
-use sr_tracker_github::device_flow;
 
 /// The keyring entry a tracker's token lives in; the settings dialog names
 /// its entries the same way, so either can replace the other's.
@@ -22,7 +21,7 @@ pub fn keyring_name(tracker: &str) -> String {
 pub async fn login(
     engine: &Engine,
     name: &str,
-    client_id: &str,
+    client_id: Option<String>,
     scopes: &[String],
     encrypted: bool,
 ) -> anyhow::Result<ExitCode> {
@@ -35,12 +34,27 @@ pub async fn login(
             .collect();
         return Err(sr_tracker::TrackerError::not_configured(name, names).into());
     };
-    if entry.kind != sr_tracker_github::KIND {
+    let registry = engine.registry();
+    let Some(flow) = registry.factory(&entry.kind).and_then(|f| f.login()) else {
+        let with_login: Vec<&str> = registry
+            .kinds()
+            .filter(|k| registry.factory(k).is_some_and(|f| f.login().is_some()))
+            .collect();
         bail!(
-            "tracker `{name}` is a {} tracker; `tracker login` signs in to GitHub only (other trackers take a token in trackers.json or the settings dialog)",
-            entry.kind
+            "tracker `{name}` is a {} tracker, which has no sign-in here; `tracker login` signs in trackers of type {} only (other trackers take a token in trackers.json or the settings dialog)",
+            entry.kind,
+            with_login.join(", ")
         );
-    }
+    };
+    let client_id = match client_id {
+        Some(id) => id,
+        None => std::env::var(flow.client_id_env()).map_err(|_| {
+            anyhow::anyhow!(
+                "`tracker login` needs the client id of the OAuth app to sign in through: pass --client-id or set {}",
+                flow.client_id_env()
+            )
+        })?,
+    };
     // Said before the sign-in, so the user can stop and choose again.
     let storage = engine.secret_storage().await;
     if !encrypted && storage.keyring_forgets() {
@@ -49,30 +63,26 @@ pub async fn login(
             sr_engine::until_reboot_note("the token this sign-in gets")
         );
     }
-    let base = entry
-        .config
-        .get("base_url")
-        .and_then(serde_json::Value::as_str)
-        .unwrap_or(sr_tracker_github::DEFAULT_BASE_URL);
-    let api = sr_tracker::reqwest::Url::parse(base)
-        .with_context(|| format!("tracker `{name}`: config.base_url `{base}` is not a URL"))?;
-    let web = device_flow::web_root(&api);
-    let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
-    let code = device_flow::start(&web, client_id, &scopes).await?;
+    let scopes: Vec<&str> = if scopes.is_empty() {
+        flow.default_scopes().to_vec()
+    } else {
+        scopes.iter().map(String::as_str).collect()
+    };
+    let login = flow.start(name, &entry.config, &client_id, &scopes).await?;
     println!(
         "Open {} and enter the code {} (it expires in {} minutes).",
-        code.verification_uri,
-        code.user_code,
-        code.expires_in.div_ceil(60)
+        login.verification_uri,
+        login.user_code,
+        login.expires_in.as_secs().div_ceil(60)
     );
-    let token = device_flow::wait_for_token(&web, client_id, &code).await?;
+    let token = login.token.await?;
     let entry_name = keyring_name(name);
     let reference = if encrypted {
         SecretRef::Encrypted(entry_name.clone())
     } else {
         SecretRef::Keyring(entry_name.clone())
     };
-    entry.config["auth"] = json!({"type": "personal_token", "token": reference});
+    flow.store_token(&mut entry.config, reference.clone());
     engine
         .save_trackers(file, vec![(reference.clone(), token)])
         .await

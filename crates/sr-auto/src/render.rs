@@ -3,7 +3,7 @@
 //! removed, cut to the tracker's limit, ending with the fingerprint marker.
 
 use serde_json::Value;
-use sr_templates::{RenderedIssue, body_limit, strip_rows};
+use sr_templates::{RenderedIssue, strip_rows};
 
 use crate::fingerprint::body_marker;
 use crate::rules::Rule;
@@ -58,12 +58,11 @@ impl AutoIssues {
                 )
             }
         };
-        let provider = self
+        let body_limit = self
             .links
             .trackers()
             .by_name(&rule.tracker)
-            .map(|t| t.info().provider.clone())
-            .unwrap_or_default();
+            .map_or(sr_tracker::DEFAULT_BODY_LIMIT, |t| t.body_limit());
         let mut tail = String::new();
         if let Some(prev) = previous {
             tail.push_str(&format!(
@@ -73,7 +72,7 @@ impl AutoIssues {
         }
         tail.push_str("\n\n");
         tail.push_str(&body_marker(fp));
-        let limit = body_limit(&provider).saturating_sub(tail.chars().count());
+        let limit = body_limit.saturating_sub(tail.chars().count());
         let mut rendered = rendered.fit(limit);
         rendered.body = format!("{}{tail}", rendered.body.trim_end());
         Ok((rendered, note))

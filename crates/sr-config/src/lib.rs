@@ -7,7 +7,10 @@
 //!   bad value, an unknown tracker type or a duplicate name is a
 //!   [`ConfigError`] placed at `FILE:LINE:COLUMN` that says what to write
 //!   instead. Each provider's `config` object is checked by its adapter's
-//!   factory, with the adapter's positions mapped into the file.
+//!   factory, with the adapter's positions mapped into the file: the
+//!   caller hands in the known types as a [`TrackerTypes`] (sr-tracker's
+//!   `Registry` is one), since this crate sits below the trackers.
+//! - [`TrackerEntry`]: one tracker of the file with its [`SyncSettings`].
 //! - [`load_connections`] / [`save_connections`]: `connections.json`, the
 //!   named database connection profiles, read as strictly; a profile's URL
 //!   never holds a password, only a reference to one, and its optional
@@ -19,6 +22,7 @@
 mod atomic;
 mod connections;
 mod diagnose;
+mod entry;
 mod env_check;
 mod error;
 mod paths;
@@ -33,12 +37,16 @@ pub use connections::{
     dialect_name, load_connections, parse_connections, save_connections, split_url_password,
     update_connections,
 };
+pub use entry::{
+    ConflictPolicies, ConflictPolicy, SyncField, SyncMode, SyncSettings, TrackerEntry,
+};
 pub use env_check::{check_env, check_env_text};
 pub use error::{ConfigError, ConfigErrorKind};
 pub use paths::{Paths, ensure_dir, platform_dirs};
 pub use ssh::{SshSettings, expand_home};
+pub use suggest::closest;
 pub use trackers::{
-    LOCAL_TRACKER_NAME, LOCAL_TRACKER_TYPE, TrackersFile, load_trackers, local_entry,
+    LOCAL_TRACKER_NAME, LOCAL_TRACKER_TYPE, TrackerTypes, TrackersFile, load_trackers, local_entry,
     parse_trackers, save_trackers,
 };
 

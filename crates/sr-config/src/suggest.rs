@@ -1,5 +1,20 @@
-//! Did-you-mean: the expected name nearest to a misspelt one, by edit
-//! distance, when it is near enough to be a typo of it.
+//! Did-you-mean: the expected name nearest to a misspelt one, when it is
+//! near enough to be a typo of it. [`closest`] is the workspace's one
+//! suggester (configuration files here; rule, tracker and connection names
+//! above), so that every "did you mean" agrees.
+
+/// The candidate nearest to `given` by optimal string alignment distance
+/// (strsim's: insertions, deletions, substitutions and swaps of neighbours
+/// each cost one; case ignored), if it is near enough to be a typo of it:
+/// at most a third of the longer length, plus one.
+pub fn closest<'c>(given: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    let given = given.to_lowercase();
+    candidates
+        .map(|c| (strsim::osa_distance(&given, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= given.chars().count().max(c.chars().count()) / 3 + 1)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
 
 /// "did you mean "x"?" when one expected name is close to `given`, else the
 /// list of expected names, else `otherwise`.
@@ -20,47 +35,6 @@ pub(crate) fn suggestion(given: &str, expected: &[String], otherwise: &str) -> S
     } else {
         format!("{otherwise}, or use one of {list}")
     }
-}
-
-/// The candidate nearest to `given` by edit distance (ignoring case), if it
-/// is near enough to be a typo of it.
-pub(crate) fn closest<'c>(
-    given: &str,
-    candidates: impl Iterator<Item = &'c str>,
-) -> Option<&'c str> {
-    let given = given.to_lowercase();
-    candidates
-        .map(|c| (edit_distance(&given, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d <= given.chars().count().max(c.chars().count()) / 3 + 1)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-/// Optimal-string-alignment distance: insertions, deletions, substitutions
-/// and swaps of neighbours each cost one.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -86,8 +60,9 @@ mod tests {
             assert_eq!(suggestion(given, &fields, "remove it"), expected, "{given}");
         }
         assert_eq!(suggestion("x", &[], "remove it"), "remove it");
-        assert_eq!(edit_distance("nmae", "name"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        let near = |given| closest(given, ["github", "gitlab", "local"].into_iter());
+        assert_eq!(near("GitHb"), Some("github"));
+        assert_eq!(near("gtilab"), Some("gitlab"));
+        assert_eq!(near("redmine"), None);
     }
 }

@@ -8,8 +8,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sr_secrets::SecretRef;
-use sr_tracker::{Registry, TrackerEntry};
 
+use crate::TrackerEntry;
 use crate::atomic::write_atomically;
 use crate::diagnose::{Doc, describe_node, serde_message, syntax_error};
 use crate::error::{ConfigError, ConfigErrorKind};
@@ -20,6 +20,23 @@ use crate::suggest::closest;
 pub const LOCAL_TRACKER_NAME: &str = "Local";
 /// The `type` of the built-in tracker.
 pub const LOCAL_TRACKER_TYPE: &str = "local";
+
+/// The tracker types a trackers.json may name, and each type's own check
+/// of its `config` object. This crate sits below the trackers, so it asks
+/// through this trait; sr-tracker's `Registry` implements it.
+pub trait TrackerTypes {
+    /// The types known (`type` in trackers.json).
+    fn known_types(&self) -> Vec<&'static str>;
+
+    /// Checks `config_json`, the `config` object of an entry of type
+    /// `kind`, strictly (serde's line and column are placed in the file);
+    /// `None` when `kind` is not known.
+    fn check_config(&self, kind: &str, config_json: &str) -> Option<Result<(), serde_json::Error>>;
+
+    /// The dotted paths in `config` of the type's secret fields
+    /// (`auth.token`), which must be references, never values.
+    fn secret_fields(&self, kind: &str) -> Vec<&'static str>;
+}
 
 /// The contents of `trackers.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,7 +72,7 @@ pub fn local_entry() -> TrackerEntry {
 /// Reads `path`. A missing file means [`TrackersFile::builtin`]; a file
 /// without a tracker of type `local` gets the built-in Local tracker added.
 /// The first problem found is returned; [`parse_trackers`] returns all.
-pub fn load_trackers(path: &Path, registry: &Registry) -> Result<TrackersFile, ConfigError> {
+pub fn load_trackers(path: &Path, types: &dyn TrackerTypes) -> Result<TrackersFile, ConfigError> {
     let text = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(TrackersFile::builtin()),
@@ -78,7 +95,7 @@ pub fn load_trackers(path: &Path, registry: &Registry) -> Result<TrackersFile, C
             ),
         )
     })?;
-    parse_trackers(path, &text, registry).map_err(|errors| {
+    parse_trackers(path, &text, types).map_err(|errors| {
         errors.into_iter().next().unwrap_or_else(|| {
             ConfigError::at_file(ConfigErrorKind::Syntax, path, "the file could not be read")
         })
@@ -90,7 +107,7 @@ pub fn load_trackers(path: &Path, registry: &Registry) -> Result<TrackersFile, C
 pub fn parse_trackers(
     path: &Path,
     text: &str,
-    registry: &Registry,
+    types: &dyn TrackerTypes,
 ) -> Result<TrackersFile, Vec<ConfigError>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
@@ -156,7 +173,7 @@ pub fn parse_trackers(
     let nodes = root.member("trackers").map_or(&[][..], |m| m.value.items());
     for (index, node) in nodes.iter().enumerate() {
         let before = errors.len();
-        let Some(entry) = check_entry(&doc, index, node, registry, &mut errors) else {
+        let Some(entry) = check_entry(&doc, index, node, types, &mut errors) else {
             continue;
         };
         let name_at = value_start(node, &["name"]);
@@ -201,7 +218,7 @@ fn check_entry(
     doc: &Doc<'_>,
     index: usize,
     node: &Node,
-    registry: &Registry,
+    types: &dyn TrackerTypes,
     errors: &mut Vec<ConfigError>,
 ) -> Option<TrackerEntry> {
     // serde would read an array as a struct, field by field; the format
@@ -220,7 +237,7 @@ fn check_entry(
     if errors.len() > before {
         return None;
     }
-    check_secrets(doc, node, registry, errors);
+    check_secrets(doc, node, types, errors);
     if errors.len() > before {
         return None;
     }
@@ -243,9 +260,12 @@ fn check_entry(
             ),
         ));
     }
-    match registry.factory(&entry.kind) {
+    let config = node
+        .member("config")
+        .map(|c| (&doc.text[c.value.start..c.value.end], c.value.start));
+    match types.check_config(&entry.kind, config.map_or("{}", |(text, _)| text)) {
         None => {
-            let known: Vec<&str> = registry.kinds().collect();
+            let known = types.known_types();
             let guess = closest(&entry.kind, known.iter().copied())
                 .map(|k| format!("did you mean \"{k}\"? "))
                 .unwrap_or_default();
@@ -263,25 +283,17 @@ fn check_entry(
                 ),
             ));
         }
-        Some(factory) => match node.member("config") {
-            Some(config) => {
-                let text = &doc.text[config.value.start..config.value.end];
-                if let Err(e) = factory.validate(text) {
-                    errors.push(doc.serde_error(&e, text, config.value.start));
-                }
-            }
-            None => {
-                if let Err(e) = factory.validate("{}") {
-                    errors.push(doc.error_at(
-                        ConfigErrorKind::MissingField,
-                        node.start,
-                        format!(
-                            "{tracker} has no \"config\" and type \"{}\" needs one ({e}); add \"config\": {{ ... }} as config/trackers.example.json shows",
-                            entry.kind
-                        ),
-                    ));
-                }
-            }
+        Some(Ok(())) => {}
+        Some(Err(e)) => match config {
+            Some((text, start)) => errors.push(doc.serde_error(&e, text, start)),
+            None => errors.push(doc.error_at(
+                ConfigErrorKind::MissingField,
+                node.start,
+                format!(
+                    "{tracker} has no \"config\" and type \"{}\" needs one ({e}); add \"config\": {{ ... }} as config/trackers.example.json shows",
+                    entry.kind
+                ),
+            )),
         },
     }
     if entry.sync.poll_interval_minutes == 0 {
@@ -300,15 +312,18 @@ fn check_entry(
 /// the `config` fields its provider marks secret) on its own, so that a
 /// plain-text secret is reported at the secret itself: serde_json places
 /// the error of a nested value at the end of the enclosing object.
-fn check_secrets(doc: &Doc<'_>, node: &Node, registry: &Registry, errors: &mut Vec<ConfigError>) {
+fn check_secrets(
+    doc: &Doc<'_>,
+    node: &Node,
+    types: &dyn TrackerTypes,
+    errors: &mut Vec<ConfigError>,
+) {
     let mut paths = vec![vec!["sync".to_owned(), "webhook_secret".to_owned()]];
     let kind = find(node, &["type"]).and_then(|t| t.string(doc.text));
-    if let Some(factory) = kind.and_then(|k| registry.factory(&k).cloned()) {
-        for field in factory.info().fields.into_iter().filter(|f| f.secret) {
-            let mut path = vec!["config".to_owned()];
-            path.extend(field.key.split('.').map(str::to_owned));
-            paths.push(path);
-        }
+    for field in kind.map(|k| types.secret_fields(&k)).unwrap_or_default() {
+        let mut path = vec!["config".to_owned()];
+        path.extend(field.split('.').map(str::to_owned));
+        paths.push(path);
     }
     for path in paths {
         let keys: Vec<&str> = path.iter().map(String::as_str).collect();

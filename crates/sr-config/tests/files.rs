@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use sr_config::{
     ConfigErrorKind, LOCAL_TRACKER_NAME, TrackersFile, load_trackers, local_entry, save_trackers,
 };
+use sr_config::{SyncMode, TrackerEntry};
 use sr_secrets::{Keyring, Resolver, Secret, SecretRef};
-use sr_tracker::{SyncMode, TrackerEntry};
 
 fn example_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/trackers.example.json")

@@ -123,6 +123,17 @@ impl Engine {
         resolver: Arc<Resolver>,
     ) -> Result<Engine, EngineError> {
         let registry = registry(&store, &options.actor);
+        Engine::with_registry(options, store, resolver, registry).await
+    }
+
+    /// [`Engine::with_store`] with the tracker types of `registry`: a test
+    /// adds a type this build does not ship to [`crate::registry`]'s.
+    pub async fn with_registry(
+        options: EngineOptions,
+        store: Store,
+        resolver: Arc<Resolver>,
+        registry: Registry,
+    ) -> Result<Engine, EngineError> {
         let file = sr_config::load_trackers(&options.paths.trackers_file(), &registry)?;
         let connections = crate::connections::Registry::new(crate::connections::read_profiles(
             &options.paths.connections_file(),

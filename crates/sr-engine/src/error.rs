@@ -74,3 +74,16 @@ pub enum EngineError {
     #[error("the engine has stopped")]
     Stopped,
 }
+
+impl EngineError {
+    /// The tracker's own error when a tracker call failed, directly or
+    /// through the link manager: its kind and cause for JSON answers.
+    pub fn tracker_error(&self) -> Option<&sr_tracker::TrackerError> {
+        match self {
+            EngineError::Tracker(e) | EngineError::Links(sr_links::LinkError::Tracker(e)) => {
+                Some(e)
+            }
+            _ => None,
+        }
+    }
+}

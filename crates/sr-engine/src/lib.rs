@@ -2,7 +2,9 @@
 //! trackers through the adapter registry, opens user databases, and offers
 //! the operations the GUI and the CLI share.
 //!
-//! The CLI calls [`Engine`] directly from its own runtime. The GUI talks to
+//! The CLI calls [`Engine`] directly from its own runtime, through the
+//! same services the GUI's commands run (never the store or the link
+//! manager itself). The GUI talks to
 //! an [`EngineHandle`]: it sends [`Command`]s and drains [`Event`]s, so its
 //! thread never waits on a database or a tracker.
 
@@ -17,9 +19,11 @@ mod db_jobs;
 mod dispatch;
 mod engine;
 mod error;
+mod issues;
 pub mod monitoring;
 mod outbox_loop;
 mod query;
+mod records;
 mod registry;
 mod request;
 mod schema_change;
@@ -56,7 +60,7 @@ pub use request::{Answer, Failure, FailureKind, Request, RequestId};
 pub use schema_change::{SchemaImpact, impact_markdown};
 pub use secrets::{SecretStorage, until_reboot_note};
 pub use settings::{IssueDraftText, PendingSecret};
-pub use sr_store::{CachedComment, StoreChange};
+pub use sr_store::{CachedComment, QueryBaseline, StoreChange};
 pub use sync::EngineSync;
 pub use sync_ops::{
     ConflictEntry, PROGRESS_EVERY, ProgressThrottle, StartedSync, SyncCommand, SyncEvent,

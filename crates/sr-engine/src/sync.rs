@@ -143,6 +143,22 @@ impl std::fmt::Debug for EngineSync {
     }
 }
 
+impl Engine {
+    /// A sync manager over the trackers as built now, configured with
+    /// every tracker of trackers.json: for one run started by hand (`sync
+    /// run`) and the trackers' sync status. The background sync has its
+    /// own ([`EngineSync`]).
+    pub fn sync_manager(&self) -> SyncManager {
+        let manager = SyncManager::new(
+            self.store().clone(),
+            self.links().trackers(),
+            PollOptions::default(),
+        );
+        manager.configure(&self.tracker_entries());
+        manager
+    }
+}
+
 impl EngineSync {
     /// Starts a poll job for every enabled, pulling, non-local tracker in
     /// trackers.json as loaded now, the sync-log pruner, and the database

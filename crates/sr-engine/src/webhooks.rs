@@ -13,13 +13,16 @@ use async_trait::async_trait;
 use sr_secrets::{Secret, SecretRef};
 use sr_store::Delivery;
 use sr_tracker::{TrackerEvent, WebhookConfig, WebhookRegistration};
-use sr_webhook::{DeliveryHandler, HookTracker, ListenerConfig, ListenerLimits, WebhookError};
+use sr_webhook::{
+    DeliveryHandler, HookTracker, ListenerConfig, ListenerLimits, RunningListener, WebhookError,
+};
 
 use crate::{Engine, EngineError};
 
 impl Engine {
     /// The listener's configuration: from trackers.json every enabled
-    /// tracker, its `sync.webhook_secret` resolved (a secret that cannot
+    /// tracker with its type's webhook spec from the registry, its
+    /// `sync.webhook_secret` resolved (a secret that cannot
     /// be resolved is an error naming the tracker, not an open door), and
     /// the limits of `CONFIG_DIR/listener.json` (the shipped ones when it
     /// is missing).
@@ -27,6 +30,7 @@ impl Engine {
         let limits = ListenerLimits::load(&self.paths().config_dir.join("listener.json"))?;
         let entries = self.tracker_entries();
         let resolver = self.resolver();
+        let registry = self.registry().clone();
         let trackers = tokio::task::spawn_blocking(move || {
             entries
                 .into_iter()
@@ -41,6 +45,7 @@ impl Engine {
                     Ok(HookTracker {
                         name: e.name.clone(),
                         provider: e.kind.clone(),
+                        webhook: registry.factory(&e.kind).and_then(|f| f.webhook()),
                         secret,
                         accept_unsigned: e.sync.accept_unsigned_webhooks,
                         timestamp_tolerance_s: Some(300),
@@ -55,6 +60,18 @@ impl Engine {
             limits,
             trackers,
         })
+    }
+
+    /// Starts the webhook listener on `addr` with [`Engine::listener_config`],
+    /// its deliveries stored in the engine's store and applied by
+    /// [`EngineDeliveries`].
+    pub async fn start_listener(
+        self: &Arc<Self>,
+        addr: SocketAddr,
+    ) -> Result<RunningListener, EngineError> {
+        let config = self.listener_config(addr).await?;
+        let store = self.store().clone();
+        Ok(sr_webhook::start(config, store, EngineDeliveries::new(self.clone())).await?)
     }
 
     /// Applies one normalised event to the cache.

@@ -1,42 +1,15 @@
-//! How long an issue body may be at each provider, and cutting a body to
-//! fit with a note that says so (a body the tracker refuses would lose the
+//! Cutting an issue body to the tracker's limit
+//! (`IssueTracker::body_limit`, which each adapter knows) with a note that
+//! says so (a body the tracker refuses would lose the
 //! whole issue; a cut one loses only its tail, and says where).
 //!
 //! The limits count characters (Unicode scalar values), which is what the
 //! providers' own messages speak of; cutting by bytes could split a
 //! character.
 
-/// GitHub: an issue or comment body is at most 65,536 characters; a longer
-/// one is refused with 422 "body is too long (maximum is 65536
-/// characters)".
-pub const GITHUB_BODY_LIMIT: usize = 65_536;
-
-/// GitLab: an issuable's description is at most 1 megabyte (GitLab's
-/// development guide "Issuable-like Rails models", and the API docs change
-/// gitlab-org/gitlab!18617: "1 megabyte, which is 1,048,576"). Rails
-/// validates the length of the string, in characters.
-pub const GITLAB_BODY_LIMIT: usize = 1_048_576;
-
-/// Jira Cloud: a description or comment is at most 32,767 characters; a
-/// longer one is refused with 400 `CONTENT_LIMIT_EXCEEDED` (Atlassian's
-/// JRACLOUD-78553, JRACLOUD-68949) or "The entered text is too long. It
-/// exceeds the allowed limit of 32,767 characters." The count is of the
-/// text, not of the ADF JSON that carries it over REST v3.
-pub const JIRA_BODY_LIMIT: usize = 32_767;
-
 /// A title longer than this is cut with `…`: Jira's summary holds 255
 /// characters, the strictest of the providers, and a title is read whole.
 pub const TITLE_LIMIT: usize = 255;
-
-/// The body limit of the tracker kind `kind` (`"github"`, `"gitlab"`,
-/// `"jira"`); other kinds get Jira's, the smallest, which fits everywhere.
-pub fn body_limit(kind: &str) -> usize {
-    match kind {
-        "github" => GITHUB_BODY_LIMIT,
-        "gitlab" => GITLAB_BODY_LIMIT,
-        _ => JIRA_BODY_LIMIT,
-    }
-}
 
 /// Cuts `body` to at most `limit_chars` characters, note included, and
 /// says whether it cut. The cut falls at the end of a line when one is
@@ -162,18 +135,6 @@ mod tests {
             ("``inline``", None),
         ] {
             assert_eq!(open_fence(text).as_deref(), expected, "{text:?}");
-        }
-    }
-
-    #[test]
-    fn limits_per_kind() {
-        for (kind, limit) in [
-            ("github", 65_536),
-            ("gitlab", 1_048_576),
-            ("jira", 32_767),
-            ("redmine", 32_767),
-        ] {
-            assert_eq!(body_limit(kind), limit, "{kind}");
         }
     }
 }

@@ -88,7 +88,7 @@ pub struct RenderedIssue {
 
 impl RenderedIssue {
     /// The issue with its body cut to `limit_chars` (see
-    /// [`crate::limits::body_limit`]), with a note when it was cut.
+    /// `sr_tracker::IssueTracker::body_limit`), with a note when it was cut.
     pub fn fit(mut self, limit_chars: usize) -> RenderedIssue {
         let (body, cut) = truncate_body(&self.body, limit_chars);
         self.body = body;

@@ -13,7 +13,7 @@ mod adf_rules;
 use std::path::PathBuf;
 
 use serde_json::Value;
-use sr_templates::{RenderedIssue, Templates, limits, strip_rows, template_sample};
+use sr_templates::{RenderedIssue, Templates, strip_rows, template_sample};
 
 /// The pipeline an auto-issue goes through, up to the tracker call.
 fn render(templates: &Templates, name: &str) -> RenderedIssue {
@@ -26,7 +26,7 @@ fn render(templates: &Templates, name: &str) -> RenderedIssue {
     templates
         .render_issue(name, &data)
         .unwrap_or_else(|e| panic!("{name} renders: {e}"))
-        .fit(limits::JIRA_BODY_LIMIT)
+        .fit(sr_tracker_jira::BODY_LIMIT)
 }
 
 fn snapshot_path(name: &str) -> PathBuf {
@@ -120,9 +120,9 @@ fn a_huge_event_is_cut_to_jira_size_and_still_converts_to_valid_adf() {
     let issue = templates
         .render_issue("drift_detection", &event)
         .expect("renders")
-        .fit(limits::JIRA_BODY_LIMIT);
+        .fit(sr_tracker_jira::BODY_LIMIT);
     assert!(issue.truncated);
-    assert!(issue.body.chars().count() <= limits::JIRA_BODY_LIMIT);
+    assert!(issue.body.chars().count() <= sr_tracker_jira::BODY_LIMIT);
     assert!(
         issue.body.contains("characters are shown"),
         "the note is there"

@@ -18,7 +18,8 @@
 //! an OpenSSH bastion the same way ([`tls_servers`], [`ssh_bastion`]; the
 //! variables are in `fixtures`), with certificates from a throwaway
 //! [`TestCa`]. The Redmine adapter's tests get a real Redmine
-//! ([`redmine`], [`RedmineServer`]).
+//! ([`redmine`], [`RedmineServer`]). Webhook tests sign deliveries with
+//! [`openssl_hmac_sha256_hex`], an HMAC that is not ours.
 //!
 //! Without the default `db` feature the crate is std-only and offers just
 //! the servers ([`PgServer`], [`MariaDbServer`]) and [`free_port`]: that is
@@ -39,6 +40,7 @@ mod postgres;
 mod process;
 #[cfg(unix)]
 mod redmine;
+mod sign;
 #[cfg(unix)]
 mod sshd;
 #[cfg(unix)]
@@ -61,6 +63,7 @@ pub use mariadb::MariaDbServer;
 pub use postgres::PgServer;
 #[cfg(unix)]
 pub use redmine::{REDMINE_KEY_ENV, REDMINE_URL_ENV, RedmineFixture, RedmineServer, redmine};
+pub use sign::openssl_hmac_sha256_hex;
 #[cfg(unix)]
 pub use sshd::{SshServer, ssh_keygen};
 #[cfg(unix)]

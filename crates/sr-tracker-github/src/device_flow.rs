@@ -5,18 +5,71 @@
 //! The polling honours GitHub's answers: `authorization_pending` (keep
 //! waiting), `slow_down` (wait longer: the new `interval`, or five seconds
 //! more), `expired_token`, `access_denied`, and a disabled device flow.
-//! Storing the token (in the keyring) is the caller's business.
+//! Storing the token (in the keyring) is the caller's business; the
+//! [`DeviceFlow`] is this flow as GitHub's [`LoginFlow`].
 
 use std::time::Duration;
 
+use async_trait::async_trait;
 use serde::Deserialize;
 use serde_json::json;
-use sr_secrets::Secret;
+use sr_secrets::{Secret, SecretRef};
 use sr_tracker::reqwest::header::{ACCEPT, HeaderValue};
 use sr_tracker::reqwest::{Method, Url};
-use sr_tracker::{ApiRequest, HttpClient, HttpSettings, Result, TrackerError};
+use sr_tracker::{
+    ApiRequest, DeviceLogin, HttpClient, HttpSettings, LoginFlow, Result, TrackerError,
+};
 
-use crate::PROVIDER;
+use crate::{DEFAULT_BASE_URL, PROVIDER};
+
+/// `scratchrobin tracker login` for GitHub trackers: the device flow
+/// against the tracker's server, the token kept as its `personal_token`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeviceFlow;
+
+#[async_trait]
+impl LoginFlow for DeviceFlow {
+    fn client_id_env(&self) -> &'static str {
+        "SCRATCHROBIN_GITHUB_CLIENT_ID"
+    }
+
+    /// `repo`: issues of private repositories too.
+    fn default_scopes(&self) -> &'static [&'static str] {
+        &["repo"]
+    }
+
+    async fn start(
+        &self,
+        tracker: &str,
+        config: &serde_json::Value,
+        client_id: &str,
+        scopes: &[&str],
+    ) -> Result<DeviceLogin> {
+        let base = config
+            .get("base_url")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or(DEFAULT_BASE_URL);
+        let api = Url::parse(base).map_err(|e| {
+            TrackerError::config(
+                tracker,
+                format!("config.base_url `{base}` is not a URL: {e}"),
+            )
+        })?;
+        let web = web_root(&api);
+        let code = start(&web, client_id, scopes).await?;
+        let client_id = client_id.to_owned();
+        Ok(DeviceLogin {
+            user_code: code.user_code.clone(),
+            verification_uri: code.verification_uri.clone(),
+            expires_in: Duration::from_secs(code.expires_in),
+            token: Box::pin(async move { wait_for_token(&web, &client_id, &code).await }),
+        })
+    }
+
+    fn store_token(&self, config: &mut serde_json::Value, token: SecretRef) {
+        config["auth"] = json!({"type": "personal_token", "token": token});
+    }
+}
 
 /// What the user is shown, and what the poll needs.
 #[derive(Debug, Clone, Deserialize)]

@@ -1,25 +1,44 @@
-//! Builds GitHub trackers from trackers.json entries.
+//! GitHub as a tracker type: its settings fields, how a tracker is built
+//! from its configuration, how its webhooks are signed and parsed, and its
+//! device-flow sign-in. The kit's [`ConfigFactory`] does the rest.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use sr_secrets::Resolver;
+use sr_secrets::Secret;
+use sr_tracker::kit::{Adapter, ConfigFactory, LabelMap, fields};
+use sr_tracker::webhook::{Signature, WebhookSpec};
 use sr_tracker::{
-    ConfigField, IssueTracker, ProviderInfo, Result, TrackerEntry, TrackerError, TrackerFactory,
+    ConfigField, IssueTracker, LoginFlow, ProviderInfo, Result, TrackerEvent, TrackerInfo,
+    WebhookParseError,
 };
-use sr_tracker::{TrackerEvent, TrackerInfo, WebhookParseError};
 
-use crate::{Auth, GitHubConfig, GitHubTracker, KIND, Mapping};
+use crate::{GitHubConfig, GitHubTracker, KIND};
 
-/// Registered by the engine: `type: "github"`. Remembers each built
-/// tracker's label mapping, so that webhook deliveries read priorities and
-/// types the way that tracker is configured.
-#[derive(Debug, Clone, Default)]
-pub struct GitHubFactory {
-    mappings: Arc<Mutex<HashMap<String, Mapping>>>,
-}
+/// Registered by the engine: `type: "github"`.
+pub type GitHubFactory = ConfigFactory<GitHub>;
 
-impl TrackerFactory for GitHubFactory {
+/// GitHub Issues, as the kit's [`Adapter`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GitHub;
+
+/// `X-Hub-Signature-256: sha256=<hex>`, `X-GitHub-Event`,
+/// `X-GitHub-Delivery`; a form-encoded delivery carries the JSON in
+/// `payload`.
+const WEBHOOK: WebhookSpec = WebhookSpec {
+    signatures: &[Signature::HmacSha256Hex {
+        header: "X-Hub-Signature-256",
+        prefix: "sha256=",
+    }],
+    event_header: Some("X-GitHub-Event"),
+    event_field: None,
+    delivery_id_headers: &["X-GitHub-Delivery"],
+    form_field: Some("payload"),
+};
+
+impl Adapter for GitHub {
+    type Config = GitHubConfig;
+    type Mapping = LabelMap;
+
     fn info(&self) -> ProviderInfo {
         let field = ConfigField::text;
         ProviderInfo {
@@ -40,83 +59,57 @@ impl TrackerFactory for GitHubFactory {
                     false,
                     "The repository's name (`database-schema`).",
                 ),
-                ConfigField::choice(
-                    "auth.type",
-                    "Sign-in",
-                    &["personal_token"],
-                    "personal_token",
+                fields::personal_token(
                     "`personal_token`: a personal access token (classic or fine-grained), or one from `scratchrobin tracker login`.",
                 ),
-                field(
-                    "auth.token",
-                    "Token",
-                    true,
-                    true,
+                fields::token(
                     "A fine-grained token with Issues read and write on the repository, or a classic token with the `repo` scope.",
                 ),
-                field(
-                    "base_url",
+                fields::base_url(
                     "API URL",
-                    false,
                     false,
                     "https://api.github.com unless set; https://HOST/api/v3 for GitHub Enterprise Server.",
                 ),
-                field(
-                    "labels",
-                    "Labels",
-                    false,
-                    false,
-                    "Labels added to every issue ScratchRobin creates.",
-                ),
+                fields::labels(),
             ],
         }
     }
 
-    fn validate(&self, config_json: &str) -> std::result::Result<(), serde_json::Error> {
-        let config = serde_json::from_str::<GitHubConfig>(config_json)?;
-        match &config.ca_file {
-            Some(path) => sr_tracker::ca_certificates(path)
-                .map(drop)
-                .map_err(<serde_json::Error as serde::de::Error>::custom),
-            None => Ok(()),
-        }
+    fn build(
+        &self,
+        name: &str,
+        config: &GitHubConfig,
+        token: &Secret,
+    ) -> Result<Arc<dyn IssueTracker>> {
+        Ok(Arc::new(GitHubTracker::new(name, config, token, None)?))
     }
 
-    fn build(&self, entry: &TrackerEntry, secrets: &Resolver) -> Result<Arc<dyn IssueTracker>> {
-        let config: GitHubConfig = serde_json::from_value(entry.config.clone())
-            .map_err(|e| TrackerError::config(&entry.name, e.to_string()))?;
-        let Auth::PersonalToken { token } = &config.auth;
-        let token = secrets
-            .resolve(token)
-            .map_err(|e| TrackerError::secret(&entry.name, "config.auth.token", e))?;
-        let tracker = GitHubTracker::new(&entry.name, &config, &token, None)?;
-        if let Ok(mut m) = self.mappings.lock() {
-            m.insert(tracker.info.instance.clone(), Mapping::from_config(&config));
-        }
-        Ok(Arc::new(tracker))
+    const WEBHOOK: Option<WebhookSpec> = Some(WEBHOOK);
+
+    fn mapping(&self, config: Option<&GitHubConfig>) -> LabelMap {
+        config.map_or_else(crate::config::default_labels, crate::config::label_map)
     }
 
     fn parse_webhook(
         &self,
         info: &TrackerInfo,
+        mapping: &LabelMap,
         event: &str,
         body: &[u8],
     ) -> std::result::Result<TrackerEvent, WebhookParseError> {
-        let map = self
-            .mappings
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&info.instance).cloned())
-            .unwrap_or_default();
-        crate::webhook::parse(info, &map, event, body)
+        crate::webhook::parse(info, mapping, event, body)
+    }
+
+    fn login(&self) -> Option<Arc<dyn LoginFlow>> {
+        Some(Arc::new(crate::device_flow::DeviceFlow))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sr_secrets::Keyring;
-    use sr_tracker::ErrorKind;
+    use sr_secrets::{Keyring, Resolver};
+    use sr_tracker::{ErrorKind, TrackerEntry, TrackerFactory};
 
     fn entry(config: serde_json::Value) -> TrackerEntry {
         serde_json::from_value(
@@ -215,7 +208,8 @@ mod tests {
 #[cfg(test)]
 mod webhook_tests {
     use super::*;
-    use sr_secrets::Keyring;
+    use sr_secrets::{Keyring, Resolver};
+    use sr_tracker::{TrackerEntry, TrackerFactory};
 
     #[test]
     fn deliveries_use_the_built_trackers_labels() {
@@ -244,5 +238,40 @@ mod webhook_tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod spec_tests {
+    use super::*;
+    use sr_tracker::{Rejection, TrackerFactory};
+
+    /// GitHub's documented example ("Validating webhook deliveries").
+    #[test]
+    fn deliveries_are_checked_the_way_github_signs_them() {
+        let spec = GitHubFactory::default()
+            .webhook()
+            .expect("GitHub has webhooks");
+        let h: &[(&str, &str)] = &[
+            (
+                "X-Hub-Signature-256",
+                "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
+            ),
+            ("X-GitHub-Event", "issues"),
+            ("X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958"),
+        ];
+        let secret = b"It's a Secret to Everybody";
+        assert_eq!(spec.verify(h, secret, b"Hello, World!", 0, None), Ok(()));
+        assert_eq!(
+            spec.verify(h, secret, b"Hello, World?", 0, None),
+            Err(Rejection::Mismatch)
+        );
+        assert_eq!(spec.event_name(h, None), "issues");
+        assert_eq!(
+            spec.delivery_id(h, b""),
+            "72d3162e-cc78-11e3-81ab-4c9367dc0958"
+        );
+        assert_eq!(spec.form_field, Some("payload"));
+        assert!(GitHubFactory::default().login().is_some());
     }
 }

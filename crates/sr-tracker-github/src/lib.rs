@@ -24,19 +24,22 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 
 use sr_secrets::Secret;
-use sr_tracker::http::sensitive;
-use sr_tracker::reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue};
+use sr_tracker::kit::{self, LabelMap};
+use sr_tracker::reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use sr_tracker::reqwest::{Method, Url};
 use sr_tracker::{ApiRequest, HttpClient, HttpSettings, Result, TrackerError, TrackerInfo};
 
-pub use config::{Auth, DEFAULT_BASE_URL, GitHubConfig, Mapping};
-pub use factory::GitHubFactory;
+pub use config::{DEFAULT_BASE_URL, GitHubConfig};
+pub use factory::{GitHub, GitHubFactory};
 pub use webhook::parse as parse_webhook;
 
 /// The provider type in trackers.json.
 pub const KIND: &str = "github";
 /// The provider's name in messages.
 const PROVIDER: &str = "GitHub";
+/// An issue or comment body is at most 65,536 characters; a longer one is
+/// refused with 422 "body is too long (maximum is 65536 characters)".
+pub const BODY_LIMIT: usize = 65_536;
 
 /// One GitHub repository as a tracker.
 #[derive(Debug)]
@@ -46,7 +49,7 @@ pub struct GitHubTracker {
     owner: String,
     repo: String,
     default_labels: Vec<String>,
-    map: Mapping,
+    map: LabelMap,
     /// Label names known to exist (lower case), loaded on first need.
     known_labels: Mutex<Option<HashSet<String>>>,
 }
@@ -70,20 +73,24 @@ impl GitHubTracker {
             }
         }
         let base = config.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
-        let base_url = Url::parse(base)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
-            .ok_or_else(|| bad(format!("config.base_url `{base}` is not an http(s) URL; use {DEFAULT_BASE_URL} or https://HOST/api/v3")))?;
+        let base_url = kit::base_url(
+            name,
+            base,
+            &format!("{DEFAULT_BASE_URL} or https://HOST/api/v3"),
+        )?;
         // GitHub asks for serial requests and a second between writes.
-        let mut settings = settings.unwrap_or_else(|| HttpSettings {
-            max_concurrent: 1,
-            write_spacing: std::time::Duration::from_secs(1),
-            ..HttpSettings::new(PROVIDER, base_url.clone())
-        });
-        settings.provider = PROVIDER.into();
-        settings.base_url = base_url.clone();
-        settings.ca_file = config.ca_file.clone();
-        let mut headers = HeaderMap::new();
+        let mut settings = kit::http_settings(
+            PROVIDER,
+            &base_url,
+            config.ca_file.as_deref(),
+            settings,
+            |s| HttpSettings {
+                max_concurrent: 1,
+                write_spacing: std::time::Duration::from_secs(1),
+                ..s
+            },
+        );
+        let headers = &mut settings.headers;
         headers.insert(
             ACCEPT,
             HeaderValue::from_static("application/vnd.github+json"),
@@ -92,19 +99,13 @@ impl GitHubTracker {
             "x-github-api-version",
             HeaderValue::from_static("2022-11-28"),
         );
-        let auth = sensitive(&format!("Bearer {}", token.expose()))
-            .map_err(|_| bad("the token holds characters a header cannot carry; copy it again without spaces or line breaks".into()))?;
+        let auth = kit::credential(name, &format!("Bearer {}", token.expose()))?;
         headers.insert(AUTHORIZATION, auth);
-        settings.headers.extend(headers);
         let http = HttpClient::new(settings)?;
-        let host = base_url.host_str().unwrap_or_default();
-        let (site, web) = if host == "api.github.com" {
+        let (site, web) = if base_url.host_str() == Some("api.github.com") {
             ("github.com".to_owned(), "https://github.com".to_owned())
         } else {
-            let site = match base_url.port() {
-                Some(p) => format!("{host}:{p}"),
-                None => host.to_owned(),
-            };
+            let site = kit::host_port(&base_url);
             (site.clone(), format!("{}://{site}", base_url.scheme()))
         };
         Ok(GitHubTracker {
@@ -118,7 +119,7 @@ impl GitHubTracker {
             owner: config.owner.clone(),
             repo: config.repo.clone(),
             default_labels: config.labels.clone(),
-            map: Mapping::from_config(config),
+            map: config::label_map(config),
             known_labels: Mutex::new(None),
         })
     }
@@ -140,15 +141,7 @@ impl GitHubTracker {
 
     /// The issue number in an id (`7`, `#7`), or a validation error.
     fn number(&self, id: &str) -> Result<u64> {
-        id.trim()
-            .trim_start_matches('#')
-            .parse::<u64>()
-            .map_err(|_| TrackerError::Validation {
-                provider: PROVIDER.into(),
-                errors: vec![format!(
-                    "`{id}` is not a GitHub issue number; write it as 123 or #123"
-                )],
-            })
+        kit::issue_number(PROVIDER, id, "GitHub issue number")
     }
 
     fn issue_what(&self, n: u64) -> String {

@@ -17,10 +17,7 @@ use crate::wire::{self, WireComment, WireHook, WireIssue, WireLabel, WireRepo, W
 use crate::{GitHubTracker, PROVIDER};
 
 fn invalid(message: &str) -> TrackerError {
-    TrackerError::Validation {
-        provider: PROVIDER.into(),
-        errors: vec![message.to_owned()],
-    }
+    TrackerError::invalid(PROVIDER, message)
 }
 
 #[async_trait]
@@ -31,6 +28,10 @@ impl IssueTracker for GitHubTracker {
 
     fn rate_budget(&self) -> Option<RateBudget> {
         Some(self.http.budget())
+    }
+
+    fn body_limit(&self) -> usize {
+        crate::BODY_LIMIT
     }
 
     async fn initialize(&self) -> Result<()> {
@@ -102,19 +103,7 @@ impl IssueTracker for GitHubTracker {
         if draft.title.trim().is_empty() {
             return Err(invalid("title: an issue needs a title"));
         }
-        let plain: Vec<String> = draft
-            .labels
-            .iter()
-            .chain(&self.default_labels)
-            .cloned()
-            .collect();
-        let labels = wire::outgoing_labels(
-            &plain,
-            draft.priority,
-            draft.issue_type.as_deref(),
-            false,
-            &self.map,
-        );
+        let labels = self.map.for_new_issue(draft, &self.default_labels);
         self.ensure_labels(&labels).await?;
         let req = self
             .request(Method::POST, self.repo_url(&["issues"]), "create issue")
@@ -153,13 +142,9 @@ impl IssueTracker for GitHubTracker {
                 Some(s) => s == IssueState::InProgress,
                 None => now.reference.status.state == IssueState::InProgress,
             };
-            let labels = wire::outgoing_labels(
-                &plain,
-                priority,
-                now.issue_type.as_deref(),
-                in_progress,
-                &self.map,
-            );
+            let labels =
+                self.map
+                    .outgoing(&plain, priority, now.issue_type.as_deref(), in_progress);
             self.ensure_labels(&labels).await?;
             body.insert("labels".into(), json!(labels));
         }

@@ -7,8 +7,8 @@
 use serde::Deserialize;
 use sr_tracker::{CommentAction, IssueAction, TrackerEvent, TrackerInfo, WebhookParseError};
 
-use crate::config::Mapping;
 use crate::wire::{self, WireComment, WireIssue};
+use sr_tracker::kit::LabelMap;
 
 #[derive(Debug, Deserialize)]
 struct Body {
@@ -31,7 +31,7 @@ struct Repository {
 /// `owner/repo`); `map` turns priority and type labels into fields.
 pub fn parse(
     info: &TrackerInfo,
-    map: &Mapping,
+    map: &LabelMap,
     event: &str,
     body: &[u8],
 ) -> Result<TrackerEvent, WebhookParseError> {

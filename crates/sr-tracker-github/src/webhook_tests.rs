@@ -25,12 +25,12 @@ fn info_for(body: &Value) -> TrackerInfo {
     }
 }
 
-fn default_map() -> Mapping {
+fn default_map() -> LabelMap {
     let c: crate::GitHubConfig = serde_json::from_value(
         serde_json::json!({"owner": "o", "repo": "r", "auth": {"type": "personal_token", "token": "${T}"}}),
     )
     .expect("config");
-    Mapping::from_config(&c)
+    crate::config::label_map(&c)
 }
 
 /// Parses every body of `event` and returns a one-line summary of each.

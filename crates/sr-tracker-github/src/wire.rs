@@ -4,12 +4,10 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use sr_model::{
-    Comment, Issue, IssueDraft, IssueRef, IssueState, IssueStatus, Label, Priority, User,
-};
+use sr_model::{Comment, Issue, IssueDraft, IssueRef, Label, User};
 use sr_tracker::TrackerInfo;
 
-use crate::config::Mapping;
+use sr_tracker::kit::LabelMap;
 
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct WireIssue {
@@ -121,73 +119,25 @@ pub(crate) struct WireHookConfig {
 
 /// An issue as the product sees it. Labels that stand for a priority, an
 /// issue type or "in progress" become those fields and leave the label list.
-pub(crate) fn to_issue(w: &WireIssue, info: &TrackerInfo, map: &Mapping, project: &str) -> Issue {
-    let names = w.label_names();
-    let priority = names.iter().find_map(|l| map.priority_of(l));
-    let issue_type = names.iter().find_map(|l| map.type_of(l)).map(str::to_owned);
-    let in_progress = names.iter().any(|l| map.is_in_progress(l));
-    let mut labels: Vec<String> = names.into_iter().filter(|l| !map.is_mapped(l)).collect();
-    labels.sort();
-    labels.dedup();
-    let status = if w.state == "closed" {
-        IssueStatus::closed(w.state_reason.clone())
-    } else if in_progress {
-        IssueStatus {
-            state: IssueState::InProgress,
-            name: "In Progress".into(),
-            resolution: None,
-        }
-    } else {
-        IssueStatus::open()
-    };
+pub(crate) fn to_issue(w: &WireIssue, info: &TrackerInfo, map: &LabelMap, project: &str) -> Issue {
+    let read = map.read(w.label_names());
     Issue {
         reference: IssueRef {
             key: info.key(w.number.to_string()),
             display_key: format!("#{}", w.number),
             url: w.html_url.clone(),
             title: w.title.clone(),
-            status,
-            priority,
-            labels,
+            status: read.status(w.state == "closed", w.state_reason.clone()),
+            priority: read.priority,
+            labels: read.plain,
             assignee: w.assignee.as_ref().map(|a| a.login.clone()),
             created_at: w.created_at,
             updated_at: w.updated_at,
         },
         body: w.body.clone().unwrap_or_default(),
-        issue_type,
+        issue_type: read.issue_type,
         project: Some(project.to_owned()),
     }
-}
-
-/// The labels to send: the plain ones plus those standing for priority,
-/// type and "in progress"; duplicates (ignoring case) dropped.
-pub(crate) fn outgoing_labels(
-    plain: &[String],
-    priority: Option<Priority>,
-    issue_type: Option<&str>,
-    in_progress: bool,
-    map: &Mapping,
-) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut push = |l: &str| {
-        let l = l.trim();
-        if !l.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(l)) {
-            out.push(l.to_owned());
-        }
-    };
-    for l in plain {
-        push(l);
-    }
-    if let Some(p) = priority.and_then(|p| map.priority_labels.get(&p)) {
-        push(p);
-    }
-    if let Some(t) = issue_type.and_then(|t| map.type_labels.get(t)) {
-        push(t);
-    }
-    if in_progress {
-        push(&map.in_progress_label);
-    }
-    out
 }
 
 /// The body of `POST /repos/{owner}/{repo}/issues`.

@@ -20,12 +20,12 @@ fn info() -> TrackerInfo {
     }
 }
 
-fn mapping(extra: Value) -> Mapping {
+fn mapping(extra: Value) -> LabelMap {
     let mut config = serde_json::json!({"owner": "octocat", "repo": "Hello-World", "auth": {"type": "personal_token", "token": "${T}"}});
     if let (Some(c), Some(e)) = (config.as_object_mut(), extra.as_object()) {
         c.extend(e.clone());
     }
-    Mapping::from_config(&serde_json::from_value::<GitHubConfig>(config).expect("config"))
+    crate::config::label_map(&serde_json::from_value::<GitHubConfig>(config).expect("config"))
 }
 
 /// Parses `payload` with `edit` applied and checks the converted issue's
@@ -33,7 +33,7 @@ fn mapping(extra: Value) -> Mapping {
 #[allow(clippy::type_complexity)]
 fn check(
     edit: impl FnOnce(&mut Value),
-    map: &Mapping,
+    map: &LabelMap,
     expected: (
         IssueState,
         Option<&str>,
@@ -174,12 +174,11 @@ fn search_items_and_comments() {
 #[test]
 fn outgoing() {
     let m = mapping(serde_json::json!({"type_labels": {"Bug": "bug"}}));
-    let labels = outgoing_labels(
+    let labels = m.outgoing(
         &["db".into(), "DB".into(), " ".into()],
         Some(Priority::P2),
         Some("Bug"),
         true,
-        &m,
     );
     assert_eq!(labels, ["db", "priority: medium", "bug", "in progress"]);
     for (given, want) in [

@@ -2,10 +2,12 @@
 //! strictly (unknown fields are errors), with the optional mapping tables.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::Deserialize;
 use sr_model::Priority;
 use sr_secrets::SecretRef;
+use sr_tracker::kit::{AdapterConfig, LabelMap, TokenAuth};
 
 /// The public instance.
 pub const DEFAULT_BASE_URL: &str = "https://gitlab.com";
@@ -23,7 +25,9 @@ pub struct GitLabConfig {
     pub ca_file: Option<std::path::PathBuf>,
     /// The project's full path (`group/database`) or numeric id.
     pub project: String,
-    pub auth: Auth,
+    /// A personal, group or project access token with the `api` scope,
+    /// sent as `PRIVATE-TOKEN`.
+    pub auth: TokenAuth,
     /// Labels added to every issue ScratchRobin creates.
     #[serde(default)]
     pub labels: Vec<String>,
@@ -39,73 +43,29 @@ pub struct GitLabConfig {
     pub in_progress_label: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Auth {
-    /// A personal, group or project access token with the `api` scope,
-    /// sent as `PRIVATE-TOKEN`.
-    PersonalToken { token: SecretRef },
-}
+impl AdapterConfig for GitLabConfig {
+    fn token(&self) -> &SecretRef {
+        self.auth.token()
+    }
 
-/// The label tables with their defaults filled in.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Mapping {
-    pub priority_labels: BTreeMap<Priority, String>,
-    pub type_labels: BTreeMap<String, String>,
-    pub in_progress_label: String,
-}
-
-impl Default for Mapping {
-    /// GitLab's scoped-label style: `priority::critical` …
-    /// `priority::lowest`, no type labels, `workflow::in progress`.
-    fn default() -> Self {
-        Mapping {
-            priority_labels: Priority::ALL
-                .into_iter()
-                .map(|p| (p, format!("priority::{}", p.label().to_lowercase())))
-                .collect(),
-            type_labels: BTreeMap::new(),
-            in_progress_label: "workflow::in progress".into(),
-        }
+    fn ca_file(&self) -> Option<&Path> {
+        self.ca_file.as_deref()
     }
 }
 
-impl Mapping {
-    pub fn from_config(c: &GitLabConfig) -> Mapping {
-        let mut m = Mapping::default();
-        m.priority_labels.extend(c.priority_labels.clone());
-        m.type_labels = c.type_labels.clone();
-        if let Some(l) = &c.in_progress_label {
-            m.in_progress_label = l.clone();
-        }
-        m
-    }
+/// GitLab's scoped-label defaults: `priority::critical` …
+/// `priority::lowest`, no type labels, `workflow::in progress`.
+pub fn default_labels() -> LabelMap {
+    LabelMap::with_defaults("priority::", "workflow::in progress")
+}
 
-    pub fn priority_of(&self, label: &str) -> Option<Priority> {
-        self.priority_labels
-            .iter()
-            .find(|(_, l)| l.eq_ignore_ascii_case(label))
-            .map(|(p, _)| *p)
-    }
-
-    pub fn type_of(&self, label: &str) -> Option<&str> {
-        self.type_labels
-            .iter()
-            .find(|(_, l)| l.eq_ignore_ascii_case(label))
-            .map(|(t, _)| t.as_str())
-    }
-
-    pub fn is_in_progress(&self, label: &str) -> bool {
-        self.in_progress_label.eq_ignore_ascii_case(label)
-    }
-
-    /// Whether the label stands for a mapped field rather than being a
-    /// plain label.
-    pub fn is_mapped(&self, label: &str) -> bool {
-        self.priority_of(label).is_some()
-            || self.type_of(label).is_some()
-            || self.is_in_progress(label)
-    }
+/// The label tables of a tracker: its configuration over the defaults.
+pub fn label_map(c: &GitLabConfig) -> LabelMap {
+    default_labels().configured(
+        &c.priority_labels,
+        &c.type_labels,
+        c.in_progress_label.as_deref(),
+    )
 }
 
 #[cfg(test)]
@@ -155,7 +115,7 @@ mod tests {
             r#"{"project": "g/d", "priority_labels": {"P1": "prio::high"}, "auth": {"type": "personal_token", "token": "${T}"}}"#,
         )
         .expect("config");
-        let m = Mapping::from_config(&c);
+        let m = label_map(&c);
         assert_eq!(m.priority_of("prio::high"), Some(Priority::P1));
         assert_eq!(m.priority_of("Priority::Critical"), Some(Priority::P0));
         assert!(m.is_in_progress("Workflow::In Progress"));

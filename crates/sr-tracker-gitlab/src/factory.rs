@@ -1,115 +1,103 @@
-//! Builds GitLab trackers from trackers.json entries.
+//! GitLab as a tracker type: its settings fields, how a tracker is built
+//! from its configuration, and how its webhooks are signed and parsed. The
+//! kit's [`ConfigFactory`] does the rest.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use sr_secrets::Resolver;
+use sr_secrets::Secret;
+use sr_tracker::kit::{Adapter, ConfigFactory, LabelMap, fields};
+use sr_tracker::webhook::{Signature, WebhookSpec};
 use sr_tracker::{
-    ConfigField, IssueTracker, ProviderInfo, Result, TrackerEntry, TrackerError, TrackerEvent,
-    TrackerFactory, TrackerInfo, WebhookParseError,
+    ConfigField, IssueTracker, ProviderInfo, Result, TrackerEvent, TrackerInfo, WebhookParseError,
 };
 
-use crate::{Auth, GitLabConfig, GitLabTracker, KIND, Mapping};
+use crate::{GitLabConfig, GitLabTracker, KIND};
 
-/// Registered by the engine: `type: "gitlab"`. Remembers each built
-/// tracker's label mapping, so that webhook deliveries read priorities and
-/// types the way that tracker is configured.
-#[derive(Debug, Clone, Default)]
-pub struct GitLabFactory {
-    mappings: Arc<Mutex<HashMap<String, Mapping>>>,
-}
+/// Registered by the engine: `type: "gitlab"`.
+pub type GitLabFactory = ConfigFactory<GitLab>;
 
-impl TrackerFactory for GitLabFactory {
+/// GitLab Issues, as the kit's [`Adapter`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GitLab;
+
+/// The Standard Webhooks signature when the delivery carries one, else the
+/// shared token in `X-Gitlab-Token`; the event in `X-Gitlab-Event`; the
+/// delivery id in `Idempotency-Key` (kept across retries), else
+/// `X-Gitlab-Event-UUID`, else `webhook-id`.
+const WEBHOOK: WebhookSpec = WebhookSpec {
+    signatures: &[
+        Signature::StandardWebhooks,
+        Signature::Token {
+            header: "X-Gitlab-Token",
+        },
+    ],
+    event_header: Some("X-Gitlab-Event"),
+    event_field: None,
+    delivery_id_headers: &["Idempotency-Key", "X-Gitlab-Event-UUID", "webhook-id"],
+    form_field: None,
+};
+
+impl Adapter for GitLab {
+    type Config = GitLabConfig;
+    type Mapping = LabelMap;
+
     fn info(&self) -> ProviderInfo {
-        let field = ConfigField::text;
         ProviderInfo {
             kind: KIND,
             display_name: "GitLab Issues",
             fields: vec![
-                field(
-                    "base_url",
+                fields::base_url(
                     "GitLab URL",
-                    false,
                     false,
                     "https://gitlab.com unless set; your instance's address for self-hosted GitLab.",
                 ),
-                field(
+                ConfigField::text(
                     "project",
                     "Project",
                     true,
                     false,
                     "The project's full path (`group/database`) or numeric id.",
                 ),
-                ConfigField::choice(
-                    "auth.type",
-                    "Sign-in",
-                    &["personal_token"],
-                    "personal_token",
+                fields::personal_token(
                     "`personal_token`: a personal, group or project access token with the `api` scope.",
                 ),
-                field(
-                    "auth.token",
-                    "Token",
-                    true,
-                    true,
-                    "A personal, group or project access token with the `api` scope.",
-                ),
-                field(
-                    "labels",
-                    "Labels",
-                    false,
-                    false,
-                    "Labels added to every issue ScratchRobin creates.",
-                ),
+                fields::token("A personal, group or project access token with the `api` scope."),
+                fields::labels(),
             ],
         }
     }
 
-    fn validate(&self, config_json: &str) -> std::result::Result<(), serde_json::Error> {
-        let config = serde_json::from_str::<GitLabConfig>(config_json)?;
-        match &config.ca_file {
-            Some(path) => sr_tracker::ca_certificates(path)
-                .map(drop)
-                .map_err(<serde_json::Error as serde::de::Error>::custom),
-            None => Ok(()),
-        }
+    fn build(
+        &self,
+        name: &str,
+        config: &GitLabConfig,
+        token: &Secret,
+    ) -> Result<Arc<dyn IssueTracker>> {
+        Ok(Arc::new(GitLabTracker::new(name, config, token, None)?))
     }
 
-    fn build(&self, entry: &TrackerEntry, secrets: &Resolver) -> Result<Arc<dyn IssueTracker>> {
-        let config: GitLabConfig = serde_json::from_value(entry.config.clone())
-            .map_err(|e| TrackerError::config(&entry.name, e.to_string()))?;
-        let Auth::PersonalToken { token } = &config.auth;
-        let token = secrets
-            .resolve(token)
-            .map_err(|e| TrackerError::secret(&entry.name, "config.auth.token", e))?;
-        let tracker = GitLabTracker::new(&entry.name, &config, &token, None)?;
-        if let Ok(mut m) = self.mappings.lock() {
-            m.insert(tracker.info.instance.clone(), Mapping::from_config(&config));
-        }
-        Ok(Arc::new(tracker))
+    const WEBHOOK: Option<WebhookSpec> = Some(WEBHOOK);
+
+    fn mapping(&self, config: Option<&GitLabConfig>) -> LabelMap {
+        config.map_or_else(crate::config::default_labels, crate::config::label_map)
     }
 
     fn parse_webhook(
         &self,
         info: &TrackerInfo,
+        mapping: &LabelMap,
         event: &str,
         body: &[u8],
     ) -> std::result::Result<TrackerEvent, WebhookParseError> {
-        let map = self
-            .mappings
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&info.instance).cloned())
-            .unwrap_or_default();
-        crate::webhook::parse(info, &map, event, body)
+        crate::webhook::parse(info, mapping, event, body)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sr_secrets::Keyring;
-    use sr_tracker::ErrorKind;
+    use sr_secrets::{Keyring, Resolver};
+    use sr_tracker::{ErrorKind, TrackerEntry, TrackerFactory};
 
     #[test]
     fn ca_files_are_checked_with_the_config() {
@@ -215,7 +203,8 @@ mod tests {
 #[cfg(test)]
 mod webhook_tests {
     use super::*;
-    use sr_secrets::Keyring;
+    use sr_secrets::{Keyring, Resolver};
+    use sr_tracker::{TrackerEntry, TrackerFactory};
 
     #[test]
     fn deliveries_use_the_built_trackers_labels() {
@@ -253,5 +242,52 @@ mod webhook_tests {
                 event: "Pipeline Hook".into()
             }
         );
+    }
+}
+
+#[cfg(test)]
+mod spec_tests {
+    use super::*;
+    use sr_tracker::{Rejection, TrackerFactory};
+
+    /// GitLab signs with the Standard Webhooks scheme when the hook has a
+    /// signing token (the example is the scheme's own), else sends the
+    /// secret token as it is.
+    #[test]
+    fn deliveries_are_checked_the_way_gitlab_signs_them() {
+        let spec = GitLabFactory::default()
+            .webhook()
+            .expect("GitLab has webhooks");
+        let signed: &[(&str, &str)] = &[
+            ("webhook-id", "msg_p5jXN8AQM9LWM0D4loKWxJek"),
+            ("webhook-timestamp", "1614265330"),
+            (
+                "webhook-signature",
+                "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+            ),
+            ("X-Gitlab-Event", "Issue Hook"),
+            ("X-Gitlab-Event-UUID", "uuid-1"),
+            ("Idempotency-Key", "key-1"),
+        ];
+        let secret = b"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        let body = br#"{"test": 2432232314}"#;
+        assert_eq!(
+            spec.verify(signed, secret, body, 1_614_265_330, Some(300)),
+            Ok(())
+        );
+        assert_eq!(
+            spec.verify(signed, secret, body, 1_614_265_330 + 600, Some(300)),
+            Err(Rejection::Stale(300))
+        );
+        assert_eq!(spec.event_name(signed, None), "Issue Hook");
+        assert_eq!(spec.delivery_id(signed, body), "key-1");
+        let token: &[(&str, &str)] = &[("X-Gitlab-Token", "tok"), ("X-Gitlab-Event-UUID", "u")];
+        assert_eq!(spec.verify(token, b"tok", body, 0, None), Ok(()));
+        assert_eq!(
+            spec.verify(token, b"other", body, 0, None),
+            Err(Rejection::Mismatch)
+        );
+        assert_eq!(spec.delivery_id(token, body), "u");
+        assert_eq!(spec.form_field, None);
     }
 }

@@ -15,35 +15,34 @@ mod upload;
 mod webhook;
 mod wire;
 
-use std::time::Duration;
-
 use sr_secrets::Secret;
-use sr_tracker::http::sensitive;
-use sr_tracker::reqwest::header::{HeaderMap, HeaderValue};
-use sr_tracker::reqwest::{Method, Url};
-use sr_tracker::{ApiRequest, HttpClient, HttpSettings, Result, TrackerError, TrackerInfo};
+use sr_tracker::kit::{self, LabelMap};
+use sr_tracker::reqwest::Url;
+use sr_tracker::reqwest::header::HeaderValue;
+use sr_tracker::{HttpClient, HttpSettings, Result, TrackerError, TrackerInfo};
 
-pub use config::{Auth, DEFAULT_BASE_URL, GitLabConfig, Mapping};
-pub use factory::GitLabFactory;
+pub use config::{DEFAULT_BASE_URL, GitLabConfig};
+pub use factory::{GitLab, GitLabFactory};
 pub use webhook::parse as parse_webhook;
 
 /// The provider type in trackers.json.
 pub const KIND: &str = "gitlab";
 /// The provider's name in messages.
 const PROVIDER: &str = "GitLab";
+/// An issuable's description is at most 1 megabyte (GitLab's development
+/// guide "Issuable-like Rails models", and the API docs change
+/// gitlab-org/gitlab!18617: "1 megabyte, which is 1,048,576"). Rails
+/// validates the length of the string, in characters.
+pub const BODY_LIMIT: usize = 1_048_576;
 
 /// One GitLab project as a tracker.
 #[derive(Debug)]
 pub struct GitLabTracker {
     info: TrackerInfo,
     http: HttpClient,
-    /// A plain client for multipart uploads, which the JSON client cannot
-    /// send; same token, User-Agent and timeouts.
-    uploads: sr_tracker::reqwest::Client,
-    request_timeout: Duration,
     project: String,
     default_labels: Vec<String>,
-    map: Mapping,
+    map: LabelMap,
 }
 
 impl GitLabTracker {
@@ -65,40 +64,22 @@ impl GitLabTracker {
             )));
         }
         let base = config.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
-        let site = Url::parse(base)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
-            .ok_or_else(|| bad(format!("config.base_url `{base}` is not an http(s) URL; use {DEFAULT_BASE_URL} or your instance's address")))?;
+        let site = kit::base_url(
+            name,
+            base,
+            &format!("{DEFAULT_BASE_URL} or your instance's address"),
+        )?;
         let api = Url::parse(&format!("{}/api/v4", site.as_str().trim_end_matches('/')))
             .map_err(|e| bad(format!("config.base_url `{base}`: {e}")))?;
-        let mut settings = settings.unwrap_or_else(|| HttpSettings::new(PROVIDER, api.clone()));
-        settings.provider = PROVIDER.into();
-        settings.base_url = api;
-        settings.ca_file = config.ca_file.clone();
-        let token = sensitive(token.expose())
-            .map_err(|_| bad("the token holds characters a header cannot carry; copy it again without spaces or line breaks".into()))?;
-        let mut headers = HeaderMap::new();
-        headers.insert("private-token", token);
-        headers.insert("accept", HeaderValue::from_static("application/json"));
-        settings.headers.extend(headers.clone());
-        let uploads = sr_tracker::with_ca_file(
-            sr_tracker::reqwest::Client::builder().use_rustls_tls(),
-            settings.ca_file.as_deref(),
-        )
-        .map_err(bad)?
-        .user_agent(sr_tracker::USER_AGENT)
-        .connect_timeout(settings.connect_timeout)
-        .timeout(settings.request_timeout)
-        .default_headers(headers)
-        .build()
-        .map_err(|e| bad(format!("cannot build the HTTP client: {e}")))?;
-        let request_timeout = settings.request_timeout;
+        let mut settings =
+            kit::http_settings(PROVIDER, &api, config.ca_file.as_deref(), settings, |s| s);
+        let token = kit::credential(name, token.expose())?;
+        settings.headers.insert("private-token", token);
+        settings
+            .headers
+            .insert("accept", HeaderValue::from_static("application/json"));
         let http = HttpClient::new(settings)?;
-        let host = site.host_str().unwrap_or_default();
-        let host = match site.port() {
-            Some(p) => format!("{host}:{p}"),
-            None => host.to_owned(),
-        };
+        let host = kit::host_port(&site);
         let web = format!(
             "{}://{host}{}",
             site.scheme(),
@@ -112,11 +93,9 @@ impl GitLabTracker {
                 web_url: Some(format!("{web}/{project}")),
             },
             http,
-            uploads,
-            request_timeout,
             project,
             default_labels: config.labels.clone(),
-            map: Mapping::from_config(config),
+            map: config::label_map(config),
         })
     }
 
@@ -127,21 +106,18 @@ impl GitLabTracker {
         self.http.endpoint(&segments)
     }
 
-    fn request(&self, method: Method, url: Url, operation: &str) -> ApiRequest {
-        ApiRequest::new(method, url, operation)
+    fn request(
+        &self,
+        method: sr_tracker::reqwest::Method,
+        url: Url,
+        operation: &str,
+    ) -> sr_tracker::ApiRequest {
+        sr_tracker::ApiRequest::new(method, url, operation)
     }
 
     /// The issue iid in an id (`7`, `#7`), or a validation error.
     fn iid(&self, id: &str) -> Result<u64> {
-        id.trim()
-            .trim_start_matches('#')
-            .parse::<u64>()
-            .map_err(|_| TrackerError::Validation {
-                provider: PROVIDER.into(),
-                errors: vec![format!(
-                    "`{id}` is not a GitLab issue number (iid); write it as 123 or #123"
-                )],
-            })
+        kit::issue_number(PROVIDER, id, "GitLab issue number (iid)")
     }
 
     fn issue_what(&self, iid: u64) -> String {

@@ -17,10 +17,7 @@ use crate::wire::{self, WireHook, WireIssue, WireLabel, WireNote, WireProject, W
 use crate::{GitLabTracker, PROVIDER};
 
 fn invalid(message: impl Into<String>) -> TrackerError {
-    TrackerError::Validation {
-        provider: PROVIDER.into(),
-        errors: vec![message.into()],
-    }
+    TrackerError::invalid(PROVIDER, message)
 }
 
 impl GitLabTracker {
@@ -55,6 +52,10 @@ impl IssueTracker for GitLabTracker {
 
     fn rate_budget(&self) -> Option<RateBudget> {
         Some(self.http.budget())
+    }
+
+    fn body_limit(&self) -> usize {
+        crate::BODY_LIMIT
     }
 
     async fn initialize(&self) -> Result<()> {
@@ -100,19 +101,7 @@ impl IssueTracker for GitLabTracker {
         if draft.title.trim().is_empty() {
             return Err(invalid("title: an issue needs a title"));
         }
-        let plain: Vec<String> = draft
-            .labels
-            .iter()
-            .chain(&self.default_labels)
-            .cloned()
-            .collect();
-        let labels = wire::outgoing_labels(
-            &plain,
-            draft.priority,
-            draft.issue_type.as_deref(),
-            false,
-            &self.map,
-        );
+        let labels = self.map.for_new_issue(draft, &self.default_labels);
         let mut body = json!({
             "title": draft.title.trim(),
             "description": draft.body,
@@ -159,12 +148,11 @@ impl IssueTracker for GitLabTracker {
                 Some(s) => s == IssueState::InProgress,
                 None => now.reference.status.state == IssueState::InProgress,
             };
-            let labels = wire::outgoing_labels(
+            let labels = self.map.outgoing(
                 &plain,
                 update.priority.or(now.reference.priority),
                 now.issue_type.as_deref(),
                 in_progress,
-                &self.map,
             );
             body.insert(
                 "labels".into(),

@@ -6,92 +6,31 @@
 //! after sending is reported as an unknown outcome, never retried blindly.
 
 use sr_model::{Attachment, AttachmentUpload};
-use sr_tracker::classify::{FailurePhase, status_error, transport_error};
-use sr_tracker::reqwest::header::CONTENT_TYPE;
-use sr_tracker::{Result, TrackerError};
+use sr_tracker::reqwest::Method;
+use sr_tracker::{FilePart, Result, TrackerError};
 
 use crate::wire::WireUpload;
-use crate::{GitLabTracker, PROVIDER, explain};
-
-/// The multipart body for `file`, and its boundary.
-pub(crate) fn multipart_body(file: &AttachmentUpload) -> (String, Vec<u8>) {
-    let boundary = format!("scratchrobin-{:016x}", fastrand::u64(..));
-    // Quotes and line breaks would end the header early.
-    let name: String = file
-        .filename
-        .chars()
-        .map(|c| {
-            if matches!(c, '"' | '\r' | '\n' | '\\') {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let content_type = if file.content_type.trim().is_empty() {
-        "application/octet-stream"
-    } else {
-        file.content_type.trim()
-    };
-    let mut body = Vec::with_capacity(file.bytes.len() + 256);
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {content_type}\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(&file.bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (boundary, body)
-}
+use crate::{GitLabTracker, PROVIDER};
 
 impl GitLabTracker {
+    /// Sent once (`attempts(1)`): an upload whose answer was lost is
+    /// reported as an unknown outcome, never sent again blindly.
     pub(crate) async fn upload(&self, file: &AttachmentUpload) -> Result<WireUpload> {
-        let url = self.project_url(&["uploads"]);
-        let (boundary, body) = multipart_body(file);
-        let what = format!("uploads of {}", self.project_what());
-        let resp = self
-            .uploads
-            .post(url.clone())
-            .header(
-                CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
+        let req = self
+            .request(
+                Method::POST,
+                self.project_url(&["uploads"]),
+                &format!("uploading {}", file.filename),
             )
-            .body(body)
-            .send()
-            .await;
-        let resp = match resp {
-            Ok(r) => r,
-            Err(e) => {
-                let (error, phase) = transport_error(&e, url.as_str(), self.request_timeout);
-                return Err(match phase {
-                    FailurePhase::Connect => error,
-                    FailurePhase::AfterSend => TrackerError::UnknownOutcome {
-                        provider: PROVIDER.into(),
-                        operation: format!("uploading {}", file.filename),
-                    },
-                });
-            }
-        };
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|_| TrackerError::UnknownOutcome {
-                provider: PROVIDER.into(),
-                operation: format!("uploading {}", file.filename),
-            })?;
-        if !status.is_success() {
-            return Err(explain(status_error(
-                PROVIDER, &what, status, &headers, &bytes,
-            )));
-        }
-        serde_json::from_slice(&bytes).map_err(|e| TrackerError::Provider {
-            provider: PROVIDER.into(),
-            status: status.as_u16(),
-            message: format!("the upload answer is not the JSON expected ({e})"),
-        })
+            .file(FilePart {
+                field: "file",
+                filename: file.filename.clone(),
+                content_type: file.content_type.clone(),
+                bytes: file.bytes.clone(),
+            })
+            .what(format!("uploads of {}", self.project_what()))
+            .attempts(1);
+        self.send(req).await?.json(PROVIDER)
     }
 
     /// Uploads the file and links it from a note on the issue.
@@ -126,29 +65,5 @@ impl GitLabTracker {
             size: file.bytes.len() as u64,
             url: Some(url),
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn multipart_has_one_file_part() {
-        let file = AttachmentUpload {
-            filename: "plan \"v2\".sql".into(),
-            content_type: String::new(),
-            description: String::new(),
-            bytes: b"select 1;".to_vec(),
-        };
-        let (boundary, body) = multipart_body(&file);
-        let text = String::from_utf8(body).expect("utf8");
-        assert!(text.starts_with(&format!("--{boundary}\r\n")), "{text}");
-        assert!(
-            text.contains("name=\"file\"; filename=\"plan _v2_.sql\""),
-            "{text}"
-        );
-        assert!(text.contains("Content-Type: application/octet-stream\r\n\r\nselect 1;\r\n"));
-        assert!(text.ends_with(&format!("--{boundary}--\r\n")));
     }
 }

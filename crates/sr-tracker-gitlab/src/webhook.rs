@@ -10,15 +10,15 @@ use serde_json::Value;
 use sr_model::{Comment, Timestamp};
 use sr_tracker::{CommentAction, IssueAction, TrackerEvent, TrackerInfo, WebhookParseError};
 
-use crate::config::Mapping;
 use crate::wire::{self, IssueParts};
+use sr_tracker::kit::LabelMap;
 
 /// Normalises one delivery for the tracker `info` (its instance ends in
 /// the configured project, path or numeric id); `map` turns priority and
 /// type labels into fields.
 pub fn parse(
     info: &TrackerInfo,
-    map: &Mapping,
+    map: &LabelMap,
     event: &str,
     body: &[u8],
 ) -> Result<TrackerEvent, WebhookParseError> {
@@ -121,7 +121,7 @@ fn titles(v: Option<&Value>) -> Vec<String> {
 
 fn issue_event(
     info: &TrackerInfo,
-    map: &Mapping,
+    map: &LabelMap,
     body: &Value,
     attrs: &Value,
     project: &str,

@@ -56,8 +56,13 @@ fn summary(e: &TrackerEvent) -> String {
 
 fn check(event: &str, file: &str, expected: &str) {
     let body = fixture(file);
-    let got = parse(&info_for(&body), &Mapping::default(), event, &body)
-        .unwrap_or_else(|e| panic!("{file}: {e}"));
+    let got = parse(
+        &info_for(&body),
+        &crate::config::default_labels(),
+        event,
+        &body,
+    )
+    .unwrap_or_else(|e| panic!("{file}: {e}"));
     assert_eq!(summary(&got), expected, "{file}");
 }
 
@@ -186,7 +191,12 @@ fn every_fixture_normalises() {
         for event in ["Issue Hook", "Note Hook"] {
             well_formed(
                 event,
-                parse(&info_for(&body), &Mapping::default(), event, &body),
+                parse(
+                    &info_for(&body),
+                    &crate::config::default_labels(),
+                    event,
+                    &body,
+                ),
             );
         }
     }
@@ -199,7 +209,7 @@ fn issue_with(edit: impl FnOnce(&mut Value)) -> Result<TrackerEvent, WebhookPars
     let body = serde_json::to_vec(&v).expect("body");
     parse(
         &info("gitlabhq/gitlab-test"),
-        &Mapping::default(),
+        &crate::config::default_labels(),
         "Issue Hook",
         &body,
     )
@@ -264,7 +274,7 @@ fn closed_state_priority_labels_and_wrong_projects() {
     let body = fixture("issue.json");
     let wrong = parse(
         &info("other/project"),
-        &Mapping::default(),
+        &crate::config::default_labels(),
         "Issue Hook",
         &body,
     )
@@ -276,14 +286,36 @@ fn closed_state_priority_labels_and_wrong_projects() {
         "{wrong}"
     );
     // A tracker configured by numeric id matches the project's id.
-    assert!(parse(&info("1"), &Mapping::default(), "Issue Hook", &body).is_ok());
-    assert!(parse(&info("2"), &Mapping::default(), "Issue Hook", &body).is_err());
+    assert!(
+        parse(
+            &info("1"),
+            &crate::config::default_labels(),
+            "Issue Hook",
+            &body
+        )
+        .is_ok()
+    );
+    assert!(
+        parse(
+            &info("2"),
+            &crate::config::default_labels(),
+            "Issue Hook",
+            &body
+        )
+        .is_err()
+    );
 }
 
 #[test]
 fn malformed_bodies_are_errors() {
     let check_err = |event: &str, body: &str, want: &str| {
-        let e = parse(&info("g/p"), &Mapping::default(), event, body.as_bytes()).expect_err(body);
+        let e = parse(
+            &info("g/p"),
+            &crate::config::default_labels(),
+            event,
+            body.as_bytes(),
+        )
+        .expect_err(body);
         assert!(e.to_string().contains(want), "{body}: `{e}` lacks `{want}`");
     };
     check_err("Issue Hook", "{", "EOF");
@@ -332,7 +364,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(event in any_event(), body in proptest::collection::vec(any::<u8>(), 0..512)) {
-        well_formed(event, parse(&info("g/p"), &Mapping::default(), event, &body));
+        well_formed(event, parse(&info("g/p"), &crate::config::default_labels(), event, &body));
     }
 
     #[test]
@@ -348,7 +380,7 @@ proptest! {
             body[i] = byte;
         }
         body.truncate(cut % (body.len() + 1));
-        well_formed(event, parse(&info_for(&body), &Mapping::default(), event, &body));
+        well_formed(event, parse(&info_for(&body), &crate::config::default_labels(), event, &body));
     }
 
     #[test]

@@ -3,12 +3,10 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Deserializer};
-use sr_model::{
-    Comment, Issue, IssueRef, IssueState, IssueStatus, Label, Priority, Timestamp, User,
-};
+use sr_model::{Comment, Issue, IssueRef, Label, Timestamp, User};
 use sr_tracker::TrackerInfo;
 
-use crate::config::Mapping;
+use sr_tracker::kit::LabelMap;
 
 /// An issue as `GET /projects/:id/issues/:iid` answers it.
 #[derive(Debug, Clone, Deserialize)]
@@ -142,50 +140,30 @@ pub(crate) struct IssueParts<'a> {
 pub(crate) fn issue_from(
     p: IssueParts<'_>,
     info: &TrackerInfo,
-    map: &Mapping,
+    map: &LabelMap,
     project: &str,
 ) -> Issue {
-    let priority = p.labels.iter().find_map(|l| map.priority_of(l));
-    let issue_type = p
-        .labels
-        .iter()
-        .find_map(|l| map.type_of(l))
-        .map(str::to_owned);
-    let in_progress = p.labels.iter().any(|l| map.is_in_progress(l));
-    let mut labels: Vec<String> = p.labels.into_iter().filter(|l| !map.is_mapped(l)).collect();
-    labels.sort();
-    labels.dedup();
-    let status = if p.closed {
-        IssueStatus::closed(None)
-    } else if in_progress {
-        IssueStatus {
-            state: IssueState::InProgress,
-            name: "In Progress".into(),
-            resolution: None,
-        }
-    } else {
-        IssueStatus::open()
-    };
+    let read = map.read(p.labels);
     Issue {
         reference: IssueRef {
             key: info.key(p.iid.to_string()),
             display_key: format!("#{}", p.iid),
             url: p.url,
             title: p.title.to_owned(),
-            status,
-            priority,
-            labels,
+            status: read.status(p.closed, None),
+            priority: read.priority,
+            labels: read.plain,
             assignee: p.assignee,
             created_at: p.created_at,
             updated_at: p.updated_at,
         },
         body: p.description.unwrap_or_default().to_owned(),
-        issue_type,
+        issue_type: read.issue_type,
         project: Some(project.to_owned()),
     }
 }
 
-pub(crate) fn to_issue(w: &WireIssue, info: &TrackerInfo, map: &Mapping, project: &str) -> Issue {
+pub(crate) fn to_issue(w: &WireIssue, info: &TrackerInfo, map: &LabelMap, project: &str) -> Issue {
     issue_from(
         IssueParts {
             iid: w.iid,
@@ -202,37 +180,6 @@ pub(crate) fn to_issue(w: &WireIssue, info: &TrackerInfo, map: &Mapping, project
         map,
         project,
     )
-}
-
-/// The labels to send: the plain ones plus those standing for priority,
-/// type and "in progress"; duplicates (ignoring case) dropped.
-pub(crate) fn outgoing_labels(
-    plain: &[String],
-    priority: Option<Priority>,
-    issue_type: Option<&str>,
-    in_progress: bool,
-    map: &Mapping,
-) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut push = |l: &str| {
-        let l = l.trim();
-        if !l.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(l)) {
-            out.push(l.to_owned());
-        }
-    };
-    for l in plain {
-        push(l);
-    }
-    if let Some(p) = priority.and_then(|p| map.priority_labels.get(&p)) {
-        push(p);
-    }
-    if let Some(t) = issue_type.and_then(|t| map.type_labels.get(t)) {
-        push(t);
-    }
-    if in_progress {
-        push(&map.in_progress_label);
-    }
-    out
 }
 
 /// GitLab takes labels as one comma-separated string, so a label holding a
@@ -279,6 +226,7 @@ pub(crate) fn to_user(u: &WireUser) -> User {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sr_model::{IssueState, Priority};
 
     fn check(input: &str, expected: Option<&str>) {
         assert_eq!(
@@ -328,7 +276,7 @@ mod tests {
             instance: "gitlab.example.com/g/d".into(),
             web_url: None,
         };
-        let i = to_issue(&w, &info, &Mapping::default(), "g/d");
+        let i = to_issue(&w, &info, &crate::config::default_labels(), "g/d");
         assert_eq!(
             i.reference.key.to_string(),
             "gitlab:gitlab.example.com/g/d:6"

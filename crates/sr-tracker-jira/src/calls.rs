@@ -16,10 +16,7 @@ use crate::{JiraTracker, PROVIDER};
 pub(crate) const PAGE: usize = 100;
 
 pub(crate) fn invalid(message: String) -> TrackerError {
-    TrackerError::Validation {
-        provider: PROVIDER.into(),
-        errors: vec![message],
-    }
+    TrackerError::invalid(PROVIDER, message)
 }
 
 #[derive(Deserialize)]

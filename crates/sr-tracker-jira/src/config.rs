@@ -2,10 +2,12 @@
 //! (unknown fields are errors), with the priority and status tables.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::Deserialize;
 use sr_model::{IssueState, Priority};
 use sr_secrets::SecretRef;
+use sr_tracker::kit::AdapterConfig;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -82,6 +84,16 @@ impl Auth {
         match self {
             Auth::ApiToken { token, .. } | Auth::Bearer { token } => token,
         }
+    }
+}
+
+impl AdapterConfig for JiraConfig {
+    fn token(&self) -> &SecretRef {
+        self.auth.token()
+    }
+
+    fn ca_file(&self) -> Option<&Path> {
+        self.ca_file.as_deref()
     }
 }
 

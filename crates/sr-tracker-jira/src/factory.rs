@@ -1,36 +1,52 @@
-//! Builds Jira trackers from trackers.json entries.
+//! Jira as a tracker type: its settings fields, how a tracker is built
+//! from its configuration, and how its admin webhooks are signed and
+//! parsed. The kit's [`ConfigFactory`] does the rest.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use sr_secrets::Resolver;
+use sr_secrets::Secret;
+use sr_tracker::kit::{Adapter, ConfigFactory, fields};
+use sr_tracker::webhook::{Signature, WebhookSpec};
 use sr_tracker::{
-    ConfigField, IssueTracker, ProviderInfo, Result, TrackerEntry, TrackerError, TrackerEvent,
-    TrackerFactory, TrackerInfo, WebhookParseError,
+    ConfigField, IssueTracker, ProviderInfo, Result, TrackerEvent, TrackerInfo, WebhookParseError,
 };
 
 use crate::{JiraConfig, JiraTracker, KIND, Mapping};
 
-/// Registered by the engine: `type: "jira"`. Remembers each built
-/// tracker's priority table, so that webhook deliveries read priorities
-/// the way that tracker is configured.
-#[derive(Debug, Clone, Default)]
-pub struct JiraFactory {
-    mappings: Arc<Mutex<HashMap<String, Mapping>>>,
-}
+/// Registered by the engine: `type: "jira"`.
+pub type JiraFactory = ConfigFactory<Jira>;
 
-impl TrackerFactory for JiraFactory {
+/// Jira Cloud and Data Center, as the kit's [`Adapter`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Jira;
+
+/// Admin webhooks with a secret: `X-Hub-Signature: sha256=<hex>`; the
+/// event is the body's `webhookEvent`; the delivery id
+/// `X-Atlassian-Webhook-Identifier`.
+const WEBHOOK: WebhookSpec = WebhookSpec {
+    signatures: &[Signature::HmacSha256Hex {
+        header: "X-Hub-Signature",
+        prefix: "sha256=",
+    }],
+    event_header: None,
+    event_field: Some("webhookEvent"),
+    delivery_id_headers: &["X-Atlassian-Webhook-Identifier"],
+    form_field: None,
+};
+
+impl Adapter for Jira {
+    type Config = JiraConfig;
+    type Mapping = Mapping;
+
     fn info(&self) -> ProviderInfo {
         let field = ConfigField::text;
         ProviderInfo {
             kind: KIND,
             display_name: "Jira",
             fields: vec![
-                field(
-                    "base_url",
+                fields::base_url(
                     "Site URL",
                     true,
-                    false,
                     "https://YOUR-SITE.atlassian.net for Jira Cloud; the server's base URL for Data Center.",
                 ),
                 field(
@@ -61,11 +77,7 @@ impl TrackerFactory for JiraFactory {
                     "api_token",
                     "`api_token` for Jira Cloud (email + API token); `bearer` for a Data Center personal access token.",
                 ),
-                field(
-                    "auth.token",
-                    "Token",
-                    true,
-                    true,
+                fields::token(
                     "Jira Cloud: an API token from id.atlassian.com (auth type `api_token`); Data Center: a personal access token (auth type `bearer`).",
                 ),
                 field(
@@ -75,61 +87,42 @@ impl TrackerFactory for JiraFactory {
                     false,
                     "The type of new issues; `Task` unless set.",
                 ),
-                field(
-                    "labels",
-                    "Labels",
-                    false,
-                    false,
-                    "Labels added to every issue ScratchRobin creates.",
-                ),
+                fields::labels(),
             ],
         }
     }
 
-    fn validate(&self, config_json: &str) -> std::result::Result<(), serde_json::Error> {
-        let config = serde_json::from_str::<JiraConfig>(config_json)?;
-        match &config.ca_file {
-            Some(path) => sr_tracker::ca_certificates(path)
-                .map(drop)
-                .map_err(<serde_json::Error as serde::de::Error>::custom),
-            None => Ok(()),
-        }
+    fn build(
+        &self,
+        name: &str,
+        config: &JiraConfig,
+        token: &Secret,
+    ) -> Result<Arc<dyn IssueTracker>> {
+        Ok(Arc::new(JiraTracker::new(name, config, token, None)?))
     }
 
-    fn build(&self, entry: &TrackerEntry, secrets: &Resolver) -> Result<Arc<dyn IssueTracker>> {
-        let config: JiraConfig = serde_json::from_value(entry.config.clone())
-            .map_err(|e| TrackerError::config(&entry.name, e.to_string()))?;
-        let token = secrets
-            .resolve(config.auth.token())
-            .map_err(|e| TrackerError::secret(&entry.name, "config.auth.token", e))?;
-        let tracker = JiraTracker::new(&entry.name, &config, &token, None)?;
-        if let Ok(mut m) = self.mappings.lock() {
-            m.insert(tracker.info.instance.clone(), Mapping::from_config(&config));
-        }
-        Ok(Arc::new(tracker))
+    const WEBHOOK: Option<WebhookSpec> = Some(WEBHOOK);
+
+    fn mapping(&self, config: Option<&JiraConfig>) -> Mapping {
+        config.map_or_else(Mapping::default, Mapping::from_config)
     }
 
     fn parse_webhook(
         &self,
         info: &TrackerInfo,
+        mapping: &Mapping,
         event: &str,
         body: &[u8],
     ) -> std::result::Result<TrackerEvent, WebhookParseError> {
-        let map = self
-            .mappings
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&info.instance).cloned())
-            .unwrap_or_default();
-        crate::webhook::parse(info, &map, event, body)
+        crate::webhook::parse(info, mapping, event, body)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sr_secrets::Keyring;
-    use sr_tracker::ErrorKind;
+    use sr_secrets::{Keyring, Resolver};
+    use sr_tracker::{ErrorKind, TrackerEntry, TrackerFactory};
 
     #[test]
     fn ca_files_are_checked_with_the_config() {
@@ -267,5 +260,36 @@ mod tests {
             crate::authorization(&bearer, &Secret::new("pat")),
             "Bearer pat"
         );
+    }
+}
+
+#[cfg(test)]
+mod spec_tests {
+    use super::*;
+    use sr_tracker::{Rejection, TrackerFactory};
+
+    /// Jira signs admin webhooks like WebSub: `X-Hub-Signature: sha256=`
+    /// and the hex HMAC-SHA256 of the body (RFC 4231's test case 2 here);
+    /// the event is named in the body.
+    #[test]
+    fn deliveries_are_checked_the_way_jira_signs_them() {
+        let spec = JiraFactory::default().webhook().expect("Jira has webhooks");
+        let h: &[(&str, &str)] = &[
+            (
+                "X-Hub-Signature",
+                "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+            ),
+            ("X-Atlassian-Webhook-Identifier", "42"),
+        ];
+        let body = b"what do ya want for nothing?";
+        assert_eq!(spec.verify(h, b"Jefe", body, 0, None), Ok(()));
+        assert_eq!(
+            spec.verify(h, b"jefe", body, 0, None),
+            Err(Rejection::Mismatch)
+        );
+        assert!(spec.event_in_body());
+        let parsed = serde_json::json!({"webhookEvent": "jira:issue_updated"});
+        assert_eq!(spec.event_name(h, Some(&parsed)), "jira:issue_updated");
+        assert_eq!(spec.delivery_id(h, body), "42");
     }
 }

@@ -26,26 +26,31 @@ mod dc;
 mod factory;
 mod jql;
 mod tracker;
-mod upload;
 mod webhook;
 pub mod wiki;
 mod wire;
 
 use base64::Engine;
 use sr_secrets::Secret;
-use sr_tracker::http::sensitive;
-use sr_tracker::reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue};
+use sr_tracker::kit;
+use sr_tracker::reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use sr_tracker::reqwest::{Method, Url};
 use sr_tracker::{ApiRequest, HttpClient, HttpSettings, Result, TrackerError, TrackerInfo};
 
 pub use config::{Auth, JiraConfig, Mapping};
-pub use factory::JiraFactory;
+pub use factory::{Jira, JiraFactory};
 pub use webhook::parse as parse_webhook;
 
 /// The provider type in trackers.json.
 pub const KIND: &str = "jira";
 /// The provider's name in messages.
 const PROVIDER: &str = "Jira";
+/// Jira Cloud: a description or comment is at most 32,767 characters; a
+/// longer one is refused with 400 `CONTENT_LIMIT_EXCEEDED` (Atlassian's
+/// JRACLOUD-78553, JRACLOUD-68949) or "The entered text is too long. It
+/// exceeds the allowed limit of 32,767 characters." The count is of the
+/// text, not of the ADF JSON that carries it over REST v3.
+pub const BODY_LIMIT: usize = 32_767;
 
 /// One Jira project as a tracker.
 #[derive(Debug)]
@@ -58,8 +63,6 @@ pub struct JiraTracker {
     default_issue_type: String,
     default_labels: Vec<String>,
     map: Mapping,
-    /// For attachment uploads, which are multipart, not JSON.
-    upload: upload::Uploader,
     /// REST v2 (Data Center) rather than v3 (Cloud).
     v2: bool,
 }
@@ -102,34 +105,21 @@ impl JiraTracker {
                 config.api_version
             )));
         }
-        let base_url = Url::parse(&config.base_url)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
-            .ok_or_else(|| {
-                bad(format!(
-                    "config.base_url `{}` is not an http(s) URL; use https://YOUR-SITE.atlassian.net",
-                    config.base_url
-                ))
-            })?;
-        let mut settings =
-            settings.unwrap_or_else(|| HttpSettings::new(PROVIDER, base_url.clone()));
-        settings.provider = PROVIDER.into();
-        settings.ca_file = config.ca_file.clone();
-        settings.base_url = base_url.clone();
-        let auth = sensitive(&authorization(&config.auth, token)).map_err(|_| {
-            bad("the token holds characters a header cannot carry; copy it again without spaces or line breaks".into())
-        })?;
-        let mut headers = HeaderMap::new();
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        headers.insert(AUTHORIZATION, auth.clone());
-        settings.headers.extend(headers);
-        let upload = upload::Uploader::new(&settings)?;
+        let base_url = kit::base_url(name, &config.base_url, "https://YOUR-SITE.atlassian.net")?;
+        let mut settings = kit::http_settings(
+            PROVIDER,
+            &base_url,
+            config.ca_file.as_deref(),
+            settings,
+            |s| s,
+        );
+        let auth = kit::credential(name, &authorization(&config.auth, token))?;
+        settings
+            .headers
+            .insert(ACCEPT, HeaderValue::from_static("application/json"));
+        settings.headers.insert(AUTHORIZATION, auth);
         let http = HttpClient::new(settings)?;
-        let host = base_url.host_str().unwrap_or_default();
-        let instance = match base_url.port() {
-            Some(p) => format!("{host}:{p}"),
-            None => host.to_owned(),
-        };
+        let instance = kit::host_port(&base_url);
         let site = base_url.as_str().trim_end_matches('/').to_owned();
         Ok(JiraTracker {
             info: TrackerInfo {
@@ -144,7 +134,6 @@ impl JiraTracker {
             default_issue_type: config.default_issue_type.clone(),
             default_labels: config.labels.clone(),
             map: Mapping::from_config(config),
-            upload,
             v2: config.api_version == 2,
         })
     }

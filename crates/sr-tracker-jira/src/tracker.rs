@@ -9,8 +9,8 @@ use sr_model::{
 };
 use sr_tracker::reqwest::Method;
 use sr_tracker::{
-    ConnectionReport, IssueTracker, RateBudget, Result, TrackerError, TrackerInfo, WebhookConfig,
-    WebhookRegistration,
+    ConnectionReport, FilePart, IssueTracker, RateBudget, Result, TrackerError, TrackerInfo,
+    WebhookConfig, WebhookRegistration,
 };
 
 use crate::calls::{Created, PAGE, SearchPage, WireAttachment, invalid};
@@ -21,6 +21,10 @@ use crate::{JiraTracker, PROVIDER};
 impl IssueTracker for JiraTracker {
     fn info(&self) -> &TrackerInfo {
         &self.info
+    }
+
+    fn body_limit(&self) -> usize {
+        crate::BODY_LIMIT
     }
 
     fn rate_budget(&self) -> Option<RateBudget> {
@@ -243,16 +247,24 @@ impl IssueTracker for JiraTracker {
 
     async fn attach_file(&self, id: &str, file: &AttachmentUpload) -> Result<Attachment> {
         let key = self.issue_key(id)?;
-        let body = self
-            .upload
-            .post_file(
+        // Jira answers 403 (XSRF) to uploads without `X-Atlassian-Token`.
+        // Sent once: an upload whose outcome is unknown is reported.
+        let req = self
+            .request(
+                Method::POST,
                 self.api(&["issue", &key, "attachments"]),
-                &Self::issue_what(&key),
-                &file.filename,
-                &file.content_type,
-                &file.bytes,
+                "attach a file",
             )
-            .await?;
+            .file(FilePart {
+                field: "file",
+                filename: file.filename.clone(),
+                content_type: file.content_type.clone(),
+                bytes: file.bytes.clone(),
+            })
+            .header("x-atlassian-token", "no-check")
+            .what(Self::issue_what(&key))
+            .attempts(1);
+        let body = self.http.send(req).await?.body;
         let list: Vec<WireAttachment> =
             serde_json::from_slice(&body).map_err(|e| TrackerError::Provider {
                 provider: PROVIDER.into(),

@@ -171,6 +171,15 @@ impl TrackerError {
         }
     }
 
+    /// The provider would refuse the request: `message` says which field
+    /// and why ("title: an issue needs a title").
+    pub fn invalid(provider: impl Into<String>, message: impl Into<String>) -> Self {
+        TrackerError::Validation {
+            provider: provider.into(),
+            errors: vec![message.into()],
+        }
+    }
+
     pub fn not_found(provider: impl Into<String>, what: impl Into<String>) -> Self {
         TrackerError::NotFound {
             provider: provider.into(),

@@ -63,12 +63,68 @@ impl HttpSettings {
     }
 }
 
+/// A file sent as the one part of a `multipart/form-data` body.
+#[derive(Clone)]
+pub struct FilePart {
+    /// The form field's name (`file`).
+    pub field: &'static str,
+    pub filename: String,
+    /// Empty or unusable: `application/octet-stream`.
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for FilePart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FilePart")
+            .field("field", &self.field)
+            .field("filename", &self.filename)
+            .field("content_type", &self.content_type)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
+impl FilePart {
+    /// The form for one try; reqwest frames it (boundary, length).
+    fn form(&self) -> reqwest::multipart::Form {
+        const ANY: &str = "application/octet-stream";
+        // Quotes, backslashes and line breaks would end or break the
+        // part's header; reqwest escapes the first two but not the others.
+        let name: String = self
+            .filename
+            .chars()
+            .map(|c| {
+                if matches!(c, '"' | '\r' | '\n' | '\\') {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let part = |mime: &str| {
+            reqwest::multipart::Part::bytes(self.bytes.clone())
+                .file_name(name.clone())
+                .mime_str(mime)
+        };
+        let given = self.content_type.trim();
+        let part = part(if given.is_empty() { ANY } else { given })
+            .or_else(|_| part(ANY))
+            .unwrap_or_else(|_| {
+                reqwest::multipart::Part::bytes(self.bytes.clone()).file_name(name.clone())
+            });
+        reqwest::multipart::Form::new().part(self.field, part)
+    }
+}
+
 /// One request, before retries.
 #[derive(Debug, Clone)]
 pub struct ApiRequest {
     pub method: Method,
     pub url: Url,
     pub body: Option<serde_json::Value>,
+    /// Sent as `multipart/form-data` instead of a JSON body.
+    pub file: Option<FilePart>,
     pub headers: HeaderMap,
     /// False for requests that create something: those are not sent again
     /// once they may have arrived.
@@ -90,6 +146,7 @@ impl ApiRequest {
             method,
             url,
             body: None,
+            file: None,
             headers: HeaderMap::new(),
             what: operation.clone(),
             operation,
@@ -99,6 +156,20 @@ impl ApiRequest {
 
     pub fn json(mut self, body: serde_json::Value) -> Self {
         self.body = Some(body);
+        self
+    }
+
+    /// A file upload: one `multipart/form-data` part.
+    pub fn file(mut self, file: FilePart) -> Self {
+        self.file = Some(file);
+        self
+    }
+
+    pub fn header(mut self, name: &'static str, value: &'static str) -> Self {
+        self.headers.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
         self
     }
 
@@ -411,6 +482,9 @@ impl HttpClient {
         }
         if let Some(body) = &req.body {
             builder = builder.json(body);
+        }
+        if let Some(file) = &req.file {
+            builder = builder.multipart(file.form());
         }
         let failed = |e: reqwest::Error| {
             let (error, phase) =

@@ -1,5 +1,8 @@
-//! Builds adapters from configuration entries by their `type`. The engine
-//! registers one factory per adapter crate; nothing else names adapters.
+//! Builds adapters from configuration entries by their `type`, and hands
+//! out what else a tracker type knows: how its webhooks are signed and
+//! named, how to parse them, how to sign in. The engine registers one
+//! factory per adapter crate; nothing else names adapters, and nothing
+//! else needs to know a provider.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -75,7 +78,8 @@ pub struct ProviderInfo {
     pub fields: Vec<ConfigField>,
 }
 
-/// One adapter crate's entry point.
+/// One adapter crate's entry point. HTTP adapters implement
+/// [`crate::kit::Adapter`] and register a [`crate::kit::ConfigFactory`].
 pub trait TrackerFactory: Send + Sync + 'static {
     fn info(&self) -> ProviderInfo;
 
@@ -101,6 +105,18 @@ pub trait TrackerFactory: Send + Sync + 'static {
         Ok(crate::TrackerEvent::Unknown {
             event: event.to_owned(),
         })
+    }
+
+    /// How the provider signs deliveries and names their events and ids;
+    /// `None` for types without webhooks (the listener refuses theirs).
+    fn webhook(&self) -> Option<crate::WebhookSpec> {
+        None
+    }
+
+    /// The sign-in the provider offers besides a pasted token
+    /// (`scratchrobin tracker login`).
+    fn login(&self) -> Option<Arc<dyn crate::LoginFlow>> {
+        None
     }
 }
 
@@ -175,5 +191,34 @@ impl Registry {
             }
         }
         TrackerSet::new(built).with_unusable(unusable)
+    }
+}
+
+/// What sr-config asks while reading trackers.json: the registered types
+/// and each one's strict check of its `config` object.
+impl sr_config::TrackerTypes for Registry {
+    fn known_types(&self) -> Vec<&'static str> {
+        self.kinds().collect()
+    }
+
+    fn check_config(
+        &self,
+        kind: &str,
+        config_json: &str,
+    ) -> Option<std::result::Result<(), serde_json::Error>> {
+        self.factory(kind).map(|f| f.validate(config_json))
+    }
+
+    fn secret_fields(&self, kind: &str) -> Vec<&'static str> {
+        self.factory(kind)
+            .map(|f| {
+                f.info()
+                    .fields
+                    .into_iter()
+                    .filter(|field| field.secret)
+                    .map(|field| field.key)
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 }

@@ -60,6 +60,10 @@ pub struct WebhookRegistration {
     pub url: String,
 }
 
+/// The body limit of a tracker that names none: Jira's 32,767 characters,
+/// the smallest of the shipped providers', which fits everywhere.
+pub const DEFAULT_BODY_LIMIT: usize = 32_767;
+
 /// One configured tracker. Issue ids are the provider's own (`123`,
 /// `DB-123`), the last part of an [`IssueKey`].
 ///
@@ -73,6 +77,13 @@ pub trait IssueTracker: Send + Sync + 'static {
     /// show; `None` for trackers without one (the local tracker).
     fn rate_budget(&self) -> Option<crate::RateBudget> {
         None
+    }
+
+    /// The longest issue or comment body the provider takes, in characters
+    /// (Unicode scalar values, as providers count); longer bodies are cut
+    /// with a note before they are sent.
+    fn body_limit(&self) -> usize {
+        DEFAULT_BODY_LIMIT
     }
 
     /// Loads what the adapter needs before first use (project ids, field

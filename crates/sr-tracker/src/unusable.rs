@@ -59,16 +59,11 @@ pub fn message(tracker: &str, cause: &Unusable) -> String {
 }
 
 /// `did you mean `x`? ` when one of `candidates` is near enough to `given`
-/// to be a typo of it (optimal string alignment distance, ignoring case,
-/// at most a third of the length plus one), else nothing.
+/// to be a typo of it (sr-config's [`sr_config::closest`], the workspace's
+/// one suggester), else nothing.
 pub fn did_you_mean(given: &str, candidates: &[String]) -> String {
-    let given_lower = given.to_lowercase();
-    candidates
-        .iter()
-        .map(|c| (strsim::osa_distance(&given_lower, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d <= given.chars().count().max(c.chars().count()) / 3 + 1)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| format!("did you mean `{c}`? "))
+    sr_config::closest(given, candidates.iter().map(String::as_str))
+        .map(|c| format!("did you mean `{c}`? "))
         .unwrap_or_default()
 }
 

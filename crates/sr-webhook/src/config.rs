@@ -9,6 +9,7 @@ use std::time::Duration;
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use sr_secrets::Secret;
+use sr_tracker::WebhookSpec;
 
 use crate::WebhookError;
 
@@ -17,13 +18,18 @@ use crate::WebhookError;
 pub struct HookTracker {
     /// The configured name ("Company Jira"); the second path segment.
     pub name: String,
-    /// `github`, `gitlab` or `jira`; the first path segment.
+    /// The tracker's type (`type` in trackers.json); the first path
+    /// segment.
     pub provider: String,
+    /// How the type signs and names deliveries; `None` for a type without
+    /// webhooks, whose signed deliveries are refused.
+    pub webhook: Option<WebhookSpec>,
     /// The shared secret; `None` refuses every delivery unless
     /// `accept_unsigned` is set.
     pub secret: Option<Secret>,
     pub accept_unsigned: bool,
-    /// For GitLab's Standard Webhooks signature: the allowed clock skew.
+    /// For timestamped signatures (Standard Webhooks): the allowed clock
+    /// skew.
     pub timestamp_tolerance_s: Option<i64>,
 }
 

@@ -5,12 +5,13 @@
 //! from the store), with retries and a failed state that keeps the body for
 //! replay.
 //!
-//! Only this crate knows axum.
+//! It knows no provider: each tracker's [`sr_tracker::WebhookSpec`] (from
+//! its adapter, through the registry) says how deliveries are signed and
+//! where their event name and delivery id are. Only this crate knows axum.
 
 mod client;
 mod config;
 mod error;
-mod form;
 #[cfg(test)]
 mod handoff_tests;
 mod metrics;
@@ -18,7 +19,6 @@ mod processor;
 mod queue;
 mod server;
 mod status;
-pub mod verify;
 mod writer;
 
 pub use config::{HookTracker, ListenerConfig, ListenerLimits, TrustedProxy};

@@ -10,16 +10,17 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use sr_store::{DeliveryStatus, Store};
+use sr_tracker::WebhookSpec;
 use tokio::sync::Notify;
 use tracing::Instrument;
 
+use crate::WebhookError;
 use crate::client::{Failures, Verdict, client_ip};
 use crate::config::{HookTracker, ListenerConfig};
 use crate::metrics::{Refused, TrackerMetrics};
 use crate::processor::{DeliveryHandler, Finished, Processing, run_processor};
 use crate::queue::Queue;
 use crate::writer::{Incoming, Writer};
-use crate::{WebhookError, form, verify};
 
 /// A running listener. Dropping it does not stop it; call `shutdown`.
 #[derive(Debug)]
@@ -308,27 +309,36 @@ async fn receive_in_span(
         };
     }
     m.verified.increment(1);
-    let json_body = match payload(&parts.headers, raw) {
+    let form_field = tracker.webhook.and_then(|w| w.form_field);
+    let json_body = match payload(&parts.headers, raw, form_field) {
         Ok(b) => b,
         Err((status, why)) => {
             m.refused(why).increment(1);
             return status.into_response();
         }
     };
-    // Checking that the body is JSON needs no tree; only Jira names its
-    // event inside the body.
-    let parsed: Result<Option<serde_json::Value>, serde_json::Error> = if tracker.provider == "jira"
-    {
-        serde_json::from_slice(&json_body).map(Some)
-    } else {
-        serde_json::from_slice::<serde::de::IgnoredAny>(&json_body).map(|_| None)
+    let spec = tracker.webhook.as_ref();
+    // Checking that the body is JSON needs no tree, unless the provider
+    // names the event inside the body.
+    let parsed: Result<Option<serde_json::Value>, serde_json::Error> =
+        if spec.is_some_and(WebhookSpec::event_in_body) {
+            serde_json::from_slice(&json_body).map(Some)
+        } else {
+            serde_json::from_slice::<serde::de::IgnoredAny>(&json_body).map(|_| None)
+        };
+    let (event, delivery_id) = match spec {
+        Some(spec) => (
+            spec.event_name(
+                &parts.headers,
+                parsed.as_ref().ok().and_then(Option::as_ref),
+            ),
+            spec.delivery_id(&parts.headers, &json_body),
+        ),
+        None => (
+            "unknown".to_owned(),
+            sr_tracker::webhook::body_hash(&json_body),
+        ),
     };
-    let event = event_name(
-        &tracker.provider,
-        &parts.headers,
-        parsed.as_ref().ok().and_then(Option::as_ref),
-    );
-    let delivery_id = delivery_id(&tracker.provider, &parts.headers, &json_body);
     let (status, error) = match &parsed {
         Ok(_) => (DeliveryStatus::Pending, None),
         Err(e) => (DeliveryStatus::Failed, Some(format!("malformed JSON: {e}"))),
@@ -396,83 +406,44 @@ fn check_signature(t: &HookTracker, headers: &HeaderMap, body: &[u8]) -> Result<
             Err("no webhook secret is configured for this tracker".into())
         };
     };
-    let key = secret.expose().as_bytes();
-    let verdict = match t.provider.as_str() {
-        "github" => verify::github(headers, key, body),
-        "jira" => verify::jira(headers, key, body),
-        "gitlab" => verify::gitlab(
-            headers,
-            key,
-            body,
-            chrono::Utc::now().timestamp(),
-            t.timestamp_tolerance_s,
-        ),
-        other => {
-            return Err(format!(
-                "webhooks from `{other}` trackers are not supported"
-            ));
-        }
+    let Some(spec) = &t.webhook else {
+        return Err(format!(
+            "webhooks from `{}` trackers are not supported",
+            t.provider
+        ));
     };
-    verdict.map_err(|r| r.to_string())
+    spec.verify(
+        headers,
+        secret.expose().as_bytes(),
+        body,
+        chrono::Utc::now().timestamp(),
+        t.timestamp_tolerance_s,
+    )
+    .map_err(|r| r.to_string())
 }
 
-/// The JSON body: GitHub may send `application/x-www-form-urlencoded` with
-/// the JSON in a `payload` field.
-fn payload(headers: &HeaderMap, raw: Bytes) -> Result<Bytes, (StatusCode, Refused)> {
+/// The JSON body: a provider may send `application/x-www-form-urlencoded`
+/// with the JSON in one field (`form_field`, from its spec).
+fn payload(
+    headers: &HeaderMap,
+    raw: Bytes,
+    form_field: Option<&str>,
+) -> Result<Bytes, (StatusCode, Refused)> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("application/json");
     if content_type.starts_with("application/x-www-form-urlencoded") {
-        return form::field(&raw, "payload")
-            .map(Bytes::from)
+        let Some(name) = form_field else {
+            return Err((StatusCode::UNSUPPORTED_MEDIA_TYPE, Refused::MediaType));
+        };
+        return form_urlencoded::parse(&raw)
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| Bytes::from(v.into_owned()))
             .ok_or((StatusCode::BAD_REQUEST, Refused::BadForm));
     }
     if content_type.starts_with("application/json") || content_type.ends_with("+json") {
         return Ok(raw);
     }
     Err((StatusCode::UNSUPPORTED_MEDIA_TYPE, Refused::MediaType))
-}
-
-fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-}
-
-fn event_name(provider: &str, headers: &HeaderMap, body: Option<&serde_json::Value>) -> String {
-    let from_header = match provider {
-        "github" => header_str(headers, "x-github-event"),
-        "gitlab" => header_str(headers, "x-gitlab-event"),
-        _ => None,
-    };
-    from_header
-        .map(str::to_owned)
-        .or_else(|| {
-            body.and_then(|b| b.get("webhookEvent"))
-                .and_then(|v| v.as_str())
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| "unknown".into())
-}
-
-/// The provider's delivery id; a hash of the body when none is sent, so
-/// that an identical redelivery is still recognised.
-fn delivery_id(provider: &str, headers: &HeaderMap, body: &[u8]) -> String {
-    let names: &[&str] = match provider {
-        "github" => &["x-github-delivery"],
-        "gitlab" => &["idempotency-key", "x-gitlab-event-uuid", "webhook-id"],
-        "jira" => &["x-atlassian-webhook-identifier"],
-        _ => &[],
-    };
-    names
-        .iter()
-        .find_map(|n| header_str(headers, n))
-        .map(str::to_owned)
-        .unwrap_or_else(|| {
-            use sha2::Digest;
-            format!("sha256:{}", hex::encode(sha2::Sha256::digest(body)))
-        })
 }

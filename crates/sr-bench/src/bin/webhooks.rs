@@ -49,9 +49,14 @@ async fn main() {
         Ok(s) => s,
         Err(e) => return eprintln!("store: {e}"),
     };
+    // GitHub's spec, from the registry as the engine hands it out.
+    let webhook = sr_engine::registry(&store, "bench")
+        .factory("github")
+        .and_then(|f| f.webhook());
     let tracker = HookTracker {
         name: "GH".into(),
         provider: "github".into(),
+        webhook,
         secret: Some(Secret::new(SECRET)),
         accept_unsigned: false,
         timestamp_tolerance_s: None,

@@ -1,48 +1,14 @@
-//! Test-only tracker factories: permissive ones for the built-in types (the
-//! real adapters live in their own crates) and a strict one whose `config`
+//! Test-only tracker types: permissive ones for the built-in types (the
+//! real adapters live above this crate) and a strict one whose `config`
 //! errors exercise the mapping of adapter positions into the file.
 
 #![allow(dead_code, reason = "each test binary uses a part of this module")]
 
-use std::sync::Arc;
-
 use serde::Deserialize;
-use sr_secrets::{Resolver, SecretRef};
-use sr_tracker::{
-    ConfigField, IssueTracker, ProviderInfo, Registry, TrackerEntry, TrackerError, TrackerFactory,
-};
-
-/// Accepts any JSON object as `config`.
-pub struct Permissive(pub &'static str);
-
-impl TrackerFactory for Permissive {
-    fn info(&self) -> ProviderInfo {
-        ProviderInfo {
-            kind: self.0,
-            display_name: self.0,
-            fields: Vec::new(),
-        }
-    }
-
-    fn validate(&self, config_json: &str) -> Result<(), serde_json::Error> {
-        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(config_json).map(|_| ())
-    }
-
-    fn build(
-        &self,
-        entry: &TrackerEntry,
-        _: &Resolver,
-    ) -> sr_tracker::Result<Arc<dyn IssueTracker>> {
-        Err(TrackerError::config(
-            &entry.name,
-            "test factories build nothing",
-        ))
-    }
-}
+use sr_config::TrackerTypes;
+use sr_secrets::SecretRef;
 
 /// Type `strict`: a GitHub-like config read with `deny_unknown_fields`.
-pub struct Strict;
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code, reason = "read only to validate")]
@@ -63,45 +29,39 @@ struct StrictAuth {
     token: SecretRef,
 }
 
-impl TrackerFactory for Strict {
-    fn info(&self) -> ProviderInfo {
-        ProviderInfo {
-            kind: "strict",
-            display_name: "Strict",
-            fields: vec![ConfigField {
-                key: "auth.token",
-                label: "Token",
-                required: true,
-                secret: true,
-                help: "a personal access token",
-                choices: &[],
-                default: None,
-            }],
+/// local, github, gitlab and jira accept any JSON object as `config`;
+/// strict reads a [`StrictConfig`] whose `auth.token` is a secret.
+pub struct TestTypes;
+
+const PERMISSIVE: [&str; 4] = ["local", "github", "gitlab", "jira"];
+
+impl TrackerTypes for TestTypes {
+    fn known_types(&self) -> Vec<&'static str> {
+        let mut kinds = PERMISSIVE.to_vec();
+        kinds.push("strict");
+        kinds.sort_unstable();
+        kinds
+    }
+
+    fn check_config(&self, kind: &str, config_json: &str) -> Option<Result<(), serde_json::Error>> {
+        if kind == "strict" {
+            return Some(serde_json::from_str::<StrictConfig>(config_json).map(drop));
         }
+        PERMISSIVE.contains(&kind).then(|| {
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(config_json)
+                .map(drop)
+        })
     }
 
-    fn validate(&self, config_json: &str) -> Result<(), serde_json::Error> {
-        serde_json::from_str::<StrictConfig>(config_json).map(|_| ())
-    }
-
-    fn build(
-        &self,
-        entry: &TrackerEntry,
-        _: &Resolver,
-    ) -> sr_tracker::Result<Arc<dyn IssueTracker>> {
-        Err(TrackerError::config(
-            &entry.name,
-            "test factories build nothing",
-        ))
+    fn secret_fields(&self, kind: &str) -> Vec<&'static str> {
+        if kind == "strict" {
+            vec!["auth.token"]
+        } else {
+            Vec::new()
+        }
     }
 }
 
-/// local, github, gitlab and jira (permissive) and strict.
-pub fn registry() -> Registry {
-    let mut r = Registry::new();
-    for kind in ["local", "github", "gitlab", "jira"] {
-        r.register(Permissive(kind));
-    }
-    r.register(Strict);
-    r
+pub fn registry() -> TestTypes {
+    TestTypes
 }

@@ -374,13 +374,7 @@ fn is_sqlite_file(path: &Path) -> bool {
 
 /// The error for a name no connection has, with the closest known name.
 pub(crate) fn unknown_connection(name: &str, known: &[String]) -> EngineError {
-    let suggestion = known
-        .iter()
-        .map(|k| (k, strsim::levenshtein(name, k)))
-        .filter(|(k, d)| *d <= 2.max(k.len() / 3))
-        .min_by_key(|(_, d)| *d)
-        .map(|(k, _)| format!("did you mean `{k}`? "))
-        .unwrap_or_default();
+    let suggestion = sr_tracker::unusable::did_you_mean(name, known);
     EngineError::UnknownConnection {
         name: name.to_owned(),
         known: known.join(", "),

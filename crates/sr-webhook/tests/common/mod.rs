@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use sr_secrets::Secret;
 use sr_store::{Delivery, Store};
+use sr_tracker::{TrackerFactory, WebhookSpec};
 use sr_webhook::{DeliveryHandler, HookTracker, ListenerConfig, RunningListener, WebhookError};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
@@ -43,19 +44,39 @@ pub struct Harness {
     _dir: Option<tempfile::TempDir>,
 }
 
+/// The listener knows no provider; its tests send GitHub's, GitLab's and
+/// Jira's published example deliveries the way those providers send them,
+/// so they take each type's spec from its adapter, as the engine does
+/// through the registry.
+fn spec(factory: &dyn TrackerFactory) -> WebhookSpec {
+    factory.webhook().expect("the type has webhooks")
+}
+
 pub fn trackers() -> Vec<HookTracker> {
-    let t = |name: &str, provider: &str, secret: Option<&str>| HookTracker {
+    let github = spec(&sr_tracker_github::GitHubFactory::default());
+    let t = |name: &str, provider: &str, spec: WebhookSpec, secret: Option<&str>| HookTracker {
         name: name.into(),
         provider: provider.into(),
+        webhook: Some(spec),
         secret: secret.map(Secret::new),
         accept_unsigned: false,
         timestamp_tolerance_s: Some(300),
     };
     vec![
-        t("GitHub Issues", "github", Some(GH_SECRET)),
-        t("GitLab", "gitlab", Some(GL_TOKEN)),
-        t("Company Jira", "jira", Some(JIRA_SECRET)),
-        t("Unsigned", "github2", None),
+        t("GitHub Issues", "github", github, Some(GH_SECRET)),
+        t(
+            "GitLab",
+            "gitlab",
+            spec(&sr_tracker_gitlab::GitLabFactory::default()),
+            Some(GL_TOKEN),
+        ),
+        t(
+            "Company Jira",
+            "jira",
+            spec(&sr_tracker_jira::JiraFactory::default()),
+            Some(JIRA_SECRET),
+        ),
+        t("Unsigned", "github2", github, None),
     ]
 }
 
@@ -153,25 +174,7 @@ pub async fn send(
 
 /// HMAC-SHA256 in hex, computed by `openssl dgst`.
 pub fn openssl_hmac_hex(key: &str, body: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("body");
-    std::fs::write(&path, body).unwrap();
-    let out = Command::new("openssl")
-        .args(["dgst", "-sha256", "-hmac", key, "-r"])
-        .arg(&path)
-        .output()
-        .expect("openssl is installed");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_owned()
+    sr_testkit::openssl_hmac_sha256_hex(key, body).unwrap()
 }
 
 /// A Standard Webhooks `v1,<base64>` signature, computed by Python's hmac.

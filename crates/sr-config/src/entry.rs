@@ -1,6 +1,7 @@
-//! One entry of `trackers.json`, in the product spec's format. The
-//! provider-specific `config` object stays raw here; each adapter parses and
-//! validates its own.
+//! One entry of `trackers.json`, in the product spec's format, with its
+//! sync settings. The provider-specific `config` object stays raw here;
+//! each adapter parses and validates its own (through [`crate::TrackerTypes`]).
+//! sr-tracker re-exports these types for the adapters.
 
 use serde::{Deserialize, Serialize};
 use sr_secrets::SecretRef;
