@@ -1,8 +1,10 @@
 //! The explorer's rows for one connection, computed from its snapshot and
 //! the filter: schemas, then one group per object kind, then the objects.
 //!
-//! Built once per snapshot or filter change and kept, so drawing a schema of
-//! a thousand tables allocates nothing per frame.
+//! Built once per snapshot and kept; a filter change only re-lists the
+//! indexes of the rows that pass ([`filter_tree`]), so typing in the filter
+//! answers within a frame on schemas of thousands of tables, and drawing
+//! allocates nothing per row.
 
 use sr_model::{ObjectKind, ObjectRef};
 use sr_schema::Snapshot;
@@ -50,15 +52,47 @@ pub struct ExplorerItem {
     pub key: String,
     /// The table an index or trigger belongs to.
     pub parent: Option<String>,
+    /// The name in lower case, so filtering allocates nothing per row.
+    folded: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExplorerGroup {
     pub kind: GroupKind,
-    /// How many objects of this kind the schema has, filter or not.
-    pub total: usize,
-    /// The objects that pass the filter.
+    /// Every object of this kind in the schema, filter or not.
     pub items: Vec<ExplorerItem>,
+    /// The indexes in `items` of the objects that pass the filter.
+    pub shown: Vec<u32>,
+}
+
+impl ExplorerGroup {
+    /// How many objects of this kind the schema has, filter or not.
+    pub fn total(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The objects that pass the filter, in order.
+    pub fn shown_items(&self) -> impl ExactSizeIterator<Item = &ExplorerItem> + '_ {
+        self.shown.iter().map(|&i| &self.items[i as usize])
+    }
+
+    /// The `n`th object that passes the filter.
+    pub fn shown_item(&self, n: usize) -> Option<&ExplorerItem> {
+        self.shown.get(n).map(|&i| &self.items[i as usize])
+    }
+
+    /// Keeps the objects whose name holds `folded` (already lower case;
+    /// empty keeps all). Reuses the list, so no allocation once it has
+    /// grown to the group's size.
+    fn filter(&mut self, folded: &str) {
+        self.shown.clear();
+        let all = self.items.len().min(u32::MAX as usize);
+        self.shown.extend(
+            (0..all)
+                .filter(|&i| folded.is_empty() || self.items[i].folded.contains(folded))
+                .map(|i| i as u32),
+        );
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,24 +105,28 @@ pub struct ExplorerSchema {
 impl ExplorerSchema {
     /// Objects that pass the filter, over every group.
     pub fn shown(&self) -> usize {
-        self.groups.iter().map(|g| g.items.len()).sum()
+        self.groups.iter().map(|g| g.shown.len()).sum()
     }
 
     pub fn total(&self) -> usize {
-        self.groups.iter().map(|g| g.total).sum()
+        self.groups.iter().map(|g| g.total()).sum()
     }
 }
 
-/// Whether `name` passes `filter`: a case-insensitive substring; an empty
-/// filter passes everything.
-pub fn matches(name: &str, filter: &str) -> bool {
-    let filter = filter.trim();
-    filter.is_empty() || name.to_lowercase().contains(&filter.to_lowercase())
+/// Narrows `tree` to the objects whose name holds `filter` (case
+/// insensitive). Cheap enough to run on every keystroke: the rows are
+/// built once per snapshot by [`explorer_tree`]; this only re-lists
+/// indexes.
+pub fn filter_tree(tree: &mut [ExplorerSchema], filter: &str) {
+    let folded = filter.trim().to_lowercase();
+    for group in tree.iter_mut().flat_map(|s| s.groups.iter_mut()) {
+        group.filter(&folded);
+    }
 }
 
 /// The explorer rows of `connection` for `snapshot` under `filter`.
 pub fn explorer_tree(connection: &str, snapshot: &Snapshot, filter: &str) -> Vec<ExplorerSchema> {
-    snapshot
+    let mut tree: Vec<ExplorerSchema> = snapshot
         .schemas
         .iter()
         .map(|schema| {
@@ -98,51 +136,37 @@ pub fn explorer_tree(connection: &str, snapshot: &Snapshot, filter: &str) -> Vec
                     key: object.key(),
                     object,
                     parent: parent.map(str::to_owned),
+                    folded: name.to_lowercase(),
                 }
             };
             let groups = GroupKind::ALL
                 .into_iter()
                 .filter_map(|group| {
-                    let all: Vec<(ObjectKind, &str, &str, Option<&str>)> = match group {
+                    let items: Vec<ExplorerItem> = match group {
                         GroupKind::Tables => schema
                             .tables
                             .iter()
-                            .map(|t| {
-                                (
-                                    ObjectKind::Table,
-                                    t.name.as_str(),
-                                    t.version_hash.as_str(),
-                                    None,
-                                )
-                            })
+                            .map(|t| make(ObjectKind::Table, &t.name, &t.version_hash, None))
                             .collect(),
                         GroupKind::Views => schema
                             .views
                             .iter()
-                            .map(|v| (view_kind(v), v.name.as_str(), v.version_hash.as_str(), None))
+                            .map(|v| make(view_kind(v), &v.name, &v.version_hash, None))
                             .collect(),
                         GroupKind::Routines => schema
                             .routines
                             .iter()
-                            .map(|r| {
-                                (
-                                    routine_kind(r),
-                                    r.name.as_str(),
-                                    r.version_hash.as_str(),
-                                    None,
-                                )
-                            })
+                            .map(|r| make(routine_kind(r), &r.name, &r.version_hash, None))
                             .collect(),
                         GroupKind::Triggers => schema
                             .triggers
                             .iter()
                             .map(|t| {
-                                let parent = Some(t.table.as_str());
-                                (
+                                make(
                                     ObjectKind::Trigger,
-                                    t.name.as_str(),
-                                    t.version_hash.as_str(),
-                                    parent,
+                                    &t.name,
+                                    &t.version_hash,
+                                    Some(&t.table),
                                 )
                             })
                             .collect(),
@@ -150,40 +174,18 @@ pub fn explorer_tree(connection: &str, snapshot: &Snapshot, filter: &str) -> Vec
                             .indexes
                             .iter()
                             .map(|i| {
-                                let parent = Some(i.table.as_str());
-                                (
-                                    ObjectKind::Index,
-                                    i.name.as_str(),
-                                    i.version_hash.as_str(),
-                                    parent,
-                                )
+                                make(ObjectKind::Index, &i.name, &i.version_hash, Some(&i.table))
                             })
                             .collect(),
                         GroupKind::Sequences => schema
                             .sequences
                             .iter()
-                            .map(|s| {
-                                (
-                                    ObjectKind::Sequence,
-                                    s.name.as_str(),
-                                    s.version_hash.as_str(),
-                                    None,
-                                )
-                            })
+                            .map(|s| make(ObjectKind::Sequence, &s.name, &s.version_hash, None))
                             .collect(),
                     };
-                    if all.is_empty() {
-                        return None;
-                    }
-                    let total = all.len();
-                    let items = all
-                        .into_iter()
-                        .filter(|(_, name, _, _)| matches(name, filter))
-                        .map(|(kind, name, hash, parent)| make(kind, name, hash, parent))
-                        .collect();
-                    Some(ExplorerGroup {
+                    (!items.is_empty()).then(|| ExplorerGroup {
                         kind: group,
-                        total,
+                        shown: Vec::with_capacity(items.len()),
                         items,
                     })
                 })
@@ -193,7 +195,9 @@ pub fn explorer_tree(connection: &str, snapshot: &Snapshot, filter: &str) -> Vec
                 groups,
             }
         })
-        .collect()
+        .collect();
+    filter_tree(&mut tree, filter);
+    tree
 }
 
 #[cfg(test)]
@@ -233,8 +237,8 @@ mod tests {
             .groups
             .iter()
             .map(|g| {
-                let names: Vec<&str> = g.items.iter().map(|i| i.object.name.as_str()).collect();
-                format!("{} {}: {}", g.kind.label(), g.total, names.join(" "))
+                let names: Vec<&str> = g.shown_items().map(|i| i.object.name.as_str()).collect();
+                format!("{} {}: {}", g.kind.label(), g.total(), names.join(" "))
             })
             .collect();
         assert_eq!(got, expected, "filter {filter:?}");
@@ -282,5 +286,25 @@ mod tests {
         assert_eq!(index.object.database, "shop");
         assert_eq!(tree[0].groups[0].items[1].key, "demo:table:main.orders");
         assert_eq!((tree[0].shown(), tree[0].total()), (5, 5));
+    }
+
+    #[test]
+    fn refiltering_reuses_the_rows_and_their_lists() {
+        let mut tree = explorer_tree("demo", &snapshot(), "");
+        let capacity = tree[0].groups[0].shown.capacity();
+        filter_tree(&mut tree, " Order_");
+        let tables: Vec<&str> = tree[0].groups[0]
+            .shown_items()
+            .map(|i| i.object.name.as_str())
+            .collect();
+        assert_eq!(tables, ["order_items"]);
+        assert_eq!((tree[0].shown(), tree[0].total()), (1, 5));
+        filter_tree(&mut tree, "");
+        assert_eq!(tree[0].shown(), 5);
+        assert_eq!(tree[0].groups[0].shown.capacity(), capacity);
+        assert_eq!(
+            tree[0].groups[0].shown_item(1).map(|i| i.key.as_str()),
+            Some("demo:table:main.orders")
+        );
     }
 }

@@ -341,6 +341,9 @@ impl UiState {
             }
             Some(JobKind::UnlockSecrets(request)) => self.unlock_failed(request, &message),
             Some(JobKind::Monitoring(key)) => self.monitoring_failed(&key, &message),
+            Some(JobKind::ConnectionAdmin(request)) => {
+                self.connection_admin_failed(request, &message)
+            }
             Some(JobKind::Sync(key)) => self.sync_failed(&key, &message),
             Some(kind @ (JobKind::Comments(_) | JobKind::Comment(_))) => {
                 self.comments_failed(&kind, &message)

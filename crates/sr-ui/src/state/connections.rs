@@ -1,11 +1,12 @@
 //! The connection list as the engine reports it, and the answers of the
 //! connection manager. Connections other than the demo database open
 //! lazily: their schema loads when the explorer expands them or a tab or
-//! the selection needs them, never for merely being listed.
+//! the selection needs them, never for merely being listed. The
+//! connection manager's actions are in `connection_admin`.
 
-use sr_engine::{ConnectionEvent, ConnectionInfo, DEMO_CONNECTION};
+use sr_engine::{ConnectionInfo, DEMO_CONNECTION};
 
-use super::{ConnectionState, JobKind, Load, Tab, ToastLevel, UiState};
+use super::{ConnectionState, Load, Tab, UiState};
 
 impl UiState {
     /// Takes a new connection list: updates the ones known, adds new ones
@@ -70,7 +71,7 @@ impl UiState {
     pub fn ensure_connection(&mut self, name: &str) {
         if self
             .connection(name)
-            .is_some_and(|c| c.schema == Load::Idle)
+            .is_some_and(|c| c.schema == Load::Idle && !c.disconnected)
         {
             self.load_connection(name);
         }
@@ -95,61 +96,23 @@ impl UiState {
         }
     }
 
-    pub(super) fn apply_connection_event(&mut self, event: ConnectionEvent) {
-        match event {
-            ConnectionEvent::Saved {
-                request,
-                name,
-                until_reboot,
-            } => {
-                self.jobs.finish(&JobKind::ConnectionAdmin(request));
-                self.toasts.push(
-                    ToastLevel::Success,
-                    format!("Connection {name} saved"),
-                    None,
-                );
-                if until_reboot {
-                    self.toasts.push(
-                        ToastLevel::Error,
-                        sr_engine::until_reboot_note(&format!("the password of {name}")),
-                        None,
-                    );
-                }
-            }
-            ConnectionEvent::Removed { request, name } => {
-                self.jobs.finish(&JobKind::ConnectionAdmin(request));
-                self.toasts.push(
-                    ToastLevel::Success,
-                    format!("Connection {name} removed"),
-                    None,
-                );
-            }
-            ConnectionEvent::Tested {
-                request,
-                name,
-                result,
-            } => {
-                self.jobs.finish(&JobKind::ConnectionAdmin(request));
-                let (level, text) = match result {
-                    Ok(t) => (
-                        ToastLevel::Success,
-                        format!(
-                            "{name}: {} answers in {:.1} ms",
-                            t.server_version.as_deref().unwrap_or(&t.dialect),
-                            t.round_trip_ms
-                        ),
-                    ),
-                    Err(e) => (ToastLevel::Error, format!("{name}: {e}")),
-                };
-                self.toasts.push(level, text, None);
-            }
-            ConnectionEvent::Disconnected { name } => {
-                self.jobs.finish(&JobKind::Disconnect(name.clone()));
-                if let Some(c) = self.connections.iter_mut().find(|c| c.info.name == name) {
-                    c.schema = Load::Idle;
-                    c.tree.clear();
-                }
-            }
+    /// The connection `tab` works on, if it works on one.
+    pub fn tab_connection<'a>(&'a self, tab: &'a Tab) -> Option<&'a str> {
+        match tab {
+            Tab::Object(o) => Some(&o.connection),
+            Tab::Whiteboard(c) | Tab::Monitoring(c) | Tab::Designer(c) => Some(c),
+            Tab::Sql(id) => self
+                .sql
+                .editors
+                .get(id)
+                .map(|e| e.saved.connection.as_str()),
+            Tab::Issue(_) | Tab::Templates => None,
         }
+    }
+
+    /// The environment label of the connection `tab` works on, for its
+    /// title.
+    pub fn tab_environment(&self, tab: &Tab) -> Option<&str> {
+        self.connection(self.tab_connection(tab)?)?.environment()
     }
 }
