@@ -19,9 +19,11 @@ use crate::UiState;
 use crate::state::Persisted;
 
 mod designer;
+mod explorer_large;
 mod grid;
 
 pub use designer::designer_scene;
+pub use explorer_large::{LARGE_CONNECTION, explorer_large_scene, type_filter};
 pub use grid::grid_scene;
 
 /// What one run measured, in milliseconds.
@@ -114,6 +116,16 @@ pub fn explorer_scene(tables: usize, issues: usize) -> UiState {
 
 /// Draws `state` for `frames` frames at 1280×800 and times each.
 pub fn run(state: &mut UiState, frames: usize) -> FrameStats {
+    run_with(state, frames, |_, _| {})
+}
+
+/// [`run`], calling `before(state, frame)` before each frame (as a user's
+/// input would); its work counts in the frame's time.
+pub fn run_with(
+    state: &mut UiState,
+    frames: usize,
+    mut before: impl FnMut(&mut UiState, usize),
+) -> FrameStats {
     let ctx = egui::Context::default();
     let input = || egui::RawInput {
         screen_rect: Some(egui::Rect::from_min_size(
@@ -123,8 +135,9 @@ pub fn run(state: &mut UiState, frames: usize) -> FrameStats {
         ..egui::RawInput::default()
     };
     let mut times = Vec::with_capacity(frames);
-    for _ in 0..frames.max(1) {
+    for frame in 0..frames.max(1) {
         let start = Instant::now();
+        before(state, frame);
         let mut output = ctx.run_ui(input(), |ui| crate::ui::workbench_ui(ui, state));
         // No GPU here: the font atlas updates have nowhere to go.
         output.textures_delta.clear();

@@ -1,0 +1,119 @@
+//! The large-schema explorer scene (`explorer_large`): a production
+//! PostgreSQL connection of 5,000 tables in 20 schemas, every table with
+//! linked issues, the schemas expanded, and the filter changed every few
+//! frames as a user typing in it would. Filtering has to answer within a
+//! frame, so the frames that change it count in the percentiles like any.
+
+use std::sync::Arc;
+
+use sr_engine::{ConnectionInfo, DEMO_CONNECTION, Event};
+use sr_model::{ObjectKind, ObjectRef};
+use sr_schema::{Dialect, Schema, Snapshot};
+
+use crate::UiState;
+
+/// The connection the scene fills.
+pub const LARGE_CONNECTION: &str = "warehouse";
+
+/// What the filter box holds, frame after frame (one change every
+/// [`FILTER_EVERY`] frames): narrowing, widening, clearing.
+const FILTERS: &[&str] = &["t", "ta", "table_01", "table_012", "", "9", "99", ""];
+const FILTER_EVERY: usize = 4;
+
+/// A workbench whose `warehouse` connection has `schemas` schemas of
+/// `tables_per_schema` tables and `issues` linked issues spread over
+/// them; its first table is selected.
+pub fn explorer_large_scene(schemas: usize, tables_per_schema: usize, issues: usize) -> UiState {
+    let mut state = super::explorer_scene(0, 0);
+    state.apply(Event::Connections {
+        connections: vec![
+            ConnectionInfo {
+                dialect: "sqlite".into(),
+                ..ConnectionInfo::named(DEMO_CONNECTION)
+            },
+            ConnectionInfo {
+                url: "postgres://app@warehouse.example.com:5432/dw".into(),
+                dialect: "postgres".into(),
+                environment: Some("production".into()),
+                builtin: false,
+                ..ConnectionInfo::named(LARGE_CONNECTION)
+            },
+        ],
+        problem: None,
+    });
+    let mut snapshot = Snapshot::new(Dialect::Postgres, "dw");
+    let mut objects = Vec::with_capacity(schemas * tables_per_schema);
+    for s in 0..schemas {
+        let name = format!("schema_{s:02}");
+        let mut schema = Schema::new(&name);
+        schema.tables = (0..tables_per_schema)
+            .map(|t| super::table(&format!("table_{t:04}")))
+            .collect();
+        objects.extend(schema.tables.iter().map(|t| {
+            ObjectRef::new(
+                LARGE_CONNECTION,
+                ObjectKind::Table,
+                "dw",
+                name.as_str(),
+                t.name.as_str(),
+            )
+        }));
+        snapshot.schemas.push(schema);
+    }
+    state.ensure_connection(LARGE_CONNECTION);
+    state.apply(Event::Schema {
+        connection: LARGE_CONNECTION.into(),
+        snapshot: Arc::new(snapshot),
+    });
+    let per = u32::try_from(issues.checked_div(objects.len()).unwrap_or(0)).unwrap_or(u32::MAX);
+    state.apply(Event::LinkCounts {
+        connection: LARGE_CONNECTION.into(),
+        counts: objects.iter().map(|o| (o.key(), per, per / 2)).collect(),
+    });
+    if let Some(first) = objects.first() {
+        state.select(first);
+        let links = (0..per as usize).map(|n| super::link(first, n)).collect();
+        state.apply(Event::Links {
+            object: first.clone(),
+            links,
+        });
+    }
+    state.take_commands();
+    state.jobs.clear();
+    state
+}
+
+/// Types the next filter every few frames; call before each frame.
+pub fn type_filter(state: &mut UiState, frame: usize) {
+    if frame % FILTER_EVERY == FILTER_EVERY - 1 {
+        let text = FILTERS[(frame / FILTER_EVERY) % FILTERS.len()];
+        state.set_filter(text.to_owned());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scene_lists_every_table_and_filters_as_typed() {
+        let mut state = explorer_large_scene(4, 120, 960);
+        let conn = state.connection(LARGE_CONNECTION).expect("listed");
+        assert_eq!(conn.tree.len(), 4);
+        assert_eq!(conn.tree.iter().map(|s| s.total()).sum::<usize>(), 480);
+        assert_eq!(conn.badges.len(), 480);
+        assert_eq!(conn.environment(), Some("production"));
+        let stats = super::super::run_with(&mut state, 12, type_filter);
+        assert_eq!(stats.frames, 12);
+        // Frame 11 typed the third filter.
+        assert_eq!(state.filter, "table_01");
+        let conn = state.connection(LARGE_CONNECTION).expect("listed");
+        let shown: usize = conn.tree.iter().map(|s| s.shown()).sum();
+        assert_eq!(shown, 4 * 20, "table_0100 to table_0119 in each schema");
+        let json = stats.scene_json("explorer_large");
+        assert!(
+            json.starts_with(r#"{"bench":"ui","scene":"explorer_large","frame_p50_ms":"#),
+            "{json}"
+        );
+    }
+}
