@@ -153,6 +153,7 @@ fn a_drift_shows_its_diff_and_its_auto_issue() {
         }
         if let Some(m) = s.monitoring.connections.get_mut("demo") {
             m.baseline = Load::Ready("Baseline saved: DATA_DIR/baselines/demo.json".into());
+            m.baseline_saved = Some(fixed);
             if let Load::Ready(check) = &mut m.drift {
                 let report = &mut Arc::make_mut(check).report;
                 report.detected_at = "2027-01-15T08:00:00Z".into();

@@ -7,7 +7,6 @@ use egui::{Grid, RichText};
 
 use super::{error_ui, running};
 use crate::state::{Check, Load, MAX_MINUTES, UiState, schedule_summary};
-use crate::ui::widgets::ago;
 
 pub fn schedule_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str) {
     let busy = running(state, &format!("settings:{connection}"));
@@ -33,7 +32,7 @@ pub fn schedule_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str) {
     match m.baseline_saved {
         Some(at) => ui.weak(format!(
             "Drift baseline saved {}.",
-            ago(at, chrono::Utc::now())
+            at.format("%Y-%m-%d %H:%M UTC")
         )),
         None => ui.weak("No drift baseline saved yet."),
     };
