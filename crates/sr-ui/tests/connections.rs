@@ -408,10 +408,10 @@ fn a_connection_that_cannot_open_says_why_beside_one_that_works() {
     // The port is new every run; the picture shows a fixed one.
     {
         let s = &mut bench.harness.state_mut().state;
-        if let Some(c) = s.connections.iter_mut().find(|c| c.info.name == "broken") {
-            if let Load::Failed(m) = &mut c.schema {
-                *m = m.replace(&closed.to_string(), "PORT");
-            }
+        if let Some(c) = s.connections.iter_mut().find(|c| c.info.name == "broken")
+            && let Load::Failed(m) = &mut c.schema
+        {
+            *m = m.replace(&closed.to_string(), "PORT");
         }
         s.last_error = s
             .last_error

@@ -93,7 +93,28 @@ pub fn type_filter(state: &mut UiState, frame: usize) {
 
 #[cfg(test)]
 mod tests {
+    use egui_kittest::kittest::Queryable;
+
     use super::*;
+
+    #[test]
+    fn the_large_connection_is_drawn_expanded_and_only_in_view() {
+        let state = explorer_large_scene(3, 200, 600);
+        let mut harness = egui_kittest::Harness::builder()
+            .with_size(egui::vec2(1280.0, 800.0))
+            .build_ui_state(|ui, s: &mut UiState| crate::ui::workbench_ui(ui, s), state);
+        harness.run();
+        assert!(harness.query_by_label("🗄 warehouse").is_some());
+        assert!(harness.query_by_label("🗀 schema_00  (200)").is_some());
+        assert!(harness.query_by_label("⊞ table_0001").is_some());
+        // Far below the view: counted, not laid out.
+        assert!(harness.query_by_label("⊞ table_0150").is_none());
+        assert!(harness.query_by_label("🗀 schema_02  (200)").is_some());
+        harness.state_mut().set_filter("table_0150".into());
+        harness.run();
+        assert!(harness.query_by_label("🗀 schema_02  (1/200)").is_some());
+        assert_eq!(harness.query_all_by_label("⊞ table_0150").count(), 3);
+    }
 
     #[test]
     fn the_scene_lists_every_table_and_filters_as_typed() {

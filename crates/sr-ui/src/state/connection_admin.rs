@@ -6,7 +6,7 @@
 
 use sr_engine::{Command, ConnectionCommand, ConnectionEvent};
 
-use super::{ConnectionDialog, Dialog, JobKind, Load, TestOutcome, ToastLevel, UiState};
+use super::{ConnectionDialog, Dialog, JobKind, Load, Tab, TestOutcome, ToastLevel, UiState};
 
 impl UiState {
     /// The names other connections have, for the dialog's duplicate check.
@@ -165,11 +165,15 @@ impl UiState {
                 until_reboot,
             } => {
                 self.jobs.finish(&JobKind::ConnectionAdmin(request));
-                if self
-                    .connection_dialog()
-                    .is_some_and(|d| d.saving == Some(request))
-                {
+                let renamed = match self.connection_dialog() {
+                    Some(d) if d.saving == Some(request) => Some(d.previous.clone()),
+                    _ => None,
+                };
+                if let Some(previous) = renamed {
                     self.dialog = None;
+                    if let Some(old) = previous.filter(|old| *old != name) {
+                        self.follow_rename(&old, &name);
+                    }
                 }
                 self.toasts.push(
                     ToastLevel::Success,
@@ -229,6 +233,32 @@ impl UiState {
                     c.disconnected = true;
                 }
             }
+        }
+    }
+
+    /// A connection was renamed: the tabs, editors, selection and
+    /// designer layout that worked on it follow it to its new name.
+    fn follow_rename(&mut self, old: &str, new: &str) {
+        let rename = |c: &mut String| {
+            if c == old {
+                *c = new.to_owned();
+            }
+        };
+        for tab in &mut self.tabs {
+            match tab {
+                Tab::Object(o) => rename(&mut o.connection),
+                Tab::Whiteboard(c) | Tab::Monitoring(c) | Tab::Designer(c) => rename(c),
+                Tab::Sql(_) | Tab::Issue(_) | Tab::Templates => {}
+            }
+        }
+        for editor in self.sql.editors.values_mut() {
+            rename(&mut editor.saved.connection);
+        }
+        if let Some(o) = &mut self.selection {
+            rename(&mut o.connection);
+        }
+        if let Some(saved) = self.designer.saved.remove(old) {
+            self.designer.saved.insert(new.to_owned(), saved);
         }
     }
 

@@ -260,3 +260,28 @@ fn tabs_working_on_a_connection_carry_its_environment() {
     );
     assert_eq!(s.tab_environment(&Tab::Templates), None);
 }
+
+#[test]
+fn a_renamed_connection_takes_its_tabs_along() {
+    let mut s = with_shop();
+    s.open_designer("shop");
+    s.open_sql_editor("shop", "SELECT 1");
+    s.open_monitoring("demo");
+    sent(&mut s);
+    s.edit_connection("shop");
+    dialog_mut(&mut s).name = "shop-eu".into();
+    s.save_dialog_connection();
+    let Some(Command::Connection(ConnectionCommand::Save { request, edit })) =
+        s.take_commands().first().cloned()
+    else {
+        panic!("a save");
+    };
+    assert_eq!(edit.previous.as_deref(), Some("shop"));
+    s.apply(Event::Connection(ConnectionEvent::Saved {
+        request,
+        name: "shop-eu".into(),
+        until_reboot: false,
+    }));
+    let on: Vec<Option<&str>> = s.tabs.iter().map(|t| s.tab_connection(t)).collect();
+    assert_eq!(on, [Some("shop-eu"), Some("shop-eu"), Some("demo")]);
+}

@@ -20,9 +20,9 @@ pub(super) fn connection_ui(
     let name = &conn.info.name;
     let id = ui.make_persistent_id(("connection", name));
     // Only the demo database opens by itself; the others are read when
-    // expanded.
-    let state =
-        CollapsingState::load_with_default_open(ui.ctx(), id, name == sr_engine::DEMO_CONNECTION);
+    // expanded (or shown expanded when something else had them read).
+    let default_open = name == sr_engine::DEMO_CONNECTION || conn.snapshot().is_some();
+    let state = CollapsingState::load_with_default_open(ui.ctx(), id, default_open);
     let mut clicked = false;
     let mut header = state.show_header(ui, |ui| {
         let label = header_ui(ui, conn);
