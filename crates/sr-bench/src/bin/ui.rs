@@ -19,7 +19,8 @@ fn main() {
     let mut grid = sr_ui::bench::grid_scene(100_000);
     let stats = sr_ui::bench::run(&mut grid, frames);
     println!("{}", stats.scene_json("grid"));
-    let mut large = sr_ui::bench::explorer_large_scene(20, 250, 10_000);
-    let stats = sr_ui::bench::run_with(&mut large, frames, sr_ui::bench::type_filter);
-    println!("{}", stats.scene_json("explorer_large"));
+    println!(
+        "{}",
+        sr_ui::bench::explorer_large_json(20, 250, 10_000, frames)
+    );
 }

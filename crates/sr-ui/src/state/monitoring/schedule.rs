@@ -108,8 +108,9 @@ pub fn schedule_summary(
 }
 
 impl UiState {
-    /// The settings of `connection` arrived (loaded or saved): they run
-    /// now, and the form starts from them.
+    /// The settings of `connection` arrived (loaded, saved, or changed by
+    /// another process): they run now, and the form follows them unless
+    /// it holds edits not saved yet.
     pub(in crate::state) fn settings_loaded(
         &mut self,
         connection: &str,
@@ -117,7 +118,13 @@ impl UiState {
         baseline_saved: Option<DateTime<Utc>>,
     ) {
         let m = self.monitoring.of_mut(connection);
-        m.schedule = Some(ScheduleForm::new(&settings));
+        let edited = match (&m.schedule, m.settings.ready()) {
+            (Some(form), Some(running)) => form.settings() != *running,
+            _ => false,
+        };
+        if !edited || m.schedule.is_none() {
+            m.schedule = Some(ScheduleForm::new(&settings));
+        }
         m.settings = super::Load::Ready(settings);
         m.baseline_saved = baseline_saved;
         m.schedule_error = None;

@@ -134,3 +134,46 @@ fn saving_sends_the_form_and_the_answer_is_what_runs() {
     );
     assert!(m.schedule.is_some());
 }
+
+#[test]
+fn settings_changed_elsewhere_follow_unless_edited_here() {
+    let mut s = UiState::new(Persisted::default());
+    s.take_commands();
+    let arrive = |s: &mut UiState, settings: ConnectionMonitoring| {
+        s.apply(Event::Monitoring(MonitoringEvent::Settings {
+            connection: "shop".into(),
+            settings,
+            baseline_saved: None,
+        }));
+    };
+    arrive(&mut s, off());
+    // Another process turned health checks on: the form follows.
+    let health = ConnectionMonitoring {
+        health_minutes: 5,
+        ..off()
+    };
+    arrive(&mut s, health.clone());
+    let form = |s: &UiState| {
+        s.monitoring
+            .of("shop")
+            .and_then(|m| m.schedule.clone())
+            .unwrap()
+    };
+    assert!(form(&s).health.on);
+    // An edit not saved yet stays when the file changes again.
+    if let Some(f) = s
+        .monitoring
+        .connections
+        .get_mut("shop")
+        .and_then(|m| m.schedule.as_mut())
+    {
+        f.perf.on = true;
+    }
+    arrive(&mut s, off());
+    assert!(form(&s).perf.on, "the edit stays");
+    assert_eq!(
+        s.monitoring.of("shop").unwrap().settings,
+        Load::Ready(off())
+    );
+    assert!(s.schedule_changed("shop"));
+}
