@@ -11,79 +11,12 @@ mod common;
 
 use std::sync::Arc;
 
+use common::db::{
+    context_menu, execute, mask_labels_containing, repo, runtime, settle, shop_database,
+};
 use common::{Workbench, fill};
 use egui_kittest::kittest::Queryable;
 use sr_ui::state::{Dialog, Load, SqlAnswer, Tab, feed_rows};
-
-fn repo(file: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(file)
-}
-
-/// Runs SQL on `url` directly, as another client would.
-fn execute(runtime: &tokio::runtime::Runtime, url: &str, sql: &str) {
-    use sqlx::Connection;
-    runtime.block_on(async {
-        let mut conn = sqlx::PgConnection::connect(url)
-            .await
-            .expect("a direct connection");
-        sqlx::raw_sql(sql).execute(&mut conn).await.expect(sql);
-        conn.close().await.ok();
-    });
-}
-
-/// A fresh PostgreSQL database with schemas `sales` and `inventory`.
-fn shop_database(runtime: &tokio::runtime::Runtime) -> String {
-    let url = runtime.block_on(sr_testkit::postgres_db());
-    execute(
-        runtime,
-        &url,
-        "CREATE SCHEMA sales;
-         CREATE TABLE sales.invoices (id integer PRIMARY KEY, total_cents bigint NOT NULL);
-         INSERT INTO sales.invoices VALUES (1, 1250), (2, 990);
-         CREATE SCHEMA inventory;
-         CREATE TABLE inventory.stock_items (id integer PRIMARY KEY, name text NOT NULL);",
-    );
-    url
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime")
-}
-
-/// Right-click `row` and choose `item` from its menu.
-fn context_menu(bench: &mut Workbench, row: &str, item: &str) {
-    bench.harness.get_by_label(row).click_secondary();
-    bench.wait_for_label(item);
-    bench.harness.get_by_label(item).click();
-    bench.harness.step();
-}
-
-/// Waits until no command is in flight, so nothing moves under a click.
-fn settle(bench: &mut Workbench) {
-    bench.wait_for("every background job to finish", |h| {
-        h.state().state.jobs.is_empty()
-    });
-}
-
-/// The picture without what changes from run to run (the server's port
-/// and the database's name in the form, the version and timings).
-fn mask_labels_containing(bench: &mut Workbench, parts: &[&str]) {
-    for part in parts {
-        let rects: Vec<_> = bench
-            .harness
-            .query_all_by_label_contains(part)
-            .map(|n| n.rect())
-            .collect();
-        for rect in rects {
-            bench.harness.mask(rect);
-        }
-    }
-}
 
 #[test]
 fn a_postgres_connection_added_in_the_manager_works_everywhere() {
@@ -153,9 +86,7 @@ fn a_postgres_connection_added_in_the_manager_works_everywhere() {
             .is_some()
     );
     bench.harness.event(egui::Event::PointerGone);
-    bench.wait_for("every background job to finish", |h| {
-        h.state().state.jobs.is_empty()
-    });
+    settle(&mut bench);
     // The version and timings change from run to run; the picture shows
     // fixed ones.
     if let Some(Dialog::Connection(d)) = &mut bench.harness.state_mut().state.dialog
@@ -325,7 +256,11 @@ fn a_postgres_connection_added_in_the_manager_works_everywhere() {
         Some(Tab::Monitoring(c)) if c == "shop"
     ));
 
-    // Fixed times and paths for the picture.
+    // Nothing in flight any more (a settings re-read, an outbox reload),
+    // then fixed times and paths for the picture.
+    bench.harness.event(egui::Event::PointerGone);
+    bench.harness.set_size(egui::vec2(1280.0, 1400.0));
+    settle(&mut bench);
     {
         let s = &mut bench.harness.state_mut().state;
         let fixed = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
@@ -343,13 +278,8 @@ fn a_postgres_connection_added_in_the_manager_works_everywhere() {
             }
             m.health = Load::Idle;
         }
+        s.toasts = Default::default();
     }
-    bench.harness.event(egui::Event::PointerGone);
-    bench.harness.set_size(egui::vec2(1280.0, 1400.0));
-    bench.wait_for("every background job to finish", |h| {
-        h.state().state.jobs.is_empty()
-    });
-    bench.harness.state_mut().state.toasts = Default::default();
     bench.harness.step();
     mask_labels_containing(&mut bench, &["sr_test_"]);
     bench.harness.snapshot("connection_monitoring");

@@ -260,6 +260,7 @@ pub enum Field {
     SshPort,
     SshUser,
     SshKey,
+    SshPassphrase,
 }
 
 /// Something to fix before the profile can be tested or saved.

@@ -36,7 +36,7 @@ use crate::model::explorer::{ExplorerSchema, explorer_tree, filter_tree};
 
 pub use actions::{ViewTarget, can_file_issue};
 pub use comments::{CommentThread, CommentThreads};
-pub use connection_dialog::{ConnectionDialog, TestOutcome, Typed};
+pub use connection_dialog::{ConnectionDialog, SshFields, TestOutcome, Typed};
 pub use designer::{DesignerSaved, Designers, MAX_ZOOM, MIN_ZOOM, place_new_tables};
 pub use dialogs::{CreateIssueDialog, Dialog, ISSUE_TYPES, LinkIssueDialog, split_labels};
 pub use jobs::{Job, JobKind, Jobs};

@@ -4,8 +4,11 @@
 //! it. A typed password travels beside the profile to the engine, which
 //! puts it in the keyring; the profile only ever names where it lives.
 
+mod ssh;
 #[cfg(test)]
 mod tests;
+
+pub use ssh::SshFields;
 
 use sr_config::{ConnectionProfile, check_connection_name};
 use sr_engine::{ConnectionEdit, ConnectionInfo, ConnectionTest};
@@ -64,8 +67,8 @@ pub struct ConnectionDialog {
     pub error: Option<String>,
     /// A hint shown at the top (a duplicate's password).
     pub note: Option<String>,
-    /// The profile's SSH bastion, kept as it is.
-    pub ssh: Option<Box<sr_config::SshSettings>>,
+    /// The SSH tunnel section (servers only).
+    pub ssh: SshFields,
 }
 
 impl ConnectionDialog {
@@ -83,7 +86,7 @@ impl ConnectionDialog {
         d.name = profile.name.clone();
         d.environment = profile.environment.clone().unwrap_or_default();
         d.stored_password = profile.password.clone();
-        d.ssh = profile.ssh.clone();
+        d.ssh = SshFields::from_settings(profile.ssh.as_deref());
         Some(d)
     }
 
@@ -95,7 +98,7 @@ impl ConnectionDialog {
         let mut d = ConnectionDialog::from_url(url);
         d.name = free_name(&format!("{}-copy", info.name), taken);
         d.environment = info.environment.clone().unwrap_or_default();
-        d.ssh = info.profile.as_ref().and_then(|p| p.ssh.clone());
+        d.ssh = SshFields::from_settings(info.profile.as_ref().and_then(|p| p.ssh.as_deref()));
         match info.profile.as_ref().and_then(|p| p.password.clone()) {
             Some(SecretRef::Keyring(_) | SecretRef::Encrypted(_)) => {
                 d.note = Some(format!(
@@ -170,6 +173,9 @@ impl ConnectionDialog {
             ));
         }
         out.extend(url_problems(&self.fields));
+        if self.fields.dialect != Dialect::Sqlite {
+            out.extend(self.ssh.problems());
+        }
         out
     }
 
@@ -195,6 +201,10 @@ impl ConnectionDialog {
             return Err(problems);
         }
         let url = build_url(&self.fields)?;
+        let ssh = match self.fields.dialect {
+            Dialect::Sqlite => None,
+            _ => self.ssh.settings()?,
+        };
         let environment = self.environment.trim();
         Ok(ConnectionProfile {
             name: self.name.trim().to_owned(),
@@ -207,7 +217,7 @@ impl ConnectionDialog {
                 None
             },
             environment: (!environment.is_empty()).then(|| environment.to_owned()),
-            ssh: self.ssh.clone(),
+            ssh,
         })
     }
 

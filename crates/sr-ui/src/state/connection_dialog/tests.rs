@@ -240,3 +240,100 @@ fn a_test_outcome_goes_stale_when_the_fields_change() {
     d.fields.host = "db2".into();
     assert!(d.current_test().is_none());
 }
+
+/// A server connection named `shop` through the bastion `fill` sets up;
+/// compares its problems (or its `ssh` object as JSON) with `expected`.
+fn check_ssh(fill: impl FnOnce(&mut SshFields), expected: &str) {
+    let mut d = ConnectionDialog::new();
+    d.name = "shop".into();
+    d.fields.host = "db.internal".into();
+    d.ssh.enabled = true;
+    fill(&mut d.ssh);
+    let got = match d.profile(&[]) {
+        Ok(p) => serde_json::to_string(&p.ssh).unwrap_or_default(),
+        Err(problems) => problems
+            .iter()
+            .map(|p| format!("{:?}: {}", p.field, p.message))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    };
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn the_ssh_section_makes_the_profiles_bastion() {
+    check_ssh(
+        |s| {
+            s.host = "bastion.example.com".into();
+            s.user = "jump".into();
+            s.passphrase_env = "SSH_PASS".into();
+        },
+        r#"{"host":"bastion.example.com","port":22,"user":"jump","key_file":"~/.ssh/id_ed25519","passphrase":"${SSH_PASS}"}"#,
+    );
+    check_ssh(
+        |s| {
+            s.host = "10.0.0.5".into();
+            s.port = "2222".into();
+            s.user = "jump".into();
+            s.agent = true;
+            s.passphrase_env = "IGNORED".into();
+            s.known_hosts = "/etc/ssh/ssh_known_hosts".into();
+        },
+        r#"{"host":"10.0.0.5","port":2222,"user":"jump","agent":true,"known_hosts":"/etc/ssh/ssh_known_hosts"}"#,
+    );
+    check_ssh(
+        |s| {
+            s.host = "bastion:2222".into();
+            s.port = "x".into();
+            s.key_file = " ".into();
+            s.passphrase_env = "my pass".into();
+        },
+        "SshHost: \"bastion:2222\" is not a host name; write the bastion's name or address only, and its user and port in their fields\n\
+         SshPort: \"x\" is not a port; write a number from 1 to 65535, or leave it empty for 22\n\
+         SshUser: Enter the user to log in to the bastion as.\n\
+         SshKey: Choose the private key file, or sign with ssh-agent.\n\
+         SshPassphrase: \"my pass\" is not an environment variable name; write one such as SSH_KEY_PASSPHRASE",
+    );
+    // Off, or on an SQLite file, there is no bastion.
+    check_ssh(|s| s.enabled = false, "null");
+    let mut d = ConnectionDialog::new();
+    d.name = "file".into();
+    d.set_dialect(Dialect::Sqlite);
+    d.fields.path = "/tmp/a.db".into();
+    d.ssh.enabled = true;
+    assert_eq!(d.profile(&[]).map(|p| p.ssh.is_none()), Ok(true));
+}
+
+#[test]
+fn editing_keeps_the_bastion_and_its_passphrase_reference() {
+    let mut shop = info("shop", "postgres://app@db/shop", keyring("shop"));
+    let ssh = sr_config::SshSettings {
+        host: "bastion".into(),
+        port: 22,
+        user: "jump".into(),
+        key_file: Some("~/.ssh/id_rsa".into()),
+        agent: false,
+        passphrase: Some(SecretRef::Keyring("ssh/shop".into())),
+        known_hosts: None,
+    };
+    if let Some(p) = shop.profile.as_mut() {
+        p.ssh = Some(Box::new(ssh.clone()));
+    }
+    let d = ConnectionDialog::edit(&shop).expect("a profile");
+    assert!(d.ssh.enabled);
+    assert_eq!(d.ssh.passphrase_env, "", "never shown");
+    assert_eq!(
+        d.ssh.stored_passphrase_label(),
+        Some("passphrase saved in keyring")
+    );
+    let edit = d.edit_request(&["shop"]).expect("valid");
+    assert_eq!(edit.profile.ssh.as_deref(), Some(&ssh));
+    // A variable named now replaces the stored reference.
+    let mut d = d;
+    d.ssh.passphrase_env = "${KEY_PASS}".into();
+    let edit = d.edit_request(&["shop"]).expect("valid");
+    assert_eq!(
+        edit.profile.ssh.and_then(|s| s.passphrase),
+        Some(SecretRef::Env("${KEY_PASS}".into()))
+    );
+}

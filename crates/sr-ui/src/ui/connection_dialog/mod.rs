@@ -1,8 +1,11 @@
 //! The connection manager's dialog (New Connection…, Edit, Duplicate):
 //! paste a URL or fill the fields of the dialect, Test (the server's
 //! version and round trip, or the cause and the fix, inline), Save; and the
-//! confirmation before a connection is removed. What the fields mean and
-//! how they become a URL is in `state::ConnectionDialog`.
+//! confirmation before a connection is removed. The SSH tunnel section is
+//! in `ssh`. What the fields mean and how they become a profile is in
+//! `state::ConnectionDialog`.
+
+mod ssh;
 
 use egui::{Grid, Modal, RichText};
 
@@ -40,7 +43,10 @@ pub fn connection_dialog_ui(ctx: &egui::Context, state: &mut UiState) {
         .id(egui::Id::unique("connection-dialog"))
         .open(&mut open)
         .collapsible(false)
+        // Scrolls on screens too small for every section.
+        .vscroll(true)
         .default_width(560.0)
+        .default_height((ctx.content_rect().height() - 96.0).max(320.0))
         .default_pos(egui::pos2(300.0, 48.0))
         .show(ctx, |ui| {
             if let Some(note) = &d.note {
@@ -49,6 +55,9 @@ pub fn connection_dialog_ui(ctx: &egui::Context, state: &mut UiState) {
             paste_ui(ui, d, &mut actions);
             ui.separator();
             fields_ui(ui, d, &problems, &mut actions);
+            if d.fields.dialect != Dialect::Sqlite {
+                ssh::ssh_ui(ui, &mut d.ssh, &problems);
+            }
             ui.separator();
             match d.url() {
                 Some(url) => {
