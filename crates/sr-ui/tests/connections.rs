@@ -1,9 +1,10 @@
 //! Your own database in the workbench, on a real PostgreSQL server (a
 //! fresh database from sr-testkit, two schemas with a table each): add it
 //! in the connection manager from a pasted URL, test it, see its schemas
-//! in the explorer, file a Local issue on one of its tables, open its
-//! designer and a SQL editor on it, turn its drift check on, alter the
-//! table from outside, and see the drift and the issue the rules filed.
+//! in the explorer, file a Local issue on one of its tables from its
+//! right-click menu and see the badge, open its designer and a SQL editor
+//! on it, alter the table from outside, turn its drift check on, and see
+//! the drift and the issue the rules filed. Each step has its picture.
 //! Then a connection that cannot open (a closed port) beside one that
 //! works: its cause and fix on its own node.
 
@@ -13,6 +14,7 @@ use std::sync::Arc;
 
 use common::db::{
     context_menu, execute, mask_labels_containing, repo, runtime, settle, shop_database,
+    snapshot_hiding,
 };
 use common::{Workbench, fill};
 use egui_kittest::kittest::Queryable;
@@ -126,8 +128,13 @@ fn a_postgres_connection_added_in_the_manager_works_everywhere() {
     bench.wait_for_label("🗀 inventory  (1)");
     assert!(bench.harness.query_by_label("⊞ stock_items").is_some());
 
-    // Create Issue on a table of another schema than public.
-    context_menu(&mut bench, "⊞ invoices", "Create Issue…");
+    // Create Issue on a table of another schema than public, from its
+    // right-click menu.
+    bench.harness.get_by_label("⊞ invoices").click_secondary();
+    bench.wait_for_label("Create Issue…");
+    bench.snapshot("connection_explorer");
+    bench.harness.get_by_label("Create Issue…").click();
+    bench.harness.step();
     bench.wait_for(
         "the engine's draft",
         |h| matches!(&h.state().state.dialog, Some(Dialog::CreateIssue(d)) if d.drafting.is_none()),
@@ -135,11 +142,16 @@ fn a_postgres_connection_added_in_the_manager_works_everywhere() {
     fill(&mut bench, "Title", "Invoices need a currency");
     bench.harness.get_by_label("Create").click();
     bench.wait_for_label("1 linked issue, open");
+    bench.harness.event(egui::Event::PointerGone);
+    // The object's tab names the database, new every run.
+    snapshot_hiding(&mut bench, "connection_issue_badge", &["sr_test_"], 600.0);
 
     // Its designer and a SQL editor on it.
     context_menu(&mut bench, "🗄 shop", "Open Designer");
     bench.wait_for_label("Table invoices");
     assert!(bench.harness.query_by_label("Table stock_items").is_some());
+    bench.harness.event(egui::Event::PointerGone);
+    bench.snapshot("connection_designer");
     context_menu(&mut bench, "🗄 shop", "New SQL Editor");
     bench.wait_for_label("▶ Run");
     fill(

@@ -74,3 +74,27 @@ pub fn mask_labels_containing(bench: &mut Workbench, parts: &[&str]) {
         }
     }
 }
+
+/// [`Workbench::snapshot`] with the labels holding any of `parts` masked,
+/// each mask at least `width` wide: a value's width (a random name in a
+/// proportional font) changes from run to run, the mask must not.
+pub fn snapshot_hiding(bench: &mut Workbench, name: &str, parts: &[&str], width: f32) {
+    bench.settle();
+    bench.harness.state_mut().state.toasts = Default::default();
+    bench.harness.step();
+    for part in parts {
+        let rects: Vec<_> = bench
+            .harness
+            .query_all_by_label_contains(part)
+            .map(|n| n.rect())
+            .collect();
+        for rect in rects {
+            let wide = egui::Rect::from_min_size(
+                rect.min,
+                egui::vec2(rect.width().max(width), rect.height()),
+            );
+            bench.harness.mask(wide);
+        }
+    }
+    bench.harness.snapshot(name);
+}
