@@ -32,6 +32,20 @@ pub(crate) async fn handle(
             }
         }
     }
+    // A large database's tree shows schema by schema before its snapshot.
+    if let Command::LoadSchema {
+        connection,
+        refresh,
+    } = &cmd
+        && let Err(e) = crate::schema_stream::stream(engine, connection, *refresh, emit)
+            .instrument(span.clone())
+            .await
+    {
+        return emit(Event::Failed {
+            context,
+            message: e.to_string(),
+        });
+    }
     match run(engine, sync, cmd).instrument(span).await {
         Ok(events) => events.into_iter().for_each(emit),
         Err(e) => emit(Event::Failed {

@@ -22,6 +22,7 @@ mod outbox_loop;
 mod query;
 mod registry;
 mod schema_change;
+mod schema_stream;
 mod secrets;
 mod settings;
 mod sync;

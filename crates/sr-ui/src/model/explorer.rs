@@ -7,9 +7,9 @@
 //! allocates nothing per row.
 
 use sr_model::{ObjectKind, ObjectRef};
-use sr_schema::Snapshot;
+use sr_schema::{SchemaOutline, Snapshot};
 
-use super::object::{object_ref, routine_kind, view_kind};
+use super::object::{kind_of_routine, routine_kind, view_kind};
 
 /// The groups under a schema, in the order the explorer shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +100,8 @@ pub struct ExplorerSchema {
     pub name: String,
     /// Only groups with at least one object in the schema.
     pub groups: Vec<ExplorerGroup>,
+    /// False while the schema's objects are still being read.
+    pub loaded: bool,
 }
 
 impl ExplorerSchema {
@@ -124,80 +126,184 @@ pub fn filter_tree(tree: &mut [ExplorerSchema], filter: &str) {
     }
 }
 
+/// One object to list: its kind, name, version hash (empty when not
+/// known yet) and the table it belongs to.
+struct Row<'a> {
+    kind: ObjectKind,
+    name: &'a str,
+    hash: &'a str,
+    parent: Option<&'a str>,
+}
+
+impl<'a> Row<'a> {
+    fn new(kind: ObjectKind, name: &'a str, hash: &'a str) -> Self {
+        Row {
+            kind,
+            name,
+            hash,
+            parent: None,
+        }
+    }
+
+    fn child(kind: ObjectKind, name: &'a str, hash: &'a str, table: &'a str) -> Self {
+        Row {
+            kind,
+            name,
+            hash,
+            parent: Some(table),
+        }
+    }
+}
+
+/// A schema's rows, group by group from `rows_of`, unfiltered.
+fn schema_rows<'a>(
+    connection: &str,
+    database: &str,
+    schema: &str,
+    rows_of: impl Fn(GroupKind) -> Vec<Row<'a>>,
+) -> ExplorerSchema {
+    let groups = GroupKind::ALL
+        .into_iter()
+        .filter_map(|group| {
+            let items: Vec<ExplorerItem> = rows_of(group)
+                .into_iter()
+                .map(|row| {
+                    let mut object =
+                        ObjectRef::new(connection, row.kind, database, schema, row.name);
+                    if !row.hash.is_empty() {
+                        object.version_hash = Some(row.hash.to_owned());
+                    }
+                    ExplorerItem {
+                        key: object.key(),
+                        object,
+                        parent: row.parent.map(str::to_owned),
+                        folded: row.name.to_lowercase(),
+                    }
+                })
+                .collect();
+            (!items.is_empty()).then(|| ExplorerGroup {
+                kind: group,
+                shown: Vec::with_capacity(items.len()),
+                items,
+            })
+        })
+        .collect();
+    ExplorerSchema {
+        name: schema.to_owned(),
+        groups,
+        loaded: true,
+    }
+}
+
 /// The explorer rows of `connection` for `snapshot` under `filter`.
 pub fn explorer_tree(connection: &str, snapshot: &Snapshot, filter: &str) -> Vec<ExplorerSchema> {
     let mut tree: Vec<ExplorerSchema> = snapshot
         .schemas
         .iter()
         .map(|schema| {
-            let make = |kind: ObjectKind, name: &str, hash: &str, parent: Option<&str>| {
-                let object = object_ref(connection, snapshot, &schema.name, kind, name, hash);
-                ExplorerItem {
-                    key: object.key(),
-                    object,
-                    parent: parent.map(str::to_owned),
-                    folded: name.to_lowercase(),
-                }
-            };
-            let groups = GroupKind::ALL
-                .into_iter()
-                .filter_map(|group| {
-                    let items: Vec<ExplorerItem> = match group {
-                        GroupKind::Tables => schema
-                            .tables
-                            .iter()
-                            .map(|t| make(ObjectKind::Table, &t.name, &t.version_hash, None))
-                            .collect(),
-                        GroupKind::Views => schema
-                            .views
-                            .iter()
-                            .map(|v| make(view_kind(v), &v.name, &v.version_hash, None))
-                            .collect(),
-                        GroupKind::Routines => schema
-                            .routines
-                            .iter()
-                            .map(|r| make(routine_kind(r), &r.name, &r.version_hash, None))
-                            .collect(),
-                        GroupKind::Triggers => schema
-                            .triggers
-                            .iter()
-                            .map(|t| {
-                                make(
-                                    ObjectKind::Trigger,
-                                    &t.name,
-                                    &t.version_hash,
-                                    Some(&t.table),
-                                )
-                            })
-                            .collect(),
-                        GroupKind::Indexes => schema
-                            .indexes
-                            .iter()
-                            .map(|i| {
-                                make(ObjectKind::Index, &i.name, &i.version_hash, Some(&i.table))
-                            })
-                            .collect(),
-                        GroupKind::Sequences => schema
-                            .sequences
-                            .iter()
-                            .map(|s| make(ObjectKind::Sequence, &s.name, &s.version_hash, None))
-                            .collect(),
-                    };
-                    (!items.is_empty()).then(|| ExplorerGroup {
-                        kind: group,
-                        shown: Vec::with_capacity(items.len()),
-                        items,
-                    })
-                })
-                .collect();
-            ExplorerSchema {
-                name: schema.name.clone(),
-                groups,
-            }
+            schema_rows(
+                connection,
+                &snapshot.database,
+                &schema.name,
+                |group| match group {
+                    GroupKind::Tables => schema
+                        .tables
+                        .iter()
+                        .map(|t| Row::new(ObjectKind::Table, &t.name, &t.version_hash))
+                        .collect(),
+                    GroupKind::Views => schema
+                        .views
+                        .iter()
+                        .map(|v| Row::new(view_kind(v), &v.name, &v.version_hash))
+                        .collect(),
+                    GroupKind::Routines => schema
+                        .routines
+                        .iter()
+                        .map(|r| Row::new(routine_kind(r), &r.name, &r.version_hash))
+                        .collect(),
+                    GroupKind::Triggers => schema
+                        .triggers
+                        .iter()
+                        .map(|t| {
+                            Row::child(ObjectKind::Trigger, &t.name, &t.version_hash, &t.table)
+                        })
+                        .collect(),
+                    GroupKind::Indexes => schema
+                        .indexes
+                        .iter()
+                        .map(|i| Row::child(ObjectKind::Index, &i.name, &i.version_hash, &i.table))
+                        .collect(),
+                    GroupKind::Sequences => schema
+                        .sequences
+                        .iter()
+                        .map(|s| Row::new(ObjectKind::Sequence, &s.name, &s.version_hash))
+                        .collect(),
+                },
+            )
         })
         .collect();
     filter_tree(&mut tree, filter);
     tree
+}
+
+/// A schema's rows from its outline, before the snapshot is read: the
+/// same rows the snapshot gives, without version hashes.
+pub fn outline_rows(
+    connection: &str,
+    database: &str,
+    outline: &SchemaOutline,
+    filter: &str,
+) -> ExplorerSchema {
+    let mut schema = schema_rows(connection, database, &outline.name, |group| match group {
+        GroupKind::Tables => outline
+            .tables
+            .iter()
+            .map(|t| Row::new(ObjectKind::Table, t, ""))
+            .collect(),
+        GroupKind::Views => outline
+            .views
+            .iter()
+            .map(|v| {
+                let kind = if v.materialized {
+                    ObjectKind::MaterializedView
+                } else {
+                    ObjectKind::View
+                };
+                Row::new(kind, &v.name, "")
+            })
+            .collect(),
+        GroupKind::Routines => outline
+            .routines
+            .iter()
+            .map(|r| Row::new(kind_of_routine(r.kind), &r.name, ""))
+            .collect(),
+        GroupKind::Triggers => outline
+            .triggers
+            .iter()
+            .map(|t| Row::child(ObjectKind::Trigger, &t.name, "", &t.table))
+            .collect(),
+        GroupKind::Indexes => outline
+            .indexes
+            .iter()
+            .map(|i| Row::child(ObjectKind::Index, &i.name, "", &i.table))
+            .collect(),
+        GroupKind::Sequences => outline
+            .sequences
+            .iter()
+            .map(|s| Row::new(ObjectKind::Sequence, s, ""))
+            .collect(),
+    });
+    filter_tree(std::slice::from_mut(&mut schema), filter);
+    schema
+}
+
+/// A schema listed whose objects are still being read.
+pub fn pending_schema(name: &str) -> ExplorerSchema {
+    ExplorerSchema {
+        name: name.to_owned(),
+        groups: Vec::new(),
+        loaded: false,
+    }
 }
 
 #[cfg(test)]

@@ -64,6 +64,15 @@ impl UiState {
                     self.select(&first.to_object_ref(&connection));
                 }
             }
+            Event::SchemaNames {
+                connection,
+                database,
+                schemas,
+            } => self.schema_names(&connection, database, &schemas),
+            Event::SchemaOutline {
+                connection,
+                outline,
+            } => self.schema_outline(&connection, &outline),
             Event::Links { object, links } => {
                 let key = object.key();
                 self.jobs.finish(&JobKind::Links(key.clone()));

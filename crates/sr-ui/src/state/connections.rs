@@ -3,10 +3,20 @@
 //! lazily: their schema loads when the explorer expands them or a tab or
 //! the selection needs them, never for merely being listed. The
 //! connection manager's actions are in `connection_admin`.
+//!
+//! A large database's tree comes in parts while it first loads
+//! (PostgreSQL): its schemas, shown at once as being read, then each
+//! schema's rows as its outline arrives; the snapshot then replaces them
+//! with the same rows and their version hashes. A refresh keeps the tree
+//! it has until the new snapshot.
+
+use std::sync::Arc;
 
 use sr_engine::{ConnectionInfo, DEMO_CONNECTION};
+use sr_schema::SchemaOutline;
 
 use super::{ConnectionState, Load, Tab, UiState};
+use crate::model::explorer::{outline_rows, pending_schema};
 
 impl UiState {
     /// Takes a new connection list: updates the ones known, adds new ones
@@ -48,6 +58,36 @@ impl UiState {
             .collect();
         for name in wanted {
             self.load_connection(&name);
+        }
+    }
+
+    /// The connection `name` while its first load runs: the only time
+    /// its tree comes in parts.
+    fn first_loading(&mut self, name: &str) -> Option<&mut ConnectionState> {
+        self.connections
+            .iter_mut()
+            .find(|c| c.info.name == name && c.schema == Load::Loading)
+    }
+
+    /// The schemas of a connection being read: each shown as being read.
+    pub(super) fn schema_names(&mut self, connection: &str, database: String, schemas: &[String]) {
+        if let Some(conn) = self.first_loading(connection) {
+            conn.database = database;
+            conn.tree = schemas.iter().map(|s| pending_schema(s)).collect();
+        }
+    }
+
+    /// One schema's rows, from its outline, under the current filter.
+    pub(super) fn schema_outline(&mut self, connection: &str, outline: &Arc<SchemaOutline>) {
+        let filter = self.filter.clone();
+        let Some(conn) = self.first_loading(connection) else {
+            return;
+        };
+        let rows = outline_rows(connection, &conn.database, outline, &filter);
+        match conn.tree.iter().position(|s| s.name >= outline.name) {
+            Some(i) if conn.tree[i].name == outline.name => conn.tree[i] = rows,
+            Some(i) => conn.tree.insert(i, rows),
+            None => conn.tree.push(rows),
         }
     }
 

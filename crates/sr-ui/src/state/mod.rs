@@ -96,8 +96,12 @@ pub struct ConnectionState {
     pub schema: Load<Arc<Snapshot>>,
     /// Badges by object key.
     pub badges: HashMap<String, Badge>,
-    /// The explorer rows for the current snapshot and filter.
+    /// The explorer rows for the current snapshot (or, while it is first
+    /// read, the schemas and outlines streamed so far) and filter.
     pub tree: Vec<ExplorerSchema>,
+    /// The database's own name, from the streamed schema list: the rows
+    /// built before the snapshot name it in their object references.
+    pub database: String,
     /// Closed by the user: the explorer waits for Connect instead of
     /// opening it again because its node is expanded.
     pub disconnected: bool,
@@ -110,6 +114,7 @@ impl ConnectionState {
             schema: Load::Idle,
             badges: HashMap::new(),
             tree: Vec::new(),
+            database: String::new(),
             disconnected: false,
         }
     }

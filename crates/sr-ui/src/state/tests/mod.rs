@@ -562,5 +562,6 @@ fn the_listener_state_follows_the_engine() {
 mod comments;
 mod connections;
 mod create;
+mod schema_stream;
 mod sql;
 mod sql_issue;

@@ -21,7 +21,8 @@ pub(super) fn connection_ui(
     let id = ui.make_persistent_id(("connection", name));
     // Only the demo database opens by itself; the others are read when
     // expanded (or shown expanded when something else had them read).
-    let default_open = name == sr_engine::DEMO_CONNECTION || conn.snapshot().is_some();
+    let default_open =
+        name == sr_engine::DEMO_CONNECTION || conn.snapshot().is_some() || !conn.tree.is_empty();
     let state = CollapsingState::load_with_default_open(ui.ctx(), id, default_open);
     let mut clicked = false;
     let mut header = state.show_header(ui, |ui| {
@@ -61,8 +62,12 @@ fn header_ui(ui: &mut egui::Ui, conn: &ConnectionState) -> egui::Response {
         environment_tag_ui(ui, env);
     }
     match &conn.schema {
-        Load::Loading => {
+        Load::Loading if conn.tree.is_empty() => {
             ui.spinner().on_hover_text("Connecting…");
+        }
+        Load::Loading => {
+            ui.spinner()
+                .on_hover_text("Reading the objects' definitions; the names are listed");
         }
         Load::Failed(message) => {
             let color = ui.visuals().error_fg_color;
@@ -88,6 +93,8 @@ fn body_ui(ui: &mut egui::Ui, conn: &ConnectionState, rows: &Rows<'_>, out: &mut
                 }
             });
         }
+        // The tree streamed so far, while the rest is read.
+        Load::Loading if !conn.tree.is_empty() => tree_ui(ui, conn, rows, out),
         Load::Idle | Load::Loading => {
             if conn.schema == Load::Idle {
                 out.actions.push(Action::Open(name.clone()));
@@ -109,19 +116,23 @@ fn body_ui(ui: &mut egui::Ui, conn: &ConnectionState, rows: &Rows<'_>, out: &mut
                 }
             });
         }
-        Load::Ready(_) => {
-            if conn.tree.is_empty() {
-                empty_ui(ui, "The database has no schema.");
-            } else if rows.filtering && conn.tree.iter().all(|s| s.shown() == 0) {
-                empty_ui(ui, "No object matches the filter.");
-            }
-            for schema in &conn.tree {
-                if rows.filtering && schema.shown() == 0 {
-                    continue;
-                }
-                schema_ui(ui, conn, schema, rows, out);
-            }
+        Load::Ready(_) => tree_ui(ui, conn, rows, out),
+    }
+}
+
+/// The connection's schemas and their rows (those still being read are
+/// listed with a spinner, also while filtering).
+fn tree_ui(ui: &mut egui::Ui, conn: &ConnectionState, rows: &Rows<'_>, out: &mut Collect<'_>) {
+    if conn.tree.is_empty() {
+        empty_ui(ui, "The database has no schema.");
+    } else if rows.filtering && conn.tree.iter().all(|s| s.loaded && s.shown() == 0) {
+        empty_ui(ui, "No object matches the filter.");
+    }
+    for schema in &conn.tree {
+        if rows.filtering && schema.loaded && schema.shown() == 0 {
+            continue;
         }
+        schema_ui(ui, conn, schema, rows, out);
     }
 }
 

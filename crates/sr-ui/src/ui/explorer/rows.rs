@@ -19,6 +19,13 @@ pub(super) fn schema_ui(
     out: &mut Collect<'_>,
 ) {
     let name = &conn.info.name;
+    if !schema.loaded {
+        ui.horizontal(|ui| {
+            ui.label(format!("🗀 {}", schema.name));
+            ui.spinner().on_hover_text("Listing its objects…");
+        });
+        return;
+    }
     let count = if rows.filtering {
         format!("{}/{}", schema.shown(), schema.total())
     } else {
