@@ -8,6 +8,9 @@
 //!   SSH tunnel);
 //! - `database`: [`Database`], a connected pool with introspection, row
 //!   estimates and object DDL;
+//! - `outline`: [`Database::schema_names`] and [`Database::schema_outline`],
+//!   a database's tree (schemas, then each one's object names) read before
+//!   its snapshot;
 //! - `tls`: the URL's TLS parameters, checked before connecting;
 //! - `tunnel`: SSH tunnels through a bastion (russh), known_hosts checks
 //!   and [`trust_host_key`];
@@ -38,6 +41,7 @@ mod error;
 mod exec;
 pub mod health;
 mod mysql;
+mod outline;
 pub mod perf;
 mod postgres;
 mod query;

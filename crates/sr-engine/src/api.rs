@@ -216,9 +216,25 @@ pub enum Event {
         connections: Vec<ConnectionInfo>,
         problem: Option<String>,
     },
+    /// The answer to [`Command::LoadSchema`]: the connection's full
+    /// snapshot. On a database that streams its tree (PostgreSQL), its
+    /// [`Event::SchemaNames`] and one [`Event::SchemaOutline`] per schema
+    /// come first.
     Schema {
         connection: String,
         snapshot: Arc<Snapshot>,
+    },
+    /// A connection's schemas, listed before anything else is read.
+    SchemaNames {
+        connection: String,
+        /// The database's own name, as object references carry it.
+        database: String,
+        schemas: Vec<String>,
+    },
+    /// One schema's object names, while the full snapshot is still read.
+    SchemaOutline {
+        connection: String,
+        outline: Arc<sr_schema::SchemaOutline>,
     },
     Links {
         object: ObjectRef,

@@ -17,7 +17,7 @@ pub(crate) async fn handle(
 ) {
     use tracing::Instrument;
     let Request { id, command: cmd } = request;
-    let emit = |event| {
+    let emit = |event: Event| {
         answer(Answer {
             request: Some(id),
             event,
@@ -34,6 +34,17 @@ pub(crate) async fn handle(
             },
             Err(e) => return emit(Event::Failed(Failure::of(context, &e))),
         }
+    }
+    // A large database's tree shows schema by schema before its snapshot.
+    if let Command::LoadSchema {
+        connection,
+        refresh,
+    } = &cmd
+        && let Err(e) = crate::schema_stream::stream(engine, connection, *refresh, &emit)
+            .instrument(span.clone())
+            .await
+    {
+        return emit(Event::Failed(Failure::of(context, &e)));
     }
     match run(engine, sync, cmd).instrument(span).await {
         Ok(events) => events.into_iter().for_each(emit),

@@ -311,6 +311,11 @@ impl Engine {
         Ok(snapshot)
     }
 
+    /// Whether `connection`'s snapshot is held, so reading it is free.
+    pub(crate) async fn has_snapshot(&self, connection: &str) -> bool {
+        self.snapshots.lock().await.contains_key(connection)
+    }
+
     /// Resolves `CONNECTION:schema.name` to an object that exists now. A
     /// table or view wins over an index or trigger of the same name.
     pub async fn resolve_object(&self, name: &ObjectName) -> Result<ObjectRef, EngineError> {

@@ -27,6 +27,7 @@ mod records;
 mod registry;
 mod request;
 mod schema_change;
+mod schema_stream;
 mod secrets;
 mod settings;
 mod sync;

@@ -132,10 +132,12 @@ pub enum MonitoringEvent {
         connection: String,
         sql: String,
     },
-    /// The connection's checks as they run now.
+    /// The connection's checks as they run now, and when its drift
+    /// baseline was saved (`None`: never, so drift is not checked).
     Settings {
         connection: String,
         settings: crate::ConnectionMonitoring,
+        baseline_saved: Option<chrono::DateTime<chrono::Utc>>,
     },
 }
 
@@ -189,6 +191,14 @@ impl Engine {
             .data_dir
             .join("baselines")
             .join(format!("{}.json", file_stem(connection)))
+    }
+
+    /// When `connection`'s baseline was last saved, if it ever was.
+    pub async fn baseline_saved(&self, connection: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+        let meta = tokio::fs::metadata(self.baseline_path(connection))
+            .await
+            .ok()?;
+        meta.modified().ok().map(chrono::DateTime::from)
     }
 
     /// Where `connection`'s tracked queries are listed.
@@ -411,9 +421,11 @@ pub(crate) async fn run(
         }
         MonitoringCommand::LoadSettings { connection } => {
             let settings = engine.monitoring_settings(&connection).await?;
+            let baseline_saved = engine.baseline_saved(&connection).await;
             event(MonitoringEvent::Settings {
                 connection,
                 settings,
+                baseline_saved,
             })
         }
         MonitoringCommand::SaveSettings {
@@ -424,9 +436,11 @@ pub(crate) async fn run(
                 .save_monitoring_settings(&connection, settings)
                 .await?;
             let settings = engine.monitoring_settings(&connection).await?;
+            let baseline_saved = engine.baseline_saved(&connection).await;
             event(MonitoringEvent::Settings {
                 connection,
                 settings,
+                baseline_saved,
             })
         }
         MonitoringCommand::LoadPerfHistory { connection } => {

@@ -6,13 +6,17 @@
 //!
 //! `notify` (inotify, FSEvents, ReadDirectoryChangesW) reports the
 //! directory's events; a burst (an editor's save is several events, an
-//! atomic write a create and a rename) is folded into one reload.
+//! atomic write a create and a rename) is folded into one reload. Only
+//! writes count: inotify also reports a file being opened and closed
+//! unwritten, and the reload itself reads the file, so counting those
+//! would re-read it every burst forever.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use notify::{RecursiveMode, Watcher};
+use notify::event::{AccessKind, AccessMode};
+use notify::{EventKind, RecursiveMode, Watcher};
 use tokio::sync::mpsc;
 
 use crate::{Engine, Event};
@@ -61,7 +65,7 @@ where
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         match res {
             Ok(event) => {
-                let change = classify(&event.paths);
+                let change = classify(&event);
                 if change != ConfigChange::default() {
                     // The receiver is gone only when the watch stopped.
                     tx.send(change).ok();
@@ -106,22 +110,44 @@ where
     })
 }
 
-/// Which watched files `paths` touch.
-fn classify(paths: &[PathBuf]) -> ConfigChange {
+/// Which watched files `event` changed (none when it only read them).
+fn classify(event: &notify::Event) -> ConfigChange {
+    let reads_only = match event.kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => false,
+        EventKind::Access(_) => true,
+        _ => false,
+    };
+    if reads_only {
+        return ConfigChange::default();
+    }
     let named = |p: &Path, name: &str| p.file_name().is_some_and(|f| f == name);
     ConfigChange {
-        connections: paths.iter().any(|p| named(p, WATCHED_FILES[0])),
-        monitoring: paths.iter().any(|p| named(p, WATCHED_FILES[1])),
+        connections: event.paths.iter().any(|p| named(p, WATCHED_FILES[0])),
+        monitoring: event.paths.iter().any(|p| named(p, WATCHED_FILES[1])),
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use super::*;
+
+    use notify::event::{CreateKind, ModifyKind, RenameMode};
+
+    fn event(kind: EventKind, paths: &[&str]) -> notify::Event {
+        paths.iter().fold(notify::Event::new(kind), |e, p| {
+            e.add_path(PathBuf::from(p))
+        })
+    }
+
+    fn changed(paths: &[&str]) -> ConfigChange {
+        classify(&event(EventKind::Modify(ModifyKind::Any), paths))
+    }
 
     #[test]
     fn only_the_watched_files_count() {
-        let c = classify(&[PathBuf::from("/c/connections.json")]);
+        let c = changed(&["/c/connections.json"]);
         assert_eq!(
             c,
             ConfigChange {
@@ -129,14 +155,32 @@ mod tests {
                 monitoring: false
             }
         );
-        let m = classify(&[
-            PathBuf::from("/c/.tmp123"),
-            PathBuf::from("/c/monitoring.json"),
-        ]);
+        let m = changed(&["/c/.tmp123", "/c/monitoring.json"]);
         assert!(m.monitoring && !m.connections);
-        assert_eq!(
-            classify(&[PathBuf::from("/c/trackers.json")]),
-            ConfigChange::default()
-        );
+        assert_eq!(changed(&["/c/trackers.json"]), ConfigChange::default());
+    }
+
+    #[test]
+    fn writes_count_and_reads_do_not() {
+        let file = &["/c/connections.json"];
+        for kind in [
+            EventKind::Create(CreateKind::File),
+            EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+            EventKind::Remove(notify::event::RemoveKind::File),
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+        ] {
+            assert!(classify(&event(kind, file)).connections, "{kind:?}");
+        }
+        for kind in [
+            EventKind::Access(AccessKind::Open(AccessMode::Any)),
+            EventKind::Access(AccessKind::Read),
+            EventKind::Access(AccessKind::Close(AccessMode::Read)),
+        ] {
+            assert_eq!(
+                classify(&event(kind, file)),
+                ConfigChange::default(),
+                "{kind:?}"
+            );
+        }
     }
 }

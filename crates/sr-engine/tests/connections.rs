@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sr_config::{ConnectionProfile, Paths};
-use sr_engine::{ConnectionEdit, Engine, EngineOptions, EngineSync, Event};
+use sr_engine::{ConfigChange, ConnectionEdit, Engine, EngineOptions, EngineSync, Event};
 use sr_secrets::{Keyring, Resolver, Secret, SecretRef};
 
 struct Setup {
@@ -60,6 +60,54 @@ fn write(path: &std::path::Path, text: &str) {
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, text).expect("write");
     std::fs::rename(&tmp, path).expect("rename");
+}
+
+/// The next `ConfigReloaded` notice.
+async fn next_reload(notices: &mut tokio::sync::broadcast::Receiver<Event>) -> ConfigChange {
+    let wait = async {
+        loop {
+            match notices.recv().await {
+                Ok(Event::ConfigReloaded(change)) => return change,
+                Ok(_) => {}
+                Err(e) => panic!("notices ended: {e}"),
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(60), wait)
+        .await
+        .expect("the config watch followed the change")
+}
+
+/// The reload reads connections.json, and so do the CLI and editors:
+/// reading must not count as a change (inotify reports opens too), or the
+/// engine re-reads the file every burst for ever.
+#[tokio::test]
+async fn reading_the_watched_files_starts_no_reload() {
+    let s = setup().await;
+    let mut notices = s.engine.subscribe();
+    let _sync = EngineSync::start(&s.engine).await;
+    write(
+        &s.paths.connections_file(),
+        r#"{"connections": [{"name": "shop", "url": "postgres://app@db.internal/shop"}]}"#,
+    );
+    let first = next_reload(&mut notices).await;
+    assert!(first.connections, "{first:?}");
+    for _ in 0..3 {
+        std::fs::read_to_string(s.paths.connections_file()).expect("readable");
+    }
+    write(
+        &s.paths.config_dir.join("monitoring.json"),
+        r#"{"connections": {"shop": {"drift_minutes": 0, "health_minutes": 5, "perf_minutes": 0}}}"#,
+    );
+    // The next reload is the monitoring file's alone: neither the reads
+    // above nor the first reload's own read of the file started one.
+    assert_eq!(
+        next_reload(&mut notices).await,
+        ConfigChange {
+            connections: false,
+            monitoring: true
+        }
+    );
 }
 
 #[tokio::test]

@@ -17,7 +17,9 @@
 //!   dependency order, per dialect (the rollback is `render(&diff(b, a))`);
 //! - `infer`: dependencies read from definitions' text, where no catalog
 //!   records them;
-//! - `summary`: object counts of a snapshot.
+//! - `summary`: object counts of a snapshot;
+//! - `outline`: the names of a schema's objects by kind, read before the
+//!   full snapshot so a large database shows its tree at once.
 
 mod ddl;
 mod dialect;
@@ -28,6 +30,7 @@ mod infer;
 mod json;
 mod model;
 mod normalize;
+mod outline;
 mod summary;
 
 pub use ddl::{MigrationScript, Statement, create_sql, render};
@@ -45,4 +48,5 @@ pub use model::{
     TriggerEvent, TriggerTiming, UniqueConstraint, View,
 };
 pub use normalize::normalize_sql;
+pub use outline::{OutlineChild, OutlineRoutine, OutlineView, SchemaOutline};
 pub use summary::SnapshotSummary;

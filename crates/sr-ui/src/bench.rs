@@ -19,9 +19,13 @@ use crate::UiState;
 use crate::state::Persisted;
 
 mod designer;
+mod explorer_large;
 mod grid;
 
 pub use designer::designer_scene;
+pub use explorer_large::{
+    LARGE_CONNECTION, explorer_large_json, explorer_large_scene, filter_frame, type_filter,
+};
 pub use grid::grid_scene;
 
 /// What one run measured, in milliseconds.
@@ -114,6 +118,26 @@ pub fn explorer_scene(tables: usize, issues: usize) -> UiState {
 
 /// Draws `state` for `frames` frames at 1280×800 and times each.
 pub fn run(state: &mut UiState, frames: usize) -> FrameStats {
+    run_with(state, frames, |_, _| {})
+}
+
+/// [`run`], calling `before(state, frame)` before each frame (as a user's
+/// input would); its work counts in the frame's time.
+pub fn run_with(
+    state: &mut UiState,
+    frames: usize,
+    before: impl FnMut(&mut UiState, usize),
+) -> FrameStats {
+    FrameStats::of(&frame_times(state, frames, before))
+}
+
+/// Each frame's time in milliseconds, the first (layout from nothing,
+/// fonts) included.
+pub fn frame_times(
+    state: &mut UiState,
+    frames: usize,
+    mut before: impl FnMut(&mut UiState, usize),
+) -> Vec<f64> {
     let ctx = egui::Context::default();
     let input = || egui::RawInput {
         screen_rect: Some(egui::Rect::from_min_size(
@@ -123,8 +147,9 @@ pub fn run(state: &mut UiState, frames: usize) -> FrameStats {
         ..egui::RawInput::default()
     };
     let mut times = Vec::with_capacity(frames);
-    for _ in 0..frames.max(1) {
+    for frame in 0..frames.max(1) {
         let start = Instant::now();
+        before(state, frame);
         let mut output = ctx.run_ui(input(), |ui| crate::ui::workbench_ui(ui, state));
         // No GPU here: the font atlas updates have nowhere to go.
         output.textures_delta.clear();
@@ -132,19 +157,30 @@ pub fn run(state: &mut UiState, frames: usize) -> FrameStats {
         std::hint::black_box(shapes);
         times.push(start.elapsed().as_secs_f64() * 1000.0);
     }
-    let first = times[0];
-    let mut rest: Vec<f64> = if times.len() > 1 {
-        times[1..].to_vec()
-    } else {
-        times.clone()
-    };
-    rest.sort_by(f64::total_cmp);
-    let at = |q: f64| rest[((rest.len() - 1) as f64 * q).round() as usize];
-    FrameStats {
-        first_frame_ms: first,
-        frame_p50_ms: at(0.5),
-        frame_p95_ms: at(0.95),
-        frames: times.len(),
+    times
+}
+
+/// The `q` quantile (0 to 1) of `times`, nearest rank.
+pub fn quantile(times: &[f64], q: f64) -> f64 {
+    let mut sorted = times.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => 0.0,
+        n => sorted[((n - 1) as f64 * q).round() as usize],
+    }
+}
+
+impl FrameStats {
+    /// The statistics of `times`: the first frame apart, the percentiles
+    /// over the others.
+    pub fn of(times: &[f64]) -> FrameStats {
+        let rest = if times.len() > 1 { &times[1..] } else { times };
+        FrameStats {
+            first_frame_ms: times.first().copied().unwrap_or_default(),
+            frame_p50_ms: quantile(rest, 0.5),
+            frame_p95_ms: quantile(rest, 0.95),
+            frames: times.len(),
+        }
     }
 }
 

@@ -144,7 +144,8 @@ fn a_drift_shows_its_diff_and_its_auto_issue() {
     assert!(bench.harness.query_by_label("new issue").is_some());
 
     // Times, temporary paths and measured durations change from run to
-    // run; the picture shows fixed ones.
+    // run; the picture shows fixed ones, set once nothing is in flight.
+    bench.settle();
     {
         let s = &mut bench.harness.state_mut().state;
         let fixed = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
@@ -153,6 +154,7 @@ fn a_drift_shows_its_diff_and_its_auto_issue() {
         }
         if let Some(m) = s.monitoring.connections.get_mut("demo") {
             m.baseline = Load::Ready("Baseline saved: DATA_DIR/baselines/demo.json".into());
+            m.baseline_saved = Some(fixed);
             if let Load::Ready(check) = &mut m.drift {
                 let report = &mut Arc::make_mut(check).report;
                 report.detected_at = "2027-01-15T08:00:00Z".into();

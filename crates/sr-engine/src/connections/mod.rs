@@ -42,6 +42,11 @@ pub struct ConnectionInfo {
     /// `user@bastion:port` when the connection goes through SSH.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssh: Option<String>,
+    /// The profile as connections.json holds it, for the connection
+    /// manager to edit (it holds no secret: the password is a reference).
+    /// `None` for the demo database and ad hoc URLs.
+    #[serde(skip)]
+    pub profile: Option<ConnectionProfile>,
 }
 
 impl ConnectionInfo {
@@ -54,6 +59,7 @@ impl ConnectionInfo {
             environment: None,
             builtin: name == DEMO_CONNECTION,
             ssh: None,
+            profile: None,
         }
     }
 }
@@ -80,6 +86,7 @@ impl Source {
                 environment: None,
                 builtin: true,
                 ssh: None,
+                profile: None,
             },
             Source::Profile(p) => ConnectionInfo {
                 name: name.to_owned(),
@@ -88,6 +95,7 @@ impl Source {
                 environment: p.environment.clone(),
                 builtin: false,
                 ssh: profile_ssh(p),
+                profile: Some(p.clone()),
             },
             Source::AdHoc { url } => ConnectionInfo {
                 name: name.to_owned(),
@@ -96,6 +104,7 @@ impl Source {
                 environment: None,
                 builtin: true,
                 ssh: None,
+                profile: None,
             },
         }
     }

@@ -1,13 +1,15 @@
 //! The explorer's rows for one connection, computed from its snapshot and
 //! the filter: schemas, then one group per object kind, then the objects.
 //!
-//! Built once per snapshot or filter change and kept, so drawing a schema of
-//! a thousand tables allocates nothing per frame.
+//! Built once per snapshot and kept; a filter change only re-lists the
+//! indexes of the rows that pass ([`filter_tree`]), so typing in the filter
+//! answers within a frame on schemas of thousands of tables, and drawing
+//! allocates nothing per row.
 
 use sr_model::{ObjectKind, ObjectRef};
-use sr_schema::Snapshot;
+use sr_schema::{SchemaOutline, Snapshot};
 
-use super::object::{object_ref, routine_kind, view_kind};
+use super::object::{kind_of_routine, routine_kind, view_kind};
 
 /// The groups under a schema, in the order the explorer shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,15 +52,47 @@ pub struct ExplorerItem {
     pub key: String,
     /// The table an index or trigger belongs to.
     pub parent: Option<String>,
+    /// The name in lower case, so filtering allocates nothing per row.
+    folded: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExplorerGroup {
     pub kind: GroupKind,
-    /// How many objects of this kind the schema has, filter or not.
-    pub total: usize,
-    /// The objects that pass the filter.
+    /// Every object of this kind in the schema, filter or not.
     pub items: Vec<ExplorerItem>,
+    /// The indexes in `items` of the objects that pass the filter.
+    pub shown: Vec<u32>,
+}
+
+impl ExplorerGroup {
+    /// How many objects of this kind the schema has, filter or not.
+    pub fn total(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The objects that pass the filter, in order.
+    pub fn shown_items(&self) -> impl ExactSizeIterator<Item = &ExplorerItem> + '_ {
+        self.shown.iter().map(|&i| &self.items[i as usize])
+    }
+
+    /// The `n`th object that passes the filter.
+    pub fn shown_item(&self, n: usize) -> Option<&ExplorerItem> {
+        self.shown.get(n).map(|&i| &self.items[i as usize])
+    }
+
+    /// Keeps the objects whose name holds `folded` (already lower case;
+    /// empty keeps all). Reuses the list, so no allocation once it has
+    /// grown to the group's size.
+    fn filter(&mut self, folded: &str) {
+        self.shown.clear();
+        let all = self.items.len().min(u32::MAX as usize);
+        self.shown.extend(
+            (0..all)
+                .filter(|&i| folded.is_empty() || self.items[i].folded.contains(folded))
+                .map(|i| i as u32),
+        );
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,134 +100,210 @@ pub struct ExplorerSchema {
     pub name: String,
     /// Only groups with at least one object in the schema.
     pub groups: Vec<ExplorerGroup>,
+    /// False while the schema's objects are still being read.
+    pub loaded: bool,
 }
 
 impl ExplorerSchema {
     /// Objects that pass the filter, over every group.
     pub fn shown(&self) -> usize {
-        self.groups.iter().map(|g| g.items.len()).sum()
+        self.groups.iter().map(|g| g.shown.len()).sum()
     }
 
     pub fn total(&self) -> usize {
-        self.groups.iter().map(|g| g.total).sum()
+        self.groups.iter().map(|g| g.total()).sum()
     }
 }
 
-/// Whether `name` passes `filter`: a case-insensitive substring; an empty
-/// filter passes everything.
-pub fn matches(name: &str, filter: &str) -> bool {
-    let filter = filter.trim();
-    filter.is_empty() || name.to_lowercase().contains(&filter.to_lowercase())
+/// Narrows `tree` to the objects whose name holds `filter` (case
+/// insensitive). Cheap enough to run on every keystroke: the rows are
+/// built once per snapshot by [`explorer_tree`]; this only re-lists
+/// indexes.
+pub fn filter_tree(tree: &mut [ExplorerSchema], filter: &str) {
+    let folded = filter.trim().to_lowercase();
+    for group in tree.iter_mut().flat_map(|s| s.groups.iter_mut()) {
+        group.filter(&folded);
+    }
+}
+
+/// One object to list: its kind, name, version hash (empty when not
+/// known yet) and the table it belongs to.
+struct Row<'a> {
+    kind: ObjectKind,
+    name: &'a str,
+    hash: &'a str,
+    parent: Option<&'a str>,
+}
+
+impl<'a> Row<'a> {
+    fn new(kind: ObjectKind, name: &'a str, hash: &'a str) -> Self {
+        Row {
+            kind,
+            name,
+            hash,
+            parent: None,
+        }
+    }
+
+    fn child(kind: ObjectKind, name: &'a str, hash: &'a str, table: &'a str) -> Self {
+        Row {
+            kind,
+            name,
+            hash,
+            parent: Some(table),
+        }
+    }
+}
+
+/// A schema's rows, group by group from `rows_of`, unfiltered.
+fn schema_rows<'a>(
+    connection: &str,
+    database: &str,
+    schema: &str,
+    rows_of: impl Fn(GroupKind) -> Vec<Row<'a>>,
+) -> ExplorerSchema {
+    let groups = GroupKind::ALL
+        .into_iter()
+        .filter_map(|group| {
+            let items: Vec<ExplorerItem> = rows_of(group)
+                .into_iter()
+                .map(|row| {
+                    let mut object =
+                        ObjectRef::new(connection, row.kind, database, schema, row.name);
+                    if !row.hash.is_empty() {
+                        object.version_hash = Some(row.hash.to_owned());
+                    }
+                    ExplorerItem {
+                        key: object.key(),
+                        object,
+                        parent: row.parent.map(str::to_owned),
+                        folded: row.name.to_lowercase(),
+                    }
+                })
+                .collect();
+            (!items.is_empty()).then(|| ExplorerGroup {
+                kind: group,
+                shown: Vec::with_capacity(items.len()),
+                items,
+            })
+        })
+        .collect();
+    ExplorerSchema {
+        name: schema.to_owned(),
+        groups,
+        loaded: true,
+    }
 }
 
 /// The explorer rows of `connection` for `snapshot` under `filter`.
 pub fn explorer_tree(connection: &str, snapshot: &Snapshot, filter: &str) -> Vec<ExplorerSchema> {
-    snapshot
+    let mut tree: Vec<ExplorerSchema> = snapshot
         .schemas
         .iter()
         .map(|schema| {
-            let make = |kind: ObjectKind, name: &str, hash: &str, parent: Option<&str>| {
-                let object = object_ref(connection, snapshot, &schema.name, kind, name, hash);
-                ExplorerItem {
-                    key: object.key(),
-                    object,
-                    parent: parent.map(str::to_owned),
-                }
-            };
-            let groups = GroupKind::ALL
-                .into_iter()
-                .filter_map(|group| {
-                    let all: Vec<(ObjectKind, &str, &str, Option<&str>)> = match group {
-                        GroupKind::Tables => schema
-                            .tables
-                            .iter()
-                            .map(|t| {
-                                (
-                                    ObjectKind::Table,
-                                    t.name.as_str(),
-                                    t.version_hash.as_str(),
-                                    None,
-                                )
-                            })
-                            .collect(),
-                        GroupKind::Views => schema
-                            .views
-                            .iter()
-                            .map(|v| (view_kind(v), v.name.as_str(), v.version_hash.as_str(), None))
-                            .collect(),
-                        GroupKind::Routines => schema
-                            .routines
-                            .iter()
-                            .map(|r| {
-                                (
-                                    routine_kind(r),
-                                    r.name.as_str(),
-                                    r.version_hash.as_str(),
-                                    None,
-                                )
-                            })
-                            .collect(),
-                        GroupKind::Triggers => schema
-                            .triggers
-                            .iter()
-                            .map(|t| {
-                                let parent = Some(t.table.as_str());
-                                (
-                                    ObjectKind::Trigger,
-                                    t.name.as_str(),
-                                    t.version_hash.as_str(),
-                                    parent,
-                                )
-                            })
-                            .collect(),
-                        GroupKind::Indexes => schema
-                            .indexes
-                            .iter()
-                            .map(|i| {
-                                let parent = Some(i.table.as_str());
-                                (
-                                    ObjectKind::Index,
-                                    i.name.as_str(),
-                                    i.version_hash.as_str(),
-                                    parent,
-                                )
-                            })
-                            .collect(),
-                        GroupKind::Sequences => schema
-                            .sequences
-                            .iter()
-                            .map(|s| {
-                                (
-                                    ObjectKind::Sequence,
-                                    s.name.as_str(),
-                                    s.version_hash.as_str(),
-                                    None,
-                                )
-                            })
-                            .collect(),
-                    };
-                    if all.is_empty() {
-                        return None;
-                    }
-                    let total = all.len();
-                    let items = all
-                        .into_iter()
-                        .filter(|(_, name, _, _)| matches(name, filter))
-                        .map(|(kind, name, hash, parent)| make(kind, name, hash, parent))
-                        .collect();
-                    Some(ExplorerGroup {
-                        kind: group,
-                        total,
-                        items,
-                    })
-                })
-                .collect();
-            ExplorerSchema {
-                name: schema.name.clone(),
-                groups,
-            }
+            schema_rows(
+                connection,
+                &snapshot.database,
+                &schema.name,
+                |group| match group {
+                    GroupKind::Tables => schema
+                        .tables
+                        .iter()
+                        .map(|t| Row::new(ObjectKind::Table, &t.name, &t.version_hash))
+                        .collect(),
+                    GroupKind::Views => schema
+                        .views
+                        .iter()
+                        .map(|v| Row::new(view_kind(v), &v.name, &v.version_hash))
+                        .collect(),
+                    GroupKind::Routines => schema
+                        .routines
+                        .iter()
+                        .map(|r| Row::new(routine_kind(r), &r.name, &r.version_hash))
+                        .collect(),
+                    GroupKind::Triggers => schema
+                        .triggers
+                        .iter()
+                        .map(|t| {
+                            Row::child(ObjectKind::Trigger, &t.name, &t.version_hash, &t.table)
+                        })
+                        .collect(),
+                    GroupKind::Indexes => schema
+                        .indexes
+                        .iter()
+                        .map(|i| Row::child(ObjectKind::Index, &i.name, &i.version_hash, &i.table))
+                        .collect(),
+                    GroupKind::Sequences => schema
+                        .sequences
+                        .iter()
+                        .map(|s| Row::new(ObjectKind::Sequence, &s.name, &s.version_hash))
+                        .collect(),
+                },
+            )
         })
-        .collect()
+        .collect();
+    filter_tree(&mut tree, filter);
+    tree
+}
+
+/// A schema's rows from its outline, before the snapshot is read: the
+/// same rows the snapshot gives, without version hashes.
+pub fn outline_rows(
+    connection: &str,
+    database: &str,
+    outline: &SchemaOutline,
+    filter: &str,
+) -> ExplorerSchema {
+    let mut schema = schema_rows(connection, database, &outline.name, |group| match group {
+        GroupKind::Tables => outline
+            .tables
+            .iter()
+            .map(|t| Row::new(ObjectKind::Table, t, ""))
+            .collect(),
+        GroupKind::Views => outline
+            .views
+            .iter()
+            .map(|v| {
+                let kind = if v.materialized {
+                    ObjectKind::MaterializedView
+                } else {
+                    ObjectKind::View
+                };
+                Row::new(kind, &v.name, "")
+            })
+            .collect(),
+        GroupKind::Routines => outline
+            .routines
+            .iter()
+            .map(|r| Row::new(kind_of_routine(r.kind), &r.name, ""))
+            .collect(),
+        GroupKind::Triggers => outline
+            .triggers
+            .iter()
+            .map(|t| Row::child(ObjectKind::Trigger, &t.name, "", &t.table))
+            .collect(),
+        GroupKind::Indexes => outline
+            .indexes
+            .iter()
+            .map(|i| Row::child(ObjectKind::Index, &i.name, "", &i.table))
+            .collect(),
+        GroupKind::Sequences => outline
+            .sequences
+            .iter()
+            .map(|s| Row::new(ObjectKind::Sequence, s, ""))
+            .collect(),
+    });
+    filter_tree(std::slice::from_mut(&mut schema), filter);
+    schema
+}
+
+/// A schema listed whose objects are still being read.
+pub fn pending_schema(name: &str) -> ExplorerSchema {
+    ExplorerSchema {
+        name: name.to_owned(),
+        groups: Vec::new(),
+        loaded: false,
+    }
 }
 
 #[cfg(test)]
@@ -233,8 +343,8 @@ mod tests {
             .groups
             .iter()
             .map(|g| {
-                let names: Vec<&str> = g.items.iter().map(|i| i.object.name.as_str()).collect();
-                format!("{} {}: {}", g.kind.label(), g.total, names.join(" "))
+                let names: Vec<&str> = g.shown_items().map(|i| i.object.name.as_str()).collect();
+                format!("{} {}: {}", g.kind.label(), g.total(), names.join(" "))
             })
             .collect();
         assert_eq!(got, expected, "filter {filter:?}");
@@ -282,5 +392,25 @@ mod tests {
         assert_eq!(index.object.database, "shop");
         assert_eq!(tree[0].groups[0].items[1].key, "demo:table:main.orders");
         assert_eq!((tree[0].shown(), tree[0].total()), (5, 5));
+    }
+
+    #[test]
+    fn refiltering_reuses_the_rows_and_their_lists() {
+        let mut tree = explorer_tree("demo", &snapshot(), "");
+        let capacity = tree[0].groups[0].shown.capacity();
+        filter_tree(&mut tree, " Order_");
+        let tables: Vec<&str> = tree[0].groups[0]
+            .shown_items()
+            .map(|i| i.object.name.as_str())
+            .collect();
+        assert_eq!(tables, ["order_items"]);
+        assert_eq!((tree[0].shown(), tree[0].total()), (1, 5));
+        filter_tree(&mut tree, "");
+        assert_eq!(tree[0].shown(), 5);
+        assert_eq!(tree[0].groups[0].shown.capacity(), capacity);
+        assert_eq!(
+            tree[0].groups[0].shown_item(1).map(|i| i.key.as_str()),
+            Some("demo:table:main.orders")
+        );
     }
 }

@@ -1,8 +1,9 @@
 //! What the panels compute from engine data, as plain functions: explorer
 //! rows, object look-ups, DDL, the issue description summary, the
-//! Markdown preview and the whiteboard.
+//! Markdown preview, the whiteboard and the connection form's URLs.
 
 pub mod board;
+pub mod connection_url;
 pub mod ddl;
 pub mod er_layout;
 pub mod er_svg;

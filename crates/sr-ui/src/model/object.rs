@@ -75,7 +75,12 @@ pub fn view_kind(view: &View) -> ObjectKind {
 
 /// The kind a routine has in object references.
 pub fn routine_kind(routine: &Routine) -> ObjectKind {
-    match routine.kind {
+    kind_of_routine(routine.kind)
+}
+
+/// The object kind of a routine kind.
+pub fn kind_of_routine(kind: RoutineKind) -> ObjectKind {
+    match kind {
         RoutineKind::Function => ObjectKind::Function,
         RoutineKind::Procedure => ObjectKind::Procedure,
     }

@@ -28,6 +28,7 @@ impl UiState {
     pub fn load_connection(&mut self, name: &str) {
         let conn = self.connection_mut(name);
         conn.schema = Load::Loading;
+        conn.disconnected = false;
         self.send(Command::LoadSchema {
             connection: name.to_owned(),
             refresh: false,
@@ -41,6 +42,13 @@ impl UiState {
     pub fn refresh_connection(&mut self, name: &str) {
         if self.jobs.is_running(&JobKind::Schema(name.to_owned())) {
             return;
+        }
+        // A loaded tree stays while it is read again; anything else shows
+        // that it is connecting.
+        let conn = self.connection_mut(name);
+        conn.disconnected = false;
+        if !matches!(conn.schema, Load::Ready(_)) {
+            conn.schema = Load::Loading;
         }
         self.send(Command::LoadSchema {
             connection: name.to_owned(),
@@ -171,7 +179,7 @@ impl UiState {
             let filter = self.filter.clone();
             self.connections
                 .iter_mut()
-                .for_each(|c| c.rebuild_tree(&filter));
+                .for_each(|c| c.refilter(&filter));
         }
     }
 
@@ -393,6 +401,12 @@ impl UiState {
         if let Some(Dialog::Trackers(d)) = &mut self.dialog
             && (d.confirm_remove.take().is_some() || d.form.take().is_some())
         {
+            return;
+        }
+        if let Some(Dialog::Connection(d)) = &self.dialog
+            && d.saving.is_some()
+        {
+            // The answer closes it, or shows why it could not be saved.
             return;
         }
         self.close_dialog();

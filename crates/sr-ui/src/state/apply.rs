@@ -73,6 +73,15 @@ impl UiState {
                     self.select(&first.to_object_ref(&connection));
                 }
             }
+            Event::SchemaNames {
+                connection,
+                database,
+                schemas,
+            } => self.schema_names(&connection, database, &schemas),
+            Event::SchemaOutline {
+                connection,
+                outline,
+            } => self.schema_outline(&connection, &outline),
             Event::Links { object, links } => {
                 let key = object.key();
                 self.jobs.finish(&JobKind::Links(key.clone()));
@@ -359,6 +368,9 @@ impl UiState {
             }
             Some(JobKind::UnlockSecrets(request)) => self.unlock_failed(request, &message),
             Some(JobKind::Monitoring(key)) => self.monitoring_failed(&key, &message),
+            Some(JobKind::ConnectionAdmin(request)) => {
+                self.connection_admin_failed(request, &message)
+            }
             Some(JobKind::Sync(key)) => self.sync_failed(&key, &message),
             Some(kind @ (JobKind::Comments(_) | JobKind::Comment(_))) => {
                 self.comments_failed(&kind, &message)

@@ -1,11 +1,22 @@
 //! The connection list as the engine reports it, and the answers of the
 //! connection manager. Connections other than the demo database open
 //! lazily: their schema loads when the explorer expands them or a tab or
-//! the selection needs them, never for merely being listed.
+//! the selection needs them, never for merely being listed. The
+//! connection manager's actions are in `connection_admin`.
+//!
+//! A large database's tree comes in parts while it first loads
+//! (PostgreSQL): its schemas, shown at once as being read, then each
+//! schema's rows as its outline arrives; the snapshot then replaces them
+//! with the same rows and their version hashes. A refresh keeps the tree
+//! it has until the new snapshot.
 
-use sr_engine::{ConnectionEvent, ConnectionInfo, DEMO_CONNECTION};
+use std::sync::Arc;
 
-use super::{ConnectionState, JobKind, Load, Tab, ToastLevel, UiState};
+use sr_engine::{ConnectionInfo, DEMO_CONNECTION};
+use sr_schema::SchemaOutline;
+
+use super::{ConnectionState, Load, Tab, UiState};
+use crate::model::explorer::{outline_rows, pending_schema};
 
 impl UiState {
     /// Takes a new connection list: updates the ones known, adds new ones
@@ -50,6 +61,36 @@ impl UiState {
         }
     }
 
+    /// The connection `name` while its first load runs: the only time
+    /// its tree comes in parts.
+    fn first_loading(&mut self, name: &str) -> Option<&mut ConnectionState> {
+        self.connections
+            .iter_mut()
+            .find(|c| c.info.name == name && c.schema == Load::Loading)
+    }
+
+    /// The schemas of a connection being read: each shown as being read.
+    pub(super) fn schema_names(&mut self, connection: &str, database: String, schemas: &[String]) {
+        if let Some(conn) = self.first_loading(connection) {
+            conn.database = database;
+            conn.tree = schemas.iter().map(|s| pending_schema(s)).collect();
+        }
+    }
+
+    /// One schema's rows, from its outline, under the current filter.
+    pub(super) fn schema_outline(&mut self, connection: &str, outline: &Arc<SchemaOutline>) {
+        let filter = self.filter.clone();
+        let Some(conn) = self.first_loading(connection) else {
+            return;
+        };
+        let rows = outline_rows(connection, &conn.database, outline, &filter);
+        match conn.tree.iter().position(|s| s.name >= outline.name) {
+            Some(i) if conn.tree[i].name == outline.name => conn.tree[i] = rows,
+            Some(i) => conn.tree.insert(i, rows),
+            None => conn.tree.push(rows),
+        }
+    }
+
     /// Whether something on screen needs `name`'s schema now: the demo
     /// database (the first start shows it), the selection, or a tab.
     fn needs_connection(&self, name: &str) -> bool {
@@ -70,7 +111,7 @@ impl UiState {
     pub fn ensure_connection(&mut self, name: &str) {
         if self
             .connection(name)
-            .is_some_and(|c| c.schema == Load::Idle)
+            .is_some_and(|c| c.schema == Load::Idle && !c.disconnected)
         {
             self.load_connection(name);
         }
@@ -95,61 +136,23 @@ impl UiState {
         }
     }
 
-    pub(super) fn apply_connection_event(&mut self, event: ConnectionEvent) {
-        match event {
-            ConnectionEvent::Saved {
-                request,
-                name,
-                until_reboot,
-            } => {
-                self.jobs.finish(&JobKind::ConnectionAdmin(request));
-                self.toasts.push(
-                    ToastLevel::Success,
-                    format!("Connection {name} saved"),
-                    None,
-                );
-                if until_reboot {
-                    self.toasts.push(
-                        ToastLevel::Error,
-                        sr_engine::until_reboot_note(&format!("the password of {name}")),
-                        None,
-                    );
-                }
-            }
-            ConnectionEvent::Removed { request, name } => {
-                self.jobs.finish(&JobKind::ConnectionAdmin(request));
-                self.toasts.push(
-                    ToastLevel::Success,
-                    format!("Connection {name} removed"),
-                    None,
-                );
-            }
-            ConnectionEvent::Tested {
-                request,
-                name,
-                result,
-            } => {
-                self.jobs.finish(&JobKind::ConnectionAdmin(request));
-                let (level, text) = match result {
-                    Ok(t) => (
-                        ToastLevel::Success,
-                        format!(
-                            "{name}: {} answers in {:.1} ms",
-                            t.server_version.as_deref().unwrap_or(&t.dialect),
-                            t.round_trip_ms
-                        ),
-                    ),
-                    Err(e) => (ToastLevel::Error, format!("{name}: {e}")),
-                };
-                self.toasts.push(level, text, None);
-            }
-            ConnectionEvent::Disconnected { name } => {
-                self.jobs.finish(&JobKind::Disconnect(name.clone()));
-                if let Some(c) = self.connections.iter_mut().find(|c| c.info.name == name) {
-                    c.schema = Load::Idle;
-                    c.tree.clear();
-                }
-            }
+    /// The connection `tab` works on, if it works on one.
+    pub fn tab_connection<'a>(&'a self, tab: &'a Tab) -> Option<&'a str> {
+        match tab {
+            Tab::Object(o) => Some(&o.connection),
+            Tab::Whiteboard(c) | Tab::Monitoring(c) | Tab::Designer(c) => Some(c),
+            Tab::Sql(id) => self
+                .sql
+                .editors
+                .get(id)
+                .map(|e| e.saved.connection.as_str()),
+            Tab::Issue(_) | Tab::Templates => None,
         }
+    }
+
+    /// The environment label of the connection `tab` works on, for its
+    /// title.
+    pub fn tab_environment(&self, tab: &Tab) -> Option<&str> {
+        self.connection(self.tab_connection(tab)?)?.environment()
     }
 }

@@ -63,6 +63,7 @@ impl UiState {
     /// Opens the designer of `connection`.
     pub fn open_designer(&mut self, connection: &str) {
         self.open_tab(Tab::Designer(connection.to_owned()));
+        self.connect(connection);
     }
 
     /// The ER model of `connection`'s snapshot, when loaded. New tables get

@@ -12,6 +12,10 @@ pub enum Dialog {
     CreateIssue(CreateIssueDialog),
     LinkIssue(LinkIssueDialog),
     Trackers(Box<TrackerSettingsDialog>),
+    /// New Connection…, Edit or Duplicate.
+    Connection(Box<super::ConnectionDialog>),
+    /// "Remove connection NAME?", waiting for the answer.
+    RemoveConnection(String),
     About,
 }
 

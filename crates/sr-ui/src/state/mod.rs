@@ -8,6 +8,8 @@
 mod actions;
 mod apply;
 mod comments;
+mod connection_admin;
+mod connection_dialog;
 mod connections;
 mod designer;
 mod dialogs;
@@ -30,15 +32,17 @@ use sr_engine::{Command, ConnectionInfo, DEMO_CONNECTION, Request, RequestId, Tr
 use sr_model::{IssueLink, IssueRef, ObjectRef};
 use sr_schema::Snapshot;
 
-use crate::model::explorer::{ExplorerSchema, explorer_tree};
+use crate::model::explorer::{ExplorerSchema, explorer_tree, filter_tree};
 
 pub use actions::{ViewTarget, can_file_issue};
 pub use comments::{CommentThread, CommentThreads};
+pub use connection_dialog::{ConnectionDialog, SshFields, TestOutcome, Typed};
 pub use designer::{DesignerSaved, Designers, MAX_ZOOM, MIN_ZOOM, place_new_tables};
 pub use dialogs::{CreateIssueDialog, Dialog, ISSUE_TYPES, LinkIssueDialog, split_labels};
 pub use jobs::{Job, JobKind, Jobs};
 pub use monitoring::{
-    ConnectionMonitor, DiffLine, DriftObjectView, FeedRow, Monitoring, drift_view, feed_rows,
+    Check, ConnectionMonitor, DiffLine, DriftObjectView, FeedRow, MAX_MINUTES, Monitoring,
+    ScheduleForm, drift_view, feed_rows, schedule_summary,
 };
 pub use settings::{
     PassphraseInput, SecretStore, TrackerForm, TrackerSettingsDialog, keyring_name,
@@ -92,8 +96,15 @@ pub struct ConnectionState {
     pub schema: Load<Arc<Snapshot>>,
     /// Badges by object key.
     pub badges: HashMap<String, Badge>,
-    /// The explorer rows for the current snapshot and filter.
+    /// The explorer rows for the current snapshot (or, while it is first
+    /// read, the schemas and outlines streamed so far) and filter.
     pub tree: Vec<ExplorerSchema>,
+    /// The database's own name, from the streamed schema list: the rows
+    /// built before the snapshot name it in their object references.
+    pub database: String,
+    /// Closed by the user: the explorer waits for Connect instead of
+    /// opening it again because its node is expanded.
+    pub disconnected: bool,
 }
 
 impl ConnectionState {
@@ -103,14 +114,31 @@ impl ConnectionState {
             schema: Load::Idle,
             badges: HashMap::new(),
             tree: Vec::new(),
+            database: String::new(),
+            disconnected: false,
         }
     }
 
+    /// Builds the rows of a new snapshot.
     fn rebuild_tree(&mut self, filter: &str) {
         self.tree = match &self.schema {
             Load::Ready(s) => explorer_tree(&self.info.name, s, filter),
             _ => Vec::new(),
         };
+    }
+
+    /// Narrows the rows to a new filter without building them again.
+    fn refilter(&mut self, filter: &str) {
+        filter_tree(&mut self.tree, filter);
+    }
+
+    /// The environment label, when the profile has one.
+    pub fn environment(&self) -> Option<&str> {
+        self.info
+            .environment
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
     }
 
     pub fn snapshot(&self) -> Option<&Arc<Snapshot>> {

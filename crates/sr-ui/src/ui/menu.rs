@@ -9,6 +9,16 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, state: &mut UiState) {
         ui.menu_button("File", |ui| {
             if ui
                 .add(
+                    egui::Button::new("New Connection…")
+                        .shortcut_text(ui.ctx().format_shortcut(&super::NEW_CONNECTION)),
+                )
+                .on_hover_text("Add a PostgreSQL, MariaDB/MySQL or SQLite database")
+                .clicked()
+            {
+                state.open_new_connection();
+            }
+            if ui
+                .add(
                     egui::Button::new("New SQL Editor")
                         .shortcut_text(ui.ctx().format_shortcut(&super::NEW_SQL)),
                 )

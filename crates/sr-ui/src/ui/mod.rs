@@ -3,6 +3,7 @@
 //! egui remembers (panel widths, open headers).
 
 mod comments;
+mod connection_dialog;
 mod create;
 mod designer;
 mod detail;
@@ -32,6 +33,9 @@ pub use explorer::filter_id;
 
 /// Ctrl+F (Cmd+F on macOS): focus the explorer filter.
 pub const FOCUS_FILTER: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
+/// Ctrl+Shift+N: File → New Connection….
+pub const NEW_CONNECTION: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::N);
 /// Ctrl+N: Create Issue for the selected object.
 pub const NEW_ISSUE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::N);
 /// Ctrl+T: a new SQL editor on the selected object's connection.
@@ -79,6 +83,10 @@ fn shortcuts(ctx: &egui::Context, state: &mut UiState) {
         && ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape))
     {
         state.close_sync_window();
+    }
+    // Before Ctrl+N, which would take it too.
+    if state.dialog.is_none() && ctx.input_mut(|i| i.consume_shortcut(&NEW_CONNECTION)) {
+        state.open_new_connection();
     }
     if ctx.input_mut(|i| i.consume_shortcut(&FOCUS_FILTER)) {
         focus_filter(ctx, &state.filter);

@@ -50,6 +50,9 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
                             "Preview: the next selection replaces it; double-click to keep it",
                         );
                     }
+                    if let Some(env) = state.tab_environment(tab) {
+                        super::widgets::environment_tag_ui(ui, env);
+                    }
                     if label.clicked() {
                         activate = Some(i);
                     }

@@ -46,6 +46,35 @@ pub fn badge_ui(ui: &mut egui::Ui, badge: Badge) -> egui::Response {
     response.on_hover_text(hover)
 }
 
+/// Red for production, on connection nodes and tabs.
+pub const PRODUCTION_COLOR: Color32 = Color32::from_rgb(0xc6, 0x28, 0x28);
+/// Amber for staging.
+pub const STAGING_COLOR: Color32 = Color32::from_rgb(0xf2, 0xa9, 0x00);
+
+/// A connection's environment label as a coloured tag: production red,
+/// staging amber, anything else neutral.
+pub fn environment_tag_ui(ui: &mut egui::Ui, label: &str) -> egui::Response {
+    use crate::model::connection_url::{Tone, environment_tone};
+    let (fill, text) = match environment_tone(label) {
+        Tone::Danger => (PRODUCTION_COLOR, Color32::WHITE),
+        Tone::Caution => (STAGING_COLOR, Color32::BLACK),
+        Tone::Neutral => (
+            ui.visuals().widgets.inactive.bg_fill,
+            ui.visuals().text_color(),
+        ),
+    };
+    let response = ui.label(
+        RichText::new(format!(" {label} "))
+            .small()
+            .strong()
+            .color(text)
+            .background_color(fill),
+    );
+    let spoken = format!("environment {label}");
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &spoken));
+    response
+}
+
 /// An issue's status as a coloured chip.
 pub fn status_chip_ui(ui: &mut egui::Ui, status: &IssueStatus) -> egui::Response {
     let color = match status.state {

@@ -6,6 +6,8 @@
 // Each test binary uses a part of this module.
 #![allow(dead_code)]
 
+pub mod db;
+
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
@@ -123,12 +125,33 @@ impl Workbench {
         });
     }
 
+    /// Waits until no command is in flight and no event has come for a
+    /// while (a change the engine reports by itself, such as a settings
+    /// file re-read, can start a job after the others finished).
+    pub fn settle(&mut self) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            self.wait_for("every background job to finish", |h| {
+                h.state().state.jobs.is_empty()
+            });
+            assert!(
+                Instant::now() < deadline,
+                "the engine kept sending events for {PATIENCE:?} after its jobs finished"
+            );
+            match self.wake.recv_timeout(Duration::from_millis(400)) {
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                // An event came: let it be applied and wait again.
+                Ok(()) => self.harness.step(),
+            }
+        }
+        self.harness.step();
+    }
+
     /// Waits until no command is in flight (no spinner), dismisses the
     /// toasts, then compares the window with `tests/snapshots/{name}.png`.
     pub fn snapshot(&mut self, name: &str) {
-        self.wait_for("every background job to finish", |h| {
-            h.state().state.jobs.is_empty()
-        });
+        self.settle();
         // Toasts expire on UI time, which depends on how many frames the
         // waits took; the flows check their text, the pictures leave them out.
         self.harness.state_mut().state.toasts = Default::default();
@@ -139,9 +162,7 @@ impl Workbench {
     /// [`Workbench::snapshot`] with the text boxes labelled `masked` blanked
     /// (values that change from run to run, like a server's port).
     pub fn snapshot_masked(&mut self, name: &str, masked: &[&str]) {
-        self.wait_for("every background job to finish", |h| {
-            h.state().state.jobs.is_empty()
-        });
+        self.settle();
         self.harness.state_mut().state.toasts = Default::default();
         self.harness.step();
         for label in masked {

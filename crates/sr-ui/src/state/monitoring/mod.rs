@@ -6,6 +6,7 @@
 
 mod drift_view;
 mod feed;
+mod schedule;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use super::{Load, Tab, UiState};
 
 pub use drift_view::{DiffLine, DriftObjectView, drift_view};
 pub use feed::{FeedRow, feed_rows};
+pub use schedule::{Check, MAX_MINUTES, ScheduleForm, schedule_summary};
 
 /// Where the auto-issue feed stood: its length (bounded, so not enough
 /// alone) and its newest entry's time.
@@ -37,8 +39,14 @@ pub struct ConnectionMonitor {
     /// The drift check's changed objects, expected beside actual.
     pub drift_view: Vec<DriftObjectView>,
     pub perf: Load<Vec<PerfSeries>>,
-    /// Which checks run on the connection, and how often.
+    /// Which checks run on the connection now, and how often.
     pub settings: Load<sr_engine::ConnectionMonitoring>,
+    /// The settings as being edited; `None` until they are loaded.
+    pub schedule: Option<ScheduleForm>,
+    /// Why the last save of the schedule failed.
+    pub schedule_error: Option<String>,
+    /// When the drift baseline was saved; `None`: never.
+    pub baseline_saved: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The monitoring tabs' state.
@@ -104,6 +112,7 @@ impl UiState {
     pub fn ensure_monitoring(&mut self, connection: &str) {
         if self.monitoring.of(connection).is_none() {
             self.monitoring.of_mut(connection);
+            self.load_schedule(connection);
             self.run_health(connection);
             self.load_perf(connection);
             self.load_sync_status();
@@ -204,7 +213,9 @@ impl UiState {
                 tables,
             } => {
                 let text = format!("Baseline saved: {tables} table(s) in {}", path.display());
-                self.monitoring.of_mut(&connection).baseline = Load::Ready(text);
+                let m = self.monitoring.of_mut(&connection);
+                m.baseline = Load::Ready(text);
+                m.baseline_saved = Some(chrono::Utc::now());
             }
             MonitoringEvent::Drift { connection, report } => {
                 let m = self.monitoring.of_mut(&connection);
@@ -219,7 +230,8 @@ impl UiState {
             MonitoringEvent::Settings {
                 connection,
                 settings,
-            } => self.monitoring.of_mut(&connection).settings = Load::Ready(settings),
+                baseline_saved,
+            } => self.settings_loaded(&connection, settings, baseline_saved),
             MonitoringEvent::QueryTracked { connection, sql } => {
                 let first = sql.lines().next().unwrap_or_default();
                 self.toasts.push(
@@ -246,6 +258,15 @@ impl UiState {
             "baseline" => self.monitoring.of_mut(connection).baseline = failed(message),
             "drift" => self.monitoring.of_mut(connection).drift = failed(message),
             "perf" => self.monitoring.of_mut(connection).perf = failed(message),
+            "settings" => {
+                // What runs stays known when only a save failed.
+                let m = self.monitoring.of_mut(connection);
+                if matches!(m.settings, Load::Ready(_)) {
+                    m.schedule_error = Some(message.to_owned());
+                } else {
+                    m.settings = failed(message);
+                }
+            }
             "sync" => self.monitoring.sync = failed(message),
             "outbox" => self.monitoring.outbox = failed(message),
             _ => {}

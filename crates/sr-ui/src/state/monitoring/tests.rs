@@ -38,13 +38,19 @@ fn opening_loads_once_and_answers_end_the_jobs() {
     s.open_monitoring("demo");
     assert_eq!(
         kinds(&s.take_commands()),
-        ["health:demo", "perf:demo", "sync", "outbox"]
+        [
+            "settings:demo",
+            "health:demo",
+            "perf:demo",
+            "sync",
+            "outbox"
+        ]
     );
     assert_eq!(s.tabs, vec![Tab::Monitoring("demo".into())]);
     s.open_monitoring("demo");
     assert!(s.take_commands().is_empty(), "loaded already");
     assert_eq!(s.tabs.len(), 1);
-    assert_eq!(s.jobs.len(), 4);
+    assert_eq!(s.jobs.len(), 5);
     s.apply(Event::Monitoring(MonitoringEvent::Health {
         connection: "demo".into(),
         results: Vec::new(),
@@ -53,7 +59,7 @@ fn opening_loads_once_and_answers_end_the_jobs() {
         s.monitoring.of("demo").unwrap().health,
         Load::Ready(Vec::new())
     );
-    assert_eq!(s.jobs.len(), 3);
+    assert_eq!(s.jobs.len(), 4);
     // A failure lands in its section.
     s.fail_job(
         MonitoringCommand::LoadPerfHistory {
@@ -66,7 +72,7 @@ fn opening_loads_once_and_answers_end_the_jobs() {
         s.monitoring.of("demo").unwrap().perf,
         Load::Failed("store closed".into())
     );
-    assert_eq!(s.jobs.len(), 2);
+    assert_eq!(s.jobs.len(), 3);
 }
 
 #[test]

@@ -186,7 +186,7 @@ fn schema_event_fills_the_explorer_and_the_filter_narrows_it() {
             c.tree[0]
                 .groups
                 .iter()
-                .flat_map(|g| g.items.iter().map(|i| i.object.name.clone()))
+                .flat_map(|g| g.shown_items().map(|i| i.object.name.clone()))
                 .collect()
         })
     };
@@ -599,6 +599,8 @@ fn the_listener_state_follows_the_engine() {
 }
 
 mod comments;
+mod connections;
 mod create;
+mod schema_stream;
 mod sql;
 mod sql_issue;

@@ -28,20 +28,33 @@ enum Action {
 }
 
 pub fn designer_tab_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str) {
-    let loading = state
-        .connection(connection)
-        .is_none_or(|c| matches!(c.schema, Load::Idle | Load::Loading));
+    // A tab restored from the last run, or a connection closed since.
+    state.connect(connection);
+    let listing = state.jobs.is_running(&crate::state::JobKind::Connections);
+    let failure = match state.connection(connection).map(|c| &c.schema) {
+        Some(Load::Failed(e)) => Some(e.clone()),
+        None if !listing => Some(format!(
+            "there is no connection named {connection}; it was removed or renamed"
+        )),
+        _ => None,
+    };
     let Some(model) = state.er_model(connection) else {
-        if loading {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.weak("Reading the schema…");
-            });
-        } else {
-            super::widgets::error_ui(
-                ui,
-                &format!("The schema of {connection} could not be read."),
-            );
+        match failure {
+            Some(e) => {
+                super::widgets::error_ui(
+                    ui,
+                    &format!("The schema of {connection} could not be read: {e}"),
+                );
+                if ui.button("Retry").clicked() {
+                    state.refresh_connection(connection);
+                }
+            }
+            None => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.weak("Reading the schema…");
+                });
+            }
         }
         return;
     };

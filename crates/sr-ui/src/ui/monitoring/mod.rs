@@ -1,11 +1,13 @@
-//! The monitoring tab of a connection: health checks, drift against the
-//! saved baseline with a side-by-side diff and the migration / rollback
-//! SQL, tracked queries' performance over time, the auto-issue feed, and
-//! the trackers' sync state and rate budgets.
+//! The monitoring tab of a connection: which checks run and how often,
+//! health checks, drift against the saved baseline with a side-by-side
+//! diff and the migration / rollback SQL, tracked queries' performance
+//! over time, the auto-issue feed, and the trackers' sync state and rate
+//! budgets.
 
 mod drift;
 mod feed;
 mod perf;
+mod schedule;
 
 use egui::{CollapsingHeader, Color32, RichText};
 use sr_engine::monitoring::{HealthCheckResult, Severity};
@@ -22,7 +24,15 @@ pub fn monitoring_tab_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &st
         .id_salt(("monitoring", connection))
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            ui.heading(format!("Monitoring: {connection}"));
+            ui.horizontal(|ui| {
+                ui.heading(format!("Monitoring: {connection}"));
+                if let Some(env) = state.connection(connection).and_then(|c| c.environment()) {
+                    super::widgets::environment_tag_ui(ui, env);
+                }
+            });
+            section(ui, "Schedule", |ui| {
+                schedule::schedule_ui(ui, state, connection)
+            });
             section(ui, "Health", |ui| health_ui(ui, state, connection));
             section(ui, "Drift", |ui| drift::drift_ui(ui, state, connection));
             section(ui, "Performance", |ui| perf::perf_ui(ui, state, connection));
