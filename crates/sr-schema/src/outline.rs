@@ -162,6 +162,7 @@ mod tests {
         assert_eq!(unsorted, expected);
         assert_eq!(expected.tables, ["B", "a", "b"]);
         assert_eq!(expected.indexes[0].name, "z_idx");
-        assert_eq!(expected.len(), 6);
+        // Three tables, the view, two indexes and both routines.
+        assert_eq!(expected.len(), 3 + 1 + 2 + 2);
     }
 }
