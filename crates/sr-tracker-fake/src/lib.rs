@@ -8,13 +8,12 @@
 mod tracker;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Deserialize;
-use sr_model::{Issue, IssueRef, Priority, Timestamp};
-use sr_secrets::{Secret, SecretRef};
-use sr_tracker::kit::{Adapter, AdapterConfig, ConfigFactory, LabelMap, TokenAuth, fields};
+use sr_model::{Issue, IssueRef, Timestamp};
+use sr_secrets::Secret;
+use sr_tracker::kit::{Adapter, ConfigFactory, LabelMap, Webhooks, fields};
 use sr_tracker::webhook::{Signature, WebhookSpec};
 use sr_tracker::{
     ConfigField, IssueAction, IssueTracker, ProviderInfo, Result, TrackerError, TrackerEvent,
@@ -43,27 +42,14 @@ pub const WEBHOOK: WebhookSpec = WebhookSpec {
     form_field: None,
 };
 
-/// The `config` object of a `fake` tracker.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FakeConfig {
-    /// The project issues live in; the instance part of issue keys.
-    pub project: String,
-    pub auth: TokenAuth,
-    #[serde(default)]
-    pub labels: Vec<String>,
-    #[serde(default)]
-    pub priority_labels: BTreeMap<Priority, String>,
-}
-
-impl AdapterConfig for FakeConfig {
-    fn token(&self) -> &SecretRef {
-        self.auth.token()
+sr_tracker::labelled_token_config! {
+    /// The `config` object of a `fake` tracker: the kit's shared fields
+    /// (token, labels and label tables) after its own.
+    pub struct FakeConfig {
+        /// The project issues live in; the instance part of issue keys.
+        pub project: String,
     }
-
-    fn ca_file(&self) -> Option<&Path> {
-        None
-    }
+    labels: "prio:", "doing";
 }
 
 /// One issue as the service keeps it: labels stand for priorities.
@@ -128,14 +114,6 @@ impl FakeAdapter {
     }
 }
 
-fn label_map(c: Option<&FakeConfig>) -> LabelMap {
-    let defaults = LabelMap::with_defaults("prio:", "doing");
-    match c {
-        Some(c) => defaults.configured(&c.priority_labels, &BTreeMap::new(), None),
-        None => defaults,
-    }
-}
-
 impl Adapter for FakeAdapter {
     type Config = FakeConfig;
     type Mapping = LabelMap;
@@ -166,66 +144,68 @@ impl Adapter for FakeAdapter {
             name,
             config,
             token,
-            label_map(Some(config)),
+            config.label_map(),
             self.service.clone(),
         )))
     }
 
-    const WEBHOOK: Option<WebhookSpec> = Some(WEBHOOK);
+    const WEBHOOKS: Option<Webhooks<LabelMap>> = Some(Webhooks {
+        spec: WEBHOOK,
+        parse: parse_webhook,
+    });
 
     fn mapping(&self, config: Option<&FakeConfig>) -> LabelMap {
-        label_map(config)
+        config.map_or_else(FakeConfig::default_labels, FakeConfig::label_map)
     }
+}
 
-    /// `issue` events carry `{"issue": {"number", "title", "body",
-    /// "labels", "closed", "updated_at"}}`; others are `Unknown`.
-    fn parse_webhook(
-        &self,
-        info: &TrackerInfo,
-        mapping: &LabelMap,
-        event: &str,
-        body: &[u8],
-    ) -> std::result::Result<TrackerEvent, WebhookParseError> {
-        if event != "issue" {
-            return Ok(TrackerEvent::Unknown {
-                event: event.to_owned(),
-            });
-        }
-        #[derive(Deserialize)]
-        struct Body {
-            issue: Wire,
-        }
-        #[derive(Deserialize)]
-        struct Wire {
-            number: u64,
-            title: String,
-            #[serde(default)]
-            body: String,
-            #[serde(default)]
-            labels: Vec<String>,
-            #[serde(default)]
-            closed: bool,
-            updated_at: Timestamp,
-        }
-        let w = serde_json::from_slice::<Body>(body)
-            .map_err(|e| WebhookParseError {
-                event: event.to_owned(),
-                reason: e.to_string(),
-            })?
-            .issue;
-        let issue = FakeIssue {
-            number: w.number,
-            title: w.title,
-            body: w.body,
-            labels: w.labels,
-            closed: w.closed,
-            updated_at: w.updated_at,
-        };
-        Ok(TrackerEvent::Issue {
-            action: IssueAction::Edited,
-            issue: Box::new(to_issue(&issue, info, mapping)),
-        })
+/// `issue` events carry `{"issue": {"number", "title", "body",
+/// "labels", "closed", "updated_at"}}`; others are `Unknown`.
+fn parse_webhook(
+    info: &TrackerInfo,
+    mapping: &LabelMap,
+    event: &str,
+    body: &[u8],
+) -> std::result::Result<TrackerEvent, WebhookParseError> {
+    if event != "issue" {
+        return Ok(TrackerEvent::Unknown {
+            event: event.to_owned(),
+        });
     }
+    #[derive(Deserialize)]
+    struct Body {
+        issue: Wire,
+    }
+    #[derive(Deserialize)]
+    struct Wire {
+        number: u64,
+        title: String,
+        #[serde(default)]
+        body: String,
+        #[serde(default)]
+        labels: Vec<String>,
+        #[serde(default)]
+        closed: bool,
+        updated_at: Timestamp,
+    }
+    let w = serde_json::from_slice::<Body>(body)
+        .map_err(|e| WebhookParseError {
+            event: event.to_owned(),
+            reason: e.to_string(),
+        })?
+        .issue;
+    let issue = FakeIssue {
+        number: w.number,
+        title: w.title,
+        body: w.body,
+        labels: w.labels,
+        closed: w.closed,
+        updated_at: w.updated_at,
+    };
+    Ok(TrackerEvent::Issue {
+        action: IssueAction::Edited,
+        issue: Box::new(to_issue(&issue, info, mapping)),
+    })
 }
 
 /// An issue as the product sees it; priority labels become the field.

@@ -5,12 +5,9 @@
 use std::sync::Arc;
 
 use sr_secrets::Secret;
-use sr_tracker::kit::{Adapter, ConfigFactory, LabelMap, fields};
+use sr_tracker::kit::{Adapter, ConfigFactory, LabelMap, Webhooks, fields};
 use sr_tracker::webhook::{Signature, WebhookSpec};
-use sr_tracker::{
-    ConfigField, IssueTracker, LoginFlow, ProviderInfo, Result, TrackerEvent, TrackerInfo,
-    WebhookParseError,
-};
+use sr_tracker::{ConfigField, IssueTracker, LoginFlow, ProviderInfo, Result};
 
 use crate::{GitHubConfig, GitHubTracker, KIND};
 
@@ -84,20 +81,13 @@ impl Adapter for GitHub {
         Ok(Arc::new(GitHubTracker::new(name, config, token, None)?))
     }
 
-    const WEBHOOK: Option<WebhookSpec> = Some(WEBHOOK);
+    const WEBHOOKS: Option<Webhooks<LabelMap>> = Some(Webhooks {
+        spec: WEBHOOK,
+        parse: crate::webhook::parse,
+    });
 
     fn mapping(&self, config: Option<&GitHubConfig>) -> LabelMap {
-        config.map_or_else(crate::config::default_labels, crate::config::label_map)
-    }
-
-    fn parse_webhook(
-        &self,
-        info: &TrackerInfo,
-        mapping: &LabelMap,
-        event: &str,
-        body: &[u8],
-    ) -> std::result::Result<TrackerEvent, WebhookParseError> {
-        crate::webhook::parse(info, mapping, event, body)
+        config.map_or_else(GitHubConfig::default_labels, GitHubConfig::label_map)
     }
 
     fn login(&self) -> Option<Arc<dyn LoginFlow>> {
@@ -108,38 +98,26 @@ impl Adapter for GitHub {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sr_secrets::{Keyring, Resolver};
-    use sr_tracker::{ErrorKind, TrackerEntry, TrackerFactory};
+    use sr_tracker::TrackerFactory;
+    use sr_tracker::contract::factory;
 
-    fn entry(config: serde_json::Value) -> TrackerEntry {
-        serde_json::from_value(
-            serde_json::json!({"name": "GitHub Issues", "type": "github", "config": config}),
-        )
-        .expect("entry")
+    #[test]
+    fn ca_files_are_checked_with_the_config() {
+        let dir = tempfile::tempdir().expect("dir");
+        let config = serde_json::json!({"owner": "company", "repo": "db", "base_url": "https://ghe.example.com/api/v3", "auth": {"type": "personal_token", "token": "${T}"}});
+        factory::check_ca_file(&GitHubFactory::default(), config, dir.path())
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 
-    fn resolver(token: Option<&'static str>) -> Resolver {
-        Resolver::with_env(
-            move |n| {
-                (n == "GITHUB_TOKEN")
-                    .then(|| token.map(str::to_owned))
-                    .flatten()
-            },
-            Keyring::in_memory(),
+    fn check(config: serde_json::Value, token: Option<&str>, expected: Result<&str, &str>) {
+        factory::check_build(
+            &GitHubFactory::default(),
+            config,
+            "GITHUB_TOKEN",
+            token,
+            expected,
         )
-    }
-
-    fn check(config: serde_json::Value, token: Option<&'static str>, expected: Result<&str, &str>) {
-        let got = GitHubFactory::default().build(&entry(config), &resolver(token));
-        match (got, expected) {
-            (Ok(t), Ok(instance)) => assert_eq!(t.info().instance, instance),
-            (Err(e), Err(want)) => {
-                assert_eq!(e.kind(), ErrorKind::Config);
-                assert!(e.to_string().contains(want), "`{e}` lacks `{want}`");
-            }
-            (Ok(t), Err(want)) => panic!("built {:?}, want error {want}", t.info()),
-            (Err(e), Ok(_)) => panic!("{e}"),
-        }
+        .unwrap_or_else(|e| panic!("{e}"));
     }
 
     #[test]
@@ -208,20 +186,16 @@ mod tests {
 #[cfg(test)]
 mod webhook_tests {
     use super::*;
-    use sr_secrets::{Keyring, Resolver};
-    use sr_tracker::{TrackerEntry, TrackerFactory};
+    use sr_tracker::TrackerEvent;
+    use sr_tracker::{TrackerFactory, contract};
 
     #[test]
     fn deliveries_use_the_built_trackers_labels() {
         let factory = GitHubFactory::default();
-        let entry: TrackerEntry = serde_json::from_value(serde_json::json!({
-            "name": "GitHub", "type": "github",
-            "config": {"owner": "Codertocat", "repo": "Hello-World", "priority_labels": {"P1": "bug"},
-                       "auth": {"type": "personal_token", "token": "${GITHUB_TOKEN}"}}
-        }))
-        .expect("entry");
-        let secrets = Resolver::with_env(|_| Some("t".into()), Keyring::in_memory());
-        let tracker = factory.build(&entry, &secrets).expect("build");
+        let config = serde_json::json!({"owner": "Codertocat", "repo": "Hello-World", "priority_labels": {"P1": "bug"},
+                       "auth": {"type": "personal_token", "token": "${GITHUB_TOKEN}"}});
+        let tracker =
+            contract::factory::build(&factory, config, "GITHUB_TOKEN", Some("t")).expect("build");
         let body = serde_json::json!({
             "action": "labeled",
             "repository": {"full_name": "Codertocat/Hello-World"},

@@ -119,7 +119,7 @@ impl GitHubTracker {
             owner: config.owner.clone(),
             repo: config.repo.clone(),
             default_labels: config.labels.clone(),
-            map: config::label_map(config),
+            map: config.label_map(),
             known_labels: Mutex::new(None),
         })
     }

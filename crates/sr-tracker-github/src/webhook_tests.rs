@@ -30,7 +30,7 @@ fn default_map() -> LabelMap {
         serde_json::json!({"owner": "o", "repo": "r", "auth": {"type": "personal_token", "token": "${T}"}}),
     )
     .expect("config");
-    crate::config::label_map(&c)
+    c.label_map()
 }
 
 /// Parses every body of `event` and returns a one-line summary of each.

@@ -25,7 +25,9 @@ fn mapping(extra: Value) -> LabelMap {
     if let (Some(c), Some(e)) = (config.as_object_mut(), extra.as_object()) {
         c.extend(e.clone());
     }
-    crate::config::label_map(&serde_json::from_value::<GitHubConfig>(config).expect("config"))
+    serde_json::from_value::<GitHubConfig>(config)
+        .expect("config")
+        .label_map()
 }
 
 /// Parses `payload` with `edit` applied and checks the converted issue's

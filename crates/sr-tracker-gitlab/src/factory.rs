@@ -5,11 +5,9 @@
 use std::sync::Arc;
 
 use sr_secrets::Secret;
-use sr_tracker::kit::{Adapter, ConfigFactory, LabelMap, fields};
+use sr_tracker::kit::{Adapter, ConfigFactory, LabelMap, Webhooks, fields};
 use sr_tracker::webhook::{Signature, WebhookSpec};
-use sr_tracker::{
-    ConfigField, IssueTracker, ProviderInfo, Result, TrackerEvent, TrackerInfo, WebhookParseError,
-};
+use sr_tracker::{ConfigField, IssueTracker, ProviderInfo, Result};
 
 use crate::{GitLabConfig, GitLabTracker, KIND};
 
@@ -76,80 +74,39 @@ impl Adapter for GitLab {
         Ok(Arc::new(GitLabTracker::new(name, config, token, None)?))
     }
 
-    const WEBHOOK: Option<WebhookSpec> = Some(WEBHOOK);
+    const WEBHOOKS: Option<Webhooks<LabelMap>> = Some(Webhooks {
+        spec: WEBHOOK,
+        parse: crate::webhook::parse,
+    });
 
     fn mapping(&self, config: Option<&GitLabConfig>) -> LabelMap {
-        config.map_or_else(crate::config::default_labels, crate::config::label_map)
-    }
-
-    fn parse_webhook(
-        &self,
-        info: &TrackerInfo,
-        mapping: &LabelMap,
-        event: &str,
-        body: &[u8],
-    ) -> std::result::Result<TrackerEvent, WebhookParseError> {
-        crate::webhook::parse(info, mapping, event, body)
+        config.map_or_else(GitLabConfig::default_labels, GitLabConfig::label_map)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sr_secrets::{Keyring, Resolver};
-    use sr_tracker::{ErrorKind, TrackerEntry, TrackerFactory};
+    use sr_tracker::TrackerFactory;
+    use sr_tracker::contract::factory;
 
     #[test]
     fn ca_files_are_checked_with_the_config() {
-        let factory = GitLabFactory::default();
         let dir = tempfile::tempdir().expect("dir");
-        let file = dir.path().join("company-ca.pem");
-        let with = |ca: Option<&std::path::Path>| {
-            let mut config = serde_json::json!({"project": "17", "base_url": "https://git.example.com", "auth": {"type": "personal_token", "token": "${T}"}});
-            config["ca_file"] = serde_json::json!(ca);
-            config.to_string()
-        };
-        let e = factory
-            .validate(&with(Some(&file)))
-            .expect_err("missing file");
-        assert!(e.to_string().contains("config.ca_file"), "{e}");
-        std::fs::write(&file, "not a certificate").expect("write");
-        let e = factory
-            .validate(&with(Some(&file)))
-            .expect_err("no certificate");
-        assert!(e.to_string().contains("holds no PEM certificate"), "{e}");
-        factory.validate(&with(None)).expect("no ca_file is fine");
+        let config = serde_json::json!({"project": "17", "base_url": "https://git.example.com", "auth": {"type": "personal_token", "token": "${T}"}});
+        factory::check_ca_file(&GitLabFactory::default(), config, dir.path())
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 
-    fn entry(config: serde_json::Value) -> TrackerEntry {
-        serde_json::from_value(
-            serde_json::json!({"name": "GitLab Issues", "type": "gitlab", "config": config}),
+    fn check(config: serde_json::Value, token: Option<&str>, expected: Result<&str, &str>) {
+        factory::check_build(
+            &GitLabFactory::default(),
+            config,
+            "GITLAB_TOKEN",
+            token,
+            expected,
         )
-        .expect("entry")
-    }
-
-    fn resolver(token: Option<&'static str>) -> Resolver {
-        Resolver::with_env(
-            move |n| {
-                (n == "GITLAB_TOKEN")
-                    .then(|| token.map(str::to_owned))
-                    .flatten()
-            },
-            Keyring::in_memory(),
-        )
-    }
-
-    fn check(config: serde_json::Value, token: Option<&'static str>, expected: Result<&str, &str>) {
-        let got = GitLabFactory::default().build(&entry(config), &resolver(token));
-        match (got, expected) {
-            (Ok(t), Ok(instance)) => assert_eq!(t.info().instance, instance),
-            (Err(e), Err(want)) => {
-                assert_eq!(e.kind(), ErrorKind::Config);
-                assert!(e.to_string().contains(want), "`{e}` lacks `{want}`");
-            }
-            (Ok(t), Err(want)) => panic!("built {:?}, want error {want}", t.info()),
-            (Err(e), Ok(_)) => panic!("{e}"),
-        }
+        .unwrap_or_else(|e| panic!("{e}"));
     }
 
     #[test]
@@ -203,21 +160,17 @@ mod tests {
 #[cfg(test)]
 mod webhook_tests {
     use super::*;
-    use sr_secrets::{Keyring, Resolver};
-    use sr_tracker::{TrackerEntry, TrackerFactory};
+    use sr_tracker::TrackerEvent;
+    use sr_tracker::{TrackerFactory, contract};
 
     #[test]
     fn deliveries_use_the_built_trackers_labels() {
         let factory = GitLabFactory::default();
-        let entry: TrackerEntry = serde_json::from_value(serde_json::json!({
-            "name": "GitLab", "type": "gitlab",
-            "config": {"project": "gitlabhq/gitlab-test", "base_url": "http://example.com",
+        let config = serde_json::json!({"project": "gitlabhq/gitlab-test", "base_url": "http://example.com",
                        "priority_labels": {"P1": "API"},
-                       "auth": {"type": "personal_token", "token": "${GITLAB_TOKEN}"}}
-        }))
-        .expect("entry");
-        let secrets = Resolver::with_env(|_| Some("t".into()), Keyring::in_memory());
-        let tracker = factory.build(&entry, &secrets).expect("build");
+                       "auth": {"type": "personal_token", "token": "${GITLAB_TOKEN}"}});
+        let tracker =
+            contract::factory::build(&factory, config, "GITLAB_TOKEN", Some("t")).expect("build");
         let body = include_bytes!("../tests/fixtures/webhooks/issue.json");
         let event = factory
             .parse_webhook(tracker.info(), "Issue Hook", body)

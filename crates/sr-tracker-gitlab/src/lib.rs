@@ -95,7 +95,7 @@ impl GitLabTracker {
             http,
             project,
             default_labels: config.labels.clone(),
-            map: config::label_map(config),
+            map: config.label_map(),
         })
     }
 

@@ -58,7 +58,7 @@ fn check(event: &str, file: &str, expected: &str) {
     let body = fixture(file);
     let got = parse(
         &info_for(&body),
-        &crate::config::default_labels(),
+        &crate::GitLabConfig::default_labels(),
         event,
         &body,
     )
@@ -193,7 +193,7 @@ fn every_fixture_normalises() {
                 event,
                 parse(
                     &info_for(&body),
-                    &crate::config::default_labels(),
+                    &crate::GitLabConfig::default_labels(),
                     event,
                     &body,
                 ),
@@ -209,7 +209,7 @@ fn issue_with(edit: impl FnOnce(&mut Value)) -> Result<TrackerEvent, WebhookPars
     let body = serde_json::to_vec(&v).expect("body");
     parse(
         &info("gitlabhq/gitlab-test"),
-        &crate::config::default_labels(),
+        &crate::GitLabConfig::default_labels(),
         "Issue Hook",
         &body,
     )
@@ -274,7 +274,7 @@ fn closed_state_priority_labels_and_wrong_projects() {
     let body = fixture("issue.json");
     let wrong = parse(
         &info("other/project"),
-        &crate::config::default_labels(),
+        &crate::GitLabConfig::default_labels(),
         "Issue Hook",
         &body,
     )
@@ -289,7 +289,7 @@ fn closed_state_priority_labels_and_wrong_projects() {
     assert!(
         parse(
             &info("1"),
-            &crate::config::default_labels(),
+            &crate::GitLabConfig::default_labels(),
             "Issue Hook",
             &body
         )
@@ -298,7 +298,7 @@ fn closed_state_priority_labels_and_wrong_projects() {
     assert!(
         parse(
             &info("2"),
-            &crate::config::default_labels(),
+            &crate::GitLabConfig::default_labels(),
             "Issue Hook",
             &body
         )
@@ -311,7 +311,7 @@ fn malformed_bodies_are_errors() {
     let check_err = |event: &str, body: &str, want: &str| {
         let e = parse(
             &info("g/p"),
-            &crate::config::default_labels(),
+            &crate::GitLabConfig::default_labels(),
             event,
             body.as_bytes(),
         )
@@ -364,7 +364,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(event in any_event(), body in proptest::collection::vec(any::<u8>(), 0..512)) {
-        well_formed(event, parse(&info("g/p"), &crate::config::default_labels(), event, &body));
+        well_formed(event, parse(&info("g/p"), &crate::GitLabConfig::default_labels(), event, &body));
     }
 
     #[test]
@@ -380,7 +380,7 @@ proptest! {
             body[i] = byte;
         }
         body.truncate(cut % (body.len() + 1));
-        well_formed(event, parse(&info_for(&body), &crate::config::default_labels(), event, &body));
+        well_formed(event, parse(&info_for(&body), &crate::GitLabConfig::default_labels(), event, &body));
     }
 
     #[test]

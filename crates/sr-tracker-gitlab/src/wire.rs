@@ -276,7 +276,7 @@ mod tests {
             instance: "gitlab.example.com/g/d".into(),
             web_url: None,
         };
-        let i = to_issue(&w, &info, &crate::config::default_labels(), "g/d");
+        let i = to_issue(&w, &info, &crate::GitLabConfig::default_labels(), "g/d");
         assert_eq!(
             i.reference.key.to_string(),
             "gitlab:gitlab.example.com/g/d:6"

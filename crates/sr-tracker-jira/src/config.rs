@@ -164,14 +164,8 @@ mod tests {
     use super::*;
 
     fn check(json: &str, expected: Result<(), &str>) {
-        let got = serde_json::from_str::<JiraConfig>(json)
-            .map(|_| ())
-            .map_err(|e| e.to_string());
-        match (got, expected) {
-            (Ok(()), Ok(())) => {}
-            (Err(e), Err(want)) => assert!(e.contains(want), "{json}: `{e}` lacks `{want}`"),
-            (got, want) => panic!("{json}: got {got:?}, want {want:?}"),
-        }
+        sr_tracker::contract::factory::check_config::<JiraConfig>(json, expected)
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 
     #[test]

@@ -5,11 +5,9 @@
 use std::sync::Arc;
 
 use sr_secrets::Secret;
-use sr_tracker::kit::{Adapter, ConfigFactory, fields};
+use sr_tracker::kit::{Adapter, ConfigFactory, Webhooks, fields};
 use sr_tracker::webhook::{Signature, WebhookSpec};
-use sr_tracker::{
-    ConfigField, IssueTracker, ProviderInfo, Result, TrackerEvent, TrackerInfo, WebhookParseError,
-};
+use sr_tracker::{ConfigField, IssueTracker, ProviderInfo, Result};
 
 use crate::{JiraConfig, JiraTracker, KIND, Mapping};
 
@@ -101,80 +99,40 @@ impl Adapter for Jira {
         Ok(Arc::new(JiraTracker::new(name, config, token, None)?))
     }
 
-    const WEBHOOK: Option<WebhookSpec> = Some(WEBHOOK);
+    const WEBHOOKS: Option<Webhooks<Mapping>> = Some(Webhooks {
+        spec: WEBHOOK,
+        parse: crate::webhook::parse,
+    });
 
     fn mapping(&self, config: Option<&JiraConfig>) -> Mapping {
         config.map_or_else(Mapping::default, Mapping::from_config)
-    }
-
-    fn parse_webhook(
-        &self,
-        info: &TrackerInfo,
-        mapping: &Mapping,
-        event: &str,
-        body: &[u8],
-    ) -> std::result::Result<TrackerEvent, WebhookParseError> {
-        crate::webhook::parse(info, mapping, event, body)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sr_secrets::{Keyring, Resolver};
-    use sr_tracker::{ErrorKind, TrackerEntry, TrackerFactory};
+    use sr_tracker::TrackerEvent;
+    use sr_tracker::TrackerFactory;
+    use sr_tracker::contract::factory;
 
     #[test]
     fn ca_files_are_checked_with_the_config() {
-        let factory = JiraFactory::default();
         let dir = tempfile::tempdir().expect("dir");
-        let file = dir.path().join("company-ca.pem");
-        let with = |ca: Option<&std::path::Path>| {
-            let mut config = serde_json::json!({"base_url": "https://jira.example.com", "project_key": "DB", "auth": {"type": "bearer", "token": "${T}"}});
-            config["ca_file"] = serde_json::json!(ca);
-            config.to_string()
-        };
-        let e = factory
-            .validate(&with(Some(&file)))
-            .expect_err("missing file");
-        assert!(e.to_string().contains("config.ca_file"), "{e}");
-        std::fs::write(&file, "not a certificate").expect("write");
-        let e = factory
-            .validate(&with(Some(&file)))
-            .expect_err("no certificate");
-        assert!(e.to_string().contains("holds no PEM certificate"), "{e}");
-        factory.validate(&with(None)).expect("no ca_file is fine");
+        let config = serde_json::json!({"base_url": "https://jira.example.com", "project_key": "DB", "auth": {"type": "bearer", "token": "${T}"}});
+        factory::check_ca_file(&JiraFactory::default(), config, dir.path())
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 
-    fn entry(config: serde_json::Value) -> TrackerEntry {
-        serde_json::from_value(
-            serde_json::json!({"name": "Company Jira", "type": "jira", "config": config}),
+    fn check(config: serde_json::Value, token: Option<&str>, expected: Result<&str, &str>) {
+        factory::check_build(
+            &JiraFactory::default(),
+            config,
+            "JIRA_TOKEN",
+            token,
+            expected,
         )
-        .expect("entry")
-    }
-
-    fn resolver(token: Option<&'static str>) -> Resolver {
-        Resolver::with_env(
-            move |n| {
-                (n == "JIRA_TOKEN")
-                    .then(|| token.map(str::to_owned))
-                    .flatten()
-            },
-            Keyring::in_memory(),
-        )
-    }
-
-    fn check(config: serde_json::Value, token: Option<&'static str>, expected: Result<&str, &str>) {
-        let got = JiraFactory::default().build(&entry(config), &resolver(token));
-        match (got, expected) {
-            (Ok(t), Ok(instance)) => assert_eq!(t.info().instance, instance),
-            (Err(e), Err(want)) => {
-                assert_eq!(e.kind(), ErrorKind::Config);
-                assert!(e.to_string().contains(want), "`{e}` lacks `{want}`");
-            }
-            (Ok(t), Err(want)) => panic!("built {:?}, want error {want}", t.info()),
-            (Err(e), Ok(_)) => panic!("{e}"),
-        }
+        .unwrap_or_else(|e| panic!("{e}"));
     }
 
     #[test]
@@ -217,16 +175,12 @@ mod tests {
     #[test]
     fn webhooks_use_the_trackers_priority_names() {
         let f = JiraFactory::default();
-        let t = f
-            .build(
-                &entry(serde_json::json!({
-                    "base_url": "https://acme.atlassian.net", "project_key": "DB",
-                    "priorities": {"P0": "Blocker"},
-                    "auth": {"type": "bearer", "token": "${JIRA_TOKEN}"}
-                })),
-                &resolver(Some("pat")),
-            )
-            .expect("tracker");
+        let config = serde_json::json!({
+            "base_url": "https://acme.atlassian.net", "project_key": "DB",
+            "priorities": {"P0": "Blocker"},
+            "auth": {"type": "bearer", "token": "${JIRA_TOKEN}"}
+        });
+        let t = factory::build(&f, config, "JIRA_TOKEN", Some("pat")).expect("tracker");
         let body = serde_json::json!({"webhookEvent": "jira:issue_created", "issue": {
             "key": "DB-1", "self": "https://acme.atlassian.net/rest/api/2/issue/10001",
             "fields": {"summary": "x", "priority": {"name": "Blocker"}}}});

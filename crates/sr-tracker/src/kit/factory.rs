@@ -35,34 +35,35 @@ pub trait Adapter: Send + Sync + 'static {
         token: &Secret,
     ) -> Result<Arc<dyn IssueTracker>>;
 
-    /// How the provider signs and names webhook deliveries; `None` for a
-    /// type without webhooks.
-    const WEBHOOK: Option<WebhookSpec> = None;
+    /// How the provider's webhook deliveries are signed, named and
+    /// parsed; `None` for a type without webhooks (the listener refuses
+    /// theirs).
+    const WEBHOOKS: Option<Webhooks<Self::Mapping>> = None;
 
     /// What deliveries to a tracker built from `config` are parsed with;
     /// for a tracker this factory has not built (`None`), the provider's
     /// defaults.
     fn mapping(&self, config: Option<&Self::Config>) -> Self::Mapping;
 
-    /// Normalises one delivery; pure. Types without webhooks answer
-    /// `Unknown`.
-    fn parse_webhook(
-        &self,
-        info: &TrackerInfo,
-        mapping: &Self::Mapping,
-        event: &str,
-        body: &[u8],
-    ) -> std::result::Result<TrackerEvent, WebhookParseError> {
-        let _ = (info, mapping, body);
-        Ok(TrackerEvent::Unknown {
-            event: event.to_owned(),
-        })
-    }
-
     /// The sign-in the provider offers besides a pasted token.
     fn login(&self) -> Option<Arc<dyn LoginFlow>> {
         None
     }
+}
+
+/// Normalises one delivery for the tracker `info`, read with its
+/// `mapping`; pure.
+pub type WebhookParser<M> = fn(
+    info: &TrackerInfo,
+    mapping: &M,
+    event: &str,
+    body: &[u8],
+) -> std::result::Result<TrackerEvent, WebhookParseError>;
+
+/// A provider's webhooks: the listener's [`WebhookSpec`] and the parser.
+pub struct Webhooks<M: 'static> {
+    pub spec: WebhookSpec,
+    pub parse: WebhookParser<M>,
 }
 
 /// An [`Adapter`] as a [`TrackerFactory`]. Clones share the remembered
@@ -142,7 +143,7 @@ impl<A: Adapter> TrackerFactory for ConfigFactory<A> {
     }
 
     fn webhook(&self) -> Option<WebhookSpec> {
-        A::WEBHOOK
+        A::WEBHOOKS.map(|w| w.spec)
     }
 
     fn parse_webhook(
@@ -157,7 +158,12 @@ impl<A: Adapter> TrackerFactory for ConfigFactory<A> {
             .ok()
             .and_then(|m| m.get(&info.instance).cloned())
             .unwrap_or_else(|| self.adapter.mapping(None));
-        self.adapter.parse_webhook(info, &mapping, event, body)
+        match A::WEBHOOKS {
+            Some(w) => (w.parse)(info, &mapping, event, body),
+            None => Ok(TrackerEvent::Unknown {
+                event: event.to_owned(),
+            }),
+        }
     }
 
     fn login(&self) -> Option<Arc<dyn LoginFlow>> {

@@ -6,12 +6,14 @@
 //! of trackers without priority and type fields ([`LabelMap`]), and a
 //! [`ConfigFactory`] that turns an [`Adapter`] into a registry entry.
 //!
-//! Config structs keep their own field lists rather than flattening a
-//! shared struct: serde cannot combine `flatten` with `deny_unknown_fields`
-//! and still place an unknown field's line and column.
+//! Config structs cannot flatten a shared struct (serde cannot combine
+//! `flatten` with `deny_unknown_fields` and still place an unknown field's
+//! line and column); trackers that keep priorities as labels declare theirs
+//! with [`crate::labelled_token_config!`], which adds the shared fields.
 
 mod factory;
 pub mod fields;
+mod labelled;
 mod labels;
 
 use std::path::Path;
@@ -19,12 +21,14 @@ use std::path::Path;
 use reqwest::Url;
 use reqwest::header::HeaderValue;
 use serde::Deserialize;
-use sr_secrets::SecretRef;
 
 use crate::{HttpSettings, Result, TrackerError};
 
-pub use factory::{Adapter, ConfigFactory};
+pub use factory::{Adapter, ConfigFactory, WebhookParser, Webhooks};
 pub use labels::{LabelMap, ReadLabels};
+/// Named by [`crate::labelled_token_config!`]'s expansion.
+pub use sr_model::Priority;
+pub use sr_secrets::SecretRef;
 
 /// What the kit reads from every adapter's `config` object.
 pub trait AdapterConfig: serde::de::DeserializeOwned + Send + Sync + 'static {

@@ -1,11 +1,14 @@
 //! The contract-test kit every adapter's tests run (cargo feature
 //! `contract`): one round trip create → get → update → comment → label →
 //! search → close → reopen, plus the error cases, against any
-//! [`IssueTracker`]. Each step names itself in the failure.
+//! [`IssueTracker`]. Each step names itself in the failure. [`factory`]:
+//! what every type's factory does with a trackers.json entry.
 
 use sr_model::{IssueDraft, IssueState, IssueUpdate, Priority, SearchQuery, StateFilter};
 
 use crate::{ErrorKind, IssueTracker};
+
+pub mod factory;
 
 /// A step of the contract that did not hold.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
