@@ -6,8 +6,7 @@
 //! approved. The board was saved to the store on the way, issue keys
 //! included. It lives beside the binary's tests so the binary is built.
 
-#[path = "../crates/sr-ui/tests/common/mod.rs"]
-mod common;
+use crate::ui_common as common;
 
 use std::process::Command;
 use std::sync::Arc;

@@ -41,6 +41,11 @@ pub fn workspace_root() -> PathBuf {
 pub fn cargo() -> Command {
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cmd.current_dir(workspace_root());
+    // A CI run builds once from scratch: incremental state would only add
+    // gigabytes to a disk the test binaries already fill.
+    if std::env::var_os("CI").is_some_and(|v| v == "true") {
+        cmd.env("CARGO_INCREMENTAL", "0");
+    }
     cmd
 }
 

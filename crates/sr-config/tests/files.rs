@@ -1,7 +1,7 @@
 //! Reading and writing real files: the documented example, a missing file,
 //! an unreadable one, and atomic saves that never hold a resolved secret.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

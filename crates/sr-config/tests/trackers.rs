@@ -2,7 +2,7 @@
 //! `OK` or a piece of the expected error report (errors joined by newlines,
 //! each `FILE:LINE:COLUMN: message`).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! workbench reads from it besides the schema (row counts, stored DDL,
 //! version hashes after a change).
 
-mod common;
+use crate::common;
 
 use common::demo_db;
 use sr_db::{Database, DbError, demo};

@@ -2,7 +2,7 @@
 //! before an ALTER, migration directories applied to scratch databases
 //! (in-memory SQLite, a temporary PostgreSQL database), and noise.
 
-mod common;
+use crate::common;
 
 use common::demo_db;
 use sr_db::Database;

@@ -2,7 +2,7 @@
 //! throwaway PostgreSQL and MariaDB servers where one session sleeps or
 //! holds a lock another waits for.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

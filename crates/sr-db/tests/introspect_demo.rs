@@ -1,7 +1,7 @@
 //! SQLite introspection on the real demo database, built from the bundled
 //! SQL into a temporary directory.
 
-mod common;
+use crate::common;
 
 use common::demo_snapshot;
 use sr_model::ObjectKind;

@@ -4,11 +4,10 @@
 //! `tests/snapshots/NAME.md`, and converted to Jira's ADF by the Jira
 //! adapter's converter and checked against ADF's rules.
 //!
-//! `UPDATE_SNAPSHOTS=1 cargo test -p sr-templates --test issues` rewrites the
+//! `UPDATE_SNAPSHOTS=1 cargo test -p sr-templates --test it issues` rewrites the
 //! snapshots; review the diff before committing it.
 
-#[path = "support/adf_rules.rs"]
-mod adf_rules;
+use crate::adf_rules;
 
 use std::path::PathBuf;
 

@@ -8,7 +8,7 @@
 //! Then a connection that cannot open (a closed port) beside one that
 //! works: its cause and fix on its own node.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

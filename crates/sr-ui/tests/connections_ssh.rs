@@ -5,7 +5,7 @@
 //! once the key is in known_hosts, Test connects through the tunnel, and
 //! the saved connection's schemas show in the explorer.
 
-mod common;
+use crate::common;
 
 use common::db::{mask_labels_containing, runtime, shop_database};
 use common::{Workbench, fill, text_box};

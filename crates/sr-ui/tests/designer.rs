@@ -3,7 +3,7 @@
 //! editor and proposing it files a schema-change issue (local tracker)
 //! linked to the table with the DDL in its body.
 
-mod common;
+use crate::common;
 
 use common::{Workbench, fill};
 use egui_kittest::kittest::Queryable;

@@ -2,7 +2,7 @@
 //! answers 401: Test connection shows the adapter's diagnosis, and the
 //! token typed in the form is the one sent, without being saved.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;

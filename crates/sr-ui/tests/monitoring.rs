@@ -3,7 +3,7 @@
 //! editor, check for drift, and see the diff, the migration SQL and the
 //! Local issue the rules filed in the feed.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -5,7 +5,7 @@
 //! the file with that passphrase finds the token while trackers.json and
 //! the file itself hold no trace of it.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -3,7 +3,7 @@
 //! explain, see errors inline, file an issue from the answer, track the
 //! statement's performance, and scroll 100,000 rows.
 
-mod common;
+use crate::common;
 
 use common::{Workbench, fill};
 use egui_kittest::kittest::Queryable;

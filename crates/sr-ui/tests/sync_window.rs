@@ -4,7 +4,7 @@
 //! ("Sync now"), and the result and the conflict (field, both values,
 //! policy, winner) are listed.
 
-mod common;
+use crate::common;
 
 use common::Workbench;
 use egui_kittest::kittest::{NodeT, Queryable};

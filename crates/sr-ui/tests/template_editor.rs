@@ -3,7 +3,7 @@
 //! error inline (Save refused), take it out again, Save, and find the
 //! override in CONFIG_DIR/templates.
 
-mod common;
+use crate::common;
 
 use common::{Workbench, text_box};
 use egui_kittest::kittest::Queryable;

@@ -2,7 +2,7 @@
 //! real engine: create an issue from the explorer, comment on it, link one
 //! found by search, unlink and undo, and configure a tracker in Settings.
 
-mod common;
+use crate::common;
 
 use common::{Workbench, fill};
 use egui_kittest::kittest::{NodeT, Queryable};

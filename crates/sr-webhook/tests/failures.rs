@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

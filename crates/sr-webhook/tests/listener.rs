@@ -1,7 +1,7 @@
 //! The listener over real loopback sockets, fed the providers' published
 //! payloads signed by independent implementations.
 
-mod common;
+use crate::common;
 
 use common::*;
 use sr_store::DeliveryStatus;

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -9,7 +9,7 @@
 
 #![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};

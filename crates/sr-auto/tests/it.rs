@@ -1,0 +1,6 @@
+//! The crate's integration tests as one binary: each file beside this
+//! one is a module (one test binary per crate keeps the test build's
+//! disk footprint small).
+
+mod pipeline;
+mod rules;

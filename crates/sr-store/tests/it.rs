@@ -1,0 +1,16 @@
+//! The crate's integration tests as one binary: each file beside this
+//! one is a module (one test binary per crate keeps the test build's
+//! disk footprint small).
+
+mod boards;
+mod changes;
+mod comments;
+mod deliveries;
+mod job_claims;
+mod migrations;
+mod outbox;
+mod perf;
+mod presence;
+mod schema_version;
+mod store;
+mod sync;

@@ -1,0 +1,10 @@
+//! The crate's integration tests as one binary: each file beside this
+//! one is a module (one test binary per crate keeps the test build's
+//! disk footprint small).
+
+#[path = "support/adf_rules.rs"]
+mod adf_rules;
+mod check_text;
+mod context;
+mod issues;
+mod render;

@@ -1,0 +1,15 @@
+//! The crate's integration tests as one binary: each file beside this
+//! one is a module (one test binary per crate keeps the test build's
+//! disk footprint small).
+
+mod common;
+mod connections;
+mod connections_ssh;
+mod designer;
+mod github_settings;
+mod monitoring;
+mod secret_storage;
+mod sql_editor;
+mod sync_window;
+mod template_editor;
+mod workbench;

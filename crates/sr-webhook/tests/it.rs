@@ -1,0 +1,10 @@
+//! The crate's integration tests as one binary: each file beside this
+//! one is a module (one test binary per crate keeps the test build's
+//! disk footprint small).
+
+mod common;
+mod burst;
+mod failures;
+mod listener;
+mod shutdown;
+mod throttle;

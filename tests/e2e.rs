@@ -1,0 +1,25 @@
+//! The end-to-end tests as one binary: each file beside this one is a
+//! module (one test binary keeps the test build's disk footprint small).
+
+#[path = "../crates/sr-ui/tests/common/mod.rs"]
+mod ui_common;
+
+mod auto_issues;
+mod cli;
+mod connections_everywhere;
+mod connections_health;
+mod connections_tls;
+mod gui_smoke;
+mod query_bench;
+mod secrets_cli;
+mod serve_startup;
+mod sync_cli;
+mod team_jobs;
+mod team_serve;
+mod team_store;
+mod tracker_diagnosis;
+mod tracker_login;
+mod webhook_fixtures;
+mod webhook_kill;
+mod webhook_register;
+mod whiteboard;
