@@ -18,7 +18,7 @@ use sr_tracker::IssueTracker;
 const TOKEN: &str = "ghp_auto_issue_test_token";
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..")
 }
 
 fn command(dir: &Path, args: &[&str]) -> Command {

@@ -1,7 +1,7 @@
 //! The end-to-end tests as one binary: each file beside this one is a
 //! module (one test binary keeps the test build's disk footprint small).
 
-#[path = "../crates/sr-ui/tests/common/mod.rs"]
+#[path = "../crates/app/sr-ui/tests/common/mod.rs"]
 mod ui_common;
 
 mod auto_issues;

@@ -16,7 +16,7 @@ const PROCESSES: usize = 8;
 const ROUNDS: usize = 20;
 
 fn migrations() -> Vec<(i64, PathBuf)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sr-store/migrations/postgres");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/sr-store/migrations/postgres");
     let mut out: Vec<(i64, PathBuf)> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())

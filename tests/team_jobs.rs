@@ -26,7 +26,7 @@ const JOB: &str = "tracker:GH";
 const LIST_ISSUES: &str = "issues/list-for-repo";
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..")
 }
 
 struct Serve {

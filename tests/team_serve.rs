@@ -22,7 +22,7 @@ const DELIVERIES: usize = 1000;
 const INTENTS: usize = 100;
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..")
 }
 
 struct Serve {

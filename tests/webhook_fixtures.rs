@@ -17,7 +17,7 @@ const GL_TOKEN: &str = "fixtures-gl-token";
 
 fn fixtures(kind: &str) -> Vec<(String, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures")
+        .join("../../../../shared/fixtures")
         .join(kind);
     let mut out = Vec::new();
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)

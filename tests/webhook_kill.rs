@@ -115,7 +115,7 @@ fn every_acknowledged_delivery_survives_a_sigkill() {
     .unwrap();
     // A real issues payload published by GitHub.
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/github-webhooks/issues.json");
+        .join("../../../../shared/fixtures/github-webhooks/issues.json");
     let all: serde_json::Value = serde_json::from_slice(&std::fs::read(fixtures).unwrap()).unwrap();
     let body = serde_json::to_vec(&all[0]).unwrap();
     let signature = sign(&body);

@@ -1,6 +1,6 @@
 -- ScratchRobin demo database: a small online shop.
 --
--- This file is embedded into the scratchrobin binary (crates/sr-db) and run
+-- This file is embedded into the scratchrobin binary (crates/data/sr-db) and run
 -- against a fresh SQLite file, followed by seed.sql. It exercises what the
 -- workbench shows: primary, unique, check and foreign keys with actions, a
 -- generated column, plain, partial and expression indexes, views and

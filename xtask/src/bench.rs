@@ -1,5 +1,5 @@
 //! `cargo xtask bench [NAME] [-- ARGS…]`: runs the benchmark programs of
-//! crates/sr-bench (each a binary printing one JSON object per line,
+//! crates/dev/sr-bench (each a binary printing one JSON object per line,
 //! `bench` first) in release mode. Without NAME every bench runs. A bench
 //! whose source asks for PostgreSQL or MariaDB (it mentions `postgres_db` /
 //! `SR_TEST_PG_URL`, or `mariadb_db` / `SR_TEST_MARIADB_URL`) gets the
@@ -27,7 +27,7 @@ fn benches(dir: &Path) -> Result<Vec<Bench>> {
     let bin = dir.join("src").join("bin");
     if !dir.join("Cargo.toml").is_file() {
         bail!(
-            "{} does not exist yet: the benches live in crates/sr-bench/src/bin/NAME.rs",
+            "{} does not exist yet: the benches live in crates/dev/sr-bench/src/bin/NAME.rs",
             dir.display()
         );
     }
@@ -81,7 +81,7 @@ fn needs(source: &str) -> Needs {
 
 /// Runs the bench `name` (all when `None`); returns the exit code.
 pub fn bench(name: Option<&str>, args: &[String]) -> Result<i32> {
-    let all = benches(&workspace_root().join("crates").join("sr-bench"))?;
+    let all = benches(&workspace_root().join("crates").join("dev").join("sr-bench"))?;
     let chosen: Vec<&Bench> = match name {
         Some(n) => match all.iter().find(|b| b.name == n) {
             Some(b) => vec![b],
