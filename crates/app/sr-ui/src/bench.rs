@@ -17,6 +17,7 @@ use sr_schema::{Column, Dialect, PrimaryKey, Schema, Snapshot, Table};
 
 use crate::UiState;
 use crate::state::Persisted;
+use sr_engine::{ConnectionEvent, LinkEvent, SchemaEvent, TrackerEvent};
 
 mod designer;
 mod explorer_large;
@@ -77,39 +78,41 @@ pub fn explorer_scene(tables: usize, issues: usize) -> UiState {
     let mut state = UiState::new(Persisted::default());
     state.take_commands();
     state.apply(Event::Ready);
-    state.apply(Event::Connections {
+    state.apply(Event::Connection(ConnectionEvent::Listed {
         connections: vec![ConnectionInfo {
             dialect: "sqlite".into(),
             ..ConnectionInfo::named(DEMO_CONNECTION)
         }],
         problem: None,
-    });
-    state.apply(Event::Trackers(vec![TrackerStatus {
-        name: "Local".into(),
-        kind: "local".into(),
-        enabled: true,
-        instance: Some("local:default".into()),
-        problem: None,
-        cause: None,
-        secrets: Vec::new(),
-        until_reboot: Vec::new(),
-    }]));
-    state.apply(Event::Schema {
+    }));
+    state.apply(Event::Trackers(TrackerEvent::Statuses(vec![
+        TrackerStatus {
+            name: "Local".into(),
+            kind: "local".into(),
+            enabled: true,
+            instance: Some("local:default".into()),
+            problem: None,
+            cause: None,
+            secrets: Vec::new(),
+            until_reboot: Vec::new(),
+        },
+    ])));
+    state.apply(Event::Schema(SchemaEvent::Snapshot {
         connection: DEMO_CONNECTION.into(),
         snapshot: Arc::new(snapshot),
-    });
+    }));
     let per = u32::try_from(per_table).unwrap_or(u32::MAX);
-    state.apply(Event::LinkCounts {
+    state.apply(Event::Links(LinkEvent::Counts {
         connection: DEMO_CONNECTION.into(),
         counts: objects.iter().map(|o| (o.key(), per, per / 2)).collect(),
-    });
+    }));
     if let Some(first) = objects.first() {
         state.select(first);
         let links = (0..per_table).map(|n| link(first, n)).collect();
-        state.apply(Event::Links {
+        state.apply(Event::Links(LinkEvent::Loaded {
             object: first.clone(),
             links,
-        });
+        }));
     }
     state.take_commands();
     state.jobs.clear();

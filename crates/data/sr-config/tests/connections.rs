@@ -346,7 +346,8 @@ fn ssh_bastions_are_checked_in_place() {
 
 #[test]
 fn the_example_file_is_valid() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../config/connections.example.json");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../config/connections.example.json");
     let file = load_connections(&path).unwrap_or_else(|e| panic!("{e}"));
     let ssh: Vec<&str> = file
         .connections

@@ -7,18 +7,15 @@
 use std::sync::Arc;
 use std::sync::mpsc;
 
-use sr_config::TrackersFile;
-use sr_model::{
-    AttachmentUpload, Issue, IssueDraft, IssueKey, IssueLink, ObjectRef, Project, SearchQuery, User,
-};
-use sr_schema::Snapshot;
 use sr_secrets::Resolver;
-use sr_store::AuditEntry;
-use sr_tracker::{ConnectionReport, ProviderInfo, TrackerEntry};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
-use crate::query::QueryAnswer;
-use crate::{Answer, ConnectionInfo, Engine, EngineOptions, PendingSecret, Request, TrackerStatus};
+use crate::{Answer, Engine, EngineOptions, Request};
+use crate::{
+    BoardCommand, BoardEvent, ConnectionCommand, IssueCommand, IssueEvent, LinkCommand, LinkEvent,
+    QueryCommand, QueryEvent, SchemaCommand, SchemaEvent, SettingsCommand, SettingsEvent,
+    TrackerCommand, TrackerEvent,
+};
 
 /// Called after every event; the GUI passes `ctx.request_repaint`.
 pub type Repaint = Arc<dyn Fn() + Send + Sync>;
@@ -29,173 +26,22 @@ pub type Repaint = Arc<dyn Fn() + Send + Sync>;
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Command {
-    LoadConnections,
-    LoadSchema {
-        connection: String,
-        refresh: bool,
-    },
-    LoadLinks {
-        object: ObjectRef,
-    },
-    LoadLinkCounts {
-        connection: String,
-    },
-    LoadTrackers,
-    LoadAudit {
-        limit: usize,
-    },
-    CreateIssue {
-        request: u64,
-        tracker: String,
-        object: Option<ObjectRef>,
-        draft: IssueDraft,
-        /// Attach this object's DDL to the new issue as `NAME.sql`.
-        attach_ddl: Option<ObjectRef>,
-        /// Files attached as they are (the designer's ER diagram as SVG).
-        attachments: Vec<AttachmentUpload>,
-    },
-    LinkIssue {
-        object: ObjectRef,
-        issue: IssueKey,
-    },
-    Unlink {
-        object: ObjectRef,
-        issue: IssueKey,
-    },
-    Search {
-        request: u64,
-        tracker: String,
-        query: SearchQuery,
-    },
-    RefreshIssue {
-        issue: IssueKey,
-    },
-    /// The issue's comments, read from its tracker first when `refresh` is
-    /// set or they were never read; answered by [`Event::Comments`].
-    LoadComments {
-        issue: IssueKey,
-        refresh: bool,
-    },
-    /// Keeps a comment written here and sends it; answered by an
-    /// [`Event::Comments`] with it pending, then one after the send.
-    AddComment {
-        issue: IssueKey,
-        body: String,
-    },
-    /// Takes back a comment written here and not sent yet (`comment`: its
-    /// cache id); answered by [`Event::CommentTakenBack`].
-    TakeBackComment {
-        issue: IssueKey,
-        comment: i64,
-    },
-    ReloadTrackers,
-    /// The whiteboard saved for `connection`; answered by [`Event::Board`].
-    LoadBoard {
-        connection: String,
-    },
-    /// Saves the whiteboard of `connection` (its JSON document) made from
-    /// `version` (0: none was stored); answered by [`Event::BoardSaved`],
-    /// or a failure when it was saved elsewhere in between.
-    SaveBoard {
-        connection: String,
-        board_json: String,
-        version: i64,
-    },
-    /// A title and body from issue template `template` over `event` (the
-    /// `events emit` form), answered by [`Event::IssueDraft`] for `object`
-    /// (what the Create Issue dialog was opened for).
-    DraftFromTemplate {
-        request: u64,
-        object: ObjectRef,
-        template: String,
-        event: serde_json::Value,
-    },
-    /// A title and body for a new issue about `object`, from the
-    /// `object_context` template.
-    DraftIssue {
-        request: u64,
-        object: ObjectRef,
-    },
-    /// The provider types of the registry and trackers.json as loaded.
-    LoadTrackerSettings,
-    /// The projects of a tracker, for the Create Issue dialog.
-    LoadProjects {
-        tracker: String,
-    },
-    /// Users of a tracker that can be assigned, matching `query`.
-    SearchUsers {
-        request: u64,
-        tracker: String,
-        project: Option<String>,
-        query: String,
-    },
-    /// Builds an unsaved entry and tests its connection; `secrets` are
-    /// typed values for its secret references, used for this test only.
-    TestTracker {
-        request: u64,
-        entry: TrackerEntry,
-        secrets: Vec<PendingSecret>,
-    },
-    /// Stores `secrets` where their references point (keyring or encrypted
-    /// file), writes trackers.json atomically and rebuilds the trackers.
-    SaveTrackers {
-        request: u64,
-        file: TrackersFile,
-        secrets: Vec<PendingSecret>,
-    },
-    /// Unlocks (or, when it does not exist yet, sets the passphrase of) the
-    /// encrypted secrets file; answered by [`Event::SecretStorage`] and the
-    /// trackers' statuses.
-    UnlockSecrets {
-        request: u64,
-        passphrase: sr_secrets::Secret,
-    },
-    /// Runs a statement from the SQL editor (`explain`: only its plan).
-    RunQuery {
-        request: u64,
-        connection: String,
-        sql: String,
-        explain: bool,
-    },
-    /// Stops the statement of `request` on the server.
-    CancelQuery {
-        request: u64,
-    },
+    /// A connection's schema and the designer's changes to it.
+    Schema(SchemaCommand),
+    /// Links between objects and issues, and the audit log.
+    Links(LinkCommand),
+    /// The trackers: status, projects, users, connection tests.
+    Trackers(TrackerCommand),
+    /// Issues and their comments.
+    Issues(IssueCommand),
+    /// Each connection's whiteboard.
+    Boards(BoardCommand),
+    /// Tracker settings, secret storage and issue templates.
+    Settings(SettingsCommand),
+    /// The SQL editor's statements.
+    Query(QueryCommand),
     /// The monitoring panel's health, drift, performance and sync work.
     Monitoring(crate::MonitoringCommand),
-    /// A schema-change issue about `object` from the `schema_change`
-    /// template, proposing `ddl`; answered by [`Event::IssueDraft`].
-    DraftSchemaChange {
-        request: u64,
-        object: ObjectRef,
-        ddl: String,
-        impact: crate::SchemaImpact,
-    },
-    /// Runs the designer's migration on `connection`, then reads its
-    /// schema again.
-    ApplySchemaChange {
-        request: u64,
-        /// The table changed; the script runs on its connection.
-        object: ObjectRef,
-        script: sr_schema::MigrationScript,
-    },
-    /// The text of an issue template: the user's override from
-    /// `CONFIG_DIR/templates/NAME.hbs`, else the built-in one. Answered by
-    /// [`Event::Template`].
-    LoadTemplate {
-        name: String,
-    },
-    /// Checks `text` against the template's sample and writes it as the
-    /// user's override, atomically. Answered by [`Event::Template`].
-    SaveTemplate {
-        name: String,
-        text: String,
-    },
-    /// Deletes the user's override of a template. Answered by
-    /// [`Event::Template`] with the built-in text.
-    ResetTemplate {
-        name: String,
-    },
     /// The Sync window: manual syncs, cancelling, the trackers' status.
     Sync(crate::SyncCommand),
     /// The connection manager: save, remove, test, disconnect.
@@ -207,120 +53,22 @@ pub enum Command {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Event {
+    /// A connection's schema and the designer's changes to it.
+    Schema(SchemaEvent),
+    /// Links between objects and issues, and the audit log.
+    Links(LinkEvent),
+    /// The trackers: status, projects, users, connection tests.
+    Trackers(TrackerEvent),
+    /// Issues and their comments.
+    Issues(IssueEvent),
+    /// Each connection's whiteboard.
+    Boards(BoardEvent),
+    /// Tracker settings, secret storage and issue templates.
+    Settings(SettingsEvent),
+    /// The SQL editor's statements.
+    Query(QueryEvent),
     /// The engine is open and ready for commands.
     Ready,
-    /// Every connection, and why connections.json could not be read when
-    /// it could not (the connections read before stay listed). Sent for
-    /// [`Command::LoadConnections`] and whenever the file changes.
-    Connections {
-        connections: Vec<ConnectionInfo>,
-        problem: Option<String>,
-    },
-    /// The answer to [`Command::LoadSchema`]: the connection's full
-    /// snapshot. On a database that streams its tree (PostgreSQL), its
-    /// [`Event::SchemaNames`] and one [`Event::SchemaOutline`] per schema
-    /// come first.
-    Schema {
-        connection: String,
-        snapshot: Arc<Snapshot>,
-    },
-    /// A connection's schemas, listed before anything else is read.
-    SchemaNames {
-        connection: String,
-        /// The database's own name, as object references carry it.
-        database: String,
-        schemas: Vec<String>,
-    },
-    /// One schema's object names, while the full snapshot is still read.
-    SchemaOutline {
-        connection: String,
-        outline: Arc<sr_schema::SchemaOutline>,
-    },
-    Links {
-        object: ObjectRef,
-        links: Vec<IssueLink>,
-    },
-    LinkCounts {
-        connection: String,
-        counts: Vec<(String, u32, u32)>,
-    },
-    Trackers(Vec<TrackerStatus>),
-    Audit(Vec<AuditEntry>),
-    IssueCreated {
-        request: u64,
-        issue: Issue,
-        link: Option<IssueLink>,
-    },
-    Linked(IssueLink),
-    Unlinked {
-        object: ObjectRef,
-        issue: IssueKey,
-    },
-    SearchResults {
-        request: u64,
-        issues: Vec<Issue>,
-    },
-    IssueRefreshed(Issue),
-    /// An issue's comments (pending workbench ones included), with the
-    /// reason the tracker could not be reached, if it could not.
-    Comments(crate::IssueComments),
-    /// A pending comment was taken back: the list after, and its text.
-    CommentTakenBack {
-        comments: crate::IssueComments,
-        body: String,
-    },
-    /// A connection's whiteboard: its JSON document and version, or none
-    /// (version 0) when it was never saved.
-    Board {
-        connection: String,
-        board_json: Option<String>,
-        version: i64,
-    },
-    /// A whiteboard was saved as `version`.
-    BoardSaved {
-        connection: String,
-        version: i64,
-    },
-    IssueDraft {
-        request: u64,
-        object: ObjectRef,
-        title: String,
-        body: String,
-    },
-    TrackerSettings {
-        providers: Vec<ProviderInfo>,
-        file: TrackersFile,
-        /// Where typed secrets can be kept and how long they live there.
-        storage: crate::SecretStorage,
-    },
-    /// The secret stores after [`Command::UnlockSecrets`].
-    SecretStorage {
-        request: u64,
-        storage: crate::SecretStorage,
-    },
-    Projects {
-        tracker: String,
-        projects: Vec<Project>,
-    },
-    Users {
-        request: u64,
-        users: Vec<User>,
-    },
-    /// The answer to a connection test: the report, or the adapter's
-    /// diagnosis of what is wrong.
-    TrackerTested {
-        request: u64,
-        result: Result<ConnectionReport, String>,
-    },
-    /// trackers.json was written; an [`Event::Trackers`] follows.
-    TrackersSaved {
-        request: u64,
-    },
-    /// A statement's rows, or its plan as text when it was an EXPLAIN.
-    QueryFinished {
-        request: u64,
-        result: Result<QueryAnswer, String>,
-    },
     /// Another process changed the team store (links, issues, outbox).
     StoreChanged(sr_store::StoreChange),
     /// Auto-issue rules ran for an event (from any source).
@@ -328,22 +76,6 @@ pub enum Event {
         event: String,
         connection: String,
         report: crate::EventReport,
-    },
-    /// The answer to [`Command::ApplySchemaChange`]; an [`Event::Schema`]
-    /// follows a success.
-    SchemaApplied {
-        request: u64,
-        connection: String,
-        result: Result<(), String>,
-    },
-    /// An issue template's text as it now stands, answering
-    /// [`Command::LoadTemplate`], [`Command::SaveTemplate`] and
-    /// [`Command::ResetTemplate`].
-    Template {
-        name: String,
-        text: String,
-        /// Whether the text is the user's override.
-        overridden: bool,
     },
     /// An answer to a [`Command::Monitoring`].
     Monitoring(crate::MonitoringEvent),
@@ -353,7 +85,7 @@ pub enum Event {
     /// An answer to a [`Command::Connection`].
     Connection(crate::ConnectionEvent),
     /// connections.json or monitoring.json changed on disk and the engine
-    /// follows the new settings now (an [`Event::Connections`] came first
+    /// follows the new settings now (an [`crate::ConnectionEvent::Listed`] came first
     /// when the connections changed).
     ConfigReloaded(crate::ConfigChange),
     /// The webhook listener started on `address`, or could not (`problem`).
@@ -519,51 +251,17 @@ impl Command {
     /// `context` of the [`crate::Failure`] that answers it.
     pub fn describe(&self) -> String {
         match self {
-            Command::LoadConnections => "Load connections".into(),
-            Command::LoadSchema { connection, .. } => format!("Load schema of {connection}"),
-            Command::LoadLinks { object } => format!("Load issues linked to {}", object.name()),
-            Command::LoadLinkCounts { connection } => {
-                format!("Count linked issues in {connection}")
-            }
-            Command::LoadTrackers => "Load trackers".into(),
-            Command::LoadAudit { .. } => "Load audit log".into(),
-            Command::CreateIssue { tracker, .. } => format!("Create issue in {tracker}"),
-            Command::LinkIssue { issue, .. } => format!("Link {issue}"),
-            Command::Unlink { issue, .. } => format!("Unlink {issue}"),
-            Command::Search { tracker, .. } => format!("Search {tracker}"),
-            Command::RefreshIssue { issue } => format!("Sync {issue}"),
-            Command::LoadComments { issue, .. } => format!("Load the comments of {issue}"),
-            Command::AddComment { issue, .. } => format!("Comment on {issue}"),
-            Command::TakeBackComment { issue, .. } => {
-                format!("Take back a comment on {issue}")
-            }
-            Command::ReloadTrackers => "Reload trackers".into(),
-            Command::LoadBoard { connection } => format!("Load the whiteboard of {connection}"),
-            Command::SaveBoard { connection, .. } => format!("Save the whiteboard of {connection}"),
-            Command::DraftFromTemplate { template, .. } => {
-                format!("Render the {template} template")
-            }
-            Command::DraftIssue { object, .. } => format!("Describe {}", object.name()),
-            Command::LoadTrackerSettings => "Load tracker settings".into(),
-            Command::LoadProjects { tracker } => format!("Load projects of {tracker}"),
-            Command::SearchUsers { tracker, .. } => format!("Search users of {tracker}"),
-            Command::TestTracker { entry, .. } => format!("Test {}", entry.name),
-            Command::SaveTrackers { .. } => "Save trackers.json".into(),
-            Command::UnlockSecrets { .. } => "Unlock the encrypted secrets file".into(),
-            Command::RunQuery { connection, .. } => format!("Run a statement on {connection}"),
-            Command::CancelQuery { .. } => "Cancel the statement".into(),
+            Command::Connection(ConnectionCommand::Load) => "Load connections".into(),
             Command::Monitoring(m) => m.describe(),
-            Command::DraftSchemaChange { object, .. } => {
-                format!("Describe the change of {}", object.name())
-            }
-            Command::ApplySchemaChange { object, .. } => {
-                format!("Apply the schema change to {}", object.connection)
-            }
-            Command::LoadTemplate { name } => format!("Load the {name} template"),
-            Command::SaveTemplate { name, .. } => format!("Save the {name} template"),
-            Command::ResetTemplate { name } => format!("Reset the {name} template"),
             Command::Sync(s) => s.describe(),
             Command::Connection(c) => c.describe(),
+            Command::Schema(c) => c.describe(),
+            Command::Links(c) => c.describe(),
+            Command::Trackers(c) => c.describe(),
+            Command::Issues(c) => c.describe(),
+            Command::Boards(c) => c.describe(),
+            Command::Settings(c) => c.describe(),
+            Command::Query(c) => c.describe(),
         }
     }
 }

@@ -227,6 +227,8 @@ fn check_profile(profile: &ConnectionProfile) -> Result<(), EngineError> {
 /// [`ConnectionEvent`]s (a failure by `Event::Failed`).
 #[derive(Debug, Clone)]
 pub enum ConnectionCommand {
+    /// Every connection; answered by [`ConnectionEvent::Listed`].
+    Load,
     /// Saves a new, edited or renamed profile.
     Save { request: u64, edit: ConnectionEdit },
     /// Removes a profile and its keyring entry.
@@ -252,14 +254,22 @@ impl ConnectionCommand {
             ConnectionCommand::Remove { name, .. } => format!("Remove connection {name}"),
             ConnectionCommand::Test { profile, .. } => format!("Test connection {}", profile.name),
             ConnectionCommand::Disconnect { name } => format!("Disconnect {name}"),
+            ConnectionCommand::Load => "Load connections".into(),
         }
     }
 }
 
-/// The answers to [`ConnectionCommand`]s. An `Event::Connections` with the
+/// The answers to [`ConnectionCommand`]s. An `crate::ConnectionEvent::Listed` with the
 /// new list follows a save or a removal.
 #[derive(Debug, Clone)]
 pub enum ConnectionEvent {
+    /// Every connection, and why connections.json could not be read when
+    /// it could not (the connections read before stay listed). Sent for
+    /// [`ConnectionCommand::Load`] and whenever the file changes.
+    Listed {
+        connections: Vec<crate::ConnectionInfo>,
+        problem: Option<String>,
+    },
     /// Saved; `until_reboot` when its password went to a keyring that
     /// forgets it at reboot (say so, and offer the encrypted file).
     Saved {
@@ -287,6 +297,10 @@ pub(crate) async fn run(
     cmd: ConnectionCommand,
 ) -> Result<Vec<crate::Event>, EngineError> {
     Ok(match cmd {
+        ConnectionCommand::Load => vec![crate::Event::Connection(ConnectionEvent::Listed {
+            connections: engine.connections().await,
+            problem: engine.connections_problem(),
+        })],
         ConnectionCommand::Save { request, edit } => {
             let name = edit.profile.name.clone();
             let stored = engine.save_connection(edit).await?;
@@ -332,8 +346,8 @@ pub(crate) async fn run(
 
 /// The connection list as it stands, for the UI.
 async fn listed(engine: &Engine) -> crate::Event {
-    crate::Event::Connections {
+    crate::Event::Connection(ConnectionEvent::Listed {
         connections: engine.connections().await,
         problem: engine.connections_problem(),
-    }
+    })
 }

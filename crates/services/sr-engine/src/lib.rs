@@ -19,6 +19,7 @@ mod db_jobs;
 mod dispatch;
 mod engine;
 mod error;
+mod groups;
 mod issues;
 pub mod monitoring;
 mod outbox_loop;
@@ -51,6 +52,11 @@ pub use db_jobs::{
 };
 pub use engine::{Engine, EngineOptions, TrackerStatus};
 pub use error::EngineError;
+pub use groups::{
+    BoardCommand, BoardEvent, IssueCommand, IssueEvent, LinkCommand, LinkEvent, QueryCommand,
+    QueryEvent, SchemaCommand, SchemaEvent, SettingsCommand, SettingsEvent, TrackerCommand,
+    TrackerEvent,
+};
 pub use monitoring::{
     DriftCheck, MonitoringCommand, MonitoringEvent, PerfSeries, TrackedQueries, TrackerMonitor,
 };

@@ -1,18 +1,19 @@
-//! A large database's tree before its details: for [`Command::LoadSchema`]
+//! A large database's tree before its details: for [`crate::SchemaCommand::Load`]
 //! on a database that streams its schemas (PostgreSQL), the engine first
-//! lists the schemas ([`Event::SchemaNames`]) and then reads and sends each
-//! one's object names ([`Event::SchemaOutline`], one event per schema, a
+//! lists the schemas ([`crate::SchemaEvent::Names`]) and then reads and sends each
+//! one's object names ([`crate::SchemaEvent::Outline`], one event per schema, a
 //! few at a time), so the explorer shows a database of thousands of tables
 //! within a fraction of a second; the full snapshot, which the details,
 //! the designer and the links need, is read after and answers the command
 //! as before. A snapshot already held is answered at once, without this.
 //!
-//! [`Command::LoadSchema`]: crate::Command::LoadSchema
+//! [`crate::SchemaCommand::Load`]: crate::crate::SchemaCommand::Load
 
 use std::sync::Arc;
 
 use tokio::task::JoinSet;
 
+use crate::SchemaEvent;
 use crate::{Engine, EngineError, Event};
 
 /// How many schemas' outlines are read at once: enough to hide the round
@@ -43,11 +44,11 @@ pub(crate) async fn stream(
             return Ok(());
         }
     };
-    emit(Event::SchemaNames {
+    emit(Event::Schema(SchemaEvent::Names {
         connection: connection.to_owned(),
         database: db.name().to_owned(),
         schemas: schemas.clone(),
-    });
+    }));
     let mut pending = schemas.into_iter();
     let mut running = JoinSet::new();
     loop {
@@ -61,10 +62,10 @@ pub(crate) async fn stream(
             return Ok(());
         };
         match done {
-            Ok(Ok(outline)) => emit(Event::SchemaOutline {
+            Ok(Ok(outline)) => emit(Event::Schema(SchemaEvent::Outline {
                 connection: connection.to_owned(),
                 outline: Arc::new(outline),
-            }),
+            })),
             Ok(Err(e)) => {
                 tracing::debug!(connection, error = %e, "a schema outline was not read");
             }

@@ -29,6 +29,7 @@ use sr_sync::{
 use sr_tracker::TrackerEntry;
 
 use crate::Engine;
+use crate::IssueEvent;
 
 /// A running background sync.
 pub struct EngineSync {
@@ -106,7 +107,7 @@ impl DatabaseJobs {
 }
 
 /// Issues changed by a poll reach the UI as webhooks' do, one
-/// [`Event::IssueRefreshed`](crate::Event::IssueRefreshed) each; a batch
+/// [`crate::IssueEvent::Refreshed`](crate::crate::IssueEvent::Refreshed) each; a batch
 /// larger than this (a first full sync) is not sent issue by issue.
 const MAX_EVENTS_PER_BATCH: usize = 50;
 
@@ -118,7 +119,7 @@ async fn forward_changes(
         match changes.recv().await {
             Ok(batch) if batch.len() <= MAX_EVENTS_PER_BATCH => {
                 for issue in batch.iter() {
-                    engine.notify(crate::Event::IssueRefreshed(issue.clone()));
+                    engine.notify(crate::Event::Issues(IssueEvent::Refreshed(issue.clone())));
                 }
             }
             Ok(batch) => {

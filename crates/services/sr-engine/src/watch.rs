@@ -19,6 +19,7 @@ use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecursiveMode, Watcher};
 use tokio::sync::mpsc;
 
+use crate::ConnectionEvent;
 use crate::{Engine, Event};
 
 /// The files whose changes are picked up while running.
@@ -96,10 +97,10 @@ where
             then(change).await;
             // Told after the jobs follow, so whoever hears it sees both.
             if change.connections {
-                engine.notify(Event::Connections {
+                engine.notify(Event::Connection(ConnectionEvent::Listed {
                     connections: engine.connections().await,
                     problem: engine.connections_problem(),
-                });
+                }));
             }
             engine.notify(Event::ConfigReloaded(change));
         }

@@ -17,6 +17,7 @@ use sr_webhook::{
     DeliveryHandler, HookTracker, ListenerConfig, ListenerLimits, RunningListener, WebhookError,
 };
 
+use crate::IssueEvent;
 use crate::{Engine, EngineError};
 
 impl Engine {
@@ -82,7 +83,7 @@ impl Engine {
                 if outcome == sr_store::UpsertOutcome::Unchanged {
                     "unchanged"
                 } else {
-                    self.notify(crate::Event::IssueRefreshed(*issue));
+                    self.notify(crate::Event::Issues(IssueEvent::Refreshed(*issue)));
                     "updated"
                 }
             }

@@ -8,6 +8,7 @@ use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use sr_engine::{Answer, Command, EngineHandle, EngineOptions, Event, IssueComments};
+use sr_engine::{IssueCommand, IssueEvent};
 use sr_model::{IssueDraft, IssueKey};
 use sr_secrets::{Keyring, Resolver};
 
@@ -49,7 +50,7 @@ fn setup(dir: &std::path::Path) -> (EngineOptions, Arc<Resolver>) {
 
 fn comments(events: &Receiver<Answer>) -> Result<IssueComments, String> {
     next(events, |e| match e {
-        Event::Comments(c) => Some(c),
+        Event::Issues(IssueEvent::Comments(c)) => Some(c),
         _ => None,
     })
 }
@@ -63,7 +64,7 @@ fn a_comment_shows_pending_at_once_then_sent() {
     next(&events, |e| matches!(e, Event::Ready).then_some(())).expect("ready");
     assert!(
         engine
-            .request(Command::CreateIssue {
+            .request(Command::Issues(IssueCommand::Create {
                 request: 1,
                 tracker: "Local".into(),
                 object: None,
@@ -73,21 +74,21 @@ fn a_comment_shows_pending_at_once_then_sent() {
                 },
                 attach_ddl: None,
                 attachments: Vec::new(),
-            })
+            }))
             .is_some()
     );
     let key: IssueKey = next(&events, |e| match e {
-        Event::IssueCreated { issue, .. } => Some(issue.key().clone()),
+        Event::Issues(IssueEvent::Created { issue, .. }) => Some(issue.key().clone()),
         _ => None,
     })
     .expect("created");
 
     assert!(
         engine
-            .request(Command::AddComment {
+            .request(Command::Issues(IssueCommand::AddComment {
                 issue: key.clone(),
                 body: "The plan scans orders\n".into(),
-            })
+            }))
             .is_some()
     );
     let shown = comments(&events).expect("shown");
@@ -102,10 +103,10 @@ fn a_comment_shows_pending_at_once_then_sent() {
 
     assert!(
         engine
-            .request(Command::AddComment {
+            .request(Command::Issues(IssueCommand::AddComment {
                 issue: key.clone(),
                 body: " \n ".into(),
-            })
+            }))
             .is_some()
     );
     let empty = comments(&events).expect_err("an empty comment is refused");
@@ -113,10 +114,10 @@ fn a_comment_shows_pending_at_once_then_sent() {
     let unknown: IssueKey = "local:default:404".parse().expect("key");
     assert!(
         engine
-            .request(Command::AddComment {
+            .request(Command::Issues(IssueCommand::AddComment {
                 issue: unknown,
                 body: "hello".into(),
-            })
+            }))
             .is_some()
     );
     let refused = comments(&events).expect_err("an unknown issue is refused");
@@ -127,10 +128,10 @@ fn a_comment_shows_pending_at_once_then_sent() {
 
     assert!(
         engine
-            .request(Command::LoadComments {
+            .request(Command::Issues(IssueCommand::LoadComments {
                 issue: key,
                 refresh: true,
-            })
+            }))
             .is_some()
     );
     let read = comments(&events).expect("read");

@@ -13,6 +13,7 @@ use sr_engine::{
     Answer, Command, Engine, EngineHandle, EngineOptions, Event, FailureKind, MonitoringCommand,
     MonitoringEvent,
 };
+use sr_engine::{QueryCommand, QueryEvent};
 use sr_secrets::{Keyring, Resolver};
 
 fn repo(file: &str) -> std::path::PathBuf {
@@ -80,14 +81,14 @@ fn a_drift_after_the_baseline_is_reported_and_filed_as_a_local_issue() {
     );
     assert!(tables > 0);
 
-    handle.request(Command::RunQuery {
+    handle.request(Command::Query(QueryCommand::Run {
         request: 1,
         connection: demo.clone(),
         sql: "ALTER TABLE orders ADD COLUMN note TEXT".into(),
         explain: false,
-    });
+    }));
     let ran = next(&events, |e| match e {
-        Event::QueryFinished { result, .. } => Some(result),
+        Event::Query(QueryEvent::Finished { result, .. }) => Some(result),
         _ => None,
     });
     assert!(ran.is_ok(), "{ran:?}");

@@ -10,6 +10,7 @@ use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 use sr_engine::{Answer, Command, EngineHandle, EngineOptions, Event};
+use sr_engine::{SchemaCommand, SchemaEvent};
 use sr_schema::SchemaOutline;
 use sr_secrets::{Keyring, Resolver};
 
@@ -29,25 +30,25 @@ fn load(events: &Receiver<Answer>, connection: &str) -> Load {
     let mut out = Load::default();
     loop {
         match events.recv_timeout(Duration::from_secs(60)).unwrap().event {
-            Event::SchemaNames {
+            Event::Schema(SchemaEvent::Names {
                 connection: c,
                 database,
                 schemas,
-            } if c == connection => {
+            }) if c == connection => {
                 out.names = Some((database, schemas));
                 out.order.push('n');
             }
-            Event::SchemaOutline {
+            Event::Schema(SchemaEvent::Outline {
                 connection: c,
                 outline,
-            } if c == connection => {
+            }) if c == connection => {
                 out.outlines.push((*outline).clone());
                 out.order.push('o');
             }
-            Event::Schema {
+            Event::Schema(SchemaEvent::Snapshot {
                 connection: c,
                 snapshot,
-            } if c == connection => {
+            }) if c == connection => {
                 out.snapshot = Some(snapshot);
                 out.order.push('s');
                 return out;
@@ -102,9 +103,11 @@ fn a_postgres_schema_streams_its_tree_before_its_snapshot() {
     let resolver = Arc::new(Resolver::with_env(|_| None, Keyring::in_memory()));
     let (handle, events) =
         EngineHandle::spawn_with(EngineOptions::new(paths), resolver, Arc::new(|| {})).unwrap();
-    let shop = || Command::LoadSchema {
-        connection: "shop".into(),
-        refresh: false,
+    let shop = || {
+        Command::Schema(SchemaCommand::Load {
+            connection: "shop".into(),
+            refresh: false,
+        })
     };
 
     handle.request(shop());
@@ -127,17 +130,17 @@ fn a_postgres_schema_streams_its_tree_before_its_snapshot() {
     // Held: the snapshot at once. Refreshed: streamed again.
     handle.request(shop());
     assert_eq!(load(&events, "shop").order, "s");
-    handle.request(Command::LoadSchema {
+    handle.request(Command::Schema(SchemaCommand::Load {
         connection: "shop".into(),
         refresh: true,
-    });
+    }));
     assert_eq!(load(&events, "shop").order, "nooos");
 
     // A server that is not there: the failure names the cause.
-    handle.request(Command::LoadSchema {
+    handle.request(Command::Schema(SchemaCommand::Load {
         connection: "gone".into(),
         refresh: false,
-    });
+    }));
     let gone = load(&events, "gone");
     assert_eq!(gone.order, "");
     let message = gone.failed.unwrap();

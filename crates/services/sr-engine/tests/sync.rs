@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use sr_apimock::{GitHubRepo, MockServer};
+use sr_engine::IssueEvent;
 use sr_engine::{Engine, EngineOptions, EngineSync};
 use sr_secrets::{Keyring, Resolver};
 use sr_sync::SyncStatus;
@@ -73,7 +74,9 @@ async fn the_engine_polls_its_trackers_and_stops_cleanly() {
     let mut titles = Vec::new();
     while titles.len() < 3 {
         match notices.recv().await.expect("a notice") {
-            sr_engine::Event::IssueRefreshed(issue) => titles.push(issue.reference.title),
+            sr_engine::Event::Issues(IssueEvent::Refreshed(issue)) => {
+                titles.push(issue.reference.title)
+            }
             other => panic!("unexpected {other:?}"),
         }
     }

@@ -9,6 +9,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use sr_engine::IssueCommand;
 use sr_engine::{Command, Engine, EngineHandle, EngineOptions, Event};
 use sr_model::{IssueKey, SearchQuery};
 use sr_secrets::{EncryptedFile, Keyring, Resolver, Secret};
@@ -186,11 +187,11 @@ fn gui_commands_fail_with_the_cause() {
     let (handle, events) =
         EngineHandle::spawn_with(s.options.clone(), resolver(&s.encrypted), repaint).unwrap();
     let search = handle
-        .request(Command::Search {
+        .request(Command::Issues(IssueCommand::Search {
             request: 1,
             tracker: "env-gh".into(),
             query: SearchQuery::default(),
-        })
+        }))
         .expect("the engine runs");
     let failed = loop {
         let answer = events.recv_timeout(Duration::from_secs(60)).unwrap();

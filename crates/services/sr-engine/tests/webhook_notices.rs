@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use sr_engine::IssueEvent;
 use sr_engine::{Engine, EngineDeliveries, EngineOptions, Event};
 use sr_secrets::{Keyring, Resolver};
 use sr_store::{Delivery, DeliveryStatus};
@@ -23,7 +24,7 @@ async fn a_processed_delivery_reaches_the_ui_once() {
     let handler = EngineDeliveries::new(engine.clone());
     handler.process(&delivery).await.unwrap();
     match notices.try_recv() {
-        Ok(Event::IssueRefreshed(issue)) => assert_eq!(
+        Ok(Event::Issues(IssueEvent::Refreshed(issue))) => assert_eq!(
             issue.reference.title,
             all[0]["issue"]["title"].as_str().unwrap()
         ),

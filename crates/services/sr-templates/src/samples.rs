@@ -109,7 +109,8 @@ pub(crate) const TEMPLATE_SAMPLES: &[(&str, Sample)] = &[
     ("sticky_note", Sample::Event("note.promoted")),
 ];
 
-const OBJECT_CONTEXT_SAMPLE: &str = include_str!("../../../../templates/samples/object_context.json");
+const OBJECT_CONTEXT_SAMPLE: &str =
+    include_str!("../../../../templates/samples/object_context.json");
 
 /// Where a template's sample data comes from.
 #[derive(Debug, Clone, Copy)]

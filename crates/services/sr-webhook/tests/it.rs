@@ -2,8 +2,8 @@
 //! one is a module (one test binary per crate keeps the test build's
 //! disk footprint small).
 
-mod common;
 mod burst;
+mod common;
 mod failures;
 mod listener;
 mod shutdown;

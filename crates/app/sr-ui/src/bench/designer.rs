@@ -9,6 +9,7 @@ use sr_model::{ObjectKind, ObjectRef};
 use sr_schema::{Column, Dialect, ForeignKey, PrimaryKey, Schema, Snapshot, Table};
 
 use crate::UiState;
+use sr_engine::{LinkEvent, SchemaEvent};
 
 /// A workbench with `tables` tables of ten columns in the demo connection,
 /// each of the most referencing an earlier one, and the designer open.
@@ -24,14 +25,14 @@ pub fn designer_scene(tables: usize) -> UiState {
             (o.key(), 3, u32::from(i % 2 == 0))
         })
         .collect();
-    state.apply(Event::Schema {
+    state.apply(Event::Schema(SchemaEvent::Snapshot {
         connection: DEMO_CONNECTION.into(),
         snapshot: Arc::new(snapshot),
-    });
-    state.apply(Event::LinkCounts {
+    }));
+    state.apply(Event::Links(LinkEvent::Counts {
         connection: DEMO_CONNECTION.into(),
         counts,
-    });
+    }));
     state.open_designer(DEMO_CONNECTION);
     state.take_commands();
     state.jobs.clear();

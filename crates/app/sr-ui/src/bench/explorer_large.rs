@@ -11,6 +11,7 @@ use sr_model::{ObjectKind, ObjectRef};
 use sr_schema::{Dialect, Schema, Snapshot};
 
 use crate::UiState;
+use sr_engine::{ConnectionEvent, LinkEvent, SchemaEvent};
 
 /// The connection the scene fills.
 pub const LARGE_CONNECTION: &str = "warehouse";
@@ -25,7 +26,7 @@ const FILTER_EVERY: usize = 4;
 /// them; its first table is selected.
 pub fn explorer_large_scene(schemas: usize, tables_per_schema: usize, issues: usize) -> UiState {
     let mut state = super::explorer_scene(0, 0);
-    state.apply(Event::Connections {
+    state.apply(Event::Connection(ConnectionEvent::Listed {
         connections: vec![
             ConnectionInfo {
                 dialect: "sqlite".into(),
@@ -40,7 +41,7 @@ pub fn explorer_large_scene(schemas: usize, tables_per_schema: usize, issues: us
             },
         ],
         problem: None,
-    });
+    }));
     let mut snapshot = Snapshot::new(Dialect::Postgres, "dw");
     let mut objects = Vec::with_capacity(schemas * tables_per_schema);
     for s in 0..schemas {
@@ -61,22 +62,22 @@ pub fn explorer_large_scene(schemas: usize, tables_per_schema: usize, issues: us
         snapshot.schemas.push(schema);
     }
     state.ensure_connection(LARGE_CONNECTION);
-    state.apply(Event::Schema {
+    state.apply(Event::Schema(SchemaEvent::Snapshot {
         connection: LARGE_CONNECTION.into(),
         snapshot: Arc::new(snapshot),
-    });
+    }));
     let per = u32::try_from(issues.checked_div(objects.len()).unwrap_or(0)).unwrap_or(u32::MAX);
-    state.apply(Event::LinkCounts {
+    state.apply(Event::Links(LinkEvent::Counts {
         connection: LARGE_CONNECTION.into(),
         counts: objects.iter().map(|o| (o.key(), per, per / 2)).collect(),
-    });
+    }));
     if let Some(first) = objects.first() {
         state.select(first);
         let links = (0..per as usize).map(|n| super::link(first, n)).collect();
-        state.apply(Event::Links {
+        state.apply(Event::Links(LinkEvent::Loaded {
             object: first.clone(),
             links,
-        });
+        }));
     }
     state.take_commands();
     state.jobs.clear();

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use sr_engine::{DEMO_CONNECTION, Event, QueryAnswer, QueryOutput};
 
 use crate::UiState;
+use sr_engine::{QueryCommand, QueryEvent};
 
 /// A workbench with a SQL editor showing `rows` rows of five columns.
 pub fn grid_scene(rows: usize) -> UiState {
@@ -18,7 +19,7 @@ pub fn grid_scene(rows: usize) -> UiState {
         .take_commands()
         .into_iter()
         .find_map(|c| match c {
-            sr_engine::Command::RunQuery { request, .. } => Some(request),
+            sr_engine::Command::Query(QueryCommand::Run { request, .. }) => Some(request),
             _ => None,
         })
         .unwrap_or_default();
@@ -36,10 +37,10 @@ pub fn grid_scene(rows: usize) -> UiState {
         cells,
         ..QueryOutput::default()
     };
-    state.apply(Event::QueryFinished {
+    state.apply(Event::Query(QueryEvent::Finished {
         request,
         result: Ok(QueryAnswer::Rows(Arc::new(out))),
-    });
+    }));
     state.jobs.clear();
     state
 }

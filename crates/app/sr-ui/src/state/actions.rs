@@ -5,6 +5,7 @@ use sr_model::{IssueKey, IssueRef, ObjectKind, ObjectRef, SearchQuery};
 
 use super::{CreateIssueDialog, Dialog, JobKind, LinkIssueDialog, Load, Tab, ToastLevel, UiState};
 use crate::model::summary::{issue_title, object_summary};
+use sr_engine::{IssueCommand, LinkCommand, SchemaCommand, TrackerCommand};
 
 /// Where "View" takes an issue.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,13 +30,13 @@ impl UiState {
         let conn = self.connection_mut(name);
         conn.schema = Load::Loading;
         conn.disconnected = false;
-        self.send(Command::LoadSchema {
+        self.send(Command::Schema(SchemaCommand::Load {
             connection: name.to_owned(),
             refresh: false,
-        });
-        self.send(Command::LoadLinkCounts {
+        }));
+        self.send(Command::Links(LinkCommand::LoadCounts {
             connection: name.to_owned(),
-        });
+        }));
     }
 
     /// Reads a connection's schema again from the database.
@@ -50,13 +51,13 @@ impl UiState {
         if !matches!(conn.schema, Load::Ready(_)) {
             conn.schema = Load::Loading;
         }
-        self.send(Command::LoadSchema {
+        self.send(Command::Schema(SchemaCommand::Load {
             connection: name.to_owned(),
             refresh: true,
-        });
-        self.send(Command::LoadLinkCounts {
+        }));
+        self.send(Command::Links(LinkCommand::LoadCounts {
             connection: name.to_owned(),
-        });
+        }));
     }
 
     pub fn load_links(&mut self, object: &ObjectRef) {
@@ -68,9 +69,9 @@ impl UiState {
         if !matches!(entry, Load::Ready(_)) {
             *entry = Load::Loading;
         }
-        self.send(Command::LoadLinks {
+        self.send(Command::Links(LinkCommand::Load {
             object: object.clone(),
-        });
+        }));
     }
 
     /// Selects an object: its detail tab opens and its linked issues load.
@@ -203,13 +204,13 @@ impl UiState {
         );
         dialog.drafting = Some(request);
         self.dialog = Some(Dialog::CreateIssue(dialog));
-        self.send(Command::DraftIssue {
+        self.send(Command::Issues(IssueCommand::Draft {
             request,
             object: object.clone(),
-        });
+        }));
         self.load_projects();
         if matches!(self.trackers, Load::Idle) {
-            self.send(Command::LoadTrackers);
+            self.send(Command::Trackers(TrackerCommand::Load));
         }
     }
 
@@ -237,14 +238,14 @@ impl UiState {
             Ok(draft) => {
                 d.error = None;
                 d.pending = Some(request);
-                let command = Command::CreateIssue {
+                let command = Command::Issues(IssueCommand::Create {
                     request,
                     tracker: d.tracker.clone(),
                     object: (d.link && d.origin.is_none()).then(|| d.object.clone()),
                     draft,
                     attach_ddl: (d.attach_ddl && d.origin.is_none()).then(|| d.object.clone()),
                     attachments,
-                };
+                });
                 self.send(command);
             }
         }
@@ -267,7 +268,7 @@ impl UiState {
         d.assignee = None;
         let tracker = d.tracker.clone();
         if !self.jobs.is_running(&JobKind::Projects(tracker.clone())) {
-            self.send(Command::LoadProjects { tracker });
+            self.send(Command::Trackers(TrackerCommand::LoadProjects { tracker }));
         }
     }
 
@@ -281,12 +282,12 @@ impl UiState {
             return;
         }
         d.searching_users = Some(request);
-        let command = Command::SearchUsers {
+        let command = Command::Trackers(TrackerCommand::SearchUsers {
             request,
             tracker: d.tracker.clone(),
             project: d.project.clone(),
             query: d.assignee_query.trim().to_owned(),
-        };
+        });
         self.send(command);
     }
 
@@ -319,11 +320,11 @@ impl UiState {
         };
         d.searching = Some(request);
         d.error = None;
-        let command = Command::Search {
+        let command = Command::Issues(IssueCommand::Search {
             request,
             tracker: d.tracker.clone(),
             query,
-        };
+        });
         self.send(command);
     }
 
@@ -342,7 +343,7 @@ impl UiState {
         d.linking = Some(issue.clone());
         d.error = None;
         let object = d.object.clone();
-        self.send(Command::LinkIssue { object, issue });
+        self.send(Command::Links(LinkCommand::Link { object, issue }));
     }
 
     pub fn unlink(&mut self, object: &ObjectRef, issue: &IssueKey) {
@@ -351,10 +352,10 @@ impl UiState {
             issue: issue.clone(),
         };
         if !self.jobs.is_running(&kind) {
-            self.send(Command::Unlink {
+            self.send(Command::Links(LinkCommand::Unlink {
                 object: object.clone(),
                 issue: issue.clone(),
-            });
+            }));
         }
     }
 
@@ -368,9 +369,9 @@ impl UiState {
     /// Refreshes one issue from its tracker now.
     pub fn sync_issue(&mut self, issue: &IssueKey) {
         if !self.jobs.is_running(&JobKind::Refresh(issue.clone())) {
-            self.send(Command::RefreshIssue {
+            self.send(Command::Issues(IssueCommand::Refresh {
                 issue: issue.clone(),
-            });
+            }));
         }
     }
 
@@ -387,7 +388,7 @@ impl UiState {
 
     pub fn reload_trackers(&mut self) {
         if !self.jobs.is_running(&JobKind::Trackers) {
-            self.send(Command::ReloadTrackers);
+            self.send(Command::Trackers(TrackerCommand::Reload));
         }
     }
 

@@ -4,6 +4,10 @@ use sr_engine::{Answer, Command, Event, Failure, RequestId};
 use sr_model::{Issue, IssueKey, IssueLink, ObjectRef};
 
 use super::{Badge, Dialog, EngineStatus, JobKind, Load, Tab, ToastLevel, UiState};
+use sr_engine::{
+    BoardEvent, IssueEvent, LinkCommand, LinkEvent, QueryEvent, SchemaEvent, SettingsEvent,
+    TrackerEvent,
+};
 
 impl UiState {
     /// Applies one answer from the engine: a failure ends the job of the
@@ -18,15 +22,15 @@ impl UiState {
     /// Applies one engine event (a failure here names no request).
     pub fn apply(&mut self, event: Event) {
         match event {
-            Event::Board {
+            Event::Boards(BoardEvent::Loaded {
                 connection,
                 board_json,
                 version,
-            } => self.board_loaded(connection, board_json, version),
-            Event::BoardSaved {
+            }) => self.board_loaded(connection, board_json, version),
+            Event::Boards(BoardEvent::Saved {
                 connection,
                 version,
-            } => self.board_saved(&connection, version),
+            }) => self.board_saved(&connection, version),
             Event::Ready => self.engine = EngineStatus::Ready,
             Event::Listener { address, problem } => {
                 self.listener = match (address, problem) {
@@ -40,17 +44,10 @@ impl UiState {
                 self.jobs.clear();
                 self.last_error = Some(message);
             }
-            Event::Connections {
-                connections,
-                problem,
-            } => {
-                self.jobs.finish(&JobKind::Connections);
-                self.apply_connections(connections, problem);
-            }
-            Event::Schema {
+            Event::Schema(SchemaEvent::Snapshot {
                 connection,
                 snapshot,
-            } => {
+            }) => {
                 self.jobs.finish(&JobKind::Schema(connection.clone()));
                 let filter = self.filter.clone();
                 let conn = self.connection_mut(&connection);
@@ -73,28 +70,28 @@ impl UiState {
                     self.select(&first.to_object_ref(&connection));
                 }
             }
-            Event::SchemaNames {
+            Event::Schema(SchemaEvent::Names {
                 connection,
                 database,
                 schemas,
-            } => self.schema_names(&connection, database, &schemas),
-            Event::SchemaOutline {
+            }) => self.schema_names(&connection, database, &schemas),
+            Event::Schema(SchemaEvent::Outline {
                 connection,
                 outline,
-            } => self.schema_outline(&connection, &outline),
-            Event::Links { object, links } => {
+            }) => self.schema_outline(&connection, &outline),
+            Event::Links(LinkEvent::Loaded { object, links }) => {
                 let key = object.key();
                 self.jobs.finish(&JobKind::Links(key.clone()));
                 self.links.insert(key, Load::Ready(links));
             }
-            Event::LinkCounts { connection, counts } => {
+            Event::Links(LinkEvent::Counts { connection, counts }) => {
                 self.jobs.finish(&JobKind::Counts(connection.clone()));
                 self.connection_mut(&connection).badges = counts
                     .into_iter()
                     .map(|(key, total, open)| (key, Badge { total, open }))
                     .collect();
             }
-            Event::Trackers(list) => {
+            Event::Trackers(TrackerEvent::Statuses(list)) => {
                 self.jobs.finish(&JobKind::Trackers);
                 self.trackers = Load::Ready(list);
                 let default = self.default_tracker();
@@ -105,17 +102,17 @@ impl UiState {
                 }
                 self.load_projects();
             }
-            Event::Audit(_) => {
+            Event::Links(LinkEvent::Audit(_)) => {
                 self.jobs.finish(&JobKind::Audit);
             }
-            Event::IssueCreated {
+            Event::Issues(IssueEvent::Created {
                 request,
                 issue,
                 link,
-            } => self.issue_created(request, issue, link),
-            Event::Linked(link) => self.linked(link),
-            Event::Unlinked { object, issue } => self.unlinked(object, issue),
-            Event::SearchResults { request, issues } => {
+            }) => self.issue_created(request, issue, link),
+            Event::Links(LinkEvent::Linked(link)) => self.linked(link),
+            Event::Links(LinkEvent::Unlinked { object, issue }) => self.unlinked(object, issue),
+            Event::Issues(IssueEvent::SearchResults { request, issues }) => {
                 self.jobs.finish(&JobKind::Search(request));
                 if let Some(Dialog::LinkIssue(d)) = &mut self.dialog
                     && d.searching == Some(request)
@@ -130,7 +127,7 @@ impl UiState {
                     d.results = Some(issues);
                 }
             }
-            Event::IssueRefreshed(issue) => {
+            Event::Issues(IssueEvent::Refreshed(issue)) => {
                 if self.jobs.finish(&JobKind::Refresh(issue.key().clone())) {
                     let r = &issue.reference;
                     let text = format!("{} is up to date: {}", r.display_key, r.status.name);
@@ -139,14 +136,16 @@ impl UiState {
                 self.replace_issue(&issue);
                 self.board_issue_seen(&issue);
             }
-            Event::Comments(answer) => self.comments_loaded(answer),
-            Event::CommentTakenBack { comments, body } => self.comment_taken_back(comments, body),
-            Event::IssueDraft {
+            Event::Issues(IssueEvent::Comments(answer)) => self.comments_loaded(answer),
+            Event::Issues(IssueEvent::CommentTakenBack { comments, body }) => {
+                self.comment_taken_back(comments, body)
+            }
+            Event::Issues(IssueEvent::Draft {
                 request,
                 title,
                 body,
                 ..
-            } => {
+            }) => {
                 self.jobs.finish(&JobKind::Draft(request));
                 if let Some(Dialog::CreateIssue(d)) = &mut self.dialog
                     && d.drafting == Some(request)
@@ -154,17 +153,21 @@ impl UiState {
                     d.take_draft(title, body);
                 }
             }
-            Event::TrackerSettings {
+            Event::Settings(SettingsEvent::Trackers {
                 providers,
                 file,
                 storage,
-            } => self.tracker_settings_loaded(providers, file, storage),
-            Event::SecretStorage { request, storage } => {
+            }) => self.tracker_settings_loaded(providers, file, storage),
+            Event::Settings(SettingsEvent::SecretStorage { request, storage }) => {
                 self.secret_storage_loaded(request, storage)
             }
-            Event::TrackerTested { request, result } => self.tracker_tested(request, result),
-            Event::TrackersSaved { request } => self.trackers_saved(request),
-            Event::Projects { tracker, projects } => {
+            Event::Trackers(TrackerEvent::Tested { request, result }) => {
+                self.tracker_tested(request, result)
+            }
+            Event::Settings(SettingsEvent::TrackersSaved { request }) => {
+                self.trackers_saved(request)
+            }
+            Event::Trackers(TrackerEvent::Projects { tracker, projects }) => {
                 self.jobs.finish(&JobKind::Projects(tracker.clone()));
                 if let Some(Dialog::CreateIssue(d)) = &mut self.dialog
                     && d.projects_of == tracker
@@ -172,7 +175,7 @@ impl UiState {
                     d.projects = Load::Ready(projects);
                 }
             }
-            Event::Users { request, users } => {
+            Event::Trackers(TrackerEvent::Users { request, users }) => {
                 self.jobs.finish(&JobKind::Users(request));
                 if let Some(Dialog::CreateIssue(d)) = &mut self.dialog
                     && d.searching_users == Some(request)
@@ -181,17 +184,19 @@ impl UiState {
                     d.users = Some(users);
                 }
             }
-            Event::QueryFinished { request, result } => self.query_finished(request, result),
-            Event::SchemaApplied {
+            Event::Query(QueryEvent::Finished { request, result }) => {
+                self.query_finished(request, result)
+            }
+            Event::Schema(SchemaEvent::Applied {
                 request,
                 connection,
                 result,
-            } => self.schema_applied(request, connection, result),
-            Event::Template {
+            }) => self.schema_applied(request, connection, result),
+            Event::Settings(SettingsEvent::Template {
                 name,
                 text,
                 overridden,
-            } => self.template_loaded(name, text, overridden),
+            }) => self.template_loaded(name, text, overridden),
             Event::StoreChanged(change) => self.store_changed(&change),
             Event::AutoIssues {
                 event,
@@ -262,7 +267,7 @@ impl UiState {
             links.retain(|l| l.issue.key != issue);
         }
         let text = format!("Unlinked {display} from {}", object.name);
-        let undo = Command::LinkIssue { object, issue };
+        let undo = Command::Links(LinkCommand::Link { object, issue });
         self.toasts.push(ToastLevel::Info, text, Some(undo));
     }
 
@@ -418,7 +423,7 @@ impl UiState {
         if change.table == "links" || everything {
             for connection in connections {
                 if self.connection(&connection).is_some() {
-                    self.send(Command::LoadLinkCounts { connection });
+                    self.send(Command::Links(LinkCommand::LoadCounts { connection }));
                 }
             }
         }

@@ -5,7 +5,7 @@
 //! Commands about one issue's comments run one at a time: the panel waits
 //! (its buttons are disabled) while one is in flight, and reloads asked
 //! for meanwhile wait for it. That keeps the answers apart, since the
-//! engine runs commands concurrently and an [`sr_engine::Event::Comments`]
+//! engine runs commands concurrently and an [`sr_engine::sr_engine::IssueEvent::Comments`]
 //! does not say what it answers: a load is answered by one, a new comment
 //! by two (kept, then sent) or by a failure.
 
@@ -15,6 +15,7 @@ use sr_engine::{Command, IssueComments};
 use sr_model::IssueKey;
 
 use super::{JobKind, Load, UiState};
+use sr_engine::IssueCommand;
 
 /// One issue's comments section.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -91,10 +92,10 @@ impl UiState {
         if !matches!(thread.list, Load::Ready(_)) {
             thread.list = Load::Loading;
         }
-        self.send(Command::LoadComments {
+        self.send(Command::Issues(IssueCommand::LoadComments {
             issue: issue.clone(),
             refresh: true,
-        });
+        }));
     }
 
     /// The comment being written for `issue`, for the text box.
@@ -118,10 +119,10 @@ impl UiState {
         let thread = self.comments.entry(issue.clone()).or_default();
         let body = std::mem::take(&mut thread.draft);
         thread.sent = Some(body.clone());
-        self.send(Command::AddComment {
+        self.send(Command::Issues(IssueCommand::AddComment {
             issue: issue.clone(),
             body,
-        });
+        }));
     }
 
     /// "Take back": removes a pending comment of `issue` (its cache id)
@@ -131,10 +132,10 @@ impl UiState {
         if self.comments_busy(issue) {
             return;
         }
-        self.send(Command::TakeBackComment {
+        self.send(Command::Issues(IssueCommand::TakeBackComment {
             issue: issue.clone(),
             comment,
-        });
+        }));
     }
 
     /// A pending comment was taken back: the list without it, and its
@@ -239,9 +240,9 @@ impl UiState {
         if !matches!(thread.list, Load::Ready(_)) {
             thread.list = Load::Loading;
         }
-        self.send(Command::LoadComments {
+        self.send(Command::Issues(IssueCommand::LoadComments {
             issue: issue.clone(),
             refresh: false,
-        });
+        }));
     }
 }

@@ -159,6 +159,13 @@ impl UiState {
 
     pub(super) fn apply_connection_event(&mut self, event: ConnectionEvent) {
         match event {
+            ConnectionEvent::Listed {
+                connections,
+                problem,
+            } => {
+                self.jobs.finish(&JobKind::Connections);
+                self.apply_connections(connections, problem);
+            }
             ConnectionEvent::Saved {
                 request,
                 name,

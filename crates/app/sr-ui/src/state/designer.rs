@@ -11,6 +11,7 @@ use sr_model::{ObjectKind, ObjectRef};
 
 use super::{Dialog, JobKind, Tab, TableEditor, ToastLevel, UiState};
 use crate::model::er_layout::{ErModel, ErTable};
+use sr_engine::SchemaCommand;
 
 /// Zoom limits of the designer.
 pub const MIN_ZOOM: f32 = 0.1;
@@ -238,12 +239,12 @@ impl UiState {
         d.drafting = Some(request);
         d.labels = "database, schema-change".into();
         d.attach_ddl = false;
-        self.send(Command::DraftSchemaChange {
+        self.send(Command::Schema(SchemaCommand::DraftChange {
             request,
             object,
             ddl,
             impact,
-        });
+        }));
     }
 
     /// "Apply": the first call asks for confirmation, the second runs the
@@ -262,11 +263,11 @@ impl UiState {
         }
         editor.confirm_apply = false;
         editor.applying = Some(request);
-        let command = Command::ApplySchemaChange {
+        let command = Command::Schema(SchemaCommand::ApplyChange {
             request,
             object: editor.object.clone(),
             script: editor.script.clone(),
-        };
+        });
         self.send(command);
     }
 

@@ -9,14 +9,15 @@ use sr_model::{ObjectKind, ObjectRef};
 use super::*;
 use crate::model::er_layout::tests::snapshot;
 use crate::state::{ColumnForm, Persisted};
+use sr_engine::{IssueCommand, IssueEvent, SchemaCommand, SchemaEvent};
 
 fn ready() -> UiState {
     let mut s = UiState::new(Persisted::default());
     s.apply(Event::Ready);
-    s.apply(Event::Schema {
+    s.apply(Event::Schema(SchemaEvent::Snapshot {
         connection: "demo".into(),
         snapshot: Arc::new(snapshot(&[("customers", &[]), ("orders", &["customers"])])),
-    });
+    }));
     s.take_commands();
     s.jobs.clear();
     s
@@ -96,24 +97,24 @@ fn propose_opens_a_schema_change_issue_and_asks_the_engine_for_its_body() {
     let drafting = d.drafting;
     let commands = s.take_commands();
     let draft = commands.iter().find_map(|c| match c {
-        Command::DraftSchemaChange {
+        Command::Schema(SchemaCommand::DraftChange {
             request,
             ddl,
             impact,
             ..
-        } => Some((*request, ddl.clone(), impact.clone())),
+        }) => Some((*request, ddl.clone(), impact.clone())),
         _ => None,
     });
     let (request, ddl, impact) = draft.expect("a DraftSchemaChange");
     assert_eq!(Some(request), drafting);
     assert!(ddl.contains("ADD COLUMN \"note\""), "{ddl}");
     assert_eq!(impact.referencing_keys, [] as [String; 0]);
-    s.apply(Event::IssueDraft {
+    s.apply(Event::Issues(IssueEvent::Draft {
         request,
         object: orders(),
         title: "Schema change: orders".into(),
         body: "rendered".into(),
-    });
+    }));
     let Some(Dialog::CreateIssue(d)) = &s.dialog else {
         panic!("no Create Issue dialog");
     };
@@ -131,33 +132,33 @@ fn apply_asks_first_then_runs_and_closes_on_success() {
     assert!(s.take_commands().is_empty(), "the first press asks");
     s.apply_schema_change();
     let request = s.take_commands().iter().find_map(|c| match c {
-        Command::ApplySchemaChange {
+        Command::Schema(SchemaCommand::ApplyChange {
             request, script, ..
-        } => {
+        }) => {
             assert!(!script.is_empty());
             Some(*request)
         }
         _ => None,
     });
     let request = request.expect("an ApplySchemaChange");
-    s.apply(Event::SchemaApplied {
+    s.apply(Event::Schema(SchemaEvent::Applied {
         request,
         connection: "demo".into(),
         result: Err("locked".into()),
-    });
+    }));
     let error = s.designer.editor.as_ref().and_then(|e| e.error.clone());
     assert_eq!(error.as_deref(), Some("The change was not applied: locked"));
     s.apply_schema_change();
     s.apply_schema_change();
     let request = s.take_commands().iter().find_map(|c| match c {
-        Command::ApplySchemaChange { request, .. } => Some(*request),
+        Command::Schema(SchemaCommand::ApplyChange { request, .. }) => Some(*request),
         _ => None,
     });
-    s.apply(Event::SchemaApplied {
+    s.apply(Event::Schema(SchemaEvent::Applied {
         request: request.expect("sent again"),
         connection: "demo".into(),
         result: Ok(()),
-    });
+    }));
     assert!(s.designer.editor.is_none());
     assert!(s.jobs.is_empty());
 }
@@ -185,7 +186,7 @@ fn the_er_diagram_is_attached_only_when_ticked_in_the_designer() {
             .take_commands()
             .into_iter()
             .find_map(|c| match c {
-                Command::CreateIssue { attachments, .. } => Some(attachments),
+                Command::Issues(IssueCommand::Create { attachments, .. }) => Some(attachments),
                 _ => None,
             })
             .unwrap_or_default();

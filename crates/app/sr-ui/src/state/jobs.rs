@@ -2,6 +2,10 @@
 //! answers it (or a failure) arrives. The status bar counts them and the
 //! panels show spinners for theirs.
 
+use sr_engine::{
+    BoardCommand, IssueCommand, LinkCommand, QueryCommand, SchemaCommand, SettingsCommand,
+    TrackerCommand,
+};
 use sr_engine::{Command, ConnectionCommand, RequestId};
 use sr_model::IssueKey;
 
@@ -76,52 +80,74 @@ impl Job {
 
 fn kind_of(command: &Command) -> JobKind {
     match command {
-        Command::LoadBoard { connection } | Command::SaveBoard { connection, .. } => {
+        Command::Boards(BoardCommand::Load { connection })
+        | Command::Boards(BoardCommand::Save { connection, .. }) => {
             JobKind::Board(connection.clone())
         }
-        Command::DraftFromTemplate { request, .. } => JobKind::Draft(*request),
-        Command::LoadConnections => JobKind::Connections,
-        Command::LoadSchema { connection, .. } => JobKind::Schema(connection.clone()),
-        Command::LoadLinks { object } => JobKind::Links(object.key()),
-        Command::LoadLinkCounts { connection } => JobKind::Counts(connection.clone()),
-        Command::LoadTrackers | Command::ReloadTrackers => JobKind::Trackers,
-        Command::LoadAudit { .. } => JobKind::Audit,
-        Command::CreateIssue { request, .. } => JobKind::Create(*request),
-        Command::LinkIssue { object, issue } => JobKind::Link {
-            object: object.key(),
-            issue: issue.clone(),
-        },
-        Command::Unlink { object, issue } => JobKind::Unlink {
-            object: object.key(),
-            issue: issue.clone(),
-        },
-        Command::Search { request, .. } => JobKind::Search(*request),
-        Command::RefreshIssue { issue } => JobKind::Refresh(issue.clone()),
-        Command::LoadComments { issue, .. } => JobKind::Comments(issue.clone()),
-        Command::AddComment { issue, .. } => JobKind::Comment(issue.clone()),
-        Command::TakeBackComment { issue, .. } => JobKind::Comments(issue.clone()),
-        Command::DraftIssue { request, .. } => JobKind::Draft(*request),
-        Command::LoadTrackerSettings => JobKind::TrackerSettings,
-        Command::TestTracker { request, .. } => JobKind::TestTracker(*request),
-        Command::SaveTrackers { request, .. } => JobKind::SaveTrackers(*request),
-        Command::UnlockSecrets { request, .. } => JobKind::UnlockSecrets(*request),
-        Command::LoadProjects { tracker } => JobKind::Projects(tracker.clone()),
-        Command::SearchUsers { request, .. } => JobKind::Users(*request),
-        Command::RunQuery { request, .. } | Command::CancelQuery { request } => {
-            JobKind::Query(*request)
+        Command::Issues(IssueCommand::DraftFromTemplate { request, .. }) => {
+            JobKind::Draft(*request)
         }
+        Command::Schema(SchemaCommand::Load { connection, .. }) => {
+            JobKind::Schema(connection.clone())
+        }
+        Command::Links(LinkCommand::Load { object }) => JobKind::Links(object.key()),
+        Command::Links(LinkCommand::LoadCounts { connection }) => {
+            JobKind::Counts(connection.clone())
+        }
+        Command::Trackers(TrackerCommand::Load) | Command::Trackers(TrackerCommand::Reload) => {
+            JobKind::Trackers
+        }
+        Command::Links(LinkCommand::LoadAudit { .. }) => JobKind::Audit,
+        Command::Issues(IssueCommand::Create { request, .. }) => JobKind::Create(*request),
+        Command::Links(LinkCommand::Link { object, issue }) => JobKind::Link {
+            object: object.key(),
+            issue: issue.clone(),
+        },
+        Command::Links(LinkCommand::Unlink { object, issue }) => JobKind::Unlink {
+            object: object.key(),
+            issue: issue.clone(),
+        },
+        Command::Issues(IssueCommand::Search { request, .. }) => JobKind::Search(*request),
+        Command::Issues(IssueCommand::Refresh { issue }) => JobKind::Refresh(issue.clone()),
+        Command::Issues(IssueCommand::LoadComments { issue, .. }) => {
+            JobKind::Comments(issue.clone())
+        }
+        Command::Issues(IssueCommand::AddComment { issue, .. }) => JobKind::Comment(issue.clone()),
+        Command::Issues(IssueCommand::TakeBackComment { issue, .. }) => {
+            JobKind::Comments(issue.clone())
+        }
+        Command::Issues(IssueCommand::Draft { request, .. }) => JobKind::Draft(*request),
+        Command::Settings(SettingsCommand::LoadTrackers) => JobKind::TrackerSettings,
+        Command::Trackers(TrackerCommand::Test { request, .. }) => JobKind::TestTracker(*request),
+        Command::Settings(SettingsCommand::SaveTrackers { request, .. }) => {
+            JobKind::SaveTrackers(*request)
+        }
+        Command::Settings(SettingsCommand::UnlockSecrets { request, .. }) => {
+            JobKind::UnlockSecrets(*request)
+        }
+        Command::Trackers(TrackerCommand::LoadProjects { tracker }) => {
+            JobKind::Projects(tracker.clone())
+        }
+        Command::Trackers(TrackerCommand::SearchUsers { request, .. }) => JobKind::Users(*request),
+        Command::Query(QueryCommand::Run { request, .. })
+        | Command::Query(QueryCommand::Cancel { request }) => JobKind::Query(*request),
         Command::Monitoring(m) => JobKind::Monitoring(super::monitoring::job_key(m)),
-        Command::DraftSchemaChange { request, .. } => JobKind::Draft(*request),
-        Command::ApplySchemaChange { request, .. } => JobKind::ApplySchema(*request),
-        Command::LoadTemplate { name }
-        | Command::SaveTemplate { name, .. }
-        | Command::ResetTemplate { name } => JobKind::Template(name.clone()),
+        Command::Schema(SchemaCommand::DraftChange { request, .. }) => JobKind::Draft(*request),
+        Command::Schema(SchemaCommand::ApplyChange { request, .. }) => {
+            JobKind::ApplySchema(*request)
+        }
+        Command::Settings(SettingsCommand::LoadTemplate { name })
+        | Command::Settings(SettingsCommand::SaveTemplate { name, .. })
+        | Command::Settings(SettingsCommand::ResetTemplate { name }) => {
+            JobKind::Template(name.clone())
+        }
         Command::Sync(s) => JobKind::Sync(super::sync::job_key(s)),
         Command::Connection(c) => match c {
             ConnectionCommand::Save { request, .. }
             | ConnectionCommand::Remove { request, .. }
             | ConnectionCommand::Test { request, .. } => JobKind::ConnectionAdmin(*request),
             ConnectionCommand::Disconnect { name } => JobKind::Disconnect(name.clone()),
+            ConnectionCommand::Load => JobKind::Connections,
         },
     }
 }

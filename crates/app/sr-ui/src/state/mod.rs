@@ -33,6 +33,7 @@ use sr_model::{IssueLink, IssueRef, ObjectRef};
 use sr_schema::Snapshot;
 
 use crate::model::explorer::{ExplorerSchema, explorer_tree, filter_tree};
+use sr_engine::{ConnectionCommand, TrackerCommand};
 
 pub use actions::{ViewTarget, can_file_issue};
 pub use comments::{CommentThread, CommentThreads};
@@ -306,13 +307,13 @@ impl UiState {
         };
         state.active_tab = persisted.active_tab.filter(|&i| i < state.tabs.len());
         state.preview_tab = persisted.preview_tab.filter(|&i| i < state.tabs.len());
-        state.send(Command::LoadConnections);
+        state.send(Command::Connection(ConnectionCommand::Load));
         state.connections.push(ConnectionState::new(ConnectionInfo {
             dialect: "sqlite".into(),
             ..ConnectionInfo::named(DEMO_CONNECTION)
         }));
         state.load_connection(DEMO_CONNECTION);
-        state.send(Command::LoadTrackers);
+        state.send(Command::Trackers(TrackerCommand::Load));
         if let Some(object) = persisted.selection {
             state.selection = Some(object.clone());
             state.load_links(&object);

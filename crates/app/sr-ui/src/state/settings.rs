@@ -14,6 +14,7 @@ pub use form::{SecretStore, TrackerForm, keyring_name};
 pub use storage::PassphraseInput;
 
 use super::{Dialog, JobKind, Load, ToastLevel, UiState};
+use sr_engine::{SettingsCommand, TrackerCommand};
 
 /// The settings dialog: the trackers as they will be saved, and the form.
 #[derive(Debug, Clone, Default)]
@@ -44,7 +45,7 @@ impl UiState {
     pub fn open_tracker_settings(&mut self) {
         self.dialog = Some(Dialog::Trackers(Box::default()));
         if !self.jobs.is_running(&JobKind::TrackerSettings) {
-            self.send(Command::LoadTrackerSettings);
+            self.send(Command::Settings(SettingsCommand::LoadTrackers));
         }
     }
 
@@ -160,11 +161,11 @@ impl UiState {
             form.testing = Some(request);
             form.test = None;
         }
-        self.send(Command::TestTracker {
+        self.send(Command::Trackers(TrackerCommand::Test {
             request,
             entry,
             secrets,
-        });
+        }));
     }
 
     pub fn settings_remove(&mut self, index: usize, confirmed: bool) {
@@ -190,13 +191,13 @@ impl UiState {
         }
         d.saving = Some(request);
         d.error = None;
-        let command = Command::SaveTrackers {
+        let command = Command::Settings(SettingsCommand::SaveTrackers {
             request,
             file: TrackersFile {
                 trackers: d.entries.clone(),
             },
             secrets: d.secrets.clone(),
-        };
+        });
         self.send(command);
     }
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use sr_engine::{Command, QueryAnswer, QueryOutput};
 
 use super::{Tab, UiState};
+use sr_engine::QueryCommand;
 
 /// What an editor keeps between runs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -137,19 +138,19 @@ impl UiState {
         editor.running = Some((request, Instant::now()));
         editor.last_sql = sql.to_owned();
         let connection = editor.saved.connection.clone();
-        self.send(Command::RunQuery {
+        self.send(Command::Query(QueryCommand::Run {
             request,
             connection,
             sql: sql.to_owned(),
             explain,
-        });
+        }));
     }
 
     /// Asks the engine to stop editor `id`'s statement; the answer comes
     /// as the statement's own (cancelled) result.
     pub fn cancel_sql(&mut self, id: u32) {
         if let Some((request, _)) = self.sql.editors.get(&id).and_then(|e| e.running) {
-            self.send_untracked(Command::CancelQuery { request });
+            self.send_untracked(Command::Query(QueryCommand::Cancel { request }));
         }
     }
 
@@ -172,7 +173,7 @@ impl UiState {
         if let Some(editor) = self.sql.editors.remove(&id)
             && let Some((request, _)) = editor.running
         {
-            self.send_untracked(Command::CancelQuery { request });
+            self.send_untracked(Command::Query(QueryCommand::Cancel { request }));
         }
     }
 }

@@ -7,6 +7,7 @@ use sr_model::{ObjectKind, ObjectRef};
 use super::{CreateIssueDialog, Dialog, Load, SqlAnswer, UiState};
 use crate::model::object::object_ref;
 use crate::model::sql_issue::{AnswerFacts, query_issue_body, query_issue_title, tables_named};
+use sr_engine::TrackerCommand;
 
 impl UiState {
     /// "Track performance" in editor `id`: `sql` (the selection or the
@@ -63,7 +64,7 @@ impl UiState {
         self.dialog = Some(Dialog::CreateIssue(dialog));
         self.load_projects();
         if matches!(self.trackers, Load::Idle) {
-            self.send(sr_engine::Command::LoadTrackers);
+            self.send(sr_engine::Command::Trackers(TrackerCommand::Load));
         }
     }
 

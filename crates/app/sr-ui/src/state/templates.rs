@@ -4,13 +4,14 @@
 //! Checking is [`Templates::check_text`]: one small template rendered in
 //! memory, pure and well under a millisecond, so it runs in the frame that
 //! changed the text. Reading, writing and deleting the override file are
-//! engine commands ([`Command::LoadTemplate`], [`Command::SaveTemplate`],
-//! [`Command::ResetTemplate`]), answered by `Event::Template`.
+//! engine commands ([`sr_engine::SettingsCommand::LoadTemplate`], [`sr_engine::SettingsCommand::SaveTemplate`],
+//! [`sr_engine::SettingsCommand::ResetTemplate`]), answered by `sr_engine::SettingsEvent::Template`.
 
 use sr_engine::Command;
 use sr_templates::{RenderedIssue, TemplateError, Templates};
 
 use super::{JobKind, Tab, ToastLevel, UiState};
+use sr_engine::SettingsCommand;
 
 /// What is wrong with the text being edited, for the inline error.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,7 +135,9 @@ impl UiState {
             pending: Some(TemplateOp::Load),
             ..TemplateEditor::default()
         };
-        self.send(Command::LoadTemplate { name: name.into() });
+        self.send(Command::Settings(SettingsCommand::LoadTemplate {
+            name: name.into(),
+        }));
     }
 
     /// The text was edited: check it again.
@@ -151,7 +154,10 @@ impl UiState {
         if let Some(name) = self.templates.selected.clone() {
             let text = self.templates.text.clone();
             self.templates.pending = Some(TemplateOp::Save);
-            self.send(Command::SaveTemplate { name, text });
+            self.send(Command::Settings(SettingsCommand::SaveTemplate {
+                name,
+                text,
+            }));
         }
     }
 
@@ -159,7 +165,7 @@ impl UiState {
     pub fn reset_template(&mut self) {
         if let Some(name) = self.templates.selected.clone() {
             self.templates.pending = Some(TemplateOp::Reset);
-            self.send(Command::ResetTemplate { name });
+            self.send(Command::Settings(SettingsCommand::ResetTemplate { name }));
         }
     }
 

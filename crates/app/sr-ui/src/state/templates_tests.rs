@@ -5,6 +5,7 @@ use sr_engine::{Command, Event};
 
 use super::*;
 use crate::state::Persisted;
+use sr_engine::{SettingsCommand, SettingsEvent};
 
 const NAME: &str = "drift_detection";
 
@@ -23,14 +24,17 @@ fn loaded(text: &str) -> UiState {
     s.choose_template(NAME);
     assert_eq!(
         sent(&mut s),
-        vec![format!("{:?}", Command::LoadTemplate { name: NAME.into() })]
+        vec![format!(
+            "{:?}",
+            Command::Settings(SettingsCommand::LoadTemplate { name: NAME.into() })
+        )]
     );
     assert!(s.template_busy());
-    s.apply(Event::Template {
+    s.apply(Event::Settings(SettingsEvent::Template {
         name: NAME.into(),
         text: text.into(),
         overridden: false,
-    });
+    }));
     assert!(!s.template_busy());
     s
 }
@@ -92,17 +96,17 @@ fn edit_error_fix_preview_save_reset() {
         sent(&mut s),
         vec![format!(
             "{:?}",
-            Command::SaveTemplate {
+            Command::Settings(SettingsCommand::SaveTemplate {
                 name: NAME.into(),
                 text: fixed.into()
-            }
+            })
         )]
     );
-    s.apply(Event::Template {
+    s.apply(Event::Settings(SettingsEvent::Template {
         name: NAME.into(),
         text: fixed.into(),
         overridden: true,
-    });
+    }));
     assert!(!s.templates.is_dirty() && s.templates.overridden);
     assert_eq!(s.toasts.iter().count(), 1);
 
@@ -111,14 +115,14 @@ fn edit_error_fix_preview_save_reset() {
         sent(&mut s),
         vec![format!(
             "{:?}",
-            Command::ResetTemplate { name: NAME.into() }
+            Command::Settings(SettingsCommand::ResetTemplate { name: NAME.into() })
         )]
     );
-    s.apply(Event::Template {
+    s.apply(Event::Settings(SettingsEvent::Template {
         name: NAME.into(),
         text: "# Built-in {{connection}}\n".into(),
         overridden: false,
-    });
+    }));
     assert_eq!(s.templates.text, "# Built-in {{connection}}\n");
     assert!(!s.templates.overridden);
 }

@@ -10,6 +10,7 @@ use sr_secrets::{MIN_PASSPHRASE_CHARS, Persistence, Secret};
 
 use super::{SecretStore, TrackerSettingsDialog};
 use crate::state::{Dialog, JobKind, UiState};
+use sr_engine::SettingsCommand;
 
 /// The passphrase as typed, twice when the file is new. Never printed.
 #[derive(Clone, Default)]
@@ -106,10 +107,10 @@ impl UiState {
         }
         d.unlocking = Some(request);
         d.passphrase = PassphraseInput::default();
-        self.send(Command::UnlockSecrets {
+        self.send(Command::Settings(SettingsCommand::UnlockSecrets {
             request,
             passphrase: Secret::new(text),
-        });
+        }));
     }
 
     pub(crate) fn secret_storage_loaded(&mut self, request: u64, storage: SecretStorage) {

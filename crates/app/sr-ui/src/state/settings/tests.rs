@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 use sr_tracker::{ConfigField, ProviderInfo};
 
 use super::*;
+use sr_engine::{SettingsCommand, SettingsEvent, TrackerCommand};
 
 fn provider() -> ProviderInfo {
     let field = |key, label, required, secret| ConfigField::text(key, label, required, secret, "");
@@ -119,11 +120,11 @@ fn editing_keeps_stored_secrets_and_unknown_keys() {
 fn the_working_copy_changes_only_through_the_form_and_save() {
     let mut state = UiState::new(Default::default());
     state.open_tracker_settings();
-    state.apply(sr_engine::Event::TrackerSettings {
+    state.apply(sr_engine::Event::Settings(SettingsEvent::Trackers {
         providers: vec![provider()],
         file: TrackersFile::builtin(),
         storage: kept_storage(),
-    });
+    }));
     state.settings_add("web");
     if let Some(Dialog::Trackers(d)) = &mut state.dialog
         && let Some(f) = &mut d.form
@@ -137,7 +138,7 @@ fn the_working_copy_changes_only_through_the_form_and_save() {
     state.settings_test();
     let sent = state.take_commands();
     assert!(
-        matches!(&sent[..], [Command::TestTracker { entry, secrets, .. }] if entry.name == "Web" && secrets.len() == 1),
+        matches!(&sent[..], [Command::Trackers(TrackerCommand::Test { entry, secrets, .. })] if entry.name == "Web" && secrets.len() == 1),
         "{sent:?}"
     );
     state.settings_apply_form();
@@ -152,17 +153,19 @@ fn the_working_copy_changes_only_through_the_form_and_save() {
     state.settings_remove(0, true);
     state.settings_save();
     let sent = state.take_commands();
-    let Some(Command::SaveTrackers {
+    let Some(Command::Settings(SettingsCommand::SaveTrackers {
         request,
         file,
         secrets,
-    }) = sent.first()
+    })) = sent.first()
     else {
         panic!("{sent:?}");
     };
     let names: Vec<&str> = file.trackers.iter().map(|t| t.name.as_str()).collect();
     assert_eq!((names, secrets.len()), (vec!["Web"], 1));
-    state.apply(sr_engine::Event::TrackersSaved { request: *request });
+    state.apply(sr_engine::Event::Settings(SettingsEvent::TrackersSaved {
+        request: *request,
+    }));
     let Some(Dialog::Trackers(d)) = &state.dialog else {
         panic!("the dialog stays open");
     };
@@ -173,11 +176,11 @@ fn the_working_copy_changes_only_through_the_form_and_save() {
 fn escape_closes_the_innermost_part_first() {
     let mut state = UiState::new(Default::default());
     state.open_tracker_settings();
-    state.apply(sr_engine::Event::TrackerSettings {
+    state.apply(sr_engine::Event::Settings(SettingsEvent::Trackers {
         providers: vec![provider()],
         file: TrackersFile::builtin(),
         storage: kept_storage(),
-    });
+    }));
     state.settings_add("web");
     state.settings_remove(0, false);
     let open = |s: &UiState| match &s.dialog {
@@ -350,11 +353,11 @@ fn a_keyring_that_forgets_is_warned_about_and_a_persistent_store_offered() {
     };
     let mut state = UiState::new(Default::default());
     state.open_tracker_settings();
-    state.apply(sr_engine::Event::TrackerSettings {
+    state.apply(sr_engine::Event::Settings(SettingsEvent::Trackers {
         providers: vec![provider()],
         file: sr_config::TrackersFile::builtin(),
         storage: storage(Persistence::UntilReboot),
-    });
+    }));
     state.settings_add("web");
     let Some(Dialog::Trackers(d)) = &state.dialog else {
         panic!("the dialog is open")
@@ -406,11 +409,11 @@ fn a_keyring_that_forgets_is_warned_about_and_a_persistent_store_offered() {
     // With a secret service, nothing is said and the keyring is the default.
     let mut state = UiState::new(Default::default());
     state.open_tracker_settings();
-    state.apply(sr_engine::Event::TrackerSettings {
+    state.apply(sr_engine::Event::Settings(SettingsEvent::Trackers {
         providers: vec![provider()],
         file: sr_config::TrackersFile::builtin(),
         storage: storage(Persistence::Persistent),
-    });
+    }));
     state.settings_add("web");
     let Some(Dialog::Trackers(d)) = &state.dialog else {
         panic!("the dialog is open")

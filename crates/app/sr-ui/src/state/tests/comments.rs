@@ -7,6 +7,7 @@ use sr_store::CachedComment;
 
 use super::{at, issue, link, orders, ready, toasts};
 use crate::state::{JobKind, Load, UiState};
+use sr_engine::{IssueCommand, IssueEvent, LinkEvent};
 
 fn key() -> IssueKey {
     issue(1, IssueState::Open).key().clone()
@@ -25,11 +26,11 @@ fn comment_commands(state: &mut UiState) -> Vec<Sent> {
         .take_commands()
         .into_iter()
         .filter_map(|c| match c {
-            Command::LoadComments { issue, refresh } => Some(Sent::Load {
+            Command::Issues(IssueCommand::LoadComments { issue, refresh }) => Some(Sent::Load {
                 issue: issue.to_string(),
                 refresh,
             }),
-            Command::AddComment { issue, body } => Some(Sent::Add {
+            Command::Issues(IssueCommand::AddComment { issue, body }) => Some(Sent::Add {
                 issue: issue.to_string(),
                 body,
             }),
@@ -63,11 +64,11 @@ fn comment(id: i64, author: &str, body: &str, pending: bool) -> CachedComment {
 }
 
 fn answer(comments: Vec<CachedComment>, problem: Option<&str>) -> Event {
-    Event::Comments(IssueComments {
+    Event::Issues(IssueEvent::Comments(IssueComments {
         issue: key(),
         comments,
         problem: problem.map(str::to_owned),
-    })
+    }))
 }
 
 /// A state with orders selected, LOCAL-1 linked to it and its comments
@@ -75,10 +76,10 @@ fn answer(comments: Vec<CachedComment>, problem: Option<&str>) -> Event {
 fn open_with(comments: Vec<CachedComment>) -> UiState {
     let mut s = ready();
     s.select(&orders());
-    s.apply(Event::Links {
+    s.apply(Event::Links(LinkEvent::Loaded {
         object: orders(),
         links: vec![link(&orders(), &issue(1, IssueState::Open))],
-    });
+    }));
     s.take_commands();
     s.toggle_comments(&key());
     assert_eq!(comment_commands(&mut s), [load(false)]);
@@ -175,7 +176,7 @@ fn a_refused_comment_ends_its_job_and_goes_back_to_the_draft() {
     *s.comment_draft_mut(&key()) = "Needs a migration".into();
     s.add_comment(&key());
     let context = match s.take_commands().pop() {
-        Some(c @ Command::AddComment { .. }) => c.describe(),
+        Some(c @ Command::Issues(IssueCommand::AddComment { .. })) => c.describe(),
         other => panic!("expected AddComment, got {other:?}"),
     };
     s.fail_job(context.clone(), "the store is read-only".into());
@@ -305,7 +306,9 @@ fn taking_back_a_pending_comment_puts_its_text_in_front_of_the_draft() {
         .take_commands()
         .into_iter()
         .filter_map(|c| match c {
-            Command::TakeBackComment { issue, comment } => Some((issue.to_string(), comment)),
+            Command::Issues(IssueCommand::TakeBackComment { issue, comment }) => {
+                Some((issue.to_string(), comment))
+            }
             _ => None,
         })
         .collect();
@@ -314,14 +317,14 @@ fn taking_back_a_pending_comment_puts_its_text_in_front_of_the_draft() {
     s.take_back_comment(&key(), 2);
     assert!(s.take_commands().is_empty(), "one at a time");
 
-    s.apply(Event::CommentTakenBack {
+    s.apply(Event::Issues(IssueEvent::CommentTakenBack {
         comments: IssueComments {
             issue: key(),
             comments: vec![comment(1, "ann", "Seen on prod", false)],
             problem: None,
         },
         body: "Needs an index".into(),
-    });
+    }));
     assert!(s.jobs.is_empty(), "the job ended");
     let thread = s.comments_of(&key());
     assert_eq!(thread.count(), Some(1));

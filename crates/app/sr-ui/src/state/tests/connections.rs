@@ -9,6 +9,7 @@ use sr_secrets::SecretRef;
 
 use super::*;
 use crate::state::connection_dialog::Typed;
+use sr_engine::SchemaEvent;
 
 fn profile_info(name: &str, url: &str, environment: Option<&str>) -> ConnectionInfo {
     ConnectionInfo {
@@ -31,7 +32,7 @@ fn profile_info(name: &str, url: &str, environment: Option<&str>) -> ConnectionI
 /// PostgreSQL profile.
 fn with_shop() -> UiState {
     let mut s = ready();
-    s.apply(Event::Connections {
+    s.apply(Event::Connection(ConnectionEvent::Listed {
         connections: vec![
             ConnectionInfo {
                 url: "sqlite:///tmp/demo.db".into(),
@@ -41,7 +42,7 @@ fn with_shop() -> UiState {
             profile_info("shop", "postgres://app@db/shop", Some("production")),
         ],
         problem: None,
-    });
+    }));
     assert!(s.take_commands().is_empty(), "shop opens when needed");
     s
 }
@@ -191,10 +192,10 @@ fn removing_asks_first_and_built_in_connections_cannot_be_edited() {
 fn a_disconnected_connection_waits_to_be_opened_again() {
     let mut s = with_shop();
     s.ensure_connection("shop");
-    s.apply(Event::Schema {
+    s.apply(Event::Schema(SchemaEvent::Snapshot {
         connection: "shop".into(),
         snapshot: snapshot(),
-    });
+    }));
     sent(&mut s);
     s.disconnect_connection("shop");
     assert_eq!(sent(&mut s), ["Disconnect shop"]);

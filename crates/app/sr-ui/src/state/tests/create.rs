@@ -2,6 +2,7 @@
 //! failures; and the first table a first start opens.
 
 use super::*;
+use sr_engine::{IssueCommand, IssueEvent, SchemaEvent, TrackerCommand, TrackerEvent};
 
 #[test]
 fn create_issue_flow_sends_the_draft_and_toasts_the_key() {
@@ -24,20 +25,20 @@ fn create_issue_flow_sends_the_draft_and_toasts_the_key() {
     // The engine's draft replaces only what the user has not edited.
     let drafts = s.take_commands();
     let [
-        Command::DraftIssue { request, object },
-        Command::LoadProjects { tracker },
+        Command::Issues(IssueCommand::Draft { request, object }),
+        Command::Trackers(TrackerCommand::LoadProjects { tracker }),
     ] = drafts.as_slice()
     else {
         panic!("the dialog asks the engine for a draft and the projects: {drafts:?}");
     };
     assert_eq!(tracker, "Local");
     assert_eq!(object, &orders());
-    s.apply(Event::IssueDraft {
+    s.apply(Event::Issues(IssueEvent::Draft {
         request: *request,
         object: orders(),
         title: "Table main.orders: from the engine".into(),
         body: "## from the template".into(),
-    });
+    }));
     let Some(Dialog::CreateIssue(d)) = &s.dialog else {
         panic!("the dialog closed");
     };
@@ -52,14 +53,14 @@ fn create_issue_flow_sends_the_draft_and_toasts_the_key() {
     s.submit_create();
     let commands = s.take_commands();
     let [
-        Command::CreateIssue {
+        Command::Issues(IssueCommand::Create {
             request,
             tracker,
             object,
             draft,
             attach_ddl,
             attachments,
-        },
+        }),
     ] = commands.as_slice()
     else {
         panic!("expected one CreateIssue, got {commands:?}");
@@ -86,11 +87,11 @@ fn create_issue_flow_sends_the_draft_and_toasts_the_key() {
         "a pending create is not sent twice"
     );
     let created = issue(7, IssueState::Open);
-    s.apply(Event::IssueCreated {
+    s.apply(Event::Issues(IssueEvent::Created {
         request: *request,
         issue: created.clone(),
         link: Some(link(&orders(), &created)),
-    });
+    }));
     assert!(s.dialog.is_none());
     assert_eq!(toasts(&s), ["Created LOCAL-7 and linked it to orders"]);
     assert!(
@@ -138,10 +139,10 @@ fn a_failed_create_keeps_the_dialog_with_the_reason() {
 fn a_first_start_opens_the_first_table() {
     let mut s = UiState::new(Persisted::default());
     s.open_first_table = true;
-    s.apply(Event::Schema {
+    s.apply(Event::Schema(SchemaEvent::Snapshot {
         connection: DEMO_CONNECTION.into(),
         snapshot: snapshot(),
-    });
+    }));
     assert_eq!(
         s.selection.as_ref().map(|o| o.name.as_str()),
         Some("customers")
@@ -155,14 +156,14 @@ fn create_dialog_offers_projects_types_and_assignees() {
     let mut s = ready();
     s.open_create_dialog(&orders());
     s.take_commands();
-    s.apply(Event::Projects {
+    s.apply(Event::Trackers(TrackerEvent::Projects {
         tracker: "Local".into(),
         projects: vec![sr_model::Project {
             id: "default".into(),
             key: "LOCAL".into(),
             name: "Local".into(),
         }],
-    });
+    }));
     let Some(Dialog::CreateIssue(d)) = &mut s.dialog else {
         panic!("the dialog closed");
     };
@@ -174,12 +175,12 @@ fn create_dialog_offers_projects_types_and_assignees() {
     s.search_users();
     let sent = s.take_commands();
     let [
-        Command::SearchUsers {
+        Command::Trackers(TrackerCommand::SearchUsers {
             request,
             query,
             project,
             ..
-        },
+        }),
     ] = sent.as_slice()
     else {
         panic!("{sent:?}");
@@ -190,10 +191,10 @@ fn create_dialog_offers_projects_types_and_assignees() {
         name: "Alice".into(),
         email: None,
     };
-    s.apply(Event::Users {
+    s.apply(Event::Trackers(TrackerEvent::Users {
         request: *request,
         users: vec![alice.clone()],
-    });
+    }));
     let Some(Dialog::CreateIssue(d)) = &mut s.dialog else {
         panic!("the dialog closed");
     };

@@ -11,6 +11,9 @@ use sr_model::{
 use sr_schema::{Column, Dialect, Schema, Snapshot, Table, View};
 
 use super::*;
+use sr_engine::{
+    ConnectionEvent, IssueCommand, IssueEvent, LinkCommand, LinkEvent, SchemaEvent, TrackerEvent,
+};
 
 fn at() -> DateTime<Utc> {
     DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default()
@@ -103,15 +106,17 @@ fn ready() -> UiState {
     s.take_commands();
     s.apply(Event::Ready);
     s.apply(connections(&[("demo", "sqlite:///tmp/demo.db", "sqlite")]));
-    s.apply(Event::Schema {
+    s.apply(Event::Schema(SchemaEvent::Snapshot {
         connection: "demo".into(),
         snapshot: snapshot(),
-    });
-    s.apply(Event::LinkCounts {
+    }));
+    s.apply(Event::Links(LinkEvent::Counts {
         connection: "demo".into(),
         counts: vec![],
-    });
-    s.apply(Event::Trackers(vec![local_tracker()]));
+    }));
+    s.apply(Event::Trackers(TrackerEvent::Statuses(vec![
+        local_tracker(),
+    ])));
     assert!(s.jobs.is_empty(), "every start-up job answered");
     assert!(s.take_commands().is_empty());
     s
@@ -200,10 +205,10 @@ fn schema_event_fills_the_explorer_and_the_filter_narrows_it() {
 fn answers_may_overtake_the_connection_list() {
     let mut s = UiState::new(Persisted::default());
     s.take_commands();
-    s.apply(Event::Schema {
+    s.apply(Event::Schema(SchemaEvent::Snapshot {
         connection: "other".into(),
         snapshot: snapshot(),
-    });
+    }));
     s.apply(connections(&[
         ("demo", "sqlite:///tmp/demo.db", "sqlite"),
         ("other", "sqlite:///tmp/o.db", "sqlite"),
@@ -239,10 +244,10 @@ fn connections_that_went_are_dropped_and_changed_ones_reloaded() {
         ("shop", "postgres://app@h1/shop", "postgres"),
     ]));
     s.ensure_connection("shop");
-    s.apply(Event::Schema {
+    s.apply(Event::Schema(SchemaEvent::Snapshot {
         connection: "shop".into(),
         snapshot: snapshot(),
-    });
+    }));
     sent(&mut s);
     // The profile now points elsewhere: the loaded schema is read again.
     s.apply(connections(&[
@@ -253,10 +258,10 @@ fn connections_that_went_are_dropped_and_changed_ones_reloaded() {
         sent(&mut s),
         ["Load schema of shop", "Count linked issues in shop"]
     );
-    s.apply(Event::Connections {
+    s.apply(Event::Connection(ConnectionEvent::Listed {
         connections: vec![],
         problem: Some("connections.json:2:3: bad".into()),
-    });
+    }));
     assert!(s.connections.is_empty());
     assert_eq!(
         s.connections_problem.as_deref(),
@@ -264,9 +269,9 @@ fn connections_that_went_are_dropped_and_changed_ones_reloaded() {
     );
 }
 
-/// An `Event::Connections` of `(name, url, dialect)`s.
+/// An `sr_engine::ConnectionEvent::Listed` of `(name, url, dialect)`s.
 fn connections(list: &[(&str, &str, &str)]) -> Event {
-    Event::Connections {
+    Event::Connection(ConnectionEvent::Listed {
         connections: list
             .iter()
             .map(|(name, url, dialect)| ConnectionInfo {
@@ -276,19 +281,19 @@ fn connections(list: &[(&str, &str, &str)]) -> Event {
             })
             .collect(),
         problem: None,
-    }
+    })
 }
 
 #[test]
 fn link_counts_become_badges() {
     let mut s = ready();
-    s.apply(Event::LinkCounts {
+    s.apply(Event::Links(LinkEvent::Counts {
         connection: "demo".into(),
         counts: vec![
             ("demo:table:main.orders".into(), 3, 1),
             ("demo:view:main.open_orders".into(), 2, 0),
         ],
-    });
+    }));
     let view = ObjectRef::new("demo", ObjectKind::View, "demo", "main", "open_orders");
     let customers = ObjectRef::new("demo", ObjectKind::Table, "demo", "main", "customers");
     assert_eq!(s.badge(&orders()), Some(Badge { total: 3, open: 1 }));
@@ -307,10 +312,10 @@ fn selecting_opens_a_tab_and_loads_links() {
     assert_eq!(s.tabs.len(), 1, "the same object keeps one tab");
     assert!(sent(&mut s).is_empty(), "no second load while one runs");
     let i = issue(7, IssueState::Open);
-    s.apply(Event::Links {
+    s.apply(Event::Links(LinkEvent::Loaded {
         object: orders(),
         links: vec![link(&orders(), &i)],
-    });
+    }));
     assert!(matches!(s.links_of(&orders()), Load::Ready(l) if l.len() == 1));
     assert!(s.jobs.is_empty());
 }
@@ -371,16 +376,16 @@ fn selections_share_one_preview_tab_until_pinned() {
 fn unlink_offers_undo_that_links_again() {
     let mut s = ready();
     let i = issue(3, IssueState::Open);
-    s.apply(Event::Links {
+    s.apply(Event::Links(LinkEvent::Loaded {
         object: orders(),
         links: vec![link(&orders(), &i)],
-    });
+    }));
     s.unlink(&orders(), i.key());
     assert_eq!(sent(&mut s), ["Unlink local:default:3"]);
-    s.apply(Event::Unlinked {
+    s.apply(Event::Links(LinkEvent::Unlinked {
         object: orders(),
         issue: i.key().clone(),
-    });
+    }));
     assert!(matches!(s.links_of(&orders()), Load::Ready(l) if l.is_empty()));
     assert_eq!(toasts(&s), ["Unlinked LOCAL-3 from orders"]);
     let toast = s.toasts.iter().next().map(|t| t.id).unwrap_or_default();
@@ -404,36 +409,36 @@ fn link_existing_issue_flow() {
     s.search(true);
     let commands = s.take_commands();
     let [
-        Command::Search {
+        Command::Issues(IssueCommand::Search {
             request,
             tracker,
             query,
-        },
+        }),
     ] = commands.as_slice()
     else {
         panic!("expected one Search, got {commands:?}");
     };
     assert_eq!((tracker.as_str(), query.text.as_str()), ("Local", ""));
-    s.apply(Event::SearchResults {
+    s.apply(Event::Issues(IssueEvent::SearchResults {
         request: *request + 100,
         issues: vec![issue(1, IssueState::Open)],
-    });
+    }));
     assert!(
         matches!(&s.dialog, Some(Dialog::LinkIssue(d)) if d.results.is_none()),
         "a stale answer is ignored"
     );
     let found = issue(4, IssueState::Done);
-    s.apply(Event::SearchResults {
+    s.apply(Event::Issues(IssueEvent::SearchResults {
         request: *request,
         issues: vec![found.clone()],
-    });
+    }));
     if let Some(Dialog::LinkIssue(d)) = &mut s.dialog {
         assert_eq!(d.results.as_ref().map(Vec::len), Some(1));
         d.chosen = Some(found.key().clone());
     }
     s.link_chosen();
     assert_eq!(sent(&mut s), ["Link local:default:4"]);
-    s.apply(Event::Linked(link(&orders(), &found)));
+    s.apply(Event::Links(LinkEvent::Linked(link(&orders(), &found))));
     assert!(s.dialog.is_none());
     assert_eq!(toasts(&s), ["Linked LOCAL-4 to orders"]);
 }
@@ -459,7 +464,7 @@ fn failures_land_where_they_belong() {
 #[test]
 fn a_failure_ends_the_job_of_its_own_request_among_equal_ones() {
     let mut s = ready();
-    let load = || Command::LoadAudit { limit: 50 };
+    let load = || Command::Links(LinkCommand::LoadAudit { limit: 50 });
     let first = s.send(load());
     let second = s.send(load());
     assert_ne!(first, second);
@@ -502,15 +507,15 @@ fn a_failure_ends_the_job_of_its_own_request_among_equal_ones() {
 fn refreshed_issues_replace_their_copies() {
     let mut s = ready();
     let open = issue(5, IssueState::Open);
-    s.apply(Event::Links {
+    s.apply(Event::Links(LinkEvent::Loaded {
         object: orders(),
         links: vec![link(&orders(), &open)],
-    });
+    }));
     s.open_tab(Tab::Issue(open.reference.clone()));
     s.sync_issue(open.key());
     assert_eq!(sent(&mut s), ["Sync local:default:5"]);
     let done = issue(5, IssueState::Done);
-    s.apply(Event::IssueRefreshed(done.clone()));
+    s.apply(Event::Issues(IssueEvent::Refreshed(done.clone())));
     assert!(
         matches!(s.links_of(&orders()), Load::Ready(l) if l[0].issue.status.state == IssueState::Done)
     );
@@ -569,13 +574,22 @@ fn dialogs_prefer_the_local_tracker_and_skip_broken_ones() {
         name: "GitHub".into(),
         ..local_tracker()
     };
-    s.apply(Event::Trackers(vec![broken.clone(), github.clone()]));
+    s.apply(Event::Trackers(TrackerEvent::Statuses(vec![
+        broken.clone(),
+        github.clone(),
+    ])));
     assert_eq!(s.default_tracker(), "GitHub");
-    s.apply(Event::Trackers(vec![broken, github, local_tracker()]));
+    s.apply(Event::Trackers(TrackerEvent::Statuses(vec![
+        broken,
+        github,
+        local_tracker(),
+    ])));
     assert_eq!(s.default_tracker(), "Local");
     let mut fresh = UiState::new(Persisted::default());
     fresh.open_link_dialog(&orders());
-    fresh.apply(Event::Trackers(vec![local_tracker()]));
+    fresh.apply(Event::Trackers(TrackerEvent::Statuses(vec![
+        local_tracker(),
+    ])));
     assert!(
         matches!(&fresh.dialog, Some(Dialog::LinkIssue(d)) if d.tracker == "Local"),
         "filled in when trackers arrive"

@@ -7,6 +7,7 @@ use sr_schema::{OutlineChild, SchemaOutline};
 
 use super::*;
 use crate::model::explorer::explorer_tree;
+use sr_engine::SchemaEvent;
 
 fn big() -> UiState {
     let mut s = ready();
@@ -31,10 +32,10 @@ fn outline(schema: &str, tables: &[&str]) -> Event {
             name: format!("{first}_idx"),
         });
     }
-    Event::SchemaOutline {
+    Event::Schema(SchemaEvent::Outline {
         connection: "big".into(),
         outline: Arc::new(o),
-    }
+    })
 }
 
 /// Each schema as `name: tables shown` (`…` while being read).
@@ -77,11 +78,11 @@ fn full_snapshot() -> Arc<Snapshot> {
 #[test]
 fn the_tree_shows_schema_by_schema_then_the_snapshot_takes_over() {
     let mut s = big();
-    s.apply(Event::SchemaNames {
+    s.apply(Event::Schema(SchemaEvent::Names {
         connection: "big".into(),
         database: "bigdb".into(),
         schemas: vec!["app".into(), "audit".into()],
-    });
+    }));
     assert_eq!(tree(&s), ["app: …", "audit: …"]);
     // Outlines come in any order; the filter applies to them at once.
     s.set_filter("o".into());
@@ -102,10 +103,10 @@ fn the_tree_shows_schema_by_schema_then_the_snapshot_takes_over() {
     // The snapshot's rows are the outline's, with version hashes.
     let full = full_snapshot();
     let streamed = conn.tree.clone();
-    s.apply(Event::Schema {
+    s.apply(Event::Schema(SchemaEvent::Snapshot {
         connection: "big".into(),
         snapshot: full.clone(),
-    });
+    }));
     let conn = s.connection("big").expect("big");
     assert_eq!(conn.tree, explorer_tree("big", &full, ""));
     assert_eq!(conn.tree.len(), streamed.len());
@@ -127,11 +128,11 @@ fn the_tree_shows_schema_by_schema_then_the_snapshot_takes_over() {
 
     // A refresh keeps the loaded tree until its new snapshot.
     s.refresh_connection("big");
-    s.apply(Event::SchemaNames {
+    s.apply(Event::Schema(SchemaEvent::Names {
         connection: "big".into(),
         database: "bigdb".into(),
         schemas: vec!["app".into(), "audit".into(), "new".into()],
-    });
+    }));
     s.apply(outline("new", &["t"]));
     assert_eq!(tree(&s), ["app: orders users", "audit: log"]);
 }
@@ -139,19 +140,19 @@ fn the_tree_shows_schema_by_schema_then_the_snapshot_takes_over() {
 #[test]
 fn parts_for_a_connection_not_loading_are_dropped() {
     let mut s = ready();
-    s.apply(Event::SchemaNames {
+    s.apply(Event::Schema(SchemaEvent::Names {
         connection: "gone".into(),
         database: "x".into(),
         schemas: vec!["a".into()],
-    });
+    }));
     assert!(s.connection("gone").is_none(), "not brought back");
     // A failed load keeps the cause, not a half tree.
     let mut s = big();
-    s.apply(Event::SchemaNames {
+    s.apply(Event::Schema(SchemaEvent::Names {
         connection: "big".into(),
         database: "bigdb".into(),
         schemas: vec!["app".into()],
-    });
+    }));
     s.fail_job("Load schema of big".into(), "connection refused".into());
     s.apply(outline("app", &["orders"]));
     assert_eq!(

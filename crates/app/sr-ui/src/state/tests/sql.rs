@@ -7,6 +7,7 @@ use sr_engine::{Command, Event, QueryAnswer, QueryOutput};
 
 use super::ready;
 use crate::state::{Persisted, SqlAnswer, Tab, UiState};
+use sr_engine::{QueryCommand, QueryEvent};
 
 /// The RunQuery commands queued: (request, connection, sql, explain).
 fn runs(state: &mut UiState) -> Vec<(u64, String, String, bool)> {
@@ -14,12 +15,12 @@ fn runs(state: &mut UiState) -> Vec<(u64, String, String, bool)> {
         .take_commands()
         .into_iter()
         .filter_map(|c| match c {
-            Command::RunQuery {
+            Command::Query(QueryCommand::Run {
                 request,
                 connection,
                 sql,
                 explain,
-            } => Some((request, connection, sql, explain)),
+            }) => Some((request, connection, sql, explain)),
             _ => None,
         })
         .collect()
@@ -47,14 +48,14 @@ fn one_statement_at_a_time_and_answers_land_in_their_editor() {
         cells: vec![Some("1".into())],
         ..QueryOutput::default()
     };
-    s.apply(Event::QueryFinished {
+    s.apply(Event::Query(QueryEvent::Finished {
         request: sent[1].0,
         result: Ok(QueryAnswer::Plan("SCAN t".into())),
-    });
-    s.apply(Event::QueryFinished {
+    }));
+    s.apply(Event::Query(QueryEvent::Finished {
         request: sent[0].0,
         result: Ok(QueryAnswer::Rows(Arc::new(rows))),
-    });
+    }));
     let answer = |s: &UiState, id| s.sql.editors[&id].answer.clone();
     assert!(matches!(answer(&s, 1), Some(SqlAnswer::Rows(r)) if r.row_count() == 1));
     assert!(matches!(answer(&s, 2), Some(SqlAnswer::Plan(p)) if p == "SCAN t"));
@@ -62,10 +63,10 @@ fn one_statement_at_a_time_and_answers_land_in_their_editor() {
 
     s.run_sql(1, "SELECT nope", false);
     let request = runs(&mut s)[0].0;
-    s.apply(Event::QueryFinished {
+    s.apply(Event::Query(QueryEvent::Finished {
         request,
         result: Err("no such column: nope".into()),
-    });
+    }));
     assert!(matches!(answer(&s, 1), Some(SqlAnswer::Failed(e)) if e.contains("nope")));
 }
 
@@ -79,14 +80,14 @@ fn cancel_and_closing_a_running_tab_stop_the_statement() {
     let cancels = |s: &mut UiState| {
         s.take_commands()
             .into_iter()
-            .filter(|c| matches!(c, Command::CancelQuery { request: r } if *r == request))
+            .filter(|c| matches!(c, Command::Query(QueryCommand::Cancel { request: r }) if *r == request))
             .count()
     };
     assert_eq!(cancels(&mut s), 1);
-    s.apply(Event::QueryFinished {
+    s.apply(Event::Query(QueryEvent::Finished {
         request,
         result: Err("the statement on demo was cancelled".into()),
-    });
+    }));
     assert!(matches!(
         s.sql.editors[&1].answer,
         Some(SqlAnswer::Cancelled)
@@ -99,8 +100,9 @@ fn cancel_and_closing_a_running_tab_stop_the_statement() {
     assert!(s.sql.editors.is_empty());
     let sent = s.take_commands();
     assert!(
-        sent.iter()
-            .any(|c| matches!(c, Command::CancelQuery { request: r } if *r == request)),
+        sent.iter().any(
+            |c| matches!(c, Command::Query(QueryCommand::Cancel { request: r }) if *r == request)
+        ),
         "{sent:?}"
     );
 }

@@ -8,6 +8,7 @@ use sr_engine::{Command, Event, MonitoringCommand, MonitoringEvent, QueryAnswer,
 
 use super::{ready, toasts};
 use crate::state::{Dialog, UiState};
+use sr_engine::{IssueCommand, QueryCommand, QueryEvent};
 
 /// The TrackQuery commands queued: (connection, sql).
 fn tracked(state: &mut UiState) -> Vec<(String, String)> {
@@ -83,13 +84,13 @@ fn file(sql: &str, last: Last) -> Option<(String, Option<String>, bool, String)>
     if let Some(answer) = answer {
         s.run_sql(1, sql, false);
         let request = s.take_commands().iter().find_map(|c| match c {
-            Command::RunQuery { request, .. } => Some(*request),
+            Command::Query(QueryCommand::Run { request, .. }) => Some(*request),
             _ => None,
         })?;
-        s.apply(Event::QueryFinished {
+        s.apply(Event::Query(QueryEvent::Finished {
             request,
             result: Ok(answer),
-        });
+        }));
     }
     s.create_issue_from_sql(1);
     let Some(Dialog::CreateIssue(d)) = &s.dialog else {
@@ -167,9 +168,9 @@ fn the_issue_links_only_when_one_table_is_named() {
         s.take_commands();
         s.submit_create();
         s.take_commands().into_iter().find_map(|c| match c {
-            Command::CreateIssue {
+            Command::Issues(IssueCommand::Create {
                 object, attach_ddl, ..
-            } => Some((object.map(|o| o.name), attach_ddl.is_some())),
+            }) => Some((object.map(|o| o.name), attach_ddl.is_some())),
             _ => None,
         })
     };

@@ -10,6 +10,7 @@ use sr_model::{Issue, ObjectKind, ObjectRef};
 
 use super::super::{CreateIssueDialog, Dialog, Load, UiState};
 use crate::model::board::{Board, ItemId, ItemKind, Op};
+use sr_engine::{IssueCommand, TrackerCommand};
 
 /// What a Create Issue dialog opened from a board files: a note's issue,
 /// a decision's ADR (`item`), or the board's design review (`None`).
@@ -225,15 +226,15 @@ impl UiState {
         dialog.attach_ddl = false;
         dialog.drafting = Some(request);
         self.dialog = Some(Dialog::CreateIssue(dialog));
-        self.send(Command::DraftFromTemplate {
+        self.send(Command::Issues(IssueCommand::DraftFromTemplate {
             request,
             object,
             template: template.to_owned(),
             event,
-        });
+        }));
         self.load_projects();
         if matches!(self.trackers, Load::Idle) {
-            self.send(Command::LoadTrackers);
+            self.send(Command::Trackers(TrackerCommand::Load));
         }
     }
 

@@ -12,6 +12,7 @@ use sr_model::{Issue, IssueKey, IssueRef, IssueState};
 
 use super::{Load, Tab, UiState};
 use crate::model::board::{Board, Bounds, History, ItemId, ItemKind, Op, Vec2};
+use sr_engine::{BoardCommand, IssueCommand};
 
 mod issues;
 
@@ -231,9 +232,9 @@ impl UiState {
             self.whiteboards
                 .boards
                 .insert(connection.to_owned(), Whiteboard::new(connection));
-            self.send(Command::LoadBoard {
+            self.send(Command::Boards(BoardCommand::Load {
                 connection: connection.to_owned(),
-            });
+            }));
         }
     }
 
@@ -305,11 +306,11 @@ impl UiState {
             if waited >= SAVE_AFTER {
                 w.dirty = None;
                 w.saving = true;
-                saves.push(Command::SaveBoard {
+                saves.push(Command::Boards(BoardCommand::Save {
                     connection: w.connection.clone(),
                     board_json: w.board.to_json(),
                     version: w.version,
-                });
+                }));
             } else {
                 let left = SAVE_AFTER - waited;
                 next = Some(next.map_or(left, |n| n.min(left)));
@@ -331,7 +332,7 @@ impl UiState {
             .map(|w| w.board.issues())
             .unwrap_or_default();
         for issue in keys {
-            self.send_untracked(Command::RefreshIssue { issue });
+            self.send_untracked(Command::Issues(IssueCommand::Refresh { issue }));
         }
         self.whiteboards.last_refresh = Some(Instant::now());
     }

@@ -11,6 +11,7 @@ use sr_model::{Issue, IssueKey, IssueRef, IssueState, IssueStatus};
 use super::*;
 use crate::model::board::NoteColour;
 use crate::state::{Dialog, Persisted};
+use sr_engine::{BoardCommand, BoardEvent, IssueCommand, IssueEvent};
 
 fn issue(id: u32, state: IssueState) -> Issue {
     let at = DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap_or_default();
@@ -42,11 +43,11 @@ fn loaded(json: Option<&str>, version: i64) -> UiState {
     let mut s = UiState::new(Persisted::default());
     s.open_whiteboard("demo");
     s.take_commands();
-    s.apply(Event::Board {
+    s.apply(Event::Boards(BoardEvent::Loaded {
         connection: "demo".into(),
         board_json: json.map(str::to_owned),
         version,
-    });
+    }));
     s
 }
 
@@ -62,11 +63,11 @@ fn saves(s: &mut UiState) -> Vec<(i64, String)> {
     s.take_commands()
         .into_iter()
         .filter_map(|c| match c {
-            Command::SaveBoard {
+            Command::Boards(BoardCommand::Save {
                 board_json,
                 version,
                 ..
-            } => Some((version, board_json)),
+            }) => Some((version, board_json)),
             _ => None,
         })
         .collect()
@@ -97,7 +98,7 @@ fn opening_loads_once_and_an_unsaved_board_starts_empty() {
     let loads = s
         .take_commands()
         .into_iter()
-        .filter(|c| matches!(c, Command::LoadBoard { connection } if connection == "demo"))
+        .filter(|c| matches!(c, Command::Boards(BoardCommand::Load { connection }) if connection == "demo"))
         .count();
     assert_eq!(loads, 1);
     assert_eq!(s.tabs.last(), Some(&Tab::Whiteboard("demo".into())));
@@ -127,10 +128,10 @@ fn edits_are_saved_after_a_pause_from_the_version_they_were_made_on() {
     add_note(&mut s, "second");
     s.save_due_boards(later + SAVE_AFTER * 2);
     assert_eq!(saves(&mut s), vec![]);
-    s.apply(Event::BoardSaved {
+    s.apply(Event::Boards(BoardEvent::Saved {
         connection: "demo".into(),
         version: 1,
-    });
+    }));
     s.save_due_boards(Instant::now() + SAVE_AFTER * 2);
     let sent = saves(&mut s);
     assert_eq!(sent.iter().map(|(v, _)| *v).collect::<Vec<_>>(), vec![1]);
@@ -153,13 +154,13 @@ fn a_conflict_stops_saving_until_the_board_is_reloaded() {
     assert!(
         s.take_commands()
             .iter()
-            .any(|c| matches!(c, Command::LoadBoard { .. }))
+            .any(|c| matches!(c, Command::Boards(BoardCommand::Load { .. })))
     );
-    s.apply(Event::Board {
+    s.apply(Event::Boards(BoardEvent::Loaded {
         connection: "demo".into(),
         board_json: Some(r#"{"items":[{"id":9,"bounds":{"x":0,"y":0,"w":1,"h":1},"type":"text","text":"theirs"}]}"#.into()),
         version: 5,
-    });
+    }));
     let w = board(&mut s);
     assert_eq!(
         (w.version, w.problem.clone(), w.history.can_undo()),
@@ -179,9 +180,9 @@ fn a_note_files_an_issue_through_the_sticky_note_template_and_keeps_its_key() {
         .take_commands()
         .into_iter()
         .find_map(|c| match c {
-            Command::DraftFromTemplate {
+            Command::Issues(IssueCommand::DraftFromTemplate {
                 template, event, ..
-            } => Some((template, event)),
+            }) => Some((template, event)),
             _ => None,
         })
         .expect("a template draft is asked for");
@@ -203,9 +204,9 @@ fn a_note_files_an_issue_through_the_sticky_note_template_and_keeps_its_key() {
         .take_commands()
         .into_iter()
         .find_map(|c| match c {
-            Command::CreateIssue {
+            Command::Issues(IssueCommand::Create {
                 request, object, ..
-            } => {
+            }) => {
                 assert_eq!(object, None, "a board issue is not linked to an object");
                 Some(request)
             }
@@ -213,11 +214,11 @@ fn a_note_files_an_issue_through_the_sticky_note_template_and_keeps_its_key() {
         })
         .expect("the issue is created");
     let created = issue(7, IssueState::Open);
-    s.apply(Event::IssueCreated {
+    s.apply(Event::Issues(IssueEvent::Created {
         request,
         issue: created.clone(),
         link: None,
-    });
+    }));
     assert!(s.dialog.is_none());
     let w = board(&mut s);
     assert_eq!(
@@ -237,16 +238,16 @@ fn statuses_are_asked_for_on_load_and_approval_follows_the_review() {
     let mut s = UiState::new(Persisted::default());
     s.open_whiteboard("demo");
     s.take_commands();
-    s.apply(Event::Board {
+    s.apply(Event::Boards(BoardEvent::Loaded {
         connection: "demo".into(),
         board_json: Some(note.into()),
         version: 2,
-    });
+    }));
     let mut asked: Vec<String> = s
         .take_commands()
         .into_iter()
         .filter_map(|c| match c {
-            Command::RefreshIssue { issue } => Some(issue.to_string()),
+            Command::Issues(IssueCommand::Refresh { issue }) => Some(issue.to_string()),
             _ => None,
         })
         .collect();
@@ -259,7 +260,7 @@ fn statuses_are_asked_for_on_load_and_approval_follows_the_review() {
             .any(|j| matches!(j.kind, crate::state::JobKind::Refresh(_)))
     );
     let check = |s: &mut UiState, event: Issue, note_done: bool, approved: bool| {
-        s.apply(Event::IssueRefreshed(event));
+        s.apply(Event::Issues(IssueEvent::Refreshed(event)));
         let note = IssueKey::new("local", "default", "3");
         let done = s
             .whiteboards
@@ -275,7 +276,10 @@ fn statuses_are_asked_for_on_load_and_approval_follows_the_review() {
     check(&mut s, issue(4, IssueState::Done), true, true);
     check(&mut s, issue(4, IssueState::Open), true, false);
     // Issues no board refers to are not kept.
-    s.apply(Event::IssueRefreshed(issue(99, IssueState::Done)));
+    s.apply(Event::Issues(IssueEvent::Refreshed(issue(
+        99,
+        IssueState::Done,
+    ))));
     assert!(
         s.whiteboards
             .status(&IssueKey::new("local", "default", "99"))
