@@ -8,7 +8,6 @@ pub mod ddl;
 pub mod er_layout;
 pub mod er_svg;
 pub mod explorer;
-pub mod markdown;
 pub mod object;
 pub mod png;
 pub mod sql;

@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use egui::{Color32, RichText};
 use sr_model::{IssueState, IssueStatus, ObjectKind};
 
-use crate::model::markdown::{Block, blocks};
 use crate::state::Badge;
 
 /// Orange for "has open issues", the same in both themes.
@@ -130,45 +129,17 @@ pub fn ago(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
-/// A plain rendering of the description's Markdown.
+/// The description's Markdown as the trackers will show it: CommonMark
+/// with tables, links, inline marks and numbered lists (egui_commonmark).
+/// Its cache (heading anchors, link hovers) lives in the context's memory.
 pub fn markdown_ui(ui: &mut egui::Ui, text: &str) {
-    for block in blocks(text) {
-        match block {
-            Block::Heading { level, text } => {
-                let t = RichText::new(text).strong();
-                ui.label(if level <= 2 { t.heading() } else { t });
-            }
-            Block::Bullet(text) => {
-                ui.horizontal_wrapped(|ui| {
-                    ui.label("•");
-                    ui.label(text);
-                });
-            }
-            Block::Code(code) => {
-                egui::Frame::group(ui.style()).show(ui, |ui| {
-                    ui.label(RichText::new(code).monospace());
-                });
-            }
-            Block::Paragraph(text) => {
-                ui.add(egui::Label::new(text).wrap());
-            }
-            Block::Table { header, rows } => {
-                egui::Grid::new(ui.next_auto_id())
-                    .striped(true)
-                    .spacing([12.0, 4.0])
-                    .show(ui, |ui| {
-                        for h in &header {
-                            ui.strong(h);
-                        }
-                        ui.end_row();
-                        for row in &rows {
-                            for cell in row {
-                                ui.label(cell);
-                            }
-                            ui.end_row();
-                        }
-                    });
-            }
-        }
-    }
+    type Cache = std::sync::Arc<std::sync::Mutex<egui_commonmark::CommonMarkCache>>;
+    let cache: Cache = ui.ctx().data_mut(|d| {
+        d.get_temp_mut_or_default::<Cache>(egui::Id::unique("markdown_cache"))
+            .clone()
+    });
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    egui_commonmark::CommonMarkViewer::new().show(ui, &mut cache, text);
 }
