@@ -7,7 +7,6 @@ use std::fmt::Write;
 use sr_model::ObjectRef;
 use sr_schema::Snapshot;
 
-use super::ddl::object_ddl;
 use super::object::{ObjectDef, find_object};
 
 /// A short title suggestion for an issue about `object`.
@@ -70,7 +69,8 @@ pub fn object_summary(object: &ObjectRef, snapshot: Option<&Snapshot>) -> String
         }
         _ => {}
     }
-    let ddl = object_ddl(def, snapshot.dialect);
+    let ddl = sr_schema::create_sql(snapshot, object.kind, &object.schema, &object.name)
+        .unwrap_or_default();
     if !ddl.is_empty() {
         write!(out, "\n### DDL\n\n```sql\n{ddl}\n```\n").ok();
     }
@@ -117,7 +117,7 @@ mod tests {
             "## Table `main.orders`\n\n- Connection: `demo` (database `shop`)\n- Version: `0123456789ab`\n\n\
              ### Columns\n\n| Column | Type | Null | Default |\n|---|---|---|---|\n\
              | id | INTEGER | yes |  |\n| status | TEXT | no | 'new' |\n\n\
-             ### DDL\n\n```sql\nCREATE TABLE orders (\n    id INTEGER,\n    status TEXT NOT NULL DEFAULT 'new'\n);\n```\n",
+             ### DDL\n\n```sql\nCREATE TABLE \"orders\" (\n    \"id\" INTEGER,\n    \"status\" TEXT NOT NULL DEFAULT 'new'\n);\n```\n",
         );
     }
 

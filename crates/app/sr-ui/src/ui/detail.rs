@@ -2,10 +2,13 @@
 //! triggers and the DDL, from the loaded snapshot.
 
 use egui::{CollapsingHeader, Grid, RichText};
-use sr_schema::{Dialect, Schema, Table, TriggerEvent};
+use std::sync::Arc;
+
+use sr_model::ObjectKind;
+use sr_schema::{Dialect, Schema, Snapshot, Table, TriggerEvent};
 
 use super::widgets::empty_ui;
-use crate::model::ddl::{index_ddl, object_ddl};
+use crate::model::ddl::object_sql;
 use crate::model::object::{ObjectDef, find_object};
 use crate::model::summary::short_hash;
 use crate::state::{Load, UiState};
@@ -59,7 +62,7 @@ pub(super) fn object_ui(ui: &mut egui::Ui, state: &mut UiState, object: &sr_mode
     ));
     ui.add_space(6.0);
     match def {
-        ObjectDef::Table(schema, table) => table_ui(ui, schema, table),
+        ObjectDef::Table(schema, table) => table_ui(ui, &snapshot, schema, table),
         ObjectDef::View(_, view) if !view.columns.is_empty() => {
             section(ui, "Columns", |ui| {
                 ui.label(view.columns.join(", "));
@@ -101,10 +104,11 @@ pub(super) fn object_ui(ui: &mut egui::Ui, state: &mut UiState, object: &sr_mode
         }
         _ => {}
     }
-    ddl_ui(ui, &object_ddl(def, snapshot.dialect), snapshot.dialect);
+    let sql = object_sql(&snapshot, object.kind, &object.schema, &object.name);
+    ddl_ui(ui, &sql, snapshot.dialect);
 }
 
-fn table_ui(ui: &mut egui::Ui, schema: &Schema, table: &Table) {
+fn table_ui(ui: &mut egui::Ui, snapshot: &Arc<Snapshot>, schema: &Schema, table: &Table) {
     let pk: &[String] = table
         .primary_key
         .as_ref()
@@ -199,7 +203,12 @@ fn table_ui(ui: &mut egui::Ui, schema: &Schema, table: &Table) {
             empty_ui(ui, "No indexes.");
         }
         for i in indexes {
-            ui.monospace(index_ddl(i));
+            ui.monospace(&*object_sql(
+                snapshot,
+                ObjectKind::Index,
+                &schema.name,
+                &i.name,
+            ));
         }
     });
     let triggers: Vec<_> = schema
