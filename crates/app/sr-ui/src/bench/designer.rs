@@ -87,7 +87,7 @@ mod tests {
             Some(crate::state::Tab::Designer(c)) if c == DEMO_CONNECTION
         ));
         let stats = super::super::run(&mut state, 3);
-        let model = state.er_model(DEMO_CONNECTION).expect("the model");
+        let model = state.er_model_now(DEMO_CONNECTION).expect("the model");
         assert_eq!((model.tables.len(), model.edges.len()), (60, 57));
         let saved = &state.designer.saved[DEMO_CONNECTION];
         assert_eq!(saved.positions.len(), 60);

@@ -76,9 +76,21 @@ impl ErModel {
     /// The tables and foreign keys of every schema of `snapshot`, in the
     /// snapshot's order. Keys to tables outside the snapshot are left out.
     pub fn from_snapshot(snapshot: &Snapshot) -> ErModel {
+        ErModel::build(snapshot, None)
+    }
+
+    /// The tables and foreign keys of one schema of `snapshot`: the
+    /// designer shows a large database one schema at a time. Keys to tables
+    /// of other schemas are left out.
+    pub fn from_schema(snapshot: &Snapshot, schema: &str) -> ErModel {
+        ErModel::build(snapshot, Some(schema))
+    }
+
+    fn build(snapshot: &Snapshot, only: Option<&str>) -> ErModel {
+        let shown = |name: &str| only.is_none_or(|o| o == name);
         let mut tables = Vec::new();
         let mut index = HashMap::new();
-        for schema in &snapshot.schemas {
+        for schema in snapshot.schemas.iter().filter(|s| shown(&s.name)) {
             for t in &schema.tables {
                 let pk: BTreeSet<&str> = t
                     .primary_key
@@ -110,7 +122,7 @@ impl ErModel {
             }
         }
         let mut edges = Vec::new();
-        for schema in &snapshot.schemas {
+        for schema in snapshot.schemas.iter().filter(|s| shown(&s.name)) {
             for t in &schema.tables {
                 let Some(&from) = index.get(&(schema.name.clone(), t.name.clone())) else {
                     continue;

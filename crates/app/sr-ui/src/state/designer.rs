@@ -1,9 +1,15 @@
-//! The designer tabs as data: per connection, where each table box stands,
-//! the pan and the zoom (kept between runs), and the ER model of the
-//! connection's current snapshot (computed once per snapshot).
+//! The designer tabs as data: per connection, the schema shown, where
+//! each table box stands, the pan and the zoom (kept between runs), and the
+//! ER model of the shown schema of the connection's current snapshot.
+//!
+//! A large database is shown one schema at a time, and the model with its
+//! automatic layout is computed on a worker thread, once per snapshot and
+//! schema: the UI thread only ever takes a finished model.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Condvar, Mutex, Weak};
+
+use sr_schema::Snapshot;
 
 use serde::{Deserialize, Serialize};
 use sr_engine::Command;
@@ -28,6 +34,9 @@ pub struct DesignerSaved {
     pub pan: [f32; 2],
     /// 0 (an older file) means 1.
     pub zoom: f32,
+    /// The schema shown; none (or one no longer there) means the first
+    /// schema with tables.
+    pub schema: Option<String>,
 }
 
 impl DesignerSaved {
@@ -44,9 +53,8 @@ impl DesignerSaved {
 #[derive(Debug, Clone, Default)]
 pub struct Designers {
     pub saved: BTreeMap<String, DesignerSaved>,
-    /// The model of each connection's snapshot, with the snapshot it was
-    /// computed from.
-    models: HashMap<String, (usize, Arc<ErModel>)>,
+    /// The model of each connection's shown schema, built or being built.
+    models: HashMap<String, Slot>,
     /// The table editor, when open.
     pub editor: Option<TableEditor>,
 }
@@ -67,28 +75,116 @@ impl UiState {
         self.connect(connection);
     }
 
-    /// The ER model of `connection`'s snapshot, when loaded. New tables get
-    /// a place from the automatic layout: all of them on a first open, the
-    /// ones the saved positions lack below the others afterwards.
+    /// The ER model of the schema `connection`'s designer shows, once it
+    /// is built. The first call for a snapshot and schema starts the build
+    /// on a worker thread and answers `None` until it is done; new tables
+    /// then get a place from the automatic layout: all of them on a first
+    /// open, the ones the saved positions lack below the others afterwards.
     pub fn er_model(&mut self, connection: &str) -> Option<Arc<ErModel>> {
         let snapshot = self.connection(connection)?.snapshot()?.clone();
-        let id = Arc::as_ptr(&snapshot) as usize;
-        if let Some((seen, model)) = self.designer.models.get(connection)
-            && *seen == id
-        {
-            return Some(model.clone());
+        let schema = self.designer_schema(connection)?;
+        let current = self
+            .designer
+            .models
+            .get(connection)
+            .is_some_and(|slot| slot.is_for(&snapshot, &schema));
+        if !current {
+            let known = self
+                .designer
+                .saved
+                .get(connection)
+                .map(|s| s.positions.keys().cloned().collect())
+                .unwrap_or_default();
+            let slot = Slot::build(&snapshot, schema, known);
+            self.designer.models.insert(connection.to_owned(), slot);
         }
-        let model = Arc::new(ErModel::from_snapshot(&snapshot));
+        let slot = self.designer.models.get_mut(connection)?;
+        let (model, auto) = match &slot.state {
+            SlotState::Ready(model) => return Some(model.clone()),
+            SlotState::Building(cell) => cell.take()?,
+        };
+        slot.state = SlotState::Ready(model.clone());
         let saved = self
             .designer
             .saved
             .entry(connection.to_owned())
             .or_default();
-        place_new_tables(&model, &mut saved.positions);
-        self.designer
-            .models
-            .insert(connection.to_owned(), (id, model.clone()));
+        place_from(&model, &auto, &mut saved.positions);
         Some(model)
+    }
+
+    /// [`UiState::er_model`], waiting for the worker: for tests, benches
+    /// and exports, never the UI thread's frame.
+    pub fn er_model_now(&mut self, connection: &str) -> Option<Arc<ErModel>> {
+        if let Some(model) = self.er_model(connection) {
+            return Some(model);
+        }
+        if let Some(Slot {
+            state: SlotState::Building(cell),
+            ..
+        }) = self.designer.models.get(connection)
+        {
+            cell.wait();
+        }
+        self.er_model(connection)
+    }
+
+    /// Whether `connection`'s designer is laying out its schema now.
+    pub fn er_model_building(&self, connection: &str) -> bool {
+        matches!(
+            self.designer.models.get(connection).map(|s| &s.state),
+            Some(SlotState::Building(_))
+        )
+    }
+
+    /// The schemas `connection`'s designer can show, with their table
+    /// counts, in the snapshot's order.
+    pub fn designer_schemas(&self, connection: &str) -> Vec<(String, usize)> {
+        self.connection(connection)
+            .and_then(|c| c.snapshot())
+            .map(|s| {
+                s.schemas
+                    .iter()
+                    .map(|x| (x.name.clone(), x.tables.len()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The schema `connection`'s designer shows: the chosen one while the
+    /// snapshot has it, else the first with tables, else the first.
+    pub fn designer_schema(&self, connection: &str) -> Option<String> {
+        let snapshot = self.connection(connection)?.snapshot()?;
+        let chosen = self
+            .designer
+            .saved
+            .get(connection)
+            .and_then(|s| s.schema.as_deref());
+        let has = |name: &str| snapshot.schemas.iter().any(|s| s.name == name);
+        match chosen {
+            Some(name) if has(name) => Some(name.to_owned()),
+            _ => snapshot
+                .schemas
+                .iter()
+                .find(|s| !s.tables.is_empty())
+                .or(snapshot.schemas.first())
+                .map(|s| s.name.clone()),
+        }
+    }
+
+    /// Shows `schema` in `connection`'s designer (laid out on first view).
+    pub fn show_designer_schema(&mut self, connection: &str, schema: &str) {
+        let saved = self
+            .designer
+            .saved
+            .entry(connection.to_owned())
+            .or_default();
+        if saved.schema.as_deref() != Some(schema) {
+            saved.schema = Some(schema.to_owned());
+            // The whole diagram moves: fit the new one.
+            saved.zoom = 0.0;
+            saved.pan = [0.0, 0.0];
+        }
     }
 
     /// The reference of a designer's table, as the explorer makes it.
@@ -135,6 +231,90 @@ impl UiState {
     }
 }
 
+/// One connection's model: for which snapshot and schema, and whether the
+/// worker has finished it.
+#[derive(Debug, Clone)]
+struct Slot {
+    /// Held weakly: while it is, the snapshot's memory is not reused, so a
+    /// refreshed snapshot never passes for this one.
+    snapshot: Weak<Snapshot>,
+    schema: String,
+    state: SlotState,
+}
+
+#[derive(Debug, Clone)]
+enum SlotState {
+    Building(Arc<Cell>),
+    Ready(Arc<ErModel>),
+}
+
+/// A model and its automatic layout (empty when every table already had
+/// a place), handed from the worker to the UI thread once.
+type Built = (Arc<ErModel>, BTreeMap<String, [f32; 2]>);
+
+#[derive(Debug, Default)]
+struct Cell {
+    done: Mutex<Option<Built>>,
+    ready: Condvar,
+}
+
+impl Cell {
+    fn take(&self) -> Option<Built> {
+        self.done.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+
+    fn wait(&self) {
+        let mut done = self.done.lock().unwrap_or_else(|p| p.into_inner());
+        while done.is_none() {
+            done = self.ready.wait(done).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
+impl Slot {
+    fn is_for(&self, snapshot: &Arc<Snapshot>, schema: &str) -> bool {
+        self.snapshot.ptr_eq(&Arc::downgrade(snapshot)) && self.schema == schema
+    }
+
+    /// Starts building `schema`'s model of `snapshot`; `known`: the tables
+    /// that have a saved place already.
+    fn build(snapshot: &Arc<Snapshot>, schema: String, known: BTreeSet<String>) -> Slot {
+        let cell = Arc::new(Cell::default());
+        let work = (snapshot.clone(), schema.clone(), cell.clone());
+        let spawned = std::thread::Builder::new()
+            .name("sr-ui-layout".into())
+            .spawn(move || {
+                let (snapshot, schema, cell) = work;
+                let built = build_model(&snapshot, &schema, &known);
+                *cell.done.lock().unwrap_or_else(|p| p.into_inner()) = Some(built);
+                cell.ready.notify_all();
+            });
+        if let Err(e) = spawned {
+            // No thread to be had: lay it out here rather than never.
+            tracing::warn!(error = %e, "the layout thread did not start");
+            *cell.done.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some(build_model(snapshot, &schema, &BTreeSet::new()));
+        }
+        Slot {
+            snapshot: Arc::downgrade(snapshot),
+            schema,
+            state: SlotState::Building(cell),
+        }
+    }
+}
+
+/// The worker's part: the schema's model, and the automatic layout when
+/// some table has no saved place.
+fn build_model(snapshot: &Snapshot, schema: &str, known: &BTreeSet<String>) -> Built {
+    let model = ErModel::from_schema(snapshot, schema);
+    let auto = if model.tables.iter().all(|t| known.contains(&t.key())) {
+        BTreeMap::new()
+    } else {
+        model.auto_layout()
+    };
+    (Arc::new(model), auto)
+}
+
 /// Gives every table of `model` without a position one: the automatic
 /// layout when none has one, else the layout's place shifted below the
 /// lowest box.
@@ -146,7 +326,15 @@ pub fn place_new_tables(model: &ErModel, positions: &mut BTreeMap<String, [f32; 
     {
         return;
     }
-    let auto = model.auto_layout();
+    place_from(model, &model.auto_layout(), positions);
+}
+
+/// [`place_new_tables`] with the automatic layout already computed.
+fn place_from(
+    model: &ErModel,
+    auto: &BTreeMap<String, [f32; 2]>,
+    positions: &mut BTreeMap<String, [f32; 2]>,
+) {
     let bottom = model
         .tables
         .iter()

@@ -49,9 +49,12 @@ fn new_tables_go_below_the_saved_ones() {
 fn the_model_follows_the_snapshot_and_positions_persist() {
     let mut s = ready();
     s.open_designer("demo");
-    let model = s.er_model("demo").expect("a model");
+    let model = s.er_model_now("demo").expect("a model");
     assert_eq!(model.tables.len(), 2);
-    assert!(Arc::ptr_eq(&model, &s.er_model("demo").expect("cached")));
+    assert!(Arc::ptr_eq(
+        &model,
+        &s.er_model_now("demo").expect("cached")
+    ));
     s.move_table("demo", "main.orders", [10.0, 5.0]);
     let saved = s.persisted();
     let restored = UiState::new(saved.clone());
@@ -59,7 +62,7 @@ fn the_model_follows_the_snapshot_and_positions_persist() {
     assert_eq!(saved.tabs, vec![Tab::Designer("demo".into())]);
     s.relayout("demo");
     assert!(s.designer.saved["demo"].positions.is_empty());
-    assert_eq!(s.er_model("demo").map(|m| m.tables.len()), Some(2));
+    assert_eq!(s.er_model_now("demo").map(|m| m.tables.len()), Some(2));
     assert_eq!(s.designer.saved["demo"].positions.len(), 2);
 }
 
@@ -201,4 +204,49 @@ fn the_er_diagram_is_attached_only_when_ticked_in_the_designer() {
     check(true, false, &[]);
     check(true, true, &["demo-er.svg"]);
     check(false, true, &[]);
+}
+
+#[test]
+fn a_large_database_is_shown_one_schema_at_a_time() {
+    let mut s = UiState::new(Persisted::default());
+    s.apply(Event::Ready);
+    let mut two = snapshot(&[("customers", &[]), ("orders", &["customers"])]);
+    let mut sales = two.schemas[0].clone();
+    sales.name = "sales".into();
+    sales.tables.truncate(1);
+    let empty = sr_schema::Schema::new("audit");
+    two.schemas.insert(0, empty);
+    two.schemas.push(sales);
+    s.apply(Event::Schema(SchemaEvent::Snapshot {
+        connection: "demo".into(),
+        snapshot: Arc::new(two),
+    }));
+    s.open_designer("demo");
+    // The first schema with tables, not the empty one listed first.
+    assert_eq!(s.designer_schema("demo").as_deref(), Some("main"));
+    let main = s.er_model_now("demo").expect("main's model");
+    assert_eq!(main.tables.len(), 2);
+    assert!(main.tables.iter().all(|t| t.schema == "main"));
+    s.show_designer_schema("demo", "sales");
+    assert!(
+        !s.er_model_building("demo"),
+        "nothing is laid out before the designer asks"
+    );
+    let sales = s.er_model_now("demo").expect("sales' model");
+    assert_eq!(sales.tables.len(), 1);
+    assert_eq!(sales.tables[0].schema, "sales");
+    assert!(
+        s.designer.saved["demo"]
+            .positions
+            .contains_key("sales.customers")
+    );
+    // Kept between runs.
+    assert_eq!(
+        s.persisted().designer["demo"].schema.as_deref(),
+        Some("sales")
+    );
+    assert_eq!(
+        s.designer_schemas("demo"),
+        vec![("audit".into(), 0), ("main".into(), 2), ("sales".into(), 1)]
+    );
 }

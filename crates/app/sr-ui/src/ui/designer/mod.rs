@@ -49,6 +49,13 @@ pub fn designer_tab_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str)
                     state.refresh_connection(connection);
                 }
             }
+            None if state.er_model_building(connection) => {
+                let schema = state.designer_schema(connection).unwrap_or_default();
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.weak(format!("Laying out schema {schema}…"));
+                });
+            }
             None => {
                 ui.horizontal(|ui| {
                     ui.spinner();
@@ -222,12 +229,38 @@ impl View {
     }
 }
 
+/// The schema shown: a large database is drawn one schema at a time.
+fn schema_picker_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str) {
+    let schemas = state.designer_schemas(connection);
+    let shown = state.designer_schema(connection).unwrap_or_default();
+    if schemas.len() < 2 {
+        return;
+    }
+    let mut pick = None;
+    egui::ComboBox::from_id_salt(("designer-schema", connection))
+        .selected_text(format!("schema {shown}"))
+        .show_ui(ui, |ui| {
+            for (name, tables) in &schemas {
+                let label = format!("{name} ({tables} tables)");
+                if ui.selectable_label(*name == shown, label).clicked() {
+                    pick = Some(name.clone());
+                }
+            }
+        })
+        .response
+        .on_hover_text("The schema the diagram shows");
+    if let Some(name) = pick {
+        state.show_designer_schema(connection, &name);
+    }
+}
+
 /// The toolbar; true when "Export PNG" was pressed (the canvas is not
 /// laid out yet).
 fn toolbar_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str, model: &ErModel) -> bool {
     let mut png = false;
     ui.horizontal_wrapped(|ui| {
         ui.strong(format!("🗺 {connection}"));
+        schema_picker_ui(ui, state, connection);
         ui.weak(format!(
             "{} tables · {} foreign keys",
             model.tables.len(),
