@@ -8,7 +8,7 @@ use super::*;
 
 fn fixtures(name: &str) -> Vec<Value> {
     let path = format!(
-        "{}/../../../shared/fixtures/github-webhooks/{name}.json",
+        "{}/../../../../shared/fixtures/github-webhooks/{name}.json",
         env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
