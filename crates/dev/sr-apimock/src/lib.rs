@@ -14,6 +14,7 @@ mod jira;
 pub mod schema;
 mod server;
 pub mod spec;
+pub mod swagger2;
 
 pub use chaos::{Chaos, ChaosKnobs, FAULTS};
 pub use github::GitHubRepo;

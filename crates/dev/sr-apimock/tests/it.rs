@@ -4,3 +4,4 @@
 
 mod github_spec;
 mod jira_spec;
+mod azure_spec;
