@@ -51,7 +51,10 @@ pub struct Operation {
 enum Segment {
     Literal(String),
     /// A parameter, after a literal prefix (`${type}`: `$`, `type`).
-    Param { prefix: String, name: String },
+    Param {
+        prefix: String,
+        name: String,
+    },
 }
 
 /// A loaded description.
@@ -74,12 +77,13 @@ impl Spec {
             path: path.into(),
             source,
         })?;
-        let root: Value = serde_json::from_slice(crate::swagger2::strip_bom(&text)).map_err(
-            |source| SpecError::Parse {
-                path: path.into(),
-                source,
-            },
-        )?;
+        let root: Value =
+            serde_json::from_slice(crate::swagger2::strip_bom(&text)).map_err(|source| {
+                SpecError::Parse {
+                    path: path.into(),
+                    source,
+                }
+            })?;
         let root = if crate::swagger2::is_swagger2(&root) {
             // The recorded examples live beside it: `NAME-examples/`.
             let examples = path.with_extension("");
@@ -287,12 +291,18 @@ impl Spec {
                 }
             }
             (Some(rb), false) => {
-                let given = content_type
-                    .map(|c| c.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
+                let given = content_type.map(|c| {
+                    c.split(';')
+                        .next()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_ascii_lowercase()
+                });
                 let content = rb.get("content").and_then(Value::as_object);
                 let chosen = content.and_then(|c| {
-                    c.iter()
-                        .find(|(media, _)| given.as_deref() == Some(media.to_ascii_lowercase().as_str()))
+                    c.iter().find(|(media, _)| {
+                        given.as_deref() == Some(media.to_ascii_lowercase().as_str())
+                    })
                 });
                 match (chosen, content) {
                     (Some((media, entry)), _) => {

@@ -88,10 +88,7 @@ fn params(shared: &Value, list: &Value) -> (Vec<Value>, Option<Value>) {
     let mut body = None;
     for p in list.as_array().into_iter().flatten() {
         let p = match p.get("$ref").and_then(Value::as_str) {
-            Some(r) => match r
-                .strip_prefix("#/parameters/")
-                .and_then(|n| shared.get(n))
-            {
+            Some(r) => match r.strip_prefix("#/parameters/").and_then(|n| shared.get(n)) {
                 Some(p) => p.clone(),
                 None => continue,
             },
@@ -150,7 +147,12 @@ fn operation(
             .get("consumes")
             .or(consumes)
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_else(|| vec!["application/json".into()]);
         let content: Map<String, Value> = types
             .into_iter()
@@ -196,10 +198,7 @@ fn operation(
             {
                 content["example"] = body.clone();
             }
-            obj.insert(
-                "content".into(),
-                json!({ "application/json": content }),
-            );
+            obj.insert("content".into(), json!({ "application/json": content }));
         }
     }
     Value::Object(op)
@@ -265,7 +264,12 @@ fn normalise(v: &mut Value) {
             let required: Vec<String> = obj
                 .get("required")
                 .and_then(Value::as_array)
-                .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .map(|r| {
+                    r.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default();
             if let Some(Value::Object(props)) = obj.get_mut("properties") {
                 for (name, prop) in props.iter_mut() {

@@ -28,7 +28,9 @@ fn recorded_examples_pass_the_converted_description() {
                 continue;
             };
             for e in examples.values() {
-                let Some(r) = e["$ref"].as_str() else { continue };
+                let Some(r) = e["$ref"].as_str() else {
+                    continue;
+                };
                 let file = r.trim_start_matches("./httpExamples/").replace('/', "_");
                 let Ok(text) = std::fs::read(examples_dir().join(&file)) else {
                     continue;
@@ -36,15 +38,18 @@ fn recorded_examples_pass_the_converted_description() {
                 let ex: Value =
                     serde_json::from_slice(sr_apimock::swagger2::strip_bom(&text)).expect("json");
                 let at = format!("{method} {template} ({file})");
-                if let (Some(body), Some(content)) =
-                    (ex["parameters"].get("body"), op["requestBody"]["content"].as_object())
-                    && let Some((_, c)) = content.iter().find(|(k, _)| k.ends_with("json"))
+                if let (Some(body), Some(content)) = (
+                    ex["parameters"].get("body"),
+                    op["requestBody"]["content"].as_object(),
+                ) && let Some((_, c)) = content.iter().find(|(k, _)| k.ends_with("json"))
                 {
                     sr_apimock::schema::validate(root, &c["schema"], body, &at, &mut errors);
                     checked += 1;
                 }
                 for (code, resp) in ex["responses"].as_object().into_iter().flatten() {
-                    let Some(body) = resp.get("body") else { continue };
+                    let Some(body) = resp.get("body") else {
+                        continue;
+                    };
                     if let Some(schema) =
                         op["responses"][code]["content"]["application/json"].get("schema")
                     {
@@ -86,7 +91,10 @@ fn recorded_examples_pass_the_converted_description() {
 
 async fn send(server: &MockServer, method: &str, path: &str, ct: &str, body: Value) -> u16 {
     reqwest::Client::new()
-        .request(method.parse().expect("method"), format!("{}{path}", server.base_url()))
+        .request(
+            method.parse().expect("method"),
+            format!("{}{path}", server.base_url()),
+        )
         .header("content-type", ct)
         .body(body.to_string())
         .send()
@@ -106,19 +114,43 @@ async fn malformed_json_patch_bodies_are_refused() {
     server.refuse_invalid(true);
     let good = json!([{"op": "add", "path": "/fields/System.Title", "value": "Orders drifted"}]);
     // Answered from the recorded example of "Create work item".
-    assert_eq!(send(&server, "POST", CREATE, PATCH, good.clone()).await, 200);
+    assert_eq!(
+        send(&server, "POST", CREATE, PATCH, good.clone()).await,
+        200
+    );
     assert_eq!(server.failures(), Vec::<String>::new());
 
     let cases: [(&str, &str, Value, &str); 5] = [
-        (CREATE, PATCH, json!({"op": "add", "path": "/fields/System.Title", "value": "x"}),
-            "body: expected array, got an object"),
-        (CREATE, PATCH, json!([{"op": "set", "path": "/fields/System.Title", "value": "x"}]),
-            r#"body[0].op: "set" is not one of"#),
-        (CREATE, PATCH, json!([{"op": "add", "path": 7}]), "body[0].path: expected string"),
-        (CREATE, "application/json", good.clone(),
-            "expected application/json-patch+json"),
-        ("/acme/DB/_apis/wit/workitems/$Task?api-version=6.0", PATCH, good.clone(),
-            r#"query parameter `api-version`: "6.0" is not one of ["7.1"]"#),
+        (
+            CREATE,
+            PATCH,
+            json!({"op": "add", "path": "/fields/System.Title", "value": "x"}),
+            "body: expected array, got an object",
+        ),
+        (
+            CREATE,
+            PATCH,
+            json!([{"op": "set", "path": "/fields/System.Title", "value": "x"}]),
+            r#"body[0].op: "set" is not one of"#,
+        ),
+        (
+            CREATE,
+            PATCH,
+            json!([{"op": "add", "path": 7}]),
+            "body[0].path: expected string",
+        ),
+        (
+            CREATE,
+            "application/json",
+            good.clone(),
+            "expected application/json-patch+json",
+        ),
+        (
+            "/acme/DB/_apis/wit/workitems/$Task?api-version=6.0",
+            PATCH,
+            good.clone(),
+            r#"query parameter `api-version`: "6.0" is not one of ["7.1"]"#,
+        ),
     ];
     for (i, (path, ct, body, words)) in cases.into_iter().enumerate() {
         let status = send(&server, "POST", path, ct, body).await;
@@ -140,6 +172,13 @@ async fn malformed_json_patch_bodies_are_refused() {
         .status();
     assert_eq!(status.as_u16(), 200);
     assert_eq!(server.failures().len(), 5);
-    let ops: Vec<Option<String>> = server.requests().into_iter().map(|r| r.operation_id).collect();
-    assert_eq!(ops.last().cloned().flatten().as_deref(), Some("Comments_Get Comments"));
+    let ops: Vec<Option<String>> = server
+        .requests()
+        .into_iter()
+        .map(|r| r.operation_id)
+        .collect();
+    assert_eq!(
+        ops.last().cloned().flatten().as_deref(),
+        Some("Comments_Get Comments")
+    );
 }

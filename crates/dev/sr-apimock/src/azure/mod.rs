@@ -1,0 +1,653 @@
+//! A stateful Azure Boards project behind the mock server, answering in
+//! Azure DevOps REST 7.1's shapes: work items written with JSON Patch
+//! (the patch applied operation by operation, a title required, states
+//! checked against the type's), WIQL answered with ids only and capped
+//! like the service (`$top`, and the 20,000-item limit as an error),
+//! `workitemsbatch` of at most 200 ids, comments paged by continuation
+//! token, work item types with their states, and the classification tree.
+//! Errors carry Azure's `{"message", "typeKey", …}` shape and TF codes.
+//! Tests program it through a clone of the handle they passed to the
+//! server.
+
+mod wiql;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{Map, Value, json};
+
+use crate::server::{MockRequest, MockResponse, Responder};
+
+use wiql::{eval, parse};
+
+/// Work item types and their states with categories (the Agile process).
+const TYPES: [(&str, &[(&str, &str)]); 3] = [
+    (
+        "Bug",
+        &[
+            ("New", "Proposed"),
+            ("Active", "InProgress"),
+            ("Resolved", "Resolved"),
+            ("Closed", "Completed"),
+        ],
+    ),
+    (
+        "Task",
+        &[
+            ("New", "Proposed"),
+            ("Active", "InProgress"),
+            ("Closed", "Completed"),
+            ("Removed", "Removed"),
+        ],
+    ),
+    (
+        "User Story",
+        &[
+            ("New", "Proposed"),
+            ("Active", "InProgress"),
+            ("Resolved", "Resolved"),
+            ("Closed", "Completed"),
+        ],
+    ),
+];
+
+#[derive(Debug, Clone)]
+struct Item {
+    id: u64,
+    rev: u64,
+    fields: Map<String, Value>,
+}
+
+#[derive(Debug, Clone)]
+struct Comment {
+    id: u64,
+    item: u64,
+    text: String,
+    format: String,
+    created: DateTime<Utc>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    items: BTreeMap<u64, Item>,
+    comments: Vec<Comment>,
+    tick: i64,
+    next_comment: u64,
+}
+
+/// One Azure DevOps organization with one project.
+#[derive(Debug, Clone)]
+pub struct AzureBoards {
+    pub organization: String,
+    pub project: String,
+    /// The `Authorization` header every request must carry; `None` skips
+    /// the check.
+    pub authorization: Option<String>,
+    /// Areas below the project root (`Backend` for `DB\Backend`).
+    pub areas: Vec<String>,
+    /// The most ids a WIQL answer holds (20,000 on the service).
+    pub wiql_cap: usize,
+    state: Arc<Mutex<State>>,
+}
+
+/// Azure DevOps's error answer.
+fn error(status: u16, type_key: &str, message: &str) -> MockResponse {
+    MockResponse::json(
+        status,
+        &json!({"$id": "1", "innerException": null, "message": message,
+            "typeName": format!("Microsoft.TeamFoundation.WorkItemTracking.Server.{type_key}"),
+            "typeKey": type_key, "errorCode": 0, "eventId": 3200}),
+    )
+}
+
+fn missing(id: &str) -> MockResponse {
+    error(
+        404,
+        "WorkItemUnauthorizedAccessException",
+        &format!(
+            "TF401232: Work item {id} does not exist, or you do not have permissions to read it."
+        ),
+    )
+}
+
+impl AzureBoards {
+    pub fn new(organization: &str, project: &str) -> Self {
+        AzureBoards {
+            organization: organization.into(),
+            project: project.into(),
+            authorization: None,
+            areas: vec!["Backend".into()],
+            wiql_cap: 20_000,
+            state: Arc::default(),
+        }
+    }
+
+    /// Requires `Authorization: {value}` (`Basic …` or `Bearer …`).
+    pub fn with_authorization(mut self, value: &str) -> Self {
+        self.authorization = Some(value.into());
+        self
+    }
+
+    /// Answers WIQL with at most `cap` ids, as the service does with 20,000.
+    pub fn with_wiql_cap(mut self, cap: usize) -> Self {
+        self.wiql_cap = cap;
+        self
+    }
+
+    fn lock<T>(&self, f: impl FnOnce(&mut State) -> T) -> Option<T> {
+        self.state.lock().ok().map(|mut s| f(&mut s))
+    }
+
+    /// Adds a task directly (as someone using Azure Boards would); returns
+    /// its id.
+    pub fn seed(&self, title: &str, tags: &[&str]) -> u64 {
+        let project = self.project.clone();
+        self.lock(|s| {
+            let now = now(s);
+            let id = s.items.len() as u64 + 1;
+            let mut fields = Map::new();
+            for (k, v) in [
+                ("System.TeamProject", json!(project)),
+                ("System.AreaPath", json!(project)),
+                ("System.IterationPath", json!(project)),
+                ("System.WorkItemType", json!("Task")),
+                ("System.State", json!("New")),
+                ("System.Title", json!(title)),
+                ("System.CreatedDate", json!(stamp(now))),
+                ("System.ChangedDate", json!(stamp(now))),
+                ("Microsoft.VSTS.Common.Priority", json!(2)),
+            ] {
+                fields.insert(k.into(), v);
+            }
+            if !tags.is_empty() {
+                fields.insert("System.Tags".into(), json!(tags.join("; ")));
+            }
+            s.items.insert(id, Item { id, rev: 1, fields });
+            id
+        })
+        .unwrap_or_default()
+    }
+
+    /// Changes a field as someone in Azure Boards would (a new revision,
+    /// a new changed date).
+    pub fn edit(&self, id: u64, field: &str, value: Value) {
+        self.lock(|s| {
+            let now = now(s);
+            if let Some(i) = s.items.get_mut(&id) {
+                i.fields.insert(field.into(), value);
+                i.fields
+                    .insert("System.ChangedDate".into(), json!(stamp(now)));
+                i.rev += 1;
+            }
+        });
+    }
+
+    /// How many work items the project holds.
+    pub fn count(&self) -> usize {
+        self.lock(|s| s.items.len()).unwrap_or_default()
+    }
+
+    /// A work item's fields as stored.
+    pub fn fields(&self, id: u64) -> Option<Map<String, Value>> {
+        self.lock(|s| s.items.get(&id).map(|i| i.fields.clone()))
+            .flatten()
+    }
+
+    fn item_json(&self, req: &MockRequest, i: &Item) -> Value {
+        let url = format!(
+            "{}/{}/{}/_apis/wit/workItems/{}",
+            req.base_url, self.organization, self.project, i.id
+        );
+        let mut fields = i.fields.clone();
+        fields.insert("System.Id".into(), json!(i.id));
+        fields.insert("System.Rev".into(), json!(i.rev));
+        json!({"id": i.id, "rev": i.rev, "fields": fields, "url": url,
+            "_links": {"html": {"href": format!("{}/{}/{}/_workitems/edit/{}", req.base_url, self.organization, self.project, i.id)}}})
+    }
+
+    fn answer(&self, s: &mut State, op: &str, req: &MockRequest) -> Option<MockResponse> {
+        if req.param("organization") != self.organization {
+            return Some(error(
+                404,
+                "ProjectDoesNotExistWithNameException",
+                "The resource cannot be found.",
+            ));
+        }
+        if req.path_params.contains_key("project") && req.param("project") != self.project {
+            let p = req.param("project");
+            return Some(error(
+                404,
+                "ProjectDoesNotExistWithNameException",
+                &format!(
+                    "TF200016: The following project does not exist: {p}. Verify that the name of the project is correct and that the project exists on the specified Azure DevOps Server."
+                ),
+            ));
+        }
+        let body = req.body.clone().unwrap_or(Value::Null);
+        let answer = match op {
+            "Work Item Types_List" => {
+                let list: Vec<Value> = TYPES
+                    .iter()
+                    .map(|(name, states)| {
+                        let states: Vec<Value> = states
+                            .iter()
+                            .map(|(n, c)| json!({"name": n, "color": "b2b2b2", "category": c}))
+                            .collect();
+                        json!({"name": name, "referenceName": format!("Microsoft.VSTS.WorkItemTypes.{}", name.replace(' ', "")),
+                            "isDisabled": false, "states": states})
+                    })
+                    .collect();
+                MockResponse::json(200, &json!({"count": list.len(), "value": list}))
+            }
+            "Classification Nodes_Get Root Nodes" => {
+                let areas: Vec<Value> = self
+                    .areas
+                    .iter()
+                    .enumerate()
+                    .map(|(n, a)| json!({"id": 10 + n, "name": a, "structureType": "area", "hasChildren": false,
+                        "path": format!("\\{}\\Area\\{a}", self.project)}))
+                    .collect();
+                let roots = [
+                    json!({"id": 1, "name": self.project, "structureType": "area", "hasChildren": !areas.is_empty(),
+                        "path": format!("\\{}\\Area", self.project), "children": areas}),
+                    json!({"id": 2, "name": self.project, "structureType": "iteration", "hasChildren": true,
+                        "path": format!("\\{}\\Iteration", self.project),
+                        "children": [{"id": 20, "name": "Sprint 1", "structureType": "iteration", "hasChildren": false,
+                            "path": format!("\\{}\\Iteration\\Sprint 1", self.project)}]}),
+                ];
+                MockResponse::json(200, &json!({"count": 2, "value": roots}))
+            }
+            "Work Items_Create" => {
+                let kind = req.param("type").to_owned();
+                let Some((_, states)) = TYPES.iter().find(|(n, _)| n.eq_ignore_ascii_case(&kind))
+                else {
+                    return Some(error(
+                        404,
+                        "WorkItemTypeNotFoundException",
+                        &format!(
+                            "VS402323: Work item type {kind} does not exist in project {} or you do not have permission to access it.",
+                            self.project
+                        ),
+                    ));
+                };
+                let now = now(s);
+                let mut fields = Map::new();
+                for (k, v) in [
+                    ("System.TeamProject", json!(self.project)),
+                    ("System.AreaPath", json!(self.project)),
+                    ("System.IterationPath", json!(self.project)),
+                    (
+                        "System.WorkItemType",
+                        json!(
+                            TYPES
+                                .iter()
+                                .find(|(n, _)| n.eq_ignore_ascii_case(&kind))
+                                .map(|t| t.0)
+                        ),
+                    ),
+                    ("System.State", json!(states[0].0)),
+                    ("System.Reason", json!("New")),
+                    ("System.CreatedDate", json!(stamp(now))),
+                    ("System.ChangedDate", json!(stamp(now))),
+                    ("Microsoft.VSTS.Common.Priority", json!(2)),
+                ] {
+                    fields.insert(k.into(), v);
+                }
+                let mut item = Item {
+                    id: s.items.keys().last().copied().unwrap_or(0) + 1,
+                    rev: 1,
+                    fields,
+                };
+                if let Err(e) = self.apply(&mut item, &body) {
+                    return Some(e);
+                }
+                let a = MockResponse::json(200, &self.item_json(req, &item));
+                s.items.insert(item.id, item);
+                a
+            }
+            "Work Items_Update" => {
+                let id = req.param("id");
+                let Some(mut item) = id.parse().ok().and_then(|n: u64| s.items.get(&n).cloned())
+                else {
+                    return Some(missing(id));
+                };
+                if let Err(e) = self.apply(&mut item, &body) {
+                    return Some(e);
+                }
+                item.rev += 1;
+                let now = now(s);
+                item.fields
+                    .insert("System.ChangedDate".into(), json!(stamp(now)));
+                let a = MockResponse::json(200, &self.item_json(req, &item));
+                s.items.insert(item.id, item);
+                a
+            }
+            "Work Items_Get Work Item" => {
+                let id = req.param("id");
+                match id.parse().ok().and_then(|n: u64| s.items.get(&n)) {
+                    Some(i) => MockResponse::json(200, &self.item_json(req, i)),
+                    None => missing(id),
+                }
+            }
+            "Work Items_Delete" => {
+                let id = req.param("id");
+                match id.parse().ok().and_then(|n: u64| s.items.remove(&n)) {
+                    Some(i) => MockResponse::json(
+                        200,
+                        &json!({"id": i.id, "project": self.project, "type": i.fields.get("System.WorkItemType")}),
+                    ),
+                    None => missing(id),
+                }
+            }
+            "Work Items_Get Work Items Batch" => {
+                let ids: Vec<u64> = body["ids"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_u64)
+                    .collect();
+                if ids.len() > 200 {
+                    return Some(error(
+                        400,
+                        "WorkItemsBatchLimitExceededException",
+                        "VS402335: The number of work items requested exceeds the limit of 200. Request fewer work items.",
+                    ));
+                }
+                let omit = body["errorPolicy"] == "omit";
+                let mut list = Vec::new();
+                for id in ids {
+                    match s.items.get(&id) {
+                        Some(i) => list.push(self.item_json(req, i)),
+                        None if omit => list.push(Value::Null),
+                        None => return Some(missing(&id.to_string())),
+                    }
+                }
+                MockResponse::json(200, &json!({"count": list.len(), "value": list}))
+            }
+            "Wiql_Query By Wiql" => self.wiql(s, req, &body),
+            "Comments_Add Work Item Comment" | "Comments_Add Comment" => {
+                let id = req.param("workItemId");
+                let Some(n) = id.parse().ok().filter(|n: &u64| s.items.contains_key(n)) else {
+                    return Some(missing(id));
+                };
+                let now = now(s);
+                s.next_comment += 1;
+                let c = Comment {
+                    id: s.next_comment,
+                    item: n,
+                    text: body["text"].as_str().unwrap_or_default().to_owned(),
+                    format: req.query("format").unwrap_or("html").to_ascii_lowercase(),
+                    created: now,
+                };
+                let a = MockResponse::json(200, &self.comment_json(req, &c));
+                if let Some(i) = s.items.get_mut(&n) {
+                    i.fields.insert(
+                        "System.CommentCount".into(),
+                        json!(s.comments.iter().filter(|c| c.item == n).count() + 1),
+                    );
+                }
+                s.comments.push(c);
+                a
+            }
+            "Comments_Get Comments" => {
+                let id = req.param("workItemId");
+                let Some(n) = id.parse().ok().filter(|n: &u64| s.items.contains_key(n)) else {
+                    return Some(missing(id));
+                };
+                let all: Vec<&Comment> = s.comments.iter().filter(|c| c.item == n).collect();
+                let top: usize = req
+                    .query("$top")
+                    .and_then(|t| t.parse().ok())
+                    .unwrap_or(200);
+                let skip: usize = req
+                    .query("continuationToken")
+                    .and_then(|t| t.parse().ok())
+                    .unwrap_or(0);
+                let page: Vec<Value> = all
+                    .iter()
+                    .skip(skip)
+                    .take(top)
+                    .map(|c| self.comment_json(req, c))
+                    .collect();
+                let mut list =
+                    json!({"totalCount": all.len(), "count": page.len(), "comments": page});
+                if skip + top < all.len() {
+                    list["continuationToken"] = json!((skip + top).to_string());
+                }
+                MockResponse::json(200, &list)
+            }
+            _ => return None,
+        };
+        Some(answer)
+    }
+
+    fn comment_json(&self, req: &MockRequest, c: &Comment) -> Value {
+        json!({"workItemId": c.item, "id": c.id, "version": 1, "text": c.text, "format": c.format,
+            "createdBy": {"displayName": "Mia Krystof", "uniqueName": "mia@acme.com", "id": "d291b0c4-a05c-4ea6-8df1-4b41d5f39eff"},
+            "createdDate": stamp(c.created), "modifiedDate": stamp(c.created), "isDeleted": false,
+            "url": format!("{}/{}/{}/_apis/wit/workItems/{}/comments/{}", req.base_url, self.organization, self.project, c.item, c.id)})
+    }
+
+    /// Applies a JSON Patch to a work item as Azure DevOps does, then its
+    /// rules: a title, a state of the type, a priority from 1 to 4.
+    fn apply(&self, item: &mut Item, patch: &Value) -> Result<(), MockResponse> {
+        let bad = |m: String| error(400, "RuleValidationException", &m);
+        for op in patch.as_array().into_iter().flatten() {
+            let path = op["path"].as_str().unwrap_or_default();
+            let name = op["op"].as_str().unwrap_or_default();
+            if name == "test" && path == "/rev" {
+                if op["value"].as_u64() != Some(item.rev) {
+                    return Err(error(
+                        412,
+                        "WorkItemRevisionMismatchException",
+                        &format!(
+                            "TF26071: This work item has been changed by someone else since you opened it. Rev {} is current.",
+                            item.rev
+                        ),
+                    ));
+                }
+                continue;
+            }
+            let Some(field) = path.strip_prefix("/fields/") else {
+                return Err(bad(format!("VS403691: The path {path} is not supported.")));
+            };
+            match name {
+                "add" | "replace" => {
+                    let mut v = op["value"].clone();
+                    if field == "System.AssignedTo"
+                        && let Some(who) = v.as_str()
+                    {
+                        v = json!({"displayName": who, "uniqueName": who, "id": format!("id-{who}")});
+                    }
+                    item.fields.insert(field.to_owned(), v);
+                }
+                "remove" => {
+                    item.fields.remove(field);
+                }
+                other => {
+                    return Err(bad(format!(
+                        "VS403691: The operation {other} is not supported for {path}."
+                    )));
+                }
+            }
+        }
+        let title_ok = item
+            .fields
+            .get("System.Title")
+            .and_then(Value::as_str)
+            .is_some_and(|t| !t.trim().is_empty());
+        if !title_ok {
+            return Err(bad(
+                "TF401320: Rule Error for field Title. Error code: Required, InvalidEmpty.".into(),
+            ));
+        }
+        let kind = item
+            .fields
+            .get("System.WorkItemType")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let state = item
+            .fields
+            .get("System.State")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let states = TYPES
+            .iter()
+            .find(|(n, _)| *n == kind)
+            .map(|t| t.1)
+            .unwrap_or(&[]);
+        if !states.iter().any(|(n, _)| *n == state) {
+            return Err(bad(format!(
+                "TF401320: Rule Error for field State. Error code: Required, HasValues, LimitedToValues, AllowsOldValue, InvalidEmpty. `{state}` is not a state of {kind}."
+            )));
+        }
+        if let Some(p) = item.fields.get("Microsoft.VSTS.Common.Priority")
+            && !p.as_u64().is_some_and(|p| (1..=4).contains(&p))
+        {
+            return Err(bad(format!(
+                "TF401320: Rule Error for field Priority. Error code: LimitedToValues. {p} is not 1, 2, 3 or 4."
+            )));
+        }
+        if let Some(area) = item.fields.get("System.AreaPath").and_then(Value::as_str) {
+            let known = area == self.project
+                || self
+                    .areas
+                    .iter()
+                    .any(|a| area == format!("{}\\{a}", self.project));
+            if !known {
+                return Err(bad(format!(
+                    "TF401347: Invalid tree name given for work item -1, field 'System.AreaPath': {area}."
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn wiql(&self, s: &State, req: &MockRequest, body: &Value) -> MockResponse {
+        let text = body["query"].as_str().unwrap_or_default();
+        let q = match parse(text, &self.project) {
+            Ok(q) => q,
+            Err(e) => {
+                return error(
+                    400,
+                    "SyntaxException",
+                    &format!("VS402782: The query is not valid WIQL: {e}."),
+                );
+            }
+        };
+        let mut hits: Vec<&Item> = s
+            .items
+            .values()
+            .filter(|i| q.cond.as_ref().is_none_or(|c| eval(c, &i.fields)))
+            .collect();
+        hits.sort_by(|a, b| {
+            for (f, asc) in &q.order {
+                let o = if f == "System.Id" {
+                    a.id.cmp(&b.id)
+                } else {
+                    let x = a.fields.get(f).map(Value::to_string).unwrap_or_default();
+                    let y = b.fields.get(f).map(Value::to_string).unwrap_or_default();
+                    x.cmp(&y)
+                };
+                let o = if *asc { o } else { o.reverse() };
+                if o.is_ne() {
+                    return o;
+                }
+            }
+            a.id.cmp(&b.id)
+        });
+        let top: Option<usize> = req.query("$top").and_then(|t| t.parse().ok());
+        if top.is_none() && hits.len() > self.wiql_cap {
+            return error(
+                400,
+                "WorkItemTrackingQueryResultSizeLimitExceededException",
+                &format!(
+                    "VS402337: The number of work items returned exceeds the size limit of {}. Change the query to return fewer work items.",
+                    self.wiql_cap
+                ),
+            );
+        }
+        let limit = top.unwrap_or(usize::MAX).min(self.wiql_cap);
+        let refs: Vec<Value> = hits
+            .iter()
+            .take(limit)
+            .map(|i| json!({"id": i.id, "url": format!("{}/{}/{}/_apis/wit/workItems/{}", req.base_url, self.organization, self.project, i.id)}))
+            .collect();
+        MockResponse::json(
+            200,
+            &json!({"queryType": "flat", "queryResultType": "workItem",
+            "asOf": stamp(Utc::now()), "columns": [{"referenceName": "System.Id", "name": "ID"}], "workItems": refs}),
+        )
+    }
+}
+
+/// The service's clock: a second further for every change, from a fixed
+/// start, so that ordering is deterministic.
+fn now(s: &mut State) -> DateTime<Utc> {
+    s.tick += 1;
+    DateTime::from_timestamp(1_735_689_600, 0).unwrap_or_default() + Duration::seconds(s.tick)
+}
+
+/// Azure's timestamps: RFC 3339 in UTC with milliseconds.
+fn stamp(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// What RFC 6902 requires of each patch operation, which the description
+/// leaves optional: an `op`, a `path`, a `value` for add, replace and test,
+/// a `from` for move and copy. Register with [`crate::MockServer::rule`].
+pub fn json_patch_rule(body: &Value) -> Vec<String> {
+    let Some(ops) = body.as_array() else {
+        return vec!["a JSON Patch document is an array".into()];
+    };
+    let mut errors = Vec::new();
+    for (n, op) in ops.iter().enumerate() {
+        let name = op.get("op").and_then(Value::as_str);
+        if name.is_none() {
+            errors.push(format!("[{n}]: `op` is required"));
+        }
+        if op.get("path").and_then(Value::as_str).is_none() {
+            errors.push(format!("[{n}]: `path` is required"));
+        }
+        match name {
+            Some("add" | "replace" | "test") if op.get("value").is_none() => errors.push(format!(
+                "[{n}]: `value` is required for {}",
+                name.unwrap_or_default()
+            )),
+            Some("move" | "copy") if op.get("from").and_then(Value::as_str).is_none() => errors
+                .push(format!(
+                    "[{n}]: `from` is required for {}",
+                    name.unwrap_or_default()
+                )),
+            _ => {}
+        }
+    }
+    errors
+}
+
+impl Responder for AzureBoards {
+    fn respond(&mut self, req: &MockRequest) -> Option<MockResponse> {
+        let op = req.operation_id.clone()?;
+        if let Some(want) = &self.authorization
+            && req.header("authorization") != Some(want.as_str())
+        {
+            // No credentials: the sign-in page, with 203 (what Azure
+            // DevOps answers an anonymous API call); wrong ones: 401.
+            if req.header("authorization").is_none() {
+                let mut page =
+                    MockResponse::empty(203).header("content-type", "text/html; charset=utf-8");
+                page.body =
+                    b"<html><head><title>Azure DevOps Services | Sign In</title></head></html>"
+                        .to_vec();
+                return Some(page);
+            }
+            return Some(
+                MockResponse::empty(401)
+                    .header("www-authenticate", "Basic realm=\"https://dev.azure.com/\""),
+            );
+        }
+        let boards = self.clone();
+        self.lock(|s| boards.answer(s, &op, req)).flatten()
+    }
+}
