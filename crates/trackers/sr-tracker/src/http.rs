@@ -45,6 +45,11 @@ pub struct HttpSettings {
     /// A PEM file of extra certificate authorities to trust
     /// (`config.ca_file`: a company CA in front of a self-hosted tracker).
     pub ca_file: Option<std::path::PathBuf>,
+    /// Whether a used-up budget (`remaining` 0 before its reset) holds
+    /// requests back until the reset. True where a used-up budget means
+    /// refusal (GitHub); false where it only means the server slows the
+    /// client down (Azure DevOps), which `Retry-After` then paces.
+    pub hold_on_exhausted_budget: bool,
 }
 
 impl HttpSettings {
@@ -59,6 +64,7 @@ impl HttpSettings {
             max_concurrent: 4,
             write_spacing: Duration::ZERO,
             ca_file: None,
+            hold_on_exhausted_budget: true,
         }
     }
 }
@@ -230,6 +236,9 @@ pub struct HttpClient {
     budget: BudgetCell,
     pacer: Arc<Pacer>,
     etags: Arc<Mutex<EtagCache>>,
+    /// No request before this: a successful answer carried `Retry-After`
+    /// (Azure DevOps asks delayed clients to wait so before the next one).
+    hold_until: Arc<Mutex<Option<Instant>>>,
 }
 
 impl HttpClient {
@@ -257,6 +266,7 @@ impl HttpClient {
             settings: Arc::new(settings),
             budget: BudgetCell::default(),
             etags: Arc::default(),
+            hold_until: Arc::default(),
         })
     }
 
@@ -322,6 +332,30 @@ impl HttpClient {
     /// (GitHub: "do not retry until the reset"): waits for the reset when
     /// that is soon enough, else reports the limit without sending.
     async fn wait_for_budget(&self, req: &ApiRequest, policy: &RetryPolicy) -> Result<()> {
+        let held = self
+            .hold_until
+            .lock()
+            .ok()
+            .and_then(|h| *h)
+            .and_then(|t| t.checked_duration_since(Instant::now()));
+        if let Some(wait) = held {
+            if wait > policy.max_rate_limit_wait {
+                return Err(TrackerError::RateLimited {
+                    provider: self.settings.provider.clone(),
+                    reset_at: chrono::Duration::from_std(wait)
+                        .ok()
+                        .map(|d| chrono::Utc::now() + d),
+                });
+            }
+            tracing::debug!(
+                wait_ms = wait.as_millis() as u64,
+                "waiting as Retry-After asked"
+            );
+            tokio::time::sleep(wait).await;
+        }
+        if !self.settings.hold_on_exhausted_budget {
+            return Ok(());
+        }
         let resource = if req.url.path().contains("/search/") {
             "search"
         } else {
@@ -502,6 +536,12 @@ impl HttpClient {
         self.count_request(status.as_str());
         let headers = resp.headers().clone();
         self.budget.observe(&headers);
+        if status.is_success()
+            && let Some(wait) = crate::retry::retry_after(&headers, chrono::Utc::now())
+            && let Ok(mut hold) = self.hold_until.lock()
+        {
+            *hold = Some(Instant::now() + wait);
+        }
         match resp.bytes().await {
             Ok(body) => Attempt::Answered {
                 status,

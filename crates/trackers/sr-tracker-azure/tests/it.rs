@@ -1,0 +1,5 @@
+//! The Azure DevOps adapter against the validating Azure Boards mock
+//! (Microsoft's own Swagger description): the contract kit, features,
+//! windows past the WIQL cap and faults.
+
+mod common;
