@@ -3,3 +3,4 @@
 //! windows past the WIQL cap and faults.
 
 mod common;
+mod contract;

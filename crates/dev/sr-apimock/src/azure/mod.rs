@@ -366,6 +366,31 @@ impl AzureBoards {
                 MockResponse::json(200, &json!({"count": list.len(), "value": list}))
             }
             "Wiql_Query By Wiql" => self.wiql(s, req, &body),
+            "Tags_List" => {
+                let mut names: Vec<String> = s
+                    .items
+                    .values()
+                    .flat_map(|i| {
+                        i.fields
+                            .get("System.Tags")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .split(';')
+                            .map(|t| t.trim().to_owned())
+                            .filter(|t| !t.is_empty())
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+                names.sort_by_key(|n| n.to_lowercase());
+                names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+                let list: Vec<Value> = names
+                    .iter()
+                    .enumerate()
+                    .map(|(n, name)| json!({"id": format!("00000000-0000-0000-0000-{n:012}"), "name": name,
+                        "url": format!("{}/{}/_apis/wit/tags/{n}", req.base_url, self.organization)}))
+                    .collect();
+                MockResponse::json(200, &json!({"count": list.len(), "value": list}))
+            }
             "Comments_Add Work Item Comment" | "Comments_Add Comment" => {
                 let id = req.param("workItemId");
                 let Some(n) = id.parse().ok().filter(|n: &u64| s.items.contains_key(n)) else {
