@@ -4,3 +4,5 @@
 
 mod common;
 mod contract;
+mod faults;
+mod features;
