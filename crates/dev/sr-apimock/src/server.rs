@@ -25,6 +25,8 @@ pub struct MockRequest {
     pub query: Vec<(String, String)>,
     pub headers: HeaderMap,
     pub body: Option<Value>,
+    /// The body's bytes as sent (uploads).
+    pub raw: Vec<u8>,
     /// The matched operation's `operationId`, when one matched.
     pub operation_id: Option<String>,
     pub path_params: BTreeMap<String, String>,
@@ -367,6 +369,7 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request<Body>) -> Response
         query: query.clone(),
         headers: parts.headers.clone(),
         body: serde_json::from_slice(&body).ok(),
+        raw: body.to_vec(),
         operation_id: operation_id.clone(),
         path_params,
         base_url: inner.base_url.clone(),

@@ -291,3 +291,40 @@ async fn entra_tokens_are_sent_as_bearer() {
         .expect_err("a PAT is not accepted here");
     assert_eq!(e.kind(), sr_tracker::ErrorKind::Unauthorized);
 }
+
+/// A file is uploaded as octet-stream bytes, then linked to the work item
+/// as an `AttachedFile` relation.
+#[tokio::test]
+async fn files_are_uploaded_and_linked() {
+    let f = fixture().await;
+    let id = f.boards.seed("With a plan", &[]);
+    let upload = sr_model::AttachmentUpload {
+        filename: "plan.txt".into(),
+        content_type: "text/plain".into(),
+        description: "EXPLAIN output".into(),
+        bytes: b"Seq Scan on orders".to_vec(),
+    };
+    let a = f
+        .tracker
+        .attach_file(&id.to_string(), &upload)
+        .await
+        .expect("attached");
+    assert_eq!((a.filename.as_str(), a.size), ("plan.txt", 18));
+    assert_eq!(f.boards.attachments(), [b"Seq Scan on orders".to_vec()]);
+    let relations = f.boards.relations(id);
+    assert_eq!(relations.len(), 1);
+    assert_eq!(relations[0]["rel"], "AttachedFile");
+    assert_eq!(relations[0]["url"].as_str(), a.url.as_deref());
+    assert_eq!(relations[0]["attributes"]["comment"], "EXPLAIN output");
+    let upload_req = f
+        .server
+        .requests()
+        .into_iter()
+        .find(|r| r.operation_id.as_deref() == Some("Attachments_Create"))
+        .expect("an upload");
+    assert!(
+        upload_req
+            .query
+            .contains(&("fileName".into(), "plan.txt".into()))
+    );
+}

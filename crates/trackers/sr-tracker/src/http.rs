@@ -123,12 +123,31 @@ impl FilePart {
     }
 }
 
+/// A body sent as it is, with its media type (Azure DevOps takes
+/// attachments as `application/octet-stream`).
+#[derive(Clone)]
+pub struct RawBody {
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for RawBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawBody")
+            .field("content_type", &self.content_type)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
 /// One request, before retries.
 #[derive(Debug, Clone)]
 pub struct ApiRequest {
     pub method: Method,
     pub url: Url,
     pub body: Option<serde_json::Value>,
+    /// Sent as these bytes instead of a JSON body.
+    pub raw: Option<RawBody>,
     /// Sent as `multipart/form-data` instead of a JSON body.
     pub file: Option<FilePart>,
     pub headers: HeaderMap,
@@ -152,6 +171,7 @@ impl ApiRequest {
             method,
             url,
             body: None,
+            raw: None,
             file: None,
             headers: HeaderMap::new(),
             what: operation.clone(),
@@ -162,6 +182,16 @@ impl ApiRequest {
 
     pub fn json(mut self, body: serde_json::Value) -> Self {
         self.body = Some(body);
+        self
+    }
+
+    /// A body of `bytes` as `content_type` (an unusable type is sent as
+    /// `application/octet-stream`).
+    pub fn bytes(mut self, content_type: &str, bytes: Vec<u8>) -> Self {
+        self.raw = Some(RawBody {
+            content_type: content_type.to_owned(),
+            bytes,
+        });
         self
     }
 
@@ -519,6 +549,13 @@ impl HttpClient {
         }
         if let Some(file) = &req.file {
             builder = builder.multipart(file.form());
+        }
+        if let Some(raw) = &req.raw {
+            let ct = HeaderValue::from_str(&raw.content_type)
+                .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+            builder = builder
+                .header(reqwest::header::CONTENT_TYPE, ct)
+                .body(raw.bytes.clone());
         }
         let failed = |e: reqwest::Error| {
             let (error, phase) =

@@ -57,6 +57,7 @@ struct Item {
     id: u64,
     rev: u64,
     fields: Map<String, Value>,
+    relations: Vec<Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -74,6 +75,8 @@ struct State {
     comments: Vec<Comment>,
     tick: i64,
     next_comment: u64,
+    /// Uploaded attachments: id and bytes.
+    attachments: Vec<(String, Vec<u8>)>,
 }
 
 /// One Azure DevOps organization with one project.
@@ -163,7 +166,15 @@ impl AzureBoards {
             if !tags.is_empty() {
                 fields.insert("System.Tags".into(), json!(tags.join("; ")));
             }
-            s.items.insert(id, Item { id, rev: 1, fields });
+            s.items.insert(
+                id,
+                Item {
+                    id,
+                    rev: 1,
+                    fields,
+                    relations: Vec::new(),
+                },
+            );
             id
         })
         .unwrap_or_default()
@@ -181,6 +192,19 @@ impl AzureBoards {
                 i.rev += 1;
             }
         });
+    }
+
+    /// The bytes of every uploaded attachment, in order.
+    pub fn attachments(&self) -> Vec<Vec<u8>> {
+        self.lock(|s| s.attachments.iter().map(|(_, b)| b.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The relations of a work item (attached files).
+    pub fn relations(&self, id: u64) -> Vec<Value> {
+        self.lock(|s| s.items.get(&id).map(|i| i.relations.clone()))
+            .flatten()
+            .unwrap_or_default()
     }
 
     /// How many work items the project holds.
@@ -202,7 +226,8 @@ impl AzureBoards {
         let mut fields = i.fields.clone();
         fields.insert("System.Id".into(), json!(i.id));
         fields.insert("System.Rev".into(), json!(i.rev));
-        json!({"id": i.id, "rev": i.rev, "fields": fields, "url": url,
+        let relations = (!i.relations.is_empty()).then(|| i.relations.clone());
+        json!({"id": i.id, "rev": i.rev, "fields": fields, "url": url, "relations": relations,
             "_links": {"html": {"href": format!("{}/{}/{}/_workitems/edit/{}", req.base_url, self.organization, self.project, i.id)}}})
     }
 
@@ -298,6 +323,7 @@ impl AzureBoards {
                     id: s.items.keys().last().copied().unwrap_or(0) + 1,
                     rev: 1,
                     fields,
+                    relations: Vec::new(),
                 };
                 if let Err(e) = self.apply(&mut item, &body) {
                     return Some(e);
@@ -366,6 +392,16 @@ impl AzureBoards {
                 MockResponse::json(200, &json!({"count": list.len(), "value": list}))
             }
             "Wiql_Query By Wiql" => self.wiql(s, req, &body),
+            "Attachments_Create" => {
+                let id = format!("6b3f0f2e-0000-4000-8000-{:012}", s.attachments.len() + 1);
+                s.attachments.push((id.clone(), req.raw.clone()));
+                let name = req.query("fileName").unwrap_or("file");
+                MockResponse::json(
+                    200,
+                    &json!({"id": id,
+                    "url": format!("{}/{}/{}/_apis/wit/attachments/{id}?fileName={name}", req.base_url, self.organization, self.project)}),
+                )
+            }
             "Tags_List" => {
                 let mut names: Vec<String> = s
                     .items
@@ -472,6 +508,15 @@ impl AzureBoards {
                         ),
                     ));
                 }
+                continue;
+            }
+            if path == "/relations/-" && name == "add" {
+                let rel = &op["value"];
+                let known = rel["rel"].as_str().is_some() && rel["url"].as_str().is_some();
+                if !known {
+                    return Err(bad("VS402625: A relation needs `rel` and `url`.".into()));
+                }
+                item.relations.push(rel.clone());
                 continue;
             }
             let Some(field) = path.strip_prefix("/fields/") else {
