@@ -20,6 +20,9 @@ struct State {
     rng: u64,
     counts: [u64; 4],
     requests: u64,
+    /// Headers a 429 carries besides `Retry-After` (the provider's own
+    /// rate-limit signal: Azure DevOps's `X-RateLimit-*`).
+    rate_limit_headers: Vec<(String, String)>,
 }
 
 /// The dials of a [`Chaos`] responder, shared with the test.
@@ -35,6 +38,7 @@ impl ChaosKnobs {
             rng: seed.max(1),
             counts: [0; 4],
             requests: 0,
+            rate_limit_headers: Vec::new(),
         })))
     }
 
@@ -49,6 +53,23 @@ impl ChaosKnobs {
         if let Ok(mut s) = self.0.lock() {
             s.retry_after_secs = secs;
         }
+    }
+
+    /// Headers every 429 carries besides `Retry-After`.
+    pub fn set_rate_limit_headers(&self, headers: &[(&str, &str)]) {
+        if let Ok(mut s) = self.0.lock() {
+            s.rate_limit_headers = headers
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+        }
+    }
+
+    fn rate_limit_headers(&self) -> Vec<(String, String)> {
+        self.0
+            .lock()
+            .map(|s| s.rate_limit_headers.clone())
+            .unwrap_or_default()
     }
 
     /// How many requests got each fault of [`FAULTS`].
@@ -103,10 +124,12 @@ impl<R: Responder> Responder for Chaos<R> {
             |m: &str| json!({"message": m, "documentation_url": "https://docs.github.com/rest"});
         match fault {
             None => self.inner.respond(req),
-            Some(0) => Some(
-                MockResponse::json(429, &body("API rate limit exceeded"))
-                    .header("retry-after", retry_after.to_string()),
-            ),
+            Some(0) => {
+                let mut answer = MockResponse::json(429, &body("API rate limit exceeded"))
+                    .header("retry-after", retry_after.to_string());
+                answer.headers.extend(self.knobs.rate_limit_headers());
+                Some(answer)
+            }
             Some(1) => Some(MockResponse::json(503, &body("Service Unavailable"))),
             // Reset before any body byte; the request did not take effect.
             Some(2) => Some(MockResponse::json(200, &json!([])).reset_after(0)),

@@ -1,20 +1,23 @@
 //! Loopback mock tracker servers for tests (`publish = false`). A
-//! [`MockServer`] is built from a provider's OpenAPI description: it
+//! [`MockServer`] is built from a provider's OpenAPI (or Swagger 2.0) description: it
 //! matches every request to an operation, validates path parameters,
 //! query parameters and the JSON body against the operation's schemas and
 //! records each violation ([`MockServer::failures`]; tests assert there
 //! are none). Answers come from programmed faults, a [`Responder`] such as
-//! the stateful [`GitHubRepo`] and [`JiraSite`], or the description's examples.
+//! the stateful [`GitHubRepo`], [`JiraSite`] and [`AzureBoards`], or the description's examples.
 //!
 //! Only ever binds 127.0.0.1.
 
+mod azure;
 mod chaos;
 mod github;
 mod jira;
 pub mod schema;
 mod server;
 pub mod spec;
+pub mod swagger2;
 
+pub use azure::{AzureBoards, json_patch_rule};
 pub use chaos::{Chaos, ChaosKnobs, FAULTS};
 pub use github::GitHubRepo;
 pub use jira::JiraSite;

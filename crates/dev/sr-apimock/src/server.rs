@@ -25,6 +25,8 @@ pub struct MockRequest {
     pub query: Vec<(String, String)>,
     pub headers: HeaderMap,
     pub body: Option<Value>,
+    /// The body's bytes as sent (uploads).
+    pub raw: Vec<u8>,
     /// The matched operation's `operationId`, when one matched.
     pub operation_id: Option<String>,
     pub path_params: BTreeMap<String, String>,
@@ -158,6 +160,9 @@ struct Inner {
     failures: Mutex<Vec<String>>,
     answer_failures: Mutex<Vec<String>>,
     rules: Mutex<Vec<(String, Rule)>>,
+    /// Answer requests that violate the description with 400 instead of
+    /// passing them to the responder, as the provider would refuse them.
+    refuse_invalid: std::sync::atomic::AtomicBool,
     log: Mutex<Vec<Recorded>>,
     /// Nanoseconds spent inside the handler, see [`MockServer::busy`].
     busy_nanos: AtomicU64,
@@ -197,6 +202,7 @@ impl MockServer {
             failures: Mutex::default(),
             answer_failures: Mutex::default(),
             rules: Mutex::default(),
+            refuse_invalid: std::sync::atomic::AtomicBool::new(false),
             log: Mutex::default(),
             busy_nanos: AtomicU64::new(0),
             base_url: format!("http://{addr}"),
@@ -264,6 +270,13 @@ impl MockServer {
         }
     }
 
+    /// From now on, a request that violates the description (or a rule)
+    /// is answered 400 with the violations, and the responder never sees
+    /// it: the provider would refuse it. The violations are still recorded.
+    pub fn refuse_invalid(&self, refuse: bool) {
+        self.inner.refuse_invalid.store(refuse, Ordering::Relaxed);
+    }
+
     /// Answers the next request to `operation_id` with `response`, once.
     pub fn push_fault(&self, operation_id: &str, response: MockResponse) {
         if let Ok(mut f) = self.inner.faults.lock() {
@@ -320,7 +333,7 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request<Body>) -> Response
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let matched = inner.spec.find(method.as_str(), &path);
+    let matched = inner.spec.find_with_query(method.as_str(), &path, &query);
     let mut failures = Vec::new();
     let (operation_id, path_params) = match &matched {
         Some(m) => {
@@ -356,6 +369,7 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request<Body>) -> Response
         query: query.clone(),
         headers: parts.headers.clone(),
         body: serde_json::from_slice(&body).ok(),
+        raw: body.to_vec(),
         operation_id: operation_id.clone(),
         path_params,
         base_url: inner.base_url.clone(),
@@ -374,8 +388,13 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request<Body>) -> Response
         Some(f) if f.after_answer => (None, true),
         f => (f, false),
     };
+    let refuse = !failures.is_empty() && inner.refuse_invalid.load(Ordering::Relaxed);
     let mut answer = match fault {
         Some(f) => f.response,
+        None if refuse => MockResponse::json(
+            400,
+            &serde_json::json!({"message": failures.join("; "), "typeKey": "InvalidRequestException"}),
+        ),
         None if matched.is_none() => {
             MockResponse::json(404, &serde_json::json!({"message": "Not Found"}))
         }

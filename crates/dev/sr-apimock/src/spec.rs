@@ -1,7 +1,9 @@
-//! An OpenAPI 3.0 description loaded for matching and validating requests:
-//! each incoming request is matched to an operation by method and path
-//! template, then its path parameters, query parameters and JSON body are
-//! checked against the operation's schemas.
+//! An OpenAPI 3.0 description (or a Swagger 2.0 one, read through
+//! [`crate::swagger2`]) loaded for matching and validating requests: each
+//! incoming request is matched to an operation by method, path template
+//! and the query names a template requires, then its path parameters,
+//! query parameters, content type and body are checked against the
+//! operation's schemas.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -36,6 +38,9 @@ pub struct Operation {
     pub template: String,
     pub operation_id: String,
     segments: Vec<Segment>,
+    /// Query names the request must carry to be this operation (Swagger's
+    /// `x-ms-paths` key `…/comments?format={format}`).
+    required_query: Vec<String>,
     /// The operation object itself.
     pub raw: Value,
     /// Parameters, `$ref`s resolved, path-level ones included.
@@ -45,7 +50,11 @@ pub struct Operation {
 #[derive(Debug, Clone, PartialEq)]
 enum Segment {
     Literal(String),
-    Param(String),
+    /// A parameter, after a literal prefix (`${type}`: `$`, `type`).
+    Param {
+        prefix: String,
+        name: String,
+    },
 }
 
 /// A loaded description.
@@ -68,17 +77,40 @@ impl Spec {
             path: path.into(),
             source,
         })?;
-        let root: Value = serde_json::from_slice(&text).map_err(|source| SpecError::Parse {
-            path: path.into(),
-            source,
-        })?;
+        let root: Value =
+            serde_json::from_slice(crate::swagger2::strip_bom(&text)).map_err(|source| {
+                SpecError::Parse {
+                    path: path.into(),
+                    source,
+                }
+            })?;
+        let root = if crate::swagger2::is_swagger2(&root) {
+            // The recorded examples live beside it: `NAME-examples/`.
+            let examples = path.with_extension("");
+            let examples = PathBuf::from(format!("{}-examples", examples.display()));
+            crate::swagger2::convert(root, examples.is_dir().then_some(examples.as_path()))
+        } else {
+            root
+        };
         Spec::from_value(root).ok_or_else(|| SpecError::NoPaths { path: path.into() })
     }
 
     pub fn from_value(root: Value) -> Option<Spec> {
         let paths = root.get("paths")?.as_object()?;
         let mut operations = Vec::new();
-        for (template, item) in paths {
+        for (key, item) in paths {
+            let (template, required_query) = match key.split_once('?') {
+                Some((t, q)) => (
+                    t.to_owned(),
+                    q.split('&')
+                        .filter_map(|p| p.split('=').next())
+                        .filter(|n| !n.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                ),
+                None => (key.clone(), Vec::new()),
+            };
+            let template = &template;
             let shared: Vec<Value> = item
                 .get("parameters")
                 .and_then(Value::as_array)
@@ -119,6 +151,7 @@ impl Spec {
                         .filter(|s| !s.is_empty())
                         .map(segment)
                         .collect(),
+                    required_query: required_query.clone(),
                     raw: op.clone(),
                     parameters,
                 });
@@ -131,6 +164,19 @@ impl Spec {
     /// segment); the one with the most literal segments wins, so
     /// `/issues/comments` beats `/issues/{issue_number}`.
     pub fn find(&self, method: &str, path: &str) -> Option<Matched<'_>> {
+        self.find_with_query(method, path, &[])
+    }
+
+    /// [`Spec::find`] for a request with `query`: operations whose
+    /// template requires query names the request lacks are left out, and
+    /// among equals the one that knows every query name sent wins (Azure
+    /// DevOps serves a comment list and a comment batch on one path).
+    pub fn find_with_query(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Option<Matched<'_>> {
         let parts: Vec<String> = path
             .split('/')
             .filter(|s| !s.is_empty())
@@ -139,27 +185,42 @@ impl Spec {
         self.operations
             .iter()
             .filter(|op| op.method.eq_ignore_ascii_case(method) && op.segments.len() == parts.len())
+            .filter(|op| {
+                op.required_query
+                    .iter()
+                    .all(|n| query.iter().any(|(k, _)| k == n))
+            })
             .filter_map(|op| {
                 let mut params = BTreeMap::new();
                 let mut literals = 0;
                 for (seg, part) in op.segments.iter().zip(&parts) {
                     match seg {
-                        Segment::Literal(l) if l == part => literals += 1,
+                        Segment::Literal(l) if l == part => literals += 2,
                         Segment::Literal(_) => return None,
-                        Segment::Param(name) => {
-                            params.insert(name.clone(), part.clone());
+                        Segment::Param { prefix, name } => {
+                            let value = part.strip_prefix(prefix.as_str())?;
+                            if !prefix.is_empty() {
+                                literals += 1;
+                            }
+                            params.insert(name.clone(), value.to_owned());
                         }
                     }
                 }
+                let knows_query = query.iter().all(|(k, _)| {
+                    op.parameters.iter().any(|p| {
+                        p.get("in").and_then(Value::as_str) == Some("query")
+                            && p.get("name").and_then(Value::as_str) == Some(k)
+                    })
+                });
                 Some((
-                    literals,
+                    (literals, knows_query, op.required_query.len()),
                     Matched {
                         operation: op,
                         path_params: params,
                     },
                 ))
             })
-            .max_by_key(|(l, _)| *l)
+            .max_by_key(|(score, _)| *score)
             .map(|(_, m)| m)
     }
 
@@ -230,18 +291,43 @@ impl Spec {
                 }
             }
             (Some(rb), false) => {
-                let json_ct = content_type.is_some_and(|c| c.starts_with("application/json"));
-                match rb.pointer("/content/application~1json/schema") {
-                    Some(schema) if json_ct => match serde_json::from_slice::<Value>(body) {
-                        Ok(v) => {
-                            validate(&self.root, schema, &v, &format!("{at}: body"), &mut errors)
+                let given = content_type.map(|c| {
+                    c.split(';')
+                        .next()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_ascii_lowercase()
+                });
+                let content = rb.get("content").and_then(Value::as_object);
+                let chosen = content.and_then(|c| {
+                    c.iter().find(|(media, _)| {
+                        given.as_deref() == Some(media.to_ascii_lowercase().as_str())
+                    })
+                });
+                match (chosen, content) {
+                    (Some((media, entry)), _) => {
+                        let schema = entry.get("schema");
+                        if let Some(schema) = schema.filter(|_| media.ends_with("json")) {
+                            match serde_json::from_slice::<Value>(body) {
+                                Ok(v) => validate(
+                                    &self.root,
+                                    schema,
+                                    &v,
+                                    &format!("{at}: body"),
+                                    &mut errors,
+                                ),
+                                Err(e) => errors.push(format!("{at}: the body is not JSON: {e}")),
+                            }
                         }
-                        Err(e) => errors.push(format!("{at}: the body is not JSON: {e}")),
-                    },
-                    Some(_) => errors.push(format!(
-                        "{at}: body sent as {content_type:?}, expected application/json"
-                    )),
-                    None => {}
+                    }
+                    (None, Some(c)) if !c.is_empty() => {
+                        let expected: Vec<&str> = c.keys().map(String::as_str).collect();
+                        errors.push(format!(
+                            "{at}: body sent as {content_type:?}, expected {}",
+                            expected.join(" or ")
+                        ));
+                    }
+                    _ => {}
                 }
             }
         }
@@ -323,8 +409,15 @@ impl Spec {
 }
 
 fn segment(s: &str) -> Segment {
-    match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-        Some(name) => Segment::Param(name.to_owned()),
+    match s
+        .strip_suffix('}')
+        .and_then(|s| s.split_once('{'))
+        .filter(|(prefix, _)| !prefix.contains('}'))
+    {
+        Some((prefix, name)) => Segment::Param {
+            prefix: prefix.to_owned(),
+            name: name.to_owned(),
+        },
         None => Segment::Literal(s.to_owned()),
     }
 }
@@ -415,6 +508,13 @@ pub fn github() -> Result<Arc<Spec>, String> {
 pub fn jira() -> Result<Arc<Spec>, String> {
     static SPEC: OnceLock<Result<Arc<Spec>, String>> = OnceLock::new();
     load_once(&SPEC, "jira-cloud-platform-v3.json")
+}
+
+/// Microsoft's Azure DevOps Work Item Tracking 7.1 description (Swagger
+/// 2.0) in `shared/api-specs`, with the recorded examples beside it.
+pub fn azure_devops() -> Result<Arc<Spec>, String> {
+    static SPEC: OnceLock<Result<Arc<Spec>, String>> = OnceLock::new();
+    load_once(&SPEC, "azure-devops-wit-7.1.json")
 }
 
 /// Jira Data Center's REST v2, as far as the adapter uses it: written by

@@ -2,5 +2,6 @@
 //! one is a module (one test binary per crate keeps the test build's
 //! disk footprint small).
 
+mod azure_spec;
 mod github_spec;
 mod jira_spec;

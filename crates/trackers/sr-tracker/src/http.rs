@@ -45,6 +45,11 @@ pub struct HttpSettings {
     /// A PEM file of extra certificate authorities to trust
     /// (`config.ca_file`: a company CA in front of a self-hosted tracker).
     pub ca_file: Option<std::path::PathBuf>,
+    /// Whether a used-up budget (`remaining` 0 before its reset) holds
+    /// requests back until the reset. True where a used-up budget means
+    /// refusal (GitHub); false where it only means the server slows the
+    /// client down (Azure DevOps), which `Retry-After` then paces.
+    pub hold_on_exhausted_budget: bool,
 }
 
 impl HttpSettings {
@@ -59,6 +64,7 @@ impl HttpSettings {
             max_concurrent: 4,
             write_spacing: Duration::ZERO,
             ca_file: None,
+            hold_on_exhausted_budget: true,
         }
     }
 }
@@ -117,12 +123,31 @@ impl FilePart {
     }
 }
 
+/// A body sent as it is, with its media type (Azure DevOps takes
+/// attachments as `application/octet-stream`).
+#[derive(Clone)]
+pub struct RawBody {
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for RawBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawBody")
+            .field("content_type", &self.content_type)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
 /// One request, before retries.
 #[derive(Debug, Clone)]
 pub struct ApiRequest {
     pub method: Method,
     pub url: Url,
     pub body: Option<serde_json::Value>,
+    /// Sent as these bytes instead of a JSON body.
+    pub raw: Option<RawBody>,
     /// Sent as `multipart/form-data` instead of a JSON body.
     pub file: Option<FilePart>,
     pub headers: HeaderMap,
@@ -146,6 +171,7 @@ impl ApiRequest {
             method,
             url,
             body: None,
+            raw: None,
             file: None,
             headers: HeaderMap::new(),
             what: operation.clone(),
@@ -156,6 +182,16 @@ impl ApiRequest {
 
     pub fn json(mut self, body: serde_json::Value) -> Self {
         self.body = Some(body);
+        self
+    }
+
+    /// A body of `bytes` as `content_type` (an unusable type is sent as
+    /// `application/octet-stream`).
+    pub fn bytes(mut self, content_type: &str, bytes: Vec<u8>) -> Self {
+        self.raw = Some(RawBody {
+            content_type: content_type.to_owned(),
+            bytes,
+        });
         self
     }
 
@@ -230,6 +266,9 @@ pub struct HttpClient {
     budget: BudgetCell,
     pacer: Arc<Pacer>,
     etags: Arc<Mutex<EtagCache>>,
+    /// No request before this: a successful answer carried `Retry-After`
+    /// (Azure DevOps asks delayed clients to wait so before the next one).
+    hold_until: Arc<Mutex<Option<Instant>>>,
 }
 
 impl HttpClient {
@@ -257,6 +296,7 @@ impl HttpClient {
             settings: Arc::new(settings),
             budget: BudgetCell::default(),
             etags: Arc::default(),
+            hold_until: Arc::default(),
         })
     }
 
@@ -322,6 +362,30 @@ impl HttpClient {
     /// (GitHub: "do not retry until the reset"): waits for the reset when
     /// that is soon enough, else reports the limit without sending.
     async fn wait_for_budget(&self, req: &ApiRequest, policy: &RetryPolicy) -> Result<()> {
+        let held = self
+            .hold_until
+            .lock()
+            .ok()
+            .and_then(|h| *h)
+            .and_then(|t| t.checked_duration_since(Instant::now()));
+        if let Some(wait) = held {
+            if wait > policy.max_rate_limit_wait {
+                return Err(TrackerError::RateLimited {
+                    provider: self.settings.provider.clone(),
+                    reset_at: chrono::Duration::from_std(wait)
+                        .ok()
+                        .map(|d| chrono::Utc::now() + d),
+                });
+            }
+            tracing::debug!(
+                wait_ms = wait.as_millis() as u64,
+                "waiting as Retry-After asked"
+            );
+            tokio::time::sleep(wait).await;
+        }
+        if !self.settings.hold_on_exhausted_budget {
+            return Ok(());
+        }
         let resource = if req.url.path().contains("/search/") {
             "search"
         } else {
@@ -486,6 +550,13 @@ impl HttpClient {
         if let Some(file) = &req.file {
             builder = builder.multipart(file.form());
         }
+        if let Some(raw) = &req.raw {
+            let ct = HeaderValue::from_str(&raw.content_type)
+                .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+            builder = builder
+                .header(reqwest::header::CONTENT_TYPE, ct)
+                .body(raw.bytes.clone());
+        }
         let failed = |e: reqwest::Error| {
             let (error, phase) =
                 transport_error(&e, req.url.as_str(), self.settings.request_timeout);
@@ -502,6 +573,12 @@ impl HttpClient {
         self.count_request(status.as_str());
         let headers = resp.headers().clone();
         self.budget.observe(&headers);
+        if status.is_success()
+            && let Some(wait) = crate::retry::retry_after(&headers, chrono::Utc::now())
+            && let Ok(mut hold) = self.hold_until.lock()
+        {
+            *hold = Some(Instant::now() + wait);
+        }
         match resp.bytes().await {
             Ok(body) => Attempt::Answered {
                 status,

@@ -33,7 +33,7 @@ pub mod webhook;
 pub use budget::RateBudget;
 pub use error::{ErrorKind, TrackerError};
 pub use event::{CommentAction, IssueAction, TrackerEvent, WebhookParseError};
-pub use http::{ApiRequest, ApiResponse, FilePart, HttpClient, HttpSettings, USER_AGENT};
+pub use http::{ApiRequest, ApiResponse, FilePart, HttpClient, HttpSettings, RawBody, USER_AGENT};
 pub use login::{DeviceLogin, LoginFlow, PendingToken};
 pub use registry::{ConfigField, ProviderInfo, Registry, TrackerFactory};
 pub use retry::RetryPolicy;

@@ -52,6 +52,10 @@ pub enum Signature {
     },
     /// The shared secret itself in `header` (GitLab's `X-Gitlab-Token`).
     Token { header: &'static str },
+    /// HTTP basic authentication whose password is the shared secret
+    /// (`Authorization: Basic base64(user:secret)`, any user name): what
+    /// Azure DevOps service hooks send when given a user and password.
+    BasicPassword,
     /// Standard Webhooks: `webhook-id`, `webhook-timestamp` and
     /// `webhook-signature: v1,<base64 HMAC-SHA256(id.timestamp.body)>`,
     /// the timestamp bounded by the tracker's tolerance.
@@ -63,6 +67,7 @@ impl Signature {
     pub fn header(&self) -> &'static str {
         match self {
             Signature::HmacSha256Hex { header, .. } | Signature::Token { header } => header,
+            Signature::BasicPassword => "authorization",
             Signature::StandardWebhooks => "webhook-signature",
         }
     }
@@ -91,6 +96,21 @@ impl Signature {
             Signature::Token { header } => {
                 let token = present.ok_or(Rejection::Missing(header))?;
                 matches(equal(token.as_bytes(), secret))
+            }
+            Signature::BasicPassword => {
+                let value = present.ok_or(Rejection::Missing("Authorization"))?;
+                let encoded = value
+                    .trim()
+                    .strip_prefix("Basic ")
+                    .ok_or(Rejection::Malformed("Authorization"))?;
+                let pair = base64::engine::general_purpose::STANDARD
+                    .decode(encoded.trim())
+                    .map_err(|_| Rejection::Malformed("Authorization"))?;
+                let split = pair.iter().position(|b| *b == b':');
+                let password = split
+                    .map(|i| &pair[i + 1..])
+                    .ok_or(Rejection::Malformed("Authorization"))?;
+                matches(equal(password, secret))
             }
             Signature::StandardWebhooks => {
                 let signatures = present.ok_or(Rejection::Missing("webhook-signature"))?;

@@ -141,3 +141,37 @@ fn event_names_and_delivery_ids() {
     assert_eq!(s.delivery_id(both, b""), "k-1");
     assert!(s.event_in_body());
 }
+
+/// Basic authentication: any user, the secret as the password; the
+/// password compared, never the user.
+#[test]
+fn basic_password() {
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let sig = Signature::BasicPassword;
+    let check = |value: Option<String>| {
+        let owned: Vec<(&str, &str)> = value
+            .as_deref()
+            .map(|v| vec![("Authorization", v)])
+            .unwrap_or_default();
+        sig.verify(owned.as_slice(), b"s3cret", b"{}", 0, None)
+    };
+    assert_eq!(
+        check(Some(format!("Basic {}", b64("hooks:s3cret")))),
+        Ok(())
+    );
+    assert_eq!(check(Some(format!("Basic {}", b64(":s3cret")))), Ok(()));
+    assert_eq!(
+        check(Some(format!("Basic {}", b64("s3cret:wrong")))),
+        Err(Rejection::Mismatch)
+    );
+    assert_eq!(
+        check(Some(format!("Basic {}", b64("s3cret")))),
+        Err(Rejection::Malformed("Authorization"))
+    );
+    assert_eq!(
+        check(Some("Bearer s3cret".into())),
+        Err(Rejection::Malformed("Authorization"))
+    );
+    assert_eq!(check(None), Err(Rejection::Missing("Authorization")));
+}
