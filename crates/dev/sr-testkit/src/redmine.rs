@@ -11,7 +11,9 @@
 //!
 //! Start-up: one `rails runner` migrates the empty SQLite database, loads
 //! the default English data (trackers, statuses, priorities, roles),
-//! enables REST and prints the admin's API key; then `rails server` with
+//! enables REST, adds the text custom field `Labels` the Redmine adapter
+//! keeps labels in (Redmine has none of its own; a filter, for every
+//! project and tracker) and prints the admin's API key; then `rails server` with
 //! WEBrick (the one Rack server Debian ships as a gem; it is loaded before
 //! Bundler narrows the load path to Redmine's Gemfile) on a free port.
 
@@ -42,6 +44,7 @@ ActiveRecord::Base.connection.migration_context.migrate
 ActiveRecord::Base.descendants.each(&:reset_column_information)
 Redmine::DefaultData::Loader.load('en')
 Setting.rest_api_enabled = '1'
+IssueCustomField.create!(name: 'Labels', field_format: 'string', is_for_all: true, is_filter: true, searchable: true, trackers: Tracker.all)
 admin = User.find_by_login('admin')
 admin.must_change_passwd = false
 admin.save!
