@@ -19,6 +19,7 @@ mod team_serve;
 mod team_store;
 mod tracker_diagnosis;
 mod tracker_login;
+mod tracker_redmine;
 mod webhook_fixtures;
 mod webhook_kill;
 mod webhook_register;

@@ -66,7 +66,7 @@ impl State {
             x ^= x << 17;
             self.rng = x;
             let roll = u32::try_from(x % 400).unwrap_or(0);
-            (roll < self.percent * 4).then(|| match roll % 4 {
+            (roll < self.percent * 4).then_some(match roll % 4 {
                 0 => Fault::TooManyRequests {
                     retry_after: self.retry_after,
                 },

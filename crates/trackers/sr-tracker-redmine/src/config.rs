@@ -95,17 +95,22 @@ pub(crate) const DEFAULT_PRIORITIES: [(Priority, &str); 5] = [
 impl RedmineConfig {
     /// The server's priority name for each level: configured, else the
     /// default.
+    ///
+    /// A default name another level is configured with is that level's
+    /// only: `{"P4": "Normal"}` leaves P3 without a name, so that reading
+    /// `Normal` back gives P4.
     pub(crate) fn priority_names(&self) -> Vec<(Priority, String)> {
+        let taken = |name: &str| {
+            self.priorities
+                .values()
+                .any(|v| v.trim().eq_ignore_ascii_case(name))
+        };
         DEFAULT_PRIORITIES
             .iter()
-            .map(|(p, name)| {
-                (
-                    *p,
-                    self.priorities
-                        .get(p)
-                        .cloned()
-                        .unwrap_or_else(|| (*name).to_owned()),
-                )
+            .filter_map(|(p, name)| match self.priorities.get(p) {
+                Some(configured) => Some((*p, configured.clone())),
+                None if taken(name) => None,
+                None => Some((*p, (*name).to_owned())),
             })
             .collect()
     }
@@ -163,6 +168,13 @@ mod tests {
         let names = c.priority_names();
         assert_eq!(names[1], (Priority::P1, "Hoch".to_owned()));
         assert_eq!(names[2], (Priority::P2, "High".to_owned()));
+        let c: RedmineConfig = serde_json::from_str(
+            r#"{"project": "db", "base_url": "http://h", "priorities": {"P4": "Normal"}, "auth": {"type": "personal_token", "token": "${K}"}}"#,
+        )
+        .expect("config");
+        let names = c.priority_names();
+        assert!(!names.iter().any(|(p, _)| *p == Priority::P3), "{names:?}");
+        assert!(names.contains(&(Priority::P4, "Normal".to_owned())));
         assert_eq!(c.labels_field(), "Labels");
     }
 }

@@ -195,6 +195,11 @@ impl RedmineTracker {
             let page: IssuePage = resp.json(PROVIDER)?;
             let got = page.issues.len();
             for w in &page.issues {
+                // Redmine's `>=` reaches back a second before the time it
+                // is given; what it adds is left out here.
+                if query.updated_since.is_some_and(|since| w.updated_on < since) {
+                    continue;
+                }
                 let issue = self.convert(&schema, w);
                 if query
                     .labels

@@ -12,7 +12,7 @@ use sr_tracker::{Result, TrackerError};
 
 use crate::config::TextFormatting;
 use crate::wire::{
-    Priorities, ProjectEnvelope, Statuses, Trackers, UserEnvelope, WirePriority, WireProject,
+    CustomFields, IssuePage, Named, Priorities, ProjectEnvelope, Statuses, Trackers, UserEnvelope, WirePriority, WireProject,
     WireStatus, WireTracker, WireUser,
 };
 use crate::{PROVIDER, RedmineTracker};
@@ -92,11 +92,11 @@ impl Schema {
     }
 
     pub fn priority_id(&self, p: Priority, names: &[(Priority, String)]) -> Result<u64> {
-        let name = names
-            .iter()
-            .find(|(level, _)| *level == p)
-            .map(|(_, n)| n.as_str())
-            .unwrap_or_default();
+        let Some(name) = names.iter().find(|(level, _)| *level == p).map(|(_, n)| n) else {
+            return Err(invalid(format!(
+                "priority: {p:?} has no Redmine priority (config.priorities gives its default name to another level); set config.priorities.{p:?}"
+            )));
+        };
         self.priorities
             .iter()
             .find(|x| x.active && same(&x.name, name))
@@ -227,12 +227,7 @@ impl RedmineTracker {
                     })
             })
             .collect();
-        let field = self.config.labels_field();
-        let labels_field = project
-            .issue_custom_fields
-            .iter()
-            .find(|f| same(&f.name, field))
-            .map(|f| f.id);
+        let labels_field = self.find_labels_field(&project).await?;
         let (formatting, formatting_detected) = match self.config.text_formatting {
             Some(f) => (f, true),
             None => match self.detect_formatting().await {
@@ -253,6 +248,54 @@ impl RedmineTracker {
         })
     }
 
+    /// The labels custom field's id. A project lists only the fields
+    /// enabled on it one by one, not those "for all projects"; those are
+    /// in the list of custom fields (administrators only) and on every
+    /// issue of the project.
+    async fn find_labels_field(&self, project: &WireProject) -> Result<Option<u64>> {
+        let field = self.config.labels_field();
+        let named = |list: &[Named]| list.iter().find(|f| same(&f.name, field)).map(|f| f.id);
+        if let Some(id) = named(&project.issue_custom_fields) {
+            return Ok(Some(id));
+        }
+        let req = self
+            .request(Method::GET, self.url(&["custom_fields.json"]), "list custom fields")
+            .what("custom fields");
+        if let Ok(resp) = self.send(req).await
+            && let Ok(list) = resp.json::<CustomFields>(PROVIDER)
+        {
+            let issue_fields: Vec<Named> = list
+                .custom_fields
+                .into_iter()
+                .filter(|f| f.customized_type == "issue")
+                .map(|f| Named {
+                    id: f.id,
+                    name: f.name,
+                })
+                .collect();
+            if let Some(id) = named(&issue_fields) {
+                return Ok(Some(id));
+            }
+        }
+        let page: IssuePage = self
+            .get(
+                &["issues.json"],
+                &[
+                    ("project_id", &project.id.to_string()),
+                    ("status_id", "*"),
+                    ("limit", "1"),
+                ],
+                format!("issues of {}", self.project_what()),
+            )
+            .await?;
+        Ok(page.issues.first().and_then(|i| {
+            i.custom_fields
+                .iter()
+                .find(|c| same(&c.name, field))
+                .map(|c| c.id)
+        }))
+    }
+
     /// Asks the server to render a probe through its text preview, which
     /// uses the configured formatter: Textile makes `*w*` strong, Markdown
     /// makes it emphasis, no formatting leaves it. `None` when the preview
@@ -264,6 +307,9 @@ impl RedmineTracker {
         let req = self
             .request(Method::GET, url, "detect the text formatting")
             .what("the text preview")
+            // The preview is a page, not an API answer: asked for JSON,
+            // Rails finds no template.
+            .header("accept", "text/html")
             .attempts(2);
         let html = self.send(req).await.ok()?.body;
         detect(&String::from_utf8_lossy(&html))

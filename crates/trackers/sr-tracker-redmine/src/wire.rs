@@ -15,6 +15,8 @@ pub(crate) struct Named {
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct WireCustomValue {
     pub id: u64,
+    #[serde(default)]
+    pub name: String,
     /// A string, or a list for multiple-value fields; `null` when unset.
     #[serde(default)]
     pub value: serde_json::Value,
@@ -53,6 +55,20 @@ pub(crate) struct WireIssue {
     /// Only with `include=journals`.
     #[serde(default)]
     pub journals: Vec<WireJournal>,
+}
+
+/// One of `GET /custom_fields.json` (administrators only).
+#[derive(Debug, Deserialize)]
+pub(crate) struct WireCustomField {
+    pub id: u64,
+    pub name: String,
+    /// `issue`, `project`, `user`, …
+    pub customized_type: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct CustomFields {
+    pub custom_fields: Vec<WireCustomField>,
 }
 
 #[derive(Debug, Deserialize)]

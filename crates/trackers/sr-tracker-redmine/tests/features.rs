@@ -60,9 +60,12 @@ async fn markdown_is_stored_as_textile_and_journals_are_comments_both_ways() {
     assert_eq!(issue.body, body);
     let id = issue.key().id.clone();
     let stored = raw_json(&rm, &format!("/issues/{id}.json")).await;
+    // Redmine keeps line breaks as the browser sends them, CRLF.
     assert_eq!(
-        stored["issue"]["description"],
-        "h2. Drift\n\nThe *@orders@* table lost a column:\n\n* @total@\n* see \"runbook\":https://wiki.example.com/r"
+        stored["issue"]["description"]
+            .as_str()
+            .map(|d| d.replace("\r\n", "\n")),
+        Some("h2. Drift\n\nThe *@orders@* table lost a column:\n\n* @total@\n* see \"runbook\":https://wiki.example.com/r".to_owned())
     );
 
     // Ours, written as a note.

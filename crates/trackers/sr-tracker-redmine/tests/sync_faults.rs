@@ -48,7 +48,9 @@ async fn under_faults_the_cache_ends_identical_to_redmine() {
         attempts += 1;
         let r = SyncRequest::manual("Redmine", "ann").with_closed();
         let r = if full { r.full() } else { r };
-        manager.start(r).expect("start").finished().await.status == SyncStatus::Completed
+        let op = manager.start(r).expect("start").finished().await;
+        eprintln!("sync: {:?} {:?}", op.status, op.error);
+        op.status == SyncStatus::Completed
     };
     for _ in 0..20 {
         if sync(true).await {
