@@ -85,7 +85,13 @@ async fn setup(rm: &RedmineFixture) -> (String, String, String) {
     .await;
     let id = user["user"]["id"].as_u64().unwrap();
     // An administrator reads a user's key (Redmine makes it on first read).
-    let shown = admin(rm, reqwest::Method::GET, &format!("/users/{id}.json"), Value::Null).await;
+    let shown = admin(
+        rm,
+        reqwest::Method::GET,
+        &format!("/users/{id}.json"),
+        Value::Null,
+    )
+    .await;
     let key = shown["user"]["api_key"].as_str().unwrap().to_owned();
     (public, private, key)
 }
@@ -109,20 +115,40 @@ fn six_failures_give_six_distinct_diagnoses() {
 
     let (ok, json) = tracker_test(&rm.url, &public, &"0".repeat(40));
     assert!(!ok);
-    diagnosis(&json, "unauthorized", &["401", "create a new one"], &mut seen);
+    diagnosis(
+        &json,
+        "unauthorized",
+        &["401", "create a new one"],
+        &mut seen,
+    );
 
     let (ok, json) = tracker_test(&rm.url, &private, &outsider);
     assert!(!ok);
-    diagnosis(&json, "forbidden", &["403", "lacks a permission in this project"], &mut seen);
+    diagnosis(
+        &json,
+        "forbidden",
+        &["403", "lacks a permission in this project"],
+        &mut seen,
+    );
 
     let (ok, json) = tracker_test(&rm.url, "no-such-project", &rm.api_key);
     assert!(!ok);
-    diagnosis(&json, "not_found", &["404", "project no-such-project", "check the name"], &mut seen);
+    diagnosis(
+        &json,
+        "not_found",
+        &["404", "project no-such-project", "check the name"],
+        &mut seen,
+    );
 
     let port = sr_testkit::free_port();
     let (ok, json) = tracker_test(&format!("http://127.0.0.1:{port}"), &public, &rm.api_key);
     assert!(!ok);
-    diagnosis(&json, "refused", &["refused the connection", "check the base URL"], &mut seen);
+    diagnosis(
+        &json,
+        "refused",
+        &["refused the connection", "check the base URL"],
+        &mut seen,
+    );
 
     let https = rm.url.replacen("http://", "https://", 1);
     let (ok, json) = tracker_test(&https, &public, &rm.api_key);
@@ -138,7 +164,10 @@ fn six_failures_give_six_distinct_diagnoses() {
     diagnosis(&json, "rate_limited", &["rate limit"], &mut seen);
 
     for d in &seen {
-        assert!(!d.contains(&rm.api_key) && !d.contains(&outsider), "a key leaked: {d}");
+        assert!(
+            !d.contains(&rm.api_key) && !d.contains(&outsider),
+            "a key leaked: {d}"
+        );
     }
     let mut distinct = seen.clone();
     distinct.sort();

@@ -17,7 +17,13 @@ use sr_ui::state::Dialog;
 const KEY_HEADER: &str = "X-Redmine-API-Key";
 
 /// A request to Redmine as the admin, as someone working in Redmine would.
-fn redmine(rt: &tokio::runtime::Runtime, rm: &sr_testkit::RedmineFixture, method: reqwest::Method, path: &str, body: Value) -> Value {
+fn redmine(
+    rt: &tokio::runtime::Runtime,
+    rm: &sr_testkit::RedmineFixture,
+    method: reqwest::Method,
+    path: &str,
+    body: Value,
+) -> Value {
     rt.block_on(async {
         let resp = reqwest::Client::new()
             .request(method, format!("{}{path}", rm.url))
@@ -56,7 +62,13 @@ fn sync_now(bench: &mut Workbench) {
             .get("Redmine")
             .is_some_and(|o| Some(&o.id) != before.as_ref() && !o.status.is_active())
     });
-    let done = bench.state().sync.finished.get("Redmine").cloned().expect("ended");
+    let done = bench
+        .state()
+        .sync
+        .finished
+        .get("Redmine")
+        .cloned()
+        .expect("ended");
     assert_eq!(done.status, SyncStatus::Completed, "{done:?}");
     bench.harness.key_press(egui::Key::Escape);
     bench.wait_for("the window to close", |h| !h.state().state.sync.open);
@@ -108,19 +120,32 @@ fn create_comment_both_ways_and_close_on_redmine() {
     fill(&mut bench, "Title", "Invoices need a currency");
     bench.harness.get_by_label("Create").click();
     bench.wait_for_label("1 linked issue, open");
-    let invoices = bench.state().selection.clone().expect("invoices is selected");
+    let invoices = bench
+        .state()
+        .selection
+        .clone()
+        .expect("invoices is selected");
     let key = bench.state().links_of(&invoices).ready().expect("links")[0]
         .issue
         .key
         .clone();
     assert_eq!(key.provider, "redmine");
     let id = key.id.clone();
-    let issue = redmine(&rt, &rm, reqwest::Method::GET, &format!("/issues/{id}.json"), Value::Null);
+    let issue = redmine(
+        &rt,
+        &rm,
+        reqwest::Method::GET,
+        &format!("/issues/{id}.json"),
+        Value::Null,
+    );
     assert_eq!(issue["issue"]["subject"], "Invoices need a currency");
     assert_eq!(issue["issue"]["project"]["name"], project);
     // The table's draft (Markdown) arrived as Textile.
     let description = issue["issue"]["description"].as_str().unwrap_or_default();
-    assert!(description.contains("<pre><code class=\"sql\">"), "{description}");
+    assert!(
+        description.contains("<pre><code class=\"sql\">"),
+        "{description}"
+    );
 
     // A comment from the workbench lands as a note on Redmine.
     bench.harness.get_by_label("Comments").click();
@@ -129,7 +154,13 @@ fn create_comment_both_ways_and_close_on_redmine() {
     bench.harness.get_by_label("Comment").click();
     bench.wait_for_label("Comments (1)");
     bench.wait_for("the comment sent", |h| h.state().state.jobs.is_empty());
-    let issue = redmine(&rt, &rm, reqwest::Method::GET, &format!("/issues/{id}.json?include=journals"), Value::Null);
+    let issue = redmine(
+        &rt,
+        &rm,
+        reqwest::Method::GET,
+        &format!("/issues/{id}.json?include=journals"),
+        Value::Null,
+    );
     let notes: Vec<&str> = issue["issue"]["journals"]
         .as_array()
         .into_iter()
@@ -155,7 +186,13 @@ fn create_comment_both_ways_and_close_on_redmine() {
     assert!(bench.harness.query_by_label("Comments (2)").is_some());
 
     // Closed on Redmine: the badge says done after the next sync.
-    let closed = redmine(&rt, &rm, reqwest::Method::GET, "/issue_statuses.json", Value::Null)["issue_statuses"]
+    let closed = redmine(
+        &rt,
+        &rm,
+        reqwest::Method::GET,
+        "/issue_statuses.json",
+        Value::Null,
+    )["issue_statuses"]
         .as_array()
         .into_iter()
         .flatten()
@@ -169,7 +206,12 @@ fn create_comment_both_ways_and_close_on_redmine() {
         &format!("/issues/{id}.json"),
         json!({"issue": {"status_id": closed}}),
     );
-    assert!(bench.harness.query_by_label("1 linked issue, open").is_some());
+    assert!(
+        bench
+            .harness
+            .query_by_label("1 linked issue, open")
+            .is_some()
+    );
     sync_now(&mut bench);
     bench.wait_for_label("1 linked issue, done");
 }

@@ -63,7 +63,10 @@ fn a_redmine_tracker_is_added_from_its_fields_tested_and_saved() {
             || h.query_by_label_contains("Test failed").is_some()
     });
     assert!(
-        bench.harness.query_by_label("✔ Connected as admin").is_some(),
+        bench
+            .harness
+            .query_by_label("✔ Connected as admin")
+            .is_some(),
         "the test failed"
     );
     for check in [
@@ -81,11 +84,10 @@ fn a_redmine_tracker_is_added_from_its_fields_tested_and_saved() {
     bench.wait_for_label("Edit Team Redmine");
     bench.harness.get_by_label("Save").click();
     bench.wait_for("the engine to use the saved file", |h| {
-        h.state()
-            .state
-            .trackers
-            .ready()
-            .is_some_and(|t| t.iter().any(|t| t.name == "Team Redmine" && t.problem.is_none()))
+        h.state().state.trackers.ready().is_some_and(|t| {
+            t.iter()
+                .any(|t| t.name == "Team Redmine" && t.problem.is_none())
+        })
     });
     let file = std::fs::read_to_string(bench.dir.path().join("config/trackers.json"))
         .expect("trackers.json");

@@ -149,7 +149,8 @@ impl FaultProxy {
     pub fn set_percent(&self, percent: u32, seed: u64) {
         self.with(|s| {
             s.percent = percent.min(100);
-            s.rng = seed.max(1);
+            // Spread: xorshift's first draws from a small seed are small.
+            s.rng = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
         });
     }
 
@@ -207,7 +208,9 @@ async fn serve(mut client: TcpStream, target: &str, state: &Mutex<State>) -> std
     let line = head.lines().next().unwrap_or_default();
     let request: Vec<&str> = line.split_whitespace().take(2).collect();
     let fault = {
-        let mut s = state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut s = state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         s.log.push(request.join(" "));
         s.draw()
     };

@@ -116,9 +116,7 @@ impl RedmineConfig {
     }
 
     pub(crate) fn labels_field(&self) -> &str {
-        self.labels_field
-            .as_deref()
-            .unwrap_or(DEFAULT_LABELS_FIELD)
+        self.labels_field.as_deref().unwrap_or(DEFAULT_LABELS_FIELD)
     }
 }
 
@@ -146,7 +144,10 @@ mod tests {
             &format!(r#"{{"project": "db", {base}, "repo": "x", {auth}}}"#),
             Err("unknown field `repo`"),
         );
-        check(&format!(r#"{{"project": "db", {auth}}}"#), Err("missing field `base_url`"));
+        check(
+            &format!(r#"{{"project": "db", {auth}}}"#),
+            Err("missing field `base_url`"),
+        );
         check(
             &format!(r#"{{"project": "db", {base}, "text_formatting": "rdoc", {auth}}}"#),
             Err("unknown variant `rdoc`"),

@@ -96,13 +96,7 @@ mod tests {
             Ok("redmine.example.com/db"),
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        factory::check_build(
-            &f,
-            config,
-            "REDMINE_KEY",
-            None,
-            Err("config.auth.token"),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+        factory::check_build(&f, config, "REDMINE_KEY", None, Err("config.auth.token"))
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 }

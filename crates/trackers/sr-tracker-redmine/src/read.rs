@@ -197,15 +197,20 @@ impl RedmineTracker {
             for w in &page.issues {
                 // Redmine's `>=` reaches back a second before the time it
                 // is given; what it adds is left out here.
-                if query.updated_since.is_some_and(|since| w.updated_on < since) {
+                if query
+                    .updated_since
+                    .is_some_and(|since| w.updated_on < since)
+                {
                     continue;
                 }
                 let issue = self.convert(&schema, w);
-                if query
-                    .labels
-                    .iter()
-                    .all(|l| issue.reference.labels.iter().any(|x| x.eq_ignore_ascii_case(l)))
-                {
+                if query.labels.iter().all(|l| {
+                    issue
+                        .reference
+                        .labels
+                        .iter()
+                        .any(|x| x.eq_ignore_ascii_case(l))
+                }) {
                     out.push(issue);
                 }
             }

@@ -12,8 +12,8 @@ use sr_tracker::{Result, TrackerError};
 
 use crate::config::TextFormatting;
 use crate::wire::{
-    CustomFields, IssuePage, Named, Priorities, ProjectEnvelope, Statuses, Trackers, UserEnvelope, WirePriority, WireProject,
-    WireStatus, WireTracker, WireUser,
+    CustomFields, IssuePage, Named, Priorities, ProjectEnvelope, Statuses, Trackers, UserEnvelope,
+    WirePriority, WireProject, WireStatus, WireTracker, WireUser,
 };
 use crate::{PROVIDER, RedmineTracker};
 
@@ -176,7 +176,11 @@ impl RedmineTracker {
 
     pub(crate) async fn current_user(&self, attempts: Option<u32>) -> Result<WireUser> {
         let mut req = self
-            .request(Method::GET, self.url(&["users", "current.json"]), "read the key's user")
+            .request(
+                Method::GET,
+                self.url(&["users", "current.json"]),
+                "read the key's user",
+            )
             .what("the key's user");
         if let Some(n) = attempts {
             req = req.attempts(n);
@@ -259,7 +263,11 @@ impl RedmineTracker {
             return Ok(Some(id));
         }
         let req = self
-            .request(Method::GET, self.url(&["custom_fields.json"]), "list custom fields")
+            .request(
+                Method::GET,
+                self.url(&["custom_fields.json"]),
+                "list custom fields",
+            )
             .what("custom fields");
         if let Ok(resp) = self.send(req).await
             && let Ok(list) = resp.json::<CustomFields>(PROVIDER)

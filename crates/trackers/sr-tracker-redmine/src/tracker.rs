@@ -4,8 +4,8 @@
 use async_trait::async_trait;
 use serde_json::{Map, Value, json};
 use sr_model::{
-    Attachment, AttachmentUpload, Comment, Issue, IssueDraft, IssueUpdate, Label,
-    Project, SearchQuery, User,
+    Attachment, AttachmentUpload, Comment, Issue, IssueDraft, IssueUpdate, Label, Project,
+    SearchQuery, User,
 };
 use sr_tracker::reqwest::Method;
 use sr_tracker::{
@@ -49,9 +49,12 @@ impl RedmineTracker {
         if let Ok(id) = who.parse::<u64>() {
             return Ok(id);
         }
-        if let Some(u) = self.members().await?.into_iter().find(|u| {
-            u.name.eq_ignore_ascii_case(who) || u.id.eq_ignore_ascii_case(who)
-        }) {
+        if let Some(u) = self
+            .members()
+            .await?
+            .into_iter()
+            .find(|u| u.name.eq_ignore_ascii_case(who) || u.id.eq_ignore_ascii_case(who))
+        {
             return u.id.parse().map_err(|_| invalid("assignee: bad user id"));
         }
         let mut url = self.url(&["users.json"]);
@@ -62,10 +65,11 @@ impl RedmineTracker {
         // Only administrators may list users; anyone else gets 403 here.
         if let Ok(resp) = self.send(req).await
             && let Ok(users) = resp.json::<Users>(PROVIDER)
-            && let Some(u) = users
-                .users
-                .iter()
-                .find(|u| u.login.as_deref().is_some_and(|l| l.eq_ignore_ascii_case(who)))
+            && let Some(u) = users.users.iter().find(|u| {
+                u.login
+                    .as_deref()
+                    .is_some_and(|l| l.eq_ignore_ascii_case(who))
+            })
         {
             return Ok(u.id);
         }
@@ -163,7 +167,10 @@ impl IssueTracker for RedmineTracker {
             )
         ));
         checks.push(match schema.labels_field {
-            Some(id) => format!("labels field: {} (custom field {id})", self.config.labels_field()),
+            Some(id) => format!(
+                "labels field: {} (custom field {id})",
+                self.config.labels_field()
+            ),
             None => self.no_labels_field().to_string(),
         });
         checks.push(if schema.formatting_detected {
@@ -245,7 +252,11 @@ impl IssueTracker for RedmineTracker {
             fields.insert("custom_fields".into(), v);
         }
         let in_progress = self.in_progress_name();
-        let done = self.config.done_status.clone().unwrap_or_else(|| "Closed".into());
+        let done = self
+            .config
+            .done_status
+            .clone()
+            .unwrap_or_else(|| "Closed".into());
         let target = match update.state {
             Some(state) if schema.state_of(current.status.id, &in_progress) != state => {
                 let status = schema.status_for(state, current.tracker.id, &in_progress, &done)?;

@@ -1,7 +1,7 @@
 //! The contract every adapter passes, on a real Redmine.
 
-use sr_tracker::contract::factory;
 use sr_tracker::ErrorKind;
+use sr_tracker::contract::factory;
 
 use crate::common::{new_project, redmine, tracker};
 

@@ -31,12 +31,18 @@ async fn reads_outlast_faults_and_creations_are_never_doubled() {
     proxy.push(Fault::Status(503));
     proxy.push(Fault::Reset);
     let before = count(&proxy.requests(), &get);
-    let got = t.get_issue(&one.key().id).await.expect("after three faults");
+    let got = t
+        .get_issue(&one.key().id)
+        .await
+        .expect("after three faults");
     assert_eq!(got.map(|i| i.body), Some("first".to_owned()));
     assert_eq!(count(&proxy.requests(), &get), before + 4);
     // An answer cut short: read again.
     proxy.push(Fault::Truncated);
-    let got = t.get_issue(&one.key().id).await.expect("after a cut answer");
+    let got = t
+        .get_issue(&one.key().id)
+        .await
+        .expect("after a cut answer");
     assert_eq!(got.map(|i| i.reference.title), Some("One".to_owned()));
     assert_eq!(count(&proxy.requests(), &get), before + 6);
     assert_eq!(proxy.counts(), [1, 1, 1, 1]);

@@ -141,7 +141,10 @@ async fn transitions_priorities_and_types_use_the_servers_names() {
         .await
         .expect("feedback");
     assert_eq!(i.reference.status.name, "Feedback");
-    let i = t2.update_issue(&id, &to(IssueState::Done)).await.expect("reject");
+    let i = t2
+        .update_issue(&id, &to(IssueState::Done))
+        .await
+        .expect("reject");
     assert_eq!(i.reference.status.name, "Rejected");
     assert_eq!(i.reference.status.state, IssueState::Done);
     let i = t2
@@ -163,7 +166,8 @@ async fn transitions_priorities_and_types_use_the_servers_names() {
     let e = t.create_issue(&odd).await.expect_err("no such tracker");
     assert_eq!(e.kind(), ErrorKind::Validation, "{e}");
     assert!(
-        e.to_string().contains("no tracker `Epic` (it has Bug, Feature, Support)"),
+        e.to_string()
+            .contains("no tracker `Epic` (it has Bug, Feature, Support)"),
         "{e}"
     );
     let c = config(&rm.url, &project, json!({"priorities": {"P1": "Hoch"}}));

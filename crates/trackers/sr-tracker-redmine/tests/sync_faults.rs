@@ -41,6 +41,11 @@ async fn under_faults_the_cache_ends_identical_to_redmine() {
         TrackerSet::new(vec![t.clone() as Arc<dyn IssueTracker>]),
         PollOptions::default(),
     );
+    // One of each fault first, whatever the draw, then a fifth at random.
+    proxy.push(sr_testkit::Fault::TooManyRequests { retry_after: 0 });
+    proxy.push(sr_testkit::Fault::Status(503));
+    proxy.push(sr_testkit::Fault::Reset);
+    proxy.push(sr_testkit::Fault::Truncated);
     proxy.set_retry_after(0);
     proxy.set_percent(20, 11);
     let mut attempts = 0;
@@ -49,7 +54,6 @@ async fn under_faults_the_cache_ends_identical_to_redmine() {
         let r = SyncRequest::manual("Redmine", "ann").with_closed();
         let r = if full { r.full() } else { r };
         let op = manager.start(r).expect("start").finished().await;
-        eprintln!("sync: {:?} {:?}", op.status, op.error);
         op.status == SyncStatus::Completed
     };
     for _ in 0..20 {
@@ -117,12 +121,22 @@ async fn under_faults_the_cache_ends_identical_to_redmine() {
         .map(|i| (i.key().to_string(), i.content_hash()))
         .collect();
     assert_eq!(server.len(), ISSUES - 1, "no duplicates on Redmine");
-    assert_eq!(cache.len(), ISSUES - 1, "after {attempts} syncs, faults {faults:?}");
+    assert_eq!(
+        cache.len(),
+        ISSUES - 1,
+        "after {attempts} syncs, faults {faults:?}"
+    );
     assert_eq!(cache, server);
     for n in [10, 20, 30] {
         let i = t.get_issue(&ids[n]).await.expect("read").expect("exists");
         assert_eq!(i.reference.title, format!("local {n}"));
     }
-    assert!(store.pending_local_edits(&prefix).await.expect("pending").is_empty());
+    assert!(
+        store
+            .pending_local_edits(&prefix)
+            .await
+            .expect("pending")
+            .is_empty()
+    );
     drop(dir);
 }

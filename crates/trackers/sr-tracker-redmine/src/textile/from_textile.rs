@@ -12,8 +12,10 @@ const AFTER: &str = r#"($|[\s)\]}<.,;:!?"'])"#;
 
 fn phrase(marker: &str) -> Regex {
     let m = regex::escape(marker);
-    Regex::new(&format!(r"{BEFORE}{m}([^\s{m}](?:[^{m}]*[^\s{m}])?){m}{AFTER}"))
-        .unwrap_or_else(|e| unreachable!("pattern for {marker}: {e}"))
+    Regex::new(&format!(
+        r"{BEFORE}{m}([^\s{m}](?:[^{m}]*[^\s{m}])?){m}{AFTER}"
+    ))
+    .unwrap_or_else(|e| unreachable!("pattern for {marker}: {e}"))
 }
 
 static CODE: LazyLock<Regex> = LazyLock::new(|| {

@@ -33,10 +33,7 @@ fn block_forms_round_trip() {
         "```sql\nselect 1;\n\nselect 2;\n```\n\n> quoted\n\n---",
         "<pre><code class=\"sql\">\nselect 1;\n\nselect 2;\n</code></pre>\n\nbq. quoted\n\n----",
     );
-    both(
-        "| a | b |\n| --- | --- |\n| 1 | 2 |",
-        "|_. a|_. b|\n|1|2|",
-    );
+    both("| a | b |\n| --- | --- |\n| 1 | 2 |", "|_. a|_. b|\n|1|2|");
 }
 
 #[test]
