@@ -34,10 +34,8 @@ impl Writer {
 
     fn start(&mut self, tag: Tag<'_>) {
         match tag {
-            Tag::Paragraph => {
-                if self.items == 0 && self.quote > 0 {
-                    self.out.push_str("bq. ");
-                }
+            Tag::Paragraph if self.items == 0 && self.quote > 0 => {
+                self.out.push_str("bq. ");
             }
             Tag::Heading { level, .. } => {
                 self.out.push_str(&format!("h{}. ", level as usize));
@@ -85,10 +83,8 @@ impl Writer {
                 self.out.push('|');
             }
             Tag::TableRow => self.out.push('|'),
-            Tag::TableCell => {
-                if self.header {
-                    self.out.push_str("_. ");
-                }
+            Tag::TableCell if self.header => {
+                self.out.push_str("_. ");
             }
             _ => {}
         }
@@ -96,10 +92,8 @@ impl Writer {
 
     fn end(&mut self, tag: TagEnd) {
         match tag {
-            TagEnd::Paragraph => {
-                if self.items == 0 {
-                    self.end_block();
-                }
+            TagEnd::Paragraph if self.items == 0 => {
+                self.end_block();
             }
             TagEnd::Heading(_) => self.end_block(),
             TagEnd::BlockQuote(_) => self.quote = self.quote.saturating_sub(1),
