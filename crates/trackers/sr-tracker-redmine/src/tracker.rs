@@ -14,7 +14,7 @@ use sr_tracker::{
 };
 
 use crate::schema::Schema;
-use crate::wire::{IssueEnvelope, Memberships, Users};
+use crate::wire::{AttachmentsEnvelope, IssueEnvelope, Memberships, UploadEnvelope, Users};
 use crate::{PROVIDER, RedmineTracker};
 
 fn invalid(message: impl Into<String>) -> TrackerError {
@@ -114,11 +114,12 @@ impl RedmineTracker {
             .request(
                 Method::PUT,
                 self.url(&["issues", &format!("{id}.json")]),
-                if once { "add comment" } else { "update issue" },
+                if once { "add to issue" } else { "update issue" },
             )
             .json(json!({"issue": Value::Object(fields)}))
             .what(self.issue_what(id))
-            // Notes are appended: a PUT carrying them is not sent twice.
+            // Notes and uploads are appended: a PUT carrying them is not
+            // sent twice.
             .idempotent(!once);
         self.send(req).await.map(drop)
     }
@@ -367,13 +368,55 @@ impl IssueTracker for RedmineTracker {
             .collect())
     }
 
-    async fn attach_file(&self, _id: &str, _file: &AttachmentUpload) -> Result<Attachment> {
-        // Redmine takes uploads as a raw `application/octet-stream` body,
-        // which the shared client does not send yet.
-        Err(TrackerError::Unsupported {
-            provider: PROVIDER.into(),
-            operation: "attachments (Redmine's raw upload body)".into(),
-        })
+    async fn attach_file(&self, id: &str, file: &AttachmentUpload) -> Result<Attachment> {
+        let n = self.issue_id(id)?;
+        let name = file.filename.trim();
+        if name.is_empty() {
+            return Err(invalid("file: the upload needs a file name"));
+        }
+        self.existing(n, false).await?;
+        // Redmine takes the bytes first (a token back), then the token on
+        // the issue.
+        let mut url = self.url(&["uploads.json"]);
+        url.query_pairs_mut().append_pair("filename", name);
+        let req = self
+            .request(Method::POST, url, "upload file")
+            .bytes("application/octet-stream", file.bytes.clone())
+            .what(format!("uploads for {}", self.issue_what(n)));
+        let upload: UploadEnvelope = self.send(req).await?.json(PROVIDER)?;
+        let mut entry = json!({"token": upload.upload.token, "filename": name});
+        if !file.content_type.trim().is_empty() {
+            entry["content_type"] = json!(file.content_type.trim());
+        }
+        if !file.description.trim().is_empty() {
+            entry["description"] = json!(file.description.trim());
+        }
+        let mut fields = Map::new();
+        fields.insert("uploads".into(), json!([entry]));
+        // Attaching twice would attach twice: not repeated.
+        self.put(n, fields, true).await?;
+        let mut url = self.url(&["issues", &format!("{n}.json")]);
+        url.query_pairs_mut().append_pair("include", "attachments");
+        let req = self
+            .request(Method::GET, url, "read attachments")
+            .what(self.issue_what(n));
+        let w: AttachmentsEnvelope = self.send(req).await?.json(PROVIDER)?;
+        w.issue
+            .attachments
+            .iter()
+            .rev()
+            .find(|a| a.filename == name)
+            .map(|a| Attachment {
+                id: a.id.to_string(),
+                filename: a.filename.clone(),
+                size: a.filesize,
+                url: a.content_url.clone(),
+            })
+            .ok_or_else(|| TrackerError::Provider {
+                provider: PROVIDER.into(),
+                status: 204,
+                message: format!("the file attached to issue #{n} is not among its attachments"),
+            })
     }
 
     async fn projects(&self) -> Result<Vec<Project>> {

@@ -192,6 +192,39 @@ pub(crate) struct Memberships {
     pub memberships: Vec<WireMembership>,
 }
 
+#[derive(Debug, Deserialize)]
+pub(crate) struct UploadToken {
+    pub token: String,
+}
+
+/// The answer of `POST /uploads.json`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct UploadEnvelope {
+    pub upload: UploadToken,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct WireAttachment {
+    pub id: u64,
+    pub filename: String,
+    #[serde(default)]
+    pub filesize: u64,
+    #[serde(default)]
+    pub content_url: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct IssueAttachments {
+    #[serde(default)]
+    pub attachments: Vec<WireAttachment>,
+}
+
+/// `GET /issues/:id.json?include=attachments`, as far as attachments go.
+#[derive(Debug, Deserialize)]
+pub(crate) struct AttachmentsEnvelope {
+    pub issue: IssueAttachments,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -223,3 +223,45 @@ async fn reads_by_updated_on() {
     };
     assert_eq!(t.search_issues(&all).await.expect("all").len(), 4);
 }
+
+#[tokio::test]
+async fn files_are_uploaded_then_attached() {
+    let rm = redmine().await;
+    let project = new_project(&rm).await;
+    let t = tracker(&rm.url, &project, &rm.api_key);
+    let issue = t
+        .create_issue(&IssueDraft::new("Plan regressed", ""))
+        .await
+        .expect("create");
+    let id = issue.key().id.clone();
+    let plan = b"Seq Scan on orders  (cost=0.00..431.00 rows=21000)".to_vec();
+    let file = sr_model::AttachmentUpload {
+        filename: "plan.txt".into(),
+        content_type: "text/plain".into(),
+        description: "EXPLAIN output".into(),
+        bytes: plan.clone(),
+    };
+    let a = t.attach_file(&id, &file).await.expect("attach");
+    assert_eq!(a.filename, "plan.txt");
+    assert_eq!(a.size, plan.len() as u64);
+    let url = a.url.expect("a download URL");
+    let got = raw(&rm, Method::GET, url.trim_start_matches(&rm.url))
+        .send()
+        .await
+        .and_then(|r| r.error_for_status())
+        .expect("download")
+        .bytes()
+        .await
+        .expect("bytes");
+    assert_eq!(got.as_ref(), plan.as_slice());
+    let stored = raw_json(&rm, &format!("/issues/{id}.json?include=attachments")).await;
+    assert_eq!(
+        stored["issue"]["attachments"][0]["description"],
+        "EXPLAIN output"
+    );
+    let e = t
+        .attach_file("999999", &file)
+        .await
+        .expect_err("no such issue");
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+}

@@ -125,6 +125,9 @@ pub struct ApiRequest {
     pub body: Option<serde_json::Value>,
     /// Sent as `multipart/form-data` instead of a JSON body.
     pub file: Option<FilePart>,
+    /// Sent as they are, with their content type (a raw upload, as
+    /// Redmine's `/uploads` takes files), instead of a JSON body.
+    pub bytes: Option<(&'static str, Vec<u8>)>,
     pub headers: HeaderMap,
     /// False for requests that create something: those are not sent again
     /// once they may have arrived.
@@ -147,6 +150,7 @@ impl ApiRequest {
             url,
             body: None,
             file: None,
+            bytes: None,
             headers: HeaderMap::new(),
             what: operation.clone(),
             operation,
@@ -162,6 +166,12 @@ impl ApiRequest {
     /// A file upload: one `multipart/form-data` part.
     pub fn file(mut self, file: FilePart) -> Self {
         self.file = Some(file);
+        self
+    }
+
+    /// A raw body of `content_type`.
+    pub fn bytes(mut self, content_type: &'static str, bytes: Vec<u8>) -> Self {
+        self.bytes = Some((content_type, bytes));
         self
     }
 
@@ -485,6 +495,11 @@ impl HttpClient {
         }
         if let Some(file) = &req.file {
             builder = builder.multipart(file.form());
+        }
+        if let Some((content_type, bytes)) = &req.bytes {
+            builder = builder
+                .header(reqwest::header::CONTENT_TYPE, *content_type)
+                .body(bytes.clone());
         }
         let failed = |e: reqwest::Error| {
             let (error, phase) =
