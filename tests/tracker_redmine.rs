@@ -8,7 +8,6 @@
 
 #![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
 
-use std::path::Path;
 use std::process::Command;
 
 use serde_json::{Value, json};
