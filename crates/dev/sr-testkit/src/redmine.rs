@@ -41,13 +41,17 @@ const READY_TIMEOUT: Duration = Duration::from_secs(120);
 /// read of a project records it among the user's recent projects, a
 /// write): SQLite answers "database is locked" after the busy timeout and
 /// Redmine 500. Tests run in parallel against one server; serialising it
-/// is what a single-process SQLite Redmine can do.
+/// is what a single-process SQLite Redmine can do. Every answer closes
+/// its connection: WEBrick drops idle keep-alive connections after two
+/// seconds without saying so, and a client that reuses one just then gets
+/// a reset, which waits behind the lock make likely.
 const SERIAL_SCRIPT: &str = "\
 require 'webrick'
 module SrSerialRequests
   LOCK = Mutex.new
   def service(req, res)
     LOCK.synchronize { super }
+    res.keep_alive = false
   end
 end
 WEBrick::HTTPServer.prepend(SrSerialRequests)

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use sr_engine::monitoring::{SyncOperation, SyncStatus};
-use sr_engine::{Command, SyncCommand, SyncEvent, SyncOverview};
+use sr_engine::{Command, LinkCommand, SyncCommand, SyncEvent, SyncOverview};
 
 use super::{JobKind, Load, ToastLevel, UiState};
 
@@ -191,7 +191,7 @@ impl UiState {
             .map(|c| c.info.name.clone())
             .collect();
         for connection in connections {
-            self.send(Command::LoadLinkCounts { connection });
+            self.send(Command::Links(LinkCommand::LoadCounts { connection }));
         }
         if let Some(selected) = self.selection.clone() {
             self.load_links(&selected);
