@@ -20,6 +20,7 @@ mod team_store;
 mod tracker_diagnosis;
 mod tracker_diagnosis_azure;
 mod tracker_login;
+mod tracker_redmine;
 mod webhook_fixtures;
 mod webhook_kill;
 mod webhook_register;

@@ -9,6 +9,8 @@ mod connections_ssh;
 mod designer;
 mod github_settings;
 mod monitoring;
+mod redmine_issue_flow;
+mod redmine_settings;
 mod secret_storage;
 mod sql_editor;
 mod sync_window;

@@ -31,6 +31,7 @@ fn the_example_file_loads() {
             ("Company GitLab", "gitlab", false),
             ("Company Jira", "jira", true),
             ("Azure Boards", "azure_devops", false),
+            ("Company Redmine", "redmine", false),
         ]
     );
     let jira = file.find("Company Jira").unwrap();

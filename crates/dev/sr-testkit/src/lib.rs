@@ -18,7 +18,8 @@
 //! an OpenSSH bastion the same way ([`tls_servers`], [`ssh_bastion`]; the
 //! variables are in `fixtures`), with certificates from a throwaway
 //! [`TestCa`]. The Redmine adapter's tests get a real Redmine
-//! ([`redmine`], [`RedmineServer`]). Webhook tests sign deliveries with
+//! ([`redmine`], [`RedmineServer`]), and faults injected in front of it
+//! by a [`FaultProxy`]. Webhook tests sign deliveries with
 //! [`openssl_hmac_sha256_hex`], an HMAC that is not ours.
 //!
 //! Without the default `db` feature the crate is std-only and offers just
@@ -28,6 +29,8 @@
 #[cfg(unix)]
 mod ca;
 mod error;
+#[cfg(feature = "db")]
+mod faults;
 #[cfg(unix)]
 mod fixtures;
 #[cfg(feature = "db")]
@@ -50,6 +53,8 @@ mod url;
 #[cfg(unix)]
 pub use ca::{CERT_USER, Issued, SERVER_NAME, TestCa};
 pub use error::{Error, Result};
+#[cfg(feature = "db")]
+pub use faults::{FAULT_NAMES, Fault, FaultProxy};
 #[cfg(unix)]
 pub use fixtures::{
     MARIADB_TLS_URL_ENV, PG_TLS_URL_ENV, SSH_DIR_ENV, SSH_URL_ENV, SshBastion, TLS_DIR_ENV,

@@ -11,7 +11,9 @@
 //!
 //! Start-up: one `rails runner` migrates the empty SQLite database, loads
 //! the default English data (trackers, statuses, priorities, roles),
-//! enables REST and prints the admin's API key; then `rails server` with
+//! enables REST, adds the text custom field `Labels` the Redmine adapter
+//! keeps labels in (Redmine has none of its own; a filter, for every
+//! project and tracker) and prints the admin's API key; then `rails server` with
 //! WEBrick (the one Rack server Debian ships as a gem; it is loaded before
 //! Bundler narrows the load path to Redmine's Gemfile) on a free port.
 
@@ -34,6 +36,27 @@ const ATTEMPTS: u32 = 3;
 /// Rails boots in a few seconds; a loaded machine may take much longer.
 const READY_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// Loaded into the server before Rails: WEBrick serves one request at a
+/// time. Redmine on SQLite deadlocks when two requests write at once (a
+/// read of a project records it among the user's recent projects, a
+/// write): SQLite answers "database is locked" after the busy timeout and
+/// Redmine 500. Tests run in parallel against one server; serialising it
+/// is what a single-process SQLite Redmine can do. Every answer closes
+/// its connection: WEBrick drops idle keep-alive connections after two
+/// seconds without saying so, and a client that reuses one just then gets
+/// a reset, which waits behind the lock make likely.
+const SERIAL_SCRIPT: &str = "\
+require 'webrick'
+module SrSerialRequests
+  LOCK = Mutex.new
+  def service(req, res)
+    LOCK.synchronize { super }
+    res.keep_alive = false
+  end
+end
+WEBrick::HTTPServer.prepend(SrSerialRequests)
+";
+
 /// Run once by `rails runner` in a new instance. The column cache is reset
 /// after migrating because the models were loaded (eagerly, in production)
 /// before their tables existed.
@@ -42,6 +65,7 @@ ActiveRecord::Base.connection.migration_context.migrate
 ActiveRecord::Base.descendants.each(&:reset_column_information)
 Redmine::DefaultData::Loader.load('en')
 Setting.rest_api_enabled = '1'
+IssueCustomField.create!(name: 'Labels', field_format: 'string', is_for_all: true, is_filter: true, searchable: true, trackers: Tracker.all)
 admin = User.find_by_login('admin')
 admin.must_change_passwd = false
 admin.save!
@@ -127,6 +151,7 @@ impl RedmineServer {
         crate::ca::write(&dir.join("config/database.yml"), &database, 0o600)?;
         crate::ca::write(&dir.join("config/secret_key.txt"), &secret(), 0o600)?;
         crate::ca::write(&dir.join("setup.rb"), SETUP_SCRIPT, 0o600)?;
+        crate::ca::write(&dir.join("serial.rb"), SERIAL_SCRIPT, 0o600)?;
 
         let mut setup = rails(&dir);
         setup.arg("runner").arg(dir.join("setup.rb"));
@@ -147,8 +172,10 @@ impl RedmineServer {
             let port = try_free_port()?;
             let mut cmd = rails(&dir);
             // Loaded before Bundler narrows the load path (see the module
-            // doc): Redmine's Gemfile names no Rack server.
-            cmd.env("RUBYOPT", "-rwebrick")
+            // doc): Redmine's Gemfile names no Rack server. Then one
+            // request at a time (SERIAL_SCRIPT).
+            let rubyopt = format!("-rwebrick -r{}", dir.join("serial.rb").display());
+            cmd.env("RUBYOPT", rubyopt)
                 .args(["server", "-u", "webrick", "-b", "127.0.0.1", "-p"])
                 .arg(port.to_string())
                 .arg("-P")

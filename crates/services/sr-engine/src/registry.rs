@@ -12,5 +12,6 @@ pub fn registry(store: &Store, actor: &str) -> Registry {
     r.register(sr_tracker_gitlab::GitLabFactory::default());
     r.register(sr_tracker_jira::JiraFactory::default());
     r.register(sr_tracker_azure::AzureFactory::default());
+    r.register(sr_tracker_redmine::RedmineFactory::default());
     r
 }

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use sr_engine::monitoring::{SyncOperation, SyncStatus};
-use sr_engine::{Command, SyncCommand, SyncEvent, SyncOverview};
+use sr_engine::{Command, LinkCommand, SyncCommand, SyncEvent, SyncOverview};
 
 use super::{JobKind, Load, ToastLevel, UiState};
 
@@ -166,11 +166,35 @@ impl UiState {
                 None,
             );
         }
+        // Issues it changed in the cache change the badges and the linked
+        // issues shown (a status closed on the tracker).
+        let r = &op.results;
+        let changed = r.created + r.updated + r.removed + r.moved + r.pushed > 0;
         self.sync.finished.insert(tracker, op);
         // A sync sends pending comments and reads the changed issues' ones.
         self.comments_changed();
+        if changed {
+            self.issues_changed();
+        }
         if self.sync.open {
             self.send(Command::Sync(SyncCommand::LoadStatus));
+        }
+    }
+
+    /// Reloads the badges of every open connection and the selection's
+    /// linked issues, after issues changed in the cache.
+    fn issues_changed(&mut self) {
+        let connections: Vec<String> = self
+            .connections
+            .iter()
+            .filter(|c| matches!(c.schema, Load::Ready(_)))
+            .map(|c| c.info.name.clone())
+            .collect();
+        for connection in connections {
+            self.send(Command::Links(LinkCommand::LoadCounts { connection }));
+        }
+        if let Some(selected) = self.selection.clone() {
+            self.load_links(&selected);
         }
     }
 

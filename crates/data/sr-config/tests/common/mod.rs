@@ -29,12 +29,12 @@ struct StrictAuth {
     token: SecretRef,
 }
 
-/// local, github, gitlab, jira and azure_devops accept any JSON object as
-/// `config`;
+/// local, github, gitlab, jira, azure_devops and redmine accept any JSON
+/// object as `config`;
 /// strict reads a [`StrictConfig`] whose `auth.token` is a secret.
 pub struct TestTypes;
 
-const PERMISSIVE: [&str; 5] = ["local", "github", "gitlab", "jira", "azure_devops"];
+const PERMISSIVE: [&str; 6] = ["local", "github", "gitlab", "jira", "azure_devops", "redmine"];
 
 impl TrackerTypes for TestTypes {
     fn known_types(&self) -> Vec<&'static str> {
