@@ -171,6 +171,8 @@ fn the_er_diagram_is_attached_only_when_ticked_in_the_designer() {
     let check = |from_designer: bool, tick: bool, expected: &[&str]| {
         let mut s = ready();
         if from_designer {
+            // The designer showed its diagram before its Create Issue.
+            s.er_model_now("demo");
             s.create_issue_from_designer(&orders());
         } else {
             s.open_create_dialog(&orders());

@@ -34,7 +34,14 @@ struct StrictAuth {
 /// strict reads a [`StrictConfig`] whose `auth.token` is a secret.
 pub struct TestTypes;
 
-const PERMISSIVE: [&str; 6] = ["local", "github", "gitlab", "jira", "azure_devops", "redmine"];
+const PERMISSIVE: [&str; 6] = [
+    "local",
+    "github",
+    "gitlab",
+    "jira",
+    "azure_devops",
+    "redmine",
+];
 
 impl TrackerTypes for TestTypes {
     fn known_types(&self) -> Vec<&'static str> {

@@ -237,8 +237,8 @@ fn schema_picker_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str) {
         return;
     }
     let mut pick = None;
-    egui::ComboBox::from_id_salt(("designer-schema", connection))
-        .selected_text(format!("schema {shown}"))
+    egui::ComboBox::from_label("Schema")
+        .selected_text(shown.as_str())
         .show_ui(ui, |ui| {
             for (name, tables) in &schemas {
                 let label = format!("{name} ({tables} tables)");
