@@ -5,12 +5,15 @@
 //! records each violation ([`MockServer::failures`]; tests assert there
 //! are none). Answers come from programmed faults, a [`Responder`] such as
 //! the stateful [`GitHubRepo`] and [`JiraSite`], or the description's examples.
+//! GraphQL APIs have [`linear`]: every document validated against the
+//! provider's schema with apollo-compiler, answered from a workspace.
 //!
 //! Only ever binds 127.0.0.1.
 
 mod chaos;
 mod github;
 mod jira;
+pub mod linear;
 pub mod schema;
 mod server;
 pub mod spec;
@@ -18,6 +21,7 @@ pub mod spec;
 pub use chaos::{Chaos, ChaosKnobs, FAULTS};
 pub use github::GitHubRepo;
 pub use jira::JiraSite;
+pub use linear::{LinearServer, LinearWorkspace};
 pub use server::{
     ExamplesOnly, Fault, MockRequest, MockResponse, MockServer, Recorded, Responder, Rule,
 };

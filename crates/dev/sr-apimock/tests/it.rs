@@ -4,3 +4,4 @@
 
 mod github_spec;
 mod jira_spec;
+mod linear_spec;
