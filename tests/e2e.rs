@@ -18,6 +18,7 @@ mod team_jobs;
 mod team_serve;
 mod team_store;
 mod tracker_diagnosis;
+mod tracker_diagnosis_linear;
 mod tracker_login;
 mod webhook_fixtures;
 mod webhook_kill;

@@ -30,6 +30,7 @@ fn the_example_file_loads() {
             ("GitHub Issues", "github", true),
             ("Company GitLab", "gitlab", false),
             ("Company Jira", "jira", true),
+            ("Linear", "linear", false),
         ]
     );
     let jira = file.find("Company Jira").unwrap();

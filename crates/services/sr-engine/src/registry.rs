@@ -11,5 +11,6 @@ pub fn registry(store: &Store, actor: &str) -> Registry {
     r.register(sr_tracker_github::GitHubFactory::default());
     r.register(sr_tracker_gitlab::GitLabFactory::default());
     r.register(sr_tracker_jira::JiraFactory::default());
+    r.register(sr_tracker_linear::LinearFactory::default());
     r
 }

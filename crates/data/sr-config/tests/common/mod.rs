@@ -29,11 +29,11 @@ struct StrictAuth {
     token: SecretRef,
 }
 
-/// local, github, gitlab and jira accept any JSON object as `config`;
+/// local, github, gitlab, jira and linear accept any JSON object as `config`;
 /// strict reads a [`StrictConfig`] whose `auth.token` is a secret.
 pub struct TestTypes;
 
-const PERMISSIVE: [&str; 4] = ["local", "github", "gitlab", "jira"];
+const PERMISSIVE: [&str; 5] = ["local", "github", "gitlab", "jira", "linear"];
 
 impl TrackerTypes for TestTypes {
     fn known_types(&self) -> Vec<&'static str> {
