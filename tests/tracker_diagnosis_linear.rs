@@ -68,9 +68,15 @@ fn failing(base_url: &str, team: &str, key: &str, kind: &str, says: &[&str]) -> 
     assert_eq!(json["kind"], kind, "{json}");
     let diagnosis = json["diagnosis"].as_str().unwrap_or_default().to_owned();
     for words in says {
-        assert!(diagnosis.contains(words), "{kind}: should say `{words}`: {diagnosis}");
+        assert!(
+            diagnosis.contains(words),
+            "{kind}: should say `{words}`: {diagnosis}"
+        );
     }
-    assert!(!diagnosis.contains(KEY), "{kind}: the key leaked: {diagnosis}");
+    assert!(
+        !diagnosis.contains(KEY),
+        "{kind}: the key leaked: {diagnosis}"
+    );
     diagnosis
 }
 
@@ -80,8 +86,20 @@ fn each_linear_failure_has_its_own_diagnosis() {
     let server = start(&runtime);
     let url = server.base_url().to_owned();
     let mut seen = vec![
-        failing(&url, "DB", "lin_api_wrong", "unauthorized", &["401", "create a new one"]),
-        failing(&url, "NOPE", KEY, "not_found", &["team NOPE", "check the name"]),
+        failing(
+            &url,
+            "DB",
+            "lin_api_wrong",
+            "unauthorized",
+            &["401", "create a new one"],
+        ),
+        failing(
+            &url,
+            "NOPE",
+            KEY,
+            "not_found",
+            &["team NOPE", "check the name"],
+        ),
     ];
     server.push_fault(
         "team",
@@ -94,10 +112,22 @@ fn each_linear_failure_has_its_own_diagnosis() {
     for _ in 0..4 {
         server.push_fault("viewer", rate_limited(3_600));
     }
-    seen.push(failing(&url, "DB", KEY, "rate_limited", &["rate limit reached", "it resets at"]));
+    seen.push(failing(
+        &url,
+        "DB",
+        KEY,
+        "rate_limited",
+        &["rate limit reached", "it resets at"],
+    ));
     // TLS spoken to the mock's plain-HTTP port.
     let tls = url.replace("http://", "https://");
-    seen.push(failing(&tls, "DB", KEY, "tls", &["TLS handshake", "config.ca_file"]));
+    seen.push(failing(
+        &tls,
+        "DB",
+        KEY,
+        "tls",
+        &["TLS handshake", "config.ca_file"],
+    ));
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

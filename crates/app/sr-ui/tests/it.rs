@@ -7,6 +7,7 @@ mod connections;
 mod connections_ssh;
 mod designer;
 mod github_settings;
+mod linear_settings;
 mod monitoring;
 mod secret_storage;
 mod sql_editor;

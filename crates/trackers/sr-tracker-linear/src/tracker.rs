@@ -58,6 +58,16 @@ impl LinearTracker {
         })
     }
 
+    /// Whether a search text is an issue of this team (`DB-7`, `#7`,
+    /// `7`) rather than words.
+    fn names_an_issue(&self, text: &str) -> bool {
+        let t = text.trim_start_matches('#');
+        let number = |n: &str| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit());
+        number(t)
+            || t.rsplit_once('-')
+                .is_some_and(|(key, n)| key.eq_ignore_ascii_case(&self.team) && number(n))
+    }
+
     /// The labels an issue carries: its plain labels plus its type's label.
     fn with_type(&self, labels: &[String], issue_type: Option<&str>) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
@@ -309,11 +319,7 @@ impl IssueTracker for LinearTracker {
     async fn search_issues(&self, query: &SearchQuery) -> Result<Vec<Issue>> {
         let limit = if query.limit == 0 { 50 } else { query.limit };
         let text = query.text.trim();
-        if !text.is_empty()
-            && self.identifier(text).is_ok()
-            && text.chars().any(|c| c.is_ascii_digit())
-            && !text.contains(' ')
-        {
+        if self.names_an_issue(text) {
             return Ok(self.get_issue(text).await?.into_iter().collect());
         }
         let team = self.team().await?;
