@@ -36,7 +36,11 @@ async fn transitions_follow_the_teams_states() {
     assert_eq!(r.labels, ["scratchrobin"], "the type label is the type");
     assert_eq!(created.body, draft.body, "Markdown goes as it is");
 
-    let t = |s, res| f.tracker.update_issue("DB-1", &state(s, res));
+    let tracker = &f.tracker;
+    let t = |s, res: Option<&'static str>| {
+        let update = state(s, res);
+        async move { tracker.update_issue("DB-1", &update).await }
+    };
     let started = t(IssueState::InProgress, None).await.expect("start");
     assert_eq!(started.reference.status.name, "In Progress");
     let done = t(IssueState::Done, None).await.expect("done");
