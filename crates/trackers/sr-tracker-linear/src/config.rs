@@ -15,7 +15,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.linear.app";
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum LinearAuth {
-    /// A personal API key (Settings → Security & access → API keys).
+    /// A personal API key (Settings, Security & access → API keys).
     ApiKey { token: SecretRef },
     /// An OAuth 2.0 access token of an application with the `read` and
     /// `write` scopes.

@@ -64,7 +64,7 @@ impl Adapter for Linear {
                     "Sign-in",
                     &["api_key", "oauth"],
                     "api_key",
-                    "`api_key`: a personal API key (Settings → Security & access); `oauth`: an OAuth access token with the `read` and `write` scopes.",
+                    "`api_key`: a personal API key (Settings, Security & access); `oauth`: an OAuth access token with the `read` and `write` scopes.",
                 ),
                 fields::token("The API key or OAuth access token."),
                 fields::labels(),

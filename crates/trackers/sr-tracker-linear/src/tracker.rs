@@ -183,7 +183,7 @@ impl IssueTracker for LinearTracker {
                 .unwrap_or_default()
         };
         checks.push(format!(
-            "states: open → {}, in progress → {}, done → {}",
+            "states: open is {}, in progress {}, done {}",
             names(&["unstarted", "backlog"]),
             names(&["started"]),
             names(&["completed"])

@@ -22,7 +22,7 @@ async fn connection_diagnoses_are_distinct() {
         [
             "signed in as Ada Lovelace",
             "team DB (Database) is visible",
-            "states: open → Todo, in progress → In Progress, done → Done",
+            "states: open is Todo, in progress In Progress, done Done",
         ]
     );
     assert!(
