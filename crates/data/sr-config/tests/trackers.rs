@@ -157,11 +157,11 @@ fn wrong_types_and_bad_values() {
 fn unknown_types_list_the_known_ones() {
     check(
         r#"{"trackers": [{"name": "G", "type": "githb"}]}"#,
-        r#"1:37: unknown tracker type "githb" in tracker "G"; did you mean "github"? known types: github, gitlab, jira, local, strict"#,
+        r#"1:37: unknown tracker type "githb" in tracker "G"; did you mean "github"? known types: github, gitlab, jira, linear, local, strict"#,
     );
     check(
         r#"{"trackers": [{"name": "R", "type": "redmine"}]}"#,
-        r#"unknown tracker type "redmine" in tracker "R"; known types: github, gitlab, jira, local, strict"#,
+        r#"unknown tracker type "redmine" in tracker "R"; known types: github, gitlab, jira, linear, local, strict"#,
     );
 }
 
