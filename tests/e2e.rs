@@ -22,5 +22,6 @@ mod tracker_diagnosis_linear;
 mod tracker_login;
 mod webhook_fixtures;
 mod webhook_kill;
+mod webhook_linear;
 mod webhook_register;
 mod whiteboard;
