@@ -54,8 +54,9 @@ pub enum Signature {
     Token { header: &'static str },
     /// `header: <hex HMAC-SHA256(secret, body)>` plus a send time in the
     /// body's top-level `field`, in epoch milliseconds, which must be
-    /// within `window_s` of now (the tracker's tolerance when it sets one)
-    /// so that a captured delivery cannot be replayed later (Linear's
+    /// within `window_s` of now (or the listener's tolerance when that is
+    /// tighter: the provider's window is the most it allows) so that a
+    /// captured delivery cannot be replayed later (Linear's
     /// `Linear-Signature` and `webhookTimestamp`, within a minute).
     HmacSha256HexBodyTime {
         header: &'static str,
@@ -110,7 +111,7 @@ impl Signature {
                 matches(equal(&given, &hmac_sha256(secret, &[body])))?;
                 // Checked after the signature: the time is only trusted
                 // once the body is known to be the tracker's.
-                let window = tolerance_s.unwrap_or(window_s);
+                let window = tolerance_s.map_or(window_s, |t| t.min(window_s));
                 let sent_ms = serde_json::from_slice::<serde_json::Value>(body)
                     .ok()
                     .and_then(|v| v.get(field).and_then(serde_json::Value::as_i64))
