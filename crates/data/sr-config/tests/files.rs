@@ -32,6 +32,7 @@ fn the_example_file_loads() {
             ("Company Jira", "jira", true),
             ("Azure Boards", "azure_devops", false),
             ("Company Redmine", "redmine", false),
+            ("Linear", "linear", false),
         ]
     );
     let jira = file.find("Company Jira").unwrap();

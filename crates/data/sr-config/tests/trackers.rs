@@ -157,11 +157,11 @@ fn wrong_types_and_bad_values() {
 fn unknown_types_list_the_known_ones() {
     check(
         r#"{"trackers": [{"name": "G", "type": "githb"}]}"#,
-        r#"1:37: unknown tracker type "githb" in tracker "G"; did you mean "github"? known types: azure_devops, github, gitlab, jira, local, redmine, strict"#,
+        r#"1:37: unknown tracker type "githb" in tracker "G"; did you mean "github"? known types: azure_devops, github, gitlab, jira, linear, local, redmine, strict"#,
     );
     check(
         r#"{"trackers": [{"name": "B", "type": "bugzilla"}]}"#,
-        r#"unknown tracker type "bugzilla" in tracker "B"; known types: azure_devops, github, gitlab, jira, local, redmine, strict"#,
+        r#"unknown tracker type "bugzilla" in tracker "B"; known types: azure_devops, github, gitlab, jira, linear, local, redmine, strict"#,
     );
 }
 

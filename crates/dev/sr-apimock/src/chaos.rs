@@ -2,7 +2,9 @@
 //! answers the ways real trackers and networks do — 429 with
 //! `Retry-After`, 5xx, a connection reset before the body, and a body cut
 //! short after the request took effect — chosen by a seeded generator, so
-//! a failing run can be repeated.
+//! a failing run can be repeated. The rate-limit answer is the provider's
+//! own when one is set ([`ChaosKnobs::set_rate_limit`]: Linear's is a 400
+//! with `RATELIMITED`).
 
 use std::sync::{Arc, Mutex};
 
@@ -19,6 +21,7 @@ struct State {
     retry_after_secs: u32,
     rng: u64,
     counts: [u64; 4],
+    rate_limit: Option<fn(u32) -> MockResponse>,
     requests: u64,
     /// Headers a 429 carries besides `Retry-After` (the provider's own
     /// rate-limit signal: Azure DevOps's `X-RateLimit-*`).
@@ -37,6 +40,7 @@ impl ChaosKnobs {
             retry_after_secs: 1,
             rng: seed.max(1),
             counts: [0; 4],
+            rate_limit: None,
             requests: 0,
             rate_limit_headers: Vec::new(),
         })))
@@ -70,6 +74,18 @@ impl ChaosKnobs {
             .lock()
             .map(|s| s.rate_limit_headers.clone())
             .unwrap_or_default()
+    }
+
+    /// Answers rate-limited requests with `answer(retry_after_secs)`, the
+    /// provider's own shape, instead of a bare 429.
+    pub fn set_rate_limit(&self, answer: fn(u32) -> MockResponse) {
+        if let Ok(mut s) = self.0.lock() {
+            s.rate_limit = Some(answer);
+        }
+    }
+
+    fn rate_limit(&self) -> Option<fn(u32) -> MockResponse> {
+        self.0.lock().ok().and_then(|s| s.rate_limit)
     }
 
     /// How many requests got each fault of [`FAULTS`].
@@ -124,6 +140,9 @@ impl<R: Responder> Responder for Chaos<R> {
             |m: &str| json!({"message": m, "documentation_url": "https://docs.github.com/rest"});
         match fault {
             None => self.inner.respond(req),
+            Some(0) if self.knobs.rate_limit().is_some() => {
+                self.knobs.rate_limit().map(|answer| answer(retry_after))
+            }
             Some(0) => {
                 let mut answer = MockResponse::json(429, &body("API rate limit exceeded"))
                     .header("retry-after", retry_after.to_string());

@@ -5,6 +5,8 @@
 //! records each violation ([`MockServer::failures`]; tests assert there
 //! are none). Answers come from programmed faults, a [`Responder`] such as
 //! the stateful [`GitHubRepo`], [`JiraSite`] and [`AzureBoards`], or the description's examples.
+//! GraphQL APIs have [`linear`]: every document validated against the
+//! provider's schema with apollo-compiler, answered from a workspace.
 //!
 //! Only ever binds 127.0.0.1.
 
@@ -12,6 +14,7 @@ mod azure;
 mod chaos;
 mod github;
 mod jira;
+pub mod linear;
 pub mod schema;
 mod server;
 pub mod spec;
@@ -21,6 +24,7 @@ pub use azure::{AzureBoards, json_patch_rule};
 pub use chaos::{Chaos, ChaosKnobs, FAULTS};
 pub use github::GitHubRepo;
 pub use jira::JiraSite;
+pub use linear::{LinearServer, LinearWorkspace};
 pub use server::{
     ExamplesOnly, Fault, MockRequest, MockResponse, MockServer, Recorded, Responder, Rule,
 };

@@ -474,7 +474,7 @@ fn coerce(root: &Value, schema: &Value, text: &str) -> Value {
     }
 }
 
-fn specs_dir() -> PathBuf {
+pub(crate) fn specs_dir() -> PathBuf {
     std::env::var_os("SR_API_SPECS_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| {

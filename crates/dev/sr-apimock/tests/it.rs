@@ -5,3 +5,4 @@
 mod azure_spec;
 mod github_spec;
 mod jira_spec;
+mod linear_spec;

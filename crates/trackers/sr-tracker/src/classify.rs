@@ -126,13 +126,24 @@ pub fn status_error(
         .and_then(|j| j.get("message"))
         .and_then(Value::as_str)
         .map(str::to_owned)
+        .or_else(|| {
+            json.as_ref()
+                .and_then(|j| crate::graphql::errors_of(j).into_iter().next())
+                .map(|e| e.message)
+        })
         .unwrap_or_else(|| {
             String::from_utf8_lossy(&body[..body.len().min(200)])
                 .trim()
                 .to_owned()
         });
     let provider = provider.to_owned();
-    match status.as_u16() {
+    let mut code = status.as_u16();
+    if code == 400 {
+        // A GraphQL server answers 400 and names the real status in
+        // `errors[].extensions` (Linear: `RATELIMITED`, `AUTHENTICATION_ERROR`).
+        code = crate::graphql::error_status(body).unwrap_or(code);
+    }
+    match code {
         401 => TrackerError::Unauthorized { provider },
         403 => TrackerError::Forbidden {
             provider,
@@ -156,11 +167,16 @@ pub fn status_error(
         },
         429 => TrackerError::RateLimited {
             provider,
-            reset_at: crate::RateBudget::from_headers(headers).and_then(|b| b.reset_at),
+            reset_at: {
+                let all = crate::RateBudget::all_from_headers(headers);
+                crate::RateBudget::exhausted_of(&all, chrono::Utc::now())
+                    .or(all.first())
+                    .and_then(|b| b.reset_at)
+            },
         },
-        code => TrackerError::Provider {
+        _ => TrackerError::Provider {
             provider,
-            status: code,
+            status: status.as_u16(),
             message: if message.is_empty() {
                 status.canonical_reason().unwrap_or("error").to_owned()
             } else {
@@ -377,6 +393,27 @@ mod tests {
             "{}",
             ErrorKind::RateLimited,
             "GitHub rate limit reached; it resets at 22:13:20 UTC",
+        );
+        check(
+            400,
+            &[("x-ratelimit-requests-reset", "1700000000000")],
+            r#"{"errors":[{"message":"Rate limit exceeded","extensions":{"code":"RATELIMITED"}}]}"#,
+            ErrorKind::RateLimited,
+            "GitHub rate limit reached; it resets at 22:13:20 UTC",
+        );
+        check(
+            400,
+            &[],
+            r#"{"errors":[{"message":"Authentication required, not authenticated","extensions":{"code":"AUTHENTICATION_ERROR","statusCode":401}}]}"#,
+            ErrorKind::Unauthorized,
+            "GitHub answered 401: the token is wrong, expired or revoked; create a new one and store it again",
+        );
+        check(
+            400,
+            &[],
+            r#"{"errors":[{"message":"Cannot query field \"nope\" on type \"Issue\".","extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}"#,
+            ErrorKind::Validation,
+            "GitHub rejected the request: Cannot query field \"nope\" on type \"Issue\".",
         );
         check(
             500,

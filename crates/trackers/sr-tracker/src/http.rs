@@ -396,7 +396,13 @@ impl HttpClient {
             .get_for(resource)
             .or_else(|| (resource == "core").then(|| self.budget.get()));
         let now = chrono::Utc::now();
-        let Some(b) = budget.filter(|b| b.exhausted_at(now)) else {
+        // A query-cost budget (Linear's complexity) counts every request.
+        let complexity = self.budget.get_for(crate::budget::COMPLEXITY);
+        let Some(b) = [budget, complexity]
+            .into_iter()
+            .flatten()
+            .find(|b| b.exhausted_at(now))
+        else {
             return Ok(());
         };
         let wait = b

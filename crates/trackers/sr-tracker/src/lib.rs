@@ -17,6 +17,7 @@ pub mod classify;
 pub mod contract;
 mod error;
 mod event;
+pub mod graphql;
 pub mod http;
 pub mod kit;
 mod login;

@@ -2,7 +2,9 @@
 //! backoff with jitter for 429, 502, 503, 504 and connection failures, and
 //! the providers' own signals (`Retry-After`; GitHub's
 //! `x-ratelimit-remaining`/`x-ratelimit-reset` and secondary limits, which
-//! ask for at least a minute when they say nothing else).
+//! ask for at least a minute when they say nothing else; a GraphQL API's
+//! rate-limit error inside a 400, read by [`crate::graphql`], with the
+//! reset of whichever budget, requests or complexity, is spent).
 //!
 //! A request that is not idempotent (a create) is never sent again once it
 //! may have reached the server: the caller gets
@@ -98,15 +100,21 @@ pub fn wait_for(
     now: DateTime<Utc>,
 ) -> Option<Wait> {
     let retry_after = retry_after(headers, now);
-    let budget = RateBudget::from_headers(headers);
-    let primary_exhausted = budget.as_ref().is_some_and(|b| b.remaining == Some(0));
+    let budgets = RateBudget::all_from_headers(headers);
+    let budget = RateBudget::exhausted_of(&budgets, now).or(budgets.first());
+    let primary_exhausted = budget.is_some_and(|b| b.remaining == Some(0));
     let text = String::from_utf8_lossy(&body[..body.len().min(512)]).to_ascii_lowercase();
     let secondary = text.contains("secondary rate limit") || text.contains("abuse");
-    let code = status.as_u16();
+    let mut code = status.as_u16();
+    if code == 400 && crate::graphql::error_status(body) == Some(429) {
+        // A GraphQL server's rate limit (Linear answers 400 with
+        // `extensions.code: RATELIMITED`).
+        code = 429;
+    }
     let rate_limited =
         code == 429 || (code == 403 && (primary_exhausted || secondary || retry_after.is_some()));
     if rate_limited {
-        let reset_at = budget.as_ref().and_then(|b| b.reset_at);
+        let reset_at = budget.and_then(|b| b.reset_at);
         let delay = if let Some(d) = retry_after {
             d
         } else if primary_exhausted && reset_at.is_some() {

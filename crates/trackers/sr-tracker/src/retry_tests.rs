@@ -244,3 +244,39 @@ async fn a_create_is_never_resent_after_an_unknown_outcome() {
         Ok(200),
     );
 }
+
+/// Linear answers a rate limit with 400 and `RATELIMITED` in the GraphQL
+/// error; the wait is until the spent budget (here complexity) resets.
+#[tokio::test(start_paused = true)]
+async fn graphql_rate_limits_inside_a_400_are_waited_out() {
+    const LIMITED: &str =
+        r#"{"errors":[{"message":"Rate limit exceeded","extensions":{"code":"RATELIMITED"}}]}"#;
+    let reset = (Utc::now() + chrono::Duration::seconds(5)).timestamp_millis();
+    let spent = Step::Status(
+        400,
+        vec![
+            ("x-ratelimit-requests-remaining", "900".to_owned()),
+            ("x-ratelimit-complexity-remaining", "0".to_owned()),
+            ("x-ratelimit-complexity-reset", reset.to_string()),
+        ],
+        LIMITED,
+    );
+    check(
+        play(true, vec![spent, ok()]).await,
+        &[(0.0, 0.0), (4.5, 6.5)],
+        Ok(200),
+    );
+    // Without budget headers it backs off like a bare 429.
+    check(
+        play(true, vec![Step::Status(400, vec![], LIMITED), ok()]).await,
+        &[(0.0, 0.0), (1.0, 1.5)],
+        Ok(200),
+    );
+    // Any other 400 is final.
+    let invalid = r#"{"errors":[{"message":"Argument Validation Error","extensions":{"code":"INVALID_INPUT"}}]}"#;
+    check(
+        play(true, vec![Step::Status(400, vec![], invalid)]).await,
+        &[(0.0, 0.0)],
+        Ok(400),
+    );
+}

@@ -56,6 +56,17 @@ pub enum Signature {
     /// (`Authorization: Basic base64(user:secret)`, any user name): what
     /// Azure DevOps service hooks send when given a user and password.
     BasicPassword,
+    /// `header: <hex HMAC-SHA256(secret, body)>` plus a send time in the
+    /// body's top-level `field`, in epoch milliseconds, which must be
+    /// within `window_s` of now (or the listener's tolerance when that is
+    /// tighter: the provider's window is the most it allows) so that a
+    /// captured delivery cannot be replayed later (Linear's
+    /// `Linear-Signature` and `webhookTimestamp`, within a minute).
+    HmacSha256HexBodyTime {
+        header: &'static str,
+        field: &'static str,
+        window_s: i64,
+    },
     /// Standard Webhooks: `webhook-id`, `webhook-timestamp` and
     /// `webhook-signature: v1,<base64 HMAC-SHA256(id.timestamp.body)>`,
     /// the timestamp bounded by the tracker's tolerance.
@@ -66,7 +77,9 @@ impl Signature {
     /// The header whose presence says a delivery carries this signature.
     pub fn header(&self) -> &'static str {
         match self {
-            Signature::HmacSha256Hex { header, .. } | Signature::Token { header } => header,
+            Signature::HmacSha256Hex { header, .. }
+            | Signature::Token { header }
+            | Signature::HmacSha256HexBodyTime { header, .. } => header,
             Signature::BasicPassword => "authorization",
             Signature::StandardWebhooks => "webhook-signature",
         }
@@ -92,6 +105,26 @@ impl Signature {
                     .ok_or(Rejection::Malformed(header))?;
                 let given = hex::decode(hex_sig).map_err(|_| Rejection::Malformed(header))?;
                 matches(equal(&given, &hmac_sha256(secret, &[body])))
+            }
+            Signature::HmacSha256HexBodyTime {
+                header,
+                field,
+                window_s,
+            } => {
+                let value = present.ok_or(Rejection::Missing(header))?;
+                let given = hex::decode(value.trim()).map_err(|_| Rejection::Malformed(header))?;
+                matches(equal(&given, &hmac_sha256(secret, &[body])))?;
+                // Checked after the signature: the time is only trusted
+                // once the body is known to be the tracker's.
+                let window = tolerance_s.map_or(window_s, |t| t.min(window_s));
+                let sent_ms = serde_json::from_slice::<serde_json::Value>(body)
+                    .ok()
+                    .and_then(|v| v.get(field).and_then(serde_json::Value::as_i64))
+                    .ok_or(Rejection::Malformed(field))?;
+                if (now.saturating_mul(1000) - sent_ms).abs() > window.saturating_mul(1000) {
+                    return Err(Rejection::Stale(window));
+                }
+                Ok(())
             }
             Signature::Token { header } => {
                 let token = present.ok_or(Rejection::Missing(header))?;

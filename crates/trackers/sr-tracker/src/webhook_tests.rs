@@ -175,3 +175,58 @@ fn basic_password() {
     );
     assert_eq!(check(None), Err(Rejection::Missing("Authorization")));
 }
+
+/// Linear's scheme: a bare hex HMAC of the body, and the body's
+/// `webhookTimestamp` (ms) within a minute. The MAC was computed with
+/// Python's `hmac` module, not with this code.
+#[test]
+fn hex_hmac_with_a_send_time_in_the_body() {
+    const LINEAR: Signature = Signature::HmacSha256HexBodyTime {
+        header: "Linear-Signature",
+        field: "webhookTimestamp",
+        window_s: 60,
+    };
+    let body: &[u8] = br#"{"action":"create","type":"Issue","webhookTimestamp":1700000000000}"#;
+    let good = "91e919dc0fd99df1cae12efef1ca08b082cfa523f101b572ec14ed98863fdf35";
+    let h = |v: &str| vec![("linear-signature", v.to_owned())];
+    let verify = |headers: &[(String, String)], body: &[u8], now: i64, tol: Option<i64>| {
+        let pairs: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        LINEAR.verify(pairs.as_slice(), b"lin_wh_secret", body, now, tol)
+    };
+    let owned = |v: Vec<(&str, String)>| -> Vec<(String, String)> {
+        v.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+    };
+    let now = 1_700_000_000;
+    assert_eq!(verify(&owned(h(good)), body, now + 59, None), Ok(()));
+    assert_eq!(verify(&owned(h(good)), body, now - 30, None), Ok(()));
+    assert_eq!(
+        verify(&owned(h(good)), body, now + 61, None),
+        Err(Rejection::Stale(60))
+    );
+    // The listener's five-minute tolerance does not widen Linear's
+    // minute; a tighter one narrows it.
+    assert_eq!(
+        verify(&owned(h(good)), body, now + 200, Some(300)),
+        Err(Rejection::Stale(60))
+    );
+    assert_eq!(
+        verify(&owned(h(good)), body, now + 45, Some(30)),
+        Err(Rejection::Stale(30))
+    );
+    let tampered: &[u8] = br#"{"action":"create","type":"Issue","webhookTimestamp":1700000099000}"#;
+    assert_eq!(
+        verify(&owned(h(good)), tampered, now, None),
+        Err(Rejection::Mismatch)
+    );
+    assert_eq!(
+        verify(&owned(h("zz")), body, now, None),
+        Err(Rejection::Malformed("Linear-Signature"))
+    );
+    assert_eq!(
+        verify(&[], body, now, None),
+        Err(Rejection::Missing("Linear-Signature"))
+    );
+}

@@ -29,18 +29,19 @@ struct StrictAuth {
     token: SecretRef,
 }
 
-/// local, github, gitlab, jira, azure_devops and redmine accept any JSON
-/// object as `config`;
+/// local, github, gitlab, jira, azure_devops, redmine and linear accept
+/// any JSON object as `config`;
 /// strict reads a [`StrictConfig`] whose `auth.token` is a secret.
 pub struct TestTypes;
 
-const PERMISSIVE: [&str; 6] = [
+const PERMISSIVE: [&str; 7] = [
     "local",
     "github",
     "gitlab",
     "jira",
     "azure_devops",
     "redmine",
+    "linear",
 ];
 
 impl TrackerTypes for TestTypes {
