@@ -98,6 +98,8 @@ pub struct WorkbenchApp {
     pub state: UiState,
     engine: EngineHandle,
     events: Receiver<Answer>,
+    /// Whether the symbol fallback font is in the context yet.
+    fonts: bool,
 }
 
 impl WorkbenchApp {
@@ -106,6 +108,7 @@ impl WorkbenchApp {
             state,
             engine,
             events,
+            fonts: false,
         };
         app.flush();
         app
@@ -114,6 +117,10 @@ impl WorkbenchApp {
     /// One frame without eframe (tests drive this through egui_kittest):
     /// apply what arrived, draw, send what the frame queued.
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
+        if !self.fonts {
+            install_symbol_font(ui.ctx());
+            self.fonts = true;
+        }
         self.drain();
         self.flush();
         crate::ui::workbench_ui(ui, &mut self.state);
@@ -161,5 +168,46 @@ impl eframe::App for WorkbenchApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, STORAGE_KEY, &self.state.persisted());
+    }
+}
+
+/// egui's fonts have no arrows, maths or box drawing ("Settings → Issue
+/// trackers" in a tracker's advice drew a box): a subset of DejaVu Sans
+/// (assets/fonts, with its licence) is the last fallback of both families.
+fn install_symbol_font(ctx: &egui::Context) {
+    use egui::epaint::text::{FontInsert, FontPriority, InsertFontFamily};
+    let data = egui::FontData::from_static(include_bytes!(
+        "../../../../assets/fonts/DejaVuSans-symbols.ttf"
+    ));
+    ctx.add_font(FontInsert::new(
+        "DejaVuSans-symbols",
+        data,
+        [egui::FontFamily::Proportional, egui::FontFamily::Monospace]
+            .into_iter()
+            .map(|family| InsertFontFamily {
+                family,
+                priority: FontPriority::Lowest,
+            })
+            .collect(),
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    /// Without the fallback, egui has no glyph for an arrow: with the
+    /// policy that panics on a missing glyph, drawing one is the test.
+    #[test]
+    fn arrows_and_box_drawing_have_glyphs() {
+        let ctx = egui::Context::default();
+        ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Panic);
+        super::install_symbol_font(&ctx);
+        for _ in 0..2 {
+            let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
+                ui.label("Settings → Issue trackers ⇒ ∑ ─ ┼ ▲");
+                ui.monospace("a → b");
+            });
+            // No renderer here to take the font atlas.
+            out.textures_delta.clear();
+        }
     }
 }
