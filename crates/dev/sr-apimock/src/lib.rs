@@ -4,7 +4,7 @@
 //! query parameters and the JSON body against the operation's schemas and
 //! records each violation ([`MockServer::failures`]; tests assert there
 //! are none). Answers come from programmed faults, a [`Responder`] such as
-//! the stateful [`GitHubRepo`], [`JiraSite`] and [`AzureBoards`], or the description's examples.
+//! the stateful [`GitHubRepo`], [`JiraSite`], [`AzureBoards`] and [`YouTrackProject`], or the description's examples.
 //! GraphQL APIs have [`linear`]: every document validated against the
 //! provider's schema with apollo-compiler, answered from a workspace.
 //!
@@ -19,6 +19,7 @@ pub mod schema;
 mod server;
 pub mod spec;
 pub mod swagger2;
+pub mod youtrack;
 
 pub use azure::{AzureBoards, json_patch_rule};
 pub use chaos::{Chaos, ChaosKnobs, FAULTS};
@@ -29,3 +30,4 @@ pub use server::{
     ExamplesOnly, Fault, MockRequest, MockResponse, MockServer, Recorded, Responder, Rule,
 };
 pub use spec::{Spec, SpecError};
+pub use youtrack::YouTrackProject;

@@ -529,3 +529,15 @@ pub fn jira_data_center() -> Result<Arc<Spec>, String> {
     })
     .clone()
 }
+
+/// YouTrack's REST API, as far as the adapter uses it: written by hand
+/// from JetBrains' REST reference (see `youtrack::spec` and SOURCES.md).
+pub fn youtrack() -> Result<Arc<Spec>, String> {
+    static SPEC: OnceLock<Result<Arc<Spec>, String>> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        Spec::from_value(crate::youtrack::spec::description())
+            .map(Arc::new)
+            .ok_or_else(|| "the YouTrack description has no paths".to_owned())
+    })
+    .clone()
+}

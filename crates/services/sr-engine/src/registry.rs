@@ -14,5 +14,6 @@ pub fn registry(store: &Store, actor: &str) -> Registry {
     r.register(sr_tracker_azure::AzureFactory::default());
     r.register(sr_tracker_redmine::RedmineFactory::default());
     r.register(sr_tracker_linear::LinearFactory::default());
+    r.register(sr_tracker_youtrack::YouTrackFactory::default());
     r
 }

@@ -131,6 +131,13 @@ pub fn status_error(
                 .and_then(|j| crate::graphql::errors_of(j).into_iter().next())
                 .map(|e| e.message)
         })
+        // OAuth's and YouTrack's `{"error", "error_description"}`.
+        .or_else(|| {
+            json.as_ref()
+                .and_then(|j| j.get("error_description"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
         .unwrap_or_else(|| {
             String::from_utf8_lossy(&body[..body.len().min(200)])
                 .trim()

@@ -1,0 +1,6 @@
+//! The YouTrack adapter against the validating YouTrack mock (written
+//! from JetBrains' REST reference): the contract kit, features and faults.
+
+mod common;
+mod contract;
+mod faults;
