@@ -33,6 +33,7 @@ fn the_example_file_loads() {
             ("Azure Boards", "azure_devops", false),
             ("Company Redmine", "redmine", false),
             ("Linear", "linear", false),
+            ("YouTrack", "youtrack", false),
         ]
     );
     let jira = file.find("Company Jira").unwrap();

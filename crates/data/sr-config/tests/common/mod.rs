@@ -29,12 +29,12 @@ struct StrictAuth {
     token: SecretRef,
 }
 
-/// local, github, gitlab, jira, azure_devops, redmine and linear accept
+/// local, github, gitlab, jira, azure_devops, redmine, linear and youtrack accept
 /// any JSON object as `config`;
 /// strict reads a [`StrictConfig`] whose `auth.token` is a secret.
 pub struct TestTypes;
 
-const PERMISSIVE: [&str; 7] = [
+const PERMISSIVE: [&str; 8] = [
     "local",
     "github",
     "gitlab",
@@ -42,6 +42,7 @@ const PERMISSIVE: [&str; 7] = [
     "azure_devops",
     "redmine",
     "linear",
+    "youtrack",
 ];
 
 impl TrackerTypes for TestTypes {
