@@ -17,3 +17,4 @@ mod sql_editor;
 mod sync_window;
 mod template_editor;
 mod workbench;
+mod youtrack_settings;
