@@ -82,7 +82,7 @@ async fn under_random_faults_the_copy_is_exact_and_nothing_is_duplicated() {
     for n in 0..150 {
         site.seed(&format!("seeded {n}"), &["db"]);
     }
-    let knobs = ChaosKnobs::new(0, 11);
+    let knobs = ChaosKnobs::new(0, 7);
     knobs.set_retry_after(0);
     knobs.set_rate_limit(rate_limited);
     let spec = sr_apimock::spec::jira_data_center().expect("Data Center description");
