@@ -19,6 +19,7 @@ mod team_serve;
 mod team_store;
 mod tracker_diagnosis;
 mod tracker_diagnosis_azure;
+mod tracker_diagnosis_jira_dc;
 mod tracker_diagnosis_linear;
 mod tracker_login;
 mod tracker_redmine;

@@ -8,6 +8,7 @@ mod connections;
 mod connections_ssh;
 mod designer;
 mod github_settings;
+mod jira_dc_settings;
 mod linear_settings;
 mod monitoring;
 mod redmine_issue_flow;

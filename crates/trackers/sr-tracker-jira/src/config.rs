@@ -77,12 +77,22 @@ pub enum Auth {
     ApiToken { email: String, token: SecretRef },
     /// Jira Data Center: a personal access token, sent as Bearer.
     Bearer { token: SecretRef },
+    /// Jira Data Center (or Server) without personal access tokens: a
+    /// username and its password, sent as Basic. The password is written
+    /// `password` (or `token`, the settings dialog's secret field).
+    Basic {
+        username: String,
+        #[serde(alias = "password")]
+        token: SecretRef,
+    },
 }
 
 impl Auth {
     pub fn token(&self) -> &SecretRef {
         match self {
-            Auth::ApiToken { token, .. } | Auth::Bearer { token } => token,
+            Auth::ApiToken { token, .. } | Auth::Bearer { token } | Auth::Basic { token, .. } => {
+                token
+            }
         }
     }
 }
@@ -193,6 +203,22 @@ mod tests {
         check(
             &format!(r#"{{{base}, "api_version": "2", {basic}}}"#),
             Ok(()),
+        );
+        check(
+            &format!(
+                r#"{{{base}, "api_version": 2, "auth": {{"type": "basic", "username": "ada", "password": "${{JIRA_PASSWORD}}"}}}}"#
+            ),
+            Ok(()),
+        );
+        check(
+            &format!(
+                r#"{{{base}, "auth": {{"type": "basic", "username": "ada", "token": "${{JIRA_PASSWORD}}"}}}}"#
+            ),
+            Ok(()),
+        );
+        check(
+            &format!(r#"{{{base}, "auth": {{"type": "basic", "password": "${{P}}"}}}}"#),
+            Err("missing field `username`"),
         );
         check(
             &format!(r#"{{{base}, "api_version": "v2", {basic}}}"#),

@@ -71,12 +71,19 @@ impl Adapter for Jira {
                 ConfigField::choice(
                     "auth.type",
                     "Sign-in",
-                    &["api_token", "bearer"],
+                    &["api_token", "bearer", "basic"],
                     "api_token",
-                    "`api_token` for Jira Cloud (email + API token); `bearer` for a Data Center personal access token.",
+                    "`api_token` for Jira Cloud (email + API token); `bearer` for a Data Center personal access token; `basic` for a Data Center username and password.",
+                ),
+                field(
+                    "auth.username",
+                    "Username",
+                    false,
+                    false,
+                    "Data Center with sign-in `basic`: the username the password belongs to.",
                 ),
                 fields::token(
-                    "Jira Cloud: an API token from id.atlassian.com (auth type `api_token`); Data Center: a personal access token (auth type `bearer`).",
+                    "Jira Cloud: an API token from id.atlassian.com (auth type `api_token`); Data Center: a personal access token (auth type `bearer`) or the user's password (auth type `basic`).",
                 ),
                 field(
                     "default_issue_type",
@@ -213,6 +220,15 @@ mod tests {
         assert_eq!(
             crate::authorization(&bearer, &Secret::new("pat")),
             "Bearer pat"
+        );
+        let password = crate::Auth::Basic {
+            username: "ada".into(),
+            token: serde_json::from_str("\"${T}\"").expect("ref"),
+        };
+        // base64("ada:s3cret")
+        assert_eq!(
+            crate::authorization(&password, &Secret::new("s3cret")),
+            "Basic YWRhOnMzY3JldA=="
         );
     }
 }

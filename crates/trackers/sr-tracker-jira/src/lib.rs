@@ -13,7 +13,8 @@
 //! one needs the Jira administrator permission.
 //!
 //! Jira Data Center: a personal access token (`auth.type = "bearer"`) is
-//! sent as `Authorization: Bearer …`, and `api_version: 2` switches to the
+//! sent as `Authorization: Bearer …`, a username and password
+//! (`auth.type = "basic"`) as `Basic …`, and `api_version: 2` switches to the
 //! REST v2 paths Data Center serves ([`dc`]): `/rest/api/2/…`, searches
 //! through `/rest/api/2/search` with `startAt`/`maxResults`, descriptions
 //! and comments as wiki markup (converted from and to Markdown by
@@ -70,8 +71,8 @@ pub struct JiraTracker {
 /// The `Authorization` header value for `auth` with the resolved token.
 fn authorization(auth: &Auth, token: &Secret) -> String {
     match auth {
-        Auth::ApiToken { email, .. } => {
-            let pair = format!("{email}:{}", token.expose());
+        Auth::ApiToken { email: user, .. } | Auth::Basic { username: user, .. } => {
+            let pair = format!("{user}:{}", token.expose());
             format!(
                 "Basic {}",
                 base64::engine::general_purpose::STANDARD.encode(pair)

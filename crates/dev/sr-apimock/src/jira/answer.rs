@@ -114,6 +114,7 @@ impl JiraSite {
                     .collect();
                 MockResponse::json(200, &Value::Array(users))
             }
+            "registerWebhook" | "deleteWebhook" => return Some(self.webhook_op(s, op, req, &body)),
             _ => return self.issue_op(s, op, req, &body),
         };
         Some(answer)

@@ -11,7 +11,12 @@
 //!   `jql`, `startAt`, `maxResults`, `fields`, `expand`, `validateQuery`;
 //! - `GET /rest/api/2/priority` and `GET /rest/api/2/project` are plain
 //!   arrays (no `/search` pages, which are Cloud's);
-//! - `/user/assignable/search` finds users by `username`.
+//! - `/user/assignable/search` finds users by `username`;
+//! - admin webhooks are registered at `POST /rest/webhooks/1.0/webhook`
+//!   (name, url, events, a JQL filter, and the optional secret Data Center
+//!   signs deliveries with) and removed with `DELETE …/webhook/{id}`.
+//!
+//! `SOURCES.md` beside this file lists the documentation pages followed.
 //!
 //! Operation ids are those of the Cloud description where the operation is
 //! the same, so [`JiraSite`](super::JiraSite) answers both.
@@ -108,6 +113,27 @@ fn issue_body() -> Value {
     )
 }
 
+/// An admin webhook as the webhooks REST resource takes it: the events
+/// are those the Data Center webhook page lists for issues and comments.
+fn webhook_body() -> Value {
+    let events = [
+        "jira:issue_created",
+        "jira:issue_updated",
+        "jira:issue_deleted",
+        "jira:worklog_updated",
+        "comment_created",
+        "comment_updated",
+        "comment_deleted",
+    ];
+    json!({"type": "object", "required": ["name", "url", "events"], "additionalProperties": false, "properties": {
+        "name": {"type": "string", "minLength": 1}, "url": {"type": "string", "minLength": 1},
+        "events": {"type": "array", "minItems": 1, "items": {"enum": events}},
+        "filters": {"type": "object", "additionalProperties": false, "properties": {"issue-related-events-section": {"type": "string"}}},
+        "excludeBody": {"type": "boolean"}, "enabled": {"type": "boolean"},
+        "sslVerificationRequired": {"type": "boolean"}, "configuration": {"type": "object"},
+        "secret": {"type": "string", "nullable": true}}})
+}
+
 /// The description as a value for [`Spec::from_value`](crate::Spec::from_value).
 pub fn description() -> Value {
     let issue = path("issueIdOrKey");
@@ -142,6 +168,9 @@ pub fn description() -> Value {
             "jql": {"type": "string"}, "startAt": {"type": "integer", "minimum": 0}, "maxResults": {"type": "integer", "minimum": 1},
             "fields": {"type": "array", "items": {"type": "string"}}, "expand": {"type": "array", "items": {"type": "string"}},
             "validateQuery": {"type": "boolean"}}, "additionalProperties": false})))},
+        "/rest/webhooks/1.0/webhook": {"post": with(op("registerWebhook", 201, Some(json!({"type": "object", "required": ["self", "name", "url", "events"]}))),
+            "requestBody", body(webhook_body()))},
+        "/rest/webhooks/1.0/webhook/{id}": {"parameters": path("id"), "delete": op("deleteWebhook", 204, None)},
         "/rest/api/2/user/assignable/search": {"get": with(op("findAssignableUsers", 200, Some(array(r("User")))), "parameters",
             query(&["username", "project", "issueKey", "startAt", "maxResults", "actionDescriptorId"]))}
     }})

@@ -18,6 +18,7 @@ mod answer;
 pub(crate) mod dc_spec;
 mod jql;
 mod search;
+mod webhooks;
 
 /// The workflow: name, id and status category key.
 const STATUSES: [(&str, &str, &str); 3] = [
@@ -63,6 +64,9 @@ struct State {
     tick: i64,
     /// `(content-type, X-Atlassian-Token)` of every upload.
     uploads: Vec<(String, Option<String>)>,
+    /// Registered admin webhooks: id and the body that registered it.
+    webhooks: Vec<(u64, Value)>,
+    next_webhook: u64,
 }
 
 /// One Jira site with one project, shared between the test and the server.
@@ -153,6 +157,24 @@ impl JiraSite {
             })
             .unwrap_or_default();
         format!("{}-{n}", self.project_key)
+    }
+
+    /// Changes an issue's summary the way an edit in Jira's UI would,
+    /// moving its `updated` on.
+    pub fn retitle(&self, key: &str, summary: &str) {
+        let Some(number) = key
+            .rsplit_once('-')
+            .and_then(|(_, n)| n.parse::<u64>().ok())
+        else {
+            return;
+        };
+        self.lock(|s| {
+            let at = now(s);
+            if let Some(i) = s.issues.iter_mut().find(|i| i.number == number) {
+                i.summary = summary.into();
+                i.updated = at;
+            }
+        });
     }
 
     /// How many issues the project holds.

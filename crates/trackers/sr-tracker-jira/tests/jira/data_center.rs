@@ -215,3 +215,118 @@ async fn the_v2_description_rejects_cloud_shapes() {
         );
     }
 }
+
+/// Data Center without personal access tokens: a username and password
+/// sent as Basic; a wrong password is diagnosed as such.
+#[tokio::test]
+async fn basic_auth_signs_in_with_username_and_password() {
+    // base64("ada:s3cret")
+    let site = JiraSite::data_center("DB").with_authorization("Basic YWRhOnMzY3JldA==");
+    let spec = sr_apimock::spec::jira_data_center().expect("Data Center description");
+    let server = MockServer::start(spec, site).await.expect("server");
+    let config: JiraConfig = serde_json::from_value(json!({
+        "base_url": server.base_url(), "project_key": "DB", "api_version": 2,
+        "auth": {"type": "basic", "username": "ada", "password": "${JIRA_PASSWORD}"}
+    }))
+    .expect("config");
+    let build = |password: &str| {
+        JiraTracker::new(
+            "Jira DC",
+            &config,
+            &Secret::new(password),
+            Some(settings(server.base_url())),
+        )
+        .expect("tracker")
+    };
+    let report = build("s3cret").test_connection().await.expect("signed in");
+    assert_eq!(report.user.as_deref(), Some("Mia Krystof"));
+    let e = build("not-her-password")
+        .test_connection()
+        .await
+        .expect_err("wrong password");
+    assert_eq!(e.kind(), ErrorKind::Unauthorized, "{e}");
+    assert!(e.to_string().contains("401"), "{e}");
+    assert!(
+        !e.to_string().contains("not-her-password"),
+        "no secret in {e}"
+    );
+    assert_eq!(server.failures(), Vec::<String>::new());
+}
+
+/// Admin webhooks on Data Center: registered through the webhooks REST
+/// resource with the secret Jira signs deliveries with, and removed.
+#[tokio::test]
+async fn admin_webhooks_are_registered_and_removed() {
+    let f = dc().await;
+    let reg = f
+        .tracker
+        .register_webhook(&sr_tracker::WebhookConfig {
+            url: "https://hooks.example.com/webhook/jira".into(),
+            secret: "dc-s3cret".into(),
+            events: Vec::new(),
+        })
+        .await
+        .expect("register");
+    assert_eq!(reg.id, "1");
+    let hooks = f.site.webhooks();
+    assert_eq!(hooks.len(), 1);
+    let body = &hooks[0].1;
+    assert_eq!(body["secret"], "dc-s3cret");
+    assert_eq!(
+        body["filters"]["issue-related-events-section"],
+        "project = \"DB\""
+    );
+    f.tracker
+        .unregister_webhook(&reg.id)
+        .await
+        .expect("removed");
+    assert!(f.site.webhooks().is_empty());
+    let e = f
+        .tracker
+        .unregister_webhook(&reg.id)
+        .await
+        .expect_err("gone");
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+}
+
+/// A delivery as Data Center sends it when the webhook has a secret:
+/// `X-Hub-Signature: sha256=<hex HMAC-SHA256 of the body>`, the issue in
+/// REST v2's shape with its description in wiki markup.
+#[test]
+fn data_center_deliveries_are_verified_and_read_from_wiki_markup() {
+    use sr_tracker::{Rejection, TrackerEvent, TrackerFactory};
+    let body = br#"{"timestamp":1735689600000,"webhookEvent":"jira:issue_updated","issue_event_type_name":"issue_generic","user":{"name":"mia","displayName":"Mia Krystof"},"issue":{"id":"10001","key":"DB-7","self":"https://jira.example.com/rest/api/2/issue/10001","fields":{"summary":"Orders drifted","description":"The _orders_ table drifted.\n\n* a column","status":{"name":"In Progress","statusCategory":{"key":"indeterminate"}},"priority":{"name":"High"},"labels":["db"],"assignee":{"name":"mia","displayName":"Mia Krystof"},"created":"2025-01-01T00:00:01.000+0000","updated":"2025-01-01T00:00:02.000+0000","issuetype":{"name":"Bug"},"project":{"key":"DB","name":"Database"}}}}"#;
+    // Python's hmac.new(b"dc-s3cret", body, sha256).hexdigest().
+    let headers: &[(&str, &str)] = &[
+        (
+            "X-Hub-Signature",
+            "sha256=3c46d9dd8f9ae9fef119c31fc84e24dfbfcb54fac984cf113e18e9e58fa5f4e4",
+        ),
+        ("X-Atlassian-Webhook-Identifier", "7-1735689600000"),
+    ];
+    let factory = sr_tracker_jira::JiraFactory::default();
+    let spec = factory.webhook().expect("Jira has webhooks");
+    assert_eq!(spec.verify(headers, b"dc-s3cret", body, 0, None), Ok(()));
+    assert_eq!(
+        spec.verify(headers, b"other", body, 0, None),
+        Err(Rejection::Mismatch)
+    );
+    let info = sr_tracker::TrackerInfo {
+        name: "Jira DC".into(),
+        provider: "jira".into(),
+        instance: "jira.example.com".into(),
+        web_url: None,
+    };
+    match factory.parse_webhook(&info, "", body).expect("parsed") {
+        TrackerEvent::Issue { issue, .. } => {
+            assert_eq!(issue.reference.display_key, "DB-7");
+            assert_eq!(issue.body, "The *orders* table drifted.\n\n- a column");
+            assert_eq!(issue.reference.assignee.as_deref(), Some("mia"));
+            assert_eq!(
+                issue.reference.status.state,
+                sr_model::IssueState::InProgress
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}

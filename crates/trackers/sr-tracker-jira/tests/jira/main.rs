@@ -4,5 +4,6 @@
 mod common;
 mod contract;
 mod data_center;
+mod dc_faults;
 mod faults;
 mod features;
