@@ -170,6 +170,18 @@ fn create_comment_both_ways_and_close_on_redmine() {
         .collect();
     assert_eq!(notes, ["Seen on _prod_ too"]);
 
+    // Redmine keeps `updated_on` in whole seconds: a note written in the
+    // same second as the workbench's comment would leave the issue looking
+    // unchanged to any poller. A person takes longer than a second; the
+    // test waits for the clock (shared with the local Redmine) to pass it.
+    let updated_on: chrono::DateTime<chrono::Utc> = issue["issue"]["updated_on"]
+        .as_str()
+        .and_then(|t| t.parse().ok())
+        .expect("the issue's updated_on");
+    let next_second = updated_on + chrono::Duration::seconds(1);
+    while let Ok(left) = (next_second - chrono::Utc::now()).to_std() {
+        std::thread::sleep(left);
+    }
     // A note written on Redmine (Textile) shows in the workbench after a
     // sync, as Markdown.
     redmine(

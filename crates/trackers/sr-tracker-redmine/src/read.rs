@@ -196,11 +196,12 @@ impl RedmineTracker {
             let got = page.issues.len();
             for w in &page.issues {
                 // Redmine's `>=` reaches back a second before the time it
-                // is given; what it adds is left out here.
-                if query
-                    .updated_since
-                    .is_some_and(|since| w.updated_on < since)
-                {
+                // is given; what it adds is left out here. Its times are
+                // whole seconds, so the cursor is too: an edit in the same
+                // second as the last sync, after it, is not lost.
+                if query.updated_since.is_some_and(|since| {
+                    w.updated_on < chrono::SubsecRound::trunc_subsecs(since, 0)
+                }) {
                     continue;
                 }
                 let issue = self.convert(&schema, w);

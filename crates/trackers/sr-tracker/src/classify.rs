@@ -131,12 +131,15 @@ pub fn status_error(
                 .and_then(|j| crate::graphql::errors_of(j).into_iter().next())
                 .map(|e| e.message)
         })
-        // OAuth's and YouTrack's `{"error", "error_description"}`.
+        // OAuth's and YouTrack's `{"error", "error_description"}`, the code
+        // kept beside the text (GitLab's `insufficient_scope` names the fix).
         .or_else(|| {
-            json.as_ref()
-                .and_then(|j| j.get("error_description"))
-                .and_then(Value::as_str)
-                .map(str::to_owned)
+            let j = json.as_ref()?;
+            let description = j.get("error_description").and_then(Value::as_str)?;
+            Some(match j.get("error").and_then(Value::as_str) {
+                Some(code) => format!("{description} ({code})"),
+                None => description.to_owned(),
+            })
         })
         .unwrap_or_else(|| {
             String::from_utf8_lossy(&body[..body.len().min(200)])
