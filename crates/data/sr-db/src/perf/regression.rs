@@ -2,8 +2,10 @@
 //! the baseline's by more than a share (default 20 %) *and* by more than the
 //! measured noise, three times the two series' median absolute deviations
 //! added, or when the two series do not overlap at all (every current run
-//! slower than every baseline run: a jittery series that got a hundred
-//! times slower is still a finding). The share alone is not enough: a 50 %
+//! slower than every baseline run, or than the baseline's median plus
+//! three MADs: a jittery series that got a hundred times slower is still a
+//! finding, and one baseline run stretched by a busy machine does not hide
+//! it). The share alone is not enough: a 50 %
 //! change inside the noise of a jittery 0.1 ms query is not a finding, and
 //! neither is a steady 5 % one. Improvements are named by the same rule the
 //! other way round. Pure.
@@ -81,8 +83,14 @@ pub fn decide(base: Series, cur: Series, threshold: f64) -> Comparison {
         0.0
     };
     let noise_ms = NOISE_FACTOR * (base_mad + cur_mad);
-    // Series that do not overlap differ whatever their spread.
-    let apart = cur.min_ms > base.max_ms || cur.max_ms < base.min_ms;
+    // Series that do not overlap differ whatever their spread. Each run of
+    // one series beyond the other's noise band (median ± 3 MADs) counts as
+    // not overlapping too: a loaded machine stretches single runs (one
+    // slow baseline run widens its `max`), never shortens them, and the
+    // MAD ignores such an outlier where min and max do not.
+    let base_band = NOISE_FACTOR * base.mad_ms;
+    let apart = cur.min_ms > base.max_ms.min(base_median + base_band)
+        || cur.max_ms < base.min_ms.max(base_median - base_band);
     let beyond_noise = diff.abs() > noise_ms || apart;
     let pct = |x: f64| format!("{:.1} %", x * 100.0);
     let (verdict, reason) = if change > threshold && beyond_noise {
@@ -97,7 +105,7 @@ pub fn decide(base: Series, cur: Series, threshold: f64) -> Comparison {
                     format!("{diff:.3} ms exceeds the noise ({noise_ms:.3} ms)")
                 } else {
                     format!(
-                        "every run ({:.3} ms and more) was slower than every baseline run",
+                        "every run ({:.3} ms and more) was slower than the baseline's runs",
                         cur.min_ms
                     )
                 }
@@ -212,7 +220,7 @@ mod tests {
         let c = decide(base, cur, 0.2);
         assert_eq!(c.verdict, Regressed, "{}", c.reason);
         assert!(
-            c.reason.contains("slower than every baseline run"),
+            c.reason.contains("slower than the baseline's runs"),
             "{}",
             c.reason
         );
@@ -232,6 +240,33 @@ mod tests {
         assert_eq!(decide(base, steady, 0.6).verdict, Unchanged);
         // And the other way round.
         assert_eq!(decide(cur, base, 0.2).verdict, Improved);
+    }
+
+    #[test]
+    fn one_stretched_baseline_run_does_not_hide_a_hundredfold_change() {
+        // A loaded machine stretched one baseline run to 18 ms: the ranges
+        // overlap, and the current series' jitter exceeds the difference,
+        // yet every current run is far beyond the baseline's noise band.
+        let base = Series {
+            median_ms: 0.05,
+            mad_ms: 0.005,
+            min_ms: 0.04,
+            max_ms: 18.0,
+        };
+        let cur = Series {
+            median_ms: 25.0,
+            mad_ms: 9.0,
+            min_ms: 15.0,
+            max_ms: 80.0,
+        };
+        let c = decide(base, cur, 0.2);
+        assert_eq!(c.verdict, Regressed, "{}", c.reason);
+        // A current run inside the band keeps the noise rule in charge.
+        let inside = Series {
+            min_ms: 0.06,
+            ..cur
+        };
+        assert_eq!(decide(base, inside, 0.2).verdict, Unchanged);
     }
 
     #[test]
