@@ -76,6 +76,7 @@ fn needs(source: &str) -> Needs {
         mariadb: source.contains("mariadb_db") || source.contains("SR_TEST_MARIADB_URL"),
         tls_and_ssh: false,
         redmine: false,
+        python: false,
     }
 }
 

@@ -9,6 +9,7 @@
 mod bench;
 mod lint;
 mod migra;
+mod python;
 mod servers;
 mod setup;
 mod sh;

@@ -11,8 +11,8 @@ use std::process::Command;
 
 use anyhow::{Context, Result};
 use sr_testkit::{
-    MARIADB_URL_ENV, MariaDbServer, PG_URL_ENV, PgServer, RedmineServer, SSH_DIR_ENV, SSH_URL_ENV,
-    SshServer, TlsFixture,
+    MARIADB_URL_ENV, MariaDbServer, PG_URL_ENV, PYTHON_ENV, PgServer, RedmineServer, SSH_DIR_ENV,
+    SSH_URL_ENV, SshServer, TlsFixture,
 };
 
 /// Which servers a run needs.
@@ -24,6 +24,8 @@ pub struct Needs {
     pub tls_and_ssh: bool,
     /// A Redmine (Debian's package) for the Redmine adapter's tests.
     pub redmine: bool,
+    /// The Python interpreter with the tests' independent checkers.
+    pub python: bool,
 }
 
 #[derive(Debug, Default)]
@@ -128,6 +130,13 @@ impl Servers {
             s.env.extend(redmine.env());
             s.redmine = Some(redmine);
         }
+        if needs.python {
+            let python = crate::python::test_python()?;
+            s.lines
+                .push(format!("Python with the checkers at {}", python.display()));
+            s.env
+                .push((PYTHON_ENV, python.to_string_lossy().into_owned()));
+        }
         for line in &s.lines {
             eprintln!("xtask: {line}");
         }
@@ -165,6 +174,7 @@ pub fn hold() -> Result<i32> {
         mariadb: true,
         tls_and_ssh: true,
         redmine: true,
+        python: true,
     })?;
     for (k, v) in &servers.env {
         println!("export {k}='{v}'");

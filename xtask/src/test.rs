@@ -55,6 +55,7 @@ pub fn test(args: &[String]) -> Result<i32> {
         mariadb: true,
         tls_and_ssh: true,
         redmine: true,
+        python: true,
     })?;
     let mut steps: Vec<(&str, Outcome)> = Vec::new();
     let mut run = |name, base: &[&str]| -> Result<()> {

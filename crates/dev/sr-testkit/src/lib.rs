@@ -83,6 +83,25 @@ pub const PG_URL_ENV: &str = "SR_TEST_PG_URL";
 /// tests (set by `cargo xtask test`).
 pub const MARIADB_URL_ENV: &str = "SR_TEST_MARIADB_URL";
 
+/// The environment variable holding the path of the Python interpreter
+/// whose packages check our output in tests (independent validators and
+/// readers), set by `cargo xtask test`.
+pub const PYTHON_ENV: &str = "SR_TEST_PYTHON";
+
+/// The tests' Python interpreter (see [`PYTHON_ENV`]).
+pub fn python() -> Result<std::path::PathBuf> {
+    match std::env::var_os(PYTHON_ENV) {
+        Some(p) if !p.is_empty() => Ok(p.into()),
+        _ => Err(Error::MissingBinary {
+            what: "the tests' Python interpreter",
+            looked_for: format!(
+                "${PYTHON_ENV}, set by `cargo xtask test` (or `cargo xtask servers`)"
+            ),
+            package: "python3-venv",
+        }),
+    }
+}
+
 /// A loopback port that was free a moment ago (the OS picked it). Another
 /// process may take it before the caller binds it; servers here retry.
 /// Panics when no port can be bound at all.
