@@ -21,6 +21,7 @@ mod tracker_diagnosis;
 mod tracker_diagnosis_azure;
 mod tracker_diagnosis_jira_dc;
 mod tracker_diagnosis_linear;
+mod tracker_diagnosis_youtrack;
 mod tracker_login;
 mod tracker_redmine;
 mod webhook_fixtures;

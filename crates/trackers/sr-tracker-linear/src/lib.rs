@@ -10,7 +10,8 @@
 //! state of its type by position (open: `unstarted`, else `backlog`; in
 //! progress: `started`; done: `completed`, or `canceled` when the
 //! resolution says so). Issue types are labels. Bodies are Markdown, which
-//! Linear takes as it is.
+//! Linear takes as it is. Files go to Linear's storage through a signed
+//! URL and are linked as attachments ([`upload`]).
 //!
 //! [`IssueTracker::initialize`]: sr_tracker::IssueTracker::initialize
 
@@ -18,6 +19,7 @@ mod config;
 mod factory;
 mod read;
 mod tracker;
+mod upload;
 mod webhook;
 mod wire;
 
@@ -47,6 +49,9 @@ pub const BODY_LIMIT: usize = sr_tracker::DEFAULT_BODY_LIMIT;
 pub struct LinearTracker {
     info: TrackerInfo,
     http: HttpClient,
+    /// For the signed upload URLs of Linear's file storage: the same
+    /// client settings without Linear's credentials ([`upload`]).
+    storage: HttpClient,
     /// The team as configured (key or id).
     team: String,
     default_labels: Vec<String>,
@@ -80,6 +85,7 @@ impl LinearTracker {
         let api = kit::base_url(name, base, DEFAULT_BASE_URL)?;
         let mut settings =
             kit::http_settings(PROVIDER, &api, config.ca_file.as_deref(), settings, |s| s);
+        let storage = HttpClient::new(settings.clone())?;
         let header = match &config.auth {
             LinearAuth::ApiKey { .. } => token.expose().to_owned(),
             LinearAuth::Oauth { .. } => format!("Bearer {}", token.expose()),
@@ -99,6 +105,7 @@ impl LinearTracker {
                 web_url: Some("https://linear.app".into()),
             },
             http,
+            storage,
             team,
             default_labels: config.labels.clone(),
             types: config.type_label_map(),

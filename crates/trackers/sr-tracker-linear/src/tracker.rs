@@ -405,13 +405,8 @@ impl IssueTracker for LinearTracker {
         Ok(out)
     }
 
-    async fn attach_file(&self, _id: &str, _file: &AttachmentUpload) -> Result<Attachment> {
-        // Linear uploads go to a signed storage URL its `fileUpload`
-        // mutation hands out; the adapter does not do that yet.
-        Err(TrackerError::Unsupported {
-            provider: PROVIDER.into(),
-            operation: "file attachments (link the file in a comment instead)".into(),
-        })
+    async fn attach_file(&self, id: &str, file: &AttachmentUpload) -> Result<Attachment> {
+        self.attach(id, file).await
     }
 
     async fn projects(&self) -> Result<Vec<Project>> {

@@ -14,12 +14,15 @@
 //!   (the change sets values, so it is retried like a read).
 //! - Reads: YouTrack's query syntax, paged by `$skip`/`$top` ([`read`]);
 //!   sync by `updated` (epoch ms), filtered exactly here.
+//! - Files: `POST /api/issues/{id}/attachments` as multipart/form-data,
+//!   sent once ([`attach`]).
 //! - Bodies: Markdown is YouTrack's own format, sent and read as is.
 //! - Webhooks: YouTrack has none built in (workflows can post, but
 //!   nothing standard to verify), so changes come by polling.
 //!
 //! Keys are `youtrack:{host}/{project}:{DB-12}`.
 
+mod attach;
 mod config;
 mod factory;
 pub mod read;

@@ -324,11 +324,8 @@ impl IssueTracker for YouTrackTracker {
         }
     }
 
-    async fn attach_file(&self, _id: &str, _file: &AttachmentUpload) -> Result<Attachment> {
-        Err(TrackerError::Unsupported {
-            provider: PROVIDER.into(),
-            operation: "attaching files from ScratchRobin yet; attach the file in YouTrack".into(),
-        })
+    async fn attach_file(&self, id: &str, file: &AttachmentUpload) -> Result<Attachment> {
+        self.attach(id, file).await
     }
 
     async fn projects(&self) -> Result<Vec<Project>> {

@@ -5,8 +5,10 @@
 //! ([`LinearServer::failures`]) and answered with the GraphQL error Linear
 //! gives. Valid ones are answered from an in-memory [`LinearWorkspace`]
 //! (one team, Linear's default workflow, labels, users, issues, comments,
-//! webhooks), with Linear's rate-limit headers on every answer.
+//! webhooks, file uploads through a signed URL and attachments: see
+//! [`files`]), with Linear's rate-limit headers on every answer.
 
+mod files;
 pub mod gql;
 mod resolve;
 mod server;
@@ -18,7 +20,7 @@ use serde_json::{Map, Value, json};
 
 use crate::server::{MockRequest, MockResponse, Responder};
 pub use gql::GraphqlSchema;
-pub use server::LinearServer;
+pub use server::{LinearServer, UPLOAD};
 
 /// One Linear workspace with one team, shared between the test and the
 /// server (clones share the data).
@@ -149,6 +151,36 @@ impl LinearWorkspace {
         })
     }
 
+    /// `(title, subtitle, url)` of each attachment of an issue.
+    pub fn attachments(&self, identifier: &str) -> Vec<(String, Option<String>, String)> {
+        self.lock(|s| {
+            let Some(n) = s.find_issue(identifier) else {
+                return Vec::new();
+            };
+            let id = s.issues[n].id.clone();
+            s.attachments
+                .iter()
+                .filter(|a| a.issue == id)
+                .map(|a| (a.title.clone(), a.subtitle.clone(), a.url.clone()))
+                .collect()
+        })
+    }
+
+    /// The bytes stored at an asset URL, once their upload arrived.
+    pub fn asset(&self, asset_url: &str) -> Option<Vec<u8>> {
+        self.lock(|s| {
+            s.uploads
+                .iter()
+                .find(|u| u.asset_url(&s.base_url) == asset_url)
+                .and_then(|u| u.bytes.clone())
+        })
+    }
+
+    /// How many uploads `fileUpload` prepared.
+    pub fn uploads_prepared(&self) -> usize {
+        self.lock(|s| s.uploads.len())
+    }
+
     /// Runs a checked request's root fields against the store.
     fn execute(&self, checked: &gql::Checked) -> Value {
         let mut data = Map::new();
@@ -219,6 +251,10 @@ pub fn rate_limited(retry_after_secs: u32) -> MockResponse {
 
 impl Responder for LinearWorkspace {
     fn respond(&mut self, req: &MockRequest) -> Option<MockResponse> {
+        self.lock(|s| req.base_url.clone_into(&mut s.base_url));
+        if req.method == "PUT" {
+            return Some(self.lock(|s| files::put(s, req)));
+        }
         let body = req.body.as_ref()?;
         // The server validated the request already; a second check here
         // gives the executable form.

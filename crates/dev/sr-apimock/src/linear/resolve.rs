@@ -166,6 +166,8 @@ pub(crate) fn root(s: &mut State, name: &str, args: &Map<String, Value>) -> Opti
             s.comments.push(c);
             Ok(json!({"success": true, "lastSyncId": 1.0, "comment": out}))
         }
+        "fileUpload" => super::files::file_upload(s, args),
+        "attachmentCreate" => super::files::attachment_create(s, &input(args)),
         "webhookCreate" => {
             let input = input(args);
             let id = s.id("webhook");

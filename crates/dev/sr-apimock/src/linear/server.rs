@@ -4,7 +4,8 @@
 //! GraphQL error), then answers from a programmed fault or the responder
 //! (a [`super::LinearWorkspace`], possibly behind [`crate::Chaos`]).
 //! Faults and the request log name a request by its first root field
-//! (`issueCreate`, `issues`).
+//! (`issueCreate`, `issues`). `PUT /uploads/…` stands in for the signed
+//! storage URLs of file uploads (logged as [`UPLOAD`]).
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -156,11 +157,38 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request<Body>) -> Response
     let mut failures = Vec::new();
     let json: Option<Value> = serde_json::from_slice(&body).ok();
     let checked = json.as_ref().map(|j| inner.schema.check(j));
-    let root = checked
-        .as_ref()
-        .and_then(|c| c.as_ref().ok())
-        .and_then(|c| c.root_fields().first().map(|f| f.name.clone()));
-    let mut answer = if parts.method != axum::http::Method::POST || path != "/graphql" {
+    // A PUT under /uploads/ is the signed storage URL `fileUpload` hands
+    // out: no GraphQL, no Linear credentials.
+    let storage = parts.method == axum::http::Method::PUT && path.starts_with("/uploads/");
+    let root = if storage {
+        Some(UPLOAD.to_owned())
+    } else {
+        checked
+            .as_ref()
+            .and_then(|c| c.as_ref().ok())
+            .and_then(|c| c.root_fields().first().map(|f| f.name.clone()))
+    };
+    let query: Vec<(String, String)> = parts
+        .uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    let mut answer = if storage {
+        if header("authorization").is_some() {
+            failures.push(format!(
+                "PUT {path}: the upload to the signed storage URL carried an Authorization header; Linear's credentials must not reach the storage host"
+            ));
+        }
+        let raw = Raw {
+            method: "PUT",
+            query: query.clone(),
+            bytes: body.to_vec(),
+        };
+        answer(&inner, &parts.headers, &path, None, raw, root.clone())
+    } else if parts.method != axum::http::Method::POST || path != "/graphql" {
         failures.push(format!(
             "{} {path}: Linear serves only POST /graphql",
             parts.method
@@ -190,7 +218,14 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request<Body>) -> Response
                     "GRAPHQL_VALIDATION_FAILED",
                 )
             }
-            Some(Ok(_)) => answer(&inner, &parts.headers, &path, json, root.clone()),
+            Some(Ok(_)) => {
+                let raw = Raw {
+                    method: "POST",
+                    query: Vec::new(),
+                    bytes: Vec::new(),
+                };
+                answer(&inner, &parts.headers, &path, json, raw, root.clone())
+            }
         }
     };
     if !failures.is_empty() {
@@ -203,7 +238,7 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request<Body>) -> Response
         log.push(Recorded {
             method: parts.method.to_string(),
             path,
-            query: Vec::new(),
+            query,
             operation_id: root,
             status: answer.status,
             if_none_match: None,
@@ -231,12 +266,24 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request<Body>) -> Response
         .unwrap_or_else(|_| Response::new(Body::empty()))
 }
 
+/// The operation name uploads to the signed storage URL are logged and
+/// faulted under (`push_fault("upload", …)`).
+pub const UPLOAD: &str = "upload";
+
+/// What a request carries besides its JSON body.
+struct Raw {
+    method: &'static str,
+    query: Vec<(String, String)>,
+    bytes: Vec<u8>,
+}
+
 /// A valid request's answer: a programmed fault, else the responder's.
 fn answer(
     inner: &Inner,
     headers: &axum::http::HeaderMap,
     path: &str,
     body: Option<Value>,
+    raw: Raw,
     root: Option<String>,
 ) -> MockResponse {
     let fault = inner.faults.lock().ok().and_then(|mut f| {
@@ -251,12 +298,12 @@ fn answer(
         return f.response.clone();
     }
     let request = MockRequest {
-        method: "POST".into(),
+        method: raw.method.into(),
         path: path.to_owned(),
-        query: Vec::new(),
+        query: raw.query,
         headers: headers.clone(),
         body,
-        raw: Vec::new(),
+        raw: raw.bytes,
         operation_id: root,
         path_params: BTreeMap::new(),
         base_url: inner.base_url.clone(),

@@ -74,6 +74,10 @@ pub(crate) struct State {
     pub issues: Vec<Issue>,
     pub comments: Vec<Comment>,
     pub webhooks: Vec<Webhook>,
+    pub uploads: Vec<super::files::Upload>,
+    pub attachments: Vec<super::files::Attachment>,
+    /// `http://127.0.0.1:PORT` of the server, for upload and asset URLs.
+    pub base_url: String,
     pub next: u64,
     /// Requests answered, for the rate-limit headers.
     pub served: u64,
@@ -101,6 +105,9 @@ impl State {
             issues: Vec::new(),
             comments: Vec::new(),
             webhooks: Vec::new(),
+            uploads: Vec::new(),
+            attachments: Vec::new(),
+            base_url: String::new(),
             next: 1,
             served: 0,
             clock: Utc::now() - Duration::days(1),

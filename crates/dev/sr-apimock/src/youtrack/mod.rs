@@ -12,8 +12,10 @@
 //!   quoted or bare words, `sort by: created asc`), paged by
 //!   `$skip`/`$top` (42 when `$top` is absent, as YouTrack);
 //! - `updated`/`created` are epoch milliseconds, strictly increasing;
+//! - files attach as multipart/form-data parts (`files`);
 //! - errors carry `{"error", "error_description"}`.
 
+mod files;
 mod projection;
 mod query;
 pub mod spec;
@@ -99,6 +101,7 @@ pub(crate) struct Issue {
     pub created: i64,
     pub updated: i64,
     comments: Vec<Comment>,
+    files: Vec<files::File>,
 }
 
 impl Issue {
@@ -120,6 +123,7 @@ struct State {
     issues: Vec<Issue>,
     clock: i64,
     next_comment: u64,
+    next_file: u64,
 }
 
 impl State {
@@ -202,6 +206,7 @@ impl YouTrackProject {
                 created: now,
                 updated: now,
                 comments: Vec::new(),
+                files: Vec::new(),
             });
             format!("{short}-{number}")
         })
@@ -214,6 +219,29 @@ impl YouTrackProject {
             match s.issues.iter_mut().find(|i| i.number == number) {
                 Some(i) => {
                     i.summary = summary.to_owned();
+                    i.updated = now;
+                    true
+                }
+                None => false,
+            }
+        })
+    }
+
+    /// A comment someone wrote in YouTrack on issue `number`.
+    pub fn comment(&self, number: u64, author: &str, text: &str) -> bool {
+        self.with(|s| {
+            let now = s.tick();
+            s.next_comment += 1;
+            let id = format!("4-{}", s.next_comment);
+            match s.issues.iter_mut().find(|i| i.number == number) {
+                Some(i) => {
+                    i.comments.push(Comment {
+                        id,
+                        text: text.to_owned(),
+                        author: author.to_owned(),
+                        created: now,
+                        updated: None,
+                    });
                     i.updated = now;
                     true
                 }
@@ -434,6 +462,7 @@ impl YouTrackProject {
                     created: 0,
                     updated: 0,
                     comments: Vec::new(),
+                    files: Vec::new(),
                 };
                 if let Err(e) = self.apply(&mut issue, &body) {
                     return e;
@@ -451,6 +480,7 @@ impl YouTrackProject {
                 });
                 ok(json)
             }
+            "createAttachments" | "getAttachments" => self.files(req),
             "getIssue" | "updateIssue" | "deleteIssue" | "getComments" | "createComment" => {
                 let id = req.param("issueID").to_owned();
                 let Some(n) = self.number(&id) else {

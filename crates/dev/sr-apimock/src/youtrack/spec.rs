@@ -71,6 +71,19 @@ fn issue(required: &[&str]) -> Value {
             "properties": {"name": {"type": "string", "minLength": 1}}, "additionalProperties": false}}}})
 }
 
+/// `POST /api/issues/{id}/attachments`: the files as the parts of a
+/// `multipart/form-data` body (a JSON body is refused).
+fn attachments() -> Value {
+    let mut o = op(
+        "createAttachments",
+        with_path(query(&["muteUpdateNotifications"]), "issueID"),
+        None,
+    );
+    o["requestBody"] = json!({"required": true, "content": {"multipart/form-data": {
+        "schema": {"type": "object", "additionalProperties": {"type": "string", "format": "binary"}}}}});
+    o
+}
+
 /// The description as a value for [`Spec::from_value`](crate::Spec::from_value).
 pub fn description() -> Value {
     let paging = ["$skip", "$top"];
@@ -91,6 +104,9 @@ pub fn description() -> Value {
             "get": op("getComments", with_path(query(&paging), "issueID"), None),
             "post": op("createComment", with_path(query(&["draftId", "muteUpdateNotifications"]), "issueID"),
                 Some(json!({"type": "object", "required": ["text"], "additionalProperties": false,
-                    "properties": {"text": {"type": "string", "minLength": 1}, "usesMarkdown": {"type": "boolean"}}})))}
+                    "properties": {"text": {"type": "string", "minLength": 1}, "usesMarkdown": {"type": "boolean"}}})))},
+        "/api/issues/{issueID}/attachments": {
+            "get": op("getAttachments", with_path(query(&paging), "issueID"), None),
+            "post": attachments()}
     }})
 }

@@ -7,3 +7,4 @@ mod contract;
 mod faults;
 mod features;
 mod sync;
+mod upload;
