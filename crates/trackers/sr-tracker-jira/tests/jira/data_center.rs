@@ -5,7 +5,7 @@
 
 use serde_json::json;
 use sr_apimock::{JiraSite, MockServer};
-use sr_model::{IssueDraft, SearchQuery, StateFilter};
+use sr_model::{AttachmentUpload, IssueDraft, SearchQuery, StateFilter};
 use sr_secrets::Secret;
 use sr_tracker::{ErrorKind, IssueTracker};
 use sr_tracker_jira::{JiraConfig, JiraTracker};
@@ -169,6 +169,42 @@ async fn searches_page_by_start_at() {
 
 /// The v2 description is not vacuous: Cloud's ADF description, an
 /// `accountId` assignee and Cloud's search body fail it.
+/// Data Center takes files at the v2 path, as multipart/form-data with
+/// the XSRF header, like Cloud; a missing issue is not found.
+#[tokio::test]
+async fn attachments_go_to_the_v2_path() {
+    let f = dc().await;
+    let key = f.site.seed("Orders drifted", &[]);
+    let plan = AttachmentUpload {
+        filename: "plan.txt".into(),
+        content_type: "text/plain".into(),
+        description: String::new(),
+        bytes: b"Seq Scan on orders".to_vec(),
+    };
+    let a = f.tracker.attach_file(&key, &plan).await.expect("attach");
+    assert!(!a.id.is_empty());
+    let uploads = f.site.uploads();
+    assert_eq!(uploads.len(), 1);
+    assert!(
+        uploads[0].0.starts_with("multipart/form-data; boundary="),
+        "{uploads:?}"
+    );
+    assert_eq!(uploads[0].1.as_deref(), Some("no-check"));
+    let upload = f
+        .server
+        .requests()
+        .into_iter()
+        .find(|r| r.operation_id.as_deref() == Some("addAttachment"))
+        .expect("an upload");
+    assert_eq!(upload.path, format!("/rest/api/2/issue/{key}/attachments"));
+    let e = f
+        .tracker
+        .attach_file("DB-404", &plan)
+        .await
+        .expect_err("missing issue");
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+}
+
 #[tokio::test]
 async fn the_v2_description_rejects_cloud_shapes() {
     let spec = sr_apimock::spec::jira_data_center().expect("Data Center description");
