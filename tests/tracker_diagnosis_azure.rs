@@ -2,9 +2,11 @@
 //! against loopback Azure Boards mocks that check every request against
 //! Microsoft's description: a wrong token (401), the sign-in page Azure
 //! answers with 203, a token without access (403), a project that does not
-//! exist (404), a blocked client (429 with Retry-After and `X-RateLimit-*`)
-//! and a port nobody listens on: six distinct diagnoses, each with a stable
-//! `kind` and words a user can act on, none showing the token.
+//! exist (404), a blocked client (429 with Retry-After and `X-RateLimit-*`),
+//! TLS spoken to a plain-HTTP port and a port nobody listens on: seven
+//! failures, six distinct diagnoses (401 and the sign-in page are one),
+//! each with a stable `kind` and words a user can act on, none showing the
+//! token.
 
 #![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
 
@@ -86,7 +88,7 @@ fn check(runtime: &tokio::runtime::Runtime, case: Case, seen: &mut Vec<String>) 
 }
 
 #[test]
-fn six_failures_give_six_distinct_diagnoses() {
+fn seven_failures_give_six_distinct_diagnoses() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let mut seen = Vec::new();
     let mut sign_in = MockResponse::empty(203).header("content-type", "text/html; charset=utf-8");
@@ -154,6 +156,21 @@ fn six_failures_give_six_distinct_diagnoses() {
     for case in cases {
         check(&runtime, case, &mut seen);
     }
+    // TLS spoken to a plain-HTTP port.
+    let spec = sr_apimock::spec::azure_devops().unwrap();
+    let boards = AzureBoards::new("acme", "DB").with_authorization(&basic());
+    let plain = runtime.block_on(MockServer::start(spec, boards)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let tls = plain.base_url().replace("http://", "https://");
+    let (ok, json) = tracker_test(dir.path(), &tls, "DB", TOKEN);
+    assert!(!ok, "{json}");
+    assert_eq!(json["kind"], "tls", "{json}");
+    let diagnosis = json["diagnosis"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        diagnosis.contains("TLS handshake") && diagnosis.contains("config.ca_file"),
+        "{diagnosis}"
+    );
+    seen.push(diagnosis);
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -168,7 +185,7 @@ fn six_failures_give_six_distinct_diagnoses() {
     let mut distinct = seen.clone();
     distinct.sort();
     distinct.dedup();
-    assert_eq!(distinct.len(), 5, "{seen:#?}");
+    assert_eq!(distinct.len(), 6, "{seen:#?}");
 }
 
 #[test]

@@ -4,8 +4,8 @@
 //! (sr-apimock's `jira_data_center`): a wrong token (401), an account
 //! that may not browse the project (403), a project that does not exist
 //! (404), Data Center's rate limiting (429 with `Retry-After` and its
-//! `X-RateLimit-*` token bucket) and a port nobody listens on: five
-//! distinct diagnoses, none showing the token.
+//! `X-RateLimit-*` token bucket), TLS spoken to a plain-HTTP port and a
+//! port nobody listens on: six distinct diagnoses, none showing the token.
 
 #![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
 
@@ -87,7 +87,7 @@ fn check(runtime: &tokio::runtime::Runtime, case: Case, seen: &mut Vec<String>) 
 }
 
 #[test]
-fn five_failures_give_five_distinct_diagnoses() {
+fn six_failures_give_six_distinct_diagnoses() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let mut seen = Vec::new();
     // Data Center's rate limiting (8.6 and later): 429, `Retry-After`
@@ -141,6 +141,19 @@ fn five_failures_give_five_distinct_diagnoses() {
     for case in cases {
         check(&runtime, case, &mut seen);
     }
+    // TLS spoken to a plain-HTTP port.
+    let plain = server(&runtime);
+    let dir = tempfile::tempdir().unwrap();
+    let tls = plain.base_url().replace("http://", "https://");
+    let (ok, json) = tracker_test(dir.path(), &tls, "DB", TOKEN);
+    assert!(!ok, "{json}");
+    assert_eq!(json["kind"], "tls", "{json}");
+    let diagnosis = json["diagnosis"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        diagnosis.contains("TLS handshake") && diagnosis.contains("config.ca_file"),
+        "{diagnosis}"
+    );
+    seen.push(diagnosis);
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -154,7 +167,7 @@ fn five_failures_give_five_distinct_diagnoses() {
     let mut distinct = seen.clone();
     distinct.sort();
     distinct.dedup();
-    assert_eq!(distinct.len(), 5, "{seen:#?}");
+    assert_eq!(distinct.len(), 6, "{seen:#?}");
 }
 
 #[test]
