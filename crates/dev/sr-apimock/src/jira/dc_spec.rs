@@ -163,7 +163,10 @@ pub fn description() -> Value {
             "get": with(op("getComments", 200, Some(page("comments", r("Comment")))), "parameters", query(&["startAt", "maxResults", "orderBy", "expand"])),
             "post": with(with(op("addComment", 201, Some(r("Comment"))), "parameters", query(&["expand"])), "requestBody", body(json!({"type": "object", "required": ["body"],
                 "properties": {"body": {"type": "string", "minLength": 1}, "visibility": {"type": "object"}}, "additionalProperties": false})))},
-        "/rest/api/2/issue/{issueIdOrKey}/attachments": {"parameters": issue, "post": op("addAttachment", 200, Some(array(json!({"type": "object"}))))},
+        // Files as the parts of a multipart/form-data body, field `file`.
+        "/rest/api/2/issue/{issueIdOrKey}/attachments": {"parameters": issue, "post": with(op("addAttachment", 200, Some(array(json!({"type": "object"})))), "requestBody",
+            json!({"required": true, "content": {"multipart/form-data": {"schema": {"type": "object",
+                "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}}}}))},
         "/rest/api/2/search": {"post": with(op("searchUsingSearchRequest", 200, Some(page("issues", r("Issue")))), "requestBody", body(json!({"type": "object", "required": ["jql"], "properties": {
             "jql": {"type": "string"}, "startAt": {"type": "integer", "minimum": 0}, "maxResults": {"type": "integer", "minimum": 1},
             "fields": {"type": "array", "items": {"type": "string"}}, "expand": {"type": "array", "items": {"type": "string"}},
