@@ -52,6 +52,17 @@ fn server(runtime: &tokio::runtime::Runtime) -> MockServer {
     server
 }
 
+/// One failure: the fault `getMe` answers with (none: the project or
+/// token alone fails), and what the diagnosis must be.
+struct Case {
+    name: &'static str,
+    fault: Option<MockResponse>,
+    project: &'static str,
+    token: &'static str,
+    kind: &'static str,
+    says: &'static [&'static str],
+}
+
 /// Checks one failing run's kind and words; returns its diagnosis.
 fn diagnosis(name: &str, ok: bool, json: &Value, kind: &str, says: &[&str]) -> String {
     assert!(!ok, "{name}: the test should fail: {json}");
@@ -74,7 +85,6 @@ fn diagnosis(name: &str, ok: bool, json: &Value, kind: &str, says: &[&str]) -> S
 fn six_failures_give_six_distinct_diagnoses() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let mut seen = Vec::new();
-    // (name, fault on getMe, project, token, kind, words)
     let forbidden = MockResponse::json(
         403,
         &json!({"error": "Forbidden", "error_description": "Access denied"}),
@@ -86,35 +96,49 @@ fn six_failures_give_six_distinct_diagnoses() {
         &json!({"error": "Too Many Requests", "error_description": "Rate limit exceeded"}),
     )
     .header("retry-after", "3600");
-    let cases: [(&str, Option<MockResponse>, &str, &str, &str, &[&str]); 4] = [
-        (
-            "401",
-            None,
-            "DB",
-            "perm:wrong",
-            "unauthorized",
-            &["401", "create a new one"],
-        ),
-        ("403", Some(forbidden), "DB", TOKEN, "forbidden", &["403"]),
-        ("404", None, "NOPE", TOKEN, "not_found", &["project NOPE"]),
-        (
-            "429",
-            Some(limited),
-            "DB",
-            TOKEN,
-            "rate_limited",
-            &["rate limit", "resets at"],
-        ),
+    let cases = [
+        Case {
+            name: "401",
+            fault: None,
+            project: "DB",
+            token: "perm:wrong",
+            kind: "unauthorized",
+            says: &["401", "create a new one"],
+        },
+        Case {
+            name: "403",
+            fault: Some(forbidden),
+            project: "DB",
+            token: TOKEN,
+            kind: "forbidden",
+            says: &["403"],
+        },
+        Case {
+            name: "404",
+            fault: None,
+            project: "NOPE",
+            token: TOKEN,
+            kind: "not_found",
+            says: &["project NOPE"],
+        },
+        Case {
+            name: "429",
+            fault: Some(limited),
+            project: "DB",
+            token: TOKEN,
+            kind: "rate_limited",
+            says: &["rate limit", "resets at"],
+        },
     ];
-    for (name, fault, project, token, kind, says) in cases {
+    for case in cases {
         let dir = tempfile::tempdir().unwrap();
         let server = server(&runtime);
-        if let Some(f) = fault {
+        if let Some(f) = case.fault {
             server.push_fault("getMe", f);
         }
-        let (ok, json) = tracker_test(dir.path(), server.base_url(), project, token);
-        seen.push(diagnosis(name, ok, &json, kind, says));
-        assert_eq!(server.failures(), Vec::<String>::new(), "{name}");
+        let (ok, json) = tracker_test(dir.path(), server.base_url(), case.project, case.token);
+        seen.push(diagnosis(case.name, ok, &json, case.kind, case.says));
+        assert_eq!(server.failures(), Vec::<String>::new(), "{}", case.name);
     }
     // TLS spoken to the mock's plain-HTTP port.
     let server = server(&runtime);
