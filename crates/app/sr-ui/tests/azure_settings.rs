@@ -5,8 +5,8 @@
 
 use crate::common;
 
-use common::{Workbench, fill};
-use egui_kittest::kittest::Queryable;
+use common::Workbench;
+use common::trackers::{self, Input::Fill};
 
 #[test]
 fn an_azure_devops_tracker_is_added_from_its_form() {
@@ -19,55 +19,34 @@ fn an_azure_devops_tracker_is_added_from_its_form() {
         .block_on(sr_apimock::MockServer::start(spec, boards))
         .expect("server");
     let mut bench = Workbench::start();
-    bench.harness.get_by_label("Tools").click();
-    bench.wait_for_label("Issue Tracker Settings…");
-    bench
-        .harness
-        .get_by_label("Issue Tracker Settings…")
-        .click();
-    bench.wait_for_label("➕ Azure DevOps Boards");
-    bench.harness.get_by_label("➕ Azure DevOps Boards").click();
-    bench.wait_for_label("Organization *");
-    for label in [
-        "Project *",
-        "Work item type",
-        "Area path",
-        "Iteration path",
-        "Sign-in *",
-        "Token *",
-    ] {
-        assert!(bench.harness.query_by_label(label).is_some(), "{label}");
-    }
-    fill(&mut bench, "Name", "Boards");
-    fill(&mut bench, "Service URL", server.base_url());
-    fill(&mut bench, "Organization *", "acme");
-    fill(&mut bench, "Project *", "DB");
-    fill(&mut bench, "Area path", "DB\\Backend");
-    fill(&mut bench, "Token *", "typed-pat");
-    bench.harness.get_by_label("Test connection").click();
-    bench.wait_for("the test to pass", |h| {
-        h.query_by_label_contains("Connected").is_some()
-    });
-    assert!(
-        bench
-            .harness
-            .query_by_label_contains("area_path DB\\Backend exists")
-            .is_some()
+    trackers::open_form(
+        &mut bench,
+        "➕ Azure DevOps Boards",
+        "Organization *",
+        &[
+            "Project *",
+            "Work item type",
+            "Area path",
+            "Iteration path",
+            "Sign-in *",
+            "Token *",
+        ],
     );
+    trackers::enter(
+        &mut bench,
+        &[
+            Fill("Name", "Boards"),
+            Fill("Service URL", server.base_url()),
+            Fill("Organization *", "acme"),
+            Fill("Project *", "DB"),
+            Fill("Area path", "DB\\Backend"),
+            Fill("Token *", "typed-pat"),
+        ],
+    );
+    trackers::test_connection(&mut bench, "area_path DB\\Backend exists");
     // The server's port changes from run to run.
     bench.snapshot_masked("azure_settings", &["Service URL"]);
-    bench.harness.get_by_label("Add").click();
-    bench.wait_for_label("Edit Boards");
-    bench.harness.get_by_label("Save").click();
-    bench.wait_for("the engine to use the saved file", |h| {
-        h.state()
-            .state
-            .trackers
-            .ready()
-            .is_some_and(|t| t.iter().any(|t| t.name == "Boards"))
-    });
-    let file = std::fs::read_to_string(bench.dir.path().join("config/trackers.json"))
-        .expect("trackers.json");
+    let file = trackers::add_and_save(&mut bench, "Boards");
     assert!(
         file.contains(r#""type": "azure_devops""#)
             && file.contains(r#""keyring": "tracker:Boards:auth.token""#)

@@ -8,6 +8,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::sync::mpsc::{Receiver, channel};
 
+use common::trackers::{self, Input::Fill};
 use common::{Workbench, fill};
 use egui_kittest::kittest::{NodeT, Queryable};
 use sr_secrets::Secret;
@@ -132,25 +133,18 @@ fn a_401_shows_the_adapters_diagnosis() {
 fn a_new_github_tracker_is_added_from_the_fields_and_tested() {
     let (url, requests) = unauthorized_api();
     let mut bench = Workbench::start();
-    bench.harness.get_by_label("Tools").click();
-    bench.wait_for_label("Issue Tracker Settings…");
-    bench
-        .harness
-        .get_by_label("Issue Tracker Settings…")
-        .click();
-    bench.wait_for_label("➕ GitHub Issues");
-    bench.harness.get_by_label("➕ GitHub Issues").click();
-    bench.wait_for_label("Owner *");
     // The way of signing in starts at the adapter's default.
-    assert!(
-        bench.harness.query_by_label("Sign-in *").is_some(),
-        "the auth.type drop-down"
+    trackers::open_form(&mut bench, "➕ GitHub Issues", "Owner *", &["Sign-in *"]);
+    trackers::enter(
+        &mut bench,
+        &[
+            Fill("Name", "New Hub"),
+            Fill("Owner *", "acme"),
+            Fill("Repository *", "db"),
+            Fill("API URL", &url),
+            Fill("Token *", "typed-token"),
+        ],
     );
-    fill(&mut bench, "Name", "New Hub");
-    fill(&mut bench, "Owner *", "acme");
-    fill(&mut bench, "Repository *", "db");
-    fill(&mut bench, "API URL", &url);
-    fill(&mut bench, "Token *", "typed-token");
     bench.harness.get_by_label("Test connection").click();
     bench.wait_for("a diagnosis", |h| {
         h.query_by_label_contains("GitHub answered 401").is_some()
@@ -160,18 +154,7 @@ fn a_new_github_tracker_is_added_from_the_fields_and_tested() {
         sent.iter().any(|a| a.ends_with("typed-token")),
         "the typed token is used: {sent:?}"
     );
-    bench.harness.get_by_label("Add").click();
-    bench.wait_for_label("Edit New Hub");
-    bench.harness.get_by_label("Save").click();
-    bench.wait_for("the engine to use the saved file", |h| {
-        h.state()
-            .state
-            .trackers
-            .ready()
-            .is_some_and(|t| t.iter().any(|t| t.name == "New Hub"))
-    });
-    let file = std::fs::read_to_string(bench.dir.path().join("config/trackers.json"))
-        .expect("trackers.json");
+    let file = trackers::add_and_save(&mut bench, "New Hub");
     assert!(
         file.contains(r#""keyring": "tracker:New Hub:auth.token""#)
             && file.contains(r#""type": "personal_token""#)

@@ -6,7 +6,8 @@
 
 use crate::common;
 
-use common::{Workbench, fill};
+use common::Workbench;
+use common::trackers::{self, Input::Fill};
 use egui_kittest::kittest::Queryable;
 
 /// The project the form names; made once per Redmine (a second run on the
@@ -37,22 +38,21 @@ fn a_redmine_tracker_is_added_from_its_fields_tested_and_saved() {
     let rm = sr_testkit::redmine().unwrap_or_else(|e| panic!("{e}"));
     ensure_project(&rm);
     let mut bench = Workbench::start();
-    bench.harness.get_by_label("Tools").click();
-    bench.wait_for_label("Issue Tracker Settings…");
-    bench
-        .harness
-        .get_by_label("Issue Tracker Settings…")
-        .click();
-    bench.wait_for_label("➕ Redmine");
-    bench.harness.get_by_label("➕ Redmine").click();
-    bench.wait_for_label("Redmine URL *");
-    for own in ["Project *", "Labels field", "Text formatting", "Token *"] {
-        assert!(bench.harness.query_by_label(own).is_some(), "{own}");
-    }
-    fill(&mut bench, "Name", "Team Redmine");
-    fill(&mut bench, "Redmine URL *", &rm.url);
-    fill(&mut bench, "Project *", PROJECT);
-    fill(&mut bench, "Token *", &rm.api_key);
+    trackers::open_form(
+        &mut bench,
+        "➕ Redmine",
+        "Redmine URL *",
+        &["Project *", "Labels field", "Text formatting", "Token *"],
+    );
+    trackers::enter(
+        &mut bench,
+        &[
+            Fill("Name", "Team Redmine"),
+            Fill("Redmine URL *", &rm.url),
+            Fill("Project *", PROJECT),
+            Fill("Token *", &rm.api_key),
+        ],
+    );
     bench.harness.event(egui::Event::PointerGone);
     // The server's port changes from run to run.
     bench.snapshot_masked("redmine_settings", &["Redmine URL *"]);
@@ -80,17 +80,7 @@ fn a_redmine_tracker_is_added_from_its_fields_tested_and_saved() {
         );
     }
 
-    bench.harness.get_by_label("Add").click();
-    bench.wait_for_label("Edit Team Redmine");
-    bench.harness.get_by_label("Save").click();
-    bench.wait_for("the engine to use the saved file", |h| {
-        h.state().state.trackers.ready().is_some_and(|t| {
-            t.iter()
-                .any(|t| t.name == "Team Redmine" && t.problem.is_none())
-        })
-    });
-    let file = std::fs::read_to_string(bench.dir.path().join("config/trackers.json"))
-        .expect("trackers.json");
+    let file = trackers::add_and_save(&mut bench, "Team Redmine");
     assert!(
         file.contains(r#""type": "redmine""#)
             && file.contains(r#""keyring": "tracker:Team Redmine:auth.token""#)

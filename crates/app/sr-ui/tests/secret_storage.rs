@@ -9,6 +9,7 @@ use crate::common;
 
 use std::sync::Arc;
 
+use common::trackers;
 use common::{Workbench, fill};
 use egui_kittest::kittest::Queryable;
 use sr_secrets::{EncryptedFile, Keyring, Resolver, Secret};
@@ -28,15 +29,7 @@ fn a_token_saved_without_a_secret_service_goes_to_the_encrypted_file() {
                 .with_encrypted(Arc::new(EncryptedFile::new(paths.secrets_file())))
         },
     );
-    bench.harness.get_by_label("Tools").click();
-    bench.wait_for_label("Issue Tracker Settings…");
-    bench
-        .harness
-        .get_by_label("Issue Tracker Settings…")
-        .click();
-    bench.wait_for_label("➕ GitHub Issues");
-    bench.harness.get_by_label("➕ GitHub Issues").click();
-    bench.wait_for_label("Owner *");
+    trackers::open_form(&mut bench, "➕ GitHub Issues", "Owner *", &[]);
     fill(&mut bench, "Name", "Team Hub");
     fill(&mut bench, "Owner *", "acme");
     fill(&mut bench, "Repository *", "db");
@@ -69,19 +62,7 @@ fn a_token_saved_without_a_secret_service_goes_to_the_encrypted_file() {
         h.query_by_label_contains("unlocked for this session")
             .is_some()
     });
-    bench.harness.get_by_label("Add").click();
-    bench.wait_for_label("Edit Team Hub");
-    bench.harness.get_by_label("Save").click();
-    bench.wait_for("the engine to use the saved file", |h| {
-        h.state()
-            .state
-            .trackers
-            .ready()
-            .is_some_and(|t| t.iter().any(|t| t.name == "Team Hub"))
-    });
-
-    let trackers = std::fs::read_to_string(bench.dir.path().join("config/trackers.json"))
-        .expect("trackers.json");
+    let trackers = trackers::add_and_save(&mut bench, "Team Hub");
     assert!(
         trackers.contains(r#""encrypted": "tracker:Team Hub:auth.token""#)
             && !trackers.contains(TOKEN),

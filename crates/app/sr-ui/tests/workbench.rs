@@ -4,6 +4,7 @@
 
 use crate::common;
 
+use common::trackers;
 use common::{Workbench, fill};
 use egui_kittest::kittest::{NodeT, Queryable};
 use sr_ui::state::Dialog;
@@ -173,16 +174,8 @@ fn link_by_search_then_unlink_and_undo() {
 #[test]
 fn settings_add_test_save_and_remove_a_tracker() {
     let mut bench = Workbench::start();
-    bench.harness.get_by_label("Tools").click();
-    bench.wait_for_label("Issue Tracker Settings…");
-    bench
-        .harness
-        .get_by_label("Issue Tracker Settings…")
-        .click();
     // Every provider type of the registry can be added.
-    bench.wait_for_label("➕ Local (built-in)");
-    bench.harness.get_by_label("➕ Local (built-in)").click();
-    bench.wait_for_label("Test connection");
+    trackers::open_form(&mut bench, "➕ Local (built-in)", "Test connection", &[]);
     fill(&mut bench, "Name", "Scratch");
     fill(&mut bench, "Instance", "a:b");
     bench.harness.get_by_label("Test connection").click();
@@ -211,18 +204,7 @@ fn settings_add_test_save_and_remove_a_tracker() {
     // The form, not the list of provider types: the picture stays the same
     // as adapters are added to the registry.
     bench.snapshot("tracker_settings");
-    bench.harness.get_by_label("Add").click();
-    bench.wait_for_label("Edit Scratch");
-    bench.harness.get_by_label("Save").click();
-    bench.wait_for("the engine to use the saved file", |h| {
-        h.state()
-            .state
-            .trackers
-            .ready()
-            .is_some_and(|t| t.iter().any(|t| t.name == "Scratch" && t.problem.is_none()))
-    });
-    let file = bench.dir.path().join("config").join("trackers.json");
-    let text = std::fs::read_to_string(&file).expect("trackers.json written");
+    let text = trackers::add_and_save(&mut bench, "Scratch");
     assert!(text.contains("\"scratch\""), "{text}");
 
     bench.harness.get_by_label("Remove Scratch").click();

@@ -6,8 +6,8 @@
 
 use crate::common;
 
-use common::{Workbench, fill};
-use egui_kittest::kittest::Queryable;
+use common::Workbench;
+use common::trackers::{self, Input::Fill};
 
 #[test]
 fn a_youtrack_tracker_is_added_from_its_form() {
@@ -19,46 +19,25 @@ fn a_youtrack_tracker_is_added_from_its_form() {
         .block_on(sr_apimock::MockServer::start(spec, project))
         .expect("server");
     let mut bench = Workbench::start();
-    bench.harness.get_by_label("Tools").click();
-    bench.wait_for_label("Issue Tracker Settings…");
-    bench
-        .harness
-        .get_by_label("Issue Tracker Settings…")
-        .click();
-    bench.wait_for_label("➕ YouTrack");
-    bench.harness.get_by_label("➕ YouTrack").click();
-    bench.wait_for_label("Instance URL *");
-    for label in ["Project *", "Issue type", "Sign-in *", "Token *"] {
-        assert!(bench.harness.query_by_label(label).is_some(), "{label}");
-    }
-    fill(&mut bench, "Name", "YT");
-    fill(&mut bench, "Instance URL *", server.base_url());
-    fill(&mut bench, "Project *", "DB");
-    fill(&mut bench, "Token *", "perm:typed-token");
-    bench.harness.get_by_label("Test connection").click();
-    bench.wait_for("the test to pass", |h| {
-        h.query_by_label_contains("Connected").is_some()
-    });
-    assert!(
-        bench
-            .harness
-            .query_by_label_contains("project DB is visible")
-            .is_some()
+    trackers::open_form(
+        &mut bench,
+        "➕ YouTrack",
+        "Instance URL *",
+        &["Project *", "Issue type", "Sign-in *", "Token *"],
     );
+    trackers::enter(
+        &mut bench,
+        &[
+            Fill("Name", "YT"),
+            Fill("Instance URL *", server.base_url()),
+            Fill("Project *", "DB"),
+            Fill("Token *", "perm:typed-token"),
+        ],
+    );
+    trackers::test_connection(&mut bench, "project DB is visible");
     // The server's port changes from run to run.
     bench.snapshot_masked("youtrack_settings", &["Instance URL *"]);
-    bench.harness.get_by_label("Add").click();
-    bench.wait_for_label("Edit YT");
-    bench.harness.get_by_label("Save").click();
-    bench.wait_for("the engine to use the saved file", |h| {
-        h.state()
-            .state
-            .trackers
-            .ready()
-            .is_some_and(|t| t.iter().any(|t| t.name == "YT"))
-    });
-    let file = std::fs::read_to_string(bench.dir.path().join("config/trackers.json"))
-        .expect("trackers.json");
+    let file = trackers::add_and_save(&mut bench, "YT");
     assert!(
         file.contains(r#""type": "youtrack""#)
             && file.contains(r#""keyring": "tracker:YT:auth.token""#)

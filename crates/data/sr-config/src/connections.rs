@@ -20,9 +20,10 @@ use serde_json::value::RawValue;
 use sr_secrets::SecretRef;
 
 use crate::atomic::write_atomically;
-use crate::diagnose::{Doc, describe_node, serde_message, syntax_error};
+use crate::diagnose::{Doc, describe_node, serde_message};
 use crate::error::{ConfigError, ConfigErrorKind};
-use crate::spans::{self, Kind, Node};
+use crate::reading;
+use crate::spans::{Kind, Node};
 use crate::ssh::{SshSettings, check_passphrase, check_ssh};
 
 /// Names a profile may not take: connections the workbench always has.
@@ -162,85 +163,27 @@ pub fn check_connection_name(name: &str) -> Result<(), String> {
 /// Reads `path`; a missing file means no profiles. The first problem found
 /// is returned; [`parse_connections`] returns all.
 pub fn load_connections(path: &Path) -> Result<ConnectionsFile, ConfigError> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ConnectionsFile::default()),
-        Err(e) => {
-            return Err(ConfigError::io(
-                path,
-                "read the connections file",
-                &e,
-                "check that it is a readable file",
-            ));
-        }
+    let Some(text) = reading::read_text(path, "the connections file")? else {
+        return Ok(ConnectionsFile::default());
     };
-    let text = String::from_utf8(bytes).map_err(|e| {
-        ConfigError::at_file(
-            ConfigErrorKind::Syntax,
-            path,
-            format!(
-                "the file is not UTF-8 text (bad byte at offset {}); save it as UTF-8",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })?;
-    parse_connections(path, &text).map_err(|errors| {
-        errors.into_iter().next().unwrap_or_else(|| {
-            ConfigError::at_file(ConfigErrorKind::Syntax, path, "the file could not be read")
-        })
-    })
+    parse_connections(path, &text).map_err(|errors| reading::first(path, errors))
 }
 
 /// Checks `text`, the contents of `path`, and returns every problem found,
 /// in file order (never an empty list).
 pub fn parse_connections(path: &Path, text: &str) -> Result<ConnectionsFile, Vec<ConfigError>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim().is_empty() {
-        return Err(vec![ConfigError::at_offset(
-            ConfigErrorKind::Syntax,
-            path,
-            text,
-            0,
-            r#"the file is empty; write {"connections": []}, or delete the file"#,
-        )]);
-    }
-    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
-        return Err(vec![syntax_error(path, text, &e)]);
-    }
-    let root = spans::parse(text).ok_or_else(|| {
-        vec![ConfigError::at_file(
-            ConfigErrorKind::Syntax,
-            path,
-            "the JSON structure could not be read; check the file with a JSON validator",
-        )]
-    })?;
+    let root = reading::parse_root(
+        path,
+        text,
+        "connections",
+        r#"write {"connections": []}, or delete the file"#,
+    )?;
     let doc = Doc {
         file: path,
         text,
         root: &root,
     };
-    let duplicates: Vec<ConfigError> = root
-        .duplicate_keys()
-        .into_iter()
-        .map(|d| {
-            let message = format!(
-                "field \"{}\" is written twice {} (first at {}); keep one",
-                d.key,
-                doc.in_phrase(&d.container),
-                doc.place(d.first)
-            );
-            doc.error_at(ConfigErrorKind::DuplicateKey, d.start, message)
-        })
-        .collect();
-    if !duplicates.is_empty() {
-        return Err(duplicates);
-    }
-    if !matches!(root.kind, Kind::Object(_)) {
-        let found = describe_node(&root, text);
-        let detail =
-            format!(r#"expected an object, found {found}; write {{"connections": [ ... ]}}"#);
-        return Err(vec![doc.value_error(root.start, &detail)]);
-    }
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Outline<'a> {

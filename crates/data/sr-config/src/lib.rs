@@ -26,6 +26,7 @@ mod entry;
 mod env_check;
 mod error;
 mod paths;
+mod reading;
 mod spans;
 mod ssh;
 mod suggest;

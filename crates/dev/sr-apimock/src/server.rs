@@ -258,6 +258,37 @@ impl MockServer {
         self.inner.log.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
+    /// How many requests went to `operation_id`.
+    pub fn count(&self, operation_id: &str) -> usize {
+        self.inner.log.lock().map_or(0, |l| {
+            l.iter()
+                .filter(|r| r.operation_id.as_deref() == Some(operation_id))
+                .count()
+        })
+    }
+
+    /// What a fixture checks when its test ends: `provider` would have
+    /// taken every request and, with `answers`, every answer was shaped
+    /// as the description says. Nothing is checked while the thread is
+    /// already panicking, so the test's own failure is the one reported.
+    pub fn assert_clean(&self, provider: &str, answers: bool) {
+        if std::thread::panicking() {
+            return;
+        }
+        assert_eq!(
+            self.failures(),
+            Vec::<String>::new(),
+            "requests {provider} would reject"
+        );
+        if answers {
+            assert_eq!(
+                self.answer_failures(),
+                Vec::<String>::new(),
+                "answers unlike {provider}'s"
+            );
+        }
+    }
+
     /// Adds a check on the bodies sent to `operation_id`; its violations are
     /// recorded with the schema's.
     pub fn rule(

@@ -8,11 +8,9 @@
 //! [`MariaDbServer::start_tls`] starts one with `require_secure_transport`
 //! and a certificate for `localhost` from a [`TestCa`].
 
-use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
 use crate::ca::{SERVER_NAME, TestCa, write};
@@ -144,7 +142,12 @@ impl MariaDbServer {
                 source,
             })?;
             reaper.watch_group(child.id());
-            match wait_ready(&mut child) {
+            match process::wait_for_log(
+                &mut child,
+                "mariadbd",
+                "ready for connections",
+                READY_TIMEOUT,
+            ) {
                 Ok(()) => {
                     return Ok(MariaDbServer {
                         port,
@@ -204,45 +207,6 @@ impl Drop for MariaDbServer {
         self.child.kill().ok();
         self.child.wait().ok();
     }
-}
-
-/// Reads the server's log from its stderr until it says it is ready. On
-/// failure returns the last log lines. The reading thread keeps draining
-/// stderr afterwards, so the server never blocks on a full pipe.
-fn wait_ready(child: &mut Child) -> std::result::Result<(), String> {
-    let Some(stderr) = child.stderr.take() else {
-        return Err("mariadbd's stderr was not captured".into());
-    };
-    let (tx, rx) = mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            // Once the server is ready nobody listens; keep draining.
-            tx.send(line).ok();
-        }
-    });
-    let mut lines: Vec<String> = Vec::new();
-    loop {
-        match rx.recv_timeout(READY_TIMEOUT) {
-            Ok(line) => {
-                let ready = line.contains("ready for connections");
-                lines.push(line);
-                if ready {
-                    return Ok(());
-                }
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                lines.push(format!("(not ready after {READY_TIMEOUT:?})"));
-                break;
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                let status = child.wait().map(|s| s.to_string()).unwrap_or_default();
-                lines.push(format!("(mariadbd exited: {status})"));
-                break;
-            }
-        }
-    }
-    Err(process::tail(&lines.join("\n"), 20))
 }
 
 /// `MariaDB 10.11.19-MariaDB-0+deb12u1` from `mariadbd --version`.

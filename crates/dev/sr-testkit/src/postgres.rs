@@ -53,37 +53,11 @@ impl PgServer {
     }
 
     fn start_with(ca: Option<&TestCa>) -> Result<PgServer> {
-        let bin = find_bindir()?;
-        let account = if process::is_root() {
-            Some(process::system_account("postgres")?)
-        } else {
-            None
-        };
-        let dir = process::scratch_dir("pg", account.as_ref())?;
-        let data = dir.join("data");
-        let stop: Vec<OsString> = vec![
-            bin.join("pg_ctl").into(),
-            "-D".into(),
-            data.clone().into(),
-            "-m".into(),
-            "immediate".into(),
-            "-w".into(),
-            "stop".into(),
-        ];
-        // Started before anything else so that whatever happens next, the
-        // directory goes away with this process.
-        let mut reaper = Reaper::spawn(&dir, &stop, account.as_ref())?;
-
-        let tool = |name: &str| {
-            let mut cmd = Command::new(bin.join(name));
-            cmd.current_dir(&dir).env("LC_ALL", "C");
-            if let Some(acct) = &account {
-                acct.apply(&mut cmd);
-            }
-            cmd
-        };
+        let mut cluster = Cluster::prepare("pg")?;
+        let data = cluster.data.clone();
         process::run_watched(
-            tool("initdb")
+            cluster
+                .tool("initdb")
                 .args([
                     "--username=postgres",
                     "--auth=trust",
@@ -93,64 +67,43 @@ impl PgServer {
                     "-D",
                 ])
                 .arg(&data),
-            &mut reaper,
+            &mut cluster.reaper,
         )?;
-        let version = pretty_version(&process::run(tool("pg_ctl").arg("--version"))?);
+        let version = pretty_version(&process::run(cluster.tool("pg_ctl").arg("--version"))?);
         let tls_options = match ca {
-            Some(ca) => configure_tls(ca, &dir, &data, account.as_ref())?,
+            Some(ca) => configure_tls(ca, &cluster.dir, &data, cluster.account.as_ref())?,
             None => String::new(),
         };
-
-        let log = dir.join("postgres.log");
         // Query benches read pg_stat_statements; it must be preloaded. The
         // server package ships it (Debian's does); without it the benches
         // say it is not installed.
-        let preload = if has_library(&bin, "pg_stat_statements") {
+        let preload = if has_library(&cluster.bin, "pg_stat_statements") {
             " -c shared_preload_libraries=pg_stat_statements"
         } else {
             ""
         };
-        for _ in 0..ATTEMPTS {
-            let port = try_free_port()?;
-            let options = format!(
-                "-p {port} -k '{}' -c listen_addresses=127.0.0.1 -c max_connections=300 \
-                 -c fsync=off -c synchronous_commit=off -c full_page_writes=off{preload}{tls_options}",
-                dir.display()
-            );
-            let started = process::run(
-                tool("pg_ctl")
-                    .arg("-D")
-                    .arg(&data)
-                    .arg("-l")
-                    .arg(&log)
-                    .args(["-w", "-t", "120", "-o", &options, "start"]),
-            );
-            if started.is_ok() {
-                if ca.is_some() {
-                    // Over the unix socket, which trusts everyone.
-                    process::run(
-                        tool("psql")
-                            .args(["-h"])
-                            .arg(&dir)
-                            .args(["-p", &port.to_string(), "-U", "postgres", "-d", "postgres"])
-                            .args(["-v", "ON_ERROR_STOP=1", "-c"])
-                            .arg(format!("CREATE ROLE {CERT_USER} LOGIN")),
-                    )?;
-                }
-                return Ok(PgServer {
-                    port,
-                    dir,
-                    version,
-                    tls: ca.is_some(),
-                    _reaper: reaper,
-                });
-            }
+        let port = cluster.start(
+            "PostgreSQL",
+            &format!("-c synchronous_commit=off -c full_page_writes=off{preload}{tls_options}"),
+        )?;
+        if ca.is_some() {
+            // Over the unix socket, which trusts everyone.
+            process::run(
+                cluster
+                    .tool("psql")
+                    .args(["-h"])
+                    .arg(&cluster.dir)
+                    .args(["-p", &port.to_string(), "-U", "postgres", "-d", "postgres"])
+                    .args(["-v", "ON_ERROR_STOP=1", "-c"])
+                    .arg(format!("CREATE ROLE {CERT_USER} LOGIN")),
+            )?;
         }
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
-        Err(Error::NotStarted {
-            server: "PostgreSQL",
-            attempts: ATTEMPTS,
-            log: process::tail(&text, 20),
+        Ok(PgServer {
+            port,
+            dir: cluster.dir,
+            version,
+            tls: ca.is_some(),
+            _reaper: cluster.reaper,
         })
     }
 
@@ -185,6 +138,96 @@ impl PgServer {
 
     /// Stops the cluster and removes its directory (the same as dropping it).
     pub fn stop(self) {}
+}
+
+/// A cluster's scratch directory, the account it runs as, its programs
+/// and the reaper that stops it: what a primary and a standby set up
+/// alike.
+pub(crate) struct Cluster {
+    pub(crate) bin: PathBuf,
+    pub(crate) account: Option<Account>,
+    pub(crate) dir: PathBuf,
+    pub(crate) data: PathBuf,
+    pub(crate) reaper: Reaper,
+}
+
+impl Cluster {
+    /// A new scratch directory for a cluster of `kind`. When run as root
+    /// the cluster runs as the `postgres` account (created if missing),
+    /// because PostgreSQL refuses to run as root.
+    pub(crate) fn prepare(kind: &str) -> Result<Cluster> {
+        let bin = find_bindir()?;
+        let account = if process::is_root() {
+            Some(process::system_account("postgres")?)
+        } else {
+            None
+        };
+        let dir = process::scratch_dir(kind, account.as_ref())?;
+        let data = dir.join("data");
+        let stop: Vec<OsString> = vec![
+            bin.join("pg_ctl").into(),
+            "-D".into(),
+            data.clone().into(),
+            "-m".into(),
+            "immediate".into(),
+            "-w".into(),
+            "stop".into(),
+        ];
+        // Started before anything else so that whatever happens next, the
+        // directory goes away with this process.
+        let reaper = Reaper::spawn(&dir, &stop, account.as_ref())?;
+        Ok(Cluster {
+            bin,
+            account,
+            dir,
+            data,
+            reaper,
+        })
+    }
+
+    /// The server program `name`, run in the directory as the cluster's
+    /// account.
+    pub(crate) fn tool(&self, name: &str) -> Command {
+        let mut cmd = Command::new(self.bin.join(name));
+        cmd.current_dir(&self.dir).env("LC_ALL", "C");
+        if let Some(acct) = &self.account {
+            acct.apply(&mut cmd);
+        }
+        cmd
+    }
+
+    /// Starts the server on a free loopback port, its socket in the
+    /// directory, durability off, with the further `options`; the port.
+    /// Each of the [`ATTEMPTS`] picks a new port, in case another process
+    /// took the free one first; `server` names it in the error.
+    pub(crate) fn start(&self, server: &'static str, options: &str) -> Result<u16> {
+        let log = self.dir.join("postgres.log");
+        for _ in 0..ATTEMPTS {
+            let port = try_free_port()?;
+            let options = format!(
+                "-p {port} -k '{}' -c listen_addresses=127.0.0.1 -c max_connections=300 \
+                 -c fsync=off {options}",
+                self.dir.display()
+            );
+            let started = process::run(
+                self.tool("pg_ctl")
+                    .arg("-D")
+                    .arg(&self.data)
+                    .arg("-l")
+                    .arg(&log)
+                    .args(["-w", "-t", "120", "-o", &options, "start"]),
+            );
+            if started.is_ok() {
+                return Ok(port);
+            }
+        }
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        Err(Error::NotStarted {
+            server,
+            attempts: ATTEMPTS,
+            log: process::tail(&text, 20),
+        })
+    }
 }
 
 /// Writes the server's certificate, key and CA into `dir` (owned by the

@@ -4,12 +4,14 @@
 
 use std::ffi::OsString;
 use std::io::Write;
+use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{OnceLock, mpsc};
+use std::time::Duration;
 
 use crate::error::{Error, Result};
 
@@ -259,6 +261,52 @@ impl Drop for Reaper {
         drop(self.pipe.take());
         self.child.wait().ok();
     }
+}
+
+/// Reads `server`'s log from `child`'s stderr until a line contains
+/// `ready`, for at most `timeout` between lines. On failure returns the
+/// last log lines. The reading thread keeps draining stderr afterwards:
+/// a server that logs every request must never block on a full pipe or
+/// find it closed.
+pub(crate) fn wait_for_log(
+    child: &mut Child,
+    server: &str,
+    ready: &str,
+    timeout: Duration,
+) -> std::result::Result<(), String> {
+    let Some(stderr) = child.stderr.take() else {
+        return Err(format!("{server}'s stderr was not captured"));
+    };
+    let (tx, rx) = mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            // Once the server is ready nobody listens; keep draining.
+            tx.send(line).ok();
+        }
+    });
+    let mut lines: Vec<String> = Vec::new();
+    loop {
+        match rx.recv_timeout(timeout) {
+            Ok(line) => {
+                let done = line.contains(ready);
+                lines.push(line);
+                if done {
+                    return Ok(());
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                lines.push(format!("(not ready after {timeout:?})"));
+                break;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                let status = child.wait().map(|s| s.to_string()).unwrap_or_default();
+                lines.push(format!("({server} exited: {status})"));
+                break;
+            }
+        }
+    }
+    Err(tail(&lines.join("\n"), 20))
 }
 
 #[cfg(test)]

@@ -17,11 +17,10 @@
 //! WEBrick (the one Rack server Debian ships as a gem; it is loaded before
 //! Bundler narrows the load path to Redmine's Gemfile) on a free port.
 
-use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{OnceLock, mpsc};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
@@ -189,7 +188,7 @@ impl RedmineServer {
                 source,
             })?;
             reaper.watch_group(child.id());
-            match wait_ready(&mut child) {
+            match process::wait_for_log(&mut child, "Redmine", "HTTPServer#start", READY_TIMEOUT) {
                 Ok(()) => {
                     return Ok(RedmineServer {
                         port,
@@ -286,44 +285,6 @@ fn secret() -> String {
         write!(s, "{b:02x}").ok();
         s
     })
-}
-
-/// Reads the server's log from its stderr until WEBrick listens.
-fn wait_ready(child: &mut Child) -> std::result::Result<(), String> {
-    let Some(stderr) = child.stderr.take() else {
-        return Err("Redmine's stderr was not captured".into());
-    };
-    let (tx, rx) = mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            // Keeps draining after start-up: the server logs each request
-            // to stderr and must never find the pipe closed.
-            tx.send(line).ok();
-        }
-    });
-    let mut lines: Vec<String> = Vec::new();
-    loop {
-        match rx.recv_timeout(READY_TIMEOUT) {
-            Ok(line) => {
-                let ready = line.contains("HTTPServer#start");
-                lines.push(line);
-                if ready {
-                    return Ok(());
-                }
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                lines.push(format!("(not listening after {READY_TIMEOUT:?})"));
-                break;
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                let status = child.wait().map(|s| s.to_string()).unwrap_or_default();
-                lines.push(format!("(Redmine exited: {status})"));
-                break;
-            }
-        }
-    }
-    Err(process::tail(&lines.join("\n"), 20))
 }
 
 #[cfg(test)]

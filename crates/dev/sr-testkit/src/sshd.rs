@@ -5,11 +5,9 @@
 //! on. Killed and removed on drop, or by the reaper when the owning
 //! process exits.
 
-use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
@@ -99,7 +97,7 @@ impl SshServer {
                 source,
             })?;
             reaper.watch_group(child.id());
-            match wait_ready(&mut child) {
+            match process::wait_for_log(&mut child, "sshd", "Server listening on", READY_TIMEOUT) {
                 Ok(()) => {
                     return Ok(SshServer {
                         port,
@@ -178,40 +176,4 @@ pub fn ssh_keygen(path: &Path) -> Result<()> {
 fn current_user() -> Result<String> {
     let out = process::run(Command::new("id").arg("-un"))?;
     Ok(out.trim().to_owned())
-}
-
-/// Reads sshd's log from its stderr until it listens.
-fn wait_ready(child: &mut Child) -> std::result::Result<(), String> {
-    let Some(stderr) = child.stderr.take() else {
-        return Err("sshd's stderr was not captured".into());
-    };
-    let (tx, rx) = mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            tx.send(line).ok();
-        }
-    });
-    let mut lines: Vec<String> = Vec::new();
-    loop {
-        match rx.recv_timeout(READY_TIMEOUT) {
-            Ok(line) => {
-                let ready = line.contains("Server listening on");
-                lines.push(line);
-                if ready {
-                    return Ok(());
-                }
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                lines.push(format!("(not listening after {READY_TIMEOUT:?})"));
-                break;
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                let status = child.wait().map(|s| s.to_string()).unwrap_or_default();
-                lines.push(format!("(sshd exited: {status})"));
-                break;
-            }
-        }
-    }
-    Err(process::tail(&lines.join("\n"), 20))
 }

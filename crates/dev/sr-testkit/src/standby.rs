@@ -4,14 +4,12 @@
 //! read-only on its own loopback port. Stopped and removed on drop, or by
 //! the reaper when the owning process exits.
 
-use std::ffi::OsString;
 use std::path::PathBuf;
-use std::process::Command;
 
-use crate::error::{Error, Result};
-use crate::postgres::{ATTEMPTS, find_bindir};
+use crate::PgServer;
+use crate::error::Result;
+use crate::postgres::Cluster;
 use crate::process::{self, Reaper};
-use crate::{PgServer, try_free_port};
 
 /// A running standby that replays a [`PgServer`]'s changes.
 #[derive(Debug)]
@@ -26,69 +24,23 @@ impl PgStandby {
     /// Copies `primary` and starts replaying from it. Blocks for a few
     /// seconds.
     pub fn start(primary: &PgServer) -> Result<PgStandby> {
-        let bin = find_bindir()?;
-        let account = if process::is_root() {
-            Some(process::system_account("postgres")?)
-        } else {
-            None
-        };
-        let dir = process::scratch_dir("pg-standby", account.as_ref())?;
-        let data = dir.join("data");
-        let stop: Vec<OsString> = vec![
-            bin.join("pg_ctl").into(),
-            "-D".into(),
-            data.clone().into(),
-            "-m".into(),
-            "immediate".into(),
-            "-w".into(),
-            "stop".into(),
-        ];
-        let mut reaper = Reaper::spawn(&dir, &stop, account.as_ref())?;
-        let tool = |name: &str| {
-            let mut cmd = Command::new(bin.join(name));
-            cmd.current_dir(&dir).env("LC_ALL", "C");
-            if let Some(acct) = &account {
-                acct.apply(&mut cmd);
-            }
-            cmd
-        };
+        let mut cluster = Cluster::prepare("pg-standby")?;
+        let data = cluster.data.clone();
         process::run_watched(
-            tool("pg_basebackup")
+            cluster
+                .tool("pg_basebackup")
                 .args(["-h", "127.0.0.1", "-p", &primary.port().to_string()])
                 .args(["-U", "postgres", "-X", "stream", "-R", "--no-sync", "-D"])
                 .arg(&data),
-            &mut reaper,
+            &mut cluster.reaper,
         )?;
-        let log = dir.join("postgres.log");
-        for _ in 0..ATTEMPTS {
-            let port = try_free_port()?;
-            // A hot standby needs at least the primary's max_connections.
-            let options = format!(
-                "-p {port} -k '{}' -c listen_addresses=127.0.0.1 -c max_connections=300 \
-                 -c fsync=off -c hot_standby=on",
-                dir.display()
-            );
-            let started = process::run(
-                tool("pg_ctl")
-                    .arg("-D")
-                    .arg(&data)
-                    .arg("-l")
-                    .arg(&log)
-                    .args(["-w", "-t", "120", "-o", &options, "start"]),
-            );
-            if started.is_ok() {
-                return Ok(PgStandby {
-                    port,
-                    dir,
-                    _reaper: reaper,
-                });
-            }
-        }
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
-        Err(Error::NotStarted {
-            server: "PostgreSQL standby",
-            attempts: ATTEMPTS,
-            log: process::tail(&text, 20),
+        // A hot standby needs at least the primary's max_connections: both
+        // get the 300 Cluster::start sets.
+        let port = cluster.start("PostgreSQL standby", "-c hot_standby=on")?;
+        Ok(PgStandby {
+            port,
+            dir: cluster.dir,
+            _reaper: cluster.reaper,
         })
     }
 

@@ -35,11 +35,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "dev: sync runs against the validating GitHub mock with shortened retry delays, which only GitHubTracker::new takes",
     ),
     (
-        "sr-sync",
-        "sr-tracker-azure",
-        "dev: the fault run drives Azure DevOps's windowed WIQL reads through the sync engine into a real store, against the validating mock",
-    ),
-    (
         "sr-webhook",
         "sr-tracker-github",
         "dev: the listener's tests send GitHub's published example deliveries, checked with the spec GitHub's adapter hands the engine",

@@ -113,55 +113,51 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
     }
 
-    fn check(config: serde_json::Value, token: Option<&str>, expected: Result<&str, &str>) {
-        factory::check_build(
-            &AzureFactory::default(),
-            config,
-            "AZURE_PAT",
-            token,
-            expected,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-    }
-
     #[test]
     fn builds_from_entries() {
         let pat = serde_json::json!({"type": "personal_token", "token": "${AZURE_PAT}"});
-        check(
-            serde_json::json!({"organization": "acme", "project": "DB", "auth": pat}),
-            Some("t0ken"),
-            Ok("dev.azure.com/acme/DB"),
-        );
-        check(
-            serde_json::json!({"base_url": "http://127.0.0.1:8080/tfs", "organization": "DefaultCollection",
-                "project": "DB", "auth": {"type": "bearer", "token": "${AZURE_PAT}"}}),
-            Some("eyJ0"),
-            Ok("127.0.0.1:8080/DefaultCollection/DB"),
-        );
-        check(
-            serde_json::json!({"organization": "acme", "project": "DB", "auth": pat}),
-            None,
-            Err("config.auth.token"),
-        );
-        check(
-            serde_json::json!({"base_url": "dev.azure.com", "organization": "acme", "project": "DB", "auth": pat}),
-            Some("t"),
-            Err("is not an http(s) URL"),
-        );
-        check(
-            serde_json::json!({"organization": "acme/DB", "project": "DB", "auth": pat}),
-            Some("t"),
-            Err("is not an organization name"),
-        );
-        check(
-            serde_json::json!({"organization": "acme", "project": "DB", "area_path": "Other\\Backend", "auth": pat}),
-            Some("t"),
-            Err("is not under project DB"),
-        );
-        check(
-            serde_json::json!({"organization": "acme", "project": "DB", "auth": pat, "colour": 1}),
-            Some("t"),
-            Err("unknown field `colour`"),
-        );
+        factory::check_builds(
+            &AzureFactory::default(),
+            "AZURE_PAT",
+            vec![
+                (
+                serde_json::json!({"organization": "acme", "project": "DB", "auth": pat}),
+                Some("t0ken"),
+                Ok("dev.azure.com/acme/DB"),
+                ),
+                (
+                serde_json::json!({"base_url": "http://127.0.0.1:8080/tfs", "organization": "DefaultCollection",
+                    "project": "DB", "auth": {"type": "bearer", "token": "${AZURE_PAT}"}}),
+                Some("eyJ0"),
+                Ok("127.0.0.1:8080/DefaultCollection/DB"),
+                ),
+                (
+                serde_json::json!({"organization": "acme", "project": "DB", "auth": pat}),
+                None,
+                Err("config.auth.token"),
+                ),
+                (
+                serde_json::json!({"base_url": "dev.azure.com", "organization": "acme", "project": "DB", "auth": pat}),
+                Some("t"),
+                Err("is not an http(s) URL"),
+                ),
+                (
+                serde_json::json!({"organization": "acme/DB", "project": "DB", "auth": pat}),
+                Some("t"),
+                Err("is not an organization name"),
+                ),
+                (
+                serde_json::json!({"organization": "acme", "project": "DB", "area_path": "Other\\Backend", "auth": pat}),
+                Some("t"),
+                Err("is not under project DB"),
+                ),
+                (
+                serde_json::json!({"organization": "acme", "project": "DB", "auth": pat, "colour": 1}),
+                Some("t"),
+                Err("unknown field `colour`"),
+                ),
+            ],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
     }
 }

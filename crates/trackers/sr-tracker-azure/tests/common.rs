@@ -7,8 +7,8 @@ use std::time::Duration;
 use serde_json::json;
 use sr_apimock::{AzureBoards, MockServer, Responder, json_patch_rule};
 use sr_secrets::Secret;
-use sr_tracker::reqwest::Url;
-use sr_tracker::{HttpSettings, RetryPolicy};
+use sr_tracker::HttpSettings;
+use sr_tracker::contract::loopback_settings;
 use sr_tracker_azure::{AzureConfig, AzureTracker};
 
 pub const ORG: &str = "acme";
@@ -25,20 +25,9 @@ pub struct Fixture {
 
 impl Drop for Fixture {
     fn drop(&mut self) {
-        // Every test ends by checking that Azure DevOps would have taken
-        // every request, and that the mock answered as the description says.
-        if !std::thread::panicking() {
-            assert_eq!(
-                self.server.failures(),
-                Vec::<String>::new(),
-                "requests Azure DevOps would reject"
-            );
-            assert_eq!(
-                self.server.answer_failures(),
-                Vec::<String>::new(),
-                "answers unlike Azure DevOps's"
-            );
-        }
+        // Every test ends by checking that Azure DevOps would have taken every
+        // request, and that the mock answered as the description says.
+        self.server.assert_clean("Azure DevOps", true);
     }
 }
 
@@ -52,14 +41,7 @@ pub fn config(base_url: &str) -> AzureConfig {
 }
 
 pub fn settings(base_url: &str) -> HttpSettings {
-    let mut s = HttpSettings::new("Azure DevOps", Url::parse(base_url).expect("url"));
-    s.request_timeout = Duration::from_secs(5);
-    s.retry = RetryPolicy {
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(50),
-        ..RetryPolicy::default()
-    };
-    s
+    loopback_settings("Azure DevOps", base_url, Duration::from_secs(5)).expect("settings")
 }
 
 pub fn tracker_with(config: &AzureConfig, token: &str) -> AzureTracker {
@@ -96,15 +78,4 @@ pub async fn fixture_with(boards: AzureBoards) -> Fixture {
 
 pub async fn fixture() -> Fixture {
     fixture_with(AzureBoards::new(ORG, PROJECT).with_authorization(BASIC)).await
-}
-
-impl Fixture {
-    /// How many requests went to `operation`.
-    pub fn count(&self, operation: &str) -> usize {
-        self.server
-            .requests()
-            .iter()
-            .filter(|r| r.operation_id.as_deref() == Some(operation))
-            .count()
-    }
 }

@@ -21,7 +21,11 @@ async fn contract_kit_passes_with_no_validation_failures() {
         "Comments_Add Work Item Comment",
         "Comments_Get Comments",
     ] {
-        assert!(f.count(op) > 0, "{op} not used: {:?}", f.server.requests());
+        assert!(
+            f.server.count(op) > 0,
+            "{op} not used: {:?}",
+            f.server.requests()
+        );
     }
 }
 

@@ -4,12 +4,14 @@
 //! twice, and a run under random faults that ends with an exact copy of
 //! the project and no duplicate work items.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 use sr_apimock::{AzureBoards, Chaos, ChaosKnobs, MockResponse};
-use sr_model::{IssueDraft, SearchQuery};
+use sr_model::IssueDraft;
+use sr_tracker::contract::faults::{
+    CursorMirror, FaultPlan, check_waited_read, diagnose, fault_run, refused_base_url,
+};
 use sr_tracker::{ErrorKind, IssueTracker};
 
 use crate::common::*;
@@ -39,44 +41,49 @@ async fn connection_diagnoses_are_distinct() {
         "project DB of organization acme is visible"
     );
 
-    let diagnose = |t: sr_tracker_azure::AzureTracker| async move {
-        let e = t.test_connection().await.expect_err("must fail");
-        (e.kind(), e.to_string())
-    };
     // 401: a wrong token.
-    let (kind, msg) = diagnose(tracker_for(f.server.base_url(), "wrong")).await;
+    let (kind, msg) = diagnose(&tracker_for(f.server.base_url(), "wrong"))
+        .await
+        .expect("must fail");
     assert_eq!(kind, ErrorKind::Unauthorized, "{msg}");
     // 203 and the sign-in page: what Azure answers a request it does not
     // take as signed in.
     let mut page = MockResponse::empty(203).header("content-type", "text/html");
     page.body = b"<html><title>Azure DevOps Services | Sign In</title></html>".to_vec();
     f.server.push_fault("Work Item Types_List", page);
-    let (kind, msg) = diagnose(tracker_for(f.server.base_url(), TOKEN)).await;
+    let (kind, msg) = diagnose(&tracker_for(f.server.base_url(), TOKEN))
+        .await
+        .expect("must fail");
     assert_eq!(kind, ErrorKind::Unauthorized, "{msg}");
     // 403: the token lacks the Work Items scope.
     f.server.push_fault(
         "Work Item Types_List",
         MockResponse::json(403, &json!({"message": "TF401027: You need the Git 'GenericRead' permission to perform this action.", "typeKey": "UnauthorizedRequestException"})),
     );
-    let (kind, msg) = diagnose(tracker_for(f.server.base_url(), TOKEN)).await;
+    let (kind, msg) = diagnose(&tracker_for(f.server.base_url(), TOKEN))
+        .await
+        .expect("must fail");
     assert_eq!(kind, ErrorKind::Forbidden, "{msg}");
     assert!(msg.contains("project DB of organization acme"), "{msg}");
     // 404: no such project.
     let mut other = config(f.server.base_url());
     other.project = "Nope".into();
-    let (kind, msg) = diagnose(tracker_with(&other, TOKEN)).await;
+    let (kind, msg) = diagnose(&tracker_with(&other, TOKEN))
+        .await
+        .expect("must fail");
     assert_eq!(kind, ErrorKind::NotFound, "{msg}");
     assert!(msg.contains("project Nope"), "{msg}");
     // Rate limited: a connection test is tried once.
     f.server.push_fault("Work Item Types_List", blocked("30"));
-    let (kind, msg) = diagnose(tracker_for(f.server.base_url(), TOKEN)).await;
+    let (kind, msg) = diagnose(&tracker_for(f.server.base_url(), TOKEN))
+        .await
+        .expect("must fail");
     assert_eq!(kind, ErrorKind::RateLimited, "{msg}");
     // Refused: nothing listens.
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        l.local_addr().expect("addr").port()
-    };
-    let (kind, msg) = diagnose(tracker_for(&format!("http://127.0.0.1:{port}"), TOKEN)).await;
+    let refused = refused_base_url().expect("a free port");
+    let (kind, msg) = diagnose(&tracker_for(&refused, TOKEN))
+        .await
+        .expect("must fail");
     assert_eq!(kind, ErrorKind::Refused, "{msg}");
 }
 
@@ -88,19 +95,10 @@ async fn rate_limits_follow_azures_signals() {
     let f = fixture().await;
     let id = f.boards.seed("Orders drifted", &[]).to_string();
     f.server.push_fault(GET, blocked("1"));
-    let started = Instant::now();
-    let got = f
-        .tracker
-        .get_issue(&id)
+    check_waited_read(&f.tracker, &id, "Orders drifted", Duration::from_secs(1))
         .await
-        .expect("retried")
-        .expect("found");
-    assert_eq!(got.reference.title, "Orders drifted");
-    assert!(
-        started.elapsed() >= Duration::from_millis(900),
-        "Retry-After honoured"
-    );
-    assert_eq!(f.count(GET), 2);
+        .expect("Retry-After honoured");
+    assert_eq!(f.server.count(GET), 2);
     let budget = f.tracker.rate_budget().expect("a budget");
     assert_eq!((budget.limit, budget.remaining), (Some(200), Some(0)));
     assert_eq!(budget.resource.as_deref(), Some("WorkItemTracking/User"));
@@ -109,7 +107,7 @@ async fn rate_limits_follow_azures_signals() {
     let e = f.tracker.get_issue(&id).await.expect_err("an hour away");
     assert_eq!(e.kind(), ErrorKind::RateLimited, "{e}");
     assert!(e.to_string().contains("resets at"), "{e}");
-    assert_eq!(f.count(GET), 3, "not sent again");
+    assert_eq!(f.server.count(GET), 3, "not sent again");
 }
 
 /// A delayed success carries Retry-After: the next request waits for it.
@@ -185,55 +183,7 @@ async fn server_errors_resets_and_truncated_bodies() {
         .expect_err("unknown outcome");
     assert_eq!(e.kind(), ErrorKind::UnknownOutcome, "{e}");
     assert_eq!(f.boards.count(), before + 1, "created once");
-    assert_eq!(f.count("Work Items_Create"), 1);
-}
-
-/// What the outbox does with a create: on any failure, look for the work
-/// item by its title before trying again.
-async fn create_once(t: &dyn IssueTracker, title: &str) -> usize {
-    for attempt in 1..=30 {
-        match t
-            .create_issue(&IssueDraft::new(title, "Filed by the fault run."))
-            .await
-        {
-            Ok(_) => return attempt,
-            Err(_) => {
-                let found = t
-                    .search_issues(&SearchQuery::text(title))
-                    .await
-                    .map(|l| l.iter().any(|i| i.reference.title == title));
-                if found.is_ok_and(|f| f) {
-                    return attempt;
-                }
-            }
-        }
-    }
-    panic!("{title} was never created");
-}
-
-/// A copy of the project kept as a sync keeps it: a full read, then reads
-/// of what changed since the newest change seen; a failed read is tried
-/// again from the same cursor.
-async fn sync(
-    t: &dyn IssueTracker,
-    cache: &mut BTreeMap<String, String>,
-    cursor: &mut Option<sr_model::Timestamp>,
-) {
-    for _ in 0..60 {
-        let q = SearchQuery {
-            limit: 0,
-            updated_since: *cursor,
-            ..SearchQuery::default()
-        };
-        if let Ok(list) = t.search_issues(&q).await {
-            for i in &list {
-                cache.insert(i.reference.key.id.clone(), i.content_hash());
-                *cursor = (*cursor).max(Some(i.reference.updated_at));
-            }
-            return;
-        }
-    }
-    panic!("no sync got through");
+    assert_eq!(f.server.count("Work Items_Create"), 1);
 }
 
 #[tokio::test]
@@ -254,46 +204,19 @@ async fn under_random_faults_the_copy_is_exact_and_nothing_is_duplicated() {
     ]);
     let server = server(Chaos::new(boards.clone(), knobs.clone())).await;
     let t = tracker_for(server.base_url(), TOKEN).with_wiql_cap(25);
-    knobs.set_percent(25);
-
-    let mut cache = BTreeMap::new();
-    let mut cursor = None;
-    sync(&t, &mut cache, &mut cursor).await;
-    for n in 0..20 {
-        create_once(&t, &format!("filed {n}")).await;
-    }
-    for id in [3, 77, 150] {
-        boards.edit(id, "System.Title", json!(format!("edited {id}")));
-    }
-    sync(&t, &mut cache, &mut cursor).await;
-    sync(&t, &mut cache, &mut cursor).await;
-    let faults = knobs.counts();
-    let requests = knobs.requests();
-    knobs.set_percent(0);
-    assert!(
-        faults.iter().all(|n| *n > 0),
-        "every fault happened: {faults:?} in {requests} requests"
-    );
-
-    let server_items = t
-        .search_issues(&SearchQuery {
-            limit: 0,
-            ..SearchQuery::default()
-        })
+    let plan = FaultPlan {
+        seeded: 200,
+        filed: 20,
+        switch: &|on| knobs.set_percent(if on { 25 } else { 0 }),
+        counts: &|| knobs.counts().to_vec(),
+        edit: &|| {
+            for id in [3, 77, 150] {
+                boards.edit(id, "System.Title", json!(format!("edited {id}")));
+            }
+        },
+    };
+    fault_run(&t, &mut CursorMirror::default(), plan)
         .await
-        .expect("server");
-    let on_server: BTreeMap<String, String> = server_items
-        .iter()
-        .map(|i| (i.reference.key.id.clone(), i.content_hash()))
-        .collect();
-    assert_eq!(on_server.len(), 220, "200 seeded and 20 filed, each once");
-    assert_eq!(cache, on_server, "faults {faults:?}");
-    let mut titles: Vec<&str> = server_items
-        .iter()
-        .map(|i| i.reference.title.as_str())
-        .collect();
-    titles.sort();
-    titles.dedup();
-    assert_eq!(titles.len(), 220, "no duplicate titles");
+        .expect("fault run");
     assert_eq!(server.failures(), Vec::<String>::new());
 }

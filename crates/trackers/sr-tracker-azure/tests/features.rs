@@ -33,7 +33,7 @@ async fn long_reads_go_in_windows_past_the_wiql_cap() {
     let ids: Vec<String> = got.iter().map(|i| i.reference.key.id.clone()).collect();
     let want: Vec<String> = (1..=23).rev().map(|n: u64| n.to_string()).collect();
     assert_eq!(ids, want);
-    assert_eq!(f.count("Wiql_Query By Wiql"), 4);
+    assert_eq!(f.server.count("Wiql_Query By Wiql"), 4);
     let limited = SearchQuery {
         limit: 10,
         ..SearchQuery::default()
@@ -76,7 +76,7 @@ async fn work_items_come_in_batches_of_200() {
         .await
         .expect("all");
     assert_eq!(every.len(), 450);
-    assert_eq!(f.count("Work Items_Get Work Items Batch"), 1 + 3);
+    assert_eq!(f.server.count("Work Items_Get Work Items Batch"), 1 + 3);
 }
 
 /// An incremental read asks for what changed since the cursor, with time
@@ -272,7 +272,7 @@ async fn comments_are_paged() {
     assert_eq!(list.len(), 205);
     assert_eq!(list[204].body, "note **204**");
     assert_eq!(list[0].author, "mia@acme.com");
-    assert_eq!(f.count("Comments_Get Comments"), 2);
+    assert_eq!(f.server.count("Comments_Get Comments"), 2);
 }
 
 #[tokio::test]

@@ -6,3 +6,4 @@ mod common;
 mod contract;
 mod faults;
 mod features;
+mod sync_faults;

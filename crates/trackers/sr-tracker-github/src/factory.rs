@@ -109,52 +109,48 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
     }
 
-    fn check(config: serde_json::Value, token: Option<&str>, expected: Result<&str, &str>) {
-        factory::check_build(
-            &GitHubFactory::default(),
-            config,
-            "GITHUB_TOKEN",
-            token,
-            expected,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-    }
-
     #[test]
     fn builds_from_entries() {
         let auth = serde_json::json!({"type": "personal_token", "token": "${GITHUB_TOKEN}"});
-        check(
-            serde_json::json!({"owner": "company", "repo": "db", "auth": auth}),
-            Some("ghp_x"),
-            Ok("github.com/company/db"),
-        );
-        check(
-            serde_json::json!({"owner": "company", "repo": "db", "base_url": "https://ghe.example.com/api/v3", "auth": auth}),
-            Some("ghp_x"),
-            Ok("ghe.example.com/company/db"),
-        );
-        check(
-            serde_json::json!({"owner": "company", "repo": "db", "auth": auth}),
-            None,
-            Err(
-                "cannot read its secret config.auth.token: environment variable `GITHUB_TOKEN` is not set",
-            ),
-        );
-        check(
-            serde_json::json!({"owner": "company", "repo": "a/b", "auth": auth}),
-            Some("t"),
-            Err("config.repo `a/b` must be a single"),
-        );
-        check(
-            serde_json::json!({"owner": "company", "repo": "db", "base_url": "ftp://x", "auth": auth}),
-            Some("t"),
-            Err("is not an http(s) URL"),
-        );
-        check(
-            serde_json::json!({"owner": "company", "repo": "db", "auth": auth}),
-            Some("bad\ntoken"),
-            Err("characters a header cannot carry"),
-        );
+        factory::check_builds(
+            &GitHubFactory::default(),
+            "GITHUB_TOKEN",
+            vec![
+                (
+                serde_json::json!({"owner": "company", "repo": "db", "auth": auth}),
+                Some("ghp_x"),
+                Ok("github.com/company/db"),
+                ),
+                (
+                serde_json::json!({"owner": "company", "repo": "db", "base_url": "https://ghe.example.com/api/v3", "auth": auth}),
+                Some("ghp_x"),
+                Ok("ghe.example.com/company/db"),
+                ),
+                (
+                serde_json::json!({"owner": "company", "repo": "db", "auth": auth}),
+                None,
+                Err(
+                    "cannot read its secret config.auth.token: environment variable `GITHUB_TOKEN` is not set",
+                ),
+                ),
+                (
+                serde_json::json!({"owner": "company", "repo": "a/b", "auth": auth}),
+                Some("t"),
+                Err("config.repo `a/b` must be a single"),
+                ),
+                (
+                serde_json::json!({"owner": "company", "repo": "db", "base_url": "ftp://x", "auth": auth}),
+                Some("t"),
+                Err("is not an http(s) URL"),
+                ),
+                (
+                serde_json::json!({"owner": "company", "repo": "db", "auth": auth}),
+                Some("bad\ntoken"),
+                Err("characters a header cannot carry"),
+                ),
+            ],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
     }
 
     #[test]

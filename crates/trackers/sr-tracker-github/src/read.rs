@@ -7,8 +7,9 @@ use sr_model::{Issue, SearchQuery, StateFilter};
 use sr_tracker::reqwest::{Method, Url};
 use sr_tracker::{ErrorKind, Result, TrackerError};
 
-use crate::wire::{self, WireIssue, WireLabel};
+use crate::wire::{self, WireIssue};
 use crate::{GitHubTracker, PROVIDER};
+use sr_tracker::kit::WireLabel;
 
 /// GitHub's largest page.
 pub(crate) const PER_PAGE: &str = "100";

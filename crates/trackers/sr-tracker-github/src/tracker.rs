@@ -13,8 +13,9 @@ use sr_tracker::{
 };
 
 use crate::read::PER_PAGE;
-use crate::wire::{self, WireComment, WireHook, WireIssue, WireLabel, WireRepo, WireUser};
+use crate::wire::{self, WireComment, WireHook, WireIssue, WireRepo, WireUser};
 use crate::{GitHubTracker, PROVIDER};
+use sr_tracker::kit::WireLabel;
 
 fn invalid(message: &str) -> TrackerError {
     TrackerError::invalid(PROVIDER, message)
@@ -252,7 +253,7 @@ impl IssueTracker for GitHubTracker {
             .request(Method::GET, self.labels_url(), "list labels")
             .what(format!("labels of {}", self.full_name()));
         let list: Vec<WireLabel> = self.http.get_pages(req, 10_000).await?;
-        Ok(list.iter().map(wire::to_label).collect())
+        Ok(list.iter().map(WireLabel::to_label).collect())
     }
 
     async fn users(&self, _project: Option<&str>, query: &str) -> Result<Vec<User>> {

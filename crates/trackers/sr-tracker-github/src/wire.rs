@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use sr_model::{Comment, Issue, IssueDraft, IssueRef, Label, User};
+use sr_model::{Comment, Issue, IssueDraft, IssueRef, User};
 use sr_tracker::TrackerInfo;
 
 use sr_tracker::kit::LabelMap;
@@ -75,15 +75,6 @@ pub(crate) struct WireComment {
     pub user: Option<WireUser>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct WireLabel {
-    pub name: String,
-    #[serde(default)]
-    pub color: Option<String>,
-    #[serde(default)]
-    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -171,14 +162,6 @@ pub(crate) fn to_comment(c: &WireComment) -> Comment {
         body: c.body.clone().unwrap_or_default(),
         created_at: c.created_at,
         updated_at: (c.updated_at != c.created_at).then_some(c.updated_at),
-    }
-}
-
-pub(crate) fn to_label(l: &WireLabel) -> Label {
-    Label {
-        name: l.name.clone(),
-        color: l.color.clone(),
-        description: l.description.clone(),
     }
 }
 

@@ -98,42 +98,38 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
     }
 
-    fn check(config: serde_json::Value, token: Option<&str>, expected: Result<&str, &str>) {
-        factory::check_build(
-            &GitLabFactory::default(),
-            config,
-            "GITLAB_TOKEN",
-            token,
-            expected,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-    }
-
     #[test]
     fn builds_from_entries() {
         let auth = serde_json::json!({"type": "personal_token", "token": "${GITLAB_TOKEN}"});
-        check(
-            serde_json::json!({"project": "company/db", "auth": auth}),
-            Some("glpat-x"),
-            Ok("gitlab.com/company/db"),
-        );
-        check(
-            serde_json::json!({"project": "17", "base_url": "https://git.example.com", "auth": auth}),
-            Some("glpat-x"),
-            Ok("git.example.com/17"),
-        );
-        check(
-            serde_json::json!({"project": "company/db", "auth": auth}),
-            None,
-            Err(
-                "cannot read its secret config.auth.token: environment variable `GITLAB_TOKEN` is not set",
-            ),
-        );
-        check(
-            serde_json::json!({"project": "company/db", "auth": auth}),
-            Some("bad\ntoken"),
-            Err("characters a header cannot carry"),
-        );
+        factory::check_builds(
+            &GitLabFactory::default(),
+            "GITLAB_TOKEN",
+            vec![
+                (
+                serde_json::json!({"project": "company/db", "auth": auth}),
+                Some("glpat-x"),
+                Ok("gitlab.com/company/db"),
+                ),
+                (
+                serde_json::json!({"project": "17", "base_url": "https://git.example.com", "auth": auth}),
+                Some("glpat-x"),
+                Ok("git.example.com/17"),
+                ),
+                (
+                serde_json::json!({"project": "company/db", "auth": auth}),
+                None,
+                Err(
+                    "cannot read its secret config.auth.token: environment variable `GITLAB_TOKEN` is not set",
+                ),
+                ),
+                (
+                serde_json::json!({"project": "company/db", "auth": auth}),
+                Some("bad\ntoken"),
+                Err("characters a header cannot carry"),
+                ),
+            ],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
     }
 
     #[test]

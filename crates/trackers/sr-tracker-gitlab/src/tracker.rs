@@ -13,8 +13,9 @@ use sr_tracker::{
 };
 
 use crate::read::PER_PAGE;
-use crate::wire::{self, WireHook, WireIssue, WireLabel, WireNote, WireProject, WireUser};
+use crate::wire::{self, WireHook, WireIssue, WireNote, WireProject, WireUser};
 use crate::{GitLabTracker, PROVIDER};
+use sr_tracker::kit::WireLabel;
 
 fn invalid(message: impl Into<String>) -> TrackerError {
     TrackerError::invalid(PROVIDER, message)
@@ -269,7 +270,7 @@ impl IssueTracker for GitLabTracker {
             .request(Method::GET, url, "list labels")
             .what(format!("labels of {}", self.project_what()));
         let list: Vec<WireLabel> = self.pages(req, 10_000).await?;
-        Ok(list.iter().map(wire::to_label).collect())
+        Ok(list.iter().map(WireLabel::to_label).collect())
     }
 
     async fn users(&self, _project: Option<&str>, query: &str) -> Result<Vec<User>> {

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Deserializer};
-use sr_model::{Comment, Issue, IssueRef, Label, Timestamp, User};
+use sr_model::{Comment, Issue, IssueRef, Timestamp, User};
 use sr_tracker::TrackerInfo;
 
 use sr_tracker::kit::LabelMap;
@@ -56,15 +56,6 @@ pub(crate) struct WireNote {
     pub updated_at: Option<Timestamp>,
     #[serde(default)]
     pub system: bool,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct WireLabel {
-    pub name: String,
-    #[serde(default)]
-    pub color: Option<String>,
-    #[serde(default)]
-    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -204,14 +195,6 @@ pub(crate) fn to_comment(n: &WireNote) -> Comment {
         body: n.body.clone().unwrap_or_default(),
         created_at: n.created_at,
         updated_at: n.updated_at.filter(|u| *u != n.created_at),
-    }
-}
-
-pub(crate) fn to_label(l: &WireLabel) -> Label {
-    Label {
-        name: l.name.clone(),
-        color: l.color.clone(),
-        description: l.description.clone(),
     }
 }
 

@@ -131,50 +131,46 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
     }
 
-    fn check(config: serde_json::Value, token: Option<&str>, expected: Result<&str, &str>) {
-        factory::check_build(
-            &JiraFactory::default(),
-            config,
-            "JIRA_TOKEN",
-            token,
-            expected,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-    }
-
     #[test]
     fn builds_from_entries() {
         let basic = serde_json::json!({"type": "api_token", "email": "ada@acme.com", "token": "${JIRA_TOKEN}"});
-        check(
-            serde_json::json!({"base_url": "https://acme.atlassian.net", "project_key": "DB", "auth": basic}),
-            Some("t0ken"),
-            Ok("acme.atlassian.net"),
-        );
-        check(
-            serde_json::json!({"base_url": "http://127.0.0.1:8080/", "project_key": "DB", "auth": {"type": "bearer", "token": "${JIRA_TOKEN}"}}),
-            Some("pat"),
-            Ok("127.0.0.1:8080"),
-        );
-        check(
-            serde_json::json!({"base_url": "https://acme.atlassian.net", "project_key": "DB", "auth": basic}),
-            None,
-            Err("config.auth.token"),
-        );
-        check(
-            serde_json::json!({"base_url": "acme.atlassian.net", "project_key": "DB", "auth": basic}),
-            Some("t"),
-            Err("is not an http(s) URL"),
-        );
-        check(
-            serde_json::json!({"base_url": "https://acme.atlassian.net", "project_key": "DB-1", "auth": basic}),
-            Some("t"),
-            Err("is not a Jira project key"),
-        );
-        check(
-            serde_json::json!({"base_url": "https://acme.atlassian.net", "project_key": "DB", "auth": basic, "colour": 1}),
-            Some("t"),
-            Err("unknown field `colour`"),
-        );
+        factory::check_builds(
+            &JiraFactory::default(),
+            "JIRA_TOKEN",
+            vec![
+                (
+                serde_json::json!({"base_url": "https://acme.atlassian.net", "project_key": "DB", "auth": basic}),
+                Some("t0ken"),
+                Ok("acme.atlassian.net"),
+                ),
+                (
+                serde_json::json!({"base_url": "http://127.0.0.1:8080/", "project_key": "DB", "auth": {"type": "bearer", "token": "${JIRA_TOKEN}"}}),
+                Some("pat"),
+                Ok("127.0.0.1:8080"),
+                ),
+                (
+                serde_json::json!({"base_url": "https://acme.atlassian.net", "project_key": "DB", "auth": basic}),
+                None,
+                Err("config.auth.token"),
+                ),
+                (
+                serde_json::json!({"base_url": "acme.atlassian.net", "project_key": "DB", "auth": basic}),
+                Some("t"),
+                Err("is not an http(s) URL"),
+                ),
+                (
+                serde_json::json!({"base_url": "https://acme.atlassian.net", "project_key": "DB-1", "auth": basic}),
+                Some("t"),
+                Err("is not a Jira project key"),
+                ),
+                (
+                serde_json::json!({"base_url": "https://acme.atlassian.net", "project_key": "DB", "auth": basic, "colour": 1}),
+                Some("t"),
+                Err("unknown field `colour`"),
+                ),
+            ],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
     }
 
     /// Webhook deliveries read priorities the way the built tracker maps

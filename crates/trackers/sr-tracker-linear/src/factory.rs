@@ -123,43 +123,39 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
     }
 
-    fn check(config: serde_json::Value, token: Option<&str>, expected: Result<&str, &str>) {
-        factory::check_build(
-            &LinearFactory::default(),
-            config,
-            "LINEAR_API_KEY",
-            token,
-            expected,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-    }
-
     #[test]
     fn builds_from_entries() {
         let key = serde_json::json!({"type": "api_key", "token": "${LINEAR_API_KEY}"});
         let oauth = serde_json::json!({"type": "oauth", "token": "${LINEAR_API_KEY}"});
-        check(
-            serde_json::json!({"team": "DB", "auth": key}),
-            Some("lin_api_x"),
-            Ok("api.linear.app/DB"),
-        );
-        check(
-            serde_json::json!({"team": "ENG", "base_url": "https://linear-proxy.example.com", "auth": oauth}),
-            Some("lin_oauth_x"),
-            Ok("linear-proxy.example.com/ENG"),
-        );
-        check(
-            serde_json::json!({"team": "DB", "auth": key}),
-            None,
-            Err(
-                "cannot read its secret config.auth.token: environment variable `LINEAR_API_KEY` is not set",
-            ),
-        );
-        check(
-            serde_json::json!({"team": "DB", "auth": key}),
-            Some("bad\nkey"),
-            Err("characters a header cannot carry"),
-        );
+        factory::check_builds(
+            &LinearFactory::default(),
+            "LINEAR_API_KEY",
+            vec![
+                (
+                serde_json::json!({"team": "DB", "auth": key}),
+                Some("lin_api_x"),
+                Ok("api.linear.app/DB"),
+                ),
+                (
+                serde_json::json!({"team": "ENG", "base_url": "https://linear-proxy.example.com", "auth": oauth}),
+                Some("lin_oauth_x"),
+                Ok("linear-proxy.example.com/ENG"),
+                ),
+                (
+                serde_json::json!({"team": "DB", "auth": key}),
+                None,
+                Err(
+                    "cannot read its secret config.auth.token: environment variable `LINEAR_API_KEY` is not set",
+                ),
+                ),
+                (
+                serde_json::json!({"team": "DB", "auth": key}),
+                Some("bad\nkey"),
+                Err("characters a header cannot carry"),
+                ),
+            ],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
     }
 
     #[test]

@@ -8,8 +8,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use sr_secrets::Secret;
 use sr_testkit::RedmineFixture;
-use sr_tracker::reqwest::{self, Url};
-use sr_tracker::{HttpSettings, RetryPolicy};
+use sr_tracker::contract::loopback_settings;
+use sr_tracker::reqwest;
 use sr_tracker_redmine::{RedmineConfig, RedmineTracker};
 
 pub const KEY_HEADER: &str = "X-Redmine-API-Key";
@@ -77,13 +77,7 @@ pub fn config(base_url: &str, project: &str, extra: Value) -> RedmineConfig {
 }
 
 pub fn tracker_with(base_url: &str, config: &RedmineConfig, key: &str) -> RedmineTracker {
-    let mut s = HttpSettings::new("Redmine", Url::parse(base_url).expect("url"));
-    s.request_timeout = Duration::from_secs(20);
-    s.retry = RetryPolicy {
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(50),
-        ..RetryPolicy::default()
-    };
+    let s = loopback_settings("Redmine", base_url, Duration::from_secs(20)).expect("settings");
     RedmineTracker::new("Redmine", config, &Secret::new(key), Some(s)).expect("tracker")
 }
 

@@ -88,44 +88,40 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
     }
 
-    fn check(config: serde_json::Value, token: Option<&str>, expected: Result<&str, &str>) {
-        factory::check_build(
-            &YouTrackFactory::default(),
-            config,
-            "YT_TOKEN",
-            token,
-            expected,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-    }
-
     #[test]
     fn builds_from_entries() {
         let auth = serde_json::json!({"type": "permanent_token", "token": "${YT_TOKEN}"});
-        check(
-            serde_json::json!({"base_url": "https://acme.youtrack.cloud", "project": "DB", "auth": auth}),
-            Some("perm:abc"),
-            Ok("acme.youtrack.cloud/DB"),
-        );
-        check(
-            serde_json::json!({"base_url": "http://127.0.0.1:8080/youtrack", "project": "DB", "auth": auth}),
-            Some("perm:abc"),
-            Ok("127.0.0.1:8080/DB"),
-        );
-        check(
-            serde_json::json!({"base_url": "https://acme.youtrack.cloud", "project": "DB", "auth": auth}),
-            None,
-            Err("config.auth.token"),
-        );
-        check(
-            serde_json::json!({"base_url": "acme.youtrack.cloud", "project": "DB", "auth": auth}),
-            Some("t"),
-            Err("is not an http(s) URL"),
-        );
-        check(
-            serde_json::json!({"base_url": "https://acme.youtrack.cloud", "project": "DB 2", "auth": auth}),
-            Some("t"),
-            Err("is not a project short name"),
-        );
+        factory::check_builds(
+            &YouTrackFactory::default(),
+            "YT_TOKEN",
+            vec![
+                (
+                serde_json::json!({"base_url": "https://acme.youtrack.cloud", "project": "DB", "auth": auth}),
+                Some("perm:abc"),
+                Ok("acme.youtrack.cloud/DB"),
+                ),
+                (
+                serde_json::json!({"base_url": "http://127.0.0.1:8080/youtrack", "project": "DB", "auth": auth}),
+                Some("perm:abc"),
+                Ok("127.0.0.1:8080/DB"),
+                ),
+                (
+                serde_json::json!({"base_url": "https://acme.youtrack.cloud", "project": "DB", "auth": auth}),
+                None,
+                Err("config.auth.token"),
+                ),
+                (
+                serde_json::json!({"base_url": "acme.youtrack.cloud", "project": "DB", "auth": auth}),
+                Some("t"),
+                Err("is not an http(s) URL"),
+                ),
+                (
+                serde_json::json!({"base_url": "https://acme.youtrack.cloud", "project": "DB 2", "auth": auth}),
+                Some("t"),
+                Err("is not a project short name"),
+                ),
+            ],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
     }
 }

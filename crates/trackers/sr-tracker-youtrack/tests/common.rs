@@ -8,8 +8,8 @@ use std::time::Duration;
 use serde_json::json;
 use sr_apimock::{MockServer, Responder, YouTrackProject};
 use sr_secrets::Secret;
-use sr_tracker::reqwest::Url;
-use sr_tracker::{HttpSettings, RetryPolicy};
+use sr_tracker::HttpSettings;
+use sr_tracker::contract::loopback_settings;
 use sr_tracker_youtrack::{YouTrackConfig, YouTrackTracker};
 
 pub const PROJECT: &str = "DB";
@@ -24,15 +24,9 @@ pub struct Fixture {
 
 impl Drop for Fixture {
     fn drop(&mut self) {
-        // Every test ends by checking that YouTrack would have taken
-        // every request.
-        if !std::thread::panicking() {
-            assert_eq!(
-                self.server.failures(),
-                Vec::<String>::new(),
-                "requests YouTrack would reject"
-            );
-        }
+        // Every test ends by checking that YouTrack would have taken every
+        // request.
+        self.server.assert_clean("YouTrack", false);
     }
 }
 
@@ -46,14 +40,7 @@ pub fn config(base_url: &str) -> YouTrackConfig {
 }
 
 pub fn settings(base_url: &str) -> HttpSettings {
-    let mut s = HttpSettings::new("YouTrack", Url::parse(base_url).expect("url"));
-    s.request_timeout = Duration::from_secs(5);
-    s.retry = RetryPolicy {
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(50),
-        ..RetryPolicy::default()
-    };
-    s
+    loopback_settings("YouTrack", base_url, Duration::from_secs(5)).expect("settings")
 }
 
 pub fn tracker_with(config: &YouTrackConfig, token: &str) -> YouTrackTracker {
@@ -81,16 +68,5 @@ pub async fn fixture() -> Fixture {
         server,
         project,
         tracker,
-    }
-}
-
-impl Fixture {
-    /// How many requests went to `operation`.
-    pub fn count(&self, operation: &str) -> usize {
-        self.server
-            .requests()
-            .iter()
-            .filter(|r| r.operation_id.as_deref() == Some(operation))
-            .count()
     }
 }

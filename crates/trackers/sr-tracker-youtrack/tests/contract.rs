@@ -23,7 +23,11 @@ async fn contract_kit_passes_with_no_validation_failures() {
         "createComment",
         "getComments",
     ] {
-        assert!(f.count(op) > 0, "{op} not used: {:?}", f.server.requests());
+        assert!(
+            f.server.count(op) > 0,
+            "{op} not used: {:?}",
+            f.server.requests()
+        );
     }
     // Every request named its projection.
     for r in f.server.requests() {
@@ -74,7 +78,7 @@ async fn custom_fields_follow_the_project_schema() {
     let e = f.tracker.create_issue(&bad).await.expect_err("no Epic");
     assert!(e.to_string().contains("Bug, Task, Feature"), "{e}");
     // The schema was read once.
-    assert_eq!(f.count("getProjectCustomFields"), 1);
+    assert_eq!(f.server.count("getProjectCustomFields"), 1);
 }
 
 /// The mock is not vacuous: a request without `fields`, and custom

@@ -3,12 +3,14 @@
 //! random faults that ends with an exact copy of the project and no
 //! duplicate issues.
 
-use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::json;
 use sr_apimock::{Chaos, ChaosKnobs, MockResponse, YouTrackProject};
-use sr_model::{IssueDraft, SearchQuery};
+use sr_model::IssueDraft;
+use sr_tracker::contract::faults::{
+    CursorMirror, FaultPlan, check_waited_read, diagnose, fault_run, refused_base_url,
+};
 use sr_tracker::{ErrorKind, IssueTracker};
 
 use crate::common::*;
@@ -34,12 +36,10 @@ async fn connection_diagnoses_are_distinct() {
         report.checks
     );
 
-    let diagnose = |t: sr_tracker_youtrack::YouTrackTracker| async move {
-        let e = t.test_connection().await.expect_err("must fail");
-        (e.kind(), e.to_string())
-    };
     // 401: a wrong token.
-    let (kind, msg) = diagnose(tracker_for(f.server.base_url(), "perm:wrong")).await;
+    let (kind, msg) = diagnose(&tracker_for(f.server.base_url(), "perm:wrong"))
+        .await
+        .expect("must fail");
     assert_eq!(kind, ErrorKind::Unauthorized, "{msg}");
     // 403: the token's owner may not read.
     f.server.push_fault(
@@ -49,31 +49,38 @@ async fn connection_diagnoses_are_distinct() {
             &json!({"error": "Forbidden", "error_description": "Access denied"}),
         ),
     );
-    let (kind, msg) = diagnose(tracker_for(f.server.base_url(), TOKEN)).await;
+    let (kind, msg) = diagnose(&tracker_for(f.server.base_url(), TOKEN))
+        .await
+        .expect("must fail");
     assert_eq!(kind, ErrorKind::Forbidden, "{msg}");
     // No such project.
     let mut other = config(f.server.base_url());
     other.project = "NOPE".into();
-    let (kind, msg) = diagnose(tracker_with(&other, TOKEN)).await;
+    let (kind, msg) = diagnose(&tracker_with(&other, TOKEN))
+        .await
+        .expect("must fail");
     assert_eq!(kind, ErrorKind::NotFound, "{msg}");
     assert!(msg.contains("project NOPE"), "{msg}");
     // A renamed field: a config error naming the fields there are.
     let mut renamed = config(f.server.base_url());
     renamed.fields.kind = "Kind".into();
-    let (kind, msg) = diagnose(tracker_with(&renamed, TOKEN)).await;
+    let (kind, msg) = diagnose(&tracker_with(&renamed, TOKEN))
+        .await
+        .expect("must fail");
     assert_eq!(kind, ErrorKind::Config, "{msg}");
     assert!(msg.contains("config.fields.type"), "{msg}");
     assert!(msg.contains("State, Priority, Type, Assignee"), "{msg}");
     // Rate limited: a connection test is tried once.
     f.server.push_fault("getMe", too_many("30"));
-    let (kind, msg) = diagnose(tracker_for(f.server.base_url(), TOKEN)).await;
+    let (kind, msg) = diagnose(&tracker_for(f.server.base_url(), TOKEN))
+        .await
+        .expect("must fail");
     assert_eq!(kind, ErrorKind::RateLimited, "{msg}");
     // Refused: nothing listens.
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        l.local_addr().expect("addr").port()
-    };
-    let (kind, msg) = diagnose(tracker_for(&format!("http://127.0.0.1:{port}"), TOKEN)).await;
+    let refused = refused_base_url().expect("a free port");
+    let (kind, msg) = diagnose(&tracker_for(&refused, TOKEN))
+        .await
+        .expect("must fail");
     assert_eq!(kind, ErrorKind::Refused, "{msg}");
 }
 
@@ -84,24 +91,15 @@ async fn rate_limits_follow_retry_after() {
     let f = fixture().await;
     let id = f.project.seed("Orders drifted", &[]);
     f.server.push_fault(GET, too_many("1"));
-    let started = Instant::now();
-    let got = f
-        .tracker
-        .get_issue(&id)
+    check_waited_read(&f.tracker, &id, "Orders drifted", Duration::from_secs(1))
         .await
-        .expect("retried")
-        .expect("found");
-    assert_eq!(got.reference.title, "Orders drifted");
-    assert!(
-        started.elapsed() >= Duration::from_millis(900),
-        "Retry-After honoured"
-    );
-    assert_eq!(f.count(GET), 2);
+        .expect("Retry-After honoured");
+    assert_eq!(f.server.count(GET), 2);
 
     f.server.push_fault(GET, too_many("3600"));
     let e = f.tracker.get_issue(&id).await.expect_err("an hour away");
     assert_eq!(e.kind(), ErrorKind::RateLimited, "{e}");
-    assert_eq!(f.count(GET), 3, "not sent again");
+    assert_eq!(f.server.count(GET), 3, "not sent again");
 }
 
 #[tokio::test]
@@ -148,58 +146,7 @@ async fn server_errors_resets_and_truncated_bodies() {
         .expect_err("unknown outcome");
     assert_eq!(e.kind(), ErrorKind::UnknownOutcome, "{e}");
     assert_eq!(f.project.count(), before + 1, "created once");
-    assert_eq!(f.count("createIssue"), 1);
-}
-
-/// What the outbox does with a create: on any failure, look for the
-/// issue by its summary (until a search is answered) before trying again.
-async fn create_once(t: &dyn IssueTracker, title: &str) {
-    for _ in 1..=30 {
-        match t
-            .create_issue(&IssueDraft::new(title, "Filed by the fault run."))
-            .await
-        {
-            Ok(_) => return,
-            Err(_) => {
-                // Only an answered search settles it: a failed one is
-                // asked again, never taken for "not there".
-                for _ in 0..30 {
-                    if let Ok(l) = t.search_issues(&SearchQuery::text(title)).await {
-                        if l.iter().any(|i| i.reference.title == title) {
-                            return;
-                        }
-                        break;
-                    }
-                }
-            }
-        }
-    }
-    panic!("{title} was never created");
-}
-
-/// A copy of the project kept as a sync keeps it: a full read, then reads
-/// of what changed since the newest change seen; a failed read is tried
-/// again from the same cursor.
-async fn sync(
-    t: &dyn IssueTracker,
-    cache: &mut BTreeMap<String, String>,
-    cursor: &mut Option<sr_model::Timestamp>,
-) {
-    for _ in 0..60 {
-        let q = SearchQuery {
-            limit: 0,
-            updated_since: *cursor,
-            ..SearchQuery::default()
-        };
-        if let Ok(list) = t.search_issues(&q).await {
-            for i in &list {
-                cache.insert(i.reference.key.id.clone(), i.content_hash());
-                *cursor = (*cursor).max(Some(i.reference.updated_at));
-            }
-            return;
-        }
-    }
-    panic!("no sync got through");
+    assert_eq!(f.server.count("createIssue"), 1);
 }
 
 #[tokio::test]
@@ -212,46 +159,19 @@ async fn under_random_faults_the_copy_is_exact_and_nothing_is_duplicated() {
     knobs.set_retry_after(0);
     let server = server(Chaos::new(project.clone(), knobs.clone())).await;
     let t = tracker_for(server.base_url(), TOKEN).with_page(25);
-    knobs.set_percent(25);
-
-    let mut cache = BTreeMap::new();
-    let mut cursor = None;
-    sync(&t, &mut cache, &mut cursor).await;
-    for n in 0..20 {
-        create_once(&t, &format!("filed {n}")).await;
-    }
-    for n in [3, 77, 150] {
-        assert!(project.edit_summary(n, &format!("edited {n}")));
-    }
-    sync(&t, &mut cache, &mut cursor).await;
-    sync(&t, &mut cache, &mut cursor).await;
-    let faults = knobs.counts();
-    let requests = knobs.requests();
-    knobs.set_percent(0);
-    assert!(
-        faults.iter().all(|n| *n > 0),
-        "every fault happened: {faults:?} in {requests} requests"
-    );
-
-    let server_items = t
-        .search_issues(&SearchQuery {
-            limit: 0,
-            ..SearchQuery::default()
-        })
+    let plan = FaultPlan {
+        seeded: 200,
+        filed: 20,
+        switch: &|on| knobs.set_percent(if on { 25 } else { 0 }),
+        counts: &|| knobs.counts().to_vec(),
+        edit: &|| {
+            for n in [3, 77, 150] {
+                assert!(project.edit_summary(n, &format!("edited {n}")));
+            }
+        },
+    };
+    fault_run(&t, &mut CursorMirror::default(), plan)
         .await
-        .expect("server");
-    let on_server: BTreeMap<String, String> = server_items
-        .iter()
-        .map(|i| (i.reference.key.id.clone(), i.content_hash()))
-        .collect();
-    assert_eq!(on_server.len(), 220, "200 seeded and 20 filed, each once");
-    assert_eq!(cache, on_server, "faults {faults:?}");
-    let mut titles: Vec<&str> = server_items
-        .iter()
-        .map(|i| i.reference.title.as_str())
-        .collect();
-    titles.sort();
-    titles.dedup();
-    assert_eq!(titles.len(), 220, "no duplicate titles");
+        .expect("fault run");
     assert_eq!(server.failures(), Vec::<String>::new());
 }

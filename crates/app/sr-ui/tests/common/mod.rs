@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod db;
+pub mod trackers;
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};

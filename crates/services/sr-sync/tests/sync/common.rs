@@ -12,8 +12,8 @@ use sr_model::{Issue, SearchQuery, StateFilter};
 use sr_secrets::Secret;
 use sr_store::Store;
 use sr_sync::{PollOptions, SyncManager, SyncOperation, SyncRequest};
-use sr_tracker::reqwest::Url;
-use sr_tracker::{HttpSettings, IssueTracker, RetryPolicy, TrackerSet};
+use sr_tracker::contract::loopback_settings;
+use sr_tracker::{IssueTracker, TrackerSet};
 use sr_tracker_github::{GitHubConfig, GitHubTracker};
 
 pub const TOKEN: &str = "ghp_sync_token";
@@ -65,13 +65,8 @@ pub async fn fixture_with(issues: usize, options: PollOptions) -> Fixture {
         "auth": {"type": "personal_token", "token": "${GITHUB_TOKEN}"}
     }))
     .expect("config");
-    let mut settings = HttpSettings::new("GitHub", Url::parse(server.base_url()).expect("url"));
-    settings.request_timeout = Duration::from_secs(5);
-    settings.retry = RetryPolicy {
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(50),
-        ..RetryPolicy::default()
-    };
+    let settings =
+        loopback_settings("GitHub", server.base_url(), Duration::from_secs(5)).expect("settings");
     let tracker = Arc::new(
         GitHubTracker::new(NAME, &config, &Secret::new(TOKEN), Some(settings)).expect("tracker"),
     );

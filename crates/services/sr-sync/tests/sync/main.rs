@@ -1,9 +1,8 @@
 //! sr-sync against a loopback GitHub that validates every request against
 //! GitHub's OpenAPI description, through the real GitHub adapter, into a
-//! real SQLite store (and the fault run once more against Azure DevOps,
-//! through its adapter and Microsoft's description).
+//! real SQLite store. (Azure DevOps's fault run through the sync engine
+//! lives with its adapter, in sr-tracker-azure.)
 
-mod azure_faults;
 mod comments;
 mod common;
 mod faults;

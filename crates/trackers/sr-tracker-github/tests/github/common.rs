@@ -6,8 +6,8 @@ use std::time::Duration;
 use serde_json::json;
 use sr_apimock::{GitHubRepo, MockServer};
 use sr_secrets::Secret;
-use sr_tracker::reqwest::Url;
-use sr_tracker::{HttpSettings, RetryPolicy};
+use sr_tracker::HttpSettings;
+use sr_tracker::contract::loopback_settings;
 use sr_tracker_github::{GitHubConfig, GitHubTracker};
 
 pub const TOKEN: &str = "ghp_test_token";
@@ -20,19 +20,9 @@ pub struct Fixture {
 
 impl Drop for Fixture {
     fn drop(&mut self) {
-        // Every test ends by checking that GitHub would have accepted every request.
-        if !std::thread::panicking() {
-            assert_eq!(
-                self.server.failures(),
-                Vec::<String>::new(),
-                "requests GitHub would reject"
-            );
-            assert_eq!(
-                self.server.answer_failures(),
-                Vec::<String>::new(),
-                "answers unlike GitHub's"
-            );
-        }
+        // Every test ends by checking that GitHub would have taken every
+        // request, and that the mock answered as the description says.
+        self.server.assert_clean("GitHub", true);
     }
 }
 
@@ -46,14 +36,7 @@ pub fn config(base_url: &str) -> GitHubConfig {
 }
 
 pub fn settings(base_url: &str) -> HttpSettings {
-    let mut s = HttpSettings::new("GitHub", Url::parse(base_url).expect("url"));
-    s.request_timeout = Duration::from_secs(2);
-    s.retry = RetryPolicy {
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(50),
-        ..RetryPolicy::default()
-    };
-    s
+    loopback_settings("GitHub", base_url, Duration::from_secs(2)).expect("settings")
 }
 
 pub fn tracker_for(base_url: &str, token: &str) -> GitHubTracker {

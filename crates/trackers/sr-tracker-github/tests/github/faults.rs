@@ -109,12 +109,7 @@ async fn retries_reads_but_never_resends_a_create_after_an_unknown_outcome() {
         .await
         .expect_err("unknown");
     assert_eq!(e.kind(), ErrorKind::UnknownOutcome, "{e}");
-    let creates = f
-        .server
-        .requests()
-        .iter()
-        .filter(|r| r.operation_id.as_deref() == Some("issues/create"))
-        .count();
+    let creates = f.server.count("issues/create");
     assert_eq!(creates, 2, "the failed create was sent once");
     assert_eq!(f.repo.issue_count(), before);
     // A response slower than the timeout, on a create: unknown outcome too.

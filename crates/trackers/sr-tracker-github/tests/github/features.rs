@@ -275,12 +275,7 @@ async fn a_full_read_of_ten_thousand_issues_takes_one_hundred_pages() {
     };
     let issues = f.tracker.search_issues(&all).await.expect("full read");
     assert_eq!(issues.len(), 10_000);
-    let pages = f
-        .server
-        .requests()
-        .iter()
-        .filter(|r| r.operation_id.as_deref() == Some("issues/list-for-repo"))
-        .count();
+    let pages = f.server.count("issues/list-for-repo");
     assert_eq!(pages, 100);
 }
 

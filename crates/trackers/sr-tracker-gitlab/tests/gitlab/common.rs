@@ -5,8 +5,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use sr_secrets::Secret;
-use sr_tracker::reqwest::Url;
-use sr_tracker::{HttpSettings, RetryPolicy};
+use sr_tracker::contract::loopback_settings;
 use sr_tracker_gitlab::{GitLabConfig, GitLabTracker};
 
 use crate::mock::MockGitlab;
@@ -48,13 +47,7 @@ pub fn tracker_with_timeout(
         "labels": ["scratchrobin"]
     }))
     .expect("config");
-    let mut s = HttpSettings::new("GitLab", Url::parse(base_url).expect("url"));
-    s.request_timeout = timeout;
-    s.retry = RetryPolicy {
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(50),
-        ..RetryPolicy::default()
-    };
+    let s = loopback_settings("GitLab", base_url, timeout).expect("settings");
     GitLabTracker::new("GitLab Issues", &config, &Secret::new(token), Some(s)).expect("tracker")
 }
 

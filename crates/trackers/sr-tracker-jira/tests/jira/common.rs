@@ -7,8 +7,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use sr_apimock::{JiraSite, MockServer};
 use sr_secrets::Secret;
-use sr_tracker::reqwest::Url;
-use sr_tracker::{HttpSettings, RetryPolicy};
+use sr_tracker::HttpSettings;
+use sr_tracker::contract::loopback_settings;
 use sr_tracker_jira::{JiraConfig, JiraTracker};
 
 pub const EMAIL: &str = "ada@acme.com";
@@ -87,14 +87,7 @@ pub fn config(base_url: &str, project: &str) -> JiraConfig {
 }
 
 pub fn settings(base_url: &str) -> HttpSettings {
-    let mut s = HttpSettings::new("Jira", Url::parse(base_url).expect("url"));
-    s.request_timeout = Duration::from_secs(2);
-    s.retry = RetryPolicy {
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(50),
-        ..RetryPolicy::default()
-    };
-    s
+    loopback_settings("Jira", base_url, Duration::from_secs(2)).expect("settings")
 }
 
 pub fn tracker_for(base_url: &str, project: &str, token: &str) -> JiraTracker {

@@ -3,13 +3,10 @@
 //! with `Retry-After` and its token-bucket headers), 5xx, resets and
 //! bodies cut short. The copy ends exact and nothing is filed twice.
 
-use std::collections::BTreeMap;
-
 use serde_json::json;
 use sr_apimock::{Chaos, ChaosKnobs, JiraSite, MockResponse, MockServer};
-use sr_model::{IssueDraft, SearchQuery, Timestamp};
 use sr_secrets::Secret;
-use sr_tracker::IssueTracker;
+use sr_tracker::contract::faults::{CursorMirror, FaultPlan, fault_run};
 use sr_tracker_jira::{JiraConfig, JiraTracker};
 
 use crate::common::{create_issue_rule, settings};
@@ -27,53 +24,6 @@ fn rate_limited(retry_after: u32) -> MockResponse {
     .header("x-ratelimit-remaining", "0")
     .header("x-ratelimit-interval-seconds", "1")
     .header("x-ratelimit-fillrate", "10")
-}
-
-/// What the outbox does with a create: on any failure, look for the
-/// issue by its title before trying again.
-async fn create_once(t: &dyn IssueTracker, title: &str) {
-    for _ in 0..30 {
-        match t
-            .create_issue(&IssueDraft::new(title, "Filed by the *fault* run."))
-            .await
-        {
-            Ok(_) => return,
-            Err(_) => {
-                let found = t
-                    .search_issues(&SearchQuery::text(title))
-                    .await
-                    .map(|l| l.iter().any(|i| i.reference.title == title));
-                if found.is_ok_and(|f| f) {
-                    return;
-                }
-            }
-        }
-    }
-    panic!("{title} was never created");
-}
-
-/// A copy kept as a sync keeps it: everything changed since the newest
-/// change seen; a failed read is tried again from the same cursor.
-async fn sync(
-    t: &dyn IssueTracker,
-    cache: &mut BTreeMap<String, String>,
-    cursor: &mut Option<Timestamp>,
-) {
-    for _ in 0..60 {
-        let q = SearchQuery {
-            limit: 0,
-            updated_since: *cursor,
-            ..SearchQuery::default()
-        };
-        if let Ok(list) = t.search_issues(&q).await {
-            for i in &list {
-                cache.insert(i.reference.key.id.clone(), i.content_hash());
-                *cursor = (*cursor).max(Some(i.reference.updated_at));
-            }
-            return;
-        }
-    }
-    panic!("no sync got through");
 }
 
 #[tokio::test]
@@ -102,48 +52,24 @@ async fn under_random_faults_the_copy_is_exact_and_nothing_is_duplicated() {
         Some(settings(server.base_url())),
     )
     .expect("tracker");
-    knobs.set_percent(25);
-
-    let mut cache = BTreeMap::new();
-    let mut cursor = None;
-    sync(&t, &mut cache, &mut cursor).await;
-    for n in 0..15 {
-        create_once(&t, &format!("filed {n}")).await;
-    }
-    for n in [3, 77, 140] {
-        site.retitle(&format!("DB-{n}"), &format!("edited {n}"));
-    }
-    sync(&t, &mut cache, &mut cursor).await;
-    sync(&t, &mut cache, &mut cursor).await;
-    let faults = knobs.counts();
-    let requests = knobs.requests();
-    knobs.set_percent(0);
-    assert!(
-        faults.iter().all(|n| *n > 0),
-        "every fault happened: {faults:?} in {requests} requests"
-    );
-
-    let everything = t
-        .search_issues(&SearchQuery {
-            limit: 0,
-            ..SearchQuery::default()
-        })
+    let plan = FaultPlan {
+        seeded: 150,
+        filed: 15,
+        switch: &|on| knobs.set_percent(if on { 25 } else { 0 }),
+        counts: &|| knobs.counts().to_vec(),
+        edit: &|| {
+            for n in [3, 77, 140] {
+                site.retitle(&format!("DB-{n}"), &format!("edited {n}"));
+            }
+        },
+    };
+    let run = fault_run(&t, &mut CursorMirror::default(), plan)
         .await
-        .expect("server");
-    let on_server: BTreeMap<String, String> = everything
-        .iter()
-        .map(|i| (i.reference.key.id.clone(), i.content_hash()))
-        .collect();
-    assert_eq!(on_server.len(), 165, "150 seeded and 15 filed, each once");
+        .expect("fault run");
     assert_eq!(site.issue_count(), 165);
-    assert_eq!(cache, on_server, "faults {faults:?}");
-    let mut titles: Vec<&str> = everything
-        .iter()
-        .map(|i| i.reference.title.as_str())
-        .collect();
-    titles.sort();
-    titles.dedup();
-    assert_eq!(titles.len(), 165, "no duplicate titles");
-    assert!(titles.contains(&"edited 77"));
+    assert!(
+        run.issues.iter().any(|i| i.reference.title == "edited 77"),
+        "the edit on the site was read"
+    );
     assert_eq!(server.failures(), Vec::<String>::new());
 }

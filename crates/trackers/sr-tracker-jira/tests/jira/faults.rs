@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde_json::json;
 use sr_apimock::MockResponse;
 use sr_model::IssueDraft;
+use sr_tracker::contract::faults::{check_waited_read, diagnose, refused_base_url};
 use sr_tracker::{ErrorKind, IssueTracker};
 
 use crate::common::*;
@@ -25,36 +26,32 @@ async fn connection_diagnoses_are_distinct() {
         ]
     );
 
-    let diagnose = |t: sr_tracker_jira::JiraTracker| async move {
-        let e = t.test_connection().await.expect_err("must fail");
-        (e.kind(), e.to_string())
-    };
     // 401: a wrong token.
-    let (kind, msg) = diagnose(tracker_for(f.server.base_url(), "DB", "wrong")).await;
+    let (kind, msg) = diagnose(&tracker_for(f.server.base_url(), "DB", "wrong"))
+        .await
+        .expect("must fail");
     assert_eq!(kind, ErrorKind::Unauthorized, "{msg}");
     // 403: the account may not browse the project.
     f.server.push_fault(
         "getProject",
         MockResponse::json(403, &json!({"errorMessages": ["You do not have permission to browse project DB."], "errors": {}})),
     );
-    let (kind, msg) = diagnose(tracker_for(f.server.base_url(), "DB", TOKEN)).await;
+    let (kind, msg) = diagnose(&tracker_for(f.server.base_url(), "DB", TOKEN))
+        .await
+        .expect("must fail");
     assert_eq!(kind, ErrorKind::Forbidden, "{msg}");
     assert!(msg.contains("project DB"), "{msg}");
     // 404: no such project (or not visible).
-    let (kind, msg) = diagnose(tracker_for(f.server.base_url(), "NOPE", TOKEN)).await;
+    let (kind, msg) = diagnose(&tracker_for(f.server.base_url(), "NOPE", TOKEN))
+        .await
+        .expect("must fail");
     assert_eq!(kind, ErrorKind::NotFound, "{msg}");
     assert!(msg.contains("project NOPE"), "{msg}");
     // Refused: nothing listens.
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        l.local_addr().expect("addr").port()
-    };
-    let (kind, msg) = diagnose(tracker_for(
-        &format!("http://127.0.0.1:{port}"),
-        "DB",
-        TOKEN,
-    ))
-    .await;
+    let refused = refused_base_url().expect("a free port");
+    let (kind, msg) = diagnose(&tracker_for(&refused, "DB", TOKEN))
+        .await
+        .expect("must fail");
     assert_eq!(kind, ErrorKind::Refused, "{msg}");
 }
 
@@ -113,18 +110,9 @@ async fn rate_limits_and_bursts_are_retried() {
         .header("x-ratelimit-remaining", "0")
         .header("ratelimit-reason", "jira-quota-global-based"),
     );
-    let started = std::time::Instant::now();
-    let got = f
-        .tracker
-        .get_issue(&key)
+    check_waited_read(&f.tracker, &key, "Orders drifted", Duration::from_secs(1))
         .await
-        .expect("retried")
-        .expect("found");
-    assert_eq!(got.reference.title, "Orders drifted");
-    assert!(
-        started.elapsed() >= Duration::from_millis(900),
-        "Retry-After honoured"
-    );
+        .expect("Retry-After honoured");
 
     for _ in 0..3 {
         f.server.push_fault("getIssue", MockResponse::empty(503));
@@ -136,12 +124,7 @@ async fn rate_limits_and_bursts_are_retried() {
             .expect("after burst")
             .is_some()
     );
-    let attempts = f
-        .server
-        .requests()
-        .iter()
-        .filter(|r| r.operation_id.as_deref() == Some("getIssue"))
-        .count();
+    let attempts = f.server.count("getIssue");
     assert_eq!(attempts, 2 + 4);
 }
 
@@ -202,12 +185,7 @@ async fn truncated_and_broken_answers() {
         before,
         "the fault answered; nothing was created twice"
     );
-    let creates = f
-        .server
-        .requests()
-        .iter()
-        .filter(|r| r.operation_id.as_deref() == Some("createIssue"))
-        .count();
+    let creates = f.server.count("createIssue");
     assert_eq!(creates, 1);
 }
 
@@ -232,12 +210,7 @@ async fn lost_transition_answers_are_checked_not_resent() {
         .await
         .expect_err("unknown");
     assert_eq!(e.kind(), ErrorKind::UnknownOutcome, "{e}");
-    let posts = f
-        .server
-        .requests()
-        .iter()
-        .filter(|r| r.operation_id.as_deref() == Some("doTransition"))
-        .count();
+    let posts = f.server.count("doTransition");
     assert_eq!(posts, 1);
     // Tried again by the caller, it goes through.
     let closed = f.tracker.update_issue(&key, &close).await.expect("closed");

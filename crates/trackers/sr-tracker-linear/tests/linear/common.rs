@@ -9,8 +9,8 @@ use serde_json::json;
 use sr_apimock::linear::GraphqlSchema;
 use sr_apimock::{Chaos, ChaosKnobs, LinearServer, LinearWorkspace};
 use sr_secrets::Secret;
-use sr_tracker::reqwest::Url;
-use sr_tracker::{HttpSettings, RetryPolicy};
+use sr_tracker::HttpSettings;
+use sr_tracker::contract::loopback_settings;
 use sr_tracker_linear::{LinearConfig, LinearTracker};
 
 pub const KEY: &str = "lin_api_4b9cVQ2x";
@@ -45,14 +45,7 @@ pub fn config(base_url: &str, team: &str, auth: &str) -> LinearConfig {
 }
 
 pub fn settings(base_url: &str) -> HttpSettings {
-    let mut s = HttpSettings::new("Linear", Url::parse(base_url).expect("url"));
-    s.request_timeout = Duration::from_secs(5);
-    s.retry = RetryPolicy {
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(50),
-        ..RetryPolicy::default()
-    };
-    s
+    loopback_settings("Linear", base_url, Duration::from_secs(5)).expect("settings")
 }
 
 pub fn tracker_for(base_url: &str, team: &str, auth: &str, token: &str) -> LinearTracker {

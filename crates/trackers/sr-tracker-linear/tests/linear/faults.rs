@@ -8,6 +8,7 @@ use serde_json::json;
 use sr_apimock::MockResponse;
 use sr_apimock::linear::rate_limited;
 use sr_model::IssueDraft;
+use sr_tracker::contract::faults::{check_waited_read, diagnose, refused_base_url};
 use sr_tracker::{ErrorKind, IssueTracker};
 
 use crate::common::*;
@@ -31,21 +32,20 @@ async fn connection_diagnoses_are_distinct() {
         report.checks
     );
 
-    let diagnose = |t: sr_tracker_linear::LinearTracker| async move {
-        let e = t.test_connection().await.expect_err("must fail");
-        (e.kind(), e.to_string())
-    };
     // A wrong key: Linear's AUTHENTICATION_ERROR.
-    let (kind, msg) = diagnose(tracker_for(
+    let (kind, msg) = diagnose(&tracker_for(
         f.server.base_url(),
         "DB",
         "api_key",
         "lin_api_wrong",
     ))
-    .await;
+    .await
+    .expect("must fail");
     assert_eq!(kind, ErrorKind::Unauthorized, "{msg}");
     // An OAuth token sent as a key (no `Bearer`) is refused the same way.
-    let (kind, _) = diagnose(tracker_for(f.server.base_url(), "DB", "api_key", OAUTH)).await;
+    let (kind, _) = diagnose(&tracker_for(f.server.base_url(), "DB", "api_key", OAUTH))
+        .await
+        .expect("must fail");
     assert_eq!(kind, ErrorKind::Unauthorized);
     // Forbidden: the key's user may not see the team.
     f.server.push_fault(
@@ -55,31 +55,30 @@ async fn connection_diagnoses_are_distinct() {
             &json!({"errors": [{"message": "Forbidden", "extensions": {"code": "FORBIDDEN", "type": "forbidden", "statusCode": 403, "userError": true}}]}),
         ),
     );
-    let (kind, msg) = diagnose(tracker_for(f.server.base_url(), "DB", "api_key", KEY)).await;
+    let (kind, msg) = diagnose(&tracker_for(f.server.base_url(), "DB", "api_key", KEY))
+        .await
+        .expect("must fail");
     assert_eq!(kind, ErrorKind::Forbidden, "{msg}");
     assert!(msg.contains("team DB"), "{msg}");
     // Not found: no such team.
-    let (kind, msg) = diagnose(tracker_for(f.server.base_url(), "NOPE", "api_key", KEY)).await;
+    let (kind, msg) = diagnose(&tracker_for(f.server.base_url(), "NOPE", "api_key", KEY))
+        .await
+        .expect("must fail");
     assert_eq!(kind, ErrorKind::NotFound, "{msg}");
     assert!(msg.contains("team NOPE"), "{msg}");
     // Rate limited, with the reset Linear names.
     // A reset an hour away is reported at once, not waited for.
     f.server.push_fault("viewer", rate_limited(3_600));
-    let (kind, msg) = diagnose(tracker_for(f.server.base_url(), "DB", "api_key", KEY)).await;
+    let (kind, msg) = diagnose(&tracker_for(f.server.base_url(), "DB", "api_key", KEY))
+        .await
+        .expect("must fail");
     assert_eq!(kind, ErrorKind::RateLimited, "{msg}");
     assert!(msg.contains("it resets at"), "{msg}");
     // Refused: nothing listens.
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        l.local_addr().expect("addr").port()
-    };
-    let (kind, msg) = diagnose(tracker_for(
-        &format!("http://127.0.0.1:{port}"),
-        "DB",
-        "api_key",
-        KEY,
-    ))
-    .await;
+    let refused = refused_base_url().expect("a free port");
+    let (kind, msg) = diagnose(&tracker_for(&refused, "DB", "api_key", KEY))
+        .await
+        .expect("must fail");
     assert_eq!(kind, ErrorKind::Refused, "{msg}");
 }
 
@@ -88,18 +87,9 @@ async fn linear_rate_limits_and_bursts_are_retried() {
     let f = fixture().await;
     let id = f.ws.seed("Orders drifted", &[]);
     f.server.push_fault("issue", rate_limited(1));
-    let started = std::time::Instant::now();
-    let got = f
-        .tracker
-        .get_issue(&id)
+    check_waited_read(&f.tracker, &id, "Orders drifted", Duration::from_secs(1))
         .await
-        .expect("retried")
-        .expect("found");
-    assert_eq!(got.reference.title, "Orders drifted");
-    assert!(
-        started.elapsed() >= Duration::from_millis(900),
-        "Retry-After honoured"
-    );
+        .expect("Retry-After honoured");
     for _ in 0..3 {
         f.server.push_fault("issue", MockResponse::empty(503));
     }

@@ -115,3 +115,24 @@ pub fn check_config<C: DeserializeOwned>(
         (Err(e), Ok(())) => Err(fail(STEP, format!("{json}: {e}"))),
     }
 }
+
+/// One entry to build and what it must give, for [`check_builds`]:
+/// the `config` object, the token in the environment (`None`: unset),
+/// and `Ok(instance)` or `Err(words)` as [`check_build`] takes them.
+pub type BuildCase<'a> = (
+    Value,
+    Option<&'a str>,
+    std::result::Result<&'a str, &'a str>,
+);
+
+/// [`check_build`] for each case in turn, the token in the environment
+/// variable `var`; the first that does not hold is the failure.
+pub fn check_builds(
+    factory: &dyn TrackerFactory,
+    var: &str,
+    cases: Vec<BuildCase<'_>>,
+) -> std::result::Result<(), ContractFailure> {
+    cases.into_iter().try_for_each(|(config, token, expected)| {
+        check_build(factory, config, var, token, expected)
+    })
+}

@@ -1,14 +1,19 @@
 //! The contract-test kit every adapter's tests run (cargo feature
 //! `contract`): one round trip create → get → update → comment → label →
 //! search → close → reopen, plus the error cases, against any
-//! [`IssueTracker`]. Each step names itself in the failure. [`factory`]:
+//! [`IssueTracker`]. Each step names itself in the failure. [`faults`]:
+//! the fault run every adapter drives through its faulty mock. [`factory`]:
 //! what every type's factory does with a trackers.json entry.
+
+use std::time::Duration;
 
 use sr_model::{IssueDraft, IssueState, IssueUpdate, Priority, SearchQuery, StateFilter};
 
-use crate::{ErrorKind, IssueTracker};
+use crate::reqwest::Url;
+use crate::{ErrorKind, HttpSettings, IssueTracker, RetryPolicy};
 
 pub mod factory;
+pub mod faults;
 
 /// A step of the contract that did not hold.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,6 +40,25 @@ fn ensure(
     } else {
         Err(fail(step, message()))
     }
+}
+
+/// HTTP settings for an adapter tested against a loopback mock: `timeout`
+/// a request, and retries milliseconds apart, so a test serving faults
+/// spends its time on them rather than on production back-off.
+pub fn loopback_settings(
+    provider: &str,
+    base_url: &str,
+    timeout: Duration,
+) -> Result<HttpSettings, ContractFailure> {
+    let url = Url::parse(base_url).map_err(|e| fail("settings", format!("{base_url}: {e}")))?;
+    let mut s = HttpSettings::new(provider, url);
+    s.request_timeout = timeout;
+    s.retry = RetryPolicy {
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(50),
+        ..RetryPolicy::default()
+    };
+    Ok(s)
 }
 
 /// Runs the whole contract. `missing_id` is an issue id the tracker does

@@ -15,6 +15,7 @@ mod factory;
 pub mod fields;
 mod labelled;
 mod labels;
+mod wire;
 
 use std::path::Path;
 
@@ -29,6 +30,7 @@ pub use labels::{LabelMap, ReadLabels};
 /// Named by [`crate::labelled_token_config!`]'s expansion.
 pub use sr_model::Priority;
 pub use sr_secrets::SecretRef;
+pub use wire::WireLabel;
 
 /// What the kit reads from every adapter's `config` object.
 pub trait AdapterConfig: serde::de::DeserializeOwned + Send + Sync + 'static {
