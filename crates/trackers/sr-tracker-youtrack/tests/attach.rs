@@ -36,7 +36,7 @@ async fn a_file_arrives_whole_and_links_back() {
     // A bare number is this project's issue.
     f.tracker.attach_file("1", &plan()).await.expect("again");
     assert_eq!(f.project.attachments(1).len(), 2);
-    assert_eq!(f.count("createAttachments"), 2);
+    assert_eq!(f.server.count("createAttachments"), 2);
 }
 
 #[tokio::test]
@@ -62,6 +62,6 @@ async fn a_lost_answer_is_an_unknown_outcome_not_a_second_upload() {
         .await
         .expect_err("answer lost");
     assert_eq!(e.kind(), ErrorKind::UnknownOutcome, "{e}");
-    assert_eq!(f.count("createAttachments"), 1);
+    assert_eq!(f.server.count("createAttachments"), 1);
     assert_eq!(f.project.attachments(1).len(), 1);
 }

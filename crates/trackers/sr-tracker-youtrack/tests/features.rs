@@ -35,7 +35,7 @@ async fn comments_written_in_youtrack_are_read_across_pages() {
         ]
     );
     // Five comments at two a page: three pages, the last one short.
-    assert_eq!(f.count("getComments"), 3);
+    assert_eq!(f.server.count("getComments"), 3);
 }
 
 #[tokio::test]
