@@ -153,6 +153,12 @@ impl EngineHandle {
                             return;
                         }
                     };
+                    // A first run gets the starter rules (written once).
+                    match engine.install_starter_rules().await {
+                        Ok(true) => tracing::info!("starter auto-issue rules written"),
+                        Ok(false) => {}
+                        Err(e) => tracing::warn!(error = %e, "starter auto-issue rules not written"),
+                    }
                     emit(Event::Ready);
                     // A team store's changes by other workbenches.
                     let _changes = match engine.start_change_feed().await {

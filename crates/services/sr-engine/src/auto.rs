@@ -91,7 +91,8 @@ impl Engine {
         rules_file: Option<&Path>,
     ) -> Result<Vec<Outcome>, EngineError> {
         let templates = self.templates().await?;
-        let rules = self.rules(rules_file, &templates).await?;
+        let mut rules = self.rules(rules_file, &templates).await?;
+        self.gate_starter_rules(&mut rules, event).await?;
         if rules.rules.is_empty() {
             return Ok(Vec::new());
         }

@@ -27,6 +27,7 @@ mod query;
 mod records;
 mod registry;
 mod request;
+mod rules_file;
 mod schema_change;
 mod schema_stream;
 mod secrets;
@@ -63,6 +64,7 @@ pub use monitoring::{
 pub use outbox_loop::{EngineOutbox, OUTBOX_INTERVAL};
 pub use query::{MAX_ROWS, QueryAnswer, QueryOutput};
 pub use registry::registry;
+pub use rules_file::RuleEdit;
 pub use request::{Answer, Failure, FailureKind, Request, RequestId};
 pub use schema_change::{SchemaImpact, impact_markdown};
 pub use secrets::{SecretStorage, until_reboot_note};
