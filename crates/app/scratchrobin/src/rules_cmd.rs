@@ -38,9 +38,11 @@ pub enum RulesCommand {
         #[arg(long)]
         file: Option<PathBuf>,
     },
-    /// Change fields of the named rule; `--clear FIELD` removes one.
+    /// Change fields of the named rule; `--clear FIELD` removes one
+    /// (`--name` renames it).
     Edit {
-        name: String,
+        #[arg(value_name = "NAME")]
+        rule: String,
         #[command(flatten)]
         fields: RuleFields,
         #[arg(long, value_name = "FIELD")]
@@ -209,7 +211,7 @@ pub async fn rules_cmd(engine: &Engine, command: RulesCommand) -> anyhow::Result
             at,
         },
         RulesCommand::Edit {
-            name,
+            rule: name,
             fields,
             clear,
             ..

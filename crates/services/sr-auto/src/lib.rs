@@ -37,7 +37,9 @@ pub use event::{DatabaseEvent, load_event, parse_event};
 pub use fingerprint::{body_marker, fingerprint, label as fingerprint_label, normalise};
 pub use pipeline::{AutoIssues, Outcome};
 pub use preview::Preview;
-pub use rules::{Known as KnownNames, RULE_FIELDS, Rule, RuleSet, STARTER_RULES, load_rules, parse_rules};
+pub use rules::{
+    Known as KnownNames, RULE_FIELDS, Rule, RuleSet, STARTER_RULES, load_rules, parse_rules,
+};
 pub use worker::{MAX_ATTEMPTS, OutboxWorker, WorkReport};
 
 #[cfg(test)]

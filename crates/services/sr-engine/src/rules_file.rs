@@ -147,9 +147,49 @@ impl Engine {
         Ok(())
     }
 
+    /// One rule as edited (unsaved) over the last event of its kind this
+    /// engine saw, or the example event of that kind when none happened:
+    /// `(whether it was the last event, the event, what the rule does)`.
+    /// The rule passes the same checks as a saved one first.
+    pub async fn try_rule(
+        &self,
+        rule: Value,
+    ) -> Result<(bool, DatabaseEvent, Preview), EngineError> {
+        let templates = self.templates().await?;
+        let known = self.known_names(&templates);
+        let text = render(&serde_json::json!({ "auto_issue_rules": [rule] }))?;
+        let rules = sr_auto::parse_rules(Path::new("the rule being edited"), &text, &known)?;
+        let kind =
+            rules.rules.first().map(|r| r.event).ok_or_else(|| {
+                rule_edit(Path::new("the rule being edited"), "no rule given".into())
+            })?;
+        let last = self.last_event(kind);
+        let (was_last, event) = match last {
+            Some(e) => (true, e),
+            None => (false, example_event(kind)?),
+        };
+        let mut previews = self.auto_issues(rules, templates)?.preview(&event)?;
+        let preview = previews
+            .pop()
+            .ok_or_else(|| rule_edit(Path::new("the rule being edited"), "no rule given".into()))?;
+        Ok((was_last, event, preview))
+    }
+
     fn rules_path(&self, file: Option<&Path>) -> PathBuf {
         file.map_or_else(|| self.paths().rules_file(), Path::to_path_buf)
     }
+}
+
+/// The example event of `kind` (the templates' sample, as in
+/// `config/events/`), for trying a rule before any such event happened.
+fn example_event(kind: EventKind) -> Result<DatabaseEvent, EngineError> {
+    let text = sr_templates::event_sample(kind.as_str()).ok_or_else(|| {
+        rule_edit(
+            Path::new("the rule being edited"),
+            format!("no example event of kind {}", kind.as_str()),
+        )
+    })?;
+    Ok(sr_auto::parse_event(Path::new(kind.as_str()), text)?)
 }
 
 /// Whether the check that raises events of `kind` runs for a connection.

@@ -16,8 +16,8 @@ use sr_model::{EventKind, Priority};
 use crate::condition::Condition;
 use crate::error::{RuleError, RuleErrors};
 use crate::suggest::suggestion;
-pub use starter::STARTER_RULES;
 use locate::{key_offset, line_col, offset_in, offset_of};
+pub use starter::STARTER_RULES;
 
 /// The fields a rule may have.
 pub const RULE_FIELDS: &[&str] = &[
