@@ -7,7 +7,7 @@
 use crate::common;
 
 use common::{Workbench, fill};
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use sr_ui::state::{Load, SqlAnswer, feed_rows};
 
 fn alter_orders(bench: &mut Workbench) {
@@ -41,7 +41,12 @@ fn starter_rules_file_a_drift_and_the_window_checks_conditions() {
     bench.harness.get_by_label("View").click();
     bench.wait_for_label("Monitoring");
     bench.harness.get_by_label("Monitoring").click();
-    bench.wait_for_label("Save baseline");
+    bench.wait_for("the health checks", |h| {
+        let s = &h.state().state;
+        s.monitoring
+            .of("demo")
+            .is_some_and(|m| matches!(m.health, Load::Ready(_)))
+    });
     bench.harness.get_by_label("Save baseline").click();
     bench.wait_for("the baseline", |h| {
         let s = &h.state().state;
@@ -89,6 +94,7 @@ fn starter_rules_file_a_drift_and_the_window_checks_conditions() {
     });
 
     // Tools → Auto-issue Rules…: the starter set, the drift rule first.
+    bench.harness.set_size(egui::vec2(1280.0, 1000.0));
     bench.harness.get_by_label("Tools").click();
     bench.wait_for_label("Auto-issue Rules…");
     bench.harness.get_by_label("Auto-issue Rules…").click();
@@ -99,8 +105,16 @@ fn starter_rules_file_a_drift_and_the_window_checks_conditions() {
     assert!(bench.state().rules.form.starter);
 
     // Try on the last event: the drift that just happened matches.
-    bench.harness.get_by_label("Try on the last event").click();
-    bench.wait_for("the preview", |h| h.state().state.rules.tried.is_some());
+    bench.wait_for_label("Try on the last event");
+    let try_it = bench.harness.get_by_label("Try on the last event");
+    assert!(!try_it.accesskit_node().is_disabled());
+    try_it.click();
+
+    bench.wait_for("the preview", |h| {
+        let r = &h.state().state.rules;
+        r.tried.is_some() || r.error.is_some()
+    });
+    assert_eq!(bench.state().rules.error, None);
     bench.wait_for_label("Matches the last drift.detected event on demo.");
 
     // An invalid condition: the CEL error under the field, Save refused.
@@ -108,14 +122,20 @@ fn starter_rules_file_a_drift_and_the_window_checks_conditions() {
     let error = bench.state().rules.condition_error.clone();
     let error = error.expect("the CEL error");
     assert!(error.starts_with("not valid CEL at 1:"), "{error}");
-    assert!(bench.harness.query_by_label(&error).is_some());
+    bench.wait_for_label(&error);
     assert!(
         bench
             .harness
             .query_by_label_contains("Names for drift.detected:")
             .is_some()
     );
-    assert!(bench.harness.get_by_label("Save").is_disabled());
+    assert!(
+        bench
+            .harness
+            .get_by_label("Save")
+            .accesskit_node()
+            .is_disabled()
+    );
 
     bench.settle();
     {
@@ -125,6 +145,6 @@ fn starter_rules_file_a_drift_and_the_window_checks_conditions() {
         s.active_tab = Some(0);
         s.rules.tried = None;
     }
-    bench.harness.set_size(egui::vec2(1280.0, 800.0));
+    bench.harness.set_size(egui::vec2(1600.0, 800.0));
     bench.snapshot("rules_invalid_condition");
 }

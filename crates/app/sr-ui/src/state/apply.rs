@@ -457,6 +457,18 @@ impl UiState {
                 None,
             );
         }
+        // Issues the outbox filed and linked: the badges (and the open
+        // object's issues) show them now, not at the next refresh.
+        if !report.outbox.done.is_empty() && self.connection(&connection).is_some() {
+            self.send(Command::Links(LinkCommand::LoadCounts {
+                connection: connection.clone(),
+            }));
+            if let Some(selected) = self.selection.clone()
+                && selected.connection == connection
+            {
+                self.load_links(&selected);
+            }
+        }
         self.auto_feed.push(super::AutoActivity {
             event,
             connection,

@@ -26,13 +26,16 @@ pub fn rules_tab_ui(ui: &mut egui::Ui, state: &mut UiState) {
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
             ui.set_width(260.0);
+            // Long names and paths are cut, not allowed to widen the list.
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
             list_ui(ui, state);
         });
         ui.separator();
         egui::ScrollArea::vertical()
             .id_salt("rule-form")
             .auto_shrink([false, false])
-            .show(ui, |ui| form_ui(ui, state));
+            // The area inherits the row's layout; the form reads downwards.
+            .show(ui, |ui| ui.vertical(|ui| form_ui(ui, state)));
     });
 }
 
@@ -111,7 +114,7 @@ fn field(ui: &mut egui::Ui, label: &str, value: &mut String) -> bool {
 
 /// A labelled choice among `options`; true when it changed.
 fn choice(ui: &mut egui::Ui, label: &str, value: &mut String, options: &[String]) -> bool {
-    ui.label(label);
+    let l = ui.label(label);
     let mut changed = false;
     let shown = if value.is_empty() {
         "(none)".to_owned()
@@ -126,7 +129,9 @@ fn choice(ui: &mut egui::Ui, label: &str, value: &mut String, options: &[String]
                 let shown = if o.is_empty() { "(none)" } else { o.as_str() };
                 changed |= ui.selectable_value(value, o.clone(), shown).changed();
             }
-        });
+        })
+        .response
+        .labelled_by(l.id);
     ui.end_row();
     changed
 }
@@ -162,6 +167,7 @@ fn form_ui(ui: &mut egui::Ui, state: &mut UiState) {
             changed |= choice(ui, "Event", &mut r.form.event, &events);
             let l = ui.label("Condition");
             ui.vertical(|ui| {
+                ui.set_max_width(320.0);
                 changed |= ui
                     .add(
                         egui::TextEdit::multiline(&mut r.form.condition)
