@@ -109,10 +109,10 @@ impl RuleForm {
             .collect();
         put("labels", (!labels.is_empty()).then(|| json!(labels)));
         put("assignee", some(&self.assignee));
-        put("enabled", (!self.enabled).then(|| json!(false)));
+        put("enabled", (!self.enabled).then_some(json!(false)));
         put(
             "close_on_resolve",
-            self.close_on_resolve.then(|| json!(true)),
+            self.close_on_resolve.then_some(json!(true)),
         );
         // A number that does not parse is kept as text: the save's checks
         // then name the field.
@@ -122,7 +122,7 @@ impl RuleForm {
         };
         put("reopen_window_hours", number(&self.reopen_window_hours));
         put("max_per_hour", number(&self.max_per_hour));
-        put("starter", self.starter.then(|| json!(true)));
+        put("starter", self.starter.then_some(json!(true)));
         Value::Object(rule)
     }
 }

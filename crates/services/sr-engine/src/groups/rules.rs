@@ -24,6 +24,8 @@ pub enum RulesCommand {
 }
 
 /// Events of one domain; see [`crate::Event::Rules`].
+// A few a minute at most, moved once: as for the engine's other events.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum RulesEvent {
     Loaded {
