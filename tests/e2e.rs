@@ -11,6 +11,7 @@ mod connections_health;
 mod connections_tls;
 mod gui_smoke;
 mod query_bench;
+mod rules_cli;
 mod secrets_cli;
 mod serve_startup;
 mod sync_cli;

@@ -1,5 +1,6 @@
-//! `rules check`, `events emit` and `outbox list|run`: auto-issue rules
-//! from the command line, for testing a rule set against example events.
+//! `events emit` and `outbox list|run`: auto-issue rules from the command
+//! line, for testing a rule set against example events (`rules` is
+//! `rules_cmd.rs`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,13 +16,6 @@ use crate::output;
 /// recorded), the process says so on stderr and waits there to be killed;
 /// it aborts if standard input closes first. For the outbox's crash tests.
 const CRASH_ENV: &str = "SCRATCHROBIN_CRASH_AT";
-
-#[derive(Debug, Subcommand)]
-pub enum RulesCommand {
-    /// Check a rules file: JSON, fields, CEL conditions, events, trackers
-    /// and templates (default: CONFIG_DIR/auto_issue_rules.json).
-    Check { file: Option<PathBuf> },
-}
 
 #[derive(Debug, Subcommand)]
 pub enum EventsCommand {
@@ -50,33 +44,6 @@ pub enum OutboxCommand {
         #[arg(long)]
         json: bool,
     },
-}
-
-pub async fn rules_cmd(engine: &Engine, command: RulesCommand) -> anyhow::Result<ExitCode> {
-    let RulesCommand::Check { file } = command;
-    let path = file.unwrap_or_else(|| engine.paths().rules_file());
-    if !path.exists() {
-        anyhow::bail!(
-            "{}: no such file; copy config/auto_issue_rules.example.json there to start",
-            path.display()
-        );
-    }
-    let templates = engine.templates().await?;
-    match engine.rules(Some(&path), &templates).await {
-        Ok(set) => {
-            let enabled = set.rules.iter().filter(|r| r.enabled).count();
-            println!(
-                "{}: {} rules ({enabled} enabled), all valid",
-                path.display(),
-                set.rules.len()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            Ok(ExitCode::FAILURE)
-        }
-    }
 }
 
 fn crash_point(at: &str) -> bool {

@@ -147,7 +147,7 @@ pub enum Command {
     /// Auto-issue rules files.
     Rules {
         #[command(subcommand)]
-        command: crate::auto_cmd::RulesCommand,
+        command: crate::rules_cmd::RulesCommand,
     },
     /// Database events through the auto-issue rules.
     Events {

@@ -148,7 +148,7 @@ async fn dispatch(engine: &std::sync::Arc<Engine>, command: Command) -> anyhow::
         }
         Command::Serve { listen } => return crate::serve::run(engine.clone(), listen).await,
         Command::Watch { json } => return crate::watch_cmd::run(engine, json).await,
-        Command::Rules { command } => return crate::auto_cmd::rules_cmd(engine, command).await,
+        Command::Rules { command } => return crate::rules_cmd::rules_cmd(engine, command).await,
         Command::Events { command } => return crate::auto_cmd::events_cmd(engine, command).await,
         Command::Outbox { command } => return crate::auto_cmd::outbox_cmd(engine, command).await,
         Command::Webhook { command } => webhook(engine, command).await?,

@@ -12,6 +12,7 @@ mod health_cmd;
 mod logging;
 mod output;
 mod query_cmd;
+mod rules_cmd;
 mod schema_cmd;
 mod secret_cmd;
 mod serve;
@@ -67,6 +68,14 @@ fn error_text(e: &anyhow::Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// clap checks its definitions only when a command is parsed: every
+    /// subcommand, at once (a clash of argument names panics there).
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        crate::cli::Args::command().debug_assert();
+    }
+
     #[derive(Debug, thiserror::Error)]
     #[error("inner")]
     struct Inner;

@@ -9,6 +9,10 @@ use std::sync::Arc;
 use sr_engine::Engine;
 
 pub async fn run(engine: Arc<Engine>, listen: SocketAddr) -> anyhow::Result<ExitCode> {
+    // A headless first run gets the starter rules, as the workbench's does.
+    if engine.install_starter_rules().await? {
+        tracing::info!(file = %engine.paths().rules_file().display(), "starter auto-issue rules written");
+    }
     let listener = engine.start_listener(listen).await?;
     let engine_for_sync = engine;
     // Scripts (and tests) wait for this line to know the port is open.

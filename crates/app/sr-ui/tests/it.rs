@@ -13,6 +13,7 @@ mod linear_settings;
 mod monitoring;
 mod redmine_issue_flow;
 mod redmine_settings;
+mod rules_window;
 mod secret_storage;
 mod sql_editor;
 mod sync_window;

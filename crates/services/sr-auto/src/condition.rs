@@ -77,6 +77,35 @@ impl Condition {
     }
 }
 
+/// The names a condition may read for `event`, as dotted paths
+/// (`drift.severity`, `object.name`), sorted: what the rules window lists
+/// under the condition field. Arrays are named, not entered (CEL reads
+/// them whole: `size(metrics) > 2`).
+pub fn names(event: &DatabaseEvent) -> Vec<String> {
+    fn walk(prefix: &str, value: &serde_json::Value, depth: usize, out: &mut Vec<String>) {
+        out.push(prefix.to_owned());
+        if depth == 0 {
+            return;
+        }
+        if let serde_json::Value::Object(m) = value {
+            for (k, v) in m {
+                walk(&format!("{prefix}.{k}"), v, depth - 1, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let Ok(value) = serde_json::to_value(event) else {
+        return out;
+    };
+    if let serde_json::Value::Object(m) = sr_templates::event_context(&value) {
+        for (k, v) in &m {
+            walk(k, v, 3, &mut out);
+        }
+    }
+    out.sort();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -170,5 +199,33 @@ mod tests {
         check_syntax("drift.severity == ", 1, 19);
         check_syntax("drift.severity === 'high'", 1, 18);
         check_syntax("a &&\n  (b", 2, 5);
+    }
+
+    #[test]
+    fn the_names_a_condition_may_read_are_the_paths_it_reaches() {
+        let e = event(json!({"drift": {"severity": "high"}, "metrics": [1, 2]}));
+        let names = names(&e);
+        for name in [
+            "drift",
+            "drift.severity",
+            "metrics",
+            "connection",
+            "object.name",
+        ] {
+            assert!(names.contains(&name.to_owned()), "{name} in {names:?}");
+        }
+        assert!(
+            !names.iter().any(|n| n.starts_with("metrics.")),
+            "{names:?}"
+        );
+        // Listed names are ones a condition really reads.
+        for (source, want) in [
+            ("drift.severity == 'high'", true),
+            ("object.name == 'orders'", true),
+            ("size(metrics) == 3", false),
+        ] {
+            let c = Condition::compile(source).unwrap_or_else(|e| panic!("{e:?}"));
+            assert_eq!(c.matches(&e), Ok(want), "{source}");
+        }
     }
 }

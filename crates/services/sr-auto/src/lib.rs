@@ -7,6 +7,8 @@
 //!   rendering through sr-links' templates after sanitising, and one store
 //!   transaction that records the occurrence and the tracker calls it asks
 //!   for (the outbox).
+//! - [`AutoIssues::preview`]: the same rules over an event as a dry run
+//!   (what `rules test` prints); [`STARTER_RULES`], the first run's set.
 //! - [`OutboxWorker`]: sends the outbox with sr-tracker's retries, looks
 //!   for an issue by its fingerprint before creating it again, links and
 //!   audits what it created.
@@ -21,19 +23,23 @@ mod error;
 mod event;
 mod fingerprint;
 mod pipeline;
+mod preview;
 mod render;
 mod resolve;
 pub mod rules;
 mod suggest;
 mod worker;
 
-pub use condition::{Condition, SyntaxError};
+pub use condition::{Condition, SyntaxError, names as condition_names};
 pub use decide::{Decision, Known, decide, is_wont_fix};
 pub use error::{AutoError, RuleError, RuleErrors};
 pub use event::{DatabaseEvent, load_event, parse_event};
 pub use fingerprint::{body_marker, fingerprint, label as fingerprint_label, normalise};
 pub use pipeline::{AutoIssues, Outcome};
-pub use rules::{Known as KnownNames, Rule, RuleSet, load_rules, parse_rules};
+pub use preview::Preview;
+pub use rules::{
+    Known as KnownNames, RULE_FIELDS, Rule, RuleSet, STARTER_RULES, load_rules, parse_rules,
+};
 pub use worker::{MAX_ATTEMPTS, OutboxWorker, WorkReport};
 
 #[cfg(test)]

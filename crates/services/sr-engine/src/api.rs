@@ -46,6 +46,8 @@ pub enum Command {
     Sync(crate::SyncCommand),
     /// The connection manager: save, remove, test, disconnect.
     Connection(crate::ConnectionCommand),
+    /// The auto-issue rules window.
+    Rules(crate::RulesCommand),
 }
 
 /// What the engine tells the UI.
@@ -84,6 +86,8 @@ pub enum Event {
     Sync(crate::SyncEvent),
     /// An answer to a [`Command::Connection`].
     Connection(crate::ConnectionEvent),
+    /// An answer to a [`Command::Rules`].
+    Rules(crate::RulesEvent),
     /// connections.json or monitoring.json changed on disk and the engine
     /// follows the new settings now (an [`crate::ConnectionEvent::Listed`] came first
     /// when the connections changed).
@@ -153,6 +157,14 @@ impl EngineHandle {
                             return;
                         }
                     };
+                    // A first run gets the starter rules (written once).
+                    match engine.install_starter_rules().await {
+                        Ok(true) => tracing::info!("starter auto-issue rules written"),
+                        Ok(false) => {}
+                        Err(e) => {
+                            tracing::warn!(error = %e, "starter auto-issue rules not written")
+                        }
+                    }
                     emit(Event::Ready);
                     // A team store's changes by other workbenches.
                     let _changes = match engine.start_change_feed().await {
@@ -261,6 +273,7 @@ impl Command {
             Command::Issues(c) => c.describe(),
             Command::Boards(c) => c.describe(),
             Command::Settings(c) => c.describe(),
+            Command::Rules(c) => c.describe(),
             Command::Query(c) => c.describe(),
         }
     }

@@ -78,6 +78,15 @@ impl Engine {
         ))
     }
 
+    /// The last event of `kind` this engine ran through the rules.
+    pub fn last_event(&self, kind: sr_model::EventKind) -> Option<DatabaseEvent> {
+        self.last_events
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&kind)
+            .cloned()
+    }
+
     /// The worker that sends committed outbox rows.
     pub fn outbox_worker(&self) -> OutboxWorker {
         OutboxWorker::new(self.links().clone(), self.actor())
@@ -91,7 +100,8 @@ impl Engine {
         rules_file: Option<&Path>,
     ) -> Result<Vec<Outcome>, EngineError> {
         let templates = self.templates().await?;
-        let rules = self.rules(rules_file, &templates).await?;
+        let mut rules = self.rules(rules_file, &templates).await?;
+        self.gate_starter_rules(&mut rules, event).await?;
         if rules.rules.is_empty() {
             return Ok(Vec::new());
         }
@@ -114,6 +124,10 @@ impl Engine {
     /// [`Engine::enqueue_event`], then sends the outbox; the notice
     /// [`crate::Event::AutoIssues`] tells the UI.
     pub async fn emit_event(&self, event: &DatabaseEvent) -> Result<EventReport, EngineError> {
+        self.last_events
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(event.event, event.clone());
         let outcomes = self.enqueue_event(event, None).await?;
         let outbox = if outcomes.iter().any(|o| !o.intents.is_empty()) {
             self.outbox_worker().run_until_idle().await?

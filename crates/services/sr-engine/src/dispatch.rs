@@ -80,6 +80,7 @@ async fn run_inner(
         Command::Boards(c) => crate::groups::boards::run(engine, c).await?,
         Command::Settings(c) => crate::groups::settings::run(engine, c).await?,
         Command::Query(c) => crate::groups::query::run(engine, c).await?,
+        Command::Rules(c) => crate::groups::rules::run(engine, c).await?,
     })
 }
 

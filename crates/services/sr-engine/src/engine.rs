@@ -82,6 +82,8 @@ pub struct Engine {
     pub(crate) queries: crate::query::Running,
     /// Events that happen without a command (a webhook changed an issue).
     notices: tokio::sync::broadcast::Sender<crate::Event>,
+    /// The last database event of each kind, for "Try on the last event".
+    pub(crate) last_events: std::sync::Mutex<HashMap<sr_model::EventKind, sr_auto::DatabaseEvent>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -149,6 +151,7 @@ impl Engine {
             snapshots: Mutex::new(HashMap::new()),
             queries: Default::default(),
             notices: tokio::sync::broadcast::channel(256).0,
+            last_events: std::sync::Mutex::new(HashMap::new()),
         };
         engine.rebuild_trackers().await;
         Ok(engine)

@@ -53,6 +53,8 @@ pub enum EngineError {
     Auto(#[from] sr_auto::AutoError),
     #[error(transparent)]
     Rules(#[from] sr_auto::RuleErrors),
+    #[error("{file}: {message}")]
+    RuleEdit { file: String, message: String },
     #[error(
         "{path} is not valid monitoring settings: {reason}; the file is {{\"connections\": {{\"demo\": {{\"drift_minutes\": 15, \"health_minutes\": 5, \"perf_minutes\": 60}}}}}}"
     )]

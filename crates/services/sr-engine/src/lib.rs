@@ -27,6 +27,7 @@ mod query;
 mod records;
 mod registry;
 mod request;
+mod rules_file;
 mod schema_change;
 mod schema_stream;
 mod secrets;
@@ -54,8 +55,8 @@ pub use engine::{Engine, EngineOptions, TrackerStatus};
 pub use error::EngineError;
 pub use groups::{
     BoardCommand, BoardEvent, IssueCommand, IssueEvent, LinkCommand, LinkEvent, QueryCommand,
-    QueryEvent, SchemaCommand, SchemaEvent, SettingsCommand, SettingsEvent, TrackerCommand,
-    TrackerEvent,
+    QueryEvent, RulesCommand, RulesEvent, SchemaCommand, SchemaEvent, SettingsCommand,
+    SettingsEvent, TrackerCommand, TrackerEvent,
 };
 pub use monitoring::{
     DriftCheck, MonitoringCommand, MonitoringEvent, PerfSeries, TrackedQueries, TrackerMonitor,
@@ -64,6 +65,7 @@ pub use outbox_loop::{EngineOutbox, OUTBOX_INTERVAL};
 pub use query::{MAX_ROWS, QueryAnswer, QueryOutput};
 pub use registry::registry;
 pub use request::{Answer, Failure, FailureKind, Request, RequestId};
+pub use rules_file::RuleEdit;
 pub use schema_change::{SchemaImpact, impact_markdown};
 pub use secrets::{SecretStorage, until_reboot_note};
 pub use settings::{IssueDraftText, PendingSecret};

@@ -128,7 +128,8 @@ impl EngineError {
             | E::BadConnection(_)
             | E::AmbiguousObject { .. }
             | E::EmptyComment { .. }
-            | E::Settings(_) => FailureKind::Invalid,
+            | E::Settings(_)
+            | E::RuleEdit { .. } => FailureKind::Invalid,
             E::Background(_) | E::Stopped => FailureKind::Internal,
         }
     }

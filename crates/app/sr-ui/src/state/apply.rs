@@ -206,6 +206,7 @@ impl UiState {
             Event::Monitoring(e) => self.apply_monitoring(e),
             Event::Sync(e) => self.apply_sync(e),
             Event::Connection(e) => self.apply_connection_event(e),
+            Event::Rules(e) => self.apply_rules(e),
             Event::ConfigReloaded(change) => self.config_reloaded(change),
             Event::Failed(failure) => self.failed(None, failure),
         }
@@ -322,6 +323,7 @@ impl UiState {
             }
             Some(JobKind::Board(connection)) => self.board_failed(&connection, &message),
             Some(JobKind::Template(name)) => self.template_failed(&name, &message),
+            Some(JobKind::Rules) => self.rules_failed(&context, &message),
             Some(JobKind::Links(key)) => {
                 self.links.insert(key, Load::Failed(message.clone()));
             }
@@ -454,6 +456,18 @@ impl UiState {
                 format!("{event} on {connection}: {created} issue(s) filed by auto-issue rules"),
                 None,
             );
+        }
+        // Issues the outbox filed and linked: the badges (and the open
+        // object's issues) show them now, not at the next refresh.
+        if !report.outbox.done.is_empty() && self.connection(&connection).is_some() {
+            self.send(Command::Links(LinkCommand::LoadCounts {
+                connection: connection.clone(),
+            }));
+            if let Some(selected) = self.selection.clone()
+                && selected.connection == connection
+            {
+                self.load_links(&selected);
+            }
         }
         self.auto_feed.push(super::AutoActivity {
             event,

@@ -255,7 +255,7 @@ impl UiState {
             match tab {
                 Tab::Object(o) => rename(&mut o.connection),
                 Tab::Whiteboard(c) | Tab::Monitoring(c) | Tab::Designer(c) => rename(c),
-                Tab::Sql(_) | Tab::Issue(_) | Tab::Templates => {}
+                Tab::Sql(_) | Tab::Issue(_) | Tab::Templates | Tab::Rules => {}
             }
         }
         for editor in self.sql.editors.values_mut() {

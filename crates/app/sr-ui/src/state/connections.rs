@@ -102,7 +102,7 @@ impl UiState {
             || self.tabs.iter().any(|t| match t {
                 Tab::Object(o) => o.connection == name,
                 Tab::Whiteboard(c) | Tab::Monitoring(c) | Tab::Designer(c) => c == name,
-                Tab::Sql(_) | Tab::Issue(_) | Tab::Templates => false,
+                Tab::Sql(_) | Tab::Issue(_) | Tab::Templates | Tab::Rules => false,
             })
     }
 
@@ -146,7 +146,7 @@ impl UiState {
                 .editors
                 .get(id)
                 .map(|e| e.saved.connection.as_str()),
-            Tab::Issue(_) | Tab::Templates => None,
+            Tab::Issue(_) | Tab::Templates | Tab::Rules => None,
         }
     }
 

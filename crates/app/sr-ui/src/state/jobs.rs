@@ -50,6 +50,8 @@ pub enum JobKind {
     ApplySchema(u64),
     /// An issue template loaded, saved or reset, by name.
     Template(String),
+    /// The rules window's load, save or try.
+    Rules,
     /// A Sync window command, by `state::sync::job_key`.
     Sync(String),
     /// A connection manager command (save, remove, test), by request.
@@ -142,6 +144,7 @@ fn kind_of(command: &Command) -> JobKind {
             JobKind::Template(name.clone())
         }
         Command::Sync(s) => JobKind::Sync(super::sync::job_key(s)),
+        Command::Rules(_) => JobKind::Rules,
         Command::Connection(c) => match c {
             ConnectionCommand::Save { request, .. }
             | ConnectionCommand::Remove { request, .. }

@@ -15,6 +15,7 @@ mod designer;
 mod dialogs;
 mod jobs;
 mod monitoring;
+mod rules;
 mod settings;
 mod sql;
 mod sql_issue;
@@ -45,6 +46,7 @@ pub use monitoring::{
     Check, ConnectionMonitor, DiffLine, DriftObjectView, FeedRow, MAX_MINUTES, Monitoring,
     ScheduleForm, drift_view, feed_rows, schedule_summary,
 };
+pub use rules::{RuleForm, RulesEditor, Tried};
 pub use settings::{
     PassphraseInput, SecretStore, TrackerForm, TrackerSettingsDialog, keyring_name,
 };
@@ -176,6 +178,8 @@ pub enum Tab {
     Designer(String),
     /// The issue template editor.
     Templates,
+    /// The auto-issue rules.
+    Rules,
 }
 
 impl Tab {
@@ -188,6 +192,7 @@ impl Tab {
             Tab::Monitoring(c) => format!("Monitoring: {c}"),
             Tab::Designer(c) => format!("Designer: {c}"),
             Tab::Templates => "Issue Templates".into(),
+            Tab::Rules => "Auto-issue Rules".into(),
         }
     }
 
@@ -199,7 +204,7 @@ impl Tab {
             (Tab::Sql(a), Tab::Sql(b)) => a == b,
             (Tab::Monitoring(a), Tab::Monitoring(b)) => a == b,
             (Tab::Designer(a), Tab::Designer(b)) => a == b,
-            (Tab::Templates, Tab::Templates) => true,
+            (Tab::Templates, Tab::Templates) | (Tab::Rules, Tab::Rules) => true,
             _ => false,
         }
     }
@@ -264,6 +269,7 @@ pub struct UiState {
     pub auto_feed: Vec<AutoActivity>,
     pub whiteboards: Whiteboards,
     pub templates: TemplateEditor,
+    pub rules: RulesEditor,
     /// The Sync window and the syncs running now.
     pub sync: SyncWindow,
     next_request: u64,
@@ -301,6 +307,7 @@ impl UiState {
             auto_feed: Vec::new(),
             whiteboards: Whiteboards::default(),
             templates: TemplateEditor::default(),
+            rules: RulesEditor::default(),
             sync: SyncWindow::default(),
             next_request: 0,
             outbox: Vec::new(),

@@ -129,6 +129,13 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, state: &mut UiState) {
             {
                 state.open_template_editor();
             }
+            if ui
+                .button("Auto-issue Rules…")
+                .on_hover_text("Which events file issues, where, and how")
+                .clicked()
+            {
+                state.open_rules_editor();
+            }
         });
         ui.menu_button("Help", |ui| {
             if ui.button("About").clicked() {

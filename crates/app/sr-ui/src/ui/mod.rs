@@ -13,6 +13,7 @@ mod issues;
 mod link;
 mod menu;
 mod monitoring;
+mod rules;
 mod settings;
 mod settings_secrets;
 mod sql;

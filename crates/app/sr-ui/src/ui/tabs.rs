@@ -38,6 +38,7 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
                         Tab::Monitoring(_) => "📈",
                         Tab::Designer(_) => "🗺",
                         Tab::Templates => "📝",
+                        Tab::Rules => "⚙",
                     };
                     let preview = state.preview_tab == Some(i);
                     let mut title = RichText::new(format!("{icon} {}", tab.title()));
@@ -100,6 +101,10 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
         super::templates::templates_tab_ui(ui, state);
         return;
     }
+    if let Tab::Rules = tab {
+        super::rules::rules_tab_ui(ui, state);
+        return;
+    }
     if let Tab::Sql(id) = tab {
         super::sql::sql_tab_ui(ui, state, id);
         return;
@@ -114,7 +119,7 @@ pub fn tabs_ui(ui: &mut egui::Ui, state: &mut UiState) {
             Tab::Sql(_) => {}
             Tab::Monitoring(_) => {}
             Tab::Designer(_) => {}
-            Tab::Templates => {}
+            Tab::Templates | Tab::Rules => {}
         });
 }
 

@@ -4,6 +4,7 @@
 //! with a did-you-mean where one is close.
 
 mod locate;
+mod starter;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use crate::condition::Condition;
 use crate::error::{RuleError, RuleErrors};
 use crate::suggest::suggestion;
 use locate::{key_offset, line_col, offset_in, offset_of};
+pub use starter::STARTER_RULES;
 
 /// The fields a rule may have.
 pub const RULE_FIELDS: &[&str] = &[
@@ -32,6 +34,7 @@ pub const RULE_FIELDS: &[&str] = &[
     "reopen_window_hours",
     "max_per_hour",
     "include_rows",
+    "starter",
 ];
 
 /// Creations per rule and hour when a rule does not say.
@@ -59,6 +62,9 @@ pub struct Rule {
     pub max_per_hour: u32,
     /// Row data may reach the issue (it is stripped otherwise).
     pub include_rows: bool,
+    /// One of the rules written on first run ([`STARTER_RULES`]): it files
+    /// only for connections whose monitoring of its kind is on.
+    pub starter: bool,
 }
 
 /// The rules of one file, in file order.
@@ -103,6 +109,8 @@ struct RawRule {
     max_per_hour: Option<u32>,
     #[serde(default)]
     include_rows: bool,
+    #[serde(default)]
+    starter: bool,
 }
 
 fn yes() -> bool {
@@ -376,6 +384,7 @@ fn check_rule(doc: &mut Doc<'_>, raw: &RawValue, known: &Known) -> Option<Rule> 
             .unwrap_or(DEFAULT_REOPEN_WINDOW_HOURS),
         max_per_hour: parsed.max_per_hour.unwrap_or(DEFAULT_MAX_PER_HOUR),
         include_rows: parsed.include_rows,
+        starter: parsed.starter,
     })
 }
 
