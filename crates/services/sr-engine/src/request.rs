@@ -129,7 +129,9 @@ impl EngineError {
             | E::AmbiguousObject { .. }
             | E::EmptyComment { .. }
             | E::Settings(_) => FailureKind::Invalid,
-            E::Background(_) | E::Stopped => FailureKind::Internal,
+            // A path that cannot be written is the user's to change.
+            E::ExportWrite { .. } => FailureKind::Invalid,
+            E::ExportRender { .. } | E::Background(_) | E::Stopped => FailureKind::Internal,
         }
     }
 }
