@@ -174,20 +174,18 @@ fn export_three_ways(env: &Env, what: &str, connection: Option<&str>) -> Vec<Vec
     if let Some(c) = connection {
         base.extend(["--connection", c]);
     }
-    let with = |extra: &[&str]| -> Vec<&str> { base.iter().chain(extra).copied().collect() };
-    env.ok(&with(&[
-        "--format",
-        "csv",
-        "-o",
-        csv.to_str().expect("UTF-8"),
-    ]));
-    env.ok(&with(&[
-        "--format",
-        "xlsx",
-        "-o",
-        xlsx.to_str().expect("UTF-8"),
-    ]));
-    let json = env.json(&with(&["--format", "json"]));
+    fn with<'a>(base: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
+        base.iter().chain(extra).copied().collect()
+    }
+    env.ok(&with(
+        &base,
+        &["--format", "csv", "-o", csv.to_str().expect("UTF-8")],
+    ));
+    env.ok(&with(
+        &base,
+        &["--format", "xlsx", "-o", xlsx.to_str().expect("UTF-8")],
+    ));
+    let json = env.json(&with(&base, &["--format", "json"]));
     let (sheet, csv_rows, xlsx_rows) = read_both(&csv, &xlsx);
     assert_eq!(sheet, what);
     assert_eq!(xlsx_rows, csv_rows, "the workbook holds the CSV's rows");

@@ -21,7 +21,7 @@ pub fn export_ui(ctx: &egui::Context, state: &mut UiState) {
     let mut cancel = false;
     Modal::new(egui::Id::unique("export-dialog")).show(ctx, |ui| {
         ui.set_width(520.0);
-        ui.heading("Export");
+        ui.heading("Export links, issues or the audit log");
         ui.separator();
         egui::Grid::new("export-fields")
             .num_columns(2)

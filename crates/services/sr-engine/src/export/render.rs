@@ -95,7 +95,6 @@ fn xlsx(table: &ExportTable, kind: ExportKind) -> Result<Vec<u8>, rust_xlsxwrite
                     sheet.write_string(r, col, cut(s))?;
                 }
                 // Exact in a double for every id a store hands out (< 2^53).
-                #[allow(clippy::cast_precision_loss)]
                 Cell::Int(n) => {
                     sheet.write_number(r, col, *n as f64)?;
                 }
