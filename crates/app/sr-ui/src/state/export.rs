@@ -163,6 +163,8 @@ mod tests {
     fn submitting_sends_one_export_and_its_answer_closes_the_dialog() {
         let mut s = UiState::new(Persisted::default());
         s.export_dir = PathBuf::from("/data");
+        // The start-up loads are not this test's.
+        s.take_commands();
         s.open_export_dialog();
         if let Some(Dialog::Export(d)) = &mut s.dialog {
             d.set_kind(ExportKind::Issues);
@@ -185,7 +187,7 @@ mod tests {
             rows: 4,
         }));
         assert!(s.dialog.is_none());
-        assert!(s.jobs.is_empty());
+        assert!(!s.jobs.iter().any(|j| j.kind == JobKind::Export));
         assert_eq!(
             s.toasts.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(),
             ["Exported 4 issues rows to /data/scratchrobin-issues.csv"]
@@ -198,7 +200,12 @@ mod tests {
         s.export_dir = PathBuf::from("/nowhere");
         s.open_export_dialog();
         s.submit_export();
-        let context = s.jobs.iter().next().map(|j| j.context.clone()).unwrap();
+        let context = s
+            .jobs
+            .iter()
+            .find(|j| j.kind == JobKind::Export)
+            .map(|j| j.context.clone())
+            .unwrap();
         s.fail_job(context, "the export cannot be written to /nowhere".into());
         let Some(Dialog::Export(d)) = &s.dialog else {
             panic!("the dialog stays open");
