@@ -9,6 +9,7 @@ mod cli;
 mod connections_everywhere;
 mod connections_health;
 mod connections_tls;
+mod exports;
 mod gui_smoke;
 mod query_bench;
 mod rules_cli;

@@ -15,7 +15,10 @@ use crate::{setup, sh, workspace_root};
 /// The packages the tests' Python interpreter has. A test that checks our
 /// output with a Python library adds it here and reads the interpreter's
 /// path from `sr_testkit::python()`.
-pub const TEST_PACKAGES: &[&str] = &[];
+pub const TEST_PACKAGES: &[&str] = &[
+    // Reads exported workbooks back (the export tests).
+    "openpyxl",
+];
 
 /// The test interpreter: a venv with [`TEST_PACKAGES`], made when missing.
 pub fn test_python() -> Result<PathBuf> {

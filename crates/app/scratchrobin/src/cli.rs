@@ -180,6 +180,9 @@ pub enum Command {
         #[command(subcommand)]
         command: WebhookCommand,
     },
+    /// Export links, cached issues or the audit log as CSV, JSON or an
+    /// Excel workbook.
+    Export(crate::export_cmd::ExportArgs),
     /// The audit log of creates, links and unlinks, newest first.
     Audit {
         #[arg(long, default_value_t = 100)]

@@ -52,6 +52,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Link { .. } => "link",
         Command::Links { .. } => "links",
         Command::Audit { .. } => "audit",
+        Command::Export(_) => "export",
         Command::Serve { .. } => "serve",
         Command::Sync { .. } => "sync",
         Command::Schema { .. } => "schema",
@@ -152,6 +153,7 @@ async fn dispatch(engine: &std::sync::Arc<Engine>, command: Command) -> anyhow::
         Command::Events { command } => return crate::auto_cmd::events_cmd(engine, command).await,
         Command::Outbox { command } => return crate::auto_cmd::outbox_cmd(engine, command).await,
         Command::Webhook { command } => webhook(engine, command).await?,
+        Command::Export(args) => crate::export_cmd::run(engine, args).await?,
         Command::Audit { limit, json } => {
             let entries = engine.audit_log(limit).await?;
             if json {

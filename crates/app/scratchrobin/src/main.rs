@@ -8,6 +8,7 @@ mod comment_cmd;
 mod connection_cmd;
 mod connection_ssh;
 mod db_target;
+mod export_cmd;
 mod health_cmd;
 mod logging;
 mod output;

@@ -7,6 +7,7 @@ mod common;
 mod connections;
 mod connections_ssh;
 mod designer;
+mod export_dialog;
 mod github_settings;
 mod jira_dc_settings;
 mod linear_settings;

@@ -82,23 +82,23 @@ impl Store {
         .bind(limit_i64(limit))
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                let action: String = r.try_get("action")?;
-                Ok(AuditEntry {
-                    id: r.try_get("id")?,
-                    at: time::from_ms(r.try_get("at")?, "audit_log")?,
-                    actor: r.try_get("actor")?,
-                    action: AuditAction::parse(&action).ok_or_else(|| {
-                        StoreError::corrupt("audit_log", format!("unknown action {action}"))
-                    })?,
-                    object: r.try_get("object_key")?,
-                    issue: r.try_get("issue_key")?,
-                    detail: r.try_get("detail")?,
-                })
-            })
-            .collect()
+        rows.iter().map(audit_from_row).collect()
     }
+}
+
+/// Reads one row of `id, at, actor, action, object_key, issue_key, detail`.
+pub(crate) fn audit_from_row(r: &sqlx::any::AnyRow) -> Result<AuditEntry> {
+    let action: String = r.try_get("action")?;
+    Ok(AuditEntry {
+        id: r.try_get("id")?,
+        at: time::from_ms(r.try_get("at")?, "audit_log")?,
+        actor: r.try_get("actor")?,
+        action: AuditAction::parse(&action)
+            .ok_or_else(|| StoreError::corrupt("audit_log", format!("unknown action {action}")))?,
+        object: r.try_get("object_key")?,
+        issue: r.try_get("issue_key")?,
+        detail: r.try_get("detail")?,
+    })
 }
 
 pub(crate) async fn audit_on(

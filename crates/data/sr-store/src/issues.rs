@@ -283,7 +283,7 @@ pub(crate) fn issue_ref_from_row(row: &AnyRow) -> Result<IssueRef> {
     })
 }
 
-fn cached_issue_from_row(row: &AnyRow) -> Result<CachedIssue> {
+pub(crate) fn cached_issue_from_row(row: &AnyRow) -> Result<CachedIssue> {
     Ok(CachedIssue {
         issue: Issue {
             reference: issue_ref_from_row(row)?,

@@ -15,6 +15,7 @@ mod changes;
 mod comments;
 mod deliveries;
 mod error;
+mod export;
 mod import;
 mod issues;
 mod job_claims;

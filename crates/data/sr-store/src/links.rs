@@ -22,7 +22,7 @@ pub struct NewLink<'a> {
     pub sync_direction: SyncDirection,
 }
 
-const LINK_COLUMNS: &str = "l.link_id, l.link_type, l.created_by, l.created_at AS link_created_at, l.sync_direction, \
+pub(crate) const LINK_COLUMNS: &str = "l.link_id, l.link_type, l.created_by, l.created_at AS link_created_at, l.sync_direction, \
      o.connection, o.kind, o.database_name, o.schema_name, o.name, o.version_hash, o.modified_at";
 
 impl Store {
@@ -197,7 +197,7 @@ async fn upsert_object_on(conn: &mut AnyConnection, o: &ObjectRef) -> Result<i64
     Ok(row.try_get("id")?)
 }
 
-fn link_from_row(row: &AnyRow) -> Result<IssueLink> {
+pub(crate) fn link_from_row(row: &AnyRow) -> Result<IssueLink> {
     let t = "links";
     let kind: String = row.try_get("kind")?;
     let link_type: String = row.try_get("link_type")?;

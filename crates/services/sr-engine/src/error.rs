@@ -71,6 +71,18 @@ pub enum EngineError {
         "the comment on {issue} can no longer be taken back: it is being sent or was sent; reload the comments to see it"
     )]
     CommentNotPending { issue: String },
+    #[error("the {format} export could not be made: {reason}")]
+    ExportRender {
+        format: &'static str,
+        reason: String,
+    },
+    #[error(
+        "the export cannot be written to {path}: {source}; choose a path in a directory you can write to"
+    )]
+    ExportWrite {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("a background task failed: {0}")]
     Background(String),
     #[error("the engine has stopped")]

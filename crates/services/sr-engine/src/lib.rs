@@ -19,6 +19,7 @@ mod db_jobs;
 mod dispatch;
 mod engine;
 mod error;
+pub mod export;
 mod groups;
 mod issues;
 pub mod monitoring;

@@ -130,7 +130,9 @@ impl EngineError {
             | E::EmptyComment { .. }
             | E::Settings(_)
             | E::RuleEdit { .. } => FailureKind::Invalid,
-            E::Background(_) | E::Stopped => FailureKind::Internal,
+            // A path that cannot be written is the user's to change.
+            E::ExportWrite { .. } => FailureKind::Invalid,
+            E::ExportRender { .. } | E::Background(_) | E::Stopped => FailureKind::Internal,
         }
     }
 }

@@ -102,6 +102,9 @@ impl UiState {
                 }
                 self.load_projects();
             }
+            Event::Links(LinkEvent::Exported { kind, path, rows }) => {
+                self.exported(kind, &path, rows)
+            }
             Event::Links(LinkEvent::Audit(_)) => {
                 self.jobs.finish(&JobKind::Audit);
             }
@@ -327,6 +330,7 @@ impl UiState {
             Some(JobKind::Links(key)) => {
                 self.links.insert(key, Load::Failed(message.clone()));
             }
+            Some(JobKind::Export) => self.export_failed(&message),
             Some(JobKind::Trackers) if !matches!(self.trackers, Load::Ready(_)) => {
                 self.trackers = Load::Failed(message.clone());
             }

@@ -16,6 +16,8 @@ pub enum Dialog {
     Connection(Box<super::ConnectionDialog>),
     /// "Remove connection NAME?", waiting for the answer.
     RemoveConnection(String),
+    /// File → Export…
+    Export(super::ExportDialog),
     About,
 }
 

@@ -58,6 +58,8 @@ pub enum JobKind {
     ConnectionAdmin(u64),
     /// A connection being closed, by name.
     Disconnect(String),
+    /// File → Export… writing its file (one at a time: the dialog waits).
+    Export,
 }
 
 /// One command in flight.
@@ -100,6 +102,7 @@ fn kind_of(command: &Command) -> JobKind {
             JobKind::Trackers
         }
         Command::Links(LinkCommand::LoadAudit { .. }) => JobKind::Audit,
+        Command::Links(LinkCommand::Export { .. }) => JobKind::Export,
         Command::Issues(IssueCommand::Create { request, .. }) => JobKind::Create(*request),
         Command::Links(LinkCommand::Link { object, issue }) => JobKind::Link {
             object: object.key(),

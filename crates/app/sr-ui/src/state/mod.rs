@@ -13,6 +13,7 @@ mod connection_dialog;
 mod connections;
 mod designer;
 mod dialogs;
+mod export;
 mod jobs;
 mod monitoring;
 mod rules;
@@ -41,6 +42,7 @@ pub use comments::{CommentThread, CommentThreads};
 pub use connection_dialog::{ConnectionDialog, SshFields, TestOutcome, Typed};
 pub use designer::{DesignerSaved, Designers, MAX_ZOOM, MIN_ZOOM, place_new_tables};
 pub use dialogs::{CreateIssueDialog, Dialog, ISSUE_TYPES, LinkIssueDialog, split_labels};
+pub use export::ExportDialog;
 pub use jobs::{Job, JobKind, Jobs};
 pub use monitoring::{
     Check, ConnectionMonitor, DiffLine, DriftObjectView, FeedRow, MAX_MINUTES, Monitoring,
@@ -272,6 +274,8 @@ pub struct UiState {
     pub rules: RulesEditor,
     /// The Sync window and the syncs running now.
     pub sync: SyncWindow,
+    /// Where File → Export… proposes to write: the home directory.
+    pub export_dir: std::path::PathBuf,
     next_request: u64,
     outbox: Vec<Request>,
 }
@@ -309,6 +313,12 @@ impl UiState {
             templates: TemplateEditor::default(),
             rules: RulesEditor::default(),
             sync: SyncWindow::default(),
+            // HOME on Unix, USERPROFILE on Windows; the working directory
+            // when neither is set.
+            export_dir: std::env::var_os("HOME")
+                .or_else(|| std::env::var_os("USERPROFILE"))
+                .map(Into::into)
+                .unwrap_or_default(),
             next_request: 0,
             outbox: Vec::new(),
         };

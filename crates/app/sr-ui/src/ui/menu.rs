@@ -27,6 +27,13 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, state: &mut UiState) {
                 let connection = state.current_connection();
                 state.open_sql_editor(&connection, "");
             }
+            if ui
+                .button("Export…")
+                .on_hover_text("Links, cached issues or the audit log as CSV, JSON or Excel")
+                .clicked()
+            {
+                state.open_export_dialog();
+            }
             ui.separator();
             if ui.button("Quit").clicked() {
                 ui.ctx().send_viewport_cmd(ViewportCommand::Close);

@@ -8,6 +8,7 @@ mod create;
 mod designer;
 mod detail;
 mod explorer;
+mod export;
 pub mod grid;
 mod issues;
 mod link;

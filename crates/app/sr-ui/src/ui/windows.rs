@@ -14,6 +14,7 @@ pub fn dialogs_ui(ctx: &egui::Context, state: &mut UiState) {
         Some(Dialog::RemoveConnection(_)) => {
             super::connection_dialog::confirm_remove_ui(ctx, state)
         }
+        Some(Dialog::Export(_)) => super::export::export_ui(ctx, state),
         Some(Dialog::About) => about_ui(ctx, state),
     }
 }

@@ -1,23 +1,43 @@
-//! The links domain: links between database objects and issues, and the audit
-//! log. Its commands, the events that answer them, and what the engine does
+//! The links domain: links between database objects and issues, the audit
+//! log, and exports of both (and of the issue cache) to a file. Its commands, the events that answer them, and what the engine does
 //! for each.
+
+use std::path::PathBuf;
 
 use sr_links::LinkOptions;
 use sr_model::{IssueKey, IssueLink, ObjectRef};
 use sr_store::AuditEntry;
 
 use crate::dispatch::after_link_change;
+use crate::export::{ExportKind, ExportRequest};
 use crate::{Engine, EngineError, Event};
 
 /// Commands of one domain; see [`crate::Command::Links`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum LinkCommand {
-    Load { object: ObjectRef },
-    LoadCounts { connection: String },
-    LoadAudit { limit: usize },
-    Link { object: ObjectRef, issue: IssueKey },
-    Unlink { object: ObjectRef, issue: IssueKey },
+    Load {
+        object: ObjectRef,
+    },
+    LoadCounts {
+        connection: String,
+    },
+    LoadAudit {
+        limit: usize,
+    },
+    Link {
+        object: ObjectRef,
+        issue: IssueKey,
+    },
+    Unlink {
+        object: ObjectRef,
+        issue: IssueKey,
+    },
+    /// File → Export…: writes the export to `path` (replaced whole).
+    Export {
+        request: ExportRequest,
+        path: PathBuf,
+    },
 }
 
 /// Events of one domain; see [`crate::Event::Links`].
@@ -38,6 +58,12 @@ pub enum LinkEvent {
         object: ObjectRef,
         issue: IssueKey,
     },
+    /// An export was written to `path`.
+    Exported {
+        kind: ExportKind,
+        path: PathBuf,
+        rows: usize,
+    },
 }
 
 impl LinkCommand {
@@ -53,6 +79,9 @@ impl LinkCommand {
             LinkCommand::LoadAudit { .. } => "Load audit log".into(),
             LinkCommand::Link { issue, .. } => format!("Link {issue}"),
             LinkCommand::Unlink { issue, .. } => format!("Unlink {issue}"),
+            LinkCommand::Export { request, path } => {
+                format!("Export {} to {}", request.kind.as_str(), path.display())
+            }
         }
     }
 }
@@ -90,6 +119,14 @@ pub(crate) async fn run(engine: &Engine, cmd: LinkCommand) -> Result<Vec<Event>,
             })];
             events.extend(after_link_change(engine, &object).await?);
             events
+        }
+        LinkCommand::Export { request, path } => {
+            let rows = engine.export_to_file(&request, &path).await?;
+            vec![Event::Links(LinkEvent::Exported {
+                kind: request.kind,
+                path,
+                rows,
+            })]
         }
     })
 }
