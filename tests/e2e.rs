@@ -4,6 +4,7 @@
 #[path = "../crates/app/sr-ui/tests/common/mod.rs"]
 mod ui_common;
 
+mod api_schemathesis;
 mod auto_issues;
 mod cli;
 mod connections_everywhere;

@@ -18,6 +18,9 @@ use crate::{setup, sh, workspace_root};
 pub const TEST_PACKAGES: &[&str] = &[
     // Reads exported workbooks back (the export tests).
     "openpyxl",
+    // Schemathesis 4 (OpenAPI 3.1): the team API's acceptance test
+    // (tests/api_schemathesis.rs) runs its `schemathesis` beside python.
+    "schemathesis>=4,<5",
 ];
 
 /// The test interpreter: a venv with [`TEST_PACKAGES`], made when missing.

@@ -79,6 +79,11 @@ pub enum Command {
         #[command(subcommand)]
         command: SecretCommand,
     },
+    /// The team HTTP API that `serve` offers under /api/v1.
+    Api {
+        #[command(subcommand)]
+        command: ApiCommand,
+    },
     /// Issues in a tracker.
     Issue {
         #[command(subcommand)]
@@ -257,6 +262,39 @@ pub enum SecretCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiCommand {
+    /// API tokens: create (shown once), list, revoke.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it once; only its hash is stored.
+    Create {
+        /// Who holds it (ci-bot, dashboards); unique.
+        name: String,
+        /// read: every GET; write: also start syncs and replay deliveries.
+        #[arg(long, default_value = "read", value_parser = ["read", "write"])]
+        scope: String,
+        /// Lifetime: 90d, 12h, 30m; without it the token lasts until revoked.
+        #[arg(long)]
+        expires: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every token with its scope, expiry, last use and whether it is revoked.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token by id or name; at once, for every serve on the store.
+    Revoke { token: String },
 }
 
 #[derive(Debug, Subcommand)]

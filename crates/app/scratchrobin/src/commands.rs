@@ -48,6 +48,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Demo { .. } => "demo",
         Command::Tracker { .. } => "tracker",
         Command::Secret { .. } => "secret",
+        Command::Api { .. } => "api",
         Command::Issue { .. } => "issue",
         Command::Link { .. } => "link",
         Command::Links { .. } => "links",
@@ -77,6 +78,7 @@ async fn dispatch(engine: &std::sync::Arc<Engine>, command: Command) -> anyhow::
         }
         Command::Tracker { command } => return tracker(engine, command).await,
         Command::Secret { command } => crate::secret_cmd::secret(engine, command).await?,
+        Command::Api { command } => return crate::api_cmd::api(engine, command).await,
         Command::Issue { command } => issue(engine, command).await?,
         Command::Link { command } => link(engine, command).await?,
         Command::Links {

@@ -1,6 +1,7 @@
 //! The `scratchrobin` binary: with no subcommand it opens the workbench;
 //! subcommands give the same engine to scripts and headless servers.
 
+mod api_cmd;
 mod auto_cmd;
 mod cli;
 mod commands;

@@ -1,5 +1,5 @@
-//! `scratchrobin serve`: the engine headless, with the webhook listener,
-//! until Ctrl-C or SIGTERM.
+//! `scratchrobin serve`: the engine headless, with the webhook listener and
+//! the team API (`/api/v1`) on it, until Ctrl-C or SIGTERM.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -13,12 +13,20 @@ pub async fn run(engine: Arc<Engine>, listen: SocketAddr) -> anyhow::Result<Exit
     if engine.install_starter_rules().await? {
         tracing::info!(file = %engine.paths().rules_file().display(), "starter auto-issue rules written");
     }
-    let listener = engine.start_listener(listen).await?;
+    // The sync first: the API starts syncs on its manager, so that one
+    // started by hand joins a scheduled one instead of racing it.
+    let sync = sr_engine::EngineSync::start(&engine).await;
+    let per_minute = engine
+        .listener_config(listen)
+        .await?
+        .limits
+        .api_requests_per_minute;
+    let api = sr_api::router(engine.clone(), sync.manager().clone(), per_minute);
+    let listener = engine.start_listener_with(listen, api.into()).await?;
     let engine_for_sync = engine;
     // Scripts (and tests) wait for this line to know the port is open.
     println!("listening on {}", listener.local_addr);
     std::io::stdout().flush()?;
-    let sync = sr_engine::EngineSync::start(&engine_for_sync).await;
     // Other serves and workbenches on a team store: their changes wake us.
     let _changes = engine_for_sync.start_change_feed().await?;
     let outbox = sr_engine::EngineOutbox::start(&engine_for_sync, sr_engine::OUTBOX_INTERVAL);

@@ -55,7 +55,7 @@ pub enum Occurrence {
     None,
 }
 
-const STATE_COLUMNS: &str = "fingerprint, rule, tracker, event, connection, object, issue_key, previous_issue_key, \
+pub(crate) const STATE_COLUMNS: &str = "fingerprint, rule, tracker, event, connection, object, issue_key, previous_issue_key, \
      occurrences, first_seen, last_seen, last_data";
 
 impl Store {
@@ -178,7 +178,7 @@ impl Store {
     }
 }
 
-fn state_from_row(r: &AnyRow) -> Result<AutoIssueState> {
+pub(crate) fn state_from_row(r: &AnyRow) -> Result<AutoIssueState> {
     Ok(AutoIssueState {
         fingerprint: r.try_get("fingerprint")?,
         rule: r.try_get("rule")?,

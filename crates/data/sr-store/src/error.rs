@@ -26,6 +26,10 @@ pub enum StoreError {
         expected: i64,
         found: i64,
     },
+    #[error(
+        "an API token named {0} exists already; pick another name, or revoke it first with `scratchrobin api token revoke {0}`"
+    )]
+    TokenNameTaken(String),
     #[error("corrupt row in {table}: {reason}")]
     Corrupt { table: &'static str, reason: String },
     #[error("store query failed: {0}")]

@@ -7,6 +7,7 @@
 //! engines accept, and run through sqlx's `Any` driver; only the migrations
 //! differ per engine, and they mean the same thing.
 
+mod api_tokens;
 mod audit;
 mod auto_issues;
 mod backlog;
@@ -17,6 +18,7 @@ mod deliveries;
 mod error;
 mod export;
 mod import;
+mod issue_filter;
 mod issues;
 mod job_claims;
 pub mod lease;
@@ -24,6 +26,7 @@ mod links;
 mod local;
 mod migrate;
 mod outbox;
+mod pages;
 mod perf;
 mod sync;
 mod time;
@@ -35,6 +38,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
+pub use api_tokens::{ApiTokenRow, NewApiToken};
 pub use audit::{AuditAction, AuditEntry};
 pub use backlog::Backlog;
 pub use boards::StoredBoard;
@@ -44,6 +48,7 @@ pub use deliveries::{
     Committed, Delivery, DeliveryStats, DeliveryStatus, DeliveryWriter, NewDelivery, Outcome,
 };
 pub use error::StoreError;
+pub use issue_filter::CachedIssueFilter;
 pub use issues::{CachedIssue, UpsertOutcome};
 pub use job_claims::{JobClaim, JobRecord};
 pub use lease::Takeover;

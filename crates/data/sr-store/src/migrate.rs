@@ -85,6 +85,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0009_comments.sql"),
         include_str!("../migrations/postgres/0009_comments.sql"),
     ),
+    (
+        10,
+        "api_tokens",
+        include_str!("../migrations/sqlite/0010_api_tokens.sql"),
+        include_str!("../migrations/postgres/0010_api_tokens.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

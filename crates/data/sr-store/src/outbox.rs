@@ -86,7 +86,7 @@ pub struct OutboxIntent {
     pub done_at: Option<Timestamp>,
 }
 
-const OUTBOX_COLUMNS: &str = "id, rule, fingerprint, tracker, action, purpose, title, body, labels, priority, assignee, \
+pub(crate) const OUTBOX_COLUMNS: &str = "id, rule, fingerprint, tracker, action, purpose, title, body, labels, priority, assignee, \
      object, status, attempts, last_error, issue_key, created_at, done_at";
 
 impl Store {
@@ -275,7 +275,7 @@ pub(crate) async fn insert_intent(
     Ok(id)
 }
 
-fn intent_from_row(r: &AnyRow) -> Result<OutboxIntent> {
+pub(crate) fn intent_from_row(r: &AnyRow) -> Result<OutboxIntent> {
     let t = OUTBOX_TABLE;
     let action: String = r.try_get("action")?;
     let status: String = r.try_get("status")?;

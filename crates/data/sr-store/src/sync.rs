@@ -77,7 +77,7 @@ pub struct LocalEdit {
     pub edited_at: Timestamp,
 }
 
-const OPERATION_COLUMNS: &str = "id, tracker, kind, origin, requested_by, include_closed, status, progress, \
+pub(crate) const OPERATION_COLUMNS: &str = "id, tracker, kind, origin, requested_by, include_closed, status, progress, \
      results, error, started_at, completed_at, created_at, updated_at";
 
 fn opt_time(row: &AnyRow, col: &str, table: &'static str) -> Result<Option<Timestamp>> {
@@ -446,7 +446,7 @@ fn bind_operation<'q>(
         .bind(time::to_ms(op.updated_at))
 }
 
-fn operation_from_row(r: &AnyRow) -> Result<SyncOperationRow> {
+pub(crate) fn operation_from_row(r: &AnyRow) -> Result<SyncOperationRow> {
     let t = "sync_operations";
     Ok(SyncOperationRow {
         id: r.try_get("id")?,

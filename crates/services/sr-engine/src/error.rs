@@ -83,6 +83,28 @@ pub enum EngineError {
         path: String,
         source: std::io::Error,
     },
+    #[error("`{0}` is not a token scope; use --scope read or --scope write")]
+    BadTokenScope(String),
+    #[error(
+        "`{0}` is not a token lifetime; write a whole number of days, hours or minutes: 90d, 12h, 30m"
+    )]
+    BadTokenExpiry(String),
+    #[error(
+        "a token needs a name; name it after its holder: `scratchrobin api token create ci-bot --scope read`"
+    )]
+    BadTokenName,
+    #[error(
+        "the API token is not known here; check it was copied whole, or create one with `scratchrobin api token create NAME --scope read`"
+    )]
+    UnknownToken,
+    #[error(
+        "the API token `{name}` was revoked; create a new one with `scratchrobin api token create NAME`"
+    )]
+    RevokedToken { name: String },
+    #[error(
+        "the API token `{name}` has expired; create a new one with `scratchrobin api token create NAME --expires 90d`"
+    )]
+    ExpiredToken { name: String },
     #[error("a background task failed: {0}")]
     Background(String),
     #[error("the engine has stopped")]

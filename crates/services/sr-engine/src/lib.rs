@@ -9,6 +9,8 @@
 //! thread never waits on a database or a tracker.
 
 mod api;
+mod api_reads;
+mod api_tokens;
 mod auto;
 mod boards;
 mod changes;
@@ -40,6 +42,7 @@ mod watch;
 mod webhooks;
 
 pub use api::{Command, EngineHandle, Event, Repaint};
+pub use api_tokens::{ApiCaller, CreatedToken, TokenScope, parse_expiry, token_hash};
 pub use auto::EventReport;
 pub use changes::ChangeFeed;
 pub use comments::IssueComments;
@@ -70,7 +73,7 @@ pub use rules_file::RuleEdit;
 pub use schema_change::{SchemaImpact, impact_markdown};
 pub use secrets::{SecretStorage, until_reboot_note};
 pub use settings::{IssueDraftText, PendingSecret};
-pub use sr_store::{CachedComment, QueryBaseline, StoreChange};
+pub use sr_store::{ApiTokenRow, CachedComment, QueryBaseline, StoreChange};
 pub use sync::EngineSync;
 pub use sync_ops::{
     ConflictEntry, PROGRESS_EVERY, ProgressThrottle, StartedSync, SyncCommand, SyncEvent,

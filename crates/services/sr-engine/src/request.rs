@@ -111,6 +111,7 @@ impl EngineError {
             E::Config(_) | E::Rules(_) | E::MonitoringConfig { .. } | E::Templates(_) => {
                 FailureKind::Config
             }
+            E::Store(sr_store::StoreError::TokenNameTaken(_)) => FailureKind::Conflict,
             E::Store(_) => FailureKind::Store,
             E::Links(_) | E::Tracker(_) | E::Sync(_) | E::Auto(_) | E::Webhook(_) => {
                 FailureKind::Tracker
@@ -129,7 +130,13 @@ impl EngineError {
             | E::AmbiguousObject { .. }
             | E::EmptyComment { .. }
             | E::Settings(_)
-            | E::RuleEdit { .. } => FailureKind::Invalid,
+            | E::RuleEdit { .. }
+            | E::BadTokenScope(_)
+            | E::BadTokenExpiry(_)
+            | E::BadTokenName
+            | E::UnknownToken
+            | E::RevokedToken { .. }
+            | E::ExpiredToken { .. } => FailureKind::Invalid,
             // A path that cannot be written is the user's to change.
             E::ExportWrite { .. } => FailureKind::Invalid,
             E::ExportRender { .. } | E::Background(_) | E::Stopped => FailureKind::Internal,

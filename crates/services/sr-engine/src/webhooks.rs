@@ -70,9 +70,22 @@ impl Engine {
         self: &Arc<Self>,
         addr: SocketAddr,
     ) -> Result<RunningListener, EngineError> {
+        self.start_listener_with(addr, sr_webhook::ExtraRoutes::default())
+            .await
+    }
+
+    /// [`Engine::start_listener`], also serving `extra` (the team API).
+    pub async fn start_listener_with(
+        self: &Arc<Self>,
+        addr: SocketAddr,
+        extra: sr_webhook::ExtraRoutes,
+    ) -> Result<RunningListener, EngineError> {
         let config = self.listener_config(addr).await?;
         let store = self.store().clone();
-        Ok(sr_webhook::start(config, store, EngineDeliveries::new(self.clone())).await?)
+        Ok(
+            sr_webhook::start_with(config, store, EngineDeliveries::new(self.clone()), extra)
+                .await?,
+        )
     }
 
     /// Applies one normalised event to the cache.

@@ -60,6 +60,9 @@ pub struct ListenerLimits {
     /// deliveries already acknowledged before it is stopped and its claims
     /// are released for the next process.
     pub shutdown_grace_seconds: f64,
+    /// Requests a minute each team-API token may make (sr-api); past it,
+    /// 429 with Retry-After.
+    pub api_requests_per_minute: u32,
 }
 
 impl Default for ListenerLimits {
@@ -72,6 +75,7 @@ impl Default for ListenerLimits {
             max_attempts: 3,
             claim_timeout_seconds: 60,
             shutdown_grace_seconds: 30.0,
+            api_requests_per_minute: 600,
         }
     }
 }

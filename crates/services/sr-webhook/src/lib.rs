@@ -7,7 +7,8 @@
 //!
 //! It knows no provider: each tracker's [`sr_tracker::WebhookSpec`] (from
 //! its adapter, through the registry) says how deliveries are signed and
-//! where their event name and delivery id are. Only this crate knows axum.
+//! where their event name and delivery id are. It owns the listening socket;
+//! sr-api's routes are merged in as [`ExtraRoutes`].
 
 mod client;
 mod config;
@@ -24,4 +25,4 @@ mod writer;
 pub use config::{HookTracker, ListenerConfig, ListenerLimits, TrustedProxy};
 pub use error::WebhookError;
 pub use processor::{DeliveryHandler, Finished, Processing, drain};
-pub use server::{RunningListener, start};
+pub use server::{ExtraRoutes, RunningListener, start, start_with};

@@ -83,12 +83,34 @@ pub(crate) struct Shared {
     prometheus: Option<&'static metrics_exporter_prometheus::PrometheusHandle>,
 }
 
+/// Routes served beside the webhooks on the same listener (the team API
+/// under `/api/v1`), built by a crate that names its own paths; the
+/// listener only merges them, so it stays ignorant of what they serve.
+#[derive(Debug, Default)]
+pub struct ExtraRoutes(Router);
+
+impl From<Router> for ExtraRoutes {
+    fn from(router: Router) -> Self {
+        ExtraRoutes(router)
+    }
+}
+
 /// Binds the address and starts serving and processing. Pending deliveries
 /// left by an earlier run are processed first.
 pub async fn start(
     config: ListenerConfig,
     store: Store,
     handler: Arc<dyn DeliveryHandler>,
+) -> Result<RunningListener, WebhookError> {
+    start_with(config, store, handler, ExtraRoutes::default()).await
+}
+
+/// [`start`], also serving `extra`.
+pub async fn start_with(
+    config: ListenerConfig,
+    store: Store,
+    handler: Arc<dyn DeliveryHandler>,
+    extra: ExtraRoutes,
 ) -> Result<RunningListener, WebhookError> {
     // Before any counter is made, so that none is a no-op.
     let prometheus = crate::metrics::handle();
@@ -141,7 +163,8 @@ pub async fn start(
             "/api/integrations/health",
             get(crate::status::integrations_health),
         )
-        .with_state(shared.clone());
+        .with_state(shared.clone())
+        .merge(extra.0);
     let shutdown = Arc::new(Notify::new());
     let stop = shutdown.clone();
     let server = tokio::spawn(async move {

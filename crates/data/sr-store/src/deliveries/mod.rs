@@ -97,7 +97,7 @@ pub struct DeliveryStats {
 }
 
 /// The columns of a delivery row; bodies are read separately.
-const COLUMNS: &str = "id, provider, tracker, event, delivery_id, received_at, size, status, attempts, last_error, processed_at";
+pub(crate) const COLUMNS: &str = "id, provider, tracker, event, delivery_id, received_at, size, status, attempts, last_error, processed_at";
 
 impl Store {
     /// Claims up to `limit` of the oldest pending deliveries for the
@@ -234,7 +234,7 @@ impl Store {
     }
 }
 
-fn delivery_from_row(r: &AnyRow) -> Result<Delivery> {
+pub(crate) fn delivery_from_row(r: &AnyRow) -> Result<Delivery> {
     let t = "webhook_deliveries";
     let status: String = r.try_get("status")?;
     let size: i64 = r.try_get("size")?;
