@@ -164,13 +164,16 @@ async fn schemathesis_finds_no_fault_in_the_api_of_a_running_serve() {
         .unwrap();
     assert_eq!(start.status(), 403);
 
-    let checks = "not_a_server_error,status_code_conformance,content_type_conformance,\
-                  response_headers_conformance,response_schema_conformance";
+    // Every check but one: positive_data_acceptance expects any string a
+    // schema allows to be accepted, and the opaque `cursor` cannot be
+    // described by a schema (only a `next_cursor` the API gave out is one;
+    // a forged one is refused with 400, as it should be).
     let run = tokio::task::spawn_blocking(move || {
         Command::new(program)
             .args(["--no-color", "run"])
             .arg(format!("{base}/api/v1/openapi.json"))
-            .args(["--checks", checks, "--max-examples", "40", "--seed", "2112"])
+            .args(["--exclude-checks", "positive_data_acceptance"])
+            .args(["--max-examples", "40", "--seed", "2112"])
             .args(["-H", &format!("Authorization: Bearer {token}")])
             .env("SCHEMATHESIS_HOOKS", "")
             .output()

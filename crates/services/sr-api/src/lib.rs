@@ -101,4 +101,5 @@ fn api_routes() -> OpenApiRouter<Arc<ApiState>> {
         .routes(routes!(routes::webhooks::replay))
         .routes(routes!(routes::auto::feed))
         .routes(routes!(routes::auto::outbox))
+        .routes(routes!(routes::health::integrations))
 }

@@ -23,7 +23,8 @@ pub struct PageParams {
     /// Rows per page (1 to 500, 50 when absent).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
-    /// `next_cursor` of the previous page; absent for the first.
+    /// `next_cursor` of the previous page; absent (or empty) for the first.
+    #[param(pattern = "^[A-Za-z0-9_-]*$")]
     pub cursor: Option<String>,
 }
 
@@ -39,7 +40,7 @@ impl PageParams {
     }
 
     fn raw_cursor(&self) -> Result<Option<String>, ApiError> {
-        let Some(c) = &self.cursor else {
+        let Some(c) = self.cursor.as_deref().filter(|c| !c.is_empty()) else {
             return Ok(None);
         };
         let bytes = URL_SAFE_NO_PAD.decode(c).map_err(|_| bad_cursor())?;

@@ -110,6 +110,19 @@ async fn a_read_token_cannot_start_a_sync_or_replay_a_delivery() {
     problem(replay(&write).await.unwrap(), 404).await;
     // Reading is what a read token is for.
     assert_eq!(api.get("/api/v1/sync/runs", &read).await.status(), 200);
+    let health: serde_json::Value = api
+        .get("/api/v1/integrations/health", &read)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = health["trackers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"local"), "{health}");
     let listed = api.engine.api_tokens().await.unwrap();
     assert!(
         listed.iter().all(|t| t.last_used_at.is_some()),

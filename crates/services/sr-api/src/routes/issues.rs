@@ -81,13 +81,18 @@ pub enum StateFilter {
 pub struct IssueFilters {
     /// A tracker type (`github`) or type and instance
     /// (`github:github.com/acme/db`): the start of the issue key.
+    #[param(pattern = r"^[^\x00]*$")]
     pub tracker: Option<String>,
+    #[param(inline)]
     pub state: Option<StateFilter>,
     /// The assignee exactly as the tracker names them.
+    #[param(pattern = r"^[^\x00]*$")]
     pub assignee: Option<String>,
     /// One label, matched whole.
+    #[param(pattern = r"^[^\x00]*$")]
     pub label: Option<String>,
     /// Words in the title, display key or body (case-insensitive).
+    #[param(pattern = r"^[^\x00]*$")]
     pub text: Option<String>,
 }
 

@@ -75,6 +75,9 @@ pub struct LinkPage {
 pub struct ByObject {
     /// The object's key, `connection:kind:schema.name`
     /// (`shop:table:public.orders`), as `scratchrobin links` prints it.
+    #[param(
+        pattern = r"^[^:\x00]+:(database|schema|table|view|materialized_view|procedure|function|trigger|index|sequence|type|column|constraint):[^.\x00]+\.[^\x00]+$"
+    )]
     pub object: String,
 }
 
@@ -82,6 +85,7 @@ pub struct ByObject {
 #[into_params(parameter_in = Query)]
 pub struct ByIssue {
     /// The issue's key, `provider:instance:id` (`local:default:7`).
+    #[param(pattern = r"^[A-Za-z0-9_-]+:[^\x00]+:[^:\x00]+$")]
     pub issue: String,
 }
 

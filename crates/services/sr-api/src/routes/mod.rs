@@ -3,6 +3,7 @@
 //! API's contract, so domain types never serialise straight onto it).
 
 pub mod auto;
+pub mod health;
 pub mod issues;
 pub mod links;
 pub mod sync;

@@ -81,6 +81,7 @@ pub struct SyncRunPage {
 #[into_params(parameter_in = Query)]
 pub struct RunFilters {
     /// Only this tracker's runs (its name in trackers.json).
+    #[param(pattern = r"^[^\x00]*$")]
     pub tracker: Option<String>,
 }
 
@@ -118,6 +119,7 @@ pub struct StartedRun {
 #[into_params(parameter_in = Path)]
 pub struct RunId {
     /// The run's id.
+    #[param(pattern = r"^[^\x00]+$")]
     pub id: String,
 }
 

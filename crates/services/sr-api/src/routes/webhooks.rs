@@ -72,6 +72,7 @@ pub enum StatusFilter {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DeliveryFilters {
+    #[param(inline)]
     pub status: Option<StatusFilter>,
 }
 
