@@ -49,7 +49,7 @@ fn issue(id: u32, labels: &[&str]) -> Issue {
             status: IssueStatus::open(),
             priority: None,
             labels: labels.iter().map(|l| l.to_string()).collect(),
-            assignee: (id % 2 == 0).then(|| "ana".to_owned()),
+            assignee: id.is_multiple_of(2).then(|| "ana".to_owned()),
             created_at: at,
             updated_at: at,
         },
