@@ -175,8 +175,12 @@ async fn schemathesis_finds_no_fault_in_the_api_of_a_running_serve() {
     // schema allows to be accepted, and the opaque `cursor` cannot be
     // described by a schema (only a `next_cursor` the API gave out is one;
     // a forged one is refused with 400, as it should be).
+    // Schemathesis keeps a cache in its working directory: the test's
+    // throwaway one, never the checkout.
+    let workdir = dir.path().to_owned();
     let run = tokio::task::spawn_blocking(move || {
         Command::new(program)
+            .current_dir(workdir)
             .args(["--no-color", "run"])
             .arg(format!("{base}/api/v1/openapi.json"))
             .args(["--exclude-checks", "positive_data_acceptance"])
