@@ -21,6 +21,10 @@ pub const TEST_PACKAGES: &[&str] = &[
     // Schemathesis 4 (OpenAPI 3.1): the team API's acceptance test
     // (tests/api_schemathesis.rs) runs its `schemathesis` beside python.
     "schemathesis>=4,<5",
+    // The Standard Webhooks reference library verifies the outgoing
+    // webhooks (sr-channel-webhook's tests); pinned, so that what the
+    // tests mean does not change under them.
+    "standardwebhooks==1.1.0",
 ];
 
 /// The test interpreter: a venv with [`TEST_PACKAGES`], made when missing.

@@ -1,6 +1,6 @@
 //! Turns serde_json's errors into messages a person can act on: placed at
 //! the start of the offending key or value in the file, naming the field and
-//! the tracker, and saying what to write instead (a did-you-mean for typos).
+//! the tracker or channel, and saying what to write instead (a did-you-mean for typos).
 
 use std::path::Path;
 
@@ -74,7 +74,7 @@ impl Doc<'_> {
                 ConfigErrorKind::MissingField,
                 format!(
                     "missing field \"{name}\" {where_}; add \"{name}\": {}",
-                    missing_hint(name)
+                    missing_hint(name, split_entry(path).map(|(list, ..)| list))
                 ),
             );
         }
@@ -112,38 +112,45 @@ impl Doc<'_> {
         )
     }
 
-    /// The name of the tracker at `trackers[index]`, when it has one.
-    pub fn tracker_name(&self, index: usize) -> Option<String> {
-        let entry = self.root.member("trackers")?.value.items().get(index)?;
+    /// The name of the entry at `LIST[index]` (`trackers`, `channels`),
+    /// when it has one.
+    pub fn entry_name(&self, list: &str, index: usize) -> Option<String> {
+        let entry = self.root.member(list)?.value.items().get(index)?;
         entry.member("name")?.value.string(self.text)
     }
 
-    fn tracker_phrase(&self, index: usize) -> String {
-        match self.tracker_name(index) {
-            Some(name) => format!("tracker \"{name}\""),
-            None => "tracker entry".to_owned(),
+    fn entry_phrase(&self, list: &str, noun: &str, index: usize) -> String {
+        match self.entry_name(list, index) {
+            Some(name) => format!("{noun} \"{name}\""),
+            None => format!("{noun} entry"),
         }
     }
 
-    /// "in tracker "X"", "in "sync" of tracker "X"", "at the top level".
+    /// "in tracker "X"", "in "sync" of channel "X"", "at the top level".
     pub fn in_phrase(&self, container: &[Seg]) -> String {
-        match split_tracker(container) {
-            Some((index, [])) => format!("in {}", self.tracker_phrase(index)),
-            Some((index, rest)) => {
-                format!("in \"{}\" of {}", dotted(rest), self.tracker_phrase(index))
+        match split_entry(container) {
+            Some((list, noun, index, [])) => {
+                format!("in {}", self.entry_phrase(list, noun, index))
             }
+            Some((list, noun, index, rest)) => format!(
+                "in \"{}\" of {}",
+                dotted(rest),
+                self.entry_phrase(list, noun, index)
+            ),
             None if container.is_empty() => "at the top level".to_owned(),
             None => format!("in \"{}\"", dotted(container)),
         }
     }
 
-    /// ""enabled" in tracker "X"", "tracker entry 2", ""trackers"".
+    /// ""enabled" in tracker "X"", "channel entry 2", ""trackers"".
     pub fn what(&self, path: &[Seg]) -> String {
-        match split_tracker(path) {
-            Some((index, [])) => format!("tracker entry {}", index + 1),
-            Some((index, rest)) => {
-                format!("\"{}\" in {}", dotted(rest), self.tracker_phrase(index))
-            }
+        match split_entry(path) {
+            Some((_, noun, index, [])) => format!("{noun} entry {}", index + 1),
+            Some((list, noun, index, rest)) => format!(
+                "\"{}\" in {}",
+                dotted(rest),
+                self.entry_phrase(list, noun, index)
+            ),
             None if path.is_empty() => "the file".to_owned(),
             None => format!("\"{}\"", dotted(path)),
         }
@@ -242,9 +249,15 @@ fn split_quoted(rest: &str) -> (String, Vec<String>) {
     (name.to_owned(), expected)
 }
 
-fn missing_hint(field: &str) -> &'static str {
+/// What to write for a missing `field` of the file, or of an entry of
+/// `list` (`trackers`, `channels`).
+fn missing_hint(field: &str, list: Option<&str>) -> &'static str {
     match field {
+        "type" if list == Some("channels") => {
+            "\"slack\", \"pagerduty\", \"webhook\" or another registered type"
+        }
         "trackers" => "[ ... ] (a list of trackers; [] keeps only the built-in Local tracker)",
+        "channels" => "[ ... ] (a list of notification channels; [] for none)",
         "name" => "\"a unique name\"",
         "type" => "\"local\", \"github\", \"gitlab\", \"jira\" or another registered type",
         _ => "its value (see config/README.md)",
@@ -307,12 +320,18 @@ fn looks_secret(seg: &Seg) -> bool {
     .any(|s| key.contains(s))
 }
 
-/// `trackers[i]` and the rest of the path under it.
-pub(crate) fn split_tracker(path: &[Seg]) -> Option<(usize, &[Seg])> {
-    match path {
-        [Seg::Key(k), Seg::Index(i), rest @ ..] if k == "trackers" => Some((*i, rest)),
-        _ => None,
-    }
+/// The files whose top level is a list of named entries: the list's key
+/// and the noun for one entry.
+const ENTRY_LISTS: [(&str, &str); 2] = [("trackers", "tracker"), ("channels", "channel")];
+
+/// `trackers[i]` (or `channels[i]`): the list, its noun, the index and the
+/// rest of the path under it.
+pub(crate) fn split_entry(path: &[Seg]) -> Option<(&'static str, &'static str, usize, &[Seg])> {
+    let [Seg::Key(k), Seg::Index(i), rest @ ..] = path else {
+        return None;
+    };
+    let (list, noun) = ENTRY_LISTS.iter().find(|(list, _)| list == k)?;
+    Some((list, noun, *i, rest))
 }
 
 /// `config.auth.token`, `labels[0]`.

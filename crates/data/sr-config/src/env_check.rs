@@ -55,7 +55,7 @@ pub fn check_env_text(
         if disabled {
             continue;
         }
-        let tracker = match doc.tracker_name(index) {
+        let tracker = match doc.entry_name("trackers", index) {
             Some(name) => format!("tracker \"{name}\""),
             None => format!("tracker entry {}", index + 1),
         };

@@ -16,10 +16,15 @@
 //!   never holds a password, only a reference to one, and its optional
 //!   `ssh` bastion ([`SshSettings`]) holds only a reference to a key's
 //!   passphrase.
+//! - [`load_channels`] / [`save_channels`]: `channels.json`, the
+//!   notification channels, read as strictly as trackers.json; each
+//!   channel type checks its `config` through [`ChannelTypes`] (sr-notify's
+//!   registry), and its [`Grouping`] says how alerts are grouped.
 //! - [`check_env`]: the `${VAR}` references that cannot be resolved now,
 //!   for a warning; the loader itself never expands them.
 
 mod atomic;
+mod channels;
 mod connections;
 mod diagnose;
 mod entry;
@@ -33,6 +38,10 @@ mod suggest;
 mod trackers;
 
 pub use atomic::{lock_beside, write_atomically};
+pub use channels::{
+    ChannelEntry, ChannelTypes, ChannelsFile, Grouping, load_channels, parse_channels,
+    save_channels,
+};
 pub use connections::{
     ConnectionProfile, ConnectionsFile, RESERVED_CONNECTION_NAMES, check_connection_name,
     dialect_name, load_connections, parse_connections, save_connections, split_url_password,

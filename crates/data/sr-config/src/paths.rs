@@ -36,6 +36,11 @@ impl Paths {
         self.config_dir.join("trackers.json")
     }
 
+    /// `config_dir/channels.json`, the notification channels.
+    pub fn channels_file(&self) -> PathBuf {
+        self.config_dir.join("channels.json")
+    }
+
     /// `config_dir/auto_issue_rules.json`.
     pub fn rules_file(&self) -> PathBuf {
         self.config_dir.join("auto_issue_rules.json")

@@ -280,13 +280,13 @@ fn check_secrets(
 }
 
 /// The value at `keys` under `node`.
-fn find<'n>(node: &'n Node, keys: &[&str]) -> Option<&'n Node> {
+pub(crate) fn find<'n>(node: &'n Node, keys: &[&str]) -> Option<&'n Node> {
     keys.iter()
         .try_fold(node, |at, key| at.member(key).map(|m| &m.value))
 }
 
 /// Where the value at `keys` under `node` starts; the node's start if absent.
-fn value_start(node: &Node, keys: &[&str]) -> usize {
+pub(crate) fn value_start(node: &Node, keys: &[&str]) -> usize {
     find(node, keys).map_or(node.start, |n| n.start)
 }
 

@@ -20,7 +20,9 @@
 //! [`TestCa`]. The Redmine adapter's tests get a real Redmine
 //! ([`redmine`], [`RedmineServer`]), and faults injected in front of it
 //! by a [`FaultProxy`]. Webhook tests sign deliveries with
-//! [`openssl_hmac_sha256_hex`], an HMAC that is not ours.
+//! [`openssl_hmac_sha256_hex`], an HMAC that is not ours; outgoing
+//! webhooks are judged by the reference library in Python
+//! ([`run_python`] in the interpreter named in [`PYTHON_ENV`]).
 //!
 //! Without the default `db` feature the crate is std-only and offers just
 //! the servers ([`PgServer`], [`MariaDbServer`]) and [`free_port`]: that is
@@ -41,6 +43,7 @@ mod mariadb;
 mod postgres;
 #[cfg(unix)]
 mod process;
+mod python;
 #[cfg(unix)]
 mod redmine;
 mod sign;
@@ -66,6 +69,7 @@ pub use fresh::{mariadb_db, postgres_db, try_mariadb_db, try_postgres_db};
 pub use mariadb::MariaDbServer;
 #[cfg(unix)]
 pub use postgres::PgServer;
+pub use python::run_python;
 #[cfg(unix)]
 pub use redmine::{REDMINE_KEY_ENV, REDMINE_URL_ENV, RedmineFixture, RedmineServer, redmine};
 pub use sign::openssl_hmac_sha256_hex;

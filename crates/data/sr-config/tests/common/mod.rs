@@ -75,3 +75,40 @@ impl TrackerTypes for TestTypes {
 pub fn registry() -> TestTypes {
     TestTypes
 }
+
+/// Test-only channel types: `open` accepts any object; `hook` reads a
+/// strict config whose `secret` must be a reference.
+pub struct TestChannels;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, reason = "read only to validate")]
+struct HookConfig {
+    url: String,
+    secret: SecretRef,
+}
+
+impl sr_config::ChannelTypes for TestChannels {
+    fn known_types(&self) -> Vec<&'static str> {
+        vec!["hook", "open"]
+    }
+
+    fn check_config(&self, kind: &str, config_json: &str) -> Option<Result<(), serde_json::Error>> {
+        match kind {
+            "hook" => Some(serde_json::from_str::<HookConfig>(config_json).map(drop)),
+            "open" => Some(
+                serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(config_json)
+                    .map(drop),
+            ),
+            _ => None,
+        }
+    }
+
+    fn secret_fields(&self, kind: &str) -> Vec<&'static str> {
+        if kind == "hook" {
+            vec!["secret"]
+        } else {
+            Vec::new()
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! What every notification channel shares (Slack, Teams, PagerDuty,
+//! e-mail, outgoing webhooks), as sr-tracker is for trackers:
+//!
+//! - [`Notification`]: an alert as channels see it (fingerprint, severity,
+//!   title, Markdown body, links), and [`Message`], one intent to send it
+//!   ([`Action`]: trigger, acknowledge, resolve or test) under an
+//!   idempotency key that stays the same on every retry.
+//! - [`Notifier`]: the trait a channel implements; [`ChannelFactory`]
+//!   checks a channel's `config` in channels.json and builds its notifier;
+//!   [`ChannelRegistry`] holds the factories (sr-engine's registry names
+//!   the channel crates, nothing else does) and is sr-config's
+//!   [`sr_config::ChannelTypes`].
+//! - [`http`]: one POST and one classification of the answer (2xx, 4xx
+//!   refused, 401/403/404/410 gone or forbidden, 429 with `Retry-After`,
+//!   5xx, network failures) into [`NotifyError`], whose every message names
+//!   the cause and the fix. No URL reaches a message: a Slack or Teams
+//!   webhook URL is itself a secret.
+
+mod error;
+pub mod http;
+mod notification;
+mod registry;
+
+pub use error::NotifyError;
+pub use notification::{Action, Link, Message, Notification, Severity};
+pub use registry::{
+    BuildContext, ChannelFactory, ChannelRegistry, Delivered, Notifier, parse_config,
+};
+
+pub type Result<T, E = NotifyError> = std::result::Result<T, E>;
