@@ -141,6 +141,11 @@ impl Notifier for WebhookChannel {
         &self.channel
     }
 
+    fn deduplicates(&self) -> bool {
+        // Receivers are asked to drop a webhook-id they have processed.
+        true
+    }
+
     async fn send(&self, message: &Message) -> Result<Delivered, NotifyError> {
         let body =
             serde_json::to_vec(&body::payload(message)).map_err(|e| NotifyError::Config {

@@ -20,6 +20,7 @@ mod error;
 pub mod http;
 mod notification;
 mod registry;
+pub mod text;
 
 pub use error::NotifyError;
 pub use notification::{Action, Link, Message, Notification, Severity};

@@ -33,6 +33,14 @@ pub trait Notifier: Send + Sync {
     /// key send it, the others are sent at most once per intent by the
     /// outbox.
     async fn send(&self, message: &Message) -> Result<Delivered, NotifyError>;
+
+    /// Whether the service drops a repeat of a message (PagerDuty by
+    /// `dedup_key`, a Standard Webhooks receiver by `webhook-id`), so that
+    /// sending again after an unknown outcome is safe. Slack and Teams
+    /// have no such key: their messages are sent at most once per intent.
+    fn deduplicates(&self) -> bool {
+        false
+    }
 }
 
 /// What a factory needs to build a notifier.

@@ -8,9 +8,13 @@
 //! GraphQL APIs have [`linear`]: every document validated against the
 //! provider's schema with apollo-compiler, answered from a workspace.
 //!
+//! Notification channels have [`channels`]: PagerDuty's Events API v2 and
+//! Slack's incoming webhooks, validated as the services validate.
+//!
 //! Only ever binds 127.0.0.1.
 
 mod azure;
+pub mod channels;
 mod chaos;
 mod github;
 mod jira;
