@@ -10,6 +10,9 @@
 //!   [`ChannelRegistry`] holds the factories (sr-engine's registry names
 //!   the channel crates, nothing else does) and is sr-config's
 //!   [`sr_config::ChannelTypes`].
+//! - [`group`]: grouping by fingerprint as Alertmanager does (group wait,
+//!   repeat interval, resolve when the condition clears), a pure
+//!   decision with the reason for every message held.
 //! - [`http`]: one POST and one classification of the answer (2xx, 4xx
 //!   refused, 401/403/404/410 gone or forbidden, 429 with `Retry-After`,
 //!   5xx, network failures) into [`NotifyError`], whose every message names
@@ -17,6 +20,7 @@
 //!   webhook URL is itself a secret.
 
 mod error;
+pub mod group;
 pub mod http;
 mod notification;
 mod registry;

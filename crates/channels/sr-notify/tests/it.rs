@@ -2,4 +2,5 @@
 //! is a module.
 
 mod answers;
+mod group;
 mod registry;
