@@ -67,7 +67,7 @@ pub use monitoring::{
 };
 pub use outbox_loop::{EngineOutbox, OUTBOX_INTERVAL};
 pub use query::{MAX_ROWS, QueryAnswer, QueryOutput};
-pub use registry::registry;
+pub use registry::{channels, registry};
 pub use request::{Answer, Failure, FailureKind, Request, RequestId};
 pub use rules_file::RuleEdit;
 pub use schema_change::{SchemaImpact, impact_markdown};

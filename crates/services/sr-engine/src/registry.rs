@@ -1,6 +1,7 @@
-//! The one place that names adapter crates: adding a tracker means one
-//! line here.
+//! The one place that names adapter and channel crates: adding a tracker
+//! or a notification channel means one line here.
 
+use sr_notify::ChannelRegistry;
 use sr_store::Store;
 use sr_tracker::Registry;
 
@@ -15,5 +16,14 @@ pub fn registry(store: &Store, actor: &str) -> Registry {
     r.register(sr_tracker_redmine::RedmineFactory::default());
     r.register(sr_tracker_linear::LinearFactory::default());
     r.register(sr_tracker_youtrack::YouTrackFactory::default());
+    r
+}
+
+/// Every notification channel type this build knows.
+pub fn channels() -> ChannelRegistry {
+    let mut r = ChannelRegistry::new();
+    r.register(sr_channel_slack::SlackFactory);
+    r.register(sr_channel_pagerduty::PagerDutyFactory);
+    r.register(sr_channel_webhook::WebhookFactory);
     r
 }
