@@ -27,7 +27,8 @@ use crate::{AutoError, DatabaseEvent, comment};
 pub struct Outcome {
     pub rule: String,
     /// `create`, `comment`, `reopen`, `wont_fix`, `resolve`, `folded`
-    /// (rate limit), `no_match`, `nothing_to_resolve` or `error`.
+    /// (rate limit), `no_match`, `nothing_to_resolve`, `no_issue` (the rule
+    /// has `file_issue: false`) or `error`.
     pub action: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
@@ -110,6 +111,11 @@ impl AutoIssues {
                         continue;
                     }
                 }
+            }
+            if !rule.file_issue {
+                // A notify-only rule: no issue to file, comment on or close.
+                outcomes.push(Outcome::new(rule, "no_issue"));
+                continue;
             }
             let outcome = match cleared_by(event.event) {
                 Some(cleared) => self.resolve(rule, event, cleared).await?,

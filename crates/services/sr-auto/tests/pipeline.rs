@@ -55,6 +55,7 @@ async fn env_with(
     let known = KnownNames {
         trackers: vec!["Local".into()],
         templates: templates.names().into_iter().map(str::to_owned).collect(),
+        channels: vec!["Slack".into()],
     };
     let set = parse_rules(Path::new("rules.json"), &rules.to_string(), &known).unwrap();
     let auto = AutoIssues::new(links.clone(), set, templates, Redactor::new(&[]).unwrap());
@@ -131,6 +132,17 @@ async fn a_condition_that_does_not_hold_files_nothing() {
     let mut e = drift("main.orders");
     e.data["drift"]["severity"] = json!("low");
     assert_eq!(env.emit(&e).await, ["no_match"]);
+    assert!(env.issues().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_rule_with_file_issue_false_files_nothing() {
+    let env = env(json!({"auto_issue_rules": [
+        {"name": "Drift", "event": "drift.detected", "tracker": "Local",
+         "template": "drift_detection", "notify": ["Slack"], "file_issue": false}
+    ]}))
+    .await;
+    assert_eq!(env.emit(&drift("main.orders")).await, ["no_issue"]);
     assert!(env.issues().await.is_empty());
 }
 

@@ -17,6 +17,7 @@ fn known() -> KnownNames {
             "performance_regression".into(),
             "schema_change".into(),
         ],
+        channels: vec!["Team Slack".into(), "On-call PagerDuty".into()],
     }
 }
 
@@ -211,5 +212,58 @@ fn secret_patterns_beside_the_rules_are_checked_at_load() {
     assert_eq!(
         got[1],
         "rules.json:2:35: a secret pattern is a string holding a regular expression"
+    );
+}
+
+#[test]
+fn a_rule_may_notify_channels_that_channels_json_defines() {
+    let text = one(
+        r#"{"name": "N", "event": "drift.detected", "tracker": "Local", "template": "drift_detection", "notify": ["Team Slack", "On-call PagerDuty"]}"#,
+    );
+    check(&text, &[]);
+    let set = parse_rules(Path::new("rules.json"), &text, &known()).expect("valid");
+    assert_eq!(set.rules[0].notify, ["Team Slack", "On-call PagerDuty"]);
+    assert!(set.rules[0].file_issue, "file_issue defaults to true");
+    // A rules file without the new fields files issues and notifies no one.
+    let set = parse_rules(Path::new("rules.json"), SPEC, &known()).expect("valid");
+    assert!(
+        set.rules
+            .iter()
+            .all(|r| r.file_issue && r.notify.is_empty())
+    );
+    // Notify only.
+    let text = one(
+        r#"{"name": "N", "event": "drift.detected", "tracker": "Local", "template": "drift_detection", "notify": ["Team Slack"], "file_issue": false}"#,
+    );
+    let set = parse_rules(Path::new("rules.json"), &text, &known()).expect("valid");
+    assert!(!set.rules[0].file_issue);
+}
+
+#[test]
+fn unknown_channels_and_rules_that_do_nothing_are_refused() {
+    // The error sits at the misspelt name, not at the array.
+    check(
+        &one(
+            r#"{"name": "N", "event": "drift.detected", "tracker": "Local", "template": "drift_detection", "notify": ["Team Slack", "Team Slak"]}"#,
+        ),
+        &[
+            "rules.json:2:118: rule \"N\": unknown channel \"Team Slak\"; did you mean \"Team Slack\"?; channels are configured in channels.json",
+        ],
+    );
+    check(
+        &one(
+            r#"{"name": "N", "event": "drift.detected", "tracker": "Local", "template": "drift_detection", "notify": ["Teams"]}"#,
+        ),
+        &[
+            "rules.json:2:104: rule \"N\": unknown channel \"Teams\"; expected one of Team Slack, On-call PagerDuty; channels are configured in channels.json",
+        ],
+    );
+    check(
+        &one(
+            r#"{"name": "N", "event": "drift.detected", "tracker": "Local", "template": "drift_detection", "file_issue": false}"#,
+        ),
+        &[
+            "rules.json:2:107: rule \"N\": the rule does nothing: file_issue is false and notify names no channel; name channels in notify or drop file_issue",
+        ],
     );
 }

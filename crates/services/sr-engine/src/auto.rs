@@ -20,6 +20,20 @@ pub struct EventReport {
     pub outbox: WorkReport,
 }
 
+/// The names rules may refer to; reads channels.json (blocking).
+fn known_names(
+    trackers: Vec<String>,
+    templates: Vec<String>,
+    channels_file: &Path,
+) -> Result<KnownNames, EngineError> {
+    let channels = sr_config::load_channels(channels_file, &crate::channels())?;
+    Ok(KnownNames {
+        trackers,
+        templates,
+        channels: channels.channels.into_iter().map(|c| c.name).collect(),
+    })
+}
+
 impl Engine {
     /// The issue templates: built-in ones with the user's overrides from
     /// `CONFIG_DIR/templates/`.
@@ -31,12 +45,15 @@ impl Engine {
         Ok(Arc::new(loaded))
     }
 
-    /// The names rules may refer to: configured trackers and templates.
-    pub fn known_names(&self, templates: &Templates) -> KnownNames {
-        KnownNames {
-            trackers: self.tracker_entries().into_iter().map(|e| e.name).collect(),
-            templates: templates.names().into_iter().map(str::to_owned).collect(),
-        }
+    /// The names rules may refer to: configured trackers, templates and
+    /// channels (channels.json is read and checked on a blocking thread).
+    pub async fn known_names(&self, templates: &Templates) -> Result<KnownNames, EngineError> {
+        let trackers = self.tracker_entries().into_iter().map(|e| e.name).collect();
+        let names = templates.names().into_iter().map(str::to_owned).collect();
+        let channels_file = self.paths().channels_file();
+        tokio::task::spawn_blocking(move || known_names(trackers, names, &channels_file))
+            .await
+            .map_err(|e| EngineError::Background(e.to_string()))?
     }
 
     /// The rules of `file` (default `CONFIG_DIR/auto_issue_rules.json`);
@@ -54,7 +71,7 @@ impl Engine {
                 secret_patterns: Vec::new(),
             });
         }
-        let known = self.known_names(templates);
+        let known = self.known_names(templates).await?;
         Ok(
             tokio::task::spawn_blocking(move || sr_auto::load_rules(&path, &known))
                 .await

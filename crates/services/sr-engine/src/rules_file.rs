@@ -83,7 +83,7 @@ impl Engine {
     pub async fn edit_rules(&self, file: Option<&Path>, edit: RuleEdit) -> Result<(), EngineError> {
         let path = self.rules_path(file);
         let templates = self.templates().await?;
-        let known = self.known_names(&templates);
+        let known = self.known_names(&templates).await?;
         blocking(move || {
             let _lock = sr_config::lock_beside(&path)?;
             let mut doc = read_document(&path)?;
@@ -102,7 +102,7 @@ impl Engine {
     ) -> Result<(), EngineError> {
         let path = self.rules_path(file);
         let templates = self.templates().await?;
-        let known = self.known_names(&templates);
+        let known = self.known_names(&templates).await?;
         blocking(move || {
             let _lock = sr_config::lock_beside(&path)?;
             save_checked(&path, &doc, &known)
@@ -156,7 +156,7 @@ impl Engine {
         rule: Value,
     ) -> Result<(bool, DatabaseEvent, Preview), EngineError> {
         let templates = self.templates().await?;
-        let known = self.known_names(&templates);
+        let known = self.known_names(&templates).await?;
         let text = render(&serde_json::json!({ "auto_issue_rules": [rule] }))?;
         let rules = sr_auto::parse_rules(Path::new("the rule being edited"), &text, &known)?;
         let kind =

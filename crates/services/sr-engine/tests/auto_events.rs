@@ -146,3 +146,36 @@ async fn secret_patterns_beside_the_rules_are_redacted_from_issues() {
     assert!(body.contains("column added by ticket"), "{body}");
     assert!(!body.contains("acme-123456"), "{body}");
 }
+
+#[tokio::test]
+async fn rules_may_only_notify_channels_that_channels_json_defines() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path(), false).await;
+    let templates = engine.templates().await.unwrap();
+    let rules = dir.path().join("rules.json");
+    let rule = |notify: &str| {
+        format!(
+            r#"{{"auto_issue_rules": [{{"name": "N", "event": "drift.detected", "tracker": "Local", "template": "drift_detection", "notify": ["{notify}"]}}]}}"#
+        )
+    };
+    // No channels.json: no channel exists.
+    std::fs::write(&rules, rule("ops-slack")).unwrap();
+    let err = engine.rules(Some(&rules), &templates).await.unwrap_err();
+    assert!(
+        err.to_string().contains("unknown channel \"ops-slack\""),
+        "{err}"
+    );
+    std::fs::copy(
+        repo("config/channels.example.json"),
+        engine.paths().channels_file(),
+    )
+    .unwrap();
+    let set = engine.rules(Some(&rules), &templates).await.unwrap();
+    assert_eq!(set.rules[0].notify, ["ops-slack"]);
+    std::fs::write(&rules, rule("ops-slak")).unwrap();
+    let err = engine.rules(Some(&rules), &templates).await.unwrap_err();
+    assert!(
+        err.to_string().contains("did you mean \"ops-slack\"?"),
+        "{err}"
+    );
+}

@@ -35,6 +35,8 @@ pub const RULE_FIELDS: &[&str] = &[
     "max_per_hour",
     "include_rows",
     "starter",
+    "notify",
+    "file_issue",
 ];
 
 /// Creations per rule and hour when a rule does not say.
@@ -65,6 +67,11 @@ pub struct Rule {
     /// One of the rules written on first run ([`STARTER_RULES`]): it files
     /// only for connections whose monitoring of its kind is on.
     pub starter: bool,
+    /// Channels of channels.json the alert is also sent to.
+    pub notify: Vec<String>,
+    /// Whether the alert files (and comments on, closes) an issue; `false`
+    /// makes a rule that only notifies.
+    pub file_issue: bool,
 }
 
 /// The rules of one file, in file order.
@@ -78,11 +85,14 @@ pub struct RuleSet {
     pub secret_patterns: Vec<String>,
 }
 
-/// What rules may refer to: configured tracker names and template names.
+/// What rules may refer to: configured tracker, template and channel
+/// names.
 #[derive(Debug, Clone, Default)]
 pub struct Known {
     pub trackers: Vec<String>,
     pub templates: Vec<String>,
+    /// Channel names of channels.json.
+    pub channels: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -111,6 +121,10 @@ struct RawRule {
     include_rows: bool,
     #[serde(default)]
     starter: bool,
+    #[serde(default)]
+    notify: Vec<String>,
+    #[serde(default = "yes")]
+    file_issue: bool,
 }
 
 fn yes() -> bool {
@@ -344,6 +358,7 @@ fn check_rule(doc: &mut Doc<'_>, raw: &RawValue, known: &Known) -> Option<Rule> 
             "max_per_hour must be at least 1; set enabled to false to turn the rule off".into(),
         );
     }
+    check_notify(doc, &fields, &parsed, known, rule_name);
     let condition = match parsed.condition.as_deref() {
         None => None,
         Some(src) => match Condition::compile(src) {
@@ -385,7 +400,51 @@ fn check_rule(doc: &mut Doc<'_>, raw: &RawValue, known: &Known) -> Option<Rule> 
         max_per_hour: parsed.max_per_hour.unwrap_or(DEFAULT_MAX_PER_HOUR),
         include_rows: parsed.include_rows,
         starter: parsed.starter,
+        notify: parsed.notify,
+        file_issue: parsed.file_issue,
     })
+}
+
+/// Every channel named in `notify` must exist in channels.json (the exact
+/// name: channels are looked up by it), and a rule must do something.
+fn check_notify(
+    doc: &mut Doc<'_>,
+    fields: &BTreeMap<String, &RawValue>,
+    parsed: &RawRule,
+    known: &Known,
+    rule_name: Option<&str>,
+) {
+    let text = doc.text;
+    // The array's elements, to place an error at the name itself.
+    let elements: Vec<&RawValue> = fields
+        .get("notify")
+        .and_then(|v| serde_json::from_str(v.get()).ok())
+        .unwrap_or_default();
+    for (i, channel) in parsed.notify.iter().enumerate() {
+        if known.channels.contains(channel) {
+            continue;
+        }
+        let at = elements.get(i).map_or_else(
+            || fields.get("notify").map_or(0, |v| offset_of(text, v)),
+            |v| offset_of(text, v),
+        );
+        doc.error(
+            at,
+            rule_name,
+            format!(
+                "unknown channel \"{channel}\"{}; channels are configured in channels.json",
+                suggestion(channel, &known.channels)
+            ),
+        );
+    }
+    if !parsed.file_issue && parsed.notify.is_empty() {
+        let at = fields.get("file_issue").map_or(0, |v| offset_of(text, v));
+        doc.error(
+            at,
+            rule_name,
+            "the rule does nothing: file_issue is false and notify names no channel; name channels in notify or drop file_issue".into(),
+        );
+    }
 }
 
 fn raw_len(v: Option<&&RawValue>) -> usize {

@@ -24,6 +24,7 @@ mod tests {
         let known = Known {
             trackers: vec![sr_config::LOCAL_TRACKER_NAME.to_owned()],
             templates: templates.names().into_iter().map(str::to_owned).collect(),
+            channels: Vec::new(),
         };
         let set = parse_rules(Path::new("starter.json"), STARTER_RULES, &known)
             .unwrap_or_else(|e| panic!("{e}"));

@@ -67,7 +67,7 @@ pub(crate) async fn run(engine: &Engine, cmd: RulesCommand) -> Result<Vec<Event>
     Ok(match cmd {
         RulesCommand::Load => {
             let templates = engine.templates().await?;
-            let known = engine.known_names(&templates);
+            let known = engine.known_names(&templates).await?;
             vec![Event::Rules(RulesEvent::Loaded {
                 file: engine.paths().rules_file().display().to_string(),
                 rules: rules_of(engine.rules_document(None).await?),
