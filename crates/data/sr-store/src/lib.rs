@@ -25,6 +25,7 @@ pub mod lease;
 mod links;
 mod local;
 mod migrate;
+mod notifications;
 mod outbox;
 mod pages;
 mod perf;
@@ -54,6 +55,10 @@ pub use job_claims::{JobClaim, JobRecord};
 pub use lease::Takeover;
 pub use links::NewLink;
 pub use local::{LocalComment, LocalIssueFilter, LocalIssueRow, LocalStore};
+pub use notifications::{
+    FeedEntry, FeedOutcome, GroupRow, NewNotification, NotificationStatus, NotificationStep,
+    OutboxNotification,
+};
 pub use outbox::{AutoIssueState, NewIntent, Occurrence, OutboxAction, OutboxIntent, OutboxStatus};
 pub use perf::QueryBaseline;
 pub use sync::{LocalEdit, SyncOperationRow, TrackerSyncState};

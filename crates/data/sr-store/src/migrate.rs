@@ -91,6 +91,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_api_tokens.sql"),
         include_str!("../migrations/postgres/0010_api_tokens.sql"),
     ),
+    (
+        11,
+        "notifications",
+        include_str!("../migrations/sqlite/0011_notifications.sql"),
+        include_str!("../migrations/postgres/0011_notifications.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.
