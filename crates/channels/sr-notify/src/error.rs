@@ -53,6 +53,9 @@ pub enum NotifyError {
         "the HTTP client for the channels could not be set up: {detail}; check the system's TLS certificates"
     )]
     Client { detail: String },
+    /// The notification outbox in the store failed.
+    #[error("the notification outbox: {0}")]
+    Store(#[from] sr_store::StoreError),
     /// No answer: DNS, connection, TLS or a timeout.
     #[error(
         "channel \"{channel}\": {service} could not be reached: {detail}; check the network, the proxy and the company CA, the message is sent again later"
@@ -88,6 +91,7 @@ impl NotifyError {
         match self {
             NotifyError::Config { .. } => "config",
             NotifyError::Client { .. } => "client",
+            NotifyError::Store(_) => "store",
             NotifyError::Secret { .. } => "secret",
             NotifyError::Refused { .. } => "refused",
             NotifyError::RateLimited { .. } => "rate_limited",

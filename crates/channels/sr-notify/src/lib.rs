@@ -13,6 +13,10 @@
 //! - [`group`]: grouping by fingerprint as Alertmanager does (group wait,
 //!   repeat interval, resolve when the condition clears), a pure
 //!   decision with the reason for every message held.
+//! - [`outbox`]: notifications exactly once through sr-store's outbox:
+//!   [`outbox::observe`] decides and commits, [`outbox::NotifyWorker`]
+//!   sends, resending after an unknown outcome only where the channel
+//!   deduplicates.
 //! - [`http`]: one POST and one classification of the answer (2xx, 4xx
 //!   refused, 401/403/404/410 gone or forbidden, 429 with `Retry-After`,
 //!   5xx, network failures) into [`NotifyError`], whose every message names
@@ -23,6 +27,7 @@ mod error;
 pub mod group;
 pub mod http;
 mod notification;
+pub mod outbox;
 mod registry;
 pub mod text;
 

@@ -108,7 +108,8 @@ pub struct OutboxNotification {
     #[serde(flatten)]
     pub new: NewNotification,
     pub status: NotificationStatus,
-    /// Claims so far.
+    /// Claims whose outcome is not known to be "not delivered"; above one
+    /// at a claim, an earlier attempt may have reached the service.
     pub attempts: i64,
     pub last_error: Option<String>,
     pub created_at: Timestamp,
@@ -258,8 +259,10 @@ impl Store {
     }
 
     /// Records the outcome of `claimant`'s claimed message `id`, with a
-    /// feed entry (`Pending` gives the claim back for a later try and
-    /// writes no feed entry). False when the claim was no longer
+    /// feed entry. `Pending` gives the claim back for a later try, writes
+    /// no feed entry and uncounts the attempt: the sender says so only
+    /// when the message certainly did not arrive (or may arrive twice), so
+    /// `attempts` above one at a claim means an earlier one ended unknown. False when the claim was no longer
     /// `claimant`'s (taken over): nothing is written then.
     pub async fn finish_notification(
         &self,
@@ -274,6 +277,7 @@ impl Store {
         let error = (status != NotificationStatus::Sent).then_some(reason);
         let row = sqlx::query(
             "UPDATE notification_outbox SET status = $1, last_error = $2, done_at = $3, \
+             attempts = CASE WHEN $1 = 'pending' THEN attempts - 1 ELSE attempts END, \
              claimed_at = NULL, claimed_by = NULL WHERE id = $4 AND claimed_by = $5 AND status = 'pending' \
              RETURNING channel, fingerprint, action, message_id",
         )

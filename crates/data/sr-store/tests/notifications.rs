@@ -210,9 +210,10 @@ async fn messages_are_claimed_in_order_once_and_taken_over_from_the_dead() {
             .claim_notifications("w:3:1", 10, &work(alive))
             .await
             .unwrap();
+        // The attempt given back is not counted: it surely did not arrive.
         assert_eq!(
             (again[0].new.message_id.as_str(), again[0].attempts),
-            ("m-2", 2)
+            ("m-2", 1)
         );
         assert!(
             store
