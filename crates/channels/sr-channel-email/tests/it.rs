@@ -1,0 +1,3 @@
+//! The e-mail channel's tests, in one binary.
+
+mod smtp;
