@@ -25,5 +25,6 @@ pub fn channels() -> ChannelRegistry {
     r.register(sr_channel_slack::SlackFactory);
     r.register(sr_channel_pagerduty::PagerDutyFactory);
     r.register(sr_channel_webhook::WebhookFactory);
+    r.register(sr_channel_email::EmailFactory);
     r
 }

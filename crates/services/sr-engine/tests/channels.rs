@@ -17,7 +17,7 @@ fn example() -> std::path::PathBuf {
 fn the_registry_knows_every_channel_crate() {
     assert_eq!(
         sr_engine::channels().known_types(),
-        ["pagerduty", "slack", "webhook"]
+        ["email", "pagerduty", "slack", "webhook"]
     );
 }
 
@@ -25,12 +25,13 @@ fn the_registry_knows_every_channel_crate() {
 fn the_example_file_reads_and_builds() {
     let registry = sr_engine::channels();
     let file = load_channels(&example(), &registry).expect("the example is valid");
-    assert_eq!(file.channels.len(), 3);
+    assert_eq!(file.channels.len(), 4);
 
     let keyring = Keyring::in_memory();
     let resolver = Resolver::with_env(
         |name| match name {
             "SLACK_WEBHOOK_URL" => Some("https://hooks.slack.example/services/T/B/X".into()),
+            "SMTP_PASSWORD" => Some("an smtp password".into()),
             "OPS_HOOK_SECRET" => Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw+e9Jo4AKXQQ=".into()),
             _ => None,
         },
