@@ -25,6 +25,9 @@ pub const TEST_PACKAGES: &[&str] = &[
     // webhooks (sr-channel-webhook's tests); pinned, so that what the
     // tests mean does not change under them.
     "standardwebhooks==1.1.0",
+    // A real SMTP server for the e-mail channel's tests
+    // (sr-channel-email/tests/sink.py).
+    "aiosmtpd==1.4.6",
 ];
 
 /// The test interpreter: a venv with [`TEST_PACKAGES`], made when missing.
