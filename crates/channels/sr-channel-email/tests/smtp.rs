@@ -37,7 +37,7 @@ impl Sink {
     /// Starts the sink; with `tls`, it requires STARTTLS with the
     /// certificate in `tls` and takes the login `alerts`/[`PASSWORD`].
     fn start(tls: Option<(&Path, &Path)>) -> Sink {
-        let python = sr_testkit::reference_python().expect("the tests' Python");
+        let python = sr_testkit::python().expect("the tests' Python");
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sink.py");
         let port = sr_testkit::free_port();
         let mut child = Command::new(python)
