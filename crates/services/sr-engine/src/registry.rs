@@ -26,5 +26,6 @@ pub fn channels() -> ChannelRegistry {
     r.register(sr_channel_pagerduty::PagerDutyFactory);
     r.register(sr_channel_webhook::WebhookFactory);
     r.register(sr_channel_email::EmailFactory);
+    r.register(sr_channel_teams::TeamsFactory);
     r
 }

@@ -17,7 +17,7 @@ fn example() -> std::path::PathBuf {
 fn the_registry_knows_every_channel_crate() {
     assert_eq!(
         sr_engine::channels().known_types(),
-        ["email", "pagerduty", "slack", "webhook"]
+        ["email", "pagerduty", "slack", "teams", "webhook"]
     );
 }
 
@@ -25,15 +25,20 @@ fn the_registry_knows_every_channel_crate() {
 fn the_example_file_reads_and_builds() {
     let registry = sr_engine::channels();
     let file = load_channels(&example(), &registry).expect("the example is valid");
-    assert_eq!(file.channels.len(), 4);
+    assert_eq!(file.channels.len(), 5);
 
     let keyring = Keyring::in_memory();
     let resolver = Resolver::with_env(
-        |name| match name {
+        |name| {
+            match name {
             "SLACK_WEBHOOK_URL" => Some("https://hooks.slack.example/services/T/B/X".into()),
+            "TEAMS_WEBHOOK_URL" => Some(
+                "https://teams.example/workflows/1/triggers/manual/paths/invoke?api-version=2016-06-01&sp=x&sv=1.0&sig=abc".into(),
+            ),
             "SMTP_PASSWORD" => Some("an smtp password".into()),
             "OPS_HOOK_SECRET" => Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw+e9Jo4AKXQQ=".into()),
             _ => None,
+        }
         },
         keyring,
     );

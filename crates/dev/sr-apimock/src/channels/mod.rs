@@ -1,15 +1,17 @@
 //! Loopback receivers for the notification channels, each validating what
-//! the real service validates: PagerDuty's Events API v2 and Slack's
-//! incoming webhooks, from descriptions written by hand from their
+//! the real service validates: PagerDuty's Events API v2, Slack's
+//! incoming webhooks and Teams' workflow webhooks, from descriptions written by hand from their
 //! documentation (SOURCES.md beside this file). Each keeps what it
 //! received for the test to look at, and answers as the service does,
 //! refusals included.
 
 mod pagerduty;
 mod slack;
+mod teams;
 
 pub use pagerduty::{Alert, AlertStatus, PagerDuty, pagerduty_spec};
 pub use slack::{SlackWebhook, slack_spec};
+pub use teams::{TeamsWorkflow, teams_spec};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
