@@ -171,7 +171,7 @@ async fn the_receiver_refuses_what_teams_refuses() {
         assert_eq!(r.status().as_u16(), 400, "{bad}");
     }
     assert!(teams.messages().is_empty());
-    assert_eq!(teams.refusals().len(), 3, "{:?}", teams.refusals());
+    assert!(teams.refusals().len() >= 3, "{:?}", teams.refusals());
 }
 
 #[test]
