@@ -299,7 +299,8 @@ fn a_postgres_connection_added_in_the_manager_works_everywhere() {
         s.toasts = Default::default();
     }
     bench.harness.step();
-    mask_labels_containing(&mut bench, &["sr_test_"]);
+    // The fingerprint label names the throwaway database's URL.
+    mask_labels_containing(&mut bench, &["sr_test_", "sr-fp-"]);
     bench.harness.snapshot("connection_monitoring");
 }
 
