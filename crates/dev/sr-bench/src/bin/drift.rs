@@ -5,14 +5,18 @@
 //! migra on the same pair, and prints one line; then the same for a pair of
 //! 20,000 tables, to show how the cost grows:
 //!
-//! `{"bench":"drift","tables":2000,"snapshot_s":…,"catalog_s":…,"model_s":…,"diff_s":…,"render_s":…,"total_s":…,"migra_s":…,"migra_over_ours":…}`
+//! `{"bench":"drift","tables":2000,"runs":5,"snapshot_s":…,"catalog_s":…,"model_s":…,"diff_s":…,"render_s":…,"total_s":…,"migra_s":…,"migra_over_ours":…}`
 //!
-//! `snapshot_s` is the wall time of the two introspections together;
-//! `catalog_s` and `model_s` split it as the two spent it (the catalog
-//! phase, its queries on several connections at once, and decoding and
-//! building the model, summed over both, so they can add up to more than
-//! the wall time). Each catalog query's own time goes to standard error.
-//! `total_s` = `snapshot_s` + `diff_s` + `render_s`.
+//! `snapshot_s` is the wall time of connecting to both and the two
+//! introspections together; `catalog_s` and `model_s` split it as the two
+//! spent it (the catalog phase, its queries on several connections at
+//! once, and decoding and building the model, summed over both, so they
+//! can add up to more than the wall time). Each catalog query's own time
+//! goes to standard error. `total_s` = `snapshot_s` + `diff_s` +
+//! `render_s`. Each side runs `runs` times (`SR_BENCH_DRIFT_RUNS`; 5 for
+//! the small pair, migra at most 3, 1 for the large pair), each run on
+//! new connections, and the medians are compared; the line shows the
+//! split of our median run.
 //!
 //! migra is the program in `SR_BENCH_MIGRA` (xtask installs it into a
 //! virtual environment under the target directory); `migra_s` is `null`
@@ -25,7 +29,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use sr_bench::round3;
-use sr_db::Database;
+use sr_db::{Database, IntrospectTiming};
 use sr_schema::{Dialect, diff, render};
 
 const CHANGES: usize = 50;
@@ -125,60 +129,120 @@ async fn run_size(tables: usize) -> Result<(), String> {
         started.elapsed().as_secs_f64()
     );
 
-    // Our path: both snapshots at once (as `drift check` reads a live
-    // baseline and the database), then the diff and its migration script.
+    // The two databases are built; every timed run below opens its own
+    // connections, as a user's `drift check` does.
+    a.close().await;
+    b.close().await;
+
+    // Our path, `runs` times: both snapshots at once (as `drift check`
+    // reads a live baseline and the database), then the diff and its
+    // migration script. The run with the median total is reported.
+    let runs = runs_for(tables);
+    let mut ours = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        ours.push(our_run(&url_a, &url_b).await?);
+    }
+    ours.sort_by(|x, y| x.total_s.total_cmp(&y.total_s));
+    let mid = &ours[ours.len() / 2];
+    for (side, per) in [("a", &mid.per_query_a), ("b", &mid.per_query_b)] {
+        eprintln!("drift bench: catalog queries of {side} (ms): {per}");
+    }
+    eprintln!(
+        "drift bench: ours found {} added, {} removed, {} changed; {} lines of migration SQL; \
+         {runs} runs, total_s from {:.3} to {:.3}",
+        mid.counts.0,
+        mid.counts.1,
+        mid.counts.2,
+        mid.script_lines,
+        ours[0].total_s,
+        ours[ours.len() - 1].total_s,
+    );
+
+    let mut migras: Vec<f64> = (0..runs.min(3))
+        .filter_map(|_| migra(&url_a, &url_b))
+        .collect();
+    migras.sort_by(f64::total_cmp);
+    let migra_s = migras.get(migras.len() / 2).copied();
+    let line = format!(
+        "{{\"bench\":\"drift\",\"tables\":{tables},\"runs\":{runs},\"snapshot_s\":{},\"catalog_s\":{},\"model_s\":{},\"diff_s\":{},\"render_s\":{},\"total_s\":{},\"migra_s\":{},\"migra_over_ours\":{}}}",
+        round3(mid.snapshot_s),
+        round3(mid.catalog_s),
+        round3(mid.model_s),
+        round3(mid.diff_s),
+        round3(mid.render_s),
+        round3(mid.total_s),
+        migra_s.map_or("null".into(), |m| round3(m).to_string()),
+        migra_s.map_or("null".into(), |m| format!("{:.1}", m / mid.total_s)),
+    );
+    println!("{line}");
+    Ok(())
+}
+
+/// How many times each side runs at `tables`: one sample of a quarter
+/// second moves with any hiccup of a shared machine, so the small pair is
+/// timed five times (migra three) and the medians compared; the large
+/// pair, whose runs take minutes, once.
+fn runs_for(tables: usize) -> usize {
+    std::env::var("SR_BENCH_DRIFT_RUNS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|n: &usize| *n > 0)
+        .unwrap_or(if tables <= 5_000 { 5 } else { 1 })
+}
+
+/// One timed run of our path and its split.
+struct OurRun {
+    snapshot_s: f64,
+    catalog_s: f64,
+    model_s: f64,
+    diff_s: f64,
+    render_s: f64,
+    total_s: f64,
+    per_query_a: String,
+    per_query_b: String,
+    counts: (usize, usize, usize),
+    script_lines: usize,
+}
+
+async fn our_run(url_a: &str, url_b: &str) -> Result<OurRun, String> {
     let t0 = Instant::now();
+    let (a, b) = tokio::join!(Database::connect(url_a), Database::connect(url_b));
+    let (a, b) = (a.map_err(|e| e.to_string())?, b.map_err(|e| e.to_string())?);
     let (snap_a, snap_b) = tokio::join!(a.introspect_timed(), b.introspect_timed());
     let (snap_a, time_a) = snap_a.map_err(|e| e.to_string())?;
     let (snap_b, time_b) = snap_b.map_err(|e| e.to_string())?;
     let snapshot_s = t0.elapsed().as_secs_f64();
-    let catalog_s = (time_a.queries + time_b.queries).as_secs_f64();
-    for (side, t) in [("a", &time_a), ("b", &time_b)] {
-        let mut per = t.per_query.clone();
-        per.sort_by_key(|p| std::cmp::Reverse(p.1));
-        let list: Vec<String> = per
-            .iter()
-            .map(|(label, d)| format!("{label} {:.0}", d.as_secs_f64() * 1000.0))
-            .collect();
-        eprintln!(
-            "drift bench: catalog queries of {side} (ms): {}",
-            list.join(", ")
-        );
-    }
-    let model_s = (time_a.build + time_b.build).as_secs_f64();
     let t1 = Instant::now();
     let changes = diff(&snap_a, &snap_b);
     let diff_s = t1.elapsed().as_secs_f64();
     let t2 = Instant::now();
     let script = render(&changes, Dialect::Postgres).to_sql();
     let render_s = t2.elapsed().as_secs_f64();
-    let total_s = snapshot_s + diff_s + render_s;
-    let (added, removed, changed) = changes.counts();
-    eprintln!(
-        "drift bench: ours found {added} added, {removed} removed, {changed} changed; \
-         {} lines of migration SQL",
-        script.lines().count()
-    );
+    a.close().await;
+    b.close().await;
     if changes.is_empty() {
         return Err("the diff found no changes; the bench is broken".into());
     }
-    a.close().await;
-    b.close().await;
-
-    let migra_s = migra(&url_a, &url_b);
-    let line = format!(
-        "{{\"bench\":\"drift\",\"tables\":{tables},\"snapshot_s\":{},\"catalog_s\":{},\"model_s\":{},\"diff_s\":{},\"render_s\":{},\"total_s\":{},\"migra_s\":{},\"migra_over_ours\":{}}}",
-        round3(snapshot_s),
-        round3(catalog_s),
-        round3(model_s),
-        round3(diff_s),
-        round3(render_s),
-        round3(total_s),
-        migra_s.map_or("null".into(), |m| round3(m).to_string()),
-        migra_s.map_or("null".into(), |m| format!("{:.1}", m / total_s)),
-    );
-    println!("{line}");
-    Ok(())
+    let per_query = |t: &IntrospectTiming| {
+        let mut per = t.per_query.clone();
+        per.sort_by_key(|p| std::cmp::Reverse(p.1));
+        per.iter()
+            .map(|(label, d)| format!("{label} {:.0}", d.as_secs_f64() * 1000.0))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Ok(OurRun {
+        snapshot_s,
+        catalog_s: (time_a.queries + time_b.queries).as_secs_f64(),
+        model_s: (time_a.build + time_b.build).as_secs_f64(),
+        diff_s,
+        render_s,
+        total_s: snapshot_s + diff_s + render_s,
+        per_query_a: per_query(&time_a),
+        per_query_b: per_query(&time_b),
+        counts: changes.counts(),
+        script_lines: script.lines().count(),
+    })
 }
 
 /// Seconds migra takes to diff `a` against `b`, or `None` (with the reason
