@@ -122,32 +122,11 @@ mod tests {
             &AzureFactory::default(),
             "AZURE_PAT",
             vec![
-                (
-                serde_json::json!({"organization": "acme", "project": "DB", "auth": pat}),
-                Some("t0ken"),
-                Ok("dev.azure.com/acme/DB"),
-                ),
-                (
-                serde_json::json!({"base_url": "http://127.0.0.1:8080/tfs", "organization": "DefaultCollection",
-                    "project": "DB", "auth": {"type": "bearer", "token": "${AZURE_PAT}"}}),
-                Some("eyJ0"),
-                Ok("127.0.0.1:8080/DefaultCollection/DB"),
-                ),
-                (
-                serde_json::json!({"base_url": "dev.azure.com", "organization": "acme", "project": "DB", "auth": pat}),
-                Some("t"),
-                Err("is not an http(s) URL"),
-                ),
-                (
-                serde_json::json!({"organization": "acme/DB", "project": "DB", "auth": pat}),
-                Some("t"),
-                Err("is not an organization name"),
-                ),
-                (
-                serde_json::json!({"organization": "acme", "project": "DB", "area_path": "Other\\Backend", "auth": pat}),
-                Some("t"),
-                Err("is not under project DB"),
-                ),
+                (serde_json::json!({"organization": "acme", "project": "DB", "auth": pat}), Some("t0ken"), Ok("dev.azure.com/acme/DB")),
+                (serde_json::json!({"base_url": "http://127.0.0.1:8080/tfs", "organization": "DefaultCollection",
+                    "project": "DB", "auth": {"type": "bearer", "token": "${AZURE_PAT}"}}), Some("eyJ0"), Ok("127.0.0.1:8080/DefaultCollection/DB")),
+                (serde_json::json!({"organization": "acme/DB", "project": "DB", "auth": pat}), Some("t"), Err("is not an organization name")),
+                (serde_json::json!({"organization": "acme", "project": "DB", "area_path": "Other\\Backend", "auth": pat}), Some("t"), Err("is not under project DB")),
             ],
         )
         .unwrap_or_else(|e| panic!("{e}"));

@@ -109,16 +109,8 @@ mod tests {
             &GitLabFactory::default(),
             "GITLAB_TOKEN",
             vec![
-                (
-                serde_json::json!({"project": "company/db", "auth": auth}),
-                Some("glpat-x"),
-                Ok("gitlab.com/company/db"),
-                ),
-                (
-                serde_json::json!({"project": "17", "base_url": "https://git.example.com", "auth": auth}),
-                Some("glpat-x"),
-                Ok("git.example.com/17"),
-                ),
+                (serde_json::json!({"project": "company/db", "auth": auth}), Some("glpat-x"), Ok("gitlab.com/company/db")),
+                (serde_json::json!({"project": "17", "base_url": "https://git.example.com", "auth": auth}), Some("glpat-x"), Ok("git.example.com/17")),
             ],
         )
         .unwrap_or_else(|e| panic!("{e}"));

@@ -140,26 +140,9 @@ mod tests {
             &JiraFactory::default(),
             "JIRA_TOKEN",
             vec![
-                (
-                serde_json::json!({"base_url": "https://acme.atlassian.net", "project_key": "DB", "auth": basic}),
-                Some("t0ken"),
-                Ok("acme.atlassian.net"),
-                ),
-                (
-                serde_json::json!({"base_url": "http://127.0.0.1:8080/", "project_key": "DB", "auth": {"type": "bearer", "token": "${JIRA_TOKEN}"}}),
-                Some("pat"),
-                Ok("127.0.0.1:8080"),
-                ),
-                (
-                serde_json::json!({"base_url": "acme.atlassian.net", "project_key": "DB", "auth": basic}),
-                Some("t"),
-                Err("is not an http(s) URL"),
-                ),
-                (
-                serde_json::json!({"base_url": "https://acme.atlassian.net", "project_key": "DB-1", "auth": basic}),
-                Some("t"),
-                Err("is not a Jira project key"),
-                ),
+                (serde_json::json!({"base_url": "https://acme.atlassian.net", "project_key": "DB", "auth": basic}), Some("t0ken"), Ok("acme.atlassian.net")),
+                (serde_json::json!({"base_url": "http://127.0.0.1:8080/", "project_key": "DB", "auth": {"type": "bearer", "token": "${JIRA_TOKEN}"}}), Some("pat"), Ok("127.0.0.1:8080")),
+                (serde_json::json!({"base_url": "https://acme.atlassian.net", "project_key": "DB-1", "auth": basic}), Some("t"), Err("is not a Jira project key")),
             ],
         )
         .unwrap_or_else(|e| panic!("{e}"));

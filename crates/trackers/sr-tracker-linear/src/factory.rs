@@ -134,16 +134,8 @@ mod tests {
             &LinearFactory::default(),
             "LINEAR_API_KEY",
             vec![
-                (
-                serde_json::json!({"team": "DB", "auth": key}),
-                Some("lin_api_x"),
-                Ok("api.linear.app/DB"),
-                ),
-                (
-                serde_json::json!({"team": "ENG", "base_url": "https://linear-proxy.example.com", "auth": oauth}),
-                Some("lin_oauth_x"),
-                Ok("linear-proxy.example.com/ENG"),
-                ),
+                (serde_json::json!({"team": "DB", "auth": key}), Some("lin_api_x"), Ok("api.linear.app/DB")),
+                (serde_json::json!({"team": "ENG", "base_url": "https://linear-proxy.example.com", "auth": oauth}), Some("lin_oauth_x"), Ok("linear-proxy.example.com/ENG")),
             ],
         )
         .unwrap_or_else(|e| panic!("{e}"));

@@ -95,26 +95,9 @@ mod tests {
             &YouTrackFactory::default(),
             "YT_TOKEN",
             vec![
-                (
-                serde_json::json!({"base_url": "https://acme.youtrack.cloud", "project": "DB", "auth": auth}),
-                Some("perm:abc"),
-                Ok("acme.youtrack.cloud/DB"),
-                ),
-                (
-                serde_json::json!({"base_url": "http://127.0.0.1:8080/youtrack", "project": "DB", "auth": auth}),
-                Some("perm:abc"),
-                Ok("127.0.0.1:8080/DB"),
-                ),
-                (
-                serde_json::json!({"base_url": "acme.youtrack.cloud", "project": "DB", "auth": auth}),
-                Some("t"),
-                Err("is not an http(s) URL"),
-                ),
-                (
-                serde_json::json!({"base_url": "https://acme.youtrack.cloud", "project": "DB 2", "auth": auth}),
-                Some("t"),
-                Err("is not a project short name"),
-                ),
+                (serde_json::json!({"base_url": "https://acme.youtrack.cloud", "project": "DB", "auth": auth}), Some("perm:abc"), Ok("acme.youtrack.cloud/DB")),
+                (serde_json::json!({"base_url": "http://127.0.0.1:8080/youtrack", "project": "DB", "auth": auth}), Some("perm:abc"), Ok("127.0.0.1:8080/DB")),
+                (serde_json::json!({"base_url": "https://acme.youtrack.cloud", "project": "DB 2", "auth": auth}), Some("t"), Err("is not a project short name")),
             ],
         )
         .unwrap_or_else(|e| panic!("{e}"));

@@ -141,8 +141,8 @@ pub fn check_builds(
 /// from `config`: a valid `config` object (no `ca_file`) whose token is
 /// `${var}` and goes into a header as given. The settings dialog hides
 /// `auth.token` and nothing else; an unset variable is named with the key
-/// it stands for; a token a header cannot carry is refused with the fix;
-/// an unknown field is refused at its own line; the company CA file is
+/// it stands for; a token a header cannot carry and a base URL that is not
+/// http(s) are refused with the fix; an unknown field is refused at its own line; the company CA file is
 /// checked while validating ([`check_ca_file`], its file written in `dir`).
 pub fn check_common(
     factory: &dyn TrackerFactory,
@@ -170,6 +170,15 @@ pub fn check_common(
         var,
         Some("bad\ntoken"),
         Err("characters a header cannot carry"),
+    )?;
+    let mut not_http = config.clone();
+    not_http["base_url"] = json!("ftp://x");
+    check_build(
+        factory,
+        not_http,
+        var,
+        Some("t"),
+        Err("config.base_url `ftp://x` is not an http(s) URL; use "),
     )?;
     check_strict(factory, &config)?;
     check_ca_file(factory, config, dir)
