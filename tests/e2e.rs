@@ -4,6 +4,8 @@
 #[path = "../crates/app/sr-ui/tests/common/mod.rs"]
 mod ui_common;
 
+mod common;
+
 mod api_schemathesis;
 mod auto_issues;
 mod cli;

@@ -9,9 +9,10 @@
 #![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
 
 use std::path::Path;
-use std::process::Command;
 
-use serde_json::Value;
+use serde_json::{Value, json};
+
+use crate::common;
 use sr_apimock::{GitHubRepo, MockServer};
 
 const TOKEN: &str = "ghp_diagnosis_test_token";
@@ -19,35 +20,19 @@ const TOKEN: &str = "ghp_diagnosis_test_token";
 /// Runs `tracker test` for one GitHub tracker at `base_url` and returns
 /// the exit status's success and the JSON it printed.
 fn tracker_test(dir: &Path, base_url: &str, repo: &str, token: &str) -> (bool, Value) {
-    let config = dir.join("config");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(
-        config.join("trackers.json"),
-        format!(
-            r#"{{"trackers": [{{"name": "gh", "type": "github",
-                "config": {{"owner": "acme", "repo": "{repo}", "base_url": "{base_url}",
-                           "auth": {{"type": "personal_token", "token": "${{SR_DIAG_TEST_TOKEN}}"}}}}}}]}}"#
-        ),
-    )
-    .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_scratchrobin"))
-        .arg("--data-dir")
-        .arg(dir.join("data"))
-        .arg("--config-dir")
-        .arg(&config)
-        .args(["tracker", "test", "gh", "--json"])
-        .env_remove("SCRATCHROBIN_STORE")
-        .env("SR_DIAG_TEST_TOKEN", token)
-        .output()
-        .unwrap();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.success(), json)
+    let entry = json!({"name": "gh", "type": "github", "config": {
+        "owner": "acme", "repo": repo, "base_url": base_url,
+        "auth": {"type": "personal_token", "token": "${SR_DIAG_TEST_TOKEN}"}}});
+    common::tracker_test(dir, entry, "SR_DIAG_TEST_TOKEN", token)
+}
+
+/// What a failure must be diagnosed as; neither token may show.
+fn failed<'a>(kind: &'a str, says: &'a [&'a str]) -> common::Diagnosis<'a> {
+    common::Diagnosis {
+        kind,
+        says,
+        hides: &[TOKEN, "wrong-token"],
+    }
 }
 
 /// One case: what the server is, what `kind` must come back, and words the
@@ -67,30 +52,14 @@ fn check(runtime: &tokio::runtime::Runtime, case: Case, seen: &mut Vec<String>) 
     let server = runtime
         .block_on(MockServer::start(spec, case.repo))
         .unwrap();
-    let (ok, json) = tracker_test(
+    let run = tracker_test(
         dir.path(),
         server.base_url(),
         case.configured_repo,
         case.token,
     );
-    assert!(!ok, "{}: the test should fail: {json}", case.name);
-    assert_eq!(json["ok"], false, "{}: {json}", case.name);
-    assert_eq!(json["kind"], case.kind, "{}: {json}", case.name);
-    let diagnosis = json["diagnosis"].as_str().unwrap_or_default().to_owned();
-    for words in case.says {
-        assert!(
-            diagnosis.contains(words),
-            "{}: the diagnosis should say `{words}`: {diagnosis}",
-            case.name
-        );
-    }
-    assert!(
-        !diagnosis.contains(TOKEN) && !diagnosis.contains("wrong-token"),
-        "{}: a token leaked: {diagnosis}",
-        case.name
-    );
+    seen.push(failed(case.kind, case.says).check(case.name, run));
     assert_eq!(server.failures(), Vec::<String>::new(), "{}", case.name);
-    seen.push(diagnosis);
 }
 
 #[test]
@@ -136,26 +105,12 @@ fn four_failures_give_four_distinct_diagnoses() {
     );
 
     // A port that was free a moment ago and has no listener now.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let dir = tempfile::tempdir().unwrap();
-    let (ok, json) = tracker_test(dir.path(), &format!("http://127.0.0.1:{port}"), "db", TOKEN);
-    assert!(!ok, "{json}");
-    assert_eq!(json["kind"], "refused", "{json}");
-    let diagnosis = json["diagnosis"].as_str().unwrap_or_default().to_owned();
-    assert!(
-        diagnosis.contains("refused the connection") && diagnosis.contains("check the base URL"),
-        "{diagnosis}"
-    );
-    seen.push(diagnosis);
-
-    let mut distinct = seen.clone();
-    distinct.sort();
-    distinct.dedup();
-    assert_eq!(distinct.len(), 4, "{seen:#?}");
+    let closed = format!("http://127.0.0.1:{}", common::closed_port());
+    let run = tracker_test(dir.path(), &closed, "db", TOKEN);
+    let refused = failed("refused", &["refused the connection", "check the base URL"]);
+    seen.push(refused.check("refused", run));
+    common::assert_distinct(&seen, 4);
 }
 
 /// The working case, so the failures above are failures of the server

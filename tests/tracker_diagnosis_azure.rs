@@ -11,7 +11,8 @@
 #![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
 
 use std::path::Path;
-use std::process::Command;
+
+use crate::common;
 
 use serde_json::{Value, json};
 use sr_apimock::{AzureBoards, MockResponse, MockServer};
@@ -24,30 +25,19 @@ fn basic() -> String {
 
 /// Runs `tracker test` for one Azure DevOps tracker at `base_url`.
 fn tracker_test(dir: &Path, base_url: &str, project: &str, token: &str) -> (bool, Value) {
-    let config = dir.join("config");
-    std::fs::create_dir_all(&config).unwrap();
-    let trackers = json!({"trackers": [{"name": "boards", "type": "azure_devops", "config": {
+    let entry = json!({"name": "boards", "type": "azure_devops", "config": {
         "base_url": base_url, "organization": "acme", "project": project,
-        "auth": {"type": "personal_token", "token": "${SR_AZDO_TEST_TOKEN}"}}}]});
-    std::fs::write(config.join("trackers.json"), trackers.to_string()).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_scratchrobin"))
-        .arg("--data-dir")
-        .arg(dir.join("data"))
-        .arg("--config-dir")
-        .arg(&config)
-        .args(["tracker", "test", "boards", "--json"])
-        .env_remove("SCRATCHROBIN_STORE")
-        .env("SR_AZDO_TEST_TOKEN", token)
-        .output()
-        .unwrap();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.success(), json)
+        "auth": {"type": "personal_token", "token": "${SR_AZDO_TEST_TOKEN}"}}});
+    common::tracker_test(dir, entry, "SR_AZDO_TEST_TOKEN", token)
+}
+
+/// What a failure must be diagnosed as; neither token may show.
+fn failed<'a>(kind: &'a str, says: &'a [&'a str]) -> common::Diagnosis<'a> {
+    common::Diagnosis {
+        kind,
+        says,
+        hides: &[TOKEN, "wrong-pat"],
+    }
 }
 
 struct Case {
@@ -67,24 +57,9 @@ fn check(runtime: &tokio::runtime::Runtime, case: Case, seen: &mut Vec<String>) 
     if let Some(f) = case.fault {
         server.push_fault("Work Item Types_List", f);
     }
-    let (ok, json) = tracker_test(dir.path(), server.base_url(), case.project, case.token);
-    assert!(!ok, "{}: the test should fail: {json}", case.name);
-    assert_eq!(json["kind"], case.kind, "{}: {json}", case.name);
-    let diagnosis = json["diagnosis"].as_str().unwrap_or_default().to_owned();
-    for words in case.says {
-        assert!(
-            diagnosis.contains(words),
-            "{}: the diagnosis should say `{words}`: {diagnosis}",
-            case.name
-        );
-    }
-    assert!(
-        !diagnosis.contains(TOKEN) && !diagnosis.contains("wrong-pat"),
-        "{}: a token leaked: {diagnosis}",
-        case.name
-    );
+    let run = tracker_test(dir.path(), server.base_url(), case.project, case.token);
+    seen.push(failed(case.kind, case.says).check(case.name, run));
     assert_eq!(server.failures(), Vec::<String>::new(), "{}", case.name);
-    seen.push(diagnosis);
 }
 
 #[test]
@@ -162,30 +137,15 @@ fn seven_failures_give_six_distinct_diagnoses() {
     let plain = runtime.block_on(MockServer::start(spec, boards)).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let tls = plain.base_url().replace("http://", "https://");
-    let (ok, json) = tracker_test(dir.path(), &tls, "DB", TOKEN);
-    assert!(!ok, "{json}");
-    assert_eq!(json["kind"], "tls", "{json}");
-    let diagnosis = json["diagnosis"].as_str().unwrap_or_default().to_owned();
-    assert!(
-        diagnosis.contains("TLS handshake") && diagnosis.contains("config.ca_file"),
-        "{diagnosis}"
-    );
-    seen.push(diagnosis);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let run = tracker_test(dir.path(), &tls, "DB", TOKEN);
+    let tls = failed("tls", &["TLS handshake", "config.ca_file"]);
+    seen.push(tls.check("tls", run));
     let dir = tempfile::tempdir().unwrap();
-    let (ok, json) = tracker_test(dir.path(), &format!("http://127.0.0.1:{port}"), "DB", TOKEN);
-    assert!(!ok, "{json}");
-    assert_eq!(json["kind"], "refused", "{json}");
-    seen.push(json["diagnosis"].as_str().unwrap_or_default().to_owned());
+    let closed = format!("http://127.0.0.1:{}", common::closed_port());
+    let run = tracker_test(dir.path(), &closed, "DB", TOKEN);
+    seen.push(failed("refused", &[]).check("refused", run));
     // 401 and the sign-in page are one diagnosis, said alike on purpose.
-    let mut distinct = seen.clone();
-    distinct.sort();
-    distinct.dedup();
-    assert_eq!(distinct.len(), 6, "{seen:#?}");
+    common::assert_distinct(&seen, 6);
 }
 
 #[test]

@@ -9,7 +9,8 @@
 #![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
 
 use std::path::Path;
-use std::process::Command;
+
+use crate::common;
 
 use serde_json::{Value, json};
 use sr_apimock::linear::{GraphqlSchema, rate_limited};
@@ -20,35 +21,10 @@ const KEY: &str = "lin_api_diagnosis_key";
 /// Runs `tracker test` for one Linear tracker and returns the exit
 /// status's success and the JSON it printed.
 fn tracker_test(dir: &Path, base_url: &str, team: &str, key: &str) -> (bool, Value) {
-    let config = dir.join("config");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(
-        config.join("trackers.json"),
-        format!(
-            r#"{{"trackers": [{{"name": "lin", "type": "linear",
-                "config": {{"team": "{team}", "base_url": "{base_url}",
-                           "auth": {{"type": "api_key", "token": "${{SR_DIAG_LINEAR_KEY}}"}}}}}}]}}"#
-        ),
-    )
-    .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_scratchrobin"))
-        .arg("--data-dir")
-        .arg(dir.join("data"))
-        .arg("--config-dir")
-        .arg(&config)
-        .args(["tracker", "test", "lin", "--json"])
-        .env_remove("SCRATCHROBIN_STORE")
-        .env("SR_DIAG_LINEAR_KEY", key)
-        .output()
-        .unwrap();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.success(), json)
+    let entry = json!({"name": "lin", "type": "linear", "config": {
+        "team": team, "base_url": base_url,
+        "auth": {"type": "api_key", "token": "${SR_DIAG_LINEAR_KEY}"}}});
+    common::tracker_test(dir, entry, "SR_DIAG_LINEAR_KEY", key)
 }
 
 fn start(runtime: &tokio::runtime::Runtime) -> LinearServer {
@@ -63,21 +39,14 @@ fn start(runtime: &tokio::runtime::Runtime) -> LinearServer {
 /// and words.
 fn failing(base_url: &str, team: &str, key: &str, kind: &str, says: &[&str]) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let (ok, json) = tracker_test(dir.path(), base_url, team, key);
-    assert!(!ok, "{kind}: the test should fail: {json}");
-    assert_eq!(json["kind"], kind, "{json}");
-    let diagnosis = json["diagnosis"].as_str().unwrap_or_default().to_owned();
-    for words in says {
-        assert!(
-            diagnosis.contains(words),
-            "{kind}: should say `{words}`: {diagnosis}"
-        );
+    let run = tracker_test(dir.path(), base_url, team, key);
+    let hides = [KEY, "lin_api_wrong"];
+    common::Diagnosis {
+        kind,
+        says,
+        hides: &hides,
     }
-    assert!(
-        !diagnosis.contains(KEY),
-        "{kind}: the key leaked: {diagnosis}"
-    );
-    diagnosis
+    .check(kind, run)
 }
 
 #[test]
@@ -127,23 +96,15 @@ fn each_linear_failure_has_its_own_diagnosis() {
         "tls",
         &["TLS handshake", "config.ca_file"],
     ));
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     seen.push(failing(
-        &format!("http://127.0.0.1:{port}"),
+        &format!("http://127.0.0.1:{}", common::closed_port()),
         "DB",
         KEY,
         "refused",
         &["refused the connection", "check the base URL"],
     ));
     assert_eq!(server.failures(), Vec::<String>::new());
-    let mut distinct = seen.clone();
-    distinct.sort();
-    distinct.dedup();
-    assert_eq!(distinct.len(), 6, "{seen:#?}");
+    common::assert_distinct(&seen, 6);
 
     // The working case, so the failures above are the server's.
     let dir = tempfile::tempdir().unwrap();

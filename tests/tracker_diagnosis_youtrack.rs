@@ -9,7 +9,8 @@
 #![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
 
 use std::path::Path;
-use std::process::Command;
+
+use crate::common;
 
 use serde_json::{Value, json};
 use sr_apimock::{MockResponse, MockServer, YouTrackProject};
@@ -18,30 +19,10 @@ const TOKEN: &str = "perm:ZGlhZw==.U1I=.yt-diagnosis-token";
 
 /// Runs `tracker test` for one YouTrack tracker at `base_url`.
 fn tracker_test(dir: &Path, base_url: &str, project: &str, token: &str) -> (bool, Value) {
-    let config = dir.join("config");
-    std::fs::create_dir_all(&config).unwrap();
-    let trackers = json!({"trackers": [{"name": "yt", "type": "youtrack", "config": {
+    let entry = json!({"name": "yt", "type": "youtrack", "config": {
         "base_url": base_url, "project": project,
-        "auth": {"type": "permanent_token", "token": "${SR_YOUTRACK_TEST_TOKEN}"}}}]});
-    std::fs::write(config.join("trackers.json"), trackers.to_string()).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_scratchrobin"))
-        .arg("--data-dir")
-        .arg(dir.join("data"))
-        .arg("--config-dir")
-        .arg(&config)
-        .args(["tracker", "test", "yt", "--json"])
-        .env_remove("SCRATCHROBIN_STORE")
-        .env("SR_YOUTRACK_TEST_TOKEN", token)
-        .output()
-        .unwrap();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.success(), json)
+        "auth": {"type": "permanent_token", "token": "${SR_YOUTRACK_TEST_TOKEN}"}}});
+    common::tracker_test(dir, entry, "SR_YOUTRACK_TEST_TOKEN", token)
 }
 
 fn server(runtime: &tokio::runtime::Runtime) -> MockServer {
@@ -63,22 +44,13 @@ struct Case {
     says: &'static [&'static str],
 }
 
-/// Checks one failing run's kind and words; returns its diagnosis.
-fn diagnosis(name: &str, ok: bool, json: &Value, kind: &str, says: &[&str]) -> String {
-    assert!(!ok, "{name}: the test should fail: {json}");
-    assert_eq!(json["kind"], kind, "{name}: {json}");
-    let diagnosis = json["diagnosis"].as_str().unwrap_or_default().to_owned();
-    for words in says {
-        assert!(
-            diagnosis.contains(words),
-            "{name}: the diagnosis should say `{words}`: {diagnosis}"
-        );
+/// What a failure must be diagnosed as; neither token may show.
+fn failed<'a>(kind: &'a str, says: &'a [&'a str]) -> common::Diagnosis<'a> {
+    common::Diagnosis {
+        kind,
+        says,
+        hides: &[TOKEN, "perm:wrong"],
     }
-    assert!(
-        !diagnosis.contains(TOKEN) && !diagnosis.contains("perm:wrong"),
-        "{name}: a token leaked: {diagnosis}"
-    );
-    diagnosis
 }
 
 #[test]
@@ -136,40 +108,23 @@ fn six_failures_give_six_distinct_diagnoses() {
         if let Some(f) = case.fault {
             server.push_fault("getMe", f);
         }
-        let (ok, json) = tracker_test(dir.path(), server.base_url(), case.project, case.token);
-        seen.push(diagnosis(case.name, ok, &json, case.kind, case.says));
+        let run = tracker_test(dir.path(), server.base_url(), case.project, case.token);
+        seen.push(failed(case.kind, case.says).check(case.name, run));
         assert_eq!(server.failures(), Vec::<String>::new(), "{}", case.name);
     }
     // TLS spoken to the mock's plain-HTTP port.
     let server = server(&runtime);
     let dir = tempfile::tempdir().unwrap();
     let tls = server.base_url().replace("http://", "https://");
-    let (ok, json) = tracker_test(dir.path(), &tls, "DB", TOKEN);
-    seen.push(diagnosis(
-        "tls",
-        ok,
-        &json,
-        "tls",
-        &["TLS handshake", "config.ca_file"],
-    ));
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let run = tracker_test(dir.path(), &tls, "DB", TOKEN);
+    let tls = failed("tls", &["TLS handshake", "config.ca_file"]);
+    seen.push(tls.check("tls", run));
     let dir = tempfile::tempdir().unwrap();
-    let (ok, json) = tracker_test(dir.path(), &format!("http://127.0.0.1:{port}"), "DB", TOKEN);
-    seen.push(diagnosis(
-        "refused",
-        ok,
-        &json,
-        "refused",
-        &["refused the connection", "check the base URL"],
-    ));
-    let mut distinct = seen.clone();
-    distinct.sort();
-    distinct.dedup();
-    assert_eq!(distinct.len(), 6, "{seen:#?}");
+    let closed = format!("http://127.0.0.1:{}", common::closed_port());
+    let run = tracker_test(dir.path(), &closed, "DB", TOKEN);
+    let refused = failed("refused", &["refused the connection", "check the base URL"]);
+    seen.push(refused.check("refused", run));
+    common::assert_distinct(&seen, 6);
 }
 
 #[test]

@@ -8,7 +8,7 @@
 
 #![allow(clippy::unwrap_used)] // helpers unwrap like the tests they serve
 
-use std::process::Command;
+use crate::common;
 
 use serde_json::{Value, json};
 use sr_testkit::{Fault, FaultProxy, RedmineFixture};
@@ -19,31 +19,11 @@ const KEY_HEADER: &str = "X-Redmine-API-Key";
 /// status's success and the JSON it printed.
 fn tracker_test(base_url: &str, project: &str, key: &str) -> (bool, Value) {
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config");
-    std::fs::create_dir_all(&config).unwrap();
-    let file = json!({"trackers": [{"name": "rm", "type": "redmine", "config": {
+    let entry = json!({"name": "rm", "type": "redmine", "config": {
         "base_url": base_url, "project": project,
         "auth": {"type": "personal_token", "token": "${SR_DIAG_REDMINE_KEY}"}
-    }}]});
-    std::fs::write(config.join("trackers.json"), file.to_string()).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_scratchrobin"))
-        .arg("--data-dir")
-        .arg(dir.path().join("data"))
-        .arg("--config-dir")
-        .arg(&config)
-        .args(["tracker", "test", "rm", "--json"])
-        .env_remove("SCRATCHROBIN_STORE")
-        .env("SR_DIAG_REDMINE_KEY", key)
-        .output()
-        .unwrap();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.success(), json)
+    }});
+    common::tracker_test(dir.path(), entry, "SR_DIAG_REDMINE_KEY", key)
 }
 
 async fn admin(rm: &RedmineFixture, method: reqwest::Method, path: &str, body: Value) -> Value {

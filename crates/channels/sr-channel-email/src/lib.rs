@@ -28,10 +28,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message as Email, Tokio1Executor};
 use serde::Deserialize;
-use sr_config::ChannelEntry;
-use sr_notify::{
-    BuildContext, ChannelFactory, Delivered, Message, Notifier, NotifyError, parse_config,
-};
+use sr_notify::{BuildContext, ChannelType, Delivered, Message, Notifier, NotifyError};
 use sr_secrets::SecretRef;
 
 /// `type` in channels.json.
@@ -64,9 +61,10 @@ impl Security {
     }
 }
 
+/// The `config` of an e-mail channel.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct EmailConfig {
+pub struct EmailConfig {
     host: String,
     #[serde(default)]
     port: Option<u16>,
@@ -93,27 +91,19 @@ fn default_prefix() -> String {
 #[derive(Debug, Default)]
 pub struct EmailFactory;
 
-impl ChannelFactory for EmailFactory {
-    fn kind(&self) -> &'static str {
-        KIND
-    }
+impl ChannelType for EmailFactory {
+    const KIND: &'static str = KIND;
+    const SECRET_FIELDS: &'static [&'static str] = &["password"];
+    type Config = EmailConfig;
 
-    fn check_config(&self, config_json: &str) -> Result<(), serde_json::Error> {
-        serde_json::from_str::<EmailConfig>(config_json).map(drop)
-    }
-
-    fn secret_fields(&self) -> Vec<&'static str> {
-        vec!["password"]
-    }
-
-    fn build(
+    fn notifier(
         &self,
-        entry: &ChannelEntry,
+        channel: &str,
+        config: EmailConfig,
         ctx: &BuildContext,
     ) -> Result<Arc<dyn Notifier>, NotifyError> {
-        let config: EmailConfig = parse_config(entry)?;
         let bad = |message: String| NotifyError::Config {
-            channel: entry.name.clone(),
+            channel: channel.to_owned(),
             message,
         };
         let from: Mailbox = config.from.parse().map_err(|e| {
@@ -140,7 +130,7 @@ impl ChannelFactory for EmailFactory {
         let credentials = match (&config.username, &config.password) {
             (Some(user), Some(pw)) => Some(Credentials::new(
                 user.clone(),
-                ctx.secret(&entry.name, pw)?.expose().to_owned(),
+                ctx.secret(channel, pw)?.expose().to_owned(),
             )),
             (None, None) => None,
             _ => {
@@ -163,7 +153,7 @@ impl ChannelFactory for EmailFactory {
         let transport = transport(&config, credentials, &bad)?;
         let domain = from.email.domain().to_owned();
         Ok(Arc::new(EmailChannel {
-            channel: entry.name.clone(),
+            channel: channel.to_owned(),
             from,
             to,
             prefix: config.subject_prefix,

@@ -16,11 +16,8 @@ use std::sync::Arc;
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde::Deserialize;
-use sr_config::ChannelEntry;
 use sr_notify::http::{Answer, Post, classify, send};
-use sr_notify::{
-    Action, BuildContext, ChannelFactory, Delivered, Message, Notifier, NotifyError, parse_config,
-};
+use sr_notify::{Action, BuildContext, ChannelType, Delivered, Message, Notifier, NotifyError};
 use sr_secrets::{Secret, SecretRef};
 
 pub use event::{dedup_key, event_json};
@@ -33,7 +30,8 @@ pub const DEFAULT_URL: &str = "https://events.pagerduty.com/v2/enqueue";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PagerDutyConfig {
+/// The `config` of a PagerDuty channel.
+pub struct PagerDutyConfig {
     routing_key: SecretRef,
     #[serde(default)]
     url: Option<url::Url>,
@@ -43,34 +41,26 @@ struct PagerDutyConfig {
 #[derive(Debug, Default)]
 pub struct PagerDutyFactory;
 
-impl ChannelFactory for PagerDutyFactory {
-    fn kind(&self) -> &'static str {
-        KIND
-    }
+impl ChannelType for PagerDutyFactory {
+    const KIND: &'static str = KIND;
+    const SECRET_FIELDS: &'static [&'static str] = &["routing_key"];
+    type Config = PagerDutyConfig;
 
-    fn check_config(&self, config_json: &str) -> Result<(), serde_json::Error> {
-        serde_json::from_str::<PagerDutyConfig>(config_json).map(drop)
-    }
-
-    fn secret_fields(&self) -> Vec<&'static str> {
-        vec!["routing_key"]
-    }
-
-    fn build(
+    fn notifier(
         &self,
-        entry: &ChannelEntry,
+        channel: &str,
+        config: PagerDutyConfig,
         ctx: &BuildContext,
     ) -> Result<Arc<dyn Notifier>, NotifyError> {
-        let config: PagerDutyConfig = parse_config(entry)?;
-        let routing_key = ctx.secret(&entry.name, &config.routing_key)?;
+        let routing_key = ctx.secret(channel, &config.routing_key)?;
         if routing_key.expose().chars().count() != 32 {
             return Err(NotifyError::Config {
-                channel: entry.name.clone(),
+                channel: channel.to_owned(),
                 message: "the routing key is not 32 characters long; copy the Integration Key of the service's Events API v2 integration".into(),
             });
         }
         Ok(Arc::new(PagerDutyChannel {
-            channel: entry.name.clone(),
+            channel: channel.to_owned(),
             url: config
                 .url
                 .map_or_else(|| DEFAULT_URL.to_owned(), |u| u.to_string()),

@@ -18,11 +18,8 @@ use std::sync::Arc;
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde::Deserialize;
-use sr_config::ChannelEntry;
 use sr_notify::http::{Post, classify, send};
-use sr_notify::{
-    BuildContext, ChannelFactory, Delivered, Message, Notifier, NotifyError, parse_config,
-};
+use sr_notify::{BuildContext, ChannelType, Delivered, Message, Notifier, NotifyError};
 use sr_secrets::{Secret, SecretRef};
 
 pub use blocks::message_json;
@@ -34,7 +31,8 @@ const SERVICE: &str = "Slack";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SlackConfig {
+/// The `config` of a channel of this type.
+pub struct SlackConfig {
     webhook_url: SecretRef,
 }
 
@@ -42,34 +40,24 @@ struct SlackConfig {
 #[derive(Debug, Default)]
 pub struct SlackFactory;
 
-impl ChannelFactory for SlackFactory {
-    fn kind(&self) -> &'static str {
-        KIND
-    }
+impl ChannelType for SlackFactory {
+    const KIND: &'static str = KIND;
+    const SECRET_FIELDS: &'static [&'static str] = &["webhook_url"];
+    type Config = SlackConfig;
 
-    fn check_config(&self, config_json: &str) -> Result<(), serde_json::Error> {
-        serde_json::from_str::<SlackConfig>(config_json).map(drop)
-    }
-
-    fn secret_fields(&self) -> Vec<&'static str> {
-        vec!["webhook_url"]
-    }
-
-    fn build(
+    fn notifier(
         &self,
-        entry: &ChannelEntry,
+        channel: &str,
+        config: SlackConfig,
         ctx: &BuildContext,
     ) -> Result<Arc<dyn Notifier>, NotifyError> {
-        let config: SlackConfig = parse_config(entry)?;
-        let url = ctx.secret(&entry.name, &config.webhook_url)?;
-        if !url.expose().starts_with("https://") && !url.expose().starts_with("http://") {
-            return Err(NotifyError::Config {
-                channel: entry.name.clone(),
-                message: "the webhook URL is not an http(s) URL; copy the whole URL Slack shows for the incoming webhook".into(),
-            });
-        }
+        let url = ctx.webhook_url(
+            channel,
+            &config.webhook_url,
+            "copy the whole URL Slack shows for the incoming webhook",
+        )?;
         Ok(Arc::new(SlackChannel {
-            channel: entry.name.clone(),
+            channel: channel.to_owned(),
             url,
             http: ctx.http.clone(),
         }))

@@ -17,11 +17,8 @@ use std::sync::Arc;
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde::Deserialize;
-use sr_config::ChannelEntry;
 use sr_notify::http::{Post, classify, send};
-use sr_notify::{
-    BuildContext, ChannelFactory, Delivered, Message, Notifier, NotifyError, parse_config,
-};
+use sr_notify::{BuildContext, ChannelType, Delivered, Message, Notifier, NotifyError};
 use sr_secrets::{Secret, SecretRef};
 
 /// `type` in channels.json.
@@ -30,7 +27,8 @@ const SERVICE: &str = "Microsoft Teams";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct TeamsConfig {
+/// The `config` of a channel of this type.
+pub struct TeamsConfig {
     webhook_url: SecretRef,
 }
 
@@ -38,45 +36,29 @@ struct TeamsConfig {
 #[derive(Debug, Default)]
 pub struct TeamsFactory;
 
-impl ChannelFactory for TeamsFactory {
-    fn kind(&self) -> &'static str {
-        KIND
-    }
+impl ChannelType for TeamsFactory {
+    const KIND: &'static str = KIND;
+    const SECRET_FIELDS: &'static [&'static str] = &["webhook_url"];
+    type Config = TeamsConfig;
 
-    fn check_config(&self, config_json: &str) -> Result<(), serde_json::Error> {
-        serde_json::from_str::<TeamsConfig>(config_json).map(drop)
-    }
-
-    fn secret_fields(&self) -> Vec<&'static str> {
-        vec!["webhook_url"]
-    }
-
-    fn build(
+    fn notifier(
         &self,
-        entry: &ChannelEntry,
+        channel: &str,
+        config: TeamsConfig,
         ctx: &BuildContext,
     ) -> Result<Arc<dyn Notifier>, NotifyError> {
-        let config: TeamsConfig = parse_config(entry)?;
-        let url = ctx.secret(&entry.name, &config.webhook_url)?;
-        let bad = |message: &str| NotifyError::Config {
-            channel: entry.name.clone(),
-            message: message.into(),
-        };
-        let parsed = reqwest::Url::parse(url.expose()).map_err(|_| {
-            bad("the webhook URL is not a URL; copy the whole URL the workflow's trigger shows")
-        })?;
-        if !matches!(parsed.scheme(), "https" | "http") {
-            return Err(bad(
-                "the webhook URL is not an http(s) URL; copy the whole URL the workflow's trigger shows",
-            ));
-        }
-        if !parsed.query_pairs().any(|(k, _)| k == "sig") {
-            return Err(bad(
-                "the webhook URL has no `sig=` signature; copy the whole URL the workflow's trigger shows, query included",
-            ));
+        let fix = "copy the whole URL the workflow's trigger shows";
+        let url = ctx.webhook_url(channel, &config.webhook_url, fix)?;
+        let signed = reqwest::Url::parse(url.expose())
+            .is_ok_and(|u| u.query_pairs().any(|(k, _)| k == "sig"));
+        if !signed {
+            return Err(NotifyError::Config {
+                channel: channel.to_owned(),
+                message: format!("the webhook URL has no `sig=` signature; {fix}, query included"),
+            });
         }
         Ok(Arc::new(TeamsChannel {
-            channel: entry.name.clone(),
+            channel: channel.to_owned(),
             url,
             http: ctx.http.clone(),
         }))

@@ -17,11 +17,8 @@ use std::sync::Arc;
 use base64::Engine as _;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde::Deserialize;
-use sr_config::ChannelEntry;
 use sr_notify::http::{Post, classify, send};
-use sr_notify::{
-    BuildContext, ChannelFactory, Delivered, Message, Notifier, NotifyError, parse_config,
-};
+use sr_notify::{BuildContext, ChannelType, Delivered, Message, Notifier, NotifyError};
 use sr_secrets::SecretRef;
 use standardwebhooks::Webhook;
 
@@ -34,7 +31,8 @@ const MIN_KEY_BYTES: usize = 24;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct WebhookConfig {
+/// The `config` of a webhook channel.
+pub struct WebhookConfig {
     url: url::Url,
     secret: SecretRef,
 }
@@ -43,29 +41,21 @@ struct WebhookConfig {
 #[derive(Debug, Default)]
 pub struct WebhookFactory;
 
-impl ChannelFactory for WebhookFactory {
-    fn kind(&self) -> &'static str {
-        KIND
-    }
+impl ChannelType for WebhookFactory {
+    const KIND: &'static str = KIND;
+    const SECRET_FIELDS: &'static [&'static str] = &["secret"];
+    type Config = WebhookConfig;
 
-    fn check_config(&self, config_json: &str) -> Result<(), serde_json::Error> {
-        serde_json::from_str::<WebhookConfig>(config_json).map(drop)
-    }
-
-    fn secret_fields(&self) -> Vec<&'static str> {
-        vec!["secret"]
-    }
-
-    fn build(
+    fn notifier(
         &self,
-        entry: &ChannelEntry,
+        channel: &str,
+        config: WebhookConfig,
         ctx: &BuildContext,
     ) -> Result<Arc<dyn Notifier>, NotifyError> {
-        let config: WebhookConfig = parse_config(entry)?;
-        let secret = ctx.secret(&entry.name, &config.secret)?;
-        let signer = signer(&entry.name, secret.expose())?;
+        let secret = ctx.secret(channel, &config.secret)?;
+        let signer = signer(channel, secret.expose())?;
         Ok(Arc::new(WebhookChannel {
-            channel: entry.name.clone(),
+            channel: channel.to_owned(),
             url: config.url,
             signer,
             http: ctx.http.clone(),

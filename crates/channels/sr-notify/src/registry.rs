@@ -74,6 +74,32 @@ impl BuildContext {
                 source,
             })
     }
+
+    /// Resolves the webhook URL of channel `channel`, a secret because the
+    /// URL is the credential (Slack, Teams), and refuses one that is not
+    /// an http(s) URL; `fix` says where the whole URL is shown.
+    pub fn webhook_url(
+        &self,
+        channel: &str,
+        reference: &SecretRef,
+        fix: &str,
+    ) -> Result<Secret, NotifyError> {
+        let url = self.secret(channel, reference)?;
+        let refused = match reqwest::Url::parse(url.expose()) {
+            Err(_) => Some("not a URL"),
+            Ok(u) if !matches!(u.scheme(), "https" | "http") || !u.has_host() => {
+                Some("not an http(s) URL")
+            }
+            Ok(_) => None,
+        };
+        match refused {
+            Some(what) => Err(NotifyError::Config {
+                channel: channel.to_owned(),
+                message: format!("the webhook URL is {what}; {fix}"),
+            }),
+            None => Ok(url),
+        }
+    }
 }
 
 /// One channel type: checks its `config` and builds notifiers.
@@ -95,6 +121,49 @@ pub trait ChannelFactory: Send + Sync {
         entry: &ChannelEntry,
         ctx: &BuildContext,
     ) -> Result<Arc<dyn Notifier>, NotifyError>;
+}
+
+/// A channel type whose `config` is one struct read strictly: it names its
+/// type and secret fields and builds a notifier from a `config` it has
+/// read; the [`ChannelFactory`] around it is the same for every such type.
+pub trait ChannelType: Send + Sync {
+    /// `type` in channels.json.
+    const KIND: &'static str;
+    /// Dotted paths of the secret fields of `config`.
+    const SECRET_FIELDS: &'static [&'static str];
+    /// The `config` object (`deny_unknown_fields`).
+    type Config: DeserializeOwned;
+
+    /// Builds the notifier of the channel named `channel`. Blocking, as
+    /// [`ChannelFactory::build`].
+    fn notifier(
+        &self,
+        channel: &str,
+        config: Self::Config,
+        ctx: &BuildContext,
+    ) -> Result<Arc<dyn Notifier>, NotifyError>;
+}
+
+impl<T: ChannelType> ChannelFactory for T {
+    fn kind(&self) -> &'static str {
+        T::KIND
+    }
+
+    fn check_config(&self, config_json: &str) -> Result<(), serde_json::Error> {
+        serde_json::from_str::<T::Config>(config_json).map(drop)
+    }
+
+    fn secret_fields(&self) -> Vec<&'static str> {
+        T::SECRET_FIELDS.to_vec()
+    }
+
+    fn build(
+        &self,
+        entry: &ChannelEntry,
+        ctx: &BuildContext,
+    ) -> Result<Arc<dyn Notifier>, NotifyError> {
+        self.notifier(&entry.name, parse_config(entry)?, ctx)
+    }
 }
 
 /// Reads `entry.config` as `C`, for a factory's `build`.

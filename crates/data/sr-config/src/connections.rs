@@ -12,18 +12,16 @@
 //! ]}
 //! ```
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use sr_secrets::SecretRef;
 
 use crate::atomic::write_atomically;
-use crate::diagnose::{Doc, describe_node, serde_message};
+use crate::diagnose::{Doc, serde_message};
 use crate::error::{ConfigError, ConfigErrorKind};
-use crate::reading;
-use crate::spans::{Kind, Node};
+use crate::reading::{self, value_start};
+use crate::spans::Node;
 use crate::ssh::{SshSettings, check_passphrase, check_ssh};
 
 /// Names a profile may not take: connections the workbench always has.
@@ -184,49 +182,14 @@ pub fn parse_connections(path: &Path, text: &str) -> Result<ConnectionsFile, Vec
         text,
         root: &root,
     };
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Outline<'a> {
-        #[serde(borrow)]
-        #[allow(dead_code, reason = "read only to check the outline")]
-        connections: Vec<&'a RawValue>,
-    }
-    if let Err(e) = serde_json::from_str::<Outline<'_>>(text) {
-        return Err(vec![doc.serde_error(&e, text, 0)]);
-    }
-
-    let mut errors = Vec::new();
-    let mut connections = Vec::new();
-    let mut names: HashMap<String, usize> = HashMap::new();
-    let nodes = root
-        .member("connections")
-        .map_or(&[][..], |m| m.value.items());
-    for node in nodes {
-        let before = errors.len();
-        let Some(profile) = check_entry(&doc, node, &mut errors) else {
-            continue;
-        };
-        let name_at = value_start(node, "name");
-        if let Some(first) = names.get(&profile.name) {
-            let message = format!(
-                "duplicate connection name \"{}\" (first used at {}); give each connection a unique name",
-                profile.name,
-                doc.place(*first)
-            );
-            errors.push(doc.error_at(ConfigErrorKind::DuplicateName, name_at, message));
-        } else {
-            names.insert(profile.name.clone(), name_at);
-        }
-        if errors.len() == before {
-            connections.push(profile);
-        }
-    }
-    if errors.is_empty() {
-        Ok(ConnectionsFile { connections })
-    } else {
-        errors.sort_by_key(|e| (e.line, e.column));
-        Err(errors)
-    }
+    reading::read_list(
+        &doc,
+        &["connections"],
+        "connection",
+        |p: &ConnectionProfile| &p.name,
+        |_, node, errors| check_entry(&doc, node, errors),
+    )?
+    .finish(|connections| ConnectionsFile { connections })
 }
 
 /// Reads one profile and checks its values; pushes what is wrong onto
@@ -236,9 +199,7 @@ fn check_entry(
     node: &Node,
     errors: &mut Vec<ConfigError>,
 ) -> Option<ConnectionProfile> {
-    if !matches!(node.kind, Kind::Object(_)) {
-        let found = describe_node(node, doc.text);
-        errors.push(doc.value_error(node.start, &format!("expected an object, found {found}")));
+    if !reading::objects_only(doc, [node], errors) {
         return None;
     }
     // The password on its own, so a plain-text one is reported at itself.
@@ -266,11 +227,11 @@ fn check_entry(
     if let Err(why) = check_connection_name(&profile.name) {
         errors.push(doc.error_at(
             ConfigErrorKind::InvalidValue,
-            value_start(node, "name"),
+            value_start(node, &["name"]),
             format!("bad value for \"name\" of {connection}: {why}"),
         ));
     }
-    let url_at = value_start(node, "url");
+    let url_at = value_start(node, &["url"]);
     if dialect_name(&profile.url).is_none() {
         errors.push(doc.error_at(
             ConfigErrorKind::InvalidValue,
@@ -298,7 +259,7 @@ fn check_entry(
     {
         errors.push(doc.error_at(
             ConfigErrorKind::InvalidValue,
-            value_start(node, "environment"),
+            value_start(node, &["environment"]),
             format!(
                 "bad value for \"environment\" of {connection}: it is empty; write a label such as \"production\" or remove the field"
             ),
@@ -309,11 +270,6 @@ fn check_entry(
         check_ssh(doc, ssh, ssh_node, &connection, sqlite, errors);
     }
     Some(profile)
-}
-
-/// Where the value of `key` under `node` starts; the node's start if absent.
-fn value_start(node: &Node, key: &str) -> usize {
-    node.member(key).map_or(node.start, |m| m.value.start)
 }
 
 /// Writes `file` to `path` as pretty JSON, atomically. Only references to

@@ -2,20 +2,16 @@
 //! (every problem placed at its file, line and column, with the fix) and
 //! written atomically. Secrets stay references here; adapters resolve them.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
-use sr_secrets::SecretRef;
 
 use crate::TrackerEntry;
 use crate::atomic::write_atomically;
-use crate::diagnose::{Doc, describe_node, serde_message};
+use crate::diagnose::Doc;
 use crate::error::{ConfigError, ConfigErrorKind};
-use crate::reading;
-use crate::spans::{Kind, Node};
-use crate::suggest::closest;
+use crate::reading::{self, find, value_start};
+use crate::spans::Node;
 
 /// The name of the built-in tracker that exists when no file says otherwise.
 pub const LOCAL_TRACKER_NAME: &str = "Local";
@@ -99,60 +95,26 @@ pub fn parse_trackers(
         text,
         root: &root,
     };
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Outline<'a> {
-        #[serde(borrow)]
-        #[allow(dead_code, reason = "read only to check the outline")]
-        trackers: Vec<&'a RawValue>,
-    }
-    if let Err(e) = serde_json::from_str::<Outline<'_>>(text) {
-        return Err(vec![doc.serde_error(&e, text, 0)]);
-    }
-
-    let mut errors = Vec::new();
-    let mut trackers = Vec::new();
-    let mut names: HashMap<String, usize> = HashMap::new();
-    let nodes = root.member("trackers").map_or(&[][..], |m| m.value.items());
-    for (index, node) in nodes.iter().enumerate() {
-        let before = errors.len();
-        let Some(entry) = check_entry(&doc, index, node, types, &mut errors) else {
-            continue;
-        };
-        let name_at = value_start(node, &["name"]);
-        if let Some(first) = names.get(&entry.name) {
-            let message = format!(
-                "duplicate tracker name \"{}\" (first used at {}); give each tracker a unique name",
-                entry.name,
-                doc.place(*first)
-            );
-            errors.push(doc.error_at(ConfigErrorKind::DuplicateName, name_at, message));
-        } else {
-            names.insert(entry.name.clone(), name_at);
-        }
-        if errors.len() == before {
-            trackers.push(entry);
-        }
-    }
-
-    if errors.is_empty() && !trackers.iter().any(|t| t.kind == LOCAL_TRACKER_TYPE) {
-        match names.get(LOCAL_TRACKER_NAME) {
-            Some(at) => errors.push(doc.error_at(
+    let mut listed = reading::read_list(
+        &doc,
+        &["trackers"],
+        "tracker",
+        |t: &TrackerEntry| &t.name,
+        |index, node, errors| check_entry(&doc, index, node, types, errors),
+    )?;
+    if listed.errors.is_empty() && !listed.entries.iter().any(|t| t.kind == LOCAL_TRACKER_TYPE) {
+        match listed.names.get(LOCAL_TRACKER_NAME) {
+            Some(at) => listed.errors.push(doc.error_at(
                 ConfigErrorKind::DuplicateName,
                 *at,
                 format!(
                     "the name \"{LOCAL_TRACKER_NAME}\" belongs to the built-in local tracker; rename this tracker"
                 ),
             )),
-            None => trackers.push(local_entry()),
+            None => listed.entries.push(local_entry()),
         }
     }
-    if errors.is_empty() {
-        Ok(TrackersFile { trackers })
-    } else {
-        errors.sort_by_key(|e| (e.line, e.column));
-        Err(errors)
-    }
+    listed.finish(|trackers| TrackersFile { trackers })
 }
 
 /// Reads one entry, checks its type, its provider `config` and its values;
@@ -164,23 +126,19 @@ fn check_entry(
     types: &dyn TrackerTypes,
     errors: &mut Vec<ConfigError>,
 ) -> Option<TrackerEntry> {
-    // serde would read an array as a struct, field by field; the format
-    // has objects only.
-    let before = errors.len();
-    for object in [Some(node), find(node, &["sync"]), find(node, &["config"])]
-        .into_iter()
-        .flatten()
-    {
-        if !matches!(object.kind, Kind::Object(_)) {
-            let found = describe_node(object, doc.text);
-            errors
-                .push(doc.value_error(object.start, &format!("expected an object, found {found}")));
-        }
-    }
-    if errors.len() > before {
+    let objects = [Some(node), find(node, &["sync"]), find(node, &["config"])];
+    if !reading::objects_only(doc, objects.into_iter().flatten(), errors) {
         return None;
     }
-    check_secrets(doc, node, types, errors);
+    // The sync block's webhook secret, and the `config` fields its
+    // provider marks secret.
+    let before = errors.len();
+    let kind = find(node, &["type"]).and_then(|t| t.string(doc.text));
+    let mut secrets = vec![vec!["sync", "webhook_secret"]];
+    secrets.extend(reading::config_paths(
+        kind.map(|k| types.secret_fields(&k)).unwrap_or_default(),
+    ));
+    reading::check_secret_refs(doc, node, &secrets, errors);
     if errors.len() > before {
         return None;
     }
@@ -192,102 +150,26 @@ fn check_entry(
             return None;
         }
     };
-    let tracker = format!("tracker \"{}\"", entry.name);
-    if entry.name.trim().is_empty() {
-        errors.push(doc.error_at(
-            ConfigErrorKind::InvalidValue,
-            value_start(node, &["name"]),
-            format!(
-                "bad value for \"name\" in tracker entry {}: the name is empty; give the tracker a unique name",
-                index + 1
-            ),
-        ));
-    }
-    let config = node
-        .member("config")
-        .map(|c| (&doc.text[c.value.start..c.value.end], c.value.start));
-    match types.check_config(&entry.kind, config.map_or("{}", |(text, _)| text)) {
-        None => {
-            let known = types.known_types();
-            let guess = closest(&entry.kind, known.iter().copied())
-                .map(|k| format!("did you mean \"{k}\"? "))
-                .unwrap_or_default();
-            let known = if known.is_empty() {
-                "none are registered".to_owned()
-            } else {
-                known.join(", ")
-            };
-            errors.push(doc.error_at(
-                ConfigErrorKind::UnknownType,
-                value_start(node, &["type"]),
-                format!(
-                    "unknown tracker type \"{}\" in {tracker}; {guess}known types: {known}",
-                    entry.kind
-                ),
-            ));
-        }
-        Some(Ok(())) => {}
-        Some(Err(e)) => match config {
-            Some((text, start)) => errors.push(doc.serde_error(&e, text, start)),
-            None => errors.push(doc.error_at(
-                ConfigErrorKind::MissingField,
-                node.start,
-                format!(
-                    "{tracker} has no \"config\" and type \"{}\" needs one ({e}); add \"config\": {{ ... }} as config/trackers.example.json shows",
-                    entry.kind
-                ),
-            )),
-        },
-    }
+    let typed = reading::TypedEntry {
+        noun: "tracker",
+        index,
+        name: &entry.name,
+        kind: &entry.kind,
+        known: types.known_types(),
+        example: "config/trackers.example.json",
+    };
+    typed.check(doc, node, |c| types.check_config(&entry.kind, c), errors);
     if entry.sync.poll_interval_minutes == 0 {
         errors.push(doc.error_at(
             ConfigErrorKind::InvalidValue,
             value_start(node, &["sync", "poll_interval_minutes"]),
             format!(
-                "bad value for \"sync.poll_interval_minutes\" in {tracker}: 0; write 1 or more, or \"mode\": \"manual\" to stop polling"
+                "bad value for \"sync.poll_interval_minutes\" in tracker \"{}\": 0; write 1 or more, or \"mode\": \"manual\" to stop polling",
+                entry.name
             ),
         ));
     }
     Some(entry)
-}
-
-/// Checks every secret of the entry (the sync block's webhook secret, and
-/// the `config` fields its provider marks secret) on its own, so that a
-/// plain-text secret is reported at the secret itself: serde_json places
-/// the error of a nested value at the end of the enclosing object.
-fn check_secrets(
-    doc: &Doc<'_>,
-    node: &Node,
-    types: &dyn TrackerTypes,
-    errors: &mut Vec<ConfigError>,
-) {
-    let mut paths = vec![vec!["sync".to_owned(), "webhook_secret".to_owned()]];
-    let kind = find(node, &["type"]).and_then(|t| t.string(doc.text));
-    for field in kind.map(|k| types.secret_fields(&k)).unwrap_or_default() {
-        let mut path = vec!["config".to_owned()];
-        path.extend(field.split('.').map(str::to_owned));
-        paths.push(path);
-    }
-    for path in paths {
-        let keys: Vec<&str> = path.iter().map(String::as_str).collect();
-        if let Some(value) = find(node, &keys) {
-            let slice = &doc.text[value.start..value.end];
-            if let Err(e) = serde_json::from_str::<SecretRef>(slice) {
-                errors.push(doc.value_error(value.start, &serde_message(&e)));
-            }
-        }
-    }
-}
-
-/// The value at `keys` under `node`.
-pub(crate) fn find<'n>(node: &'n Node, keys: &[&str]) -> Option<&'n Node> {
-    keys.iter()
-        .try_fold(node, |at, key| at.member(key).map(|m| &m.value))
-}
-
-/// Where the value at `keys` under `node` starts; the node's start if absent.
-pub(crate) fn value_start(node: &Node, keys: &[&str]) -> usize {
-    find(node, keys).map_or(node.start, |n| n.start)
 }
 
 /// Writes `file` to `path` as pretty JSON, atomically: a temporary file in

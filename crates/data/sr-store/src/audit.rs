@@ -19,31 +19,14 @@ pub enum AuditAction {
     Unlinked,
 }
 
-impl AuditAction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AuditAction::IssueCreated => "issue_created",
-            AuditAction::IssueUpdated => "issue_updated",
-            AuditAction::IssueDeleted => "issue_deleted",
-            AuditAction::CommentAdded => "comment_added",
-            AuditAction::Linked => "linked",
-            AuditAction::Unlinked => "unlinked",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        [
-            AuditAction::IssueCreated,
-            AuditAction::IssueUpdated,
-            AuditAction::IssueDeleted,
-            AuditAction::CommentAdded,
-            AuditAction::Linked,
-            AuditAction::Unlinked,
-        ]
-        .into_iter()
-        .find(|a| a.as_str() == s)
-    }
-}
+names!(AuditAction {
+    IssueCreated => "issue_created",
+    IssueUpdated => "issue_updated",
+    IssueDeleted => "issue_deleted",
+    CommentAdded => "comment_added",
+    Linked => "linked",
+    Unlinked => "unlinked",
+});
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {

@@ -7,6 +7,21 @@
 //! engines accept, and run through sqlx's `Any` driver; only the migrations
 //! differ per engine, and they mean the same thing.
 
+/// A status enum's column text both ways: `as_str` and `parse` (`None`
+/// for a text the enum does not know: a corrupt row).
+macro_rules! names {
+    ($ty:ident { $($v:ident => $s:literal),+ $(,)? }) => {
+        impl $ty {
+            pub fn as_str(self) -> &'static str {
+                match self { $($ty::$v => $s),+ }
+            }
+            fn parse(s: &str) -> Option<Self> {
+                match s { $($s => Some($ty::$v),)+ _ => None }
+            }
+        }
+    };
+}
+
 mod api_tokens;
 mod audit;
 mod auto_issues;

@@ -84,18 +84,6 @@ pub enum NotificationStatus {
     Failed,
 }
 
-macro_rules! names {
-    ($ty:ident { $($v:ident => $s:literal),+ $(,)? }) => {
-        impl $ty {
-            pub fn as_str(self) -> &'static str {
-                match self { $($ty::$v => $s),+ }
-            }
-            fn parse(s: &str) -> Option<Self> {
-                match s { $($s => Some($ty::$v),)+ _ => None }
-            }
-        }
-    };
-}
 names!(FeedOutcome { Queued => "queued", Sent => "sent", Held => "held", Failed => "failed" });
 names!(NotificationStatus { Pending => "pending", Sent => "sent", Failed => "failed" });
 
@@ -237,25 +225,20 @@ impl Store {
         limit: usize,
         takeover: &Takeover,
     ) -> Result<Vec<OutboxNotification>> {
-        let sql = format!(
-            "UPDATE notification_outbox SET claimed_at = $1, claimed_by = $2, attempts = attempts + 1 \
-             WHERE status = 'pending' AND (claimed_at IS NULL OR claimed_at < $3) AND id IN \
-             (SELECT o.id FROM notification_outbox o WHERE o.status = 'pending' \
-              AND (o.claimed_at IS NULL OR o.claimed_at < $3) AND NOT EXISTS \
-              (SELECT 1 FROM notification_outbox p WHERE p.channel = o.channel \
-               AND p.fingerprint = o.fingerprint AND p.status = 'pending' AND p.id < o.id) \
-              ORDER BY o.id LIMIT $4) \
-             RETURNING {OUTBOX_COLUMNS}"
-        );
-        let rows = self
-            .claim_work(WorkTable(OUTBOX), claimant, limit, takeover, &sql)
-            .await?;
-        let mut claimed = rows
-            .iter()
-            .map(notification_from_row)
-            .collect::<Result<Vec<_>>>()?;
-        claimed.sort_by_key(|n| n.id);
-        Ok(claimed)
+        let table = WorkTable {
+            name: OUTBOX,
+            in_order_by: &["channel", "fingerprint"],
+            counts_attempts: true,
+        };
+        self.claim_work(
+            table,
+            claimant,
+            limit,
+            takeover,
+            OUTBOX_COLUMNS,
+            notification_from_row,
+        )
+        .await
     }
 
     /// Records the outcome of `claimant`'s claimed message `id`, with a

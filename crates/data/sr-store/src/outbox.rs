@@ -35,18 +35,6 @@ pub enum OutboxStatus {
     Failed,
 }
 
-macro_rules! names {
-    ($ty:ident { $($v:ident => $s:literal),+ $(,)? }) => {
-        impl $ty {
-            pub fn as_str(self) -> &'static str {
-                match self { $($ty::$v => $s),+ }
-            }
-            fn parse(s: &str) -> Option<Self> {
-                match s { $($s => Some($ty::$v),)+ _ => None }
-            }
-        }
-    };
-}
 names!(OutboxAction { Create => "create", Comment => "comment", Reopen => "reopen", Close => "close" });
 names!(OutboxStatus { Pending => "pending", Done => "done", Failed => "failed" });
 
@@ -165,24 +153,20 @@ impl Store {
         limit: usize,
         takeover: &Takeover,
     ) -> Result<Vec<OutboxIntent>> {
-        let sql = format!(
-            "UPDATE auto_issue_outbox SET claimed_at = $1, claimed_by = $2, attempts = attempts + 1 \
-             WHERE status = 'pending' AND (claimed_at IS NULL OR claimed_at < $3) AND id IN \
-             (SELECT o.id FROM auto_issue_outbox o WHERE o.status = 'pending' \
-              AND (o.claimed_at IS NULL OR o.claimed_at < $3) AND NOT EXISTS \
-              (SELECT 1 FROM auto_issue_outbox p WHERE p.fingerprint = o.fingerprint \
-               AND p.status = 'pending' AND p.id < o.id) ORDER BY o.id LIMIT $4) \
-             RETURNING {OUTBOX_COLUMNS}"
-        );
-        let rows = self
-            .claim_work(WorkTable(OUTBOX_TABLE), claimant, limit, takeover, &sql)
-            .await?;
-        let mut claimed = rows
-            .iter()
-            .map(intent_from_row)
-            .collect::<Result<Vec<_>>>()?;
-        claimed.sort_by_key(|i| i.id);
-        Ok(claimed)
+        let table = WorkTable {
+            name: OUTBOX_TABLE,
+            in_order_by: &["fingerprint"],
+            counts_attempts: true,
+        };
+        self.claim_work(
+            table,
+            claimant,
+            limit,
+            takeover,
+            OUTBOX_COLUMNS,
+            intent_from_row,
+        )
+        .await
     }
 
     /// Records the outcome of a claimed call. `Done` with an issue key

@@ -36,9 +36,9 @@ mod wire;
 use base64::Engine;
 use sr_secrets::Secret;
 use sr_tracker::kit;
-use sr_tracker::reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
-use sr_tracker::reqwest::{Method, Url};
-use sr_tracker::{ApiRequest, HttpClient, HttpSettings, Result, TrackerError, TrackerInfo};
+use sr_tracker::reqwest::Url;
+use sr_tracker::reqwest::header::AUTHORIZATION;
+use sr_tracker::{HttpClient, HttpSettings, Result, TrackerError, TrackerInfo};
 use tokio::sync::OnceCell;
 
 pub use config::{Auth, AzureConfig, Mapping, StateNames};
@@ -139,12 +139,12 @@ impl AzureTracker {
         // Azure DevOps slows a client down rather than refusing it when its
         // budget is used up, and says how long to wait in Retry-After.
         settings.hold_on_exhausted_budget = false;
-        let auth = kit::credential(name, &authorization(&config.auth, token))?;
-        settings
-            .headers
-            .insert(ACCEPT, HeaderValue::from_static("application/json"));
-        settings.headers.insert(AUTHORIZATION, auth);
-        let http = HttpClient::new(settings)?;
+        let http = kit::signed_client(
+            name,
+            settings,
+            AUTHORIZATION,
+            &authorization(&config.auth, token),
+        )?;
         let site = base_url.as_str().trim_end_matches('/').to_owned();
         let instance = format!(
             "{}/{}/{}",
@@ -198,10 +198,6 @@ impl AzureTracker {
         let mut url = self.http.endpoint(&segments);
         url.query_pairs_mut().append_pair("api-version", version);
         url
-    }
-
-    fn request(&self, method: Method, url: Url, operation: &str) -> ApiRequest {
-        ApiRequest::new(method, url, operation)
     }
 
     /// A work item id as users write it (`7`, `#7`).

@@ -10,6 +10,7 @@
 
 use serde_json::json;
 use sr_model::{Issue, SearchQuery};
+use sr_tracker::ApiRequest;
 use sr_tracker::reqwest::Method;
 use sr_tracker::{Result, TrackerError};
 
@@ -27,8 +28,7 @@ impl AzureTracker {
     pub(crate) async fn classification_paths(&self) -> Result<Vec<String>> {
         let mut url = self.api(&["classificationnodes"], API_VERSION);
         url.query_pairs_mut().append_pair("$depth", "10");
-        let req = self
-            .request(Method::GET, url, "list areas and iterations")
+        let req = ApiRequest::new(Method::GET, url, "list areas and iterations")
             .what(format!("areas and iterations of project {}", self.project));
         let list: List<serde_json::Value> = self.http.send(req).await?.json(PROVIDER)?;
         let mut out = Vec::new();
@@ -55,13 +55,12 @@ impl AzureTracker {
 
     /// One work item, or a not-found error naming it.
     pub(crate) async fn read_item(&self, id: u64) -> Result<WireItem> {
-        let req = self
-            .request(
-                Method::GET,
-                self.api(&["workitems", &id.to_string()], API_VERSION),
-                "read work item",
-            )
-            .what(Self::what(id));
+        let req = ApiRequest::new(
+            Method::GET,
+            self.api(&["workitems", &id.to_string()], API_VERSION),
+            "read work item",
+        )
+        .what(Self::what(id));
         self.http.send(req).await?.json(PROVIDER)
     }
 
@@ -70,13 +69,12 @@ impl AzureTracker {
         let types = self
             .types
             .get_or_try_init(|| async {
-                let req = self
-                    .request(
-                        Method::GET,
-                        self.api(&["workitemtypes"], API_VERSION),
-                        "list work item types",
-                    )
-                    .what(format!("project {}", self.project));
+                let req = ApiRequest::new(
+                    Method::GET,
+                    self.api(&["workitemtypes"], API_VERSION),
+                    "list work item types",
+                )
+                .what(format!("project {}", self.project));
                 let list: List<WireType> = self.http.send(req).await?.json(PROVIDER)?;
                 Ok::<_, TrackerError>(list.value)
             })
@@ -118,8 +116,7 @@ impl AzureTracker {
             .append_pair("timePrecision", "true")
             .append_pair("$top", &top.to_string())
             .append_pair("api-version", API_VERSION);
-        let req = self
-            .request(Method::POST, url, "run a WIQL query")
+        let req = ApiRequest::new(Method::POST, url, "run a WIQL query")
             .what(format!("project {} (team {})", self.project, self.team))
             // A query changes nothing.
             .idempotent(true)
@@ -133,15 +130,14 @@ impl AzureTracker {
     pub(crate) async fn batch(&self, ids: &[u64]) -> Result<Vec<WireItem>> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(BATCH) {
-            let req = self
-                .request(
-                    Method::POST,
-                    self.api(&["workitemsbatch"], API_VERSION),
-                    "read work items",
-                )
-                .what(format!("work items of project {}", self.project))
-                .idempotent(true)
-                .json(json!({ "ids": chunk, "errorPolicy": "omit" }));
+            let req = ApiRequest::new(
+                Method::POST,
+                self.api(&["workitemsbatch"], API_VERSION),
+                "read work items",
+            )
+            .what(format!("work items of project {}", self.project))
+            .idempotent(true)
+            .json(json!({ "ids": chunk, "errorPolicy": "omit" }));
             let list: List<Option<WireItem>> = self.http.send(req).await?.json(PROVIDER)?;
             out.extend(list.value.into_iter().flatten());
         }

@@ -7,10 +7,10 @@ use sr_model::{
     Attachment, AttachmentUpload, Comment, Issue, IssueDraft, IssueState, IssueUpdate, Label,
     Project, SearchQuery, User,
 };
+use sr_tracker::ApiRequest;
 use sr_tracker::reqwest::Method;
 use sr_tracker::{
-    ConnectionReport, IssueTracker, RateBudget, Result, TrackerError, TrackerInfo, WebhookConfig,
-    WebhookRegistration,
+    ConnectionReport, IssueTracker, Result, TrackerError, WebhookConfig, WebhookRegistration,
 };
 
 use crate::config::category;
@@ -105,8 +105,7 @@ impl AzureTracker {
         what: String,
         ops: Vec<Value>,
     ) -> Result<WireItem> {
-        let req = self
-            .request(method, url, operation)
+        let req = ApiRequest::new(method, url, operation)
             .what(what)
             .header("content-type", JSON_PATCH)
             .json(Value::Array(ops));
@@ -116,13 +115,7 @@ impl AzureTracker {
 
 #[async_trait]
 impl IssueTracker for AzureTracker {
-    fn info(&self) -> &TrackerInfo {
-        &self.info
-    }
-
-    fn rate_budget(&self) -> Option<RateBudget> {
-        Some(self.http.budget())
-    }
+    sr_tracker::http_tracker_accessors!();
 
     async fn initialize(&self) -> Result<()> {
         self.work_item_types().await.map(drop)
@@ -133,14 +126,13 @@ impl IssueTracker for AzureTracker {
             "project {} of organization {}",
             self.project, self.organization
         );
-        let req = self
-            .request(
-                Method::GET,
-                self.api(&["workitemtypes"], API_VERSION),
-                "list work item types",
-            )
-            .what(what.clone())
-            .attempts(1);
+        let req = ApiRequest::new(
+            Method::GET,
+            self.api(&["workitemtypes"], API_VERSION),
+            "list work item types",
+        )
+        .what(what.clone())
+        .attempts(1);
         let resp = self.http.send(req).await?;
         // Without valid credentials Azure DevOps answers 203 with its
         // sign-in page rather than 401.
@@ -273,13 +265,12 @@ impl IssueTracker for AzureTracker {
 
     async fn delete_issue(&self, id: &str) -> Result<()> {
         let id = self.id(id)?;
-        let req = self
-            .request(
-                Method::DELETE,
-                self.api(&["workitems", &id.to_string()], API_VERSION),
-                "delete work item",
-            )
-            .what(Self::what(id));
+        let req = ApiRequest::new(
+            Method::DELETE,
+            self.api(&["workitems", &id.to_string()], API_VERSION),
+            "delete work item",
+        )
+        .what(Self::what(id));
         self.http.send(req).await?;
         Ok(())
     }
@@ -307,8 +298,7 @@ impl IssueTracker for AzureTracker {
             COMMENTS_API_VERSION,
         );
         url.query_pairs_mut().append_pair("format", "html");
-        let req = self
-            .request(Method::POST, url, "add a comment")
+        let req = ApiRequest::new(Method::POST, url, "add a comment")
             .what(Self::what(id))
             .json(json!({ "text": crate::html::to_html(text) }));
         let c: WireComment = self.http.send(req).await?.json(PROVIDER)?;
@@ -330,9 +320,7 @@ impl IssueTracker for AzureTracker {
             if let Some(t) = &token {
                 url.query_pairs_mut().append_pair("continuationToken", t);
             }
-            let req = self
-                .request(Method::GET, url, "list comments")
-                .what(Self::what(id));
+            let req = ApiRequest::new(Method::GET, url, "list comments").what(Self::what(id));
             let page: CommentPage = self.http.send(req).await?.json(PROVIDER)?;
             out.extend(
                 page.comments
@@ -356,8 +344,7 @@ impl IssueTracker for AzureTracker {
         let mut url = self.api(&["attachments"], API_VERSION);
         url.query_pairs_mut()
             .append_pair("fileName", &file.filename);
-        let req = self
-            .request(Method::POST, url, "upload an attachment")
+        let req = ApiRequest::new(Method::POST, url, "upload an attachment")
             .what(format!("attachments of project {}", self.project))
             .bytes("application/octet-stream", file.bytes.clone())
             .attempts(1);
@@ -405,8 +392,7 @@ impl IssueTracker for AzureTracker {
     }
 
     async fn labels(&self, _project: Option<&str>) -> Result<Vec<Label>> {
-        let req = self
-            .request(Method::GET, self.api(&["tags"], API_VERSION), "list tags")
+        let req = ApiRequest::new(Method::GET, self.api(&["tags"], API_VERSION), "list tags")
             .what(format!("tags of project {}", self.project));
         let list: List<Value> = self.http.send(req).await?.json(PROVIDER)?;
         Ok(list

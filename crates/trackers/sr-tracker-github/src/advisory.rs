@@ -8,6 +8,7 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use sr_model::{Issue, IssueRef, IssueState, IssueStatus, Priority};
+use sr_tracker::ApiRequest;
 use sr_tracker::reqwest::Method;
 use sr_tracker::{Result, TrackerInfo};
 
@@ -77,16 +78,15 @@ pub(crate) fn is_advisory_id(id: &str) -> bool {
 impl GitHubTracker {
     /// One advisory by its GHSA id; `None` when GitHub does not know it.
     pub async fn security_advisory(&self, ghsa_id: &str) -> Result<Option<Issue>> {
-        let req = self
-            .request(
-                Method::GET,
-                self.repo_url(&["security-advisories", ghsa_id]),
-                "read security advisory",
-            )
-            .what(format!(
-                "security advisory {ghsa_id} of {}",
-                self.full_name()
-            ));
+        let req = ApiRequest::new(
+            Method::GET,
+            self.repo_url(&["security-advisories", ghsa_id]),
+            "read security advisory",
+        )
+        .what(format!(
+            "security advisory {ghsa_id} of {}",
+            self.full_name()
+        ));
         match self.http.get_cached(req).await {
             Ok(resp) => {
                 let a: WireAdvisory = resp.json(crate::PROVIDER)?;
@@ -106,8 +106,7 @@ impl GitHubTracker {
             .append_pair("sort", "updated")
             .append_pair("direction", "desc")
             .append_pair("per_page", crate::read::PER_PAGE);
-        let req = self
-            .request(Method::GET, url, "list security advisories")
+        let req = ApiRequest::new(Method::GET, url, "list security advisories")
             .what(format!("security advisories of {}", self.full_name()));
         let list: Vec<WireAdvisory> = self.http.get_pages(req, limit).await?;
         let project = self.full_name();

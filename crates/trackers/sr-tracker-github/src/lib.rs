@@ -25,9 +25,9 @@ use std::sync::Mutex;
 
 use sr_secrets::Secret;
 use sr_tracker::kit::{self, LabelMap};
+use sr_tracker::reqwest::Url;
 use sr_tracker::reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
-use sr_tracker::reqwest::{Method, Url};
-use sr_tracker::{ApiRequest, HttpClient, HttpSettings, Result, TrackerError, TrackerInfo};
+use sr_tracker::{HttpClient, HttpSettings, Result, TrackerError, TrackerInfo};
 
 pub use config::{DEFAULT_BASE_URL, GitHubConfig};
 pub use factory::{GitHub, GitHubFactory};
@@ -99,9 +99,8 @@ impl GitHubTracker {
             "x-github-api-version",
             HeaderValue::from_static("2022-11-28"),
         );
-        let auth = kit::credential(name, &format!("Bearer {}", token.expose()))?;
-        headers.insert(AUTHORIZATION, auth);
-        let http = HttpClient::new(settings)?;
+        let bearer = format!("Bearer {}", token.expose());
+        let http = kit::signed_client(name, settings, AUTHORIZATION, &bearer)?;
         let (site, web) = if base_url.host_str() == Some("api.github.com") {
             ("github.com".to_owned(), "https://github.com".to_owned())
         } else {
@@ -133,10 +132,6 @@ impl GitHubTracker {
         let mut segments = vec!["repos", self.owner.as_str(), self.repo.as_str()];
         segments.extend_from_slice(rest);
         self.http.endpoint(&segments)
-    }
-
-    fn request(&self, method: Method, url: Url, operation: &str) -> ApiRequest {
-        ApiRequest::new(method, url, operation)
     }
 
     /// The issue number in an id (`7`, `#7`), or a validation error.

@@ -4,6 +4,7 @@
 
 use serde_json::json;
 use sr_model::{Issue, SearchQuery, StateFilter};
+use sr_tracker::ApiRequest;
 use sr_tracker::reqwest::{Method, Url};
 use sr_tracker::{ErrorKind, Result, TrackerError};
 
@@ -16,13 +17,12 @@ pub(crate) const PER_PAGE: &str = "100";
 
 impl GitHubTracker {
     pub(crate) async fn wire_issue(&self, n: u64) -> Result<Option<WireIssue>> {
-        let req = self
-            .request(
-                Method::GET,
-                self.repo_url(&["issues", &n.to_string()]),
-                "read issue",
-            )
-            .what(self.issue_what(n));
+        let req = ApiRequest::new(
+            Method::GET,
+            self.repo_url(&["issues", &n.to_string()]),
+            "read issue",
+        )
+        .what(self.issue_what(n));
         match self.http.get_cached(req).await {
             Ok(resp) => {
                 let w: WireIssue = resp.json(PROVIDER)?;
@@ -47,8 +47,7 @@ impl GitHubTracker {
         let mut known = match cached {
             Some(k) => k,
             None => {
-                let req = self
-                    .request(Method::GET, self.labels_url(), "list labels")
+                let req = ApiRequest::new(Method::GET, self.labels_url(), "list labels")
                     .what(format!("labels of {}", self.full_name()));
                 let all: Vec<WireLabel> = self.http.get_pages(req, 10_000).await?;
                 all.into_iter().map(|l| l.name.to_lowercase()).collect()
@@ -60,8 +59,7 @@ impl GitHubTracker {
             }
             let body =
                 json!({"name": label, "color": "ededed", "description": "Added by ScratchRobin"});
-            let req = self
-                .request(Method::POST, self.repo_url(&["labels"]), "create label")
+            let req = ApiRequest::new(Method::POST, self.repo_url(&["labels"]), "create label")
                 .json(body)
                 .what(format!("label `{label}`"));
             match self.http.send(req).await {
@@ -106,8 +104,7 @@ impl GitHubTracker {
             q.append_pair("direction", "desc");
             q.append_pair("per_page", PER_PAGE);
         }
-        let req = self
-            .request(Method::GET, url, "list issues")
+        let req = ApiRequest::new(Method::GET, url, "list issues")
             .what(format!("issues of {}", self.full_name()));
         let items: Vec<WireIssue> = self
             .http
@@ -146,8 +143,7 @@ impl GitHubTracker {
             .append_pair("sort", "updated")
             .append_pair("order", "desc")
             .append_pair("per_page", PER_PAGE);
-        let req = self
-            .request(Method::GET, url, "search issues")
+        let req = ApiRequest::new(Method::GET, url, "search issues")
             .what(format!("issue search in {}", self.full_name()));
         let items: Vec<WireIssue> = self
             .http

@@ -6,10 +6,10 @@ use sr_model::{
     Attachment, AttachmentUpload, Comment, Issue, IssueDraft, IssueState, IssueUpdate, Label,
     Project, SearchQuery, User,
 };
+use sr_tracker::ApiRequest;
 use sr_tracker::reqwest::Method;
 use sr_tracker::{
-    ConnectionReport, IssueTracker, RateBudget, Result, TrackerError, TrackerInfo, WebhookConfig,
-    WebhookRegistration,
+    ConnectionReport, IssueTracker, Result, TrackerError, WebhookConfig, WebhookRegistration,
 };
 
 use crate::read::PER_PAGE;
@@ -23,31 +23,20 @@ fn invalid(message: &str) -> TrackerError {
 
 #[async_trait]
 impl IssueTracker for GitHubTracker {
-    fn info(&self) -> &TrackerInfo {
-        &self.info
-    }
-
-    fn rate_budget(&self) -> Option<RateBudget> {
-        Some(self.http.budget())
-    }
-
-    fn body_limit(&self) -> usize {
-        crate::BODY_LIMIT
-    }
+    sr_tracker::http_tracker_accessors!(body_limit: crate::BODY_LIMIT);
 
     async fn initialize(&self) -> Result<()> {
         Ok(())
     }
 
     async fn test_connection(&self) -> Result<ConnectionReport> {
-        let req = self
-            .request(
-                Method::GET,
-                self.http.endpoint(&["user"]),
-                "read the token's user",
-            )
-            .what("the token's user")
-            .attempts(1);
+        let req = ApiRequest::new(
+            Method::GET,
+            self.http.endpoint(&["user"]),
+            "read the token's user",
+        )
+        .what("the token's user")
+        .attempts(1);
         let resp = self.http.send(req).await?;
         let user: WireUser = resp.json(PROVIDER)?;
         let mut checks = vec![format!("the token belongs to {}", user.login)];
@@ -66,8 +55,7 @@ impl IssueTracker for GitHubTracker {
             ));
         }
         let what = format!("repository {}", self.full_name());
-        let req = self
-            .request(Method::GET, self.repo_url(&[]), "read the repository")
+        let req = ApiRequest::new(Method::GET, self.repo_url(&[]), "read the repository")
             .what(what.clone())
             .attempts(1);
         let repo: WireRepo = self.http.send(req).await?.json(PROVIDER)?;
@@ -106,8 +94,7 @@ impl IssueTracker for GitHubTracker {
         }
         let labels = self.map.for_new_issue(draft, &self.default_labels);
         self.ensure_labels(&labels).await?;
-        let req = self
-            .request(Method::POST, self.repo_url(&["issues"]), "create issue")
+        let req = ApiRequest::new(Method::POST, self.repo_url(&["issues"]), "create issue")
             .json(wire::create_body(draft, &labels))
             .what(format!("issues of {}", self.full_name()));
         let w: WireIssue = self.http.send(req).await?.json(PROVIDER)?;
@@ -168,8 +155,7 @@ impl IssueTracker for GitHubTracker {
         }
         let url = self.repo_url(&["issues", &n.to_string()]);
         self.http.forget(&url);
-        let req = self
-            .request(Method::PATCH, url, "update issue")
+        let req = ApiRequest::new(Method::PATCH, url, "update issue")
             .json(Value::Object(body))
             .what(self.issue_what(n));
         let w: WireIssue = self.http.send(req).await?.json(PROVIDER)?;
@@ -206,14 +192,13 @@ impl IssueTracker for GitHubTracker {
 
     async fn add_comment(&self, id: &str, text: &str) -> Result<Comment> {
         let n = self.number(id)?;
-        let req = self
-            .request(
-                Method::POST,
-                self.repo_url(&["issues", &n.to_string(), "comments"]),
-                "add comment",
-            )
-            .json(json!({"body": text}))
-            .what(self.issue_what(n));
+        let req = ApiRequest::new(
+            Method::POST,
+            self.repo_url(&["issues", &n.to_string(), "comments"]),
+            "add comment",
+        )
+        .json(json!({"body": text}))
+        .what(self.issue_what(n));
         let c: WireComment = self.http.send(req).await?.json(PROVIDER)?;
         Ok(wire::to_comment(&c))
     }
@@ -222,9 +207,7 @@ impl IssueTracker for GitHubTracker {
         let n = self.number(id)?;
         let mut url = self.repo_url(&["issues", &n.to_string(), "comments"]);
         url.query_pairs_mut().append_pair("per_page", PER_PAGE);
-        let req = self
-            .request(Method::GET, url, "list comments")
-            .what(self.issue_what(n));
+        let req = ApiRequest::new(Method::GET, url, "list comments").what(self.issue_what(n));
         let list: Vec<WireComment> = self.http.get_pages(req, 10_000).await?;
         Ok(list.iter().map(wire::to_comment).collect())
     }
@@ -237,8 +220,7 @@ impl IssueTracker for GitHubTracker {
     }
 
     async fn projects(&self) -> Result<Vec<Project>> {
-        let req = self
-            .request(Method::GET, self.repo_url(&[]), "read the repository")
+        let req = ApiRequest::new(Method::GET, self.repo_url(&[]), "read the repository")
             .what(format!("repository {}", self.full_name()));
         let repo: WireRepo = self.http.send(req).await?.json(PROVIDER)?;
         Ok(vec![Project {
@@ -249,8 +231,7 @@ impl IssueTracker for GitHubTracker {
     }
 
     async fn labels(&self, _project: Option<&str>) -> Result<Vec<Label>> {
-        let req = self
-            .request(Method::GET, self.labels_url(), "list labels")
+        let req = ApiRequest::new(Method::GET, self.labels_url(), "list labels")
             .what(format!("labels of {}", self.full_name()));
         let list: Vec<WireLabel> = self.http.get_pages(req, 10_000).await?;
         Ok(list.iter().map(WireLabel::to_label).collect())
@@ -259,8 +240,7 @@ impl IssueTracker for GitHubTracker {
     async fn users(&self, _project: Option<&str>, query: &str) -> Result<Vec<User>> {
         let mut url = self.repo_url(&["assignees"]);
         url.query_pairs_mut().append_pair("per_page", PER_PAGE);
-        let req = self
-            .request(Method::GET, url, "list assignees")
+        let req = ApiRequest::new(Method::GET, url, "list assignees")
             .what(format!("assignees of {}", self.full_name()));
         let list: Vec<WireUser> = self.http.get_pages(req, 10_000).await?;
         let q = query.to_lowercase();
@@ -283,8 +263,7 @@ impl IssueTracker for GitHubTracker {
             "events": events,
             "config": {"url": config.url, "content_type": "json", "secret": config.secret, "insecure_ssl": "0"}
         });
-        let req = self
-            .request(Method::POST, self.repo_url(&["hooks"]), "register webhook")
+        let req = ApiRequest::new(Method::POST, self.repo_url(&["hooks"]), "register webhook")
             .json(body)
             .what(format!("webhooks of {}", self.full_name()));
         let hook: WireHook = self.http.send(req).await?.json(PROVIDER)?;
@@ -302,13 +281,12 @@ impl IssueTracker for GitHubTracker {
         let id: u64 = webhook_id
             .parse()
             .map_err(|_| TrackerError::not_found(PROVIDER, what.clone()))?;
-        let req = self
-            .request(
-                Method::DELETE,
-                self.repo_url(&["hooks", &id.to_string()]),
-                "remove webhook",
-            )
-            .what(what);
+        let req = ApiRequest::new(
+            Method::DELETE,
+            self.repo_url(&["hooks", &id.to_string()]),
+            "remove webhook",
+        )
+        .what(what);
         self.http.send(req).await.map(|_| ())
     }
 }

@@ -18,7 +18,6 @@ mod wire;
 use sr_secrets::Secret;
 use sr_tracker::kit::{self, LabelMap};
 use sr_tracker::reqwest::Url;
-use sr_tracker::reqwest::header::HeaderValue;
 use sr_tracker::{HttpClient, HttpSettings, Result, TrackerError, TrackerInfo};
 
 pub use config::{DEFAULT_BASE_URL, GitLabConfig};
@@ -71,14 +70,9 @@ impl GitLabTracker {
         )?;
         let api = Url::parse(&format!("{}/api/v4", site.as_str().trim_end_matches('/')))
             .map_err(|e| bad(format!("config.base_url `{base}`: {e}")))?;
-        let mut settings =
+        let settings =
             kit::http_settings(PROVIDER, &api, config.ca_file.as_deref(), settings, |s| s);
-        let token = kit::credential(name, token.expose())?;
-        settings.headers.insert("private-token", token);
-        settings
-            .headers
-            .insert("accept", HeaderValue::from_static("application/json"));
-        let http = HttpClient::new(settings)?;
+        let http = kit::signed_client(name, settings, "private-token", token.expose())?;
         let host = kit::host_port(&site);
         let web = format!(
             "{}://{host}{}",
@@ -104,15 +98,6 @@ impl GitLabTracker {
         let mut segments = vec!["projects", self.project.as_str()];
         segments.extend_from_slice(rest);
         self.http.endpoint(&segments)
-    }
-
-    fn request(
-        &self,
-        method: sr_tracker::reqwest::Method,
-        url: Url,
-        operation: &str,
-    ) -> sr_tracker::ApiRequest {
-        sr_tracker::ApiRequest::new(method, url, operation)
     }
 
     /// The issue iid in an id (`7`, `#7`), or a validation error.

@@ -61,13 +61,12 @@ impl GitLabTracker {
     }
 
     pub(crate) async fn wire_issue(&self, iid: u64) -> Result<Option<WireIssue>> {
-        let req = self
-            .request(
-                Method::GET,
-                self.project_url(&["issues", &iid.to_string()]),
-                "read issue",
-            )
-            .what(self.issue_what(iid));
+        let req = ApiRequest::new(
+            Method::GET,
+            self.project_url(&["issues", &iid.to_string()]),
+            "read issue",
+        )
+        .what(self.issue_what(iid));
         match self.send(req).await {
             Ok(resp) => Ok(Some(resp.json(PROVIDER)?)),
             Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::Gone) => Ok(None),
@@ -115,8 +114,7 @@ impl GitLabTracker {
             q.append_pair("sort", "desc");
             q.append_pair("per_page", PER_PAGE);
         }
-        let req = self
-            .request(Method::GET, url, "list issues")
+        let req = ApiRequest::new(Method::GET, url, "list issues")
             .what(format!("issues of {}", self.project_what()));
         let items: Vec<WireIssue> = self.pages(req, limit).await?;
         Ok(items.iter().map(|w| self.convert(w)).collect())
@@ -127,9 +125,7 @@ impl GitLabTracker {
         let name = username.trim().trim_start_matches('@');
         let mut url = self.http.endpoint(&["users"]);
         url.query_pairs_mut().append_pair("username", name);
-        let req = self
-            .request(Method::GET, url, "find user")
-            .what(format!("user {name}"));
+        let req = ApiRequest::new(Method::GET, url, "find user").what(format!("user {name}"));
         let users: Vec<wire::WireUser> = self.send(req).await?.json(PROVIDER)?;
         users
             .iter()

@@ -6,10 +6,10 @@ use sr_model::{
     Attachment, AttachmentUpload, Comment, Issue, IssueDraft, IssueState, IssueUpdate, Label,
     Project, SearchQuery, User,
 };
+use sr_tracker::ApiRequest;
 use sr_tracker::reqwest::Method;
 use sr_tracker::{
-    ConnectionReport, IssueTracker, RateBudget, Result, TrackerError, TrackerInfo, WebhookConfig,
-    WebhookRegistration,
+    ConnectionReport, IssueTracker, Result, TrackerError, WebhookConfig, WebhookRegistration,
 };
 
 use crate::read::PER_PAGE;
@@ -23,20 +23,18 @@ fn invalid(message: impl Into<String>) -> TrackerError {
 
 impl GitLabTracker {
     pub(crate) async fn note(&self, iid: u64, text: &str) -> Result<WireNote> {
-        let req = self
-            .request(
-                Method::POST,
-                self.project_url(&["issues", &iid.to_string(), "notes"]),
-                "add comment",
-            )
-            .json(json!({"body": text}))
-            .what(self.issue_what(iid));
+        let req = ApiRequest::new(
+            Method::POST,
+            self.project_url(&["issues", &iid.to_string(), "notes"]),
+            "add comment",
+        )
+        .json(json!({"body": text}))
+        .what(self.issue_what(iid));
         self.send(req).await?.json(PROVIDER)
     }
 
     async fn project_info(&self, attempts: Option<u32>) -> Result<WireProject> {
-        let mut req = self
-            .request(Method::GET, self.project_url(&[]), "read the project")
+        let mut req = ApiRequest::new(Method::GET, self.project_url(&[]), "read the project")
             .what(self.project_what());
         if let Some(n) = attempts {
             req = req.attempts(n);
@@ -47,31 +45,20 @@ impl GitLabTracker {
 
 #[async_trait]
 impl IssueTracker for GitLabTracker {
-    fn info(&self) -> &TrackerInfo {
-        &self.info
-    }
-
-    fn rate_budget(&self) -> Option<RateBudget> {
-        Some(self.http.budget())
-    }
-
-    fn body_limit(&self) -> usize {
-        crate::BODY_LIMIT
-    }
+    sr_tracker::http_tracker_accessors!(body_limit: crate::BODY_LIMIT);
 
     async fn initialize(&self) -> Result<()> {
         Ok(())
     }
 
     async fn test_connection(&self) -> Result<ConnectionReport> {
-        let req = self
-            .request(
-                Method::GET,
-                self.http.endpoint(&["user"]),
-                "read the token's user",
-            )
-            .what("the token's user")
-            .attempts(1);
+        let req = ApiRequest::new(
+            Method::GET,
+            self.http.endpoint(&["user"]),
+            "read the token's user",
+        )
+        .what("the token's user")
+        .attempts(1);
         let user: WireUser = self.send(req).await?.json(PROVIDER)?;
         let mut checks = vec![format!("the token belongs to {}", user.username)];
         let project = self.project_info(Some(1)).await?;
@@ -115,8 +102,7 @@ impl IssueTracker for GitLabTracker {
             }
             body["assignee_ids"] = json!(ids);
         }
-        let req = self
-            .request(Method::POST, self.project_url(&["issues"]), "create issue")
+        let req = ApiRequest::new(Method::POST, self.project_url(&["issues"]), "create issue")
             .json(body)
             .what(format!("issues of {}", self.project_what()));
         let w: WireIssue = self.send(req).await?.json(PROVIDER)?;
@@ -183,27 +169,25 @@ impl IssueTracker for GitLabTracker {
         if body.is_empty() {
             return Ok(now);
         }
-        let req = self
-            .request(
-                Method::PUT,
-                self.project_url(&["issues", &iid.to_string()]),
-                "update issue",
-            )
-            .json(Value::Object(body))
-            .what(self.issue_what(iid));
+        let req = ApiRequest::new(
+            Method::PUT,
+            self.project_url(&["issues", &iid.to_string()]),
+            "update issue",
+        )
+        .json(Value::Object(body))
+        .what(self.issue_what(iid));
         let w: WireIssue = self.send(req).await?.json(PROVIDER)?;
         Ok(self.convert(&w))
     }
 
     async fn delete_issue(&self, id: &str) -> Result<()> {
         let iid = self.iid(id)?;
-        let req = self
-            .request(
-                Method::DELETE,
-                self.project_url(&["issues", &iid.to_string()]),
-                "delete issue",
-            )
-            .what(self.issue_what(iid));
+        let req = ApiRequest::new(
+            Method::DELETE,
+            self.project_url(&["issues", &iid.to_string()]),
+            "delete issue",
+        )
+        .what(self.issue_what(iid));
         self.send(req).await.map(|_| ())
     }
 
@@ -235,9 +219,7 @@ impl IssueTracker for GitLabTracker {
             .append_pair("sort", "asc")
             .append_pair("order_by", "created_at")
             .append_pair("per_page", PER_PAGE);
-        let req = self
-            .request(Method::GET, url, "list comments")
-            .what(self.issue_what(iid));
+        let req = ApiRequest::new(Method::GET, url, "list comments").what(self.issue_what(iid));
         let list: Vec<WireNote> = self.pages(req, 10_000).await?;
         Ok(list
             .iter()
@@ -266,8 +248,7 @@ impl IssueTracker for GitLabTracker {
     async fn labels(&self, _project: Option<&str>) -> Result<Vec<Label>> {
         let mut url = self.project_url(&["labels"]);
         url.query_pairs_mut().append_pair("per_page", PER_PAGE);
-        let req = self
-            .request(Method::GET, url, "list labels")
+        let req = ApiRequest::new(Method::GET, url, "list labels")
             .what(format!("labels of {}", self.project_what()));
         let list: Vec<WireLabel> = self.pages(req, 10_000).await?;
         Ok(list.iter().map(WireLabel::to_label).collect())
@@ -283,9 +264,7 @@ impl IssueTracker for GitLabTracker {
             q.append_pair("active", "true");
             q.append_pair("per_page", PER_PAGE);
         }
-        let req = self
-            .request(Method::GET, url, "search users")
-            .what("users".to_owned());
+        let req = ApiRequest::new(Method::GET, url, "search users").what("users".to_owned());
         let list: Vec<WireUser> = self.pages(req, 100).await?;
         Ok(list.iter().map(wire::to_user).collect())
     }
@@ -309,14 +288,13 @@ impl IssueTracker for GitLabTracker {
         if config.events.is_empty() {
             body["push_events"] = json!(false);
         }
-        let req = self
-            .request(
-                Method::POST,
-                self.project_url(&["hooks"]),
-                "register webhook",
-            )
-            .json(body)
-            .what(format!("webhooks of {}", self.project_what()));
+        let req = ApiRequest::new(
+            Method::POST,
+            self.project_url(&["hooks"]),
+            "register webhook",
+        )
+        .json(body)
+        .what(format!("webhooks of {}", self.project_what()));
         let hook: WireHook = self.send(req).await?.json(PROVIDER)?;
         Ok(WebhookRegistration {
             id: hook.id.to_string(),
@@ -330,13 +308,12 @@ impl IssueTracker for GitLabTracker {
             .trim()
             .parse()
             .map_err(|_| TrackerError::not_found(PROVIDER, what.clone()))?;
-        let req = self
-            .request(
-                Method::DELETE,
-                self.project_url(&["hooks", &id.to_string()]),
-                "remove webhook",
-            )
-            .what(what);
+        let req = ApiRequest::new(
+            Method::DELETE,
+            self.project_url(&["hooks", &id.to_string()]),
+            "remove webhook",
+        )
+        .what(what);
         self.send(req).await.map(|_| ())
     }
 }

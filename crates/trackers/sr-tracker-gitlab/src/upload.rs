@@ -6,6 +6,7 @@
 //! after sending is reported as an unknown outcome, never retried blindly.
 
 use sr_model::{Attachment, AttachmentUpload};
+use sr_tracker::ApiRequest;
 use sr_tracker::reqwest::Method;
 use sr_tracker::{FilePart, Result, TrackerError};
 
@@ -16,20 +17,19 @@ impl GitLabTracker {
     /// Sent once (`attempts(1)`): an upload whose answer was lost is
     /// reported as an unknown outcome, never sent again blindly.
     pub(crate) async fn upload(&self, file: &AttachmentUpload) -> Result<WireUpload> {
-        let req = self
-            .request(
-                Method::POST,
-                self.project_url(&["uploads"]),
-                &format!("uploading {}", file.filename),
-            )
-            .file(FilePart {
-                field: "file",
-                filename: file.filename.clone(),
-                content_type: file.content_type.clone(),
-                bytes: file.bytes.clone(),
-            })
-            .what(format!("uploads of {}", self.project_what()))
-            .attempts(1);
+        let req = ApiRequest::new(
+            Method::POST,
+            self.project_url(&["uploads"]),
+            format!("uploading {}", file.filename),
+        )
+        .file(FilePart {
+            field: "file",
+            filename: file.filename.clone(),
+            content_type: file.content_type.clone(),
+            bytes: file.bytes.clone(),
+        })
+        .what(format!("uploads of {}", self.project_what()))
+        .attempts(1);
         self.send(req).await?.json(PROVIDER)
     }
 

@@ -5,6 +5,7 @@
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sr_model::{Issue, IssueState, IssueUpdate};
+use sr_tracker::ApiRequest;
 use sr_tracker::reqwest::Method;
 use sr_tracker::{Result, TrackerError};
 
@@ -82,9 +83,7 @@ impl JiraTracker {
         let mut url = self.api(&["issue", key]);
         url.query_pairs_mut()
             .append_pair("fields", &self.fields_query());
-        let req = self
-            .request(Method::GET, url, "read issue")
-            .what(Self::issue_what(key));
+        let req = ApiRequest::new(Method::GET, url, "read issue").what(Self::issue_what(key));
         let wire: WireIssue = self.http.send(req).await?.json(PROVIDER)?;
         Ok(wire.to_issue(&self.info, &self.site, &self.map))
     }
@@ -132,9 +131,7 @@ impl JiraTracker {
         // The screen's fields say which resolutions a close may set.
         url.query_pairs_mut()
             .append_pair("expand", "transitions.fields");
-        let req = self
-            .request(Method::GET, url, "list transitions")
-            .what(what.clone());
+        let req = ApiRequest::new(Method::GET, url, "list transitions").what(what.clone());
         let list: Transitions = self.http.send(req).await?.json(PROVIDER)?;
         let category = category_of_state(state);
         let in_category = |t: &&Transition| {
@@ -177,19 +174,18 @@ impl JiraTracker {
                 }
             )));
         };
-        let req = self
-            .request(
-                Method::POST,
-                self.api(&["issue", key, "transitions"]),
-                "transition issue",
-            )
-            .what(what)
-            .json(match resolution.and_then(|r| pick_resolution(t, r)) {
-                Some(name) => {
-                    json!({"transition": {"id": t.id}, "fields": {"resolution": {"name": name}}})
-                }
-                None => json!({"transition": {"id": t.id}}),
-            });
+        let req = ApiRequest::new(
+            Method::POST,
+            self.api(&["issue", key, "transitions"]),
+            "transition issue",
+        )
+        .what(what)
+        .json(match resolution.and_then(|r| pick_resolution(t, r)) {
+            Some(name) => {
+                json!({"transition": {"id": t.id}, "fields": {"resolution": {"name": name}}})
+            }
+            None => json!({"transition": {"id": t.id}}),
+        });
         // Not resent blindly: a second POST of the same transition would
         // fail once the first took effect. When the outcome is unknown,
         // the issue's status says whether it did.
@@ -240,7 +236,7 @@ impl JiraTracker {
                 .append_pair("startAt", &out.len().to_string())
                 .append_pair("maxResults", &PAGE.to_string())
                 .extend_pairs(extra);
-            let req = self.request(Method::GET, url, what).what(what.to_owned());
+            let req = ApiRequest::new(Method::GET, url, what).what(what.to_owned());
             let page: OffsetPage<T> = self.http.send(req).await?.json(PROVIDER)?;
             let n = page.values.len();
             out.extend(page.values);

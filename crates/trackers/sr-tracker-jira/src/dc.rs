@@ -8,6 +8,7 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 use sr_model::{Issue, Project, SearchQuery, User};
+use sr_tracker::ApiRequest;
 use sr_tracker::reqwest::Method;
 use sr_tracker::{Result, TrackerError};
 
@@ -57,8 +58,7 @@ impl JiraTracker {
                 "maxResults": PAGE.min(limit - out.len()),
                 "fields": FIELDS,
             });
-            let req = self
-                .request(Method::POST, self.api(&["search"]), "search issues")
+            let req = ApiRequest::new(Method::POST, self.api(&["search"]), "search issues")
                 .what(format!("issues of project {}", self.project_key))
                 // A search changes nothing.
                 .idempotent(true)
@@ -80,18 +80,15 @@ impl JiraTracker {
 
     /// `GET /rest/api/2/priority`: every priority, one array.
     pub(crate) async fn priorities_v2(&self) -> Result<Vec<String>> {
-        let req = self
-            .request(Method::GET, self.api(&["priority"]), "priorities")
-            .what("priorities");
+        let req =
+            ApiRequest::new(Method::GET, self.api(&["priority"]), "priorities").what("priorities");
         let list: Vec<Named> = self.http.send(req).await?.json(PROVIDER)?;
         Ok(list.into_iter().map(|p| p.name).collect())
     }
 
     /// `GET /rest/api/2/project`: every visible project, one array.
     pub(crate) async fn projects_v2(&self) -> Result<Vec<Project>> {
-        let req = self
-            .request(Method::GET, self.api(&["project"]), "projects")
-            .what("projects");
+        let req = ApiRequest::new(Method::GET, self.api(&["project"]), "projects").what("projects");
         let list: Vec<WireProject> = self.http.send(req).await?.json(PROVIDER)?;
         Ok(list
             .into_iter()
@@ -110,8 +107,7 @@ impl JiraTracker {
             .append_pair("project", project)
             .append_pair("username", query)
             .append_pair("maxResults", "50");
-        let req = self
-            .request(Method::GET, url, "search assignable users")
+        let req = ApiRequest::new(Method::GET, url, "search assignable users")
             .what(format!("project {project}"));
         let list: Vec<WireUser> = self.http.send(req).await?.json(PROVIDER)?;
         Ok(list.iter().map(WireUser::to_user).collect())

@@ -34,9 +34,9 @@ mod wire;
 use base64::Engine;
 use sr_secrets::Secret;
 use sr_tracker::kit;
-use sr_tracker::reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
-use sr_tracker::reqwest::{Method, Url};
-use sr_tracker::{ApiRequest, HttpClient, HttpSettings, Result, TrackerError, TrackerInfo};
+use sr_tracker::reqwest::Url;
+use sr_tracker::reqwest::header::AUTHORIZATION;
+use sr_tracker::{HttpClient, HttpSettings, Result, TrackerError, TrackerInfo};
 
 pub use config::{Auth, JiraConfig, Mapping};
 pub use factory::{Jira, JiraFactory};
@@ -107,19 +107,19 @@ impl JiraTracker {
             )));
         }
         let base_url = kit::base_url(name, &config.base_url, "https://YOUR-SITE.atlassian.net")?;
-        let mut settings = kit::http_settings(
+        let settings = kit::http_settings(
             PROVIDER,
             &base_url,
             config.ca_file.as_deref(),
             settings,
             |s| s,
         );
-        let auth = kit::credential(name, &authorization(&config.auth, token))?;
-        settings
-            .headers
-            .insert(ACCEPT, HeaderValue::from_static("application/json"));
-        settings.headers.insert(AUTHORIZATION, auth);
-        let http = HttpClient::new(settings)?;
+        let http = kit::signed_client(
+            name,
+            settings,
+            AUTHORIZATION,
+            &authorization(&config.auth, token),
+        )?;
         let instance = kit::host_port(&base_url);
         let site = base_url.as_str().trim_end_matches('/').to_owned();
         Ok(JiraTracker {
@@ -144,10 +144,6 @@ impl JiraTracker {
         let mut segments = vec!["rest", "api", if self.v2 { "2" } else { "3" }];
         segments.extend_from_slice(rest);
         self.http.endpoint(&segments)
-    }
-
-    fn request(&self, method: Method, url: Url, operation: &str) -> ApiRequest {
-        ApiRequest::new(method, url, operation)
     }
 
     /// The issue key in an id (`DB-7`, `db-7`), or a validation error.

@@ -7,10 +7,11 @@ use sr_model::{
     Attachment, AttachmentUpload, Comment, Issue, IssueDraft, IssueUpdate, Label, Project,
     SearchQuery, User,
 };
+use sr_tracker::ApiRequest;
 use sr_tracker::reqwest::Method;
 use sr_tracker::{
-    ConnectionReport, FilePart, IssueTracker, RateBudget, Result, TrackerError, TrackerInfo,
-    WebhookConfig, WebhookRegistration,
+    ConnectionReport, FilePart, IssueTracker, Result, TrackerError, WebhookConfig,
+    WebhookRegistration,
 };
 
 use crate::calls::{Created, PAGE, SearchPage, WireAttachment, invalid};
@@ -19,42 +20,30 @@ use crate::{JiraTracker, PROVIDER};
 
 #[async_trait]
 impl IssueTracker for JiraTracker {
-    fn info(&self) -> &TrackerInfo {
-        &self.info
-    }
-
-    fn body_limit(&self) -> usize {
-        crate::BODY_LIMIT
-    }
-
-    fn rate_budget(&self) -> Option<RateBudget> {
-        Some(self.http.budget())
-    }
+    sr_tracker::http_tracker_accessors!(body_limit: crate::BODY_LIMIT);
 
     async fn initialize(&self) -> Result<()> {
         Ok(())
     }
 
     async fn test_connection(&self) -> Result<ConnectionReport> {
-        let req = self
-            .request(
-                Method::GET,
-                self.api(&["myself"]),
-                "read the signed-in user",
-            )
-            .what("the signed-in user")
-            .attempts(1);
+        let req = ApiRequest::new(
+            Method::GET,
+            self.api(&["myself"]),
+            "read the signed-in user",
+        )
+        .what("the signed-in user")
+        .attempts(1);
         let me: WireUser = self.http.send(req).await?.json(PROVIDER)?;
         let mut checks = vec![format!("signed in as {}", me.display_name)];
         let what = format!("project {}", self.project_key);
-        let req = self
-            .request(
-                Method::GET,
-                self.api(&["project", &self.project_key]),
-                "read the project",
-            )
-            .what(what.clone())
-            .attempts(1);
+        let req = ApiRequest::new(
+            Method::GET,
+            self.api(&["project", &self.project_key]),
+            "read the project",
+        )
+        .what(what.clone())
+        .attempts(1);
         let project: WireProject = self.http.send(req).await?.json(PROVIDER)?;
         checks.push(format!(
             "project {} ({}) is visible",
@@ -128,8 +117,7 @@ impl IssueTracker for JiraTracker {
             .as_deref()
             .unwrap_or(&self.default_issue_type);
         fields.insert("issuetype".into(), json!({"name": kind}));
-        let req = self
-            .request(Method::POST, self.api(&["issue"]), "create issue")
+        let req = ApiRequest::new(Method::POST, self.api(&["issue"]), "create issue")
             .what(format!("project {project}"))
             .json(json!({"fields": fields}));
         let created: Created = self.http.send(req).await?.json(PROVIDER)?;
@@ -145,8 +133,7 @@ impl IssueTracker for JiraTracker {
         }
         let fields = self.edit_fields(update);
         if !fields.is_empty() {
-            let req = self
-                .request(Method::PUT, self.api(&["issue", &key]), "edit issue")
+            let req = ApiRequest::new(Method::PUT, self.api(&["issue", &key]), "edit issue")
                 .what(Self::issue_what(&key))
                 .json(json!({"fields": fields}));
             self.http.send(req).await?;
@@ -163,8 +150,7 @@ impl IssueTracker for JiraTracker {
 
     async fn delete_issue(&self, id: &str) -> Result<()> {
         let key = self.issue_key(id)?;
-        let req = self
-            .request(Method::DELETE, self.api(&["issue", &key]), "delete issue")
+        let req = ApiRequest::new(Method::DELETE, self.api(&["issue", &key]), "delete issue")
             .what(Self::issue_what(&key));
         self.http.send(req).await?;
         Ok(())
@@ -200,8 +186,7 @@ impl IssueTracker for JiraTracker {
             if let Some(t) = &token {
                 body["nextPageToken"] = json!(t);
             }
-            let req = self
-                .request(Method::POST, self.api(&["search", "jql"]), "search issues")
+            let req = ApiRequest::new(Method::POST, self.api(&["search", "jql"]), "search issues")
                 .what(format!("issues of project {}", self.project_key))
                 // A search changes nothing.
                 .idempotent(true)
@@ -225,14 +210,13 @@ impl IssueTracker for JiraTracker {
         if text.trim().is_empty() {
             return Err(invalid("the comment is empty".into()));
         }
-        let req = self
-            .request(
-                Method::POST,
-                self.api(&["issue", &key, "comment"]),
-                "add a comment",
-            )
-            .what(Self::issue_what(&key))
-            .json(json!({"body": self.body_value(text)}));
+        let req = ApiRequest::new(
+            Method::POST,
+            self.api(&["issue", &key, "comment"]),
+            "add a comment",
+        )
+        .what(Self::issue_what(&key))
+        .json(json!({"body": self.body_value(text)}));
         let c: WireComment = self.http.send(req).await?.json(PROVIDER)?;
         Ok(c.to_comment())
     }
@@ -249,21 +233,20 @@ impl IssueTracker for JiraTracker {
         let key = self.issue_key(id)?;
         // Jira answers 403 (XSRF) to uploads without `X-Atlassian-Token`.
         // Sent once: an upload whose outcome is unknown is reported.
-        let req = self
-            .request(
-                Method::POST,
-                self.api(&["issue", &key, "attachments"]),
-                "attach a file",
-            )
-            .file(FilePart {
-                field: "file",
-                filename: file.filename.clone(),
-                content_type: file.content_type.clone(),
-                bytes: file.bytes.clone(),
-            })
-            .header("x-atlassian-token", "no-check")
-            .what(Self::issue_what(&key))
-            .attempts(1);
+        let req = ApiRequest::new(
+            Method::POST,
+            self.api(&["issue", &key, "attachments"]),
+            "attach a file",
+        )
+        .file(FilePart {
+            field: "file",
+            filename: file.filename.clone(),
+            content_type: file.content_type.clone(),
+            bytes: file.bytes.clone(),
+        })
+        .header("x-atlassian-token", "no-check")
+        .what(Self::issue_what(&key))
+        .attempts(1);
         let body = self.http.send(req).await?.body;
         let list: Vec<WireAttachment> =
             serde_json::from_slice(&body).map_err(|e| TrackerError::Provider {
@@ -332,8 +315,7 @@ impl IssueTracker for JiraTracker {
             .append_pair("project", project)
             .append_pair("query", query)
             .append_pair("maxResults", "50");
-        let req = self
-            .request(Method::GET, url, "search assignable users")
+        let req = ApiRequest::new(Method::GET, url, "search assignable users")
             .what(format!("project {project}"));
         let list: Vec<WireUser> = self.http.send(req).await?.json(PROVIDER)?;
         Ok(list.iter().map(WireUser::to_user).collect())
@@ -357,8 +339,7 @@ impl IssueTracker for JiraTracker {
             "secret": config.secret,
         });
         let url = self.http.endpoint(&["rest", "webhooks", "1.0", "webhook"]);
-        let req = self
-            .request(Method::POST, url, "register a webhook")
+        let req = ApiRequest::new(Method::POST, url, "register a webhook")
             .what("admin webhooks (registering one needs the Jira administrator permission)")
             .json(body);
         let hook: Value = self.http.send(req).await?.json(PROVIDER)?;
@@ -387,8 +368,7 @@ impl IssueTracker for JiraTracker {
         let url = self
             .http
             .endpoint(&["rest", "webhooks", "1.0", "webhook", webhook_id]);
-        let req = self
-            .request(Method::DELETE, url, "remove a webhook")
+        let req = ApiRequest::new(Method::DELETE, url, "remove a webhook")
             .what(format!("webhook {webhook_id}"));
         self.http.send(req).await?;
         Ok(())

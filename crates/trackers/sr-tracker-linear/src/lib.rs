@@ -28,7 +28,6 @@ use std::collections::BTreeMap;
 use sr_secrets::Secret;
 use sr_tracker::kit;
 use sr_tracker::reqwest::Url;
-use sr_tracker::reqwest::header::HeaderValue;
 use sr_tracker::{HttpClient, HttpSettings, Result, TrackerError, TrackerInfo};
 
 pub use config::{DEFAULT_BASE_URL, LinearAuth, LinearConfig};
@@ -83,20 +82,14 @@ impl LinearTracker {
         }
         let base = config.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
         let api = kit::base_url(name, base, DEFAULT_BASE_URL)?;
-        let mut settings =
+        let settings =
             kit::http_settings(PROVIDER, &api, config.ca_file.as_deref(), settings, |s| s);
         let storage = HttpClient::new(settings.clone())?;
         let header = match &config.auth {
             LinearAuth::ApiKey { .. } => token.expose().to_owned(),
             LinearAuth::Oauth { .. } => format!("Bearer {}", token.expose()),
         };
-        settings
-            .headers
-            .insert("authorization", kit::credential(name, &header)?);
-        settings
-            .headers
-            .insert("accept", HeaderValue::from_static("application/json"));
-        let http = HttpClient::new(settings)?;
+        let http = kit::signed_client(name, settings, "authorization", &header)?;
         Ok(LinearTracker {
             info: TrackerInfo {
                 name: name.to_owned(),

@@ -7,8 +7,7 @@ use sr_model::{
     Project, SearchQuery, StateFilter, User,
 };
 use sr_tracker::{
-    ConnectionReport, IssueTracker, RateBudget, Result, TrackerError, TrackerInfo, WebhookConfig,
-    WebhookRegistration,
+    ConnectionReport, IssueTracker, Result, TrackerError, WebhookConfig, WebhookRegistration,
 };
 
 use crate::read::{Call, Team};
@@ -129,17 +128,7 @@ impl LinearTracker {
 
 #[async_trait]
 impl IssueTracker for LinearTracker {
-    fn info(&self) -> &TrackerInfo {
-        &self.info
-    }
-
-    fn rate_budget(&self) -> Option<RateBudget> {
-        Some(self.http.budget())
-    }
-
-    fn body_limit(&self) -> usize {
-        crate::BODY_LIMIT
-    }
+    sr_tracker::http_tracker_accessors!(body_limit: crate::BODY_LIMIT);
 
     async fn initialize(&self) -> Result<()> {
         self.team().await.map(|_| ())

@@ -96,7 +96,8 @@ mod tests {
             Ok("redmine.example.com/db"),
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        factory::check_build(&f, config, "REDMINE_KEY", None, Err("config.auth.token"))
+        let dir = tempfile::tempdir().expect("dir");
+        factory::check_common(&f, config, "REDMINE_KEY", dir.path())
             .unwrap_or_else(|e| panic!("{e}"));
     }
 }

@@ -23,7 +23,6 @@ mod wire;
 use sr_secrets::Secret;
 use sr_tracker::kit;
 use sr_tracker::reqwest::Url;
-use sr_tracker::reqwest::header::HeaderValue;
 use sr_tracker::{HttpClient, HttpSettings, Result, TrackerError, TrackerInfo};
 use tokio::sync::Mutex;
 
@@ -83,14 +82,9 @@ impl RedmineTracker {
         // `endpoint` append under a sub-path rather than replace it.
         let root = Url::parse(&format!("{}/", site.as_str().trim_end_matches('/')))
             .map_err(|e| TrackerError::config(name, format!("config.base_url: {e}")))?;
-        let mut settings =
+        let settings =
             kit::http_settings(PROVIDER, &root, config.ca_file.as_deref(), settings, |s| s);
-        let key = kit::credential(name, key.expose())?;
-        settings.headers.insert("x-redmine-api-key", key);
-        settings
-            .headers
-            .insert("accept", HeaderValue::from_static("application/json"));
-        let http = HttpClient::new(settings)?;
+        let http = kit::signed_client(name, settings, "x-redmine-api-key", key.expose())?;
         let host = kit::host_port(&site);
         let web = format!(
             "{}://{host}{}",
@@ -115,15 +109,6 @@ impl RedmineTracker {
     /// `{site}/{segments…}`, the last segment carrying `.json`.
     fn url(&self, segments: &[&str]) -> Url {
         self.http.endpoint(segments)
-    }
-
-    fn request(
-        &self,
-        method: sr_tracker::reqwest::Method,
-        url: Url,
-        operation: &str,
-    ) -> sr_tracker::ApiRequest {
-        sr_tracker::ApiRequest::new(method, url, operation)
     }
 
     /// The issue id in `id` (`7`, `#7`), or a validation error.

@@ -66,9 +66,7 @@ impl RedmineTracker {
         if journals {
             url.query_pairs_mut().append_pair("include", "journals");
         }
-        let req = self
-            .request(Method::GET, url, "read issue")
-            .what(self.issue_what(id));
+        let req = ApiRequest::new(Method::GET, url, "read issue").what(self.issue_what(id));
         match self.send(req).await {
             Ok(resp) => {
                 let w: IssueEnvelope = resp.json(PROVIDER)?;
@@ -188,8 +186,7 @@ impl RedmineTracker {
             url.query_pairs_mut()
                 .append_pair("offset", &offset.to_string())
                 .append_pair("limit", &PAGE.to_string());
-            let req = self
-                .request(Method::GET, url, "list issues")
+            let req = ApiRequest::new(Method::GET, url, "list issues")
                 .what(format!("issues of {}", self.project_what()));
             let resp = self.send(req).await?;
             let page: IssuePage = resp.json(PROVIDER)?;

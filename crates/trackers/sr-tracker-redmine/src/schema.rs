@@ -4,6 +4,7 @@
 //! formatting. Transitions, levels and types map onto these by name, so a
 //! Redmine with renamed or extra statuses works once the names are set.
 
+use sr_tracker::ApiRequest;
 use std::sync::Arc;
 
 use sr_model::{IssueState, Priority};
@@ -170,18 +171,17 @@ impl RedmineTracker {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
-        let req = self.request(Method::GET, url, "read").what(what);
+        let req = ApiRequest::new(Method::GET, url, "read").what(what);
         self.send(req).await?.json(PROVIDER)
     }
 
     pub(crate) async fn current_user(&self, attempts: Option<u32>) -> Result<WireUser> {
-        let mut req = self
-            .request(
-                Method::GET,
-                self.url(&["users", "current.json"]),
-                "read the key's user",
-            )
-            .what("the key's user");
+        let mut req = ApiRequest::new(
+            Method::GET,
+            self.url(&["users", "current.json"]),
+            "read the key's user",
+        )
+        .what("the key's user");
         if let Some(n) = attempts {
             req = req.attempts(n);
         }
@@ -262,13 +262,12 @@ impl RedmineTracker {
         if let Some(id) = named(&project.issue_custom_fields) {
             return Ok(Some(id));
         }
-        let req = self
-            .request(
-                Method::GET,
-                self.url(&["custom_fields.json"]),
-                "list custom fields",
-            )
-            .what("custom fields");
+        let req = ApiRequest::new(
+            Method::GET,
+            self.url(&["custom_fields.json"]),
+            "list custom fields",
+        )
+        .what("custom fields");
         if let Ok(resp) = self.send(req).await
             && let Ok(list) = resp.json::<CustomFields>(PROVIDER)
         {
@@ -312,8 +311,7 @@ impl RedmineTracker {
         let mut url = self.url(&["preview", "text"]);
         url.query_pairs_mut()
             .append_pair("text", &format!("*{PROBE}*"));
-        let req = self
-            .request(Method::GET, url, "detect the text formatting")
+        let req = ApiRequest::new(Method::GET, url, "detect the text formatting")
             .what("the text preview")
             // The preview is a page, not an API answer: asked for JSON,
             // Rails finds no template.

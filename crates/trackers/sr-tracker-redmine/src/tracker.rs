@@ -7,10 +7,10 @@ use sr_model::{
     Attachment, AttachmentUpload, Comment, Issue, IssueDraft, IssueUpdate, Label, Project,
     SearchQuery, User,
 };
+use sr_tracker::ApiRequest;
 use sr_tracker::reqwest::Method;
 use sr_tracker::{
-    ConnectionReport, IssueTracker, RateBudget, Result, TrackerError, TrackerInfo, WebhookConfig,
-    WebhookRegistration,
+    ConnectionReport, IssueTracker, Result, TrackerError, WebhookConfig, WebhookRegistration,
 };
 
 use crate::schema::Schema;
@@ -59,9 +59,7 @@ impl RedmineTracker {
         }
         let mut url = self.url(&["users.json"]);
         url.query_pairs_mut().append_pair("name", who);
-        let req = self
-            .request(Method::GET, url, "find user")
-            .what(format!("user {who}"));
+        let req = ApiRequest::new(Method::GET, url, "find user").what(format!("user {who}"));
         // Only administrators may list users; anyone else gets 403 here.
         if let Ok(resp) = self.send(req).await
             && let Ok(users) = resp.json::<Users>(PROVIDER)
@@ -87,8 +85,7 @@ impl RedmineTracker {
             url.query_pairs_mut()
                 .append_pair("offset", &offset.to_string())
                 .append_pair("limit", "100");
-            let req = self
-                .request(Method::GET, url, "list members")
+            let req = ApiRequest::new(Method::GET, url, "list members")
                 .what(format!("members of {}", self.project_what()));
             let page: Memberships = self.send(req).await?.json(PROVIDER)?;
             let got = page.memberships.len();
@@ -110,34 +107,23 @@ impl RedmineTracker {
 
     /// `PUT /issues/:id.json` with `fields`, then the issue as it is now.
     async fn put(&self, id: u64, fields: Map<String, Value>, once: bool) -> Result<()> {
-        let req = self
-            .request(
-                Method::PUT,
-                self.url(&["issues", &format!("{id}.json")]),
-                if once { "add to issue" } else { "update issue" },
-            )
-            .json(json!({"issue": Value::Object(fields)}))
-            .what(self.issue_what(id))
-            // Notes and uploads are appended: a PUT carrying them is not
-            // sent twice.
-            .idempotent(!once);
+        let req = ApiRequest::new(
+            Method::PUT,
+            self.url(&["issues", &format!("{id}.json")]),
+            if once { "add to issue" } else { "update issue" },
+        )
+        .json(json!({"issue": Value::Object(fields)}))
+        .what(self.issue_what(id))
+        // Notes and uploads are appended: a PUT carrying them is not
+        // sent twice.
+        .idempotent(!once);
         self.send(req).await.map(drop)
     }
 }
 
 #[async_trait]
 impl IssueTracker for RedmineTracker {
-    fn info(&self) -> &TrackerInfo {
-        &self.info
-    }
-
-    fn rate_budget(&self) -> Option<RateBudget> {
-        Some(self.http.budget())
-    }
-
-    fn body_limit(&self) -> usize {
-        crate::BODY_LIMIT
-    }
+    sr_tracker::http_tracker_accessors!(body_limit: crate::BODY_LIMIT);
 
     async fn initialize(&self) -> Result<()> {
         self.schema().await.map(drop)
@@ -219,8 +205,7 @@ impl IssueTracker for RedmineTracker {
         if let Some(a) = draft.assignees.first() {
             issue.insert("assigned_to_id".into(), json!(self.user_id(a).await?));
         }
-        let req = self
-            .request(Method::POST, self.url(&["issues.json"]), "create issue")
+        let req = ApiRequest::new(Method::POST, self.url(&["issues.json"]), "create issue")
             .json(json!({"issue": Value::Object(issue)}))
             .what(format!("issues of {}", self.project_what()));
         let w: IssueEnvelope = self.send(req).await?.json(PROVIDER)?;
@@ -304,13 +289,12 @@ impl IssueTracker for RedmineTracker {
     async fn delete_issue(&self, id: &str) -> Result<()> {
         let n = self.issue_id(id)?;
         self.existing(n, false).await?;
-        let req = self
-            .request(
-                Method::DELETE,
-                self.url(&["issues", &format!("{n}.json")]),
-                "delete issue",
-            )
-            .what(self.issue_what(n));
+        let req = ApiRequest::new(
+            Method::DELETE,
+            self.url(&["issues", &format!("{n}.json")]),
+            "delete issue",
+        )
+        .what(self.issue_what(n));
         self.send(req).await.map(drop)
     }
 
@@ -379,8 +363,7 @@ impl IssueTracker for RedmineTracker {
         // the issue.
         let mut url = self.url(&["uploads.json"]);
         url.query_pairs_mut().append_pair("filename", name);
-        let req = self
-            .request(Method::POST, url, "upload file")
+        let req = ApiRequest::new(Method::POST, url, "upload file")
             .bytes("application/octet-stream", file.bytes.clone())
             .what(format!("uploads for {}", self.issue_what(n)));
         let upload: UploadEnvelope = self.send(req).await?.json(PROVIDER)?;
@@ -397,9 +380,7 @@ impl IssueTracker for RedmineTracker {
         self.put(n, fields, true).await?;
         let mut url = self.url(&["issues", &format!("{n}.json")]);
         url.query_pairs_mut().append_pair("include", "attachments");
-        let req = self
-            .request(Method::GET, url, "read attachments")
-            .what(self.issue_what(n));
+        let req = ApiRequest::new(Method::GET, url, "read attachments").what(self.issue_what(n));
         let w: AttachmentsEnvelope = self.send(req).await?.json(PROVIDER)?;
         w.issue
             .attachments

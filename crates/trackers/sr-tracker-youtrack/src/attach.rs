@@ -9,6 +9,7 @@
 
 use serde::Deserialize;
 use sr_model::{Attachment, AttachmentUpload};
+use sr_tracker::ApiRequest;
 use sr_tracker::reqwest::Method;
 use sr_tracker::{FilePart, Result, TrackerError};
 
@@ -50,20 +51,19 @@ impl YouTrackTracker {
         if file.filename.trim().is_empty() {
             return Err(crate::invalid("the file has no name; YouTrack needs one"));
         }
-        let req = self
-            .request(
-                Method::POST,
-                self.api(&["issues", &id, "attachments"], ATTACHMENT_FIELDS),
-                &format!("uploading {}", file.filename),
-            )
-            .file(FilePart {
-                field: "upload",
-                filename: file.filename.clone(),
-                content_type: file.content_type.clone(),
-                bytes: file.bytes.clone(),
-            })
-            .what(format!("issue {id}"))
-            .attempts(1);
+        let req = ApiRequest::new(
+            Method::POST,
+            self.api(&["issues", &id, "attachments"], ATTACHMENT_FIELDS),
+            format!("uploading {}", file.filename),
+        )
+        .file(FilePart {
+            field: "upload",
+            filename: file.filename.clone(),
+            content_type: file.content_type.clone(),
+            bytes: file.bytes.clone(),
+        })
+        .what(format!("issue {id}"))
+        .attempts(1);
         let list: Vec<WireAttachment> = self.http.send(req).await?.json(PROVIDER)?;
         let a = list.into_iter().next().ok_or_else(|| TrackerError::Provider {
             provider: PROVIDER.into(),

@@ -80,11 +80,11 @@ mod tests {
     use sr_tracker::contract::factory;
 
     #[test]
-    fn ca_files_are_checked_with_the_config() {
+    fn does_what_every_type_does() {
         let dir = tempfile::tempdir().expect("dir");
         let config = serde_json::json!({"base_url": "https://acme.youtrack.cloud", "project": "DB",
-            "auth": {"type": "permanent_token", "token": "${T}"}});
-        factory::check_ca_file(&YouTrackFactory::default(), config, dir.path())
+            "auth": {"type": "permanent_token", "token": "${YT_TOKEN}"}});
+        factory::check_common(&YouTrackFactory::default(), config, "YT_TOKEN", dir.path())
             .unwrap_or_else(|e| panic!("{e}"));
     }
 
@@ -95,31 +95,9 @@ mod tests {
             &YouTrackFactory::default(),
             "YT_TOKEN",
             vec![
-                (
-                serde_json::json!({"base_url": "https://acme.youtrack.cloud", "project": "DB", "auth": auth}),
-                Some("perm:abc"),
-                Ok("acme.youtrack.cloud/DB"),
-                ),
-                (
-                serde_json::json!({"base_url": "http://127.0.0.1:8080/youtrack", "project": "DB", "auth": auth}),
-                Some("perm:abc"),
-                Ok("127.0.0.1:8080/DB"),
-                ),
-                (
-                serde_json::json!({"base_url": "https://acme.youtrack.cloud", "project": "DB", "auth": auth}),
-                None,
-                Err("config.auth.token"),
-                ),
-                (
-                serde_json::json!({"base_url": "acme.youtrack.cloud", "project": "DB", "auth": auth}),
-                Some("t"),
-                Err("is not an http(s) URL"),
-                ),
-                (
-                serde_json::json!({"base_url": "https://acme.youtrack.cloud", "project": "DB 2", "auth": auth}),
-                Some("t"),
-                Err("is not a project short name"),
-                ),
+                (serde_json::json!({"base_url": "https://acme.youtrack.cloud", "project": "DB", "auth": auth}), Some("perm:abc"), Ok("acme.youtrack.cloud/DB")),
+                (serde_json::json!({"base_url": "http://127.0.0.1:8080/youtrack", "project": "DB", "auth": auth}), Some("perm:abc"), Ok("127.0.0.1:8080/DB")),
+                (serde_json::json!({"base_url": "https://acme.youtrack.cloud", "project": "DB 2", "auth": auth}), Some("t"), Err("is not a project short name")),
             ],
         )
         .unwrap_or_else(|e| panic!("{e}"));

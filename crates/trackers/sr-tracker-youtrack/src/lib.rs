@@ -31,9 +31,9 @@ pub mod wire;
 
 use sr_secrets::Secret;
 use sr_tracker::kit;
-use sr_tracker::reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
-use sr_tracker::reqwest::{Method, Url};
-use sr_tracker::{ApiRequest, HttpClient, HttpSettings, Result, TrackerError, TrackerInfo};
+use sr_tracker::reqwest::Url;
+use sr_tracker::reqwest::header::AUTHORIZATION;
+use sr_tracker::{HttpClient, HttpSettings, Result, TrackerError, TrackerInfo};
 use tokio::sync::OnceCell;
 
 pub use config::{Auth, FieldNames, Mapping, StateNames, YouTrackConfig};
@@ -88,19 +88,15 @@ impl YouTrackTracker {
             ));
         }
         let base_url = kit::base_url(name, &config.base_url, "https://acme.youtrack.cloud")?;
-        let mut settings = kit::http_settings(
+        let settings = kit::http_settings(
             PROVIDER,
             &base_url,
             config.ca_file.as_deref(),
             settings,
             |s| s,
         );
-        let auth = kit::credential(name, &format!("Bearer {}", token.expose()))?;
-        settings
-            .headers
-            .insert(ACCEPT, HeaderValue::from_static("application/json"));
-        settings.headers.insert(AUTHORIZATION, auth);
-        let http = HttpClient::new(settings)?;
+        let bearer = format!("Bearer {}", token.expose());
+        let http = kit::signed_client(name, settings, AUTHORIZATION, &bearer)?;
         let site = base_url.as_str().trim_end_matches('/').to_owned();
         Ok(YouTrackTracker {
             info: TrackerInfo {
@@ -132,10 +128,6 @@ impl YouTrackTracker {
         let mut url = self.http.endpoint(&segments);
         url.query_pairs_mut().append_pair("fields", fields);
         url
-    }
-
-    fn request(&self, method: Method, url: Url, operation: &str) -> ApiRequest {
-        ApiRequest::new(method, url, operation)
     }
 
     /// The instance's web root (`https://acme.youtrack.cloud`).

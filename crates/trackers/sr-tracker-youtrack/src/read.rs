@@ -10,6 +10,7 @@
 //! or after it.
 
 use sr_model::{Issue, SearchQuery, StateFilter};
+use sr_tracker::ApiRequest;
 use sr_tracker::reqwest::Method;
 use sr_tracker::{Result, TrackerError};
 
@@ -64,8 +65,7 @@ impl YouTrackTracker {
                     url.query_pairs_mut()
                         .append_pair("$skip", &skip.to_string())
                         .append_pair("$top", &self.page.to_string());
-                    let req = self
-                        .request(Method::GET, url, "list the project's custom fields")
+                    let req = ApiRequest::new(Method::GET, url, "list the project's custom fields")
                         .what(format!("custom fields of project {}", self.project));
                     let page: Vec<ProjectField> = self.http.send(req).await?.json(PROVIDER)?;
                     let n = page.len();
@@ -89,8 +89,7 @@ impl YouTrackTracker {
         url.query_pairs_mut()
             .append_pair("query", &self.project)
             .append_pair("$top", "100");
-        let req = self
-            .request(Method::GET, url, "find the project")
+        let req = ApiRequest::new(Method::GET, url, "find the project")
             .what(format!("project {}", self.project));
         let list: Vec<WireProject> = self.http.send(req).await?.json(PROVIDER)?;
         list.into_iter()
@@ -127,13 +126,12 @@ impl YouTrackTracker {
 
     /// One issue; a not-found error names it.
     pub(crate) async fn read_issue(&self, id: &str) -> Result<WireIssue> {
-        let req = self
-            .request(
-                Method::GET,
-                self.api(&["issues", id], ISSUE_FIELDS),
-                "read issue",
-            )
-            .what(format!("issue {id}"));
+        let req = ApiRequest::new(
+            Method::GET,
+            self.api(&["issues", id], ISSUE_FIELDS),
+            "read issue",
+        )
+        .what(format!("issue {id}"));
         self.http.send(req).await?.json(PROVIDER)
     }
 
@@ -154,8 +152,7 @@ impl YouTrackTracker {
                 .append_pair("query", &text)
                 .append_pair("$skip", &skip.to_string())
                 .append_pair("$top", &self.page.to_string());
-            let req = self
-                .request(Method::GET, url, "search issues")
+            let req = ApiRequest::new(Method::GET, url, "search issues")
                 .what(format!("issues of project {}", self.project));
             let page: Vec<WireIssue> = self.http.send(req).await?.json(PROVIDER)?;
             let n = page.len();

@@ -8,10 +8,10 @@ use sr_model::{
     Attachment, AttachmentUpload, Comment, Issue, IssueDraft, IssueState, IssueUpdate, Label,
     Project, SearchQuery, User,
 };
+use sr_tracker::ApiRequest;
 use sr_tracker::reqwest::Method;
 use sr_tracker::{
-    ConnectionReport, IssueTracker, RateBudget, Result, TrackerError, TrackerInfo, WebhookConfig,
-    WebhookRegistration,
+    ConnectionReport, IssueTracker, Result, TrackerError, WebhookConfig, WebhookRegistration,
 };
 
 use crate::wire::{COMMENT_FIELDS, ISSUE_FIELDS, WireComment, WireIssue};
@@ -127,27 +127,20 @@ impl YouTrackTracker {
 
 #[async_trait]
 impl IssueTracker for YouTrackTracker {
-    fn info(&self) -> &TrackerInfo {
-        &self.info
-    }
-
-    fn rate_budget(&self) -> Option<RateBudget> {
-        Some(self.http.budget())
-    }
+    sr_tracker::http_tracker_accessors!();
 
     async fn initialize(&self) -> Result<()> {
         self.schema().await.map(drop)
     }
 
     async fn test_connection(&self) -> Result<ConnectionReport> {
-        let req = self
-            .request(
-                Method::GET,
-                self.api(&["users", "me"], "login,name"),
-                "read the signed-in user",
-            )
-            .what("the token's user")
-            .attempts(1);
+        let req = ApiRequest::new(
+            Method::GET,
+            self.api(&["users", "me"], "login,name"),
+            "read the signed-in user",
+        )
+        .what("the token's user")
+        .attempts(1);
         let me: Value = self.http.send(req).await?.json(PROVIDER)?;
         let user = me.get("login").and_then(Value::as_str).map(str::to_owned);
         let mut checks = vec![format!(
@@ -214,14 +207,13 @@ impl IssueTracker for YouTrackTracker {
         }
         // Sent once: a lost answer is an unknown outcome, which the
         // outbox settles by searching for the summary.
-        let req = self
-            .request(
-                Method::POST,
-                self.api(&["issues"], ISSUE_FIELDS),
-                "create issue",
-            )
-            .what(format!("project {}", self.project))
-            .json(body);
+        let req = ApiRequest::new(
+            Method::POST,
+            self.api(&["issues"], ISSUE_FIELDS),
+            "create issue",
+        )
+        .what(format!("project {}", self.project))
+        .json(body);
         let w: WireIssue = self.http.send(req).await?.json(PROVIDER)?;
         Ok(self.issue(&w))
     }
@@ -245,15 +237,14 @@ impl IssueTracker for YouTrackTracker {
         }
         // The body sets values, so sending it again after a lost answer
         // leaves the same issue: it is retried like a read.
-        let req = self
-            .request(
-                Method::POST,
-                self.api(&["issues", &id], ISSUE_FIELDS),
-                "update issue",
-            )
-            .what(Self::what(&id))
-            .idempotent(true)
-            .json(body);
+        let req = ApiRequest::new(
+            Method::POST,
+            self.api(&["issues", &id], ISSUE_FIELDS),
+            "update issue",
+        )
+        .what(Self::what(&id))
+        .idempotent(true)
+        .json(body);
         let w: WireIssue = self.http.send(req).await?.json(PROVIDER)?;
         Ok(self.issue(&w))
     }
@@ -261,9 +252,7 @@ impl IssueTracker for YouTrackTracker {
     async fn delete_issue(&self, id: &str) -> Result<()> {
         let id = self.id(id)?;
         let url = self.http.endpoint(&["api", "issues", &id]);
-        let req = self
-            .request(Method::DELETE, url, "delete issue")
-            .what(Self::what(&id));
+        let req = ApiRequest::new(Method::DELETE, url, "delete issue").what(Self::what(&id));
         self.http.send(req).await?;
         Ok(())
     }
@@ -286,14 +275,13 @@ impl IssueTracker for YouTrackTracker {
         if text.trim().is_empty() {
             return Err(invalid("the comment is empty"));
         }
-        let req = self
-            .request(
-                Method::POST,
-                self.api(&["issues", &id, "comments"], COMMENT_FIELDS),
-                "add a comment",
-            )
-            .what(Self::what(&id))
-            .json(json!({ "text": text }));
+        let req = ApiRequest::new(
+            Method::POST,
+            self.api(&["issues", &id, "comments"], COMMENT_FIELDS),
+            "add a comment",
+        )
+        .what(Self::what(&id))
+        .json(json!({ "text": text }));
         let c: WireComment = self.http.send(req).await?.json(PROVIDER)?;
         Ok(c.to_comment())
     }
@@ -307,9 +295,7 @@ impl IssueTracker for YouTrackTracker {
             url.query_pairs_mut()
                 .append_pair("$skip", &skip.to_string())
                 .append_pair("$top", &self.page.to_string());
-            let req = self
-                .request(Method::GET, url, "list comments")
-                .what(Self::what(&id));
+            let req = ApiRequest::new(Method::GET, url, "list comments").what(Self::what(&id));
             let page: Vec<WireComment> = self.http.send(req).await?.json(PROVIDER)?;
             let n = page.len();
             out.extend(

@@ -14,7 +14,11 @@ use crate::issues::limit_i64;
 use crate::lease::WorkTable;
 use crate::{Result, Store, StoreError, Takeover, time};
 
-const DELIVERIES: WorkTable = WorkTable("webhook_deliveries");
+const DELIVERIES: WorkTable = WorkTable {
+    name: "webhook_deliveries",
+    in_order_by: &[],
+    counts_attempts: false,
+};
 
 /// Where a delivery stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -27,25 +31,7 @@ pub enum DeliveryStatus {
     Failed,
 }
 
-impl DeliveryStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeliveryStatus::Pending => "pending",
-            DeliveryStatus::Processed => "processed",
-            DeliveryStatus::Failed => "failed",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        [
-            DeliveryStatus::Pending,
-            DeliveryStatus::Processed,
-            DeliveryStatus::Failed,
-        ]
-        .into_iter()
-        .find(|d| d.as_str() == s)
-    }
-}
+names!(DeliveryStatus { Pending => "pending", Processed => "processed", Failed => "failed" });
 
 /// A delivery to record.
 #[derive(Debug, Clone)]
@@ -111,22 +97,16 @@ impl Store {
         limit: usize,
         takeover: &Takeover,
     ) -> Result<Vec<Delivery>> {
-        // One statement claims the batch; the outer conditions are checked
-        // again on each row, so two processors never claim the same one.
-        let sql = format!(
-            "UPDATE webhook_deliveries SET claimed_at = $1, claimed_by = $2 \
-             WHERE status = 'pending' AND (claimed_at IS NULL OR claimed_at < $3) AND id IN \
-             (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND (claimed_at IS NULL OR claimed_at < $3) \
-              ORDER BY id LIMIT $4) RETURNING {COLUMNS}"
-        );
-        let rows = self
-            .claim_work(DELIVERIES, claimant, limit, takeover, &sql)
+        let mut claimed = self
+            .claim_work(
+                DELIVERIES,
+                claimant,
+                limit,
+                takeover,
+                COLUMNS,
+                delivery_from_row,
+            )
             .await?;
-        let mut claimed = rows
-            .iter()
-            .map(delivery_from_row)
-            .collect::<Result<Vec<_>>>()?;
-        claimed.sort_by_key(|d| d.id);
         self.fill_bodies(&mut claimed).await?;
         Ok(claimed)
     }

@@ -106,9 +106,51 @@ fn millis(d: Duration) -> i64 {
 }
 
 /// A table whose `pending` rows are claimed one by one (`claimed_by`,
-/// `claimed_at`).
+/// `claimed_at`), oldest (lowest `id`) first.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct WorkTable(pub &'static str);
+pub(crate) struct WorkTable {
+    pub name: &'static str,
+    /// Rows that agree on these columns are claimed in order: only the
+    /// oldest pending row of each group can be claimed, so a later call
+    /// never overtakes an earlier one it depends on. Empty: any row.
+    pub in_order_by: &'static [&'static str],
+    /// Whether claiming counts an attempt (`attempts + 1`).
+    pub counts_attempts: bool,
+}
+
+impl WorkTable {
+    /// The one statement that claims a batch, bound to `$1` now (ms), `$2`
+    /// the claimant, `$3` the cutoff before which claims have lapsed, `$4`
+    /// the limit, returning `columns`. The outer conditions are checked
+    /// again on each row, so two claimants never claim the same one.
+    fn claim_sql(&self, columns: &str) -> String {
+        let t = self.name;
+        let attempts = if self.counts_attempts {
+            ", attempts = attempts + 1"
+        } else {
+            ""
+        };
+        let in_order = if self.in_order_by.is_empty() {
+            String::new()
+        } else {
+            let same: String = self
+                .in_order_by
+                .iter()
+                .map(|c| format!("p.{c} = o.{c} AND "))
+                .collect();
+            format!(
+                " AND NOT EXISTS (SELECT 1 FROM {t} p WHERE {same}p.status = 'pending' AND p.id < o.id)"
+            )
+        };
+        format!(
+            "UPDATE {t} SET claimed_at = $1, claimed_by = $2{attempts} \
+             WHERE status = 'pending' AND (claimed_at IS NULL OR claimed_at < $3) AND id IN \
+             (SELECT o.id FROM {t} o WHERE o.status = 'pending' \
+              AND (o.claimed_at IS NULL OR o.claimed_at < $3){in_order} ORDER BY o.id LIMIT $4) \
+             RETURNING {columns}"
+        )
+    }
+}
 
 impl Store {
     /// Announces this process's claimant ([`process_claimant`]); the id to
@@ -157,34 +199,41 @@ impl Store {
     }
 
     /// Claims up to `limit` of `table`'s pending rows for `claimant`:
-    /// frees the claims of gone holders, then runs `claim_sql`, the
-    /// table's own claiming statement, bound to `$1` now (ms), `$2` the
-    /// claimant, `$3` the cutoff before which claims have lapsed, `$4` the
-    /// limit. Its rows, in no promised order.
-    pub(crate) async fn claim_work(
+    /// frees the claims of gone holders, then claims the oldest claimable
+    /// rows ([`WorkTable::claim_sql`]). The claimed rows' `columns` (which
+    /// include `id`) read with `from_row`, oldest first.
+    pub(crate) async fn claim_work<T>(
         &self,
         table: WorkTable,
         claimant: &str,
         limit: usize,
         takeover: &Takeover,
-        claim_sql: &str,
-    ) -> Result<Vec<AnyRow>> {
+        columns: &str,
+        from_row: impl Fn(&AnyRow) -> Result<T>,
+    ) -> Result<Vec<T>> {
         let now = time::to_ms(time::now());
         self.free_gone_claims(table, claimant, takeover).await?;
-        Ok(sqlx::query(claim_sql)
+        let rows = sqlx::query(&table.claim_sql(columns))
             .bind(now)
             .bind(claimant)
             .bind(takeover.cutoff_ms(now))
             .bind(limit_i64(limit))
             .fetch_all(self.pool())
-            .await?)
+            .await?;
+        // RETURNING promises no order.
+        let mut claimed = rows
+            .iter()
+            .map(|r| Ok((r.try_get::<i64, _>("id")?, from_row(r)?)))
+            .collect::<Result<Vec<_>>>()?;
+        claimed.sort_by_key(|(id, _)| *id);
+        Ok(claimed.into_iter().map(|(_, t)| t).collect())
     }
 
     /// Frees the claims on `table`'s pending rows whose holders (other
     /// than `me`) are gone; the claims past the timeout are taken by the
     /// table's own claim statement, through [`Takeover::cutoff_ms`].
     async fn free_gone_claims(&self, table: WorkTable, me: &str, rule: &Takeover) -> Result<()> {
-        let WorkTable(t) = table;
+        let t = table.name;
         let rows = sqlx::query(&format!(
             "SELECT DISTINCT claimed_by FROM {t} WHERE status = 'pending' \
              AND claimed_by IS NOT NULL AND claimed_by <> $1"
@@ -208,7 +257,7 @@ impl Store {
     /// Gives back the claims `holder` has on `table`'s pending rows; how
     /// many.
     pub(crate) async fn release_work_claims(&self, table: WorkTable, holder: &str) -> Result<u64> {
-        let WorkTable(t) = table;
+        let t = table.name;
         let done = sqlx::query(&format!(
             "UPDATE {t} SET claimed_at = NULL, claimed_by = NULL \
              WHERE status = 'pending' AND claimed_by = $1"

@@ -136,3 +136,70 @@ pub fn check_builds(
         check_build(factory, config, var, token, expected)
     })
 }
+
+/// What every type built on the kit's `ConfigFactory` does alike, checked
+/// from `config`: a valid `config` object (no `ca_file`) whose token is
+/// `${var}` and goes into a header as given. The settings dialog hides
+/// `auth.token` and nothing else; an unset variable is named with the key
+/// it stands for; a token a header cannot carry and a base URL that is not
+/// http(s) are refused with the fix; an unknown field is refused at its own line; the company CA file is
+/// checked while validating ([`check_ca_file`], its file written in `dir`).
+pub fn check_common(
+    factory: &dyn TrackerFactory,
+    config: Value,
+    var: &str,
+    dir: &Path,
+) -> std::result::Result<(), ContractFailure> {
+    let secret: Vec<&str> = factory
+        .info()
+        .fields
+        .iter()
+        .filter(|f| f.secret)
+        .map(|f| f.key)
+        .collect();
+    ensure(secret == ["auth.token"], "fields", || {
+        format!("secret fields {secret:?}, want [\"auth.token\"]")
+    })?;
+    let unset = format!(
+        "cannot read its secret config.auth.token: environment variable `{var}` is not set"
+    );
+    check_build(factory, config.clone(), var, None, Err(&unset))?;
+    check_build(
+        factory,
+        config.clone(),
+        var,
+        Some("bad\ntoken"),
+        Err("characters a header cannot carry"),
+    )?;
+    let mut not_http = config.clone();
+    not_http["base_url"] = json!("ftp://x");
+    check_build(
+        factory,
+        not_http,
+        var,
+        Some("t"),
+        Err("config.base_url `ftp://x` is not an http(s) URL; use "),
+    )?;
+    check_strict(factory, &config)?;
+    check_ca_file(factory, config, dir)
+}
+
+/// An unknown field in a pretty-printed `config` is refused, named, at its
+/// line (the settings dialog and `config check` point there).
+fn check_strict(
+    factory: &dyn TrackerFactory,
+    config: &Value,
+) -> std::result::Result<(), ContractFailure> {
+    const STEP: &str = "validate";
+    let pretty = serde_json::to_string_pretty(config).map_err(|e| fail(STEP, e.to_string()))?;
+    // The unknown field goes on line 2, before the valid ones.
+    let text = pretty.replacen('{', "{\n  \"colour\": 1,", 1);
+    match factory.validate(&text) {
+        Ok(()) => Err(fail(STEP, format!("{text}: accepted"))),
+        Err(e) => ensure(
+            e.line() == 2 && e.to_string().contains("unknown field `colour`"),
+            STEP,
+            || format!("{text}: `{e}` is not an unknown field `colour` at line 2"),
+        ),
+    }
+}

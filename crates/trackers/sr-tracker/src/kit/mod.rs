@@ -3,14 +3,16 @@
 //! object every adapter reads ([`AdapterConfig`], [`TokenAuth`], the
 //! settings dialog's common [`fields`]), the checks every adapter makes
 //! while building (the API root, the token as a header), the label mapping
-//! of trackers without priority and type fields ([`LabelMap`]), and a
-//! [`ConfigFactory`] that turns an [`Adapter`] into a registry entry.
+//! of trackers without priority and type fields ([`LabelMap`]), the
+//! accessors of an adapter's tracker ([`crate::http_tracker_accessors!`]),
+//! and a [`ConfigFactory`] that turns an [`Adapter`] into a registry entry.
 //!
 //! Config structs cannot flatten a shared struct (serde cannot combine
 //! `flatten` with `deny_unknown_fields` and still place an unknown field's
 //! line and column); trackers that keep priorities as labels declare theirs
 //! with [`crate::labelled_token_config!`], which adds the shared fields.
 
+mod accessors;
 mod factory;
 pub mod fields;
 mod labelled;
@@ -20,10 +22,10 @@ mod wire;
 use std::path::Path;
 
 use reqwest::Url;
-use reqwest::header::HeaderValue;
+use reqwest::header::{ACCEPT, HeaderValue, IntoHeaderName};
 use serde::Deserialize;
 
-use crate::{HttpSettings, Result, TrackerError};
+use crate::{HttpClient, HttpSettings, Result, TrackerError};
 
 pub use factory::{Adapter, ConfigFactory, WebhookParser, Webhooks};
 pub use labels::{LabelMap, ReadLabels};
@@ -91,6 +93,24 @@ pub fn credential(tracker: &str, value: &str) -> Result<HeaderValue> {
             "the token holds characters a header cannot carry; copy it again without spaces or line breaks",
         )
     })
+}
+
+/// The client of a JSON API that signs in with one header: `settings`
+/// with `header: value` (kept out of debug output) and `Accept:
+/// application/json` unless the provider asked for its own media type. A
+/// value a header cannot carry is a configuration error of `tracker`.
+pub fn signed_client(
+    tracker: &str,
+    mut settings: HttpSettings,
+    header: impl IntoHeaderName,
+    value: &str,
+) -> Result<HttpClient> {
+    settings.headers.insert(header, credential(tracker, value)?);
+    settings
+        .headers
+        .entry(ACCEPT)
+        .or_insert(HeaderValue::from_static("application/json"));
+    HttpClient::new(settings)
 }
 
 /// The client settings of a tracker: `given` (tests shorten the retry
