@@ -125,7 +125,7 @@ impl Engine {
 
     /// A connection an export may name: a configured one, or one whose
     /// objects the store still links (its profile may have been removed).
-    async fn check_export_connection(&self, name: &str) -> Result<(), EngineError> {
+    pub(crate) async fn check_export_connection(&self, name: &str) -> Result<(), EngineError> {
         let known = self.connection_names();
         if known.iter().any(|k| k == name) || self.store().has_objects_of(name).await? {
             return Ok(());
