@@ -321,6 +321,67 @@ fn traceability_of_a_fixture_history_is_the_hand_computed_one() {
     );
     assert_eq!(public["resolve"]["health"]["filed"], 0);
 
+    // The export holds the same figures, alike as CSV, JSON and a
+    // workbook (read back by openpyxl): the connection's row, then one
+    // per schema.
+    let csv = dir.path().join("trace.csv");
+    let xlsx = dir.path().join("trace.xlsx");
+    for (format, file) in [("csv", &csv), ("xlsx", &xlsx)] {
+        let file = file.to_str().expect("UTF-8");
+        run(&[
+            "export",
+            "traceability",
+            "--connection",
+            "shop",
+            "--format",
+            format,
+            "-o",
+            file,
+        ]);
+    }
+    let json: Value = serde_json::from_str(&run(&[
+        "export",
+        "traceability",
+        "--connection",
+        "shop",
+        "--format",
+        "json",
+    ]))
+    .expect("JSON");
+    let (sheet, csv_rows, xlsx_rows) = crate::exports::read_both(&csv, &xlsx);
+    assert_eq!(sheet, "traceability");
+    assert_eq!(xlsx_rows, csv_rows, "the workbook holds the CSV's rows");
+    let header = &csv_rows[0];
+    let cell = |row: usize, name: &str| -> &str {
+        let i = header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no {name}"));
+        &csv_rows[row][i]
+    };
+    assert_eq!(
+        csv_rows.len(),
+        4,
+        "header, shop, billing, public: {csv_rows:?}"
+    );
+    assert_eq!((cell(1, "connection"), cell(1, "schema")), ("shop", ""));
+    assert_eq!(cell(1, "objects_linked"), "4");
+    assert_eq!(cell(1, "changes_share"), (4.0_f64 / 6.0).to_string());
+    assert_eq!(cell(1, "issue_to_migration_mean_hours"), "30");
+    assert_eq!(cell(1, "merged_prs_linked"), "0");
+    assert_eq!(cell(1, "drift_resolve_mean_hours"), "9");
+    assert_eq!(cell(2, "schema"), "billing");
+    assert_eq!(cell(2, "drift_resolve_mean_hours"), "");
+    assert_eq!(cell(3, "objects_share"), "0.5");
+    let rows = json.as_array().expect("a JSON array");
+    assert_eq!(rows.len(), 3);
+    close(
+        &rows[0]["regression_resolve_mean_hours"],
+        54.0,
+        "JSON regression",
+    );
+    assert_eq!(rows[1]["drift_resolve_mean_hours"], Value::Null);
+
     // The text form says the same.
     let text = run(&["report", "traceability", "--connection", "shop"]);
     assert!(
