@@ -34,6 +34,11 @@ async fn the_report_answers_per_connection_and_refuses_an_unknown_one() {
         .get("/api/v1/traceability?connection=demo", &token)
         .await;
     assert_eq!(one.status(), 200);
+    problem(
+        api.get("/api/v1/traceability?connection=", &token).await,
+        400,
+    )
+    .await;
     let missing = api.get("/api/v1/traceability?connection=shp", &token).await;
     assert!(missing.headers().contains_key("ratelimit-remaining"));
     let p = problem(missing, 404).await;

@@ -114,8 +114,12 @@ pub async fn report(
     State(s): State<Arc<ApiState>>,
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Json<TraceabilityReport>, ApiError> {
-    let connection = q.connection.filter(|c| !c.is_empty());
-    let r = s.engine.traceability(connection.as_deref()).await?;
+    if q.connection.as_deref() == Some("") {
+        return Err(ApiError::BadRequest(
+            "`connection` is empty; name a connection, or leave it out for all of them".into(),
+        ));
+    }
+    let r = s.engine.traceability(q.connection.as_deref()).await?;
     Ok(Json(TraceabilityReport {
         generated_at: r.generated_at,
         connections: r
