@@ -22,6 +22,7 @@ mod sync_cli;
 mod team_jobs;
 mod team_serve;
 mod team_store;
+mod traceability;
 mod tracker_diagnosis;
 mod tracker_diagnosis_azure;
 mod tracker_diagnosis_jira_dc;

@@ -138,7 +138,7 @@ print(json.dumps({"sheet": sheet.title, "csv": csv_rows, "xlsx": xlsx_rows}))
 "#;
 
 /// The rows of `csv` and of `xlsx`, each read by an independent reader.
-fn read_both(csv: &Path, xlsx: &Path) -> (String, Vec<Vec<String>>, Vec<Vec<String>>) {
+pub(crate) fn read_both(csv: &Path, xlsx: &Path) -> (String, Vec<Vec<String>>, Vec<Vec<String>>) {
     let out = Command::new(python())
         .arg("-c")
         .arg(READ_BOTH)

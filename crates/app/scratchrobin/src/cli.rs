@@ -188,6 +188,11 @@ pub enum Command {
     /// Export links, cached issues or the audit log as CSV, JSON or an
     /// Excel workbook.
     Export(crate::export_cmd::ExportArgs),
+    /// Reports computed from the store: `report traceability`.
+    Report {
+        #[command(subcommand)]
+        command: crate::report_cmd::ReportCommand,
+    },
     /// The audit log of creates, links and unlinks, newest first.
     Audit {
         #[arg(long, default_value_t = 100)]

@@ -54,6 +54,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Links { .. } => "links",
         Command::Audit { .. } => "audit",
         Command::Export(_) => "export",
+        Command::Report { .. } => "report",
         Command::Serve { .. } => "serve",
         Command::Sync { .. } => "sync",
         Command::Schema { .. } => "schema",
@@ -156,6 +157,7 @@ async fn dispatch(engine: &std::sync::Arc<Engine>, command: Command) -> anyhow::
         Command::Outbox { command } => return crate::auto_cmd::outbox_cmd(engine, command).await,
         Command::Webhook { command } => webhook(engine, command).await?,
         Command::Export(args) => crate::export_cmd::run(engine, args).await?,
+        Command::Report { command } => crate::report_cmd::run(engine, command).await?,
         Command::Audit { limit, json } => {
             let entries = engine.audit_log(limit).await?;
             if json {

@@ -1,4 +1,4 @@
-//! `scratchrobin export links|issues|audit`: the engine's export as a file
+//! `scratchrobin export links|issues|audit|traceability`: the engine's export as a file
 //! (`-o FILE`) or on standard output.
 
 use std::io::{IsTerminal, Write};
@@ -16,6 +16,8 @@ pub enum What {
     Issues,
     /// The audit log, oldest first.
     Audit,
+    /// The traceability report, a row per connection and per schema.
+    Traceability,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -45,6 +47,7 @@ pub async fn run(engine: &Engine, args: ExportArgs) -> anyhow::Result<()> {
             What::Links => ExportKind::Links,
             What::Issues => ExportKind::Issues,
             What::Audit => ExportKind::Audit,
+            What::Traceability => ExportKind::Traceability,
         },
         format: match args.format {
             Format::Csv => ExportFormat::Csv,

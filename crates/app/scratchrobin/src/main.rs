@@ -14,6 +14,7 @@ mod health_cmd;
 mod logging;
 mod output;
 mod query_cmd;
+mod report_cmd;
 mod rules_cmd;
 mod schema_cmd;
 mod secret_cmd;

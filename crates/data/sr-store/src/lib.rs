@@ -44,6 +44,7 @@ mod notifications;
 mod outbox;
 mod pages;
 mod perf;
+mod schema_changes;
 mod sync;
 mod time;
 
@@ -76,6 +77,7 @@ pub use notifications::{
 };
 pub use outbox::{AutoIssueState, NewIntent, Occurrence, OutboxAction, OutboxIntent, OutboxStatus};
 pub use perf::QueryBaseline;
+pub use schema_changes::{NewSchemaChange, SchemaChange, SchemaChangeKind};
 pub use sync::{LocalEdit, SyncOperationRow, TrackerSyncState};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -97,6 +97,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_notifications.sql"),
         include_str!("../migrations/postgres/0011_notifications.sql"),
     ),
+    (
+        14,
+        "schema_changes",
+        include_str!("../migrations/sqlite/0014_schema_changes.sql"),
+        include_str!("../migrations/postgres/0014_schema_changes.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

@@ -13,6 +13,7 @@ mod notifications;
 mod outbox;
 mod perf;
 mod presence;
+mod schema_changes;
 mod schema_version;
 mod store;
 mod sync;

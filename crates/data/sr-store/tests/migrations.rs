@@ -125,7 +125,10 @@ async fn older_store(url: &str, engine: &str, upto: i64) {
 
 /// The older release's rows are untouched (never re-run, never rewritten)
 /// and the data is still there.
-async fn check_adopted(url: &str, upto: i64) {
+async fn check_adopted(url: &str, engine: &str, upto: i64) {
+    // Versions need not be contiguous (helpers on branches number theirs
+    // ahead): count the files up to `upto`.
+    let versions = files(engine).iter().filter(|f| f.0 <= upto).count() as i64;
     let mut conn = connect(url).await;
     let old: i64 = sqlx::query(
         "SELECT COUNT(*) AS n FROM sr_migrations WHERE applied_at = 7 AND name = 'old'",
@@ -134,7 +137,7 @@ async fn check_adopted(url: &str, upto: i64) {
     .await
     .unwrap()
     .get("n");
-    assert_eq!(old, upto);
+    assert_eq!(old, versions);
     let adopted: i64 = sqlx::query(
         "SELECT COUNT(*) AS n FROM _sqlx_migrations WHERE execution_time = 0 AND version <= $1",
     )
@@ -143,7 +146,7 @@ async fn check_adopted(url: &str, upto: i64) {
     .await
     .unwrap()
     .get("n");
-    assert_eq!(adopted, upto, "adopted versions are recorded, not run");
+    assert_eq!(adopted, versions, "adopted versions are recorded, not run");
     let kept: i64 =
         sqlx::query("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE delivery_id = 'kept'")
             .fetch_one(&mut conn)
@@ -185,7 +188,7 @@ async fn postgres_older_store_is_adopted_by_many_at_once() {
         older_store(&url, "postgres", upto).await;
         open_many(&url).await;
         check_schema(&url, "postgres").await;
-        check_adopted(&url, upto).await;
+        check_adopted(&url, "postgres", upto).await;
     }
 }
 
@@ -198,7 +201,7 @@ async fn sqlite_older_store_is_adopted_by_many_at_once() {
         older_store(&url, "sqlite", upto).await;
         open_many(&url).await;
         check_schema(&url, "sqlite").await;
-        check_adopted(&url, upto).await;
+        check_adopted(&url, "sqlite", upto).await;
     }
 }
 

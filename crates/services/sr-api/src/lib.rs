@@ -1,6 +1,7 @@
 //! The team HTTP API, served under `/api/v1` on the listener of `serve`:
 //! links, cached issues, sync runs, webhook deliveries, the auto-issue feed
-//! and outbox, and integration health, read through the engine's services.
+//! and outbox, integration health and the traceability report, read
+//! through the engine's services.
 //!
 //! Every endpoint but the description (`/api/v1/openapi.json`, OpenAPI 3.1
 //! generated from the handlers by utoipa, so it cannot drift from them)
@@ -102,4 +103,5 @@ fn api_routes() -> OpenApiRouter<Arc<ApiState>> {
         .routes(routes!(routes::auto::feed))
         .routes(routes!(routes::auto::outbox))
         .routes(routes!(routes::health::integrations))
+        .routes(routes!(routes::traceability::report))
 }

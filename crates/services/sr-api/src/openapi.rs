@@ -1,9 +1,13 @@
 //! The description's frame: title, security scheme, and the answers every
 //! operation shares (400, 401, 429, 500 as problem JSON), added to each
-//! operation here once instead of in every handler's attribute.
+//! operation here once instead of in every handler's attribute, and the
+//! `RateLimit-*` headers on every answer that carries them (all but 401:
+//! the budget is a token's, and a refused token has none).
 
 use utoipa::OpenApi;
+use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 
@@ -18,7 +22,7 @@ use crate::Problem;
     components(schemas(Problem)),
     tags(
         (name = "links"), (name = "issues"), (name = "sync"), (name = "webhooks"),
-        (name = "auto-issues"), (name = "health")
+        (name = "auto-issues"), (name = "health"), (name = "reports")
     )
 )]
 struct Base;
@@ -75,6 +79,35 @@ fn shared_answers(op: &mut Operation) {
             .responses
             .entry(status.to_owned())
             .or_insert_with(|| problem(what));
+    }
+    for (status, response) in op.responses.responses.iter_mut() {
+        if let (false, RefOr::T(response)) = (status == "401", response) {
+            rate_limit_headers(response);
+        }
+    }
+}
+
+/// The budget headers `auth` sets (draft-ietf-httpapi-ratelimit-headers).
+/// An answer the server failed before the token was read (a store outage)
+/// has none, which a header's description allows: headers here are never
+/// required.
+fn rate_limit_headers(response: &mut utoipa::openapi::Response) {
+    for (name, what) in [
+        ("RateLimit-Limit", "Requests the token may make per minute"),
+        ("RateLimit-Remaining", "Requests left in the current window"),
+        ("RateLimit-Reset", "Seconds until the budget is full again"),
+    ] {
+        response.headers.insert(
+            name.to_owned(),
+            HeaderBuilder::new()
+                .schema(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(0)),
+                )
+                .description(Some(what))
+                .build(),
+        );
     }
 }
 

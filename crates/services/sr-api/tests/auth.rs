@@ -169,3 +169,22 @@ async fn each_token_spends_its_own_budget_and_is_told_where_it_stands() {
     // Another token is not held back by the first one's spending.
     assert_eq!(api.get("/api/v1/issues", &b).await.status(), 200);
 }
+
+#[test]
+fn the_description_declares_the_budget_headers_on_every_answer_but_401() {
+    let doc = serde_json::to_value(sr_api::description()).unwrap();
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, response) in op["responses"].as_object().unwrap() {
+                let headers = &response["headers"];
+                for name in ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"] {
+                    let declared = headers.get(name).is_some();
+                    assert_eq!(declared, status != "401", "{method} {path} {status} {name}");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 40, "{checked}");
+}

@@ -116,6 +116,9 @@ impl Engine {
         event: &DatabaseEvent,
         rules_file: Option<&Path>,
     ) -> Result<Vec<Outcome>, EngineError> {
+        // Recorded for the traceability report whether or not a rule
+        // files the event.
+        self.record_schema_change(event).await?;
         let templates = self.templates().await?;
         let mut rules = self.rules(rules_file, &templates).await?;
         self.gate_starter_rules(&mut rules, event).await?;

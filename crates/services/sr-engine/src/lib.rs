@@ -38,6 +38,7 @@ mod settings;
 mod sync;
 mod sync_ops;
 mod templates;
+pub mod traceability;
 mod watch;
 mod webhooks;
 

@@ -13,6 +13,7 @@ mod monitoring;
 mod new_tracker_type;
 mod notify_outbox;
 mod schema_change;
+mod schema_changes;
 mod schema_stream;
 mod settings;
 mod sync;

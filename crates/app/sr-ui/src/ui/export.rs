@@ -34,6 +34,7 @@ pub fn export_ui(ctx: &egui::Context, state: &mut UiState) {
                             ExportKind::Links => "Links",
                             ExportKind::Issues => "Issues",
                             ExportKind::Audit => "Audit log",
+                            ExportKind::Traceability => "Traceability",
                         };
                         if ui.radio(d.kind == kind, label).clicked() {
                             d.set_kind(kind);

@@ -7,4 +7,5 @@ pub mod health;
 pub mod issues;
 pub mod links;
 pub mod sync;
+pub mod traceability;
 pub mod webhooks;

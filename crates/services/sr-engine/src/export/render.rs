@@ -49,6 +49,7 @@ fn csv_field(cell: &Cell) -> String {
         Cell::Text(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{s}"),
         Cell::Text(s) => s.clone(),
         Cell::Int(n) => n.to_string(),
+        Cell::Float(x) => x.to_string(),
         Cell::Empty => String::new(),
     }
 }
@@ -66,6 +67,7 @@ fn json(table: &ExportTable) -> Result<Vec<u8>, serde_json::Error> {
                     let value = match cell {
                         Cell::Text(s) => serde_json::Value::from(s.as_str()),
                         Cell::Int(n) => serde_json::Value::from(*n),
+                        Cell::Float(x) => serde_json::Value::from(*x),
                         Cell::Empty => serde_json::Value::Null,
                     };
                     ((*column).to_owned(), value)
@@ -97,6 +99,9 @@ fn xlsx(table: &ExportTable, kind: ExportKind) -> Result<Vec<u8>, rust_xlsxwrite
                 // Exact in a double for every id a store hands out (< 2^53).
                 Cell::Int(n) => {
                     sheet.write_number(r, col, *n as f64)?;
+                }
+                Cell::Float(x) => {
+                    sheet.write_number(r, col, *x)?;
                 }
                 Cell::Empty => {}
             }

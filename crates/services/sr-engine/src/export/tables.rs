@@ -6,11 +6,15 @@ use chrono::SecondsFormat;
 use sr_model::{IssueLink, Timestamp};
 use sr_store::{AuditEntry, CachedIssue};
 
+use crate::traceability::{Share, Traceability, TraceabilityReport};
+
 /// One value of a row.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Text(String),
     Int(i64),
+    /// A share or a number of hours.
+    Float(f64),
     /// No value (an unset assignee): empty in CSV, `null` in JSON, a blank
     /// cell in the workbook.
     Empty,
@@ -148,4 +152,79 @@ pub(super) fn audit(entries: &[AuditEntry]) -> ExportTable {
             })
             .collect(),
     }
+}
+
+/// One row per connection (schema empty: the whole connection) and one
+/// per schema, each with every figure of the report; a figure with
+/// nothing to count (a share of none, a mean of none) is empty.
+pub(super) fn traceability(report: &TraceabilityReport) -> ExportTable {
+    let mut rows = Vec::new();
+    for c in &report.connections {
+        rows.push(traceability_row(&c.connection, None, &c.figures));
+        for s in &c.schemas {
+            rows.push(traceability_row(&c.connection, Some(&s.schema), &s.figures));
+        }
+    }
+    ExportTable {
+        columns: vec![
+            "connection",
+            "schema",
+            "objects",
+            "objects_linked",
+            "objects_share",
+            "changes",
+            "changes_linked",
+            "changes_share",
+            "drift_changes",
+            "drift_changes_linked",
+            "migrations",
+            "migrations_linked",
+            "merged_prs",
+            "merged_prs_linked",
+            "issue_to_migration_count",
+            "issue_to_migration_mean_hours",
+            "issue_to_migration_median_hours",
+            "drift_issues",
+            "drift_resolved",
+            "drift_resolve_mean_hours",
+            "regression_issues",
+            "regression_resolved",
+            "regression_resolve_mean_hours",
+            "health_issues",
+            "health_resolved",
+            "health_resolve_mean_hours",
+        ],
+        rows,
+    }
+}
+
+fn traceability_row(connection: &str, schema: Option<&str>, f: &Traceability) -> Vec<Cell> {
+    let count = |n: u64| Cell::Int(i64::try_from(n).unwrap_or(i64::MAX));
+    let float = |x: Option<f64>| x.map_or(Cell::Empty, Cell::Float);
+    let share = |s: &Share| [count(s.total), count(s.linked), float(s.share)];
+    let objects = match &f.objects {
+        Some(o) => share(o),
+        None => [Cell::Empty, Cell::Empty, Cell::Empty],
+    };
+    let c = &f.schema_changes;
+    let r = &f.resolve;
+    let mut row = vec![Cell::text(connection), Cell::opt(schema)];
+    row.extend(objects);
+    row.extend(share(&c.total));
+    row.extend([count(c.drift.total), count(c.drift.linked)]);
+    row.extend([count(c.migrations.total), count(c.migrations.linked)]);
+    row.extend([count(c.merged_prs.total), count(c.merged_prs.linked)]);
+    row.extend([
+        count(f.issue_to_migration.count),
+        float(f.issue_to_migration.mean_hours),
+        float(f.issue_to_migration.median_hours),
+    ]);
+    for stats in [&r.drift, &r.regression, &r.health] {
+        row.extend([
+            count(stats.filed),
+            count(stats.resolved),
+            float(stats.mean_hours),
+        ]);
+    }
+    row
 }
