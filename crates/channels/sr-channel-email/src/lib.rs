@@ -28,7 +28,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message as Email, Tokio1Executor};
 use serde::Deserialize;
-use sr_config::ChannelEntry;
+use sr_config::{ChannelEntry, ConfigField, FieldValue};
 use sr_notify::{
     BuildContext, ChannelFactory, Delivered, Message, Notifier, NotifyError, parse_config,
 };
@@ -96,6 +96,71 @@ pub struct EmailFactory;
 impl ChannelFactory for EmailFactory {
     fn kind(&self) -> &'static str {
         KIND
+    }
+
+    fn display_name(&self) -> &'static str {
+        "E-mail (SMTP)"
+    }
+
+    fn fields(&self) -> Vec<ConfigField> {
+        vec![
+            ConfigField::text(
+                "host",
+                "SMTP server",
+                true,
+                false,
+                "The SMTP server's host name.",
+            ),
+            ConfigField::typed(
+                "port",
+                "Port",
+                false,
+                FieldValue::Number,
+                "Empty for the security's usual port: 587 STARTTLS, 465 TLS, 25 none.",
+            ),
+            ConfigField::choice(
+                "security",
+                "Security",
+                &["starttls", "tls", "none"],
+                "starttls",
+                "STARTTLS (required to succeed), TLS from the first byte, or none (a relay on this machine only).",
+            ),
+            ConfigField::text(
+                "username",
+                "User name",
+                false,
+                false,
+                "Empty when the server takes mail without signing in.",
+            ),
+            ConfigField::text(
+                "password",
+                "Password",
+                false,
+                true,
+                "The SMTP password; kept out of channels.json.",
+            ),
+            ConfigField::text(
+                "from",
+                "From",
+                true,
+                false,
+                "The sender, e.g. ScratchRobin <alerts@example.com>.",
+            ),
+            ConfigField::typed(
+                "to",
+                "To",
+                true,
+                FieldValue::List,
+                "The recipients, comma-separated.",
+            ),
+            ConfigField::text(
+                "subject_prefix",
+                "Subject prefix",
+                false,
+                false,
+                "Put before every subject; [ScratchRobin] when empty.",
+            ),
+        ]
     }
 
     fn check_config(&self, config_json: &str) -> Result<(), serde_json::Error> {

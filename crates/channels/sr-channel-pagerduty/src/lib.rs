@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde::Deserialize;
-use sr_config::ChannelEntry;
+use sr_config::{ChannelEntry, ConfigField};
 use sr_notify::http::{Answer, Post, classify, send};
 use sr_notify::{
     Action, BuildContext, ChannelFactory, Delivered, Message, Notifier, NotifyError, parse_config,
@@ -46,6 +46,29 @@ pub struct PagerDutyFactory;
 impl ChannelFactory for PagerDutyFactory {
     fn kind(&self) -> &'static str {
         KIND
+    }
+
+    fn display_name(&self) -> &'static str {
+        "PagerDuty"
+    }
+
+    fn fields(&self) -> Vec<ConfigField> {
+        vec![
+            ConfigField::text(
+                "routing_key",
+                "Integration key",
+                true,
+                true,
+                "The Events API v2 integration key of the PagerDuty service (its routing key).",
+            ),
+            ConfigField::text(
+                "url",
+                "Events API URL",
+                false,
+                false,
+                "Leave empty for PagerDuty's own; set for an EU account or a proxy.",
+            ),
+        ]
     }
 
     fn check_config(&self, config_json: &str) -> Result<(), serde_json::Error> {

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde::Deserialize;
-use sr_config::ChannelEntry;
+use sr_config::{ChannelEntry, ConfigField};
 use sr_notify::http::{Post, classify, send};
 use sr_notify::{
     BuildContext, ChannelFactory, Delivered, Message, Notifier, NotifyError, parse_config,
@@ -45,6 +45,20 @@ pub struct SlackFactory;
 impl ChannelFactory for SlackFactory {
     fn kind(&self) -> &'static str {
         KIND
+    }
+
+    fn display_name(&self) -> &'static str {
+        "Slack"
+    }
+
+    fn fields(&self) -> Vec<ConfigField> {
+        vec![ConfigField::text(
+            "webhook_url",
+            "Webhook URL",
+            true,
+            true,
+            "The incoming webhook's URL Slack shows (https://hooks.slack.com/services/…); it is the credential.",
+        )]
     }
 
     fn check_config(&self, config_json: &str) -> Result<(), serde_json::Error> {

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde::Deserialize;
-use sr_config::ChannelEntry;
+use sr_config::{ChannelEntry, ConfigField};
 use sr_notify::http::{Post, classify, send};
 use sr_notify::{
     BuildContext, ChannelFactory, Delivered, Message, Notifier, NotifyError, parse_config,
@@ -41,6 +41,20 @@ pub struct TeamsFactory;
 impl ChannelFactory for TeamsFactory {
     fn kind(&self) -> &'static str {
         KIND
+    }
+
+    fn display_name(&self) -> &'static str {
+        "Microsoft Teams"
+    }
+
+    fn fields(&self) -> Vec<ConfigField> {
+        vec![ConfigField::text(
+            "webhook_url",
+            "Workflow URL",
+            true,
+            true,
+            "The URL of the Teams workflow \"Post to a channel when a webhook request is received\"; it is the credential.",
+        )]
     }
 
     fn check_config(&self, config_json: &str) -> Result<(), serde_json::Error> {

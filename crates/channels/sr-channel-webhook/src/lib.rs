@@ -17,7 +17,7 @@ use std::sync::Arc;
 use base64::Engine as _;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde::Deserialize;
-use sr_config::ChannelEntry;
+use sr_config::{ChannelEntry, ConfigField};
 use sr_notify::http::{Post, classify, send};
 use sr_notify::{
     BuildContext, ChannelFactory, Delivered, Message, Notifier, NotifyError, parse_config,
@@ -46,6 +46,29 @@ pub struct WebhookFactory;
 impl ChannelFactory for WebhookFactory {
     fn kind(&self) -> &'static str {
         KIND
+    }
+
+    fn display_name(&self) -> &'static str {
+        "Outgoing webhook"
+    }
+
+    fn fields(&self) -> Vec<ConfigField> {
+        vec![
+            ConfigField::text(
+                "url",
+                "URL",
+                true,
+                false,
+                "Where each notification is posted, signed per the Standard Webhooks specification.",
+            ),
+            ConfigField::text(
+                "secret",
+                "Signing secret",
+                true,
+                true,
+                "The receiver's Standard Webhooks secret (whsec_…).",
+            ),
+        ]
     }
 
     fn check_config(&self, config_json: &str) -> Result<(), serde_json::Error> {
