@@ -6,6 +6,7 @@ mod ui_common;
 
 mod api_schemathesis;
 mod auto_issues;
+mod channel_cli;
 mod cli;
 mod connections_everywhere;
 mod connections_health;
