@@ -8,6 +8,7 @@ mod common;
 
 mod api_schemathesis;
 mod auto_issues;
+mod channel_cli;
 mod cli;
 mod connections_everywhere;
 mod connections_health;

@@ -73,6 +73,11 @@ pub enum Command {
         #[command(subcommand)]
         command: TrackerCommand,
     },
+    /// Notification channels (channels.json): list them, send a test.
+    Channel {
+        #[command(subcommand)]
+        command: crate::channel_cmd::ChannelCommand,
+    },
     /// Secrets ScratchRobin keeps: in the OS keyring or the encrypted
     /// secrets file of the data directory.
     Secret {

@@ -47,6 +47,7 @@ fn command_name(c: &Command) -> &'static str {
     match c {
         Command::Demo { .. } => "demo",
         Command::Tracker { .. } => "tracker",
+        Command::Channel { .. } => "channel",
         Command::Secret { .. } => "secret",
         Command::Api { .. } => "api",
         Command::Issue { .. } => "issue",
@@ -78,6 +79,9 @@ async fn dispatch(engine: &std::sync::Arc<Engine>, command: Command) -> anyhow::
             println!("{}", engine.demo_path().await?.display());
         }
         Command::Tracker { command } => return tracker(engine, command).await,
+        Command::Channel { command } => {
+            return crate::channel_cmd::channel(engine, command).await;
+        }
         Command::Secret { command } => crate::secret_cmd::secret(engine, command).await?,
         Command::Api { command } => return crate::api_cmd::api(engine, command).await,
         Command::Issue { command } => issue(engine, command).await?,

@@ -3,6 +3,7 @@
 
 mod api_cmd;
 mod auto_cmd;
+mod channel_cmd;
 mod cli;
 mod commands;
 mod comment_cmd;

@@ -3,6 +3,7 @@
 //! disk footprint small).
 
 mod azure_settings;
+mod channel_settings;
 mod common;
 mod connections;
 mod connections_ssh;

@@ -28,6 +28,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message as Email, Tokio1Executor};
 use serde::Deserialize;
+use sr_config::{ConfigField, FieldValue};
 use sr_notify::{BuildContext, ChannelType, Delivered, Message, Notifier, NotifyError};
 use sr_secrets::SecretRef;
 
@@ -93,8 +94,70 @@ pub struct EmailFactory;
 
 impl ChannelType for EmailFactory {
     const KIND: &'static str = KIND;
+    const DISPLAY_NAME: &'static str = "E-mail (SMTP)";
     const SECRET_FIELDS: &'static [&'static str] = &["password"];
     type Config = EmailConfig;
+
+    fn config_fields(&self) -> Vec<ConfigField> {
+        vec![
+            ConfigField::text(
+                "host",
+                "SMTP server",
+                true,
+                false,
+                "The SMTP server's host name.",
+            ),
+            ConfigField::typed(
+                "port",
+                "Port",
+                false,
+                FieldValue::Number,
+                "Empty for the security's usual port: 587 STARTTLS, 465 TLS, 25 none.",
+            ),
+            ConfigField::choice(
+                "security",
+                "Security",
+                &["starttls", "tls", "none"],
+                "starttls",
+                "STARTTLS (required to succeed), TLS from the first byte, or none (a relay on this machine only).",
+            ),
+            ConfigField::text(
+                "username",
+                "User name",
+                false,
+                false,
+                "Empty when the server takes mail without signing in.",
+            ),
+            ConfigField::text(
+                "password",
+                "Password",
+                false,
+                true,
+                "The SMTP password; kept out of channels.json.",
+            ),
+            ConfigField::text(
+                "from",
+                "From",
+                true,
+                false,
+                "The sender, e.g. ScratchRobin <alerts@example.com>.",
+            ),
+            ConfigField::typed(
+                "to",
+                "To",
+                true,
+                FieldValue::List,
+                "The recipients, comma-separated.",
+            ),
+            ConfigField::text(
+                "subject_prefix",
+                "Subject prefix",
+                false,
+                false,
+                "Put before every subject; [ScratchRobin] when empty.",
+            ),
+        ]
+    }
 
     fn notifier(
         &self,

@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde::Deserialize;
+use sr_config::ConfigField;
 use sr_notify::http::{Answer, Post, classify, send};
 use sr_notify::{Action, BuildContext, ChannelType, Delivered, Message, Notifier, NotifyError};
 use sr_secrets::{Secret, SecretRef};
@@ -43,8 +44,28 @@ pub struct PagerDutyFactory;
 
 impl ChannelType for PagerDutyFactory {
     const KIND: &'static str = KIND;
+    const DISPLAY_NAME: &'static str = "PagerDuty";
     const SECRET_FIELDS: &'static [&'static str] = &["routing_key"];
     type Config = PagerDutyConfig;
+
+    fn config_fields(&self) -> Vec<ConfigField> {
+        vec![
+            ConfigField::text(
+                "routing_key",
+                "Integration key",
+                true,
+                true,
+                "The Events API v2 integration key of the PagerDuty service (its routing key).",
+            ),
+            ConfigField::text(
+                "url",
+                "Events API URL",
+                false,
+                false,
+                "Leave empty for PagerDuty's own; set for an EU account or a proxy.",
+            ),
+        ]
+    }
 
     fn notifier(
         &self,

@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde::Deserialize;
+use sr_config::ConfigField;
 use sr_notify::http::{Post, classify, send};
 use sr_notify::{BuildContext, ChannelType, Delivered, Message, Notifier, NotifyError};
 use sr_secrets::{Secret, SecretRef};
@@ -42,8 +43,19 @@ pub struct SlackFactory;
 
 impl ChannelType for SlackFactory {
     const KIND: &'static str = KIND;
+    const DISPLAY_NAME: &'static str = "Slack";
     const SECRET_FIELDS: &'static [&'static str] = &["webhook_url"];
     type Config = SlackConfig;
+
+    fn config_fields(&self) -> Vec<ConfigField> {
+        vec![ConfigField::text(
+            "webhook_url",
+            "Webhook URL",
+            true,
+            true,
+            "The incoming webhook's URL Slack shows (https://hooks.slack.com/services/…); it is the credential.",
+        )]
+    }
 
     fn notifier(
         &self,

@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde::Deserialize;
+use sr_config::ConfigField;
 use sr_notify::http::{Post, classify, send};
 use sr_notify::{BuildContext, ChannelType, Delivered, Message, Notifier, NotifyError};
 use sr_secrets::{Secret, SecretRef};
@@ -38,8 +39,19 @@ pub struct TeamsFactory;
 
 impl ChannelType for TeamsFactory {
     const KIND: &'static str = KIND;
+    const DISPLAY_NAME: &'static str = "Microsoft Teams";
     const SECRET_FIELDS: &'static [&'static str] = &["webhook_url"];
     type Config = TeamsConfig;
+
+    fn config_fields(&self) -> Vec<ConfigField> {
+        vec![ConfigField::text(
+            "webhook_url",
+            "Workflow URL",
+            true,
+            true,
+            "The URL of the Teams workflow \"Post to a channel when a webhook request is received\"; it is the credential.",
+        )]
+    }
 
     fn notifier(
         &self,

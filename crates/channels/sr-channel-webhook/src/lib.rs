@@ -17,6 +17,7 @@ use std::sync::Arc;
 use base64::Engine as _;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde::Deserialize;
+use sr_config::ConfigField;
 use sr_notify::http::{Post, classify, send};
 use sr_notify::{BuildContext, ChannelType, Delivered, Message, Notifier, NotifyError};
 use sr_secrets::SecretRef;
@@ -43,8 +44,28 @@ pub struct WebhookFactory;
 
 impl ChannelType for WebhookFactory {
     const KIND: &'static str = KIND;
+    const DISPLAY_NAME: &'static str = "Outgoing webhook";
     const SECRET_FIELDS: &'static [&'static str] = &["secret"];
     type Config = WebhookConfig;
+
+    fn config_fields(&self) -> Vec<ConfigField> {
+        vec![
+            ConfigField::text(
+                "url",
+                "URL",
+                true,
+                false,
+                "Where each notification is posted, signed per the Standard Webhooks specification.",
+            ),
+            ConfigField::text(
+                "secret",
+                "Signing secret",
+                true,
+                true,
+                "The receiver's Standard Webhooks secret (whsec_…).",
+            ),
+        ]
+    }
 
     fn notifier(
         &self,

@@ -34,7 +34,8 @@ pub mod text;
 pub use error::NotifyError;
 pub use notification::{Action, Link, Message, Notification, Severity};
 pub use registry::{
-    BuildContext, ChannelFactory, ChannelRegistry, ChannelType, Delivered, Notifier, parse_config,
+    BuildContext, ChannelFactory, ChannelInfo, ChannelRegistry, ChannelType, Delivered, Notifier,
+    parse_config,
 };
 
 pub type Result<T, E = NotifyError> = std::result::Result<T, E>;

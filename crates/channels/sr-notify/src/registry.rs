@@ -8,7 +8,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
-use sr_config::{ChannelEntry, ChannelTypes};
+use sr_config::{ChannelEntry, ChannelTypes, ConfigField};
 use sr_secrets::{Resolver, Secret, SecretRef};
 
 use crate::{Message, NotifyError};
@@ -102,10 +102,27 @@ impl BuildContext {
     }
 }
 
+/// What the settings dialog shows for a channel type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelInfo {
+    /// `type` in channels.json.
+    pub kind: &'static str,
+    pub display_name: &'static str,
+    /// The fields of its `config`; the secret ones are
+    /// [`ChannelFactory::secret_fields`].
+    pub fields: Vec<ConfigField>,
+}
+
 /// One channel type: checks its `config` and builds notifiers.
 pub trait ChannelFactory: Send + Sync {
     /// `type` in channels.json.
     fn kind(&self) -> &'static str;
+
+    /// The service's name as users know it ("Microsoft Teams").
+    fn display_name(&self) -> &'static str;
+
+    /// The fields of `config`, for the settings dialog.
+    fn fields(&self) -> Vec<ConfigField>;
 
     /// Checks a `config` object strictly (serde's positions are placed in
     /// the file by sr-config).
@@ -129,10 +146,15 @@ pub trait ChannelFactory: Send + Sync {
 pub trait ChannelType: Send + Sync {
     /// `type` in channels.json.
     const KIND: &'static str;
+    /// The service's name as users know it ("Microsoft Teams").
+    const DISPLAY_NAME: &'static str;
     /// Dotted paths of the secret fields of `config`.
     const SECRET_FIELDS: &'static [&'static str];
     /// The `config` object (`deny_unknown_fields`).
     type Config: DeserializeOwned;
+
+    /// The fields of `config`, for the settings dialog.
+    fn config_fields(&self) -> Vec<ConfigField>;
 
     /// Builds the notifier of the channel named `channel`. Blocking, as
     /// [`ChannelFactory::build`].
@@ -147,6 +169,14 @@ pub trait ChannelType: Send + Sync {
 impl<T: ChannelType> ChannelFactory for T {
     fn kind(&self) -> &'static str {
         T::KIND
+    }
+
+    fn display_name(&self) -> &'static str {
+        T::DISPLAY_NAME
+    }
+
+    fn fields(&self) -> Vec<ConfigField> {
+        self.config_fields()
     }
 
     fn check_config(&self, config_json: &str) -> Result<(), serde_json::Error> {
@@ -198,6 +228,18 @@ impl ChannelRegistry {
 
     pub fn get(&self, kind: &str) -> Option<&Arc<dyn ChannelFactory>> {
         self.factories.get(kind)
+    }
+
+    /// Every type with its fields, for the settings dialog.
+    pub fn types(&self) -> Vec<ChannelInfo> {
+        self.factories
+            .values()
+            .map(|f| ChannelInfo {
+                kind: f.kind(),
+                display_name: f.display_name(),
+                fields: f.fields(),
+            })
+            .collect()
     }
 
     /// Builds the notifier of `entry`. Blocking (see [`ChannelFactory::build`]).

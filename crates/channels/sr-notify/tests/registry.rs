@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use serde::Deserialize;
-use sr_config::{ChannelEntry, parse_channels};
+use sr_config::{ChannelEntry, ConfigField, parse_channels};
 use sr_notify::{
     BuildContext, ChannelFactory, ChannelRegistry, Delivered, Message, Notifier, NotifyError,
     parse_config,
@@ -45,6 +45,14 @@ struct EchoFactory;
 impl ChannelFactory for EchoFactory {
     fn kind(&self) -> &'static str {
         "echo"
+    }
+
+    fn display_name(&self) -> &'static str {
+        "Echo"
+    }
+
+    fn fields(&self) -> Vec<ConfigField> {
+        vec![ConfigField::text("token", "Token", true, true, "A token.")]
     }
 
     fn check_config(&self, config_json: &str) -> Result<(), serde_json::Error> {

@@ -20,6 +20,8 @@
 //!   notification channels, read as strictly as trackers.json; each
 //!   channel type checks its `config` through [`ChannelTypes`] (sr-notify's
 //!   registry), and its [`Grouping`] says how alerts are grouped.
+//! - [`ConfigField`]: how a settings form shows one field of a tracker's
+//!   or a channel's `config`.
 //! - [`check_env`]: the `${VAR}` references that cannot be resolved now,
 //!   for a warning; the loader itself never expands them.
 
@@ -30,6 +32,7 @@ mod diagnose;
 mod entry;
 mod env_check;
 mod error;
+mod fields;
 mod paths;
 mod reading;
 mod spans;
@@ -52,6 +55,7 @@ pub use entry::{
 };
 pub use env_check::{check_env, check_env_text};
 pub use error::{ConfigError, ConfigErrorKind};
+pub use fields::{ConfigField, FieldValue};
 pub use paths::{Paths, ensure_dir, platform_dirs};
 pub use ssh::{SshSettings, expand_home};
 pub use suggest::closest;

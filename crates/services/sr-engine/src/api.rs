@@ -48,6 +48,8 @@ pub enum Command {
     Connection(crate::ConnectionCommand),
     /// The auto-issue rules window.
     Rules(crate::RulesCommand),
+    /// Settings → Notification Channels: load, save, test.
+    Channels(crate::ChannelCommand),
 }
 
 /// What the engine tells the UI.
@@ -88,6 +90,8 @@ pub enum Event {
     Connection(crate::ConnectionEvent),
     /// An answer to a [`Command::Rules`].
     Rules(crate::RulesEvent),
+    /// An answer to a [`Command::Channels`].
+    Channels(crate::ChannelEvent),
     /// connections.json or monitoring.json changed on disk and the engine
     /// follows the new settings now (an [`crate::ConnectionEvent::Listed`] came first
     /// when the connections changed).
@@ -273,6 +277,7 @@ impl Command {
             Command::Issues(c) => c.describe(),
             Command::Boards(c) => c.describe(),
             Command::Settings(c) => c.describe(),
+            Command::Channels(c) => c.describe(),
             Command::Rules(c) => c.describe(),
             Command::Query(c) => c.describe(),
         }

@@ -81,6 +81,7 @@ async fn run_inner(
         Command::Settings(c) => crate::groups::settings::run(engine, c).await?,
         Command::Query(c) => crate::groups::query::run(engine, c).await?,
         Command::Rules(c) => crate::groups::rules::run(engine, c).await?,
+        Command::Channels(c) => crate::groups::channels::run(engine, c).await?,
     })
 }
 

@@ -14,6 +14,7 @@ mod api_tokens;
 mod auto;
 mod boards;
 mod changes;
+mod channel_settings;
 mod comments;
 mod connection_admin;
 mod connections;
@@ -46,6 +47,7 @@ pub use api::{Command, EngineHandle, Event, Repaint};
 pub use api_tokens::{ApiCaller, CreatedToken, TokenScope, parse_expiry, token_hash};
 pub use auto::EventReport;
 pub use changes::ChangeFeed;
+pub use channel_settings::{CHANNEL_SECRET_PREFIX, test_message};
 pub use comments::IssueComments;
 pub use connection_admin::{ConnectionCommand, ConnectionEdit, ConnectionEvent, ConnectionTest};
 pub use connections::{
@@ -59,9 +61,9 @@ pub use db_jobs::{
 pub use engine::{Engine, EngineOptions, TrackerStatus};
 pub use error::EngineError;
 pub use groups::{
-    BoardCommand, BoardEvent, IssueCommand, IssueEvent, LinkCommand, LinkEvent, QueryCommand,
-    QueryEvent, RulesCommand, RulesEvent, SchemaCommand, SchemaEvent, SettingsCommand,
-    SettingsEvent, TrackerCommand, TrackerEvent,
+    BoardCommand, BoardEvent, ChannelCommand, ChannelEvent, IssueCommand, IssueEvent, LinkCommand,
+    LinkEvent, QueryCommand, QueryEvent, RulesCommand, RulesEvent, SchemaCommand, SchemaEvent,
+    SettingsCommand, SettingsEvent, TrackerCommand, TrackerEvent,
 };
 pub use monitoring::{
     DriftCheck, MonitoringCommand, MonitoringEvent, PerfSeries, TrackedQueries, TrackerMonitor,
@@ -74,6 +76,7 @@ pub use rules_file::RuleEdit;
 pub use schema_change::{SchemaImpact, impact_markdown};
 pub use secrets::{SecretStorage, until_reboot_note};
 pub use settings::{IssueDraftText, PendingSecret};
+pub use sr_notify::{ChannelInfo, Delivered};
 pub use sr_store::{ApiTokenRow, CachedComment, QueryBaseline, StoreChange};
 pub use sync::EngineSync;
 pub use sync_ops::{

@@ -116,6 +116,8 @@ impl EngineError {
             E::Links(_) | E::Tracker(_) | E::Sync(_) | E::Auto(_) | E::Webhook(_) => {
                 FailureKind::Tracker
             }
+            // A channel's service is reached like a tracker, and fails alike.
+            E::Notify(_) => FailureKind::Tracker,
             E::Db(sr_db::DbError::NotFound { .. } | sr_db::DbError::Baseline { .. }) => {
                 FailureKind::NotFound
             }
@@ -130,6 +132,7 @@ impl EngineError {
             | E::AmbiguousObject { .. }
             | E::EmptyComment { .. }
             | E::Settings(_)
+            | E::Channels(_)
             | E::RuleEdit { .. }
             | E::BadTokenScope(_)
             | E::BadTokenExpiry(_)

@@ -5,6 +5,7 @@
 mod adapter_dependencies;
 mod auto_events;
 mod boards;
+mod channel_settings;
 mod channels;
 mod comments;
 mod connections;

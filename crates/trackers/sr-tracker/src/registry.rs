@@ -12,62 +12,9 @@ use sr_secrets::Resolver;
 
 use crate::{IssueTracker, Result, TrackerEntry, TrackerError, TrackerSet, Unusable};
 
-/// A field of a provider's `config` object, for the settings dialog.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ConfigField {
-    /// Path in the `config` object, dotted (`auth.token`).
-    pub key: &'static str,
-    pub label: &'static str,
-    pub required: bool,
-    /// Stored in the keyring, never in trackers.json.
-    pub secret: bool,
-    pub help: &'static str,
-    /// The values the field may take (a drop-down); empty for free text.
-    pub choices: &'static [&'static str],
-    /// What a new entry starts with.
-    pub default: Option<&'static str>,
-}
-
-impl ConfigField {
-    /// A free-text field.
-    pub const fn text(
-        key: &'static str,
-        label: &'static str,
-        required: bool,
-        secret: bool,
-        help: &'static str,
-    ) -> ConfigField {
-        ConfigField {
-            key,
-            label,
-            required,
-            secret,
-            help,
-            choices: &[],
-            default: None,
-        }
-    }
-
-    /// A required field with a fixed set of values, starting at `default`
-    /// (`auth.type`: which way the adapter signs in).
-    pub const fn choice(
-        key: &'static str,
-        label: &'static str,
-        choices: &'static [&'static str],
-        default: &'static str,
-        help: &'static str,
-    ) -> ConfigField {
-        ConfigField {
-            key,
-            label,
-            required: true,
-            secret: false,
-            help,
-            choices,
-            default: Some(default),
-        }
-    }
-}
+/// A field of a provider's `config` object, for the settings dialog
+/// (shared with the channels' forms, so it lives in sr-config).
+pub use sr_config::ConfigField;
 
 /// What the settings dialog shows for a provider type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -5,8 +5,8 @@ use sr_model::{Issue, IssueKey, IssueLink, ObjectRef};
 
 use super::{Badge, Dialog, EngineStatus, JobKind, Load, Tab, ToastLevel, UiState};
 use sr_engine::{
-    BoardEvent, IssueEvent, LinkCommand, LinkEvent, QueryEvent, SchemaEvent, SettingsEvent,
-    TrackerEvent,
+    BoardEvent, ChannelEvent, IssueEvent, LinkCommand, LinkEvent, QueryEvent, SchemaEvent,
+    SettingsEvent, TrackerEvent,
 };
 
 impl UiState {
@@ -210,6 +210,15 @@ impl UiState {
             Event::Sync(e) => self.apply_sync(e),
             Event::Connection(e) => self.apply_connection_event(e),
             Event::Rules(e) => self.apply_rules(e),
+            Event::Channels(ChannelEvent::Loaded {
+                types,
+                file,
+                storage,
+            }) => self.channels_loaded(types, file, storage),
+            Event::Channels(ChannelEvent::Tested {
+                request, result, ..
+            }) => self.channel_tested(request, result),
+            Event::Channels(ChannelEvent::Saved { request }) => self.channels_saved(request),
             Event::ConfigReloaded(change) => self.config_reloaded(change),
             Event::Failed(failure) => self.failed(None, failure),
         }
@@ -377,6 +386,11 @@ impl UiState {
             Some(kind @ (JobKind::SaveTrackers(_) | JobKind::TrackerSettings)) => {
                 self.settings_failed(&kind, &message)
             }
+            Some(
+                kind @ (JobKind::SaveChannels(_)
+                | JobKind::ChannelSettings
+                | JobKind::TestChannel(_)),
+            ) => self.channels_failed(&kind, &message),
             Some(JobKind::UnlockSecrets(request)) => self.unlock_failed(request, &message),
             Some(JobKind::Monitoring(key)) => self.monitoring_failed(&key, &message),
             Some(JobKind::ConnectionAdmin(request)) => {

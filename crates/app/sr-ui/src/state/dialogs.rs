@@ -12,6 +12,8 @@ pub enum Dialog {
     CreateIssue(CreateIssueDialog),
     LinkIssue(LinkIssueDialog),
     Trackers(Box<TrackerSettingsDialog>),
+    /// Settings → Notification Channels.
+    Channels(Box<super::ChannelSettingsDialog>),
     /// New Connection…, Edit or Duplicate.
     Connection(Box<super::ConnectionDialog>),
     /// "Remove connection NAME?", waiting for the answer.

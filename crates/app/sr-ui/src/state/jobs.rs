@@ -3,8 +3,8 @@
 //! panels show spinners for theirs.
 
 use sr_engine::{
-    BoardCommand, IssueCommand, LinkCommand, QueryCommand, SchemaCommand, SettingsCommand,
-    TrackerCommand,
+    BoardCommand, ChannelCommand, IssueCommand, LinkCommand, QueryCommand, SchemaCommand,
+    SettingsCommand, TrackerCommand,
 };
 use sr_engine::{Command, ConnectionCommand, RequestId};
 use sr_model::IssueKey;
@@ -37,6 +37,12 @@ pub enum JobKind {
     Comment(IssueKey),
     Draft(u64),
     TrackerSettings,
+    /// Settings → Notification Channels loading.
+    ChannelSettings,
+    /// A channel's test message, by request.
+    TestChannel(u64),
+    /// channels.json being saved, by request.
+    SaveChannels(u64),
     TestTracker(u64),
     SaveTrackers(u64),
     UnlockSecrets(u64),
@@ -148,6 +154,9 @@ fn kind_of(command: &Command) -> JobKind {
         }
         Command::Sync(s) => JobKind::Sync(super::sync::job_key(s)),
         Command::Rules(_) => JobKind::Rules,
+        Command::Channels(ChannelCommand::Load) => JobKind::ChannelSettings,
+        Command::Channels(ChannelCommand::Test { request, .. }) => JobKind::TestChannel(*request),
+        Command::Channels(ChannelCommand::Save { request, .. }) => JobKind::SaveChannels(*request),
         Command::Connection(c) => match c {
             ConnectionCommand::Save { request, .. }
             | ConnectionCommand::Remove { request, .. }

@@ -7,6 +7,7 @@
 
 mod actions;
 mod apply;
+mod channels;
 mod comments;
 mod connection_admin;
 mod connection_dialog;
@@ -38,6 +39,7 @@ use crate::model::explorer::{ExplorerSchema, explorer_tree, filter_tree};
 use sr_engine::{ConnectionCommand, TrackerCommand};
 
 pub use actions::{ViewTarget, can_file_issue};
+pub use channels::{ChannelForm, ChannelSettingsDialog, as_provider};
 pub use comments::{CommentThread, CommentThreads};
 pub use connection_dialog::{ConnectionDialog, SshFields, TestOutcome, Typed};
 pub use designer::{DesignerSaved, Designers, MAX_ZOOM, MIN_ZOOM, place_new_tables};

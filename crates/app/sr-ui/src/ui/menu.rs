@@ -130,6 +130,13 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, state: &mut UiState) {
                 state.open_tracker_settings();
             }
             if ui
+                .button("Notification Channels…")
+                .on_hover_text("Slack, Teams, PagerDuty, e-mail and webhooks that alerts go to")
+                .clicked()
+            {
+                state.open_channel_settings();
+            }
+            if ui
                 .button("Issue Templates…")
                 .on_hover_text("Edit your own versions of the issue templates")
                 .clicked()

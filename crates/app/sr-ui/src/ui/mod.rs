@@ -2,6 +2,7 @@
 //! through its action methods; none holds anything of its own beyond what
 //! egui remembers (panel widths, open headers).
 
+mod channels;
 mod comments;
 mod connection_dialog;
 mod create;

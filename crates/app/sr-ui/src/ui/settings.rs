@@ -260,56 +260,68 @@ fn form_ui(
                 .labelled_by(label.id);
                 ui.end_row();
             }
-            for field in provider.fields.iter().filter(|f| f.secret || !json_mode) {
-                let text = if field.required {
-                    format!("{} *", field.label)
-                } else {
-                    field.label.to_owned()
-                };
-                let label = ui.label(text).on_hover_text(field.help);
-                let stored = if field.secret {
-                    form.stored_in(field.key)
-                } else {
-                    None
-                };
-                let store = form.store;
-                let value = form.values.entry(field.key.to_owned()).or_default();
-                let hint = match (field.secret, stored, store) {
-                    (false, _, _) => field.help.to_owned(),
-                    (true, _, SecretStore::Env) => {
-                        "the environment variable's name, e.g. GITHUB_TOKEN".to_owned()
-                    }
-                    (true, Some(place), _) => format!("stored {place}; type to replace"),
-                    (true, None, SecretStore::Encrypted) => {
-                        "kept in the encrypted secrets file, never in trackers.json".to_owned()
-                    }
-                    (true, None, SecretStore::Keyring) => {
-                        "kept in the OS keyring, never in trackers.json".to_owned()
-                    }
-                };
-                if field.choices.is_empty() {
-                    ui.add(
-                        egui::TextEdit::singleline(value)
-                            .password(field.secret && store != SecretStore::Env)
-                            .hint_text(hint)
-                            .desired_width(320.0),
-                    )
-                    .labelled_by(label.id);
-                } else {
-                    egui::ComboBox::from_id_salt(field.key)
-                        .selected_text(value.as_str())
-                        .show_ui(ui, |ui| {
-                            for choice in field.choices {
-                                ui.selectable_value(value, (*choice).to_owned(), *choice);
-                            }
-                        })
-                        .response
-                        .labelled_by(label.id)
-                        .on_hover_text(field.help);
-                }
-                ui.end_row();
-            }
+            config_fields_ui(ui, form, provider, json_mode, "trackers.json");
         });
+}
+
+/// The rows of a type's `config` fields in a form's grid (secret fields
+/// masked, kept out of `file`); with `json_mode`, the secret ones only.
+pub(super) fn config_fields_ui(
+    ui: &mut egui::Ui,
+    form: &mut TrackerForm,
+    provider: &ProviderInfo,
+    json_mode: bool,
+    file: &str,
+) {
+    for field in provider.fields.iter().filter(|f| f.secret || !json_mode) {
+        let text = if field.required {
+            format!("{} *", field.label)
+        } else {
+            field.label.to_owned()
+        };
+        let label = ui.label(text).on_hover_text(field.help);
+        let stored = if field.secret {
+            form.stored_in(field.key)
+        } else {
+            None
+        };
+        let store = form.store;
+        let value = form.values.entry(field.key.to_owned()).or_default();
+        let hint = match (field.secret, stored, store) {
+            (false, _, _) => field.help.to_owned(),
+            (true, _, SecretStore::Env) => {
+                "the environment variable's name, e.g. GITHUB_TOKEN".to_owned()
+            }
+            (true, Some(place), _) => format!("stored {place}; type to replace"),
+            (true, None, SecretStore::Encrypted) => {
+                format!("kept in the encrypted secrets file, never in {file}")
+            }
+            (true, None, SecretStore::Keyring) => {
+                format!("kept in the OS keyring, never in {file}")
+            }
+        };
+        if field.choices.is_empty() {
+            ui.add(
+                egui::TextEdit::singleline(value)
+                    .password(field.secret && store != SecretStore::Env)
+                    .hint_text(hint)
+                    .desired_width(320.0),
+            )
+            .labelled_by(label.id);
+        } else {
+            egui::ComboBox::from_id_salt(field.key)
+                .selected_text(value.as_str())
+                .show_ui(ui, |ui| {
+                    for choice in field.choices {
+                        ui.selectable_value(value, (*choice).to_owned(), *choice);
+                    }
+                })
+                .response
+                .labelled_by(label.id)
+                .on_hover_text(field.help);
+        }
+        ui.end_row();
+    }
 }
 
 /// The form's error, Test connection with its answer, and Apply / Cancel,

@@ -10,6 +10,7 @@ pub fn dialogs_ui(ctx: &egui::Context, state: &mut UiState) {
         Some(Dialog::CreateIssue(_)) => super::create::create_issue_ui(ctx, state),
         Some(Dialog::LinkIssue(_)) => super::link::link_issue_ui(ctx, state),
         Some(Dialog::Trackers(_)) => super::settings::tracker_settings_ui(ctx, state),
+        Some(Dialog::Channels(_)) => super::channels::channel_settings_ui(ctx, state),
         Some(Dialog::Connection(_)) => super::connection_dialog::connection_dialog_ui(ctx, state),
         Some(Dialog::RemoveConnection(_)) => {
             super::connection_dialog::confirm_remove_ui(ctx, state)

@@ -4,6 +4,7 @@
 //! [`crate::Event`]. A new capability adds a module here and two variants.
 
 pub(crate) mod boards;
+pub(crate) mod channels;
 pub(crate) mod issues;
 pub(crate) mod links;
 pub(crate) mod query;
@@ -13,6 +14,7 @@ pub(crate) mod settings;
 pub(crate) mod trackers;
 
 pub use boards::{BoardCommand, BoardEvent};
+pub use channels::{ChannelCommand, ChannelEvent};
 pub use issues::{IssueCommand, IssueEvent};
 pub use links::{LinkCommand, LinkEvent};
 pub use query::{QueryCommand, QueryEvent};

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde_json::{Map, Value};
+use sr_config::FieldValue;
 use sr_engine::PendingSecret;
 use sr_secrets::{Secret, SecretRef};
 use sr_tracker::{ConnectionReport, ProviderInfo, TrackerEntry};
@@ -32,6 +33,9 @@ pub struct TrackerForm {
     pub error: Option<String>,
     /// Where the secrets typed in this form are kept.
     pub store: SecretStore,
+    /// The form edits a notification channel (Settings → Notification
+    /// Channels), whose secrets are kept under `channel:` entries.
+    pub for_channel: bool,
 }
 
 /// Where the form keeps a typed secret.
@@ -61,6 +65,12 @@ impl fmt::Debug for TrackerForm {
 /// The keyring entry a tracker's secret field is stored under.
 pub fn keyring_name(tracker: &str, field: &str) -> String {
     format!("tracker:{tracker}:{field}")
+}
+
+/// The keyring entry a channel's secret field is stored under (the engine
+/// forgets those no channel references when it saves channels.json).
+pub fn channel_keyring_name(channel: &str, field: &str) -> String {
+    format!("{}{channel}:{field}", sr_engine::CHANNEL_SECRET_PREFIX)
 }
 
 impl TrackerForm {
@@ -133,7 +143,7 @@ impl TrackerForm {
             if typed.is_empty() {
                 remove_path(&mut config, field.key);
             } else {
-                let value = typed_like(get_path(&config, field.key), typed);
+                let value = typed_like(get_path(&config, field.key), field.value, typed);
                 set_path(&mut config, field.key, value);
             }
         }
@@ -182,7 +192,11 @@ impl TrackerForm {
             let typed = self.values.get(field.key).map(|v| v.trim()).unwrap_or("");
             if field.secret {
                 if !typed.is_empty() {
-                    let entry = keyring_name(name, field.key);
+                    let entry = if self.for_channel {
+                        channel_keyring_name(name, field.key)
+                    } else {
+                        keyring_name(name, field.key)
+                    };
                     let reference = match self.store {
                         SecretStore::Keyring => SecretRef::Keyring(entry),
                         SecretStore::Encrypted => SecretRef::Encrypted(entry),
@@ -210,7 +224,7 @@ impl TrackerForm {
                 }
                 remove_path(&mut config, field.key);
             } else {
-                let value = typed_like(get_path(&config, field.key), typed);
+                let value = typed_like(get_path(&config, field.key), field.value, typed);
                 set_path(&mut config, field.key, value);
             }
         }
@@ -276,9 +290,18 @@ fn parse_object(text: &str) -> Result<Map<String, Value>, String> {
     }
 }
 
-/// `typed` as the same JSON type as the value it replaces: a list stays a
-/// list (comma-separated), a number or boolean stays one when it parses.
-fn typed_like(old: Option<&Value>, typed: &str) -> Value {
+/// `typed` as the same JSON type as the value it replaces, or, for a new
+/// value, as the field's type says: a list stays a list (comma-separated),
+/// a number or boolean stays one when it parses.
+fn typed_like(old: Option<&Value>, kind: FieldValue, typed: &str) -> Value {
+    match (old, kind) {
+        (None, FieldValue::List) => typed_like(Some(&Value::Array(Vec::new())), kind, typed),
+        (None, FieldValue::Number) => typed_like(Some(&Value::from(0)), kind, typed),
+        (old, _) => typed_like_value(old, typed),
+    }
+}
+
+fn typed_like_value(old: Option<&Value>, typed: &str) -> Value {
     match old {
         Some(Value::Array(_)) => Value::Array(
             crate::state::split_labels(typed)
