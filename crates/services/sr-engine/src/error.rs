@@ -22,6 +22,8 @@ pub enum EngineError {
     Secret(#[from] sr_secrets::SecretError),
     #[error(transparent)]
     Webhook(#[from] sr_webhook::WebhookError),
+    #[error(transparent)]
+    Notify(#[from] sr_notify::NotifyError),
     #[error("the tracker settings were not saved: {0}")]
     Settings(String),
     #[error(

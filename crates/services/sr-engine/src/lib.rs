@@ -25,6 +25,7 @@ pub mod export;
 mod groups;
 mod issues;
 pub mod monitoring;
+mod notify;
 mod outbox_loop;
 mod query;
 mod records;
@@ -65,6 +66,7 @@ pub use groups::{
 pub use monitoring::{
     DriftCheck, MonitoringCommand, MonitoringEvent, PerfSeries, TrackedQueries, TrackerMonitor,
 };
+pub use notify::Notified;
 pub use outbox_loop::{EngineOutbox, OUTBOX_INTERVAL};
 pub use query::{MAX_ROWS, QueryAnswer, QueryOutput};
 pub use registry::{channels, registry};
