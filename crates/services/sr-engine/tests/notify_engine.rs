@@ -10,7 +10,9 @@
 //!   send nothing more; healing the drift resolves the incident and posts
 //!   the resolve message;
 //! - with a group wait, nothing goes out until a scan at or after its due
-//!   time decides again, and two processes scanning at once send once.
+//!   time decides again, and two processes scanning at once send once;
+//! - a tracked query's regression triggers once and resolves when a later
+//!   measurement is back to its speed.
 #![allow(clippy::unwrap_used)] // Tests: a failure is the test failing.
 
 use std::sync::Arc;
@@ -69,6 +71,8 @@ async fn env(group_wait_seconds: u32) -> Env {
     let rules = json!({"auto_issue_rules": [
         {"name": "Drift", "event": "drift.detected", "tracker": "Local",
          "template": "drift_detection", "notify": ["ops-slack", "oncall"]},
+        {"name": "Regression", "event": "performance.regression", "tracker": "Local",
+         "template": "performance_regression", "notify": ["ops-slack", "oncall"]},
     ]});
     std::fs::write(paths.rules_file(), rules.to_string()).unwrap();
     let slack_url = format!("{}{HOOK_PATH}", slack_server.base_url());
@@ -260,4 +264,57 @@ async fn a_group_wait_is_decided_again_by_the_scan_once() {
     assert_eq!(env.pd.count("trigger"), 1);
     // Nothing is due any more.
     assert!(env.engine.notify_due(due).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_regression_gone_resolves_its_incident() {
+    let env = env(0).await;
+    let query = "SELECT * FROM orders WHERE id = 1";
+    env.engine.track_query("shop", query).await.unwrap();
+    let job = DatabaseJob::new(
+        env.engine.clone(),
+        "shop",
+        DbCheck::Perf,
+        ConnectionMonitoring::default(),
+    );
+    let mut minute = 0;
+    let mut measure = async |median: f64| {
+        minute += 1;
+        env.engine
+            .store()
+            .save_query_baseline(&sr_store::QueryBaseline {
+                connection: "shop".into(),
+                fingerprint: sr_db::perf::fingerprint(query),
+                sql: query.into(),
+                runs: 10,
+                median_ms: median,
+                p95_ms: median,
+                mad_ms: 0.05,
+                min_ms: median,
+                max_ms: median,
+                plan: "{}".into(),
+                recorded_at: chrono::Utc::now() + chrono::Duration::minutes(minute),
+            })
+            .await
+            .unwrap();
+    };
+    measure(1.0).await;
+    measure(1.05).await;
+    job.check_once().await.unwrap();
+    assert!(env.pd.events().is_empty());
+    measure(9.0).await;
+    job.check_once().await.unwrap();
+    assert_eq!(env.pd.count("trigger"), 1);
+    assert_eq!(env.slack.messages().len(), 1, "{:?}", env.slack.refusals());
+    // Still slow: nothing resolves, nothing repeats.
+    measure(9.1).await;
+    job.check_once().await.unwrap();
+    assert_eq!((env.pd.events().len(), env.slack.messages().len()), (1, 1));
+    // Back to its speed: resolved on both, once.
+    measure(1.0).await;
+    job.check_once().await.unwrap();
+    job.check_once().await.unwrap();
+    assert_eq!(env.pd.count("resolve"), 1);
+    assert_eq!(env.pd.alerts()[0].status, AlertStatus::Resolved);
+    assert_eq!(env.slack.messages().len(), 2);
 }
