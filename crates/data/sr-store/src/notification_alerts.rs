@@ -116,9 +116,9 @@ impl Store {
         source: &AlertSource<'_>,
         now: Timestamp,
     ) -> Result<Vec<NotificationAlert>> {
-        let mut sql = format!(
+        let mut sql = String::from(
             "UPDATE notification_alerts SET firing = 0, due_at = $1, updated_at = $1 \
-             WHERE connection = $2 AND event = $3 AND firing = 1"
+             WHERE connection = $2 AND event = $3 AND firing = 1",
         );
         let mut next = 4;
         for (column, value) in [("object", source.object), ("finding", source.finding)] {
