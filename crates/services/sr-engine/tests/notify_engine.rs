@@ -12,7 +12,8 @@
 //! - with a group wait, nothing goes out until a scan at or after its due
 //!   time decides again, and two processes scanning at once send once;
 //! - a tracked query's regression triggers once and resolves when a later
-//!   measurement is back to its speed.
+//!   measurement is back to its speed; a failing health check likewise
+//!   when it passes again.
 #![allow(clippy::unwrap_used)] // Tests: a failure is the test failing.
 
 use std::sync::Arc;
@@ -73,6 +74,8 @@ async fn env(group_wait_seconds: u32) -> Env {
          "template": "drift_detection", "notify": ["ops-slack", "oncall"]},
         {"name": "Regression", "event": "performance.regression", "tracker": "Local",
          "template": "performance_regression", "notify": ["ops-slack", "oncall"]},
+        {"name": "Health", "event": "health.failed", "tracker": "Local",
+         "template": "health_check", "notify": ["ops-slack", "oncall"]},
     ]});
     std::fs::write(paths.rules_file(), rules.to_string()).unwrap();
     let slack_url = format!("{}{HOOK_PATH}", slack_server.base_url());
@@ -313,6 +316,32 @@ async fn a_regression_gone_resolves_its_incident() {
     // Back to its speed: resolved on both, once.
     measure(1.0).await;
     job.check_once().await.unwrap();
+    job.check_once().await.unwrap();
+    assert_eq!(env.pd.count("resolve"), 1);
+    assert_eq!(env.pd.alerts()[0].status, AlertStatus::Resolved);
+    assert_eq!(env.slack.messages().len(), 2);
+}
+
+#[tokio::test]
+async fn a_health_check_passing_again_resolves_its_incident() {
+    let env = env(0).await;
+    let marker = env._dir.path().join("backup.done");
+    let settings = ConnectionMonitoring {
+        backup_file: Some(marker.clone()),
+        ..ConnectionMonitoring::default()
+    };
+    let job = DatabaseJob::new(env.engine.clone(), "shop", DbCheck::Health, settings);
+    let failed = job.check_once().await.unwrap();
+    assert_eq!(env.pd.count("trigger"), 1, "{failed:?}");
+    assert_eq!(env.slack.messages().len(), 1, "{:?}", env.slack.refusals());
+    assert!(
+        env.pd.alerts()[0].summary.contains("backup"),
+        "{:?}",
+        env.pd.alerts()
+    );
+    job.check_once().await.unwrap();
+    assert_eq!(env.pd.events().len(), 1, "still failing: nothing more");
+    std::fs::write(&marker, "ok").unwrap();
     job.check_once().await.unwrap();
     assert_eq!(env.pd.count("resolve"), 1);
     assert_eq!(env.pd.alerts()[0].status, AlertStatus::Resolved);
