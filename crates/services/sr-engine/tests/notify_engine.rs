@@ -13,7 +13,9 @@
 //!   time decides again, and two processes scanning at once send once;
 //! - a tracked query's regression triggers once and resolves when a later
 //!   measurement is back to its speed; a failing health check likewise
-//!   when it passes again.
+//!   when it passes again;
+//! - what was only committed is sent by the background outbox loop of
+//!   `serve` and the workbench.
 #![allow(clippy::unwrap_used)] // Tests: a failure is the test failing.
 
 use std::sync::Arc;
@@ -346,4 +348,21 @@ async fn a_health_check_passing_again_resolves_its_incident() {
     assert_eq!(env.pd.count("resolve"), 1);
     assert_eq!(env.pd.alerts()[0].status, AlertStatus::Resolved);
     assert_eq!(env.slack.messages().len(), 2);
+}
+
+#[tokio::test]
+async fn the_background_loop_sends_what_was_only_committed() {
+    let env = env(0).await;
+    sql(&env.engine, "ALTER TABLE orders ADD COLUMN note text").await;
+    let check = env.engine.check_drift("shop", None).await.unwrap();
+    let events = sr_engine::monitoring::drift_events(&check);
+    assert_eq!(events.len(), 1);
+    let (_, notified) = env.engine.commit_event(&events[0], None).await.unwrap();
+    assert_eq!(notified.len(), 2, "{notified:?}");
+    assert!(env.slack.messages().is_empty() && env.pd.events().is_empty());
+    // The loop's first round runs at once; shutting down waits for it.
+    let outbox = sr_engine::EngineOutbox::start(&env.engine, std::time::Duration::from_secs(3600));
+    outbox.shutdown().await;
+    assert_eq!(env.slack.messages().len(), 1, "{:?}", env.slack.refusals());
+    assert_eq!(env.pd.count("trigger"), 1);
 }
