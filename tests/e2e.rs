@@ -15,6 +15,7 @@ mod connections_health;
 mod connections_tls;
 mod exports;
 mod gui_smoke;
+mod notify_kill;
 mod query_bench;
 mod rules_cli;
 mod secrets_cli;

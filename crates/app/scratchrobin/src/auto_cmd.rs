@@ -1,6 +1,7 @@
 //! `events emit` and `outbox list|run`: auto-issue rules from the command
 //! line, for testing a rule set against example events (`rules` is
-//! `rules_cmd.rs`).
+//! `rules_cmd.rs`). Both send the channel notifications the rules commit
+//! after the tracker calls.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,6 +9,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use sr_auto::{OutboxWorker, WorkReport};
 use sr_engine::Engine;
+use sr_engine::NotifyReport;
 
 use crate::output;
 
@@ -39,7 +41,9 @@ pub enum OutboxCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Send what is still pending (after a crash or a tracker outage).
+    /// Send what is still pending (after a crash or a tracker outage):
+    /// tracker calls, then channel notifications (held ones whose time
+    /// came are decided again first).
     Run {
         #[arg(long)]
         json: bool,
@@ -88,8 +92,11 @@ pub async fn events_cmd(engine: &Engine, command: EventsCommand) -> anyhow::Resu
         wait_to_be_killed("after-commit");
     }
     let report = worker(engine).run_until_idle().await?;
+    let notify = engine.send_notifications().await?;
     if json {
-        output::json(&serde_json::json!({"outcomes": outcomes, "outbox": report}))?;
+        output::json(
+            &serde_json::json!({"outcomes": outcomes, "outbox": report, "notify": notify}),
+        )?;
     } else {
         for o in &outcomes {
             let intents: Vec<String> = o.intents.iter().map(|i| format!("#{i}")).collect();
@@ -100,13 +107,14 @@ pub async fn events_cmd(engine: &Engine, command: EventsCommand) -> anyhow::Resu
             println!("{line}");
         }
         print_report(&report);
+        print_notify(&notify);
     }
     // A condition that could not be evaluated is a broken rule set: say so
     // in the exit status too, so scripts testing rules notice.
     if outcomes.iter().any(|o| o.action == "error") {
         return Ok(ExitCode::FAILURE);
     }
-    Ok(exit(&report))
+    Ok(exit(&report, &notify))
 }
 
 fn print_report(report: &WorkReport) {
@@ -121,8 +129,21 @@ fn print_report(report: &WorkReport) {
     }
 }
 
-fn exit(report: &WorkReport) -> ExitCode {
-    if report.failed.is_empty() && report.retry.is_empty() {
+fn print_notify(report: &NotifyReport) {
+    println!(
+        "notifications: {} sent, {} failed, {} waiting",
+        report.sent.len(),
+        report.failed.len(),
+        report.retry.len()
+    );
+}
+
+fn exit(report: &WorkReport, notify: &NotifyReport) -> ExitCode {
+    if report.failed.is_empty()
+        && report.retry.is_empty()
+        && notify.failed.is_empty()
+        && notify.retry.is_empty()
+    {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
@@ -157,12 +178,19 @@ pub async fn outbox_cmd(engine: &Engine, command: OutboxCommand) -> anyhow::Resu
         }
         OutboxCommand::Run { json } => {
             let report = worker(engine).run_until_idle().await?;
+            // Held channel alerts whose time came, then every committed
+            // notification, as serve's outbox loop does.
+            engine.notify_due(chrono::Utc::now()).await?;
+            let notify = engine.send_notifications().await?;
             if json {
-                output::json(&report)?;
+                let mut out = serde_json::to_value(&report)?;
+                out["notify"] = serde_json::to_value(&notify)?;
+                output::json(&out)?;
             } else {
                 print_report(&report);
+                print_notify(&notify);
             }
-            Ok(exit(&report))
+            Ok(exit(&report, &notify))
         }
     }
 }

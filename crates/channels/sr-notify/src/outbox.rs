@@ -34,8 +34,11 @@ const MAX_RACES: usize = 8;
 /// Claims last this long; a sender hung past it loses its message.
 const CLAIM_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// Messages claimed at a time.
-const BATCH: usize = 16;
+/// Messages claimed at a time: one. A claim counts an attempt, so a
+/// sender killed while sending the first of a batch would leave the
+/// others looking attempted, and a channel that cannot drop a repeat would
+/// never get them (at most once turned into never).
+const BATCH: usize = 1;
 
 /// Decides what `observation` of `notification`'s alert at `now` does on
 /// `channel` (grouped by `grouping`) and commits it. The decision made.

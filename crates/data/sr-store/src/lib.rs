@@ -40,6 +40,7 @@ pub mod lease;
 mod links;
 mod local;
 mod migrate;
+mod notification_alerts;
 mod notifications;
 mod outbox;
 mod pages;
@@ -71,6 +72,7 @@ pub use job_claims::{JobClaim, JobRecord};
 pub use lease::Takeover;
 pub use links::NewLink;
 pub use local::{LocalComment, LocalIssueFilter, LocalIssueRow, LocalStore};
+pub use notification_alerts::{AlertSource, NotificationAlert};
 pub use notifications::{
     FeedEntry, FeedOutcome, GroupRow, NewNotification, NotificationStatus, NotificationStep,
     OutboxNotification,

@@ -103,6 +103,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0014_schema_changes.sql"),
         include_str!("../migrations/postgres/0014_schema_changes.sql"),
     ),
+    (
+        15,
+        "notification_alerts",
+        include_str!("../migrations/sqlite/0015_notification_alerts.sql"),
+        include_str!("../migrations/postgres/0015_notification_alerts.sql"),
+    ),
 ];
 
 /// The newest schema version this program knows.

@@ -9,6 +9,7 @@ mod comments;
 mod deliveries;
 mod job_claims;
 mod migrations;
+mod notification_alerts;
 mod notifications;
 mod outbox;
 mod perf;

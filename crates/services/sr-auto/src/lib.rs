@@ -9,6 +9,9 @@
 //!   for (the outbox).
 //! - [`AutoIssues::preview`]: the same rules over an event as a dry run
 //!   (what `rules test` prints); [`STARTER_RULES`], the first run's set.
+//! - [`AutoIssues::alerts`]: the alerts of rules that `notify` channels
+//!   (fingerprint, title and body as the issue's); the engine commits them
+//!   to the notification outbox.
 //! - [`OutboxWorker`]: sends the outbox with sr-tracker's retries, looks
 //!   for an issue by its fingerprint before creating it again, links and
 //!   audits what it created.
@@ -16,6 +19,7 @@
 //! Sits above sr-links, sr-tracker and sr-store and below sr-engine; it
 //! never names an adapter crate and never opens a user database.
 
+mod alert;
 mod comment;
 mod condition;
 mod decide;
@@ -30,6 +34,7 @@ pub mod rules;
 mod suggest;
 mod worker;
 
+pub use alert::{Alert, clears};
 pub use condition::{Condition, SyntaxError, names as condition_names};
 pub use decide::{Decision, Known, decide, is_wont_fix};
 pub use error::{AutoError, RuleError, RuleErrors};

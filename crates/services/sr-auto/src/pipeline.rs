@@ -12,7 +12,7 @@ use chrono::Duration;
 use serde::Serialize;
 use serde_json::Value;
 use sr_links::IssueLinkManager;
-use sr_model::{EventKind, IssueKey, ObjectRef};
+use sr_model::{IssueKey, ObjectRef};
 use sr_secrets::Redactor;
 use sr_store::{AutoIssueState, NewIntent, Occurrence, OutboxAction};
 use sr_templates::Templates;
@@ -57,15 +57,6 @@ pub struct AutoIssues {
     pub(crate) rules: Arc<RuleSet>,
     pub(crate) templates: Arc<Templates>,
     pub(crate) redactor: Arc<Redactor>,
-}
-
-/// The event kind a resolution clears.
-fn cleared_by(kind: EventKind) -> Option<EventKind> {
-    match kind {
-        EventKind::DriftResolved => Some(EventKind::DriftDetected),
-        EventKind::HealthRecovered => Some(EventKind::HealthFailed),
-        _ => None,
-    }
 }
 
 impl AutoIssues {
@@ -117,7 +108,7 @@ impl AutoIssues {
                 outcomes.push(Outcome::new(rule, "no_issue"));
                 continue;
             }
-            let outcome = match cleared_by(event.event) {
+            let outcome = match crate::clears(event.event) {
                 Some(cleared) => self.resolve(rule, event, cleared).await?,
                 None => self.alert_once(rule, event, object).await?,
             };

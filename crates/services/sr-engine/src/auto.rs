@@ -11,13 +11,18 @@ use sr_auto::{AutoIssues, DatabaseEvent, KnownNames, OutboxWorker, Outcome, Rule
 use sr_secrets::Redactor;
 use sr_templates::Templates;
 
-use crate::{Engine, EngineError};
+use sr_notify::outbox::NotifyReport;
 
-/// What one event led to: each rule's outcome and what the outbox sent.
+use crate::{Engine, EngineError, Notified};
+
+/// What one event led to: each rule's outcome and what the outbox sent,
+/// and what grouping decided for each channel alert and what was sent.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct EventReport {
     pub outcomes: Vec<Outcome>,
     pub outbox: WorkReport,
+    pub notifications: Vec<Notified>,
+    pub notify: NotifyReport,
 }
 
 /// The names rules may refer to; reads channels.json (blocking).
@@ -110,20 +115,36 @@ impl Engine {
     }
 
     /// Commits what the rules ask for `event` to the outbox without
-    /// sending it; `rules_file` overrides the configured rules.
+    /// sending it; `rules_file` overrides the configured rules. The
+    /// channel alerts are committed too ([`Engine::commit_event`]).
     pub async fn enqueue_event(
         &self,
         event: &DatabaseEvent,
         rules_file: Option<&Path>,
     ) -> Result<Vec<Outcome>, EngineError> {
+        Ok(self.commit_event(event, rules_file).await?.0)
+    }
+
+    /// Commits what `event` asks for: the issues its rules file (the
+    /// auto-issue outbox), the alerts they send to channels, and the
+    /// resolves of the alerts it clears (the notification outbox).
+    pub async fn commit_event(
+        &self,
+        event: &DatabaseEvent,
+        rules_file: Option<&Path>,
+    ) -> Result<(Vec<Outcome>, Vec<Notified>), EngineError> {
+        let now = chrono::Utc::now();
         // Recorded for the traceability report whether or not a rule
         // files the event.
         self.record_schema_change(event).await?;
+        // Before the rules are read: what was triggered is resolved even
+        // when the rules changed or broke since.
+        let mut notified = self.clear_alerts_of(event, now).await?;
         let templates = self.templates().await?;
         let mut rules = self.rules(rules_file, &templates).await?;
         self.gate_starter_rules(&mut rules, event).await?;
         if rules.rules.is_empty() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), notified));
         }
         // The object as the live schema knows it when the connection is
         // reachable; otherwise the event's own name for it (a table).
@@ -138,23 +159,38 @@ impl Engine {
             None => None,
         };
         let auto = self.auto_issues(rules, templates)?;
-        Ok(auto.handle(event, object.as_ref()).await?)
+        let outcomes = auto.handle(event, object.as_ref()).await?;
+        let alerts = auto.alerts(event)?;
+        if !alerts.is_empty() {
+            notified.extend(self.observe_alerts(event, &alerts, now).await?);
+        }
+        Ok((outcomes, notified))
     }
 
-    /// [`Engine::enqueue_event`], then sends the outbox; the notice
+    /// [`Engine::commit_event`], then sends both outboxes; the notice
     /// [`crate::Event::AutoIssues`] tells the UI.
     pub async fn emit_event(&self, event: &DatabaseEvent) -> Result<EventReport, EngineError> {
         self.last_events
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(event.event, event.clone());
-        let outcomes = self.enqueue_event(event, None).await?;
+        let (outcomes, notifications) = self.commit_event(event, None).await?;
         let outbox = if outcomes.iter().any(|o| !o.intents.is_empty()) {
             self.outbox_worker().run_until_idle().await?
         } else {
             WorkReport::default()
         };
-        let report = EventReport { outcomes, outbox };
+        let notify = if notifications.iter().any(|n| n.decision.ends_with("queued")) {
+            self.send_notifications().await?
+        } else {
+            NotifyReport::default()
+        };
+        let report = EventReport {
+            outcomes,
+            outbox,
+            notifications,
+            notify,
+        };
         self.notify(crate::Event::AutoIssues {
             event: event.event.as_str().to_owned(),
             connection: event.connection.clone(),

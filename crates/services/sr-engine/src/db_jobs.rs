@@ -3,7 +3,8 @@
 //! performance check, each on its own interval. Every finding becomes a
 //! [`DatabaseEvent`] for the auto-issue rules: `drift.detected` /
 //! `drift.resolved`, `health.failed` / `health.recovered`,
-//! `performance.regression`.
+//! `performance.regression`; a tracked query back to its speed resolves
+//! the channel alerts of its regression.
 //!
 //! Intervals come from the optional `CONFIG_DIR/monitoring.json`
 //! (`{"connections": {"demo": {"drift_minutes": 15, "health_minutes": 5,
@@ -280,6 +281,19 @@ impl DatabaseJob {
 
     async fn perf(&self) -> Result<Vec<DatabaseEvent>, EngineError> {
         let series = self.engine.perf_history(&self.connection).await?;
+        // A regression gone resolves its channel alerts (a no-op once
+        // resolved); regressions raise no event of their own for it.
+        let mut resolved = false;
+        for s in series.iter().filter(|s| crate::monitoring::recovered(s)) {
+            let cleared = self
+                .engine
+                .clear_regression(&self.connection, &s.fingerprint)
+                .await?;
+            resolved |= !cleared.is_empty();
+        }
+        if resolved {
+            self.engine.send_notifications().await?;
+        }
         let mut seen = self.seen.lock().await;
         let mut out = Vec::new();
         for s in &series {

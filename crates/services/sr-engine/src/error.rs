@@ -22,12 +22,12 @@ pub enum EngineError {
     Secret(#[from] sr_secrets::SecretError),
     #[error(transparent)]
     Webhook(#[from] sr_webhook::WebhookError),
+    #[error(transparent)]
+    Notify(#[from] sr_notify::NotifyError),
     #[error("the tracker settings were not saved: {0}")]
     Settings(String),
     #[error("the channels were not saved: {0}")]
     Channels(String),
-    #[error(transparent)]
-    Notify(#[from] sr_notify::NotifyError),
     #[error(
         "no connection named `{name}`; {suggestion}known connections: {known}; add one with `scratchrobin connection add NAME URL` or File → New Connection…"
     )]

@@ -26,6 +26,7 @@ pub mod export;
 mod groups;
 mod issues;
 pub mod monitoring;
+mod notify;
 mod outbox_loop;
 mod query;
 mod records;
@@ -68,6 +69,7 @@ pub use groups::{
 pub use monitoring::{
     DriftCheck, MonitoringCommand, MonitoringEvent, PerfSeries, TrackedQueries, TrackerMonitor,
 };
+pub use notify::Notified;
 pub use outbox_loop::{EngineOutbox, OUTBOX_INTERVAL};
 pub use query::{MAX_ROWS, QueryAnswer, QueryOutput};
 pub use registry::{channels, registry};
@@ -77,6 +79,7 @@ pub use schema_change::{SchemaImpact, impact_markdown};
 pub use secrets::{SecretStorage, until_reboot_note};
 pub use settings::{IssueDraftText, PendingSecret};
 pub use sr_notify::{ChannelInfo, Delivered};
+pub use sr_notify::outbox::NotifyReport;
 pub use sr_store::{ApiTokenRow, CachedComment, QueryBaseline, StoreChange};
 pub use sync::EngineSync;
 pub use sync_ops::{

@@ -369,6 +369,21 @@ pub fn regressions(points: &[QueryBaseline]) -> Vec<bool> {
     out
 }
 
+/// Whether the series' last regression is gone: a later measurement is
+/// back within noise and threshold of the one before the regression.
+pub(crate) fn recovered(s: &PerfSeries) -> bool {
+    let Some(i) = s.regressed.iter().rposition(|r| *r) else {
+        return false;
+    };
+    match (i.checked_sub(1).map(|b| &s.points[b]), s.points.last()) {
+        (Some(before), Some(last)) if i + 1 < s.points.len() => {
+            sr_db::perf::decide(series(before), series(last), DEFAULT_THRESHOLD).verdict
+                != Verdict::Regressed
+        }
+        _ => false,
+    }
+}
+
 fn series(b: &QueryBaseline) -> sr_db::perf::Series {
     sr_db::perf::Series {
         median_ms: b.median_ms,

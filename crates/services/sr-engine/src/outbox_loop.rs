@@ -1,5 +1,7 @@
 //! The auto-issue outbox worker as a background task of `serve` and the
-//! workbench: it sends what rules committed (by any process on the store),
+//! workbench, with the channel notifications beside it (due groups decided
+//! again, then the notification outbox sent): it sends what rules
+//! committed (by any process on the store),
 //! wakes when a change notice says the outbox grew, and otherwise looks
 //! again every interval, so a crash or a tracker outage never strands a
 //! call. Claims keep two processes from sending the same row.
@@ -43,6 +45,25 @@ impl EngineOutbox {
                     Ok(_) => {}
                     Err(e) => {
                         tracing::warn!(error = %e, "the outbox worker failed; trying again later")
+                    }
+                }
+                // Channel alerts: groups whose wait is over are decided
+                // again, then what is committed is sent.
+                if let Err(e) = engine.notify_due(chrono::Utc::now()).await {
+                    tracing::warn!(error = %e, "deciding due channel alerts failed; trying again later");
+                }
+                match engine.send_notifications().await {
+                    Ok(report) if !report.sent.is_empty() || !report.failed.is_empty() => {
+                        tracing::info!(
+                            sent = report.sent.len(),
+                            failed = report.failed.len(),
+                            waiting = report.retry.len(),
+                            "notifications worked"
+                        );
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the notification worker failed; trying again later")
                     }
                 }
                 let woken = async {

@@ -12,6 +12,7 @@ mod connections;
 mod db_jobs;
 mod monitoring;
 mod new_tracker_type;
+mod notify_engine;
 mod notify_outbox;
 mod schema_change;
 mod schema_changes;

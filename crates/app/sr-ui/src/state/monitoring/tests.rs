@@ -253,6 +253,7 @@ fn activity(event: &str, outcomes: Vec<Outcome>, failed: Vec<(i64, String)>) -> 
                 failed,
                 ..WorkReport::default()
             },
+            ..EventReport::default()
         },
         at: chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
     }
