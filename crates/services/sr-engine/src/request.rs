@@ -121,8 +121,6 @@ impl EngineError {
             E::Links(_) | E::Tracker(_) | E::Sync(_) | E::Auto(_) | E::Webhook(_) => {
                 FailureKind::Tracker
             }
-            // A channel's service is reached like a tracker, and fails alike.
-            E::Notify(_) => FailureKind::Tracker,
             E::Db(sr_db::DbError::NotFound { .. } | sr_db::DbError::Baseline { .. }) => {
                 FailureKind::NotFound
             }
