@@ -108,31 +108,9 @@ impl IssueTracker for GitHubTracker {
             .await?
             .ok_or_else(|| TrackerError::not_found(PROVIDER, self.issue_what(n)))?;
         let now = self.convert(&current);
-        let mut body = serde_json::Map::new();
-        if let Some(t) = &update.title {
-            if t.trim().is_empty() {
-                return Err(invalid("title: cannot be empty"));
-            }
-            body.insert("title".into(), json!(t.trim()));
-        }
-        if let Some(b) = &update.body {
-            body.insert("body".into(), json!(b));
-        }
-        let labels_touched =
-            update.labels.is_some() || update.priority.is_some() || update.state.is_some();
-        if labels_touched {
-            let plain = update
-                .labels
-                .clone()
-                .unwrap_or_else(|| now.reference.labels.clone());
-            let priority = update.priority.or(now.reference.priority);
-            let in_progress = match update.state {
-                Some(s) => s == IssueState::InProgress,
-                None => now.reference.status.state == IssueState::InProgress,
-            };
-            let labels =
-                self.map
-                    .outgoing(&plain, priority, now.issue_type.as_deref(), in_progress);
+        let common = self.map.update(PROVIDER, &now, update, "body")?;
+        let mut body = common.fields;
+        if let Some(labels) = common.labels {
             self.ensure_labels(&labels).await?;
             body.insert("labels".into(), json!(labels));
         }

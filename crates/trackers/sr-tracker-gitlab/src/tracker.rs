@@ -116,35 +116,11 @@ impl IssueTracker for GitLabTracker {
             .await?
             .ok_or_else(|| TrackerError::not_found(PROVIDER, self.issue_what(iid)))?;
         let now = self.convert(&current);
-        let mut body = serde_json::Map::new();
-        if let Some(t) = &update.title {
-            if t.trim().is_empty() {
-                return Err(invalid("title: cannot be empty"));
-            }
-            body.insert("title".into(), json!(t.trim()));
-        }
-        if let Some(b) = &update.body {
-            body.insert("description".into(), json!(b));
-        }
-        if update.labels.is_some() || update.priority.is_some() || update.state.is_some() {
-            let plain = update
-                .labels
-                .clone()
-                .unwrap_or_else(|| now.reference.labels.clone());
-            let in_progress = match update.state {
-                Some(s) => s == IssueState::InProgress,
-                None => now.reference.status.state == IssueState::InProgress,
-            };
-            let labels = self.map.outgoing(
-                &plain,
-                update.priority.or(now.reference.priority),
-                now.issue_type.as_deref(),
-                in_progress,
-            );
-            body.insert(
-                "labels".into(),
-                json!(wire::label_list(&labels).map_err(invalid)?),
-            );
+        let common = self.map.update(PROVIDER, &now, update, "description")?;
+        let mut body = common.fields;
+        if let Some(labels) = common.labels {
+            let list = wire::label_list(&labels).map_err(invalid)?;
+            body.insert("labels".into(), json!(list));
         }
         match update.state {
             Some(IssueState::Done) if current.state != "closed" => {

@@ -3,7 +3,8 @@
 //! object every adapter reads ([`AdapterConfig`], [`TokenAuth`], the
 //! settings dialog's common [`fields`]), the checks every adapter makes
 //! while building (the API root, the token as a header), the label mapping
-//! of trackers without priority and type fields ([`LabelMap`]), the
+//! of trackers without priority and type fields ([`LabelMap`]) and the
+//! common part of their issue updates ([`LabelledUpdate`]), the
 //! accessors of an adapter's tracker ([`crate::http_tracker_accessors!`]),
 //! and a [`ConfigFactory`] that turns an [`Adapter`] into a registry entry.
 //!
@@ -17,6 +18,7 @@ mod factory;
 pub mod fields;
 mod labelled;
 mod labels;
+mod update;
 mod wire;
 
 use std::path::Path;
@@ -32,6 +34,7 @@ pub use labels::{LabelMap, ReadLabels};
 /// Named by [`crate::labelled_token_config!`]'s expansion.
 pub use sr_model::Priority;
 pub use sr_secrets::SecretRef;
+pub use update::LabelledUpdate;
 pub use wire::WireLabel;
 
 /// What the kit reads from every adapter's `config` object.
