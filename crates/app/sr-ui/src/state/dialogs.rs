@@ -73,7 +73,23 @@ pub struct CreateIssueDialog {
     /// `object` is only the connection, and neither Link nor Attach DDL
     /// is offered.
     pub standalone: bool,
+    /// Opened by "File issue…" on an alert: filed as the alert's rule
+    /// would (fingerprint, outbox), not as a plain issue.
+    pub alert: Option<Box<AlertFiling>>,
     pub error: Option<String>,
+}
+
+/// "File issue…" on an alert: what the engine drafted, and the issue the
+/// alert's fingerprint already has.
+#[derive(Debug, Clone)]
+pub struct AlertFiling {
+    /// The alert in a user's words ("the backup health check on shop").
+    pub describe: String,
+    /// `None` until the engine's draft arrives.
+    pub draft: Option<Box<sr_engine::AlertDraft>>,
+    /// An open (or pending) issue of the same fingerprint: offered instead
+    /// of filing another.
+    pub existing: Option<sr_auto::Tracked>,
 }
 
 impl CreateIssueDialog {
@@ -103,6 +119,7 @@ impl CreateIssueDialog {
             origin: None,
             standalone: false,
             drafting: None,
+            alert: None,
             error: None,
         }
     }

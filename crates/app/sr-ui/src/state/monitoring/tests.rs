@@ -255,6 +255,13 @@ fn activity(event: &str, outcomes: Vec<Outcome>, failed: Vec<(i64, String)>) -> 
             },
         },
         at: chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+        source: Box::new(
+            sr_auto::parse_event(
+                std::path::Path::new("e.json"),
+                &format!(r#"{{"event": "{event}", "connection": "demo"}}"#),
+            )
+            .unwrap(),
+        ),
     }
 }
 
@@ -345,6 +352,13 @@ fn rules_running_refresh_the_outbox_once_and_the_feed_is_bounded() {
             event: format!("e{i}"),
             connection: "demo".into(),
             report: EventReport::default(),
+            source: Box::new(
+                sr_auto::parse_event(
+                    std::path::Path::new("e.json"),
+                    r#"{"event": "drift.detected", "connection": "demo"}"#,
+                )
+                .unwrap(),
+            ),
         });
     }
     assert_eq!(s.auto_feed.len(), 200);
