@@ -396,3 +396,36 @@ fn a_drift_answer_builds_its_view() {
         ["main.orders"]
     );
 }
+
+#[test]
+fn an_alert_no_rule_matched_is_a_row_saying_so_and_a_resolution_is_not() {
+    let feed = vec![
+        activity(
+            "drift.detected",
+            vec![outcome("Schema Drift Alert", "no_match", &[])],
+            Vec::new(),
+        ),
+        activity("drift.resolved", Vec::new(), Vec::new()),
+        activity(
+            "health.failed",
+            vec![outcome("Health", "create", &[1])],
+            Vec::new(),
+        ),
+    ];
+    let rows: Vec<(String, bool, bool, usize)> = feed_rows(&feed, &[])
+        .into_iter()
+        .map(|r| (r.action, r.no_rule, r.alert, r.index))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("new issue".to_owned(), false, true, 2),
+            (
+                "no rule matched: drift.detected on demo".to_owned(),
+                true,
+                true,
+                0
+            ),
+        ]
+    );
+}
