@@ -93,10 +93,20 @@ fn file_issue_on_a_postgres_health_alert_files_once_then_offers_that_issue() {
     assert!(bench.harness.query_by_label("Project").is_none());
 
     bench.harness.get_by_label("Create").click();
-    bench.wait_for("the issue to be filed", |h| {
+    bench.wait_for("the issue to be filed, or why not", |h| {
         let s = &h.state().state;
-        s.dialog.is_none() && s.jobs.is_empty()
+        match &s.dialog {
+            Some(Dialog::CreateIssue(d)) => d.error.is_some(),
+            _ => true,
+        }
     });
+    if let Some(Dialog::CreateIssue(d)) = &bench.state().dialog {
+        panic!(
+            "not filed: {:?} (last error {:?})",
+            d.error,
+            bench.state().last_error
+        );
+    }
     let outbox = {
         let mut out = Vec::new();
         bench.wait_for("the outbox with the filed issue", |h| {
@@ -229,10 +239,19 @@ fn an_alert_no_rule_matched_makes_a_rule_and_a_stale_save_offers_reload() {
     bench.wait_for_label("no rule matched: drift.detected on demo");
     settle(&mut bench);
     bench.harness.get_by_label("Make a rule from this").click();
-    bench.wait_for("the new rule in the rules tab", |h| {
+    bench.wait_for("the new rule in the rules tab, or why not", |h| {
         let r = &h.state().state.rules;
-        matches!(r.saved, Load::Ready(_)) && r.selected.is_some()
+        (matches!(r.saved, Load::Ready(_)) && r.selected.is_some())
+            || r.error.is_some()
+            || h.state().state.last_error.is_some()
     });
+    assert!(
+        bench.state().rules.selected.is_some(),
+        "no rule selected: {:?} / {:?} / {:?}",
+        bench.state().rules.error,
+        bench.state().last_error,
+        bench.state().rules.saved
+    );
     let form = bench.state().rules.form.clone();
     assert_eq!(
         (

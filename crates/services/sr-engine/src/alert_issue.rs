@@ -289,8 +289,8 @@ mod tests {
     #[test]
     fn every_kind_has_a_rule_to_file_by_hand() {
         for kind in EventKind::ALL {
-            let (rule, source) = fallback_rule(*kind, &known()).unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(rule.event, *kind);
+            let (rule, source) = fallback_rule(kind, &known()).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(rule.event, kind);
             let starter = matches!(
                 kind,
                 EventKind::DriftDetected

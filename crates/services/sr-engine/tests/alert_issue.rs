@@ -96,9 +96,10 @@ async fn a_health_alert_on_postgres_files_once_and_rules_dedupe_against_it() {
 
     // Pressed twice at once (two windows, two processes): one issue.
     let event = draft.event.clone();
+    let filing = issue("Backup missing on shop");
     let (a, b) = tokio::join!(
-        engine.file_alert(&event, &issue("Backup missing on shop")),
-        engine.file_alert(&event, &issue("Backup missing on shop")),
+        engine.file_alert(&event, &filing),
+        engine.file_alert(&event, &filing),
     );
     let outcomes = [a.unwrap(), b.unwrap()];
     let filed = outcomes
