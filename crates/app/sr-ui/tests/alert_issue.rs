@@ -8,7 +8,9 @@
 
 use crate::common;
 
-use common::db::{context_menu, mask_labels_containing, runtime, settle, shop_database};
+use common::db::{
+    context_menu, mask_labels_containing, runtime, settle, shop_database, snapshot_hiding,
+};
 use common::{Workbench, fill};
 use egui_kittest::kittest::Queryable;
 use sr_auto::Tracked;
@@ -59,6 +61,9 @@ fn file_issue_on_a_postgres_health_alert_files_once_then_offers_that_issue() {
         )
         .expect("monitoring.json");
     });
+    // Tall enough that the dialog's buttons and the feed are on screen
+    // (a click lands where the node is drawn).
+    bench.harness.set_size(egui::vec2(1280.0, 1400.0));
     bench.wait_for_label("🗄 shop");
     context_menu(&mut bench, "🗄 shop", "Monitoring");
     bench.wait_for("shop's health checks", |h| {
@@ -92,7 +97,22 @@ fn file_issue_on_a_postgres_health_alert_files_once_then_offers_that_issue() {
     assert!(d.description.contains(NO_BACKUP), "{}", d.description);
     assert!(bench.harness.query_by_label("Project").is_none());
 
-    bench.harness.get_by_label("Create").click();
+    let create = bench.harness.get_by_label("Create");
+    eprintln!("Create at {:?}", create.rect());
+    create.click_accesskit();
+    bench.wait_for("the filing to start", |h| match &h.state().state.dialog {
+        Some(Dialog::CreateIssue(d)) => d.pending.is_some() || d.error.is_some(),
+        _ => true,
+    });
+    eprintln!(
+        "jobs: {:?}",
+        bench
+            .state()
+            .jobs
+            .iter()
+            .map(|j| j.context.clone())
+            .collect::<Vec<_>>()
+    );
     bench.wait_for("the issue to be filed, or why not", |h| {
         let s = &h.state().state;
         match &s.dialog {
@@ -175,7 +195,9 @@ fn file_issue_on_a_postgres_health_alert_files_once_then_offers_that_issue() {
     settle(&mut bench);
     bench.harness.state_mut().state.toasts = Default::default();
     bench.harness.step();
-    mask_labels_containing(&mut bench, &["sr-fp-", "sr_test_"]);
+    // The fingerprint is fixed (rule, connection, check); only the
+    // throwaway database's name would change.
+    mask_labels_containing(&mut bench, &["sr_test_"]);
     bench.harness.snapshot("alert_file_issue_existing");
 
     // Open LOCAL-n shows the issue.
@@ -218,6 +240,8 @@ fn an_alert_no_rule_matched_makes_a_rule_and_a_stale_save_offers_reload() {
         // The user removed every rule: nothing files.
         std::fs::write(paths.rules_file(), r#"{"auto_issue_rules": []}"#).expect("rules");
     });
+    // Tall enough that the feed below the drift report is on screen.
+    bench.harness.set_size(egui::vec2(1280.0, 1600.0));
     bench.harness.get_by_label("View").click();
     bench.wait_for_label("Monitoring");
     bench.harness.get_by_label("Monitoring").click();
@@ -238,7 +262,21 @@ fn an_alert_no_rule_matched_makes_a_rule_and_a_stale_save_offers_reload() {
     bench.harness.get_by_label("Check drift").click();
     bench.wait_for_label("no rule matched: drift.detected on demo");
     settle(&mut bench);
-    bench.harness.get_by_label("Make a rule from this").click();
+    let make = bench.harness.get_by_label("Make a rule from this");
+    eprintln!("Make a rule at {:?}", make.rect());
+    make.click_accesskit();
+    bench.wait_for("the rules tab", |h| {
+        h.state().state.tabs.iter().any(|t| matches!(t, Tab::Rules))
+    });
+    eprintln!(
+        "jobs: {:?}",
+        bench
+            .state()
+            .jobs
+            .iter()
+            .map(|j| j.context.clone())
+            .collect::<Vec<_>>()
+    );
     bench.wait_for("the new rule in the rules tab, or why not", |h| {
         let r = &h.state().state.rules;
         (matches!(r.saved, Load::Ready(_)) && r.selected.is_some())
@@ -283,8 +321,10 @@ fn an_alert_no_rule_matched_makes_a_rule_and_a_stale_save_offers_reload() {
         s.tabs.retain(|t| matches!(t, Tab::Rules));
         s.active_tab = Some(0);
     }
-    bench.harness.set_size(egui::vec2(1600.0, 800.0));
-    bench.snapshot("rules_rule_from_alert");
+    bench.harness.set_size(egui::vec2(1600.0, 1000.0));
+    bench.harness.event(egui::Event::PointerGone);
+    // The fingerprint covers the baseline's temporary path: hidden.
+    snapshot_hiding(&mut bench, "rules_rule_from_alert", &["sr-fp-"], 200.0);
 
     // Another process writes the rules file meanwhile: Save is refused,
     // the edit kept, Reload offered.
