@@ -7,6 +7,9 @@ use super::Load;
 use super::settings::TrackerSettingsDialog;
 
 /// The dialog on top of the workbench, if any. One at a time.
+// One value at most, replaced when a dialog opens: its size does not
+// matter, and boxing the common Create Issue would touch every use.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Dialog {
     CreateIssue(CreateIssueDialog),
