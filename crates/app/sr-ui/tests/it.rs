@@ -2,6 +2,7 @@
 //! one is a module (one test binary per crate keeps the test build's
 //! disk footprint small).
 
+mod alert_issue;
 mod azure_settings;
 mod channel_settings;
 mod common;

@@ -12,6 +12,9 @@
 //! - [`AutoIssues::alerts`]: the alerts of rules that `notify` channels
 //!   (fingerprint, title and body as the issue's); the engine commits them
 //!   to the notification outbox.
+//! - [`AutoIssues::draft_by_hand`] and [`AutoIssues::file_by_hand`]: an
+//!   alert filed from the workbench through the same template,
+//!   fingerprint row and outbox as a rule, so each dedupes the other.
 //! - [`OutboxWorker`]: sends the outbox with sr-tracker's retries, looks
 //!   for an issue by its fingerprint before creating it again, links and
 //!   audits what it created.
@@ -26,6 +29,7 @@ mod decide;
 mod error;
 mod event;
 mod fingerprint;
+mod manual;
 mod pipeline;
 mod preview;
 mod render;
@@ -40,6 +44,7 @@ pub use decide::{Decision, Known, decide, is_wont_fix};
 pub use error::{AutoError, RuleError, RuleErrors};
 pub use event::{DatabaseEvent, load_event, parse_event};
 pub use fingerprint::{body_marker, fingerprint, label as fingerprint_label, normalise};
+pub use manual::{HandDraft, HandIssue, Tracked};
 pub use pipeline::{AutoIssues, Outcome};
 pub use preview::Preview;
 pub use rules::{

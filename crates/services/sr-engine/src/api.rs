@@ -80,6 +80,8 @@ pub enum Event {
         event: String,
         connection: String,
         report: crate::EventReport,
+        /// The event itself, for "File issue…" and "Make a rule from this".
+        source: Box<sr_auto::DatabaseEvent>,
     },
     /// An answer to a [`Command::Monitoring`].
     Monitoring(crate::MonitoringEvent),

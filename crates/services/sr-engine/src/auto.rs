@@ -146,18 +146,7 @@ impl Engine {
         if rules.rules.is_empty() {
             return Ok((Vec::new(), notified));
         }
-        // The object as the live schema knows it when the connection is
-        // reachable; otherwise the event's own name for it (a table).
-        let object = match &event.object {
-            Some(o) => match self.object(&format!("{}:{o}", event.connection)).await {
-                Ok(found) => Some(found),
-                Err(e) => {
-                    tracing::debug!(error = %e, "event object not resolved; using its name");
-                    event.fallback_object()
-                }
-            },
-            None => None,
-        };
+        let object = self.event_object(event).await;
         let auto = self.auto_issues(rules, templates)?;
         let outcomes = auto.handle(event, object.as_ref()).await?;
         let alerts = auto.alerts(event)?;
@@ -195,6 +184,7 @@ impl Engine {
             event: event.event.as_str().to_owned(),
             connection: event.connection.clone(),
             report: report.clone(),
+            source: Box::new(event.clone()),
         });
         Ok(report)
     }

@@ -18,7 +18,7 @@
 //! the queries itself; it reads the measurements the performance panel
 //! and `scratchrobin perf` record and reports a latest one that regressed.
 
-mod events;
+pub(crate) mod events;
 mod metrics;
 #[cfg(test)]
 mod tests;

@@ -60,6 +60,16 @@ pub enum EngineError {
     #[error("{file}: {message}")]
     RuleEdit { file: String, message: String },
     #[error(
+        "the issue for {alert} was not filed: {reason}; the call is kept in the outbox (Monitoring → Outbox); fix the tracker, then press File issue… again"
+    )]
+    AlertNotFiled { alert: String, reason: String },
+    #[error("{alert} cannot be filed: {reason}")]
+    AlertUnknown { alert: String, reason: String },
+    #[error(
+        "{file} changed on disk since the rules window read it (another window, process or `scratchrobin rules` edited it); press Reload to see those rules, then make your change again"
+    )]
+    RulesChanged { file: String },
+    #[error(
         "{path} is not valid monitoring settings: {reason}; the file is {{\"connections\": {{\"demo\": {{\"drift_minutes\": 15, \"health_minutes\": 5, \"perf_minutes\": 60}}}}}}"
     )]
     MonitoringConfig { path: String, reason: String },

@@ -8,6 +8,7 @@
 //! an [`EngineHandle`]: it sends [`Command`]s and drains [`Event`]s, so its
 //! thread never waits on a database or a tracker.
 
+mod alert_issue;
 mod api;
 mod api_reads;
 mod api_tokens;
@@ -44,6 +45,7 @@ pub mod traceability;
 mod watch;
 mod webhooks;
 
+pub use alert_issue::{Alert, AlertDraft, AlertFiled, RuleSource, alert_event};
 pub use api::{Command, EngineHandle, Event, Repaint};
 pub use api_tokens::{ApiCaller, CreatedToken, TokenScope, parse_expiry, token_hash};
 pub use auto::EventReport;

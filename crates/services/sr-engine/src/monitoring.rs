@@ -24,7 +24,6 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use sr_db::DbError;
 use sr_db::drift::{Baseline, DriftReport};
-use sr_db::health::HealthConfig;
 use sr_db::perf::{DEFAULT_THRESHOLD, Verdict};
 use sr_sync::{PollOptions, SchedulerOptions, SyncManager};
 
@@ -209,13 +208,15 @@ impl Engine {
             .join(format!("{}.json", file_stem(connection)))
     }
 
-    /// Runs the health checks with default thresholds.
+    /// Runs the health checks the connection's monitoring runs: default
+    /// thresholds and its configured backup check.
     pub async fn run_health(
         &self,
         connection: &str,
     ) -> Result<Vec<HealthCheckResult>, EngineError> {
+        let config = self.monitoring_settings(connection).await?.health_config();
         let db = self.database(connection).await?;
-        Ok(sr_db::health::run_checks(&db, &HealthConfig::default()).await)
+        Ok(sr_db::health::run_checks(&db, &config).await)
     }
 
     /// Snapshots the live schema to [`Engine::baseline_path`]; returns the

@@ -129,7 +129,11 @@ impl EngineError {
             E::UnknownConnection { .. } | E::NoSuchObject { .. } | E::UnknownIssue { .. } => {
                 FailureKind::NotFound
             }
-            E::ConnectionExists { .. } | E::CommentNotPending { .. } => FailureKind::Conflict,
+            E::ConnectionExists { .. } | E::CommentNotPending { .. } | E::RulesChanged { .. } => {
+                FailureKind::Conflict
+            }
+            E::AlertNotFiled { .. } => FailureKind::Tracker,
+            E::AlertUnknown { .. } => FailureKind::Invalid,
             E::ObjectName(_)
             | E::BadConnection(_)
             | E::AmbiguousObject { .. }

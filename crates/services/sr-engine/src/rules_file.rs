@@ -93,19 +93,48 @@ impl Engine {
         .await
     }
 
+    /// The rules file's JSON (as [`Engine::rules_document`]) and the hash
+    /// of its content as read, for [`Engine::save_rules_document`] to
+    /// notice an edit made meanwhile.
+    pub async fn rules_document_hashed(
+        &self,
+        file: Option<&Path>,
+    ) -> Result<(Value, String), EngineError> {
+        let path = self.rules_path(file);
+        blocking(move || {
+            let hash = content_hash(&path)?;
+            Ok((read_document(&path)?, hash))
+        })
+        .await
+    }
+
     /// Replaces the rules file with `doc` (the rules window's save) when it
-    /// passes every check of `rules check`.
+    /// passes every check of `rules check`, and, given `read_hash` (the
+    /// content hash of the file when the window read it), only when nobody
+    /// changed the file since: [`EngineError::RulesChanged`] otherwise, so
+    /// a save never overwrites another process's edit unseen. The hash of
+    /// the file as saved.
     pub async fn save_rules_document(
         &self,
         file: Option<&Path>,
         doc: Value,
-    ) -> Result<(), EngineError> {
+        read_hash: Option<String>,
+    ) -> Result<String, EngineError> {
         let path = self.rules_path(file);
         let templates = self.templates().await?;
         let known = self.known_names(&templates).await?;
         blocking(move || {
+            // Compared under the lock every editor of the file takes.
             let _lock = sr_config::lock_beside(&path)?;
-            save_checked(&path, &doc, &known)
+            if let Some(read) = read_hash
+                && content_hash(&path)? != read
+            {
+                return Err(EngineError::RulesChanged {
+                    file: path.display().to_string(),
+                });
+            }
+            save_checked(&path, &doc, &known)?;
+            content_hash(&path)
         })
         .await
     }
@@ -237,6 +266,21 @@ fn read_document(path: &Path) -> Result<Value, EngineError> {
                     EngineError::from,
                 ),
         ),
+    }
+}
+
+/// The SHA-256 of the file's bytes; `""` when there is no file.
+fn content_hash(path: &Path) -> Result<String, EngineError> {
+    use sha2::Digest;
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(hex::encode(sha2::Sha256::digest(&bytes))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) => {
+            Err(
+                sr_config::ConfigError::io(path, "read", &e, "check that it is a readable file")
+                    .into(),
+            )
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! disk footprint small).
 
 mod adapter_dependencies;
+mod alert_issue;
 mod auto_events;
 mod boards;
 mod channel_settings;

@@ -216,6 +216,14 @@ impl UiState {
 
     /// Sends the open Create Issue dialog's draft.
     pub fn submit_create(&mut self) {
+        if let Some(Dialog::CreateIssue(d)) = &self.dialog
+            && d.alert.is_some()
+        {
+            if d.pending.is_none() {
+                self.submit_alert();
+            }
+            return;
+        }
         let request = self.next_request();
         let er_of = match &self.dialog {
             Some(Dialog::CreateIssue(d)) if d.attach_er == Some(true) && d.origin.is_none() => {

@@ -1,6 +1,6 @@
 //! Folding engine events into the state.
 
-use sr_engine::{Answer, Command, Event, Failure, RequestId};
+use sr_engine::{Answer, Command, Event, Failure, FailureKind, RequestId};
 use sr_model::{Issue, IssueKey, IssueLink, ObjectRef};
 
 use super::{Badge, Dialog, EngineStatus, JobKind, Load, Tab, ToastLevel, UiState};
@@ -205,7 +205,8 @@ impl UiState {
                 event,
                 connection,
                 report,
-            } => self.auto_activity(event, connection, report),
+                source,
+            } => self.auto_activity(event, connection, report, source),
             Event::Monitoring(e) => self.apply_monitoring(e),
             Event::Sync(e) => self.apply_sync(e),
             Event::Connection(e) => self.apply_connection_event(e),
@@ -323,6 +324,7 @@ impl UiState {
             context,
             message,
             side_step,
+            kind,
             ..
         } = failure;
         // A side step's failure leaves its request's job running (or done).
@@ -335,7 +337,9 @@ impl UiState {
             }
             Some(JobKind::Board(connection)) => self.board_failed(&connection, &message),
             Some(JobKind::Template(name)) => self.template_failed(&name, &message),
-            Some(JobKind::Rules) => self.rules_failed(&context, &message),
+            Some(JobKind::Rules) => {
+                self.rules_failed(&context, &message, kind == FailureKind::Conflict)
+            }
             Some(JobKind::Links(key)) => {
                 self.links.insert(key, Load::Failed(message.clone()));
             }
@@ -462,7 +466,13 @@ impl UiState {
         }
     }
 
-    fn auto_activity(&mut self, event: String, connection: String, report: sr_engine::EventReport) {
+    fn auto_activity(
+        &mut self,
+        event: String,
+        connection: String,
+        report: sr_engine::EventReport,
+        source: Box<sr_auto::DatabaseEvent>,
+    ) {
         let created = report
             .outcomes
             .iter()
@@ -492,6 +502,7 @@ impl UiState {
             connection,
             report,
             at: chrono::Utc::now(),
+            source,
         });
         let excess = self.auto_feed.len().saturating_sub(super::AUTO_FEED_LEN);
         self.auto_feed.drain(..excess);

@@ -7,6 +7,9 @@ use super::Load;
 use super::settings::TrackerSettingsDialog;
 
 /// The dialog on top of the workbench, if any. One at a time.
+// One value at most, replaced when a dialog opens: its size does not
+// matter, and boxing the common Create Issue would touch every use.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Dialog {
     CreateIssue(CreateIssueDialog),
@@ -73,7 +76,23 @@ pub struct CreateIssueDialog {
     /// `object` is only the connection, and neither Link nor Attach DDL
     /// is offered.
     pub standalone: bool,
+    /// Opened by "File issue…" on an alert: filed as the alert's rule
+    /// would (fingerprint, outbox), not as a plain issue.
+    pub alert: Option<Box<AlertFiling>>,
     pub error: Option<String>,
+}
+
+/// "File issue…" on an alert: what the engine drafted, and the issue the
+/// alert's fingerprint already has.
+#[derive(Debug, Clone)]
+pub struct AlertFiling {
+    /// The alert in a user's words ("the backup health check on shop").
+    pub describe: String,
+    /// `None` until the engine's draft arrives.
+    pub draft: Option<Box<sr_engine::AlertDraft>>,
+    /// An open (or pending) issue of the same fingerprint: offered instead
+    /// of filing another.
+    pub existing: Option<sr_auto::Tracked>,
 }
 
 impl CreateIssueDialog {
@@ -103,6 +122,7 @@ impl CreateIssueDialog {
             origin: None,
             standalone: false,
             drafting: None,
+            alert: None,
             error: None,
         }
     }

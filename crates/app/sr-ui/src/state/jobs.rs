@@ -3,8 +3,8 @@
 //! panels show spinners for theirs.
 
 use sr_engine::{
-    BoardCommand, ChannelCommand, IssueCommand, LinkCommand, QueryCommand, SchemaCommand,
-    SettingsCommand, TrackerCommand,
+    BoardCommand, ChannelCommand, IssueCommand, LinkCommand, QueryCommand, RulesCommand,
+    SchemaCommand, SettingsCommand, TrackerCommand,
 };
 use sr_engine::{Command, ConnectionCommand, RequestId};
 use sr_model::IssueKey;
@@ -153,6 +153,9 @@ fn kind_of(command: &Command) -> JobKind {
             JobKind::Template(name.clone())
         }
         Command::Sync(s) => JobKind::Sync(super::sync::job_key(s)),
+        // An alert's draft and filing belong to the Create Issue dialog.
+        Command::Rules(RulesCommand::DraftAlert { request, .. }) => JobKind::Draft(*request),
+        Command::Rules(RulesCommand::FileAlert { request, .. }) => JobKind::Create(*request),
         Command::Rules(_) => JobKind::Rules,
         Command::Channels(ChannelCommand::Load) => JobKind::ChannelSettings,
         Command::Channels(ChannelCommand::Test { request, .. }) => JobKind::TestChannel(*request),

@@ -6,6 +6,7 @@
 //! behaviour can be tested with events built by hand.
 
 mod actions;
+mod alerts;
 mod apply;
 mod channels;
 mod comments;
@@ -39,11 +40,14 @@ use crate::model::explorer::{ExplorerSchema, explorer_tree, filter_tree};
 use sr_engine::{ConnectionCommand, TrackerCommand};
 
 pub use actions::{ViewTarget, can_file_issue};
+pub use alerts::rule_for_event;
 pub use channels::{ChannelForm, ChannelSettingsDialog, as_provider};
 pub use comments::{CommentThread, CommentThreads};
 pub use connection_dialog::{ConnectionDialog, SshFields, TestOutcome, Typed};
 pub use designer::{DesignerSaved, Designers, MAX_ZOOM, MIN_ZOOM, place_new_tables};
-pub use dialogs::{CreateIssueDialog, Dialog, ISSUE_TYPES, LinkIssueDialog, split_labels};
+pub use dialogs::{
+    AlertFiling, CreateIssueDialog, Dialog, ISSUE_TYPES, LinkIssueDialog, split_labels,
+};
 pub use export::ExportDialog;
 pub use jobs::{Job, JobKind, Jobs};
 pub use monitoring::{
@@ -160,6 +164,8 @@ pub struct AutoActivity {
     pub connection: String,
     pub report: sr_engine::EventReport,
     pub at: chrono::DateTime<chrono::Utc>,
+    /// The event the rules ran over.
+    pub source: Box<sr_auto::DatabaseEvent>,
 }
 
 /// How many auto-issue activities the feed keeps.

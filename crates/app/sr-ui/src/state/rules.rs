@@ -5,7 +5,10 @@
 //!
 //! Compiling a condition ([`sr_auto::Condition::compile`]) is pure and
 //! fast, so it runs in the frame that changed the text; reading, saving
-//! and trying are engine commands ([`RulesCommand`]). Rules are kept as
+//! and trying are engine commands ([`RulesCommand`]). A save carries the
+//! content hash of the file as read: when another process changed the
+//! file meanwhile the engine refuses, and the tab offers Reload instead of
+//! overwriting. Rules are kept as
 //! JSON objects so that fields this form does not show (another helper's
 //! `notify`, say) survive an edit.
 
@@ -158,6 +161,13 @@ pub struct RulesEditor {
     /// Why the last save or try was refused.
     pub error: Option<String>,
     pub saving: bool,
+    /// The content hash of the rules file as last read or saved.
+    pub hash: Option<String>,
+    /// The last save was refused because the file changed on disk since it
+    /// was read: Reload is offered.
+    pub conflict: bool,
+    /// A rule "Make a rule from this" adds once the rules are loaded.
+    pub pending_rule: Option<Value>,
 }
 
 impl RulesEditor {
@@ -227,6 +237,39 @@ impl UiState {
         }
     }
 
+    /// `rule` added after the selected rule (or last), selected; its name
+    /// made unique with a number.
+    pub fn insert_rule(&mut self, mut rule: Value) {
+        self.commit_rule_form();
+        let r = &mut self.rules;
+        let base = text(&rule, "name");
+        let taken = |name: &str| {
+            r.draft
+                .iter()
+                .any(|x| x.get("name").and_then(Value::as_str) == Some(name))
+        };
+        let mut name = base.clone();
+        let mut n = 2;
+        while taken(&name) {
+            name = format!("{base} ({n})");
+            n += 1;
+        }
+        rule["name"] = json!(name);
+        let at = r.selected.map_or(r.draft.len(), |i| i + 1);
+        r.draft.insert(at, rule);
+        r.selected = None;
+        self.select_rule(at);
+    }
+
+    /// Reads the rules file again, dropping unsaved edits (after a save was
+    /// refused because the file changed on disk).
+    pub fn reload_rules(&mut self) {
+        self.rules.conflict = false;
+        self.rules.error = None;
+        self.rules.saved = Load::Loading;
+        self.send(Command::Rules(RulesCommand::Load));
+    }
+
     /// A new rule after the selected one (or last), selected.
     pub fn add_rule(&mut self) {
         self.commit_rule_form();
@@ -293,7 +336,8 @@ impl UiState {
         self.rules.error = None;
         self.rules.saving = true;
         let rules = self.rules.draft.clone();
-        self.send(Command::Rules(RulesCommand::Save { rules }));
+        let hash = self.rules.hash.clone();
+        self.send(Command::Rules(RulesCommand::Save { rules, hash }));
     }
 
     /// The selected rule, as edited, over the last event of its kind.
@@ -308,6 +352,13 @@ impl UiState {
     }
 
     pub(crate) fn apply_rules(&mut self, event: RulesEvent) {
+        if matches!(
+            event,
+            RulesEvent::AlertDrafted { .. } | RulesEvent::AlertFiled { .. }
+        ) {
+            self.apply_alert_event(event);
+            return;
+        }
         self.jobs.finish(&super::JobKind::Rules);
         match event {
             RulesEvent::Loaded {
@@ -315,20 +366,27 @@ impl UiState {
                 rules,
                 trackers,
                 templates,
+                hash,
             } => {
                 let r = &mut self.rules;
                 r.file = file;
                 r.trackers = trackers;
                 r.templates = templates;
+                r.hash = Some(hash);
+                r.conflict = false;
                 r.draft = rules.clone();
                 r.saved = Load::Ready(rules);
                 r.selected = None;
-                if !r.draft.is_empty() {
+                if let Some(rule) = r.pending_rule.take() {
+                    self.insert_rule(rule);
+                } else if !r.draft.is_empty() {
                     self.select_rule(0);
                 }
             }
-            RulesEvent::Saved { rules } => {
+            RulesEvent::Saved { rules, hash } => {
                 let r = &mut self.rules;
+                r.hash = Some(hash);
+                r.conflict = false;
                 r.saving = false;
                 r.draft = rules.clone();
                 r.saved = Load::Ready(rules);
@@ -349,15 +407,19 @@ impl UiState {
                     preview,
                 });
             }
+            RulesEvent::AlertDrafted { .. } | RulesEvent::AlertFiled { .. } => {}
         }
     }
 
-    pub(crate) fn rules_failed(&mut self, context: &str, message: &str) {
+    /// `conflict`: the engine refused a save because the file changed on
+    /// disk since it was read.
+    pub(crate) fn rules_failed(&mut self, context: &str, message: &str, conflict: bool) {
         let r = &mut self.rules;
         if context == RulesCommand::Load.describe() {
             r.saved = Load::Failed(message.to_owned());
         }
         r.saving = false;
+        r.conflict = conflict;
         r.error = Some(message.to_owned());
     }
 }
@@ -381,6 +443,7 @@ mod tests {
             rules,
             trackers: vec!["Local".into()],
             templates: vec!["drift_detection".into()],
+            hash: "h1".into(),
         });
         s
     }
@@ -427,11 +490,16 @@ mod tests {
         s.save_rules();
         let sent = s.take_commands();
         assert!(
-            matches!(&sent[..], [Command::Rules(RulesCommand::Save { rules })] if rules.len() == n + 1),
+            matches!(&sent[..], [Command::Rules(RulesCommand::Save { rules, hash })]
+                if rules.len() == n + 1 && hash.as_deref() == Some("h1")),
             "{sent:?}"
         );
         s.fail_job(
-            RulesCommand::Save { rules: Vec::new() }.describe(),
+            RulesCommand::Save {
+                rules: Vec::new(),
+                hash: None,
+            }
+            .describe(),
             "rules.json (not saved):3:5: unknown tracker".into(),
         );
         assert!(!s.rules.saving);

@@ -1,9 +1,13 @@
 //! "Create Issue…": tracker, title, priority, labels, a description
 //! prefilled from the object with a Markdown preview, and "Link to current
-//! object". Create runs in the background with a spinner.
+//! object". Create runs in the background with a spinner. Opened by "File
+//! issue…" on an alert, it shows the rule and fingerprint it files under
+//! and, when the alert has an open issue, offers that one instead.
 
 use egui::Modal;
-use sr_model::Priority;
+use sr_auto::Tracked;
+use sr_engine::RuleSource;
+use sr_model::{IssueRef, Priority};
 
 use crate::state::{ISSUE_TYPES, Load};
 
@@ -34,11 +38,13 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
     let mut submit = false;
     let mut cancel = false;
     let mut find_users = false;
+    let mut open_existing: Option<IssueRef> = None;
     let tracker_before = d.tracker.clone();
     Modal::new(egui::Id::unique("create-issue")).show(ctx, |ui| {
         ui.set_width(620.0);
         ui.heading("Create Issue");
         match &origin {
+            _ if d.alert.is_some() => alert_heading_ui(ui, d),
             Some(text) => ui.weak(text),
             None if d.standalone => ui.weak(format!(
                 "A query on {}, linked to no object",
@@ -81,21 +87,25 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
                             .labelled_by(label.id);
                     }
                     ui.end_row();
-                    let label = ui.label("Project");
-                    project_ui(ui, d, label.id);
-                    ui.end_row();
-                    let label = ui.label("Type");
-                    egui::ComboBox::from_id_salt("create-type")
-                        .selected_text(d.issue_type.as_deref().unwrap_or("(tracker default)"))
-                        .show_ui(ui, |ui| {
-                            ui.selectable_value(&mut d.issue_type, None, "(tracker default)");
-                            for t in ISSUE_TYPES {
-                                ui.selectable_value(&mut d.issue_type, Some(t.to_owned()), t);
-                            }
-                        })
-                        .response
-                        .labelled_by(label.id);
-                    ui.end_row();
+                    // An alert files as its rule does: in the tracker's
+                    // default project, with no type.
+                    if d.alert.is_none() {
+                        let label = ui.label("Project");
+                        project_ui(ui, d, label.id);
+                        ui.end_row();
+                        let label = ui.label("Type");
+                        egui::ComboBox::from_id_salt("create-type")
+                            .selected_text(d.issue_type.as_deref().unwrap_or("(tracker default)"))
+                            .show_ui(ui, |ui| {
+                                ui.selectable_value(&mut d.issue_type, None, "(tracker default)");
+                                for t in ISSUE_TYPES {
+                                    ui.selectable_value(&mut d.issue_type, Some(t.to_owned()), t);
+                                }
+                            })
+                            .response
+                            .labelled_by(label.id);
+                        ui.end_row();
+                    }
                     let label = ui.label("Title");
                     let title = ui
                         .add(
@@ -168,7 +178,16 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
                     }
                 });
             // An issue from a whiteboard is kept by its item, not linked.
-            if origin.is_none() && !d.standalone {
+            if d.alert.is_some() {
+                if !d.standalone {
+                    ui.weak(format!(
+                        "Linked to {} {}.{} when filed, as the rule links its issues.",
+                        d.object.kind.label(),
+                        d.object.schema,
+                        d.object.name
+                    ));
+                }
+            } else if origin.is_none() && !d.standalone {
                 ui.horizontal(|ui| {
                     ui.checkbox(
                         &mut d.link,
@@ -188,9 +207,22 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
         if let Some(error) = &d.error {
             error_ui(ui, error);
         }
+        let existing = d.alert.as_ref().and_then(|a| a.existing.clone());
+        if let Some(tracked) = &existing {
+            existing_ui(ui, tracked);
+        }
         ui.separator();
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if busy {
+            if let Some(tracked) = &existing {
+                if let Tracked::Open(issue) = tracked
+                    && ui
+                        .button(format!("Open {}", issue.display_key))
+                        .on_hover_text("Show the issue that tracks this alert")
+                        .clicked()
+                {
+                    open_existing = Some((**issue).clone());
+                }
+            } else if busy {
                 ui.add_enabled(false, egui::Button::new("Creating…"));
                 ui.spinner();
             } else if ui
@@ -209,7 +241,11 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
         }
     });
     let tracker_changed = d.tracker != tracker_before;
-    if cancel {
+    if let Some(issue) = open_existing {
+        if let crate::state::ViewTarget::Browser(url) = state.open_existing_alert_issue(&issue) {
+            ctx.open_url(egui::OpenUrl::new_tab(url));
+        }
+    } else if cancel {
         state.close_dialog();
     } else if submit {
         state.submit_create();
@@ -221,6 +257,60 @@ pub fn create_issue_ui(ctx: &egui::Context, state: &mut UiState) {
             state.search_users();
         }
     }
+}
+
+/// What an alert's dialog files: the alert, the rule whose template and
+/// fingerprint it uses.
+fn alert_heading_ui(ui: &mut egui::Ui, d: &crate::state::CreateIssueDialog) -> egui::Response {
+    let Some(a) = &d.alert else {
+        return ui.weak("");
+    };
+    ui.weak(format!("For {}", a.describe));
+    match &a.draft {
+        None => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.weak("Rendering the issue the rule would file…");
+            })
+            .response
+        }
+        Some(draft) => {
+            let how = match draft.source {
+                RuleSource::Matching => "the rule",
+                RuleSource::Starter => "the starter rule",
+                RuleSource::Default => "the default rule",
+            };
+            let h = &draft.draft;
+            if let Some(note) = &h.note {
+                error_ui(
+                    ui,
+                    &format!("The template failed ({note}); a plain issue is offered."),
+                );
+            }
+            ui.weak(format!(
+                "Filed as {how} \"{}\" files it, deduplicated by its fingerprint {}",
+                h.rule,
+                sr_auto::fingerprint_label(&h.fingerprint)
+            ))
+        }
+    }
+}
+
+/// The alert's fingerprint has an issue already.
+fn existing_ui(ui: &mut egui::Ui, tracked: &Tracked) {
+    let text = match tracked {
+        Tracked::Open(issue) => format!(
+            "An open issue already tracks this alert: {} — {} ({}). Open it instead of filing another.",
+            issue.display_key, issue.title, issue.status.name
+        ),
+        Tracked::Pending => {
+            "An issue for this alert is being filed (it waits in the outbox); the auto-issue feed shows it once sent.".to_owned()
+        }
+        Tracked::Nothing { .. } => return,
+    };
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.label(egui::RichText::new(text).strong());
+    });
 }
 
 fn project_ui(ui: &mut egui::Ui, d: &mut crate::state::CreateIssueDialog, label: egui::Id) {

@@ -2,7 +2,8 @@
 //! starter) with add, duplicate, delete and reorder; the selected rule's
 //! form on the right, the condition's CEL error right under the field with
 //! the names the event offers, "Try on the last event" and its preview,
-//! and Save, which the engine checks like `rules check`.
+//! and Save, which the engine checks like `rules check` (and refuses when
+//! the file changed on disk since it was read: Reload is offered then).
 
 use egui::{Grid, RichText};
 use sr_model::EventKind;
@@ -236,6 +237,19 @@ fn save_row(ui: &mut egui::Ui, state: &mut UiState) {
     if let Some(e) = &state.rules.error {
         let e = e.clone();
         error_ui(ui, &e);
+    }
+    let mut reload = false;
+    if state.rules.conflict {
+        ui.horizontal(|ui| {
+            reload = ui
+                .button("Reload")
+                .on_hover_text("Read the rules file as it is now; your unsaved edits are dropped")
+                .clicked();
+            ui.weak("Your edits are kept until you reload.");
+        });
+    }
+    if reload {
+        state.reload_rules();
     }
     if try_it {
         state.try_rule();

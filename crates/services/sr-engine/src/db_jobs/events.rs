@@ -60,7 +60,7 @@ fn metrics(evidence: &Value) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-pub(super) fn health_failed(connection: &str, r: &HealthCheckResult) -> DatabaseEvent {
+pub(crate) fn health_failed(connection: &str, r: &HealthCheckResult) -> DatabaseEvent {
     let now = chrono::Utc::now();
     DatabaseEvent {
         event: EventKind::HealthFailed,
@@ -109,7 +109,7 @@ pub(super) fn health_recovered(
     }
 }
 
-pub(super) fn perf_regression(
+pub(crate) fn perf_regression(
     connection: &str,
     series: &PerfSeries,
     before: &QueryBaseline,

@@ -256,6 +256,13 @@ fn activity(event: &str, outcomes: Vec<Outcome>, failed: Vec<(i64, String)>) -> 
             ..EventReport::default()
         },
         at: chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+        source: Box::new(
+            sr_auto::parse_event(
+                std::path::Path::new("e.json"),
+                &format!(r#"{{"event": "{event}", "connection": "demo"}}"#),
+            )
+            .unwrap(),
+        ),
     }
 }
 
@@ -346,6 +353,13 @@ fn rules_running_refresh_the_outbox_once_and_the_feed_is_bounded() {
             event: format!("e{i}"),
             connection: "demo".into(),
             report: EventReport::default(),
+            source: Box::new(
+                sr_auto::parse_event(
+                    std::path::Path::new("e.json"),
+                    r#"{"event": "drift.detected", "connection": "demo"}"#,
+                )
+                .unwrap(),
+            ),
         });
     }
     assert_eq!(s.auto_feed.len(), 200);
@@ -381,5 +395,38 @@ fn a_drift_answer_builds_its_view() {
             .map(|v| v.key.as_str())
             .collect::<Vec<_>>(),
         ["main.orders"]
+    );
+}
+
+#[test]
+fn an_alert_no_rule_matched_is_a_row_saying_so_and_a_resolution_is_not() {
+    let feed = vec![
+        activity(
+            "drift.detected",
+            vec![outcome("Schema Drift Alert", "no_match", &[])],
+            Vec::new(),
+        ),
+        activity("drift.resolved", Vec::new(), Vec::new()),
+        activity(
+            "health.failed",
+            vec![outcome("Health", "create", &[1])],
+            Vec::new(),
+        ),
+    ];
+    let rows: Vec<(String, bool, bool, usize)> = feed_rows(&feed, &[])
+        .into_iter()
+        .map(|r| (r.action, r.no_rule, r.alert, r.index))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("new issue".to_owned(), false, true, 2),
+            (
+                "no rule matched: drift.detected on demo".to_owned(),
+                true,
+                true,
+                0
+            ),
+        ]
     );
 }

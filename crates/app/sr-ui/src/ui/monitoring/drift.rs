@@ -64,8 +64,8 @@ pub fn drift_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str) {
             return;
         }
     };
-    let report = &report.report;
-    if !report.drifted {
+    if !report.report.drifted {
+        let report = &report.report;
         ui.colored_label(
             DONE_COLOR,
             format!(
@@ -76,17 +76,22 @@ pub fn drift_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str) {
         ui.weak(format!("Checked at {}", report.detected_at));
         return;
     }
-    let (added, removed, changed) = report.differences.counts();
+    let (added, removed, changed) = report.report.differences.counts();
     ui.colored_label(
         OPEN_COLOR,
         format!(
             "Drift: {added} added, {removed} missing, {changed} changed against the {}",
-            report.expected_source
+            report.report.expected_source
         ),
     );
-    ui.weak(format!("Detected at {}", report.detected_at));
+    ui.weak(format!("Detected at {}", report.report.detected_at));
+    let check = report.clone();
+    let report = &report.report;
+    let mut file = None;
     for view in &m.drift_view {
-        object_ui(ui, view);
+        if object_ui(ui, view) {
+            file = Some(view.key.clone());
+        }
     }
     sql_ui(
         ui,
@@ -100,9 +105,14 @@ pub fn drift_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str) {
         &report.rollback_sql,
         false,
     );
+    if let Some(object) = file {
+        state.file_issue_for(sr_engine::Alert::Drift { check, object });
+    }
 }
 
-fn object_ui(ui: &mut egui::Ui, view: &DriftObjectView) {
+/// One drifted object; true when "File issue…" was pressed for it.
+fn object_ui(ui: &mut egui::Ui, view: &DriftObjectView) -> bool {
+    let mut file = false;
     let mut title = RichText::new(format!("{} — {}", view.key, view.what)).strong();
     if view.destructive {
         title = RichText::new(format!("⚠ {} — {} — destructive", view.key, view.what))
@@ -113,14 +123,18 @@ fn object_ui(ui: &mut egui::Ui, view: &DriftObjectView) {
         .id_salt(("drift-object", &view.key))
         .default_open(true)
         .show(ui, |ui| {
-            if view.destructive {
-                ui.weak("Going back to the baseline can lose data in this object.");
-            }
+            ui.horizontal(|ui| {
+                file = super::file_issue_button(ui);
+                if view.destructive {
+                    ui.weak("Going back to the baseline can lose data in this object.");
+                }
+            });
             // Wide definitions scroll sideways rather than clip the actual side.
             egui::ScrollArea::horizontal()
                 .id_salt(("drift-diff-scroll", &view.key))
                 .show(ui, |ui| diff_grid_ui(ui, view));
         });
+    file
 }
 
 fn diff_grid_ui(ui: &mut egui::Ui, view: &DriftObjectView) {

@@ -1,5 +1,7 @@
 //! The auto-issue feed (this session's rule outcomes with their issues,
-//! then the stored outbox) and each tracker's sync state and rate budget.
+//! each alert with "File issue…" and, when no rule matched it, "Make a
+//! rule from this"; then the stored outbox) and each tracker's sync state
+//! and rate budget.
 
 use egui::{CollapsingHeader, Grid, RichText};
 use sr_engine::TrackerMonitor;
@@ -12,6 +14,8 @@ use crate::ui::widgets::{DONE_COLOR, OPEN_COLOR, PROGRESS_COLOR, empty_ui};
 pub fn feed_ui(ui: &mut egui::Ui, state: &mut UiState) {
     let outbox: &[_] = state.monitoring.outbox.ready().map_or(&[], |v| v);
     let rows = feed_rows(&state.auto_feed, outbox);
+    let mut file = None;
+    let mut make_rule = None;
     if rows.is_empty() {
         empty_ui(ui, "No auto-issue rule has fired in this session.");
     } else {
@@ -33,11 +37,37 @@ pub fn feed_ui(ui: &mut egui::Ui, state: &mut UiState) {
                     } else {
                         ui.label(&r.action);
                     }
-                    ui.monospace(r.issue.as_deref().unwrap_or("…"));
-                    ui.weak(r.note.as_deref().unwrap_or_default());
+                    if r.no_rule {
+                        ui.label("");
+                    } else {
+                        ui.monospace(r.issue.as_deref().unwrap_or("…"));
+                    }
+                    ui.horizontal(|ui| {
+                        if r.alert && super::file_issue_button(ui) {
+                            file = Some(r.index);
+                        }
+                        if r.no_rule
+                            && ui
+                                .small_button("Make a rule from this")
+                                .on_hover_text(
+                                    "A new rule in Tools → Auto-issue Rules… for this event \
+                                     on this connection",
+                                )
+                                .clicked()
+                        {
+                            make_rule = Some(r.index);
+                        }
+                        ui.weak(r.note.as_deref().unwrap_or_default());
+                    });
                     ui.end_row();
                 }
             });
+    }
+    if let Some(i) = file {
+        state.file_issue_for_feed(i);
+    }
+    if let Some(i) = make_rule {
+        state.make_rule_from_feed(i);
     }
     outbox_ui(ui, state);
 }

@@ -107,8 +107,17 @@ fn health_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str) {
             empty_ui(ui, "No checks apply to this database.");
         }
         Some(Load::Ready(results)) => {
+            let mut file = None;
             for r in results {
-                check_ui(ui, r);
+                if check_ui(ui, r) {
+                    file = Some(r.clone());
+                }
+            }
+            if let Some(result) = file {
+                state.file_issue_for(sr_engine::Alert::Health {
+                    connection: connection.to_owned(),
+                    result,
+                });
             }
         }
         Some(Load::Failed(e)) => {
@@ -118,10 +127,15 @@ fn health_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str) {
     }
 }
 
-fn check_ui(ui: &mut egui::Ui, r: &HealthCheckResult) {
+/// One check's line; true when "File issue…" was pressed on it.
+fn check_ui(ui: &mut egui::Ui, r: &HealthCheckResult) -> bool {
+    let mut file = false;
     ui.horizontal(|ui| {
         chip_ui(ui, r.severity.as_str(), severity_color(r.severity));
         ui.strong(&r.check);
+        if r.severity != Severity::Ok {
+            file = file_issue_button(ui);
+        }
         ui.label(&r.summary);
         ui.weak(format!("{:.1} ms", r.duration.as_secs_f64() * 1000.0));
     });
@@ -132,6 +146,17 @@ fn check_ui(ui: &mut egui::Ui, r: &HealthCheckResult) {
             let text = serde_json::to_string_pretty(&r.evidence).unwrap_or_default();
             code_ui(ui, &text, ("evidence-code", r.check.as_str()));
         });
+    file
+}
+
+/// "File issue…" on an alert: Create Issue with what its rule would file.
+pub(super) fn file_issue_button(ui: &mut egui::Ui) -> bool {
+    ui.small_button("File issue…")
+        .on_hover_text(
+            "Create Issue with what the auto-issue rule would file; \
+             offers the open issue instead when there is one",
+        )
+        .clicked()
 }
 
 /// A framed, selectable monospace block that scrolls (sideways, and down

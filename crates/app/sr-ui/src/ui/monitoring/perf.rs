@@ -98,15 +98,27 @@ pub fn perf_ui(ui: &mut egui::Ui, state: &mut UiState, connection: &str) {
                 }
             }
         });
+    let mut file = None;
     for s in &measured {
-        summary_ui(ui, s);
+        if summary_ui(ui, s) {
+            file = Some((*s).clone());
+        }
+    }
+    if let Some(series) = file {
+        state.file_issue_for(sr_engine::Alert::Regression {
+            connection: connection.to_owned(),
+            series,
+        });
     }
 }
 
-fn summary_ui(ui: &mut egui::Ui, s: &PerfSeries) {
+/// One query's line; true when "File issue…" was pressed on its latest
+/// regression.
+fn summary_ui(ui: &mut egui::Ui, s: &PerfSeries) -> bool {
     let Some(last) = s.points.last() else {
-        return;
+        return false;
     };
+    let mut file = false;
     let regressions = s.regressed.iter().filter(|r| **r).count();
     ui.horizontal(|ui| {
         ui.label(RichText::new(short_sql(&s.sql)).monospace());
@@ -119,7 +131,11 @@ fn summary_ui(ui: &mut egui::Ui, s: &PerfSeries) {
         if regressions > 0 {
             ui.colored_label(REGRESSION, format!("{regressions} regression(s)"));
         }
+        if s.regressed.last() == Some(&true) {
+            file = super::file_issue_button(ui);
+        }
     });
+    file
 }
 
 /// The first line of a query, cut to 60 characters.
