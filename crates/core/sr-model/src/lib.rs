@@ -1,5 +1,6 @@
 //! Pure domain types of ScratchRobin: database objects, tracker issues, the
-//! links between them, issue drafts and updates, and database events.
+//! links between them, issue drafts and updates, database events, and the
+//! pull and merge requests that change objects.
 //!
 //! This crate does no I/O and knows no runtime; every other crate speaks in
 //! these types, and adapters convert their wire formats to and from them.
@@ -9,6 +10,7 @@ mod hash;
 mod issue;
 mod link;
 mod object;
+mod pull;
 
 pub use event::{DatabaseEvent, EventKind};
 pub use hash::content_hash;
@@ -18,6 +20,7 @@ pub use issue::{
 };
 pub use link::{IssueLink, LinkType, SyncDirection, SyncState, SyncStatus};
 pub use object::{ObjectKind, ObjectName, ObjectNameError, ObjectRef};
+pub use pull::{IssueMention, PullFile, PullRequest, PullState, issue_refs};
 
 /// Timestamps everywhere are UTC.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
