@@ -45,6 +45,7 @@ mod notifications;
 mod outbox;
 mod pages;
 mod perf;
+mod pulls;
 mod schema_changes;
 mod sync;
 mod time;
@@ -79,6 +80,7 @@ pub use notifications::{
 };
 pub use outbox::{AutoIssueState, NewIntent, Occurrence, OutboxAction, OutboxIntent, OutboxStatus};
 pub use perf::QueryBaseline;
+pub use pulls::{PullObject, PullRecord, StoredPull};
 pub use schema_changes::{NewSchemaChange, SchemaChange, SchemaChangeKind};
 pub use sync::{LocalEdit, SyncOperationRow, TrackerSyncState};
 

@@ -176,7 +176,7 @@ async fn link_on(conn: &mut AnyConnection, new: &NewLink<'_>) -> Result<(String,
     Ok((link_id, true))
 }
 
-async fn upsert_object_on(conn: &mut AnyConnection, o: &ObjectRef) -> Result<i64> {
+pub(crate) async fn upsert_object_on(conn: &mut AnyConnection, o: &ObjectRef) -> Result<i64> {
     let row = sqlx::query(
         "INSERT INTO objects (object_key, connection, kind, database_name, schema_name, name, version_hash, modified_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \

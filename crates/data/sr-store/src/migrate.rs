@@ -98,6 +98,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0011_notifications.sql"),
     ),
     (
+        12,
+        "pull_requests",
+        include_str!("../migrations/sqlite/0012_pull_requests.sql"),
+        include_str!("../migrations/postgres/0012_pull_requests.sql"),
+    ),
+    (
         14,
         "schema_changes",
         include_str!("../migrations/sqlite/0014_schema_changes.sql"),

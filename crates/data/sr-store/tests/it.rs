@@ -14,6 +14,7 @@ mod notifications;
 mod outbox;
 mod perf;
 mod presence;
+mod pulls;
 mod schema_changes;
 mod schema_version;
 mod store;
