@@ -17,4 +17,11 @@ pub enum SchemaError {
          upgrade ScratchRobin or take the snapshot again with this version"
     )]
     UnsupportedVersion { found: u32, supported: u32 },
+    #[error(
+        "the migration SQL does not parse as {dialect}: {reason}; fix the script, or check that the connection's dialect is the one the script is written for"
+    )]
+    Sql {
+        dialect: &'static str,
+        reason: String,
+    },
 }

@@ -18,6 +18,8 @@
 //! - `infer`: dependencies read from definitions' text, where no catalog
 //!   records them;
 //! - `summary`: object counts of a snapshot;
+//! - `sql_changes`: the tables, views and functions a migration script
+//!   creates, alters or drops (sqlparser, per dialect);
 //! - `outline`: the names of a schema's objects by kind, read before the
 //!   full snapshot so a large database shows its tree at once.
 
@@ -31,6 +33,7 @@ mod json;
 mod model;
 mod normalize;
 mod outline;
+mod sql_changes;
 mod summary;
 
 pub use ddl::{MigrationScript, Statement, create_sql, render};
@@ -49,4 +52,5 @@ pub use model::{
 };
 pub use normalize::normalize_sql;
 pub use outline::{OutlineChild, OutlineRoutine, OutlineView, SchemaOutline};
+pub use sql_changes::{SqlAction, SqlChange, changed_objects};
 pub use summary::SnapshotSummary;

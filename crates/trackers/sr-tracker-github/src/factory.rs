@@ -83,7 +83,7 @@ impl Adapter for GitHub {
 
     const WEBHOOKS: Option<Webhooks<LabelMap>> = Some(Webhooks {
         spec: WEBHOOK,
-        parse: crate::webhook::parse,
+        parse: crate::pulls::parse,
     });
 
     fn mapping(&self, config: Option<&GitHubConfig>) -> LabelMap {

@@ -15,6 +15,7 @@ mod advisory;
 mod config;
 pub mod device_flow;
 mod factory;
+mod pulls;
 mod read;
 mod tracker;
 mod webhook;

@@ -254,6 +254,10 @@ impl IssueTracker for GitHubTracker {
         })
     }
 
+    async fn pull_files(&self, number: u64) -> Result<Vec<sr_model::PullFile>> {
+        self.files_of_pull(number).await
+    }
+
     async fn unregister_webhook(&self, webhook_id: &str) -> Result<()> {
         let what = format!("webhook {webhook_id} of {}", self.full_name());
         let id: u64 = webhook_id

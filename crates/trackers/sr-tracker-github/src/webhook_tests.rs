@@ -54,6 +54,9 @@ fn summaries(event: &str) -> Vec<String> {
                     comment,
                 }) => format!("comment {action:?} {issue} by {}", comment.author),
                 Ok(TrackerEvent::Ping) => "ping".into(),
+                Ok(TrackerEvent::PullRequest { action, pull }) => {
+                    format!("pull {action} {}", pull.display_key())
+                }
                 Ok(TrackerEvent::Unknown { event }) => format!("unknown {event}"),
                 Err(e) => format!("error {e}"),
             }

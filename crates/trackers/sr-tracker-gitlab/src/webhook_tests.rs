@@ -50,6 +50,9 @@ fn summary(e: &TrackerEvent) -> String {
             comment.id, comment.author, comment.body
         ),
         TrackerEvent::Ping => "ping".into(),
+        TrackerEvent::PullRequest { action, pull } => {
+            format!("pull {action} {}", pull.display_key())
+        }
         TrackerEvent::Unknown { event } => format!("unknown {event}"),
     }
 }

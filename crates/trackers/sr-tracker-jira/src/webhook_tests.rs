@@ -58,6 +58,9 @@ fn summary(event: &TrackerEvent) -> String {
             )
         }
         TrackerEvent::Ping => "ping".into(),
+        TrackerEvent::PullRequest { action, pull } => {
+            format!("pull {action} {}", pull.display_key())
+        }
         TrackerEvent::Unknown { event } => format!("unknown {event}"),
     }
 }

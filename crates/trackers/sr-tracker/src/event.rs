@@ -2,7 +2,7 @@
 //! pure parser: `(event name, body) -> TrackerEvent`.
 
 use serde::Serialize;
-use sr_model::{Comment, Issue, IssueKey};
+use sr_model::{Comment, Issue, IssueKey, PullRequest};
 
 /// What happened to an issue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -43,6 +43,12 @@ pub enum TrackerEvent {
         action: CommentAction,
         issue: IssueKey,
         comment: Comment,
+    },
+    /// A pull or merge request as it is after the change (opened, edited,
+    /// merged, closed, new commits).
+    PullRequest {
+        action: String,
+        pull: Box<PullRequest>,
     },
     /// The tracker checking that the hook works.
     Ping,

@@ -119,4 +119,15 @@ pub trait IssueTracker: Send + Sync + 'static {
 
     async fn register_webhook(&self, config: &WebhookConfig) -> Result<WebhookRegistration>;
     async fn unregister_webhook(&self, webhook_id: &str) -> Result<()>;
+
+    /// The files pull or merge request `number` changes, with their diffs
+    /// (GitHub's pull request files, GitLab's merge request diffs).
+    /// Trackers without pull requests answer `Unsupported`.
+    async fn pull_files(&self, number: u64) -> Result<Vec<sr_model::PullFile>> {
+        let _ = number;
+        Err(crate::TrackerError::Unsupported {
+            provider: self.info().provider.clone(),
+            operation: "reading a pull request's files".into(),
+        })
+    }
 }

@@ -299,6 +299,38 @@ impl GitHubRepo {
                     page(req, items, |v, _| Value::Array(v))
                 }
             },
+            "pulls/list-files" => {
+                let n: u64 = req.param("pull_number").parse().unwrap_or(0);
+                if !s.issues.iter().any(|i| i.number == n && i.pull_request) {
+                    return Some(message(404, "Not Found"));
+                }
+                let items = s
+                    .pull_files
+                    .iter()
+                    .filter(|f| f.0 == n)
+                    .map(|(_, path, status, patch)| {
+                        let blob = format!(
+                            "https://github.com/{}/{}/blob/{:040x}/{path}",
+                            self.owner,
+                            self.repo,
+                            fnv(path)
+                        );
+                        let lines = patch.as_deref().map_or(0, |p| p.lines().count());
+                        let mut v = json!({
+                            "sha": format!("{:040x}", fnv(path)),
+                            "filename": path, "status": status,
+                            "additions": lines, "deletions": 0, "changes": lines,
+                            "blob_url": blob, "raw_url": blob.replace("/blob/", "/raw/"),
+                            "contents_url": format!("{}/contents/{path}", self.api(req)),
+                        });
+                        if let Some(p) = patch {
+                            v["patch"] = json!(p);
+                        }
+                        v
+                    })
+                    .collect();
+                page(req, items, |v, _| Value::Array(v))
+            }
             "issues/list-labels-for-repo" => {
                 let api = self.api(req);
                 let items = s.labels.iter().map(|l| label_json(&api, l)).collect();

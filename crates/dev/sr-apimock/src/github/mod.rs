@@ -46,6 +46,8 @@ struct State {
     comments: Vec<Comment>,
     labels: Vec<(u64, String, String)>,
     hooks: Vec<(u64, Value)>,
+    /// Changed files per pull request: (path, status, patch).
+    pull_files: Vec<(u64, String, String, Option<String>)>,
     next_id: u64,
     /// Issues deleted so far, so that numbers are never reused.
     removed: u64,
@@ -130,6 +132,32 @@ impl GitHubRepo {
             number
         })
         .unwrap_or_default()
+    }
+
+    /// Sets the files pull request `number` changes (path, status such as
+    /// `added`, and the unified diff); false when there is no such pull
+    /// request.
+    pub fn set_pull_files(&self, number: u64, files: &[(&str, &str, Option<&str>)]) -> bool {
+        self.lock(|s| {
+            if !s
+                .issues
+                .iter()
+                .any(|i| i.number == number && i.pull_request)
+            {
+                return false;
+            }
+            s.pull_files.retain(|f| f.0 != number);
+            for (path, status, patch) in files {
+                s.pull_files.push((
+                    number,
+                    (*path).to_owned(),
+                    (*status).to_owned(),
+                    patch.map(str::to_owned),
+                ));
+            }
+            true
+        })
+        .unwrap_or(false)
     }
 
     /// Changes an issue's title as someone on GitHub would (its

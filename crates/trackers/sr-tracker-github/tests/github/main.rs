@@ -7,6 +7,7 @@ mod ca_file;
 mod common;
 mod faults;
 mod features;
+mod pulls;
 mod sync_pages;
 
 use crate::common::fixture;
