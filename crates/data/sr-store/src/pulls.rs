@@ -180,6 +180,25 @@ impl Store {
         Ok(marked)
     }
 
+    /// Linked issues (linked to at least one object) whose display key is
+    /// `display_key` (`DB-7`, `LOCAL-12`, `#12`; case ignored): their keys
+    /// and whether they are open, for matching a request's mentions.
+    pub async fn linked_issues_named(&self, display_key: &str) -> Result<Vec<(String, bool)>> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT i.issue_key, i.state FROM issues i JOIN links l ON l.issue_id = i.id \
+             WHERE UPPER(i.display_key) = UPPER($1) ORDER BY i.issue_key",
+        )
+        .bind(display_key)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let state: String = r.try_get("state")?;
+                Ok((r.try_get("issue_key")?, state != "done"))
+            })
+            .collect()
+    }
+
     async fn with_issues(&self, mut p: StoredPull) -> Result<StoredPull> {
         let rows = sqlx::query(
             "SELECT issue_key FROM pull_issue_links WHERE pull_id = $1 ORDER BY issue_key",

@@ -73,6 +73,10 @@ pub enum EngineError {
         "{path} is not valid monitoring settings: {reason}; the file is {{\"connections\": {{\"demo\": {{\"drift_minutes\": 15, \"health_minutes\": 5, \"perf_minutes\": 60}}}}}}"
     )]
     MonitoringConfig { path: String, reason: String },
+    #[error(
+        "{path} is not valid pull request settings: {reason}; the file is {{\"migration_globs\": [\"migrations/**/*.sql\"], \"connections\": {{\"GitHub\": [\"shop\"]}}, \"comment_on_merge\": false}} (see config/README.md)"
+    )]
+    PullsConfig { path: String, reason: String },
     #[error(transparent)]
     Sync(#[from] sr_sync::SyncError),
     #[error("the comment on {issue} is empty; write some text, then send it")]

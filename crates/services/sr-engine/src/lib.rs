@@ -29,6 +29,7 @@ mod issues;
 pub mod monitoring;
 mod notify;
 mod outbox_loop;
+pub mod pulls;
 mod query;
 mod records;
 mod registry;

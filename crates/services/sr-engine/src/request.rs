@@ -108,9 +108,11 @@ impl EngineError {
     pub fn failure_kind(&self) -> FailureKind {
         use EngineError as E;
         match self {
-            E::Config(_) | E::Rules(_) | E::MonitoringConfig { .. } | E::Templates(_) => {
-                FailureKind::Config
-            }
+            E::Config(_)
+            | E::Rules(_)
+            | E::MonitoringConfig { .. }
+            | E::PullsConfig { .. }
+            | E::Templates(_) => FailureKind::Config,
             E::Store(sr_store::StoreError::TokenNameTaken(_)) => FailureKind::Conflict,
             E::Store(_) | E::Notify(sr_notify::NotifyError::Store(_)) => FailureKind::Store,
             E::Notify(sr_notify::NotifyError::Config { .. }) => FailureKind::Config,

@@ -130,6 +130,7 @@ impl Engine {
                     "comment (not followed)"
                 }
             }
+            TrackerEvent::PullRequest { pull, .. } => self.intake_pull(*pull).await?,
             TrackerEvent::Ping => "ping",
             TrackerEvent::Unknown { .. } => "ignored",
         })
