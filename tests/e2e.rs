@@ -16,6 +16,7 @@ mod connections_tls;
 mod exports;
 mod gui_smoke;
 mod notify_kill;
+mod pull_requests;
 mod query_bench;
 mod rules_cli;
 mod secrets_cli;

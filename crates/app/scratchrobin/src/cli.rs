@@ -107,6 +107,10 @@ pub enum Command {
         /// An issue key: provider:instance:id (local:default:7).
         #[arg(long)]
         issue: Option<String>,
+        /// With --object: only the pull and merge requests that change it
+        /// (the text listing shows them after the issues anyway).
+        #[arg(long, requires = "object")]
+        pulls: bool,
         #[arg(long)]
         json: bool,
     },

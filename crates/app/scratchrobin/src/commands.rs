@@ -89,10 +89,31 @@ async fn dispatch(engine: &std::sync::Arc<Engine>, command: Command) -> anyhow::
         Command::Links {
             object,
             issue,
+            pulls,
             json,
         } => {
-            let (links, by_object) = match (object, issue) {
-                (Some(o), _) => (engine.linked_issues(&engine.object(&o).await?).await?, true),
+            let resolved = match &object {
+                Some(o) => Some(engine.object(o).await?),
+                None => None,
+            };
+            let pull_list = match &resolved {
+                Some(o) => engine.pulls_for_object(o).await?,
+                None => Vec::new(),
+            };
+            if pulls {
+                if json {
+                    output::json(&pull_list)?;
+                } else if pull_list.is_empty() {
+                    println!("no pull requests");
+                } else {
+                    for p in &pull_list {
+                        println!("{}", output::pull_line(p));
+                    }
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let (links, by_object) = match (resolved, issue) {
+                (Some(o), _) => (engine.linked_issues(&o).await?, true),
                 (None, Some(k)) => (engine.linked_objects(&k.parse::<IssueKey>()?).await?, false),
                 (None, None) => {
                     anyhow::bail!("give --object CONNECTION:schema.name or --issue KEY")
@@ -100,9 +121,10 @@ async fn dispatch(engine: &std::sync::Arc<Engine>, command: Command) -> anyhow::
             };
             if json {
                 output::json(&links)?;
-            } else if links.is_empty() {
-                println!("no links");
             } else {
+                if links.is_empty() {
+                    println!("no links");
+                }
                 for l in &links {
                     let line = if by_object {
                         output::link_line_by_object(l)
@@ -110,6 +132,12 @@ async fn dispatch(engine: &std::sync::Arc<Engine>, command: Command) -> anyhow::
                         output::link_line_by_issue(l)
                     };
                     println!("{line}");
+                }
+                if !pull_list.is_empty() {
+                    println!("pull requests:");
+                    for p in &pull_list {
+                        println!("{}", output::pull_line(p));
+                    }
                 }
             }
         }

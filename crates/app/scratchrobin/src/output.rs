@@ -65,3 +65,24 @@ pub fn link_line_by_issue(l: &IssueLink) -> String {
         l.link_type
     )
 }
+
+/// One pull or merge request that changes an object: its key, state,
+/// checks and review, what it does to the object and where to open it.
+pub fn pull_line(p: &sr_store::StoredPull) -> String {
+    let r = &p.pull;
+    let mut state = r.state.as_str().to_owned();
+    if r.draft {
+        state.push_str(" (draft)");
+    }
+    format!(
+        "{:<24} {:<8} checks: {:<10} review: {:<17} {} {} {}  {}",
+        r.display_key(),
+        state,
+        r.checks.as_deref().unwrap_or("-"),
+        r.review.as_deref().unwrap_or("-"),
+        p.action.as_deref().unwrap_or("changes"),
+        p.file.as_deref().unwrap_or(""),
+        r.url,
+        r.title
+    )
+}
