@@ -68,7 +68,7 @@ pub fn link_line_by_issue(l: &IssueLink) -> String {
 
 /// One pull or merge request that changes an object: its key, state,
 /// checks and review, what it does to the object and where to open it.
-pub fn pull_line(p: &sr_store::StoredPull) -> String {
+pub fn pull_line(p: &sr_engine::pulls::StoredPull) -> String {
     let r = &p.pull;
     let mut state = r.state.as_str().to_owned();
     if r.draft {

@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sr_model::{IssueKey, IssueMention, ObjectRef, PullFile, PullRequest, PullState};
-use sr_store::{PullObject, PullRecord, StoredPull};
+/// A stored request with what links it, as the store keeps it.
+pub use sr_store::StoredPull;
+use sr_store::{PullObject, PullRecord};
 
 use crate::{Engine, EngineError};
 
