@@ -113,9 +113,17 @@ impl Engine {
                 }
             })?;
             let tracker = self.links().tracker(&pull.tracker)?;
-            migrations = tracker
-                .pull_files(pull.number)
-                .await?
+            let files = match tracker.pull_files(pull.number).await {
+                Ok(files) => files,
+                // A provider whose files are not read yet (GitLab): the
+                // request is still kept for the issues it names.
+                Err(e) if e.kind() == sr_tracker::ErrorKind::Unsupported => {
+                    tracing::warn!(tracker = %pull.tracker, error = %e, "pull request files not read");
+                    Vec::new()
+                }
+                Err(e) => return Err(e.into()),
+            };
+            migrations = files
                 .into_iter()
                 .filter(|f| f.status != "removed" && matcher.is_match(&f.path))
                 .collect();

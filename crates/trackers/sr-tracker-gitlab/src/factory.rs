@@ -76,7 +76,7 @@ impl Adapter for GitLab {
 
     const WEBHOOKS: Option<Webhooks<LabelMap>> = Some(Webhooks {
         spec: WEBHOOK,
-        parse: crate::webhook::parse,
+        parse: crate::pulls::parse,
     });
 
     fn mapping(&self, config: Option<&GitLabConfig>) -> LabelMap {

@@ -9,6 +9,7 @@
 
 mod config;
 mod factory;
+mod pulls;
 mod read;
 mod tracker;
 mod upload;

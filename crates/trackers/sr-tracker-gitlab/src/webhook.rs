@@ -61,7 +61,7 @@ fn str_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 
 /// The project the delivery is about, checked against the tracker's: by
 /// numeric id when the tracker is configured by id, else by full path.
-fn check_project(info: &TrackerInfo, body: &Value) -> Result<String, String> {
+pub(crate) fn check_project(info: &TrackerInfo, body: &Value) -> Result<String, String> {
     let p = body
         .get("project")
         .ok_or_else(|| "it names no project".to_owned())?;
@@ -101,7 +101,7 @@ fn iid_of(v: &Value) -> Result<u64, String> {
         .ok_or_else(|| "the issue has no numeric `iid`".to_owned())
 }
 
-fn time_at(v: &Value, key: &str) -> Result<Timestamp, String> {
+pub(crate) fn time_at(v: &Value, key: &str) -> Result<Timestamp, String> {
     str_at(v, key)
         .and_then(wire::parse_timestamp)
         .ok_or_else(|| format!("`{key}` is missing or not a timestamp"))
