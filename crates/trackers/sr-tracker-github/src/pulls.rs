@@ -7,7 +7,7 @@ use serde::Deserialize;
 use sr_model::{PullFile, PullRequest, PullState, Timestamp};
 use sr_tracker::kit::LabelMap;
 use sr_tracker::reqwest::Method;
-use sr_tracker::{Result, TrackerEvent, TrackerInfo, WebhookParseError};
+use sr_tracker::{ApiRequest, Result, TrackerEvent, TrackerInfo, WebhookParseError};
 
 use crate::{GitHubTracker, KIND};
 
@@ -142,8 +142,7 @@ impl GitHubTracker {
         let mut url = self.repo_url(&["pulls", &n.to_string(), "files"]);
         url.query_pairs_mut()
             .append_pair("per_page", crate::read::PER_PAGE);
-        let req = self
-            .request(Method::GET, url, "list pull request files")
+        let req = ApiRequest::new(Method::GET, url, "list pull request files")
             .what(format!("pull request #{n} of {}", self.full_name()));
         let files: Vec<WireFile> = self.http.get_pages(req, MAX_FILES).await?;
         Ok(files
