@@ -81,8 +81,8 @@ pub use rules_file::RuleEdit;
 pub use schema_change::{SchemaImpact, impact_markdown};
 pub use secrets::{SecretStorage, until_reboot_note};
 pub use settings::{IssueDraftText, PendingSecret};
-pub use sr_notify::{ChannelInfo, Delivered};
 pub use sr_notify::outbox::NotifyReport;
+pub use sr_notify::{ChannelInfo, Delivered};
 pub use sr_store::{ApiTokenRow, CachedComment, QueryBaseline, StoreChange};
 pub use sync::EngineSync;
 pub use sync_ops::{
