@@ -140,6 +140,20 @@ impl Store {
         Ok(out)
     }
 
+    /// The object keys (`shop:table:public.orders`) a request changes.
+    pub async fn pull_object_keys(&self, pull_id: i64) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT o.object_key FROM pull_object_links l JOIN objects o ON o.id = l.object_id \
+             WHERE l.pull_id = $1 ORDER BY o.object_key",
+        )
+        .bind(pull_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| r.try_get("object_key").map_err(StoreError::from))
+            .collect()
+    }
+
     /// Queues `body` as a workbench comment on `issue_key` (the comment
     /// outbox sends it) unless one was queued for this request and issue
     /// before: `true` when this call queued it. The mark and the comment

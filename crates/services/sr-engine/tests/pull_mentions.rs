@@ -168,3 +168,122 @@ async fn a_request_naming_a_linked_issue_is_kept_and_its_merge_comments_once() {
         "no migration files were read: {merged:?}"
     );
 }
+
+/// The traceability report's merged migration requests come from the
+/// pull-request store: a merged request that changed migration files is
+/// listed for the connection whose objects it changes (only those), with
+/// the cached issues it names and their creation times; an open one and
+/// one without migration files are not.
+#[tokio::test]
+async fn merged_migration_requests_reach_the_traceability_report_per_connection() {
+    use sr_model::{PullRequest, PullState};
+    use sr_store::{PullObject, PullRecord};
+
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path()).await;
+    let key = IssueKey::new("local", "default", "1");
+    let created = Utc::now() - chrono::Duration::days(3);
+    let issue = Issue {
+        reference: IssueRef {
+            key: key.clone(),
+            display_key: "LOCAL-1".into(),
+            url: String::new(),
+            title: "Orders need a note".into(),
+            status: IssueStatus::open(),
+            priority: None,
+            labels: vec![],
+            assignee: None,
+            created_at: created,
+            updated_at: created,
+        },
+        body: String::new(),
+        issue_type: None,
+        project: None,
+    };
+    let orders = ObjectRef::new("shop", ObjectKind::Table, "shop", "public", "orders");
+    let audit = ObjectRef::new("books", ObjectKind::Table, "books", "public", "audit");
+    engine
+        .store()
+        .link(&NewLink {
+            object: &orders,
+            issue: &issue,
+            link_type: LinkType::Manual,
+            created_by: "ann",
+            sync_direction: SyncDirection::FromIssue,
+        })
+        .await
+        .unwrap();
+    let merged_at = Utc::now() - chrono::Duration::days(1);
+    let pull = |number: u64, state: PullState| PullRequest {
+        tracker: "GH".into(),
+        provider: "github".into(),
+        repo: "acme/db".into(),
+        number,
+        title: format!("Migration {number} (LOCAL-1)"),
+        body: String::new(),
+        branch: format!("m{number}"),
+        state,
+        draft: false,
+        merged_at: (state == PullState::Merged).then_some(merged_at),
+        checks: None,
+        review: None,
+        url: format!("https://github.com/acme/db/pull/{number}"),
+        updated_at: merged_at,
+    };
+    let objects = [
+        PullObject {
+            object: orders.clone(),
+            action: "alter".into(),
+            file: "migrations/0042.sql".into(),
+        },
+        PullObject {
+            object: audit.clone(),
+            action: "create".into(),
+            file: "migrations/0042.sql".into(),
+        },
+    ];
+    let issues = [key.to_string(), "local:default:404".to_owned()];
+    for (number, state, migrations) in [
+        (42, PullState::Merged, true),
+        (43, PullState::Open, true),
+        (44, PullState::Merged, false),
+    ] {
+        let p = pull(number, state);
+        engine
+            .store()
+            .record_pull(&PullRecord {
+                pull: &p,
+                migrations,
+                issues: &issues,
+                objects: &objects,
+            })
+            .await
+            .unwrap();
+    }
+
+    let shop = engine.merged_migration_prs("shop").await.unwrap();
+    assert_eq!(shop.len(), 1, "{shop:?}");
+    assert_eq!(shop[0].connection, "shop");
+    assert_eq!(shop[0].objects, vec!["public.orders".to_owned()]);
+    assert_eq!(
+        shop[0].merged_at.timestamp_millis(),
+        merged_at.timestamp_millis()
+    );
+    // LOCAL-404 was never cached: no creation time to measure from.
+    assert_eq!(shop[0].issues.len(), 1, "{:?}", shop[0].issues);
+    assert_eq!(shop[0].issues[0].0, key.to_string());
+    assert_eq!(
+        shop[0].issues[0].1.timestamp_millis(),
+        created.timestamp_millis()
+    );
+    let books = engine.merged_migration_prs("books").await.unwrap();
+    assert_eq!(books.len(), 1);
+    assert_eq!(books[0].objects, vec!["public.audit".to_owned()]);
+    assert!(
+        engine
+            .merged_migration_prs("nowhere")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -191,15 +191,48 @@ impl Engine {
 
     /// Merged pull requests that changed migration files, of `connection`.
     ///
-    /// SEAM: the pull-request store (issue 21 step 3, migration 0012) is
-    /// being added alongside; until it lands there are none. Once it does,
-    /// this reads its list of merged migration PRs with their linked
-    /// issues, and the report counts them with no other change.
+    /// Read from the pull-request store: each merged request that changed
+    /// migration files and touches objects of `connection`, with the
+    /// issues it names that the cache knows (an issue the cache has never
+    /// seen has no creation time to measure from).
     pub async fn merged_migration_prs(
         &self,
-        _connection: &str,
+        connection: &str,
     ) -> Result<Vec<MergedMigrationPr>, EngineError> {
-        Ok(Vec::new())
+        let store = self.store();
+        let mut out = Vec::new();
+        for stored in store.merged_migration_pulls().await? {
+            let prefix = format!("{connection}:");
+            let objects: Vec<String> = store
+                .pull_object_keys(stored.id)
+                .await?
+                .into_iter()
+                .filter_map(|key| {
+                    // `connection:kind:schema.name` -> `schema.name`
+                    let rest = key.strip_prefix(&prefix)?;
+                    rest.split_once(':').map(|(_, name)| name.to_owned())
+                })
+                .collect();
+            if objects.is_empty() {
+                continue;
+            }
+            let mut issues = Vec::new();
+            for key in &stored.issues {
+                let Ok(parsed) = key.parse::<IssueKey>() else {
+                    continue;
+                };
+                if let Some(cached) = store.issue(&parsed).await? {
+                    issues.push((key.clone(), cached.issue.reference.created_at));
+                }
+            }
+            out.push(MergedMigrationPr {
+                connection: connection.to_owned(),
+                objects,
+                merged_at: stored.pull.merged_at.unwrap_or(stored.pull.updated_at),
+                issues,
+            });
+        }
+        Ok(out)
     }
 
     async fn traceability_connections(
