@@ -15,6 +15,7 @@ mod monitoring;
 mod new_tracker_type;
 mod notify_engine;
 mod notify_outbox;
+mod notify_policy;
 mod pull_mentions;
 mod schema_change;
 mod schema_changes;
