@@ -26,3 +26,4 @@ mod sync_window;
 mod templates;
 mod unusable_trackers;
 mod webhook_notices;
+mod weekly_report;
