@@ -17,7 +17,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 use sr_config::{ChannelEntry, Schedule};
@@ -206,7 +206,14 @@ fn unknown_channel(channel: &str, entries: &[ChannelEntry]) -> EngineError {
 /// The schedule's slot due at `now` in `zone`: the latest at or before
 /// `now`, if it is less than [`LATE_LIMIT`] old.
 pub fn due_slot(schedule: &Schedule, zone: Tz, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let local = now.with_timezone(&zone);
+    // Cron counts whole minutes; croner is asked at the start of the
+    // current one (it searches back from a time with seconds and
+    // nanoseconds without end).
+    let minute = now
+        .with_second(0)
+        .and_then(|t| t.with_nanosecond(0))
+        .unwrap_or(now);
+    let local = minute.with_timezone(&zone);
     let slot = schedule
         .cron()
         .find_previous_occurrence(&local, true)

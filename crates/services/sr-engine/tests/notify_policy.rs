@@ -30,11 +30,12 @@ async fn a_rate_limit_lets_one_through_and_sums_up_the_rest_once() {
     second.fingerprint = "9b1e77aa00c2d431".into();
     second.title = "Schema drift on shop: public.rental changed".into();
     let now = Utc::now();
+    let group = grouping();
     let (a, b) = tokio::join!(
         observe(
             &env.store,
             "ops-slack",
-            &grouping(),
+            &group,
             &policy,
             &first,
             Observation::Firing,
@@ -43,7 +44,7 @@ async fn a_rate_limit_lets_one_through_and_sums_up_the_rest_once() {
         observe(
             &env.store,
             "ops-slack",
-            &grouping(),
+            &group,
             &policy,
             &second,
             Observation::Firing,
@@ -65,7 +66,6 @@ async fn a_rate_limit_lets_one_through_and_sums_up_the_rest_once() {
     } else {
         (&first, &second)
     };
-    let group = grouping();
     let cleared = |n| {
         observe(
             &env.store,

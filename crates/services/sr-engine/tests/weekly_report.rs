@@ -177,6 +177,10 @@ fn a_slot_is_due_for_a_day_in_its_zone() {
     );
     // A day late is too late: it waits for next Monday.
     assert_eq!(due_slot(&weekly, chrono_tz::UTC, at(8, 8, 0)), None);
+    // A clock with seconds and nanoseconds, as Utc::now() has.
+    let daily: Schedule = "41 22 * * *".parse().unwrap();
+    let odd = at(7, 22, 43) + Duration::nanoseconds(123_456_789) + Duration::seconds(17);
+    assert_eq!(due_slot(&daily, chrono_tz::UTC, odd), Some(at(7, 22, 41)));
     // 08:00 in Berlin is 07:00 UTC in winter.
     assert_eq!(
         due_slot(&weekly, chrono_tz::Europe::Berlin, at(7, 7, 30)),
