@@ -114,7 +114,12 @@ impl EngineError {
             | E::PullsConfig { .. }
             | E::Templates(_) => FailureKind::Config,
             E::Store(sr_store::StoreError::TokenNameTaken(_)) => FailureKind::Conflict,
-            E::Store(_) => FailureKind::Store,
+            E::Store(_) | E::Notify(sr_notify::NotifyError::Store(_)) => FailureKind::Store,
+            E::Notify(sr_notify::NotifyError::Config { .. }) => FailureKind::Config,
+            E::Notify(sr_notify::NotifyError::Secret { .. }) => FailureKind::Secret,
+            // A channel's service refused or could not be reached, as a
+            // tracker can.
+            E::Notify(_) => FailureKind::Tracker,
             E::Links(_) | E::Tracker(_) | E::Sync(_) | E::Auto(_) | E::Webhook(_) => {
                 FailureKind::Tracker
             }
