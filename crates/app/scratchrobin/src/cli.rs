@@ -197,7 +197,8 @@ pub enum Command {
     /// Export links, cached issues or the audit log as CSV, JSON or an
     /// Excel workbook.
     Export(crate::export_cmd::ExportArgs),
-    /// Reports computed from the store: `report traceability`.
+    /// Reports computed from the store: `report traceability`, `report
+    /// weekly` (preview, or send to a channel now).
     Report {
         #[command(subcommand)]
         command: crate::report_cmd::ReportCommand,

@@ -1,5 +1,9 @@
 //! `scratchrobin report traceability`: the engine's traceability report,
-//! as text or JSON.
+//! as text or JSON. `scratchrobin report weekly [--send CHANNEL]
+//! [--json]`: the weekly report of the past seven days, previewed as text
+//! (the Markdown the channels get) or JSON, or sent to a channel of
+//! channels.json now through the notification outbox (`serve` sends it on
+//! each channel's own schedule).
 
 use sr_engine::Engine;
 use sr_engine::traceability::{ResolveStats, Share, TimeStats, Traceability};
@@ -16,6 +20,15 @@ pub enum ReportCommand {
         /// Only this connection.
         #[arg(long)]
         connection: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The past seven days per connection: drift, regressions, health,
+    /// auto-issues filed and closed, open issues.
+    Weekly {
+        /// Send it to this channel of channels.json now.
+        #[arg(long)]
+        send: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -41,6 +54,34 @@ pub async fn run(engine: &Engine, command: ReportCommand) -> anyhow::Result<()> 
                 }
             }
         }
+        ReportCommand::Weekly { send, json } => weekly(engine, send, json).await?,
+    }
+    Ok(())
+}
+
+async fn weekly(engine: &Engine, send: Option<String>, json: bool) -> anyhow::Result<()> {
+    if let Some(channel) = send {
+        let sent = engine.send_weekly_report(&channel).await?;
+        if json {
+            output::json(&sent)?;
+        } else if sent.sent.is_empty() {
+            // The notification feed says why (refused, unreachable).
+            anyhow::bail!(
+                "the weekly report was committed for {channel} but not sent ({} failed, {} to retry); `serve` sends what is retried, see the notification feed",
+                sent.failed.len(),
+                sent.retry.len()
+            );
+        } else {
+            println!("weekly report sent to {channel}");
+        }
+        return Ok(());
+    }
+    let report = engine.weekly_report(chrono::Utc::now()).await?;
+    if json {
+        output::json(&report)?;
+    } else {
+        let n = sr_engine::weekly_notification(&report, "preview");
+        println!("{}\n\n{}", n.title, n.body.trim_end());
     }
     Ok(())
 }

@@ -30,8 +30,11 @@ pub async fn run(engine: Arc<Engine>, listen: SocketAddr) -> anyhow::Result<Exit
     // Other serves and workbenches on a team store: their changes wake us.
     let _changes = engine_for_sync.start_change_feed().await?;
     let outbox = sr_engine::EngineOutbox::start(&engine_for_sync, sr_engine::OUTBOX_INTERVAL);
+    let schedule =
+        sr_engine::ChannelSchedule::start(&engine_for_sync, sr_engine::SCHEDULE_INTERVAL);
     wait_for_stop().await;
     tracing::info!("stopping");
+    schedule.shutdown().await;
     outbox.shutdown().await;
     sync.shutdown().await;
     listener.shutdown().await;

@@ -14,6 +14,7 @@ pub fn subject(prefix: &str, m: &Message) -> String {
         Action::Acknowledge => "Acknowledged:".into(),
         Action::Resolve => "Resolved:".into(),
         Action::Test => "Test:".into(),
+        Action::Report => "Report:".into(),
     };
     let title = n.title.replace(['\r', '\n'], " ");
     [prefix.trim(), &word, title.trim()]
@@ -32,6 +33,7 @@ fn headline(m: &Message) -> String {
         Action::Acknowledge => format!("Acknowledged: the alert on {}", n.source),
         Action::Resolve => format!("Resolved: the condition on {} has cleared", n.source),
         Action::Test => "A test message from ScratchRobin: this channel works.".into(),
+        Action::Report => format!("A summary from ScratchRobin for {}", n.source),
     }
 }
 

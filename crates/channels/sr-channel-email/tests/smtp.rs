@@ -131,6 +131,8 @@ fn build(config: Value) -> Result<Arc<dyn Notifier>, NotifyError> {
         enabled: true,
         config,
         grouping: Grouping::default(),
+        policy: Default::default(),
+        weekly_report: None,
     };
     EmailFactory.build(&entry, &ctx)
 }

@@ -15,6 +15,7 @@ const MAX_DEDUP: usize = 255;
 pub fn dedup_key(message: &Message) -> String {
     let fingerprint = match message.action {
         Action::Test => format!("scratchrobin-test-{}", message.id),
+        Action::Report => format!("scratchrobin-report-{}", message.id),
         _ => message.notification.fingerprint.clone(),
     };
     if fingerprint.len() <= MAX_DEDUP {
@@ -29,7 +30,7 @@ pub fn dedup_key(message: &Message) -> String {
 pub fn event_json(routing_key: &str, message: &Message, action: Action) -> Value {
     let n = &message.notification;
     let event_action = match action {
-        Action::Trigger | Action::Test => "trigger",
+        Action::Trigger | Action::Test | Action::Report => "trigger",
         Action::Acknowledge => "acknowledge",
         Action::Resolve => "resolve",
     };
@@ -40,7 +41,7 @@ pub fn event_json(routing_key: &str, message: &Message, action: Action) -> Value
     });
     if event_action == "trigger" {
         let severity = match message.action {
-            Action::Test => "info",
+            Action::Test | Action::Report => "info",
             _ => n.severity.as_str(),
         };
         event["payload"] = json!({

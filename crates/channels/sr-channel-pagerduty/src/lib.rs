@@ -171,9 +171,10 @@ impl Notifier for PagerDutyChannel {
     async fn send(&self, message: &Message) -> Result<Delivered, NotifyError> {
         let key = self.routing_key.expose();
         let answer = self.post(event_json(key, message, message.action)).await?;
-        if message.action == Action::Test {
-            // A test must not leave an open alert paging someone: resolve
-            // it at once (its own dedup_key, never a real alert's).
+        if matches!(message.action, Action::Test | Action::Report) {
+            // A test or a report must not leave an open alert paging
+            // someone: resolve it at once (its own dedup_key, never a
+            // real alert's).
             self.post(event_json(key, message, Action::Resolve)).await?;
         }
         let dedup = serde_json::from_str::<serde_json::Value>(&answer.body)

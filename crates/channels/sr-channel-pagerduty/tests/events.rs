@@ -33,6 +33,8 @@ fn entry(url: &str) -> ChannelEntry {
         enabled: true,
         config: json!({"routing_key": "${PD_ROUTING_KEY}", "url": url}),
         grouping: Grouping::default(),
+        policy: Default::default(),
+        weekly_report: None,
     }
 }
 

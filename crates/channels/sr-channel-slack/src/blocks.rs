@@ -17,6 +17,7 @@ fn lead(message: &Message) -> (&'static str, &'static str) {
         Action::Resolve => (":white_check_mark:", "Resolved"),
         Action::Acknowledge => (":eyes:", "Acknowledged"),
         Action::Test => (":wave:", "Test"),
+        Action::Report => (":bar_chart:", "Report"),
         Action::Trigger => match message.notification.severity {
             Severity::Critical => (":rotating_light:", "Critical"),
             Severity::Error => (":red_circle:", "Error"),

@@ -37,6 +37,8 @@ fn channel(url: String) -> Arc<dyn Notifier> {
         enabled: true,
         config: json!({"webhook_url": "${SLACK_WEBHOOK_URL}"}),
         grouping: Grouping::default(),
+        policy: Default::default(),
+        weekly_report: None,
     };
     SlackFactory.build(&entry, &ctx).expect("built")
 }

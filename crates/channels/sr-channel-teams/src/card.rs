@@ -32,6 +32,7 @@ pub fn card(m: &Message) -> Value {
         ),
         Action::Acknowledge => (format!("Acknowledged: {}", n.title), "Accent"),
         Action::Resolve => (format!("Resolved: {}", n.title), "Good"),
+        Action::Report => (n.title.clone(), "Accent"),
         Action::Test => (
             "A test message from ScratchRobin: this channel works.".into(),
             "Accent",

@@ -46,6 +46,8 @@ fn channel(url: String) -> Result<Arc<dyn Notifier>, NotifyError> {
         enabled: true,
         config: json!({"webhook_url": "${TEAMS_WEBHOOK_URL}"}),
         grouping: Grouping::default(),
+        policy: Default::default(),
+        weekly_report: None,
     };
     TeamsFactory.build(&entry, &ctx)
 }

@@ -13,13 +13,15 @@ use serde_json::{Value, json};
 use sr_notify::{Action, Message};
 
 /// The event type of a message: `alert.triggered`, `alert.acknowledged`,
-/// `alert.resolved` or `channel.test`.
+/// `alert.resolved`, `channel.test` or `report.summary` (what the noise
+/// policy held back, the weekly report).
 pub fn event_type(action: Action) -> &'static str {
     match action {
         Action::Trigger => "alert.triggered",
         Action::Acknowledge => "alert.acknowledged",
         Action::Resolve => "alert.resolved",
         Action::Test => "channel.test",
+        Action::Report => "report.summary",
     }
 }
 

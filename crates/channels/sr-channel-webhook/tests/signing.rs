@@ -67,6 +67,8 @@ fn channel(url: &str) -> Arc<dyn Notifier> {
         enabled: true,
         config: json!({"url": url, "secret": "${HOOK_SECRET}"}),
         grouping: Grouping::default(),
+        policy: Default::default(),
+        weekly_report: None,
     };
     WebhookFactory.build(&entry, &ctx).expect("built")
 }

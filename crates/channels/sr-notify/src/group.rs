@@ -52,6 +52,15 @@ pub enum HoldReason {
     ResolvedNotSent,
     /// Cleared again, or cleared without ever firing: nothing to say.
     AlreadyClear,
+    /// Cleared after its group wait, but its trigger was never sent (the
+    /// channel's policy held it back): nothing to resolve.
+    NeverSent,
+    /// The channel's rate limit ([`crate::policy`]).
+    RateLimit,
+    /// The channel's quiet hours.
+    QuietHours,
+    /// The channel's daily cap.
+    DailyCap,
 }
 
 impl HoldReason {
@@ -63,6 +72,12 @@ impl HoldReason {
             HoldReason::Flapped => "cleared within the group wait, so never sent",
             HoldReason::ResolvedNotSent => "cleared; this channel does not take resolve messages",
             HoldReason::AlreadyClear => "already clear",
+            HoldReason::NeverSent => {
+                "cleared; its trigger was held back and never sent, so there is nothing to resolve"
+            }
+            HoldReason::RateLimit => "held back by the channel's rate limit",
+            HoldReason::QuietHours => "held back in the channel's quiet hours",
+            HoldReason::DailyCap => "held back by the channel's daily cap",
         }
     }
 }
@@ -79,6 +94,21 @@ pub enum Decision {
     },
     /// Nothing, and nothing to come from this observation.
     Hold(HoldReason),
+}
+
+/// The state to keep when a trigger that [`decide`] said to send is held
+/// back by the channel's policy instead: the episode as it was before
+/// (`before`, if it was firing) or the new one (`decided`) without a sent
+/// trigger, so the next observation decides to send again and a clear
+/// sends no resolve for it.
+pub fn unsent(before: Option<&GroupState>, decided: &GroupState) -> GroupState {
+    match before {
+        Some(b) if b.firing => b.clone(),
+        _ => GroupState {
+            last_trigger: None,
+            ..decided.clone()
+        },
+    }
 }
 
 /// The decision for `observation` at `now` given the `state` kept for the
@@ -142,7 +172,8 @@ pub fn decide(
                 ..s.clone()
             };
             let decision = match (s.last_trigger, grouping.send_resolved) {
-                (None, _) => Decision::Hold(HoldReason::Flapped),
+                (None, _) if now < s.since + wait => Decision::Hold(HoldReason::Flapped),
+                (None, _) => Decision::Hold(HoldReason::NeverSent),
                 (Some(_), true) => Decision::Send(Action::Resolve),
                 (Some(_), false) => Decision::Hold(HoldReason::ResolvedNotSent),
             };

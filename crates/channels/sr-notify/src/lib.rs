@@ -13,6 +13,8 @@
 //! - [`group`]: grouping by fingerprint as Alertmanager does (group wait,
 //!   repeat interval, resolve when the condition clears), a pure
 //!   decision with the reason for every message held.
+//! - [`policy`]: a channel's noise policy (rate limit, quiet hours, daily
+//!   cap) after grouping, and the one summary of what it held back.
 //! - [`outbox`]: notifications exactly once through sr-store's outbox:
 //!   [`outbox::observe`] decides and commits, [`outbox::NotifyWorker`]
 //!   sends, resending after an unknown outcome only where the channel
@@ -28,6 +30,7 @@ pub mod group;
 pub mod http;
 mod notification;
 pub mod outbox;
+pub mod policy;
 mod registry;
 pub mod text;
 

@@ -63,6 +63,9 @@ pub enum Action {
     Resolve,
     /// A test message from the settings dialog.
     Test,
+    /// A summary that alerts nobody and opens nothing: what a channel's
+    /// noise policy held back, or the weekly report.
+    Report,
 }
 
 impl Action {
@@ -72,6 +75,7 @@ impl Action {
             Action::Acknowledge => "acknowledge",
             Action::Resolve => "resolve",
             Action::Test => "test",
+            Action::Report => "report",
         }
     }
 }

@@ -5,7 +5,12 @@
 //!   fingerprint); the new state, the message (its idempotency id chosen
 //!   here, once) and a feed entry with the reason are committed together,
 //!   and only on the state version decided on, so two processes observing
-//!   at once decide once (the loser reads again and decides again).
+//!   at once decide once (the loser reads again and decides again). A
+//!   message to send then passes the channel's [`policy`], whose state is
+//!   committed with the step the same way; one held back is in the feed
+//!   with its reason (rate limit, quiet hours, daily cap).
+//! - [`send_due_summary`]: the one summary of what the policy held back,
+//!   committed once when due.
 //! - [`NotifyWorker`]: claims committed messages as leases and sends them.
 //!   A message whose earlier attempt ended unknown (a crash after the
 //!   send, a timeout) is sent again only to a channel that deduplicates
@@ -18,13 +23,14 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sr_config::Grouping;
+use sr_config::{Grouping, NoisePolicy};
 use sr_store::{
-    FeedOutcome, NewNotification, NotificationStatus, NotificationStep, OutboxNotification, Store,
-    Takeover,
+    ChannelStateWrite, FeedOutcome, NewNotification, NotificationStatus, NotificationStep,
+    OutboxNotification, Store, Takeover,
 };
 
 use crate::group::{self, Decision, GroupState, Observation};
+use crate::policy::{self, ChannelState, Verdict};
 use crate::{Action, Message, Notification, Notifier, NotifyError};
 
 /// How often [`observe`] reads again after losing a race before it gives
@@ -41,11 +47,14 @@ const CLAIM_TIMEOUT: Duration = Duration::from_secs(120);
 const BATCH: usize = 1;
 
 /// Decides what `observation` of `notification`'s alert at `now` does on
-/// `channel` (grouped by `grouping`) and commits it. The decision made.
+/// `channel` (grouped by `grouping`, then let through or held back by
+/// `policy`) and commits it. The decision made: a message the policy
+/// held back is a [`Decision::Hold`] with its reason.
 pub async fn observe(
     store: &Store,
     channel: &str,
     grouping: &Grouping,
+    policy: &NoisePolicy,
     notification: &Notification,
     observation: Observation,
     now: DateTime<Utc>,
@@ -57,11 +66,37 @@ pub async fn observe(
             Some(r) => Some(serde_json::from_str(&r.state).map_err(|e| corrupt(channel, &e))?),
             None => None,
         };
-        let (decision, next) = group::decide(grouping, state.as_ref(), observation, now);
+        let (mut decision, mut next) = group::decide(grouping, state.as_ref(), observation, now);
         let observed = match observation {
             Observation::Firing => Action::Trigger,
             Observation::Cleared => Action::Resolve,
         };
+        // The policy is consulted only for a message about to be sent, and
+        // its state is written with the step: of two processes at once,
+        // one passes the limit and the other decides again on its count.
+        let mut policy_write = None;
+        let mut summary_at = None;
+        if let (Decision::Send(action), false) = (decision, policy.is_default()) {
+            let row = store.notification_channel(channel).await?;
+            let channel_state: ChannelState = match &row {
+                Some(r) => serde_json::from_str(&r.state).map_err(|e| corrupt(channel, &e))?,
+                None => ChannelState::default(),
+            };
+            let (verdict, after) = policy::admit(policy, &channel_state, notification, action, now);
+            policy_write = Some(ChannelStateWrite {
+                expected_version: row.as_ref().map(|r| r.version),
+                state: serde_json::to_string(&after).map_err(|e| corrupt(channel, &e))?,
+            });
+            if let Verdict::Held {
+                reason,
+                summary_at: at,
+            } = verdict
+            {
+                decision = Decision::Hold(reason);
+                next = next.map(|n| group::unsent(state.as_ref(), &n));
+                summary_at = Some(at);
+            }
+        }
         let (send, outcome, reason, action) = match decision {
             Decision::Send(action) => {
                 let message = Message {
@@ -87,7 +122,14 @@ pub async fn observe(
             Decision::Hold(reason) => (
                 None,
                 FeedOutcome::Held,
-                reason.describe().to_owned(),
+                match summary_at {
+                    Some(at) => format!(
+                        "{}; in the summary of what was held back, due at {}",
+                        reason.describe(),
+                        at.to_rfc3339()
+                    ),
+                    None => reason.describe().to_owned(),
+                },
                 observed,
             ),
         };
@@ -101,6 +143,7 @@ pub async fn observe(
             expected_version: row.as_ref().map(|r| r.version),
             state,
             send,
+            policy: policy_write,
             action: action.as_str().to_owned(),
             outcome,
             reason,
@@ -110,12 +153,67 @@ pub async fn observe(
         }
         tracing::debug!(channel, fingerprint = %fingerprint, "another process decided first; deciding again");
     }
-    Err(NotifyError::Config {
+    Err(raced(channel, fingerprint))
+}
+
+/// Commits the summary of what `policy` held back on `channel`, if one is
+/// due at `now` (see [`policy::due_summary`]): once, however many
+/// processes ask at once, since it replaces the channel's state on the
+/// version read. The summary's message id, when one was committed.
+pub async fn send_due_summary(
+    store: &Store,
+    channel: &str,
+    policy: &NoisePolicy,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, NotifyError> {
+    for _ in 0..MAX_RACES {
+        let Some(row) = store.notification_channel(channel).await? else {
+            return Ok(None);
+        };
+        let state: ChannelState =
+            serde_json::from_str(&row.state).map_err(|e| corrupt(channel, &e))?;
+        let Some((notification, after)) = policy::due_summary(channel, policy, &state, now) else {
+            return Ok(None);
+        };
+        let message = Message {
+            // Named by the channel's state version it summarises: the same
+            // summary has the same id.
+            id: format!("summary:{channel}:{}", row.version),
+            action: Action::Report,
+            notification,
+        };
+        let step = NotificationStep {
+            channel: channel.to_owned(),
+            fingerprint: message.notification.fingerprint.clone(),
+            expected_version: None,
+            state: None,
+            send: Some(NewNotification {
+                message_id: message.id.clone(),
+                action: Action::Report.as_str().to_owned(),
+                message: serde_json::to_string(&message).map_err(|e| corrupt(channel, &e))?,
+            }),
+            policy: Some(ChannelStateWrite {
+                expected_version: Some(row.version),
+                state: serde_json::to_string(&after).map_err(|e| corrupt(channel, &e))?,
+            }),
+            action: Action::Report.as_str().to_owned(),
+            outcome: FeedOutcome::Queued,
+            reason: format!("summary: {}", message.notification.title),
+        };
+        if store.apply_notification_step(&step).await?.is_some() {
+            return Ok(Some(message.id));
+        }
+    }
+    Err(raced(channel, &policy::summary_fingerprint(channel)))
+}
+
+fn raced(channel: &str, fingerprint: &str) -> NotifyError {
+    NotifyError::Config {
         channel: channel.to_owned(),
         message: format!(
             "the alert {fingerprint} changed {MAX_RACES} times while being decided; it is decided again at its next observation"
         ),
-    })
+    }
 }
 
 fn corrupt(channel: &str, e: &serde_json::Error) -> NotifyError {

@@ -3,4 +3,5 @@
 
 mod answers;
 mod group;
+mod policy;
 mod registry;

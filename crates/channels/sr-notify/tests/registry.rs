@@ -170,6 +170,8 @@ fn an_entry_of_an_unknown_type_names_the_known_ones() {
         enabled: true,
         config: serde_json::json!({}),
         grouping: Default::default(),
+        policy: Default::default(),
+        weekly_report: None,
     };
     let Err(e) = registry().build(&entry, &context()) else {
         panic!("no fax channel");

@@ -9,7 +9,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::atomic::write_atomically;
-use crate::diagnose::Doc;
+use crate::channel_policy::{ClockTime, NoisePolicy, Schedule, TimeZone, WeeklyReport};
+use crate::diagnose::{Doc, serde_message};
 use crate::error::{ConfigError, ConfigErrorKind};
 use crate::reading::{self, find, value_start};
 use crate::spans::Node;
@@ -56,6 +57,12 @@ pub struct ChannelEntry {
     pub config: serde_json::Value,
     #[serde(default, skip_serializing_if = "Grouping::is_default")]
     pub grouping: Grouping,
+    /// Rate limit, quiet hours and daily cap; none by default.
+    #[serde(default, skip_serializing_if = "NoisePolicy::is_default")]
+    pub policy: NoisePolicy,
+    /// A scheduled weekly summary to this channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weekly_report: Option<WeeklyReport>,
 }
 
 /// How alerts with one fingerprint are grouped before they reach the
@@ -147,6 +154,10 @@ fn check_entry(
         Some(node),
         find(node, &["config"]),
         find(node, &["grouping"]),
+        find(node, &["policy"]),
+        find(node, &["policy", "rate_limit"]),
+        find(node, &["policy", "quiet_hours"]),
+        find(node, &["weekly_report"]),
     ];
     if !reading::objects_only(doc, objects.into_iter().flatten(), errors) {
         return None;
@@ -155,6 +166,13 @@ fn check_entry(
     let kind = find(node, &["type"]).and_then(|t| t.string(doc.text));
     let secrets = reading::config_paths(kind.map(|k| types.secret_fields(&k)).unwrap_or_default());
     reading::check_secret_refs(doc, node, &secrets, errors);
+    // The policy's typed values likewise, so that a wrong zone, time or
+    // schedule is reported at the value, not at the object around it.
+    check_value::<TimeZone>(doc, node, &["policy", "time_zone"], errors);
+    check_value::<ClockTime>(doc, node, &["policy", "quiet_hours", "start"], errors);
+    check_value::<ClockTime>(doc, node, &["policy", "quiet_hours", "end"], errors);
+    check_value::<Schedule>(doc, node, &["weekly_report", "schedule"], errors);
+    check_value::<TimeZone>(doc, node, &["weekly_report", "time_zone"], errors);
     if errors.len() > before {
         return None;
     }
@@ -185,7 +203,67 @@ fn check_entry(
             ),
         ));
     }
+    check_policy(doc, node, &entry, errors);
     Some(entry)
+}
+
+/// Reads the value at `path` in `node`, if there, as a `T`; its error is
+/// placed at the value.
+fn check_value<T: serde::de::DeserializeOwned>(
+    doc: &Doc<'_>,
+    node: &Node,
+    path: &[&str],
+    errors: &mut Vec<ConfigError>,
+) {
+    if let Some(value) = find(node, path)
+        && let Err(e) = serde_json::from_str::<T>(&doc.text[value.start..value.end])
+    {
+        errors.push(doc.value_error(value.start, &serde_message(&e)));
+    }
+}
+
+/// The policy's values that parse but make no sense.
+fn check_policy(doc: &Doc<'_>, node: &Node, entry: &ChannelEntry, errors: &mut Vec<ConfigError>) {
+    let channel = format!("channel \"{}\"", entry.name);
+    let mut bad = |path: &[&str], message: String| {
+        errors.push(doc.error_at(
+            ConfigErrorKind::InvalidValue,
+            value_start(node, path),
+            format!(
+                "bad value for \"{}\" in {channel}: {message}",
+                path.join(".")
+            ),
+        ));
+    };
+    let policy = &entry.policy;
+    if let Some(rate) = policy.rate_limit {
+        if rate.max == 0 {
+            bad(
+                &["policy", "rate_limit", "max"],
+                "0 would hold back every message; write 1 or more, or disable the channel".into(),
+            );
+        }
+        if rate.per_minutes == 0 {
+            bad(
+                &["policy", "rate_limit", "per_minutes"],
+                "the window must be at least 1 minute".into(),
+            );
+        }
+    }
+    if policy.daily_cap == Some(0) {
+        bad(
+            &["policy", "daily_cap"],
+            "0 would hold back every message; write 1 or more, or disable the channel".into(),
+        );
+    }
+    if let Some(quiet) = policy.quiet_hours
+        && quiet.start == quiet.end
+    {
+        bad(
+            &["policy", "quiet_hours", "end"],
+            "the quiet hours start and end at the same time; give a window such as \"22:00\" to \"07:00\", or remove quiet_hours".into(),
+        );
+    }
 }
 
 /// Writes `file` to `path` as pretty JSON, atomically (a temporary file

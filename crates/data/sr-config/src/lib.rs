@@ -19,13 +19,16 @@
 //! - [`load_channels`] / [`save_channels`]: `channels.json`, the
 //!   notification channels, read as strictly as trackers.json; each
 //!   channel type checks its `config` through [`ChannelTypes`] (sr-notify's
-//!   registry), and its [`Grouping`] says how alerts are grouped.
+//!   registry), its [`Grouping`] says how alerts are grouped, its
+//!   [`NoisePolicy`] how many reach it when, and its [`WeeklyReport`]
+//!   when it gets the weekly summary.
 //! - [`ConfigField`]: how a settings form shows one field of a tracker's
 //!   or a channel's `config`.
 //! - [`check_env`]: the `${VAR}` references that cannot be resolved now,
 //!   for a warning; the loader itself never expands them.
 
 mod atomic;
+mod channel_policy;
 mod channels;
 mod connections;
 mod diagnose;
@@ -41,6 +44,9 @@ mod suggest;
 mod trackers;
 
 pub use atomic::{lock_beside, write_atomically};
+pub use channel_policy::{
+    ClockTime, NoisePolicy, QuietHours, RateLimit, Schedule, TimeZone, WeeklyReport,
+};
 pub use channels::{
     ChannelEntry, ChannelTypes, ChannelsFile, Grouping, load_channels, parse_channels,
     save_channels,

@@ -7,9 +7,9 @@ use std::path::Path;
 
 use sr_config::{ChannelsFile, Grouping, load_channels, parse_channels, save_channels};
 
-const OK: &str = "OK";
+pub(crate) const OK: &str = "OK";
 
-fn parse(text: &str) -> Result<ChannelsFile, String> {
+pub(crate) fn parse(text: &str) -> Result<ChannelsFile, String> {
     parse_channels(Path::new("/cfg/channels.json"), text, &common::TestChannels).map_err(|errors| {
         errors
             .iter()
@@ -20,7 +20,7 @@ fn parse(text: &str) -> Result<ChannelsFile, String> {
 }
 
 #[track_caller]
-fn check(text: &str, expected: &str) {
+pub(crate) fn check(text: &str, expected: &str) {
     match parse(text) {
         Ok(file) => assert_eq!(expected, OK, "the file was accepted: {file:?}\n{text}"),
         Err(report) => {

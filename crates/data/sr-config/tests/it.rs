@@ -2,6 +2,7 @@
 //! one is a module (one test binary per crate keeps the test build's
 //! disk footprint small).
 
+mod channel_policy;
 mod channels;
 mod common;
 mod connections;

@@ -22,6 +22,7 @@ macro_rules! names {
     };
 }
 
+mod activity;
 mod api_tokens;
 mod audit;
 mod auto_issues;
@@ -57,6 +58,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
+pub use activity::ConnectionActivity;
 pub use api_tokens::{ApiTokenRow, NewApiToken};
 pub use audit::{AuditAction, AuditEntry};
 pub use backlog::Backlog;
@@ -75,8 +77,8 @@ pub use links::NewLink;
 pub use local::{LocalComment, LocalIssueFilter, LocalIssueRow, LocalStore};
 pub use notification_alerts::{AlertSource, NotificationAlert};
 pub use notifications::{
-    FeedEntry, FeedOutcome, GroupRow, NewNotification, NotificationStatus, NotificationStep,
-    OutboxNotification,
+    ChannelStateWrite, FeedEntry, FeedOutcome, GroupRow, NewNotification, NotificationStatus,
+    NotificationStep, OutboxNotification,
 };
 pub use outbox::{AutoIssueState, NewIntent, Occurrence, OutboxAction, OutboxIntent, OutboxStatus};
 pub use perf::QueryBaseline;

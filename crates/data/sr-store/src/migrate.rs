@@ -104,6 +104,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0012_pull_requests.sql"),
     ),
     (
+        13,
+        "notification_policy",
+        include_str!("../migrations/sqlite/0013_notification_policy.sql"),
+        include_str!("../migrations/postgres/0013_notification_policy.sql"),
+    ),
+    (
         14,
         "schema_changes",
         include_str!("../migrations/sqlite/0014_schema_changes.sql"),

@@ -7,6 +7,13 @@
 //!   again (a compare-and-set that behaves alike on SQLite and PostgreSQL).
 //! - A step commits, in one transaction, the new state, the message to
 //!   send (with its idempotency id) and a feed entry saying why.
+//! - A channel's noise-policy state (migration 0013) is versioned the
+//!   same way and, when a step carries it, replaced in the same
+//!   transaction: a message let through past a rate limit or cap is
+//!   decided by one process only.
+//! - [`Store::enqueue_notification_once`] commits a message whose
+//!   idempotency id is derived from what it is (a report's schedule slot):
+//!   the second commit of the same id writes nothing.
 //! - Messages are claimed as leases ([`crate::lease`]), one per (channel,
 //!   fingerprint) at a time and oldest first, so a resolve never overtakes
 //!   its trigger. `attempts` above one tells the sender a previous attempt
@@ -24,7 +31,8 @@ use crate::{Result, Store, StoreError, Takeover, time};
 const OUTBOX: &str = "notification_outbox";
 const FEED: &str = "notification_feed";
 
-/// A channel's grouping state for one alert, as last written.
+/// A channel's grouping state for one alert (or its noise-policy state),
+/// as last written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupRow {
     pub state: String,
@@ -53,11 +61,22 @@ pub struct NotificationStep {
     pub state: Option<String>,
     /// The message to send, if the decision is to send.
     pub send: Option<NewNotification>,
+    /// The channel's noise-policy state to keep, when the step consulted
+    /// it; replaced only on the version read, like `state`.
+    pub policy: Option<ChannelStateWrite>,
     /// The action the feed names (`trigger`, `resolve`).
     pub action: String,
     /// For the feed: `queued` with a message, else `held`.
     pub outcome: FeedOutcome,
     pub reason: String,
+}
+
+/// A channel's new noise-policy state and the version it was decided on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelStateWrite {
+    /// `None` when the channel had no state yet.
+    pub expected_version: Option<i64>,
+    pub state: String,
 }
 
 /// What became of a notification, for the monitoring feed.
@@ -185,6 +204,35 @@ impl Store {
                 return Ok(None);
             }
         }
+        if let Some(policy) = &step.policy {
+            let won = match policy.expected_version {
+                None => sqlx::query(
+                    "INSERT INTO notification_channels (channel, state, version, updated_at) \
+                     VALUES ($1, $2, 1, $3) ON CONFLICT (channel) DO NOTHING",
+                )
+                .bind(&step.channel)
+                .bind(&policy.state)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected(),
+                Some(v) => sqlx::query(
+                    "UPDATE notification_channels SET state = $1, version = version + 1, updated_at = $2 \
+                     WHERE channel = $3 AND version = $4",
+                )
+                .bind(&policy.state)
+                .bind(now)
+                .bind(&step.channel)
+                .bind(v)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected(),
+            };
+            if won != 1 {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+        }
         let mut id = None;
         if let Some(n) = &step.send {
             let row = sqlx::query(
@@ -210,6 +258,67 @@ impl Store {
             step.outcome,
             &step.reason,
             step.send.as_ref().map(|n| n.message_id.as_str()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(id))
+    }
+
+    /// The noise-policy state of `channel`, with its version.
+    pub async fn notification_channel(&self, channel: &str) -> Result<Option<GroupRow>> {
+        let row =
+            sqlx::query("SELECT state, version FROM notification_channels WHERE channel = $1")
+                .bind(channel)
+                .fetch_optional(self.pool())
+                .await?;
+        row.map(|r| {
+            Ok(GroupRow {
+                state: r.try_get("state")?,
+                version: r.try_get("version")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Commits `new` to the outbox for `channel` unless a message with its
+    /// id is there already, with a `queued` feed entry saying `reason`.
+    /// The outbox id when committed now; `None` when it was committed
+    /// before (by this process or another): the id names the intent.
+    pub async fn enqueue_notification_once(
+        &self,
+        channel: &str,
+        fingerprint: &str,
+        new: &NewNotification,
+        reason: &str,
+    ) -> Result<Option<i64>> {
+        let now = time::to_ms(time::now());
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "INSERT INTO notification_outbox (message_id, channel, fingerprint, action, message, status, created_at) \
+             VALUES ($1, $2, $3, $4, $5, 'pending', $6) ON CONFLICT (message_id) DO NOTHING RETURNING id",
+        )
+        .bind(&new.message_id)
+        .bind(channel)
+        .bind(fingerprint)
+        .bind(&new.action)
+        .bind(&new.message)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            tx.rollback().await?;
+            return Ok(None);
+        };
+        let id = row.try_get::<i64, _>("id")?;
+        insert_feed(
+            &mut tx,
+            now,
+            channel,
+            fingerprint,
+            &new.action,
+            FeedOutcome::Queued,
+            reason,
+            Some(&new.message_id),
         )
         .await?;
         tx.commit().await?;

@@ -2,6 +2,7 @@
 //! one is a module (one test binary per crate keeps the test build's
 //! disk footprint small).
 
+mod activity;
 mod api_tokens;
 mod boards;
 mod changes;
@@ -10,6 +11,7 @@ mod deliveries;
 mod job_claims;
 mod migrations;
 mod notification_alerts;
+mod notification_policy;
 mod notifications;
 mod outbox;
 mod perf;

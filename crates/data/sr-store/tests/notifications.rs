@@ -8,7 +8,7 @@ use sr_store::{
     FeedOutcome, NewNotification, NotificationStatus, NotificationStep, Store, Takeover,
 };
 
-async fn on_both<F, Fut>(body: F)
+pub(crate) async fn on_both<F, Fut>(body: F)
 where
     F: Fn(Store) -> Fut,
     Fut: std::future::Future<Output = ()>,
@@ -34,7 +34,7 @@ fn work(gone: fn(&str) -> bool) -> Takeover {
     Takeover::work(std::time::Duration::from_secs(600)).judging(gone)
 }
 
-fn step(
+pub(crate) fn step(
     channel: &str,
     expected: Option<i64>,
     state: &str,
@@ -50,6 +50,7 @@ fn step(
             action: action.into(),
             message: format!("{{\"id\": \"{id}\"}}"),
         }),
+        policy: None,
         action: send.map_or("trigger", |(_, a)| a).into(),
         outcome: if send.is_some() {
             FeedOutcome::Queued

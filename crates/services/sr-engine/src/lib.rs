@@ -35,6 +35,7 @@ mod records;
 mod registry;
 mod request;
 mod rules_file;
+mod schedule_loop;
 mod schema_change;
 mod schema_stream;
 mod secrets;
@@ -45,6 +46,7 @@ mod templates;
 pub mod traceability;
 mod watch;
 mod webhooks;
+mod weekly_report;
 
 pub use alert_issue::{Alert, AlertDraft, AlertFiled, RuleSource, alert_event};
 pub use api::{Command, EngineHandle, Event, Repaint};
@@ -78,6 +80,7 @@ pub use query::{MAX_ROWS, QueryAnswer, QueryOutput};
 pub use registry::{channels, registry};
 pub use request::{Answer, Failure, FailureKind, Request, RequestId};
 pub use rules_file::RuleEdit;
+pub use schedule_loop::{ChannelSchedule, SCHEDULE_INTERVAL};
 pub use schema_change::{SchemaImpact, impact_markdown};
 pub use secrets::{SecretStorage, until_reboot_note};
 pub use settings::{IssueDraftText, PendingSecret};
@@ -92,3 +95,6 @@ pub use sync_ops::{
 pub use templates::{TemplateText, load_template, reset_template, save_template};
 pub use watch::{ConfigChange, WATCHED_FILES};
 pub use webhooks::EngineDeliveries;
+pub use weekly_report::{
+    LATE_LIMIT, SchedulePass, WeeklyReport, due_slot, notification as weekly_notification,
+};

@@ -27,7 +27,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 use sr_auto::{Alert, DatabaseEvent};
-use sr_config::{ChannelsFile, Grouping};
+use sr_config::{ChannelsFile, Grouping, NoisePolicy};
 use sr_model::{EventKind, Priority};
 use sr_notify::group::{Decision, Observation};
 use sr_notify::outbox::{NotifyReport, NotifyWorker, observe};
@@ -48,10 +48,11 @@ pub struct Notified {
     pub decision: String,
 }
 
-/// channels.json as read now: each channel's grouping, and the notifiers
+/// channels.json as read now: each channel's grouping and noise policy,
+/// and the notifiers
 /// of the enabled channels that could be built.
 struct Channels {
-    grouping: BTreeMap<String, Grouping>,
+    grouping: BTreeMap<String, (Grouping, NoisePolicy)>,
     notifiers: Vec<Arc<dyn Notifier>>,
 }
 
@@ -69,7 +70,7 @@ impl Engine {
             let grouping = file
                 .channels
                 .iter()
-                .map(|c| (c.name.clone(), c.grouping.clone()))
+                .map(|c| (c.name.clone(), (c.grouping.clone(), c.policy.clone())))
                 .collect();
             let mut notifiers = Vec::new();
             if file.channels.iter().any(|c| c.enabled) {
@@ -208,7 +209,7 @@ impl Engine {
         row: &NotificationAlert,
         now: DateTime<Utc>,
     ) -> Result<Option<Notified>, EngineError> {
-        let Some(grouping) = channels.grouping.get(&row.channel) else {
+        let Some((grouping, policy)) = channels.grouping.get(&row.channel) else {
             // Rules are checked against channels.json when read; the file
             // changed since. Nothing to decide with: unmark it.
             tracing::warn!(channel = %row.channel, "an alert's channel is no longer in channels.json; add it again or remove it from the rule's notify");
@@ -228,6 +229,7 @@ impl Engine {
             self.store(),
             &row.channel,
             grouping,
+            policy,
             &notification,
             observation,
             now,

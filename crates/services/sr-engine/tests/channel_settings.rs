@@ -49,6 +49,8 @@ fn slack_entry(name: &str) -> (ChannelEntry, SecretRef) {
         enabled: true,
         config: json!({"webhook_url": reference}),
         grouping: Grouping::default(),
+        policy: Default::default(),
+        weekly_report: None,
     };
     (entry, reference)
 }

@@ -18,18 +18,18 @@ use sr_notify::{Action, BuildContext, Notification, Notifier, Severity};
 use sr_secrets::{Keyring, Resolver};
 use sr_store::{FeedOutcome, NotificationStatus, Store, Takeover};
 
-const HOOK_PATH: &str = "/services/T0001/B0001/XXXXXXXXXXXXXXXXXXXXXXXX";
+pub(crate) const HOOK_PATH: &str = "/services/T0001/B0001/XXXXXXXXXXXXXXXXXXXXXXXX";
 const ROUTING_KEY: &str = "R0123456789abcdef0123456789ABCDE";
 
-struct Env {
-    store: Store,
-    slack: SlackWebhook,
-    pd: PagerDuty,
-    notifiers: Vec<Arc<dyn Notifier>>,
+pub(crate) struct Env {
+    pub(crate) store: Store,
+    pub(crate) slack: SlackWebhook,
+    pub(crate) pd: PagerDuty,
+    pub(crate) notifiers: Vec<Arc<dyn Notifier>>,
     _servers: (MockServer, MockServer),
 }
 
-fn grouping() -> Grouping {
+pub(crate) fn grouping() -> Grouping {
     Grouping {
         group_wait_seconds: 0,
         repeat_interval_minutes: 240,
@@ -37,7 +37,7 @@ fn grouping() -> Grouping {
     }
 }
 
-async fn env() -> Env {
+pub(crate) async fn env() -> Env {
     let slack = SlackWebhook::new();
     let slack_server = MockServer::start(slack_spec().unwrap(), slack.clone())
         .await
@@ -64,6 +64,8 @@ async fn env() -> Env {
             enabled: true,
             config: json!({"webhook_url": "${SLACK_WEBHOOK_URL}"}),
             grouping: grouping(),
+            policy: Default::default(),
+            weekly_report: None,
         },
         ChannelEntry {
             name: "oncall".into(),
@@ -72,6 +74,8 @@ async fn env() -> Env {
             config: json!({"routing_key": "${PD_ROUTING_KEY}",
                            "url": format!("{}/v2/enqueue", pd_server.base_url())}),
             grouping: grouping(),
+            policy: Default::default(),
+            weekly_report: None,
         },
     ];
     let notifiers = entries
@@ -88,7 +92,7 @@ async fn env() -> Env {
     }
 }
 
-fn drift() -> Notification {
+pub(crate) fn drift() -> Notification {
     Notification {
         fingerprint: "3f2a9c0d41b7e655".into(),
         severity: Severity::Error,
@@ -107,6 +111,7 @@ async fn observe_all(env: &Env, observation: Observation) -> Vec<Decision> {
             &env.store,
             channel,
             &grouping(),
+            &Default::default(),
             &drift(),
             observation,
             chrono::Utc::now(),
@@ -118,7 +123,7 @@ async fn observe_all(env: &Env, observation: Observation) -> Vec<Decision> {
     out
 }
 
-fn worker(env: &Env, claimant: &str) -> NotifyWorker {
+pub(crate) fn worker(env: &Env, claimant: &str) -> NotifyWorker {
     NotifyWorker::new(env.store.clone(), env.notifiers.clone(), claimant.into())
 }
 

@@ -85,6 +85,9 @@ impl ChannelSettingsDialog {
                     enabled: tracker.enabled,
                     config: tracker.config,
                     grouping: original.map_or_else(Grouping::default, |o| o.grouping.clone()),
+                    // The form does not show them yet: an edit keeps them.
+                    policy: original.map(|o| o.policy.clone()).unwrap_or_default(),
+                    weekly_report: original.and_then(|o| o.weekly_report.clone()),
                 };
                 (entry, secrets)
             })

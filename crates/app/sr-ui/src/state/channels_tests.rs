@@ -135,6 +135,8 @@ fn a_missing_secret_or_a_taken_name_is_said_before_anything_is_sent() {
         enabled: true,
         config: json!({"webhook_url": "${SLACK_URL}"}),
         grouping: Grouping::default(),
+        policy: Default::default(),
+        weekly_report: None,
     };
     let mut state = opened(vec![existing]);
     state.channel_add("slack");
@@ -172,6 +174,8 @@ fn edit_keeps_the_stored_secret_and_remove_waits_for_confirmation() {
             group_wait_seconds: 5,
             ..Grouping::default()
         },
+        policy: Default::default(),
+        weekly_report: None,
     };
     let mut state = opened(vec![existing.clone()]);
     state.channel_edit(0);
