@@ -8,13 +8,13 @@
 
 use crate::common;
 
+use common::Workbench;
 use common::db::{
     context_menu, mask_labels_containing, runtime, settle, shop_database, snapshot_hiding,
 };
-use common::{Workbench, fill};
 use egui_kittest::kittest::Queryable;
 use sr_auto::Tracked;
-use sr_ui::state::{Dialog, Load, SqlAnswer, Tab};
+use sr_ui::state::{Dialog, Load, Tab};
 
 /// A backup marker no backup job writes: the backup check fails (critical)
 /// and the path is the same in every run.
@@ -211,29 +211,6 @@ fn file_issue_on_a_postgres_health_alert_files_once_then_offers_that_issue() {
     });
 }
 
-fn alter_orders(bench: &mut Workbench) {
-    bench
-        .harness
-        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::T);
-    bench.wait_for_label("▶ Run");
-    fill(bench, "SQL", "ALTER TABLE orders ADD COLUMN note TEXT");
-    bench.harness.get_by_label("▶ Run").click();
-    bench.wait_for("the ALTER TABLE to run", |h| {
-        let s = &h.state().state;
-        s.sql.editors.values().any(|e| e.answer.is_some())
-    });
-    let answer = bench
-        .state()
-        .sql
-        .editors
-        .values()
-        .find_map(|e| e.answer.clone());
-    assert!(
-        !matches!(answer, Some(SqlAnswer::Failed(_))),
-        "ALTER TABLE failed: {answer:?}"
-    );
-}
-
 #[test]
 fn an_alert_no_rule_matched_makes_a_rule_and_a_stale_save_offers_reload() {
     let mut bench = Workbench::start_with(|paths, _| {
@@ -255,7 +232,7 @@ fn an_alert_no_rule_matched_makes_a_rule_and_a_stale_save_offers_reload() {
             .of("demo")
             .is_some_and(|m| matches!(m.baseline, Load::Ready(_)))
     });
-    alter_orders(&mut bench);
+    common::alter_orders(&mut bench);
     bench.harness.get_by_label("📈 Monitoring: demo").click();
     bench.wait_for_label("Check drift");
     settle(&mut bench);

@@ -7,9 +7,9 @@ use crate::common;
 
 use std::sync::Arc;
 
-use common::{Workbench, fill};
+use common::Workbench;
 use egui_kittest::kittest::Queryable;
-use sr_ui::state::{Load, SqlAnswer, Tab, feed_rows};
+use sr_ui::state::{Load, Tab, feed_rows};
 
 fn repo(file: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -33,29 +33,6 @@ fn open_monitoring(bench: &mut Workbench) {
     bench.wait_for_label("Monitoring");
     bench.harness.get_by_label("Monitoring").click();
     bench.wait_for_label("Run checks");
-}
-
-fn alter_orders(bench: &mut Workbench) {
-    bench
-        .harness
-        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::T);
-    bench.wait_for_label("▶ Run");
-    fill(bench, "SQL", "ALTER TABLE orders ADD COLUMN note TEXT");
-    bench.harness.get_by_label("▶ Run").click();
-    bench.wait_for("the ALTER TABLE to run", |h| {
-        let s = &h.state().state;
-        s.sql.editors.values().any(|e| e.answer.is_some())
-    });
-    let answer = bench
-        .state()
-        .sql
-        .editors
-        .values()
-        .find_map(|e| e.answer.clone());
-    assert!(
-        !matches!(answer, Some(SqlAnswer::Failed(_))),
-        "ALTER TABLE failed: {answer:?}"
-    );
 }
 
 #[test]
@@ -82,7 +59,7 @@ fn a_drift_shows_its_diff_and_its_auto_issue() {
             .is_some_and(|m| matches!(m.baseline, Load::Ready(_)))
     });
 
-    alter_orders(&mut bench);
+    common::alter_orders(&mut bench);
     bench.harness.get_by_label("📈 Monitoring: demo").click();
     bench.wait_for_label("Check drift");
     bench.harness.get_by_label("Check drift").click();

@@ -8,30 +8,7 @@ use crate::common;
 
 use common::{Workbench, fill};
 use egui_kittest::kittest::{NodeT, Queryable};
-use sr_ui::state::{Load, SqlAnswer, feed_rows};
-
-fn alter_orders(bench: &mut Workbench) {
-    bench
-        .harness
-        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::T);
-    bench.wait_for_label("▶ Run");
-    fill(bench, "SQL", "ALTER TABLE orders ADD COLUMN note TEXT");
-    bench.harness.get_by_label("▶ Run").click();
-    bench.wait_for("the ALTER TABLE to run", |h| {
-        let s = &h.state().state;
-        s.sql.editors.values().any(|e| e.answer.is_some())
-    });
-    let answer = bench
-        .state()
-        .sql
-        .editors
-        .values()
-        .find_map(|e| e.answer.clone());
-    assert!(
-        !matches!(answer, Some(SqlAnswer::Failed(_))),
-        "ALTER TABLE failed: {answer:?}"
-    );
-}
+use sr_ui::state::{Load, feed_rows};
 
 #[test]
 fn starter_rules_file_a_drift_and_the_window_checks_conditions() {
@@ -54,7 +31,7 @@ fn starter_rules_file_a_drift_and_the_window_checks_conditions() {
             .of("demo")
             .is_some_and(|m| matches!(m.baseline, Load::Ready(_)))
     });
-    alter_orders(&mut bench);
+    common::alter_orders(&mut bench);
     bench.harness.get_by_label("📈 Monitoring: demo").click();
     bench.wait_for_label("Check drift");
     bench.harness.get_by_label("Check drift").click();

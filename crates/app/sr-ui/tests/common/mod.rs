@@ -178,6 +178,32 @@ impl Workbench {
     }
 }
 
+/// Runs `ALTER TABLE orders ADD COLUMN note TEXT` from a new SQL editor tab
+/// (Ctrl+T) on the selected connection, as a user altering a table from
+/// outside the drift baseline would, and checks it ran.
+pub fn alter_orders(bench: &mut Workbench) {
+    bench
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::T);
+    bench.wait_for_label("▶ Run");
+    fill(bench, "SQL", "ALTER TABLE orders ADD COLUMN note TEXT");
+    bench.harness.get_by_label("▶ Run").click();
+    bench.wait_for("the ALTER TABLE to run", |h| {
+        let s = &h.state().state;
+        s.sql.editors.values().any(|e| e.answer.is_some())
+    });
+    let answer = bench
+        .state()
+        .sql
+        .editors
+        .values()
+        .find_map(|e| e.answer.clone());
+    assert!(
+        !matches!(answer, Some(sr_ui::state::SqlAnswer::Failed(_))),
+        "ALTER TABLE failed: {answer:?}"
+    );
+}
+
 /// Types `text` into the text box labelled `label`, replacing what is there.
 pub fn fill(bench: &mut Workbench, label: &str, text: &str) {
     text_box(&bench.harness, label).focus();
